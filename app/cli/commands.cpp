@@ -1,0 +1,150 @@
+#include "commands.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include "args.hpp"
+#include "core/trace_json.hpp"
+#include "scenarios/scenario.hpp"
+
+namespace loopscope::cli {
+
+const char* const kUsage =
+    "loopscope: watch an asyncio event loop work, one handle at a time\n"
+    "\n"
+    "usage:\n"
+    "  loopscope                               the GUI (scenario gallery); needs a display\n"
+    "  loopscope list                          scenario ids, one per line, id first\n"
+    "  loopscope source ID [--set k=v]...      the scenario's Python listing\n"
+    "  loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
+    "                                          run headless on a real libuv loop, print a summary\n"
+    "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
+    "  loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
+    "                                          headless PNG of the GUI (no display needed)\n"
+    "\n"
+    "Each command takes --help. Usage errors exit with status 2.\n";
+
+const Scenario& scenario_arg(const std::string& cmd, const std::string& id) {
+  const Scenario* s = find_scenario(id);
+  if (!s) throw UsageError(cmd + ": unknown scenario '" + id + "' (loopscope list shows the ids)");
+  return *s;
+}
+
+Params resolve_params(const std::string& cmd, const Scenario& s, const std::vector<std::string>& sets) {
+  try {
+    return s.resolve(sets);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(cmd + ": " + e.what());
+  }
+}
+
+int cmd_list(const std::vector<std::string>& argv) {
+  Args a("list", argv);
+  while (!a.done()) {
+    std::string t = a.next();
+    if (t == "--help" || t == "-h") {
+      std::printf("usage: loopscope list\n\nPrints each scenario as: id<TAB>title.\n");
+      return 0;
+    }
+    a.unknown(t);
+  }
+  for (const Scenario& s : scenarios()) std::printf("%s\t%s\n", s.id.c_str(), s.title.c_str());
+  return 0;
+}
+
+int cmd_source(const std::vector<std::string>& argv) {
+  Args a("source", argv);
+  std::string id;
+  std::vector<std::string> sets;
+  while (!a.done()) {
+    std::string t = a.next();
+    if (t == "--help" || t == "-h") {
+      std::printf(
+          "usage: loopscope source ID [--set k=v]...\n\n"
+          "Prints the scenario's Python listing, with the parameters filled in. It runs under python3\n"
+          "and prints what the engine's run prints.\n");
+      return 0;
+    } else if (t == "--set") {
+      sets.push_back(a.value(t));
+    } else if (!a.is_option(t) && id.empty()) {
+      id = t;
+    } else {
+      a.unknown(t);
+    }
+  }
+  if (id.empty()) throw UsageError("source: which scenario? (loopscope list shows the ids)");
+  const Scenario& s = scenario_arg("source", id);
+  std::fputs(s.source(resolve_params("source", s, sets)).c_str(), stdout);
+  return 0;
+}
+
+int cmd_run(const std::vector<std::string>& argv) {
+  Args a("run", argv);
+  std::string id, events_path, chrome_path;
+  std::vector<std::string> sets;
+  RunOptions opts;
+  opts.echo_prints = true;
+  while (!a.done()) {
+    std::string t = a.next();
+    if (t == "--help" || t == "-h") {
+      std::printf(
+          "usage: loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
+          "\n"
+          "Runs the scenario on a real libuv loop, prints what its listing prints, then a summary.\n"
+          "  --set k=v          a scenario parameter (loopscope source ID shows them in use)\n"
+          "  --events F         write the trace as JSON Lines (format: README.md, 'Trace format')\n"
+          "  --chrome-trace F   write a Chrome Trace Event file (opens in Perfetto)\n"
+          "  --scale X          multiply every delay by X (0.01-100; default 1)\n"
+          "  --quiet            no print output, summary only\n");
+      return 0;
+    } else if (t == "--set") {
+      sets.push_back(a.value(t));
+    } else if (t == "--events") {
+      events_path = a.value(t);
+    } else if (t == "--chrome-trace") {
+      chrome_path = a.value(t);
+    } else if (t == "--scale") {
+      opts.time_scale = a.number(t, 0.01, 100);
+    } else if (t == "--quiet") {
+      opts.echo_prints = false;
+    } else if (!a.is_option(t) && id.empty()) {
+      id = t;
+    } else {
+      a.unknown(t);
+    }
+  }
+  if (id.empty()) throw UsageError("run: which scenario? (loopscope list shows the ids)");
+  const Scenario& s = scenario_arg("run", id);
+  Params p = resolve_params("run", s, sets);
+
+  Trace trace;
+  RunResult r = run_scenario(s, p, trace, opts);
+  std::vector<Event> events = merged_events(trace);
+  uint32_t iterations = 0;
+  int tasks = 0;
+  for (const Event& e : events) {
+    if (e.loop == 0) iterations = std::max(iterations, e.it);
+    if (e.kind == Ev::task_new) ++tasks;
+  }
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s: %s in %.3f s, %u iterations, %d tasks, %zu events%s%s\n", s.id.c_str(),
+               r.ok ? "ok" : "error", double(r.duration_ns) / 1e9, iterations, tasks, events.size(),
+               r.ok ? "" : ": ", r.error.c_str());
+  int rc = r.ok ? 0 : 1;
+  if (!events_path.empty()) {
+    std::string err = save_jsonl(events_path, events);
+    if (!err.empty()) {
+      std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+      rc = 1;
+    } else {
+      std::fprintf(stderr, "trace: %s\n", events_path.c_str());
+    }
+  }
+  if (!chrome_path.empty()) {
+    std::fprintf(stderr, "loopscope: --chrome-trace is not implemented yet\n");
+    rc = 1;
+  }
+  return rc;
+}
+
+}  // namespace loopscope::cli

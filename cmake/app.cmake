@@ -1,0 +1,18 @@
+# The loopscope program: CLI always; the GUI view when LOOPSCOPE_GUI is on.
+file(GLOB APP_CLI_SOURCES CONFIGURE_DEPENDS app/cli/*.cpp)
+add_library(loopscope_cli STATIC ${APP_CLI_SOURCES})
+target_include_directories(loopscope_cli PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/app)
+target_link_libraries(loopscope_cli PUBLIC loopscope_scenarios)
+loopscope_target(loopscope_cli)
+
+if(LOOPSCOPE_GUI)
+  include(cmake/gui.cmake)
+endif()
+
+add_executable(loopscope app/main.cpp)
+target_link_libraries(loopscope PRIVATE loopscope_cli)
+if(LOOPSCOPE_GUI)
+  target_link_libraries(loopscope PRIVATE loopscope_gui)
+  target_compile_definitions(loopscope PRIVATE LOOPSCOPE_HAVE_GUI=1)
+endif()
+loopscope_target(loopscope)

@@ -1,0 +1,35 @@
+# doctest suites: one file per concept under tests/. Each file is its own
+# executable so ctest runs them in parallel and reports them by name.
+find_path(DOCTEST_INCLUDE_DIR doctest/doctest.h REQUIRED)
+add_library(loopscope_doctest_main STATIC tests/support/doctest_main.cpp)
+target_include_directories(loopscope_doctest_main PUBLIC ${DOCTEST_INCLUDE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/tests)
+loopscope_target(loopscope_doctest_main)
+
+file(GLOB ENGINE_TESTS CONFIGURE_DEPENDS tests/engine/test_*.cpp)
+foreach(src ${ENGINE_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE loopscope_scenarios loopscope_doctest_main)
+  target_compile_definitions(${name} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                                             LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
+  loopscope_target(${name})
+  add_test(NAME engine/${name} COMMAND ${name})
+  set_tests_properties(engine/${name} PROPERTIES LABELS engine TIMEOUT 300)
+endforeach()
+
+file(GLOB CLI_TESTS CONFIGURE_DEPENDS tests/cli/test_*.cpp)
+foreach(src ${CLI_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE loopscope_scenarios loopscope_doctest_main)
+  target_compile_definitions(${name} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                                             LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
+  add_dependencies(${name} loopscope)
+  loopscope_target(${name})
+  add_test(NAME cli/${name} COMMAND ${name})
+  set_tests_properties(cli/${name} PROPERTIES LABELS cli TIMEOUT 300)
+endforeach()
+
+if(LOOPSCOPE_GUI)
+  include(cmake/gui_tests.cmake OPTIONAL)
+endif()

@@ -1,0 +1,89 @@
+#include "coro.hpp"
+
+namespace loopscope {
+
+std::atomic<long>& live_frames() {
+  static std::atomic<long> n{0};
+  return n;
+}
+
+namespace {
+thread_local CoroDriver* t_driver = nullptr;
+}
+
+CoroDriver& current_driver() {
+  if (!t_driver) throw RuntimeError("await outside of a task");
+  return *t_driver;
+}
+
+Yield CoroDriver::send(Task&, std::exception_ptr exc) {
+  Yield y;
+  if (!started_ && exc) {
+    // Throwing into a coroutine that never ran raises at its first line.
+    y.kind = Yield::Kind::raised;
+    y.error = exc;
+    return y;
+  }
+  started_ = true;
+  throw_in_ = exc;
+  suspended_ = false;
+  CoroDriver* prev = std::exchange(t_driver, this);
+  leaf_.resume();
+  t_driver = prev;
+  if (suspended_) return std::move(pending_);
+  // Not suspended on an awaiter, so the root frame ran to its end.
+  auto& p = root_.promise();
+  if (p.error) {
+    y.kind = Yield::Kind::raised;
+    y.error = p.error;
+  } else {
+    y.kind = Yield::Kind::returned;
+    y.value = std::move(p.value);
+  }
+  root_.destroy();
+  root_ = {};
+  return y;
+}
+
+Task& create_task(Coro c, int line) {
+  std::string name = c.name();
+  Loop& loop = running_loop();
+  if (line) at_line(line);
+  return create_task(loop, std::make_unique<CoroDriver>(std::move(c)), std::move(name));
+}
+
+int at_line(int line) {
+  if (line > 0)
+    if (Task* t = current_task()) t->set_line(line);
+  return line;
+}
+
+void FutureAwaiter::await_suspend(std::coroutine_handle<> h) {
+  at_line(line);
+  Yield y;
+  y.kind = Yield::Kind::future;
+  y.future = fut;
+  y.wait = wait;
+  current_driver().suspend_on(h, std::move(y));
+}
+
+Value FutureAwaiter::await_resume() {
+  at_line(line);
+  if (t_driver)
+    if (auto e = t_driver->take_throw()) std::rethrow_exception(e);
+  return fut->result();
+}
+
+void YieldAwaiter::await_suspend(std::coroutine_handle<> h) {
+  at_line(line);
+  Yield y;
+  y.kind = Yield::Kind::bare;
+  current_driver().suspend_on(h, std::move(y));
+}
+
+void YieldAwaiter::await_resume() {
+  if (t_driver)
+    if (auto e = t_driver->take_throw()) std::rethrow_exception(e);
+}
+
+}  // namespace loopscope

@@ -1,0 +1,59 @@
+// asyncio.Future: a result that will exist later. Done-callbacks are never
+// run directly: set_result / set_exception / cancel schedule each one with
+// call_soon, which is what makes a waiting task wake one iteration later.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "loop.hpp"
+#include "value.hpp"
+
+namespace loopscope {
+
+class Future : public Owned {
+ public:
+  enum class State : uint8_t { pending, finished, cancelled };
+
+  explicit Future(Loop& loop, const char* label = "future");
+  Loop& loop() const { return *loop_; }
+
+  bool done() const { return state_ != State::pending; }
+  bool cancelled() const { return state_ == State::cancelled; }
+  void set_result(Value v);
+  void set_exception(std::exception_ptr e);
+  virtual bool cancel(std::string msg = {});
+
+  // result(): the value, or throws the exception / CancelledError / InvalidStateError.
+  Value result();
+  // exception(): the exception or null; throws CancelledError if cancelled.
+  std::exception_ptr exception();
+  // A CancelledError carrying the cancel message.
+  std::exception_ptr make_cancelled_error() const;
+
+  // fn(ctx, this) runs through call_soon once the future is done.
+  void add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label);
+  bool exception_unretrieved() const { return log_traceback_; }
+  const char* label() const { return label_; }
+
+ protected:
+  void schedule_callbacks();
+  State state_ = State::pending;
+  Value value_;
+  std::exception_ptr error_;
+  std::string cancel_message_;
+
+ private:
+  struct Callback {
+    Handle::Fn fn;
+    void* ctx;
+    int32_t task;
+    const char* label;
+  };
+  Loop* loop_;
+  const char* label_;
+  std::vector<Callback> callbacks_;
+  bool log_traceback_ = false;
+};
+
+}  // namespace loopscope

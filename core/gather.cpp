@@ -1,0 +1,85 @@
+#include "gather.hpp"
+
+#include <map>
+
+namespace loopscope {
+
+GatheringFuture::GatheringFuture(Loop& loop, std::vector<Future*> children, bool return_exceptions)
+    : Future(loop, "gather"), children_(std::move(children)), return_exceptions_(return_exceptions) {}
+
+bool GatheringFuture::cancel(std::string msg) {
+  if (done()) return false;
+  bool ret = false;
+  for (Future* c : children_)
+    if (c->cancel(msg)) ret = true;
+  if (ret) cancel_requested_ = true;  // the outer future is cancelled once every child is done
+  return ret;
+}
+
+// gather's _done_callback, run through call_soon when a child finishes.
+void GatheringFuture::on_child_done(void* self, void* child) {
+  auto* g = static_cast<GatheringFuture*>(self);
+  auto* fut = static_cast<Future*>(child);
+  ++g->nfinished_;
+  if (g->done()) {
+    if (!fut->cancelled()) fut->exception();  // mark the exception retrieved
+    return;
+  }
+  if (!g->return_exceptions_) {
+    if (fut->cancelled()) {
+      g->set_exception(fut->make_cancelled_error());
+      return;
+    }
+    if (auto exc = fut->exception()) {
+      g->set_exception(exc);
+      return;
+    }
+  }
+  if (g->nfinished_ == g->nfuts_) {
+    List results;
+    for (Future* c : g->children_) {
+      if (c->cancelled()) {
+        results.emplace_back(c->make_cancelled_error());
+      } else if (auto e = c->exception()) {
+        results.emplace_back(e);
+      } else {
+        results.push_back(c->result());
+      }
+    }
+    if (g->cancel_requested_) {
+      g->set_exception(fut->make_cancelled_error());
+    } else {
+      g->set_result(Value(std::move(results)));
+    }
+  }
+}
+
+GatheringFuture& gather_list(std::vector<Awaitable> aws, bool return_exceptions) {
+  Loop& loop = running_loop();
+  std::vector<Future*> children;
+  std::map<Future*, bool> seen;
+  std::vector<Future*> unique;
+  for (auto& a : aws) {
+    Future* f = nullptr;
+    if (auto* c = std::get_if<Coro>(&a)) {
+      f = &create_task(std::move(*c));
+    } else {
+      f = std::get<Future*>(a);
+    }
+    if (!seen[f]) {
+      seen[f] = true;
+      unique.push_back(f);
+    }
+    children.push_back(f);
+  }
+  auto* g = loop.make<GatheringFuture>(std::move(children), return_exceptions);
+  g->nfuts_ = unique.size();
+  // Python registers each callback as it goes, before the outer future exists;
+  // the order of the callbacks on each child is what matters, and that is the same.
+  if (unique.empty()) g->set_result(Value(List{}));
+  static const char* kLabel = "gather: _done_callback";
+  for (Future* f : unique) f->add_done_callback(&GatheringFuture::on_child_done, g, -1, kLabel);
+  return *g;
+}
+
+}  // namespace loopscope

@@ -1,0 +1,216 @@
+#include "loop.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "task.hpp"
+
+namespace loopscope {
+
+// [SECTION] Timers
+
+struct Timer {
+  uv_timer_t uv{};
+  Loop* loop = nullptr;
+  Handle handle;
+  int32_t id = -1;
+  int32_t task = -1;
+  int64_t due_ns = 0;
+  bool armed = false;
+};
+
+Timer* Loop::alloc_timer() {
+  if (!free_timers_.empty()) {
+    Timer* t = free_timers_.back();
+    free_timers_.pop_back();
+    return t;
+  }
+  timers_.push_back(std::make_unique<Timer>());
+  Timer* t = timers_.back().get();
+  t->loop = this;
+  uv_timer_init(&uv_, &t->uv);
+  t->uv.data = t;
+  return t;
+}
+
+int32_t Loop::call_later(double delay_s, Handle h, int32_t for_task) {
+  Timer* t = alloc_timer();
+  t->handle = h;
+  t->id = next_timer_id_++;
+  t->task = for_task;
+  t->armed = true;
+  double ms = std::max(0.0, delay_s * 1000.0);
+  // libuv timers have millisecond resolution; round up so a timer never fires early.
+  uint64_t timeout = uint64_t(std::ceil(ms - 1e-9));
+  uv_update_time(&uv_);
+  Event e = event(Ev::timer_arm);
+  t->due_ns = e.t_ns + int64_t(delay_s * 1e9);
+  e.id = t->id;
+  e.num = t->due_ns;
+  e.task = for_task;
+  e.s1 = h.label;
+  emit(e);
+  uv_timer_start(
+      &t->uv, [](uv_timer_t* u) { static_cast<Timer*>(u->data)->loop->timer_due(static_cast<Timer*>(u->data)); },
+      timeout, 0);
+  return t->id;
+}
+
+void Loop::timer_due(Timer* t) { timers_due_.push_back(t); }
+
+void Loop::cancel_timer(int32_t timer_id) {
+  for (auto& p : timers_) {
+    Timer* t = p.get();
+    if (t->armed && t->id == timer_id) {
+      uv_timer_stop(&t->uv);
+      t->armed = false;
+      Event e = event(Ev::timer_cancel);
+      e.id = t->id;
+      e.num = t->due_ns;
+      e.task = t->task;
+      emit(e);
+      free_timers_.push_back(t);
+      // A due timer already collected by this iteration's poll is dropped too.
+      std::erase(timers_due_, t);
+      return;
+    }
+  }
+}
+
+// [SECTION] Loop
+
+Loop::Loop(Trace& trace, LoopOptions opts)
+    : trace_(trace), stream_(opts.loop_id == 0 ? &trace.primary() : &trace.add_stream()), opts_(opts) {
+  if (int rc = uv_loop_init(&uv_); rc != 0) throw std::runtime_error(uv_strerror(rc));
+}
+
+Loop::~Loop() { close(); }
+
+int32_t Loop::call_soon(Handle h, Cause cause) {
+  h.id = next_handle_id_++;
+  ready_.push_back(h);
+  Event e = event(Ev::ready_push);
+  e.id = h.id;
+  e.task = h.task;
+  e.s1 = h.label;
+  e.code = uint8_t(cause);
+  emit(e);
+  return h.id;
+}
+
+void Loop::run_once() {
+  ++iteration_;
+  Event it = event(Ev::loop_iter);
+  it.num = int64_t(ready_.size());
+  emit(it);
+
+  // 1. Poll. Zero timeout when something is ready, else until the next timer or I/O.
+  uv_update_time(&uv_);
+  int timeout_ms = ready_.empty() ? uv_backend_timeout(&uv_) : 0;
+  Event p = event(Ev::loop_poll);
+  p.ref = timeout_ms;
+  uv_run(&uv_, ready_.empty() ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  int64_t t1 = trace_.now();
+  p.num = t1 - p.t_ns;
+  emit(p);
+
+  // 2. I/O completions, then due timers (in the order libuv fired them: armed order on ties).
+  for (auto& [h, cause] : io_done_) call_soon(h, cause);
+  io_done_.clear();
+  for (Timer* t : timers_due_) {
+    t->armed = false;
+    Event f = event(Ev::timer_fire);
+    f.id = t->id;
+    f.num = t->due_ns;
+    f.task = t->task;
+    emit(f);
+    call_soon(t->handle, Cause::timer);
+    free_timers_.push_back(t);
+  }
+  timers_due_.clear();
+
+  // 3. Run exactly the handles that are ready now.
+  size_t ntodo = ready_.size();
+  for (size_t i = 0; i < ntodo; ++i) {
+    Handle h = ready_.front();
+    ready_.pop_front();
+    Event r = event(Ev::ready_run);
+    r.id = h.id;
+    r.task = h.task;
+    r.s1 = h.label;
+    r.num = int64_t(ntodo - i - 1);  // handles of this iteration still to run after it
+    emit(r);
+    h.fn(h.a, h.b);
+  }
+}
+
+Value Loop::run(Task* main) {
+  struct Restore {
+    ~Restore() { set_running_loop(nullptr); }
+  } restore;
+  set_running_loop(this);
+
+  auto step_until = [&](auto done) {
+    while (!done()) {
+      if (ready_.empty() && io_done_.empty() && !uv_loop_alive(&uv_)) {
+        // Nothing ready, nothing armed, nothing pending: nothing can ever wake us.
+        deadlocked_ = true;
+        Event d = event(Ev::deadlock);
+        d.task = main ? main->id() : -1;
+        emit(d);
+        return false;
+      }
+      run_once();
+    }
+    return true;
+  };
+
+  // asyncio.run_until_complete: the loop stops in the iteration after main is
+  // done (the stop callback is itself a done-callback).
+  bool ok = step_until([&] { return main->done(); });
+  if (ok) run_once();
+
+  // asyncio.run's _cancel_all_tasks: cancel what is left and let it finish.
+  bool any = false;
+  for (Task* t : tasks_)
+    if (!t->done()) {
+      t->cancel();
+      any = true;
+    }
+  if (any) {
+    step_until([&] {
+      for (Task* t : tasks_)
+        if (!t->done()) return false;
+      return true;
+    });
+  }
+  for (Task* t : tasks_)
+    if (t->exception_unretrieved() && t != main) {
+      Event u = event(Ev::task_unretrieved);
+      u.task = t->id();
+      u.s1 = intern(repr(t->exception()));
+      emit(u);
+    }
+  if (!ok) throw RuntimeError("deadlock: the main task awaits something that nothing will complete");
+  return main->result();
+}
+
+int Loop::close() {
+  if (closed_) return 0;
+  closed_ = true;
+  for (auto& fn : closers_) fn();
+  closers_.clear();
+  // Tasks that never finished release their frames now (a deadlocked run).
+  for (Task* t : tasks_) t->drop_coroutine();
+  for (auto& t : timers_) {
+    uv_timer_stop(&t->uv);
+    uv_close(reinterpret_cast<uv_handle_t*>(&t->uv), nullptr);
+  }
+  uv_run(&uv_, UV_RUN_DEFAULT);  // runs the close callbacks
+  int rc = uv_loop_close(&uv_);
+  owned_.clear();
+  timers_.clear();
+  return rc;
+}
+
+}  // namespace loopscope

@@ -1,0 +1,159 @@
+// The loop driver: asyncio's BaseEventLoop._run_once on top of a real uv_loop_t.
+//
+// One iteration (see DESIGN.md):
+//   1. poll:  uv_run(NOWAIT) if anything is ready, else uv_run(ONCE), which
+//             blocks in epoll until the next libuv timer or I/O event. libuv
+//             callbacks run no user code: they only queue "I/O completion" and
+//             "timer due" items.
+//   2. queue: append the I/O completions to the ready queue, then the due
+//             timers (armed order for equal deadlines: libuv's rule).
+//   3. run:   take ntodo = ready.size() and run exactly that many handles, FIFO.
+//             Handles scheduled meanwhile wait for the next iteration.
+//
+// Everything the loop does is appended to the run's Trace.
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trace.hpp"
+#include "value.hpp"
+
+namespace loopscope {
+
+class Future;
+class Task;
+
+// A handle on the ready queue: asyncio's Handle. `fn(loop, a, b)` is the
+// callback; task is the task it steps or wakes (for the trace), or -1.
+struct Handle {
+  using Fn = void (*)(void* a, void* b);
+  Fn fn = nullptr;
+  void* a = nullptr;
+  void* b = nullptr;
+  int32_t id = -1;
+  int32_t task = -1;
+  const char* label = nullptr;  // static or interned
+};
+
+// Base of everything the loop owns until it closes.
+struct Owned {
+  virtual ~Owned() = default;
+};
+
+// A timer armed with call_later, backed by a uv_timer_t.
+struct Timer;
+
+struct LoopOptions {
+  int loop_id = 0;            // 0: the loop under study, 1: a client-driver loop
+  double time_scale = 1.0;    // multiplies every scenario delay (tests shrink runs)
+  int64_t slow_step_ns = 100'000'000;  // asyncio debug mode's slow_callback_duration
+  bool echo_prints = false;   // also write print() text to stdout
+};
+
+class Loop {
+ public:
+  Loop(Trace& trace, LoopOptions opts = {});
+  ~Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+
+  // [SECTION] Scheduling
+  // asyncio's loop.call_soon: append to the ready queue (runs next iteration at the earliest).
+  int32_t call_soon(Handle h, Cause cause);
+  // asyncio's loop.call_later: a uv_timer_t that, when due, queues h. Returns the timer id.
+  int32_t call_later(double delay_s, Handle h, int32_t for_task);
+  void cancel_timer(int32_t timer_id);
+
+  // [SECTION] Running
+  // asyncio.run(main): run iterations until main is done, then cancel what is
+  // left (as asyncio.run does), close every handle and return main's outcome.
+  // Throws what main raised.
+  Value run(Task* main);
+  // One iteration. Public for tests of the ready queue.
+  void run_once();
+  // Stop a run_forever-style driver (see run_until(pred)).
+  template <class Pred>
+  void run_until(Pred done) {
+    while (!done()) run_once();
+  }
+  // Close every uv handle and uv_loop_close(); returns uv_loop_close()'s result.
+  int close();
+
+  // [SECTION] State
+  uv_loop_t* uv() { return &uv_; }
+  Trace& trace() { return trace_; }
+  Trace::Stream& stream() { return *stream_; }
+  const LoopOptions& options() const { return opts_; }
+  uint32_t iteration() const { return iteration_; }
+  size_t ready_size() const { return ready_.size(); }
+  Task* current_task() const { return current_; }
+  void set_current_task(Task* t) { current_ = t; }
+  bool deadlocked() const { return deadlocked_; }
+  double scaled(double seconds) const { return seconds * opts_.time_scale; }
+
+  // Creates a future/task owned by the loop until close(): asyncio keeps
+  // futures alive by reference; here the loop keeps them all until the run ends.
+  template <class F, class... A>
+  F* make(A&&... args) {
+    auto p = std::make_unique<F>(*this, std::forward<A>(args)...);
+    F* raw = p.get();
+    owned_.push_back(std::move(p));
+    return raw;
+  }
+  int32_t next_task_id() { return next_task_id_++; }
+  int32_t next_op_id() { return next_op_id_++; }
+  std::vector<Task*>& tasks() { return tasks_; }
+
+  // Resources that need closing with the loop (servers, sockets...).
+  void on_close(std::function<void()> fn) { closers_.push_back(std::move(fn)); }
+
+  // [SECTION] Tracing
+  Event event(Ev kind) const {
+    Event e;
+    e.t_ns = trace_.now();
+    e.it = iteration_;
+    e.kind = kind;
+    e.loop = uint8_t(opts_.loop_id);
+    return e;
+  }
+  void emit(const Event& e) { stream_->append(e); }
+  const char* intern(std::string_view s) { return stream_->intern(s); }
+
+ private:
+  friend struct Timer;
+  void timer_due(Timer* t);
+  Timer* alloc_timer();
+
+  Trace& trace_;
+  Trace::Stream* stream_;
+  LoopOptions opts_;
+  uv_loop_t uv_{};
+  std::deque<Handle> ready_;
+  std::vector<std::pair<Handle, Cause>> io_done_;  // queued by libuv callbacks during the poll
+  std::vector<Timer*> timers_due_;   // likewise
+  std::vector<std::unique_ptr<Timer>> timers_;  // every uv_timer_t, reused
+  std::vector<Timer*> free_timers_;
+  std::vector<std::unique_ptr<Owned>> owned_;
+  std::vector<Task*> tasks_;
+  std::vector<std::function<void()>> closers_;
+  Task* current_ = nullptr;
+  uint32_t iteration_ = 0;
+  int32_t next_handle_id_ = 0, next_timer_id_ = 0, next_task_id_ = 0, next_op_id_ = 0;
+  bool deadlocked_ = false;
+  bool closed_ = false;
+
+ public:
+  // Queue a completion from a libuv callback (I/O, thread pool): it joins the
+  // ready queue after this iteration's poll, before the due timers.
+  void queue_io(Handle h, Cause cause = Cause::io) { io_done_.emplace_back(h, cause); }
+};
+
+}  // namespace loopscope

@@ -1,0 +1,148 @@
+#include "task.hpp"
+
+namespace loopscope {
+
+namespace {
+thread_local Loop* t_running_loop = nullptr;
+}
+
+Loop& running_loop() {
+  if (!t_running_loop) throw RuntimeError("no running event loop");
+  return *t_running_loop;
+}
+void set_running_loop(Loop* loop) { t_running_loop = loop; }
+Task* current_task() { return t_running_loop ? t_running_loop->current_task() : nullptr; }
+
+Task::Task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name, Task* parent)
+    : Future(loop, "task"), coro_(std::move(coro)), id_(loop.next_task_id()) {
+  name_ = name.empty() ? "Task-" + std::to_string(id_ + 1) : std::move(name);
+  step_label_ = loop.intern(name_ + " step");
+  wakeup_label_ = loop.intern(name_ + " wakeup");
+  Event e = loop.event(Ev::task_new);
+  e.task = id_;
+  e.s1 = loop.intern(name_);
+  e.ref = parent ? parent->id() : -1;
+  loop.emit(e);
+}
+
+Task::~Task() = default;
+
+int Task::uncancel() {
+  if (num_cancels_requested_ > 0) --num_cancels_requested_;
+  return num_cancels_requested_;
+}
+
+bool Task::cancel(std::string msg) {
+  if (done()) return false;
+  Event e = loop().event(Ev::task_cancel);
+  e.task = id_;
+  Task* by = loop().current_task();
+  e.ref = by ? by->id() : -1;
+  loop().emit(e);
+  ++num_cancels_requested_;
+  if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
+  must_cancel_ = true;
+  cancel_message_ = std::move(msg);
+  return true;
+}
+
+void Task::step_cb(void* task, void*) { static_cast<Task*>(task)->step(nullptr); }
+
+void Task::wakeup_cb(void* task, void* future) {
+  auto* t = static_cast<Task*>(task);
+  try {
+    static_cast<Future*>(future)->result();
+  } catch (...) {
+    t->step(std::current_exception());
+    return;
+  }
+  t->step(nullptr);
+}
+
+void Task::step(std::exception_ptr exc) {
+  if (done()) return;
+  Loop& loop = this->loop();
+  if (must_cancel_) {
+    if (!is_cancelled_error(exc)) exc = make_cancelled_error();
+    must_cancel_ = false;
+  }
+  fut_waiter_ = nullptr;
+
+  Task* prev = loop.current_task();
+  loop.set_current_task(this);
+  Event b = loop.event(Ev::step_begin);
+  b.task = id_;
+  b.line = line_;
+  loop.emit(b);
+
+  Yield y;
+  if (coro_) {
+    y = coro_->send(*this, exc);
+  } else {
+    y.kind = Yield::Kind::raised;
+    y.error = exc ? exc : std::make_exception_ptr(CancelledError());
+  }
+  loop.set_current_task(prev);
+
+  Event e = loop.event(Ev::step_end);
+  e.task = id_;
+  e.line = line_;
+  e.num = e.t_ns - b.t_ns;
+  bool finished = y.kind == Yield::Kind::returned || y.kind == Yield::Kind::raised;
+  e.code = uint8_t(finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait);
+  if (e.num > loop.options().slow_step_ns) e.flags |= kFlagSlow;
+  loop.emit(e);
+
+  if (finished) {
+    coro_.reset();  // the frame is gone once the coroutine ends, as in Python
+    // task.done comes before the done-callbacks it schedules.
+    Event d = loop.event(Ev::task_done);
+    d.task = id_;
+    bool cancelled = (y.kind == Yield::Kind::returned && must_cancel_) ||
+                     (y.kind == Yield::Kind::raised && is_cancelled_error(y.error));
+    d.code = uint8_t(cancelled ? Outcome::cancelled
+                     : y.kind == Yield::Kind::returned ? Outcome::result : Outcome::error);
+    if (!cancelled) d.s1 = loop.intern(y.kind == Yield::Kind::returned ? y.value.repr() : repr(y.error));
+    loop.emit(d);
+    must_cancel_ = false;
+    if (cancelled) {
+      if (y.kind == Yield::Kind::raised) error_ = y.error;  // keeps its message
+      Future::cancel(cancel_message_);
+    } else if (y.kind == Yield::Kind::returned) {
+      set_result(std::move(y.value));
+    } else {
+      set_exception(y.error);
+    }
+    return;
+  }
+  switch (y.kind) {
+    case Yield::Kind::future:
+      y.future->add_done_callback(&Task::wakeup_cb, this, id_, wakeup_label_);
+      fut_waiter_ = y.future;
+      if (must_cancel_ && fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
+      break;
+    default: {
+      Handle h;
+      h.fn = &Task::step_cb;
+      h.a = this;
+      h.task = id_;
+      h.label = step_label_;
+      loop.call_soon(h, Cause::yield);
+      break;
+    }
+  }
+}
+
+Task& create_task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name) {
+  Task* t = loop.make<Task>(std::move(coro), std::move(name), loop.current_task());
+  loop.tasks().push_back(t);
+  Handle h;
+  h.fn = &Task::step_cb;
+  h.a = t;
+  h.task = t->id();
+  h.label = t->step_label();
+  loop.call_soon(h, Cause::new_);
+  return *t;
+}
+
+}  // namespace loopscope

@@ -1,0 +1,81 @@
+// asyncio.Task: a future that drives a coroutine, one step per ready-queue handle.
+//
+// The task knows coroutines only through the Coroutine interface below, so a
+// step can be taken by a compiled C++20 coroutine (coro.hpp) or, later, by an
+// interpreter running a user's listing.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "future.hpp"
+
+namespace loopscope {
+
+// What a coroutine did with one send()/throw().
+struct Yield {
+  enum class Kind : uint8_t { future, bare, returned, raised };
+  Kind kind = Kind::bare;
+  Future* future = nullptr;  // Kind::future: what the task now awaits
+  Wait wait = Wait::yield;   // how the trace and the view describe that wait
+  Value value;               // Kind::returned
+  std::exception_ptr error;  // Kind::raised
+};
+
+class Coroutine {
+ public:
+  virtual ~Coroutine() = default;
+  // coro.send(None) when exc is null, coro.throw(exc) otherwise.
+  virtual Yield send(Task& task, std::exception_ptr exc) = 0;
+};
+
+class Task : public Future {
+ public:
+  Task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name, Task* parent);
+  ~Task() override;
+
+  int32_t id() const { return id_; }
+  const std::string& name() const { return name_; }
+
+  // Task.cancel(): cancels the awaited future, or makes the next step throw CancelledError.
+  bool cancel(std::string msg = {}) override;
+  int cancelling() const { return num_cancels_requested_; }
+  int uncancel();
+
+  // The line of the listing the task stands at (set by awaits and prints).
+  int line() const { return line_; }
+  void set_line(int l) { line_ = l; }
+  Future* awaiting() const { return fut_waiter_; }
+  const char* step_label() const { return step_label_; }
+
+  // Release the coroutine (and its frames) without running it further.
+  void drop_coroutine() { coro_.reset(); }
+
+  // Ready-queue callbacks (Handle::Fn): Task.__step and Task.__wakeup.
+  static void step_cb(void* task, void*);
+  static void wakeup_cb(void* task, void* future);
+
+ private:
+  void step(std::exception_ptr exc);
+
+  std::unique_ptr<Coroutine> coro_;
+  std::string name_;
+  int32_t id_;
+  int line_ = 0;
+  Future* fut_waiter_ = nullptr;
+  bool must_cancel_ = false;
+  int num_cancels_requested_ = 0;
+  const char* step_label_;
+  const char* wakeup_label_;
+};
+
+// asyncio.create_task(coro, name=...): a new task whose first step is queued now.
+Task& create_task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name);
+
+// The loop running on this thread (asyncio.get_running_loop()).
+Loop& running_loop();
+void set_running_loop(Loop* loop);
+// asyncio.current_task()
+Task* current_task();
+
+}  // namespace loopscope

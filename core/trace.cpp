@@ -1,0 +1,151 @@
+#include "trace.hpp"
+
+#include <uv.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace loopscope {
+
+// [SECTION] Names
+
+namespace {
+constexpr const char* kEvNames[] = {
+    "run.begin",  "run.end",     "loop.iter",   "loop.poll",    "ready.push",  "ready.run",
+    "task.new",   "step.begin",  "step.end",    "task.done",    "task.cancel", "timer.arm",
+    "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
+    "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock"};
+static_assert(std::size(kEvNames) == size_t(Ev::count_));
+constexpr const char* kCauseNames[] = {"new", "yield", "timer", "io", "future", "pool", "cancel", "call_soon"};
+constexpr const char* kWaitNames[] = {"none", "sleep", "io",    "future", "task",  "gather",   "taskgroup",
+                                      "pool", "queue", "event", "lock",   "yield", "semaphore"};
+constexpr const char* kOutcomeNames[] = {"result", "error", "cancelled"};
+constexpr const char* kIoKindNames[] = {"accept", "read", "write", "connect", "fs", "close"};
+constexpr const char* kBlockKindNames[] = {"sleep", "cpu", "syscall"};
+
+template <class E, size_t N>
+const char* name_of(E e, const char* const (&names)[N]) {
+  size_t i = size_t(e);
+  return i < N ? names[i] : "?";
+}
+template <class E, size_t N>
+bool parse_of(std::string_view s, E& out, const char* const (&names)[N]) {
+  for (size_t i = 0; i < N; ++i)
+    if (s == names[i]) {
+      out = E(i);
+      return true;
+    }
+  return false;
+}
+}  // namespace
+
+const char* name(Ev e) { return name_of(e, kEvNames); }
+const char* name(Cause c) { return name_of(c, kCauseNames); }
+const char* name(Wait w) { return name_of(w, kWaitNames); }
+const char* name(Outcome o) { return name_of(o, kOutcomeNames); }
+const char* name(IoKind k) { return name_of(k, kIoKindNames); }
+const char* name(BlockKind k) { return name_of(k, kBlockKindNames); }
+bool parse(std::string_view s, Ev& out) { return parse_of(s, out, kEvNames); }
+bool parse(std::string_view s, Cause& out) { return parse_of(s, out, kCauseNames); }
+bool parse(std::string_view s, Wait& out) { return parse_of(s, out, kWaitNames); }
+bool parse(std::string_view s, Outcome& out) { return parse_of(s, out, kOutcomeNames); }
+bool parse(std::string_view s, IoKind& out) { return parse_of(s, out, kIoKindNames); }
+bool parse(std::string_view s, BlockKind& out) { return parse_of(s, out, kBlockKindNames); }
+
+// [SECTION] Stream
+
+Trace::Stream::Stream() : chunks_(new std::atomic<Event*>[kMaxChunks]) {
+  for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
+  grow(0);
+}
+
+Trace::Stream::~Stream() {
+  for (size_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+}
+
+Event* Trace::Stream::grow(size_t c) {
+  Event* chunk = new Event[kChunkSize];
+  chunks_[c].store(chunk, std::memory_order_release);
+  return chunk;
+}
+
+const char* Trace::Stream::intern(std::string_view s) {
+  constexpr size_t kBlock = 64 * 1024;
+  size_t need = s.size() + 1;
+  if (arena_used_ + need > arena_cap_) {
+    size_t cap = std::max(kBlock, need);
+    arena_.emplace_back(new char[cap]);
+    arena_used_ = 0;
+    arena_cap_ = cap;
+  }
+  char* p = arena_.back().get() + arena_used_;
+  std::memcpy(p, s.data(), s.size());
+  p[s.size()] = '\0';
+  arena_used_ += need;
+  return p;
+}
+
+// [SECTION] Trace
+
+Trace::Trace() : origin_ns_(int64_t(uv_hrtime())) { add_stream(); }
+Trace::~Trace() = default;
+
+int64_t Trace::now() const { return int64_t(uv_hrtime()) - origin_ns_; }
+
+Trace::Stream& Trace::add_stream() {
+  std::lock_guard<std::mutex> lock(register_mutex_);
+  int n = nstreams_.load(std::memory_order_relaxed);
+  if (n >= kMaxStreams) return *owned_.back();  // FIXME-LIMIT: shares the last stream's producer
+  owned_.push_back(std::make_unique<Stream>());
+  streams_[n].store(owned_.back().get(), std::memory_order_release);
+  nstreams_.store(n + 1, std::memory_order_release);
+  return *owned_.back();
+}
+
+const char* Trace::intern(std::string_view s) {
+  std::lock_guard<std::mutex> lock(register_mutex_);
+  auto& p = strings_.emplace_back(new char[s.size() + 1]);
+  std::memcpy(p.get(), s.data(), s.size());
+  p[s.size()] = '\0';
+  return p.get();
+}
+
+size_t Trace::size() const {
+  size_t n = 0;
+  for (int i = 0, m = stream_count(); i < m; ++i) n += stream(i).size();
+  return n;
+}
+
+// [SECTION] Merging
+
+size_t TraceReader::poll() {
+  const int ns = trace_->stream_count();
+  read_.resize(size_t(ns), 0);
+  const size_t before = events_.size();
+  int64_t min_new_t = INT64_MAX;
+  for (int s = 0; s < ns; ++s) {
+    const Trace::Stream& st = trace_->stream(s);
+    size_t n = st.size();
+    for (size_t i = read_[size_t(s)]; i < n; ++i) {
+      events_.push_back(st.at(i));
+      min_new_t = std::min(min_new_t, events_.back().t_ns);
+    }
+    read_[size_t(s)] = n;
+  }
+  if (events_.size() == before) return before;
+  // Everything before `first` is older than every new event and stays put.
+  auto first = std::upper_bound(events_.begin(), events_.begin() + ptrdiff_t(before), min_new_t,
+                                [](int64_t t, const Event& e) { return t < e.t_ns; });
+  std::stable_sort(first, events_.end(), [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+  size_t changed = size_t(first - events_.begin());
+  for (size_t i = changed; i < events_.size(); ++i) events_[i].seq = i;
+  return changed;
+}
+
+std::vector<Event> merged_events(const Trace& t) {
+  TraceReader r(t);
+  r.poll();
+  return std::move(r.events());
+}
+
+}  // namespace loopscope

@@ -1,0 +1,188 @@
+// The trace: every scheduler action as one fixed-size event, appended by the
+// thread that did it and read concurrently by the view, the exporters and the
+// tests. It is the single interface between the engine and everything else.
+//
+// Concurrency model: a Trace holds several streams. Each stream has exactly
+// one producer thread (a loop thread, or a thread-pool worker) and any number
+// of readers. Events live in fixed-size chunks that never move; a stream
+// publishes its length with a release store after the event is written, so a
+// reader that loads the length with acquire sees complete events. Strings
+// (labels, print text) are copied into an append-only arena owned by the
+// stream before the event that points to them is published.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace loopscope {
+
+// [SECTION] Event kinds and their enumerated payloads
+
+enum class Ev : uint8_t {
+  run_begin, run_end,
+  loop_iter,   // extra: an iteration starts (`ntodo` is known only after the poll: see ready.run)
+  loop_poll,
+  ready_push, ready_run,
+  task_new, step_begin, step_end, task_done, task_cancel,
+  timer_arm, timer_fire, timer_cancel,
+  io_wait, io_done,
+  pool_submit, pool_start, pool_end,
+  block_begin, block_end,
+  print,
+  task_unretrieved,  // extra: "Task exception was never retrieved"
+  deadlock,          // extra: nothing ready, nothing pending, main not done
+  count_
+};
+
+enum class Cause : uint8_t { new_, yield, timer, io, future, pool, cancel, call_soon };
+enum class Wait : uint8_t {
+  none, sleep, io, future, task, gather, taskgroup, pool, queue, event, lock, yield, semaphore
+};
+enum class Outcome : uint8_t { result, error, cancelled };
+enum class IoKind : uint8_t { accept, read, write, connect, fs, close };
+enum class BlockKind : uint8_t { sleep, cpu, syscall };
+
+const char* name(Ev e);
+const char* name(Cause c);
+const char* name(Wait w);
+const char* name(Outcome o);
+const char* name(IoKind k);
+const char* name(BlockKind k);
+bool parse(std::string_view s, Ev& out);
+bool parse(std::string_view s, Cause& out);
+bool parse(std::string_view s, Wait& out);
+bool parse(std::string_view s, Outcome& out);
+bool parse(std::string_view s, IoKind& out);
+bool parse(std::string_view s, BlockKind& out);
+
+// [SECTION] Event
+
+// One event. Which generic field carries which documented JSON field depends
+// on the kind; trace_json.cpp is the one place that maps them (see the table
+// in README.md). -1 in an id field means null.
+struct Event {
+  int64_t t_ns = 0;     // since the run began
+  uint64_t seq = 0;     // assigned when streams are merged (emission order across streams)
+  uint32_t it = 0;      // loop iteration
+  Ev kind = Ev::run_begin;
+  uint8_t loop = 0;
+  uint8_t code = 0;     // Cause / Wait / Outcome / IoKind / BlockKind / status, by kind
+  uint8_t flags = 0;    // kFlagSlow on step.end
+  int32_t task = -1;
+  int32_t id = -1;      // handle / timer / op / job
+  int32_t line = 0;     // Python listing line, 0 = none
+  int32_t ref = -1;     // parent / by / worker / timeout_ms
+  int64_t num = 0;      // waited_ns / due_ns / bytes / dur_ns / ntodo
+  const char* s1 = nullptr;  // label / name / text / value / error / target / scenario
+  const char* s2 = nullptr;  // params (JSON object text) / status text
+};
+constexpr uint8_t kFlagSlow = 1;
+
+// [SECTION] Trace
+
+class Trace {
+ public:
+  static constexpr int kMaxStreams = 64;
+  static constexpr size_t kChunkBits = 12;
+  static constexpr size_t kChunkSize = size_t(1) << kChunkBits;
+  static constexpr size_t kMaxChunks = size_t(1) << 14;  // 64M events per stream
+
+  // One producer's events. Producer-side calls (append, intern) must come
+  // from the owning thread; reader-side calls (size, at) from any thread.
+  class Stream {
+   public:
+    Stream();
+    ~Stream();
+    Stream(const Stream&) = delete;
+    Stream& operator=(const Stream&) = delete;
+
+    // Producer side. Returns false (and drops the event) once the stream is full.
+    bool append(const Event& e) {
+      size_t n = size_.load(std::memory_order_relaxed);
+      size_t c = n >> kChunkBits;
+      if (c >= kMaxChunks) return false;
+      Event* chunk = chunks_[c].load(std::memory_order_relaxed);
+      if (!chunk) chunk = grow(c);
+      chunk[n & (kChunkSize - 1)] = e;
+      size_.store(n + 1, std::memory_order_release);
+      return true;
+    }
+    const char* intern(std::string_view s);  // copy into the arena; stable forever
+
+    // Reader side.
+    size_t size() const { return size_.load(std::memory_order_acquire); }
+    const Event& at(size_t i) const {
+      return chunks_[i >> kChunkBits].load(std::memory_order_acquire)[i & (kChunkSize - 1)];
+    }
+
+   private:
+    Event* grow(size_t c);
+    std::unique_ptr<std::atomic<Event*>[]> chunks_;
+    std::atomic<size_t> size_{0};
+    std::vector<std::unique_ptr<char[]>> arena_;  // producer-only
+    size_t arena_used_ = 0, arena_cap_ = 0;
+  };
+
+  Trace();
+  ~Trace();
+  Trace(const Trace&) = delete;
+  Trace& operator=(const Trace&) = delete;
+
+  // The clock every event is stamped with: uv_hrtime() minus the run's start.
+  int64_t now() const;
+  int64_t origin_ns() const { return origin_ns_; }
+
+  // Stream 0, created with the trace: loop 0's.
+  Stream& primary() { return *owned_.front(); }
+  // A new stream with a single producer. Thread-safe (producers register rarely).
+  Stream& add_stream();
+  int stream_count() const { return nstreams_.load(std::memory_order_acquire); }
+  const Stream& stream(int i) const { return *streams_[i].load(std::memory_order_acquire); }
+
+  // Strings that belong to no stream in particular (loaded traces, metadata).
+  // Thread-safe, but slower than Stream::intern.
+  const char* intern(std::string_view s);
+
+  // Total events published so far across streams.
+  size_t size() const;
+
+ private:
+  int64_t origin_ns_;
+  std::array<std::atomic<Stream*>, kMaxStreams> streams_{};
+  std::atomic<int> nstreams_{0};
+  std::mutex register_mutex_;
+  std::vector<std::unique_ptr<Stream>> owned_;       // guarded by register_mutex_
+  std::vector<std::unique_ptr<char[]>> strings_;   // guarded by register_mutex_
+};
+
+// Reads a live trace incrementally and keeps a single time-ordered list.
+// Each stream is time-ordered; events of different streams are merged by
+// t_ns (ties: lower stream first). Events that arrive late (a worker thread's
+// event published after the loop's later ones) are inserted in order; the
+// return value of poll() says from which index the list changed, so a
+// consumer can drop any state it derived past that point.
+class TraceReader {
+ public:
+  explicit TraceReader(const Trace& t) : trace_(&t) {}
+  // Appends newly published events. Returns the first index that changed
+  // (== events().size() before the call when nothing arrived out of order).
+  size_t poll();
+  const std::vector<Event>& events() const { return events_; }
+  std::vector<Event>& events() { return events_; }
+
+ private:
+  const Trace* trace_;
+  std::vector<size_t> read_;  // per stream
+  std::vector<Event> events_;
+};
+
+// All published events, merged and numbered.
+std::vector<Event> merged_events(const Trace& t);
+
+}  // namespace loopscope

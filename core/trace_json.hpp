@@ -1,0 +1,24 @@
+// The trace as JSON Lines: one event per line, the documented format (README.md,
+// "Trace format"). This file is the one place that maps Event's generic fields
+// to the documented names.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "trace.hpp"
+
+namespace loopscope {
+
+std::string to_json(const Event& e);
+void write_jsonl(std::ostream& out, const std::vector<Event>& events);
+// Writes to `path` through a temporary file renamed at the end, so a failed
+// or interrupted write never leaves a half-written file under the final name.
+// Returns an empty string on success, else a one-line error.
+std::string save_jsonl(const std::string& path, const std::vector<Event>& events);
+
+// Appends `s` to out as a JSON string literal (quotes included).
+void append_json_string(std::string& out, const char* s);
+
+}  // namespace loopscope

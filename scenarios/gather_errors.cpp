@@ -1,0 +1,106 @@
+// gather-errors: exactly shared/reference/gather_demo.py. gather with
+// return_exceptions collects errors as results; without it the first error
+// reaches the caller while the siblings keep running; cancelling the outer
+// future cancels the children.
+#include "registry.hpp"
+
+namespace loopscope {
+namespace {
+
+const char* kListing = R"PY(import asyncio
+class Loop(asyncio.SelectorEventLoop):   # counts _run_once iterations
+    it = 0
+    def _run_once(self): Loop.it += 1; super()._run_once()
+def log(msg): print(f"[it{Loop.it:>2}] {msg}")
+
+async def child(name, delay, fail=False):
+    log(f"{name}: start")
+    try:
+        await asyncio.sleep(delay)
+    except asyncio.CancelledError:
+        log(f"{name}: CancelledError"); raise
+    if fail:
+        log(f"{name}: raise ValueError"); raise ValueError(name)
+    log(f"{name}: done"); return name
+
+async def main():
+    r = await asyncio.gather(child("A", .03), child("B", .01),
+                             child("C", .02, fail=True), return_exceptions=True)
+    log(f"main: results={r!r}")
+    d = asyncio.create_task(child("D", .03))
+    try:
+        await asyncio.gather(d, child("E", .01, fail=True))
+    except ValueError as e:
+        log(f"main: gather raised {e!r}; D.done()={d.done()}")
+    await asyncio.sleep(.05)
+    g = asyncio.gather(child("F", 1), child("G", 1))
+    await asyncio.sleep(0)
+    log("main: g.cancel()"); g.cancel()
+    try:
+        await g
+    except asyncio.CancelledError:
+        log("main: outer gather -> CancelledError")
+
+with asyncio.Runner(loop_factory=Loop) as r:
+    r.run(main())
+)PY";
+
+void log(int line, const std::string& msg) { print(line, it_prefix() + msg); }
+
+Coro child(std::string name, double delay, bool fail = false) {
+  log(8, name + ": start");
+  try {
+    co_await sleep(delay).at(10);
+  } catch (const CancelledError&) {
+    log(12, name + ": CancelledError");
+    throw;
+  }
+  if (fail) {
+    log(14, name + ": raise ValueError");
+    throw ValueError(name);
+  }
+  log(15, name + ": done");
+  co_return name;
+}
+
+Coro gather_errors_main(const Params&) {
+  Value r = co_await at(gather(return_exceptions, child("A", .03).named("A"), child("B", .01).named("B"),
+                               child("C", .02, true).named("C")),
+                        18);
+  log(20, "main: results=" + r.repr());
+  Task& d = create_task(child("D", .03).named("D"), 21);
+  try {
+    co_await at(gather(d, child("E", .01, true).named("E")), 23);
+  } catch (const ValueError& e) {
+    log(25, "main: gather raised " + e.repr() + "; D.done()=" + (d.done() ? "True" : "False"));
+  }
+  co_await sleep(.05).at(26);
+  at_line(27);
+  GatheringFuture& g = gather(child("F", 1).named("F"), child("G", 1).named("G"));
+  co_await sleep(0).at(28);
+  log(29, "main: g.cancel()");
+  g.cancel();
+  try {
+    co_await at(g, 31);
+  } catch (const CancelledError&) {
+    log(33, "main: outer gather -> CancelledError");
+  }
+  co_return {};
+}
+
+}  // namespace
+
+Scenario scenario_gather_errors() {
+  Scenario s;
+  s.id = "gather-errors";
+  s.title = "gather: errors and cancellation";
+  s.lesson =
+      "With return_exceptions=True an error is just another result. Without it, the first error reaches the "
+      "caller at once, but the other children are NOT cancelled: D keeps running. Cancelling the outer gather "
+      "cancels every child, and each sees CancelledError at its await one iteration later.";
+  s.listing = kListing;
+  s.main = gather_errors_main;
+  return s;
+}
+
+}  // namespace loopscope

@@ -1,0 +1,21 @@
+#include "registry.hpp"
+
+namespace loopscope {
+
+// The one table of scenarios, in gallery order.
+const std::vector<Scenario>& scenarios() {
+  static const std::vector<Scenario> all = {
+      scenario_gather(),
+      scenario_gather_errors(),
+      scenario_taskgroup_cancel(),
+  };
+  return all;
+}
+
+const Scenario* find_scenario(const std::string& id) {
+  for (const Scenario& s : scenarios())
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+}  // namespace loopscope

@@ -1,0 +1,12 @@
+// The scenario table's entries; each scenario file defines one function.
+#pragma once
+
+#include "scenario.hpp"
+
+namespace loopscope {
+
+Scenario scenario_gather();
+Scenario scenario_gather_errors();
+Scenario scenario_taskgroup_cancel();
+
+}  // namespace loopscope
