@@ -26,5 +26,7 @@ class [[nodiscard]] SleepAwaiter {
 };
 
 inline SleepAwaiter sleep(double delay, Value result = {}) { return SleepAwaiter(delay, std::move(result)); }
+// sleep(0) must beat POSIX ::sleep(unsigned) when both are visible.
+inline SleepAwaiter sleep(int delay) { return SleepAwaiter(double(delay)); }
 
 }  // namespace loopscope

@@ -1,0 +1,83 @@
+// Test support: run a coroutine the way asyncio.run does, on a fresh real
+// loop, and check the two things every engine test must end with: the loop
+// closed cleanly (uv_loop_close() == 0) and no coroutine frame alive.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/aio.hpp"
+
+namespace loopscope::test {
+
+struct RunOutcome {
+  std::vector<Event> events;  // merged, numbered
+  Value result;
+  std::string error;          // repr of what main raised, empty if none
+  int close_rc = -1;
+  bool deadlock = false;
+
+  // print texts in order
+  std::vector<std::string> prints() const {
+    std::vector<std::string> out;
+    for (const Event& e : events)
+      if (e.kind == Ev::print) out.emplace_back(e.s1);
+    return out;
+  }
+  // "[it N] text" for each print, as the reference programs print it
+  std::vector<std::string> prints_with_iterations() const {
+    std::vector<std::string> out;
+    for (const Event& e : events)
+      if (e.kind == Ev::print) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "[it%2u] ", e.it);
+        out.push_back(buf + std::string(e.s1));
+      }
+    return out;
+  }
+  size_t count(Ev kind) const {
+    size_t n = 0;
+    for (const Event& e : events) n += e.kind == kind;
+    return n;
+  }
+  // The iteration in which the first print with this text happened (0 if none).
+  uint32_t iteration_of(const std::string& text) const {
+    for (const Event& e : events)
+      if (e.kind == Ev::print && text == e.s1) return e.it;
+    return 0;
+  }
+};
+
+// Runs make_main() as the main task. The trace outlives the loop (strings
+// live in it), so it is kept inside the returned Outcome's scope via `trace`.
+inline RunOutcome run_main(Trace& trace, const std::function<Coro()>& make_main, LoopOptions opts = {}) {
+  RunOutcome o;
+  {
+    Loop loop(trace, opts);
+    set_running_loop(&loop);
+    Task& main = create_task(make_main().named("main"));
+    try {
+      o.result = loop.run(&main);
+    } catch (const PyError& e) {
+      o.error = e.repr();
+    } catch (const std::exception& e) {
+      o.error = e.what();
+    }
+    o.deadlock = loop.deadlocked();
+    o.close_rc = loop.close();
+  }
+  set_running_loop(nullptr);
+  o.events = merged_events(trace);
+  return o;
+}
+
+// The closing checks of every engine test.
+inline void check_clean(const RunOutcome& o) {
+  CHECK_MESSAGE(o.close_rc == 0, "uv_loop_close() must return 0: every handle closed");
+  CHECK_MESSAGE(live_frames().load() == 0, "no coroutine frame may outlive the run");
+}
+
+}  // namespace loopscope::test
