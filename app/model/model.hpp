@@ -1,0 +1,184 @@
+// The view model: what the screen shows, derived from the trace alone.
+//
+// The view never touches the engine. It feeds events to a Model, which keeps
+// (a) the timeline's lanes as state segments and (b) periodic snapshots of
+// the loop state, so that the state after any event is rebuilt by replaying
+// at most kSnapshotEvery events from the nearest snapshot: seeking and
+// stepping backwards cost the same as stepping forwards.
+//
+// No ImGui, GLFW or GL here: the model is plain data, unit-tested headless.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/trace.hpp"
+
+namespace loopscope::model {
+
+// [SECTION] Tasks and lanes
+
+enum class TaskState : uint8_t { unborn, ready, running, waiting, done };
+
+struct TaskInfo {
+  int32_t id = -1;
+  std::string name;
+  int32_t parent = -1;
+  uint8_t loop = 0;
+  int color = 0;          // index into the view's task palette, stable per task
+  size_t created_at = 0;  // event index of task.new
+};
+
+// One stretch of a lane in one state, in trace time.
+struct Segment {
+  int64_t t0 = 0, t1 = 0;
+  TaskState state = TaskState::waiting;  // for loop lanes: running = running a handle, waiting = polling
+  Wait wait = Wait::none;                // what a waiting task awaits
+  Outcome outcome = Outcome::result;     // for done
+  bool blocked = false;                  // the loop thread was blocked (block.begin..end, or a slow step)
+  uint32_t first_event = 0, last_event = 0;
+};
+
+enum class LaneKind : uint8_t { loop, task, worker };
+
+struct Lane {
+  LaneKind kind = LaneKind::task;
+  int32_t id = -1;  // loop id / task id / worker id
+  uint8_t loop = 0;
+  std::string label;
+  std::vector<Segment> segments;  // sorted by t0, non-overlapping; the last may be open (t1 = last event's t)
+};
+
+// An arrow on the timeline: `cause` woke `task` (timer fired, I/O done, child finished, cancel...).
+struct Wakeup {
+  int64_t t_from = 0, t_to = 0;
+  int32_t from_lane = -1, to_lane = -1;  // indexes into lanes()
+  Cause cause = Cause::future;
+  uint32_t event = 0;  // the ready.push
+};
+
+// What the timeline draws for one lane in a visible range: segments narrower
+// than the fold width merge into one counted mark.
+struct DrawItem {
+  int64_t t0 = 0, t1 = 0;
+  TaskState state = TaskState::waiting;
+  Wait wait = Wait::none;
+  bool blocked = false;
+  uint32_t folded = 1;  // how many segments this item stands for
+};
+
+// [SECTION] The loop's state at one point
+
+enum class Phase : uint8_t { idle, polling, running, blocked, done };
+
+struct ReadyChip {
+  int32_t handle = -1, task = -1;
+  const char* label = nullptr;
+  Cause cause = Cause::call_soon;
+};
+struct TimerChip {
+  int32_t timer = -1, task = -1;
+  int64_t due_ns = 0;
+  const char* label = nullptr;
+};
+struct IoChip {
+  int32_t op = -1, task = -1;
+  IoKind kind = IoKind::read;
+  const char* target = nullptr;
+  int64_t since_ns = 0;
+};
+struct WorkerChip {
+  int32_t job = -1, task = -1, worker = -1;
+  const char* label = nullptr;
+  int64_t started_ns = 0;
+  bool running = false;  // false: submitted, waiting for a free worker
+};
+struct TaskSnapshot {
+  int32_t id = -1;
+  TaskState state = TaskState::unborn;
+  Wait wait = Wait::none;
+  Outcome outcome = Outcome::result;
+  int line = 0;  // listing line the task stands at
+};
+
+// The state of one loop after `event_index` has been applied.
+struct LoopState {
+  size_t event_index = 0;
+  int64_t t_ns = 0;
+  uint32_t it = 0;
+  uint8_t loop = 0;
+  Phase phase = Phase::idle;
+  int poll_timeout_ms = 0;
+  std::vector<ReadyChip> ready;  // FIFO, front first
+  ReadyChip running;             // handle being run (handle == -1: none)
+  int32_t running_task = -1;
+  std::vector<TimerChip> timers;  // sorted by due time
+  std::vector<IoChip> io;
+  std::vector<WorkerChip> workers;
+  std::vector<TaskSnapshot> tasks;  // indexed like Model::tasks()
+  bool blocked = false;
+  int blocked_line = 0;
+};
+
+// [SECTION] Model
+
+class Model {
+ public:
+  static constexpr size_t kSnapshotEvery = 256;
+
+  // Feed the events list as TraceReader keeps it: `changed_from` is what
+  // TraceReader::poll() returned (everything before it is unchanged). Cost is
+  // proportional to the new events, except after out-of-order arrivals.
+  void update(const std::vector<Event>& events, size_t changed_from);
+  void clear();
+
+  const std::vector<Event>& events() const { return *events_; }
+  size_t size() const { return events_ ? events_->size() : 0; }
+  const std::vector<TaskInfo>& tasks() const { return tasks_; }
+  const TaskInfo* task(int32_t id) const;
+  const std::vector<Lane>& lanes() const { return lanes_; }
+  const std::vector<Wakeup>& wakeups() const { return wakeups_; }
+  int64_t begin_ns() const;
+  int64_t end_ns() const;
+  bool finished() const { return finished_; }  // run.end seen
+  const char* scenario() const { return scenario_; }
+
+  // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery).
+  LoopState state_at(size_t event_index, uint8_t loop = 0) const;
+
+  // [SECTION] Navigation (all return an event index; clamp at the ends)
+  size_t index_at_time(int64_t t_ns) const;  // last event with t <= t_ns
+  size_t next_event(size_t i) const;
+  size_t prev_event(size_t i) const;
+  size_t next_step(size_t i) const;  // next step.begin
+  size_t prev_step(size_t i) const;
+  size_t next_iteration(size_t i) const;  // next loop.iter of loop 0
+  size_t prev_iteration(size_t i) const;
+  size_t next_notable(size_t i) const;  // block.begin, slow step, task.cancel, error outcome, deadlock
+  size_t prev_notable(size_t i) const;
+
+  // Timeline query: items of `lane` overlapping [t0, t1], folding segments
+  // narrower than min_ns into counted marks. Binary search, then O(visible).
+  void visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, std::vector<DrawItem>& out) const;
+
+ private:
+  const std::vector<Event>* events_ = nullptr;
+  std::vector<TaskInfo> tasks_;
+  std::vector<Lane> lanes_;
+  std::vector<Wakeup> wakeups_;
+  std::vector<LoopState> snapshots_;  // every kSnapshotEvery events, per loop
+  size_t applied_ = 0;
+  bool finished_ = false;
+  const char* scenario_ = nullptr;
+};
+
+// [SECTION] Narration
+
+// The "Why" panel: what happened at this event and why the loop did it, in
+// plain language, naming tasks by name ("B's timer fired; the timer callback
+// sets the sleep future's result, so B's wakeup joins the ready queue and runs
+// in the next iteration").
+std::string narrate(const Model& m, size_t event_index);
+
+}  // namespace loopscope::model
