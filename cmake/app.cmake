@@ -5,13 +5,16 @@ target_include_directories(loopscope_cli PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/app)
 target_link_libraries(loopscope_cli PUBLIC loopscope_scenarios)
 loopscope_target(loopscope_cli)
 
+# The view model (app/model, no GL): owned by cmake/model.cmake, tests included.
+include(cmake/model.cmake OPTIONAL)
+
 if(LOOPSCOPE_GUI)
-  include(cmake/gui.cmake)
+  include(cmake/gui.cmake OPTIONAL)
 endif()
 
 add_executable(loopscope app/main.cpp)
 target_link_libraries(loopscope PRIVATE loopscope_cli)
-if(LOOPSCOPE_GUI)
+if(LOOPSCOPE_GUI AND TARGET loopscope_gui)
   target_link_libraries(loopscope PRIVATE loopscope_gui)
   target_compile_definitions(loopscope PRIVATE LOOPSCOPE_HAVE_GUI=1)
 endif()
