@@ -6,7 +6,10 @@ target_link_libraries(loopscope_cli PUBLIC loopscope_scenarios)
 loopscope_target(loopscope_cli)
 
 # The view model (app/model, no GL): owned by cmake/model.cmake, tests included.
-include(cmake/model.cmake OPTIONAL)
+file(GLOB _model_sources app/model/*.cpp)
+if(_model_sources)
+  include(cmake/model.cmake OPTIONAL)
+endif()
 
 if(LOOPSCOPE_GUI)
   include(cmake/gui.cmake OPTIONAL)

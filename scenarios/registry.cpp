@@ -8,6 +8,7 @@ const std::vector<Scenario>& scenarios() {
       scenario_gather(),
       scenario_gather_errors(),
       scenario_taskgroup_cancel(),
+      scenario_create_task(),
   };
   return all;
 }

@@ -8,5 +8,6 @@ namespace loopscope {
 Scenario scenario_gather();
 Scenario scenario_gather_errors();
 Scenario scenario_taskgroup_cancel();
+Scenario scenario_create_task();
 
 }  // namespace loopscope

@@ -1,0 +1,66 @@
+// create-task: background work started with create_task runs while main does
+// its own work; main collects the result later with `await task`.
+#include "registry.hpp"
+
+namespace loopscope {
+namespace {
+
+const char* kListing = R"PY(import asyncio
+
+
+async def background(name, steps, period):
+    for i in range(1, steps + 1):
+        await asyncio.sleep(period)
+        print(f"{name}: tick {i}")
+    return f"{name} finished {steps} ticks"
+
+
+async def main():
+    task = asyncio.create_task(background("bg", ${steps}, ${period}))
+    print("main: started the background task")
+    await asyncio.sleep(${work})
+    print("main: my own work is done")
+    result = await task
+    print(f"main: {result}")
+
+
+asyncio.run(main())
+)PY";
+
+Coro background(std::string name, int steps, double period) {
+  for (int i = 1; i <= steps; ++i) {
+    co_await sleep(period).at(6);
+    print(7, name + ": tick " + std::to_string(i));
+  }
+  co_return name + " finished " + std::to_string(steps) + " ticks";
+}
+
+Coro create_task_main(const Params& p) {
+  Task& task = create_task(background("bg", p.integer("steps"), p.num("period")).named("bg"), 12);
+  print(13, "main: started the background task");
+  co_await sleep(p.num("work")).at(14);
+  print(15, "main: my own work is done");
+  Value result = co_await at(task, 16);
+  print(17, "main: " + result.str_text());
+  co_return {};
+}
+
+}  // namespace
+
+Scenario scenario_create_task() {
+  Scenario s;
+  s.id = "create-task";
+  s.title = "create_task: background work";
+  s.lesson =
+      "create_task schedules the coroutine at once, but it only starts when main gives the loop a chance (its "
+      "first await). The background task ticks while main sleeps on its own work; `await task` then collects "
+      "its result, or waits for the rest of it.";
+  s.listing = kListing;
+  s.params = {{"steps", "4", 1, 10, {}, "background ticks"},
+              {"period", "0.1", 0.02, 2, {}, "seconds between ticks"},
+              {"work", "0.25", 0.02, 5, {}, "seconds of main's own work"}};
+  s.main = create_task_main;
+  return s;
+}
+
+}  // namespace loopscope
