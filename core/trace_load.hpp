@@ -1,0 +1,39 @@
+// Loading a JSON Lines trace (the format trace_json.cpp writes, documented in
+// docs/trace-format.md) back into a Trace, for `loopscope view F.jsonl` and
+// for tests. Files are untrusted: every size and count is capped, every field
+// checked, and any problem is one line naming the file (and the line), never
+// a crash or a hang.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "trace.hpp"
+
+namespace loopscope {
+
+struct TraceLoadLimits {
+  uint64_t max_file_bytes = uint64_t(512) << 20;  // checked before reading
+  size_t max_line_bytes = size_t(1) << 20;
+  size_t max_events = size_t(1) << 22;            // 4M events = 256 MiB of Event
+  size_t max_string_bytes = size_t(64) << 10;     // any one string field
+  int max_depth = 32;                             // nesting inside params / unknown fields
+  int64_t max_id = int64_t(1) << 22;              // task/handle/timer/op/job/worker ids are below this
+  int32_t max_line_number = 1'000'000;            // Python listing line
+};
+
+// Loads `path` into `into`, which must be a fresh Trace (no events). Every
+// event goes into the primary stream in file order, so merged_events(into)
+// gives them back in file order with the same seq. Strings are interned in
+// that stream. Returns "" on success, else one line: "path:17: problem" or
+// "path: problem". On error `into` may hold the events before the bad line:
+// discard it.
+std::string load_trace_file(const std::string& path, Trace& into, const TraceLoadLimits& limits = {});
+
+// The same for bytes in memory (the fuzzer's entry point); `name` is used in
+// messages in place of the path.
+std::string load_trace_bytes(const std::string& name, const char* data, size_t size, Trace& into,
+                             const TraceLoadLimits& limits = {});
+
+}  // namespace loopscope
