@@ -1,0 +1,55 @@
+// Test support: run a registered scenario with parameters and query its trace.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario.hpp"
+
+namespace loopscope::test {
+
+struct ScenarioRun {
+  std::unique_ptr<Trace> trace = std::make_unique<Trace>();
+  RunResult result;
+  std::vector<Event> events;
+
+  std::vector<std::string> prints(int loop = 0) const {
+    std::vector<std::string> out;
+    for (const Event& e : events)
+      if (e.kind == Ev::print && e.loop == loop) out.emplace_back(e.s1);
+    return out;
+  }
+  // t_ns of the first print whose text starts with `prefix` (-1 if none).
+  int64_t time_of(const std::string& prefix) const {
+    for (const Event& e : events)
+      if (e.kind == Ev::print && std::string(e.s1).rfind(prefix, 0) == 0) return e.t_ns;
+    return -1;
+  }
+  uint32_t iteration_of(const std::string& prefix) const {
+    for (const Event& e : events)
+      if (e.kind == Ev::print && std::string(e.s1).rfind(prefix, 0) == 0) return e.it;
+    return 0;
+  }
+  size_t count(Ev kind) const {
+    size_t n = 0;
+    for (const Event& e : events) n += e.kind == kind;
+    return n;
+  }
+};
+
+inline ScenarioRun run_scenario_id(const std::string& id, const std::vector<std::string>& sets = {}) {
+  ScenarioRun r;
+  const Scenario* s = find_scenario(id);
+  REQUIRE_MESSAGE(s, "no scenario " << id);
+  r.result = run_scenario(*s, s->resolve(sets), *r.trace);
+  r.events = merged_events(*r.trace);
+  CHECK_MESSAGE(r.result.ok, id << " failed: " << r.result.error);
+  CHECK_MESSAGE(r.result.loop_close_rc == 0, "uv_loop_close() must return 0");
+  CHECK_MESSAGE(live_frames().load() == 0, "no coroutine frame may outlive the run");
+  return r;
+}
+
+}  // namespace loopscope::test
