@@ -76,4 +76,8 @@ void Future::add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const cha
   callbacks_.push_back({fn, ctx, task, label});
 }
 
+size_t Future::remove_done_callback(Handle::Fn fn, void* ctx) {
+  return std::erase_if(callbacks_, [&](const Callback& cb) { return cb.fn == fn && cb.ctx == ctx; });
+}
+
 }  // namespace loopscope

@@ -33,11 +33,16 @@ class Future : public Owned {
 
   // fn(ctx, this) runs through call_soon once the future is done.
   void add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label);
+  // Future.remove_done_callback: drops the callbacks not yet scheduled that
+  // match (fn, ctx); returns how many (wait_for and _cancel_and_wait use it).
+  size_t remove_done_callback(Handle::Fn fn, void* ctx);
   bool exception_unretrieved() const { return log_traceback_; }
   const char* label() const { return label_; }
 
  protected:
   void schedule_callbacks();
+  // `self._log_traceback = False`: Task.cancel() does it even on a done task.
+  void clear_log_traceback() { log_traceback_ = false; }
   State state_ = State::pending;
   Value value_;
   std::exception_ptr error_;

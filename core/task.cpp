@@ -33,6 +33,7 @@ int Task::uncancel() {
 }
 
 bool Task::cancel(std::string msg) {
+  clear_log_traceback();  // even when done: cancelling a failed task silences "never retrieved"
   if (done()) return false;
   Event e = loop().event(Ev::task_cancel);
   e.task = id_;
