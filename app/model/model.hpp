@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -28,6 +29,7 @@ struct TaskInfo {
   uint8_t loop = 0;
   int color = 0;          // index into the view's task palette, stable per task
   size_t created_at = 0;  // event index of task.new
+  int32_t lane = -1;      // index into Model::lanes()
 };
 
 // One stretch of a lane in one state, in trace time.
@@ -37,7 +39,18 @@ struct Segment {
   Wait wait = Wait::none;                // what a waiting task awaits
   Outcome outcome = Outcome::result;     // for done
   bool blocked = false;                  // the loop thread was blocked (block.begin..end, or a slow step)
-  uint32_t first_event = 0, last_event = 0;
+  uint32_t first_event = 0, last_event = 0;  // the event that opened it / closed it (open: the last one seen)
+  int32_t task = -1;                     // loop lane: the task of the handle run; worker lane: the job's task
+};
+
+// A point on a lane: task.cancel (on the cancelled task's lane; `by` the
+// canceller's task id), block.begin and deadlock (loop lane), print and
+// task.done with an error (task lane).
+struct Mark {
+  int64_t t = 0;
+  Ev kind = Ev::task_cancel;
+  uint32_t event = 0;
+  int32_t by = -1;
 };
 
 enum class LaneKind : uint8_t { loop, task, worker };
@@ -48,6 +61,8 @@ struct Lane {
   uint8_t loop = 0;
   std::string label;
   std::vector<Segment> segments;  // sorted by t0, non-overlapping; the last may be open (t1 = last event's t)
+  std::vector<Mark> marks;        // sorted by t
+  size_t created_at = 0;          // event index that created the lane
 };
 
 // An arrow on the timeline: `cause` woke `task` (timer fired, I/O done, child finished, cancel...).
@@ -66,6 +81,8 @@ struct DrawItem {
   Wait wait = Wait::none;
   bool blocked = false;
   uint32_t folded = 1;  // how many segments this item stands for
+  uint32_t first_event = 0;  // of the first segment (for hover details)
+  int32_t task = -1;         // of the first segment
 };
 
 // [SECTION] The loop's state at one point
@@ -100,6 +117,7 @@ struct TaskSnapshot {
   Wait wait = Wait::none;
   Outcome outcome = Outcome::result;
   int line = 0;  // listing line the task stands at
+  bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
 };
 
 // The state of one loop after `event_index` has been applied.
@@ -136,7 +154,9 @@ class Model {
   const std::vector<Event>& events() const { return *events_; }
   size_t size() const { return events_ ? events_->size() : 0; }
   const std::vector<TaskInfo>& tasks() const { return tasks_; }
-  const TaskInfo* task(int32_t id) const;
+  const TaskInfo* task(int32_t id, uint8_t loop = 0) const;
+  int32_t task_index(int32_t id, uint8_t loop = 0) const;  // index into tasks(), -1 if unknown
+  int32_t loop_lane(uint8_t loop = 0) const;                // index into lanes(), -1 if not seen yet
   const std::vector<Lane>& lanes() const { return lanes_; }
   const std::vector<Wakeup>& wakeups() const { return wakeups_; }
   int64_t begin_ns() const;
@@ -160,15 +180,64 @@ class Model {
 
   // Timeline query: items of `lane` overlapping [t0, t1], folding segments
   // narrower than min_ns into counted marks. Binary search, then O(visible).
+  // `out` is cleared first.
   void visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, std::vector<DrawItem>& out) const;
 
  private:
+  // Where a wake-up came from, carried along the handles it schedules: a
+  // timer's callback sets a future, whose done-callback wakes the task.
+  struct Origin {
+    int32_t lane = -1;
+    int64_t t = 0;
+    Cause cause = Cause::future;
+  };
+  struct Pending {
+    int32_t handle = -1;
+    Origin origin;
+  };
+  struct LoopCursor {
+    int32_t lane = -1;
+    std::vector<Pending> pending;  // like LoopState::ready
+    Origin current;                // of the handle being run
+    int32_t current_task = -1;     // task index when the handle is a task's step/wakeup
+    uint32_t handle_seg = 0;       // loop lane segment where the current handle began
+  };
+  // Everything replay needs besides the lanes: copied every kSnapshotEvery events.
+  struct Cursor {
+    std::vector<LoopState> loops;  // by loop id
+    std::vector<LoopCursor> lc;
+    std::vector<Origin> pool_done;  // by task index: the worker that finished its last job
+  };
+  struct FlagUndo {
+    uint32_t event = 0;
+    int32_t lane = -1;
+    uint32_t seg = 0;
+    bool old = false;
+  };
+
+  void apply(const Event& e, size_t i);
+  void step_state(LoopState& s, const Event& e, size_t i) const;
+  void rollback(size_t restart);
+  int32_t add_lane(LaneKind kind, int32_t id, uint8_t loop, std::string label, size_t i);
+  void open_seg(int32_t lane, const Event& e, size_t i, TaskState st, Wait w = Wait::none,
+                Outcome o = Outcome::result, bool blocked = false, int32_t task = -1);
+  void close_seg(int32_t lane, int64_t t, size_t i);
+  void flag_blocked(int32_t lane, uint32_t seg, size_t i);
+  LoopState& loop_state(uint8_t loop, size_t i);
+
   const std::vector<Event>* events_ = nullptr;
   std::vector<TaskInfo> tasks_;
   std::vector<Lane> lanes_;
+  std::vector<uint8_t> lane_open_;  // by lane: its last segment is open
   std::vector<Wakeup> wakeups_;
-  std::vector<LoopState> snapshots_;  // every kSnapshotEvery events, per loop
+  Cursor cur_;
+  std::vector<Cursor> checkpoints_;  // [n]: after event n*kSnapshotEvery + kSnapshotEvery-1
+  std::vector<FlagUndo> undo_;       // blocked flags set on segments opened earlier
+  std::unordered_map<uint64_t, int32_t> task_index_;  // (loop << 32 | id) -> index into tasks_
+  std::vector<int32_t> worker_lane_;                  // by worker id
+  std::vector<uint32_t> steps_, iterations_, notable_;  // event indexes, for navigation
   size_t applied_ = 0;
+  size_t finished_at_ = 0;
   bool finished_ = false;
   const char* scenario_ = nullptr;
 };

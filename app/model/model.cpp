@@ -1,0 +1,492 @@
+// The view model's replay: events in, lanes + loop state + checkpoints out.
+//
+// [SECTION] Helpers
+// [SECTION] Loop state: one event at a time (shared by update and state_at)
+// [SECTION] Lanes
+// [SECTION] Deriving one event
+// [SECTION] Update, rollback, queries
+#include "model/model.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <string_view>
+
+namespace loopscope::model {
+
+// [SECTION] Helpers
+
+namespace {
+
+bool ends_with(const char* s, std::string_view suffix) {
+  if (!s) return false;
+  size_t n = std::strlen(s);
+  return n >= suffix.size() && std::string_view(s + n - suffix.size()) == suffix;
+}
+
+// A task's own handle ("X step" / "X wakeup", core/task.cpp), as opposed to a
+// callback queued on the task's behalf ("sleep timer: set_result" carries the
+// sleeping task's id too, but running it does not run the task).
+bool is_task_handle(const Event& e) { return e.task >= 0 && (ends_with(e.s1, " step") || ends_with(e.s1, " wakeup")); }
+
+uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
+
+template <class V, class Pred>
+void pop_while(V& v, Pred pred) {
+  while (!v.empty() && pred(v.back())) v.pop_back();
+}
+
+}  // namespace
+
+// [SECTION] Loop state: one event at a time (shared by update and state_at)
+
+void Model::step_state(LoopState& s, const Event& e, size_t i) const {
+  s.event_index = i;
+  s.t_ns = e.t_ns;
+  s.it = e.it;
+  auto task_of = [&](int32_t id) -> TaskSnapshot* {
+    int32_t k = task_index(id, e.loop);
+    if (k < 0) return nullptr;
+    if (s.tasks.size() <= size_t(k)) s.tasks.resize(size_t(k) + 1);
+    return &s.tasks[size_t(k)];
+  };
+  switch (e.kind) {
+    case Ev::run_begin: s.phase = Phase::idle; break;
+    case Ev::run_end:
+    case Ev::deadlock:
+      s.phase = Phase::done;
+      s.running = {};
+      s.running_task = -1;
+      break;
+    case Ev::loop_iter:
+      s.phase = Phase::idle;
+      s.running = {};
+      s.running_task = -1;
+      break;
+    case Ev::loop_poll:
+      s.phase = Phase::polling;
+      s.poll_timeout_ms = e.ref;
+      break;
+    case Ev::ready_push:
+      s.ready.push_back({e.id, e.task, e.s1, Cause(e.code)});
+      if (is_task_handle(e))
+        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready;
+      break;
+    case Ev::ready_run: {
+      // FIFO: the run handle is the front; search anyway so a damaged trace cannot derail the view.
+      auto it = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == e.id; });
+      s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon};
+      if (it != s.ready.end()) s.ready.erase(it);  // FIXME-PERF: O(queue) per pop; fine for teaching-sized queues
+      s.running_task = -1;
+      s.phase = s.blocked ? Phase::blocked : Phase::running;
+      break;
+    }
+    case Ev::task_new:
+      if (TaskSnapshot* t = task_of(e.task)) {
+        *t = {};
+        t->id = e.task;
+      }
+      break;
+    case Ev::step_begin:
+      if (TaskSnapshot* t = task_of(e.task)) {
+        t->state = TaskState::running;
+        t->line = e.line;
+        t->cancelling = false;  // the CancelledError (if any) is thrown into this step
+      }
+      s.running_task = e.task;
+      break;
+    case Ev::step_end:
+      if (TaskSnapshot* t = task_of(e.task)) {
+        t->state = TaskState::waiting;
+        t->wait = Wait(e.code);
+        t->line = e.line;
+      }
+      s.running_task = -1;
+      break;
+    case Ev::task_done:
+      if (TaskSnapshot* t = task_of(e.task)) {
+        t->state = TaskState::done;
+        t->wait = Wait::none;
+        t->outcome = Outcome(e.code);
+      }
+      break;
+    case Ev::task_cancel:
+      if (TaskSnapshot* t = task_of(e.task)) t->cancelling = true;
+      break;
+    case Ev::timer_arm: {
+      TimerChip c{e.id, e.task, e.num, e.s1};
+      auto at = std::upper_bound(s.timers.begin(), s.timers.end(), c.due_ns,
+                                 [](int64_t due, const TimerChip& x) { return due < x.due_ns; });
+      s.timers.insert(at, c);
+      break;
+    }
+    case Ev::timer_fire:
+    case Ev::timer_cancel:
+      std::erase_if(s.timers, [&](const TimerChip& c) { return c.timer == e.id; });
+      break;
+    case Ev::io_wait: s.io.push_back({e.id, e.task, IoKind(e.code), e.s1, e.t_ns}); break;
+    case Ev::io_done: std::erase_if(s.io, [&](const IoChip& c) { return c.op == e.id; }); break;
+    case Ev::pool_submit: s.workers.push_back({e.id, e.task, -1, e.s1, e.t_ns, false}); break;
+    case Ev::pool_start: {
+      auto it = std::find_if(s.workers.begin(), s.workers.end(), [&](const WorkerChip& c) { return c.job == e.id; });
+      if (it == s.workers.end()) it = s.workers.insert(s.workers.end(), {e.id, e.task, -1, nullptr, 0, false});
+      it->worker = e.ref;
+      it->started_ns = e.t_ns;
+      it->running = true;
+      break;
+    }
+    case Ev::pool_end: std::erase_if(s.workers, [&](const WorkerChip& c) { return c.job == e.id; }); break;
+    case Ev::block_begin:
+      s.blocked = true;
+      s.blocked_line = e.line;
+      s.phase = Phase::blocked;
+      break;
+    case Ev::block_end:
+      s.blocked = false;
+      s.phase = Phase::running;
+      break;
+    case Ev::print:
+      if (TaskSnapshot* t = task_of(e.task)) t->line = e.line;
+      break;
+    case Ev::task_unretrieved:
+    case Ev::count_: break;
+  }
+}
+
+// [SECTION] Lanes
+
+int32_t Model::add_lane(LaneKind kind, int32_t id, uint8_t loop, std::string label, size_t i) {
+  Lane l;
+  l.kind = kind;
+  l.id = id;
+  l.loop = loop;
+  l.label = std::move(label);
+  l.created_at = i;
+  lanes_.push_back(std::move(l));
+  lane_open_.push_back(0);
+  return int32_t(lanes_.size() - 1);
+}
+
+void Model::close_seg(int32_t lane, int64_t t, size_t i) {
+  if (lane < 0 || !lane_open_[size_t(lane)]) return;
+  Segment& s = lanes_[size_t(lane)].segments.back();
+  s.t1 = std::max(t, s.t0);
+  s.last_event = uint32_t(i);
+  lane_open_[size_t(lane)] = 0;
+}
+
+void Model::open_seg(int32_t lane, const Event& e, size_t i, TaskState st, Wait w, Outcome o, bool blocked,
+                     int32_t task) {
+  if (lane < 0) return;
+  close_seg(lane, e.t_ns, i);
+  Segment s;
+  s.t0 = s.t1 = e.t_ns;
+  s.state = st;
+  s.wait = w;
+  s.outcome = o;
+  s.blocked = blocked;
+  s.first_event = s.last_event = uint32_t(i);
+  s.task = task;
+  lanes_[size_t(lane)].segments.push_back(s);
+  lane_open_[size_t(lane)] = 1;
+}
+
+// Marks a segment opened by an earlier event as blocked; journaled so a
+// rollback past event i can clear it again.
+void Model::flag_blocked(int32_t lane, uint32_t seg, size_t i) {
+  if (lane < 0 || seg >= lanes_[size_t(lane)].segments.size()) return;
+  Segment& s = lanes_[size_t(lane)].segments[seg];
+  if (s.blocked) return;
+  undo_.push_back({uint32_t(i), lane, seg, s.blocked});
+  s.blocked = true;
+}
+
+LoopState& Model::loop_state(uint8_t loop, size_t i) {
+  if (cur_.loops.size() <= loop) {
+    size_t n = cur_.loops.size();
+    cur_.loops.resize(size_t(loop) + 1);
+    cur_.lc.resize(size_t(loop) + 1);
+    for (size_t l = n; l < cur_.loops.size(); ++l) cur_.loops[l].loop = uint8_t(l);
+  }
+  LoopCursor& lc = cur_.lc[loop];
+  if (lc.lane < 0)
+    lc.lane = add_lane(LaneKind::loop, loop, loop, loop == 0 ? "event loop" : "client loop " + std::to_string(loop), i);
+  return cur_.loops[loop];
+}
+
+// [SECTION] Deriving one event
+
+void Model::apply(const Event& e, size_t i) {
+  LoopState& st = loop_state(e.loop, i);
+  LoopCursor& lc = cur_.lc[e.loop];
+  const int32_t loop_lane = lc.lane;
+  const int32_t ti = e.task >= 0 ? task_index(e.task, e.loop) : -1;
+  const int32_t tlane = ti >= 0 ? tasks_[size_t(ti)].lane : -1;
+  auto mark = [&](int32_t lane, int32_t by = -1) {
+    if (lane >= 0) lanes_[size_t(lane)].marks.push_back({e.t_ns, e.kind, uint32_t(i), by});
+  };
+
+  switch (e.kind) {
+    case Ev::run_begin:
+      if (e.loop == 0) scenario_ = e.s1;
+      break;
+    case Ev::run_end:
+      close_seg(loop_lane, e.t_ns, i);
+      if (e.loop == 0) {
+        finished_ = true;
+        finished_at_ = i;
+      }
+      if (e.code != 0) notable_.push_back(uint32_t(i));
+      break;
+    case Ev::deadlock:
+      close_seg(loop_lane, e.t_ns, i);
+      mark(loop_lane);
+      notable_.push_back(uint32_t(i));
+      break;
+    case Ev::loop_iter:
+      close_seg(loop_lane, e.t_ns, i);
+      lc.current = {};
+      lc.current_task = -1;
+      if (e.loop == 0) iterations_.push_back(uint32_t(i));
+      break;
+    case Ev::loop_poll: {
+      open_seg(loop_lane, e, i, TaskState::waiting);
+      close_seg(loop_lane, e.t_ns + e.num, i);
+      break;
+    }
+    case Ev::ready_push: {
+      const Cause cause = Cause(e.code);
+      Origin o;
+      switch (cause) {
+        case Cause::timer:
+        case Cause::io: o = {loop_lane, e.t_ns, cause}; break;
+        case Cause::pool:
+          o = ti >= 0 && size_t(ti) < cur_.pool_done.size() && cur_.pool_done[size_t(ti)].lane >= 0
+                  ? cur_.pool_done[size_t(ti)]
+                  : Origin{loop_lane, e.t_ns, cause};
+          break;
+        case Cause::future:
+        case Cause::cancel:
+        case Cause::call_soon:
+          // Scheduled by the running handle: a task (finishing, or setting a
+          // future) is the origin itself; a callback passes on where it came from.
+          if (lc.current_task >= 0)
+            o = {tasks_[size_t(lc.current_task)].lane, e.t_ns, Cause::future};
+          else
+            o = lc.current;
+          break;
+        case Cause::new_:
+        case Cause::yield: break;
+      }
+      lc.pending.push_back({e.id, o});
+      if (is_task_handle(e) && tlane >= 0) {
+        open_seg(tlane, e, i, TaskState::ready);
+        bool wakes = cause == Cause::timer || cause == Cause::io || cause == Cause::future || cause == Cause::pool ||
+                     cause == Cause::cancel;
+        if (wakes && o.lane >= 0 && o.lane != tlane) {
+          bool cancelling = size_t(ti) < st.tasks.size() && st.tasks[size_t(ti)].cancelling;
+          wakeups_.push_back({o.t, e.t_ns, o.lane, tlane, cancelling ? Cause::cancel : o.cause, uint32_t(i)});
+        }
+      }
+      break;
+    }
+    case Ev::ready_run: {
+      auto it = std::find_if(lc.pending.begin(), lc.pending.end(), [&](const Pending& p) { return p.handle == e.id; });
+      lc.current = it != lc.pending.end() ? it->origin : Origin{};
+      if (it != lc.pending.end()) lc.pending.erase(it);
+      lc.current_task = is_task_handle(e) ? ti : -1;
+      open_seg(loop_lane, e, i, TaskState::running, Wait::none, Outcome::result, st.blocked, e.task);
+      lc.handle_seg = uint32_t(lanes_[size_t(loop_lane)].segments.size() - 1);
+      if (lc.current_task >= 0) open_seg(tlane, e, i, TaskState::running, Wait::none, Outcome::result, st.blocked);
+      break;
+    }
+    case Ev::task_new: {
+      TaskInfo t;
+      t.id = e.task;
+      t.name = e.s1 ? e.s1 : "Task-" + std::to_string(e.task + 1);
+      t.loop = e.loop;
+      t.color = int(tasks_.size());
+      t.created_at = i;
+      int32_t parent = e.ref >= 0 ? task_index(e.ref, e.loop) : -1;
+      t.parent = parent >= 0 ? e.ref : -1;
+      t.lane = add_lane(LaneKind::task, e.task, e.loop, t.name, i);
+      task_index_[task_key(e.loop, e.task)] = int32_t(tasks_.size());
+      tasks_.push_back(std::move(t));
+      break;
+    }
+    case Ev::step_begin:
+      steps_.push_back(uint32_t(i));
+      if (tlane >= 0 && !(lane_open_[size_t(tlane)] && lanes_[size_t(tlane)].segments.back().state == TaskState::running))
+        open_seg(tlane, e, i, TaskState::running, Wait::none, Outcome::result, st.blocked);
+      break;
+    case Ev::step_end:
+      if (e.flags & kFlagSlow) {
+        // A slow step held the loop thread: everything since its handle began was blocked.
+        notable_.push_back(uint32_t(i));
+        if (tlane >= 0 && lane_open_[size_t(tlane)])
+          flag_blocked(tlane, uint32_t(lanes_[size_t(tlane)].segments.size() - 1), i);
+        for (uint32_t s = lc.handle_seg; s < lanes_[size_t(loop_lane)].segments.size(); ++s)
+          flag_blocked(loop_lane, s, i);
+      }
+      if (Wait(e.code) == Wait::none)
+        close_seg(tlane, e.t_ns, i);
+      else
+        open_seg(tlane, e, i, TaskState::waiting, Wait(e.code));
+      break;
+    case Ev::task_done:
+      open_seg(tlane, e, i, TaskState::done, Wait::none, Outcome(e.code));
+      if (Outcome(e.code) == Outcome::error) {
+        notable_.push_back(uint32_t(i));
+        mark(tlane);
+      }
+      break;
+    case Ev::task_cancel:
+      notable_.push_back(uint32_t(i));
+      mark(tlane, e.ref);
+      break;
+    case Ev::block_begin: {
+      notable_.push_back(uint32_t(i));
+      mark(loop_lane);
+      int32_t task = lane_open_[size_t(loop_lane)] ? lanes_[size_t(loop_lane)].segments.back().task : e.task;
+      open_seg(loop_lane, e, i, TaskState::running, Wait::none, Outcome::result, true, task);
+      if (tlane >= 0 && lane_open_[size_t(tlane)])
+        flag_blocked(tlane, uint32_t(lanes_[size_t(tlane)].segments.size() - 1), i);
+      break;
+    }
+    case Ev::block_end: {
+      int32_t task = lane_open_[size_t(loop_lane)] ? lanes_[size_t(loop_lane)].segments.back().task : e.task;
+      open_seg(loop_lane, e, i, TaskState::running, Wait::none, Outcome::result, false, task);
+      break;
+    }
+    case Ev::pool_start: {
+      if (e.ref < 0) break;
+      if (worker_lane_.size() <= size_t(e.ref)) worker_lane_.resize(size_t(e.ref) + 1, -1);
+      int32_t& wl = worker_lane_[size_t(e.ref)];
+      if (wl < 0) wl = add_lane(LaneKind::worker, e.ref, e.loop, "worker " + std::to_string(e.ref), i);
+      open_seg(wl, e, i, TaskState::running, Wait::none, Outcome::result, false, e.task);
+      break;
+    }
+    case Ev::pool_end: {
+      if (e.ref < 0 || size_t(e.ref) >= worker_lane_.size()) break;
+      int32_t wl = worker_lane_[size_t(e.ref)];
+      close_seg(wl, e.t_ns, i);
+      if (ti >= 0) {
+        if (cur_.pool_done.size() <= size_t(ti)) cur_.pool_done.resize(size_t(ti) + 1);
+        cur_.pool_done[size_t(ti)] = {wl, e.t_ns, Cause::pool};
+      }
+      break;
+    }
+    case Ev::print: mark(tlane); break;
+    case Ev::task_unretrieved: notable_.push_back(uint32_t(i)); break;
+    case Ev::timer_arm:
+    case Ev::timer_fire:
+    case Ev::timer_cancel:
+    case Ev::io_wait:
+    case Ev::io_done:
+    case Ev::pool_submit:
+    case Ev::count_: break;
+  }
+  step_state(st, e, i);
+}
+
+// [SECTION] Update, rollback, queries
+
+void Model::clear() { *this = Model(); }
+
+// Drops everything derived from events at or after `restart` (a checkpoint
+// boundary), so that replay can continue from the checkpoint before it.
+void Model::rollback(size_t restart) {
+  const size_t n = restart / kSnapshotEvery;
+  checkpoints_.resize(std::min(checkpoints_.size(), n));
+  cur_ = n ? checkpoints_[n - 1] : Cursor{};
+  applied_ = restart;
+
+  const auto late = [restart](size_t idx) { return idx >= restart; };
+  pop_while(tasks_, [&](const TaskInfo& t) {
+    if (!late(t.created_at)) return false;
+    task_index_.erase(task_key(t.loop, t.id));
+    return true;
+  });
+  while (!lanes_.empty() && late(lanes_.back().created_at)) {
+    for (int32_t& wl : worker_lane_)
+      if (wl == int32_t(lanes_.size() - 1)) wl = -1;
+    lanes_.pop_back();
+    lane_open_.pop_back();
+  }
+  // Undo blocked flags in reverse, then cut each lane back.
+  while (!undo_.empty() && late(undo_.back().event)) {
+    const FlagUndo& u = undo_.back();
+    if (size_t(u.lane) < lanes_.size() && u.seg < lanes_[size_t(u.lane)].segments.size())
+      lanes_[size_t(u.lane)].segments[u.seg].blocked = u.old;
+    undo_.pop_back();
+  }
+  // FIXME-PERF: O(lanes); a log of touched lanes would make this O(events dropped).
+  for (size_t l = 0; l < lanes_.size(); ++l) {
+    Lane& lane = lanes_[l];
+    size_t before = lane.segments.size();
+    pop_while(lane.segments, [&](const Segment& s) { return late(s.first_event); });
+    pop_while(lane.marks, [&](const Mark& m) { return late(m.event); });
+    bool popped = lane.segments.size() != before;
+    bool reopened = !lane.segments.empty() && late(lane.segments.back().last_event);
+    lane_open_[l] = (!popped && lane_open_[l]) || reopened;
+    if (lane_open_[l]) lane.segments.back().last_event = uint32_t(restart ? restart - 1 : 0);
+  }
+  pop_while(wakeups_, [&](const Wakeup& w) { return late(w.event); });
+  for (auto* v : {&steps_, &iterations_, &notable_}) pop_while(*v, [&](uint32_t idx) { return late(idx); });
+  if (finished_ && late(finished_at_)) finished_ = false;
+  if (restart == 0) scenario_ = nullptr;
+}
+
+void Model::update(const std::vector<Event>& events, size_t changed_from) {
+  if (events_ != &events && applied_ > 0) changed_from = 0;  // a different list: start over
+  events_ = &events;
+  if (events.size() < applied_) changed_from = std::min(changed_from, events.size());
+  if (changed_from < applied_) rollback(changed_from / kSnapshotEvery * kSnapshotEvery);
+  for (size_t i = applied_; i < events.size(); ++i) {
+    apply(events[i], i);
+    if ((i + 1) % kSnapshotEvery == 0) checkpoints_.push_back(cur_);
+  }
+  applied_ = events.size();
+  if (applied_ == 0) return;
+  // Open segments reach up to the newest event.
+  const int64_t t_end = events.back().t_ns;
+  for (size_t l = 0; l < lanes_.size(); ++l)
+    if (lane_open_[l]) {
+      Segment& s = lanes_[l].segments.back();
+      s.t1 = std::max(s.t0, t_end);
+      s.last_event = uint32_t(applied_ - 1);
+    }
+}
+
+const TaskInfo* Model::task(int32_t id, uint8_t loop) const {
+  int32_t k = task_index(id, loop);
+  return k < 0 ? nullptr : &tasks_[size_t(k)];
+}
+
+int32_t Model::task_index(int32_t id, uint8_t loop) const {
+  auto it = task_index_.find(task_key(loop, id));
+  return it == task_index_.end() ? -1 : it->second;
+}
+
+int32_t Model::loop_lane(uint8_t loop) const { return loop < cur_.lc.size() ? cur_.lc[loop].lane : -1; }
+
+int64_t Model::begin_ns() const { return size() ? events().front().t_ns : 0; }
+int64_t Model::end_ns() const { return size() ? events().back().t_ns : 0; }
+
+LoopState Model::state_at(size_t event_index, uint8_t loop) const {
+  LoopState s;
+  s.loop = loop;
+  if (applied_ == 0) return s;
+  const size_t i = std::min(event_index, applied_ - 1);
+  const size_t n = (i + 1) / kSnapshotEvery;  // checkpoints at or before i
+  if (n > 0 && loop < checkpoints_[n - 1].loops.size()) s = checkpoints_[n - 1].loops[loop];
+  const std::vector<Event>& ev = events();
+  for (size_t j = n * kSnapshotEvery; j <= i; ++j)
+    if (ev[j].loop == loop) step_state(s, ev[j], j);
+  s.event_index = i;
+  s.t_ns = ev[i].t_ns;
+  // Every task has an entry (unborn until its task.new), so the view can index by tasks().
+  for (size_t k = s.tasks.size(); k < tasks_.size(); ++k) s.tasks.push_back({tasks_[k].id});
+  return s;
+}
+
+}  // namespace loopscope::model

@@ -1,0 +1,66 @@
+// The timeline query: a lane's segments in a visible range, with runs of
+// segments narrower than a few pixels folded into one counted item (Tracy's
+// way). Binary search to the range, then each emitted item advances at least
+// min_ns, so a frame costs O(visible pixels * log n), never O(segments).
+#include <algorithm>
+
+#include "model/model.hpp"
+
+namespace loopscope::model {
+
+namespace {
+DrawItem item_of(const Segment& s) {
+  DrawItem d;
+  d.t0 = s.t0;
+  d.t1 = s.t1;
+  d.state = s.state;
+  d.wait = s.wait;
+  d.blocked = s.blocked;
+  d.first_event = s.first_event;
+  d.task = s.task;
+  return d;
+}
+}  // namespace
+
+void Model::visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, std::vector<DrawItem>& out) const {
+  out.clear();
+  const std::vector<Segment>& seg = lane.segments;
+  const size_t n = seg.size();
+  auto ends_before = [](const Segment& s, int64_t t) { return s.t1 < t; };
+  // Segments are sorted and disjoint, so their ends are sorted too.
+  size_t i = size_t(std::lower_bound(seg.begin(), seg.end(), t0, ends_before) - seg.begin());
+  min_ns = std::max<int64_t>(min_ns, 1);
+  while (i < n && seg[i].t0 <= t1) {
+    const Segment& s = seg[i];
+    if (s.t1 - s.t0 >= min_ns) {
+      out.push_back(item_of(s));
+      ++i;
+      continue;
+    }
+    // A run of narrow segments: jump ahead by min_ns at a time.
+    DrawItem d = item_of(s);
+    size_t j = i + 1;
+    int64_t end = s.t1;
+    while (j < n && end < t1) {
+      // Everything ending within min_ns of `end` is narrow and close: absorb it.
+      size_t k = size_t(std::lower_bound(seg.begin() + ptrdiff_t(j), seg.end(), end + min_ns, ends_before) - seg.begin());
+      if (k > j) {
+        end = seg[k - 1].t1;
+        d.blocked = d.blocked || seg[k - 1].blocked;
+        j = k;
+      }
+      if (k == n) break;
+      const Segment& next = seg[k];
+      if (next.t1 - next.t0 >= min_ns || next.t0 - end >= min_ns) break;
+      end = next.t1;
+      d.blocked = d.blocked || next.blocked;
+      j = k + 1;
+    }
+    d.t1 = end;
+    d.folded = uint32_t(j - i);
+    out.push_back(d);
+    i = j;
+  }
+}
+
+}  // namespace loopscope::model
