@@ -9,6 +9,7 @@ const std::vector<Scenario>& scenarios() {
       scenario_gather_errors(),
       scenario_taskgroup_cancel(),
       scenario_create_task(),
+      scenario_cooperative_yield(),
   };
   return all;
 }

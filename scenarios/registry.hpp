@@ -9,5 +9,6 @@ Scenario scenario_gather();
 Scenario scenario_gather_errors();
 Scenario scenario_taskgroup_cancel();
 Scenario scenario_create_task();
+Scenario scenario_cooperative_yield();
 
 }  // namespace loopscope
