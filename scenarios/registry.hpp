@@ -10,5 +10,6 @@ Scenario scenario_gather_errors();
 Scenario scenario_taskgroup_cancel();
 Scenario scenario_create_task();
 Scenario scenario_cooperative_yield();
+Scenario scenario_blocking_call();
 
 }  // namespace loopscope

@@ -1,0 +1,92 @@
+// blocking-call: one blocking call inside a coroutine freezes every task. A
+// ticker keeps a beat while a worker waits; the `mode` parameter decides how
+// the worker waits: time.sleep (holds the loop thread), asyncio.sleep (a timer)
+// or asyncio.to_thread(time.sleep) (a pool worker holds its own thread).
+#include <chrono>
+#include <thread>
+
+#include "core/blocking.hpp"
+#include "core/thread_pool.hpp"
+#include "registry.hpp"
+
+namespace loopscope {
+namespace {
+
+const char* kListing = R"PY(import asyncio
+import time
+
+
+async def ticker(beats, period):
+    for i in range(1, beats + 1):
+        print(f"ticker: beat {i}")
+        await asyncio.sleep(period)
+
+
+async def worker(mode, seconds):
+    print(f"worker: waiting {seconds} s with {mode}")
+    if mode == "time.sleep":
+        time.sleep(seconds)  # blocks the loop thread: nothing else runs
+    elif mode == "asyncio.sleep":
+        await asyncio.sleep(seconds)  # the loop runs the ticker meanwhile
+    else:
+        await asyncio.to_thread(time.sleep, seconds)  # a pool thread waits
+    print("worker: done")
+
+
+async def main():
+    await asyncio.gather(ticker(${beats}, ${period}), worker("${mode}", ${seconds}))
+
+
+asyncio.run(main())
+)PY";
+
+Coro ticker(int beats, double period) {
+  for (int i = 1; i <= beats; ++i) {
+    print(7, "ticker: beat " + std::to_string(i));
+    co_await sleep(period).at(8);
+  }
+  co_return {};
+}
+
+Coro worker(std::string mode, double seconds) {
+  print(12, "worker: waiting " + Value(seconds).repr() + " s with " + mode);
+  if (mode == "time.sleep") {
+    block_sleep(seconds, 14);
+  } else if (mode == "asyncio.sleep") {
+    co_await sleep(seconds).at(16);
+  } else {
+    // time.sleep on the worker thread: the lambda runs there, so it captures by value.
+    auto pause = std::chrono::duration<double>(running_loop().scaled(seconds));
+    co_await at(to_thread([pause] { std::this_thread::sleep_for(pause); return Value(); }, "time.sleep"), 18);
+  }
+  print(19, "worker: done");
+  co_return {};
+}
+
+Coro blocking_call_main(const Params& p) {
+  co_await at(gather(ticker(p.integer("beats"), p.num("period")).named("ticker"),
+                     worker(p.text("mode"), p.num("seconds")).named("worker")),
+              23);
+  co_return {};
+}
+
+}  // namespace
+
+Scenario scenario_blocking_call() {
+  Scenario s;
+  s.id = "blocking-call";
+  s.title = "time.sleep freezes everyone";
+  s.lesson =
+      "The ticker beats every period while the worker waits. With time.sleep the worker holds the loop thread: "
+      "no beat, no timer, nothing runs until it returns, and its step is flagged slow. With asyncio.sleep the "
+      "wait is a timer and the ticker keeps its beat; with to_thread a pool thread does the blocking instead.";
+  s.listing = kListing;
+  s.params = {{"mode", "time.sleep", 0, 0, {"time.sleep", "asyncio.sleep", "to_thread"}, "how the worker waits"},
+              {"seconds", "0.25", 0.05, 5, {}, "how long the worker waits"},
+              {"beats", "5", 1, 20, {}, "ticker beats"},
+              {"period", "0.1", 0.02, 1, {}, "seconds between beats"}};
+  s.main = blocking_call_main;
+  return s;
+}
+
+}  // namespace loopscope
