@@ -56,9 +56,12 @@ void GatheringFuture::on_child_done(void* self, void* child) {
 
 GatheringFuture& gather_list(std::vector<Awaitable> aws, bool return_exceptions) {
   Loop& loop = running_loop();
-  std::vector<Future*> children;
+  auto* g = loop.make<GatheringFuture>(std::vector<Future*>{}, return_exceptions);
+  static const char* kLabel = "gather: _done_callback";
+  // As CPython: each new child gets its done-callback as soon as it exists, so
+  // an argument that is already done queues its callback between the first
+  // steps of the tasks created before and after it.
   std::map<Future*, bool> seen;
-  std::vector<Future*> unique;
   for (auto& a : aws) {
     Future* f = nullptr;
     if (auto* c = std::get_if<Coro>(&a)) {
@@ -68,17 +71,12 @@ GatheringFuture& gather_list(std::vector<Awaitable> aws, bool return_exceptions)
     }
     if (!seen[f]) {
       seen[f] = true;
-      unique.push_back(f);
+      ++g->nfuts_;
+      f->add_done_callback(&GatheringFuture::on_child_done, g, -1, kLabel);
     }
-    children.push_back(f);
+    g->children_.push_back(f);
   }
-  auto* g = loop.make<GatheringFuture>(std::move(children), return_exceptions);
-  g->nfuts_ = unique.size();
-  // Python registers each callback as it goes, before the outer future exists;
-  // the order of the callbacks on each child is what matters, and that is the same.
-  if (unique.empty()) g->set_result(Value(List{}));
-  static const char* kLabel = "gather: _done_callback";
-  for (Future* f : unique) f->add_done_callback(&GatheringFuture::on_child_done, g, -1, kLabel);
+  if (g->nfuts_ == 0) g->set_result(Value(List{}));
   return *g;
 }
 
