@@ -1,0 +1,102 @@
+#include "lock.hpp"
+
+#include <algorithm>
+
+namespace loopscope {
+
+// [SECTION] Lock
+
+void Lock::State::wake_up_first() {
+  // A done future means its task will wake and take the lock (or, if
+  // cancelled, pass it on), so only the first waiter is ever woken.
+  if (!waiters.empty() && !waiters.front()->done()) waiters.front()->set_result(Value(true));
+}
+
+void Lock::release() {
+  if (!s_->locked) throw RuntimeError("Lock is not acquired.");
+  s_->locked = false;
+  s_->wake_up_first();
+}
+
+Coro Lock::acquire_on(std::shared_ptr<State> s, int line) {
+  if (!s->locked && std::all_of(s->waiters.begin(), s->waiters.end(), [](Future* w) { return w->cancelled(); })) {
+    s->locked = true;
+    co_return true;
+  }
+  Future* fut = running_loop().make<Future>("Lock.acquire");
+  s->waiters.push_back(fut);
+  std::exception_ptr err;
+  try {
+    co_await at(*fut, line, Wait::lock);
+  } catch (...) {
+    err = std::current_exception();
+  }
+  std::erase(s->waiters, fut);
+  if (err) {
+    // Cancelled after release() chose us: hand the lock to the next waiter.
+    if (is_cancelled_error(err) && !s->locked) s->wake_up_first();
+    std::rethrow_exception(err);
+  }
+  s->locked = true;
+  co_return true;
+}
+
+// [SECTION] Semaphore
+
+Semaphore::Semaphore(int value) : s_(std::make_shared<State>()) {
+  if (value < 0) throw ValueError("Semaphore initial value must be >= 0");
+  s_->value = value;
+  s_->bound = value;
+}
+
+bool Semaphore::State::locked() const {
+  return value == 0 || std::any_of(waiters.begin(), waiters.end(), [](Future* w) { return !w->cancelled(); });
+}
+
+void Semaphore::State::wake_up_next() {
+  // The slot is handed over now (value drops at wake-up), so newcomers cannot steal it.
+  for (Future* f : waiters)
+    if (!f->done()) {
+      --value;
+      f->set_result(Value(true));
+      return;
+    }
+}
+
+void Semaphore::release() {
+  ++s_->value;
+  s_->wake_up_next();
+}
+
+void BoundedSemaphore::release() {
+  if (s_->value >= s_->bound) throw ValueError("BoundedSemaphore released too many times");
+  Semaphore::release();
+}
+
+Coro Semaphore::acquire_on(std::shared_ptr<State> s, int line) {
+  if (!s->locked()) {
+    --s->value;
+    co_return true;
+  }
+  Future* fut = running_loop().make<Future>("Semaphore.acquire");
+  s->waiters.push_back(fut);
+  std::exception_ptr err;
+  try {
+    co_await at(*fut, line, Wait::semaphore);
+  } catch (...) {
+    err = std::current_exception();
+  }
+  std::erase(s->waiters, fut);
+  if (err) {
+    // Cancelled after a slot was handed to us: give it back to the next waiter.
+    if (is_cancelled_error(err) && !fut->cancelled()) {
+      ++s->value;
+      s->wake_up_next();
+    }
+    std::rethrow_exception(err);
+  }
+  if (s->value > 0) s->wake_up_next();
+  co_return true;
+}
+
+}  // namespace loopscope
