@@ -1,0 +1,72 @@
+#include "client_loop.hpp"
+
+namespace loopscope {
+
+ClientLoop::ClientLoop(Loop& owner, std::function<Coro()> main, LoopOptions opts)
+    : owner_(owner), main_(std::move(main)) {
+  done_ = owner.make<Future>("client loop");
+  uv_async_init(owner.uv(), &async_, &ClientLoop::on_async);
+  async_.data = this;
+  owner.on_close([this] {
+    join();
+    if (!async_closed_) {
+      async_closed_ = true;
+      uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+    }
+  });
+  thread_ = std::thread([this, opts] { thread_main(opts); });
+}
+
+ClientLoop::~ClientLoop() { join(); }
+
+void ClientLoop::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ClientLoop::thread_main(LoopOptions opts) {
+  {
+    Loop loop(owner_.trace(), opts);
+    set_running_loop(&loop);
+    Task& main = create_task(main_().named("client-main"));
+    try {
+      result_ = loop.run(&main);
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    deadlock_ = loop.deadlocked();
+    close_rc_ = loop.close();
+    set_running_loop(nullptr);
+  }
+  main_ = nullptr;  // its captures die on this thread, before the owner is told
+  uv_async_send(&async_);
+}
+
+// Owner loop thread, inside the poll: close the async handle (it kept the
+// owner alive) and queue the completion like any I/O completion.
+void ClientLoop::on_async(uv_async_t* a) {
+  auto* c = static_cast<ClientLoop*>(a->data);
+  if (!c->async_closed_) {
+    c->async_closed_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&c->async_), nullptr);
+  }
+  Handle h;
+  h.fn = [](void* self, void*) {
+    auto* c = static_cast<ClientLoop*>(self);
+    c->join();  // the thread has finished its work; this only reaps it
+    if (c->done_->done()) return;
+    if (c->error_) c->done_->set_exception(c->error_);
+    else c->done_->set_result(c->result_);
+  };
+  h.a = c;
+  h.label = "client loop: done";
+  c->owner_.queue_io(h, Cause::io);
+}
+
+ClientLoop& start_client_loop(std::function<Coro()> main) {
+  Loop& owner = running_loop();
+  LoopOptions opts = owner.options();
+  opts.loop_id = 1;
+  return *owner.make<ClientLoop>(std::move(main), opts);
+}
+
+}  // namespace loopscope
