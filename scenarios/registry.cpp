@@ -11,6 +11,8 @@ const std::vector<Scenario>& scenarios() {
       scenario_create_task(),
       scenario_cooperative_yield(),
       scenario_blocking_call(),
+      scenario_producer_consumer(),
+      scenario_timeout(),
   };
   return all;
 }

@@ -11,5 +11,7 @@ Scenario scenario_taskgroup_cancel();
 Scenario scenario_create_task();
 Scenario scenario_cooperative_yield();
 Scenario scenario_blocking_call();
+Scenario scenario_producer_consumer();
+Scenario scenario_timeout();
 
 }  // namespace loopscope
