@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "args.hpp"
+#include "core/chrome_trace.hpp"
 #include "core/trace_json.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -141,8 +142,13 @@ int cmd_run(const std::vector<std::string>& argv) {
     }
   }
   if (!chrome_path.empty()) {
-    std::fprintf(stderr, "loopscope: --chrome-trace is not implemented yet\n");
-    rc = 1;
+    std::string err = save_chrome_trace(chrome_path, events);
+    if (!err.empty()) {
+      std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+      rc = 1;
+    } else {
+      std::fprintf(stderr, "chrome trace: %s\n", chrome_path.c_str());
+    }
   }
   return rc;
 }
