@@ -1,0 +1,430 @@
+// [SECTION] index
+// - Runs: start, load, scenario selection
+// - Frames: poll, playback, tween, layout
+// - Keys: playback on the keyboard
+// - Toolbar
+// - Help overlay
+#include "app.hpp"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace loopscope::gui {
+
+App::App(Appearance a) : look_(a) { select_scenario(0); }
+
+// [SECTION] Runs
+
+void App::select_scenario(int i) {
+  const auto& all = scenarios();
+  if (all.empty()) return;
+  selected_ = std::clamp(i, 0, int(all.size()) - 1);
+  const Scenario& s = all[size_t(selected_)];
+  param_text_.clear(), param_num_.clear(), param_choice_.clear();
+  for (const Param& p : s.params) {
+    param_text_.push_back(p.def);
+    param_num_.push_back(float(std::atof(p.def.c_str())));
+    auto it = std::find(p.choices.begin(), p.choices.end(), p.def);
+    param_choice_.push_back(it == p.choices.end() ? 0 : int(it - p.choices.begin()));
+  }
+}
+
+void App::start(const Scenario& s, const Params& p) {
+  const auto& all = scenarios();
+  for (size_t i = 0; i < all.size(); ++i)
+    if (&all[i] == &s && int(i) != selected_) select_scenario(int(i));
+  // Mirror the run's parameters in the toolbar.
+  for (size_t k = 0; k < s.params.size() && k < param_text_.size(); ++k) {
+    auto v = p.values.find(s.params[k].key);
+    if (v == p.values.end()) continue;
+    param_text_[k] = v->second;
+    param_num_[k] = float(std::atof(v->second.c_str()));
+    const auto& ch = s.params[k].choices;
+    auto it = std::find(ch.begin(), ch.end(), v->second);
+    if (it != ch.end()) param_choice_[k] = int(it - ch.begin());
+  }
+  playback_.clear();
+  prints_.clear();
+  session_.start(s, p);
+  follow_live_ = true;
+  was_live_ = true;
+  timeline_.fit = true;
+}
+
+void App::start_selected() {
+  const auto& all = scenarios();
+  if (all.empty()) return;
+  const Scenario& s = all[size_t(selected_)];
+  std::vector<std::string> sets;
+  for (size_t k = 0; k < s.params.size(); ++k) {
+    const Param& p = s.params[k];
+    char buf[64];
+    if (!p.choices.empty()) {
+      sets.push_back(p.key + "=" + p.choices[size_t(param_choice_[k])]);
+    } else {
+      std::snprintf(buf, sizeof buf, "%g", double(param_num_[k]));
+      sets.push_back(p.key + "=" + buf);
+    }
+  }
+  Params params;
+  try {
+    params = s.resolve(sets);
+  } catch (const std::exception&) {
+    params = s.resolve({});
+  }
+  start(s, params);
+}
+
+std::string App::load(const std::string& path) {
+  playback_.clear();
+  std::string err = session_.load(path);
+  playback_.sync(session_.model().events(), 0);
+  track_prints(0);
+  follow_live_ = false;
+  was_live_ = false;
+  timeline_.fit = true;
+  return err;
+}
+
+// [SECTION] Platform hooks
+
+bool App::init_context() {
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember in imgui.ini
+  return reload_fonts();
+}
+
+bool App::reload_fonts() {
+  fonts_dirty_ = false;
+  bool ok = load_fonts(fonts_, look_.font_px());
+  apply_style(look_.dark, look_.font_px());
+  return ok;
+}
+
+void App::set_appearance(const Appearance& a) {
+  bool fonts = a.font_px() != look_.font_px();
+  look_ = a;
+  if (fonts) fonts_dirty_ = true;
+  else apply_style(look_.dark, look_.font_px());
+}
+
+// [SECTION] Frames
+
+void App::seek(size_t i) {
+  stop_following();
+  playback_.playing = false;
+  playback_.seek(i);
+}
+
+void App::update_states(double dt_play) {
+  const model::Model& m = session_.model();
+  size_t i = playback_.index();
+  if (m.size() == 0) {
+    cur_ = prev_ = {};
+    cur_index_ = SIZE_MAX;
+    return;
+  }
+  if (i != cur_index_ || session_.generation() != cur_generation_ || session_.live()) {
+    bool same_run = session_.generation() == cur_generation_;
+    if (i != cur_index_) {
+      // Glide from what is on screen now to the new state.
+      prev_ = same_run && cur_index_ != SIZE_MAX ? cur_ : m.state_at(i);
+      tween_.from = cur_index_;
+      tween_.to = i;
+      tween_.t = same_run ? 0.0 : 1.0;
+    }
+    cur_ = m.state_at(i);
+    cur_index_ = i;
+    cur_generation_ = session_.generation();
+  }
+  tween_.t = std::min(1.0, tween_.t + dt_play / kTweenSeconds);
+}
+
+void App::frame(float dt) {
+  // Pull what the run published since the last frame.
+  if (session_.poll()) {
+    playback_.sync(session_.model().events(), session_.changed_from());
+    track_prints(session_.changed_from());
+  }
+  bool live = session_.live();
+  if (follow_live_) {
+    if (live) {
+      playback_.seek(playback_.size() ? playback_.size() - 1 : 0);
+    } else if (was_live_) {
+      session_.wait();  // join the finished run, take its last events
+      playback_.sync(session_.model().events(), 0);
+      track_prints(0);
+      playback_.seek(0);  // the run is done: replay it from the start
+      playback_.playing = true;
+      follow_live_ = false;
+    }
+  }
+  was_live_ = live;
+
+  handle_keys();
+  double dt_play = dt * (playback_.playing ? playback_.speed : 1.0);
+  playback_.tick(dt);
+  update_states(dt_play);
+
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGuiWindowFlags root = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                          ImGuiWindowFlags_NoScrollWithMouse;
+  ImGui::Begin("##loopscope", nullptr, root);
+  draw_toolbar();
+
+  // Left: stage over timeline. Right: code, why, console.
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float left_w = std::floor(avail.x * 0.60f);
+  float right_w = avail.x - left_w - st.ItemSpacing.x;
+  float stage_h = std::floor(avail.y * 0.46f);
+  ImGui::BeginGroup();
+  draw_stage(ImVec2(left_w, stage_h));
+  draw_timeline(ImVec2(left_w, avail.y - stage_h - st.ItemSpacing.y));
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  float code_h = std::floor(avail.y * 0.44f), why_h = std::floor(avail.y * 0.26f);
+  draw_code(ImVec2(right_w, code_h));
+  draw_why(ImVec2(right_w, why_h));
+  draw_console(ImVec2(right_w, avail.y - code_h - why_h - 2 * st.ItemSpacing.y));
+  ImGui::EndGroup();
+  ImGui::End();
+  if (help_) draw_help();
+}
+
+// [SECTION] Keys
+
+void App::step(int dir) {
+  const auto& m = session_.model();
+  seek(dir > 0 ? m.next_event(playback_.index()) : m.prev_event(playback_.index()));
+}
+void App::step_task(int dir) {
+  const auto& m = session_.model();
+  seek(dir > 0 ? m.next_step(playback_.index()) : m.prev_step(playback_.index()));
+}
+void App::step_iteration(int dir) {
+  const auto& m = session_.model();
+  seek(dir > 0 ? m.next_iteration(playback_.index()) : m.prev_iteration(playback_.index()));
+}
+void App::step_notable(int dir) {
+  const auto& m = session_.model();
+  seek(dir > 0 ? m.next_notable(playback_.index()) : m.prev_notable(playback_.index()));
+}
+
+void App::toggle_play() {
+  stop_following();
+  if (!playback_.playing && playback_.at_end()) playback_.seek(0);
+  playback_.playing = !playback_.playing;
+}
+
+void App::zoom(float factor, double anchor) {
+  const auto& m = session_.model();
+  int64_t span = timeline_.t1 - timeline_.t0;
+  if (anchor < 0) {
+    // Zoom around the playhead.
+    int64_t t = m.size() ? m.events()[playback_.index()].t_ns : timeline_.t0;
+    anchor = span > 0 ? std::clamp(double(t - timeline_.t0) / double(span), 0.0, 1.0) : 0.5;
+  }
+  int64_t full = std::max<int64_t>(m.end_ns() - m.begin_ns(), 1000);
+  int64_t ns = std::clamp<int64_t>(int64_t(double(span) / factor), 2000, full * 2);
+  int64_t at = timeline_.t0 + int64_t(double(span) * anchor);
+  timeline_.t0 = at - int64_t(double(ns) * anchor);
+  timeline_.t1 = timeline_.t0 + ns;
+  timeline_.fit = false;
+}
+
+void App::handle_keys() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
+  bool ctrl = io.KeyCtrl, shift = io.KeyShift;
+  if (pressed(GLFW_KEY_SPACE, false)) toggle_play();
+  for (int dir : {+1, -1}) {
+    if (!pressed(dir > 0 ? GLFW_KEY_RIGHT : GLFW_KEY_LEFT)) continue;
+    if (io.KeyAlt) {  // pan the timeline
+      int64_t span = timeline_.t1 - timeline_.t0;
+      timeline_.t0 += dir * span / 8, timeline_.t1 += dir * span / 8, timeline_.fit = false;
+    } else if (ctrl) {
+      step_iteration(dir);
+    } else if (shift) {
+      step_task(dir);
+    } else {
+      step(dir);
+    }
+  }
+  if (pressed(GLFW_KEY_N)) step_notable(+1);
+  if (pressed(GLFW_KEY_P)) step_notable(-1);
+  if (pressed(GLFW_KEY_HOME, false)) seek(0);
+  if (pressed(GLFW_KEY_END, false)) seek(playback_.size() ? playback_.size() - 1 : 0);
+  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) zoom(1.5f);
+  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
+  if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
+  if (pressed(GLFW_KEY_F11, false)) fullscreen_toggle_ = true;
+  if (pressed(GLFW_KEY_F1, false) || (shift && pressed(GLFW_KEY_SLASH, false))) help_ = !help_;
+  if (pressed(GLFW_KEY_ESCAPE, false)) help_ = false;
+  if (pressed(GLFW_KEY_T, false)) {
+    Appearance a = look_;
+    a.dark = !a.dark;
+    set_appearance(a);
+  }
+  for (int k : {GLFW_KEY_F5, GLFW_KEY_F6}) {
+    if (!pressed(k, false)) continue;
+    Appearance a = look_;
+    a.scale = std::clamp(a.scale * (k == GLFW_KEY_F6 ? 1.15f : 1 / 1.15f), 0.7f, 2.5f);
+    set_appearance(a);
+  }
+  if (pressed(GLFW_KEY_F7, false)) {
+    Appearance a = look_;
+    a.presenter = !a.presenter;
+    set_appearance(a);
+  }
+  if (pressed(GLFW_KEY_R, false) && !session_.live()) start_selected();
+}
+
+// [SECTION] Toolbar
+
+void App::draw_toolbar() {
+  const Theme& th = theme();
+  const auto& all = scenarios();
+  const Scenario* cur = all.empty() ? nullptr : &all[size_t(selected_)];
+  float px = look_.font_px();
+
+  ImGui::SetNextItemWidth(px * 13);
+  if (ImGui::BeginCombo("##scenario", cur ? cur->id.c_str() : "(none)")) {
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (ImGui::Selectable(all[i].id.c_str(), int(i) == selected_)) select_scenario(int(i));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", all[i].title.c_str());
+    }
+    ImGui::EndCombo();
+  }
+  if (cur && ImGui::IsItemHovered()) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(px * 30);
+    ImGui::TextUnformatted(cur->title.c_str());
+    ImGui::TextDisabled("%s", cur->lesson.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+  }
+  if (cur) {
+    for (size_t k = 0; k < cur->params.size() && k < param_num_.size(); ++k) {
+      const Param& p = cur->params[k];
+      ImGui::SameLine();
+      ImGui::PushID(int(k));
+      ImGui::TextUnformatted(p.key.c_str());
+      ImGui::SameLine(0, px * 0.3f);
+      if (!p.choices.empty()) {
+        ImGui::SetNextItemWidth(px * 7);
+        std::vector<const char*> names;
+        for (const auto& c : p.choices) names.push_back(c.c_str());
+        ImGui::Combo("##v", &param_choice_[k], names.data(), int(names.size()));
+      } else {
+        ImGui::SetNextItemWidth(px * 3.6f);
+        ImGui::DragFloat("##v", &param_num_[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), "%g",
+                         ImGuiSliderFlags_AlwaysClamp);
+      }
+      if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
+      ImGui::PopID();
+    }
+  }
+  ImGui::SameLine();
+  bool live = session_.live();
+  if (live) ImGui::BeginDisabled();
+  if (ImGui::Button(live ? "Running..." : "Run")) start_selected();
+  if (live) ImGui::EndDisabled();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
+
+  ImGui::SameLine(0, px * 1.2f);
+  auto button = [&](const char* label, const char* tip) {
+    ImGui::SameLine(0, px * 0.25f);
+    bool b = ImGui::Button(label);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    return b;
+  };
+  ImGui::NewLine();
+  ImGui::SameLine();
+  if (button("|<", "Start (Home)")) seek(0);
+  if (button("<", "Back one event (Left)")) step(-1);
+  if (button(playback_.playing ? "Pause" : "Play", "Play / pause (Space)")) toggle_play();
+  if (button(">", "Forward one event (Right)")) step(+1);
+  if (button(">|", "End (End)")) seek(playback_.size() ? playback_.size() - 1 : 0);
+  ImGui::SameLine(0, px);
+  ImGui::SetNextItemWidth(px * 7);
+  float speed = float(playback_.speed);
+  if (ImGui::SliderFloat("##speed", &speed, 0.1f, 10.0f, "speed %.2gx", ImGuiSliderFlags_Logarithmic))
+    playback_.speed = speed;
+
+  // Readout: where the playhead is, in trace time and loop iterations.
+  const auto& m = session_.model();
+  ImGui::SameLine(0, px);
+  if (m.size()) {
+    const Event& e = m.events()[playback_.index()];
+    double t_ms = double(e.t_ns - m.begin_ns()) / 1e6;
+    ImGui::Text("t = %.1f ms", t_ms);
+    ImGui::SameLine(0, px);
+    ImGui::Text("iteration %u", cur_.it);
+    ImGui::SameLine(0, px);
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+    ImGui::Text("event %zu / %zu", playback_.index() + 1, m.size());
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::TextDisabled("no run yet: press Run");
+  }
+  if (live) {
+    ImGui::SameLine(0, px);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "live");
+  }
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - px * 1.6f);
+  if (ImGui::Button("?")) help_ = !help_;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
+}
+
+// [SECTION] Help overlay
+
+void App::draw_help() {
+  static const char* kKeys[][2] = {
+      {"Space", "play / pause"},
+      {"Right / Left", "one event forward / back"},
+      {"Shift + Right / Left", "one task step"},
+      {"Ctrl + Right / Left", "one loop iteration"},
+      {"N / P", "next / previous notable event"},
+      {"Home / End", "start / end of the run"},
+      {"+ / - / 0", "zoom the timeline / fit the run"},
+      {"Alt + Right / Left, drag", "pan the timeline"},
+      {"mouse wheel", "zoom the timeline at the mouse"},
+      {"R", "run the scenario again"},
+      {"T", "dark / light theme"},
+      {"F5 / F6", "smaller / larger text"},
+      {"F7", "presenter mode (large text)"},
+      {"F11", "full screen"},
+      {"F1 or ?", "this overlay (Esc closes)"},
+  };
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowBgAlpha(0.97f);
+  ImGui::Begin("Keyboard", &help_,
+               ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
+  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+    for (auto& k : kKeys) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushFont(fonts_.bold);
+      ImGui::TextUnformatted(k[0]);
+      ImGui::PopFont();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(k[1]);
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+}  // namespace loopscope::gui

@@ -1,0 +1,126 @@
+// The application: one Session (the run under view), its Playback, the view
+// settings, and App::frame(), which builds the whole screen into the current
+// ImGui frame. The window, the headless renderer and the tests all call the
+// same frame(), so they show the same thing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/model.hpp"
+#include "playback.hpp"
+#include "session.hpp"
+#include "theme.hpp"
+
+struct ImVec2;
+
+namespace loopscope::gui {
+
+struct Appearance {
+  bool dark = true;
+  bool presenter = false;
+  float scale = 1.0f;  // F5/F6 on top of the mode's size
+  float font_px() const { return (presenter ? 32.0f : 18.0f) * scale; }
+};
+
+// What the timeline shows: a range of trace time.
+struct TimelineView {
+  bool fit = true;  // follow the whole run
+  int64_t t0 = 0, t1 = 1;
+  float lane_scroll = 0;
+};
+
+// Chips glide between stage areas: the stage tweens from the layout of
+// `from` to the layout of `to` over kTweenSeconds of playback time.
+constexpr double kTweenSeconds = 0.3;
+struct Tween {
+  size_t from = 0, to = 0;
+  double t = 1;  // 0..1, 1 = settled
+  uint64_t generation = 0;
+};
+
+class App {
+ public:
+  explicit App(Appearance a = {});
+
+  // [SECTION] Runs
+  void start(const Scenario& s, const Params& p);
+  void start_selected();  // the toolbar's scenario and parameters
+  std::string load(const std::string& path);
+  Session& session() { return session_; }
+  const Session& session() const { return session_; }
+  Playback& playback() { return playback_; }
+  const Playback& playback() const { return playback_; }
+
+  // [SECTION] Platform hooks
+  // After the ImGui context exists: fonts and style. False when the fonts are missing.
+  bool init_context();
+  // The platform rebuilds the font texture when this returns true (then calls reload_fonts()).
+  bool fonts_dirty() const { return fonts_dirty_; }
+  bool reload_fonts();
+  bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
+  const Theme& theme() const { return gui::theme(look_.dark); }
+  const Appearance& appearance() const { return look_; }
+  void set_appearance(const Appearance& a);
+
+  // [SECTION] Frames
+  // Pulls new events, advances playback by dt (wall seconds), handles keys and
+  // builds the screen.
+  void frame(float dt);
+  // Seeks and lets the stage settle (for screenshots and tests).
+  void seek(size_t event_index);
+  bool settled() const { return tween_.t >= 1.0; }
+  bool following_live() const { return follow_live_; }
+  bool help_open() const { return help_; }
+  const TimelineView& timeline() const { return timeline_; }
+  const model::LoopState& state() const { return cur_; }
+
+  // Playback commands (keys and toolbar buttons).
+  void step(int dir);            // one event
+  void step_task(int dir);       // one task step
+  void step_iteration(int dir);  // one loop iteration
+  void step_notable(int dir);
+  void toggle_play();
+  void zoom(float factor, double anchor_frac = -1);
+
+ private:
+  void handle_keys();
+  void update_states(double dt_play);
+  void draw_toolbar();
+  void draw_help();
+  void stop_following() { follow_live_ = false; }
+
+  // Panels (stage.cpp, timeline.cpp, panels.cpp).
+  void draw_stage(const ImVec2& size);
+  void draw_timeline(const ImVec2& size);
+  void draw_code(const ImVec2& size);
+  void draw_why(const ImVec2& size);
+  void draw_console(const ImVec2& size);
+
+  Session session_;
+  Playback playback_;
+  Appearance look_;
+  Fonts fonts_;
+  bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false;
+  bool follow_live_ = false, was_live_ = false;
+  TimelineView timeline_;
+  Tween tween_;
+  model::LoopState prev_, cur_;
+  size_t cur_index_ = SIZE_MAX;
+  uint64_t cur_generation_ = UINT64_MAX;
+  // Toolbar selection.
+  int selected_ = 0;
+  std::vector<std::string> param_text_;
+  std::vector<float> param_num_;
+  std::vector<int> param_choice_;
+  void select_scenario(int i);
+  std::vector<model::DrawItem> items_;  // reused by the timeline each frame
+  std::vector<size_t> prints_;          // indexes of print events, kept incrementally
+  void track_prints(size_t changed_from);
+  std::vector<std::string> listing_lines_;  // the listing, split once per run
+  uint64_t listing_gen_ = UINT64_MAX;
+};
+
+}  // namespace loopscope::gui

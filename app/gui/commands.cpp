@@ -1,0 +1,179 @@
+// The GUI commands: gui (the window), view (a saved trace), screenshot
+// (headless PNG). Usage errors throw cli::UsageError: one line, exit 2.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "cli/args.hpp"
+#include "gui.hpp"
+#include "platform.hpp"
+#include "screenshot.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+using cli::Args;
+using cli::UsageError;
+
+const Scenario& scenario_or_throw(const std::string& cmd, const std::string& id) {
+  const Scenario* s = find_scenario(id);
+  if (!s) throw UsageError(cmd + ": unknown scenario '" + id + "' (loopscope list shows the ids)");
+  return *s;
+}
+
+Params params_or_throw(const std::string& cmd, const Scenario& s, const std::vector<std::string>& sets) {
+  try {
+    return s.resolve(sets);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(cmd + ": " + e.what());
+  }
+}
+
+// The no-display fallback: the README's first command still shows something.
+int screenshot_instead(const std::string& why, const Scenario& s, const Params& p) {
+  std::printf("loopscope: %s; writing a screenshot instead\n", why.c_str());
+  ShotOptions o;
+  std::string path = "loopscope-" + s.id + ".png";
+  std::string err = screenshot(s, p, path, o);
+  if (!err.empty()) {
+    std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+    return 1;
+  }
+  std::printf("%s\n", path.c_str());
+  return 0;
+}
+}  // namespace
+
+int cmd_gui(const std::vector<std::string>& argv) {
+  Args a("gui", argv);
+  std::string id;
+  std::vector<std::string> sets;
+  Appearance look;
+  while (!a.done()) {
+    std::string t = a.next();
+    if (t == "--help" || t == "-h") {
+      std::printf(
+          "usage: loopscope [gui] [ID] [--set k=v]... [--light] [--presenter]\n\n"
+          "Opens the window and runs scenario ID (default: gather) on a real loop; its trace streams into\n"
+          "the view, then replays. Press F1 in the window for the keyboard shortcuts.\n"
+          "With no display it writes a screenshot (./loopscope-ID.png) instead and prints its path.\n");
+      return 0;
+    } else if (t == "--set") {
+      sets.push_back(a.value(t));
+    } else if (t == "--light") {
+      look.dark = false;
+    } else if (t == "--presenter") {
+      look.presenter = true;
+    } else if (!a.is_option(t) && id.empty()) {
+      id = t;
+    } else {
+      a.unknown(t);
+    }
+  }
+  const Scenario& s = scenario_or_throw("gui", id.empty() ? "gather" : id);
+  Params p = params_or_throw("gui", s, sets);
+  if (!display_available()) return screenshot_instead("no display (DISPLAY and WAYLAND_DISPLAY are unset)", s, p);
+  App app(look);
+  app.start(s, p);
+  std::string err;
+  if (!run_window(app, err)) return screenshot_instead(err, s, p);
+  return 0;
+}
+
+int cmd_view(const std::vector<std::string>& argv) {
+  Args a("view", argv);
+  std::string path;
+  Appearance look;
+  while (!a.done()) {
+    std::string t = a.next();
+    if (t == "--help" || t == "-h") {
+      std::printf(
+          "usage: loopscope view F.jsonl [--light] [--presenter]\n\n"
+          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n");
+      return 0;
+    } else if (t == "--light") {
+      look.dark = false;
+    } else if (t == "--presenter") {
+      look.presenter = true;
+    } else if (!a.is_option(t) && path.empty()) {
+      path = t;
+    } else {
+      a.unknown(t);
+    }
+  }
+  if (path.empty()) throw UsageError("view: which trace file? (loopscope view F.jsonl)");
+  App app(look);
+  std::string err = app.load(path);
+  if (!err.empty()) {
+    std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+    return 1;
+  }
+  if (!run_window(app, err)) {
+    std::fprintf(stderr, "loopscope: view: %s\n", err.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int cmd_screenshot(const std::vector<std::string>& argv) {
+  Args a("screenshot", argv);
+  std::string id, out;
+  std::vector<std::string> sets;
+  ShotOptions o;
+  while (!a.done()) {
+    std::string t = a.next();
+    if (t == "--help" || t == "-h") {
+      std::printf(
+          "usage: loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
+          "                            [--set k=v]...\n\n"
+          "Runs the scenario to completion on a real loop, puts the playhead on the last event at or before\n"
+          "SECONDS (default: the end of the run) and writes the window's view as a PNG. Headless: it renders\n"
+          "with EGL on Mesa's surfaceless platform and needs no display or X server.\n"
+          "  -o F.png          where to write (written to a temporary file, then renamed)\n"
+          "  --at SECONDS      trace time of the playhead\n"
+          "  --size WxH        image size (default 1280x720)\n"
+          "  --theme T         dark (default) or light\n"
+          "  --presenter       large text, as in presenter mode\n");
+      return 0;
+    } else if (t == "-o" || t == "--output") {
+      out = a.value(t);
+    } else if (t == "--at") {
+      o.at_s = a.number(t, 0, 1e6);
+    } else if (t == "--size") {
+      std::string v = a.value(t);
+      int w = 0, h = 0;
+      char x = 0, extra = 0;
+      if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 320 ||
+          h < 200 || w > 7680 || h > 4320)
+        throw UsageError("screenshot: --size needs WxH between 320x200 and 7680x4320, got '" + v + "'");
+      o.w = w, o.h = h;
+    } else if (t == "--theme") {
+      std::string v = a.value(t);
+      if (v != "dark" && v != "light") throw UsageError("screenshot: --theme is dark or light, got '" + v + "'");
+      o.look.dark = v == "dark";
+    } else if (t == "--presenter") {
+      o.look.presenter = true;
+    } else if (t == "--set") {
+      sets.push_back(a.value(t));
+    } else if (!a.is_option(t) && id.empty()) {
+      id = t;
+    } else {
+      a.unknown(t);
+    }
+  }
+  if (id.empty()) throw UsageError("screenshot: which scenario? (loopscope list shows the ids)");
+  if (out.empty()) throw UsageError("screenshot: -o F.png is required");
+  const Scenario& s = scenario_or_throw("screenshot", id);
+  Params p = params_or_throw("screenshot", s, sets);
+  std::string err = screenshot(s, p, out, o);
+  if (!err.empty()) {
+    std::fprintf(stderr, "loopscope: screenshot: %s\n", err.c_str());
+    return 1;
+  }
+  std::printf("%s\n", out.c_str());
+  return 0;
+}
+
+}  // namespace loopscope::gui

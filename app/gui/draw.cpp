@@ -1,0 +1,58 @@
+#include "draw.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace loopscope::gui {
+
+void begin_panel(const char* id, const char* title, const ImVec2& size, const Fonts& f, const Theme& th,
+                 ImGuiWindowFlags flags) {
+  ImGui::BeginChild(id, size, true, flags | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PushFont(f.bold);
+  ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
+  ImGui::TextUnformatted(title);
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void end_panel() { ImGui::EndChild(); }
+
+ImU32 ink_on(ImU32 bg) {
+  float r = float((bg >> IM_COL32_R_SHIFT) & 0xff) / 255, g = float((bg >> IM_COL32_G_SHIFT) & 0xff) / 255,
+        b = float((bg >> IM_COL32_B_SHIFT) & 0xff) / 255;
+  float lum = 0.2126f * r + 0.7152f * g + 0.0722f * b;
+  return lum > 0.42f ? IM_COL32(17, 20, 23, 255) : IM_COL32(255, 255, 255, 255);
+}
+
+void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float thickness) {
+  dl->PushClipRect(a, b, true);
+  float h = b.y - a.y;
+  for (float x = a.x - h; x < b.x; x += spacing) dl->AddLine(ImVec2(x, b.y), ImVec2(x + h, a.y), col, thickness);
+  dl->PopClipRect();
+}
+
+void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text) {
+  ImVec2 sz = font->CalcTextSizeA(px, b.x - a.x, 0, text);
+  ImVec2 p(std::max(a.x + 2, (a.x + b.x - sz.x) * 0.5f), (a.y + b.y - sz.y) * 0.5f);
+  ImVec4 clip(a.x, a.y, b.x, b.y);
+  dl->AddText(font, px, p, col, text, nullptr, 0, &clip);
+}
+
+std::string format_duration(int64_t ns) {
+  char buf[32];
+  double a = std::fabs(double(ns));
+  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
+  else if (a >= 1e7) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
+  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
+  else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
+  return buf;
+}
+
+float ease_in_out(float t) {
+  t = std::clamp(t, 0.0f, 1.0f);
+  return t * t * (3 - 2 * t);
+}
+
+}  // namespace loopscope::gui

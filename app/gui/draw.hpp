@@ -1,0 +1,29 @@
+// Small drawing helpers shared by the panels: panel frames, chips, hatching,
+// text that picks a readable ink for its background.
+#pragma once
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <string>
+
+#include "theme.hpp"
+
+namespace loopscope::gui {
+
+// A bordered child window with a heading; returns the content origin. Always pair with end_panel().
+void begin_panel(const char* id, const char* title, const ImVec2& size, const Fonts& f, const Theme& th,
+                 ImGuiWindowFlags flags = 0);
+void end_panel();
+
+// Black or white, whichever reads better on `bg`.
+ImU32 ink_on(ImU32 bg);
+// Diagonal stripes clipped to a rectangle (blocked loop, ready segments).
+void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float thickness);
+// Text centred in a box, clipped to it.
+void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text);
+// "1.25 s", "340 ms", "12 µs": durations as a teacher would say them.
+std::string format_duration(int64_t ns);
+float ease_in_out(float t);
+
+}  // namespace loopscope::gui

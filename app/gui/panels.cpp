@@ -1,0 +1,183 @@
+// The text panels: Code (the Python listing with a cursor per task), Why (the
+// narration of the event at the playhead) and Console (what the program
+// printed, by iteration).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "draw.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t p = 0;
+  while (p <= s.size()) {
+    size_t n = s.find('\n', p);
+    if (n == std::string::npos) n = s.size();
+    if (n == s.size() && p == s.size()) break;
+    out.push_back(s.substr(p, n - p));
+    p = n + 1;
+  }
+  return out;
+}
+
+// The content rectangle left in the current panel below the heading.
+void content_rect(ImVec2& c0, ImVec2& c1) {
+  ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  c0 = ImGui::GetCursorScreenPos();
+  c1 = ImVec2(wp.x + ws.x - st.WindowPadding.x, wp.y + ws.y - st.WindowPadding.y);
+}
+}  // namespace
+
+// [SECTION] Code
+
+void App::draw_code(const ImVec2& size) {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  float px = fonts_.px;
+  begin_panel("code", "Code", size, fonts_, th);
+  if (session_.scenario()) {
+    ImGui::SameLine(0, px);
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+    ImGui::TextUnformatted(session_.scenario()->title.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImVec2 c0, c1;
+  content_rect(c0, c1);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Listings are cached per run: re-splitting every frame would allocate.
+  if (listing_gen_ != session_.generation()) {
+    listing_lines_ = split_lines(session_.listing());
+    listing_gen_ = session_.generation();
+  }
+  const std::vector<std::string>& lines = listing_lines_;
+  float lh = px * 1.3f;
+  float gutter = fonts_.mono->CalcTextSizeA(px, FLT_MAX, 0, "000").x + px * 0.8f;
+
+  // Which tasks stand where: cursors for live tasks; the running one gets the line highlight.
+  struct Cursor { int line; int color; std::string name; bool running; };
+  std::vector<Cursor> cursors;
+  const auto& tasks = m.tasks();
+  for (size_t k = 0; k < cur_.tasks.size() && k < tasks.size(); ++k) {
+    const model::TaskSnapshot& ts = cur_.tasks[k];
+    if (ts.line <= 0 || ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
+    cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running});
+  }
+  int focus = 0;
+  for (const Cursor& c : cursors)
+    if (c.running || !focus) focus = c.line;
+
+  // Scroll so the focus line sits in view (deterministic: no scroll state).
+  int fit = std::max(1, int((c1.y - c0.y) / lh));
+  int first = 0;
+  if (int(lines.size()) > fit && focus > 0) first = std::clamp(focus - fit / 2, 0, int(lines.size()) - fit);
+
+  dl->PushClipRect(c0, c1, true);
+  for (int i = first; i < int(lines.size()) && i < first + fit + 1; ++i) {
+    int line = i + 1;
+    float y = c0.y + float(i - first) * lh;
+    for (const Cursor& c : cursors)
+      if (c.line == line && c.running)
+        dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.task_light(c.color), px * 0.2f);
+    char num[16];
+    std::snprintf(num, sizeof num, "%3d", line);
+    dl->AddText(fonts_.mono, px, ImVec2(c0.x + px * 0.3f, y + (lh - px) * 0.5f), th.text_faint, num);
+    dl->AddText(fonts_.mono, px, ImVec2(c0.x + gutter, y + (lh - px) * 0.5f), th.text, lines[size_t(i)].c_str());
+    // Cursor labels at the right end, one per task on this line.
+    float x = c1.x;
+    for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
+      if (it->line != line) continue;
+      std::string lab = "\xe2\x97\x80 " + it->name;  // ◀ A
+      ImVec2 ts = fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, lab.c_str());
+      ImVec2 a(x - ts.x - px * 0.8f, y + 1), b(x, y + lh - 1);
+      dl->AddRectFilled(a, b, th.task(it->color), px * 0.3f);
+      text_centered(dl, fonts_.bold, px * 0.9f, a, b, ink_on(th.task(it->color)), lab.c_str());
+      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
+                        th.task(it->color));
+      x = a.x - px * 0.3f;
+    }
+  }
+  dl->PopClipRect();
+  end_panel();
+}
+
+// [SECTION] Why
+
+void App::draw_why(const ImVec2& size) {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  begin_panel("why", "Why", size, fonts_, th);
+  if (m.size()) {
+    std::string text = model::narrate(m, playback_.index());
+    ImGui::PushFont(fonts_.big);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+  } else {
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+    ImGui::TextWrapped("Press Run: the scenario runs on a real libuv loop and its trace streams in here.");
+    ImGui::PopStyleColor();
+  }
+  end_panel();
+}
+
+// [SECTION] Console
+
+void App::track_prints(size_t changed_from) {
+  const auto& ev = session_.model().events();
+  while (!prints_.empty() && prints_.back() >= changed_from) prints_.pop_back();
+  for (size_t i = prints_.empty() ? changed_from : std::max(changed_from, prints_.back() + 1); i < ev.size(); ++i)
+    if (ev[i].kind == Ev::print) prints_.push_back(i);
+}
+
+void App::draw_console(const ImVec2& size) {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  float px = fonts_.px;
+  begin_panel("console", "Console", size, fonts_, th);
+  ImVec2 c0, c1;
+  content_rect(c0, c1);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  size_t idx = playback_.index();
+  // Prints up to the playhead; the latest is the current one.
+  size_t shown = size_t(std::upper_bound(prints_.begin(), prints_.end(), idx) - prints_.begin());
+  float lh = px * 1.35f;
+  int fit = std::max(1, int((c1.y - c0.y) / lh));
+  size_t first = shown > size_t(fit) ? shown - size_t(fit) : 0;
+  float it_w = fonts_.mono->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, "it 000").x + px * 0.6f;
+  dl->PushClipRect(c0, c1, true);
+  for (size_t k = first; k < shown; ++k) {
+    const Event& e = m.events()[prints_[k]];
+    float y = c0.y + float(k - first) * lh;
+    if (k + 1 == shown && prints_[k] == idx)
+      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f);
+    else if (k + 1 == shown)
+      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f, 0, 2.0f);
+    char it[16];
+    std::snprintf(it, sizeof it, "it %u", e.it);
+    dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
+    const model::TaskInfo* ti = m.task(e.task);
+    float x = c0.x + it_w;
+    if (ti) {
+      dl->AddRectFilled(ImVec2(x, y + lh * 0.2f), ImVec2(x + px * 0.3f, y + lh * 0.8f), th.task(ti->color));
+      x += px * 0.7f;
+    }
+    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, e.s1 ? e.s1 : "");
+  }
+  if (shown == 0) {
+    dl->AddText(fonts_.ui, px, c0, th.text_faint, prints_.empty() ? "nothing printed" : "nothing printed yet");
+  }
+  dl->PopClipRect();
+  end_panel();
+}
+
+}  // namespace loopscope::gui

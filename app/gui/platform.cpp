@@ -1,0 +1,286 @@
+// [SECTION] index
+// - Window: GLFW + GL 3.3 core, the interactive GUI
+// - Headless: EGL on Mesa's surfaceless platform + a framebuffer object
+// - PNG output
+#include "platform.hpp"
+
+// glad's headers first: they stand in for the system GL/EGL headers.
+#include <glad/egl.h>
+#include <glad/gl.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "app.hpp"
+
+namespace loopscope::gui {
+
+bool display_available() {
+  const char* x = std::getenv("DISPLAY");
+  const char* w = std::getenv("WAYLAND_DISPLAY");
+  return (x && *x) || (w && *w);
+}
+
+namespace {
+// Rebuilds the font texture when the app changed size or presenter mode.
+void refresh_fonts(App& app) {
+  if (!app.fonts_dirty()) return;
+  app.reload_fonts();
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
+void clear_to(const App& app) {
+  ImVec4 c = ImGui::ColorConvertU32ToFloat4(app.theme().bg);
+  glClearColor(c.x, c.y, c.z, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+}
+}  // namespace
+
+// [SECTION] Window
+
+std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
+  if (!display_available()) {
+    err = "no display (DISPLAY and WAYLAND_DISPLAY are unset)";
+    return nullptr;
+  }
+  if (!glfwInit()) {
+    err = "cannot open a window: glfwInit failed";
+    return nullptr;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  GLFWwindow* win = glfwCreateWindow(w, h, "loopscope", nullptr, nullptr);
+  if (!win) {
+    err = "cannot open a window with an OpenGL 3.3 core context";
+    glfwTerminate();
+    return nullptr;
+  }
+  glfwMakeContextCurrent(win);
+  glfwSwapInterval(1);
+  if (!gladLoadGL(glfwGetProcAddress)) {
+    err = "cannot load OpenGL 3.3 functions";
+    glfwDestroyWindow(win);
+    glfwTerminate();
+    return nullptr;
+  }
+  std::unique_ptr<Window> out(new Window());
+  out->win_ = win;
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui_ImplGlfw_InitForOpenGL(win, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+  out->last_ = glfwGetTime();
+  return out;
+}
+
+Window::~Window() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(static_cast<GLFWwindow*>(win_));
+  glfwTerminate();
+}
+
+void Window::press(int key, int mods) {
+  auto* win = static_cast<GLFWwindow*>(win_);
+  ImGui_ImplGlfw_KeyCallback(win, key, glfwGetKeyScancode(key), GLFW_PRESS, mods);
+  pending_release_ = key;  // released after the next frame has seen the press
+  pending_mods_ = mods;
+}
+
+bool Window::frame(App& app) {
+  auto* win = static_cast<GLFWwindow*>(win_);
+  glfwPollEvents();
+  if (glfwWindowShouldClose(win)) return false;
+  if (app.take_fullscreen_toggle()) {
+    GLFWmonitor* mon = glfwGetPrimaryMonitor();
+    if (!fullscreen_ && mon) {
+      glfwGetWindowPos(win, &saved_[0], &saved_[1]);
+      glfwGetWindowSize(win, &saved_[2], &saved_[3]);
+      const GLFWvidmode* mode = glfwGetVideoMode(mon);
+      glfwSetWindowMonitor(win, mon, 0, 0, mode->width, mode->height, mode->refreshRate);
+      fullscreen_ = true;
+    } else if (fullscreen_) {
+      glfwSetWindowMonitor(win, nullptr, saved_[0], saved_[1], saved_[2], saved_[3], 0);
+      fullscreen_ = false;
+    }
+  }
+  refresh_fonts(app);
+  double now = glfwGetTime();
+  float dt = float(std::min(0.1, std::max(1e-4, now - last_)));
+  last_ = now;
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  app.frame(dt);
+  ImGui::Render();
+  int fw, fh;
+  glfwGetFramebufferSize(win, &fw, &fh);
+  glViewport(0, 0, fw, fh);
+  clear_to(app);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  glfwSwapBuffers(win);
+  if (pending_release_ >= 0) {
+    ImGui_ImplGlfw_KeyCallback(win, pending_release_, glfwGetKeyScancode(pending_release_), GLFW_RELEASE,
+                               pending_mods_);
+    pending_release_ = -1;
+  }
+  return true;
+}
+
+bool run_window(App& app, std::string& err) {
+  auto w = Window::open(1280, 720, err);
+  if (!w) return false;
+  if (!app.init_context()) {
+    err = "cannot load the DejaVu fonts from " LOOPSCOPE_FONT_DIR " (install fonts-dejavu-core)";
+    return false;
+  }
+  while (w->frame(app)) {
+  }
+  return true;
+}
+
+// [SECTION] Headless
+
+std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
+  // Load libEGL, then the surfaceless display: no X server, no window.
+  if (!gladLoaderLoadEGL(EGL_NO_DISPLAY)) {
+    err = "cannot load libEGL.so.1 (install libegl1 and libegl-mesa0)";
+    return nullptr;
+  }
+  if (!eglGetPlatformDisplayEXT) {
+    err = "EGL has no eglGetPlatformDisplayEXT (needs EGL_EXT_platform_base)";
+    return nullptr;
+  }
+  EGLDisplay dpy = eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+  EGLint major = 0, minor = 0;
+  if (dpy == EGL_NO_DISPLAY || !eglInitialize(dpy, &major, &minor)) {
+    err = "cannot open Mesa's surfaceless EGL display (install libegl-mesa0)";
+    return nullptr;
+  }
+  gladLoaderLoadEGL(dpy);  // again, now with the display's extensions
+  if (!eglBindAPI(EGL_OPENGL_API)) {
+    err = "EGL cannot bind desktop OpenGL";
+    eglTerminate(dpy);
+    return nullptr;
+  }
+  const EGLint config_attrs[] = {EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8,
+                                 EGL_BLUE_SIZE, 8, EGL_ALPHA_SIZE, 8, EGL_NONE};
+  EGLConfig cfg = nullptr;
+  EGLint n = 0;
+  if (!eglChooseConfig(dpy, config_attrs, &cfg, 1, &n) || n < 1) cfg = nullptr;  // EGL_KHR_no_config_context
+  const EGLint ctx_attrs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
+                              EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
+  EGLContext ctx = eglCreateContext(dpy, cfg, EGL_NO_CONTEXT, ctx_attrs);
+  if (ctx == EGL_NO_CONTEXT || !eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx)) {
+    err = "cannot create a surfaceless OpenGL 3.3 core context with EGL";
+    if (ctx != EGL_NO_CONTEXT) eglDestroyContext(dpy, ctx);
+    eglTerminate(dpy);
+    return nullptr;
+  }
+  if (!gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress))) {
+    err = "cannot load OpenGL 3.3 functions through EGL";
+    eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+    eglDestroyContext(dpy, ctx);
+    eglTerminate(dpy);
+    return nullptr;
+  }
+  std::unique_ptr<Headless> out(new Headless());
+  out->w_ = w, out->h_ = h, out->dpy_ = dpy, out->ctx_ = ctx;
+  glGenFramebuffers(1, &out->fbo_);
+  glGenRenderbuffers(1, &out->color_);
+  glBindRenderbuffer(GL_RENDERBUFFER, out->color_);
+  glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, w, h);
+  glBindFramebuffer(GL_FRAMEBUFFER, out->fbo_);
+  glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, out->color_);
+  if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE) {
+    err = "the offscreen framebuffer is incomplete";
+    return nullptr;
+  }
+  IMGUI_CHECKVERSION();
+  out->imgui_ = ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(w), float(h));
+  io.BackendPlatformName = "loopscope-headless";
+  // ImGui's GL3 backend loads GL through its own loader (libGL.so.1, glvnd):
+  // glvnd dispatches to whichever context is current, EGL included.
+  if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
+    err = "ImGui's OpenGL 3 renderer failed to start";
+    return nullptr;
+  }
+  return out;
+}
+
+Headless::~Headless() {
+  if (imgui_) {
+    ImGui::SetCurrentContext(static_cast<ImGuiContext*>(imgui_));
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui::DestroyContext(static_cast<ImGuiContext*>(imgui_));
+  }
+  if (fbo_) glDeleteFramebuffers(1, &fbo_);
+  if (color_) glDeleteRenderbuffers(1, &color_);
+  if (dpy_) {
+    eglMakeCurrent(static_cast<EGLDisplay>(dpy_), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+    if (ctx_) eglDestroyContext(static_cast<EGLDisplay>(dpy_), static_cast<EGLContext>(ctx_));
+    eglTerminate(static_cast<EGLDisplay>(dpy_));
+  }
+}
+
+void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
+  ImGui::SetCurrentContext(static_cast<ImGuiContext*>(imgui_));
+  refresh_fonts(app);
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(w_), float(h_));
+  io.DeltaTime = std::max(dt, 1e-4f);
+  io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no mouse: no hover tooltips in screenshots
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui::NewFrame();
+  app.frame(dt);
+  ImGui::Render();
+  glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+  glViewport(0, 0, w_, h_);
+  clear_to(app);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (!rgba) return;
+  rgba->resize(size_t(w_) * size_t(h_) * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w_, h_, GL_RGBA, GL_UNSIGNED_BYTE, rgba->data());
+  // GL's rows run bottom-up; images run top-down. Alpha is meaningless here.
+  size_t row = size_t(w_) * 4;
+  std::vector<uint8_t> tmp(row);
+  for (int y = 0; y < h_ / 2; ++y) {
+    uint8_t* a = rgba->data() + size_t(y) * row;
+    uint8_t* b = rgba->data() + size_t(h_ - 1 - y) * row;
+    std::memcpy(tmp.data(), a, row);
+    std::memcpy(a, b, row);
+    std::memcpy(b, tmp.data(), row);
+  }
+  for (size_t i = 3; i < rgba->size(); i += 4) (*rgba)[i] = 255;
+}
+
+// [SECTION] PNG output
+
+std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
+  std::string tmp = path + ".tmp";
+  if (!stbi_write_png(tmp.c_str(), w, h, 4, rgba.data(), w * 4)) {
+    std::remove(tmp.c_str());
+    return "cannot write '" + path + "'";
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return "cannot write '" + path + "': " + std::strerror(errno);
+  }
+  return "";
+}
+
+}  // namespace loopscope::gui

@@ -1,0 +1,72 @@
+// Where the view is drawn: a GLFW window (the GUI) or a headless EGL context
+// on Mesa's surfaceless platform rendering into a framebuffer object (screenshots,
+// clips, tests). Both run the same App::frame(), so a PNG shows exactly what the
+// window shows.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace loopscope::gui {
+
+class App;
+
+// True when a windowing system is reachable (DISPLAY or WAYLAND_DISPLAY set).
+bool display_available();
+
+// [SECTION] Window
+
+// Opens a window and runs the app until it is closed. Returns false (with a
+// one-line reason in `err`) when no window could be opened.
+bool run_window(App& app, std::string& err);
+
+// A window driven frame by frame (the Xvfb tests use this to press keys).
+class Window {
+ public:
+  static std::unique_ptr<Window> open(int w, int h, std::string& err);
+  ~Window();
+  // Polls events, renders one frame of `app`. Returns false once closed.
+  bool frame(App& app);
+  // Delivers a key press + release through the GLFW callback path ImGui uses.
+  void press(int glfw_key, int mods = 0);
+  void* handle() const { return win_; }
+
+ private:
+  Window() = default;
+  void* win_ = nullptr;  // GLFWwindow
+  double last_ = 0;
+  bool fullscreen_ = false;
+  int saved_[4] = {0, 0, 1280, 720};
+  int pending_release_ = -1, pending_mods_ = 0;
+};
+
+// [SECTION] Headless
+
+// An EGL surfaceless GL 3.3 core context with an RGBA8 framebuffer object of
+// w x h and its own ImGui context. No display or X server needed.
+class Headless {
+ public:
+  static std::unique_ptr<Headless> create(int w, int h, std::string& err);
+  ~Headless();
+  int width() const { return w_; }
+  int height() const { return h_; }
+  // One frame of the app advanced by `dt` seconds of wall time. With `rgba`,
+  // reads the frame back: w*h*4 bytes, top row first, opaque.
+  void frame(App& app, float dt, std::vector<uint8_t>* rgba = nullptr);
+
+ private:
+  Headless() = default;
+  int w_ = 0, h_ = 0;
+  void* dpy_ = nullptr;  // EGLDisplay
+  void* ctx_ = nullptr;  // EGLContext
+  unsigned fbo_ = 0, color_ = 0;
+  void* imgui_ = nullptr;  // ImGuiContext
+};
+
+// Writes an RGBA buffer (top row first) as PNG through a temporary file
+// renamed at the end. Returns "" or a one-line error.
+std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba);
+
+}  // namespace loopscope::gui

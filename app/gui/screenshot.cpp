@@ -1,0 +1,38 @@
+#include "screenshot.hpp"
+
+namespace loopscope::gui {
+
+void settle(Headless& h, App& app) {
+  // ImGui sizes some things from the previous frame: always run a few frames.
+  for (int k = 0; k < 30; ++k) {
+    h.frame(app, 0.1f);
+    if (k >= 2 && app.settled()) break;
+  }
+}
+
+std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o, std::vector<uint8_t>& rgba) {
+  std::string err;
+  auto h = Headless::create(o.w, o.h, err);
+  if (!h) return err;
+  App app(o.look);
+  if (!app.init_context()) return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
+  app.start(s, p);
+  app.session().wait();
+  h->frame(app, 0.1f);  // takes in the finished run
+  const model::Model& m = app.session().model();
+  if (m.size() == 0) return "the run produced no events";
+  size_t idx = o.at_s < 0 ? m.size() - 1 : m.index_at_time(int64_t(o.at_s * 1e9));
+  app.seek(idx);
+  settle(*h, app);
+  h->frame(app, 0.1f, &rgba);
+  return "";
+}
+
+std::string screenshot(const Scenario& s, const Params& p, const std::string& path, const ShotOptions& o) {
+  std::vector<uint8_t> rgba;
+  std::string err = render_shot(s, p, o, rgba);
+  if (!err.empty()) return err;
+  return write_png(path, o.w, o.h, rgba);
+}
+
+}  // namespace loopscope::gui

@@ -1,0 +1,31 @@
+// Headless pictures of the view: a whole run rendered at one playhead
+// position. Clips build on the same pieces: Headless::frame(app, 1/fps, &rgba)
+// with app.playback().playing = true advances playback by exactly one frame
+// of playback time, so a clip is the same every time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "platform.hpp"
+
+namespace loopscope::gui {
+
+struct ShotOptions {
+  double at_s = -1;  // trace time of the playhead; < 0: the end of the run
+  int w = 1280, h = 720;
+  Appearance look;
+};
+
+// Runs `s` to completion, renders the settled view into `rgba` (w*h*4, top row first).
+// Returns "" or a one-line error.
+std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o, std::vector<uint8_t>& rgba);
+// The same, written to `path` as PNG (atomically).
+std::string screenshot(const Scenario& s, const Params& p, const std::string& path, const ShotOptions& o);
+
+// Frames until the stage's tweens have finished and ImGui's layout is stable.
+void settle(Headless& h, App& app);
+
+}  // namespace loopscope::gui

@@ -1,0 +1,58 @@
+// One run under view: the scenario running on its own thread (never the GUI
+// thread: a scenario that blocks its loop must not freeze the window), or a
+// trace loaded from a file. The view sees only the trace, through the model.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/trace.hpp"
+#include "model/model.hpp"
+#include "scenarios/scenario.hpp"
+
+namespace loopscope::gui {
+
+class Session {
+ public:
+  Session() = default;
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Starts `s` with `p` on a new thread; the previous run (if any) is joined first.
+  void start(const Scenario& s, const Params& p, double time_scale = 1.0);
+  // Replays a saved JSON Lines trace. Returns "" or a one-line error.
+  std::string load(const std::string& path);
+  // Feeds newly published events to the model. True when anything arrived.
+  bool poll();
+  size_t changed_from() const { return changed_from_; }  // of the last poll that changed anything
+  // Blocks until the run's thread has finished, then polls the rest.
+  void wait();
+
+  bool live() const { return thread_.joinable() && !done_.load(std::memory_order_acquire); }
+  bool loaded() const { return trace_ != nullptr; }
+  const model::Model& model() const { return model_; }
+  const Scenario* scenario() const { return scenario_; }
+  const Params& params() const { return params_; }
+  const std::string& listing() const { return listing_; }
+  const RunResult& result() const { return result_; }  // valid once !live()
+  uint64_t generation() const { return generation_; }  // bumps on every start/load
+
+ private:
+  void reset();
+  std::unique_ptr<Trace> trace_;
+  std::unique_ptr<TraceReader> reader_;
+  std::thread thread_;
+  std::atomic<bool> done_{false};
+  model::Model model_;
+  const Scenario* scenario_ = nullptr;
+  Params params_;
+  std::string listing_;
+  RunResult result_;
+  uint64_t generation_ = 0;
+  size_t changed_from_ = 0;
+};
+
+}  // namespace loopscope::gui

@@ -1,0 +1,245 @@
+// The Stage: the loop's state at the playhead, as areas holding chips (ready
+// queue, running handle, timers, I/O waits, thread-pool workers). Chips are
+// laid out for the previous and the current state and glide between the two
+// positions, so a clip shows a timer's task move to the ready queue and on to
+// "running" instead of jumping.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "draw.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+
+struct Chip {
+  uint32_t key = 0;  // identity across states: same key = same thing, glides
+  ImVec2 pos, size;
+  ImU32 fill = 0, ink = 0, border = 0;
+  std::string text;
+  bool dashed = false;  // a callback, not a task step
+};
+
+struct Area {
+  ImVec2 a, b;
+  const char* title;
+  float cursor_x = 0, cursor_y = 0;
+};
+
+struct Layout {
+  std::vector<Chip> chips;
+  std::vector<uint32_t> seen;  // keys used, to number repeats
+};
+
+uint32_t key_for(int32_t task, int32_t other, uint32_t kind) {
+  // A task keeps one identity wherever it appears (timer -> ready -> running).
+  if (task >= 0) return uint32_t(task) << 4;
+  return 0x80000000u | (uint32_t(other) << 4) | kind;
+}
+
+struct Placer {
+  const model::Model& m;
+  const Theme& th;
+  ImFont* font;
+  float px;
+  Layout& out;
+
+  std::string task_name(int32_t task) const {
+    const model::TaskInfo* t = task >= 0 ? m.task(task) : nullptr;
+    return t ? t->name : std::string();
+  }
+  int task_color(int32_t task) const {
+    const model::TaskInfo* t = task >= 0 ? m.task(task) : nullptr;
+    return t ? t->color : -1;
+  }
+
+  void place(Area& area, uint32_t key, int32_t task, const std::string& text, bool big = false) {
+    while (std::count(out.seen.begin(), out.seen.end(), key)) ++key;  // repeats get their own identity
+    out.seen.push_back(key);
+    Chip c;
+    c.key = key;
+    c.text = text;
+    float pad = px * 0.5f;
+    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str());
+    c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 2.0f : 1.6f));
+    if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
+      area.cursor_x = area.a.x + pad;
+      area.cursor_y += c.size.y + pad * 0.6f;
+    }
+    c.pos = ImVec2(area.cursor_x, area.cursor_y);
+    area.cursor_x += c.size.x + pad * 0.6f;
+    int color = task_color(task);
+    if (color >= 0) {
+      c.fill = th.task(color);
+      c.border = th.task(color);
+    } else {
+      c.fill = th.panel;
+      c.border = th.callback;
+      c.dashed = true;
+    }
+    c.ink = c.dashed ? th.text : ink_on(c.fill);
+    out.chips.push_back(std::move(c));
+  }
+};
+
+void start_area(Area& area, float px) {
+  area.cursor_x = area.a.x + px * 0.5f;
+  area.cursor_y = area.a.y + px * 1.7f;
+}
+
+}  // namespace
+
+void App::draw_stage(const ImVec2& size) {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  float px = fonts_.px;
+  begin_panel("stage", "Stage", size, fonts_, th);
+
+  // Phase, after the heading.
+  const model::LoopState& s = cur_;
+  ImGui::SameLine(0, px);
+  const char* phase = "not started";
+  char buf[160];
+  switch (s.phase) {
+    case model::Phase::idle: phase = m.size() ? "between iterations" : "no run yet"; break;
+    case model::Phase::running:
+      std::snprintf(buf, sizeof buf, "iteration %u: running ready handles, %zu more queued", s.it, s.ready.size());
+      phase = buf;
+      break;
+    case model::Phase::polling:
+      if (s.poll_timeout_ms < 0) std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting for I/O (no timeout)", s.it);
+      else std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting up to %d ms for timers and I/O", s.it, s.poll_timeout_ms);
+      phase = buf;
+      break;
+    case model::Phase::blocked: phase = "the loop thread is blocked"; break;
+    case model::Phase::done: phase = "run finished: the loop is closed"; break;
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, th.text);
+  ImGui::TextUnformatted(phase);
+  ImGui::PopStyleColor();
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 c0 = ImGui::GetCursorScreenPos();
+  ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+  ImVec2 wmax(wp.x + ws.x, wp.y + ws.y);
+  float pad = ImGui::GetStyle().WindowPadding.x;
+  ImVec2 c1(wmax.x - pad, wmax.y - ImGui::GetStyle().WindowPadding.y);
+
+  // A blocked loop gets a banner no one can miss.
+  if (s.blocked) {
+    float bh = fonts_.big->FontSize * 1.6f;
+    ImVec2 a = c0, b(c1.x, c0.y + bh);
+    dl->AddRectFilled(a, b, th.blocked, px * 0.25f);
+    char banner[160];
+    if (s.blocked_line > 0) std::snprintf(banner, sizeof banner, "LOOP BLOCKED  (line %d): nothing else can run", s.blocked_line);
+    else std::snprintf(banner, sizeof banner, "LOOP BLOCKED: nothing else can run");
+    text_centered(dl, fonts_.big, fonts_.big->FontSize, a, b, th.blocked_text, banner);
+    c0.y = b.y + px * 0.4f;
+  }
+
+  // Areas: ready queue and running on top; timers and I/O; the thread pool.
+  float gap = px * 0.5f;
+  float h = c1.y - c0.y;
+  float row1 = std::floor(h * 0.36f), row2 = std::floor(h * 0.36f);
+  float split = c0.x + std::floor((c1.x - c0.x) * 0.70f);
+  float mid = c0.x + std::floor((c1.x - c0.x) * 0.5f);
+  Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), "Ready queue (FIFO: front on the left)"};
+  Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), "Running"};
+  float y2 = c0.y + row1 + gap;
+  Area timers{ImVec2(c0.x, y2), ImVec2(mid - gap * 0.5f, y2 + row2 - gap), "Timers (soonest first)"};
+  Area io{ImVec2(mid + gap * 0.5f, y2), ImVec2(c1.x, y2 + row2 - gap), "I/O waits"};
+  float y3 = y2 + row2;
+  Area pool{ImVec2(c0.x, y3), c1, "Thread pool"};
+  Area* areas[] = {&ready, &running, &timers, &io, &pool};
+  for (Area* a : areas) {
+    dl->AddRectFilled(a->a, a->b, mix(th.panel, th.bg, 0.5f), px * 0.3f);
+    dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
+    dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.3f), th.text_dim, a->title);
+  }
+  if (s.blocked) hatch(dl, running.a, running.b, mix(th.blocked, th.panel, 0.6f), px * 0.8f, 2.0f);
+
+  auto layout = [&](const model::LoopState& st, Layout& out) {
+    for (Area* a : areas) start_area(*a, px);
+    Placer p{m, th, fonts_.ui, px, out};
+    for (const auto& r : st.ready) {
+      std::string name = p.task_name(r.task);
+      std::string text = r.label ? std::string(r.label) : name;
+      if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
+      p.place(ready, key_for(r.task, r.handle, 1), r.task, text);
+    }
+    if (st.running.handle >= 0) {
+      std::string name = p.task_name(st.running.task);
+      std::string text = st.running.label ? std::string(st.running.label) : name;
+      if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
+      p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true);
+    }
+    for (const auto& t : st.timers) {
+      std::string text = p.task_name(t.task);
+      if (text.empty()) text = t.label ? t.label : "timer";
+      int64_t left = t.due_ns - st.t_ns;
+      text += "  in " + format_duration(std::max<int64_t>(left, 0));
+      p.place(timers, key_for(t.task, t.timer, 2), t.task, text);
+    }
+    for (const auto& o : st.io) {
+      std::string text = p.task_name(o.task);
+      text += std::string(text.empty() ? "" : ": ") + name(o.kind);
+      if (o.target) text += std::string(" ") + o.target;
+      p.place(io, key_for(o.task, o.op, 3), o.task, text);
+    }
+    for (const auto& w : st.workers) {
+      char wb[32];
+      std::snprintf(wb, sizeof wb, w.running ? "worker %d: " : "queued: ", w.worker);
+      std::string text = wb + p.task_name(w.task);
+      if (w.label) text += std::string(" ") + w.label;
+      p.place(pool, key_for(w.task, w.job, 4), w.task, text);
+    }
+  };
+  Layout before, after;
+  layout(prev_, before);
+  layout(cur_, after);
+
+  // Empty areas say so, calmly.
+  auto empty_note = [&](const Area& a, bool empty, const char* note) {
+    if (empty) dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.8f), th.text_faint, note);
+  };
+  empty_note(ready, s.ready.empty(), "empty");
+  empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing: the loop is between handles");
+  empty_note(timers, s.timers.empty(), "none armed");
+  empty_note(io, s.io.empty(), "none");
+  empty_note(pool, s.workers.empty(), "idle");
+
+  // Tween: matched chips glide, new ones fade in, leaving ones fade out.
+  float e = ease_in_out(float(tween_.t));
+  auto draw_chip = [&](const Chip& c, ImVec2 pos, float alpha) {
+    if (alpha <= 0.01f) return;
+    auto fade = [&](ImU32 col) {
+      return (col & ~IM_COL32_A_MASK) | (ImU32(float((col >> IM_COL32_A_SHIFT) & 0xff) * alpha) << IM_COL32_A_SHIFT);
+    };
+    ImVec2 b(pos.x + c.size.x, pos.y + c.size.y);
+    dl->AddRectFilled(pos, b, fade(c.fill), px * 0.35f);
+    dl->AddRect(pos, b, fade(c.dashed ? c.border : mix(c.border, th.text, 0.25f)), px * 0.35f, 0, 2.0f);
+    text_centered(dl, fonts_.ui, px, pos, b, fade(c.ink), c.text.c_str());
+  };
+  for (const Chip& c : after.chips) {
+    auto it = std::find_if(before.chips.begin(), before.chips.end(), [&](const Chip& o) { return o.key == c.key; });
+    if (it != before.chips.end()) {
+      ImVec2 p(it->pos.x + (c.pos.x - it->pos.x) * e, it->pos.y + (c.pos.y - it->pos.y) * e);
+      draw_chip(c, p, 1.0f);
+    } else {
+      draw_chip(c, c.pos, e);
+    }
+  }
+  for (const Chip& c : before.chips) {
+    bool stays = std::any_of(after.chips.begin(), after.chips.end(), [&](const Chip& o) { return o.key == c.key; });
+    if (!stays) draw_chip(c, c.pos, 1.0f - e);
+  }
+  end_panel();
+}
+
+}  // namespace loopscope::gui

@@ -1,0 +1,279 @@
+// The Timeline: a lane per loop, per task and per pool worker, on real trace
+// time. Each frame asks the model only for the visible range, with segments
+// narrower than ~2 px folded into counted marks, so a million events cost
+// what a thousand do.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app.hpp"
+#include "draw.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+
+// A round tick step (1, 2, 5 x 10^k ns) giving about `target` ticks over `span`.
+int64_t tick_step(int64_t span, float target) {
+  double raw = double(span) / std::max(1.0f, target);
+  double p = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (p * m >= raw) return std::max<int64_t>(1, int64_t(p * m));
+  return int64_t(p * 10);
+}
+
+std::string tick_label(int64_t ns, int64_t step) {
+  char buf[32];
+  if (step >= 100000000) std::snprintf(buf, sizeof buf, "%.1f s", double(ns) / 1e9);
+  else if (step >= 1000000) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
+  else if (step >= 100000) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
+  else if (step >= 1000) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
+  else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
+  return buf;
+}
+
+const char* state_name(model::TaskState s) {
+  switch (s) {
+    case model::TaskState::unborn: return "not created yet";
+    case model::TaskState::ready: return "ready (queued)";
+    case model::TaskState::running: return "running";
+    case model::TaskState::waiting: return "waiting";
+    case model::TaskState::done: return "done";
+  }
+  return "";
+}
+
+// Dotted (timer), dashed (socket/file), double (thread pool), hollow (another
+// task or future): what a waiting task awaits, by form as well as by label.
+void wait_bar(ImDrawList* dl, ImVec2 a, ImVec2 b, Wait w, ImU32 col, float px) {
+  float y = (a.y + b.y) * 0.5f, th = std::max(2.0f, px * 0.14f);
+  switch (w) {
+    case Wait::sleep:
+      for (float x = a.x + th; x < b.x; x += th * 3.2f) dl->AddCircleFilled(ImVec2(x, y), th * 0.85f, col, 8);
+      break;
+    case Wait::io:
+      for (float x = a.x; x < b.x; x += th * 5) dl->AddLine(ImVec2(x, y), ImVec2(std::min(x + th * 3, b.x), y), col, th);
+      break;
+    case Wait::pool:
+      dl->AddLine(ImVec2(a.x, y - th), ImVec2(b.x, y - th), col, th * 0.75f);
+      dl->AddLine(ImVec2(a.x, y + th), ImVec2(b.x, y + th), col, th * 0.75f);
+      break;
+    case Wait::task: case Wait::gather: case Wait::taskgroup: case Wait::future:
+      dl->AddRect(ImVec2(a.x, y - th * 1.3f), ImVec2(std::max(b.x, a.x + 2), y + th * 1.3f), col, 0, 0, 2.0f);
+      break;
+    default:
+      dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), col, th);
+  }
+}
+
+}  // namespace
+
+void App::draw_timeline(const ImVec2& size) {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  float px = fonts_.px;
+  begin_panel("timeline", "Timeline", size, fonts_, th);
+  ImGui::SameLine(0, px);
+  ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+  ImGui::TextUnformatted("real time; wheel zooms, drag pans, 0 fits");
+  ImGui::PopStyleColor();
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
+  ImVec2 c0 = ImGui::GetCursorScreenPos();
+  ImVec2 c1(wp.x + ws.x - ImGui::GetStyle().WindowPadding.x, wp.y + ws.y - ImGui::GetStyle().WindowPadding.y);
+  if (m.size() == 0 || c1.x - c0.x < px * 10 || c1.y - c0.y < px * 3) {
+    end_panel();
+    return;
+  }
+
+  // Range: the whole run unless the user zoomed; then keep the playhead in view.
+  int64_t b = m.begin_ns(), e = std::max(m.end_ns(), m.begin_ns() + 1000000);
+  int64_t now = m.events()[playback_.index()].t_ns;
+  if (timeline_.fit) {
+    int64_t margin = (e - b) / 50;
+    timeline_.t0 = b - margin, timeline_.t1 = e + margin;
+  } else {
+    int64_t span = timeline_.t1 - timeline_.t0;
+    if (playback_.playing && (now < timeline_.t0 || now > timeline_.t1)) {
+      timeline_.t0 = now - span / 10;
+      timeline_.t1 = timeline_.t0 + span;
+    }
+  }
+  int64_t t0 = timeline_.t0, t1 = std::max(timeline_.t1, timeline_.t0 + 1);
+
+  float gutter = px * 6.5f;
+  float axis_h = px * 1.5f;
+  ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
+  float w = plot1.x - plot0.x;
+  auto x_of = [&](int64_t t) { return plot0.x + float(double(t - t0) / double(t1 - t0)) * w; };
+  auto t_of = [&](float x) { return t0 + int64_t(double(x - plot0.x) / w * double(t1 - t0)); };
+
+  const auto& lanes = m.lanes();
+  float lane_h = std::clamp((plot1.y - plot0.y) / float(std::max<size_t>(lanes.size(), 1)), px * 1.6f, px * 2.6f);
+  auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - timeline_.lane_scroll; };
+
+  // Axis and grid.
+  int64_t step = tick_step(t1 - t0, w / (px * 6));
+  for (int64_t t = ((t0 - b) / step) * step + b; t <= t1; t += step) {
+    if (t < t0) continue;
+    float x = x_of(t);
+    dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
+    std::string lab = tick_label(t - b, step);
+    dl->AddText(fonts_.ui, px * 0.8f, ImVec2(x + 3, c0.y), th.text_dim, lab.c_str());
+  }
+
+  // Lanes.
+  dl->PushClipRect(ImVec2(c0.x, plot0.y), plot1, true);
+  ImVec2 mouse = ImGui::GetIO().MousePos;
+  std::string hover;
+  int64_t min_ns = std::max<int64_t>(1, int64_t(2.0 * double(t1 - t0) / w));
+  for (size_t li = 0; li < lanes.size(); ++li) {
+    const model::Lane& lane = lanes[li];
+    float y0 = lane_y(li), y1 = y0 + lane_h;
+    if (y1 < plot0.y || y0 > plot1.y) continue;
+    if (li % 2) dl->AddRectFilled(ImVec2(c0.x, y0), ImVec2(plot1.x, y1), th.lane_alt);
+    const model::TaskInfo* ti = lane.kind == model::LaneKind::task ? m.task(lane.id) : nullptr;
+    int color = ti ? ti->color : -1;
+    ImU32 label_col = color >= 0 ? th.task_ink(color) : th.text;
+    std::string label = lane.label;
+    if (label.empty()) label = lane.kind == model::LaneKind::loop ? "loop" : "lane";
+    if (color >= 0) dl->AddRectFilled(ImVec2(c0.x, y0 + lane_h * 0.2f), ImVec2(c0.x + px * 0.3f, y1 - lane_h * 0.2f), th.task(color));
+    ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
+    dl->AddText(fonts_.bold, px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
+
+    items_.clear();
+    m.visible(lane, t0, t1, min_ns, items_);
+    float mid = (y0 + y1) * 0.5f;
+    for (const model::DrawItem& it : items_) {
+      float xa = std::max(x_of(it.t0), plot0.x - 4), xb = std::min(std::max(x_of(it.t1), xa + 2.0f), plot1.x + 4);
+      ImVec2 a, bb;
+      bool is_loop = lane.kind == model::LaneKind::loop;
+      if (it.blocked && (is_loop || it.state == model::TaskState::running)) {
+        a = ImVec2(xa, y0 + 2), bb = ImVec2(xb, y1 - 2);
+        dl->AddRectFilled(a, bb, mix(th.blocked, th.bg, 0.35f));
+        hatch(dl, a, bb, th.blocked, px * 0.6f, 2.5f);
+        if (!is_loop && color >= 0) dl->AddRectFilled(ImVec2(xa, mid - lane_h * 0.12f), ImVec2(xb, mid + lane_h * 0.12f), th.task(color));
+      } else if (it.folded > 1) {
+        a = ImVec2(xa, mid - lane_h * 0.3f), bb = ImVec2(xb, mid + lane_h * 0.3f);
+        dl->AddRectFilled(a, bb, mix(color >= 0 ? th.task(color) : th.loop_run, th.bg, 0.3f));
+      } else if (is_loop) {
+        if (it.state == model::TaskState::running) {
+          a = ImVec2(xa, mid - lane_h * 0.3f), bb = ImVec2(xb, mid + lane_h * 0.3f);
+          dl->AddRectFilled(a, bb, th.loop_run);
+        } else {
+          a = ImVec2(xa, mid - 1.5f), bb = ImVec2(xb, mid + 1.5f);
+          dl->AddRectFilled(a, bb, th.loop_poll);
+        }
+      } else {
+        ImU32 hue = color >= 0 ? th.task(color) : th.callback;
+        switch (it.state) {
+          case model::TaskState::running:
+            a = ImVec2(xa, mid - lane_h * 0.33f), bb = ImVec2(xb, mid + lane_h * 0.33f);
+            dl->AddRectFilled(a, bb, hue);
+            break;
+          case model::TaskState::ready:
+            a = ImVec2(xa, mid - lane_h * 0.25f), bb = ImVec2(xb, mid + lane_h * 0.25f);
+            dl->AddRectFilled(a, bb, mix(hue, th.bg, 0.55f));
+            dl->AddRect(a, bb, hue, 0, 0, 2.0f);
+            break;
+          case model::TaskState::waiting: {
+            a = ImVec2(xa, mid - lane_h * 0.2f), bb = ImVec2(xb, mid + lane_h * 0.2f);
+            wait_bar(dl, a, bb, it.wait, hue, px);
+            // Say what is awaited where there is room, on the plain background above the bar.
+            const char* wn = name(it.wait);
+            ImVec2 ts = fonts_.ui->CalcTextSizeA(px * 0.72f, FLT_MAX, 0, wn);
+            if (xb - xa > ts.x + px && it.wait != Wait::none)
+              dl->AddText(fonts_.ui, px * 0.72f, ImVec2(std::max(xa, plot0.x) + px * 0.3f, y0 + 1), th.text_faint, wn);
+            break;
+          }
+          case model::TaskState::done:
+            a = ImVec2(xa, mid - 1.5f), bb = ImVec2(xb, mid + 1.5f);
+            dl->AddRectFilled(a, bb, th.done);
+            break;
+          case model::TaskState::unborn:
+            a = bb = ImVec2(xa, mid);
+            break;
+        }
+      }
+      if (mouse.x >= xa && mouse.x < xb && mouse.y >= y0 && mouse.y < y1 && mouse.x >= plot0.x) {
+        char tip[256];
+        std::snprintf(tip, sizeof tip, "%s: %s%s%s%s\n%s, from %s to %s", label.c_str(),
+                      is_loop ? (it.state == model::TaskState::running ? "running handles" : "polling")
+                              : state_name(it.state),
+                      it.state == model::TaskState::waiting ? " on " : "",
+                      it.state == model::TaskState::waiting ? name(it.wait) : "",
+                      it.blocked ? " (LOOP BLOCKED)" : "", format_duration(it.t1 - it.t0).c_str(),
+                      format_duration(it.t0 - b).c_str(), format_duration(it.t1 - b).c_str());
+        hover = tip;
+        if (it.folded > 1) hover += "\n" + std::to_string(it.folded) + " short segments folded together";
+      }
+    }
+    // Done marks: an X for an error, a slashed circle for a cancellation.
+    if (!lane.segments.empty() && lane.segments.back().state == model::TaskState::done) {
+      const model::Segment& d = lane.segments.back();
+      float x = x_of(d.t0), r = lane_h * 0.22f;
+      if (x >= plot0.x && x <= plot1.x && d.t0 <= now) {
+        if (d.outcome == Outcome::error) {
+          dl->AddLine(ImVec2(x - r, mid - r), ImVec2(x + r, mid + r), th.error, 3.0f);
+          dl->AddLine(ImVec2(x - r, mid + r), ImVec2(x + r, mid - r), th.error, 3.0f);
+        } else if (d.outcome == Outcome::cancelled) {
+          dl->AddCircle(ImVec2(x, mid), r, th.cancelled, 16, 2.5f);
+          dl->AddLine(ImVec2(x - r * 0.7f, mid + r * 0.7f), ImVec2(x + r * 0.7f, mid - r * 0.7f), th.cancelled, 2.5f);
+        } else {
+          dl->AddCircleFilled(ImVec2(x, mid), r * 0.55f, th.done);
+        }
+      }
+    }
+  }
+
+  // Wake-up arrows: from the cause's lane to the task it woke, up to the playhead.
+  for (const model::Wakeup& wk : m.wakeups()) {
+    if (wk.t_to < t0 || wk.t_from > t1 || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
+    if (wk.t_to > now) continue;
+    ImVec2 p0(x_of(wk.t_from), lane_y(size_t(wk.from_lane)) + lane_h * 0.5f);
+    ImVec2 p1(x_of(wk.t_to), lane_y(size_t(wk.to_lane)) + lane_h * (wk.to_lane > wk.from_lane ? 0.22f : 0.78f));
+    float dy = (p1.y - p0.y) * 0.5f;
+    dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + dy), ImVec2(p1.x, p1.y - dy), p1, th.arrow, 2.0f);
+    float dir = p1.y > p0.y ? 1.0f : -1.0f, ah = px * 0.35f;
+    dl->AddTriangleFilled(p1, ImVec2(p1.x - ah * 0.6f, p1.y - dir * ah), ImVec2(p1.x + ah * 0.6f, p1.y - dir * ah), th.arrow);
+  }
+  dl->PopClipRect();
+
+  // Playhead.
+  float xp = x_of(now);
+  if (xp >= plot0.x && xp <= plot1.x) {
+    dl->AddLine(ImVec2(xp, c0.y + px * 0.2f), ImVec2(xp, plot1.y), th.playhead, 2.0f);
+    dl->AddTriangleFilled(ImVec2(xp - px * 0.4f, c0.y), ImVec2(xp + px * 0.4f, c0.y), ImVec2(xp, c0.y + px * 0.5f), th.playhead);
+  }
+
+  // Mouse: click seeks, drag pans, wheel zooms, hover explains.
+  ImGui::SetCursorScreenPos(plot0);
+  ImGui::InvisibleButton("##plot", ImVec2(std::max(1.0f, plot1.x - plot0.x), std::max(1.0f, plot1.y - plot0.y)));
+  ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f)) {
+    int64_t dt = int64_t(double(io.MouseDelta.x) / w * double(t1 - t0));
+    timeline_.t0 -= dt, timeline_.t1 -= dt, timeline_.fit = false;
+  } else if (ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 9.0f) {
+    seek(m.index_at_time(t_of(io.MouseClickedPos[0].x)));
+  }
+  if (ImGui::IsItemHovered()) {
+    if (io.MouseWheel != 0) {
+      if (io.KeyShift) {
+        float max_scroll = std::max(0.0f, float(lanes.size()) * lane_h - (plot1.y - plot0.y));
+        timeline_.lane_scroll = std::clamp(timeline_.lane_scroll - io.MouseWheel * lane_h, 0.0f, max_scroll);
+      } else {
+        zoom(io.MouseWheel > 0 ? 1.25f : 0.8f, double(mouse.x - plot0.x) / w);
+      }
+    }
+    if (!hover.empty()) ImGui::SetTooltip("%s", hover.c_str());
+  }
+  end_panel();
+}
+
+}  // namespace loopscope::gui
