@@ -138,8 +138,9 @@ class Trace {
   int64_t now() const;
   int64_t origin_ns() const { return origin_ns_; }
 
-  // Stream 0, created with the trace: loop 0's.
-  Stream& primary() { return *owned_.front(); }
+  // Stream 0, created with the trace: loop 0's. Read through streams_, not
+  // owned_: another thread's add_stream() may be reallocating owned_.
+  Stream& primary() { return *streams_[0].load(std::memory_order_acquire); }
   // A new stream with a single producer. Thread-safe (producers register rarely).
   Stream& add_stream();
   int stream_count() const { return nstreams_.load(std::memory_order_acquire); }
