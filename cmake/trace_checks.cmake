@@ -11,3 +11,15 @@ option(LOOPSCOPE_FUZZ "Build the libFuzzer target for the trace loader (clang on
 if(LOOPSCOPE_FUZZ)
   include(cmake/fuzz.cmake)
 endif()
+
+# The trace writer/reader pair across threads: a plain test here, and the
+# ThreadSanitizer build of it in build-tsan (tests/tsan/run.sh).
+file(GLOB TSAN_TESTS CONFIGURE_DEPENDS tests/tsan/test_*.cpp)
+foreach(src ${TSAN_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE loopscope_core loopscope_doctest_main)
+  loopscope_target(${name})
+  add_test(NAME tsan/${name} COMMAND ${name})
+  set_tests_properties(tsan/${name} PROPERTIES LABELS "engine;tsan" TIMEOUT 300)
+endforeach()
