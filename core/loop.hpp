@@ -56,6 +56,7 @@ struct LoopOptions {
   double time_scale = 1.0;    // multiplies every scenario delay (tests shrink runs)
   int64_t slow_step_ns = 100'000'000;  // asyncio debug mode's slow_callback_duration
   bool echo_prints = false;   // also write print() text to stdout
+  bool trace = true;          // false: no clock reads, no events (the benchmarks' untraced baseline)
 };
 
 class Loop {
@@ -118,13 +119,15 @@ class Loop {
   // [SECTION] Tracing
   Event event(Ev kind) const {
     Event e;
-    e.t_ns = trace_.now();
+    e.t_ns = opts_.trace ? trace_.now() : 0;
     e.it = iteration_;
     e.kind = kind;
     e.loop = uint8_t(opts_.loop_id);
     return e;
   }
-  void emit(const Event& e) { stream_->append(e); }
+  void emit(const Event& e) {
+    if (opts_.trace) stream_->append(e);
+  }
   const char* intern(std::string_view s) { return stream_->intern(s); }
 
  private:
