@@ -2,6 +2,7 @@
 // segments narrower than a few pixels folded into one counted item (Tracy's
 // way). Binary search to the range, then each emitted item advances at least
 // min_ns, so a frame costs O(visible pixels * log n), never O(segments).
+// A folded item spans at most about three fold widths.
 #include <algorithm>
 
 #include "model/model.hpp"
@@ -41,7 +42,9 @@ void Model::visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, st
     DrawItem d = item_of(s);
     size_t j = i + 1;
     int64_t end = s.t1;
-    while (j < n && end < t1) {
+    // A fold stops after about two fold widths, so dense stretches still show
+    // where they are dense (and where the loop was blocked).
+    while (j < n && end < t1 && end - d.t0 < 2 * min_ns) {
       // Everything ending within min_ns of `end` is narrow and close: absorb it.
       size_t k = size_t(std::lower_bound(seg.begin() + ptrdiff_t(j), seg.end(), end + min_ns, ends_before) - seg.begin());
       if (k > j) {
