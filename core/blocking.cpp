@@ -9,11 +9,7 @@
 
 namespace loopscope {
 
-namespace {
-
-// Emits block.begin, runs `hold`, emits block.end with its duration.
-template <class Hold>
-void blocking(BlockKind kind, int line, Hold hold) {
+void block_begin(BlockKind kind, int line, const char* label, BlockSpan& span) {
   Loop& loop = running_loop();
   Task* t = current_task();
   at_line(line);
@@ -21,21 +17,25 @@ void blocking(BlockKind kind, int line, Hold hold) {
   b.task = t ? t->id() : -1;
   b.code = uint8_t(kind);
   b.line = line;
+  b.s1 = label;
   loop.emit(b);
-  hold();
+  span = {b.t_ns, b.task, kind, line, label};
+}
+
+void block_end(const BlockSpan& span) {
+  Loop& loop = running_loop();
   Event e = loop.event(Ev::block_end);
-  e.task = b.task;
-  e.code = b.code;
-  e.line = line;
-  e.num = e.t_ns - b.t_ns;
+  e.task = span.task;
+  e.code = uint8_t(span.kind);
+  e.line = span.line;
+  e.s1 = span.label;
+  e.num = e.t_ns - span.t0;
   loop.emit(e);
 }
 
-}  // namespace
-
 void block_sleep(double seconds, int line) {
   double s = running_loop().scaled(seconds);
-  blocking(BlockKind::sleep, line, [s] {
+  blocking(BlockKind::sleep, line, "time.sleep", [s] {
     if (s <= 0) return;
     timespec req{time_t(s), long((s - double(time_t(s))) * 1e9)};
     timespec rem{};
@@ -45,7 +45,7 @@ void block_sleep(double seconds, int line) {
 
 void block_cpu(double seconds, int line) {
   double s = running_loop().scaled(seconds);
-  blocking(BlockKind::cpu, line, [s] {
+  blocking(BlockKind::cpu, line, "cpu work", [s] {
     const uint64_t end = uv_hrtime() + uint64_t(s > 0 ? s * 1e9 : 0);
     volatile uint64_t acc = 0;  // real work the compiler cannot drop
     do {

@@ -5,7 +5,39 @@
 // took 0.2 seconds".
 #pragma once
 
+#include <cstdint>
+
+#include "trace.hpp"
+
 namespace loopscope {
+
+// [SECTION] Holding the loop thread, traced
+
+struct BlockSpan {
+  int64_t t0 = 0;
+  int32_t task = -1;
+  BlockKind kind = BlockKind::syscall;
+  int line = 0;
+  const char* label = nullptr;
+};
+// block.begin / block.end around anything that holds the loop thread. `label`
+// must outlive the trace (a literal, or interned).
+void block_begin(BlockKind kind, int line, const char* label, BlockSpan& span);
+void block_end(const BlockSpan& span);
+
+// Runs hold() between block.begin and block.end.
+template <class Hold>
+auto blocking(BlockKind kind, int line, const char* label, Hold hold) {
+  BlockSpan span;
+  block_begin(kind, line, label, span);
+  struct End {
+    BlockSpan& s;
+    ~End() { block_end(s); }
+  } end{span};
+  return hold();
+}
+
+// [SECTION] The blocking calls of a listing
 
 // `time.sleep(seconds)`: nanosleep on the loop thread. Scaled by time_scale.
 void block_sleep(double seconds, int line = 0);

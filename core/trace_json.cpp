@@ -106,6 +106,7 @@ std::string to_json(const Event& e) {
     case Ev::block_begin: case Ev::block_end:
       o.id("task", e.task); o.str("kind", name(BlockKind(e.code))); o.num("line", e.line);
       if (e.kind == Ev::block_end) o.num("dur_ns", e.num);
+      if (e.s1) o.str("label", e.s1);
       break;
     case Ev::print: o.id("task", e.task); o.num("line", e.line); o.str("text", e.s1); break;
     case Ev::task_unretrieved: o.id("task", e.task); o.str("error", e.s1); break;

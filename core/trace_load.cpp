@@ -369,9 +369,11 @@ std::vector<FieldSpec> schema_of(Ev kind) {
     case Ev::pool_submit: return {F("job", Slot::id, Type::id), task, F("label", Slot::s1, Type::str)};
     case Ev::pool_start: case Ev::pool_end:
       return {F("job", Slot::id, Type::id), task, F("worker", Slot::ref, Type::id)};
-    case Ev::block_begin: return {task, F("kind", Slot::code, Type::block_kind), line};
+    case Ev::block_begin:
+      return {task, F("kind", Slot::code, Type::block_kind), line, F("label", Slot::s1, Type::str, false)};
     case Ev::block_end:
-      return {task, F("kind", Slot::code, Type::block_kind), line, F("dur_ns", Slot::num, Type::count)};
+      return {task, F("kind", Slot::code, Type::block_kind), line, F("dur_ns", Slot::num, Type::count),
+              F("label", Slot::s1, Type::str, false)};
     case Ev::print: return {task, line, F("text", Slot::s1, Type::str)};
     case Ev::task_unretrieved: return {task, F("error", Slot::s1, Type::str)};
     case Ev::deadlock: return {task};

@@ -5,12 +5,16 @@
 
 namespace loopscope {
 
+Scenario scenario_sequential_server();
+Scenario scenario_concurrent_server();
+
 Scenario scenario_gather();
 Scenario scenario_gather_errors();
 Scenario scenario_taskgroup_cancel();
 Scenario scenario_create_task();
 Scenario scenario_cooperative_yield();
 Scenario scenario_blocking_call();
+Scenario scenario_file_reads();
 Scenario scenario_producer_consumer();
 Scenario scenario_timeout();
 

@@ -112,12 +112,14 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
     } catch (const std::exception& e) {
       r.error = e.what();
     }
+    // Close first: a client loop's thread is joined here, and its last
+    // events (its prints) belong inside run.begin .. run.end.
+    r.loop_close_rc = loop.close();
     Event e = loop.event(Ev::run_end);
     e.code = r.ok ? 0 : 1;
     e.s1 = r.ok ? nullptr : loop.intern(r.error);
     r.duration_ns = e.t_ns;
     loop.emit(e);
-    r.loop_close_rc = loop.close();
   }
   set_running_loop(nullptr);
   return r;

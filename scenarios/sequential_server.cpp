@@ -1,0 +1,102 @@
+// sequential-server: the synchronous socket server of every asyncio talk.
+// Blocking accept/recv/sleep/sendall hold the loop thread, so clients are
+// served one at a time: each waits behind the ones before it. The clients run
+// on a second event loop in another thread (trace loop 1), as a test script
+// hammering the server would.
+#include <cstdio>
+
+#include "core/blocking.hpp"
+#include "core/blocking_socket.hpp"
+#include "core/client_loop.hpp"
+#include "registry.hpp"
+#include "server_clients.hpp"
+
+namespace loopscope {
+namespace {
+
+const char* kListing = R"PY(import asyncio
+import socket
+import threading
+import time
+
+N_CLIENTS = ${clients}
+WORK = ${work}
+
+
+def serve(listener):
+    for _ in range(N_CLIENTS):
+        conn, _ = listener.accept()    # blocks until a client connects
+        request = conn.recv(1024)      # blocks until it sends
+        time.sleep(WORK)               # the work: blocks everything
+        conn.sendall(b"reply to " + request)
+        conn.close()
+
+
+async def client(name, port):
+    start = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(name.encode())
+    await writer.drain()
+    reply = await reader.read(1024)
+    writer.close()
+    await writer.wait_closed()
+    return f"{name}: {reply.decode()!r} after {time.perf_counter() - start:.1f} s"
+
+
+async def clients(port):
+    lines = await asyncio.gather(
+        *(client(f"client{i}", port) for i in range(1, N_CLIENTS + 1)))
+    for line in lines:
+        print(line)
+
+
+listener = socket.create_server(("127.0.0.1", 0))
+port = listener.getsockname()[1]
+driver = threading.Thread(target=asyncio.run, args=(clients(port),))
+driver.start()   # the clients run on their own event loop, in another thread
+serve(listener)
+driver.join()
+)PY";
+
+constexpr ClientLines kClientLines{20, 21, 22, 23, 24, 25, 26, 27, 31, 34};
+
+void serve(BlockingListener& listener, int n_clients, double work) {
+  for (int i = 0; i < n_clients; ++i) {
+    BlockingSocket conn = listener.accept(12);
+    std::string request = conn.recv(1024, 13);
+    block_sleep(work, 14);
+    conn.sendall("reply to " + request, 15);
+    conn.close();
+  }
+}
+
+Coro sequential_main(const Params& p) {
+  int n = p.integer("clients");
+  at_line(37);
+  BlockingListener listener("127.0.0.1", 0);
+  int port = listener.port();
+  at_line(40);
+  ClientLoop& driver = start_client_loop([port, n] { return drive_clients(port, n, kClientLines); });
+  serve(listener, n, p.num("work"));
+  blocking(BlockKind::syscall, 42, "driver.join()", [&] { driver.join(); });
+  co_return {};
+}
+
+}  // namespace
+
+Scenario scenario_sequential_server() {
+  Scenario s;
+  s.id = "sequential-server";
+  s.title = "A sequential server: one client at a time";
+  s.lesson =
+      "Every call in serve() blocks the loop thread: while the server sleeps on one client's work, the others "
+      "sit in the listen queue. Three clients that arrive together are answered after 1x, 2x and 3x the work. "
+      "Watch the red 'loop blocked' stretches and the clients waiting on loop 1.";
+  s.listing = kListing;
+  s.params = {{"clients", "3", 1, 8, {}, "clients that connect at once"},
+              {"work", "2.0", 0.05, 5, {}, "seconds of work per request (time.sleep)"}};
+  s.main = sequential_main;
+  return s;
+}
+
+}  // namespace loopscope
