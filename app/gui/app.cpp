@@ -182,7 +182,7 @@ void App::frame(float dt) {
   // Left: stage over timeline. Right: code, why, console.
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImGuiStyle& st = ImGui::GetStyle();
-  float left_w = std::floor(avail.x * 0.60f);
+  float left_w = std::floor(avail.x * 0.57f);
   float right_w = avail.x - left_w - st.ItemSpacing.x;
   float stage_h = std::floor(avail.y * 0.46f);
   ImGui::BeginGroup();
@@ -341,15 +341,13 @@ void App::draw_toolbar() {
   if (live) ImGui::EndDisabled();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
 
-  ImGui::SameLine(0, px * 1.2f);
   auto button = [&](const char* label, const char* tip) {
     ImGui::SameLine(0, px * 0.25f);
     bool b = ImGui::Button(label);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
     return b;
   };
-  ImGui::NewLine();
-  ImGui::SameLine();
+  ImGui::SameLine(0, px);
   if (button("|<", "Start (Home)")) seek(0);
   if (button("<", "Back one event (Left)")) step(-1);
   if (button(playback_.playing ? "Pause" : "Play", "Play / pause (Space)")) toggle_play();
@@ -370,10 +368,15 @@ void App::draw_toolbar() {
     ImGui::Text("t = %.1f ms", t_ms);
     ImGui::SameLine(0, px);
     ImGui::Text("iteration %u", cur_.it);
-    ImGui::SameLine(0, px);
-    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::Text("event %zu / %zu", playback_.index() + 1, m.size());
-    ImGui::PopStyleColor();
+    char ev[48];
+    std::snprintf(ev, sizeof ev, "event %zu / %zu", playback_.index() + 1, m.size());
+    float room = ImGui::GetWindowContentRegionMax().x - px * 2.2f - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x);
+    if (ImGui::CalcTextSize(ev).x + px < room) {  // only where it fits
+      ImGui::SameLine(0, px);
+      ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+      ImGui::TextUnformatted(ev);
+      ImGui::PopStyleColor();
+    }
   } else {
     ImGui::TextDisabled("no run yet: press Run");
   }

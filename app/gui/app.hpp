@@ -41,6 +41,19 @@ struct Tween {
   uint64_t generation = 0;
 };
 
+// Where things were drawn in the last frame, in pixels: for tests and tools
+// that check real pixels against what the view meant to show.
+struct Box {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+struct Geometry {
+  Box stage, timeline, plot, code, why, console;  // plot: the timeline's lanes area
+  std::vector<float> lane_mid;                     // y of each model lane's centre line
+  float playhead_x = -1;
+  std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
+  std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
+};
+
 class App {
  public:
   explicit App(Appearance a = {});
@@ -76,6 +89,7 @@ class App {
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }
   const model::LoopState& state() const { return cur_; }
+  const Geometry& geometry() const { return geo_; }
 
   // Playback commands (keys and toolbar buttons).
   void step(int dir);            // one event
@@ -121,6 +135,7 @@ class App {
   void track_prints(size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
+  Geometry geo_;
 };
 
 }  // namespace loopscope::gui

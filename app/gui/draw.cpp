@@ -18,6 +18,11 @@ void begin_panel(const char* id, const char* title, const ImVec2& size, const Fo
 
 void end_panel() { ImGui::EndChild(); }
 
+void window_box(float& x0, float& y0, float& x1, float& y1) {
+  ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+  x0 = p.x, y0 = p.y, x1 = p.x + s.x, y1 = p.y + s.y;
+}
+
 ImU32 ink_on(ImU32 bg) {
   float r = float((bg >> IM_COL32_R_SHIFT) & 0xff) / 255, g = float((bg >> IM_COL32_G_SHIFT) & 0xff) / 255,
         b = float((bg >> IM_COL32_B_SHIFT) & 0xff) / 255;

@@ -15,6 +15,8 @@ namespace loopscope::gui {
 void begin_panel(const char* id, const char* title, const ImVec2& size, const Fonts& f, const Theme& th,
                  ImGuiWindowFlags flags = 0);
 void end_panel();
+// The current window's rectangle (call between begin_panel and end_panel).
+void window_box(float& x0, float& y0, float& x1, float& y1);
 
 // Black or white, whichever reads better on `bg`.
 ImU32 ink_on(ImU32 bg);

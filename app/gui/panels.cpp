@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,7 @@ void App::draw_code(const ImVec2& size) {
   const model::Model& m = session_.model();
   float px = fonts_.px;
   begin_panel("code", "Code", size, fonts_, th);
+  window_box(geo_.code.x0, geo_.code.y0, geo_.code.x1, geo_.code.y1);
   if (session_.scenario()) {
     ImGui::SameLine(0, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
@@ -59,26 +62,39 @@ void App::draw_code(const ImVec2& size) {
     listing_gen_ = session_.generation();
   }
   const std::vector<std::string>& lines = listing_lines_;
-  float lh = px * 1.3f;
-  float gutter = fonts_.mono->CalcTextSizeA(px, FLT_MAX, 0, "000").x + px * 0.8f;
+  // Shrink the code (down to 3/4) so that listing lines fit the panel's width.
+  size_t longest = 1;
+  for (const auto& l : lines) longest = std::max(longest, l.size());
+  float char_w = fonts_.mono->CalcTextSizeA(px, FLT_MAX, 0, "M").x;
+  float cpx = px;
+  float need = (float(longest) + 4.5f) * char_w;
+  if (need > c1.x - c0.x) cpx = std::max(px * 0.75f, px * (c1.x - c0.x) / need);
+  float lh = cpx * 1.3f;
+  float gutter = fonts_.mono->CalcTextSizeA(cpx, FLT_MAX, 0, "000").x + cpx * 0.8f;
 
   // Which tasks stand where: cursors for live tasks; the running one gets the line highlight.
-  struct Cursor { int line; int color; std::string name; bool running; };
+  struct Cursor { int line; int color; std::string name; bool running; int32_t id; };
   std::vector<Cursor> cursors;
   const auto& tasks = m.tasks();
   for (size_t k = 0; k < cur_.tasks.size() && k < tasks.size(); ++k) {
     const model::TaskSnapshot& ts = cur_.tasks[k];
     if (ts.line <= 0 || ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
-    cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running});
+    cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running, tasks[k].id});
   }
-  int focus = 0;
-  for (const Cursor& c : cursors)
-    if (c.running || !focus) focus = c.line;
-
-  // Scroll so the focus line sits in view (deterministic: no scroll state).
+  geo_.cursors.clear();
+  for (const Cursor& c : cursors) geo_.cursors.push_back({c.line, c.id});
+  // Scroll (deterministically: no scroll state) so the running task's line is
+  // in view, else as many cursors as fit.
   int fit = std::max(1, int((c1.y - c0.y) / lh));
-  int first = 0;
-  if (int(lines.size()) > fit && focus > 0) first = std::clamp(focus - fit / 2, 0, int(lines.size()) - fit);
+  int first = 0, lo = INT32_MAX, hi = 0, running = 0;
+  for (const Cursor& c : cursors) {
+    lo = std::min(lo, c.line), hi = std::max(hi, c.line);
+    if (c.running) running = c.line;
+  }
+  if (int(lines.size()) > fit && hi > 0) {
+    int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
+    first = std::clamp(want, 0, int(lines.size()) - fit);
+  }
 
   dl->PushClipRect(c0, c1, true);
   for (int i = first; i < int(lines.size()) && i < first + fit + 1; ++i) {
@@ -89,8 +105,8 @@ void App::draw_code(const ImVec2& size) {
         dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.task_light(c.color), px * 0.2f);
     char num[16];
     std::snprintf(num, sizeof num, "%3d", line);
-    dl->AddText(fonts_.mono, px, ImVec2(c0.x + px * 0.3f, y + (lh - px) * 0.5f), th.text_faint, num);
-    dl->AddText(fonts_.mono, px, ImVec2(c0.x + gutter, y + (lh - px) * 0.5f), th.text, lines[size_t(i)].c_str());
+    dl->AddText(fonts_.mono, cpx, ImVec2(c0.x + cpx * 0.3f, y + (lh - cpx) * 0.5f), th.text_faint, num);
+    dl->AddText(fonts_.mono, cpx, ImVec2(c0.x + gutter, y + (lh - cpx) * 0.5f), th.text, lines[size_t(i)].c_str());
     // Cursor labels at the right end, one per task on this line.
     float x = c1.x;
     for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
@@ -115,6 +131,7 @@ void App::draw_why(const ImVec2& size) {
   const Theme& th = theme();
   const model::Model& m = session_.model();
   begin_panel("why", "Why", size, fonts_, th);
+  window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
   if (m.size()) {
     std::string text = model::narrate(m, playback_.index());
     ImGui::PushFont(fonts_.big);
@@ -144,6 +161,7 @@ void App::draw_console(const ImVec2& size) {
   const model::Model& m = session_.model();
   float px = fonts_.px;
   begin_panel("console", "Console", size, fonts_, th);
+  window_box(geo_.console.x0, geo_.console.y0, geo_.console.x1, geo_.console.y1);
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -162,16 +180,20 @@ void App::draw_console(const ImVec2& size) {
       dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f);
     else if (k + 1 == shown)
       dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f, 0, 2.0f);
-    char it[16];
-    std::snprintf(it, sizeof it, "it %u", e.it);
-    dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
     const model::TaskInfo* ti = m.task(e.task);
-    float x = c0.x + it_w;
+    const char* text = e.s1 ? e.s1 : "";
+    bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
+    float x = own_it ? c0.x + px * 0.3f : c0.x + it_w;
     if (ti) {
       dl->AddRectFilled(ImVec2(x, y + lh * 0.2f), ImVec2(x + px * 0.3f, y + lh * 0.8f), th.task(ti->color));
       x += px * 0.7f;
     }
-    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, e.s1 ? e.s1 : "");
+    if (!own_it) {
+      char it[16];
+      std::snprintf(it, sizeof it, "it %u", e.it);
+      dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
+    }
+    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, text);
   }
   if (shown == 0) {
     dl->AddText(fonts_.ui, px, c0, th.text_faint, prints_.empty() ? "nothing printed" : "nothing printed yet");

@@ -10,21 +10,30 @@ void settle(Headless& h, App& app) {
   }
 }
 
+std::string run_to_end(Headless& h, App& app, const Scenario& s, const Params& p) {
+  app.start(s, p);
+  app.session().wait();
+  h.frame(app, 0.1f);  // takes in the finished run
+  if (app.session().model().size() == 0) return "the run produced no events";
+  return "";
+}
+
+void shot_at(Headless& h, App& app, size_t event_index, std::vector<uint8_t>& rgba) {
+  app.seek(event_index);
+  settle(h, app);
+  h.frame(app, 0.1f, &rgba);
+}
+
 std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o, std::vector<uint8_t>& rgba) {
   std::string err;
   auto h = Headless::create(o.w, o.h, err);
   if (!h) return err;
   App app(o.look);
   if (!app.init_context()) return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
-  app.start(s, p);
-  app.session().wait();
-  h->frame(app, 0.1f);  // takes in the finished run
+  err = run_to_end(*h, app, s, p);
+  if (!err.empty()) return err;
   const model::Model& m = app.session().model();
-  if (m.size() == 0) return "the run produced no events";
-  size_t idx = o.at_s < 0 ? m.size() - 1 : m.index_at_time(int64_t(o.at_s * 1e9));
-  app.seek(idx);
-  settle(*h, app);
-  h->frame(app, 0.1f, &rgba);
+  shot_at(*h, app, o.at_s < 0 ? m.size() - 1 : m.index_at_time(int64_t(o.at_s * 1e9)), rgba);
   return "";
 }
 

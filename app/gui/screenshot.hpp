@@ -25,6 +25,11 @@ std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o
 // The same, written to `path` as PNG (atomically).
 std::string screenshot(const Scenario& s, const Params& p, const std::string& path, const ShotOptions& o);
 
+// Runs `s` to completion inside `app` (rendered by `h`) and takes in its trace.
+// Returns "" or a one-line error.
+std::string run_to_end(Headless& h, App& app, const Scenario& s, const Params& p);
+// Seeks to `event_index`, lets the stage settle and reads the frame back.
+void shot_at(Headless& h, App& app, size_t event_index, std::vector<uint8_t>& rgba);
 // Frames until the stage's tweens have finished and ImGui's layout is stable.
 void settle(Headless& h, App& app);
 

@@ -100,6 +100,7 @@ void App::draw_stage(const ImVec2& size) {
   const model::Model& m = session_.model();
   float px = fonts_.px;
   begin_panel("stage", "Stage", size, fonts_, th);
+  window_box(geo_.stage.x0, geo_.stage.y0, geo_.stage.x1, geo_.stage.y1);
 
   // Phase, after the heading.
   const model::LoopState& s = cur_;
@@ -203,13 +204,15 @@ void App::draw_stage(const ImVec2& size) {
   Layout before, after;
   layout(prev_, before);
   layout(cur_, after);
+  geo_.stage_chips.clear();
+  for (const Chip& c : after.chips) geo_.stage_chips.push_back(c.text);
 
   // Empty areas say so, calmly.
   auto empty_note = [&](const Area& a, bool empty, const char* note) {
     if (empty) dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.8f), th.text_faint, note);
   };
   empty_note(ready, s.ready.empty(), "empty");
-  empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing: the loop is between handles");
+  empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");
   empty_note(timers, s.timers.empty(), "none armed");
   empty_note(io, s.io.empty(), "none");
   empty_note(pool, s.workers.empty(), "idle");

@@ -78,6 +78,9 @@ void App::draw_timeline(const ImVec2& size) {
   const model::Model& m = session_.model();
   float px = fonts_.px;
   begin_panel("timeline", "Timeline", size, fonts_, th);
+  window_box(geo_.timeline.x0, geo_.timeline.y0, geo_.timeline.x1, geo_.timeline.y1);
+  geo_.lane_mid.clear();
+  geo_.playhead_x = -1;
   ImGui::SameLine(0, px);
   ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
   ImGui::TextUnformatted("real time; wheel zooms, drag pans, 0 fits");
@@ -117,6 +120,8 @@ void App::draw_timeline(const ImVec2& size) {
   const auto& lanes = m.lanes();
   float lane_h = std::clamp((plot1.y - plot0.y) / float(std::max<size_t>(lanes.size(), 1)), px * 1.6f, px * 2.6f);
   auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - timeline_.lane_scroll; };
+  geo_.plot = {plot0.x, plot0.y, plot1.x, plot1.y};
+  for (size_t i = 0; i < lanes.size(); ++i) geo_.lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
 
   // Axis and grid.
   int64_t step = tick_step(t1 - t0, w / (px * 6));
@@ -125,6 +130,7 @@ void App::draw_timeline(const ImVec2& size) {
     float x = x_of(t);
     dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
     std::string lab = tick_label(t - b, step);
+    if (x + fonts_.ui->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, lab.c_str()).x + 3 > plot1.x) continue;
     dl->AddText(fonts_.ui, px * 0.8f, ImVec2(x + 3, c0.y), th.text_dim, lab.c_str());
   }
 
@@ -245,9 +251,16 @@ void App::draw_timeline(const ImVec2& size) {
   }
   dl->PopClipRect();
 
-  // Playhead.
+  // The future is dimmed: what the playhead has not reached has not happened yet.
   float xp = x_of(now);
+  if (xp < plot1.x) {
+    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
+    dl->AddRectFilled(ImVec2(std::max(xp, plot0.x), plot0.y), plot1, veil);
+  }
+
+  // Playhead.
   if (xp >= plot0.x && xp <= plot1.x) {
+    geo_.playhead_x = xp;
     dl->AddLine(ImVec2(xp, c0.y + px * 0.2f), ImVec2(xp, plot1.y), th.playhead, 2.0f);
     dl->AddTriangleFilled(ImVec2(xp - px * 0.4f, c0.y), ImVec2(xp + px * 0.4f, c0.y), ImVec2(xp, c0.y + px * 0.5f), th.playhead);
   }
