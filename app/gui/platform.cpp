@@ -51,8 +51,10 @@ std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
     err = "no display (DISPLAY and WAYLAND_DISPLAY are unset)";
     return nullptr;
   }
+  static std::string glfw_error;
+  glfwSetErrorCallback([](int, const char* what) { glfw_error = what ? what : ""; });
   if (!glfwInit()) {
-    err = "cannot open a window: glfwInit failed";
+    err = "cannot open a window: " + (glfw_error.empty() ? std::string("glfwInit failed") : glfw_error);
     return nullptr;
   }
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -91,9 +93,22 @@ Window::~Window() {
   glfwTerminate();
 }
 
+namespace {
+// ImGui 1.86's GLFW backend derives Ctrl/Shift/Alt from the modifier keys' own
+// down state, so a chord is delivered as the modifier keys, then the key.
+constexpr int kModKeys[][2] = {{GLFW_MOD_SHIFT, GLFW_KEY_LEFT_SHIFT},
+                               {GLFW_MOD_CONTROL, GLFW_KEY_LEFT_CONTROL},
+                               {GLFW_MOD_ALT, GLFW_KEY_LEFT_ALT}};
+void send_key(GLFWwindow* win, int key, int action, int mods) {
+  ImGui_ImplGlfw_KeyCallback(win, key, glfwGetKeyScancode(key), action, mods);
+}
+}  // namespace
+
 void Window::press(int key, int mods) {
   auto* win = static_cast<GLFWwindow*>(win_);
-  ImGui_ImplGlfw_KeyCallback(win, key, glfwGetKeyScancode(key), GLFW_PRESS, mods);
+  for (auto& m : kModKeys)
+    if (mods & m[0]) send_key(win, m[1], GLFW_PRESS, mods);
+  send_key(win, key, GLFW_PRESS, mods);
   pending_release_ = key;  // released after the next frame has seen the press
   pending_mods_ = mods;
 }
@@ -129,10 +144,18 @@ bool Window::frame(App& app) {
   glViewport(0, 0, fw, fh);
   clear_to(app);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (capture_) {
+    capture_->resize(size_t(fw) * size_t(fh) * 4);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, fw, fh, GL_RGBA, GL_UNSIGNED_BYTE, capture_->data());
+    capture_w_ = fw, capture_h_ = fh;
+    capture_ = nullptr;
+  }
   glfwSwapBuffers(win);
   if (pending_release_ >= 0) {
-    ImGui_ImplGlfw_KeyCallback(win, pending_release_, glfwGetKeyScancode(pending_release_), GLFW_RELEASE,
-                               pending_mods_);
+    send_key(win, pending_release_, GLFW_RELEASE, pending_mods_);
+    for (auto& m : kModKeys)
+      if (pending_mods_ & m[0]) send_key(win, m[1], GLFW_RELEASE, 0);
     pending_release_ = -1;
   }
   return true;

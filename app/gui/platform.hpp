@@ -32,6 +32,10 @@ class Window {
   // Delivers a key press + release through the GLFW callback path ImGui uses.
   void press(int glfw_key, int mods = 0);
   void* handle() const { return win_; }
+  // The next frame is also read back into `rgba` (bottom row first, as GL gives it).
+  void capture_next(std::vector<uint8_t>* rgba) { capture_ = rgba; }
+  int captured_w() const { return capture_w_; }
+  int captured_h() const { return capture_h_; }
 
  private:
   Window() = default;
@@ -40,6 +44,8 @@ class Window {
   bool fullscreen_ = false;
   int saved_[4] = {0, 0, 1280, 720};
   int pending_release_ = -1, pending_mods_ = 0;
+  std::vector<uint8_t>* capture_ = nullptr;
+  int capture_w_ = 0, capture_h_ = 0;
 };
 
 // [SECTION] Headless
