@@ -281,6 +281,7 @@ class Exporter {
         break;
       case Ev::block_end: {
         std::string name = std::string("BLOCKED (") + loopscope::name(BlockKind(e.code)) + ")";
+        if (e.s1) name += ": " + std::string(e.s1);  // e.g. the time.sleep(2) call
         if (T && T->block_t >= 0) slice(pid, tid, name.c_str(), T->block_t, e.t_ns, "terrible");
         if (L.block_t >= 0) slice(pid, kLoopTid, "loop BLOCKED", L.block_t, e.t_ns, "terrible");
         L.block_t = -1;

@@ -89,7 +89,9 @@ TEST_CASE("blocked time, slow steps, pool jobs and prints are marked") {
   events.push_back(ev(Ev::ready_run, 20, -1));
   events.push_back(ev(Ev::step_begin, 30));
   events.push_back(ev(Ev::block_begin, 40));
-  events.push_back(ev(Ev::block_end, 200'000'040));
+  Event be = ev(Ev::block_end, 200'000'040);
+  be.s1 = strings.intern("time.sleep(0.2)");
+  events.push_back(be);
   Event p = ev(Ev::print, 200'000'050);
   p.s1 = strings.intern("done \"blocking\"");
   events.push_back(p);
@@ -115,7 +117,7 @@ TEST_CASE("blocked time, slow steps, pool jobs and prints are marked") {
   auto named = [&](const std::string& name) {
     return count(te, [&](const json& j) { return j["name"] == name; });
   };
-  CHECK(named("BLOCKED (sleep)") == 1);
+  CHECK(named("BLOCKED (sleep): time.sleep(0.2)") == 1);
   CHECK(named("loop BLOCKED") == 1);
   CHECK(named("step (slow)") == 1);
   CHECK(named("read file") == 1);     // the job, on its worker's thread
