@@ -83,8 +83,10 @@ void App::start_selected() {
 std::string App::load(const std::string& path) {
   playback_.clear();
   std::string err = session_.load(path);
-  playback_.sync(session_.model().events(), 0);
-  track_prints(0);
+  if (err.empty()) {
+    playback_.sync(session_.model().events(), 0);
+    track_prints(0);
+  }
   follow_live_ = false;
   was_live_ = false;
   timeline_.fit = true;

@@ -35,7 +35,7 @@ Params params_or_throw(const std::string& cmd, const Scenario& s, const std::vec
 int screenshot_instead(const std::string& why, const Scenario& s, const Params& p) {
   std::printf("loopscope: %s; writing a screenshot instead\n", why.c_str());
   ShotOptions o;
-  std::string path = "loopscope-" + s.id + ".png";
+  std::string path = "./loopscope-" + s.id + ".png";
   std::string err = screenshot(s, p, path, o);
   if (!err.empty()) {
     std::fprintf(stderr, "loopscope: %s\n", err.c_str());
@@ -110,6 +110,7 @@ int cmd_view(const std::vector<std::string>& argv) {
     std::fprintf(stderr, "loopscope: %s\n", err.c_str());
     return 1;
   }
+  app.playback().playing = true;
   if (!run_window(app, err)) {
     std::fprintf(stderr, "loopscope: view: %s\n", err.c_str());
     return 1;
