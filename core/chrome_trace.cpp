@@ -210,6 +210,7 @@ class Exporter {
         L.ready = e.num;
         break;
       case Ev::loop_poll: {
+        L.last_t = std::max(L.last_t, e.t_ns + e.num + 2);  // a last iteration must still enclose its poll
         std::string name = e.ref < 0 ? "poll (no timeout)" : "poll (timeout " + std::to_string(e.ref) + " ms)";
         out_.begin('X', pid, kLoopTid, name.c_str(), e.t_ns).us("dur", e.num)
             .args_begin().num("timeout_ms", e.ref).num("waited_ns", e.num).args_end().end();

@@ -11,7 +11,7 @@ if [ ! -d "$here/node_modules/@paulirish/trace_engine" ]; then
   echo "SKIP: run 'npm ci --prefix tools/chrome-trace-check' first"; exit 77
 fi
 mkdir -p "$out"
-for id in gather-errors taskgroup-cancel cooperative-yield; do
+for id in gather-errors taskgroup-cancel cooperative-yield concurrent-server blocking-call; do
   "$bin" run "$id" --scale 0.1 --quiet --events "$out/$id.jsonl" --chrome-trace "$out/$id.json"
   node "$here/check.mjs" "$out/$id.json" "$out/$id.jsonl"
 done
