@@ -27,8 +27,8 @@ void ClientLoop::thread_main(LoopOptions opts) {
   {
     Loop loop(owner_.trace(), opts);
     set_running_loop(&loop);
-    Task& main = create_task(main_().named("client-main"));
     try {
+      Task& main = create_task(main_().named("client-main"));
       result_ = loop.run(&main);
     } catch (...) {
       error_ = std::current_exception();

@@ -179,7 +179,7 @@ class Connection : public Owned {
   };
 
   static void on_write(uv_write_t* req, int status) {
-    auto* w = reinterpret_cast<WriteReq*>(req);
+    auto* w = static_cast<WriteReq*>(req->data);
     Connection* c = w->conn;
     --c->pending_writes;
     c->emit_done(IoKind::write, w->op, w->task, status == 0 ? "ok" : uv_err_name(status),
@@ -446,6 +446,7 @@ void StreamWriter::write(const std::string& data) {
   if (c.eof_sent) throw RuntimeError("Cannot call write() after write_eof()");
   if (data.empty() || c.lost || c.handle_closed) return;  // asyncio drops writes to a lost connection
   auto* w = new Connection::WriteReq{{}, &c, data, c.loop.next_op_id(), current_task_id()};
+  w->req.data = w;
   c.emit_wait(IoKind::write, w->op, w->task, c.target, int64_t(data.size()));
   uv_buf_t b = uv_buf_init(w->data.data(), unsigned(w->data.size()));
   if (int rc = uv_write(&w->req, c.stream(), &b, 1, &Connection::on_write); rc < 0) {
@@ -492,9 +493,10 @@ void StreamWriter::write_eof() {
   if (c.eof_sent || c.closing) return;
   c.eof_sent = true;
   auto* s = new ShutdownReq{{}, &c, c.loop.next_op_id(), current_task_id()};
+  s->req.data = s;
   c.emit_wait(IoKind::write, s->op, s->task, "FIN");
   int rc = uv_shutdown(&s->req, c.stream(), [](uv_shutdown_t* req, int status) {
-    auto* s = reinterpret_cast<ShutdownReq*>(req);
+    auto* s = static_cast<ShutdownReq*>(req->data);
     s->conn->emit_done(IoKind::write, s->op, s->task, status == 0 ? "ok" : uv_err_name(status));
     delete s;
   });

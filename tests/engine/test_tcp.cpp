@@ -214,3 +214,40 @@ TEST_CASE("the client side can run on a second loop, on its own thread, against 
   CHECK(loop1_steps >= 3);
   check_clean(o);
 }
+
+TEST_CASE("drain waits while more than 64 KiB is queued, and close still delivers every queued byte") {
+  Trace trace;
+  const std::string block(16 << 20, 'z');  // 16 MiB: more than loopback socket buffers hold
+  size_t received = 0;
+  bool eof_after = false;
+  auto handler = [&](StreamReader& r, StreamWriter& w) -> Coro {
+    return [](StreamReader& reader, StreamWriter& writer, size_t* got, bool* eof) -> Coro {
+      co_await sleep(0.02).at(3);  // let the client's buffer fill up
+      *got = (co_await reader.readexactly(32 << 20).at(4)).str().size();
+      *eof = (co_await reader.read(10).at(5)).str().empty();
+      writer.close();
+      co_return {};
+    }(r, w, &received, &eof_after);
+  };
+  RunOutcome o = run_main(trace, [&]() -> Coro {
+    Server& server = co_await start_server(handler).at(20);
+    auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(21);
+    writer.write(block);
+    co_await writer.drain().at(23);  // really waits: the peer is not reading yet
+    writer.write(block);
+    writer.close();  // closes only once the second block is sent
+    co_await writer.wait_closed().at(26);
+    co_await sleep(0.05).at(27);
+    server.close();
+    (void)reader;
+    co_return {};
+  });
+  CHECK(o.error.empty());
+  CHECK(received == size_t(32 << 20));
+  CHECK(eof_after);
+  bool drain_waited = false;
+  for (const Event& e : o.events)
+    drain_waited |= e.kind == Ev::io_wait && IoKind(e.code) == IoKind::write && e.s1 && std::string(e.s1) == "drain";
+  CHECK(drain_waited);
+  check_clean(o);
+}
