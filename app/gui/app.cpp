@@ -343,14 +343,20 @@ void App::draw_toolbar() {
   if (live) ImGui::EndDisabled();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
 
-  auto button = [&](const char* label, const char* tip) {
-    ImGui::SameLine(0, px * 0.25f);
+  auto button = [&](const char* label, const char* tip, bool first = false) {
+    if (!first) ImGui::SameLine(0, px * 0.25f);
     bool b = ImGui::Button(label);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
     return b;
   };
-  ImGui::SameLine(0, px);
-  if (button("|<", "Start (Home)")) seek(0);
+  // Playback controls and the readout wrap to a second row when the window is narrow.
+  auto same_line_if_room = [&](float need) {
+    float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+    if (ImGui::GetWindowContentRegionMax().x - used > need) ImGui::SameLine(0, px);
+  };
+  same_line_if_room(px * 19);
+  ImGui::BeginGroup();
+  if (button("|<", "Start (Home)", true)) seek(0);
   if (button("<", "Back one event (Left)")) step(-1);
   if (button(playback_.playing ? "Pause" : "Play", "Play / pause (Space)")) toggle_play();
   if (button(">", "Forward one event (Right)")) step(+1);
@@ -361,9 +367,10 @@ void App::draw_toolbar() {
   if (ImGui::SliderFloat("##speed", &speed, 0.1f, 10.0f, "speed %.2gx", ImGuiSliderFlags_Logarithmic))
     playback_.speed = speed;
 
+  ImGui::EndGroup();
   // Readout: where the playhead is, in trace time and loop iterations.
   const auto& m = session_.model();
-  ImGui::SameLine(0, px);
+  same_line_if_room(px * 14);
   if (m.size()) {
     const Event& e = m.events()[playback_.index()];
     double t_ms = double(e.t_ns - m.begin_ns()) / 1e6;
@@ -386,7 +393,9 @@ void App::draw_toolbar() {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "live");
   }
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - px * 1.6f);
+  float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  if (ImGui::GetWindowContentRegionMax().x - used > px * 2.5f) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - px * 1.6f);
+  else ImGui::SameLine();
   if (ImGui::Button("?")) help_ = !help_;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
 }

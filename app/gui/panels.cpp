@@ -107,15 +107,16 @@ void App::draw_code(const ImVec2& size) {
     std::snprintf(num, sizeof num, "%3d", line);
     dl->AddText(fonts_.mono, cpx, ImVec2(c0.x + cpx * 0.3f, y + (lh - cpx) * 0.5f), th.text_faint, num);
     dl->AddText(fonts_.mono, cpx, ImVec2(c0.x + gutter, y + (lh - cpx) * 0.5f), th.text, lines[size_t(i)].c_str());
-    // Cursor labels at the right end, one per task on this line.
+    // Cursor labels, one per task on this line.
+    float lpx = std::min(px * 0.9f, lh * 0.8f);
     float x = c1.x;
     for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
       if (it->line != line) continue;
       std::string lab = "\xe2\x97\x80 " + it->name;  // ◀ A
-      ImVec2 ts = fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, lab.c_str());
+      ImVec2 ts = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str());
       ImVec2 a(x - ts.x - px * 0.8f, y + 1), b(x, y + lh - 1);
       dl->AddRectFilled(a, b, th.task(it->color), px * 0.3f);
-      text_centered(dl, fonts_.bold, px * 0.9f, a, b, ink_on(th.task(it->color)), lab.c_str());
+      text_centered(dl, fonts_.bold, lpx, a, b, ink_on(th.task(it->color)), lab.c_str());
       dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
                         th.task(it->color));
       x = a.x - px * 0.3f;
@@ -134,11 +135,17 @@ void App::draw_why(const ImVec2& size) {
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
   if (m.size()) {
     std::string text = model::narrate(m, playback_.index());
-    ImGui::PushFont(fonts_.big);
+    // Large text when it fits the panel, else body text; the panel never cuts it off.
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    ImFont* font = fonts_.big;
+    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y > avail.y) font = fonts_.ui;
+    ImGui::BeginChild("why_text", avail, false);
+    ImGui::PushFont(font);
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
+    ImGui::EndChild();
   } else {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextWrapped("Press Run: the scenario runs on a real libuv loop and its trace streams in here.");

@@ -122,10 +122,21 @@ void App::draw_stage(const ImVec2& size) {
     case model::Phase::done: phase = "run finished: the loop is closed"; break;
   }
   ImGui::PushStyleColor(ImGuiCol_Text, th.text);
+  float room = ImGui::GetContentRegionAvail().x;
+  if (ImGui::CalcTextSize(phase).x > room) {
+    // Narrow window: drop the explanation, keep the facts.
+    if (s.phase == model::Phase::polling && s.poll_timeout_ms >= 0)
+      std::snprintf(buf, sizeof buf, "it %u: polling, up to %d ms", s.it, s.poll_timeout_ms);
+    else if (s.phase == model::Phase::running)
+      std::snprintf(buf, sizeof buf, "it %u: running, %zu queued", s.it, s.ready.size());
+    if (s.phase == model::Phase::polling || s.phase == model::Phase::running) phase = buf;
+  }
   ImGui::TextUnformatted(phase);
   ImGui::PopStyleColor();
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
+                                                 ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), true);
   ImVec2 c0 = ImGui::GetCursorScreenPos();
   ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
   ImVec2 wmax(wp.x + ws.x, wp.y + ws.y);
@@ -145,9 +156,12 @@ void App::draw_stage(const ImVec2& size) {
   }
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
-  float gap = px * 0.5f;
   float h = c1.y - c0.y;
   float row1 = std::floor(h * 0.36f), row2 = std::floor(h * 0.36f);
+  // Chip text shrinks when the stage is short (presenter mode in a small window):
+  // an area must hold its title and one row of chips.
+  px = std::min(px, row2 / 3.6f);
+  float gap = px * 0.5f;
   float split = c0.x + std::floor((c1.x - c0.x) * 0.70f);
   float mid = c0.x + std::floor((c1.x - c0.x) * 0.5f);
   Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), "Ready queue (FIFO: front on the left)"};
@@ -242,6 +256,7 @@ void App::draw_stage(const ImVec2& size) {
     bool stays = std::any_of(after.chips.begin(), after.chips.end(), [&](const Chip& o) { return o.key == c.key; });
     if (!stays) draw_chip(c, c.pos, 1.0f - e);
   }
+  dl->PopClipRect();
   end_panel();
 }
 

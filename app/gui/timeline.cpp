@@ -81,10 +81,15 @@ void App::draw_timeline(const ImVec2& size) {
   window_box(geo_.timeline.x0, geo_.timeline.y0, geo_.timeline.x1, geo_.timeline.y1);
   geo_.lane_mid.clear();
   geo_.playhead_x = -1;
+  const char* hint = "real time; wheel zooms, drag pans, 0 fits";
   ImGui::SameLine(0, px);
-  ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-  ImGui::TextUnformatted("real time; wheel zooms, drag pans, 0 fits");
-  ImGui::PopStyleColor();
+  if (ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+    ImGui::TextUnformatted(hint);
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::NewLine();
+  }
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
@@ -118,7 +123,10 @@ void App::draw_timeline(const ImVec2& size) {
   auto t_of = [&](float x) { return t0 + int64_t(double(x - plot0.x) / w * double(t1 - t0)); };
 
   const auto& lanes = m.lanes();
-  float lane_h = std::clamp((plot1.y - plot0.y) / float(std::max<size_t>(lanes.size(), 1)), px * 1.6f, px * 2.6f);
+  // Lanes share the height (scroll with Shift+wheel past ~22 px each); labels follow the lane height.
+  float lane_h = std::min((plot1.y - plot0.y) / float(std::max<size_t>(lanes.size(), 1)), px * 2.6f);
+  lane_h = std::max(lane_h, 22.0f);
+  float label_px = std::min(px, lane_h * 0.62f);
   auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - timeline_.lane_scroll; };
   geo_.plot = {plot0.x, plot0.y, plot1.x, plot1.y};
   for (size_t i = 0; i < lanes.size(); ++i) geo_.lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
@@ -151,7 +159,7 @@ void App::draw_timeline(const ImVec2& size) {
     if (label.empty()) label = lane.kind == model::LaneKind::loop ? "loop" : "lane";
     if (color >= 0) dl->AddRectFilled(ImVec2(c0.x, y0 + lane_h * 0.2f), ImVec2(c0.x + px * 0.3f, y1 - lane_h * 0.2f), th.task(color));
     ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
-    dl->AddText(fonts_.bold, px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
+    dl->AddText(fonts_.bold, label_px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
 
     items_.clear();
     m.visible(lane, t0, t1, min_ns, items_);
@@ -193,9 +201,10 @@ void App::draw_timeline(const ImVec2& size) {
             wait_bar(dl, a, bb, it.wait, hue, px);
             // Say what is awaited where there is room, on the plain background above the bar.
             const char* wn = name(it.wait);
-            ImVec2 ts = fonts_.ui->CalcTextSizeA(px * 0.72f, FLT_MAX, 0, wn);
-            if (xb - xa > ts.x + px && it.wait != Wait::none)
-              dl->AddText(fonts_.ui, px * 0.72f, ImVec2(std::max(xa, plot0.x) + px * 0.3f, y0 + 1), th.text_faint, wn);
+            float wpx = std::min(px * 0.72f, lane_h * 0.32f);
+            ImVec2 ts = fonts_.ui->CalcTextSizeA(wpx, FLT_MAX, 0, wn);
+            if (xb - xa > ts.x + px && it.wait != Wait::none && wpx >= 11)
+              dl->AddText(fonts_.ui, wpx, ImVec2(std::max(xa, plot0.x) + px * 0.3f, y0 + 1), th.text_faint, wn);
             break;
           }
           case model::TaskState::done:
