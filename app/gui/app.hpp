@@ -88,6 +88,7 @@ class App {
   bool following_live() const { return follow_live_; }
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }
+  TimelineView& timeline() { return timeline_; }  // clips: compare runs on one shared time range
   const model::LoopState& state() const { return cur_; }
   const Geometry& geometry() const { return geo_; }
 
