@@ -57,7 +57,8 @@ Coro worker(std::string mode, double seconds) {
   } else {
     // time.sleep on the worker thread: the lambda runs there, so it captures by value.
     auto pause = std::chrono::duration<double>(running_loop().scaled(seconds));
-    co_await at(to_thread([pause] { std::this_thread::sleep_for(pause); return Value(); }, "time.sleep"), 18);
+    PoolJob& job = to_thread([pause] { std::this_thread::sleep_for(pause); return Value(); }, "time.sleep");
+    co_await at(job, 18);
   }
   print(19, "worker: done");
   co_return {};
