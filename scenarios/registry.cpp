@@ -14,6 +14,7 @@ const std::vector<Scenario>& scenarios() {
       scenario_cooperative_yield(),
       scenario_blocking_call(),
       scenario_file_reads(),
+      scenario_sqlite_api(),
       scenario_producer_consumer(),
       scenario_timeout(),
   };
