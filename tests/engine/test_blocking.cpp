@@ -65,6 +65,7 @@ TEST_CASE("while a task blocks in time.sleep, a 50 ms ticker does not run and th
   REQUIRE(b.end);
   CHECK(BlockKind(b.begin->code) == BlockKind::sleep);
   CHECK(b.begin->line == 12);
+  CHECK(std::string(b.begin->s1) == "time.sleep");
   CHECK(b.end->num >= 200'000'000);  // nanosleep never returns early
   CHECK(steps_between(o, ticker_id, b.begin->seq, b.end->seq) == 0);
   const Event* step = next_step_end(o, b.task, b.end);
