@@ -15,6 +15,7 @@ const std::vector<Scenario>& scenarios() {
       scenario_blocking_call(),
       scenario_file_reads(),
       scenario_sqlite_api(),
+      scenario_web_scraper(),
       scenario_producer_consumer(),
       scenario_timeout(),
   };

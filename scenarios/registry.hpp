@@ -16,6 +16,7 @@ Scenario scenario_cooperative_yield();
 Scenario scenario_blocking_call();
 Scenario scenario_file_reads();
 Scenario scenario_sqlite_api();
+Scenario scenario_web_scraper();
 Scenario scenario_producer_consumer();
 Scenario scenario_timeout();
 

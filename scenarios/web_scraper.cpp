@@ -1,0 +1,172 @@
+// web-scraper: HTTP GETs against a small local server, all at once with
+// gather or one after another. The server takes `latency` to answer each
+// page, so gather fetches every page in about one latency, the loop about N.
+// HTTP is parsed with http-parser (Debian's libhttp-parser).
+#include <http_parser.h>
+
+#include "core/server.hpp"
+#include "registry.hpp"
+
+namespace loopscope {
+namespace {
+
+const char* kListing = R"PY(import asyncio
+
+
+async def handle(reader, writer):
+    request_line = await reader.readline()
+    while await reader.readline() not in (b"\r\n", b""):
+        pass  # skip the headers
+    path = request_line.split()[1].decode()
+    await asyncio.sleep(${latency})  # the server takes a while to answer
+    body = f"<h1>Page {path}</h1>".encode()
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+
+async def fetch(port, path):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+    await writer.drain()
+    response = await reader.read()  # the server closes when it is done
+    writer.close()
+    await writer.wait_closed()
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = head.split(b"\r\n")[0].decode()
+    return f"{path}: {status}, {len(body)} bytes"
+
+
+async def main():
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    paths = [f"/page{i}" for i in range(1, ${pages} + 1)]
+    if "${mode}" == "concurrent":
+        results = await asyncio.gather(*(fetch(port, path) for path in paths))
+    else:
+        results = [await fetch(port, path) for path in paths]
+    for line in results:
+        print(line)
+    server.close()
+    await server.wait_closed()
+
+
+asyncio.run(main())
+)PY";
+
+// [SECTION] HTTP parsing
+
+struct HttpMessage {
+  std::string url, reason;
+  unsigned status = 0, major = 0, minor = 0;
+  size_t body = 0;
+};
+
+// Parses a whole request head or a whole response (read to EOF). Malformed
+// input raises ValueError with http-parser's description.
+HttpMessage parse_http(const std::string& data, http_parser_type type) {
+  HttpMessage m;
+  http_parser_settings s;
+  http_parser_settings_init(&s);
+  s.on_url = [](http_parser* p, const char* at, size_t n) {
+    static_cast<HttpMessage*>(p->data)->url.append(at, n);
+    return 0;
+  };
+  s.on_status = [](http_parser* p, const char* at, size_t n) {
+    static_cast<HttpMessage*>(p->data)->reason.append(at, n);
+    return 0;
+  };
+  s.on_body = [](http_parser* p, const char*, size_t n) {
+    static_cast<HttpMessage*>(p->data)->body += n;
+    return 0;
+  };
+  http_parser p;
+  http_parser_init(&p, type);
+  p.data = &m;
+  http_parser_execute(&p, &s, data.data(), data.size());
+  if (type == HTTP_RESPONSE && HTTP_PARSER_ERRNO(&p) == HPE_OK) http_parser_execute(&p, &s, nullptr, 0);  // EOF
+  if (HTTP_PARSER_ERRNO(&p) != HPE_OK)
+    throw ValueError(std::string("bad HTTP: ") + http_errno_description(HTTP_PARSER_ERRNO(&p)));
+  m.status = p.status_code;
+  m.major = p.http_major;
+  m.minor = p.http_minor;
+  return m;
+}
+
+// [SECTION] Server and client
+
+Coro handle(StreamReader& reader, StreamWriter& writer, double latency) {
+  std::string head = (co_await reader.readline().at(5)).str();
+  for (;;) {
+    std::string line = (co_await reader.readline().at(6)).str();
+    head += line;
+    if (line == "\r\n" || line.empty()) break;
+  }
+  std::string path = parse_http(head, HTTP_REQUEST).url;
+  co_await sleep(latency).at(9);
+  std::string body = "<h1>Page " + path + "</h1>";
+  writer.write("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  co_await writer.drain().at(12);
+  writer.close();
+  co_await writer.wait_closed().at(14);
+  co_return {};
+}
+
+Coro fetch(int port, std::string path) {
+  auto [reader, writer] = co_await open_connection("127.0.0.1", port).at(18);
+  writer.write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  co_await writer.drain().at(20);
+  std::string response = (co_await reader.read().at(21)).str();
+  writer.close();
+  co_await writer.wait_closed().at(23);
+  HttpMessage m = parse_http(response, HTTP_RESPONSE);
+  std::string status = "HTTP/" + std::to_string(m.major) + "." + std::to_string(m.minor) + " " +
+                       std::to_string(m.status) + " " + m.reason;
+  co_return path + ": " + status + ", " + std::to_string(m.body) + " bytes";
+}
+
+Coro web_scraper_main(const Params& p) {
+  const double latency = p.num("latency");
+  ClientConnected cb = [latency](StreamReader& r, StreamWriter& w) { return handle(r, w, latency); };
+  Server& server = co_await start_server(std::move(cb), "127.0.0.1", 0).at(30);
+  const int port = server.port();
+  std::vector<std::string> paths;
+  for (int i = 1; i <= p.integer("pages"); ++i) paths.push_back("/page" + std::to_string(i));
+  List results;
+  if (p.text("mode") == "concurrent") {
+    std::vector<Awaitable> fetches;
+    for (const std::string& path : paths) fetches.emplace_back(fetch(port, path).named("fetch " + path));
+    results = (co_await at(gather_list(std::move(fetches), false), 34)).list();
+  } else {
+    for (const std::string& path : paths) {
+      Coro one = fetch(port, path);
+      at_line(36);
+      results.push_back(co_await one);
+    }
+  }
+  for (const Value& line : results) print(38, line.str());
+  server.close();
+  co_await server.wait_closed().at(40);
+  co_return {};
+}
+
+}  // namespace
+
+Scenario scenario_web_scraper() {
+  Scenario s;
+  s.id = "web-scraper";
+  s.title = "Web scraper: gather against one by one";
+  s.lesson =
+      "Each page takes the server `latency` to answer. With gather, every request is sent at once and the waits "
+      "overlap: all pages arrive after about one latency. Fetching them one after another in a loop waits for each "
+      "answer before sending the next request, so it takes about pages x latency. Same code, same server.";
+  s.listing = kListing;
+  s.params = {{"mode", "concurrent", 0, 0, {"concurrent", "sequential"}, "gather the fetches, or await them in turn"},
+              {"pages", "3", 1, 10, {}, "pages to fetch"},
+              {"latency", "0.1", 0.01, 2, {}, "seconds the server takes per page"}};
+  s.main = web_scraper_main;
+  return s;
+}
+
+}  // namespace loopscope
