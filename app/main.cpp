@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #ifdef LOOPSCOPE_HAVE_GUI
 #include "gui/gui.hpp"
+#include "record/record.hpp"
 #endif
 
 using namespace loopscope;
@@ -29,8 +30,9 @@ int main(int argc, char** argv) {
     if (cmd.empty() || cmd == "gui") return gui::cmd_gui(rest);
     if (cmd == "view") return gui::cmd_view(rest);
     if (cmd == "screenshot") return gui::cmd_screenshot(rest);
+    if (cmd == "record") return rec::cmd_record(rest);
 #else
-    if (cmd.empty() || cmd == "gui" || cmd == "view" || cmd == "screenshot") {
+    if (cmd.empty() || cmd == "gui" || cmd == "view" || cmd == "screenshot" || cmd == "record") {
       std::fprintf(stderr, "loopscope: this build has no GUI (configure with -DLOOPSCOPE_GUI=ON)\n");
       return 1;
     }

@@ -30,3 +30,4 @@ endif()
 target_compile_definitions(loopscope_gui PRIVATE
   LOOPSCOPE_FONT_DIR="/usr/share/fonts/truetype/dejavu")
 loopscope_target(loopscope_gui)
+include(cmake/record.cmake OPTIONAL)

@@ -22,6 +22,8 @@ const char* const kUsage =
     "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
     "  loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
     "                                          headless PNG of the GUI (no display needed)\n"
+    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--fps N] [--size WxH] [--from S]\n"
+    "                   [--to S] [--speed X] [--captions]   headless clip of the view (ffmpeg; PNG frames without)\n"
     "\n"
     "Each command takes --help. Usage errors exit with status 2.\n";
 

@@ -1,0 +1,228 @@
+// [SECTION] index
+// - Fonts and the hook
+// - Wrapped, centred text
+// - Header, captions, title card
+#include "overlay.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "gui/app.hpp"
+#include "gui/draw.hpp"
+#include "model/model.hpp"
+
+namespace loopscope::rec {
+
+using gui::Theme;
+
+// [SECTION] Fonts and the hook
+
+namespace {
+// A larger size of a face the view already loaded (same file data, same
+// glyph ranges and oversampling), so the card is set in the view's type.
+ImFont* larger(const char* file, float px) {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  std::string prefix = std::string(file) + ",";  // ImGui names a font "file.ttf, 18px"
+  for (int i = 0; i < atlas->ConfigData.Size; ++i) {
+    if (std::strncmp(atlas->ConfigData[i].Name, prefix.c_str(), prefix.size()) != 0) continue;
+    ImFontConfig cfg = atlas->ConfigData[i];
+    cfg.FontDataOwnedByAtlas = false;  // the view's entry owns the data
+    cfg.DstFont = nullptr;
+    cfg.SizePixels = px;
+    cfg.Name[0] = 0;
+    return atlas->AddFont(&cfg);
+  }
+  return nullptr;
+}
+}  // namespace
+
+bool Overlay::install(gui::App& app) {
+  app_ = &app;
+  float px = app.appearance().font_px();
+  title_ = larger("DejaVuSans-Bold.ttf", px * 2.2f);
+  body_ = larger("DejaVuSans.ttf", px * 1.3f);
+  label_ = larger("DejaVuSans-Bold.ttf", px * 1.3f);
+  if (!title_ || !body_ || !label_ || !ImGui::GetIO().Fonts->Build()) return false;
+
+  ImGuiContextHook h;
+  h.Type = ImGuiContextHookType_NewFramePost;  // the viewport is sized; App::frame has not run yet
+  h.Callback = &Overlay::reserve;
+  h.UserData = this;
+  ImGui::AddContextHook(ImGui::GetCurrentContext(), &h);
+  h.Type = ImGuiContextHookType_EndFramePre;  // the frame is still open: we may draw
+  h.Callback = &Overlay::hook;
+  ImGui::AddContextHook(ImGui::GetCurrentContext(), &h);
+  return true;
+}
+
+float Overlay::band_height() const {
+  if (!captions) return 0;
+  float ui = ImGui::GetFont()->FontSize;
+  float inner = std::max(2 * body_->FontSize * 1.25f, 3 * ui * 1.15f);
+  return std::floor(inner + 2 * body_->FontSize * 0.6f);
+}
+
+void Overlay::reserve(ImGuiContext*, ImGuiContextHook* h) {
+  ImGui::GetIO().DisplaySize.y -= static_cast<Overlay*>(h->UserData)->band_height();
+}
+
+void Overlay::hook(ImGuiContext*, ImGuiContextHook* h) {
+  auto* self = static_cast<Overlay*>(h->UserData);
+  ImGui::GetIO().DisplaySize = ImGui::GetMainViewport()->Size;  // the whole frame again
+  self->draw();
+}
+
+void Overlay::draw() {
+  if (!app_) return;
+  draw_header();
+  if (captions) draw_captions();
+  if (divider) {
+    ImVec2 size = ImGui::GetIO().DisplaySize;
+    ImGui::GetForegroundDrawList()->AddRectFilled(ImVec2(size.x - 2, 0), size, app_->theme().panel_border);
+  }
+  if (card_alpha > 0) draw_card();
+}
+
+// [SECTION] Wrapped, centred text
+
+namespace {
+
+ImU32 faded(ImU32 c, float a) {
+  return (c & ~IM_COL32_A_MASK) | (ImU32(float((c >> IM_COL32_A_SHIFT) & 0xff) * a + 0.5f) << IM_COL32_A_SHIFT);
+}
+
+// Splits `text` into lines no wider than `wrap` at the font's size.
+std::vector<std::pair<const char*, const char*>> wrap_lines(ImFont* f, const std::string& text, float wrap) {
+  std::vector<std::pair<const char*, const char*>> lines;
+  const char* s = text.c_str();
+  const char* end = s + text.size();
+  while (s < end) {
+    const char* e = f->CalcWordWrapPositionA(1.0f, s, end, wrap);
+    if (e == s) e = s + 1;  // a word wider than the line: never loop forever
+    const char* nl = static_cast<const char*>(std::memchr(s, '\n', size_t(e - s)));
+    if (nl) e = nl;
+    const char* trim = e;
+    while (trim > s && trim[-1] == ' ') --trim;
+    lines.emplace_back(s, trim);
+    s = e;
+    while (s < end && (*s == ' ' || *s == '\n')) ++s;
+  }
+  return lines;
+}
+
+// Draws lines centred on `cx` from `y`; returns the y below them.
+float centred(ImDrawList* dl, ImFont* f, const std::vector<std::pair<const char*, const char*>>& lines, float cx,
+              float y, ImU32 col, float leading = 1.25f) {
+  for (auto [a, b] : lines) {
+    float w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, a, b).x;
+    dl->AddText(f, f->FontSize, ImVec2(std::floor(cx - w / 2), std::floor(y)), col, a, b);
+    y += f->FontSize * leading;
+  }
+  return y;
+}
+
+float block_height(ImFont* f, size_t lines, float leading = 1.25f) { return f->FontSize * leading * float(lines); }
+
+}  // namespace
+
+// [SECTION] Header, captions, title card
+
+void Overlay::draw_header() {
+  const gui::Geometry& g = app_->geometry();
+  if (g.stage.y0 <= 0) return;
+  const Theme& th = app_->theme();
+  const model::Model& m = app_->session().model();
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  ImVec2 size = ImGui::GetIO().DisplaySize;
+  float bottom = g.stage.y0 - ImGui::GetStyle().ItemSpacing.y * 0.5f;
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, bottom), th.bg);
+  float pad = ImGui::GetStyle().WindowPadding.x;
+  float y = std::floor((bottom - label_->FontSize) / 2);
+
+  // Right: where the playhead is, in run time and loop iterations.
+  char right[96] = "";
+  if (m.size()) {
+    const Event& e = m.events()[app_->playback().index()];
+    double t = double(e.t_ns - m.begin_ns()) / 1e9;
+    int n = t < 1 ? std::snprintf(right, sizeof right, "t = %.1f ms   iteration %u", t * 1e3, app_->state().it)
+                  : std::snprintf(right, sizeof right, "t = %.3f s   iteration %u", t, app_->state().it);
+    if (speed != 1.0 && n > 0) std::snprintf(right + n, sizeof right - size_t(n), "   %gx", speed);
+  }
+  ImFont* ui = ImGui::GetFont();
+  float rw = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, right).x;
+  float ry = std::floor((bottom - ui->FontSize) / 2);
+  dl->AddText(ui, ui->FontSize, ImVec2(size.x - pad - rw, ry), th.text_dim, right);
+
+  // Left: the run's name, then its parameters, as far as they fit.
+  float x = pad;
+  dl->AddText(label_, label_->FontSize, ImVec2(x, y), th.text, label.c_str());
+  x += label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x + ui->FontSize;
+  float room = size.x - pad - rw - ui->FontSize - x;
+  if (!params.empty() && ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, params.c_str()).x <= room)
+    dl->AddText(ui, ui->FontSize, ImVec2(x, ry), th.text_faint, params.c_str());
+}
+
+void Overlay::draw_captions() {
+  const model::Model& m = app_->session().model();
+  const Theme& th = app_->theme();
+  ImVec2 size = ImGui::GetIO().DisplaySize;
+  float h = band_height(), pad = body_->FontSize * 0.6f;
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  dl->AddRectFilled(ImVec2(0, size.y - h), size, th.panel);
+  dl->AddRectFilled(ImVec2(0, size.y - h), ImVec2(size.x, size.y - h + 2), th.panel_border);
+  if (m.size() == 0) return;
+  std::string text = model::narrate(m, app_->playback().index());
+  // The larger face in two lines when it fits, else the view's face in three.
+  float wrap = size.x - 4 * pad;
+  ImFont* f = body_;
+  float leading = 1.25f;
+  auto lines = wrap_lines(f, text, wrap);
+  if (lines.size() > 2) {
+    f = ImGui::GetFont(), leading = 1.15f;
+    lines = wrap_lines(f, text, wrap);
+  }
+  if (lines.size() > 3) lines.resize(3);  // rare: the Why panel has the rest
+  float y = size.y - h / 2 - block_height(f, lines.size(), leading) / 2;
+  centred(dl, f, lines, size.x / 2, y, th.text, leading);
+}
+
+void Overlay::draw_card() {
+  const Theme& th = app_->theme();
+  ImVec2 size = ImGui::GetIO().DisplaySize;
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  float a = std::clamp(card_alpha, 0.0f, 1.0f);
+  dl->AddRectFilled(ImVec2(0, 0), size, faded(th.bg, a));
+
+  auto kicker = wrap_lines(body_, card.kicker, size.x * 0.86f);
+  auto title = wrap_lines(title_, card.title, size.x * 0.86f);
+  auto lesson = wrap_lines(body_, card.lesson, size.x * 0.72f);
+  auto params = wrap_lines(body_, card.params, size.x * 0.86f);
+  float gap = body_->FontSize;
+  float rule = 4;
+  float total = block_height(body_, kicker.size()) + gap * 0.5f + block_height(title_, title.size(), 1.15f) + gap +
+                rule + gap + block_height(body_, lesson.size(), 1.35f) +
+                (params.empty() ? 0 : gap + block_height(body_, params.size()));
+  float cx = size.x / 2;
+  // Compare clips start both halves' cards at one height, so the titles line up.
+  float y = std::floor(card_top >= 0 ? size.y * card_top : (size.y - total) / 2);
+  y = centred(dl, body_, kicker, cx, y, faded(th.text_faint, a));
+  y += gap * 0.5f;
+  y = centred(dl, title_, title, cx, y, faded(th.text, a), 1.15f);
+  y += gap;
+  // A short rule in the first task's hue: the colour the view starts with.
+  float rw = title_->FontSize * 2.5f;
+  dl->AddRectFilled(ImVec2(std::floor(cx - rw / 2), y), ImVec2(std::floor(cx + rw / 2), y + rule),
+                    faded(th.task(0), a));
+  y += rule + gap;
+  y = centred(dl, body_, lesson, cx, y, faded(th.text_dim, a), 1.35f);
+  if (!params.empty()) centred(dl, body_, params, cx, y + gap, faded(th.text_faint, a));
+}
+
+}  // namespace loopscope::rec

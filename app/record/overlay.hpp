@@ -1,0 +1,63 @@
+// What a clip draws over the view. An ImGui context hook runs at the end of
+// every frame, after App::frame() has built the screen, and adds:
+// - the title card (the scenario's title and lesson, large and calm), faded out
+//   into the view;
+// - a header over the toolbar: a clip has no use for Run/Play buttons, but
+//   the viewer wants the run's name, its parameters, the time and iteration;
+// - with captions, the narration of the current event in a band at the bottom.
+//   The band has its own room: a second hook, at the start of the frame, lays
+//   the view out in the display minus the band (App::frame sizes its root
+//   window from io.DisplaySize), so captions never cover the console.
+// The view's code is untouched: the hooks only resize and draw on the foreground.
+#pragma once
+
+#include <string>
+
+struct ImFont;
+struct ImGuiContext;
+struct ImGuiContextHook;
+
+namespace loopscope::gui {
+class App;
+}
+
+namespace loopscope::rec {
+
+struct TitleCard {
+  std::string kicker;  // small line above the title ("loopscope · concurrent-server")
+  std::string title, lesson, params;
+};
+
+class Overlay {
+ public:
+  // Call in the App's ImGui context after App::init_context() and before the
+  // first frame: adds larger sizes of the view's fonts and installs the hook.
+  // False when the font files are missing.
+  bool install(gui::App& app);
+
+  // What the next frames show.
+  TitleCard card;
+  float card_alpha = 0;  // 0: no card, 1: the card covers the view
+  float card_top = -1;   // where the card's text starts, as a fraction of the height; < 0: centred
+  std::string label;     // header: the run's name
+  std::string params;    // header: its parameters, shown faint
+  double speed = 1;      // header: shown when not 1x
+  bool captions = false;
+  bool divider = false;  // compare clips: a rule on the right edge between the halves
+
+ private:
+  static void hook(ImGuiContext* ctx, ImGuiContextHook* h);
+  static void reserve(ImGuiContext* ctx, ImGuiContextHook* h);
+  float band_height() const;
+  void draw();
+  void draw_header();
+  void draw_captions();
+  void draw_card();
+
+  gui::App* app_ = nullptr;
+  ImFont* title_ = nullptr;  // bold, for the card's title
+  ImFont* body_ = nullptr;   // regular, for the lesson and captions
+  ImFont* label_ = nullptr;  // bold, the header's name
+};
+
+}  // namespace loopscope::rec

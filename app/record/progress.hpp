@@ -1,0 +1,25 @@
+// Progress of a clip on stderr: one line, redrawn in place on a terminal
+// (frames done / total, a bar, an estimate of the time left); on a pipe or a
+// file, a line at each quarter so logs stay short.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace loopscope::rec {
+
+class Progress {
+ public:
+  Progress(std::string what, int total, bool enabled);
+  void update(int done);
+  // Ends the line (call before printing anything else on stderr).
+  void end();
+
+ private:
+  std::string what_;
+  int total_ = 0, last_quarter_ = -1;
+  bool enabled_ = false, tty_ = false, open_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+}  // namespace loopscope::rec

@@ -1,0 +1,253 @@
+// [SECTION] index
+// - One side of the clip: a headless renderer, its App and overlay
+// - Plan: the clock and the frame count
+// - Frames
+#include <glad/egl.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <memory>
+
+#include "clip_clock.hpp"
+#include "gui/screenshot.hpp"
+#include "overlay.hpp"
+#include "progress.hpp"
+#include "record.hpp"
+
+namespace loopscope::rec {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// [SECTION] One side of the clip
+
+// Each side has its own EGL context and ImGui context, so two Apps never
+// share window state; the recorder makes a side's GL context current before
+// it draws (Headless::frame assumes its own context is current).
+struct Side {
+  std::unique_ptr<gui::Headless> h;
+  std::unique_ptr<gui::App> app;
+  Overlay overlay;
+  EGLDisplay dpy = EGL_NO_DISPLAY;
+  EGLContext ctx = EGL_NO_CONTEXT;
+  std::vector<uint8_t> rgba;
+
+  void make_current() const {
+    if (ctx != EGL_NO_CONTEXT) eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx);
+  }
+  void frame(float dt, std::vector<uint8_t>* out) {
+    make_current();
+    h->frame(*app, dt, out);
+  }
+  const model::Model& model() const { return app->session().model(); }
+};
+
+std::string params_text(const Scenario& s, const Params& p, const char* sep) {
+  std::string out;
+  for (const Param& q : s.params) {
+    auto v = p.values.find(q.key);
+    if (v == p.values.end()) continue;
+    if (!out.empty()) out += sep;
+    out += q.key + " = " + v->second;
+  }
+  return out;
+}
+
+std::string prepare(Side& side, const RunSource& src, int w, int h, const gui::Appearance& look) {
+  // Headless::create makes its new ImGui context current only when none is.
+  ImGui::SetCurrentContext(nullptr);
+  std::string err;
+  side.h = gui::Headless::create(w, h, err);
+  if (!side.h) return err;
+  side.dpy = eglGetCurrentDisplay();
+  side.ctx = eglGetCurrentContext();
+  side.app = std::make_unique<gui::App>(look);
+  if (!side.app->init_context() || !side.overlay.install(*side.app))
+    return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
+  if (src.trace.empty()) {
+    const Scenario* s = find_scenario(src.scenario);
+    if (!s) return "unknown scenario '" + src.scenario + "'";
+    return gui::run_to_end(*side.h, *side.app, *s, s->resolve(src.sets));
+  }
+  err = side.app->load(src.trace);
+  if (!err.empty()) return err;
+  if (side.model().size() == 0) return "'" + src.trace + "' holds no events";
+  side.frame(0.1f, nullptr);
+  return "";
+}
+
+void label(Side& side, const RunSource& src, const ClipOptions& o, bool compare) {
+  Overlay& ov = side.overlay;
+  const gui::Session& ses = side.app->session();
+  const Scenario* s = ses.scenario();
+  std::string id = s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace);
+  ov.label = id;
+  ov.params = s ? params_text(*s, ses.params(), "   ") : "";
+  ov.speed = o.speed;
+  ov.captions = o.captions;
+  ov.card.kicker = compare ? id : "loopscope  ·  " + id;
+  ov.card_top = compare ? 0.2f : -1.0f;
+  ov.card.title = s ? s->title : id;
+  ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
+  ov.card.params = s ? params_text(*s, ses.params(), "   ·   ") : "";
+}
+
+// [SECTION] Plan
+
+std::string plan(const ClipClock& clock, const ClipOptions& o, ClipPlan& p) {
+  p.story_from = o.from_s >= 0 ? clock.story_at(o.from_s) : 0.0;
+  p.story_to = o.to_s >= 0 ? clock.story_at(o.to_s, true) : clock.end();
+  if (p.story_to <= p.story_from) return "no events to play between --from and --to";
+  p.title_frames = o.title ? int(std::lround(o.fps * kTitleSeconds)) : 0;
+  p.play_frames = int(std::lround(o.fps * (p.story_to - p.story_from) / o.speed));
+  p.hold_frames = int(std::lround(o.fps * kHoldSeconds));
+  return "";
+}
+
+// The timelines show the clip's stretch of run time: the whole run, or
+// --from..--to; in a compare clip both use the same range, so one time axis.
+void frame_timelines(std::vector<std::unique_ptr<Side>>& sides, const ClipOptions& o) {
+  if (sides.size() == 1 && o.from_s < 0 && o.to_s < 0) return;  // the view's own fit
+  int64_t span = 0;
+  for (auto& s : sides) span = std::max(span, s->model().end_ns() - s->model().begin_ns());
+  int64_t a = o.from_s >= 0 ? int64_t(o.from_s * 1e9) : 0;
+  int64_t b = o.to_s >= 0 ? std::min(span, int64_t(o.to_s * 1e9)) : span;
+  b = std::max(b, a + 1000000);
+  int64_t margin = (b - a) / 50;
+  for (auto& s : sides) {
+    gui::TimelineView& tv = s->app->timeline();
+    tv.fit = false;
+    tv.t0 = s->model().begin_ns() + a - margin;
+    tv.t1 = s->model().begin_ns() + b + margin;
+  }
+}
+
+void place(std::vector<std::unique_ptr<Side>>& sides, const ClipClock& clock, double story) {
+  for (size_t i = 0; i < sides.size(); ++i) {
+    gui::Playback& pb = sides[i]->app->playback();
+    pb.playing = false;  // the recorder moves the playhead; the app only draws
+    pb.seek_story(clock.side_story(i, story));
+  }
+}
+
+void compose(const std::vector<std::unique_ptr<Side>>& sides, int w, int h, std::vector<uint8_t>& out) {
+  size_t half = size_t(w / 2) * 4;
+  out.resize(size_t(w) * size_t(h) * 4);
+  for (int y = 0; y < h; ++y) {
+    uint8_t* row = out.data() + size_t(y) * size_t(w) * 4;
+    std::memcpy(row, sides[0]->rgba.data() + size_t(y) * half, half);
+    std::memcpy(row + half, sides[1]->rgba.data() + size_t(y) * half, half);
+  }
+}
+
+void teardown(std::vector<std::unique_ptr<Side>>& sides) {
+  // The GL objects of a side are deleted in its own context.
+  for (auto it = sides.rbegin(); it != sides.rend(); ++it) {
+    (*it)->make_current();
+    (*it)->h.reset();
+  }
+  sides.clear();
+}
+
+}  // namespace
+
+void request_stop() { g_stop = 1; }
+
+// [SECTION] Frames
+
+ClipReport record_clip(const ClipOptions& o) {
+  ClipReport r;
+  auto t_run = std::chrono::steady_clock::now();
+  bool compare = o.runs.size() == 2;
+  int side_w = compare ? o.w / 2 : o.w;
+  std::vector<std::unique_ptr<Side>> sides;
+  auto fail = [&](std::string e) {
+    teardown(sides);
+    r.error = std::move(e);
+    return r;
+  };
+  for (const RunSource& src : o.runs) {
+    sides.push_back(std::make_unique<Side>());
+    std::string err = prepare(*sides.back(), src, side_w, o.h, o.look);
+    if (!err.empty()) return fail(err);
+    label(*sides.back(), src, o, compare);
+    sides.back()->overlay.divider = compare && sides.size() == 1;
+  }
+  r.run_wall_s = seconds_since(t_run);
+  if (g_stop) {
+    r.interrupted = true;
+    return fail("interrupted");
+  }
+
+  ClipClock clock;
+  std::vector<std::pair<const model::Model*, const gui::Playback*>> runs;
+  for (auto& s : sides) runs.emplace_back(&s->model(), &s->app->playback());
+  clock.build(runs);
+  std::string err = plan(clock, o, r.plan);
+  if (!err.empty()) return fail(err);
+  frame_timelines(sides, o);
+
+  auto t_render = std::chrono::steady_clock::now();
+  auto enc = open_encoder(o.format, o.out, o.w, o.h, o.fps, err);
+  if (!enc) return fail(err);
+
+  // Settle on the first frame's state first, so the clip does not open with
+  // chips gliding in from the start of the run.
+  place(sides, clock, r.plan.story_from);
+  for (auto& s : sides)
+    for (int k = 0; k < 30 && (k < 3 || !s->app->settled()); ++k) s->frame(0.1f, nullptr);
+
+  const ClipPlan& p = r.plan;
+  const int total = p.frames();
+  const int fade = int(std::lround(o.fps * kFadeSeconds));
+  const float dt = 1.0f / float(o.fps);
+  Progress progress("recording " + o.out, total, o.progress);
+  std::vector<uint8_t> composed;
+  for (int f = 0; f < total; ++f) {
+    if (g_stop) {
+      enc->abort();
+      progress.end();
+      r.interrupted = true;
+      return fail("interrupted; no output written");
+    }
+    double story = p.story_from;
+    if (f >= p.title_frames + p.play_frames) story = p.story_to;
+    else if (f >= p.title_frames) story = p.story_from + double(f - p.title_frames) * o.speed / o.fps;
+    float card = f >= p.title_frames ? 0.0f
+                 : f < p.title_frames - fade ? 1.0f
+                                             : float(p.title_frames - f) / float(fade + 1);
+    place(sides, clock, story);
+    for (auto& s : sides) {
+      s->overlay.card_alpha = card;
+      s->frame(dt, &s->rgba);
+    }
+    const std::vector<uint8_t>* frame = &sides[0]->rgba;
+    if (compare) {
+      compose(sides, o.w, o.h, composed);
+      frame = &composed;
+    }
+    err = enc->write(frame->data());
+    if (!err.empty()) {
+      progress.end();
+      return fail(err);
+    }
+    progress.update(f + 1);
+  }
+  progress.end();
+  err = enc->finish();
+  r.render_wall_s = seconds_since(t_render);
+  teardown(sides);
+  r.error = err;
+  return r;
+}
+
+}  // namespace loopscope::rec
