@@ -1,5 +1,7 @@
 #include "trace.hpp"
 
+#include "clock.hpp"
+
 #include <uv.h>
 
 #include <algorithm>
@@ -87,10 +89,10 @@ const char* Trace::Stream::intern(std::string_view s) {
 
 // [SECTION] Trace
 
-Trace::Trace() : origin_ns_(int64_t(uv_hrtime())) { add_stream(); }
+Trace::Trace() : origin_ns_(clock::now_ns()) { add_stream(); }
 Trace::~Trace() = default;
 
-int64_t Trace::now() const { return int64_t(uv_hrtime()) - origin_ns_; }
+
 
 Trace::Stream& Trace::add_stream() {
   std::lock_guard<std::mutex> lock(register_mutex_);

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "clock.hpp"
+
 namespace loopscope {
 
 // [SECTION] Event kinds and their enumerated payloads
@@ -134,8 +136,8 @@ class Trace {
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
 
-  // The clock every event is stamped with: uv_hrtime() minus the run's start.
-  int64_t now() const;
+  // The clock every event is stamped with: monotonic ns (clock.hpp) minus the run's start.
+  int64_t now() const { return clock::now_ns() - origin_ns_; }
   int64_t origin_ns() const { return origin_ns_; }
 
   // Stream 0, created with the trace: loop 0's. Read through streams_, not

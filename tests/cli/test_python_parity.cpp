@@ -10,6 +10,11 @@ using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
+// Timing-dependent listings (the [itN] ones count iterations between timers
+// 10 ms apart) can slip on a loaded machine, in CPython as in the engine; a
+// mismatch is retried a few times before it counts.
+constexpr int kAttempts = 3;
+
 std::vector<std::string> engine_prints(const std::string& id) {
   Trace trace;
   const Scenario* s = find_scenario(id);
@@ -32,10 +37,16 @@ TEST_CASE("each scenario's Python listing prints what the engine prints") {
       std::ofstream f(py);
       f << s.source(s.resolve({}));
     }
-    Process p = run("python3 " + py);
+    std::vector<std::string> python, engine;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      Process p = run("python3 " + py);
+      REQUIRE(p.code == 0);
+      python = lines(p.out);
+      engine = engine_prints(s.id);
+      if (python == engine) break;
+    }
     std::remove(py.c_str());
-    REQUIRE(p.code == 0);
-    CHECK(lines(p.out) == engine_prints(s.id));
+    CHECK(python == engine);
   }
 }
 
