@@ -42,7 +42,9 @@ foreach(src ${SCENARIO_TESTS})
   set(target scenario_${name})
   add_executable(${target} ${src})
   target_link_libraries(${target} PRIVATE loopscope_scenarios loopscope_doctest_main)
-  target_compile_definitions(${target} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+  target_compile_definitions(${target} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                                               LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
+  add_dependencies(${target} loopscope)  # test_open_server also drives the real binary
   loopscope_target(${target})
   add_test(NAME scenarios/${name} COMMAND ${target})
   set_tests_properties(scenarios/${name} PROPERTIES LABELS "scenarios;engine" TIMEOUT 300)
