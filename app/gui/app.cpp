@@ -177,7 +177,10 @@ void App::frame(float dt) {
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGuiWindowFlags root = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                          ImGuiWindowFlags_NoScrollWithMouse;
+                          ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground;
+  // No window or panel backgrounds: the platform clears to the theme's
+  // background, and every full-screen layer costs a frame's worth of pixels on
+  // a software renderer (llvmpipe).
   ImGui::Begin("##loopscope", nullptr, root);
   draw_toolbar();
 

@@ -173,7 +173,6 @@ void App::draw_stage(const ImVec2& size) {
   Area pool{ImVec2(c0.x, y3), c1, "Thread pool"};
   Area* areas[] = {&ready, &running, &timers, &io, &pool};
   for (Area* a : areas) {
-    dl->AddRectFilled(a->a, a->b, mix(th.panel, th.bg, 0.5f), px * 0.3f);
     dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
     dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.3f), th.text_dim, a->title);
   }

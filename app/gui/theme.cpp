@@ -82,7 +82,7 @@ void apply_style(bool dark, float px) {
   style.FrameBorderSize = 1;
   ImVec4* c = style.Colors;
   c[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(t.bg);
-  c[ImGuiCol_ChildBg] = ImGui::ColorConvertU32ToFloat4(t.panel);
+  c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);  // panels are outlined, not filled: see App::frame
   c[ImGuiCol_PopupBg] = ImGui::ColorConvertU32ToFloat4(t.panel);
   c[ImGuiCol_Border] = ImGui::ColorConvertU32ToFloat4(t.panel_border);
   c[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(t.text);
