@@ -43,8 +43,8 @@ Calibration measure() {
   Calibration c;
 #if defined(__x86_64__)
   if (!invariant_tsc()) return c;
-  uint64_t t0, t1;
-  int64_t n0, n1;
+  uint64_t t0 = 0, t1 = 0;
+  int64_t n0 = 0, n1 = 0;
   pair(t0, n0);
   while (monotonic_ns() - n0 < 5'000'000) {
   }
