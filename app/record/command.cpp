@@ -35,7 +35,7 @@ const char* const kHelp =
     "  --set k=v         a parameter, for every run whose scenario has it\n"
     "  --set2 k=v        a parameter for the --compare run only\n"
     "  --fps N           frames per second (1-120, default 30)\n"
-    "  --size WxH        frame size (default 1280x720; even numbers for video; at least 640 wide to compare)\n"
+    "  --size WxH        frame size (default 1280x720; even numbers for video; at least 1280 wide to compare)\n"
     "  --from S, --to S  the stretch of the run to play, in seconds of run time (default: all of it)\n"
     "  --speed X         story seconds per clip second (0.05-20, default 1)\n"
     "  --captions        the narration of the current event burned in at the bottom\n"
@@ -163,8 +163,8 @@ int cmd_record(const std::vector<std::string>& argv) {
   if (needs_ffmpeg(o.format) && (o.w % 2 || o.h % 2))
     throw UsageError("record: --size must be even for " + std::string(format_name(o.format)) + " (yuv420p), got " +
                      std::to_string(o.w) + "x" + std::to_string(o.h));
-  if (o.runs.size() == 2 && (o.w % 2 || o.w < 640))
-    throw UsageError("record: --compare needs an even width of at least 640 (two halves)");
+  if (o.runs.size() == 2 && (o.w % 2 || o.w < 1280))  // narrower halves cannot hold the view's panels
+    throw UsageError("record: --compare needs an even width of at least 1280 (two halves of 640 or more)");
   if (needs_ffmpeg(o.format) && !ffmpeg_available()) {
     std::fprintf(stderr,
                  "loopscope: record: ffmpeg is not on PATH: install ffmpeg for %s, or give a directory for PNG "

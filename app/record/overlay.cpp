@@ -157,13 +157,23 @@ void Overlay::draw_header() {
   }
   ImFont* ui = ImGui::GetFont();
   float rw = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, right).x;
+  float lw = label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x;
   float ry = std::floor((bottom - ui->FontSize) / 2);
+  if (pad + lw + ui->FontSize + rw + pad > size.x) {
+    // Too narrow for one line: the name above, the readout below (or only the name).
+    y = std::floor(bottom / 2 - label_->FontSize - 2);
+    ry = std::floor(bottom / 2 + 2);
+    if (ry + ui->FontSize > bottom) right[0] = 0;
+    dl->AddText(label_, label_->FontSize, ImVec2(pad, y), th.text, label.c_str());
+    dl->AddText(ui, ui->FontSize, ImVec2(pad, ry), th.text_dim, right);
+    return;
+  }
   dl->AddText(ui, ui->FontSize, ImVec2(size.x - pad - rw, ry), th.text_dim, right);
 
   // Left: the run's name, then its parameters, as far as they fit.
   float x = pad;
   dl->AddText(label_, label_->FontSize, ImVec2(x, y), th.text, label.c_str());
-  x += label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x + ui->FontSize;
+  x += lw + ui->FontSize;
   float room = size.x - pad - rw - ui->FontSize - x;
   if (!params.empty() && ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, params.c_str()).x <= room)
     dl->AddText(ui, ui->FontSize, ImVec2(x, ry), th.text_faint, params.c_str());
