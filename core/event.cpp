@@ -1,6 +1,6 @@
 #include "event.hpp"
 
-#include <algorithm>
+#include "waiters.hpp"
 
 namespace loopscope {
 
@@ -13,16 +13,7 @@ void AsyncEvent::set() {
 
 Coro AsyncEvent::wait_on(std::shared_ptr<State> s, int line, Wait shown_as) {
   if (s->value) co_return true;
-  Future* fut = running_loop().make<Future>("Event.wait");
-  s->waiters.push_back(fut);
-  std::exception_ptr err;
-  try {
-    co_await at(*fut, line, shown_as);
-  } catch (...) {
-    err = std::current_exception();
-  }
-  std::erase(s->waiters, fut);  // finally: self._waiters.remove(fut)
-  if (err) std::rethrow_exception(err);
+  co_await wait_in_line(s->waiters, "Event.wait", line, shown_as, [](Future*, const std::exception_ptr&) {});
   co_return true;
 }
 

@@ -1,6 +1,6 @@
 #include "lock.hpp"
 
-#include <algorithm>
+#include "waiters.hpp"
 
 namespace loopscope {
 
@@ -23,20 +23,10 @@ Coro Lock::acquire_on(std::shared_ptr<State> s, int line) {
     s->locked = true;
     co_return true;
   }
-  Future* fut = running_loop().make<Future>("Lock.acquire");
-  s->waiters.push_back(fut);
-  std::exception_ptr err;
-  try {
-    co_await at(*fut, line, Wait::lock);
-  } catch (...) {
-    err = std::current_exception();
-  }
-  std::erase(s->waiters, fut);
-  if (err) {
+  co_await wait_in_line(s->waiters, "Lock.acquire", line, Wait::lock, [&](Future*, const std::exception_ptr& e) {
     // Cancelled after release() chose us: hand the lock to the next waiter.
-    if (is_cancelled_error(err) && !s->locked) s->wake_up_first();
-    std::rethrow_exception(err);
-  }
+    if (is_cancelled_error(e) && !s->locked) s->wake_up_first();
+  });
   s->locked = true;
   co_return true;
 }
@@ -78,23 +68,14 @@ Coro Semaphore::acquire_on(std::shared_ptr<State> s, int line) {
     --s->value;
     co_return true;
   }
-  Future* fut = running_loop().make<Future>("Semaphore.acquire");
-  s->waiters.push_back(fut);
-  std::exception_ptr err;
-  try {
-    co_await at(*fut, line, Wait::semaphore);
-  } catch (...) {
-    err = std::current_exception();
-  }
-  std::erase(s->waiters, fut);
-  if (err) {
-    // Cancelled after a slot was handed to us: give it back to the next waiter.
-    if (is_cancelled_error(err) && !fut->cancelled()) {
-      ++s->value;
-      s->wake_up_next();
-    }
-    std::rethrow_exception(err);
-  }
+  co_await wait_in_line(s->waiters, "Semaphore.acquire", line, Wait::semaphore,
+                        [&](Future* fut, const std::exception_ptr& e) {
+                          // Cancelled after a slot was handed to us: give it back to the next waiter.
+                          if (is_cancelled_error(e) && !fut->cancelled()) {
+                            ++s->value;
+                            s->wake_up_next();
+                          }
+                        });
   if (s->value > 0) s->wake_up_next();
   co_return true;
 }
