@@ -6,6 +6,7 @@
 #include "args.hpp"
 #include "core/chrome_trace.hpp"
 #include "core/trace_json.hpp"
+#include "scenarios/open_server.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace loopscope::cli {
@@ -18,6 +19,7 @@ const char* const kUsage =
     "  loopscope list                          scenario ids, one per line, id first\n"
     "  loopscope source ID [--set k=v]...      the scenario's Python listing\n"
     "  loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
+    "                   [--listen PORT [--duration S]]\n"
     "                                          run headless on a real libuv loop, print a summary\n"
     "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
     "  loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
@@ -87,6 +89,8 @@ int cmd_run(const std::vector<std::string>& argv) {
   std::vector<std::string> sets;
   RunOptions opts;
   opts.echo_prints = true;
+  OpenServerOptions open;
+  bool listen = false, duration_set = false;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
@@ -98,7 +102,11 @@ int cmd_run(const std::vector<std::string>& argv) {
           "  --events F         write the trace as JSON Lines (format: README.md, 'Trace format')\n"
           "  --chrome-trace F   write a Chrome Trace Event file (opens in Perfetto)\n"
           "  --scale X          multiply every delay by X (0.01-100; default 1)\n"
-          "  --quiet            no print output, summary only\n");
+          "  --quiet            no print output, summary only\n"
+          "  --listen PORT      concurrent-server only: keep listening on 127.0.0.1:PORT (0: any free port)\n"
+          "                     for outside clients (curl, nc, a browser), answering HTTP/1.1 with a page;\n"
+          "                     stops at --duration or on Ctrl-C (twice: exit at once)\n"
+          "  --duration S       seconds to listen with --listen (default 30)\n");
       return 0;
     } else if (t == "--set") {
       sets.push_back(a.value(t));
@@ -110,6 +118,12 @@ int cmd_run(const std::vector<std::string>& argv) {
       opts.time_scale = a.number(t, 0.01, 100);
     } else if (t == "--quiet") {
       opts.echo_prints = false;
+    } else if (t == "--listen") {
+      listen = true;
+      open.port = int(a.number(t, 0, 65535));
+    } else if (t == "--duration") {
+      duration_set = true;
+      open.duration = a.number(t, 0.1, 86400);
     } else if (!a.is_option(t) && id.empty()) {
       id = t;
     } else {
@@ -119,9 +133,14 @@ int cmd_run(const std::vector<std::string>& argv) {
   if (id.empty()) throw UsageError("run: which scenario? (loopscope list shows the ids)");
   const Scenario& s = scenario_arg("run", id);
   Params p = resolve_params("run", s, sets);
+  if (listen && s.id != "concurrent-server") throw UsageError("run: --listen works with concurrent-server only");
+  if (duration_set && !listen) throw UsageError("run: --duration needs --listen");
 
   Trace trace;
-  RunResult r = run_scenario(s, p, trace, opts);
+  open.on_listening = [&open](int port) {
+    std::fprintf(stderr, "listening on http://127.0.0.1:%d/ for %g s (Ctrl-C stops)\n", port, open.duration);
+  };
+  RunResult r = listen ? run_open_server(s, p, trace, open, opts) : run_scenario(s, p, trace, opts);
   std::vector<Event> events = merged_events(trace);
   uint32_t iterations = 0;
   int tasks = 0;

@@ -1,0 +1,38 @@
+// Open server mode of concurrent-server: `loopscope run concurrent-server --listen PORT`.
+//
+// The same asyncio.start_server service, kept listening on 127.0.0.1 for real
+// outside clients (curl, nc, a browser) and speaking just enough HTTP/1.1 to
+// answer them: read the request head, parse it with http-parser, await
+// asyncio.sleep(work), reply with a small page naming the task and loop
+// iteration that served it. Each connection is a handler task named after its
+// peer, so the trace shows outside clients as they arrive and overlap.
+//
+// Bad clients never stop the server: a malformed head gets 400, a silent
+// client is closed after `read_timeout`, a client that resets or hangs up
+// mid-request is traced and forgotten. The run stops at `duration` or on
+// SIGINT (a uv_signal_t whose callback only queues a completion that sets an
+// asyncio.Event); a second SIGINT exits at once.
+#pragma once
+
+#include <functional>
+
+#include "scenario.hpp"
+
+namespace loopscope {
+
+struct OpenServerOptions {
+  int port = 0;                // 0: an ephemeral port
+  double duration = 30;        // seconds of listening (not scaled by time_scale)
+  double read_timeout = 5;     // seconds a client may take to send its request head
+  double grace = 1;            // seconds in-flight handlers get after the stop, before they are cancelled
+  bool stop_on_sigint = true;  // watch SIGINT with a uv_signal_t (the CLI); tests may leave it off
+  // Called on the loop thread once the server listens, with the bound port.
+  std::function<void(int port)> on_listening;
+};
+
+// Runs concurrent-server (its `work` parameter) in open mode on a fresh loop on
+// the calling thread: run.begin ... run.end like run_scenario, every handle closed.
+RunResult run_open_server(const Scenario& s, const Params& p, Trace& trace, const OpenServerOptions& o,
+                          RunOptions opts = {});
+
+}  // namespace loopscope

@@ -1,0 +1,219 @@
+// concurrent-server's open mode: real outside clients (plain POSIX sockets on
+// another thread, and curl against the real binary) over loopback.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "scenarios/open_server.hpp"
+#include "support/process.hpp"
+#include "support/scenario_run.hpp"
+
+namespace loopscope::test {
+namespace {
+
+// [SECTION] A blocking client
+
+int connect_to(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{10, 0};  // a broken server fails the test instead of hanging it
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  return fd;
+}
+
+void send_all(int fd, const std::string& s) { REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == ssize_t(s.size())); }
+
+// Reads until the server closes; "<timeout>" if it never does.
+std::string read_to_eof(int fd) {
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0) return out + "<timeout>";
+    if (n == 0) break;
+    out.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+std::string get(int port, const std::string& path) {
+  int fd = connect_to(port);
+  send_all(fd, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  return read_to_eof(fd);
+}
+
+// What the client thread saw, checked after the run (doctest asserts stay on the main thread).
+struct Seen {
+  std::vector<std::string> concurrent;
+  std::string malformed, silent, after;
+};
+
+void misbehave_then_get(int port, Seen& seen) {
+  // Three at once: all sent before any reply is read.
+  std::vector<int> fds;
+  for (int i = 1; i <= 3; ++i) {
+    fds.push_back(connect_to(port));
+    send_all(fds.back(), "GET /c" + std::to_string(i) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  }
+  for (int fd : fds) seen.concurrent.push_back(read_to_eof(fd));
+
+  int bad = connect_to(port);
+  send_all(bad, "HELLO THERE\r\n\r\n");
+  seen.malformed = read_to_eof(bad);
+
+  seen.silent = read_to_eof(connect_to(port));  // sends nothing: the server hangs up after its read timeout
+
+  int half = connect_to(port);
+  send_all(half, "GET /half HTTP/1.1\r\nHost: loc");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  linger reset{1, 0};  // close() now sends RST
+  setsockopt(half, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  ::close(half);
+
+  seen.after = get(port, "/after");
+}
+
+bool has_print(const ScenarioRun& r, const std::string& prefix) {
+  for (const std::string& p : r.prints())
+    if (p.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the open server answers concurrent outside clients and survives bad ones until its duration") {
+  const Scenario* s = find_scenario("concurrent-server");
+  REQUIRE(s);
+  ScenarioRun r;
+  OpenServerOptions o;
+  o.duration = 4;  // long enough for the clients on a loaded machine; the run must end there
+  o.read_timeout = 0.3;
+  o.stop_on_sigint = false;
+  Seen seen;
+  std::thread clients;
+  o.on_listening = [&](int port) { clients = std::thread(misbehave_then_get, port, std::ref(seen)); };
+  r.result = run_open_server(*s, s->resolve({"work=0.2"}), *r.trace, o);
+  clients.join();
+  r.events = merged_events(*r.trace);
+
+  CHECK_MESSAGE(r.result.ok, r.result.error);
+  CHECK(r.result.value == "4");  // /c1 /c2 /c3 /after
+
+  REQUIRE(seen.concurrent.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(seen.concurrent[i].rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(seen.concurrent[i].find("Connection: close") != std::string::npos);
+    CHECK(seen.concurrent[i].find("GET /c" + std::to_string(i + 1) + " was served by task <b>127.0.0.1:") !=
+          std::string::npos);
+  }
+  CHECK(seen.malformed.rfind("HTTP/1.1 400 Bad Request\r\n", 0) == 0);
+  CHECK(seen.silent == "");  // closed by the server, no reply, no client-side timeout
+  CHECK(seen.after.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+
+  {  // each outside connection is an accept and a handler task named after its peer
+    int accepted = 0, handlers = 0;
+    for (const Event& e : r.events) {
+      if (e.kind == Ev::io_done && e.code == uint8_t(IoKind::accept) && std::string(e.s1) == "ok") ++accepted;
+      if (e.kind == Ev::task_new && std::string(e.s1).rfind("127.0.0.1:", 0) == 0) ++handlers;
+    }
+    CHECK(accepted == 7);
+    CHECK(handlers == 7);
+  }
+
+  {  // the three concurrent handlers sleep at the same time
+    std::map<int32_t, std::string> served;  // task -> path, from the "served GET /cN" prints
+    for (const Event& e : r.events)
+      if (e.kind == Ev::print && std::string(e.s1).rfind("served GET /c", 0) == 0) served[e.task] = e.s1;
+    REQUIRE(served.size() == 3);
+    std::map<int32_t, int64_t> slept, woke;
+    for (const Event& e : r.events) {
+      if (!served.count(e.task)) continue;
+      if (e.kind == Ev::step_end && e.code == uint8_t(Wait::sleep)) slept[e.task] = e.t_ns;
+      if (e.kind == Ev::step_begin && slept.count(e.task) && !woke.count(e.task)) woke[e.task] = e.t_ns;
+    }
+    REQUIRE(slept.size() == 3);
+    REQUIRE(woke.size() == 3);
+    int64_t last_sleep = 0, first_wake = INT64_MAX;
+    for (auto& [t, ns] : slept) last_sleep = std::max(last_sleep, ns);
+    for (auto& [t, ns] : woke) first_wake = std::min(first_wake, ns);
+    CHECK_MESSAGE(last_sleep < first_wake, "every handler is asleep before the first one wakes");
+  }
+
+  {  // bad clients are traced and the server keeps going
+    CHECK(has_print(r, "400 Bad Request to 127.0.0.1:"));
+    bool silent = false, vanished = false;
+    for (const std::string& p : r.prints()) {
+      silent |= p.find("sent no request within 300 ms: closing") != std::string::npos;
+      vanished |= p.find("vanished: ConnectionResetError") != std::string::npos ||
+                  p.find("hung up mid-request") != std::string::npos;
+    }
+    CHECK(silent);
+    CHECK(vanished);
+    CHECK(has_print(r, "served GET /after to 127.0.0.1:"));
+  }
+
+  {  // the run ends at its duration with every handle closed
+    CHECK(has_print(r, "stopping: 4 s are up"));
+    CHECK(r.result.duration_ns >= int64_t(4e9));
+  }
+  CHECK(r.result.loop_close_rc == 0);
+  CHECK(live_frames().load() == 0);
+}
+
+TEST_CASE("loopscope run concurrent-server --listen 0 serves curl and stops cleanly on Ctrl-C") {
+  std::string err = temp_path("err"), out = temp_path("out"), events = temp_path("events.jsonl");
+  std::fflush(stdout);  // or the child flushes our buffered output a second time
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    freopen(out.c_str(), "w", stdout);
+    freopen(err.c_str(), "w", stderr);
+    execl(LOOPSCOPE_BINARY, LOOPSCOPE_BINARY, "run", "concurrent-server", "--listen", "0", "--duration", "30",
+          "--set", "work=0.1", "--events", events.c_str(), (char*)nullptr);
+    _exit(127);
+  }
+  // Wait for the URL on stderr.
+  std::string url;
+  for (int i = 0; i < 1000 && url.empty(); ++i) {
+    std::string e = slurp(err);
+    auto at = e.find("http://127.0.0.1:");
+    if (at != std::string::npos && e.find('/', at + 17) != std::string::npos)
+      url = e.substr(at, e.find('/', at + 17) + 1 - at);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE_MESSAGE(!url.empty(), slurp(err));
+  Process page = run("curl -s -i --max-time 20 " + url + "hello");
+  Process icon = run("curl -s -o /dev/null -w '%{http_code}' --max-time 20 " + url + "favicon.ico");
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+
+  CHECK(page.code == 0);
+  CHECK(page.out.rfind("HTTP/1.1 200 OK", 0) == 0);
+  CHECK(page.out.find("GET /hello was served by task <b>127.0.0.1:") != std::string::npos);
+  CHECK(icon.out == "404");
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  std::string e = slurp(err), o = slurp(out);
+  CHECK_MESSAGE(e.find("concurrent-server: ok in ") != std::string::npos, e);
+  CHECK(o.find("served GET /hello to 127.0.0.1:") != std::string::npos);
+  CHECK(o.find("stopping: SIGINT") != std::string::npos);
+  CHECK(slurp(events).find("\"ev\": \"run.end\"") != std::string::npos);
+  for (const std::string& f : {err, out, events}) std::remove(f.c_str());
+}
+
+}  // namespace loopscope::test
