@@ -115,12 +115,12 @@ struct OpenState {
 // Reads the request head line by line into `head`, capped. Returns what ended
 // it: "head" (the blank line), "eof" (the client hung up first) or "too large".
 Coro read_head(StreamReader& reader, std::string* head) {
-  for (int lines = 0;; ++lines) {
-    if (lines >= kMaxHeadLines || head->size() > kMaxHead) co_return "too large";
+  for (int lines = 1;; ++lines) {
     std::string line = (co_await reader.readline()).str();
     if (line.empty()) co_return "eof";
     *head += line;
     if (line == "\r\n" || line == "\n") co_return "head";
+    if (lines >= kMaxHeadLines || head->size() > kMaxHead) co_return "too large";
   }
 }
 
@@ -160,6 +160,7 @@ Coro serve_http(StreamReader& reader, StreamWriter& writer, OpenState* st) {
     print(0, peer + " vanished: " + e.repr());
     writer.close();
   } catch (const CancelledError&) {
+    print(0, peer + ": handler cancelled by the stop");
     st->in_flight.erase(self);
     writer.close();
     throw;  // the stop cancelled this handler
@@ -199,7 +200,9 @@ Coro open_main(std::shared_ptr<OpenState> st) {
     try {
       co_await wait_for(all, st->o.grace / st->scale);
     } catch (const TimeoutError&) {
-      print(0, "cancelled the handlers still running after " + std::to_string(st->o.grace) + " s");
+      char text[96];
+      std::snprintf(text, sizeof text, "cancelled the handlers still running after %g s", st->o.grace);
+      print(0, text);
     }
   }
   if (sigint) sigint->close();
