@@ -5,7 +5,11 @@
 #include <uv.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace loopscope {
 
@@ -62,11 +66,19 @@ Trace::Stream::Stream() : chunks_(new std::atomic<Event*>[kMaxChunks]) {
 }
 
 Trace::Stream::~Stream() {
-  for (size_t i = 0; i < kMaxChunks; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+  for (size_t i = 0; i < kMaxChunks; ++i) std::free(chunks_[i].load(std::memory_order_relaxed));
 }
 
 Event* Trace::Stream::grow(size_t c) {
-  Event* chunk = new Event[kChunkSize];
+  // Raw, huge-page-aligned memory: no value-initialisation pass, and one page
+  // fault per 2 MiB instead of one per 4 KiB (THP is `madvise` on Debian).
+  // Event is an implicit-lifetime aggregate, so writing into it creates it.
+  constexpr size_t kBytes = kChunkSize * sizeof(Event);
+  static_assert(kBytes % (2u << 20) == 0);
+  void* mem = std::aligned_alloc(2u << 20, kBytes);
+  if (!mem) throw std::bad_alloc();
+  madvise(mem, kBytes, MADV_HUGEPAGE);
+  Event* chunk = static_cast<Event*>(mem);
   chunks_[c].store(chunk, std::memory_order_release);
   return chunk;
 }

@@ -91,9 +91,9 @@ constexpr uint8_t kFlagSlow = 1;
 class Trace {
  public:
   static constexpr int kMaxStreams = 64;
-  static constexpr size_t kChunkBits = 12;
+  static constexpr size_t kChunkBits = 15;  // 2 MiB of events: one transparent huge page
   static constexpr size_t kChunkSize = size_t(1) << kChunkBits;
-  static constexpr size_t kMaxChunks = size_t(1) << 14;  // 64M events per stream
+  static constexpr size_t kMaxChunks = size_t(1) << 11;  // 64M events per stream
 
   // One producer's events. Producer-side calls (append, intern) must come
   // from the owning thread; reader-side calls (size, at) from any thread.

@@ -10,7 +10,7 @@ PACKAGES=(
   libimgui-dev libglfw3-dev python3-glad libstb-dev
   libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri fonts-dejavu-core
   doctest-dev libbenchmark-dev clang libclang-rt-14-dev
-  xvfb xauth ffmpeg
+  xvfb xauth ffmpeg curl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
