@@ -212,6 +212,9 @@ ClipReport record_clip(const ClipOptions& o) {
   const float dt = 1.0f / float(o.fps);
   Progress progress("recording " + o.out, total, o.progress);
   std::vector<uint8_t> composed;
+  double prev_story = -1;
+  float prev_card = -1;
+  bool prev_settled = false;
   for (int f = 0; f < total; ++f) {
     if (g_stop) {
       enc->abort();
@@ -225,16 +228,22 @@ ClipReport record_clip(const ClipOptions& o) {
     float card = f >= p.title_frames ? 0.0f
                  : f < p.title_frames - fade ? 1.0f
                                              : float(p.title_frames - f) / float(fade + 1);
-    place(sides, clock, story);
-    for (auto& s : sides) {
-      s->overlay.card_alpha = card;
-      s->frame(dt, &s->rgba);
+    // A frame that cannot differ from the one before is not drawn again: the
+    // opaque title card, and the held end once the stage has settled. (Every
+    // frame is still a real frame of the clip; this only saves rendering.)
+    bool same = (card >= 1 && prev_card >= 1) || (story == prev_story && card == prev_card && prev_settled);
+    if (!same) {
+      prev_settled = story == prev_story;  // settled before drawing an unchanged playhead: a still picture
+      place(sides, clock, story);
+      for (auto& s : sides) {
+        prev_settled = prev_settled && s->app->settled();
+        s->overlay.card_alpha = card;
+        s->frame(dt, &s->rgba);
+      }
+      if (compare) compose(sides, o.w, o.h, composed);
     }
-    const std::vector<uint8_t>* frame = &sides[0]->rgba;
-    if (compare) {
-      compose(sides, o.w, o.h, composed);
-      frame = &composed;
-    }
+    prev_story = story, prev_card = card;
+    const std::vector<uint8_t>* frame = compare ? &composed : &sides[0]->rgba;
     err = enc->write(frame->data());
     if (!err.empty()) {
       progress.end();
