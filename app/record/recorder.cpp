@@ -51,13 +51,14 @@ struct Side {
   const model::Model& model() const { return app->session().model(); }
 };
 
-std::string params_text(const Scenario& s, const Params& p, const char* sep) {
+// "k = v" items joined by `sep`; `eq` keeps an item on one line when wrapped (a no-break space).
+std::string params_text(const Scenario& s, const Params& p, const char* sep, const char* eq = " = ") {
   std::string out;
   for (const Param& q : s.params) {
     auto v = p.values.find(q.key);
     if (v == p.values.end()) continue;
     if (!out.empty()) out += sep;
-    out += q.key + " = " + v->second;
+    out += q.key + eq + v->second;
   }
   return out;
 }
@@ -98,7 +99,25 @@ void label(Side& side, const RunSource& src, const ClipOptions& o, bool compare)
   ov.card_top = compare ? 0.2f : -1.0f;
   ov.card.title = s ? s->title : id;
   ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
-  ov.card.params = s ? params_text(*s, ses.params(), "   ·   ") : "";
+  ov.card.params = s ? params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0") : "";
+}
+
+// Two runs of one scenario are told apart by the parameters that differ
+// ("blocking-call  mode = time.sleep" against "... mode = asyncio.sleep").
+void tell_apart(Side& a, Side& b) {
+  const Scenario* s = a.app->session().scenario();
+  if (!s || s != b.app->session().scenario()) return;
+  std::string da, db;
+  for (const Param& q : s->params) {
+    auto va = a.app->session().params().values.find(q.key), vb = b.app->session().params().values.find(q.key);
+    if (va == a.app->session().params().values.end() || vb == b.app->session().params().values.end() ||
+        va->second == vb->second)
+      continue;
+    da += "  " + q.key + " = " + va->second;
+    db += "  " + q.key + " = " + vb->second;
+  }
+  a.overlay.label += da, a.overlay.card.kicker += da;
+  b.overlay.label += db, b.overlay.card.kicker += db;
 }
 
 // [SECTION] Plan
@@ -182,6 +201,7 @@ ClipReport record_clip(const ClipOptions& o) {
     label(*sides.back(), src, o, compare);
     sides.back()->overlay.divider = compare && sides.size() == 1;
   }
+  if (compare) tell_apart(*sides[0], *sides[1]);
   r.run_wall_s = seconds_since(t_run);
   if (g_stop) {
     r.interrupted = true;
