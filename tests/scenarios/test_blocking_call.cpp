@@ -6,12 +6,6 @@ using namespace loopscope::test;
 
 namespace {
 
-int32_t task_named(const ScenarioRun& r, const std::string& name) {
-  for (const Event& e : r.events)
-    if (e.kind == Ev::task_new && name == e.s1) return e.task;
-  return -1;
-}
-
 // Index of the first event after `from` matching pred (events.size() if none).
 template <class Pred>
 size_t find_from(const ScenarioRun& r, size_t from, Pred pred) {
@@ -31,7 +25,7 @@ int steps_between(const ScenarioRun& r, int32_t task, size_t a, size_t b) {
 
 TEST_CASE("with time.sleep the ticker gets no step while the worker blocks the loop") {
   ScenarioRun r = run_scenario_id("blocking-call", {"mode=time.sleep"});
-  int32_t ticker = task_named(r, "ticker"), worker = task_named(r, "worker");
+  int32_t ticker = r.task_named("ticker"), worker = r.task_named("worker");
   REQUIRE(ticker >= 0);
   REQUIRE(worker >= 0);
   size_t b = find_from(r, 0, [&](const Event& e) { return e.kind == Ev::block_begin && e.task == worker; });
@@ -56,7 +50,7 @@ TEST_CASE("with time.sleep the ticker gets no step while the worker blocks the l
 
 TEST_CASE("with asyncio.sleep the ticker keeps its beat while the worker waits") {
   ScenarioRun r = run_scenario_id("blocking-call", {"mode=asyncio.sleep"});
-  int32_t ticker = task_named(r, "ticker"), worker = task_named(r, "worker");
+  int32_t ticker = r.task_named("ticker"), worker = r.task_named("worker");
   size_t wait = find_from(r, 0, [&](const Event& e) { return e.kind == Ev::step_end && e.task == worker; });
   REQUIRE(wait < r.events.size());
   CHECK(r.events[wait].code == uint8_t(Wait::sleep));
@@ -73,7 +67,7 @@ TEST_CASE("with asyncio.sleep the ticker keeps its beat while the worker waits")
 
 TEST_CASE("with to_thread the wait is a pool job on a worker lane and the ticker keeps ticking") {
   ScenarioRun r = run_scenario_id("blocking-call", {"mode=to_thread"});
-  int32_t ticker = task_named(r, "ticker"), worker = task_named(r, "worker");
+  int32_t ticker = r.task_named("ticker"), worker = r.task_named("worker");
   size_t wait = find_from(r, 0, [&](const Event& e) { return e.kind == Ev::step_end && e.task == worker; });
   REQUIRE(wait < r.events.size());
   CHECK(r.events[wait].code == uint8_t(Wait::pool));

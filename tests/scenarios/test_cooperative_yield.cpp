@@ -22,10 +22,7 @@ TEST_CASE("the workers alternate one turn per iteration, as CPython does") {
       {5, "B: finished"},
       {7, "main: both workers are done"},
   };
-  std::vector<std::pair<uint32_t, std::string>> engine;
-  for (const auto& e : r.events)
-    if (e.kind == loopscope::Ev::print) engine.emplace_back(e.it, e.s1);
-  CHECK(engine == cpython);
+  CHECK(r.prints_by_iteration() == cpython);
 }
 
 TEST_CASE("each worker takes exactly one step per iteration while it has turns left") {

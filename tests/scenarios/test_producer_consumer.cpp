@@ -5,17 +5,9 @@
 using namespace loopscope;
 using namespace loopscope::test;
 
-namespace {
-int32_t task_named(const ScenarioRun& r, const std::string& name) {
-  for (const Event& e : r.events)
-    if (e.kind == Ev::task_new && name == e.s1) return e.task;
-  return -1;
-}
-}  // namespace
-
 TEST_CASE("with maxsize 2 the producer's put waits while the queue is full") {
   ScenarioRun r = run_scenario_id("producer-consumer", {"maxsize=2", "items=6", "work=0.05"});
-  int32_t producer = task_named(r, "producer");
+  int32_t producer = r.task_named("producer");
   REQUIRE(producer > 0);
   int waits = 0;
   for (const Event& e : r.events)
@@ -30,7 +22,7 @@ TEST_CASE("with maxsize 2 the producer's put waits while the queue is full") {
 
 TEST_CASE("the consumer's get waits while the queue is empty, at the start and at the end") {
   ScenarioRun r = run_scenario_id("producer-consumer", {"maxsize=2", "items=6", "work=0.05"});
-  int32_t consumer = task_named(r, "consumer");
+  int32_t consumer = r.task_named("consumer");
   REQUIRE(consumer > 0);
   std::vector<uint32_t> waits;
   for (const Event& e : r.events)
@@ -58,7 +50,7 @@ TEST_CASE("the prints come in the iterations CPython prints them in") {
 
 TEST_CASE("an unbounded queue never makes the producer wait") {
   ScenarioRun r = run_scenario_id("producer-consumer", {"maxsize=0", "items=4"});
-  int32_t producer = task_named(r, "producer");
+  int32_t producer = r.task_named("producer");
   for (const Event& e : r.events)
     if (e.kind == Ev::step_end && e.task == producer) CHECK(e.code != uint8_t(Wait::queue));
   CHECK(r.prints()[3] == "producer: put item4, queue size 4");

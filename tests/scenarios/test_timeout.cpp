@@ -5,15 +5,6 @@
 using namespace loopscope;
 using namespace loopscope::test;
 
-namespace {
-std::vector<std::pair<uint32_t, std::string>> prints_by_iteration(const ScenarioRun& r) {
-  std::vector<std::pair<uint32_t, std::string>> out;
-  for (const Event& e : r.events)
-    if (e.kind == Ev::print) out.emplace_back(e.it, e.s1);
-  return out;
-}
-}  // namespace
-
 TEST_CASE("the slow operation sees CancelledError before the caller gets TimeoutError, as in CPython") {
   ScenarioRun r = run_scenario_id("timeout", {"work=0.3", "limit=0.2"});
   // CPython 3.11 with an iteration-counting loop prints:
@@ -25,7 +16,7 @@ TEST_CASE("the slow operation sees CancelledError before the caller gets Timeout
       {9, "B: saw CancelledError, cleaning up"},
       {9, "main: asyncio.timeout raised TimeoutError"},
   };
-  CHECK(prints_by_iteration(r) == cpython);
+  CHECK(r.prints_by_iteration() == cpython);
 }
 
 TEST_CASE("wait_for cancels the task it made; asyncio.timeout cancels the task it is in") {
@@ -63,6 +54,6 @@ TEST_CASE("an operation that beats the deadline returns its result and nothing i
       {8, "B: finished"},
       {8, "main: the timeout block got \"B's result\""},
   };
-  CHECK(prints_by_iteration(r) == cpython);
+  CHECK(r.prints_by_iteration() == cpython);
   CHECK(r.count(Ev::task_cancel) == 0);
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scenarios/scenario.hpp"
@@ -32,6 +33,19 @@ struct ScenarioRun {
     for (const Event& e : events)
       if (e.kind == Ev::print && std::string(e.s1).rfind(prefix, 0) == 0) return e.it;
     return 0;
+  }
+  // (iteration, text) of each print: what the iteration-counting CPython loop prints.
+  std::vector<std::pair<uint32_t, std::string>> prints_by_iteration() const {
+    std::vector<std::pair<uint32_t, std::string>> out;
+    for (const Event& e : events)
+      if (e.kind == Ev::print) out.emplace_back(e.it, e.s1);
+    return out;
+  }
+  // The id of the first task created with this name (-1 if none).
+  int32_t task_named(const std::string& name) const {
+    for (const Event& e : events)
+      if (e.kind == Ev::task_new && name == e.s1) return e.task;
+    return -1;
   }
   size_t count(Ev kind) const {
     size_t n = 0;
