@@ -126,7 +126,11 @@ bool load_fonts(Fonts& f, float px) {
   };
   f.px = px;
   f.ui = add("DejaVuSans.ttf", px);
+  // The code view draws the mono face scaled down to fit long listings; with
+  // vertical oversampling, one-pixel strokes (the underscore) survive it.
+  cfg.OversampleV = 3;
   f.mono = add("DejaVuSansMono.ttf", px);
+  cfg.OversampleV = 1;
   f.big = add("DejaVuSans.ttf", px * 1.3f);
   f.bold = add("DejaVuSans-Bold.ttf", px);
   if (!f.bold) f.bold = f.ui;
