@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "gui.hpp"
 #include "platform.hpp"
 #include "screenshot.hpp"
@@ -17,19 +18,8 @@ namespace {
 using cli::Args;
 using cli::UsageError;
 
-const Scenario& scenario_or_throw(const std::string& cmd, const std::string& id) {
-  const Scenario* s = find_scenario(id);
-  if (!s) throw UsageError(cmd + ": unknown scenario '" + id + "' (loopscope list shows the ids)");
-  return *s;
-}
-
-Params params_or_throw(const std::string& cmd, const Scenario& s, const std::vector<std::string>& sets) {
-  try {
-    return s.resolve(sets);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(cmd + ": " + e.what());
-  }
-}
+using cli::resolve_params;
+using cli::scenario_arg;
 
 // The no-display fallback: the README's first command still shows something.
 int screenshot_instead(const std::string& why, const Scenario& s, const Params& p) {
@@ -72,8 +62,8 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
-  const Scenario& s = scenario_or_throw("gui", id.empty() ? "gather" : id);
-  Params p = params_or_throw("gui", s, sets);
+  const Scenario& s = scenario_arg("gui", id.empty() ? "gather" : id);
+  Params p = resolve_params("gui", s, sets);
   if (!display_available()) return screenshot_instead("no display (DISPLAY and WAYLAND_DISPLAY are unset)", s, p);
   App app(look);
   app.start(s, p);
@@ -166,8 +156,8 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
   }
   if (id.empty()) throw UsageError("screenshot: which scenario? (loopscope list shows the ids)");
   if (out.empty()) throw UsageError("screenshot: -o F.png is required");
-  const Scenario& s = scenario_or_throw("screenshot", id);
-  Params p = params_or_throw("screenshot", s, sets);
+  const Scenario& s = scenario_arg("screenshot", id);
+  Params p = resolve_params("screenshot", s, sets);
   std::string err = screenshot(s, p, out, o);
   if (!err.empty()) {
     std::fprintf(stderr, "loopscope: screenshot: %s\n", err.c_str());
