@@ -52,6 +52,15 @@ struct Geometry {
   float playhead_x = -1;
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
+  // Code rows drawn: a listing line, or its trailing comment wrapped onto a row of its own.
+  struct CodeRow {
+    int line = 0;
+    bool comment = false;
+    float y0 = 0, y1 = 0, x = 0;  // x: where the row's first character starts
+    std::string text;
+  };
+  std::vector<CodeRow> code_rows;
+  float code_px = 0, code_char_w = 0, code_hscroll = 0;
 };
 
 class App {
@@ -136,6 +145,7 @@ class App {
   void track_prints(size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
+  float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
 };
 

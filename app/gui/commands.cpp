@@ -123,7 +123,7 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
           "SECONDS (default: the end of the run) and writes the window's view as a PNG. Headless: it renders\n"
           "with EGL on Mesa's surfaceless platform and needs no display or X server.\n"
           "  -o F.png          where to write (written to a temporary file, then renamed)\n"
-          "  --at SECONDS      trace time of the playhead\n"
+          "  --at SECONDS      playhead time, counted from the run's first event (the toolbar's t =)\n"
           "  --size WxH        image size (default 1280x720)\n"
           "  --theme T         dark (default) or light\n"
           "  --presenter       large text, as in presenter mode\n");

@@ -62,15 +62,70 @@ void App::draw_code(const ImVec2& size) {
     listing_gen_ = session_.generation();
   }
   const std::vector<std::string>& lines = listing_lines_;
-  // Shrink the code (down to 3/4) so that listing lines fit the panel's width.
-  size_t longest = 1;
-  for (const auto& l : lines) longest = std::max(longest, l.size());
-  float char_w = fonts_.mono->CalcTextSizeA(px, FLT_MAX, 0, "M").x;
+  // Projector rule: code is never drawn under 16 px and never scaled (see
+  // load_fonts). Too wide at the normal size: the smaller baked face; still
+  // too wide: trailing comments move to a row of their own; still too wide:
+  // Shift+wheel scrolls sideways.
+  float room = c1.x - c0.x;
+  auto gutter_of = [&](ImFont* f, float fpx) { return f->CalcTextSizeA(fpx, FLT_MAX, 0, "000").x + fpx * 0.8f; };
+  auto width_of = [&](ImFont* f, float fpx, size_t chars) {
+    return gutter_of(f, fpx) + float(chars) * f->CalcTextSizeA(fpx, FLT_MAX, 0, "M").x + fpx;
+  };
+  // Code and comment parts of each line ("x = 1  # why" -> "x = 1", "# why").
+  struct Split { size_t code_end, comment_at; };
+  std::vector<Split> splits(lines.size());
+  size_t longest = 1, longest_code = 1;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    splits[i] = {l.size(), std::string::npos};
+    char quote = 0;
+    for (size_t k = 0; k < l.size(); ++k) {
+      char ch = l[k];
+      if (quote) { if (ch == '\\') ++k; else if (ch == quote) quote = 0; continue; }
+      if (ch == '"' || ch == '\'') { quote = ch; continue; }
+      if (ch == '#') {
+        size_t e = k;
+        while (e > 0 && l[e - 1] == ' ') --e;
+        if (e > 0) splits[i] = {e, k};  // a comment alone on its line stays where it is
+        break;
+      }
+    }
+    longest = std::max(longest, l.size());
+    longest_code = std::max(longest_code, splits[i].comment_at == std::string::npos ? l.size() : splits[i].code_end);
+  }
+  ImFont* font = fonts_.mono;
   float cpx = px;
-  float need = (float(longest) + 4.5f) * char_w;
-  if (need > c1.x - c0.x) cpx = std::max(px * 0.75f, px * (c1.x - c0.x) / need);
-  float lh = cpx * 1.3f;
-  float gutter = fonts_.mono->CalcTextSizeA(cpx, FLT_MAX, 0, "000").x + cpx * 0.8f;
+  if (width_of(font, cpx, longest) > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
+  bool wrap_comments = width_of(font, cpx, longest) > room;
+  size_t widest = wrap_comments ? longest_code : longest;
+  // Whole-pixel rows: a one-pixel stroke (the underscore) at a fractional y
+  // smears into two faint rows.
+  float lh = std::round(cpx * 1.3f);
+  float gutter = gutter_of(font, cpx);
+  float char_w = font->CalcTextSizeA(cpx, FLT_MAX, 0, "M").x;
+
+  // Rows: a line, or a line's wrapped comment (under the code, at its indent).
+  struct Row { int line; bool comment; size_t from, to, indent; };
+  std::vector<Row> rows;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const Split& sp = splits[i];
+    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) > room) {
+      rows.push_back({int(i) + 1, false, 0, sp.code_end, 0});
+      size_t indent = lines[i].find_first_not_of(' ');
+      rows.push_back({int(i) + 1, true, sp.comment_at, lines[i].size(), indent == std::string::npos ? 0 : indent});
+    } else {
+      rows.push_back({int(i) + 1, false, 0, lines[i].size(), 0});
+    }
+  }
+  float overflow = std::max(0.0f, width_of(font, cpx, widest) - room);
+  if (ImGui::IsWindowHovered() && overflow > 0) {
+    ImGuiIO& io = ImGui::GetIO();
+    float wheel = io.MouseWheelH != 0 ? -io.MouseWheelH : (io.KeyShift ? io.MouseWheel : 0);
+    code_hscroll_ -= wheel * char_w * 4;
+  }
+  code_hscroll_ = std::clamp(code_hscroll_, 0.0f, overflow);
+  float xoff = code_hscroll_;
+  if (overflow > 0) c1.y -= 6;  // room for the sideways scroll bar under the last row
 
   // Which tasks stand where: cursors for live tasks; the running one gets the line highlight.
   struct Cursor { int line; int color; std::string name; bool running; int32_t id; };
@@ -85,28 +140,43 @@ void App::draw_code(const ImVec2& size) {
   for (const Cursor& c : cursors) geo_.cursors.push_back({c.line, c.id});
   // Scroll (deterministically: no scroll state) so the running task's line is
   // in view, else as many cursors as fit.
+  auto row_of = [&](int line) {
+    for (size_t r = 0; r < rows.size(); ++r)
+      if (rows[r].line == line) return int(r);
+    return 0;
+  };
   int fit = std::max(1, int((c1.y - c0.y) / lh));
   int first = 0, lo = INT32_MAX, hi = 0, running = 0;
   for (const Cursor& c : cursors) {
-    lo = std::min(lo, c.line), hi = std::max(hi, c.line);
-    if (c.running) running = c.line;
+    lo = std::min(lo, row_of(c.line)), hi = std::max(hi, row_of(c.line));
+    if (c.running) running = row_of(c.line);
   }
-  if (int(lines.size()) > fit && hi > 0) {
+  if (int(rows.size()) > fit && !cursors.empty()) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
-    first = std::clamp(want, 0, int(lines.size()) - fit);
+    first = std::clamp(want, 0, int(rows.size()) - fit);
   }
 
+  geo_.code_rows.clear();
+  geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
   dl->PushClipRect(c0, c1, true);
-  for (int i = first; i < int(lines.size()) && i < first + fit + 1; ++i) {
-    int line = i + 1;
-    float y = c0.y + float(i - first) * lh;
+  for (int r = first; r < int(rows.size()) && r < first + fit; ++r) {  // whole rows only: a cut row hides its underscores
+    const Row& row = rows[size_t(r)];
+    int line = row.line;
+    float y = std::round(c0.y) + float(r - first) * lh;
+    float ty = std::round(y + (lh - cpx) * 0.5f);
     for (const Cursor& c : cursors)
       if (c.line == line && c.running)
         dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.task_light(c.color), px * 0.2f);
+    const std::string& l = lines[size_t(line - 1)];
+    float tx = c0.x + gutter - xoff + float(row.indent) * char_w;
+    dl->PushClipRect(ImVec2(c0.x + gutter - px * 0.1f, c0.y), c1, true);
+    dl->AddText(font, cpx, ImVec2(tx, ty), row.comment ? th.text_faint : th.text, l.data() + row.from, l.data() + row.to);
+    dl->PopClipRect();
+    geo_.code_rows.push_back({line, row.comment, y, y + lh, tx, l.substr(row.from, row.to - row.from)});
+    if (row.comment) continue;
     char num[16];
     std::snprintf(num, sizeof num, "%3d", line);
-    dl->AddText(fonts_.mono, cpx, ImVec2(c0.x + cpx * 0.3f, y + (lh - cpx) * 0.5f), th.text_faint, num);
-    dl->AddText(fonts_.mono, cpx, ImVec2(c0.x + gutter, y + (lh - cpx) * 0.5f), th.text, lines[size_t(i)].c_str());
+    dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
     // Cursor labels, one per task on this line.
     float lpx = std::min(px * 0.9f, lh * 0.8f);
     float x = c1.x;
@@ -123,6 +193,12 @@ void App::draw_code(const ImVec2& size) {
     }
   }
   dl->PopClipRect();
+  // Sideways scroll: a thin bar says how much is out of view, and where.
+  if (overflow > 0) {
+    float track = c1.x - c0.x - gutter, total = track + overflow;
+    float bx = c0.x + gutter + track * (xoff / total), bw = track * (track / total);
+    dl->AddRectFilled(ImVec2(bx, c1.y + 2), ImVec2(bx + bw, c1.y + 6), th.text_faint, 2);
+  }
   end_panel();
 }
 

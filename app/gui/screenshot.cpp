@@ -24,6 +24,12 @@ void shot_at(Headless& h, App& app, size_t event_index, std::vector<uint8_t>& rg
   h.frame(app, 0.1f, &rgba);
 }
 
+size_t index_at_seconds(const model::Model& m, double at_s) {
+  if (m.size() == 0) return 0;
+  if (at_s < 0) return m.size() - 1;
+  return m.index_at_time(m.begin_ns() + int64_t(at_s * 1e9));
+}
+
 std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o, std::vector<uint8_t>& rgba) {
   std::string err;
   auto h = Headless::create(o.w, o.h, err);
@@ -33,7 +39,7 @@ std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o
   err = run_to_end(*h, app, s, p);
   if (!err.empty()) return err;
   const model::Model& m = app.session().model();
-  shot_at(*h, app, o.at_s < 0 ? m.size() - 1 : m.index_at_time(int64_t(o.at_s * 1e9)), rgba);
+  shot_at(*h, app, index_at_seconds(m, o.at_s), rgba);
   return "";
 }
 

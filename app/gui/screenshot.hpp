@@ -14,10 +14,15 @@
 namespace loopscope::gui {
 
 struct ShotOptions {
-  double at_s = -1;  // trace time of the playhead; < 0: the end of the run
+  double at_s = -1;  // seconds since the run's first event (as the toolbar's "t ="); < 0: the end of the run
   int w = 1280, h = 720;
   Appearance look;
 };
+
+// The event --at SECONDS names: the last one at most `at_s` after the run's
+// first event (trace times start when the Trace is made, not at run.begin), or
+// the last event when at_s < 0.
+size_t index_at_seconds(const model::Model& m, double at_s);
 
 // Runs `s` to completion, renders the settled view into `rgba` (w*h*4, top row first).
 // Returns "" or a one-line error.

@@ -1,5 +1,7 @@
 #include "theme.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -126,17 +128,21 @@ bool load_fonts(Fonts& f, float px) {
   };
   f.px = px;
   f.ui = add("DejaVuSans.ttf", px);
-  // The code view draws the mono face scaled down to fit long listings; with
-  // vertical oversampling, one-pixel strokes (the underscore) survive it.
-  cfg.OversampleV = 3;
+  // Code: baked, never scaled (a glyph quad scaled under a pixel high, like
+  // the underscore, can miss every pixel centre and vanish), and brightened:
+  // without hinting the underscore is two half-covered rows, too faint to
+  // read from the back of a room.
+  cfg.RasterizerMultiply = 1.6f;
   f.mono = add("DejaVuSansMono.ttf", px);
-  cfg.OversampleV = 1;
+  f.mono_small_px = std::max(16.0f, std::round(px * 0.85f));
+  f.mono_small = f.mono_small_px < px ? add("DejaVuSansMono.ttf", f.mono_small_px) : f.mono;
+  cfg.RasterizerMultiply = 1.0f;
   f.big = add("DejaVuSans.ttf", px * 1.3f);
   f.bold = add("DejaVuSans-Bold.ttf", px);
   if (!f.bold) f.bold = f.ui;
   if (!f.ui || !f.mono || !f.big) {
     io.Fonts->Clear();
-    f.ui = f.mono = f.big = f.bold = io.Fonts->AddFontDefault();
+    f.ui = f.mono = f.mono_small = f.big = f.bold = io.Fonts->AddFontDefault();
     return false;
   }
   io.FontDefault = f.ui;

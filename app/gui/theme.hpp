@@ -29,6 +29,8 @@ void apply_style(bool dark, float font_px);
 struct Fonts {
   ImFont* ui = nullptr;    // DejaVu Sans
   ImFont* mono = nullptr;  // DejaVu Sans Mono: code
+  ImFont* mono_small = nullptr;  // the same, baked smaller (never under 16 px) for listings too wide for `mono`
+  float mono_small_px = 16;
   ImFont* big = nullptr;   // DejaVu Sans, larger: the Why panel, banners
   ImFont* bold = nullptr;  // DejaVu Sans Bold: headings, chips
   float px = 18;

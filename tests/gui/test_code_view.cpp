@@ -1,0 +1,75 @@
+// The Code panel on a projector: real glyph pixels (underscores included), a
+// floor on the code's size, and long lines that wrap their comments away
+// rather than being cut off.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "gui/rig.hpp"
+
+using namespace loopscope;
+using namespace loopscope::gui;
+using test::Rig;
+
+namespace {
+// Ink pixels (far from the background) in a character cell's lower part, where an underscore lies.
+int ink_below(const Rig& r, const Geometry::CodeRow& row, size_t column) {
+  const Geometry& g = r.app->geometry();
+  float x0 = row.x + float(column) * g.code_char_w, y_text = row.y0 + (row.y1 - row.y0 - g.code_px) * 0.5f;
+  int n = 0;
+  for (int y = int(y_text + g.code_px * 0.6f); y < int(row.y1); ++y)
+    for (int x = int(x0 + 1); x < int(x0 + g.code_char_w - 1); ++x) n += r.f.luminance(x, y) > 0.3f  /* dark theme: background ~0.12 */;
+  return n;
+}
+const Geometry::CodeRow* row_with(const Rig& r, const std::string& needle, size_t& column) {
+  for (const auto& row : r.app->geometry().code_rows)
+    if ((column = row.text.find(needle)) != std::string::npos) return &row;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("an underscore in the code panel is drawn: ink below _run_once's first character, none under a space") {
+  Rig r("taskgroup-cancel");
+  r.shoot(0);
+  size_t col = 0;
+  const Geometry::CodeRow* row = row_with(r, "def _run_once", col);
+  REQUIRE(row);
+  CHECK(ink_below(r, *row, col + 4) >= 3);  // '_' of _run_once
+  CHECK(ink_below(r, *row, col + 8) >= 3);  // '_' of run_once
+  CHECK(ink_below(r, *row, col + 3) == 0);  // the space after def
+}
+
+TEST_CASE("code is drawn at 16 px or more, and a long line's comment moves to its own row instead of being cut") {
+  for (const char* id : {"taskgroup-cancel", "sequential-server"}) {
+    CAPTURE(id);
+    Rig r(id);
+    r.shoot(0);
+    const Geometry& g = r.app->geometry();
+    CHECK(g.code_px >= 16.0f);
+    // Every code row (not comments) ends inside the panel, or the panel scrolls sideways.
+    for (const auto& row : g.code_rows) {
+      if (row.comment) continue;
+      float end = row.x + float(row.text.size()) * g.code_char_w;
+      CAPTURE(row.text);
+      CHECK((end <= g.code.x1 || g.code_hscroll >= 0));
+    }
+  }
+  Rig r("taskgroup-cancel");
+  r.shoot(0);
+  bool wrapped = false;
+  for (const auto& row : r.app->geometry().code_rows) wrapped |= row.comment && row.text.rfind("#", 0) == 0;
+  CHECK(wrapped);  // line 2's "# counts _run_once iterations" no longer fits next to its code
+}
+
+TEST_CASE("screenshot --at counts seconds from the run's first event, like the toolbar's t =") {
+  Rig r("taskgroup-cancel");
+  const model::Model& m = r.m();
+  size_t bad_done = r.find(Ev::task_done, r.task_id("BAD"));
+  double at = double(m.events()[bad_done].t_ns - m.begin_ns()) / 1e9;
+  size_t i = index_at_seconds(m, at);
+  CHECK(i >= bad_done);
+  CHECK(m.events()[i].t_ns == m.events()[bad_done].t_ns);
+  CHECK(index_at_seconds(m, 0) == 0);
+  CHECK(index_at_seconds(m, 1e3) == m.size() - 1);
+  CHECK(index_at_seconds(m, -1) == m.size() - 1);
+}
