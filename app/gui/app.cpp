@@ -235,10 +235,10 @@ void App::zoom(float factor, double anchor) {
   int64_t span = timeline_.t1 - timeline_.t0;
   if (anchor < 0) {
     // Zoom around the playhead.
-    int64_t t = m.size() ? m.events()[playback_.index()].t_ns : timeline_.t0;
+    int64_t t = m.size() ? int64_t(axis_of(m.events()[playback_.index()].t_ns)) : timeline_.t0;
     anchor = span > 0 ? std::clamp(double(t - timeline_.t0) / double(span), 0.0, 1.0) : 0.5;
   }
-  int64_t full = std::max<int64_t>(m.end_ns() - m.begin_ns(), 1000);
+  int64_t full = std::max<int64_t>(int64_t(axis_of(m.end_ns()) - axis_of(m.begin_ns())), 1000);
   int64_t ns = std::clamp<int64_t>(int64_t(double(span) / factor), 2000, full * 2);
   int64_t at = timeline_.t0 + int64_t(double(span) * anchor);
   timeline_.t0 = at - int64_t(double(ns) * anchor);
@@ -272,6 +272,7 @@ void App::handle_keys() {
   if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) zoom(1.5f);
   if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
   if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
+  if (pressed(GLFW_KEY_A, false)) toggle_axis();
   if (pressed(GLFW_KEY_F11, false)) fullscreen_toggle_ = true;
   if (pressed(GLFW_KEY_F1, false) || (shift && pressed(GLFW_KEY_SLASH, false))) help_ = !help_;
   if (pressed(GLFW_KEY_ESCAPE, false)) help_ = false;
@@ -415,6 +416,7 @@ void App::draw_help() {
       {"Home / End", "start / end of the run"},
       {"+ / - / 0", "zoom the timeline / fit the run"},
       {"Alt + Right / Left, drag", "pan the timeline"},
+      {"A", "timeline axis: real time / by iteration"},
       {"mouse wheel", "zoom the timeline at the mouse"},
       {"R", "run the scenario again"},
       {"T", "dark / light theme"},

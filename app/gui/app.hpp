@@ -25,11 +25,17 @@ struct Appearance {
   float font_px() const { return (presenter ? 32.0f : 18.0f) * scale; }
 };
 
-// What the timeline shows: a range of trace time.
+// What the timeline shows: a range of its x-axis. On the real-time axis the
+// range is trace time (ns); on the story axis ("by iteration") it is story
+// time (Playback's clock, in ns), where every event gets a slot and long
+// waits are compressed, so runs whose events bunch up in real time stay
+// readable.
 struct TimelineView {
   bool fit = true;  // follow the whole run
   int64_t t0 = 0, t1 = 1;
   float lane_scroll = 0;
+  bool axis_auto = true;  // story axis when real time would crowd most events into a few pixels
+  bool story = false;     // the axis in use (set every frame when axis_auto)
 };
 
 // Chips glide between stage areas: the stage tweens from the layout of
@@ -108,6 +114,10 @@ class App {
   void step_notable(int dir);
   void toggle_play();
   void zoom(float factor, double anchor_frac = -1);
+  void toggle_axis();  // A: real time <-> by iteration (leaves auto)
+  // The timeline's x-axis coordinate of trace time t (ns), and back.
+  double axis_of(int64_t t_ns) const;
+  int64_t trace_of(double axis) const;
 
  private:
   void handle_keys();
@@ -140,6 +150,8 @@ class App {
   std::vector<float> param_num_;
   std::vector<int> param_choice_;
   void select_scenario(int i);
+  bool crowded_real_axis(float width);
+  struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally
   void track_prints(size_t changed_from);

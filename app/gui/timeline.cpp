@@ -73,6 +73,68 @@ void wait_bar(ImDrawList* dl, ImVec2 a, ImVec2 b, Wait w, ImU32 col, float px) {
 
 }  // namespace
 
+// [SECTION] Axes
+
+double App::axis_of(int64_t t) const {
+  if (!timeline_.story) return double(t);
+  const auto& ev = session_.model().events();
+  size_t n = std::min(ev.size(), playback_.size());
+  if (n == 0) return double(t);
+  // Piecewise linear through (t_ns[i], story_start(i)); straight real time outside the run.
+  auto it = std::upper_bound(ev.begin(), ev.begin() + ptrdiff_t(n), t, [](int64_t v, const Event& e) { return v < e.t_ns; });
+  if (it == ev.begin()) return playback_.story_start(0) * 1e9 + double(t - ev[0].t_ns);
+  size_t i = size_t(it - ev.begin()) - 1;
+  double s = playback_.story_start(i) * 1e9;
+  if (i + 1 >= n) return s + double(t - ev[i].t_ns);
+  double s1 = playback_.story_start(i + 1) * 1e9, dt = double(ev[i + 1].t_ns - ev[i].t_ns);
+  return dt > 0 ? s + (s1 - s) * double(t - ev[i].t_ns) / dt : s;
+}
+
+int64_t App::trace_of(double u) const {
+  if (!timeline_.story) return int64_t(u);
+  const auto& ev = session_.model().events();
+  size_t n = std::min(ev.size(), playback_.size());
+  if (n == 0) return int64_t(u);
+  // Binary search on story starts (strictly increasing: every slot has a length).
+  size_t lo = 0, hi = n;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    (playback_.story_start(mid) * 1e9 <= u ? lo : hi) = mid;
+  }
+  double s = playback_.story_start(lo) * 1e9;
+  if (u < s) return ev[0].t_ns - int64_t(s - u);
+  if (lo + 1 >= n) return ev[lo].t_ns + int64_t(u - s);
+  double s1 = playback_.story_start(lo + 1) * 1e9;
+  return ev[lo].t_ns + int64_t(double(ev[lo + 1].t_ns - ev[lo].t_ns) * (u - s) / (s1 - s));
+}
+
+bool App::crowded_real_axis(float width) {
+  const model::Model& m = session_.model();
+  size_t n = m.size();
+  int w = int(width);
+  if (crowd_.gen == session_.generation() && crowd_.n == n && crowd_.w == w) return crowd_.crowded;
+  crowd_ = {session_.generation(), n, w, false};
+  // Big traces keep real time: the story axis costs O(visible events) per frame.
+  if (n < 8 || n > 200000 || w < 10) return false;
+  // Distinct pixel columns the events would fall on; crowded when most events share a few.
+  int64_t b = m.begin_ns(), span = std::max<int64_t>(m.end_ns() - b, 1);
+  int cols = 0, last = -1;
+  for (const Event& e : m.events()) {
+    int c = int(double(e.t_ns - b) / double(span) * double(w - 1));
+    if (c != last) ++cols, last = c;
+  }
+  crowd_.crowded = double(cols) < 0.35 * double(std::min<size_t>(n, size_t(w) / 3));
+  return crowd_.crowded;
+}
+
+void App::toggle_axis() {
+  timeline_.axis_auto = false;
+  timeline_.story = !timeline_.story;
+  timeline_.fit = true;
+}
+
+// [SECTION] Timeline
+
 void App::draw_timeline(const ImVec2& size) {
   const Theme& th = theme();
   const model::Model& m = session_.model();
@@ -81,8 +143,20 @@ void App::draw_timeline(const ImVec2& size) {
   window_box(geo_.timeline.x0, geo_.timeline.y0, geo_.timeline.x1, geo_.timeline.y1);
   geo_.lane_mid.clear();
   geo_.playhead_x = -1;
-  const char* hint = "real time; wheel zooms, drag pans, 0 fits";
+  // The axis: chosen automatically until the user picks one (A or the button).
+  float plot_w_guess = ImGui::GetContentRegionAvail().x - px * 6.5f;
+  if (timeline_.axis_auto) {
+    bool story = crowded_real_axis(plot_w_guess);
+    if (story != timeline_.story) timeline_.story = story, timeline_.fit = true;
+  }
   ImGui::SameLine(0, px);
+  if (ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(timeline_.story ? "Each event gets room; long waits are squeezed and labelled with their real "
+                                        "length. Click (or A) for real time."
+                                      : "x is real time. Click (or A) to give every event room (by iteration).");
+  const char* hint = timeline_.axis_auto ? "(auto)  wheel zooms, drag pans, 0 fits" : "wheel zooms, drag pans, 0 fits";
+  ImGui::SameLine(0, px * 0.5f);
   if (ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextUnformatted(hint);
@@ -101,26 +175,31 @@ void App::draw_timeline(const ImVec2& size) {
   }
 
   // Range: the whole run unless the user zoomed; then keep the playhead in view.
+  // t0/t1 (and the view) are axis coordinates; b, e, now and every model time are trace time.
+  bool story = timeline_.story;
   int64_t b = m.begin_ns(), e = std::max(m.end_ns(), m.begin_ns() + 1000000);
   int64_t now = m.events()[playback_.index()].t_ns;
+  int64_t ab = int64_t(axis_of(b)), ae = story ? int64_t(axis_of(m.end_ns())) : e, anow = int64_t(axis_of(now));
   if (timeline_.fit) {
-    int64_t margin = (e - b) / 50;
-    timeline_.t0 = b - margin, timeline_.t1 = e + margin;
+    int64_t margin = std::max<int64_t>((ae - ab) / 50, 1);
+    timeline_.t0 = ab - margin, timeline_.t1 = ae + margin;
   } else {
     int64_t span = timeline_.t1 - timeline_.t0;
-    if (playback_.playing && (now < timeline_.t0 || now > timeline_.t1)) {
-      timeline_.t0 = now - span / 10;
+    if (playback_.playing && (anow < timeline_.t0 || anow > timeline_.t1)) {
+      timeline_.t0 = anow - span / 10;
       timeline_.t1 = timeline_.t0 + span;
     }
   }
   int64_t t0 = timeline_.t0, t1 = std::max(timeline_.t1, timeline_.t0 + 1);
+  int64_t tt0 = trace_of(double(t0)), tt1 = trace_of(double(t1));  // the view in trace time
 
   float gutter = px * 6.5f;
   float axis_h = px * 1.5f;
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
   float w = plot1.x - plot0.x;
-  auto x_of = [&](int64_t t) { return plot0.x + float(double(t - t0) / double(t1 - t0)) * w; };
-  auto t_of = [&](float x) { return t0 + int64_t(double(x - plot0.x) / w * double(t1 - t0)); };
+  // x of trace time t, and the trace time under x.
+  auto x_of = [&](int64_t t) { return plot0.x + float((axis_of(t) - double(t0)) / double(t1 - t0)) * w; };
+  auto t_of = [&](float x) { return trace_of(double(t0) + double(x - plot0.x) / w * double(t1 - t0)); };
 
   const auto& lanes = m.lanes();
   // Lanes share the height (scroll with Shift+wheel past ~22 px each); labels follow the lane height.
@@ -132,21 +211,62 @@ void App::draw_timeline(const ImVec2& size) {
   for (size_t i = 0; i < lanes.size(); ++i) geo_.lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
 
   // Axis and grid.
-  int64_t step = tick_step(t1 - t0, w / (px * 6));
-  for (int64_t t = ((t0 - b) / step) * step + b; t <= t1; t += step) {
-    if (t < t0) continue;
-    float x = x_of(t);
-    dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
-    std::string lab = tick_label(t - b, step);
-    if (x + fonts_.ui->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, lab.c_str()).x + 3 > plot1.x) continue;
-    dl->AddText(fonts_.ui, px * 0.8f, ImVec2(x + 3, c0.y), th.text_dim, lab.c_str());
+  if (!story) {
+    int64_t step = tick_step(t1 - t0, w / (px * 6));
+    for (int64_t t = ((t0 - b) / step) * step + b; t <= t1; t += step) {
+      if (t < t0) continue;
+      float x = x_of(t);
+      dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
+      std::string lab = tick_label(t - b, step);
+      if (x + fonts_.ui->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, lab.c_str()).x + 3 > plot1.x) continue;
+      dl->AddText(fonts_.ui, px * 0.8f, ImVec2(x + 3, c0.y), th.text_dim, lab.c_str());
+    }
+  } else {
+    // By iteration: every squeezed wait marked with a break and its real
+    // length (these labels win the axis row), then a grid line at each loop-0
+    // iteration, "it N" where there is room.
+    const auto& ev = m.events();
+    size_t i0 = m.index_at_time(tt0), i1 = std::min(m.index_at_time(tt1) + 1, m.size());
+    float lpx = px * 0.8f;
+    std::vector<std::pair<float, float>> taken;  // x spans of the wait labels
+    for (size_t i = i0; i + 1 < i1 + (i1 < m.size()); ++i) {
+      int64_t gap = ev[i + 1].t_ns - ev[i].t_ns;
+      if (gap < 2000000 || double(gap) < 0.04 * double(e - b)) continue;  // worth naming: >= 2 ms and 4% of the run
+      float xa = x_of(ev[i].t_ns), xb = x_of(ev[i + 1].t_ns), xm = (xa + xb) * 0.5f, hh = px * 0.35f;
+      if (xm < plot0.x || xm > plot1.x) continue;
+      for (float dx : {-3.0f, 3.0f})
+        dl->AddLine(ImVec2(xm + dx - hh * 0.5f, plot1.y - 2), ImVec2(xm + dx + hh * 0.5f, plot0.y - px * 0.2f), th.text_faint, 1.5f);
+      std::string lab = format_duration(gap);
+      float lw = fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x;
+      float lx = std::clamp(xm - lw * 0.5f, plot0.x, plot1.x - lw);
+      if (!taken.empty() && taken.back().second + px * 0.3f > lx) continue;
+      dl->AddRectFilled(ImVec2(lx - 3, c0.y), ImVec2(lx + lw + 3, c0.y + lpx * 1.25f), th.highlight, 3);
+      dl->AddText(fonts_.ui, lpx, ImVec2(lx, c0.y), th.text, lab.c_str());
+      taken.push_back({lx - 3, lx + lw + 3});
+    }
+    float last_label = -1e9f;
+    for (size_t i = i0; i < i1; ++i) {
+      const Event& ei = ev[i];
+      if (ei.kind != Ev::loop_iter || ei.loop != 0) continue;
+      float x = x_of(ei.t_ns);
+      if (x < plot0.x || x > plot1.x) continue;
+      dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
+      char lab[24];
+      std::snprintf(lab, sizeof lab, "it %u", ei.it);
+      float lw = fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, lab).x;
+      bool clear = x - last_label > lw + px * 0.6f && x + lw + 3 < plot1.x;
+      for (auto& t : taken) clear &= x + lw + 3 < t.first || x > t.second;
+      if (!clear) continue;
+      dl->AddText(fonts_.ui, lpx, ImVec2(x + 3, c0.y), th.text_dim, lab);
+      last_label = x;
+    }
   }
 
   // Lanes.
   dl->PushClipRect(ImVec2(c0.x, plot0.y), plot1, true);
   ImVec2 mouse = ImGui::GetIO().MousePos;
   std::string hover;
-  int64_t min_ns = std::max<int64_t>(1, int64_t(2.0 * double(t1 - t0) / w));
+  int64_t min_ns = story ? 1 : std::max<int64_t>(1, int64_t(2.0 * double(t1 - t0) / w));  // story: few events
   for (size_t li = 0; li < lanes.size(); ++li) {
     const model::Lane& lane = lanes[li];
     float y0 = lane_y(li), y1 = y0 + lane_h;
@@ -162,7 +282,7 @@ void App::draw_timeline(const ImVec2& size) {
     dl->AddText(fonts_.bold, label_px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
 
     items_.clear();
-    m.visible(lane, t0, t1, min_ns, items_);
+    m.visible(lane, tt0, tt1, min_ns, items_);
     float mid = (y0 + y1) * 0.5f;
     for (const model::DrawItem& it : items_) {
       float xa = std::max(x_of(it.t0), plot0.x - 4), xb = std::min(std::max(x_of(it.t1), xa + 2.0f), plot1.x + 4);
@@ -249,7 +369,7 @@ void App::draw_timeline(const ImVec2& size) {
 
   // Wake-up arrows: from the cause's lane to the task it woke, up to the playhead.
   for (const model::Wakeup& wk : m.wakeups()) {
-    if (wk.t_to < t0 || wk.t_from > t1 || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
+    if (wk.t_to < tt0 || wk.t_from > tt1 || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
     if (wk.t_to > now) continue;
     ImVec2 p0(x_of(wk.t_from), lane_y(size_t(wk.from_lane)) + lane_h * 0.5f);
     ImVec2 p1(x_of(wk.t_to), lane_y(size_t(wk.to_lane)) + lane_h * (wk.to_lane > wk.from_lane ? 0.22f : 0.78f));
@@ -279,7 +399,7 @@ void App::draw_timeline(const ImVec2& size) {
   ImGui::InvisibleButton("##plot", ImVec2(std::max(1.0f, plot1.x - plot0.x), std::max(1.0f, plot1.y - plot0.y)));
   ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f)) {
-    int64_t dt = int64_t(double(io.MouseDelta.x) / w * double(t1 - t0));
+    int64_t dt = int64_t(double(io.MouseDelta.x) / w * double(t1 - t0));  // in axis units
     timeline_.t0 -= dt, timeline_.t1 -= dt, timeline_.fit = false;
   } else if (ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 9.0f) {
     seek(m.index_at_time(t_of(io.MouseClickedPos[0].x)));
