@@ -67,6 +67,7 @@ struct Geometry {
   };
   std::vector<CodeRow> code_rows;
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
 class App {

@@ -207,20 +207,50 @@ void App::draw_code(const ImVec2& size) {
 void App::draw_why(const ImVec2& size) {
   const Theme& th = theme();
   const model::Model& m = session_.model();
+  float px = fonts_.px;
   begin_panel("why", "Why", size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
   if (m.size()) {
-    std::string text = model::narrate(m, playback_.index());
+    // The story is loop 0's (the program under study). When the playhead is on
+    // another loop's event (the client loop of the server scenarios), narrate
+    // loop 0's latest event first, so the panel never says "the loop sleeps in
+    // epoll" while the stage shows loop 0 blocked, and the other loop's event
+    // as a second, smaller line.
+    size_t i = playback_.index();
+    const auto& ev = m.events();
+    geo_.why_other_loop.clear();
+    size_t main_i = i;
+    if (ev[i].loop != 0) {
+      geo_.why_other_loop = (ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") +
+                            model::narrate(m, i);
+      size_t j = i, limit = i > 100000 ? i - 100000 : 0;
+      while (j > limit && ev[j].loop != 0) --j;
+      main_i = ev[j].loop == 0 ? j : SIZE_MAX;
+    }
+    geo_.why_text = main_i == SIZE_MAX ? "" : model::narrate(m, main_i);
+    const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();
     ImFont* font = fonts_.big;
-    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y > avail.y) font = fonts_.ui;
+    float other_h = geo_.why_other_loop.empty()
+                        ? 0
+                        : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y +
+                              px * 0.6f;
+    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
     ImGui::BeginChild("why_text", avail, false);
     ImGui::PushFont(font);
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
+    if (!geo_.why_other_loop.empty()) {
+      ImGui::Dummy(ImVec2(1, px * 0.3f));
+      ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(geo_.why_other_loop.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleColor();
+    }
     ImGui::EndChild();
   } else {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
