@@ -189,7 +189,8 @@ void App::frame(float dt) {
   const ImGuiStyle& st = ImGui::GetStyle();
   float left_w = std::floor(avail.x * 0.57f);
   float right_w = avail.x - left_w - st.ItemSpacing.x;
-  float stage_h = std::floor(avail.y * 0.46f);
+  // Presenter mode: the timeline gets more of the height (the stage's chips are large anyway).
+  float stage_h = std::floor(avail.y * (look_.presenter ? 0.40f : 0.46f));
   ImGui::BeginGroup();
   draw_stage(ImVec2(left_w, stage_h));
   draw_timeline(ImVec2(left_w, avail.y - stage_h - st.ItemSpacing.y));

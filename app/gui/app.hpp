@@ -152,6 +152,7 @@ class App {
   std::vector<int> param_choice_;
   void select_scenario(int i);
   bool crowded_real_axis(float width);
+  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false; } stage_uses_;  // scanned incrementally
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally

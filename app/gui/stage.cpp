@@ -156,8 +156,16 @@ void App::draw_stage(const ImVec2& size) {
   }
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
+  // Areas a run never uses (I/O, the pool) are left out, so the others get the room.
+  if (stage_uses_.gen != session_.generation() || stage_uses_.n > m.size()) stage_uses_ = {session_.generation(), 0, false, false};
+  for (; stage_uses_.n < m.size(); ++stage_uses_.n) {
+    Ev k = m.events()[stage_uses_.n].kind;
+    stage_uses_.io |= k == Ev::io_wait || k == Ev::io_done;
+    stage_uses_.pool |= k == Ev::pool_submit;
+  }
+  bool show_io = stage_uses_.io || m.size() == 0, show_pool = stage_uses_.pool || m.size() == 0;
   float h = c1.y - c0.y;
-  float row1 = std::floor(h * 0.36f), row2 = std::floor(h * 0.36f);
+  float row1 = std::floor(h * (show_pool ? 0.36f : 0.5f)), row2 = show_pool ? std::floor(h * 0.36f) : h - row1;
   // Chip text shrinks when the stage is short (presenter mode in a small window):
   // an area must hold its title and one row of chips.
   px = std::min(px, row2 / 3.6f);
@@ -167,11 +175,14 @@ void App::draw_stage(const ImVec2& size) {
   Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), "Ready queue (FIFO: front on the left)"};
   Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), "Running"};
   float y2 = c0.y + row1 + gap;
-  Area timers{ImVec2(c0.x, y2), ImVec2(mid - gap * 0.5f, y2 + row2 - gap), "Timers (soonest first)"};
-  Area io{ImVec2(mid + gap * 0.5f, y2), ImVec2(c1.x, y2 + row2 - gap), "I/O waits"};
+  float y2b = show_pool ? y2 + row2 - gap : c1.y;
+  Area timers{ImVec2(c0.x, y2), ImVec2(show_io ? mid - gap * 0.5f : c1.x, y2b), "Timers (soonest first)"};
+  Area io{ImVec2(mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), "I/O waits"};
   float y3 = y2 + row2;
   Area pool{ImVec2(c0.x, y3), c1, "Thread pool"};
-  Area* areas[] = {&ready, &running, &timers, &io, &pool};
+  std::vector<Area*> areas = {&ready, &running, &timers};
+  if (show_io) areas.push_back(&io);
+  if (show_pool) areas.push_back(&pool);
   for (Area* a : areas) {
     dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
     dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.3f), th.text_dim, a->title);
@@ -227,8 +238,8 @@ void App::draw_stage(const ImVec2& size) {
   empty_note(ready, s.ready.empty(), "empty");
   empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");
   empty_note(timers, s.timers.empty(), "none armed");
-  empty_note(io, s.io.empty(), "none");
-  empty_note(pool, s.workers.empty(), "idle");
+  if (show_io) empty_note(io, s.io.empty(), "none");
+  if (show_pool) empty_note(pool, s.workers.empty(), "idle");
 
   // Tween: matched chips glide, new ones fade in, leaving ones fade out.
   float e = ease_in_out(float(tween_.t));

@@ -193,19 +193,24 @@ void App::draw_timeline(const ImVec2& size) {
   int64_t t0 = timeline_.t0, t1 = std::max(timeline_.t1, timeline_.t0 + 1);
   int64_t tt0 = trace_of(double(t0)), tt1 = trace_of(double(t1));  // the view in trace time
 
-  float gutter = px * 6.5f;
+  const auto& lanes = m.lanes();
   float axis_h = px * 1.5f;
+  // Lanes share the height (scroll with Shift+wheel past ~22 px each); labels follow the lane height.
+  float lane_h = std::min((c1.y - c0.y - axis_h) / float(std::max<size_t>(lanes.size(), 1)), px * 2.6f);
+  lane_h = std::max(lane_h, 22.0f);
+  float label_px = std::min(px, lane_h * 0.62f);
+  // The label gutter is as wide as the longest label needs (up to 6.5 em): in
+  // presenter mode the plot keeps its room.
+  float gutter = px * 2;
+  for (const model::Lane& l : lanes)
+    gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
+  gutter = std::min(gutter, px * 6.5f);
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
   float w = plot1.x - plot0.x;
   // x of trace time t, and the trace time under x.
   auto x_of = [&](int64_t t) { return plot0.x + float((axis_of(t) - double(t0)) / double(t1 - t0)) * w; };
   auto t_of = [&](float x) { return trace_of(double(t0) + double(x - plot0.x) / w * double(t1 - t0)); };
 
-  const auto& lanes = m.lanes();
-  // Lanes share the height (scroll with Shift+wheel past ~22 px each); labels follow the lane height.
-  float lane_h = std::min((plot1.y - plot0.y) / float(std::max<size_t>(lanes.size(), 1)), px * 2.6f);
-  lane_h = std::max(lane_h, 22.0f);
-  float label_px = std::min(px, lane_h * 0.62f);
   auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - timeline_.lane_scroll; };
   geo_.plot = {plot0.x, plot0.y, plot1.x, plot1.y};
   for (size_t i = 0; i < lanes.size(); ++i) geo_.lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
