@@ -151,7 +151,10 @@ void App::draw_code(const ImVec2& size) {
     lo = std::min(lo, row_of(c.line)), hi = std::max(hi, row_of(c.line));
     if (c.running) running = row_of(c.line);
   }
-  if (int(rows.size()) > fit && !cursors.empty()) {
+  // A blocking call holds the loop on its line: show it even when no task cursor is there.
+  int blocked_line = cur_.blocked ? cur_.blocked_line : 0;
+  if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
+  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
     first = std::clamp(want, 0, int(rows.size()) - fit);
   }
@@ -167,6 +170,7 @@ void App::draw_code(const ImVec2& size) {
     for (const Cursor& c : cursors)
       if (c.line == line && c.running)
         dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.task_light(c.color), px * 0.2f);
+    if (line == blocked_line && !row.comment) dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.blocked, px * 0.2f, 0, 3.0f);
     const std::string& l = lines[size_t(line - 1)];
     float tx = c0.x + gutter - xoff + float(row.indent) * char_w;
     dl->PushClipRect(ImVec2(c0.x + gutter - px * 0.1f, c0.y), c1, true);

@@ -73,3 +73,18 @@ TEST_CASE("screenshot --at counts seconds from the run's first event, like the t
   CHECK(index_at_seconds(m, 1e3) == m.size() - 1);
   CHECK(index_at_seconds(m, -1) == m.size() - 1);
 }
+
+TEST_CASE("while the loop is blocked, the code panel scrolls to the blocking line and outlines it in the blocked red") {
+  Rig r("sequential-server", true, {"clients=1", "work=0.05"});
+  size_t begin = r.find(Ev::block_begin);
+  r.shoot(begin);
+  REQUIRE(r.app->state().blocked);
+  int line = r.app->state().blocked_line;
+  REQUIRE(line > 0);
+  const Geometry& g = r.app->geometry();
+  const Geometry::CodeRow* row = nullptr;
+  for (const auto& cr : g.code_rows)
+    if (cr.line == line && !cr.comment) row = &cr;
+  REQUIRE(row);
+  CHECK(r.f.count(g.code.x0, row->y0 - 2, g.code.x1, row->y1 + 2, theme(true).blocked, 30) > 100);
+}
