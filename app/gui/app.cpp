@@ -35,6 +35,16 @@ void App::select_scenario(int i) {
 }
 
 void App::start(const Scenario& s, const Params& p) {
+  mirror_toolbar(s, p);
+  playback_.clear();
+  prints_.clear();
+  session_.start(s, p);
+  follow_live_ = true;
+  was_live_ = true;
+  timeline_.fit = true;
+}
+
+void App::mirror_toolbar(const Scenario& s, const Params& p) {
   const auto& all = scenarios();
   for (size_t i = 0; i < all.size(); ++i)
     if (&all[i] == &s && int(i) != selected_) select_scenario(int(i));
@@ -48,12 +58,6 @@ void App::start(const Scenario& s, const Params& p) {
     auto it = std::find(ch.begin(), ch.end(), v->second);
     if (it != ch.end()) param_choice_[k] = int(it - ch.begin());
   }
-  playback_.clear();
-  prints_.clear();
-  session_.start(s, p);
-  follow_live_ = true;
-  was_live_ = true;
-  timeline_.fit = true;
 }
 
 void App::start_selected() {
@@ -86,6 +90,8 @@ std::string App::load(const std::string& path) {
   if (err.empty()) {
     playback_.sync(session_.model().events(), 0);
     track_prints(0);
+    // The toolbar shows the saved run's scenario and parameters (R re-runs it live).
+    if (session_.scenario()) mirror_toolbar(*session_.scenario(), session_.params());
   }
   follow_live_ = false;
   was_live_ = false;
@@ -152,6 +158,7 @@ void App::frame(float dt) {
     playback_.sync(session_.model().events(), session_.changed_from());
     track_prints(session_.changed_from());
   }
+  if (compare_on_) compare_.poll();
   bool live = session_.live();
   if (follow_live_) {
     if (live) {
@@ -192,8 +199,19 @@ void App::frame(float dt) {
   // Presenter mode: the timeline gets more of the height (the stage's chips are large anyway).
   float stage_h = std::floor(avail.y * (look_.presenter ? 0.40f : 0.46f));
   ImGui::BeginGroup();
-  draw_stage(ImVec2(left_w, stage_h));
-  draw_timeline(ImVec2(left_w, avail.y - stage_h - st.ItemSpacing.y));
+  if (compare_on_) {
+    // Compare: a shorter stage, the two runs' timelines on one axis, the summary strip.
+    stage_h = std::floor(avail.y * 0.28f);
+    float summary_h = std::floor(look_.font_px() * 5.2f);
+    float tl_h = std::floor((avail.y - stage_h - summary_h - 3 * st.ItemSpacing.y) * 0.5f);
+    draw_stage(ImVec2(left_w, stage_h));
+    draw_timeline(ImVec2(left_w, tl_h), 0);
+    draw_timeline(ImVec2(left_w, tl_h), 1);
+    draw_summary(ImVec2(left_w, summary_h));
+  } else {
+    draw_stage(ImVec2(left_w, stage_h));
+    draw_timeline(ImVec2(left_w, avail.y - stage_h - st.ItemSpacing.y));
+  }
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
@@ -347,6 +365,17 @@ void App::draw_toolbar() {
   if (ImGui::Button(live ? "Running..." : "Run")) start_selected();
   if (live) ImGui::EndDisabled();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
+  // Compare with another scenario (its default parameters), on the same time axis.
+  ImGui::SameLine(0, px * 0.25f);
+  if (ImGui::Button(compare_on_ ? "Compare: off" : "Compare with...")) {
+    if (compare_on_) stop_compare();
+    else ImGui::OpenPopup("compare_with");
+  }
+  if (ImGui::BeginPopup("compare_with")) {
+    for (const Scenario& sc : all)
+      if (ImGui::Selectable(sc.id.c_str())) start_compare(sc, sc.resolve({}));
+    ImGui::EndPopup();
+  }
 
   auto button = [&](const char* label, const char* tip, bool first = false) {
     if (!first) ImGui::SameLine(0, px * 0.25f);

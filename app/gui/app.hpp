@@ -55,6 +55,8 @@ struct Box {
 struct Geometry {
   Box stage, timeline, plot, code, why, console;  // plot: the timeline's lanes area
   std::vector<float> lane_mid;                     // y of each model lane's centre line
+  Box timeline2, plot2, summary;                   // compare mode: the second run's timeline, the summary strip
+  std::vector<float> lane_mid2;
   float playhead_x = -1;
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
@@ -78,6 +80,12 @@ class App {
   void start(const Scenario& s, const Params& p);
   void start_selected();  // the toolbar's scenario and parameters
   std::string load(const std::string& path);
+  // Compare mode: a second run on the same time axis, with a summary strip.
+  void start_compare(const Scenario& s, const Params& p);
+  void stop_compare();
+  bool compare_active() const { return compare_on_; }
+  Session& compare_session() { return compare_; }
+  const Session& compare_session() const { return compare_; }
   Session& session() { return session_; }
   const Session& session() const { return session_; }
   Playback& playback() { return playback_; }
@@ -129,12 +137,16 @@ class App {
 
   // Panels (stage.cpp, timeline.cpp, panels.cpp).
   void draw_stage(const ImVec2& size);
-  void draw_timeline(const ImVec2& size);
+  void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
+  void draw_summary(const ImVec2& size);
+  static std::string run_label(const Session& s);  // "id k=v ..." 
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
   void draw_console(const ImVec2& size);
 
   Session session_;
+  Session compare_;  // compare mode's second run (idle otherwise)
+  bool compare_on_ = false;
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
@@ -151,6 +163,7 @@ class App {
   std::vector<float> param_num_;
   std::vector<int> param_choice_;
   void select_scenario(int i);
+  void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false; } stage_uses_;  // scanned incrementally
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;

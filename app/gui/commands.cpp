@@ -38,20 +38,26 @@ int screenshot_instead(const std::string& why, const Scenario& s, const Params& 
 
 int cmd_gui(const std::vector<std::string>& argv) {
   Args a("gui", argv);
-  std::string id;
-  std::vector<std::string> sets;
+  std::string id, id2;
+  std::vector<std::string> sets, sets2;
   Appearance look;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope [gui] [ID] [--set k=v]... [--light] [--presenter]\n\n"
+          "usage: loopscope [gui] [ID] [--set k=v]... [--compare ID2 [--set2 k=v]...] [--light] [--presenter]\n\n"
           "Opens the window and runs scenario ID (default: gather) on a real loop; its trace streams into\n"
           "the view, then replays. Press F1 in the window for the keyboard shortcuts.\n"
+          "--compare ID2 runs ID2 too and shows both runs on one time axis, with their total time, each\n"
+          "client's reply and the time the loop was blocked.\n"
           "With no display it writes a screenshot (./loopscope-ID.png) instead and prints its path.\n");
       return 0;
     } else if (t == "--set") {
       sets.push_back(a.value(t));
+    } else if (t == "--compare") {
+      id2 = a.value(t);
+    } else if (t == "--set2") {
+      sets2.push_back(a.value(t));
     } else if (t == "--light") {
       look.dark = false;
     } else if (t == "--presenter") {
@@ -67,6 +73,10 @@ int cmd_gui(const std::vector<std::string>& argv) {
   if (!display_available()) return screenshot_instead("no display (DISPLAY and WAYLAND_DISPLAY are unset)", s, p);
   App app(look);
   app.start(s, p);
+  if (!id2.empty()) {
+    const Scenario& s2 = scenario_arg("gui", id2);
+    app.start_compare(s2, resolve_params("gui", s2, sets2));
+  }
   std::string err;
   if (!run_window(app, err)) return screenshot_instead(err, s, p);
   return 0;
@@ -110,15 +120,15 @@ int cmd_view(const std::vector<std::string>& argv) {
 
 int cmd_screenshot(const std::vector<std::string>& argv) {
   Args a("screenshot", argv);
-  std::string id, out;
-  std::vector<std::string> sets;
+  std::string id, out, id2;
+  std::vector<std::string> sets, sets2;
   ShotOptions o;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
           "usage: loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
-          "                            [--set k=v]...\n\n"
+          "                            [--set k=v]... [--compare ID2 [--set2 k=v]...]\n\n"
           "Runs the scenario to completion on a real loop, puts the playhead on the last event at or before\n"
           "SECONDS (default: the end of the run) and writes the window's view as a PNG. Headless: it renders\n"
           "with EGL on Mesa's surfaceless platform and needs no display or X server.\n"
@@ -126,7 +136,8 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
           "  --at SECONDS      playhead time, counted from the run's first event (the toolbar's t =)\n"
           "  --size WxH        image size (default 1280x720)\n"
           "  --theme T         dark (default) or light\n"
-          "  --presenter       large text, as in presenter mode\n");
+          "  --presenter       large text, as in presenter mode\n"
+          "  --compare ID2     also run ID2 and show it under ID on the same time axis, with a summary\n");
       return 0;
     } else if (t == "-o" || t == "--output") {
       out = a.value(t);
@@ -148,11 +159,19 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
       o.look.presenter = true;
     } else if (t == "--set") {
       sets.push_back(a.value(t));
+    } else if (t == "--compare") {
+      id2 = a.value(t);
+    } else if (t == "--set2") {
+      sets2.push_back(a.value(t));
     } else if (!a.is_option(t) && id.empty()) {
       id = t;
     } else {
       a.unknown(t);
     }
+  }
+  if (!id2.empty()) {
+    o.compare = &scenario_arg("screenshot", id2);
+    o.compare_params = resolve_params("screenshot", *o.compare, sets2);
   }
   if (id.empty()) throw UsageError("screenshot: which scenario? (loopscope list shows the ids)");
   if (out.empty()) throw UsageError("screenshot: -o F.png is required");

@@ -38,6 +38,11 @@ std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o
   if (!app.init_context()) return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
   err = run_to_end(*h, app, s, p);
   if (!err.empty()) return err;
+  if (o.compare) {
+    app.start_compare(*o.compare, o.compare_params);
+    app.compare_session().wait();
+    h->frame(app, 0.1f);
+  }
   const model::Model& m = app.session().model();
   shot_at(*h, app, index_at_seconds(m, o.at_s), rgba);
   return "";

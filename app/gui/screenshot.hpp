@@ -17,6 +17,8 @@ struct ShotOptions {
   double at_s = -1;  // seconds since the run's first event (as the toolbar's "t ="); < 0: the end of the run
   int w = 1280, h = 720;
   Appearance look;
+  const Scenario* compare = nullptr;  // compare mode: this second run under the first
+  Params compare_params;
 };
 
 // The event --at SECONDS names: the last one at most `at_s` after the run's

@@ -135,33 +135,44 @@ void App::toggle_axis() {
 
 // [SECTION] Timeline
 
-void App::draw_timeline(const ImVec2& size) {
+void App::draw_timeline(const ImVec2& size, int which) {
+  // which = 1: the compare run, drawn on run 1's clock (its first event at run 1's first event).
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  bool primary = which == 0;
+  const model::Model& m = primary ? session_.model() : compare_.model();
+  int64_t shift = primary ? 0 : session_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
-  begin_panel("timeline", "Timeline", size, fonts_, th);
-  window_box(geo_.timeline.x0, geo_.timeline.y0, geo_.timeline.x1, geo_.timeline.y1);
-  geo_.lane_mid.clear();
-  geo_.playhead_x = -1;
+  std::string title = compare_active() ? "1: " + run_label(session_) : std::string("Timeline");
+  if (!primary) title = "2: " + run_label(compare_);
+  begin_panel(primary ? "timeline" : "timeline2", title.c_str(), size, fonts_, th);
+  Box& gbox = primary ? geo_.timeline : geo_.timeline2;
+  std::vector<float>& lane_mid = primary ? geo_.lane_mid : geo_.lane_mid2;
+  window_box(gbox.x0, gbox.y0, gbox.x1, gbox.y1);
+  lane_mid.clear();
+  if (primary) geo_.playhead_x = -1;
   // The axis: chosen automatically until the user picks one (A or the button).
+  // Compared runs share real time: their story clocks differ.
   float plot_w_guess = ImGui::GetContentRegionAvail().x - px * 6.5f;
-  if (timeline_.axis_auto) {
+  if (compare_active()) timeline_.axis_auto = false, timeline_.story = false;
+  if (!primary) {
+    ImGui::NewLine();
+  } else if (timeline_.axis_auto) {
     bool story = crowded_real_axis(plot_w_guess);
     if (story != timeline_.story) timeline_.story = story, timeline_.fit = true;
   }
-  ImGui::SameLine(0, px);
-  if (ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
-  if (ImGui::IsItemHovered())
+  if (primary) ImGui::SameLine(0, px);
+  if (primary && ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+  if (primary && ImGui::IsItemHovered())
     ImGui::SetTooltip(timeline_.story ? "Each event gets room; long waits are squeezed and labelled with their real "
                                         "length. Click (or A) for real time."
                                       : "x is real time. Click (or A) to give every event room (by iteration).");
   const char* hint = timeline_.axis_auto ? "(auto)  wheel zooms, drag pans, 0 fits" : "wheel zooms, drag pans, 0 fits";
-  ImGui::SameLine(0, px * 0.5f);
-  if (ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
+  if (primary) ImGui::SameLine(0, px * 0.5f);
+  if (primary && ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextUnformatted(hint);
     ImGui::PopStyleColor();
-  } else {
+  } else if (primary) {
     ImGui::NewLine();
   }
 
@@ -177,10 +188,16 @@ void App::draw_timeline(const ImVec2& size) {
   // Range: the whole run unless the user zoomed; then keep the playhead in view.
   // t0/t1 (and the view) are axis coordinates; b, e, now and every model time are trace time.
   bool story = timeline_.story;
-  int64_t b = m.begin_ns(), e = std::max(m.end_ns(), m.begin_ns() + 1000000);
-  int64_t now = m.events()[playback_.index()].t_ns;
+  int64_t b = m.begin_ns() + shift, e = std::max(m.end_ns() + shift, b + 1000000);
+  if (compare_active()) {  // one range for both runs
+    b = session_.model().begin_ns();
+    e = std::max({e, session_.model().end_ns(), b + (compare_.model().end_ns() - compare_.model().begin_ns())});
+  }
+  int64_t now = primary ? m.events()[playback_.index()].t_ns : m.end_ns();
   int64_t ab = int64_t(axis_of(b)), ae = story ? int64_t(axis_of(m.end_ns())) : e, anow = int64_t(axis_of(now));
-  if (timeline_.fit) {
+  if (!primary) {
+    // The view is run 1's (drawn just before).
+  } else if (timeline_.fit) {
     int64_t margin = std::max<int64_t>((ae - ab) / 50, 1);
     timeline_.t0 = ab - margin, timeline_.t1 = ae + margin;
   } else {
@@ -208,12 +225,12 @@ void App::draw_timeline(const ImVec2& size) {
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
   float w = plot1.x - plot0.x;
   // x of trace time t, and the trace time under x.
-  auto x_of = [&](int64_t t) { return plot0.x + float((axis_of(t) - double(t0)) / double(t1 - t0)) * w; };
+  auto x_of = [&](int64_t t) { return plot0.x + float((axis_of(t + shift) - double(t0)) / double(t1 - t0)) * w; };
   auto t_of = [&](float x) { return trace_of(double(t0) + double(x - plot0.x) / w * double(t1 - t0)); };
 
   auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - timeline_.lane_scroll; };
-  geo_.plot = {plot0.x, plot0.y, plot1.x, plot1.y};
-  for (size_t i = 0; i < lanes.size(); ++i) geo_.lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
+  (primary ? geo_.plot : geo_.plot2) = {plot0.x, plot0.y, plot1.x, plot1.y};
+  for (size_t i = 0; i < lanes.size(); ++i) lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
 
   // Axis and grid.
   if (!story) {
@@ -287,7 +304,7 @@ void App::draw_timeline(const ImVec2& size) {
     dl->AddText(fonts_.bold, label_px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
 
     items_.clear();
-    m.visible(lane, tt0, tt1, min_ns, items_);
+    m.visible(lane, tt0 - shift, tt1 - shift, min_ns, items_);
     float mid = (y0 + y1) * 0.5f;
     for (const model::DrawItem& it : items_) {
       float xa = std::max(x_of(it.t0), plot0.x - 4), xb = std::min(std::max(x_of(it.t1), xa + 2.0f), plot1.x + 4);
@@ -374,7 +391,7 @@ void App::draw_timeline(const ImVec2& size) {
 
   // Wake-up arrows: from the cause's lane to the task it woke, up to the playhead.
   for (const model::Wakeup& wk : m.wakeups()) {
-    if (wk.t_to < tt0 || wk.t_from > tt1 || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
+    if (wk.t_to < tt0 - shift || wk.t_from > tt1 - shift || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
     if (wk.t_to > now) continue;
     ImVec2 p0(x_of(wk.t_from), lane_y(size_t(wk.from_lane)) + lane_h * 0.5f);
     ImVec2 p1(x_of(wk.t_to), lane_y(size_t(wk.to_lane)) + lane_h * (wk.to_lane > wk.from_lane ? 0.22f : 0.78f));
@@ -387,13 +404,13 @@ void App::draw_timeline(const ImVec2& size) {
 
   // The future is dimmed: what the playhead has not reached has not happened yet.
   float xp = x_of(now);
-  if (xp < plot1.x) {
+  if (primary && xp < plot1.x) {
     ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
     dl->AddRectFilled(ImVec2(std::max(xp, plot0.x), plot0.y), plot1, veil);
   }
 
   // Playhead.
-  if (xp >= plot0.x && xp <= plot1.x) {
+  if (primary && xp >= plot0.x && xp <= plot1.x) {
     geo_.playhead_x = xp;
     dl->AddLine(ImVec2(xp, c0.y + px * 0.2f), ImVec2(xp, plot1.y), th.playhead, 2.0f);
     dl->AddTriangleFilled(ImVec2(xp - px * 0.4f, c0.y), ImVec2(xp + px * 0.4f, c0.y), ImVec2(xp, c0.y + px * 0.5f), th.playhead);
@@ -406,7 +423,7 @@ void App::draw_timeline(const ImVec2& size) {
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f)) {
     int64_t dt = int64_t(double(io.MouseDelta.x) / w * double(t1 - t0));  // in axis units
     timeline_.t0 -= dt, timeline_.t1 -= dt, timeline_.fit = false;
-  } else if (ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 9.0f) {
+  } else if (primary && ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 9.0f) {
     seek(m.index_at_time(t_of(io.MouseClickedPos[0].x)));
   }
   if (ImGui::IsItemHovered()) {
