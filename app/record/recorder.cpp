@@ -145,6 +145,9 @@ void frame_timelines(std::vector<std::unique_ptr<Side>>& sides, const ClipOption
   for (auto& s : sides) {
     gui::TimelineView& tv = s->app->timeline();
     tv.fit = false;
+    // One shared range in trace time means both sides on the real-time axis.
+    tv.axis_auto = false;
+    tv.story = false;
     tv.t0 = s->model().begin_ns() + a - margin;
     tv.t1 = s->model().begin_ns() + b + margin;
   }
