@@ -191,35 +191,56 @@ void App::frame(float dt) {
   ImGui::Begin("##loopscope", nullptr, root);
   draw_toolbar();
 
-  // Left: stage over timeline. Right: code, why, console.
+  // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
+  // 1-5) give their room to the others in their column; an empty column gives
+  // its width to the other.
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImGuiStyle& st = ImGui::GetStyle();
-  float left_w = std::floor(avail.x * 0.57f);
-  float right_w = avail.x - left_w - st.ItemSpacing.x;
-  // Presenter mode: the timeline gets more of the height (the stage's chips are large anyway).
-  float stage_h = std::floor(avail.y * (look_.presenter ? 0.40f : 0.46f));
-  ImGui::BeginGroup();
-  if (compare_on_) {
-    // Compare: a shorter stage, the two runs' timelines on one axis, the summary strip.
-    stage_h = std::floor(avail.y * 0.28f);
-    float summary_h = std::floor(look_.font_px() * 5.2f);
-    float tl_h = std::floor((avail.y - stage_h - summary_h - 3 * st.ItemSpacing.y) * 0.5f);
-    draw_stage(ImVec2(left_w, stage_h));
-    draw_timeline(ImVec2(left_w, tl_h), 0);
-    draw_timeline(ImVec2(left_w, tl_h), 1);
-    draw_summary(ImVec2(left_w, summary_h));
-  } else {
-    draw_stage(ImVec2(left_w, stage_h));
-    draw_timeline(ImVec2(left_w, avail.y - stage_h - st.ItemSpacing.y));
+  const bool* show = look_.show;
+  bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4];
+  if (!left && !right) right = true;
+  float left_w = !right ? avail.x : !left ? 0 : std::floor(avail.x * 0.57f);
+  float right_w = avail.x - left_w - (left && right ? st.ItemSpacing.x : 0);
+  // Heights in a column: shares of the visible panels' weights.
+  auto heights = [&](std::initializer_list<std::pair<bool, float>> panels, float total, float* out) {
+    float sum = 0;
+    int n = 0;
+    for (auto& p : panels) sum += p.first ? p.second : 0, n += p.first;
+    float room = total - float(std::max(n - 1, 0)) * st.ItemSpacing.y;
+    int k = 0;
+    for (auto& p : panels) out[k++] = p.first && sum > 0 ? std::floor(room * p.second / sum) : 0;
+  };
+  if (left) {
+    ImGui::BeginGroup();
+    if (compare_on_) {
+      // Compare: a shorter stage, the two runs' timelines on one axis, the summary strip.
+      float stage_h = show[0] ? std::floor(avail.y * 0.28f) : 0;
+      float summary_h = std::floor(look_.font_px() * 5.2f);
+      float tl_h = std::floor((avail.y - stage_h - summary_h - (show[0] ? 3 : 2) * st.ItemSpacing.y) * 0.5f);
+      if (show[0]) draw_stage(ImVec2(left_w, stage_h));
+      draw_timeline(ImVec2(left_w, tl_h), 0);
+      draw_timeline(ImVec2(left_w, tl_h), 1);
+      draw_summary(ImVec2(left_w, summary_h));
+    } else {
+      // Presenter mode: the timeline gets more of the height (the stage's chips are large anyway).
+      float h[2];
+      float stage_share = look_.presenter ? 0.40f : 0.46f;
+      heights({{show[0], stage_share}, {show[1], 1 - stage_share}}, avail.y, h);
+      if (show[0]) draw_stage(ImVec2(left_w, h[0]));
+      if (show[1]) draw_timeline(ImVec2(left_w, h[1]));
+    }
+    ImGui::EndGroup();
+    if (right) ImGui::SameLine();
   }
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  float code_h = std::floor(avail.y * 0.44f), why_h = std::floor(avail.y * 0.26f);
-  draw_code(ImVec2(right_w, code_h));
-  draw_why(ImVec2(right_w, why_h));
-  draw_console(ImVec2(right_w, avail.y - code_h - why_h - 2 * st.ItemSpacing.y));
-  ImGui::EndGroup();
+  if (right) {
+    ImGui::BeginGroup();
+    float h[3];
+    heights({{show[2], 0.44f}, {show[3], 0.26f}, {show[4], 0.30f}}, avail.y, h);
+    if (show[2]) draw_code(ImVec2(right_w, h[0]));
+    if (show[3]) draw_why(ImVec2(right_w, h[1]));
+    if (show[4]) draw_console(ImVec2(right_w, h[2]));
+    ImGui::EndGroup();
+  }
   ImGui::End();
   if (help_) draw_help();
 }
@@ -292,6 +313,8 @@ void App::handle_keys() {
   if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
   if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
   if (pressed(GLFW_KEY_A, false)) toggle_axis();
+  for (int k = 0; k < kPanels; ++k)
+    if (pressed(GLFW_KEY_1 + k, false)) look_.show[k] = !look_.show[k];
   if (pressed(GLFW_KEY_F11, false)) fullscreen_toggle_ = true;
   if (pressed(GLFW_KEY_F1, false) || (shift && pressed(GLFW_KEY_SLASH, false))) help_ = !help_;
   if (pressed(GLFW_KEY_ESCAPE, false)) help_ = false;
@@ -447,6 +470,7 @@ void App::draw_help() {
       {"+ / - / 0", "zoom the timeline / fit the run"},
       {"Alt + Right / Left, drag", "pan the timeline"},
       {"A", "timeline axis: real time / by iteration"},
+      {"1 - 5", "show / hide Stage, Timeline, Code, Why, Console"},
       {"mouse wheel", "zoom the timeline at the mouse"},
       {"R", "run the scenario again"},
       {"T", "dark / light theme"},

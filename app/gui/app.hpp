@@ -18,8 +18,10 @@ struct ImVec2;
 
 namespace loopscope::gui {
 
+constexpr int kPanels = 5;  // Stage, Timeline, Code, Why, Console (keys 1-5)
 struct Appearance {
   bool dark = true;
+  bool show[kPanels] = {true, true, true, true, true};
   bool presenter = false;
   float scale = 1.0f;  // F5/F6 on top of the mode's size
   float font_px() const { return (presenter ? 32.0f : 18.0f) * scale; }
