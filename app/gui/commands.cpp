@@ -11,6 +11,7 @@
 #include "gui.hpp"
 #include "platform.hpp"
 #include "screenshot.hpp"
+#include "settings.hpp"
 
 namespace loopscope::gui {
 
@@ -40,7 +41,10 @@ int cmd_gui(const std::vector<std::string>& argv) {
   Args a("gui", argv);
   std::string id, id2;
   std::vector<std::string> sets, sets2;
-  Appearance look;
+  // Last time's settings first; the command line overrides them.
+  std::string settings_file = settings_path();
+  Settings saved = read_settings(settings_file);
+  Appearance look = saved.look;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
@@ -68,6 +72,15 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
+  // No ID: the last scenario with its parameters, if it still exists and they still resolve.
+  if (id.empty() && !saved.scenario.empty() && find_scenario(saved.scenario)) {
+    try {
+      find_scenario(saved.scenario)->resolve(saved.sets);
+      id = saved.scenario;
+      sets.insert(sets.begin(), saved.sets.begin(), saved.sets.end());
+    } catch (const std::exception&) {
+    }
+  }
   const Scenario& s = scenario_arg("gui", id.empty() ? "gather" : id);
   Params p = resolve_params("gui", s, sets);
   if (!display_available()) return screenshot_instead("no display (DISPLAY and WAYLAND_DISPLAY are unset)", s, p);
@@ -79,6 +92,14 @@ int cmd_gui(const std::vector<std::string>& argv) {
   }
   std::string err;
   if (!run_window(app, err)) return screenshot_instead(err, s, p);
+  Settings now;
+  now.look = app.appearance();
+  if (const Scenario* last = app.session().scenario()) {
+    now.scenario = last->id;
+    for (const auto& [k, v] : app.session().params().values) now.sets.push_back(k + "=" + v);
+  }
+  std::string werr = write_settings(settings_file, now);
+  if (!werr.empty()) std::fprintf(stderr, "loopscope: settings not saved: %s\n", werr.c_str());
   return 0;
 }
 

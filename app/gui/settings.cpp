@@ -1,0 +1,67 @@
+#include "settings.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace loopscope::gui {
+
+std::string settings_path() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg && *xdg) return std::string(xdg) + "/loopscope/settings.ini";
+  const char* home = std::getenv("HOME");
+  if (home && *home) return std::string(home) + "/.config/loopscope/settings.ini";
+  return "";
+}
+
+Settings read_settings(const std::string& path) {
+  Settings s;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t eq = line.find('=');
+    if (line.empty() || line[0] == '#' || line[0] == '[' || eq == std::string::npos) continue;
+    std::string k = line.substr(0, eq), v = line.substr(eq + 1);
+    if (k == "theme") s.look.dark = v != "light";
+    else if (k == "presenter") s.look.presenter = v == "1";
+    else if (k == "scale") {
+      char* end = nullptr;
+      double x = std::strtod(v.c_str(), &end);
+      if (end != v.c_str() && x == x) s.look.scale = std::clamp(float(x), 0.7f, 2.5f);  // garbage keeps the default
+    }
+    else if (k == "hidden") {
+      for (char c : v)
+        if (c >= '1' && c < '1' + kPanels) s.look.show[c - '1'] = false;
+    } else if (k == "scenario") s.scenario = v;
+    else if (k.rfind("param.", 0) == 0) s.sets.push_back(k.substr(6) + "=" + v);
+  }
+  return s;
+}
+
+std::string write_settings(const std::string& path, const Settings& s) {
+  if (path.empty()) return "no settings directory (neither XDG_CONFIG_HOME nor HOME is set)";
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  if (ec) return "cannot create the directory of " + path + ": " + ec.message();
+  std::ostringstream o;
+  o << "# loopscope window settings, written on exit\n[view]\n"
+    << "theme=" << (s.look.dark ? "dark" : "light") << "\npresenter=" << (s.look.presenter ? 1 : 0)
+    << "\nscale=" << s.look.scale << "\nhidden=";
+  for (int k = 0; k < kPanels; ++k)
+    if (!s.look.show[k]) o << char('1' + k);
+  o << "\n[run]\nscenario=" << s.scenario << "\n";
+  for (const std::string& kv : s.sets) o << "param." << kv << "\n";
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << o.str();
+    if (!out) return "cannot write " + tmp;
+  }
+  std::filesystem::rename(tmp, path, ec);
+  return ec ? "cannot rename " + tmp + ": " + ec.message() : "";
+}
+
+}  // namespace loopscope::gui
