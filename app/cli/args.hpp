@@ -24,6 +24,10 @@ class Args {
   // The value of the option just returned by next().
   std::string value(const std::string& opt);
   double number(const std::string& opt, double min, double max);
+  // --size WxH, between 320x200 and 7680x4320.
+  void size(const std::string& opt, int& w, int& h);
+  // --theme dark|light: true for dark.
+  bool dark_theme(const std::string& opt);
   [[noreturn]] void unknown(const std::string& tok) const;
   const std::string& command() const { return command_; }
 

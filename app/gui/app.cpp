@@ -242,6 +242,7 @@ void App::frame(float dt) {
     ImGui::EndGroup();
   }
   ImGui::End();
+  draw_export_dialogs();
   if (help_) draw_help();
 }
 
@@ -288,7 +289,7 @@ void App::zoom(float factor, double anchor) {
 
 void App::handle_keys() {
   ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
+  if (io.WantTextInput || dialog_open()) return;
   auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
   bool ctrl = io.KeyCtrl, shift = io.KeyShift;
   if (pressed(GLFW_KEY_SPACE, false)) toggle_play();
@@ -334,7 +335,9 @@ void App::handle_keys() {
     a.presenter = !a.presenter;
     set_appearance(a);
   }
-  if (pressed(GLFW_KEY_R, false) && !session_.live()) start_selected();
+  if (ctrl && pressed(GLFW_KEY_S, false)) open_save_dialog();
+  else if (ctrl && pressed(GLFW_KEY_R, false)) open_record_dialog();
+  else if (pressed(GLFW_KEY_R, false) && !session_.live()) start_selected();
 }
 
 // [SECTION] Toolbar
@@ -450,9 +453,14 @@ void App::draw_toolbar() {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "live");
   }
+  // Right end: Save trace / Record clip (or the clip's progress), then the help button.
   float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
-  if (ImGui::GetWindowContentRegionMax().x - used > px * 2.5f) ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - px * 1.6f);
+  float right_w = export_controls_width() + ImGui::GetStyle().ItemSpacing.x + px * 1.6f;
+  float max_x = ImGui::GetWindowContentRegionMax().x;
+  if (max_x - used > right_w + px) ImGui::SameLine(max_x - right_w);
   else ImGui::SameLine();
+  draw_export_controls();
+  ImGui::SameLine();
   if (ImGui::Button("?")) help_ = !help_;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
 }
@@ -473,6 +481,8 @@ void App::draw_help() {
       {"1 - 5", "show / hide Stage, Timeline, Code, Why, Console"},
       {"mouse wheel", "zoom the timeline at the mouse"},
       {"R", "run the scenario again"},
+      {"Ctrl + S", "save the run as a trace file (JSON Lines)"},
+      {"Ctrl + R", "record the run as a clip (mp4, gif, webm, PNG)"},
       {"T", "dark / light theme"},
       {"F5 / F6", "smaller / larger text"},
       {"F7", "presenter mode (large text)"},

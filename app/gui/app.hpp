@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "export.hpp"
 #include "model/model.hpp"
 #include "playback.hpp"
 #include "session.hpp"
@@ -17,6 +18,9 @@
 struct ImVec2;
 
 namespace loopscope::gui {
+
+// The fill of the toolbar's clip progress bar.
+ImU32 clip_bar_colour(const Theme& th);
 
 constexpr int kPanels = 5;  // Stage, Timeline, Code, Why, Console (keys 1-5)
 struct Appearance {
@@ -93,6 +97,24 @@ class App {
   Playback& playback() { return playback_; }
   const Playback& playback() const { return playback_; }
 
+  // [SECTION] Saving and recording (export_ui.cpp): toolbar buttons, Ctrl+S / Ctrl+R
+  void open_save_dialog();
+  void open_record_dialog();
+  bool dialog_open() const { return save_open_ || record_open_; }
+  // What the dialogs fill in and confirm (Enter or their button).
+  std::string& save_path() { return save_path_; }
+  ClipRequest& clip_request() { return clip_req_; }
+  // Saves the run under view to save_path(); records clip_request(). Both report through status().
+  void save_now();
+  void record_now();
+  ClipJob& clip_job() { return clip_; }
+  const ClipJob& clip_job() const { return clip_; }
+  // The last save / record outcome, as the toolbar shows it ("" when none).
+  const std::string& status() const { return status_; }
+  bool status_is_error() const { return status_error_; }
+  // The loopscope executable that records clips (default: this process's own).
+  void set_program(std::string path) { program_ = std::move(path); }
+
   // [SECTION] Platform hooks
   // After the ImGui context exists: fonts and style. False when the fonts are missing.
   bool init_context();
@@ -134,6 +156,10 @@ class App {
   void handle_keys();
   void update_states(double dt_play);
   void draw_toolbar();
+  void draw_export_controls();  // right end of the toolbar: Save / Record, or the clip's progress
+  float export_controls_width() const;
+  void draw_export_dialogs();
+  void set_status(std::string text, bool error);
   void draw_help();
   void stop_following() { follow_live_ = false; }
 
@@ -176,6 +202,12 @@ class App {
   uint64_t listing_gen_ = UINT64_MAX;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
+  // Saving and recording.
+  ClipJob clip_;
+  ClipRequest clip_req_;
+  std::string program_ = self_program(), save_path_, status_;
+  bool status_error_ = false, save_open_ = false, record_open_ = false;
+  double status_age_ = 0;  // wall seconds the status has been shown
 };
 
 }  // namespace loopscope::gui

@@ -165,17 +165,9 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
     } else if (t == "--at") {
       o.at_s = a.number(t, 0, 1e6);
     } else if (t == "--size") {
-      std::string v = a.value(t);
-      int w = 0, h = 0;
-      char x = 0, extra = 0;
-      if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 320 ||
-          h < 200 || w > 7680 || h > 4320)
-        throw UsageError("screenshot: --size needs WxH between 320x200 and 7680x4320, got '" + v + "'");
-      o.w = w, o.h = h;
+      a.size(t, o.w, o.h);
     } else if (t == "--theme") {
-      std::string v = a.value(t);
-      if (v != "dark" && v != "light") throw UsageError("screenshot: --theme is dark or light, got '" + v + "'");
-      o.look.dark = v == "dark";
+      o.look.dark = a.dark_theme(t);
     } else if (t == "--presenter") {
       o.look.presenter = true;
     } else if (t == "--set") {

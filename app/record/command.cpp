@@ -18,7 +18,7 @@ using cli::UsageError;
 const char* const kHelp =
     "usage: loopscope record ID -o OUT [--compare ID2] [--set k=v]... [--set2 k=v]... [--fps N] [--size WxH]\n"
     "                        [--from S] [--to S] [--speed X] [--captions] [--no-title]\n"
-    "                        [--theme dark|light] [--presenter] [--quiet]\n"
+    "                        [--theme dark|light] [--presenter] [--quiet] [--progress-lines]\n"
     "\n"
     "Runs scenario ID on a real loop to completion (headless, no display needed), then renders the view\n"
     "off-screen into a clip: a title card (2.5 s) with the scenario's title and lesson, the playback, and\n"
@@ -43,6 +43,8 @@ const char* const kHelp =
     "  --theme T         dark (default) or light\n"
     "  --presenter       large text, as in presenter mode\n"
     "  --quiet           no progress line\n"
+    "  --progress-lines  a progress line ('N/T frames  m:ss left') at each percent, never redrawn in\n"
+    "                    place (for programs that read it: the GUI's Record button)\n"
     "\n"
     "Frames: round(fps*2.5) title + round(fps * story span / speed) + round(fps*1) hold.\n"
     "Exit status: 0 written, 1 failed (one line on stderr), 2 usage error, 130 interrupted.\n";
@@ -115,13 +117,7 @@ int cmd_record(const std::vector<std::string>& argv) {
       if (v != std::floor(v)) throw UsageError("record: --fps needs a whole number of frames per second");
       o.fps = int(v);
     } else if (t == "--size") {
-      std::string v = a.value(t);
-      int w = 0, h = 0;
-      char x = 0, extra = 0;
-      if (std::sscanf(v.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 320 ||
-          h < 200 || w > 7680 || h > 4320)
-        throw UsageError("record: --size needs WxH between 320x200 and 7680x4320, got '" + v + "'");
-      o.w = w, o.h = h;
+      a.size(t, o.w, o.h);
     } else if (t == "--from") {
       o.from_s = a.number(t, 0, 1e6);
     } else if (t == "--to") {
@@ -133,13 +129,13 @@ int cmd_record(const std::vector<std::string>& argv) {
     } else if (t == "--no-title") {
       o.title = false;
     } else if (t == "--theme") {
-      std::string v = a.value(t);
-      if (v != "dark" && v != "light") throw UsageError("record: --theme is dark or light, got '" + v + "'");
-      o.look.dark = v == "dark";
+      o.look.dark = a.dark_theme(t);
     } else if (t == "--presenter") {
       o.look.presenter = true;
     } else if (t == "--quiet") {
       o.progress = false;
+    } else if (t == "--progress-lines") {
+      o.progress_lines = true;
     } else if (!a.is_option(t) && id.empty()) {
       id = t;
     } else {

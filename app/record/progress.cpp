@@ -15,8 +15,8 @@ std::string clock_text(double s) {
 }
 }  // namespace
 
-Progress::Progress(std::string what, int total, bool enabled)
-    : what_(std::move(what)), total_(total), enabled_(enabled), tty_(::isatty(2) == 1) {
+Progress::Progress(std::string what, int total, bool enabled, bool lines)
+    : what_(std::move(what)), total_(total), enabled_(enabled), tty_(!lines && ::isatty(2) == 1), lines_(lines) {
   start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
@@ -37,9 +37,10 @@ void Progress::update(int done) {
                  left.c_str());
     open_ = true;
   } else {
-    int quarter = done * 4 / total_;
-    if (quarter == last_quarter_) return;
-    last_quarter_ = quarter;
+    int steps = lines_ ? 100 : 4;
+    int step = done * steps / total_;
+    if (step == last_step_) return;
+    last_step_ = step;
     std::fprintf(stderr, "%s %d/%d frames  %s\n", what_.c_str(), done, total_, left.c_str());
   }
   std::fflush(stderr);

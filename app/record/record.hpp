@@ -37,6 +37,7 @@ struct ClipOptions {
   double from_s = -1, to_s = -1;  // run time (trace t_ns since the run began); < 0: start / end
   double speed = 1.0;
   bool title = true, captions = false, progress = true;
+  bool progress_lines = false;  // a progress line at each percent (for the GUI), even on a terminal
   gui::Appearance look;
 };
 

@@ -233,7 +233,7 @@ ClipReport record_clip(const ClipOptions& o) {
   const int total = p.frames();
   const int fade = int(std::lround(o.fps * kFadeSeconds));
   const float dt = 1.0f / float(o.fps);
-  Progress progress("recording " + o.out, total, o.progress);
+  Progress progress("recording " + o.out, total, o.progress, o.progress_lines);
   std::vector<uint8_t> composed;
   double prev_story = -1;
   float prev_card = -1;
