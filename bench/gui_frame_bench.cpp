@@ -1,0 +1,223 @@
+// Frame times of the whole view at 1280x720, headless (EGL, Mesa's software
+// OpenGL), on synthetic traces of 10^3 and 10^6 events: the figures of
+// issue #5 "Measured" (README, docs/performance.md). Measured, never asserted.
+//
+// Each trace is written as JSON Lines and loaded the way `loopscope view`
+// loads a file (App::load), then for each case the playhead is put in the
+// middle of the run and N frames are timed. A frame is App::frame through
+// ImGui's OpenGL 3 renderer, then glFinish(): CPU and GPU (llvmpipe renders
+// on the CPU too), but no readback (--readback adds glReadPixels, what a
+// screenshot or a clip frame costs on top).
+//
+//   gui_frame_bench [--frames N] [--events 1000,1000000] [--axis auto|real|story] [--readback]
+#include <glad/gl.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "gui/app.hpp"
+#include "gui/platform.hpp"
+#include "gui/screenshot.hpp"
+#include "synthetic_trace.hpp"
+
+using namespace loopscope;
+using namespace loopscope::gui;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+// CPU time of the whole process (llvmpipe's rasterizer threads included): steadier than wall time on a shared machine.
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+struct Options {
+  int frames = 300, warmup = 30;
+  std::vector<size_t> sizes = {1000, 1000000};
+  std::string axis = "auto";
+  bool readback = false;
+  int w = 1280, h = 720;
+};
+
+struct Case {
+  const char* name;
+  bool zoomed, playing;
+};
+constexpr Case kCases[] = {
+    {"whole run, paused", false, false},
+    {"whole run, playing", false, true},
+    {"zoomed in, playing", true, true},
+};
+constexpr int64_t kZoomSpanNs = 50'000'000;  // "zoomed in": 50 ms of real time across the plot
+
+struct Figures {
+  double median = 0, p95 = 0, max = 0;
+  double cpu_median = 0;  // process CPU ms per frame
+  size_t moved = 0;  // frames whose playhead was on another event than the frame before
+  size_t vtx = 0, cmds = 0;
+};
+
+Figures percentiles(std::vector<double> ms) {
+  std::sort(ms.begin(), ms.end());
+  Figures f;
+  f.median = ms[ms.size() / 2];
+  f.p95 = ms[std::min(ms.size() - 1, size_t(double(ms.size()) * 0.95))];
+  f.max = ms.back();
+  return f;
+}
+
+// The frame the figures time: the view built and rendered, the GPU done.
+void timed_frame(Headless& h, App& app, const Options& o, std::vector<uint8_t>& rgba) {
+  h.frame(app, 1.0f / 60, o.readback ? &rgba : nullptr);
+  if (!o.readback) glFinish();
+}
+
+Figures run_case(Headless& h, App& app, const Case& c, const Options& o) {
+  const model::Model& m = app.session().model();
+  std::vector<uint8_t> rgba;
+  // The playhead in the middle of the run; the view on the whole run or zoomed in around it.
+  app.seek(m.size() / 2);
+  TimelineView& tv = app.timeline();
+  tv.fit = true;
+  if (o.axis != "auto") tv.axis_auto = false, tv.story = o.axis == "story";
+  settle(h, app);
+  if (c.zoomed) {
+    double mid = app.axis_of(m.events()[app.playback().index()].t_ns);
+    int64_t span = tv.story ? int64_t(app.axis_of(app.trace_of(mid) + kZoomSpanNs) - mid) : kZoomSpanNs;
+    tv.fit = false;
+    tv.t0 = int64_t(mid) - span / 2, tv.t1 = tv.t0 + std::max<int64_t>(span, 2000);
+  }
+  if (c.playing) {
+    app.playback().playing = true;
+    app.playback().speed = 10;  // the toolbar's fastest: the playhead reaches a new event about every frame
+  }
+  for (int k = 0; k < o.warmup; ++k) timed_frame(h, app, o, rgba);
+  std::vector<double> ms, cpu;
+  Figures f;
+  size_t last = app.playback().index();
+  for (int k = 0; k < o.frames; ++k) {
+    auto t = Clock::now();
+    double c0 = cpu_ms();
+    timed_frame(h, app, o, rgba);
+    ms.push_back(ms_since(t));
+    cpu.push_back(cpu_ms() - c0);
+    f.moved += app.playback().index() != last;
+    last = app.playback().index();
+  }
+  Figures p = percentiles(ms);
+  p.cpu_median = percentiles(cpu).median;
+  p.moved = f.moved;
+  if (const ImDrawData* dd = ImGui::GetDrawData()) {
+    p.vtx = size_t(dd->TotalVtxCount);
+    for (int i = 0; i < dd->CmdListsCount; ++i) p.cmds += size_t(dd->CmdLists[i]->CmdBuffer.Size);
+  }
+  app.playback().playing = false;
+  return p;
+}
+
+std::vector<size_t> parse_sizes(const char* s) {
+  std::vector<size_t> out;
+  for (const char* p = s; *p;) {
+    char* end = nullptr;
+    out.push_back(size_t(std::strtoull(p, &end, 10)));
+    p = *end == ',' ? end + 1 : end;
+    if (end == p && *p) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) std::fprintf(stderr, "gui_frame_bench: %s needs a value\n", a.c_str()), std::exit(2);
+      return argv[++i];
+    };
+    if (a == "--frames") o.frames = std::max(10, std::atoi(next()));
+    else if (a == "--events") o.sizes = parse_sizes(next());
+    else if (a == "--axis") o.axis = next();
+    else if (a == "--readback") o.readback = true;
+    else {
+      std::fprintf(stderr, "usage: gui_frame_bench [--frames N] [--events 1000,1000000] [--axis auto|real|story] [--readback]\n");
+      return 2;
+    }
+  }
+  std::string err;
+  auto h = Headless::create(o.w, o.h, err);
+  if (!h) {
+    std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str());
+    return 1;
+  }
+  const char* env_sw = std::getenv("LIBGL_ALWAYS_SOFTWARE");
+  const char* env_drv = std::getenv("GALLIUM_DRIVER");
+  std::printf("GL_RENDERER: %s\nGL_VERSION:  %s\n", reinterpret_cast<const char*>(glGetString(GL_RENDERER)),
+              reinterpret_cast<const char*>(glGetString(GL_VERSION)));
+  std::printf("LIBGL_ALWAYS_SOFTWARE=%s GALLIUM_DRIVER=%s LP_NUM_THREADS=%s\n", env_sw ? env_sw : "(unset)",
+              env_drv ? env_drv : "(unset)", std::getenv("LP_NUM_THREADS") ? std::getenv("LP_NUM_THREADS") : "(unset)");
+  std::printf("%dx%d, %d frames per case after %d warm-up frames; frame = App::frame + ImGui GL3 render + %s\n\n", o.w,
+              o.h, o.frames, o.warmup, o.readback ? "glReadPixels (screenshot path)" : "glFinish");
+
+  std::vector<std::vector<Figures>> all;
+  for (size_t n : o.sizes) {
+    auto dir = std::filesystem::temp_directory_path();
+    std::string path = (dir / ("loopscope-synthetic-" + std::to_string(n) + ".jsonl")).string();
+    auto t = Clock::now();
+    bench::SyntheticShape shape;
+    shape.events = n;
+    size_t got = 0;
+    err = bench::write_synthetic_trace(path, shape, &got);
+    if (!err.empty()) {
+      std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str());
+      return 1;
+    }
+    double gen_ms = ms_since(t);
+    App app;
+    if (!app.init_context()) {
+      std::fprintf(stderr, "gui_frame_bench: cannot load the DejaVu fonts\n");
+      return 1;
+    }
+    t = Clock::now();
+    err = app.load(path);
+    double load_ms = ms_since(t);
+    std::filesystem::remove(path);
+    if (!err.empty()) {
+      std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str());
+      return 1;
+    }
+    const model::Model& m = app.session().model();
+    settle(*h, app);
+    std::printf("%zu events (%zu lanes, %.1f s of trace time; written in %.0f ms, loaded in %.0f ms), axis %s:\n", got,
+                m.lanes().size(), double(m.end_ns() - m.begin_ns()) / 1e9, gen_ms, load_ms,
+                o.axis == "auto" ? (app.timeline().story ? "auto -> by iteration" : "auto -> real time") : o.axis.c_str());
+    std::vector<Figures> row;
+    for (const Case& c : kCases) {
+      Figures f = run_case(*h, app, c, o);
+      std::printf("  %-20s median %6.2f ms  p95 %6.2f ms  max %6.2f ms  cpu %6.2f ms  (%zu vertices, %zu draw commands; playhead moved in %zu/%d frames)\n",
+                  c.name, f.median, f.p95, f.max, f.cpu_median, f.vtx, f.cmds, f.moved, o.frames);
+      row.push_back(f);
+    }
+    all.push_back(row);
+    std::fflush(stdout);
+  }
+  if (all.size() >= 2) {
+    std::printf("\n%zu / %zu events:\n", o.sizes.back(), o.sizes.front());
+    for (size_t c = 0; c < std::size(kCases); ++c)
+      std::printf("  %-20s median %.2fx  p95 %.2fx\n", kCases[c].name, all.back()[c].median / all.front()[c].median,
+                  all.back()[c].p95 / all.front()[c].p95);
+  }
+  return 0;
+}
