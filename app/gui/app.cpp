@@ -177,6 +177,7 @@ void App::frame(float dt) {
   handle_keys();
   double dt_play = dt * (playback_.playing ? playback_.speed : 1.0);
   playback_.tick(dt);
+  predict_gate();
   update_states(dt_play);
 
   ImGuiIO& io = ImGui::GetIO();
@@ -235,7 +236,9 @@ void App::frame(float dt) {
   if (right) {
     ImGui::BeginGroup();
     float h[3];
-    heights({{show[2], 0.44f}, {show[3], 0.26f}, {show[4], 0.30f}}, avail.y, h);
+    // A predict question needs the Why panel's room for its choices.
+    if (ask_.open) heights({{show[2], 0.34f}, {show[3], 0.42f}, {show[4], 0.24f}}, avail.y, h);
+    else heights({{show[2], 0.44f}, {show[3], 0.26f}, {show[4], 0.30f}}, avail.y, h);
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
     if (show[4]) draw_console(ImVec2(right_w, h[2]));
@@ -292,6 +295,17 @@ void App::handle_keys() {
   if (io.WantTextInput || dialog_open()) return;
   auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
   bool ctrl = io.KeyCtrl, shift = io.KeyShift;
+  if (pressed(GLFW_KEY_Q, false)) toggle_predict();
+  if (ask_.open) {  // a question: numbers answer, Space shows / continues, Esc leaves predict mode
+    for (int k = 0; k < 9; ++k)
+      if (pressed(GLFW_KEY_1 + k, false)) answer(k);
+    if (pressed(GLFW_KEY_SPACE, false) || pressed(GLFW_KEY_ENTER, false)) {
+      if (ask_.revealed) continue_after_answer();
+      else answer(-1);
+    }
+    if (pressed(GLFW_KEY_ESCAPE, false)) toggle_predict();
+    return;
+  }
   if (pressed(GLFW_KEY_SPACE, false)) toggle_play();
   for (int dir : {+1, -1}) {
     if (!pressed(dir > 0 ? GLFW_KEY_RIGHT : GLFW_KEY_LEFT)) continue;
@@ -453,6 +467,11 @@ void App::draw_toolbar() {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "live");
   }
+  ImGui::SameLine(0, px);
+  bool predict = predict_on_;
+  if (ImGui::Checkbox("Predict", &predict)) toggle_predict();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Predict mode (Q): playback stops before each iteration and asks which handle runs first");
   // Right end: Save trace / Record clip (or the clip's progress), then the help button.
   float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
   float right_w = export_controls_width() + ImGui::GetStyle().ItemSpacing.x + px * 1.6f;
@@ -480,6 +499,7 @@ void App::draw_help() {
       {"A", "timeline axis: real time / by iteration"},
       {"1 - 5", "show / hide Stage, Timeline, Code, Why, Console"},
       {"mouse wheel", "zoom the timeline at the mouse"},
+      {"Q", "predict mode: guess which handle runs next (1-9 answer)"},
       {"R", "run the scenario again"},
       {"Ctrl + S", "save the run as a trace file (JSON Lines)"},
       {"Ctrl + R", "record the run as a clip (mp4, gif, webm, PNG)"},

@@ -11,6 +11,7 @@
 
 #include "export.hpp"
 #include "model/model.hpp"
+#include "model/predict.hpp"
 #include "playback.hpp"
 #include "session.hpp"
 #include "theme.hpp"
@@ -115,6 +116,19 @@ class App {
   // The loopscope executable that records clips (default: this process's own).
   void set_program(std::string path) { program_ = std::move(path); }
 
+  // [SECTION] Predict mode (predict_ui.cpp): Q toggles. Playback stops before
+  // each scheduling decision and the Why panel asks which handle runs next.
+  void toggle_predict();
+  bool predict_on() const { return predict_on_; }
+  // The open question (null when none), whether it was answered, and the reveal text.
+  const model::Question* question() const { return ask_.open ? &ask_.q : nullptr; }
+  bool revealed() const { return ask_.revealed; }
+  const std::string& reveal_text() const { return ask_.text; }
+  void answer(int choice);  // -1: just show me
+  void continue_after_answer();
+  int predict_score() const { return score_right_; }
+  int predict_asked() const { return score_asked_; }
+
   // [SECTION] Platform hooks
   // After the ImGui context exists: fonts and style. False when the fonts are missing.
   bool init_context();
@@ -160,6 +174,8 @@ class App {
   float export_controls_width() const;
   void draw_export_dialogs();
   void set_status(std::string text, bool error);
+  void predict_gate();  // after playback moved: stop before a decision not yet answered
+  void draw_predict();  // the Why panel's body while a question is open
   void draw_help();
   void stop_following() { follow_live_ = false; }
 
@@ -208,6 +224,19 @@ class App {
   std::string program_ = self_program(), save_path_, status_;
   bool status_error_ = false, save_open_ = false, record_open_ = false;
   double status_age_ = 0;  // wall seconds the status has been shown
+  // Predict mode.
+  bool predict_on_ = false;
+  struct {
+    bool open = false, revealed = false, resume = false;
+    model::Question q;
+    int chosen = -1;
+    std::string text;
+  } ask_;
+  std::vector<model::Question> questions_;  // of the run under view, by answer_at
+  uint64_t questions_gen_ = UINT64_MAX;
+  size_t questions_n_ = 0, predict_last_ = 0;
+  std::vector<size_t> answered_;  // answer_at of questions done with (sorted)
+  int score_right_ = 0, score_asked_ = 0;
 };
 
 }  // namespace loopscope::gui

@@ -212,8 +212,13 @@ void App::draw_why(const ImVec2& size) {
   const Theme& th = theme();
   const model::Model& m = session_.model();
   float px = fonts_.px;
-  begin_panel("why", "Why", size, fonts_, th);
+  begin_panel("why", ask_.open ? "Predict" : "Why", size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
+  if (ask_.open) {
+    draw_predict();
+    end_panel();
+    return;
+  }
   if (m.size()) {
     // The story is loop 0's (the program under study). When the playhead is on
     // another loop's event (the client loop of the server scenarios), narrate

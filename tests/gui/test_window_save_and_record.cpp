@@ -2,8 +2,6 @@
 // Ctrl+R open their dialogs, Enter confirms, the toolbar shows the clip's
 // progress and the outcome; the files are real (a trace loopscope view opens,
 // an mp4 with every frame) and Cancel leaves nothing behind.
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,10 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "gui/app.hpp"
-#include "gui/pixels.hpp"
-#include "gui/platform.hpp"
 #include "gui/theme.hpp"
+#include "window_rig.hpp"
 
 using namespace loopscope;
 using namespace loopscope::gui;
@@ -24,46 +20,23 @@ namespace fs = std::filesystem;
 namespace {
 // A finished gather run in a window, in a fresh working directory (the
 // dialogs suggest file names there).
-struct Rig {
+struct Dir {
   fs::path dir, old_cwd = fs::current_path();
-  std::unique_ptr<Window> w;
-  App app;
-  Rig() {
+  Dir() {
     char tmpl[] = "/tmp/loopscope-export-XXXXXX";
     REQUIRE(::mkdtemp(tmpl));
     dir = tmpl;
     fs::current_path(dir);
-    std::string err;
-    w = Window::open(1280, 720, err);
-    REQUIRE_MESSAGE(w, err);
-    REQUIRE(app.init_context());
-    app.set_program(LOOPSCOPE_BINARY);
-    const Scenario* s = find_scenario("gather");
-    REQUIRE(s);
-    app.start(*s, s->resolve({"a=0.03", "b=0.01", "c=0.02"}));
-    for (int n = 0; (app.session().live() || app.following_live()) && n < 1000000; ++n) REQUIRE(w->frame(app));
-    app.toggle_play();  // hold still
   }
-  ~Rig() {
-    w.reset();
+  ~Dir() {
     fs::current_path(old_cwd);
     fs::remove_all(dir);
   }
-  void key(int k, int mods = 0) {
-    w->press(k, mods);
-    REQUIRE(w->frame(app));
-    REQUIRE(w->frame(app));
-  }
-  // The next frame's pixels, top row first; also written to $LOOPSCOPE_SHOTS/NAME.png when set.
-  test::Frame capture(const char* name) {
-    std::vector<uint8_t> gl;
-    w->capture_next(&gl);
-    REQUIRE(w->frame(app));
-    test::Frame f{{}, w->captured_w(), w->captured_h()};
-    size_t row = size_t(f.w) * 4;
-    for (int y = f.h - 1; y >= 0; --y) f.rgba.insert(f.rgba.end(), gl.begin() + long(row * size_t(y)), gl.begin() + long(row * size_t(y + 1)));
-    if (const char* d = std::getenv("LOOPSCOPE_SHOTS")) write_png(std::string(d) + "/" + name + ".png", f.w, f.h, f.rgba);
-    return f;
+};
+struct Rig : Dir, test::WindowRig {
+  Rig() : WindowRig("gather", {"a=0.03", "b=0.01", "c=0.02"}) {
+    app.set_program(LOOPSCOPE_BINARY);
+    app.toggle_play();  // hold still
   }
   // Frames until the clip job has finished (the child recorder runs on its own).
   void frames_until_clip_ends(int* max_done = nullptr, int* total = nullptr) {

@@ -1,0 +1,137 @@
+// Predict mode: playback stops before each scheduling decision, the Why panel
+// asks which handle the loop runs first in the coming iteration, then moves
+// the playhead to the answer and explains it (model/predict.hpp).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app.hpp"
+#include "draw.hpp"
+
+namespace loopscope::gui {
+
+void App::toggle_predict() {
+  predict_on_ = !predict_on_;
+  ask_ = {};
+  predict_last_ = playback_.index();
+  if (predict_on_ && playback_.size() && playback_.at_end()) {
+    // Started at the end: the quiz starts from the beginning.
+    seek(0);
+    predict_last_ = 0;
+    playback_.playing = true;
+  }
+}
+
+void App::predict_gate() {
+  const model::Model& m = session_.model();
+  size_t idx = playback_.index();
+  if (!predict_on_ || ask_.open || session_.live() || !m.finished()) {
+    predict_last_ = idx;
+    return;
+  }
+  if (questions_gen_ != session_.generation() || questions_n_ != m.size()) {
+    if (questions_gen_ != session_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
+    questions_.clear();
+    for (size_t d : model::decisions(m)) questions_.push_back(model::question_for(m, d));
+    questions_gen_ = session_.generation();
+    questions_n_ = m.size();
+  }
+  if (idx > predict_last_) {
+    for (const model::Question& q : questions_) {
+      if (q.ask_at <= predict_last_) continue;
+      if (q.ask_at > idx) break;
+      if (std::binary_search(answered_.begin(), answered_.end(), q.answer_at)) continue;
+      bool playing = playback_.playing;
+      seek(q.ask_at);
+      ask_ = {};
+      ask_.open = true;
+      ask_.q = q;
+      ask_.resume = playing;
+      look_.show[3] = true;  // the question lives in the Why panel
+      break;
+    }
+  }
+  predict_last_ = playback_.index();
+}
+
+void App::answer(int choice) {
+  if (!ask_.open || ask_.revealed) return;
+  const model::Question& q = ask_.q;
+  if (choice >= int(q.choices.size())) return;
+  ask_.chosen = choice;
+  ask_.revealed = true;
+  ask_.text = model::explain(session_.model(), q, choice);
+  if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
+  answered_.insert(std::upper_bound(answered_.begin(), answered_.end(), q.answer_at), q.answer_at);
+  // Show the answer happening: the poll, what it woke, the handle running.
+  seek(q.answer_at);
+  predict_last_ = q.answer_at;
+}
+
+void App::continue_after_answer() {
+  if (!ask_.open) return;
+  if (!ask_.revealed) answer(-1);
+  bool resume = ask_.resume;
+  ask_ = {};
+  if (resume) playback_.playing = true;
+}
+
+void App::draw_predict() {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  const model::Question& q = ask_.q;
+  float px = fonts_.px;
+  ImGui::BeginChild("predict", ImGui::GetContentRegionAvail(), false);
+  ImGui::PushTextWrapPos(0);
+  if (!ask_.revealed) {
+    char head[96];
+    std::snprintf(head, sizeof head, "Iteration %u is about to start. Which handle does the loop run first?", q.it);
+    geo_.why_text = head;
+    ImGui::PushFont(fonts_.bold);
+    ImGui::TextUnformatted(head);
+    ImGui::PopFont();
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+    ImGui::TextUnformatted("Read the ready queue, then the timers. Press a number (Space: show me).");
+    ImGui::PopStyleColor();
+  } else {
+    geo_.why_text = ask_.text;
+    ImGui::TextUnformatted(ask_.text.c_str());
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::Dummy(ImVec2(1, px * 0.2f));
+  // The choices, in their lanes' colours; after the reveal the answer stays bright.
+  for (size_t k = 0; k < q.choices.size(); ++k) {
+    const model::Choice& c = q.choices[k];
+    const model::TaskInfo* t = c.task >= 0 ? m.task(c.task, 0) : nullptr;
+    ImU32 col = t ? th.task(t->color) : th.callback;
+    if (ask_.revealed && int(k) != q.answer) col = mix(col, th.bg, 0.7f);
+    char label[96];
+    std::snprintf(label, sizeof label, "%zu  %s", k + 1, c.label.c_str());
+    float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
+    if (k > 0) {
+      float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w;
+      if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+    }
+    ImGui::PushID(int(k));
+    ImGui::PushStyleColor(ImGuiCol_Button, col);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, mix(col, th.text, 0.2f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, mix(col, th.text, 0.3f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ink_on(col));
+    if (ImGui::Button(label)) answer(int(k));
+    ImGui::PopStyleColor(4);
+    ImGui::PopID();
+  }
+  if (ask_.revealed) {
+    if (ImGui::Button("Continue (Space)")) continue_after_answer();
+    if (score_asked_ > 0) {
+      ImGui::SameLine(0, px);
+      ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+      ImGui::Text("%d of %d right", score_right_, score_asked_);
+      ImGui::PopStyleColor();
+    }
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace loopscope::gui
