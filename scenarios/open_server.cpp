@@ -1,16 +1,20 @@
 // Open server mode of concurrent-server (see open_server.hpp).
 //
+// [SECTION] The listing
 // [SECTION] HTTP request heads (http-parser)
 // [SECTION] Ctrl-C: a uv_signal_t that only queues a completion
 // [SECTION] The handler: one task per outside connection
 // [SECTION] main: listen until the duration or SIGINT, then close everything
+// [SECTION] The open mode as a scenario
 #include "open_server.hpp"
 
 #include <http_parser.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "core/event.hpp"
@@ -19,23 +23,167 @@
 namespace loopscope {
 namespace {
 
+// [SECTION] The listing
+
+// Runs unchanged under python3 (with the ${...} filled in) and prints what the
+// engine prints. Python checks the request line with a split; the engine parses
+// the head with http-parser and applies the same request-line rule, so both
+// answer the same status to well-formed requests, to garbage and to oversized
+// heads. (http-parser is stricter about methods and header syntax: a head such as
+// "BREW / HTTP/1.1" gets 400 from the engine and 200 from python3.)
+const char* kListing = R"PY(import asyncio
+import html
+import signal
+
+PORT = ${listen}  # 0: any free port
+DURATION = ${duration}  # seconds of listening (Ctrl-C stops sooner)
+WORK = ${work}  # seconds of work per request
+READ_TIMEOUT = ${read_timeout}  # seconds a client gets to send its request head
+GRACE = ${grace}  # seconds requests in flight get after the stop
+
+
+async def read_head(reader):
+    head = b""
+    while True:
+        line = await reader.readline()
+        if not line:
+            return head, "eof"
+        head += line
+        if line in (b"\r\n", b"\n"):
+            return head, "head"
+        if head.count(b"\n") >= 100 or len(head) > 8192:
+            return head, "too large"
+
+
+def parse(head):
+    """(method, path) from the request line, or None if it is malformed."""
+    words = head.splitlines()[0].decode("latin-1").split(" ")
+    if len(words) == 3 and words[2] in ("HTTP/1.0", "HTTP/1.1"):
+        return words[0], words[1]
+
+
+def reply(status, body):
+    body = body.encode("latin-1")
+    return (f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+
+
+def page(method, path):
+    task = asyncio.current_task().get_name()
+    return ("<!doctype html><title>asyncio</title><h1>Hello from asyncio</h1>"
+            f"<p>{html.escape(method + ' ' + path)} was served by task <b>{task}</b>.</p>"
+            "<p>Reload several tabs at once: their handlers sleep concurrently.</p>\n")
+
+
+async def handle(reader, writer):
+    peer = "%s:%d" % writer.get_extra_info("peername")[:2]
+    me = asyncio.current_task()
+    me.set_name(peer)                   # one handler task per client, named after it
+    in_flight.add(me)
+    try:
+        head, ended = await asyncio.wait_for(read_head(reader), READ_TIMEOUT)
+        request = parse(head) if ended == "head" else None
+        if ended == "eof":
+            print(f"{peer} hung up {'mid-request' if head else 'without a request'}")
+        elif request is None:
+            print(f"400 Bad Request to {peer}: malformed or oversized request head")
+            writer.write(reply("400 Bad Request", "<h1>400 Bad Request</h1>\n"))
+        elif request[1] == "/favicon.ico":
+            print(f"404 for {request[0]} {request[1]} from {peer}")
+            writer.write(reply("404 Not Found", "<h1>404 Not Found</h1>\n"))
+        else:
+            await asyncio.sleep(WORK)   # the work: meanwhile the loop serves others
+            writer.write(reply("200 OK", page(*request)))
+            served.append(request)
+            print(f"served {request[0]} {request[1]} to {peer}")
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+    except TimeoutError:
+        print(f"{peer} sent no request within {READ_TIMEOUT:g} s: closing")
+    except ConnectionError as e:        # reset mid-request or mid-reply
+        print(f"{peer} vanished: {e!r}")
+    except asyncio.CancelledError:
+        print(f"{peer}: handler cancelled by the stop")
+        raise
+    finally:
+        in_flight.discard(me)
+        writer.close()
+
+
+async def main():
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGINT, stop.set)
+    server = await asyncio.start_server(handle, "127.0.0.1", PORT)
+    port = server.sockets[0].getsockname()[1]
+    print(f"listening on http://127.0.0.1:{port}/ for {DURATION:g} s")
+    try:
+        await asyncio.wait_for(stop.wait(), DURATION)
+        print("stopping: SIGINT")
+    except TimeoutError:
+        print(f"stopping: {DURATION:g} s are up")
+    server.close()
+    await server.wait_closed()
+    if in_flight:  # requests in flight may finish; after GRACE the rest are cancelled
+        try:
+            await asyncio.wait_for(asyncio.gather(*in_flight, return_exceptions=True), GRACE)
+        except TimeoutError:
+            print(f"cancelled the handlers still running after {GRACE:g} s")
+    return len(served)
+
+
+in_flight, served = set(), []
+asyncio.run(main())
+)PY";
+
+// The listing's lines that the coroutines below stand at.
+enum Line : int {
+  kReadline = 15,
+  kWaitHead = 51,
+  kPrintHungUp = 54,
+  kPrint400 = 56,
+  kPrint404 = 59,
+  kSleepWork = 62,
+  kPrintServed = 65,
+  kDrain = 66,
+  kWaitClosed = 68,
+  kPrintSilent = 70,
+  kPrintVanished = 72,
+  kPrintCancelled = 74,
+  kStartServer = 84,
+  kPrintListening = 86,
+  kWaitStop = 88,
+  kPrintSigint = 89,
+  kPrintTimeUp = 91,
+  kServerWaitClosed = 93,
+  kWaitInFlight = 96,
+  kPrintGraceOver = 98,
+};
+
 constexpr size_t kMaxHead = 8 * 1024;
 constexpr int kMaxHeadLines = 100;
+
+std::string format_g(double x) {  // Python's f"{x:g}"
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
 
 // [SECTION] HTTP request heads (http-parser)
 
 struct Request {
-  std::string method, url;
+  std::string method, path;
   bool complete = false;  // http-parser saw the end of the headers
-  std::string error;      // http-parser's description when malformed
 };
 
-Request parse_request(const std::string& head) {
+// The listing's parse(head): the method and path of a well-formed HTTP/1.0 or
+// 1.1 request head, or nullopt.
+std::optional<Request> parse(const std::string& head) {
   Request r;
   http_parser_settings s;
   http_parser_settings_init(&s);
   s.on_url = [](http_parser* p, const char* at, size_t n) {
-    static_cast<Request*>(p->data)->url.append(at, n);
+    static_cast<Request*>(p->data)->path.append(at, n);
     return 0;
   };
   s.on_headers_complete = [](http_parser* p) {
@@ -46,31 +194,43 @@ Request parse_request(const std::string& head) {
   http_parser_init(&p, HTTP_REQUEST);
   p.data = &r;
   http_parser_execute(&p, &s, head.data(), head.size());
-  if (HTTP_PARSER_ERRNO(&p) != HPE_OK) r.error = http_errno_description(HTTP_PARSER_ERRNO(&p));
-  else if (!r.complete) r.error = "incomplete request head";
+  if (HTTP_PARSER_ERRNO(&p) != HPE_OK || !r.complete || p.http_major != 1 || p.http_minor > 1) return std::nullopt;
   r.method = http_method_str(http_method(p.method));
   return r;
 }
 
-std::string reply(int status, const char* reason, const std::string& body) {
-  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
-         "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nConnection: close\r\n\r\n" + body;
+std::string reply(const std::string& status, const std::string& body) {
+  return "HTTP/1.1 " + status + "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
-// What a browser shows: which task served the page, and when.
-std::string page(const std::string& method, const std::string& url, const Task& task, uint32_t iteration) {
-  return "<!doctype html><html><head><title>loopscope</title></head><body>"
-         "<h1>Hello from loopscope</h1><p>" +
-         method + " " + url + " was served by task <b>" + task.name() + "</b> (task " + std::to_string(task.id()) +
-         ") at loop iteration " + std::to_string(iteration) +
-         ".</p><p>Reload several tabs at once: their handlers sleep concurrently.</p></body></html>\n";
+std::string html_escape(const std::string& s) {  // Python's html.escape
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#x27;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// What a browser shows: which task served the page.
+std::string page(const Request& r) {
+  return "<!doctype html><title>asyncio</title><h1>Hello from asyncio</h1><p>" + html_escape(r.method + " " + r.path) +
+         " was served by task <b>" + current_task()->name() +
+         "</b>.</p><p>Reload several tabs at once: their handlers sleep concurrently.</p>\n";
 }
 
 // [SECTION] Ctrl-C: a uv_signal_t that only queues a completion
 
 // The callback runs inside the poll, so it runs no coroutine code: it queues a
-// ready handle that sets the Event main awaits. The second Ctrl-C exits at once.
+// ready handle that sets the Event main awaits (the listing's
+// add_signal_handler(SIGINT, stop.set)). The second Ctrl-C exits at once.
 struct SigintWatch : Owned {
   SigintWatch(Loop& l, AsyncEvent stop) : loop(l), stop(std::move(stop)) {
     uv_signal_init(loop.uv(), &sig);
@@ -112,60 +272,59 @@ struct OpenState {
   int served = 0;
 };
 
-// Reads the request head line by line into `head`, capped. Returns what ended
-// it: "head" (the blank line), "eof" (the client hung up first) or "too large".
+// read_head(reader): the head line by line, up to the blank line. Returns how
+// it ended: "head", "eof" (the client hung up first) or "too large".
 Coro read_head(StreamReader& reader, std::string* head) {
-  for (int lines = 1;; ++lines) {
-    std::string line = (co_await reader.readline()).str();
+  for (;;) {
+    std::string line = (co_await reader.readline().at(kReadline)).str();
     if (line.empty()) co_return "eof";
     *head += line;
     if (line == "\r\n" || line == "\n") co_return "head";
-    if (lines >= kMaxHeadLines || head->size() > kMaxHead) co_return "too large";
+    if (std::count(head->begin(), head->end(), '\n') >= kMaxHeadLines || head->size() > kMaxHead)
+      co_return "too large";
   }
 }
 
-// Answers one request, whatever the client does; only a cancellation escapes.
-Coro serve_http(StreamReader& reader, StreamWriter& writer, OpenState* st) {
-  Task* self = current_task();
-  st->in_flight.insert(self);
+// handle(reader, writer): answers one request, whatever the client does; only a
+// cancellation escapes. The task is already named after the peer (open_main).
+Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
   const std::string peer = writer.peername();
+  Task* me = current_task();
+  st->in_flight.insert(me);
   try {
-    std::string head, got;
-    try {
-      got = (co_await wait_for(read_head(reader, &head), st->o.read_timeout / st->scale)).str();
-    } catch (const TimeoutError&) {
-      print(0, peer + " sent no request within " + std::to_string(int(st->o.read_timeout * 1000)) + " ms: closing");
+    std::string head;
+    std::string ended =
+        (co_await wait_for(read_head(reader, &head), st->o.read_timeout / st->scale, kWaitHead)).str();
+    std::optional<Request> request = ended == "head" ? parse(head) : std::nullopt;
+    if (ended == "eof") {
+      print(kPrintHungUp, peer + " hung up " + (head.empty() ? "without a request" : "mid-request"));
+    } else if (!request) {
+      print(kPrint400, "400 Bad Request to " + peer + ": malformed or oversized request head");
+      writer.write(reply("400 Bad Request", "<h1>400 Bad Request</h1>\n"));
+    } else if (request->path == "/favicon.ico") {
+      print(kPrint404, "404 for " + request->method + " " + request->path + " from " + peer);
+      writer.write(reply("404 Not Found", "<h1>404 Not Found</h1>\n"));
+    } else {
+      co_await sleep(st->work).at(kSleepWork);  // the lesson: concurrent clients' sleeps overlap
+      writer.write(reply("200 OK", page(*request)));
+      ++st->served;
+      print(kPrintServed, "served " + request->method + " " + request->path + " to " + peer);
     }
-    if (got == "eof") {
-      print(0, peer + (head.empty() ? " hung up without a request" : " hung up mid-request"));
-    } else if (!got.empty()) {
-      Request req = got == "head" ? parse_request(head) : Request{.error = "request head over 8 KiB or 100 lines"};
-      if (!req.error.empty()) {
-        print(0, "400 Bad Request to " + peer + ": " + req.error);
-        writer.write(reply(400, "Bad Request", "<h1>400 Bad Request</h1>\n"));
-      } else if (req.url == "/favicon.ico") {
-        print(0, "404 for " + req.method + " " + req.url + " from " + peer);
-        writer.write(reply(404, "Not Found", "<h1>404 Not Found</h1>\n"));
-      } else {
-        co_await sleep(st->work);  // the lesson: concurrent clients' sleeps overlap
-        writer.write(reply(200, "OK", page(req.method, req.url, *self, running_loop().iteration())));
-        ++st->served;
-        print(0, "served " + req.method + " " + req.url + " to " + peer);
-      }
-      co_await writer.drain();
-    }
+    co_await writer.drain().at(kDrain);
     writer.close();
-    co_await writer.wait_closed();
+    co_await writer.wait_closed().at(kWaitClosed);
+  } catch (const TimeoutError&) {
+    print(kPrintSilent, peer + " sent no request within " + format_g(st->o.read_timeout) + " s: closing");
   } catch (const ConnectionError& e) {  // reset mid-request or mid-reply
-    print(0, peer + " vanished: " + e.repr());
-    writer.close();
+    print(kPrintVanished, peer + " vanished: " + e.repr());
   } catch (const CancelledError&) {
-    print(0, peer + ": handler cancelled by the stop");
-    st->in_flight.erase(self);
+    print(kPrintCancelled, peer + ": handler cancelled by the stop");
+    st->in_flight.erase(me);
     writer.close();
-    throw;  // the stop cancelled this handler
+    throw;
   }
-  st->in_flight.erase(self);
+  st->in_flight.erase(me);  // the listing's `finally:`
+  writer.close();
   co_return {};
 }
 
@@ -176,53 +335,98 @@ Coro open_main(std::shared_ptr<OpenState> st) {
   AsyncEvent stop;
   SigintWatch* sigint = st->o.stop_on_sigint ? loop.make<SigintWatch>(stop) : nullptr;
   OpenState* s = st.get();
-  ClientConnected cb = [s](StreamReader& r, StreamWriter& w) { return serve_http(r, w, s).named(w.peername()); };
-  Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port);
-  char listening[160];
-  std::snprintf(listening, sizeof listening, "listening on http://127.0.0.1:%d/ for %g s", server.port(),
-                st->o.duration);
-  print(0, listening);
+  ClientConnected cb = [s](StreamReader& r, StreamWriter& w) { return handle(r, w, s).named(w.peername()); };
+  Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port).at(kStartServer);
+  print(kPrintListening, "listening on http://127.0.0.1:" + std::to_string(server.port()) + "/ for " +
+                             format_g(st->o.duration) + " s");
   if (st->o.on_listening) st->o.on_listening(server.port());
 
   try {
-    co_await wait_for(stop.wait(), st->o.duration / st->scale);
-    print(0, "stopping: SIGINT");
+    co_await wait_for(stop.wait(kWaitStop), st->o.duration / st->scale, kWaitStop);
+    print(kPrintSigint, "stopping: SIGINT");
   } catch (const TimeoutError&) {
-    print(0, "stopping: " + std::to_string(int(st->o.duration)) + " s are up");
+    print(kPrintTimeUp, "stopping: " + format_g(st->o.duration) + " s are up");
   }
   server.close();
-  co_await server.wait_closed();
+  co_await server.wait_closed().at(kServerWaitClosed);
   if (!st->in_flight.empty()) {
-    // Let the requests in flight finish; cancel what is still running after the grace period.
     std::vector<Awaitable> handlers;
     for (Task* t : st->in_flight) handlers.emplace_back(static_cast<Future*>(t));
     GatheringFuture& all = gather_list(std::move(handlers), true);
     try {
-      co_await wait_for(all, st->o.grace / st->scale);
+      co_await wait_for(all, st->o.grace / st->scale, kWaitInFlight);
     } catch (const TimeoutError&) {
-      char text[96];
-      std::snprintf(text, sizeof text, "cancelled the handlers still running after %g s", st->o.grace);
-      print(0, text);
+      print(kPrintGraceOver, "cancelled the handlers still running after " + format_g(st->o.grace) + " s");
     }
   }
   if (sigint) sigint->close();
   co_return Value(int64_t(st->served));
 }
 
-}  // namespace
-
-RunResult run_open_server(const Scenario& s, const Params& p, Trace& trace, const OpenServerOptions& o,
-                          RunOptions opts) {
+Coro open_main_with(const OpenServerOptions& o, const Params& p, double scale) {
   auto st = std::make_shared<OpenState>();
   st->o = o;
   st->work = p.num("work");
-  st->scale = opts.time_scale;
-  Scenario open = s;
-  open.main = [st](const Params&) { return open_main(st); };
-  Params shown = p;  // run.begin records the mode with the parameters
-  shown.values["listen"] = std::to_string(o.port);
-  shown.values["duration"] = std::to_string(o.duration);
-  return run_scenario(open, shown, trace, opts);
+  st->scale = scale;
+  return open_main(std::move(st));
+}
+
+OpenServerOptions options_from(const Params& p) {
+  OpenServerOptions o;
+  o.port = p.integer("listen");
+  o.duration = p.num("duration");
+  o.read_timeout = p.num("read_timeout");
+  o.grace = p.num("grace");
+  return o;
+}
+
+}  // namespace
+
+// [SECTION] The open mode as a scenario
+
+const Scenario& open_server_scenario() {
+  static const Scenario s = [] {
+    Scenario s;
+    s.id = "concurrent-server";
+    s.title = "A concurrent server with asyncio.start_server, open to outside clients";
+    s.lesson =
+        "The server keeps listening on loopback for real clients: curl, nc, a browser. Each connection gets its "
+        "own handler task; while one awaits asyncio.sleep(WORK) the loop accepts and serves the others, and "
+        "clients that send garbage, nothing, or vanish are answered or closed without stopping the server.";
+    s.listing = kListing;
+    s.params = {{"mode", "listen", 0, 0, {"listen"}, "open server mode: real outside clients"},
+                {"listen", "0", 0, 65535, {}, "port on 127.0.0.1 (0: any free port)"},
+                {"duration", "30", 0.1, 86400, {}, "seconds of listening (Ctrl-C stops sooner)"},
+                {"read_timeout", "5", 0.01, 600, {}, "seconds a client gets to send its request head"},
+                {"grace", "1", 0, 600, {}, "seconds requests in flight get after the stop"},
+                {"work", "2.0", 0.05, 5, {}, "seconds of work per request (asyncio.sleep)"}};
+    // Run from params alone (no on_listening hook); run_open_server passes its options.
+    s.main = [](const Params& p) { return open_main_with(options_from(p), p, running_loop().options().time_scale); };
+    return s;
+  }();
+  return s;
+}
+
+bool is_open_server_run(const Params& p) { return p.text("mode") == "listen"; }
+
+Params open_server_params(const Params& p, const OpenServerOptions& o) {
+  Params out;
+  out.values["mode"] = "listen";
+  out.values["listen"] = std::to_string(o.port);
+  out.values["duration"] = format_g(o.duration);
+  out.values["read_timeout"] = format_g(o.read_timeout);
+  out.values["grace"] = format_g(o.grace);
+  out.values["work"] = p.text("work");
+  return out;
+}
+
+RunResult run_open_server(const Scenario& s, const Params& p, Trace& trace, const OpenServerOptions& o,
+                          RunOptions opts) {
+  Scenario open = open_server_scenario();
+  open.id = s.id;
+  double scale = opts.time_scale;
+  open.main = [o, scale](const Params& q) { return open_main_with(o, q, scale); };
+  return run_scenario(open, open_server_params(p, o), trace, opts);
 }
 
 }  // namespace loopscope

@@ -17,7 +17,8 @@ const char* const kUsage =
     "usage:\n"
     "  loopscope                               the GUI (scenario gallery); needs a display\n"
     "  loopscope list                          scenario ids, one per line, id first\n"
-    "  loopscope source ID [--set k=v]...      the scenario's Python listing\n"
+    "  loopscope source ID [--set k=v]... [--listen PORT [--duration S]]\n"
+    "                                          the scenario's Python listing\n"
     "  loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
     "                   [--listen PORT [--duration S]]\n"
     "                                          run headless on a real libuv loop, print a summary\n"
@@ -57,20 +58,50 @@ int cmd_list(const std::vector<std::string>& argv) {
   return 0;
 }
 
+// --listen PORT and --duration S: concurrent-server's open server mode, for `run` and `source`.
+struct ListenArgs {
+  OpenServerOptions open;
+  bool listen = false, duration_set = false;
+
+  bool take(Args& a, const std::string& t) {
+    if (t == "--listen") {
+      listen = true;
+      open.port = int(a.number(t, 0, 65535));
+    } else if (t == "--duration") {
+      duration_set = true;
+      open.duration = a.number(t, 0.1, 86400);
+    } else {
+      return false;
+    }
+    return true;
+  }
+  void check(const std::string& cmd, const Scenario& s) const {
+    if (listen && s.id != "concurrent-server")
+      throw UsageError(cmd + ": --listen works with concurrent-server only");
+    if (duration_set && !listen) throw UsageError(cmd + ": --duration needs --listen");
+  }
+};
+
 int cmd_source(const std::vector<std::string>& argv) {
   Args a("source", argv);
   std::string id;
   std::vector<std::string> sets;
+  ListenArgs listen;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope source ID [--set k=v]...\n\n"
+          "usage: loopscope source ID [--set k=v]... [--listen PORT [--duration S]]\n\n"
           "Prints the scenario's Python listing, with the parameters filled in. It runs under python3\n"
-          "and prints what the engine's run prints.\n");
+          "and prints what the engine's run prints.\n"
+          "  --listen PORT      concurrent-server only: the open server mode's listing (what\n"
+          "                     'loopscope run concurrent-server --listen PORT' runs), an HTTP/1.1\n"
+          "                     asyncio.start_server on 127.0.0.1:PORT for outside clients\n"
+          "  --duration S       seconds it listens, with --listen (default 30)\n");
       return 0;
     } else if (t == "--set") {
       sets.push_back(a.value(t));
+    } else if (listen.take(a, t)) {  // --listen, --duration
     } else if (!a.is_option(t) && id.empty()) {
       id = t;
     } else {
@@ -79,7 +110,10 @@ int cmd_source(const std::vector<std::string>& argv) {
   }
   if (id.empty()) throw UsageError("source: which scenario? (loopscope list shows the ids)");
   const Scenario& s = scenario_arg("source", id);
-  std::fputs(s.source(resolve_params("source", s, sets)).c_str(), stdout);
+  listen.check("source", s);
+  Params p = resolve_params("source", s, sets);
+  std::string text = listen.listen ? open_server_scenario().source(open_server_params(p, listen.open)) : s.source(p);
+  std::fputs(text.c_str(), stdout);
   return 0;
 }
 
@@ -89,8 +123,7 @@ int cmd_run(const std::vector<std::string>& argv) {
   std::vector<std::string> sets;
   RunOptions opts;
   opts.echo_prints = true;
-  OpenServerOptions open;
-  bool listen = false, duration_set = false;
+  ListenArgs listen;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
@@ -118,12 +151,7 @@ int cmd_run(const std::vector<std::string>& argv) {
       opts.time_scale = a.number(t, 0.01, 100);
     } else if (t == "--quiet") {
       opts.echo_prints = false;
-    } else if (t == "--listen") {
-      listen = true;
-      open.port = int(a.number(t, 0, 65535));
-    } else if (t == "--duration") {
-      duration_set = true;
-      open.duration = a.number(t, 0.1, 86400);
+    } else if (listen.take(a, t)) {  // --listen, --duration
     } else if (!a.is_option(t) && id.empty()) {
       id = t;
     } else {
@@ -133,14 +161,14 @@ int cmd_run(const std::vector<std::string>& argv) {
   if (id.empty()) throw UsageError("run: which scenario? (loopscope list shows the ids)");
   const Scenario& s = scenario_arg("run", id);
   Params p = resolve_params("run", s, sets);
-  if (listen && s.id != "concurrent-server") throw UsageError("run: --listen works with concurrent-server only");
-  if (duration_set && !listen) throw UsageError("run: --duration needs --listen");
+  listen.check("run", s);
 
   Trace trace;
+  OpenServerOptions& open = listen.open;
   open.on_listening = [&open](int port) {
     std::fprintf(stderr, "listening on http://127.0.0.1:%d/ for %g s (Ctrl-C stops)\n", port, open.duration);
   };
-  RunResult r = listen ? run_open_server(s, p, trace, open, opts) : run_scenario(s, p, trace, opts);
+  RunResult r = listen.listen ? run_open_server(s, p, trace, open, opts) : run_scenario(s, p, trace, opts);
   std::vector<Event> events = merged_events(trace);
   uint32_t iterations = 0;
   int tasks = 0;

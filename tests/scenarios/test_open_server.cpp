@@ -1,59 +1,18 @@
 // concurrent-server's open mode: real outside clients (plain POSIX sockets on
 // another thread, and curl against the real binary) over loopback.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <thread>
 
+#include "loopback_client.hpp"
 #include "scenarios/open_server.hpp"
-#include "support/process.hpp"
 #include "support/scenario_run.hpp"
 
 namespace loopscope::test {
 namespace {
-
-// [SECTION] A blocking client
-
-int connect_to(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{10, 0};  // a broken server fails the test instead of hanging it
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(uint16_t(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  return fd;
-}
-
-void send_all(int fd, const std::string& s) { REQUIRE(::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == ssize_t(s.size())); }
-
-// Reads until the server closes; "<timeout>" if it never does.
-std::string read_to_eof(int fd) {
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n < 0) return out + "<timeout>";
-    if (n == 0) break;
-    out.append(buf, size_t(n));
-  }
-  ::close(fd);
-  return out;
-}
-
-std::string get(int port, const std::string& path) {
-  int fd = connect_to(port);
-  send_all(fd, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-  return read_to_eof(fd);
-}
 
 // What the client thread saw, checked after the run (doctest asserts stay on the main thread).
 struct Seen {
@@ -163,13 +122,22 @@ TEST_CASE("the open server answers concurrent outside clients and survives bad o
     CHECK(has_print(r, "400 Bad Request to 127.0.0.1:"));
     bool silent = false, vanished = false;
     for (const std::string& p : r.prints()) {
-      silent |= p.find("sent no request within 300 ms: closing") != std::string::npos;
+      silent |= p.find("sent no request within 0.3 s: closing") != std::string::npos;
       vanished |= p.find("vanished: ConnectionResetError") != std::string::npos ||
                   p.find("hung up mid-request") != std::string::npos;
     }
     CHECK(silent);
     CHECK(vanished);
     CHECK(has_print(r, "served GET /after to 127.0.0.1:"));
+  }
+
+  {  // run.begin tells a viewer which listing the lines belong to
+    REQUIRE(!r.events.empty());
+    REQUIRE(r.events.front().kind == Ev::run_begin);
+    CHECK(std::string(r.events.front().s1) == "concurrent-server");
+    std::string params = r.events.front().s2;
+    CHECK_MESSAGE(params.find("\"mode\": \"listen\"") != std::string::npos, params);
+    CHECK_MESSAGE(params.find("\"read_timeout\": 0.3") != std::string::npos, params);
   }
 
   {  // the run ends at its duration with every handle closed
@@ -181,33 +149,15 @@ TEST_CASE("the open server answers concurrent outside clients and survives bad o
 }
 
 TEST_CASE("loopscope run concurrent-server --listen 0 serves curl and stops cleanly on Ctrl-C") {
-  std::string err = temp_path("err"), out = temp_path("out"), events = temp_path("events.jsonl");
-  std::fflush(stdout);  // or the child flushes our buffered output a second time
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    freopen(out.c_str(), "w", stdout);
-    freopen(err.c_str(), "w", stderr);
-    execl(LOOPSCOPE_BINARY, LOOPSCOPE_BINARY, "run", "concurrent-server", "--listen", "0", "--duration", "30",
-          "--set", "work=0.1", "--events", events.c_str(), (char*)nullptr);
-    _exit(127);
-  }
-  // Wait for the URL on stderr.
-  std::string url;
-  for (int i = 0; i < 1000 && url.empty(); ++i) {
-    std::string e = slurp(err);
-    auto at = e.find("http://127.0.0.1:");
-    if (at != std::string::npos && e.find('/', at + 17) != std::string::npos)
-      url = e.substr(at, e.find('/', at + 17) + 1 - at);
-    else
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  REQUIRE_MESSAGE(!url.empty(), slurp(err));
+  std::string events = temp_path("events.jsonl");
+  Child child = Child::spawn({LOOPSCOPE_BINARY, "run", "concurrent-server", "--listen", "0", "--duration", "30",
+                              "--set", "work=0.1", "--events", events});
+  REQUIRE(child.pid > 0);
+  std::string url = child.wait_for_url(child.err);
+  REQUIRE_MESSAGE(!url.empty(), slurp(child.err));
   Process page = run("curl -s -i --max-time 20 " + url + "hello");
   Process icon = run("curl -s -o /dev/null -w '%{http_code}' --max-time 20 " + url + "favicon.ico");
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  int status = child.interrupt();
 
   CHECK(page.code == 0);
   CHECK(page.out.rfind("HTTP/1.1 200 OK", 0) == 0);
@@ -215,12 +165,50 @@ TEST_CASE("loopscope run concurrent-server --listen 0 serves curl and stops clea
   CHECK(icon.out == "404");
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  std::string e = slurp(err), o = slurp(out);
+  std::string e = slurp(child.err), o = slurp(child.out);
   CHECK_MESSAGE(e.find("concurrent-server: ok in ") != std::string::npos, e);
   CHECK(o.find("served GET /hello to 127.0.0.1:") != std::string::npos);
   CHECK(o.find("stopping: SIGINT") != std::string::npos);
   CHECK(slurp(events).find("\"ev\": \"run.end\"") != std::string::npos);
-  for (const std::string& f : {err, out, events}) std::remove(f.c_str());
+  child.remove_files();
+  std::remove(events.c_str());
+}
+
+TEST_CASE("loopscope source concurrent-server --listen prints the open mode's own listing, filled in") {
+  Process open = run(loopscope_cmd("source concurrent-server --listen 8080 --duration 12 --set work=0.5"));
+  CHECK(open.code == 0);
+  CHECK(open.out.find("asyncio.start_server(handle, \"127.0.0.1\", PORT)") != std::string::npos);
+  CHECK(open.out.find("PORT = 8080 ") != std::string::npos);
+  CHECK(open.out.find("DURATION = 12 ") != std::string::npos);
+  CHECK(open.out.find("WORK = 0.5 ") != std::string::npos);
+  CHECK(open.out.find("${") == std::string::npos);
+  const Scenario* s = find_scenario("concurrent-server");
+  REQUIRE(s);
+  OpenServerOptions o;
+  o.port = 8080;
+  o.duration = 12;
+  CHECK(open.out == open_server_scenario().source(open_server_params(s->resolve({"work=0.5"}), o)));
+
+  Process plain = run(loopscope_cmd("source concurrent-server"));
+  CHECK(plain.out == s->source(s->resolve({})));  // without --listen: the classic demo
+
+  Process wrong = run(loopscope_cmd("source gather --listen 0"));
+  CHECK(wrong.code == 2);
+  CHECK(wrong.err.find("--listen works with concurrent-server only") != std::string::npos);
+}
+
+TEST_CASE("an open run's params resolve against the open mode's scenario, as a viewer loading its trace does") {
+  OpenServerOptions o;
+  o.port = 0;
+  o.duration = 7.5;
+  Params p = open_server_params(find_scenario("concurrent-server")->resolve({}), o);
+  CHECK(is_open_server_run(p));
+  CHECK_FALSE(is_open_server_run(find_scenario("concurrent-server")->resolve({})));
+  std::vector<std::string> sets;
+  for (const auto& [k, v] : p.values) sets.push_back(k + "=" + v);
+  Params again = open_server_scenario().resolve(sets);
+  CHECK(again.values == p.values);
+  CHECK(open_server_scenario().source(again).find("DURATION = 7.5 ") != std::string::npos);
 }
 
 }  // namespace loopscope::test
