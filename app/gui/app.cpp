@@ -16,22 +16,22 @@
 
 namespace loopscope::gui {
 
-App::App(Appearance a) : look_(a) { select_scenario(0); }
+App::App(Appearance a) : look_(a) {
+  for (const Scenario& s : scenarios()) {
+    ParamState st;
+    for (const Param& p : s.params) {
+      st.num.push_back(float(std::atof(p.def.c_str())));
+      auto it = std::find(p.choices.begin(), p.choices.end(), p.def);
+      st.choice.push_back(it == p.choices.end() ? 0 : int(it - p.choices.begin()));
+    }
+    param_state_.push_back(std::move(st));
+  }
+}
 
 // [SECTION] Runs
 
 void App::select_scenario(int i) {
-  const auto& all = scenarios();
-  if (all.empty()) return;
-  selected_ = std::clamp(i, 0, int(all.size()) - 1);
-  const Scenario& s = all[size_t(selected_)];
-  param_text_.clear(), param_num_.clear(), param_choice_.clear();
-  for (const Param& p : s.params) {
-    param_text_.push_back(p.def);
-    param_num_.push_back(float(std::atof(p.def.c_str())));
-    auto it = std::find(p.choices.begin(), p.choices.end(), p.def);
-    param_choice_.push_back(it == p.choices.end() ? 0 : int(it - p.choices.begin()));
-  }
+  if (!param_state_.empty()) selected_ = std::clamp(i, 0, int(param_state_.size()) - 1);
 }
 
 void App::start(const Scenario& s, const Params& p) {
@@ -46,43 +46,52 @@ void App::start(const Scenario& s, const Params& p) {
 
 void App::mirror_toolbar(const Scenario& s, const Params& p) {
   const auto& all = scenarios();
-  for (size_t i = 0; i < all.size(); ++i)
-    if (&all[i] == &s && int(i) != selected_) select_scenario(int(i));
-  // Mirror the run's parameters in the toolbar.
-  for (size_t k = 0; k < s.params.size() && k < param_text_.size(); ++k) {
-    auto v = p.values.find(s.params[k].key);
-    if (v == p.values.end()) continue;
-    param_text_[k] = v->second;
-    param_num_[k] = float(std::atof(v->second.c_str()));
-    const auto& ch = s.params[k].choices;
-    auto it = std::find(ch.begin(), ch.end(), v->second);
-    if (it != ch.end()) param_choice_[k] = int(it - ch.begin());
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (&all[i] != &s) continue;
+    select_scenario(int(i));
+    // Mirror the run's parameters in the widgets.
+    ParamState& st = param_state_[i];
+    for (size_t k = 0; k < s.params.size(); ++k) {
+      auto v = p.values.find(s.params[k].key);
+      if (v == p.values.end()) continue;
+      st.num[k] = float(std::atof(v->second.c_str()));
+      const auto& ch = s.params[k].choices;
+      auto it = std::find(ch.begin(), ch.end(), v->second);
+      if (it != ch.end()) st.choice[k] = int(it - ch.begin());
+    }
   }
 }
 
-void App::start_selected() {
-  const auto& all = scenarios();
-  if (all.empty()) return;
-  const Scenario& s = all[size_t(selected_)];
+std::vector<std::string> App::param_sets(int scenario) const {
+  const Scenario& s = scenarios()[size_t(scenario)];
+  const ParamState& st = param_state_[size_t(scenario)];
   std::vector<std::string> sets;
   for (size_t k = 0; k < s.params.size(); ++k) {
     const Param& p = s.params[k];
-    char buf[64];
     if (!p.choices.empty()) {
-      sets.push_back(p.key + "=" + p.choices[size_t(param_choice_[k])]);
+      sets.push_back(p.key + "=" + p.choices[size_t(st.choice[k])]);
     } else {
-      std::snprintf(buf, sizeof buf, "%g", double(param_num_[k]));
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%g", double(st.num[k]));
       sets.push_back(p.key + "=" + buf);
     }
   }
+  return sets;
+}
+
+void App::start_scenario(int scenario) {
+  if (scenario < 0 || scenario >= int(param_state_.size())) return;
+  const Scenario& s = scenarios()[size_t(scenario)];
   Params params;
   try {
-    params = s.resolve(sets);
+    params = s.resolve(param_sets(scenario));
   } catch (const std::exception&) {
     params = s.resolve({});
   }
   start(s, params);
 }
+
+void App::start_selected() { start_scenario(selected_); }
 
 std::string App::load(const std::string& path) {
   playback_.clear();
@@ -245,6 +254,7 @@ void App::frame(float dt) {
     ImGui::EndGroup();
   }
   ImGui::End();
+  if (gallery_) draw_gallery();
   draw_export_dialogs();
   if (help_) draw_help();
 }
@@ -295,6 +305,11 @@ void App::handle_keys() {
   if (io.WantTextInput || dialog_open()) return;
   auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
   bool ctrl = io.KeyCtrl, shift = io.KeyShift;
+  if (gallery_) {  // the gallery is a page of its own: G or Esc closes it
+    if (pressed(GLFW_KEY_G, false) || pressed(GLFW_KEY_ESCAPE, false)) gallery_ = false;
+    return;
+  }
+  if (pressed(GLFW_KEY_G, false)) gallery_ = true;
   if (pressed(GLFW_KEY_Q, false)) toggle_predict();
   if (ask_.open) {  // a question: numbers answer, Space shows / continues, Esc leaves predict mode
     for (int k = 0; k < 9; ++k)
@@ -362,7 +377,10 @@ void App::draw_toolbar() {
   const Scenario* cur = all.empty() ? nullptr : &all[size_t(selected_)];
   float px = look_.font_px();
 
-  ImGui::SetNextItemWidth(px * 13);
+  if (ImGui::Button("Scenarios")) gallery_ = !gallery_;
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every lesson with its parameters (G)");
+  ImGui::SameLine(0, px * 0.25f);
+  ImGui::SetNextItemWidth(px * 11);
   if (ImGui::BeginCombo("##scenario", cur ? cur->id.c_str() : "(none)")) {
     for (size_t i = 0; i < all.size(); ++i) {
       if (ImGui::Selectable(all[i].id.c_str(), int(i) == selected_)) select_scenario(int(i));
@@ -378,26 +396,9 @@ void App::draw_toolbar() {
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
   }
-  if (cur) {
-    for (size_t k = 0; k < cur->params.size() && k < param_num_.size(); ++k) {
-      const Param& p = cur->params[k];
-      ImGui::SameLine();
-      ImGui::PushID(int(k));
-      ImGui::TextUnformatted(p.key.c_str());
-      ImGui::SameLine(0, px * 0.3f);
-      if (!p.choices.empty()) {
-        ImGui::SetNextItemWidth(px * 7);
-        std::vector<const char*> names;
-        for (const auto& c : p.choices) names.push_back(c.c_str());
-        ImGui::Combo("##v", &param_choice_[k], names.data(), int(names.size()));
-      } else {
-        ImGui::SetNextItemWidth(px * 3.6f);
-        ImGui::DragFloat("##v", &param_num_[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), "%g",
-                         ImGuiSliderFlags_AlwaysClamp);
-      }
-      if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
-      ImGui::PopID();
-    }
+  if (cur && !cur->params.empty()) {
+    ImGui::SameLine();
+    param_widgets(selected_, px);
   }
   ImGui::SameLine();
   bool live = session_.live();
@@ -499,6 +500,7 @@ void App::draw_help() {
       {"A", "timeline axis: real time / by iteration"},
       {"1 - 5", "show / hide Stage, Timeline, Code, Why, Console"},
       {"mouse wheel", "zoom the timeline at the mouse"},
+      {"G", "the scenario gallery: lessons, parameters, Run"},
       {"Q", "predict mode: guess which handle runs next (1-9 answer)"},
       {"R", "run the scenario again"},
       {"Ctrl + S", "save the run as a trace file (JSON Lines)"},

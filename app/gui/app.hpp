@@ -86,6 +86,12 @@ class App {
   // [SECTION] Runs
   void start(const Scenario& s, const Params& p);
   void start_selected();  // the toolbar's scenario and parameters
+  // The gallery (G, toolbar "Scenarios"): every scenario as a card with its
+  // title, lesson, parameters and Run; natural pairs offer Compare.
+  void open_gallery() { gallery_ = true; }
+  bool gallery_open() const { return gallery_; }
+  // Runs gallery card `scenario` (as its Run button does); with `compare`, the card's Compare button.
+  void run_card(int scenario, bool compare = false);
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
@@ -177,6 +183,7 @@ class App {
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
   void draw_help();
+  void draw_gallery();
   void stop_following() { follow_live_ = false; }
 
   // Panels (stage.cpp, timeline.cpp, panels.cpp).
@@ -194,7 +201,7 @@ class App {
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
-  bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false;
+  bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
   TimelineView timeline_;
   Tween tween_;
@@ -203,10 +210,17 @@ class App {
   uint64_t cur_generation_ = UINT64_MAX;
   // Toolbar selection.
   int selected_ = 0;
-  std::vector<std::string> param_text_;
-  std::vector<float> param_num_;
-  std::vector<int> param_choice_;
+  // Parameter widgets' values, one set per scenario (the toolbar shows the
+  // selected one's; each gallery card its own).
+  struct ParamState {
+    std::vector<float> num;
+    std::vector<int> choice;
+  };
+  std::vector<ParamState> param_state_;
   void select_scenario(int i);
+  std::vector<std::string> param_sets(int scenario) const;  // the widgets' values as k=v
+  bool param_widgets(int scenario, float px);                // true when a value changed
+  void start_scenario(int scenario);                         // with its widgets' values
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false; } stage_uses_;  // scanned incrementally
