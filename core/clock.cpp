@@ -54,6 +54,7 @@ Calibration measure() {
   c.tsc0 = t1;
   c.ns0 = n1;
   c.ns_per_tick = double(n1 - n0) / double(t1 - t0);
+  c.ns_per_tick_q32 = uint64_t(c.ns_per_tick * 4294967296.0 + 0.5);
 #endif
   return c;
 }

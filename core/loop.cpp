@@ -81,6 +81,7 @@ void Loop::cancel_timer(int32_t timer_id) {
 
 Loop::Loop(Trace& trace, LoopOptions opts)
     : trace_(trace), stream_(opts.loop_id == 0 ? &trace.primary() : &trace.add_stream()), opts_(opts) {
+  if (opts_.trace) stamp();
   if (int rc = uv_loop_init(&uv_); rc != 0) throw std::runtime_error(uv_strerror(rc));
 }
 
@@ -89,30 +90,62 @@ Loop::~Loop() { close(); }
 int32_t Loop::call_soon(Handle h, Cause cause) {
   h.id = next_handle_id_++;
   ready_.push_back(h);
-  Event e = event(Ev::ready_push);
-  e.id = h.id;
-  e.task = h.task;
-  e.s1 = h.label;
-  e.code = uint8_t(cause);
-  emit(e);
+  if (opts_.trace) {
+    // A task queueing its own next step right after the step ended: the
+    // push joins the step's packed record (same instant, no clock read).
+    Event* r = held_step(h.task);
+    if (r && (r->flags & (packed::kHasEnd | packed::kHasPush)) == packed::kHasEnd) {
+      packed::push_into(*r, h.id, h.label, cause);
+    } else {
+      Event e = hot_event(Ev::ready_push);
+      e.id = h.id;
+      e.task = h.task;
+      e.s1 = h.label;
+      e.code = uint8_t(cause);
+      stream_->append(e);
+    }
+  }
   return h.id;
 }
 
 void Loop::run_once() {
   ++iteration_;
-  Event it = event(Ev::loop_iter);
-  it.num = int64_t(ready_.size());
-  emit(it);
-
+  const bool idle = ready_.empty();
   // 1. Poll. Zero timeout when something is ready, else until the next timer or I/O.
-  uv_update_time(&uv_);
-  int timeout_ms = ready_.empty() ? uv_backend_timeout(&uv_) : 0;
-  Event p = event(Ev::loop_poll);
-  p.ref = timeout_ms;
-  uv_run(&uv_, ready_.empty() ? UV_RUN_ONCE : UV_RUN_NOWAIT);
-  int64_t t1 = trace_.now();
-  p.num = t1 - p.t_ns;
-  emit(p);
+  // A libuv loop with nothing alive (no active handle or request, nothing
+  // closing) has nothing to poll or fire: uv_run(NOWAIT) would only refresh
+  // its clock (libuv skips epoll_wait when it watches no fd), so it is not
+  // called. With anything alive, a busy iteration polls with timeout 0, as
+  // asyncio's _run_once calls select(0) whenever handles are ready.
+  const bool poll = idle || uv_loop_alive(&uv_);
+  int timeout_ms = 0;
+  if (idle) {
+    uv_update_time(&uv_);
+    timeout_ms = uv_backend_timeout(&uv_);
+  }
+  Event* iter = nullptr;
+  const int64_t t0 = last_t_;
+  if (opts_.trace) {
+    Event it = hot_event(Ev::loop_iter);
+    it.num = int64_t(ready_.size());
+    // An iteration that may sleep is published before it sleeps (live readers
+    // see the loop waiting); otherwise loop.iter and loop.poll share a record.
+    if (timeout_ms != 0) stream_->append(it);
+    else iter = stream_->hold(it);
+  }
+  if (poll) uv_run(&uv_, idle ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  if (opts_.trace) {
+    const int64_t waited = poll ? stamp() - t0 : 0;
+    if (iter && stream_->held() == iter) {
+      packed::add_poll(*iter, timeout_ms, waited);
+      stream_->publish();
+    } else {
+      Event p = event_at(Ev::loop_poll, t0);  // events traced during the poll published loop.iter
+      p.ref = timeout_ms;
+      p.num = waited;
+      stream_->append(p);
+    }
+  }
 
   // 2. I/O completions, then due timers (in the order libuv fired them: armed order on ties).
   for (auto& [h, cause] : io_done_) call_soon(h, cause);
@@ -134,13 +167,22 @@ void Loop::run_once() {
   for (size_t i = 0; i < ntodo; ++i) {
     Handle h = ready_.front();
     ready_.pop_front();
-    Event r = event(Ev::ready_run);
+    if (!opts_.trace) {
+      h.fn(h.a, h.b);
+      continue;
+    }
+    // ready.run is held back so that a task step can grow it into one packed
+    // record (packed::step); it is published by the end of the handle.
+    Event r = hot_event(Ev::ready_run);
     r.id = h.id;
     r.task = h.task;
     r.s1 = h.label;
     r.num = int64_t(ntodo - i - 1);  // handles of this iteration still to run after it
-    emit(r);
+    stream_->hold(r);
+    stamped_ = false;
     h.fn(h.a, h.b);
+    if (!stamped_) stamp();  // a plain callback's end: the next handle starts here
+    stream_->publish();
   }
 }
 
@@ -149,6 +191,7 @@ Value Loop::run(Task* main) {
     ~Restore() { set_running_loop(nullptr); }
   } restore;
   set_running_loop(this);
+  if (opts_.trace) stamp();
 
   auto step_until = [&](auto done) {
     while (!done()) {

@@ -117,9 +117,25 @@ class Loop {
   void on_close(std::function<void()> fn) { closers_.push_back(std::move(fn)); }
 
   // [SECTION] Tracing
-  Event event(Ev kind) const {
+  // Clock reads are most of tracing's cost, so the hot path shares them:
+  // a clock read stamps a step's end, a poll's end, the end of a handle that
+  // read no clock, and every event of the rarer kinds (event()). The
+  // bookkeeping events between two such instants (loop.iter, loop.poll's
+  // start, ready.run, step.begin, ready.push) carry the latest read
+  // (hot_event()): they happen within the loop's own few nanoseconds of
+  // bookkeeping after it. See docs/trace-format.md, "Time stamps".
+  bool traced() const { return opts_.trace; }
+  int64_t stamp() {
+    stamped_ = true;
+    return last_t_ = trace_.now();
+  }
+  // An event with its own clock read.
+  Event event(Ev kind) { return event_at(kind, opts_.trace ? stamp() : 0); }
+  // A hot-path bookkeeping event: the time of the loop's latest clock read.
+  Event hot_event(Ev kind) const { return event_at(kind, last_t_); }
+  Event event_at(Ev kind, int64_t t_ns) const {
     Event e;
-    e.t_ns = opts_.trace ? trace_.now() : 0;
+    e.t_ns = t_ns;
     e.it = iteration_;
     e.kind = kind;
     e.loop = uint8_t(opts_.loop_id);
@@ -127,6 +143,12 @@ class Loop {
   }
   void emit(const Event& e) {
     if (opts_.trace) stream_->append(e);
+  }
+  // The packed step record of `task` still held back (nothing traced since
+  // its ready.run), or null: see Trace::Stream::hold and packed::step.
+  Event* held_step(int32_t task, Ev kind = packed::step) {
+    Event* r = stream_->held();
+    return r && r->kind == kind && r->task == task ? r : nullptr;
   }
   const char* intern(std::string_view s) { return stream_->intern(s); }
 
@@ -149,6 +171,8 @@ class Loop {
   std::vector<std::function<void()>> closers_;
   Task* current_ = nullptr;
   uint32_t iteration_ = 0;
+  int64_t last_t_ = 0;  // the latest clock read (tracing only)
+  bool stamped_ = false;  // a clock read happened during the current handle
   int32_t next_handle_id_ = 0, next_timer_id_ = 0, next_task_id_ = 0, next_op_id_ = 0;
   bool deadlocked_ = false;
   bool closed_ = false;

@@ -71,10 +71,21 @@ void Task::step(std::exception_ptr exc) {
 
   Task* prev = loop.current_task();
   loop.set_current_task(this);
-  Event b = loop.event(Ev::step_begin);
-  b.task = id_;
-  b.line = line_;
-  loop.emit(b);
+  const bool traced = loop.traced();
+  int64_t t_begin = 0;
+  if (traced) {
+    // step.begin shares ready.run's instant (and, while nothing else is
+    // traced, its record: packed::step).
+    Event b = loop.hot_event(Ev::step_begin);
+    t_begin = b.t_ns;
+    if (Event* r = loop.held_step(id_, Ev::ready_run)) {
+      packed::begin_step(*r, line_);
+    } else {
+      b.task = id_;
+      b.line = line_;
+      loop.stream().append(b);
+    }
+  }
 
   Yield y;
   if (coro_) {
@@ -85,14 +96,23 @@ void Task::step(std::exception_ptr exc) {
   }
   loop.set_current_task(prev);
 
-  Event e = loop.event(Ev::step_end);
-  e.task = id_;
-  e.line = line_;
-  e.num = e.t_ns - b.t_ns;
   bool finished = y.kind == Yield::Kind::returned || y.kind == Yield::Kind::raised;
-  e.code = uint8_t(finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait);
-  if (e.num > loop.options().slow_step_ns) e.flags |= kFlagSlow;
-  loop.emit(e);
+  if (traced) {
+    const int64_t t_end = loop.stamp();
+    const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
+    const bool slow = t_end - t_begin > loop.options().slow_step_ns;
+    if (Event* r = loop.held_step(id_)) {
+      packed::end_step(*r, t_end, line_, wait, slow);
+    } else {
+      Event e = loop.event_at(Ev::step_end, t_end);
+      e.task = id_;
+      e.line = line_;
+      e.num = t_end - t_begin;
+      e.code = uint8_t(wait);
+      if (slow) e.flags |= kFlagSlow;
+      loop.stream().append(e);
+    }
+  }
 
   if (finished) {
     coro_.reset();  // the frame is gone once the coroutine ends, as in Python

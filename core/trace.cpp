@@ -130,6 +130,53 @@ size_t Trace::size() const {
   return n;
 }
 
+// [SECTION] Packed records
+
+void expand(const Event& r, std::vector<Event>& out) {
+  if (r.kind == packed::step) {
+    Event e;
+    e.t_ns = r.t_ns;
+    e.it = r.it;
+    e.loop = r.loop;
+    e.task = r.task;
+    Event& run = out.emplace_back(e);
+    run.kind = Ev::ready_run;
+    run.id = r.id;
+    run.s1 = r.s1;
+    run.num = r.ref;
+    Event& begin = out.emplace_back(e);
+    begin.kind = Ev::step_begin;
+    begin.line = r.line;
+    if (!(r.flags & packed::kHasEnd)) return;
+    e.t_ns = int64_t(r.seq);
+    Event& end = out.emplace_back(e);
+    end.kind = Ev::step_end;
+    end.line = int32_t(uint32_t(uint64_t(r.num)));
+    end.code = r.code;
+    end.num = e.t_ns - r.t_ns;
+    end.flags = r.flags & kFlagSlow;
+    if (!(r.flags & packed::kHasPush)) return;
+    Event& push = out.emplace_back(e);
+    push.kind = Ev::ready_push;
+    push.id = int32_t(uint32_t(uint64_t(r.num) >> 32));
+    push.s1 = r.s2;
+    push.code = uint8_t(r.flags >> 4);
+    return;
+  }
+  if (r.kind == packed::iter) {
+    Event& it = out.emplace_back(r);
+    it.kind = Ev::loop_iter;
+    it.seq = 0;
+    it.ref = -1;
+    Event& poll = out.emplace_back(r);
+    poll.kind = Ev::loop_poll;
+    poll.seq = 0;
+    poll.num = int64_t(r.seq);
+    return;
+  }
+  out.push_back(r);
+}
+
 // [SECTION] Merging
 
 size_t TraceReader::poll() {
@@ -140,10 +187,9 @@ size_t TraceReader::poll() {
   for (int s = 0; s < ns; ++s) {
     const Trace::Stream& st = trace_->stream(s);
     size_t n = st.size();
-    for (size_t i = read_[size_t(s)]; i < n; ++i) {
-      events_.push_back(st.at(i));
-      min_new_t = std::min(min_new_t, events_.back().t_ns);
-    }
+    const size_t from = events_.size();
+    for (size_t i = read_[size_t(s)]; i < n; ++i) expand(st.at(i), events_);
+    for (size_t i = from; i < events_.size(); ++i) min_new_t = std::min(min_new_t, events_[i].t_ns);
     read_[size_t(s)] = n;
   }
   if (events_.size() == before) return before;

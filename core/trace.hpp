@@ -86,6 +86,56 @@ struct Event {
 };
 constexpr uint8_t kFlagSlow = 1;
 
+// [SECTION] Packed records: the stored form of the hot path
+
+// The loop stores its most frequent events in fewer, denser records, which
+// the readers (TraceReader, merged_events) expand back into the documented
+// events, so nothing downstream sees them. A packed record is an Event whose
+// kind is one of these tags and whose fields are reused as listed.
+namespace packed {
+// A task step: ready.run + step.begin, then (when nothing else was traced
+// during the step) + step.end, then + the ready.push of the task's own next
+// step. Fields: t_ns = ready.run and step.begin; seq = step.end's (and
+// ready.push's) t_ns; id, task, s1, ref = ready.run's handle, task, label,
+// left; line = step.begin's line; num = step.end's line (low 32 bits) and
+// ready.push's handle (high 32 bits); code = step.end's wait; s2 =
+// ready.push's label; flags = kFlagSlow | kHasEnd | kHasPush | cause << 4.
+constexpr Ev step = Ev(0xF0);
+// An iteration's start with a poll that published nothing: loop.iter +
+// loop.poll, both at t_ns. Fields: num = loop.iter's ready; ref = timeout_ms;
+// seq = waited_ns.
+constexpr Ev iter = Ev(0xF1);
+constexpr uint8_t kHasEnd = 2, kHasPush = 4;
+
+// A held ready.run becomes the step's record when the step begins.
+inline void begin_step(Event& run, int32_t line) {
+  run.kind = step;
+  run.line = line;
+  run.ref = int32_t(run.num);
+  run.num = 0;
+}
+inline void end_step(Event& r, int64_t t_end, int32_t line, Wait wait, bool slow) {
+  r.seq = uint64_t(t_end);
+  r.num = int64_t(uint32_t(line));
+  r.code = uint8_t(wait);
+  r.flags |= uint8_t(kHasEnd | (slow ? kFlagSlow : 0));
+}
+inline void push_into(Event& r, int32_t handle, const char* label, Cause cause) {
+  r.num |= int64_t(uint64_t(uint32_t(handle)) << 32);
+  r.s2 = label;
+  r.flags |= uint8_t(kHasPush | (uint8_t(cause) << 4));
+}
+// A held loop.iter becomes iter + poll when nothing was traced during the poll.
+inline void add_poll(Event& iter_ev, int32_t timeout_ms, int64_t waited_ns) {
+  iter_ev.kind = iter;
+  iter_ev.ref = timeout_ms;
+  iter_ev.seq = uint64_t(waited_ns);
+}
+}  // namespace packed
+
+// Appends the events a stored record stands for (itself, unless packed).
+void expand(const Event& record, std::vector<Event>& out);
+
 // [SECTION] Trace
 
 class Trace {
@@ -105,15 +155,31 @@ class Trace {
     Stream& operator=(const Stream&) = delete;
 
     // Producer side. Returns false (and drops the event) once the stream is full.
+    // Appending also publishes a held record (below) that precedes it.
     bool append(const Event& e) {
-      size_t n = size_.load(std::memory_order_relaxed);
-      size_t c = n >> kChunkBits;
-      if (c >= kMaxChunks) return false;
-      Event* chunk = chunks_[c].load(std::memory_order_relaxed);
-      if (!chunk) chunk = grow(c);
-      chunk[n & (kChunkSize - 1)] = e;
-      size_.store(n + 1, std::memory_order_release);
+      Event* slot = next_slot();
+      if (!slot) return false;
+      *slot = e;
+      publish();
       return true;
+    }
+    // A record written but not yet published: until publish() (or the next
+    // append), no reader can see it, so the producer may still rewrite it in
+    // place (the loop grows a ready.run into a whole packed step this way).
+    // It must be a valid record at every moment, since any append publishes it.
+    // Returns null once the stream is full.
+    Event* hold(const Event& e) {
+      Event* slot = next_slot();
+      if (slot) {
+        *slot = e;
+        held_ = slot;
+      }
+      return slot;
+    }
+    Event* held() const { return held_; }  // null once published
+    void publish() {
+      held_ = nullptr;
+      size_.store(written_, std::memory_order_release);
     }
     const char* intern(std::string_view s);  // copy into the arena; stable forever
 
@@ -124,9 +190,23 @@ class Trace {
     }
 
    private:
+    Event* next_slot() {
+      size_t n = written_;
+      if ((n & (kChunkSize - 1)) == 0) {  // the first slot of a chunk
+        size_t c = n >> kChunkBits;
+        if (c >= kMaxChunks) return nullptr;
+        chunk_ = chunks_[c].load(std::memory_order_relaxed);
+        if (!chunk_) chunk_ = grow(c);
+      }
+      written_ = n + 1;
+      return &chunk_[n & (kChunkSize - 1)];
+    }
     Event* grow(size_t c);
     std::unique_ptr<std::atomic<Event*>[]> chunks_;
     std::atomic<size_t> size_{0};
+    size_t written_ = 0;        // producer-only: published + the held record
+    Event* chunk_ = nullptr;    // producer-only: the chunk written_ points into
+    Event* held_ = nullptr;     // producer-only
     std::vector<std::unique_ptr<char[]>> arena_;  // producer-only
     size_t arena_used_ = 0, arena_cap_ = 0;
   };
