@@ -197,6 +197,19 @@ TEST_CASE("loopscope source concurrent-server --listen prints the open mode's ow
   CHECK(wrong.err.find("--listen works with concurrent-server only") != std::string::npos);
 }
 
+TEST_CASE("the open mode's scenario runs from its params alone and stops at its duration") {
+  ScenarioRun r;
+  const Scenario& open = open_server_scenario();
+  r.result = run_scenario(open, open.resolve({"duration=0.3", "work=0.05"}), *r.trace);
+  r.events = merged_events(*r.trace);
+  CHECK_MESSAGE(r.result.ok, r.result.error);
+  REQUIRE(r.prints().size() == 2);
+  CHECK(r.prints()[0].rfind("listening on http://127.0.0.1:", 0) == 0);
+  CHECK(r.prints()[1] == "stopping: 0.3 s are up");
+  CHECK(r.result.loop_close_rc == 0);
+  CHECK(live_frames().load() == 0);
+}
+
 TEST_CASE("an open run's params resolve against the open mode's scenario, as a viewer loading its trace does") {
   OpenServerOptions o;
   o.port = 0;
