@@ -263,6 +263,52 @@ struct SigintWatch : Owned {
   bool closed = false;
 };
 
+}  // namespace
+
+// The same, for OpenServerStop::request() from another thread (a friend of
+// OpenServerStop, hence outside the anonymous namespace).
+struct StopWatch : Owned {
+  StopWatch(Loop& l, AsyncEvent stop, std::shared_ptr<OpenServerStop> s)
+      : loop(l), stop(std::move(stop)), stopper(std::move(s)) {
+    uv_async_init(loop.uv(), &async, &StopWatch::on_async);
+    async.data = this;
+    loop.on_close([this] { close(); });
+    std::lock_guard<std::mutex> lock(stopper->m_);
+    stopper->async_ = &async;
+    if (stopper->requested_) uv_async_send(&async);
+  }
+  void close() {
+    if (closed) return;
+    closed = true;
+    {
+      std::lock_guard<std::mutex> lock(stopper->m_);
+      stopper->async_ = nullptr;
+    }
+    uv_close(reinterpret_cast<uv_handle_t*>(&async), nullptr);
+  }
+  static void on_async(uv_async_t* h) {
+    auto* w = static_cast<StopWatch*>(h->data);
+    Handle done;
+    done.fn = [](void* a, void*) { static_cast<StopWatch*>(a)->stop.set(); };
+    done.a = w;
+    done.label = "signal: SIGINT (Stop)";
+    w->loop.queue_io(done, Cause::io);
+  }
+  Loop& loop;
+  AsyncEvent stop;
+  std::shared_ptr<OpenServerStop> stopper;
+  uv_async_t async{};
+  bool closed = false;
+};
+
+void OpenServerStop::request() {
+  std::lock_guard<std::mutex> lock(m_);
+  requested_ = true;
+  if (async_) uv_async_send(async_);
+}
+
+namespace {
+
 // [SECTION] The handler: one task per outside connection
 
 struct OpenState {
@@ -334,6 +380,7 @@ Coro open_main(std::shared_ptr<OpenState> st) {
   Loop& loop = running_loop();
   AsyncEvent stop;
   SigintWatch* sigint = st->o.stop_on_sigint ? loop.make<SigintWatch>(stop) : nullptr;
+  StopWatch* stopper = st->o.stopper ? loop.make<StopWatch>(stop, st->o.stopper) : nullptr;
   OpenState* s = st.get();
   ClientConnected cb = [s](StreamReader& r, StreamWriter& w) { return handle(r, w, s).named(w.peername()); };
   Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port).at(kStartServer);
@@ -360,6 +407,7 @@ Coro open_main(std::shared_ptr<OpenState> st) {
     }
   }
   if (sigint) sigint->close();
+  if (stopper) stopper->close();
   co_return Value(int64_t(st->served));
 }
 

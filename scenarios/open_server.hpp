@@ -20,11 +20,30 @@
 //   read_timeout, grace (seconds), work.
 #pragma once
 
+#include <uv.h>
+
 #include <functional>
+#include <memory>
+#include <mutex>
 
 #include "scenario.hpp"
 
 namespace loopscope {
+
+// Stops an open server from another thread (the GUI's Stop button): request()
+// is thread-safe and does what Ctrl-C does (a uv_async_t whose callback queues
+// the completion that sets the stop Event: the listing's stop.set()). A request
+// made before the server runs stops it as soon as it listens.
+class OpenServerStop {
+ public:
+  void request();
+
+ private:
+  friend struct StopWatch;
+  std::mutex m_;
+  uv_async_t* async_ = nullptr;  // while the run's watcher is open
+  bool requested_ = false;
+};
 
 struct OpenServerOptions {
   int port = 0;                // 0: an ephemeral port
@@ -34,6 +53,7 @@ struct OpenServerOptions {
   bool stop_on_sigint = true;  // watch SIGINT with a uv_signal_t (the CLI); tests may leave it off
   // Called on the loop thread once the server listens, with the bound port.
   std::function<void(int port)> on_listening;
+  std::shared_ptr<OpenServerStop> stopper;  // optional: stop from another thread
 };
 
 // The open mode as a scenario of its own: id "concurrent-server", the open

@@ -11,6 +11,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -91,7 +92,33 @@ void App::start_scenario(int scenario) {
   start(s, params);
 }
 
-void App::start_selected() { start_scenario(selected_); }
+void App::start_selected() {
+  const auto& all = scenarios();
+  if (open_.on && selected_ < int(all.size()) && all[size_t(selected_)].id == "concurrent-server") {
+    Params p;
+    try {
+      p = all[size_t(selected_)].resolve(param_sets(selected_));
+    } catch (const std::exception&) {
+      p = all[size_t(selected_)].resolve({});
+    }
+    start_open(p, open_.port, open_.duration);
+    return;
+  }
+  start_scenario(selected_);
+}
+
+void App::start_open(const Params& p, int port, double duration) {
+  if (const Scenario* s = find_scenario("concurrent-server")) mirror_toolbar(*s, p);
+  open_.on = true, open_.port = port, open_.duration = float(duration);
+  if (compare_on_) stop_compare();
+  playback_.clear();
+  prints_.clear();
+  session_.start_open(p, port, duration);
+  open_started_ = std::chrono::steady_clock::now();
+  follow_live_ = true;
+  was_live_ = true;
+  timeline_.fit = true;
+}
 
 std::string App::load(const std::string& path) {
   playback_.clear();
@@ -400,12 +427,18 @@ void App::draw_toolbar() {
     ImGui::SameLine();
     param_widgets(selected_, px);
   }
+  if (cur && cur->id == "concurrent-server") draw_open_toggle();
   ImGui::SameLine();
   bool live = session_.live();
-  if (live) ImGui::BeginDisabled();
-  if (ImGui::Button(live ? "Running..." : "Run")) start_selected();
-  if (live) ImGui::EndDisabled();
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
+  if (live && session_.open_mode()) {
+    if (ImGui::Button("Stop")) session_.stop_open();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
+  } else {
+    if (live) ImGui::BeginDisabled();
+    if (ImGui::Button(live ? "Running..." : "Run")) start_selected();
+    if (live) ImGui::EndDisabled();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
+  }
   // Compare with another scenario (its default parameters), on the same time axis.
   ImGui::SameLine(0, px * 0.25f);
   if (ImGui::Button(compare_on_ ? "Compare: off" : "Compare with...")) {
@@ -464,25 +497,68 @@ void App::draw_toolbar() {
   } else {
     ImGui::TextDisabled("no run yet: press Run");
   }
-  if (live) {
+  if (live && session_.open_mode()) {
+    // Open mode: where to point curl or a browser, and how long is left.
+    ImGui::SameLine(0, px);
+    int port = session_.open_port();
+    double left = session_.open_duration() -
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - open_started_).count();
+    if (port > 0)
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "listening on http://127.0.0.1:%d/  (%.0f s left)",
+                         port, std::max(left, 0.0));
+    else
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "starting the server");
+  } else if (live) {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "live");
+  } else if (session_.open_mode() && !session_.result().ok && !session_.result().error.empty()) {
+    ImGui::SameLine(0, px);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "open server: %s", session_.result().error.c_str());
   }
   ImGui::SameLine(0, px);
   bool predict = predict_on_;
   if (ImGui::Checkbox("Predict", &predict)) toggle_predict();
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Predict mode (Q): playback stops before each iteration and asks which handle runs first");
-  // Right end: Save trace / Record clip (or the clip's progress), then the help button.
+  // Right end: Save trace / Record clip (or the clip's progress; nothing to
+  // save while a run is live), then the help button.
+  bool exports = !live || clip_.running() || !status_.empty();
   float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
-  float right_w = export_controls_width() + ImGui::GetStyle().ItemSpacing.x + px * 1.6f;
+  float right_w = (exports ? export_controls_width() + ImGui::GetStyle().ItemSpacing.x : 0) + px * 1.6f;
   float max_x = ImGui::GetWindowContentRegionMax().x;
   if (max_x - used > right_w + px) ImGui::SameLine(max_x - right_w);
   else ImGui::SameLine();
-  draw_export_controls();
-  ImGui::SameLine();
+  if (exports) {
+    draw_export_controls();
+    ImGui::SameLine();
+  }
   if (ImGui::Button("?")) help_ = !help_;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
+}
+
+void App::draw_open_toggle() {
+  float px = look_.font_px();
+  bool live = session_.live();
+  ImGui::SameLine(0, px * 0.6f);
+  if (live) ImGui::BeginDisabled();
+  ImGui::Checkbox("outside clients", &open_.on);
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("Open server mode: Run listens on 127.0.0.1 for real clients (curl, nc, a browser)\n"
+                      "instead of the scenario's own; each connection appears as it arrives.");
+  if (open_.on) {
+    ImGui::SameLine(0, px * 0.3f);
+    ImGui::TextUnformatted("port");
+    ImGui::SameLine(0, px * 0.3f);
+    ImGui::SetNextItemWidth(px * 3.6f);
+    ImGui::DragInt("##port", &open_.port, 1, 0, 65535, "%d", ImGuiSliderFlags_AlwaysClamp);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("0: any free port");
+    ImGui::SameLine(0, px * 0.3f);
+    ImGui::TextUnformatted("for");
+    ImGui::SameLine(0, px * 0.3f);
+    ImGui::SetNextItemWidth(px * 3.6f);
+    ImGui::DragFloat("##duration", &open_.duration, 1, 5, 3600, "%g s", ImGuiSliderFlags_AlwaysClamp);
+  }
+  if (live) ImGui::EndDisabled();
 }
 
 // [SECTION] Help overlay

@@ -4,6 +4,7 @@
 // same frame(), so they show the same thing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -86,6 +87,15 @@ class App {
   // [SECTION] Runs
   void start(const Scenario& s, const Params& p);
   void start_selected();  // the toolbar's scenario and parameters
+  // concurrent-server's open mode (the toolbar's "outside clients" toggle):
+  // listening on 127.0.0.1:port for curl, nc or a browser, for `duration` s.
+  void start_open(const Params& p, int port, double duration);
+  struct OpenToggle {
+    bool on = false;
+    int port = 8000;
+    float duration = 60;
+  };
+  OpenToggle& open_toggle() { return open_; }
   // The gallery (G, toolbar "Scenarios"): every scenario as a card with its
   // title, lesson, parameters and Run; natural pairs offer Compare.
   void open_gallery() { gallery_ = true; }
@@ -201,6 +211,9 @@ class App {
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
+  OpenToggle open_;
+  std::chrono::steady_clock::time_point open_started_;
+  void draw_open_toggle();  // the toolbar's open-mode controls (concurrent-server)
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
   TimelineView timeline_;

@@ -51,7 +51,8 @@ int cmd_gui(const std::vector<std::string>& argv) {
       std::printf(
           "usage: loopscope [gui] [ID] [--set k=v]... [--compare ID2 [--set2 k=v]...] [--light] [--presenter]\n\n"
           "Opens the window and runs scenario ID (default: gather) on a real loop; its trace streams into\n"
-          "the view, then replays. Press F1 in the window for the keyboard shortcuts.\n"
+          "the view, then replays. Press F1 in the window for the keyboard shortcuts, G for the gallery\n"
+          "of scenarios (it opens by itself the first time).\n"
           "--compare ID2 runs ID2 too and shows both runs on one time axis, with their total time, each\n"
           "client's reply and the time the loop was blocked.\n"
           "With no display it writes a screenshot (./loopscope-ID.png) instead and prints its path.\n");
@@ -72,6 +73,8 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
+  // First time, no ID: the gallery opens over the default run, so a new user sees every lesson.
+  bool first_time = id.empty() && saved.scenario.empty();
   // No ID: the last scenario with its parameters, if it still exists and they still resolve.
   if (id.empty() && !saved.scenario.empty() && find_scenario(saved.scenario)) {
     try {
@@ -86,6 +89,7 @@ int cmd_gui(const std::vector<std::string>& argv) {
   if (!display_available()) return screenshot_instead("no display (DISPLAY and WAYLAND_DISPLAY are unset)", s, p);
   App app(look);
   app.start(s, p);
+  if (first_time) app.open_gallery();
   if (!id2.empty()) {
     const Scenario& s2 = scenario_arg("gui", id2);
     app.start_compare(s2, resolve_params("gui", s2, sets2));

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <algorithm>
+
 #if __has_include("core/trace_load.hpp")
 #include "core/trace_load.hpp"
 #define LOOPSCOPE_HAVE_TRACE_LOAD 1
@@ -46,6 +48,9 @@ void Session::reset() {
   trace_.reset();
   result_ = {};
   changed_from_ = 0;
+  open_mode_ = false;
+  open_port_ = 0;
+  open_stop_.reset();
   done_ = false;
   ++generation_;
 }
@@ -63,6 +68,33 @@ void Session::start(const Scenario& s, const Params& p, double time_scale) {
     result_ = run_scenario(s, p, *trace_, opts);
     done_.store(true, std::memory_order_release);
   });
+}
+
+void Session::start_open(const Params& p, int port, double duration) {
+  reset();
+  const Scenario* s = find_scenario("concurrent-server");
+  if (!s) return;
+  OpenServerOptions o;
+  o.port = port;
+  o.duration = duration;
+  o.stop_on_sigint = false;  // the window's Stop button instead
+  o.stopper = open_stop_ = std::make_shared<OpenServerStop>();
+  o.on_listening = [this](int bound) { open_port_.store(bound, std::memory_order_release); };
+  open_mode_ = true;
+  open_duration_ = duration;
+  scenario_ = s;
+  params_ = open_server_params(p, o);
+  listing_ = open_server_scenario().source(params_);
+  trace_ = std::make_unique<Trace>();
+  reader_ = std::make_unique<TraceReader>(*trace_);
+  thread_ = std::thread([this, s, p, o] {
+    result_ = run_open_server(*s, p, *trace_, o);
+    done_.store(true, std::memory_order_release);
+  });
+}
+
+void Session::stop_open() {
+  if (open_stop_) open_stop_->request();
 }
 
 std::string Session::load(const std::string& path) {
@@ -83,12 +115,17 @@ std::string Session::load(const std::string& path) {
     const Event* begin = nullptr;
     for (const Event& e : model_.events())
       if (e.kind == Ev::run_begin) begin = &e;
+    // An open-mode run (run.begin params mode=listen) has the open mode's listing.
+    std::vector<std::string> sets = params_as_sets(begin ? begin->s2 : nullptr);
+    bool open = std::find(sets.begin(), sets.end(), "mode=listen") != sets.end();
+    const Scenario& shown = open ? open_server_scenario() : *scenario_;
     try {
-      params_ = scenario_->resolve(params_as_sets(begin ? begin->s2 : nullptr));
+      params_ = shown.resolve(sets);
     } catch (const std::exception&) {
-      params_ = scenario_->resolve({});
+      params_ = shown.resolve({});
     }
-    listing_ = scenario_->source(params_);
+    listing_ = shown.source(params_);
+    open_mode_ = open;
   }
   result_.ok = true;
   return "";

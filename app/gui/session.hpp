@@ -10,6 +10,7 @@
 
 #include "core/trace.hpp"
 #include "model/model.hpp"
+#include "scenarios/open_server.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace loopscope::gui {
@@ -23,6 +24,14 @@ class Session {
 
   // Starts `s` with `p` on a new thread; the previous run (if any) is joined first.
   void start(const Scenario& s, const Params& p, double time_scale = 1.0);
+  // concurrent-server in open mode: listening on 127.0.0.1:port (0: any free
+  // port) for outside clients (curl, a browser) for `duration` seconds, or
+  // until stop_open(). The listing is the open mode's own.
+  void start_open(const Params& p, int port, double duration);
+  void stop_open();
+  bool open_mode() const { return open_mode_; }
+  int open_port() const { return open_port_.load(std::memory_order_acquire); }  // 0 until it listens
+  double open_duration() const { return open_duration_; }
   // Replays a saved JSON Lines trace. Returns "" or a one-line error.
   std::string load(const std::string& path);
   // Feeds newly published events to the model. True when anything arrived.
@@ -52,6 +61,10 @@ class Session {
   std::string listing_;
   RunResult result_;
   uint64_t generation_ = 0;
+  bool open_mode_ = false;
+  double open_duration_ = 0;
+  std::atomic<int> open_port_{0};
+  std::shared_ptr<OpenServerStop> open_stop_;
   size_t changed_from_ = 0;
 };
 
