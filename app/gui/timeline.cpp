@@ -71,6 +71,39 @@ void wait_bar(ImDrawList* dl, ImVec2 a, ImVec2 b, Wait w, ImU32 col, float px) {
   }
 }
 
+// Abutting bars of one colour and height, drawn as one rectangle: the same
+// pixels with fewer vertices (zoomed out on a million events, a lane is
+// thousands of folded bars side by side). Call flush() before drawing
+// anything else, so the order of what overlaps stays as it was.
+struct BarRun {
+  ImDrawList* dl;
+  ImVec2 a, b;
+  ImU32 col = 0;
+  bool open = false;
+  void add(ImVec2 na, ImVec2 nb, ImU32 c) {
+    // Opaque bars may overlap too; translucent ones only abut (overlap would blend twice).
+    bool joins = open && c == col && na.y == a.y && nb.y == b.y && na.x >= a.x &&
+                 (na.x == b.x || (na.x < b.x && (c & IM_COL32_A_MASK) == IM_COL32_A_MASK));
+    if (joins) {
+      b.x = std::max(b.x, nb.x);
+      return;
+    }
+    flush();
+    a = na, b = nb, col = c, open = true;
+  }
+  void flush() {
+    if (open) dl->AddRectFilled(a, b, col);
+    open = false;
+  }
+};
+
+// Wake-up arrows are drawn where they can be told apart: per lane, in strips
+// of kArrowStrip px, a strip with more than kArrowsPerStrip arrivals leaves
+// its arrows out (zoomed out on a big run they would only grey the lanes; the
+// folded bars show that much happened there). Teaching runs stay under it.
+constexpr float kArrowStrip = 40;
+constexpr size_t kArrowsPerStrip = 4;
+
 }  // namespace
 
 // [SECTION] Axes
@@ -306,39 +339,43 @@ void App::draw_timeline(const ImVec2& size, int which) {
     items_.clear();
     m.visible(lane, tt0 - shift, tt1 - shift, min_ns, items_);
     float mid = (y0 + y1) * 0.5f;
+    BarRun bars{dl};
     for (const model::DrawItem& it : items_) {
       float xa = std::max(x_of(it.t0), plot0.x - 4), xb = std::min(std::max(x_of(it.t1), xa + 2.0f), plot1.x + 4);
       ImVec2 a, bb;
       bool is_loop = lane.kind == model::LaneKind::loop;
       if (it.blocked && (is_loop || it.state == model::TaskState::running)) {
+        bars.flush();
         a = ImVec2(xa, y0 + 2), bb = ImVec2(xb, y1 - 2);
         dl->AddRectFilled(a, bb, mix(th.blocked, th.bg, 0.35f));
         hatch(dl, a, bb, th.blocked, px * 0.6f, 2.5f);
         if (!is_loop && color >= 0) dl->AddRectFilled(ImVec2(xa, mid - lane_h * 0.12f), ImVec2(xb, mid + lane_h * 0.12f), th.task(color));
       } else if (it.folded > 1) {
         a = ImVec2(xa, mid - lane_h * 0.3f), bb = ImVec2(xb, mid + lane_h * 0.3f);
-        dl->AddRectFilled(a, bb, mix(color >= 0 ? th.task(color) : th.loop_run, th.bg, 0.3f));
+        bars.add(a, bb, mix(color >= 0 ? th.task(color) : th.loop_run, th.bg, 0.3f));
       } else if (is_loop) {
         if (it.state == model::TaskState::running) {
           a = ImVec2(xa, mid - lane_h * 0.3f), bb = ImVec2(xb, mid + lane_h * 0.3f);
-          dl->AddRectFilled(a, bb, th.loop_run);
+          bars.add(a, bb, th.loop_run);
         } else {
           a = ImVec2(xa, mid - 1.5f), bb = ImVec2(xb, mid + 1.5f);
-          dl->AddRectFilled(a, bb, th.loop_poll);
+          bars.add(a, bb, th.loop_poll);
         }
       } else {
         ImU32 hue = color >= 0 ? th.task(color) : th.callback;
         switch (it.state) {
           case model::TaskState::running:
             a = ImVec2(xa, mid - lane_h * 0.33f), bb = ImVec2(xb, mid + lane_h * 0.33f);
-            dl->AddRectFilled(a, bb, hue);
+            bars.add(a, bb, hue);
             break;
           case model::TaskState::ready:
+            bars.flush();
             a = ImVec2(xa, mid - lane_h * 0.25f), bb = ImVec2(xb, mid + lane_h * 0.25f);
             dl->AddRectFilled(a, bb, mix(hue, th.bg, 0.55f));
             dl->AddRect(a, bb, hue, 0, 0, 2.0f);
             break;
           case model::TaskState::waiting: {
+            bars.flush();
             a = ImVec2(xa, mid - lane_h * 0.2f), bb = ImVec2(xb, mid + lane_h * 0.2f);
             wait_bar(dl, a, bb, it.wait, hue, px);
             // Say what is awaited where there is room, on the plain background above the bar.
@@ -351,7 +388,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
           }
           case model::TaskState::done:
             a = ImVec2(xa, mid - 1.5f), bb = ImVec2(xb, mid + 1.5f);
-            dl->AddRectFilled(a, bb, th.done);
+            bars.add(a, bb, th.done);
             break;
           case model::TaskState::unborn:
             a = bb = ImVec2(xa, mid);
@@ -371,6 +408,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
         if (it.folded > 1) hover += "\n" + std::to_string(it.folded) + " short segments folded together";
       }
     }
+    bars.flush();
     // Done marks: an X for an error, a slashed circle for a cancellation.
     if (!lane.segments.empty() && lane.segments.back().state == model::TaskState::done) {
       const model::Segment& d = lane.segments.back();
@@ -389,17 +427,39 @@ void App::draw_timeline(const ImVec2& size, int which) {
     }
   }
 
-  // Wake-up arrows: from the cause's lane to the task it woke, up to the playhead.
-  for (const model::Wakeup& wk : m.wakeups()) {
-    if (wk.t_to < tt0 - shift || wk.t_from > tt1 - shift || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
-    if (wk.t_to > now) continue;
+  auto draw_arrow = [&](const model::Wakeup& wk) {
     ImVec2 p0(x_of(wk.t_from), lane_y(size_t(wk.from_lane)) + lane_h * 0.5f);
     ImVec2 p1(x_of(wk.t_to), lane_y(size_t(wk.to_lane)) + lane_h * (wk.to_lane > wk.from_lane ? 0.22f : 0.78f));
     float dy = (p1.y - p0.y) * 0.5f;
     dl->AddBezierCubic(p0, ImVec2(p0.x, p0.y + dy), ImVec2(p1.x, p1.y - dy), p1, th.arrow, 2.0f);
     float dir = p1.y > p0.y ? 1.0f : -1.0f, ah = px * 0.35f;
     dl->AddTriangleFilled(p1, ImVec2(p1.x - ah * 0.6f, p1.y - dir * ah), ImVec2(p1.x + ah * 0.6f, p1.y - dir * ah), th.arrow);
+  };
+  // Wake-up arrows: from the cause's lane to the task it woke, up to the
+  // playhead. Each lane's arrivals are looked up strip by strip (binary
+  // search), so a frame never walks the run's arrows; they are drawn in the
+  // run's order (where arrows cross, the order decides the blended pixels).
+  static thread_local std::vector<int64_t> strips;  // model time at each strip's left edge, then the end of what may cross the view
+  static thread_local std::vector<uint32_t> arrows;
+  strips.clear(), arrows.clear();
+  for (float xs = plot0.x; xs < plot1.x; xs += kArrowStrip) strips.push_back(xs == plot0.x ? tt0 - shift : t_of(xs) - shift);
+  strips.push_back(tt1 - shift + 1);
+  strips.push_back(std::max(tt1 - shift + 1, std::min(now, tt1 - shift + m.max_wakeup_span()) + 1));
+  for (const model::Lane& lane : lanes) {
+    for (size_t k = 0; k + 1 < strips.size(); ++k) {
+      if (strips[k] > now || strips[k + 1] <= strips[k]) continue;
+      auto [first, last] = m.wakeups_into(lane, strips[k], strips[k + 1] - 1);
+      if (last - first > kArrowsPerStrip) continue;
+      for (size_t w = first; w < last; ++w) {
+        const model::Wakeup& wk = m.wakeups()[lane.wakeups_in[w]];
+        if (wk.t_from > tt1 - shift || wk.from_lane < 0 || wk.to_lane < 0 || wk.from_lane == wk.to_lane) continue;
+        if (wk.t_to > now) continue;
+        arrows.push_back(lane.wakeups_in[w]);
+      }
+    }
   }
+  std::sort(arrows.begin(), arrows.end());
+  for (uint32_t w : arrows) draw_arrow(m.wakeups()[w]);
   dl->PopClipRect();
 
   // The future is dimmed: what the playhead has not reached has not happened yet.

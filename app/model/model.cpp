@@ -285,6 +285,8 @@ void Model::apply(const Event& e, size_t i) {
         if (wakes && o.lane >= 0 && o.lane != tlane) {
           bool cancelling = size_t(ti) < st.tasks.size() && st.tasks[size_t(ti)].cancelling;
           wakeups_.push_back({o.t, e.t_ns, o.lane, tlane, cancelling ? Cause::cancel : o.cause, uint32_t(i)});
+          lanes_[size_t(tlane)].wakeups_in.push_back(uint32_t(wakeups_.size() - 1));
+          max_wakeup_span_ = std::max(max_wakeup_span_, e.t_ns - o.t);
         }
       }
       break;
@@ -419,18 +421,19 @@ void Model::rollback(size_t restart) {
       lanes_[size_t(u.lane)].segments[u.seg].blocked = u.old;
     undo_.pop_back();
   }
+  pop_while(wakeups_, [&](const Wakeup& w) { return late(w.event); });
   // FIXME-PERF: O(lanes); a log of touched lanes would make this O(events dropped).
   for (size_t l = 0; l < lanes_.size(); ++l) {
     Lane& lane = lanes_[l];
     size_t before = lane.segments.size();
     pop_while(lane.segments, [&](const Segment& s) { return late(s.first_event); });
     pop_while(lane.marks, [&](const Mark& m) { return late(m.event); });
+    pop_while(lane.wakeups_in, [&](uint32_t w) { return w >= wakeups_.size(); });
     bool popped = lane.segments.size() != before;
     bool reopened = !lane.segments.empty() && late(lane.segments.back().last_event);
     lane_open_[l] = (!popped && lane_open_[l]) || reopened;
     if (lane_open_[l]) lane.segments.back().last_event = uint32_t(restart ? restart - 1 : 0);
   }
-  pop_while(wakeups_, [&](const Wakeup& w) { return late(w.event); });
   for (auto* v : {&steps_, &iterations_, &notable_}) pop_while(*v, [&](uint32_t idx) { return late(idx); });
   if (finished_ && late(finished_at_)) finished_ = false;
   if (restart == 0) scenario_ = nullptr;

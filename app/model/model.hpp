@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/trace.hpp"
@@ -62,10 +63,12 @@ struct Lane {
   std::string label;
   std::vector<Segment> segments;  // sorted by t0, non-overlapping; the last may be open (t1 = last event's t)
   std::vector<Mark> marks;        // sorted by t
+  std::vector<uint32_t> wakeups_in;  // indexes into Model::wakeups() of the arrows ending here, in time order
   size_t created_at = 0;          // event index that created the lane
 };
 
 // An arrow on the timeline: `cause` woke `task` (timer fired, I/O done, child finished, cancel...).
+// Model::wakeups() is sorted by t_to (the ready.push that queued the wakeup).
 struct Wakeup {
   int64_t t_from = 0, t_to = 0;
   int32_t from_lane = -1, to_lane = -1;  // indexes into lanes()
@@ -182,6 +185,10 @@ class Model {
   // narrower than min_ns into counted marks. Binary search, then O(visible).
   // `out` is cleared first.
   void visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, std::vector<DrawItem>& out) const;
+  // The arrows into `lane` arriving in [t0, t1]: a range [first, last) of lane.wakeups_in. Binary search.
+  std::pair<size_t, size_t> wakeups_into(const Lane& lane, int64_t t0, int64_t t1) const;
+  // The longest arrow (t_to - t_from) so far: arrows arriving up to this much after a range can still cross it.
+  int64_t max_wakeup_span() const { return max_wakeup_span_; }
 
  private:
   // Where a wake-up came from, carried along the handles it schedules: a
@@ -230,6 +237,7 @@ class Model {
   std::vector<Lane> lanes_;
   std::vector<uint8_t> lane_open_;  // by lane: its last segment is open
   std::vector<Wakeup> wakeups_;
+  int64_t max_wakeup_span_ = 0;  // never lowered on rollback: a bound is enough
   Cursor cur_;
   std::vector<Cursor> checkpoints_;  // [n]: after event n*kSnapshotEvery + kSnapshotEvery-1
   std::vector<FlagUndo> undo_;       // blocked flags set on segments opened earlier

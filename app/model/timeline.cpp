@@ -66,4 +66,12 @@ void Model::visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, st
   }
 }
 
+std::pair<size_t, size_t> Model::wakeups_into(const Lane& lane, int64_t t0, int64_t t1) const {
+  const std::vector<uint32_t>& in = lane.wakeups_in;
+  auto arrives = [this](uint32_t w) { return wakeups_[w].t_to; };
+  auto a = std::lower_bound(in.begin(), in.end(), t0, [&](uint32_t w, int64_t t) { return arrives(w) < t; });
+  auto b = std::upper_bound(a, in.end(), t1, [&](int64_t t, uint32_t w) { return t < arrives(w); });
+  return {size_t(a - in.begin()), size_t(b - in.begin())};
+}
+
 }  // namespace loopscope::model
