@@ -30,7 +30,12 @@ Yield CoroDriver::send(Task&, std::exception_ptr exc) {
   CoroDriver* prev = std::exchange(t_driver, this);
   leaf_.resume();
   t_driver = prev;
-  if (suspended_) return std::move(pending_);
+  if (suspended_) {
+    y.kind = pending_kind_;
+    y.future = pending_future_;
+    y.wait = pending_wait_;
+    return y;
+  }
   // Not suspended on an awaiter, so the root frame ran to its end.
   auto& p = root_.promise();
   if (p.error) {

@@ -102,10 +102,14 @@ class CoroDriver final : public Coroutine {
   }
   Yield send(Task& task, std::exception_ptr exc) override;
 
-  // Called by awaiters from await_suspend.
-  void suspend_on(std::coroutine_handle<> leaf, Yield y) {
+  // Called by awaiters from await_suspend. y is a suspension (Kind::future
+  // or Kind::bare): only its kind, future and wait are kept (copying the
+  // whole Yield would move an empty Value on every step).
+  void suspend_on(std::coroutine_handle<> leaf, const Yield& y) {
     leaf_ = leaf;
-    pending_ = std::move(y);
+    pending_kind_ = y.kind;
+    pending_future_ = y.future;
+    pending_wait_ = y.wait;
     suspended_ = true;
   }
   std::exception_ptr take_throw() { return std::exchange(throw_in_, nullptr); }
@@ -113,7 +117,9 @@ class CoroDriver final : public Coroutine {
  private:
   Coro::handle root_;
   std::coroutine_handle<> leaf_;
-  Yield pending_;
+  Yield::Kind pending_kind_ = Yield::Kind::bare;
+  Future* pending_future_ = nullptr;
+  Wait pending_wait_ = Wait::yield;
   std::exception_ptr throw_in_;
   bool started_ = false, suspended_ = false;
 };

@@ -1,7 +1,9 @@
 #include "loop.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "task.hpp"
 
@@ -87,25 +89,27 @@ Loop::Loop(Trace& trace, LoopOptions opts)
 
 Loop::~Loop() { close(); }
 
-int32_t Loop::call_soon(Handle h, Cause cause) {
-  h.id = next_handle_id_++;
-  ready_.push_back(h);
-  if (opts_.trace) {
-    // A task queueing its own next step right after the step ended: the
-    // push joins the step's packed record (same instant, no clock read).
-    Event* r = held_step(h.task);
-    if (r && (r->flags & (packed::kHasEnd | packed::kHasPush)) == packed::kHasEnd) {
-      packed::push_into(*r, h.id, h.label, cause);
-    } else {
-      Event e = hot_event(Ev::ready_push);
-      e.id = h.id;
-      e.task = h.task;
-      e.s1 = h.label;
-      e.code = uint8_t(cause);
-      stream_->append(e);
-    }
+void ReadyQueue::grow() {
+  std::vector<Handle> bigger(std::max<size_t>(16, 2 * buf_.size()));
+  for (size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
+  buf_ = std::move(bigger);
+  head_ = 0;
+}
+
+void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause) {
+  // A task queueing its own next step right after the step ended: the push
+  // joins the step's packed record (same instant, no clock read).
+  Event* r = held_step(task);
+  if (r && (r->flags & (packed::kHasEnd | packed::kHasPush)) == packed::kHasEnd) {
+    packed::push_into(*r, id, label, cause);
+    return;
   }
-  return h.id;
+  Event e = hot_event(Ev::ready_push);
+  e.id = id;
+  e.task = task;
+  e.s1 = label;
+  e.code = uint8_t(cause);
+  stream_->append(e);
 }
 
 void Loop::run_once() {
@@ -125,17 +129,17 @@ void Loop::run_once() {
   }
   Event* iter = nullptr;
   const int64_t t0 = last_t_;
-  if (opts_.trace) {
+  if (opts_.trace && poll) {
     Event it = hot_event(Ev::loop_iter);
     it.num = int64_t(ready_.size());
     // An iteration that may sleep is published before it sleeps (live readers
     // see the loop waiting); otherwise loop.iter and loop.poll share a record.
-    if (timeout_ms != 0) stream_->append(it);
+    if (idle) stream_->append(it);
     else iter = stream_->hold(it);
   }
   if (poll) uv_run(&uv_, idle ? UV_RUN_ONCE : UV_RUN_NOWAIT);
-  if (opts_.trace) {
-    const int64_t waited = poll ? stamp() - t0 : 0;
+  if (opts_.trace && poll) {
+    const int64_t waited = stamp() - t0;
     if (iter && stream_->held() == iter) {
       packed::add_poll(*iter, timeout_ms, waited);
       stream_->publish();
@@ -164,9 +168,10 @@ void Loop::run_once() {
 
   // 3. Run exactly the handles that are ready now.
   size_t ntodo = ready_.size();
+  // Without a poll, loop.iter and loop.poll ride on the first handle's record.
+  uint8_t iter_start = poll ? 0 : packed::kIterStart;
   for (size_t i = 0; i < ntodo; ++i) {
-    Handle h = ready_.front();
-    ready_.pop_front();
+    Handle h = ready_.pop_front();
     if (!opts_.trace) {
       h.fn(h.a, h.b);
       continue;
@@ -178,6 +183,7 @@ void Loop::run_once() {
     r.task = h.task;
     r.s1 = h.label;
     r.num = int64_t(ntodo - i - 1);  // handles of this iteration still to run after it
+    r.flags = std::exchange(iter_start, 0);
     stream_->hold(r);
     stamped_ = false;
     h.fn(h.a, h.b);

@@ -16,7 +16,6 @@
 #include <uv.h>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +40,33 @@ struct Handle {
   int32_t id = -1;
   int32_t task = -1;
   const char* label = nullptr;  // static or interned
+};
+
+// The ready queue: a FIFO ring that doubles when full and never shrinks, so
+// once it has grown, pushing and popping allocate nothing (a std::deque
+// allocates and frees a block every dozen handles).
+class ReadyQueue {
+ public:
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  Handle& push_back(const Handle& h) {
+    if (size_ == buf_.size()) grow();
+    Handle& slot = buf_[(head_ + size_) & (buf_.size() - 1)];
+    slot = h;
+    ++size_;
+    return slot;
+  }
+  Handle pop_front() {
+    Handle h = buf_[head_];
+    head_ = (head_ + 1) & (buf_.size() - 1);
+    --size_;
+    return h;
+  }
+
+ private:
+  void grow();
+  std::vector<Handle> buf_;  // size: 0 or a power of two
+  size_t head_ = 0, size_ = 0;
 };
 
 // Base of everything the loop owns until it closes.
@@ -68,7 +94,12 @@ class Loop {
 
   // [SECTION] Scheduling
   // asyncio's loop.call_soon: append to the ready queue (runs next iteration at the earliest).
-  int32_t call_soon(Handle h, Cause cause);
+  int32_t call_soon(const Handle& h, Cause cause) {
+    const int32_t id = next_handle_id_++;
+    ready_.push_back(h).id = id;
+    if (opts_.trace) trace_push(id, h.task, h.label, cause);
+    return id;
+  }
   // asyncio's loop.call_later: a uv_timer_t that, when due, queues h. Returns the timer id.
   int32_t call_later(double delay_s, Handle h, int32_t for_task);
   void cancel_timer(int32_t timer_id);
@@ -155,13 +186,14 @@ class Loop {
  private:
   friend struct Timer;
   void timer_due(Timer* t);
+  void trace_push(int32_t id, int32_t task, const char* label, Cause cause);
   Timer* alloc_timer();
 
   Trace& trace_;
   Trace::Stream* stream_;
   LoopOptions opts_;
   uv_loop_t uv_{};
-  std::deque<Handle> ready_;
+  ReadyQueue ready_;
   std::vector<std::pair<Handle, Cause>> io_done_;  // queued by libuv callbacks during the poll
   std::vector<Timer*> timers_due_;   // likewise
   std::vector<std::unique_ptr<Timer>> timers_;  // every uv_timer_t, reused

@@ -60,6 +60,16 @@ void Task::wakeup_cb(void* task, void* future) {
   t->step(nullptr);
 }
 
+namespace {
+// What a step of a task whose coroutine was dropped yields.
+Yield dropped_coroutine(std::exception_ptr exc) {
+  Yield y;
+  y.kind = Yield::Kind::raised;
+  y.error = exc ? exc : std::make_exception_ptr(CancelledError());
+  return y;
+}
+}  // namespace
+
 void Task::step(std::exception_ptr exc) {
   if (done()) return;
   Loop& loop = this->loop();
@@ -87,13 +97,7 @@ void Task::step(std::exception_ptr exc) {
     }
   }
 
-  Yield y;
-  if (coro_) {
-    y = coro_->send(*this, exc);
-  } else {
-    y.kind = Yield::Kind::raised;
-    y.error = exc ? exc : std::make_exception_ptr(CancelledError());
-  }
+  Yield y = coro_ ? coro_->send(*this, exc) : dropped_coroutine(exc);
   loop.set_current_task(prev);
 
   bool finished = y.kind == Yield::Kind::returned || y.kind == Yield::Kind::raised;

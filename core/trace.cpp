@@ -132,8 +132,31 @@ size_t Trace::size() const {
 
 // [SECTION] Packed records
 
+namespace {
+// loop.iter + loop.poll of an iteration whose poll was skipped (packed::kIterStart).
+void expand_iter_start(const Event& r, int64_t left, std::vector<Event>& out) {
+  Event e;
+  e.t_ns = r.t_ns;
+  e.it = r.it;
+  e.loop = r.loop;
+  Event& it = out.emplace_back(e);
+  it.kind = Ev::loop_iter;
+  it.num = left + 1;
+  Event& poll = out.emplace_back(e);
+  poll.kind = Ev::loop_poll;
+  poll.ref = 0;
+  poll.num = 0;
+}
+}  // namespace
+
 void expand(const Event& r, std::vector<Event>& out) {
+  if (r.kind == Ev::ready_run && (r.flags & packed::kIterStart)) {
+    expand_iter_start(r, r.num, out);
+    out.emplace_back(r).flags = 0;
+    return;
+  }
   if (r.kind == packed::step) {
+    if (r.flags & packed::kIterStart) expand_iter_start(r, r.ref, out);
     Event e;
     e.t_ns = r.t_ns;
     e.it = r.it;

@@ -99,13 +99,19 @@ namespace packed {
 // ready.push's) t_ns; id, task, s1, ref = ready.run's handle, task, label,
 // left; line = step.begin's line; num = step.end's line (low 32 bits) and
 // ready.push's handle (high 32 bits); code = step.end's wait; s2 =
-// ready.push's label; flags = kFlagSlow | kHasEnd | kHasPush | cause << 4.
+// ready.push's label; flags = kFlagSlow | kHasEnd | kHasPush | kIterStart |
+// cause << 4.
 constexpr Ev step = Ev(0xF0);
 // An iteration's start with a poll that published nothing: loop.iter +
 // loop.poll, both at t_ns. Fields: num = loop.iter's ready; ref = timeout_ms;
 // seq = waited_ns.
 constexpr Ev iter = Ev(0xF1);
 constexpr uint8_t kHasEnd = 2, kHasPush = 4;
+// On a ready.run (plain or packed step): the iteration's first handle, after
+// a poll that was skipped (libuv had nothing alive). The reader puts
+// loop.iter (ready = this handle + those left) and loop.poll (timeout 0,
+// waited 0) before it, at its t_ns: the iteration costs no record of its own.
+constexpr uint8_t kIterStart = 8;
 
 // A held ready.run becomes the step's record when the step begins.
 inline void begin_step(Event& run, int32_t line) {
