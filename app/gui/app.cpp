@@ -189,6 +189,12 @@ void App::update_states(double dt_play) {
 }
 
 void App::frame(float dt) {
+  // Presenter text follows the window's height (the fonts are rebuilt between frames).
+  if (float h = ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
+    Appearance a = look_;
+    a.display_h = h;
+    set_appearance(a);
+  }
   // Pull what the run published since the last frame.
   if (session_.poll()) {
     playback_.sync(session_.model().events(), session_.changed_from());
@@ -274,6 +280,7 @@ void App::frame(float dt) {
     float h[3];
     // A predict question needs the Why panel's room for its choices.
     if (ask_.open) heights({{show[2], 0.34f}, {show[3], 0.42f}, {show[4], 0.24f}}, avail.y, h);
+    else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.36f}, {show[4], 0.27f}}, avail.y, h);  // large text: the Why needs lines
     else heights({{show[2], 0.44f}, {show[3], 0.26f}, {show[4], 0.30f}}, avail.y, h);
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
@@ -526,8 +533,13 @@ void App::draw_toolbar() {
   float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
   float right_w = (exports ? export_controls_width() + ImGui::GetStyle().ItemSpacing.x : 0) + px * 1.6f;
   float max_x = ImGui::GetWindowContentRegionMax().x;
-  if (max_x - used > right_w + px) ImGui::SameLine(max_x - right_w);
-  else ImGui::SameLine();
+  if (max_x - used > right_w + px) {
+    ImGui::SameLine(max_x - right_w);
+  } else {
+    // No room (large text in a small window): the help button only; Ctrl+S / Ctrl+R still work.
+    exports = exports && (clip_.running() || !status_.empty());
+    ImGui::SameLine(std::max(used + px, max_x - px * 1.6f));
+  }
   if (exports) {
     draw_export_controls();
     ImGui::SameLine();

@@ -4,6 +4,7 @@
 // same frame(), so they show the same thing.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -30,7 +31,10 @@ struct Appearance {
   bool show[kPanels] = {true, true, true, true, true};
   bool presenter = false;
   float scale = 1.0f;  // F5/F6 on top of the mode's size
-  float font_px() const { return (presenter ? 32.0f : 18.0f) * scale; }
+  float display_h = 1080;  // the window's height: presenter text is a share of it
+  // Presenter text keeps the same share of the screen at any resolution (a
+  // 720p projector shows the same layout as a 1080p one): 1/28 of the height.
+  float font_px() const { return (presenter ? std::clamp(display_h / 28.0f, 22.0f, 48.0f) : 18.0f) * scale; }
 };
 
 // What the timeline shows: a range of its x-axis. On the real-time axis the
