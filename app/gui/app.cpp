@@ -256,11 +256,13 @@ void App::frame(float dt) {
   if (left) {
     ImGui::BeginGroup();
     if (compare_on_) {
-      // Compare: a shorter stage, the two runs' timelines on one axis, the summary strip.
-      float stage_h = show[0] ? std::floor(avail.y * 0.28f) : 0;
+      // Compare: the two runs' timelines on one axis and the summary strip; the
+      // stage (run 1's only) when asked for with 1, so every lane fits.
+      bool stage = show[0] && compare_stage_;
+      float stage_h = stage ? std::floor(avail.y * 0.22f) : 0;
       float summary_h = std::floor(look_.font_px() * 5.2f);
-      float tl_h = std::floor((avail.y - stage_h - summary_h - (show[0] ? 3 : 2) * st.ItemSpacing.y) * 0.5f);
-      if (show[0]) draw_stage(ImVec2(left_w, stage_h));
+      float tl_h = std::floor((avail.y - stage_h - summary_h - (stage ? 3 : 2) * st.ItemSpacing.y) * 0.5f);
+      if (stage) draw_stage(ImVec2(left_w, stage_h));
       draw_timeline(ImVec2(left_w, tl_h), 0);
       draw_timeline(ImVec2(left_w, tl_h), 1);
       draw_summary(ImVec2(left_w, summary_h));
@@ -378,7 +380,10 @@ void App::handle_keys() {
   if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
   if (pressed(GLFW_KEY_A, false)) toggle_axis();
   for (int k = 0; k < kPanels; ++k)
-    if (pressed(GLFW_KEY_1 + k, false)) look_.show[k] = !look_.show[k];
+    if (pressed(GLFW_KEY_1 + k, false)) {
+      if (k == 0 && compare_on_) compare_stage_ = !compare_stage_;  // compare hides the stage unless asked
+      else look_.show[k] = !look_.show[k];
+    }
   if (pressed(GLFW_KEY_F11, false)) fullscreen_toggle_ = true;
   if (pressed(GLFW_KEY_F1, false) || (shift && pressed(GLFW_KEY_SLASH, false))) help_ = !help_;
   if (pressed(GLFW_KEY_ESCAPE, false)) help_ = false;

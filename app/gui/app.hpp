@@ -212,6 +212,7 @@ class App {
   Session session_;
   Session compare_;  // compare mode's second run (idle otherwise)
   bool compare_on_ = false;
+  bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
