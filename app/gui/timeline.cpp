@@ -27,6 +27,14 @@ int64_t tick_step(int64_t span, float target) {
   return int64_t(p * 10);
 }
 
+// A squeezed wait's length where the full form does not fit: "2 s", "340ms", "7ms".
+std::string short_duration(int64_t ns) {
+  char buf[32];
+  if (ns >= 1000000000) std::snprintf(buf, sizeof buf, "%.0f s", double(ns) / 1e9);
+  else std::snprintf(buf, sizeof buf, "%.0fms", double(ns) / 1e6);
+  return buf;
+}
+
 std::string tick_label(int64_t ns, int64_t step) {
   char buf[32];
   if (step >= 100000000) std::snprintf(buf, sizeof buf, "%.1f s", double(ns) / 1e9);
@@ -283,7 +291,19 @@ void App::draw_timeline(const ImVec2& size, int which) {
     const auto& ev = m.events();
     size_t i0 = m.index_at_time(tt0), i1 = std::min(m.index_at_time(tt1) + 1, m.size());
     float lpx = px * 0.8f;
-    std::vector<std::pair<float, float>> taken;  // x spans of the wait labels
+    // x spans of the axis row already spoken for: the playhead's head, then each wait label.
+    std::vector<std::pair<float, float>> taken;
+    std::pair<float, float> playhead{0, 0};  // the playhead's head, when drawn
+    if (primary) {
+      float xp = x_of(now);
+      if (xp >= plot0.x && xp <= plot1.x) playhead = {xp - px * 0.5f, xp + px * 0.5f}, taken.push_back(playhead);
+    }
+    auto free_at = [&](float lo, float hi) {
+      if (lo < plot0.x - 3 || hi > plot1.x + 3) return false;
+      for (auto& t : taken)
+        if (hi + px * 0.3f > t.first && lo < t.second + px * 0.3f) return false;
+      return true;
+    };
     for (size_t i = i0; i + 1 < i1 + (i1 < m.size()); ++i) {
       int64_t gap = ev[i + 1].t_ns - ev[i].t_ns;
       if (gap < 2000000 || double(gap) < 0.04 * double(e - b)) continue;  // worth naming: >= 2 ms and 4% of the run
@@ -291,13 +311,30 @@ void App::draw_timeline(const ImVec2& size, int which) {
       if (xm < plot0.x || xm > plot1.x) continue;
       for (float dx : {-3.0f, 3.0f})
         dl->AddLine(ImVec2(xm + dx - hh * 0.5f, plot1.y - 2), ImVec2(xm + dx + hh * 0.5f, plot0.y - px * 0.2f), th.text_faint, 1.5f);
-      std::string lab = format_duration(gap);
-      float lw = fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x;
-      float lx = std::clamp(xm - lw * 0.5f, plot0.x, plot1.x - lw);
-      if (!taken.empty() && taken.back().second + px * 0.3f > lx) continue;
-      dl->AddRectFilled(ImVec2(lx - 3, c0.y), ImVec2(lx + lw + 3, c0.y + lpx * 1.25f), th.highlight, 3);
-      dl->AddText(fonts_.ui, lpx, ImVec2(lx, c0.y), th.text, lab.c_str());
-      taken.push_back({lx - 3, lx + lw + 3});
+      // The label over its break; where that is taken, the short form; where
+      // the playhead is in the way, either beside it (still over the break).
+      // A label that fits nowhere is left out: labels never overlap each
+      // other or the playhead.
+      bool placed = false;
+      for (const std::string& lab : {format_duration(gap), short_duration(gap)}) {
+        float lw = fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x;
+        float want = std::clamp(xm - lw * 0.5f, plot0.x, plot1.x - lw);
+        float tries[3] = {want, want, want};
+        if (playhead.second > playhead.first) {
+          tries[1] = playhead.second + px * 0.3f + 3;
+          tries[2] = playhead.first - px * 0.3f - lw - 3;
+        }
+        for (float lx : tries) {
+          bool over_break = lx <= xm - 3 && lx + lw >= xm + 3;
+          if ((lx != want && !over_break) || !free_at(lx - 3, lx + lw + 3)) continue;
+          dl->AddRectFilled(ImVec2(lx - 3, c0.y), ImVec2(lx + lw + 3, c0.y + lpx * 1.25f), th.highlight, 3);
+          dl->AddText(fonts_.ui, lpx, ImVec2(lx, c0.y), th.text, lab.c_str());
+          taken.push_back({lx - 3, lx + lw + 3});
+          placed = true;
+          break;
+        }
+        if (placed) break;
+      }
     }
     float last_label = -1e9f;
     for (size_t i = i0; i < i1; ++i) {
@@ -310,7 +347,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
       std::snprintf(lab, sizeof lab, "it %u", ei.it);
       float lw = fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, lab).x;
       bool clear = x - last_label > lw + px * 0.6f && x + lw + 3 < plot1.x;
-      for (auto& t : taken) clear &= x + lw + 3 < t.first || x > t.second;
+      for (auto& t : taken) clear &= x + lw + 3 + px * 0.3f < t.first || x > t.second;
       if (!clear) continue;
       dl->AddText(fonts_.ui, lpx, ImVec2(x + 3, c0.y), th.text_dim, lab);
       last_label = x;
