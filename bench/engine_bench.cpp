@@ -1,6 +1,7 @@
 // Engine benchmarks (Google Benchmark). Speed is measured here, never asserted
 // in tests. bench/run.sh runs these and the CPython ping-pong and prints ratios.
-//   TraceAppend:      one traced event: the clock (uv_hrtime) + Stream::append
+//   TraceAppend:      one traced event: the clock (core/clock.hpp) + Stream::append
+//   TraceStep:        what tracing adds to one ping-pong step: one clock read + one packed record
 //   PingPong/traced:  two tasks taking turns with `await asyncio.sleep(0)`;
 //   PingPong/untraced the same with LoopOptions::trace = false
 // items_per_second = events per second, or task steps per second.
@@ -14,28 +15,62 @@ using namespace loopscope;
 
 namespace {
 
-void TraceAppend(benchmark::State& state) {
-  constexpr size_t kPerTrace = size_t(1) << 20;  // a fresh trace every 1M events keeps memory at 64 MiB
-  auto trace = std::make_unique<Trace>();
+// A growing trace, replaced by a fresh one every 1M records (keeps memory at
+// 64 MiB); the page faults of growth stay in the timing, the swap does not.
+struct GrowingTrace {
+  static constexpr size_t kPerTrace = size_t(1) << 20;
+  std::unique_ptr<Trace> trace = std::make_unique<Trace>();
   Trace::Stream* stream = &trace->primary();
   size_t n = 0;
+  void next(benchmark::State& state) {
+    if (++n % kPerTrace != 0) return;
+    state.PauseTiming();
+    trace = std::make_unique<Trace>();
+    stream = &trace->primary();
+    state.ResumeTiming();
+  }
+};
+
+void TraceAppend(benchmark::State& state) {
+  GrowingTrace g;
   for (auto _ : state) {
     Event e;
-    e.t_ns = trace->now();
+    e.t_ns = g.trace->now();
     e.kind = Ev::ready_push;
     e.task = 1;
-    e.id = int32_t(n);
-    benchmark::DoNotOptimize(stream->append(e));
-    if (++n % kPerTrace == 0) {
-      state.PauseTiming();
-      trace = std::make_unique<Trace>();
-      stream = &trace->primary();
-      state.ResumeTiming();
-    }
+    e.id = int32_t(g.n);
+    benchmark::DoNotOptimize(g.stream->append(e));
+    g.next(state);
   }
   state.SetItemsProcessed(int64_t(state.iterations()));
 }
 BENCHMARK(TraceAppend);
+
+// What tracing adds to one task step of the ping-pong, alone: the loop's
+// held ready.run grown into a packed step (core/trace.hpp), one clock read
+// for the step's end, the task's own next ready.push, then publish.
+void TraceStep(benchmark::State& state) {
+  GrowingTrace g;
+  int64_t last_t = g.trace->now();
+  for (auto _ : state) {
+    Event run;
+    run.t_ns = last_t;
+    run.kind = Ev::ready_run;
+    run.task = 1;
+    run.id = int32_t(g.n);
+    run.s1 = "ping step";
+    if (Event* r = g.stream->hold(run)) {
+      packed::begin_step(*r, 7);
+      last_t = g.trace->now();
+      packed::end_step(*r, last_t, 7, Wait::yield, false);
+      packed::push_into(*r, int32_t(g.n + 1), "ping step", Cause::yield);
+    }
+    g.stream->publish();
+    g.next(state);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations()));
+}
+BENCHMARK(TraceStep);
 
 // The two halves of TraceAppend, to see where the time goes.
 void Clock(benchmark::State& state) {

@@ -20,11 +20,13 @@ def per_item_ns(prefix):
     b = next(v for k, v in runs.items() if k.startswith(prefix))
     return 1e9 / b["items_per_second"]
 event = per_item_ns("TraceAppend")
+step = per_item_ns("TraceStep")
 clock = per_item_ns("Clock")
 traced, untraced = per_item_ns("PingPong/traced"), per_item_ns("PingPong/untraced")
 py_ns = float(re.search(r"\(([\d.]+) ns/step", sys.argv[2]).group(1))
 print()
 print(f"traced event (clock + append): {event:6.1f} ns   (target <= 25; the clock alone: {clock:.1f} ns)")
+print(f"tracing's part of a step:     {step:6.1f} ns   (one clock read + one packed record)")
 print(f"ping-pong step, traced:        {traced:6.1f} ns   ({1e9 / traced / 1e6:.2f} M steps/s)")
 print(f"ping-pong step, untraced:      {untraced:6.1f} ns   ({1e9 / untraced / 1e6:.2f} M steps/s)")
 print(f"tracing cost on the ping-pong: {100 * (traced / untraced - 1):6.1f} %    (target <= 10 %)")

@@ -91,8 +91,9 @@ Loop::~Loop() { close(); }
 
 void ReadyQueue::grow() {
   std::vector<Handle> bigger(std::max<size_t>(16, 2 * buf_.size()));
-  for (size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
+  for (size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & mask_];
   buf_ = std::move(bigger);
+  mask_ = buf_.size() - 1;
   head_ = 0;
 }
 

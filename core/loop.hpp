@@ -51,14 +51,14 @@ class ReadyQueue {
   size_t size() const { return size_; }
   Handle& push_back(const Handle& h) {
     if (size_ == buf_.size()) grow();
-    Handle& slot = buf_[(head_ + size_) & (buf_.size() - 1)];
+    Handle& slot = buf_[(head_ + size_) & mask_];
     slot = h;
     ++size_;
     return slot;
   }
   Handle pop_front() {
     Handle h = buf_[head_];
-    head_ = (head_ + 1) & (buf_.size() - 1);
+    head_ = (head_ + 1) & mask_;
     --size_;
     return h;
   }
@@ -66,6 +66,7 @@ class ReadyQueue {
  private:
   void grow();
   std::vector<Handle> buf_;  // size: 0 or a power of two
+  size_t mask_ = 0;          // buf_.size() - 1 (kept: sizeof(Handle) is not a power of two)
   size_t head_ = 0, size_ = 0;
 };
 

@@ -6,7 +6,9 @@
 // one producer thread (a loop thread, or a thread-pool worker) and any number
 // of readers. Events live in fixed-size chunks that never move; a stream
 // publishes its length with a release store after the event is written, so a
-// reader that loads the length with acquire sees complete events. Strings
+// reader that loads the length with acquire sees complete events. A producer
+// may keep its last record unpublished for a moment and rewrite it in place
+// (Stream::hold: the loop packs a task step into one record). Strings
 // (labels, print text) are copied into an append-only arena owned by the
 // stream before the event that points to them is published.
 #pragma once
