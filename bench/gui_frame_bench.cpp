@@ -10,6 +10,11 @@
 // screenshot or a clip frame costs on top).
 //
 //   gui_frame_bench [--frames N] [--events 1000,1000000] [--axis auto|real|story] [--readback]
+//                   [--panels 11111]   (Stage, Timeline, Code, Why, Console shown: what costs what)
+//   gui_frame_bench --shot F.jsonl OUT.png [--at FRACTION] [--light] [--zoom NS]
+//     (the view of a saved trace with the playhead at FRACTION of its events:
+//     pictures to compare before and after a change to the drawing code)
+//   gui_frame_bench --synthetic N OUT.jsonl   (writes the synthetic trace of about N events)
 #include <glad/gl.h>
 #include <imgui.h>
 
@@ -48,6 +53,7 @@ struct Options {
   std::string axis = "auto";
   bool readback = false;
   int w = 1280, h = 720;
+  std::string panels = "11111";  // Stage, Timeline, Code, Why, Console shown (for finding what costs what)
 };
 
 struct Case {
@@ -66,7 +72,31 @@ struct Figures {
   double cpu_median = 0;  // process CPU ms per frame
   size_t moved = 0;  // frames whose playhead was on another event than the frame before
   size_t vtx = 0, cmds = 0;
+  double area = 0;  // pixels covered by the frame's triangles (overdraw counted), in megapixels
 };
+
+// The triangles' total area (each clipped roughly to its draw command's scissor box): what llvmpipe shades.
+double covered_mpx(const ImDrawData* dd) {
+  double sum = 0;
+  for (int l = 0; l < dd->CmdListsCount; ++l) {
+    const ImDrawList* dl = dd->CmdLists[l];
+    for (const ImDrawCmd& c : dl->CmdBuffer) {
+      for (unsigned i = 0; i + 2 < c.ElemCount; i += 3) {
+        const ImDrawIdx* ix = dl->IdxBuffer.Data + c.IdxOffset + i;
+        ImVec2 a = dl->VtxBuffer[int(c.VtxOffset + ix[0])].pos, b = dl->VtxBuffer[int(c.VtxOffset + ix[1])].pos,
+               d = dl->VtxBuffer[int(c.VtxOffset + ix[2])].pos;
+        double area = std::abs(double((b.x - a.x) * (d.y - a.y) - (d.x - a.x) * (b.y - a.y))) * 0.5;
+        float x0 = std::min({a.x, b.x, d.x}), x1 = std::max({a.x, b.x, d.x}), y0 = std::min({a.y, b.y, d.y}),
+              y1 = std::max({a.y, b.y, d.y});
+        double box = double(x1 - x0) * double(y1 - y0);
+        double cx = std::max(0.0f, std::min(x1, c.ClipRect.z) - std::max(x0, c.ClipRect.x));
+        double cy = std::max(0.0f, std::min(y1, c.ClipRect.w) - std::max(y0, c.ClipRect.y));
+        if (box > 0) sum += area * (cx * cy) / box;
+      }
+    }
+  }
+  return sum / 1e6;
+}
 
 Figures percentiles(std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
@@ -75,6 +105,15 @@ Figures percentiles(std::vector<double> ms) {
   f.p95 = ms[std::min(ms.size() - 1, size_t(double(ms.size()) * 0.95))];
   f.max = ms.back();
   return f;
+}
+
+// The timeline zoomed in to `ns` of real time centred on the playhead (on either axis).
+void zoom_around(App& app, int64_t ns) {
+  TimelineView& tv = app.timeline();
+  double mid = app.axis_of(app.session().model().events()[app.playback().index()].t_ns);
+  int64_t span = tv.story ? int64_t(app.axis_of(app.trace_of(mid) + ns) - mid) : ns;
+  tv.fit = false;
+  tv.t0 = int64_t(mid) - span / 2, tv.t1 = tv.t0 + std::max<int64_t>(span, 2000);
 }
 
 // The frame the figures time: the view built and rendered, the GPU done.
@@ -92,12 +131,7 @@ Figures run_case(Headless& h, App& app, const Case& c, const Options& o) {
   tv.fit = true;
   if (o.axis != "auto") tv.axis_auto = false, tv.story = o.axis == "story";
   settle(h, app);
-  if (c.zoomed) {
-    double mid = app.axis_of(m.events()[app.playback().index()].t_ns);
-    int64_t span = tv.story ? int64_t(app.axis_of(app.trace_of(mid) + kZoomSpanNs) - mid) : kZoomSpanNs;
-    tv.fit = false;
-    tv.t0 = int64_t(mid) - span / 2, tv.t1 = tv.t0 + std::max<int64_t>(span, 2000);
-  }
+  if (c.zoomed) zoom_around(app, kZoomSpanNs);
   if (c.playing) {
     app.playback().playing = true;
     app.playback().speed = 10;  // the toolbar's fastest: the playhead reaches a new event about every frame
@@ -121,6 +155,7 @@ Figures run_case(Headless& h, App& app, const Case& c, const Options& o) {
   if (const ImDrawData* dd = ImGui::GetDrawData()) {
     p.vtx = size_t(dd->TotalVtxCount);
     for (int i = 0; i < dd->CmdListsCount; ++i) p.cmds += size_t(dd->CmdLists[i]->CmdBuffer.Size);
+    p.area = covered_mpx(dd);
   }
   app.playback().playing = false;
   return p;
@@ -137,10 +172,55 @@ std::vector<size_t> parse_sizes(const char* s) {
   return out;
 }
 
+// The view of a saved trace at one playhead position, as a PNG.
+int shot(const std::string& trace, const std::string& png, double at, bool light, int64_t zoom_ns, int w, int h) {
+  std::string err;
+  auto hl = Headless::create(w, h, err);
+  if (!hl) return std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str()), 1;
+  Appearance look;
+  look.dark = !light;
+  App app(look);
+  if (!app.init_context()) return std::fprintf(stderr, "gui_frame_bench: cannot load the DejaVu fonts\n"), 1;
+  err = app.load(trace);
+  if (!err.empty()) return std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str()), 1;
+  const model::Model& m = app.session().model();
+  size_t i = std::min(m.size() - 1, size_t(double(m.size() - 1) * std::clamp(at, 0.0, 1.0)));
+  app.seek(i);
+  settle(*hl, app);
+  if (zoom_ns > 0) {
+    zoom_around(app, zoom_ns);
+    settle(*hl, app);
+  }
+  std::vector<uint8_t> rgba;
+  hl->frame(app, 0.1f, &rgba);
+  err = write_png(png, w, h, rgba);
+  if (!err.empty()) return std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str()), 1;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options o;
+  if (argc == 4 && std::string(argv[1]) == "--synthetic") {
+    bench::SyntheticShape shape;
+    shape.events = size_t(std::strtoull(argv[2], nullptr, 10));
+    std::string err = bench::write_synthetic_trace(argv[3], shape);
+    if (!err.empty()) return std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str()), 1;
+    return 0;
+  }
+  if (argc >= 4 && std::string(argv[1]) == "--shot") {
+    double at = 0.5;
+    bool light = false;
+    int64_t zoom = 0;
+    for (int i = 4; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "--at" && i + 1 < argc) at = std::atof(argv[++i]);
+      else if (a == "--light") light = true;
+      else if (a == "--zoom" && i + 1 < argc) zoom = std::atoll(argv[++i]);
+    }
+    return shot(argv[2], argv[3], at, light, zoom, o.w, o.h);
+  }
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> const char* {
@@ -151,6 +231,7 @@ int main(int argc, char** argv) {
     else if (a == "--events") o.sizes = parse_sizes(next());
     else if (a == "--axis") o.axis = next();
     else if (a == "--readback") o.readback = true;
+    else if (a == "--panels") o.panels = next();
     else {
       std::fprintf(stderr, "usage: gui_frame_bench [--frames N] [--events 1000,1000000] [--axis auto|real|story] [--readback]\n");
       return 2;
@@ -185,7 +266,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     double gen_ms = ms_since(t);
-    App app;
+    Appearance look;
+    for (int k = 0; k < kPanels && k < int(o.panels.size()); ++k) look.show[k] = o.panels[size_t(k)] == '1';
+    App app(look);
     if (!app.init_context()) {
       std::fprintf(stderr, "gui_frame_bench: cannot load the DejaVu fonts\n");
       return 1;
@@ -206,8 +289,8 @@ int main(int argc, char** argv) {
     std::vector<Figures> row;
     for (const Case& c : kCases) {
       Figures f = run_case(*h, app, c, o);
-      std::printf("  %-20s median %6.2f ms  p95 %6.2f ms  max %6.2f ms  cpu %6.2f ms  (%zu vertices, %zu draw commands; playhead moved in %zu/%d frames)\n",
-                  c.name, f.median, f.p95, f.max, f.cpu_median, f.vtx, f.cmds, f.moved, o.frames);
+      std::printf("  %-20s median %6.2f ms  p95 %6.2f ms  max %6.2f ms  cpu %6.2f ms  (%zu vertices, %.2f Mpx, %zu draw commands; playhead moved in %zu/%d frames)\n",
+                  c.name, f.median, f.p95, f.max, f.cpu_median, f.vtx, f.area, f.cmds, f.moved, o.frames);
       row.push_back(f);
     }
     all.push_back(row);

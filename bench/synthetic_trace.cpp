@@ -38,7 +38,11 @@ class Generator {
     b.s1 = str(shape_.scenario);
     b.s2 = str("{}");
     names_.push_back("main");
-    for (int k = 0; k < shape_.tasks; ++k) names_.push_back(std::string(1, char('A' + k % 26)) + (k >= 26 ? std::to_string(k / 26) : ""));
+    for (int k = 0; k < shape_.tasks; ++k) {
+      std::string n(1, char('A' + k % 26));
+      if (k >= 26) n += std::to_string(k / 26);
+      names_.push_back(n);
+    }
     for (const std::string& n : names_) step_label_.push_back(str(n + " step")), wake_label_.push_back(str(n + " wakeup"));
     Event& nt = emit(Ev::task_new, 0);
     nt.s1 = str("main");
