@@ -231,6 +231,16 @@ std::string page(const Request& r) {
 // The callback runs inside the poll, so it runs no coroutine code: it queues a
 // ready handle that sets the Event main awaits (the listing's
 // add_signal_handler(SIGINT, stop.set)). The second Ctrl-C exits at once.
+// From a libuv callback (no coroutine code may run there): queue the ready
+// handle that sets `stop`, as the listing's stop.set() would run.
+void queue_stop(Loop& loop, AsyncEvent* stop, const char* label) {
+  Handle done;
+  done.fn = [](void* a, void*) { static_cast<AsyncEvent*>(a)->set(); };
+  done.a = stop;
+  done.label = label;
+  loop.queue_io(done, Cause::io);
+}
+
 struct SigintWatch : Owned {
   SigintWatch(Loop& l, AsyncEvent stop) : loop(l), stop(std::move(stop)) {
     uv_signal_init(loop.uv(), &sig);
@@ -250,11 +260,7 @@ struct SigintWatch : Owned {
       std::_Exit(130);
     }
     std::fprintf(stderr, "\nloopscope: Ctrl-C, stopping (again to exit at once)\n");
-    Handle done;
-    done.fn = [](void* a, void*) { static_cast<SigintWatch*>(a)->stop.set(); };
-    done.a = w;
-    done.label = "signal: SIGINT";
-    w->loop.queue_io(done, Cause::io);
+    queue_stop(w->loop, &w->stop, "signal: SIGINT");
   }
   Loop& loop;
   AsyncEvent stop;
@@ -288,11 +294,7 @@ struct StopWatch : Owned {
   }
   static void on_async(uv_async_t* h) {
     auto* w = static_cast<StopWatch*>(h->data);
-    Handle done;
-    done.fn = [](void* a, void*) { static_cast<StopWatch*>(a)->stop.set(); };
-    done.a = w;
-    done.label = "signal: SIGINT (Stop)";
-    w->loop.queue_io(done, Cause::io);
+    queue_stop(w->loop, &w->stop, "signal: SIGINT (Stop)");
   }
   Loop& loop;
   AsyncEvent stop;
