@@ -195,9 +195,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // Compared runs share real time: their story clocks differ.
   float plot_w_guess = ImGui::GetContentRegionAvail().x - px * 6.5f;
   if (compare_active()) timeline_.axis_auto = false, timeline_.story = false;
-  if (!primary) {
-    ImGui::NewLine();
-  } else if (timeline_.axis_auto) {
+  if (primary && timeline_.axis_auto) {
     bool story = crowded_real_axis(plot_w_guess);
     if (story != timeline_.story) timeline_.story = story, timeline_.fit = true;
   }
@@ -254,14 +252,22 @@ void App::draw_timeline(const ImVec2& size, int which) {
   const auto& lanes = m.lanes();
   float axis_h = px * 1.5f;
   // Lanes share the height (scroll with Shift+wheel past ~22 px each); labels follow the lane height.
-  float lane_h = std::min((c1.y - c0.y - axis_h) / float(std::max<size_t>(lanes.size(), 1)), px * 2.6f);
-  lane_h = std::max(lane_h, 22.0f);
+  auto lane_h_of = [&](size_t n) {
+    return std::max(std::min((c1.y - c0.y - axis_h) / float(std::max<size_t>(n, 1)), px * 2.6f), 22.0f);
+  };
+  float lane_h = lane_h_of(lanes.size());
   float label_px = std::min(px, lane_h * 0.62f);
   // The label gutter is as wide as the longest label needs (up to 6.5 em): in
-  // presenter mode the plot keeps its room.
+  // presenter mode the plot keeps its room. Compared runs share one gutter, so
+  // their time axes line up.
   float gutter = px * 2;
-  for (const model::Lane& l : lanes)
-    gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
+  auto widen = [&](const model::Model& mm) {
+    float lpx = std::min(px, lane_h_of(mm.lanes().size()) * 0.62f);
+    for (const model::Lane& l : mm.lanes())
+      gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
+  };
+  widen(m);
+  if (compare_active()) widen(primary ? compare_.model() : session_.model());
   gutter = std::min(gutter, px * 6.5f);
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
   float w = plot1.x - plot0.x;
