@@ -101,7 +101,7 @@ struct TaskState {
 };
 
 struct LoopState {
-  int64_t iter_t = -1, handle_t = -1, last_t = 0, block_t = -1;
+  int64_t iter_t = -1, handle_t = -1, last_t = 0, block_t = -1, poll_end = -1, mono_t = INT64_MIN;
   uint32_t it = 0;
   int64_t ready = 0;
   std::string handle_label;
@@ -179,8 +179,13 @@ class Exporter {
     }
   }
 
-  void event(const Event& e) {
-    LoopState& L = loop_of(e);
+  void event(const Event& raw) {
+    LoopState& L = loop_of(raw);
+    // Events that share one clock read (docs/trace-format.md) are spread 1 ns
+    // apart in emission order, so viewers nest and link them as they happened.
+    Event e = raw;
+    if (e.t_ns <= L.mono_t) e.t_ns = L.mono_t + 1;
+    L.mono_t = e.t_ns;
     const int pid = e.loop + 1;
     L.last_t = std::max(L.last_t, e.t_ns);
     TaskState* T = nullptr;
@@ -210,9 +215,13 @@ class Exporter {
         L.ready = e.num;
         break;
       case Ev::loop_poll: {
-        L.last_t = std::max(L.last_t, e.t_ns + e.num + 2);  // a last iteration must still enclose its poll
+        // At least 1 ns long (a poll that did not wait), or viewers do not nest it.
+        int64_t ts = e.t_ns, dur = std::max<int64_t>(e.num, 1);
+        L.mono_t = std::max(L.mono_t, ts + dur);
+        L.last_t = std::max(L.last_t, ts + dur + 2);  // a last iteration must still enclose its poll
+        L.poll_end = ts + dur;
         std::string name = e.ref < 0 ? "poll (no timeout)" : "poll (timeout " + std::to_string(e.ref) + " ms)";
-        out_.begin('X', pid, kLoopTid, name.c_str(), e.t_ns).us("dur", e.num)
+        out_.begin('X', pid, kLoopTid, name.c_str(), ts).us("dur", dur)
             .args_begin().num("timeout_ms", e.ref).num("waited_ns", e.num).args_end().end();
         break;
       }
@@ -227,7 +236,7 @@ class Exporter {
         break;
       case Ev::ready_run:
         close_handle(pid, L, e.t_ns);
-        L.handle_t = e.t_ns;
+        L.handle_t = std::max(e.t_ns, L.poll_end);  // after the poll it may share a clock read with
         L.handle_label = e.s1 ? e.s1 : "handle " + std::to_string(e.id);
         break;
       case Ev::step_begin:
