@@ -4,11 +4,7 @@
 if(NOT TARGET loopscope_gui)
   return()
 endif()
-add_library(loopscope_synthetic_trace STATIC bench/synthetic_trace.cpp)
-target_include_directories(loopscope_synthetic_trace PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/bench)
-target_link_libraries(loopscope_synthetic_trace PUBLIC loopscope_core)
-loopscope_target(loopscope_synthetic_trace)
-
+# loopscope_synthetic_trace comes from cmake/gui.cmake (the GUI tests use it too).
 add_executable(gui_frame_bench bench/gui_frame_bench.cpp)
 target_link_libraries(gui_frame_bench PRIVATE loopscope_gui loopscope_synthetic_trace)
 loopscope_target(gui_frame_bench)

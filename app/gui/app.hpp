@@ -25,6 +25,10 @@ namespace loopscope::gui {
 // The fill of the toolbar's clip progress bar.
 ImU32 clip_bar_colour(const Theme& th);
 
+// The story axis ("by iteration") draws every visible event: beyond this many
+// events the timeline keeps real time, where it folds what is narrower than a pixel.
+constexpr size_t kStoryAxisMaxEvents = 200000;
+
 constexpr int kPanels = 5;  // Stage, Timeline, Code, Why, Console (keys 1-5)
 struct Appearance {
   bool dark = true;

@@ -156,7 +156,7 @@ bool App::crowded_real_axis(float width) {
   if (crowd_.gen == session_.generation() && crowd_.n == n && crowd_.w == w) return crowd_.crowded;
   crowd_ = {session_.generation(), n, w, false};
   // Big traces keep real time: the story axis costs O(visible events) per frame.
-  if (n < 8 || n > 200000 || w < 10) return false;
+  if (n < 8 || n > kStoryAxisMaxEvents || w < 10) return false;
   // Distinct pixel columns the events would fall on; crowded when most events share a few.
   int64_t b = m.begin_ns(), span = std::max<int64_t>(m.end_ns() - b, 1);
   int cols = 0, last = -1;
@@ -169,6 +169,13 @@ bool App::crowded_real_axis(float width) {
 }
 
 void App::toggle_axis() {
+  size_t n = session_.model().size();
+  if (!timeline_.story && n > kStoryAxisMaxEvents) {
+    set_status("By iteration needs at most " + std::to_string(kStoryAxisMaxEvents / 1000) + "k events; this run has " +
+                   std::to_string(n / 1000) + "k: real time it is",
+               true);
+    return;
+  }
   timeline_.axis_auto = false;
   timeline_.story = !timeline_.story;
   timeline_.fit = true;
