@@ -120,6 +120,9 @@ void App::draw_predict() {
     ImGui::PushStyleColor(ImGuiCol_Text, ink_on(col));
     if (ImGui::Button(label)) answer(int(k));
     ImGui::PopStyleColor(4);
+    if (ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer)  // the wrong guess, outlined
+      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), th.error,
+                                          ImGui::GetStyle().FrameRounding, 0, 2.5f);
     ImGui::PopID();
   }
   if (ask_.revealed) {
