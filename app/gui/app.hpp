@@ -260,6 +260,7 @@ class App {
   std::string program_ = self_program(), save_path_, status_;
   bool status_error_ = false, save_open_ = false, record_open_ = false;
   double status_age_ = 0;  // wall seconds the status has been shown
+  double record_story_s_ = 0;  // the record dialog's run length in story seconds
   // Predict mode.
   bool predict_on_ = false;
   struct {

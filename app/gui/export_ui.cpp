@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "record/record.hpp"
 
 namespace loopscope::gui {
 
@@ -69,6 +70,13 @@ void App::open_record_dialog() {
   clip_req_.dark = look_.dark;
   clip_req_.presenter = look_.presenter;
   if (cmp) clip_req_.w = std::max(clip_req_.w, 1280);
+  // The playback's story length (the longer run's, when comparing): the clip's length at 1x.
+  record_story_s_ = playback_.story_end();
+  if (cmp) {
+    Playback other;
+    other.sync(cmp->model().events(), 0);
+    record_story_s_ = std::max(record_story_s_, other.story_end());
+  }
   record_open_ = true;
 }
 
@@ -237,6 +245,12 @@ void App::draw_export_dialogs() {
         r.speed = speed;
       ImGui::SameLine(0, px * 1.5f);
       ImGui::Checkbox("captions (the Why text)", &r.captions);
+      // How long the clip will be: title, the playback's story time at this speed, the held end.
+      double clip_s = rec::kTitleSeconds + record_story_s_ / std::max(r.speed, 0.05) + rec::kHoldSeconds;
+      ImGui::PushStyleColor(ImGuiCol_Text, clip_s > 60 ? theme().error : theme().text_faint);
+      ImGui::Text("about %s of clip, %d frames%s", clock_text(clip_s).c_str(), int(clip_s * r.fps),
+                  clip_s > 60 ? ": raise the speed for a short clip" : "");
+      ImGui::PopStyleColor();
       ImGui::TextDisabled("%s theme%s, as on screen", r.dark ? "dark" : "light", r.presenter ? ", presenter text" : "");
       int b = buttons("Record");
       if (b < 0) record_open_ = false;
