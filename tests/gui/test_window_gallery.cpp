@@ -63,3 +63,27 @@ TEST_CASE("a card's Run starts its scenario with the card's parameters, and Comp
   CHECK(r.app.compare_session().params().text("mode") == "asyncio.sleep");
   r.capture("gallery-compare-blocking");
 }
+
+TEST_CASE("in presenter mode on a 720p window the gallery still shows cards side by side, in the light theme too") {
+  test::WindowRig r("gather", {"a=0.03", "b=0.01", "c=0.02"});
+  r.key(GLFW_KEY_F7);
+  r.key(GLFW_KEY_T);
+  r.frame();  // fonts rebuilt
+  r.key(GLFW_KEY_G);
+  REQUIRE(r.app.gallery_open());
+  test::Frame f = r.capture("gallery-presenter-light");
+  ImU32 panel = r.app.theme().panel;
+  // Along a row through the first cards, count the runs of card colour.
+  int best = 0;
+  for (int y = 100; y < 300; y += 10) {
+    int cards = 0;
+    bool in = false;
+    for (int x = 0; x < f.w; ++x) {
+      bool c = f.near(x, y, panel, 2);
+      cards += c && !in;
+      in = c;
+    }
+    best = std::max(best, cards);
+  }
+  CHECK(best >= 2);
+}
