@@ -206,12 +206,14 @@ void App::draw_timeline(const ImVec2& size, int which) {
     bool story = crowded_real_axis(plot_w_guess);
     if (story != timeline_.story) timeline_.story = story, timeline_.fit = true;
   }
-  if (primary) ImGui::SameLine(0, px);
-  if (primary && ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
-  if (primary && ImGui::IsItemHovered())
-    ImGui::SetTooltip(timeline_.story ? "Each event gets room; long waits are squeezed and labelled with their real "
-                                        "length. Click (or A) for real time."
-                                      : "x is real time. Click (or A) to give every event room (by iteration).");
+  if (primary && !compare_active()) {  // compared runs always share real time: no axis to pick
+    ImGui::SameLine(0, px);
+    if (ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(timeline_.story ? "Each event gets room; long waits are squeezed and labelled with their real "
+                                          "length. Click (or A) for real time."
+                                        : "x is real time. Click (or A) to give every event room (by iteration).");
+  }
   const char* hint = timeline_.axis_auto ? "(auto)  wheel zooms, drag pans, 0 fits" : "wheel zooms, drag pans, 0 fits";
   if (primary) ImGui::SameLine(0, px * 0.5f);
   if (primary && ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
