@@ -8,7 +8,6 @@
 // [SECTION] The open mode as a scenario
 #include "open_server.hpp"
 
-#include <http_parser.h>
 #include <uv.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 
 #include "core/event.hpp"
 #include "core/server.hpp"
+#include "http.hpp"
 
 namespace loopscope {
 namespace {
@@ -173,30 +173,14 @@ std::string format_g(double x) {  // Python's f"{x:g}"
 
 struct Request {
   std::string method, path;
-  bool complete = false;  // http-parser saw the end of the headers
 };
 
 // The listing's parse(head): the method and path of a well-formed HTTP/1.0 or
 // 1.1 request head, or nullopt.
 std::optional<Request> parse(const std::string& head) {
-  Request r;
-  http_parser_settings s;
-  http_parser_settings_init(&s);
-  s.on_url = [](http_parser* p, const char* at, size_t n) {
-    static_cast<Request*>(p->data)->path.append(at, n);
-    return 0;
-  };
-  s.on_headers_complete = [](http_parser* p) {
-    static_cast<Request*>(p->data)->complete = true;
-    return 1;  // no body expected: skip it
-  };
-  http_parser p;
-  http_parser_init(&p, HTTP_REQUEST);
-  p.data = &r;
-  http_parser_execute(&p, &s, head.data(), head.size());
-  if (HTTP_PARSER_ERRNO(&p) != HPE_OK || !r.complete || p.http_major != 1 || p.http_minor > 1) return std::nullopt;
-  r.method = http_method_str(http_method(p.method));
-  return r;
+  HttpMessage m = parse_http(head, HTTP_REQUEST);
+  if (!m.error.empty() || !m.head_complete || m.major != 1 || m.minor > 1) return std::nullopt;
+  return Request{m.method, m.url};
 }
 
 std::string reply(const std::string& status, const std::string& body) {

@@ -70,6 +70,14 @@ Params Scenario::resolve(const std::vector<std::string>& sets) const {
   return p;
 }
 
+Params Scenario::resolve_or_defaults(const std::vector<std::string>& sets) const {
+  try {
+    return resolve(sets);
+  } catch (const std::exception&) {
+    return resolve({});
+  }
+}
+
 std::string Scenario::source(const Params& p) const {
   std::string out;
   for (size_t i = 0; i < listing.size();) {

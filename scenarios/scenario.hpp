@@ -39,6 +39,8 @@ struct Scenario {
 
   // Defaults merged with `sets` (k=v). Throws std::invalid_argument with a one-line message.
   Params resolve(const std::vector<std::string>& sets) const;
+  // The same, but the defaults alone when a value is refused (the GUI's widgets and saved traces).
+  Params resolve_or_defaults(const std::vector<std::string>& sets) const;
   std::string source(const Params& p) const;
 };
 

@@ -2,9 +2,9 @@
 // gather or one after another. The server takes `latency` to answer each
 // page, so gather fetches every page in about one latency, the loop about N.
 // HTTP is parsed with http-parser (Debian's libhttp-parser).
-#include <http_parser.h>
 
 #include "core/server.hpp"
+#include "http.hpp"
 #include "registry.hpp"
 
 namespace loopscope {
@@ -57,40 +57,10 @@ asyncio.run(main())
 
 // [SECTION] HTTP parsing
 
-struct HttpMessage {
-  std::string url, reason;
-  unsigned status = 0, major = 0, minor = 0;
-  size_t body = 0;
-};
-
-// Parses a whole request head or a whole response (read to EOF). Malformed
-// input raises ValueError with http-parser's description.
-HttpMessage parse_http(const std::string& data, http_parser_type type) {
-  HttpMessage m;
-  http_parser_settings s;
-  http_parser_settings_init(&s);
-  s.on_url = [](http_parser* p, const char* at, size_t n) {
-    static_cast<HttpMessage*>(p->data)->url.append(at, n);
-    return 0;
-  };
-  s.on_status = [](http_parser* p, const char* at, size_t n) {
-    static_cast<HttpMessage*>(p->data)->reason.append(at, n);
-    return 0;
-  };
-  s.on_body = [](http_parser* p, const char*, size_t n) {
-    static_cast<HttpMessage*>(p->data)->body += n;
-    return 0;
-  };
-  http_parser p;
-  http_parser_init(&p, type);
-  p.data = &m;
-  http_parser_execute(&p, &s, data.data(), data.size());
-  if (type == HTTP_RESPONSE && HTTP_PARSER_ERRNO(&p) == HPE_OK) http_parser_execute(&p, &s, nullptr, 0);  // EOF
-  if (HTTP_PARSER_ERRNO(&p) != HPE_OK)
-    throw ValueError(std::string("bad HTTP: ") + http_errno_description(HTTP_PARSER_ERRNO(&p)));
-  m.status = p.status_code;
-  m.major = p.http_major;
-  m.minor = p.http_minor;
+// Malformed input raises ValueError with http-parser's description.
+HttpMessage parse_http_or_raise(const std::string& data, http_parser_type type) {
+  HttpMessage m = parse_http(data, type);
+  if (!m.error.empty()) throw ValueError("bad HTTP: " + m.error);
   return m;
 }
 
@@ -103,7 +73,7 @@ Coro handle(StreamReader& reader, StreamWriter& writer, double latency) {
     head += line;
     if (line == "\r\n" || line.empty()) break;
   }
-  std::string path = parse_http(head, HTTP_REQUEST).url;
+  std::string path = parse_http_or_raise(head, HTTP_REQUEST).url;
   co_await sleep(latency).at(9);
   std::string body = "<h1>Page " + path + "</h1>";
   writer.write("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
@@ -120,7 +90,7 @@ Coro fetch(int port, std::string path) {
   std::string response = (co_await reader.read().at(21)).str();
   writer.close();
   co_await writer.wait_closed().at(23);
-  HttpMessage m = parse_http(response, HTTP_RESPONSE);
+  HttpMessage m = parse_http_or_raise(response, HTTP_RESPONSE);
   std::string status = "HTTP/" + std::to_string(m.major) + "." + std::to_string(m.minor) + " " +
                        std::to_string(m.status) + " " + m.reason;
   co_return path + ": " + status + ", " + std::to_string(m.body) + " bytes";

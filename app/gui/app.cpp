@@ -37,9 +37,13 @@ void App::select_scenario(int i) {
 
 void App::start(const Scenario& s, const Params& p) {
   mirror_toolbar(s, p);
+  session_.start(s, p);
+  follow_new_run();
+}
+
+void App::follow_new_run() {
   playback_.clear();
   prints_.clear();
-  session_.start(s, p);
   follow_live_ = true;
   was_live_ = true;
   timeline_.fit = true;
@@ -83,41 +87,24 @@ std::vector<std::string> App::param_sets(int scenario) const {
 void App::start_scenario(int scenario) {
   if (scenario < 0 || scenario >= int(param_state_.size())) return;
   const Scenario& s = scenarios()[size_t(scenario)];
-  Params params;
-  try {
-    params = s.resolve(param_sets(scenario));
-  } catch (const std::exception&) {
-    params = s.resolve({});
-  }
-  start(s, params);
+  start(s, s.resolve_or_defaults(param_sets(scenario)));
 }
 
 void App::start_selected() {
   const auto& all = scenarios();
-  if (open_.on && selected_ < int(all.size()) && all[size_t(selected_)].id == "concurrent-server") {
-    Params p;
-    try {
-      p = all[size_t(selected_)].resolve(param_sets(selected_));
-    } catch (const std::exception&) {
-      p = all[size_t(selected_)].resolve({});
-    }
-    start_open(p, open_.port, open_.duration);
-    return;
-  }
-  start_scenario(selected_);
+  if (open_.on && selected_ < int(all.size()) && all[size_t(selected_)].id == "concurrent-server")
+    start_open(all[size_t(selected_)].resolve_or_defaults(param_sets(selected_)), open_.port, open_.duration);
+  else
+    start_scenario(selected_);
 }
 
 void App::start_open(const Params& p, int port, double duration) {
   if (const Scenario* s = find_scenario("concurrent-server")) mirror_toolbar(*s, p);
   open_.on = true, open_.port = port, open_.duration = float(duration);
   if (compare_on_) stop_compare();
-  playback_.clear();
-  prints_.clear();
   session_.start_open(p, port, duration);
   open_started_ = std::chrono::steady_clock::now();
-  follow_live_ = true;
-  was_live_ = true;
-  timeline_.fit = true;
+  follow_new_run();
 }
 
 std::string App::load(const std::string& path) {

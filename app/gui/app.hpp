@@ -240,6 +240,7 @@ class App {
   };
   std::vector<ParamState> param_state_;
   void select_scenario(int i);
+  void follow_new_run();  // a run just started: the view follows it live, then replays it
   std::vector<std::string> param_sets(int scenario) const;  // the widgets' values as k=v
   bool param_widgets(int scenario, float px);                // true when a value changed
   void start_scenario(int scenario);                         // with its widgets' values

@@ -94,13 +94,7 @@ void App::run_card(int scenario, bool compare) {
       if (q.key == key) sets.push_back(kv);
   }
   if (*p->set) sets.push_back(p->set);
-  Params params;
-  try {
-    params = partner->resolve(sets);
-  } catch (const std::exception&) {
-    params = partner->resolve({});
-  }
-  start_compare(*partner, params);
+  start_compare(*partner, partner->resolve_or_defaults(sets));
 }
 
 void App::draw_gallery() {

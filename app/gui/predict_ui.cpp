@@ -32,8 +32,7 @@ void App::predict_gate() {
   }
   if (questions_gen_ != session_.generation() || questions_n_ != m.size()) {
     if (questions_gen_ != session_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
-    questions_.clear();
-    for (size_t d : model::decisions(m)) questions_.push_back(model::question_for(m, d));
+    questions_ = model::questions(m);
     questions_gen_ = session_.generation();
     questions_n_ = m.size();
   }

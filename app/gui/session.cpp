@@ -57,15 +57,19 @@ void Session::reset() {
 
 void Session::start(const Scenario& s, const Params& p, double time_scale) {
   reset();
-  scenario_ = &s;
-  params_ = p;
-  listing_ = s.source(p);
-  trace_ = std::make_unique<Trace>();
-  reader_ = std::make_unique<TraceReader>(*trace_);
   RunOptions opts;
   opts.time_scale = time_scale;
-  thread_ = std::thread([this, &s, p, opts] {
-    result_ = run_scenario(s, p, *trace_, opts);
+  launch(s, p, s.source(p), [&s, p, opts](Trace& t) { return run_scenario(s, p, t, opts); });
+}
+
+void Session::launch(const Scenario& s, const Params& p, std::string listing, std::function<RunResult(Trace&)> run) {
+  scenario_ = &s;
+  params_ = p;
+  listing_ = std::move(listing);
+  trace_ = std::make_unique<Trace>();
+  reader_ = std::make_unique<TraceReader>(*trace_);
+  thread_ = std::thread([this, run = std::move(run)] {
+    result_ = run(*trace_);
     done_.store(true, std::memory_order_release);
   });
 }
@@ -82,15 +86,9 @@ void Session::start_open(const Params& p, int port, double duration) {
   o.on_listening = [this](int bound) { open_port_.store(bound, std::memory_order_release); };
   open_mode_ = true;
   open_duration_ = duration;
-  scenario_ = s;
-  params_ = open_server_params(p, o);
-  listing_ = open_server_scenario().source(params_);
-  trace_ = std::make_unique<Trace>();
-  reader_ = std::make_unique<TraceReader>(*trace_);
-  thread_ = std::thread([this, s, p, o] {
-    result_ = run_open_server(*s, p, *trace_, o);
-    done_.store(true, std::memory_order_release);
-  });
+  Params shown = open_server_params(p, o);
+  launch(*s, shown, open_server_scenario().source(shown),
+         [s, p, o](Trace& t) { return run_open_server(*s, p, t, o); });
 }
 
 void Session::stop_open() {
@@ -119,11 +117,7 @@ std::string Session::load(const std::string& path) {
     std::vector<std::string> sets = params_as_sets(begin ? begin->s2 : nullptr);
     bool open = std::find(sets.begin(), sets.end(), "mode=listen") != sets.end();
     const Scenario& shown = open ? open_server_scenario() : *scenario_;
-    try {
-      params_ = shown.resolve(sets);
-    } catch (const std::exception&) {
-      params_ = shown.resolve({});
-    }
+    params_ = shown.resolve_or_defaults(sets);
     listing_ = shown.source(params_);
     open_mode_ = open;
   }

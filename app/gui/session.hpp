@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -51,6 +52,8 @@ class Session {
 
  private:
   void reset();
+  // Runs `run` on the session's thread, tracing into a new trace the view reads.
+  void launch(const Scenario& s, const Params& p, std::string listing, std::function<RunResult(Trace&)> run);
   std::unique_ptr<Trace> trace_;
   std::unique_ptr<TraceReader> reader_;
   std::thread thread_;

@@ -17,16 +17,23 @@ size_t push_of(const Model& m, int32_t handle, size_t before) {
 }
 }  // namespace
 
-std::vector<size_t> decisions(const Model& m) {
-  std::vector<size_t> out;
+std::vector<Question> questions(const Model& m) {
+  std::vector<Question> out;
   const auto& ev = m.events();
   uint32_t last_it = 0;
   for (size_t i = 0; i < m.size(); ++i) {
     const Event& e = ev[i];
     if (e.kind != Ev::ready_run || e.loop != 0 || e.it == last_it) continue;
     last_it = e.it;
-    if (question_for(m, i).choices.size() >= 2) out.push_back(i);
+    Question q = question_for(m, i);
+    if (q.choices.size() >= 2) out.push_back(std::move(q));
   }
+  return out;
+}
+
+std::vector<size_t> decisions(const Model& m) {
+  std::vector<size_t> out;
+  for (const Question& q : questions(m)) out.push_back(q.answer_at);
   return out;
 }
 

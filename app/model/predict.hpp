@@ -28,7 +28,9 @@ struct Question {
   int answer = -1;  // index into choices
 };
 
-// Every decision of the run, in order: the ready.run indexes that answer them.
+// Every decision of the run with at least two choices, in order.
+std::vector<Question> questions(const Model& m);
+// The same decisions as the ready.run indexes that answer them.
 std::vector<size_t> decisions(const Model& m);
 // The question answered by the ready.run at `answer_at`.
 Question question_for(const Model& m, size_t answer_at);
