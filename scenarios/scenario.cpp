@@ -92,12 +92,6 @@ std::string Scenario::source(const Params& p) const {
   return out;
 }
 
-std::string it_prefix() {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "[it%2u] ", running_loop().iteration());
-  return buf;
-}
-
 RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOptions opts) {
   RunResult r;
   LoopOptions lo;

@@ -38,7 +38,7 @@ TEST_CASE("a step that ends in sleep says which timer it armed and that others c
   const int32_t bad = sm->task_id("BAD");
   size_t end = sm->find([&](const Event& e) { return e.kind == Ev::step_end && e.task == bad; });
   std::string why = narrate(sm->model, end);
-  CHECK(has(why, "BAD reached await asyncio.sleep (line 10)"));
+  CHECK(has(why, "BAD reached await asyncio.sleep (line 6)"));
   CHECK(has(why, "0.01 s timer"));
   CHECK(has(why, "other tasks can run"));
 }
