@@ -30,6 +30,36 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+// The first listing line task `task` reaches after event `i`, within its
+// current step (a print, an await, a blocking call): 0 when none is traced.
+int first_line_ahead(const model::Model& m, size_t i, int32_t task, uint8_t loop) {
+  const auto& ev = m.events();
+  for (size_t j = i + 1; j < ev.size() && j < i + 4096; ++j) {
+    const Event& e = ev[j];
+    if (e.loop != loop || e.task != task) continue;
+    if (e.line > 0) return e.line;
+    if (e.kind == Ev::step_end || e.kind == Ev::task_done) break;
+  }
+  return 0;
+}
+
+// The `async def` line of the coroutine that holds listing line `line`
+// (1-based): where a first step starts. `line` itself when there is none.
+int coroutine_top(const std::vector<std::string>& lines, int line) {
+  if (line <= 0 || size_t(line) > lines.size()) return line;
+  auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
+  size_t own = indent(lines[size_t(line - 1)]);
+  for (int k = line - 1; k >= 1; --k) {
+    const std::string& l = lines[size_t(k - 1)];
+    size_t in = indent(l);
+    if (in == std::string::npos || in >= own) continue;
+    if (l.compare(in, 10, "async def ") == 0) return k;
+    own = in;  // an enclosing block (try:, for ...): keep looking outwards
+    if (in == 0) break;
+  }
+  return line;
+}
+
 // The content rectangle left in the current panel below the heading.
 void content_rect(ImVec2& c0, ImVec2& c1) {
   ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
@@ -40,6 +70,16 @@ void content_rect(ImVec2& c0, ImVec2& c1) {
 }  // namespace
 
 // [SECTION] Code
+
+const std::string& App::listing_line(int line) {
+  // Listings are cached per run: re-splitting every frame would allocate.
+  if (listing_gen_ != session_.generation()) {
+    listing_lines_ = split_lines(session_.listing());
+    listing_gen_ = session_.generation();
+  }
+  static const std::string kNone;
+  return line >= 1 && size_t(line) <= listing_lines_.size() ? listing_lines_[size_t(line - 1)] : kNone;
+}
 
 void App::draw_code(const ImVec2& size) {
   const Theme& th = theme();
@@ -56,11 +96,7 @@ void App::draw_code(const ImVec2& size) {
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  // Listings are cached per run: re-splitting every frame would allocate.
-  if (listing_gen_ != session_.generation()) {
-    listing_lines_ = split_lines(session_.listing());
-    listing_gen_ = session_.generation();
-  }
+  listing_line(0);  // refreshes the cached lines
   const std::vector<std::string>& lines = listing_lines_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
   // load_fonts). Too wide at the normal size: the smaller baked face; still
@@ -93,10 +129,21 @@ void App::draw_code(const ImVec2& size) {
     longest = std::max(longest, l.size());
     longest_code = std::max(longest_code, splits[i].comment_at == std::string::npos ? l.size() : splits[i].code_end);
   }
+  // Room for a cursor chip after the longest line, so that chips need not
+  // cover code: the smaller face and comment wrapping count it in.
+  float chip_room = 0;
+  {
+    float arrow = fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, "\xe2\x97\x80 ").x;
+    size_t n = 0;
+    for (const model::TaskInfo& t : m.tasks())
+      if (t.loop == 0 && ++n <= 64)
+        chip_room = std::max(chip_room, arrow + fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, t.name.c_str()).x + px * 1.4f);
+    chip_room = std::min(chip_room, room * 0.25f);
+  }
   ImFont* font = fonts_.mono;
   float cpx = px;
-  if (width_of(font, cpx, longest) > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
-  bool wrap_comments = width_of(font, cpx, longest) > room;
+  if (width_of(font, cpx, longest) + chip_room > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
+  bool wrap_comments = width_of(font, cpx, longest) + chip_room > room;
   size_t widest = wrap_comments ? longest_code : longest;
   // Whole-pixel rows: a one-pixel stroke (the underscore) at a fractional y
   // smears into two faint rows.
@@ -109,7 +156,7 @@ void App::draw_code(const ImVec2& size) {
   std::vector<Row> rows;
   for (size_t i = 0; i < lines.size(); ++i) {
     const Split& sp = splits[i];
-    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) > room) {
+    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) + chip_room > room) {
       rows.push_back({int(i) + 1, false, 0, sp.code_end, 0});
       size_t indent = lines[i].find_first_not_of(' ');
       rows.push_back({int(i) + 1, true, sp.comment_at, lines[i].size(), indent == std::string::npos ? 0 : indent});
@@ -128,18 +175,36 @@ void App::draw_code(const ImVec2& size) {
   if (overflow > 0) c1.y -= 6;  // room for the sideways scroll bar under the last row
 
   // Which tasks stand where: cursors for live tasks; the running one gets the line highlight.
-  struct Cursor { int line; int color; std::string name; bool running; int32_t id; };
+  struct Cursor { int line; int color; std::string name; bool running; int32_t id; bool callback = false; };
   std::vector<Cursor> cursors;
   const auto& tasks = m.tasks();
+  size_t at = playback_.index();
   for (size_t k = 0; k < cur_.tasks.size() && k < tasks.size(); ++k) {
     const model::TaskSnapshot& ts = cur_.tasks[k];
-    if (ts.line <= 0 || ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
-    cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running, tasks[k].id});
+    if (ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
+    int line = ts.line;
+    bool running = ts.state == model::TaskState::running;
+    // A task's first step, before it prints or awaits, stands at the top of its coroutine.
+    if (line <= 0 && running) line = coroutine_top(lines, first_line_ahead(m, at, tasks[k].id, tasks[k].loop));
+    if (line <= 0) continue;
+    cursors.push_back({line, tasks[k].color, tasks[k].name, running, tasks[k].id});
+  }
+  // A plain callback run for a task (a sleep timer's set_result, gather's
+  // done-callback) has no line of its own: it stands, dashed, at the await
+  // of the task it serves.
+  if (cur_.running.handle >= 0 && cur_.running.task >= 0) {
+    int32_t k = m.task_index(cur_.running.task);
+    if (k >= 0 && size_t(k) < cur_.tasks.size() && cur_.tasks[size_t(k)].state == model::TaskState::waiting &&
+        cur_.tasks[size_t(k)].line > 0)
+      cursors.push_back({cur_.tasks[size_t(k)].line, tasks[size_t(k)].color,
+                         cur_.running.label ? cur_.running.label : "callback", false, tasks[size_t(k)].id, true});
   }
   geo_.cursors.clear();
-  for (const Cursor& c : cursors) geo_.cursors.push_back({c.line, c.id});
-  // Scroll (deterministically: no scroll state) so the running task's line is
-  // in view, else as many cursors as fit.
+  for (const Cursor& c : cursors)
+    if (!c.callback) geo_.cursors.push_back({c.line, c.id});
+  // Scroll (deterministically: no scroll state) so the line the Why panel
+  // names (the line of the event at the playhead) is in view, else the
+  // running task's line, else as many cursors as fit.
   auto row_of = [&](int line) {
     for (size_t r = 0; r < rows.size(); ++r)
       if (rows[r].line == line) return int(r);
@@ -154,7 +219,9 @@ void App::draw_code(const ImVec2& size) {
   // A blocking call holds the loop on its line: show it even when no task cursor is there.
   int blocked_line = cur_.blocked ? cur_.blocked_line : 0;
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
-  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0)) {
+  int named = m.size() && at < m.size() && m.events()[at].loop == 0 && m.events()[at].line > 0 ? m.events()[at].line : 0;
+  if (named > 0 && size_t(named) <= lines.size()) running = row_of(named), lo = std::min(lo, running), hi = std::max(hi, running);
+  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
     first = std::clamp(want, 0, int(rows.size()) - fit);
   }
@@ -181,18 +248,45 @@ void App::draw_code(const ImVec2& size) {
     char num[16];
     std::snprintf(num, sizeof num, "%3d", line);
     dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
-    // Cursor labels, one per task on this line.
+    // Cursor chips, one per task on this line, right-aligned after the
+    // line's text and never over it (a chip must not hide `timeout=0.2`).
+    // Where they do not fit, they fold into one chip ("◀ S1 +3"); the
+    // gutter marks keep every task's colour.
     float lpx = std::min(px * 0.9f, lh * 0.8f);
-    float x = c1.x;
-    for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
-      if (it->line != line) continue;
-      std::string lab = "\xe2\x97\x80 " + it->name;  // ◀ A
-      ImVec2 ts = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str());
-      ImVec2 a(x - ts.x - px * 0.8f, y + 1), b(x, y + lh - 1);
-      dl->AddRectFilled(a, b, th.task(it->color), px * 0.3f);
-      text_centered(dl, fonts_.bold, lpx, a, b, ink_on(th.task(it->color)), lab.c_str());
+    std::vector<const Cursor*> here;
+    for (const Cursor& c : cursors)
+      if (c.line == line) here.push_back(&c);
+    if (here.empty()) continue;
+    float text_end = tx + float(row.to - row.from) * char_w + px * 0.6f;
+    auto chip_w = [&](const std::string& lab) { return fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x + px * 0.8f; };
+    auto label_of = [](const Cursor& c) { return (c.callback ? "" : "\xe2\x97\x80 ") + c.name; };  // ◀ A
+    float total = 0;
+    for (const Cursor* c : here) total += chip_w(label_of(*c)) + px * 0.3f;
+    bool folded = text_end + total > c1.x && here.size() > 1;
+    std::string fold_label;
+    if (folded) {
+      fold_label = label_of(*here.front()) + " +" + std::to_string(here.size() - 1);
+      total = chip_w(fold_label) + px * 0.3f;
+    }
+    float x = std::max(c1.x, text_end + total);  // past c1.x only when even one chip cannot fit: it is clipped
+    for (size_t n = 0; n < here.size(); ++n) {
+      const Cursor& c = *here[here.size() - 1 - n];
       dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
-                        th.task(it->color));
+                        th.task(c.color));
+      if (folded && n + 1 < here.size()) continue;
+      const Cursor& shown = folded ? *here.front() : c;
+      std::string lab = folded ? fold_label : label_of(shown);
+      ImVec2 a(x - chip_w(lab), y + 1), b(x, y + lh - 1);
+      if (shown.callback) {
+        // A callback, not the task: outlined and dashed like its stage chip.
+        dl->AddRectFilled(a, b, th.panel, px * 0.3f);
+        dl->AddRect(a, b, th.task(shown.color), px * 0.3f, 0, 2.0f);
+        text_centered(dl, fonts_.ui, lpx, a, b, th.text, lab.c_str());
+      } else {
+        dl->AddRectFilled(a, b, th.task(shown.color), px * 0.3f);
+        float ta = task_tab(dl, a, b, shown.color, th.task(shown.color), px);
+        text_centered(dl, fonts_.bold, lpx, ImVec2(ta, a.y), b, ink_on(th.task(shown.color)), lab.c_str());
+      }
       x = a.x - px * 0.3f;
     }
   }
@@ -304,17 +398,17 @@ void App::draw_console(const ImVec2& size) {
       dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f, 0, 2.0f);
     const model::TaskInfo* ti = m.task(e.task);
     const char* text = e.s1 ? e.s1 : "";
-    bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
-    float x = own_it ? c0.x + px * 0.3f : c0.x + it_w;
+    float x = c0.x + it_w;
     if (ti) {
-      dl->AddRectFilled(ImVec2(x, y + lh * 0.2f), ImVec2(x + px * 0.3f, y + lh * 0.8f), th.task(ti->color));
-      x += px * 0.7f;
+      float sw = ti->color >= model::kTaskHues ? px * 0.8f : px * 0.3f;  // room for a repeated hue's pattern
+      ImVec2 sa(x, y + lh * 0.2f), sb(x + sw, y + lh * 0.8f);
+      dl->AddRectFilled(sa, sb, th.task(ti->color));
+      task_pattern(dl, sa, sb, ti->color, th.task(ti->color), px);
+      x += sw + px * 0.4f;
     }
-    if (!own_it) {
-      char it[16];
-      std::snprintf(it, sizeof it, "it %u", e.it);
-      dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
-    }
+    char it[16];
+    std::snprintf(it, sizeof it, "it %u", e.it);
+    dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
     dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, text);
   }
   if (shown == 0) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app.hpp"
@@ -24,6 +25,8 @@ struct Chip {
   ImU32 fill = 0, ink = 0, border = 0;
   std::string text;
   bool dashed = false;  // a callback, not a task step
+  bool divider = false; // the boundary between this iteration's handles and the next's
+  int color = -1;       // the task's palette index (-1: a callback)
 };
 
 struct Area {
@@ -31,6 +34,17 @@ struct Area {
   const char* title;
   float cursor_x = 0, cursor_y = 0;
 };
+
+// What a timer does when due, as a student reads the listing: from the
+// label of the handle it queues (the trace's timer.arm `label`).
+std::string timer_purpose(const char* label) {
+  if (!label) return {};
+  std::string_view l(label);
+  if (l == "sleep timer: set_result") return "sleep";
+  if (l == "wait_for: _release_waiter") return "wait_for deadline";
+  if (l.find("_on_timeout") != std::string_view::npos) return "Timeout._on_timeout";
+  return std::string(l);
+}
 
 struct Layout {
   std::vector<Chip> chips;
@@ -67,14 +81,16 @@ struct Placer {
     c.text = text;
     float pad = px * 0.5f;
     ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str());
-    c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 2.0f : 1.6f));
+    int color = task_color(task);
+    float h = px * (big ? 2.0f : 1.6f);
+    c.size = ImVec2(std::min(ts.x + 2 * pad + task_tab_w(color, h), area.b.x - area.a.x - pad * 2), h);
     if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
       area.cursor_x = area.a.x + pad;
       area.cursor_y += c.size.y + pad * 0.6f;
     }
     c.pos = ImVec2(area.cursor_x, area.cursor_y);
     area.cursor_x += c.size.x + pad * 0.6f;
-    int color = task_color(task);
+    c.color = color;
     if (color >= 0) {
       c.fill = th.task(color);
       c.border = th.task(color);
@@ -86,7 +102,26 @@ struct Placer {
     c.ink = c.dashed ? th.text : ink_on(c.fill);
     out.chips.push_back(std::move(c));
   }
+  void divider(Area& area, const char* text);
 };
+
+void Placer::divider(Area& area, const char* text) {
+  Chip c;
+  c.key = 0xFFFFFFF0u;  // one boundary per queue: it glides as the queue moves
+  c.divider = true;
+  c.text = text;
+  float pad = px * 0.5f;
+  ImVec2 ts = font->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, text);
+  c.size = ImVec2(ts.x + pad * 1.5f, px * 1.6f);
+  if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
+    area.cursor_x = area.a.x + pad;
+    area.cursor_y += c.size.y + pad * 0.6f;
+  }
+  c.pos = ImVec2(area.cursor_x, area.cursor_y);
+  area.cursor_x += c.size.x + pad * 0.6f;
+  c.ink = th.text_dim;
+  out.chips.push_back(std::move(c));
+}
 
 void start_area(Area& area, float px) {
   area.cursor_x = area.a.x + px * 0.5f;
@@ -109,10 +144,18 @@ void App::draw_stage(const ImVec2& size) {
   char buf[160];
   switch (s.phase) {
     case model::Phase::idle: phase = m.size() ? "between iterations" : "no run yet"; break;
-    case model::Phase::running:
-      std::snprintf(buf, sizeof buf, "iteration %u: running ready handles, %zu more queued", s.it, s.ready.size());
+    case model::Phase::running: {
+      // Counted as the Why panel counts: this iteration's handles (asyncio's
+      // ntodo) apart from those queued meanwhile for the next iteration.
+      size_t next = s.ready.size() - std::min(s.this_iter, s.ready.size());
+      if (next > 0)
+        std::snprintf(buf, sizeof buf, "iteration %u: running its handles, %zu more this iteration, %zu for the next", s.it,
+                      s.this_iter, next);
+      else
+        std::snprintf(buf, sizeof buf, "iteration %u: running its handles, %zu more this iteration", s.it, s.this_iter);
       phase = buf;
       break;
+    }
     case model::Phase::polling:
       if (s.poll_timeout_ms < 0) std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting for I/O (no timeout)", s.it);
       else std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting up to %d ms for timers and I/O", s.it, s.poll_timeout_ms);
@@ -128,7 +171,8 @@ void App::draw_stage(const ImVec2& size) {
     if (s.phase == model::Phase::polling && s.poll_timeout_ms >= 0)
       std::snprintf(buf, sizeof buf, "it %u: polling, up to %d ms", s.it, s.poll_timeout_ms);
     else if (s.phase == model::Phase::running)
-      std::snprintf(buf, sizeof buf, "it %u: running, %zu queued", s.it, s.ready.size());
+      std::snprintf(buf, sizeof buf, "it %u: running, %zu more, %zu next", s.it, std::min(s.this_iter, s.ready.size()),
+                    s.ready.size() - std::min(s.this_iter, s.ready.size()));
     if (s.phase == model::Phase::polling || s.phase == model::Phase::running) phase = buf;
   }
   ImGui::TextUnformatted(phase);
@@ -192,7 +236,12 @@ void App::draw_stage(const ImVec2& size) {
   auto layout = [&](const model::LoopState& st, Layout& out) {
     for (Area* a : areas) start_area(*a, px);
     Placer p{m, th, fonts_.ui, px, out};
-    for (const auto& r : st.ready) {
+    // After this iteration's handles, a boundary: what was queued while they
+    // ran waits for the next iteration (asyncio runs exactly ntodo handles).
+    bool split = (st.phase == model::Phase::running || st.phase == model::Phase::blocked) && st.this_iter < st.ready.size();
+    for (size_t k = 0; k < st.ready.size(); ++k) {
+      const auto& r = st.ready[k];
+      if (split && k == st.this_iter) p.divider(ready, "next iteration \xe2\x96\xb8");  // ▸
       std::string name = p.task_name(r.task);
       std::string text = r.label ? std::string(r.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
@@ -205,8 +254,10 @@ void App::draw_stage(const ImVec2& size) {
       p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true);
     }
     for (const auto& t : st.timers) {
-      std::string text = p.task_name(t.task);
-      if (text.empty()) text = t.label ? t.label : "timer";
+      // What the timer is for, then whose it is: "wait_for deadline (main)".
+      std::string text = timer_purpose(t.label), owner = p.task_name(t.task);
+      if (!owner.empty()) text = text.empty() ? owner : text + " (" + owner + ")";
+      if (text.empty()) text = "timer";
       int64_t left = t.due_ns - st.t_ns;
       text += "  in " + format_duration(std::max<int64_t>(left, 0));
       p.place(timers, key_for(t.task, t.timer, 2), t.task, text);
@@ -229,7 +280,8 @@ void App::draw_stage(const ImVec2& size) {
   layout(prev_, before);
   layout(cur_, after);
   geo_.stage_chips.clear();
-  for (const Chip& c : after.chips) geo_.stage_chips.push_back(c.text);
+  for (const Chip& c : after.chips)
+    if (!c.divider) geo_.stage_chips.push_back(c.text);
 
   // Empty areas say so, calmly.
   auto empty_note = [&](const Area& a, bool empty, const char* note) {
@@ -248,10 +300,17 @@ void App::draw_stage(const ImVec2& size) {
     auto fade = [&](ImU32 col) {
       return (col & ~IM_COL32_A_MASK) | (ImU32(float((col >> IM_COL32_A_SHIFT) & 0xff) * alpha) << IM_COL32_A_SHIFT);
     };
+    if (c.divider) {  // a bold bar, then small text: not a chip
+      dl->AddRectFilled(ImVec2(pos.x, pos.y - px * 0.15f), ImVec2(pos.x + 3, pos.y + c.size.y + px * 0.15f), fade(th.text));
+      dl->AddText(fonts_.ui, px * 0.8f, ImVec2(pos.x + px * 0.4f, pos.y + (c.size.y - px * 0.8f) * 0.5f), fade(c.ink),
+                  c.text.c_str());
+      return;
+    }
     ImVec2 b(pos.x + c.size.x, pos.y + c.size.y);
     dl->AddRectFilled(pos, b, fade(c.fill), px * 0.35f);
     dl->AddRect(pos, b, fade(c.dashed ? c.border : mix(c.border, th.text, 0.25f)), px * 0.35f, 0, 2.0f);
-    text_centered(dl, fonts_.ui, px, pos, b, fade(c.ink), c.text.c_str());
+    float tx = alpha > 0.5f ? task_tab(dl, pos, b, c.color, c.fill, px) : pos.x + task_tab_w(c.color, c.size.y);
+    text_centered(dl, fonts_.ui, px, ImVec2(tx, pos.y), b, fade(c.ink), c.text.c_str());
   };
   for (const Chip& c : after.chips) {
     auto it = std::find_if(before.chips.begin(), before.chips.end(), [&](const Chip& o) { return o.key == c.key; });

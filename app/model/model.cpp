@@ -26,6 +26,12 @@ bool ends_with(const char* s, std::string_view suffix) {
 // A task's own handle ("X step" / "X wakeup", core/task.cpp), as opposed to a
 // callback queued on the task's behalf ("sleep timer: set_result" carries the
 // sleeping task's id too, but running it does not run the task).
+// run.begin's entry is "none" (trace-facts: Entry::none).
+bool runs_no_event_loop(const Event& e) {
+  (void)e;
+  return false;  // FIXME-MERGE: as<RunBegin>(e).entry == Entry::none once the field lands
+}
+
 bool is_task_handle(const Event& e) { return e.task >= 0 && (ends_with(e.s1, " step") || ends_with(e.s1, " wakeup")); }
 
 uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
@@ -68,14 +74,18 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::ready_push:
       s.ready.push_back({e.id, e.task, e.s1, Cause(e.code)});
+      // Before the iteration's first handle runs (the poll appends I/O and
+      // due timers) a push joins this iteration; after it, the next one.
+      if (s.phase != Phase::running && s.phase != Phase::blocked) s.this_iter = s.ready.size();
       if (is_task_handle(e))
-        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready;
+        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready, t->since_ns = e.t_ns;
       break;
     case Ev::ready_run: {
       // FIFO: the run handle is the front; search anyway so a damaged trace cannot derail the view.
       auto it = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == e.id; });
       s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon};
       if (it != s.ready.end()) s.ready.erase(it);  // FIXME-PERF: O(queue) per pop; fine for teaching-sized queues
+      s.this_iter = std::min(s.ready.size(), size_t(std::max<int64_t>(e.num, 0)));
       s.running_task = -1;
       s.phase = s.blocked ? Phase::blocked : Phase::running;
       break;
@@ -89,6 +99,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::step_begin:
       if (TaskSnapshot* t = task_of(e.task)) {
         t->state = TaskState::running;
+        t->since_ns = e.t_ns;
         t->line = e.line;
         t->cancelling = false;  // the CancelledError (if any) is thrown into this step
       }
@@ -99,12 +110,14 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->state = TaskState::waiting;
         t->wait = Wait(e.code);
         t->line = e.line;
+        t->since_ns = e.t_ns;
       }
       s.running_task = -1;
       break;
     case Ev::task_done:
       if (TaskSnapshot* t = task_of(e.task)) {
         t->state = TaskState::done;
+        t->since_ns = e.t_ns;
         t->wait = Wait::none;
         t->outcome = Outcome(e.code);
       }
@@ -227,7 +240,11 @@ void Model::apply(const Event& e, size_t i) {
 
   switch (e.kind) {
     case Ev::run_begin:
-      if (e.loop == 0) scenario_ = e.s1;
+      if (e.loop == 0) {
+        scenario_ = e.s1;
+        no_event_loop_ = runs_no_event_loop(e);
+        if (no_event_loop_ && loop_lane >= 0) lanes_[size_t(loop_lane)].label = "server thread (no event loop)";
+      }
       break;
     case Ev::run_end:
       close_seg(loop_lane, e.t_ns, i);
@@ -305,12 +322,21 @@ void Model::apply(const Event& e, size_t i) {
       TaskInfo t;
       t.id = e.task;
       t.name = e.s1 ? e.s1 : "Task-" + std::to_string(e.task + 1);
+      // With no event loop the engine's main task is the thread's own code,
+      // not an asyncio task: it is named for the thread and gets no lane (the
+      // thread's lane above already shows it).
+      bool thread_code = no_event_loop_ && e.loop == 0 && e.ref < 0;
+      if (thread_code) t.name = "server thread", t.thread = true;
       t.loop = e.loop;
-      t.color = int(tasks_.size());
+      // The lowest palette index no live task holds (tasks of every loop share the screen).
+      auto& live = cur_.live_colors;
+      t.color = int(std::find(live.begin(), live.end(), 0) - live.begin());
+      if (size_t(t.color) == live.size()) live.push_back(0);
+      ++live[size_t(t.color)];
       t.created_at = i;
       int32_t parent = e.ref >= 0 ? task_index(e.ref, e.loop) : -1;
       t.parent = parent >= 0 ? e.ref : -1;
-      t.lane = add_lane(LaneKind::task, e.task, e.loop, t.name, i);
+      t.lane = thread_code ? -1 : add_lane(LaneKind::task, e.task, e.loop, t.name, i);
       task_index_[task_key(e.loop, e.task)] = int32_t(tasks_.size());
       tasks_.push_back(std::move(t));
       break;
@@ -335,6 +361,11 @@ void Model::apply(const Event& e, size_t i) {
         open_seg(tlane, e, i, TaskState::waiting, Wait(e.code));
       break;
     case Ev::task_done:
+      if (ti >= 0) {
+        auto& live = cur_.live_colors;
+        size_t c = size_t(tasks_[size_t(ti)].color);
+        if (c < live.size() && live[c] > 0) --live[c];  // its colour is free for tasks created from now on
+      }
       open_seg(tlane, e, i, TaskState::done, Wait::none, Outcome(e.code));
       if (Outcome(e.code) == Outcome::error) {
         notable_.push_back(uint32_t(i));

@@ -325,6 +325,7 @@ std::string block(const Ctx& c) {
 std::string narrate(const Model& m, size_t event_index) {
   if (event_index >= m.size()) return {};
   const Event& e = m.events()[event_index];
+  if (e.loop == 0 && m.no_event_loop()) return narrate_thread(m, event_index);
   const Ctx c{m, event_index, e};
   const std::string t = c.who();
   switch (e.kind) {
