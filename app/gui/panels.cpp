@@ -259,26 +259,34 @@ void App::draw_code(const ImVec2& size) {
     if (here.empty()) continue;
     float text_end = tx + float(row.to - row.from) * char_w + px * 0.6f;
     auto chip_w = [&](const std::string& lab) { return fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x + px * 0.8f; };
+    auto tab_w = [&](const Cursor& c) { return c.callback ? 0.0f : task_tab_w(c.color, lh - 2); };
     auto label_of = [](const Cursor& c) { return (c.callback ? "" : "\xe2\x97\x80 ") + c.name; };  // ◀ A
+    // Every task on the line gets a slice of the gutter mark, so colours never hide each other.
+    float gy = y + 1, gh = (lh - 2) / float(here.size());
+    for (size_t n = 0; n < here.size(); ++n)
+      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, gy + gh * float(n)),
+                        ImVec2(c0.x + gutter - px * 0.15f, gy + gh * float(n + 1)), th.task(here[n]->color));
+    // The chips: all of them; else one folded chip ("◀ S1 +3"); else the
+    // count alone ("4 ◀"); else none (the gutter mark keeps the colours).
+    float room_left = c1.x - text_end;
     float total = 0;
-    for (const Cursor* c : here) total += chip_w(label_of(*c)) + px * 0.3f;
-    bool folded = text_end + total > c1.x && here.size() > 1;
-    std::string fold_label;
-    if (folded) {
-      fold_label = label_of(*here.front()) + " +" + std::to_string(here.size() - 1);
-      total = chip_w(fold_label) + px * 0.3f;
+    for (const Cursor* c : here) total += chip_w(label_of(*c)) + tab_w(*c) + px * 0.3f;
+    std::vector<std::pair<const Cursor*, std::string>> chips;
+    if (total <= room_left) {
+      for (const Cursor* c : here) chips.push_back({c, label_of(*c)});
+    } else {
+      std::string folded = label_of(*here.front()) + (here.size() > 1 ? " +" + std::to_string(here.size() - 1) : "");
+      std::string count = here.size() > 1 ? std::to_string(here.size()) + " \xe2\x97\x80" : "\xe2\x97\x80";
+      if (chip_w(folded) + tab_w(*here.front()) + px * 0.3f <= room_left) chips.push_back({here.front(), folded});
+      else if (chip_w(count) + tab_w(*here.front()) + px * 0.3f <= room_left) chips.push_back({here.front(), count});
     }
-    float x = std::max(c1.x, text_end + total);  // past c1.x only when even one chip cannot fit: it is clipped
-    for (size_t n = 0; n < here.size(); ++n) {
-      const Cursor& c = *here[here.size() - 1 - n];
-      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
-                        th.task(c.color));
-      if (folded && n + 1 < here.size()) continue;
-      const Cursor& shown = folded ? *here.front() : c;
-      std::string lab = folded ? fold_label : label_of(shown);
-      ImVec2 a(x - chip_w(lab), y + 1), b(x, y + lh - 1);
+    float x = c1.x;
+    for (auto it = chips.rbegin(); it != chips.rend(); ++it) {
+      const Cursor& shown = *it->first;
+      const std::string& lab = it->second;
+      ImVec2 a(x - chip_w(lab) - tab_w(shown), y + 1), b(x, y + lh - 1);
       if (shown.callback) {
-        // A callback, not the task: outlined and dashed like its stage chip.
+        // A callback, not the task: outlined like its stage chip.
         dl->AddRectFilled(a, b, th.panel, px * 0.3f);
         dl->AddRect(a, b, th.task(shown.color), px * 0.3f, 0, 2.0f);
         text_centered(dl, fonts_.ui, lpx, a, b, th.text, lab.c_str());
