@@ -20,7 +20,8 @@ constexpr const char* kEvNames[] = {
     "run.begin",  "run.end",     "loop.iter",   "loop.poll",    "ready.push",  "ready.run",
     "task.new",   "step.begin",  "step.end",    "task.done",    "task.cancel", "timer.arm",
     "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
-    "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock"};
+    "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock",
+    "queue.put",  "queue.get"};
 static_assert(std::size(kEvNames) == size_t(Ev::count_));
 constexpr const char* kCauseNames[] = {"new", "yield", "timer", "io", "future", "pool", "cancel", "call_soon"};
 constexpr const char* kWaitNames[] = {"none", "sleep", "io",    "future", "task",  "gather",   "taskgroup",

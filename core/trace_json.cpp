@@ -111,6 +111,9 @@ std::string to_json(const Event& e) {
     case Ev::print: o.id("task", e.task); o.num("line", e.line); o.str("text", e.s1); break;
     case Ev::task_unretrieved: o.id("task", e.task); o.str("error", e.s1); break;
     case Ev::deadlock: o.id("task", e.task); break;
+    case Ev::queue_put: case Ev::queue_get:
+      o.id("queue", e.id); o.id("task", e.task); o.str("item", e.s1); o.num("size", e.num); o.num("maxsize", e.ref);
+      break;
     case Ev::count_: break;
   }
   s += '}';

@@ -377,6 +377,9 @@ std::vector<FieldSpec> schema_of(Ev kind) {
     case Ev::print: return {task, line, F("text", Slot::s1, Type::str)};
     case Ev::task_unretrieved: return {task, F("error", Slot::s1, Type::str)};
     case Ev::deadlock: return {task};
+    case Ev::queue_put: case Ev::queue_get:  // maxsize: 0 = unbounded
+      return {F("queue", Slot::id, Type::id), task, F("item", Slot::s1, Type::str), F("size", Slot::num, Type::count),
+              F("maxsize", Slot::ref, Type::line)};
     case Ev::count_: break;
   }
   return {};

@@ -84,6 +84,12 @@ struct Geometry {
     std::string text;
   };
   std::vector<CodeRow> code_rows;
+  struct CodeChip {
+    int line = 0;
+    int32_t task = -1;
+    float x0 = 0, x1 = 0;
+  };
+  std::vector<CodeChip> code_chips;  // cursor chips drawn after their lines' text
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
   struct TaskRow {
     int32_t task = -1;
@@ -254,7 +260,7 @@ class App {
   void start_scenario(int scenario);                         // with its widgets' values
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
-  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false; } stage_uses_;  // scanned incrementally
+  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false, queue = false; } stage_uses_;  // scanned incrementally
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally

@@ -227,6 +227,7 @@ void App::draw_code(const ImVec2& size) {
   }
 
   geo_.code_rows.clear();
+  geo_.code_chips.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
   dl->PushClipRect(c0, c1, true);
   for (int r = first; r < int(rows.size()) && r < first + fit; ++r) {  // whole rows only: a cut row hides its underscores
@@ -285,6 +286,7 @@ void App::draw_code(const ImVec2& size) {
       const Cursor& shown = *it->first;
       const std::string& lab = it->second;
       ImVec2 a(x - chip_w(lab) - tab_w(shown), y + 1), b(x, y + lh - 1);
+      geo_.code_chips.push_back({line, shown.id, a.x, b.x});
       if (shown.callback) {
         // A callback, not the task: outlined like its stage chip.
         dl->AddRectFilled(a, b, th.panel, px * 0.3f);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <cstdint>
 #include <vector>
 
 #include "app.hpp"
@@ -102,12 +103,26 @@ struct Placer {
     c.ink = c.dashed ? th.text : ink_on(c.fill);
     out.chips.push_back(std::move(c));
   }
-  void divider(Area& area, const char* text);
+  void divider(Area& area, const char* text, uint32_t key = 0xFFFFFFF0u);
+  void place_item(Area& area, uint32_t key, const std::string& text) {
+    place(area, key, -1, text);
+    Chip& c = out.chips.back();  // a value, not a task or a callback: plain and solid
+    c.dashed = false;
+    c.fill = th.panel;
+    c.border = th.text_faint;
+    c.ink = th.text;
+  }
 };
 
-void Placer::divider(Area& area, const char* text) {
+// A task waiting on a queue, as the stage names it.
+std::string queue_waiter_text(const model::TaskSnapshot& t, const std::string& name) {
+  (void)t;  // FIXME-MERGE: getter / putter / join from step.end's `on`
+  return name + " waits";
+}
+
+void Placer::divider(Area& area, const char* text, uint32_t key) {
   Chip c;
-  c.key = 0xFFFFFFF0u;  // one boundary per queue: it glides as the queue moves
+  c.key = key;  // one per queue: it glides as the queue moves
   c.divider = true;
   c.text = text;
   float pad = px * 0.5f;
@@ -201,11 +216,12 @@ void App::draw_stage(const ImVec2& size) {
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
   // Areas a run never uses (I/O, the pool) are left out, so the others get the room.
-  if (stage_uses_.gen != session_.generation() || stage_uses_.n > m.size()) stage_uses_ = {session_.generation(), 0, false, false};
+  if (stage_uses_.gen != session_.generation() || stage_uses_.n > m.size()) stage_uses_ = {session_.generation(), 0, false, false, false};
   for (; stage_uses_.n < m.size(); ++stage_uses_.n) {
     Ev k = m.events()[stage_uses_.n].kind;
     stage_uses_.io |= k == Ev::io_wait || k == Ev::io_done;
     stage_uses_.pool |= k == Ev::pool_submit;
+    stage_uses_.queue |= k == Ev::queue_put;
   }
   bool show_io = stage_uses_.io || m.size() == 0, show_pool = stage_uses_.pool || m.size() == 0;
   float h = c1.y - c0.y;
@@ -220,13 +236,19 @@ void App::draw_stage(const ImVec2& size) {
   Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), "Running"};
   float y2 = c0.y + row1 + gap;
   float y2b = show_pool ? y2 + row2 - gap : c1.y;
-  Area timers{ImVec2(c0.x, y2), ImVec2(show_io ? mid - gap * 0.5f : c1.x, y2b), "Timers (soonest first)"};
-  Area io{ImVec2(mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), "I/O waits"};
+  // A run with an asyncio.Queue shows it beside the timers (and the I/O waits, if any).
+  bool show_queue = stage_uses_.queue;
+  float third = std::floor((c1.x - c0.x) / 3.0f);
+  float timers_x1 = show_io && show_queue ? c0.x + third - gap * 0.5f : show_io || show_queue ? mid - gap * 0.5f : c1.x;
+  Area timers{ImVec2(c0.x, y2), ImVec2(timers_x1, y2b), "Timers (soonest first)"};
+  Area queue{ImVec2(timers_x1 + gap, y2), ImVec2(show_io ? c0.x + 2 * third - gap * 0.5f : c1.x, y2b), "Queue (front on the left)"};
+  Area io{ImVec2(show_queue ? queue.b.x + gap : mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), "I/O waits"};
   float y3 = y2 + row2;
   Area pool{ImVec2(c0.x, y3), c1, "Thread pool"};
   std::vector<Area*> areas = {&ready, &running, &timers};
   if (show_io) areas.push_back(&io);
   if (show_pool) areas.push_back(&pool);
+  if (show_queue) areas.push_back(&queue);
   for (Area* a : areas) {
     dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
     dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.3f), th.text_dim, a->title);
@@ -262,6 +284,25 @@ void App::draw_stage(const ImVec2& size) {
       text += "  in " + format_duration(std::max<int64_t>(left, 0));
       p.place(timers, key_for(t.task, t.timer, 2), t.task, text);
     }
+    // Each queue: its items, front first, then who waits on it. Items keep
+    // their identity (the trace's string of that put), so they glide left as
+    // the front is taken.
+    for (const model::QueueChip& q : st.queues) {
+      for (const char* item : q.items)
+        p.place_item(queue, 0xC0000000u | (uint32_t(reinterpret_cast<uintptr_t>(item) >> 3) & 0x3FFFFFF0u), item ? item : "?");
+      char room[64];
+      if (q.items.empty() && q.maxsize > 0) std::snprintf(room, sizeof room, "empty (maxsize %d)", q.maxsize);
+      else if (q.items.empty()) std::snprintf(room, sizeof room, "empty");
+      else if (q.maxsize > 0) std::snprintf(room, sizeof room, "%zu of maxsize %d", q.items.size(), q.maxsize);
+      else std::snprintf(room, sizeof room, "%zu items", q.items.size());
+      p.divider(queue, room, 0xFFFFFF00u - uint32_t(q.queue & 0xFFFF) * 16);
+    }
+    if (show_queue)
+      for (size_t k = 0; k < st.tasks.size() && k < m.tasks().size(); ++k) {
+        const model::TaskSnapshot& t = st.tasks[k];
+        if (t.state != model::TaskState::waiting || t.wait != Wait::queue) continue;
+        p.place(queue, key_for(m.tasks()[k].id, 0, 5), m.tasks()[k].id, queue_waiter_text(t, m.tasks()[k].name));
+      }
     for (const auto& o : st.io) {
       std::string text = p.task_name(o.task);
       text += std::string(text.empty() ? "" : ": ") + name(o.kind);
@@ -292,6 +333,7 @@ void App::draw_stage(const ImVec2& size) {
   empty_note(timers, s.timers.empty(), "none armed");
   if (show_io) empty_note(io, s.io.empty(), "none");
   if (show_pool) empty_note(pool, s.workers.empty(), "idle");
+  if (show_queue) empty_note(queue, s.queues.empty(), "not used yet");
 
   // Tween: matched chips glide, new ones fade in, leaving ones fade out.
   float e = ease_in_out(float(tween_.t));

@@ -160,6 +160,16 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::print:
       if (TaskSnapshot* t = task_of(e.task)) t->line = e.line;
       break;
+    case Ev::queue_put:
+    case Ev::queue_get: {
+      auto q = std::find_if(s.queues.begin(), s.queues.end(), [&](const QueueChip& c) { return c.queue == e.id; });
+      if (q == s.queues.end()) q = s.queues.insert(s.queues.end(), QueueChip{e.id, e.ref, {}});
+      if (e.kind == Ev::queue_put) q->items.push_back(e.s1);
+      else if (!q->items.empty()) q->items.erase(q->items.begin());
+      // The trace's size is the truth; a reader that joined late trims or pads to it.
+      while (q->items.size() > size_t(std::max<int64_t>(e.num, 0))) q->items.erase(q->items.begin());
+      break;
+    }
     case Ev::task_unretrieved:
     case Ev::count_: break;
   }
@@ -416,6 +426,8 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::io_wait:
     case Ev::io_done:
     case Ev::pool_submit:
+    case Ev::queue_put:
+    case Ev::queue_get:
     case Ev::count_: break;
   }
   step_state(st, e, i);

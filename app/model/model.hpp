@@ -122,6 +122,12 @@ struct WorkerChip {
   int64_t started_ns = 0;
   bool running = false;  // false: submitted, waiting for a free worker
 };
+// An asyncio.Queue's contents (from queue.put / queue.get), front first.
+struct QueueChip {
+  int32_t queue = -1;
+  int maxsize = 0;  // 0: unbounded
+  std::vector<const char*> items;  // reprs, as the trace wrote them
+};
 struct TaskSnapshot {
   int32_t id = -1;
   TaskState state = TaskState::unborn;
@@ -150,6 +156,7 @@ struct LoopState {
   std::vector<TimerChip> timers;  // sorted by due time
   std::vector<IoChip> io;
   std::vector<WorkerChip> workers;
+  std::vector<QueueChip> queues;  // every queue that has held an item, in order of first use
   std::vector<TaskSnapshot> tasks;  // indexed like Model::tasks()
   bool blocked = false;
   int blocked_line = 0;

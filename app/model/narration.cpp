@@ -399,6 +399,13 @@ std::string narrate(const Model& m, size_t event_index) {
       return "Deadlock: nothing is ready, no timer is armed and no I/O is pending, yet " + t +
              " has not finished. It awaits something nobody will ever complete, so the loop stops instead of "
              "waiting forever.";
+    case Ev::queue_put:
+    case Ev::queue_get: {
+      std::string size = std::to_string(e.num) + (e.ref > 0 ? " of at most " + std::to_string(e.ref) : "");
+      return e.kind == Ev::queue_put
+                 ? t + " puts " + (e.s1 ? e.s1 : "an item") + " into the queue; it now holds " + size + "."
+                 : t + " takes " + (e.s1 ? e.s1 : "an item") + " from the front of the queue; it now holds " + size + ".";
+    }
     case Ev::count_: break;
   }
   return name(e.kind);
