@@ -116,8 +116,12 @@ struct Placer {
 
 // A task waiting on a queue, as the stage names it.
 std::string queue_waiter_text(const model::TaskSnapshot& t, const std::string& name) {
-  (void)t;  // FIXME-MERGE: getter / putter / join from step.end's `on`
-  return name + " waits";
+  switch (t.on) {
+    case AwaitOn::queue_get: return name + ": get() waits";
+    case AwaitOn::queue_put: return name + ": put() waits";
+    case AwaitOn::queue_join: return name + ": join() waits";
+    default: return name + " waits";
+  }
 }
 
 void Placer::divider(Area& area, const char* text, uint32_t key) {

@@ -22,7 +22,36 @@ struct Row {
 }  // namespace
 
 std::string App::awaits_text(const model::TaskSnapshot& t) const {
-  switch (t.wait) {
+  const model::Model& m = session_.model();
+  auto name_of = [&](int32_t id) {
+    const model::TaskInfo* ti = id >= 0 ? m.task(id) : nullptr;
+    return ti ? ti->name : std::string("a task");
+  };
+  switch (t.on) {
+    case AwaitOn::sleep: return "sleep's future (a timer sets it)";
+    case AwaitOn::task: return "task " + name_of(t.target) + ", until it is done";
+    case AwaitOn::gather: return "gather's outer future";
+    case AwaitOn::taskgroup: return "TaskGroup._on_completed_fut: its children";
+    case AwaitOn::wait_for:
+      return "wait_for's waiter: " + name_of(t.target) + " done, or the deadline";
+    case AwaitOn::timeout: return "inside asyncio.timeout (it may be cancelled)";
+    case AwaitOn::queue_get: return "a getter's future: the queue is empty";
+    case AwaitOn::queue_put: return "a putter's future: the queue is full";
+    case AwaitOn::queue_join: return "Queue._finished: every item task_done()";
+    case AwaitOn::event_wait: return "Event.wait's future, until set()";
+    case AwaitOn::lock_acquire: return "a Lock waiter's future";
+    case AwaitOn::semaphore_acquire: return "a Semaphore waiter's future";
+    case AwaitOn::io_accept: return "socket: accept (a client connects)";
+    case AwaitOn::io_read: return "socket: read (data arrives)";
+    case AwaitOn::io_write: return "socket: write (room to write)";
+    case AwaitOn::io_connect: return "socket: connect";
+    case AwaitOn::io_drain: return "drain(): the buffer empties";
+    case AwaitOn::pool: return "an executor future (pool thread)";
+    case AwaitOn::future: return "a future";
+    case AwaitOn::yield: return "nothing: sleep(0), back next iteration";
+    case AwaitOn::unset: break;
+  }
+  switch (t.wait) {  // traces without `on`: the coarser `wait`
     case Wait::sleep: return "sleep's future (a timer sets it)";
     case Wait::task: return "another task";
     case Wait::gather: return "gather's outer future";

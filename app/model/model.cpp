@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/trace_schema.hpp"
+
 namespace loopscope::model {
 
 // [SECTION] Helpers
@@ -26,11 +28,8 @@ bool ends_with(const char* s, std::string_view suffix) {
 // A task's own handle ("X step" / "X wakeup", core/task.cpp), as opposed to a
 // callback queued on the task's behalf ("sleep timer: set_result" carries the
 // sleeping task's id too, but running it does not run the task).
-// run.begin's entry is "none" (trace-facts: Entry::none).
-bool runs_no_event_loop(const Event& e) {
-  (void)e;
-  return false;  // FIXME-MERGE: as<RunBegin>(e).entry == Entry::none once the field lands
-}
+// run.begin's entry is "none": the code under study runs no event loop.
+bool runs_no_event_loop(const Event& e) { return as<ev::RunBegin>(e).entry == Entry::none; }
 
 bool is_task_handle(const Event& e) { return e.task >= 0 && (ends_with(e.s1, " step") || ends_with(e.s1, " wakeup")); }
 
@@ -107,8 +106,11 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::step_end:
       if (TaskSnapshot* t = task_of(e.task)) {
+        ev::StepEnd se = as<ev::StepEnd>(e);
         t->state = TaskState::waiting;
-        t->wait = Wait(e.code);
+        t->wait = se.wait;
+        t->on = se.on;
+        t->target = se.target;
         t->line = e.line;
         t->since_ns = e.t_ns;
       }
@@ -171,6 +173,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     }
     case Ev::task_unretrieved:
+    case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
   }
 }
@@ -428,6 +431,7 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::pool_submit:
     case Ev::queue_put:
     case Ev::queue_get:
+    case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
   }
   step_state(st, e, i);

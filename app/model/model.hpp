@@ -136,6 +136,8 @@ struct TaskSnapshot {
   int line = 0;  // listing line the task stands at
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
   int64_t since_ns = 0;     // when it entered its current state (step.end for a wait, ready.push for ready)
+  AwaitOn on = AwaitOn::unset;  // step.end's `on`: exactly what it awaits (unset in older traces)
+  int32_t target = -1;          // step.end's `target`: the task awaited (on = task / wait_for)
 };
 
 // The state of one loop after `event_index` has been applied.
@@ -203,6 +205,7 @@ class Model {
   size_t prev_iteration(size_t i) const;
   size_t next_notable(size_t i) const;  // block.begin, slow step, task.cancel, error outcome, deadlock
   size_t prev_notable(size_t i) const;
+  bool is_notable(size_t i) const;  // playback holds here with --pause-at-notable
 
   // Timeline query: items of `lane` overlapping [t0, t1], folding segments
   // narrower than min_ns into counted marks. Binary search, then O(visible).

@@ -406,6 +406,7 @@ std::string narrate(const Model& m, size_t event_index) {
                  ? t + " puts " + (e.s1 ? e.s1 : "an item") + " into the queue; it now holds " + size + "."
                  : t + " takes " + (e.s1 ? e.s1 : "an item") + " from the front of the queue; it now holds " + size + ".";
     }
+    case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
   }
   return name(e.kind);
