@@ -183,6 +183,11 @@ void App::draw_stage(const ImVec2& size) {
     case model::Phase::blocked: phase = "the loop thread is blocked"; break;
     case model::Phase::done: phase = "run finished: the loop is closed"; break;
   }
+  // No event loop on this thread (sequential-server): no iterations, no polls to speak of.
+  if (m.no_event_loop() && m.size())
+    phase = s.phase == model::Phase::done ? "the script has ended"
+            : s.blocked                   ? "server thread (no event loop): blocked in a call"
+                                          : "server thread (no event loop): runs the script line by line";
   ImGui::PushStyleColor(ImGuiCol_Text, th.text);
   float room = ImGui::GetContentRegionAvail().x;
   if (ImGui::CalcTextSize(phase).x > room) {
@@ -212,8 +217,9 @@ void App::draw_stage(const ImVec2& size) {
     ImVec2 a = c0, b(c1.x, c0.y + bh);
     dl->AddRectFilled(a, b, th.blocked, px * 0.25f);
     char banner[160];
-    if (s.blocked_line > 0) std::snprintf(banner, sizeof banner, "LOOP BLOCKED  (line %d): nothing else can run", s.blocked_line);
-    else std::snprintf(banner, sizeof banner, "LOOP BLOCKED: nothing else can run");
+    const char* what = m.no_event_loop() ? "THREAD BLOCKED" : "LOOP BLOCKED";  // no loop to block on a plain thread
+    if (s.blocked_line > 0) std::snprintf(banner, sizeof banner, "%s  (line %d): nothing else can run", what, s.blocked_line);
+    else std::snprintf(banner, sizeof banner, "%s: nothing else can run", what);
     text_centered(dl, fonts_.big, fonts_.big->FontSize, a, b, th.blocked_text, banner);
     c0.y = b.y + px * 0.4f;
   }
@@ -267,13 +273,15 @@ void App::draw_stage(const ImVec2& size) {
     bool split = (st.phase == model::Phase::running || st.phase == model::Phase::blocked) && st.this_iter < st.ready.size();
     for (size_t k = 0; k < st.ready.size(); ++k) {
       const auto& r = st.ready[k];
+      if (const model::TaskInfo* ti = r.task >= 0 ? m.task(r.task) : nullptr; ti && ti->thread) continue;  // no task in Python
       if (split && k == st.this_iter) p.divider(ready, "next iteration \xe2\x96\xb8");  // ▸
       std::string name = p.task_name(r.task);
       std::string text = r.label ? std::string(r.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
       p.place(ready, key_for(r.task, r.handle, 1), r.task, text);
     }
-    if (st.running.handle >= 0) {
+    const model::TaskInfo* running_ti = st.running.task >= 0 ? m.task(st.running.task) : nullptr;
+    if (st.running.handle >= 0 && !(running_ti && running_ti->thread)) {
       std::string name = p.task_name(st.running.task);
       std::string text = st.running.label ? std::string(st.running.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;

@@ -149,6 +149,15 @@ void App::draw_tasks(const ImVec2& size) {
     }
     geo_.task_rows.push_back({ti.id, std::string(state), what});
   }
+  // Rows past the panel's height are counted, and kept in the geometry for tools and tests.
+  for (size_t r = shown; r < rows.size(); ++r) {
+    const model::TaskSnapshot& t = cur_.tasks[rows[r].k];
+    std::string what = t.state == model::TaskState::waiting ? awaits_text(t) : "";
+    const char* state = t.state == model::TaskState::running ? "running"
+                        : t.state == model::TaskState::ready ? "ready"
+                        : t.state == model::TaskState::waiting ? "awaits" : "done";
+    geo_.task_rows.push_back({tasks[rows[r].k].id, state, what});
+  }
   if (rows.size() > shown) {
     char more[48];
     std::snprintf(more, sizeof more, "+%zu more", rows.size() - shown);

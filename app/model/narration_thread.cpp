@@ -46,8 +46,7 @@ std::string narrate_thread(const Model& m, size_t i) {
       }
       break;
     case Ev::block_end:
-      return call_of(e) + " returns after " + seconds(e.num) + "; the server thread goes on with the next line of "
-             "serve().";
+      return call_of(e) + " returns after " + seconds(e.num) + "; the server thread goes on to its next line.";
     case Ev::print: return "The server thread prints \"" + std::string(e.s1 ? e.s1 : "") + "\"" + at_line(e) + ".";
     case Ev::step_begin: return "The server thread runs the script's code from the top, one line after the other.";
     case Ev::step_end:
