@@ -163,7 +163,10 @@ void App::draw_tasks(const ImVec2& size) {
     std::snprintf(more, sizeof more, "+%zu more", rows.size() - shown);
     dl->AddText(fonts_.ui, px, ImVec2(c0.x, c0.y + float(shown) * lh + (lh - px) * 0.5f), th.text_faint, more);
   }
-  if (rows.empty()) dl->AddText(fonts_.ui, px, c0, th.text_faint, m.size() ? "no task yet" : "no run yet");
+  const char* none = !m.size() ? "no run yet"
+                     : m.no_event_loop() ? "no asyncio task here: the server thread runs no event loop"
+                                         : "no task yet";
+  if (rows.empty()) dl->AddText(fonts_.ui, px, c0, th.text_faint, none);
   dl->PopClipRect();
   end_panel();
 }

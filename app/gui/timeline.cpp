@@ -430,7 +430,17 @@ void App::draw_timeline(const ImVec2& size, int which) {
       task_pattern(dl, sa, sb, color, th.task(color), px);
     }
     ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
-    dl->AddText(fonts_.bold, label_px, ImVec2(c0.x + swatch + px * 0.2f, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
+    size_t paren = label.find(" (");
+    float lx = c0.x + swatch + px * 0.2f;
+    if (paren != std::string::npos && lx + fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, label.c_str()).x > plot0.x - px * 0.3f &&
+        lane_h > label_px * 1.9f) {
+      // A long label with a remark ("server thread (no event loop)"): the remark on a second, smaller line.
+      float spx = label_px * 0.78f, top = (y0 + y1 - label_px - spx) * 0.5f;
+      dl->AddText(fonts_.bold, label_px, ImVec2(lx, top), label_col, label.c_str(), label.c_str() + paren, 0, &clip);
+      dl->AddText(fonts_.ui, spx, ImVec2(lx, top + label_px), th.text_dim, label.c_str() + paren + 1, nullptr, 0, &clip);
+    } else {
+      dl->AddText(fonts_.bold, label_px, ImVec2(lx, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
+    }
 
     items_.clear();
     m.visible(lane, tt0 - shift, tt1 - shift, min_ns, items_);
