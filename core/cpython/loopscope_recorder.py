@@ -23,6 +23,7 @@ if sys.version_info < (3, 11):
     sys.exit(3)
 
 import asyncio
+import atexit
 import asyncio.base_events
 import asyncio.events
 import asyncio.futures
@@ -330,6 +331,7 @@ class Recorder:
         self.pool_futures = weakref.WeakSet()
         self.print_buf = {}
         self.how = None
+        self.end = None             # run.end's (status, error, how, exit_code)
         self.last_ls = None
 
     # -- emitting
@@ -934,20 +936,16 @@ def _install(rec):
         return call_exception_handler_
     wrap(BEL, "call_exception_handler", call_exception_handler)
 
-    # How the program runs its loop: run.begin's entry.
-    arun = asyncio.runners.run
-
-    def run(*a, **k):
-        if rec.entry is None:
-            rec.entry = "asyncio.run"
-        return arun(*a, **k)
-    asyncio.runners.run = asyncio.run = run
+    # How the program runs its loop: run.begin's entry. (Runner.__init__ is
+    # wrapped, not asyncio.run, so that no recorder frame sits in the middle
+    # of a traceback through asyncio.run.)
+    arun_code = asyncio.runners.run.__code__
 
     rinit = asyncio.runners.Runner.__init__
 
     def runner_init(self, *, debug=None, loop_factory=None):
         if rec.entry is None:
-            rec.entry = "asyncio.Runner"
+            rec.entry = "asyncio.run" if sys._getframe(1).f_code is arun_code else "asyncio.Runner"
         if loop_factory is not None and getattr(loop_factory, "__module__", "").startswith("uvloop"):
             _uvloop_note()
             loop_factory = None
@@ -1141,16 +1139,29 @@ def main(argv):
             os.kill(os.getpid(), signal.SIGINT)
 
         def force():
+            rec.end = None
             finish("duration", 130, "error", "stopped after --duration (it did not end on SIGINT)")
+            final()
             os._exit(130)
         for delay, fn in ((duration, stop), (duration + 5, force)):
             t = threading.Timer(delay, fn)
             t.daemon = True
             t.start()
 
+    # How the program ended is known when run_path returns or raises; run.end
+    # is written at exit (atexit runs after threading's join of the program's
+    # threads), so the last events of teardown (a "Task exception was never
+    # retrieved" at garbage collection) still come before it.
     def finish(how, code, status, error):
+        if rec.end is None:
+            rec.end = (status, error, how, code)
+
+    def final():
         if rec.how == "done":
             return
+        rec.how = "done"
+        if rec.end is None:
+            rec.end = ("error", "the interpreter exited early", "crash", 1)
         try:
             sys.stdout.flush()
         except Exception:
@@ -1160,21 +1171,23 @@ def main(argv):
                 rec.emit_now("print", rec.last_ls, (None, 0, rest, None))
         rec.print_buf.clear()
         rec.on = False
-        rec.how = "done"
         ls = rec.last_ls
-        rec.q.append(("run.end", _now() - rec.t0, 0, ls.it if ls else 0, (status, error, how, code)))
+        rec.q.append(("run.end", _now() - rec.t0, 0, ls.it if ls else 0, rec.end))
         writer.held = False
         writer.flush()
+        writer.closed = True
+    atexit.register(final)
 
     def on_sigterm(signum, frame):
         finish("sigterm", 143, "error", "SIGTERM")
+        final()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
     signal.signal(signal.SIGTERM, on_sigterm)
 
     main_mod = sys.modules["__main__"]
     try:
-        runpy.run_path(script, run_name="__main__")
+        runpy.run_path(os.path.abspath(script), run_name="__main__")
     except SystemExit as e:
         c = e.code
         code = 0 if c is None else (c if isinstance(c, int) else 1)
@@ -1185,15 +1198,18 @@ def main(argv):
         how = "duration" if rec.how == "duration" else "sigint"
         finish(how, 130, "error", "KeyboardInterrupt")
         sys.modules["__main__"] = main_mod
-        sys.excepthook(type(e), e, _user_traceback(e))
+        e.__traceback__ = _user_traceback(e)
+        sys.excepthook(type(e), e, e.__traceback__)
         sys.exit(130)
     except BaseException as e:
         err = "%s: %s" % (type(e).__name__, e)
         if isinstance(e, SyntaxError):
-            where = "%s:%s" % (e.filename, e.lineno)
+            shown = script if e.filename == os.path.abspath(script) else e.filename
+            where = "%s:%s" % (shown, e.lineno)
             sys.stderr.write("loopscope: %s: syntax error: %s\n" % (where, e.msg))
         finish("exception", 1, "error", err)
-        sys.excepthook(type(e), e, _user_traceback(e))
+        e.__traceback__ = _user_traceback(e)
+        sys.excepthook(type(e), e, e.__traceback__)
         _no_loop_note(rec)
         sys.exit(1)
     finish("return", 0, "ok", None)
