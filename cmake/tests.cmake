@@ -49,3 +49,11 @@ foreach(src ${SCENARIO_TESTS})
   add_test(NAME scenarios/${name} COMMAND ${target})
   set_tests_properties(scenarios/${name} PROPERTIES LABELS "scenarios;engine" TIMEOUT 300)
 endforeach()
+
+# The CPython recorder (core/cpython/): a stdlib unittest script that records
+# real programs (tests/programs, tests/reference) and loads their traces with
+# `loopscope view --check`. Label `recorder`.
+add_test(NAME recorder/test_recorder
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/recorder/test_recorder.py -v)
+set_tests_properties(recorder/test_recorder PROPERTIES LABELS recorder TIMEOUT 1200
+                     ENVIRONMENT "LOOPSCOPE_BINARY=$<TARGET_FILE:loopscope>")

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "core/trace_load.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "gui.hpp"
@@ -111,17 +112,22 @@ int cmd_view(const std::vector<std::string>& argv) {
   Args a("view", argv);
   std::string path;
   Appearance look;
+  bool check = false;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope view F.jsonl [--light] [--presenter]\n\n"
-          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n");
+          "usage: loopscope view F.jsonl [--light] [--presenter] [--check]\n\n"
+          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n"
+          "  --check    load the trace with the view's loader, print its size or the first problem, and\n"
+          "             exit (0: it loads); no window, no display needed\n");
       return 0;
     } else if (t == "--light") {
       look.dark = false;
     } else if (t == "--presenter") {
       look.presenter = true;
+    } else if (t == "--check") {
+      check = true;
     } else if (!a.is_option(t) && path.empty()) {
       path = t;
     } else {
@@ -129,6 +135,16 @@ int cmd_view(const std::vector<std::string>& argv) {
     }
   }
   if (path.empty()) throw UsageError("view: which trace file? (loopscope view F.jsonl)");
+  if (check) {
+    Trace trace;
+    std::string lerr = load_trace_file(path, trace);
+    if (!lerr.empty()) {
+      std::fprintf(stderr, "loopscope: %s\n", lerr.c_str());
+      return 1;
+    }
+    std::printf("%s: %zu events, loads\n", path.c_str(), trace.size());
+    return 0;
+  }
   App app(look);
   std::string err = app.load(path);
   if (!err.empty()) {
