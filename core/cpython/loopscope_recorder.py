@@ -40,10 +40,13 @@ import socket
 import threading
 import time
 import traceback
+import types
 import weakref
 
 PY = sys.version_info
 _deque_append = collections.deque.append
+_Coroutine = types.CoroutineType
+_Generator = types.GeneratorType
 _now = time.monotonic_ns
 _get_ident = threading.get_ident
 _get_running_loop = asyncio.events._get_running_loop
@@ -56,12 +59,22 @@ MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
 # [SECTION] Writer: events are queued as tuples and formatted in batches
 
+_js_cache = {}
+
+
 def _js(s):
     """A JSON string the loader accepts: no NUL, at most MAX_STRING characters."""
     if s is None:
         return "null"
     if not isinstance(s, str):
         s = str(s)
+    if len(s) < 80:  # labels and names repeat: encode each once
+        j = _js_cache.get(s)
+        if j is None:
+            if len(_js_cache) > 100_000:
+                _js_cache.clear()
+            j = _js_cache[s] = json.dumps(s.replace("\x00", "\ufffd"), ensure_ascii=False)
+        return j
     if len(s) > MAX_STRING:
         s = s[:MAX_STRING] + "\u2026"
     if "\x00" in s:
@@ -309,6 +322,7 @@ class LoopState:
         self.io = {}             # id(reader/writer handle) -> (op, task, kind, fd, is_reader)
         self.next_op = 0
         self.cancels = {}        # task id -> cancelling() count already recorded
+        self.suspended = {}      # task id -> (line, file) where it suspended: where it resumes
         self.thread = _get_ident()
         self.loop = None
         self.eager = None        # a pre-allocated (task id, lazy name) while an eager task starts
@@ -330,6 +344,7 @@ class Recorder:
         self.workers = {}           # thread ident -> worker lane
         self.pool_futures = weakref.WeakSet()
         self.print_buf = {}
+        self.code_info = {}         # code object -> True (user code) / asyncio qualname / ""
         self.how = None
         self.end = None             # run.end's (status, error, how, exit_code)
         self.last_ls = None
@@ -387,25 +402,37 @@ class Recorder:
     # -- where a task is: the innermost frame of the user's own code
 
     def chain(self, task):
-        """(innermost user frame, the asyncio frames below it) of a task's coroutine chain."""
+        """(innermost user frame, the asyncio functions below it) of a task's coroutine chain."""
         obj = task.get_coro()
         user = None
         below = []
-        rel = self.files.rel
+        info = self.code_info
         while obj is not None:
-            f = getattr(obj, "cr_frame", None)
-            nxt = getattr(obj, "cr_await", None)
-            if f is None and hasattr(obj, "gi_frame"):
+            t = type(obj)
+            if t is _Coroutine:
+                f = obj.cr_frame
+                nxt = obj.cr_await
+            elif t is _Generator:
                 f = obj.gi_frame
                 nxt = obj.gi_yieldfrom
+            else:
+                break
             if f is None:
                 break
-            fn = f.f_code.co_filename
-            if rel(fn) is not None:
+            code = f.f_code
+            k = info.get(code)
+            if k is None:  # True: the user's code; else the asyncio qualname, or ""
+                fn = code.co_filename
+                if self.files.rel(fn) is not None:
+                    k = True
+                else:
+                    k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
+                info[code] = k
+            if k is True:
                 user = f
                 below = []
-            elif fn.startswith(_ASYNCIO_DIR):
-                below.append(f.f_code.co_qualname)
+            elif k:
+                below.append(k)
             obj = nxt
         return user, below
 
@@ -529,7 +556,8 @@ class Recorder:
         tid = info[1]
         if task.cancelling():
             self.note_cancel(ls, task, tid)
-        line, f, _ = self.where(task)
+        pos = ls.suspended.pop(tid, None)
+        line, f = pos if pos is not None else self.where(task)[:2]
         self.emit("step.begin", ls, t, (tid, line, f))
         top = getattr(task.get_coro(), "cr_frame", None)  # still readable after the coroutine returns
         prev = ls.current
@@ -552,6 +580,7 @@ class Recorder:
             self.task_done(ls, task, tid, t2)
             return
         line, f, below = self.where(task)
+        ls.suspended[tid] = (line, f)
         wait, on, target = self.awaits(ls, task, below)
         self.emit("step.end", ls, t2, (tid, line, wait, dur, dur > SLOW_NS, f, on, target))
 

@@ -199,6 +199,20 @@ class RecorderTest(unittest.TestCase):
                     r = self.check_reference(name, python=py)
                     self.assertTrue(r.events[0]["python"].startswith(("3.12", "3.13", "3.14")))
 
+    def test_an_eager_task_on_3_12_and_later_has_its_first_step_inside_create_task_with_no_push(self):
+        pythons = extra_pythons()
+        if not pythons:
+            self.skipTest("no Python 3.12/3.13 found (set LOOPSCOPE_TEST_PYTHONS)")
+        for py in pythons:
+            with self.subTest(python=py):
+                r = self.record(os.path.join(PROGRAMS, "eager_tasks.py"), python=py)
+                self.assertEqual(r.out, "child 1 starts eagerly\nafter create_task\nchild 1 done\n1\n")
+                child_pushes = [e for e in r.of("ready.push") if e["task"] == 1 and e["fn"] == "task.step"]
+                self.assertEqual(child_pushes, [])
+                first = [e for e in r.events if e["ev"] == "step.begin" and e["task"] == 1][0]
+                self.assertEqual(first["it"], 1)
+                self.loads(r.path)
+
     # -- programs written for the recorder
 
     def test_a_program_of_two_files_has_both_files_and_steps_in_each(self):
@@ -348,7 +362,7 @@ class RecorderTest(unittest.TestCase):
         self.loads(r.path)
 
     def test_a_syntax_error_names_file_and_line(self):
-        r = self.record(os.path.join(PROGRAMS, "bad", "syntax_error.py"))
+        r = self.record("syntax_error.py", cwd=os.path.join(PROGRAMS, "bad"))
         self.assertEqual(r.rc, 1)
         self.assertIn("loopscope: syntax_error.py:4: syntax error: '(' was never closed", r.err)
         self.assertIn("SyntaxError", r.err)
