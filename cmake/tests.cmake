@@ -57,3 +57,4 @@ add_test(NAME recorder/test_recorder
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/recorder/test_recorder.py -v)
 set_tests_properties(recorder/test_recorder PROPERTIES LABELS recorder TIMEOUT 1200
                      ENVIRONMENT "LOOPSCOPE_BINARY=$<TARGET_FILE:loopscope>")
+set_tests_properties(cli/test_run_python_program PROPERTIES LABELS "cli;recorder")

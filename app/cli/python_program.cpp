@@ -186,6 +186,55 @@ std::string end_crashed_trace(const std::string& path, int signal) {
   return out ? "" : path + ": cannot write";
 }
 
+int follow_program(const std::string& file, const ProgramOptions& o, Trace& into, std::atomic<pid_t>& pid,
+                   std::string& err) {
+  int fd = ::open(o.events.c_str(), O_RDONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    err = o.events + ": " + std::strerror(errno);
+    return -1;
+  }
+  pid_t child = start_program(file, o, err);
+  if (child < 0) {
+    ::close(fd);
+    return -1;
+  }
+  pid.store(child);
+  TraceFeeder feeder(o.events, into);
+  std::vector<char> buf(1 << 16);
+  bool ok = true;
+  auto drain = [&] {
+    for (ssize_t n; ok && (n = ::read(fd, buf.data(), buf.size())) > 0;) ok = feeder.feed(buf.data(), size_t(n));
+  };
+  int status = 0, crash = 0;
+  for (;;) {
+    drain();
+    int st = 0;
+    pid_t r = ::waitpid(child, &st, WNOHANG);
+    if (r == child) {
+      status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM && WTERMSIG(st) != SIGKILL)
+        crash = WTERMSIG(st);
+      break;
+    }
+    if (r < 0 && errno != EINTR) break;
+    ::usleep(20'000);  // the recorder flushes every 50 ms
+  }
+  pid.store(-1);
+  drain();
+  ::close(fd);
+  if (crash) {  // the partial trace is shown as it is; the file gets its run.end
+    err = "the Python interpreter crashed (signal " + std::to_string(crash) + ", " + strsignal(crash) + ")";
+    end_crashed_trace(o.events, crash);
+  } else if (ok) {
+    ok = feeder.finish();
+  }
+  if (!ok) {
+    err = feeder.error();
+    return -1;
+  }
+  return status;
+}
+
 int cmd_run_program(const std::string& file, const std::vector<std::string>& argv_in) {
   // Everything after "--" belongs to the program.
   std::vector<std::string> argv = argv_in;

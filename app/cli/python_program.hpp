@@ -3,9 +3,14 @@
 // FILE.py` and for the GUI, which follows the trace file while it grows.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <sys/types.h>
 #include <vector>
+
+namespace loopscope {
+class Trace;
+}
 
 namespace loopscope::cli {
 
@@ -41,6 +46,13 @@ int wait_program(pid_t pid, int& crash_signal);
 // After a crash the trace has no run.end: drop a cut last line and append one
 // (how "crash"), so the partial trace loads and says how it ended.
 std::string end_crashed_trace(const std::string& path, int signal);
+
+// Runs the program and loads its trace into `into` while it is written (a
+// live view reads `into` meanwhile); `pid` holds the child while it runs (for
+// a Stop that sends SIGINT). Returns the program's exit status (as wait_program),
+// or -1 with `err` when it did not start or the trace did not load.
+int follow_program(const std::string& file, const ProgramOptions& o, Trace& into,
+                   std::atomic<pid_t>& pid, std::string& err);
 
 // `loopscope run FILE.py ...`: argv is everything after FILE.py.
 int cmd_run_program(const std::string& file, const std::vector<std::string>& argv);

@@ -41,6 +41,13 @@ void App::start(const Scenario& s, const Params& p) {
   follow_new_run();
 }
 
+void App::start_program(const std::string& file, const std::vector<std::string>& args) {
+  cli::ProgramOptions o;
+  o.args = args;
+  session_.start_program(file, o);
+  follow_new_run();
+}
+
 void App::follow_new_run() {
   playback_.clear();
   prints_.clear();
@@ -429,7 +436,10 @@ void App::draw_toolbar() {
   if (cur && cur->id == "concurrent-server") draw_open_toggle();
   ImGui::SameLine();
   bool live = session_.live();
-  if (live && session_.open_mode()) {
+  if (live && session_.program_mode()) {
+    if (ImGui::Button("Stop")) session_.stop_program();
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop the program as Ctrl-C does (KeyboardInterrupt)");
+  } else if (live && session_.open_mode()) {
     if (ImGui::Button("Stop")) session_.stop_open();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
   } else {

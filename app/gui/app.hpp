@@ -98,6 +98,8 @@ class App {
   // concurrent-server's open mode (the toolbar's "outside clients" toggle):
   // listening on 127.0.0.1:port for curl, nc or a browser, for `duration` s.
   void start_open(const Params& p, int port, double duration);
+  // A user's .py program, recorded under CPython and shown live.
+  void start_program(const std::string& file, const std::vector<std::string>& args = {});
   struct OpenToggle {
     bool on = false;
     int port = 8000;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "cli/python_program.hpp"
 #include "core/trace_load.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -73,6 +74,31 @@ int cmd_gui(const std::vector<std::string>& argv) {
     } else {
       a.unknown(t);
     }
+  }
+  // A .py program: recorded under CPython and shown live.
+  if (cli::is_python_program(id)) {
+    std::string bad = cli::check_program_file(id);
+    if (!bad.empty()) throw UsageError("gui: " + bad);
+    std::string py = cli::check_python("python3");
+    if (!py.empty()) {
+      std::fprintf(stderr, "loopscope: %s\n", py.c_str());
+      return 2;
+    }
+    if (!display_available()) {
+      std::fprintf(stderr, "loopscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): "
+                           "loopscope run %s --events F.jsonl records it headless\n", id.c_str());
+      return 1;
+    }
+    App app(look);
+    app.start_program(id);
+    std::string err;
+    if (!run_window(app, err)) {
+      std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+      return 1;
+    }
+    if (!app.session().program_trace().empty())
+      std::fprintf(stderr, "trace: %s\n", app.session().program_trace().c_str());
+    return 0;
   }
   // First time, no ID: the gallery opens over the default run, so a new user sees every lesson.
   bool first_time = id.empty() && saved.scenario.empty();

@@ -1,6 +1,10 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
 
 #if __has_include("core/trace_load.hpp")
 #include "core/trace_load.hpp"
@@ -37,11 +41,15 @@ std::vector<std::string> params_as_sets(const char* json) {
 }
 }  // namespace
 
-Session::~Session() {
-  if (thread_.joinable()) thread_.join();
-}
+Session::~Session() { reset(); }
 
 void Session::reset() {
+  if (program_pid_.load() > 0) {  // a program still running: Ctrl-C, then kill after 5 s
+    stop_program();
+    for (int i = 0; i < 250 && !done_.load(); ++i) ::usleep(20'000);
+    pid_t pid = program_pid_.load();
+    if (pid > 0) ::kill(pid, SIGKILL);
+  }
   if (thread_.joinable()) thread_.join();
   model_.clear();
   reader_.reset();
@@ -51,6 +59,8 @@ void Session::reset() {
   open_mode_ = false;
   open_port_ = 0;
   open_stop_.reset();
+  program_.clear();
+  program_trace_.clear();
   done_ = false;
   ++generation_;
 }
@@ -93,6 +103,34 @@ void Session::start_open(const Params& p, int port, double duration) {
 
 void Session::stop_open() {
   if (open_stop_) open_stop_->request();
+}
+
+void Session::start_program(const std::string& file, cli::ProgramOptions o) {
+  reset();
+  scenario_ = nullptr;
+  params_ = {};
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  listing_ = text.str();  // the main file; the trace's source events hold every file
+  if (o.events.empty())
+    o.events = "/tmp/loopscope-live-" + std::to_string(::getpid()) + "-" + std::to_string(generation_) + ".jsonl";
+  program_ = file;
+  program_trace_ = o.events;
+  trace_ = std::make_unique<Trace>();
+  reader_ = std::make_unique<TraceReader>(*trace_);
+  thread_ = std::thread([this, file, o] {
+    std::string err;
+    int status = cli::follow_program(file, o, *trace_, program_pid_, err);
+    result_.ok = status == 0;
+    result_.error = status < 0 ? err : err.empty() ? "exit status " + std::to_string(status) : err;
+    done_.store(true, std::memory_order_release);
+  });
+}
+
+void Session::stop_program() {
+  pid_t pid = program_pid_.load();
+  if (pid > 0) ::kill(pid, SIGINT);
 }
 
 std::string Session::load(const std::string& path) {

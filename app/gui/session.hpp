@@ -3,6 +3,8 @@
 // trace loaded from a file. The view sees only the trace, through the model.
 #pragma once
 
+#include "cli/python_program.hpp"
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -31,6 +33,13 @@ class Session {
   void start_open(const Params& p, int port, double duration);
   void stop_open();
   bool open_mode() const { return open_mode_; }
+  // A user's .py program under CPython with the recorder; its trace streams
+  // into the view while it runs. Stop sends it SIGINT, as Ctrl-C does.
+  void start_program(const std::string& file, cli::ProgramOptions o = {});
+  void stop_program();
+  bool program_mode() const { return !program_.empty(); }
+  const std::string& program() const { return program_; }
+  const std::string& program_trace() const { return program_trace_; }  // the trace file it writes
   int open_port() const { return open_port_.load(std::memory_order_acquire); }  // 0 until it listens
   double open_duration() const { return open_duration_; }
   // Replays a saved JSON Lines trace. Returns "" or a one-line error.
@@ -68,6 +77,8 @@ class Session {
   double open_duration_ = 0;
   std::atomic<int> open_port_{0};
   std::shared_ptr<OpenServerStop> open_stop_;
+  std::string program_, program_trace_;
+  std::atomic<pid_t> program_pid_{-1};
   size_t changed_from_ = 0;
 };
 
