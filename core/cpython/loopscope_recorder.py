@@ -88,20 +88,27 @@ def _id(x):
 
 class _Lazy:
     """A task's name, read when the event is written: asyncio.create_task(name=...)
-    names the task only after loop.create_task has queued its first step."""
-    __slots__ = ("task", "suffix")
+    names the task only after loop.create_task has queued its first step. It
+    holds the task weakly: a queued event must not keep a task alive (its
+    "exception was never retrieved" comes when it is collected)."""
+    __slots__ = ("ref", "name", "suffix")
 
     def __init__(self, task, suffix=""):
-        self.task = task
         self.suffix = suffix
+        self.set(task)
+
+    def set(self, task):
+        self.ref = weakref.ref(task) if task is not None else None
+        self.name = task.get_name() if task is not None else None
 
     def __str__(self):
-        t = self.task
-        try:
-            name = t.get_name() if t is not None else "?"
-        except Exception:
-            name = "?"
-        return name + self.suffix
+        t = self.ref() if self.ref is not None else None
+        if t is not None:
+            try:
+                self.name = t.get_name()
+            except Exception:
+                pass
+        return (self.name or "?") + self.suffix
 
 
 def _fields(kind, a):
@@ -193,7 +200,7 @@ class Writer:
             q = self.q
             out = []
             seq, last = self.seq, self.last_t
-            while q:
+            for _ in range(len(q)):  # what is queued now: a busy producer cannot keep this loop going
                 e = q.popleft()
                 if self.truncated and e[0] != "run.end":
                     continue
@@ -322,6 +329,7 @@ class LoopState:
         self.io = {}             # id(reader/writer handle) -> (op, task, kind, fd, is_reader)
         self.next_op = 0
         self.cancels = {}        # task id -> cancelling() count already recorded
+        self.labels = {}         # task id -> its (step, wakeup) labels
         self.suspended = {}      # task id -> (line, file) where it suspended: where it resumes
         self.thread = _get_ident()
         self.loop = None
@@ -387,9 +395,9 @@ class Recorder:
         tid = ls.tasks.get(k)
         if tid is not None:
             return tid
-        if ls.eager is not None and ls.eager[1].task is None:
+        if ls.eager is not None and ls.eager[1].ref is None:
             tid = ls.eager[0]
-            ls.eager[1].task = task
+            ls.eager[1].set(task)
         else:
             tid = ls.next_task
             ls.next_task += 1
@@ -489,7 +497,7 @@ class Recorder:
                 tid = self.task_id(ls, task)
                 if cause is None:
                     cause = "yield" if tid == ls.current else ("new" if not known else "cancel")
-                label = _Lazy(task, " step")
+                label = self.label(ls, tid, task, 0)
             else:  # task_wakeup / __wakeup: a future it awaited is done
                 fn = "task.wakeup"
                 tid = self.task_id(ls, task)
@@ -499,7 +507,7 @@ class Recorder:
                     if fut is not None and fut.cancelled() and task.cancelling():
                         cause = "cancel"
                         self.note_cancel(ls, task, tid)
-                label = _Lazy(task, " wakeup")
+                label = self.label(ls, tid, task, 1)
         else:
             fn, label = _describe(cb)
             if cause is None:
@@ -520,6 +528,13 @@ class Recorder:
         ls.next_handle += 1
         ls.handles[id(h)] = (hid, tid, label, fn, task if tid is not None else None)
         self.emit_now("ready.push", ls, (hid, tid, label, cause, fn))
+
+    def label(self, ls, tid, task, which):
+        """"NAME step" / "NAME wakeup", one object per task (names are read when written)."""
+        pair = ls.labels.get(tid)
+        if pair is None:
+            pair = ls.labels[tid] = (_Lazy(task, " step"), _Lazy(task, " wakeup"))
+        return pair[which]
 
     def note_cancel(self, ls, task, tid):
         n = task.cancelling()
@@ -578,6 +593,8 @@ class Recorder:
                 line = (top.f_lineno or 0) if f is not None else 0
             self.emit("step.end", ls, t2, (tid, line, "none", dur, dur > SLOW_NS, f, None, None))
             self.task_done(ls, task, tid, t2)
+            ls.labels.pop(tid, None)
+            ls.suspended.pop(tid, None)
             return
         line, f, below = self.where(task)
         ls.suspended[tid] = (line, f)
@@ -875,8 +892,8 @@ def _install(rec):
                 task = orig(self, coro, **kw)
             finally:
                 ls.eager, ls.current = saved, prev
-            if name.task is None:
-                name.task = task
+            if name.ref is None:
+                name.set(task)
                 ls.tasks[id(task)] = tid
             rec.end_step(ls, task, tid, t, _now())
             return task
