@@ -152,9 +152,8 @@ def _fields(kind, a):
         return ',"job":%d,"task":%s,"worker":%d' % (a[0], _id(a[1]), a[2])
     if kind == "block.begin":  # task, kind, line, label, file
         return ',"task":%s,"kind":"%s","line":%d,"label":%s%s' % (_id(a[0]), a[1], a[2], _js(a[3]), _file(a[4]))
-    if kind == "block.end":    # task, kind, line, dur, label, file
-        return ',"task":%s,"kind":"%s","line":%d,"dur_ns":%d,"label":%s%s' % (
-            _id(a[0]), a[1], a[2], a[3], _js(a[4]), _file(a[5]))
+    if kind == "block.end":    # task, kind, line, dur, label, file (the format has it on block.begin only)
+        return ',"task":%s,"kind":"%s","line":%d,"dur_ns":%d,"label":%s' % (_id(a[0]), a[1], a[2], a[3], _js(a[4]))
     if kind == "print":        # task, line, text, file
         return ',"task":%s,"line":%d,"text":%s%s' % (_id(a[0]), a[1], _js(a[2]), _file(a[3]))
     if kind == "task.unretrieved":
