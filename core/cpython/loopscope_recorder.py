@@ -170,6 +170,40 @@ def _fields(kind, a):
     raise ValueError(kind)
 
 
+def _f_push(a):
+    return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (
+        a[0], "null" if a[1] is None else a[1], _js(a[2]), a[3], a[4])
+
+
+def _f_run(a):
+    return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (
+        a[0], "null" if a[1] is None else a[1], _js(a[2]), a[3], a[4])
+
+
+def _f_begin(a):
+    return ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
+
+
+def _f_end(a):
+    s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
+    if a[4]:
+        s += ',"slow":true'
+    if a[5]:
+        s += ',"file":' + _js(a[5])
+    if a[6]:
+        s += ',"on":"%s"' % a[6]
+    if a[7] is not None:
+        s += ',"target":%d' % a[7]
+    return s
+
+
+_FAST = {
+    "ready.push": _f_push, "ready.run": _f_run, "step.begin": _f_begin, "step.end": _f_end,
+    "loop.iter": lambda a: ',"ready":%d' % a[0],
+    "loop.poll": lambda a: ',"timeout_ms":%d,"waited_ns":%d' % a,
+}
+
+
 def _file(f):
     return ',"file":%s' % _js(f) if f else ""
 
@@ -199,6 +233,7 @@ class Writer:
             q = self.q
             out = []
             seq, last = self.seq, self.last_t
+            fast = _FAST
             for _ in range(len(q)):  # what is queued now: a busy producer cannot keep this loop going
                 e = q.popleft()
                 if self.truncated and e[0] != "run.end":
@@ -215,8 +250,10 @@ class Writer:
                 if t < last:
                     t = last
                 last = t
+                kind = e[0]
+                f = fast.get(kind)
                 out.append('{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":"%s"%s}\n' % (
-                    seq, t, e[2], e[3], e[0], _fields(e[0], e[4])))
+                    seq, t, e[2], e[3], kind, f(e[4]) if f is not None else _fields(kind, e[4])))
                 seq += 1
             self.seq, self.last_t = seq, last
             if out:

@@ -123,3 +123,14 @@ TEST_CASE("--chrome-trace exports a recorded program") {
   CHECK(json.find("\"traceEvents\"") != std::string::npos);
   std::remove(chrome.c_str());
 }
+
+TEST_CASE("screenshot takes a .py where it takes a scenario id: the program is recorded first, then drawn") {
+  std::string png = temp_path("two.png");
+  Process p = run(loopscope_cmd("screenshot " + program("two_files/main.py") + " -o " + png));
+  CHECK_MESSAGE(p.code == 0, p.err);
+  CHECK(p.out.find("main: got ['A', 'B']") != std::string::npos);  // the program's own output
+  std::string bytes = slurp(png);
+  REQUIRE(bytes.size() > 8);
+  CHECK(bytes.compare(1, 3, "PNG") == 0);
+  std::remove(png.c_str());
+}
