@@ -17,7 +17,21 @@ struct Param {
   double min = 0, max = 0;           // numeric range (when choices is empty)
   std::vector<std::string> choices;  // a mode switch
   std::string help;
+  bool integer = false;              // whole numbers only (counts, ports): "2.5" is refused
 };
+
+// A whole-number parameter: `integer_param("clients", "3", 1, 16, "clients that connect at once")`.
+inline Param integer_param(std::string key, std::string def, int min, int max, std::string help) {
+  return Param{std::move(key), std::move(def), double(min), double(max), {}, std::move(help), true};
+}
+
+// A finite decimal number as people write it ("2", "0.5", "-1e3"): nan, inf,
+// hex and spaces are refused, which strtod alone would accept.
+bool parse_decimal(const std::string& text, double& out);
+// The shortest text that reads back as `x` ("0.5", "2", "1e-07").
+std::string decimal_text(double x);
+// A value quoted for a one-line error message: 'v', control bytes as '?', cut at 40 characters.
+std::string shown(const std::string& v);
 
 // Parameter values of one run, as text (what --set k=v gives).
 class Params {

@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 #include "core/chrome_trace.hpp"
+#include "core/output_file.hpp"
 #include "core/trace_json.hpp"
 #include "scenarios/open_server.hpp"
 #include "scenarios/scenario.hpp"
@@ -66,7 +67,7 @@ struct ListenArgs {
   bool take(Args& a, const std::string& t) {
     if (t == "--listen") {
       listen = true;
-      open.port = int(a.number(t, 0, 65535));
+      open.port = a.integer(t, 0, 65535);
     } else if (t == "--duration") {
       duration_set = true;
       open.duration = a.number(t, 0.1, 86400);
@@ -144,9 +145,9 @@ int cmd_run(const std::vector<std::string>& argv) {
     } else if (t == "--set") {
       sets.push_back(a.value(t));
     } else if (t == "--events") {
-      events_path = a.value(t);
+      events_path = a.output(t);
     } else if (t == "--chrome-trace") {
-      chrome_path = a.value(t);
+      chrome_path = a.output(t);
     } else if (t == "--scale") {
       opts.time_scale = a.number(t, 0.01, 100);
     } else if (t == "--quiet") {
@@ -162,6 +163,12 @@ int cmd_run(const std::vector<std::string>& argv) {
   const Scenario& s = scenario_arg("run", id);
   Params p = resolve_params("run", s, sets);
   listen.check("run", s);
+  if (!events_path.empty() && !chrome_path.empty() && same_output(events_path, chrome_path))
+    throw UsageError("run: --events and --chrome-trace name the same file ('" + events_path + "' and '" +
+                     chrome_path + "')");
+  // A trace on stdout stays a clean JSON Lines stream: the listing's prints are left out.
+  for (const std::string& out : {events_path, chrome_path})
+    if (!out.empty() && same_output(out, "/dev/stdout")) opts.echo_prints = false;
 
   Trace trace;
   OpenServerOptions& open = listen.open;

@@ -75,9 +75,10 @@ std::vector<std::string> App::param_sets(int scenario) const {
     const Param& p = s.params[k];
     if (!p.choices.empty()) {
       sets.push_back(p.key + "=" + p.choices[size_t(st.choice[k])]);
-    } else {
+    } else if (std::isfinite(st.num[k])) {  // a NaN typed into the widget keeps the default
+      double v = p.integer ? std::round(double(st.num[k])) : double(st.num[k]);
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", double(st.num[k]));
+      std::snprintf(buf, sizeof buf, "%g", v);
       sets.push_back(p.key + "=" + buf);
     }
   }

@@ -14,13 +14,32 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "app.hpp"
+#include "core/output_file.hpp"
 
 namespace loopscope::gui {
+
+namespace {
+// ImGui does not check its allocations: under `ulimit -v` the font atlas
+// (GetTexDataAsRGBA32) wrote through a null pointer. Out of memory here ends
+// the process with one line instead, after removing half-written outputs.
+void* checked_alloc(size_t n, void*) {
+  if (void* p = std::malloc(n)) return p;
+  static const char msg[] = "loopscope: out of memory while building the view (fonts, draw lists); see ulimit -v\n";
+  ssize_t w = ::write(2, msg, sizeof msg - 1);
+  (void)w;
+  remove_temporaries_now();
+  ::_exit(1);
+}
+void checked_free(void* p, void*) { std::free(p); }
+void use_checked_allocator() { ImGui::SetAllocatorFunctions(checked_alloc, checked_free, nullptr); }
+}  // namespace
 
 bool display_available() {
   const char* x = std::getenv("DISPLAY");
@@ -78,6 +97,7 @@ std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
   std::unique_ptr<Window> out(new Window());
   out->win_ = win;
   IMGUI_CHECKVERSION();
+  use_checked_allocator();
   ImGui::CreateContext();
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -231,6 +251,7 @@ std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
     return nullptr;
   }
   IMGUI_CHECKVERSION();
+  use_checked_allocator();
   out->imgui_ = ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(float(w), float(h));
@@ -294,16 +315,12 @@ void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
 // [SECTION] PNG output
 
 std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
-  std::string tmp = path + ".tmp";
-  if (!stbi_write_png(tmp.c_str(), w, h, 4, rgba.data(), w * 4)) {
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "'";
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + std::strerror(errno);
-  }
-  return "";
+  OutputFile f;
+  std::string err = f.open(path);
+  if (!err.empty()) return err;
+  auto put = [](void* to, void* data, int n) { static_cast<OutputFile*>(to)->write(data, size_t(n)); };
+  if (!stbi_write_png_to_func(put, &f, w, h, 4, rgba.data(), w * 4)) return path + ": cannot encode the PNG";
+  return f.commit();  // reports the first write error
 }
 
 }  // namespace loopscope::gui

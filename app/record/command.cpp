@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cli/args.hpp"
+#include "core/output_file.hpp"
 #include "record.hpp"
 
 namespace loopscope::rec {
@@ -113,9 +114,7 @@ int cmd_record(const std::vector<std::string>& argv) {
     } else if (t == "--set2") {
       sets2.push_back(a.value(t));
     } else if (t == "--fps") {
-      double v = a.number(t, 1, 120);
-      if (v != std::floor(v)) throw UsageError("record: --fps needs a whole number of frames per second");
-      o.fps = int(v);
+      o.fps = a.integer(t, 1, 120);
     } else if (t == "--size") {
       a.size(t, o.w, o.h);
     } else if (t == "--from") {
@@ -123,7 +122,7 @@ int cmd_record(const std::vector<std::string>& argv) {
     } else if (t == "--to") {
       o.to_s = a.number(t, 0, 1e6);
     } else if (t == "--speed") {
-      o.speed = a.number(t, 0.05, 20);
+      o.speed = a.number(t, kMinSpeed, kMaxSpeed);
     } else if (t == "--captions") {
       o.captions = true;
     } else if (t == "--no-title") {
@@ -144,8 +143,14 @@ int cmd_record(const std::vector<std::string>& argv) {
   }
   if (id.empty()) throw UsageError("record: which scenario? (loopscope list shows the ids)");
   if (o.out.empty()) throw UsageError("record: -o OUT is required (.mp4, .gif, .webm or a directory)");
+  if (is_special_output(o.out))
+    throw UsageError("record: -o " + o.out + ": a clip goes to a file or a directory, not to a device or a pipe");
   if (!format_of(o.out, o.format))
     throw UsageError("record: -o '" + o.out + "': write .mp4, .gif, .webm or a directory for PNG frames");
+  if (o.format == Format::png) {
+    std::string err = check_frame_dir(o.out);
+    if (!err.empty()) throw UsageError("record: -o " + err);
+  }
   if (o.from_s >= 0 && o.to_s >= 0 && o.to_s <= o.from_s) throw UsageError("record: --to must come after --from");
   if (!sets2.empty() && id2.empty()) throw UsageError("record: --set2 is for the --compare run; there is none");
   o.runs.push_back(source(id, sets));
@@ -185,7 +190,7 @@ int cmd_record(const std::vector<std::string>& argv) {
   }
   if (!r.error.empty()) {
     std::fprintf(stderr, "loopscope: record: %s\n", r.error.c_str());
-    return 1;
+    return r.usage ? 2 : 1;
   }
   const ClipPlan& p = r.plan;
   double clip_s = double(p.frames()) / o.fps;
