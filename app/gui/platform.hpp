@@ -71,8 +71,8 @@ class Headless {
   void* imgui_ = nullptr;  // ImGuiContext
 };
 
-// Writes an RGBA buffer (top row first) as PNG through a temporary file
-// renamed at the end. Returns "" or a one-line error.
+// Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary
+// renamed at the end, or a device or pipe written directly. Returns "" or a one-line error.
 std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba);
 
 }  // namespace loopscope::gui

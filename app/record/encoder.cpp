@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -133,10 +134,11 @@ class FfmpegEncoder : public Encoder {
     std::string err = out_.open(out, OutputFile::Special::refuse);
     if (!err.empty()) return err;
     // ffmpeg's stderr: a file unlinked at once, so nothing is left in /tmp whatever happens.
-    char errname[] = "/tmp/loopscope-ffmpeg-XXXXXX";
-    errfd_ = ::mkostemp(errname, O_CLOEXEC);
-    if (errfd_ < 0) return std::string("cannot create a temporary file: ") + std::strerror(errno);
-    ::unlink(errname);
+    const char* tmp = std::getenv("TMPDIR");
+    std::string errname = std::string(tmp && *tmp ? tmp : "/tmp") + "/loopscope-ffmpeg-XXXXXX";
+    errfd_ = ::mkostemp(errname.data(), O_CLOEXEC);
+    if (errfd_ < 0) return "cannot create a temporary file in " + errname + ": " + std::strerror(errno);
+    ::unlink(errname.c_str());
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return std::string("cannot create a pipe: ") + std::strerror(errno);
     // A bigger pipe: fewer wake-ups per 3.7 MB frame.
@@ -224,7 +226,9 @@ class FfmpegEncoder : public Encoder {
     std::string text, last;
     char buf[4096];
     ssize_t n;
-    for (off_t at = 0; errfd_ >= 0 && (n = ::pread(errfd_, buf, sizeof buf, at)) > 0; at += n) text.append(buf, size_t(n));
+    struct stat st;
+    off_t from = errfd_ >= 0 && ::fstat(errfd_, &st) == 0 ? std::max<off_t>(0, st.st_size - 65536) : 0;  // its last words
+    for (off_t at = from; errfd_ >= 0 && (n = ::pread(errfd_, buf, sizeof buf, at)) > 0; at += n) text.append(buf, size_t(n));
     for (size_t a = 0; a < text.size();) {
       size_t b = text.find('\n', a);
       if (b == std::string::npos) b = text.size();
