@@ -314,12 +314,12 @@ void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
 
 // [SECTION] PNG output
 
-std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
+std::string write_png(const std::string& path, int w, int h, const uint8_t* rgba) {
   OutputFile f;
   std::string err = f.open(path);
   if (!err.empty()) return err;
   auto put = [](void* to, void* data, int n) { static_cast<OutputFile*>(to)->write(data, size_t(n)); };
-  if (!stbi_write_png_to_func(put, &f, w, h, 4, rgba.data(), w * 4)) return path + ": cannot encode the PNG";
+  if (!stbi_write_png_to_func(put, &f, w, h, 4, rgba, w * 4)) return path + ": cannot encode the PNG";
   return f.commit();  // reports the first write error
 }
 

@@ -73,6 +73,9 @@ class Headless {
 
 // Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary
 // renamed at the end, or a device or pipe written directly. Returns "" or a one-line error.
-std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba);
+std::string write_png(const std::string& path, int w, int h, const uint8_t* rgba);
+inline std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
+  return write_png(path, w, h, rgba.data());
+}
 
 }  // namespace loopscope::gui
