@@ -15,4 +15,11 @@ namespace loopscope::limits {
 // 50 minutes of playback. Frames are counted in 64 bits before the check.
 inline constexpr double kClipSeconds = 30 * 60;
 
+// [SECTION] Memory (app/gui/platform.cpp)
+// Address space that drawing the view needs beyond what the process already
+// uses (EGL + llvmpipe + ImGui's fonts; measured 340 MiB on 2 cores with one
+// malloc arena): under a smaller `ulimit -v`, screenshot, record and the
+// window refuse with one line instead of letting Mesa crash.
+inline constexpr uint64_t kViewAddressSpace = uint64_t(448) << 20;
+
 }  // namespace loopscope::limits

@@ -111,26 +111,33 @@ void PoolJob::submit() {
 
 void PoolJob::work_cb(uv_work_t* req) {
   auto* j = static_cast<PoolJob*>(req->data);
-  PoolWorker w = pool_worker(*j->trace_);
-  // Built by hand: Loop::event() reads loop state that belongs to the loop thread.
-  Event e;
-  e.kind = Ev::pool_start;
-  e.loop = j->loop_id_;
-  e.it = j->submit_it_;
-  e.id = j->job_;
-  e.task = j->task_;
-  e.ref = w.number;
-  e.s1 = j->job_label_;
-  e.t_ns = j->trace_->now();
-  w.stream->append(e);
+  // Nothing may escape a libuv worker thread: std::terminate would end the
+  // process without a word (std::bad_alloc under ulimit -v, from the
+  // stream's first chunk). The job fails with the error instead.
   try {
-    j->value_out_ = j->fn_();
+    PoolWorker w = pool_worker(*j->trace_);
+    // Built by hand: Loop::event() reads loop state that belongs to the loop thread.
+    Event e;
+    e.kind = Ev::pool_start;
+    e.loop = j->loop_id_;
+    e.it = j->submit_it_;
+    e.id = j->job_;
+    e.task = j->task_;
+    e.ref = w.number;
+    e.s1 = j->job_label_;
+    e.t_ns = j->trace_->now();
+    w.stream->append(e);
+    try {
+      j->value_out_ = j->fn_();
+    } catch (...) {
+      j->error_out_ = std::current_exception();
+    }
+    e.kind = Ev::pool_end;
+    e.t_ns = j->trace_->now();
+    w.stream->append(e);
   } catch (...) {
-    j->error_out_ = std::current_exception();
+    if (!j->error_out_) j->error_out_ = std::current_exception();
   }
-  e.kind = Ev::pool_end;
-  e.t_ns = j->trace_->now();
-  w.stream->append(e);
 }
 
 void PoolJob::after_work_cb(uv_work_t* req, int) {

@@ -14,6 +14,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <cstring>
 
 #include "app.hpp"
+#include "core/limits.hpp"
 #include "core/output_file.hpp"
 
 namespace loopscope::gui {
@@ -39,6 +41,24 @@ void* checked_alloc(size_t n, void*) {
 }
 void checked_free(void* p, void*) { std::free(p); }
 void use_checked_allocator() { ImGui::SetAllocatorFunctions(checked_alloc, checked_free, nullptr); }
+
+// Mesa's llvmpipe does not survive running out of address space while it
+// creates a context (a double free in swrast_dri, seen under ulimit -v
+// 400000): under a limit, the room is checked before Mesa is asked.
+std::string view_memory_problem() {
+  struct rlimit lim;
+  if (::getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return "";
+  unsigned long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%lu", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  uint64_t used = uint64_t(pages) * uint64_t(::sysconf(_SC_PAGESIZE));
+  uint64_t left = lim.rlim_cur > used ? lim.rlim_cur - used : 0;
+  if (left >= limits::kViewAddressSpace) return "";
+  return "not enough memory to draw the view: ulimit -v leaves " + std::to_string(left >> 20) + " MiB, it needs about " +
+         std::to_string(limits::kViewAddressSpace >> 20) + " MiB";
+}
 }  // namespace
 
 bool display_available() {
@@ -66,6 +86,10 @@ void clear_to(const App& app) {
 // [SECTION] Window
 
 std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
+  if (std::string why = view_memory_problem(); !why.empty()) {
+    err = why;
+    return nullptr;
+  }
   if (!display_available()) {
     err = "no display (DISPLAY and WAYLAND_DISPLAY are unset)";
     return nullptr;
@@ -196,6 +220,10 @@ bool run_window(App& app, std::string& err) {
 // [SECTION] Headless
 
 std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
+  if (std::string why = view_memory_problem(); !why.empty()) {
+    err = why;
+    return nullptr;
+  }
   // Load libEGL, then the surfaceless display: no X server, no window.
   if (!gladLoaderLoadEGL(EGL_NO_DISPLAY)) {
     err = "cannot load libEGL.so.1 (install libegl1 and libegl-mesa0)";
@@ -259,16 +287,17 @@ std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
   // ImGui's GL3 backend loads GL through its own loader (libGL.so.1, glvnd):
   // glvnd dispatches to whichever context is current, EGL included.
   if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
-    err = "ImGui's OpenGL 3 renderer failed to start";
+    err = "ImGui's OpenGL 3 renderer failed to start (out of memory?)";
     return nullptr;
   }
+  out->renderer_ = true;
   return out;
 }
 
 Headless::~Headless() {
   if (imgui_) {
     ImGui::SetCurrentContext(static_cast<ImGuiContext*>(imgui_));
-    ImGui_ImplOpenGL3_Shutdown();
+    if (renderer_) ImGui_ImplOpenGL3_Shutdown();  // it asserts when Init failed
     ImGui::DestroyContext(static_cast<ImGuiContext*>(imgui_));
   }
   if (fbo_) glDeleteFramebuffers(1, &fbo_);

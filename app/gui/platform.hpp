@@ -69,6 +69,7 @@ class Headless {
   void* ctx_ = nullptr;  // EGLContext
   unsigned fbo_ = 0, color_ = 0;
   void* imgui_ = nullptr;  // ImGuiContext
+  bool renderer_ = false;  // ImGui_ImplOpenGL3_Init succeeded
 };
 
 // Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary
