@@ -256,7 +256,9 @@ class Exporter {
         break;
       case Ev::step_end:
         if (!T || T->step_t < 0) break;
-        out_.begin('X', pid, tid, (e.flags & kFlagSlow) ? "step (slow)" : "step", T->step_t)
+        out_.begin('X', pid, tid,
+                   (e.flags & kFlagSlow) ? "step (slow)" : (e.flags & kFlagPreempted) ? "step (preempted)" : "step",
+                   T->step_t)
             .us("dur", std::max<int64_t>(0, e.t_ns - T->step_t - 1));
         if (e.flags & kFlagSlow) out_.str("cname", "terrible");
         out_.args_begin().num("from_line", T->step_line).num("to_line", e.line)
@@ -334,6 +336,10 @@ class Exporter {
         out_.args_begin().str("error", e.s1).args_end().end();
         break;
       case Ev::deadlock: instant(pid, kLoopTid, "DEADLOCK: nothing can wake the loop", e.t_ns, 'p'); out_.end(); break;
+      case Ev::truncated:
+        instant(pid, kLoopTid, "TRACE TRUNCATED: a stream was full", e.t_ns, 'p');
+        out_.args_begin().str("reason", e.s1).num("limit", e.num).args_end().end();
+        break;
       case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::count_: break;
     }
   }

@@ -1,5 +1,7 @@
 #include "task.hpp"
 
+#include <algorithm>
+
 namespace loopscope {
 
 namespace {
@@ -104,16 +106,23 @@ void Task::step(std::exception_ptr exc) {
   if (traced) {
     const int64_t t_end = loop.stamp();
     const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
-    const bool slow = t_end - t_begin > loop.options().slow_step_ns;
-    if (Event* r = loop.held_step(id_)) {
-      packed::end_step(*r, t_end, line_, wait, slow);
+    // Only a step over the threshold pays for the slow-or-preempted verdict (getrusage).
+    const bool long_step = t_end - t_begin > loop.options().slow_step_ns;
+    Event* r = loop.held_step(id_);
+    if (r && !long_step) {
+      packed::end_step(*r, t_end, line_, wait, false);
     } else {
+      // A long step's end is a record of its own (it carries cpu_ns); a held
+      // packed step is published as ready.run + step.begin first.
+      const Loop::StepVerdict v = long_step ? loop.judge_step(t_begin, t_end) : Loop::StepVerdict{};
       Event e = loop.event_at(Ev::step_end, t_end);
       e.task = id_;
       e.line = line_;
       e.num = t_end - t_begin;
       e.code = uint8_t(wait);
-      if (slow) e.flags |= kFlagSlow;
+      if (v.slow) e.flags |= kFlagSlow;
+      if (v.preempted) e.flags |= kFlagPreempted;
+      e.ref = int32_t(std::min<int64_t>(v.cpu_us, INT32_MAX));
       loop.stream().append(e);
     }
   }

@@ -84,6 +84,8 @@ std::string to_json(const Event& e) {
     case Ev::step_end:
       o.id("task", e.task); o.num("line", e.line); o.str("wait", name(Wait(e.code))); o.num("dur_ns", e.num);
       if (e.flags & kFlagSlow) o.raw("slow", "true");
+      if (e.flags & kFlagPreempted) o.raw("preempted", "true");
+      if (e.ref >= 0) o.num("cpu_ns", int64_t(e.ref) * 1000);
       break;
     case Ev::task_done:
       o.id("task", e.task); o.str("outcome", name(Outcome(e.code)));
@@ -111,6 +113,7 @@ std::string to_json(const Event& e) {
     case Ev::print: o.id("task", e.task); o.num("line", e.line); o.str("text", e.s1); break;
     case Ev::task_unretrieved: o.id("task", e.task); o.str("error", e.s1); break;
     case Ev::deadlock: o.id("task", e.task); break;
+    case Ev::truncated: o.str("reason", e.s1); o.num("limit", e.num); break;
     case Ev::count_: break;
   }
   s += '}';

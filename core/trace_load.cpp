@@ -326,6 +326,8 @@ enum class Type : uint8_t {
   object,      // a JSON object, kept as raw text (params)
   cause, wait, outcome, io_kind, block_kind, status,  // enum names
   flag,        // boolean: true sets kFlagSlow
+  preempted,   // boolean: true sets kFlagPreempted
+  micros,      // integer ns >= 0, kept in microseconds (step.end's cpu_ns)
 };
 struct FieldSpec {
   const char* name;
@@ -353,7 +355,8 @@ std::vector<FieldSpec> schema_of(Ev kind) {
     case Ev::step_begin: return {task, line};
     case Ev::step_end:
       return {task, line, F("wait", Slot::code, Type::wait), F("dur_ns", Slot::num, Type::count),
-              F("slow", Slot::flags, Type::flag, false)};
+              F("slow", Slot::flags, Type::flag, false), F("preempted", Slot::flags, Type::preempted, false),
+              F("cpu_ns", Slot::ref, Type::micros, false)};
     case Ev::task_done:
       return {task, F("outcome", Slot::code, Type::outcome), F("value", Slot::s1, Type::str, false),
               F("error", Slot::s1, Type::str, false)};
@@ -377,6 +380,7 @@ std::vector<FieldSpec> schema_of(Ev kind) {
     case Ev::print: return {task, line, F("text", Slot::s1, Type::str)};
     case Ev::task_unretrieved: return {task, F("error", Slot::s1, Type::str)};
     case Ev::deadlock: return {task};
+    case Ev::truncated: return {F("reason", Slot::s1, Type::str), F("limit", Slot::num, Type::i64)};
     case Ev::count_: break;
   }
   return {};
@@ -536,6 +540,10 @@ class Loader {
       case Type::timeout: if (!integer_value(f.name, *j, -1, INT32_MAX, v)) return false; break;
       case Type::count: if (!integer_value(f.name, *j, 0, INT64_MAX, v)) return false; break;
       case Type::i64: if (!integer_value(f.name, *j, INT64_MIN, INT64_MAX, v)) return false; break;
+      case Type::micros:
+        if (!integer_value(f.name, *j, 0, int64_t(INT32_MAX) * 1000, v)) return false;
+        v /= 1000;
+        break;
       case Type::str:
         if (j->type == JVal::null_) return set_str(f, e, nullptr);
         if (j->type != JVal::string) return fail_line(std::string("expected a string for ") + f.name + ", got " + type_name(j->type));
@@ -556,6 +564,10 @@ class Loader {
       case Type::flag:
         if (j->type != JVal::boolean) return fail_line(std::string("expected true or false for ") + f.name);
         if (j->b) e.flags |= kFlagSlow;
+        return true;
+      case Type::preempted:
+        if (j->type != JVal::boolean) return fail_line(std::string("expected true or false for ") + f.name);
+        if (j->b) e.flags |= kFlagPreempted;
         return true;
     }
     switch (f.slot) {

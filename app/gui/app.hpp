@@ -171,6 +171,10 @@ class App {
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   bool settled() const { return tween_.t >= 1.0; }
+  // Something on screen changes without input: playback, a live run (either
+  // side), the stage's tween, a clip being exported. The window waits for
+  // events only when this is false.
+  bool animating() const;
   bool following_live() const { return follow_live_; }
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }

@@ -242,6 +242,7 @@ void Model::apply(const Event& e, size_t i) {
       mark(loop_lane);
       notable_.push_back(uint32_t(i));
       break;
+    case Ev::truncated: notable_.push_back(uint32_t(i)); break;
     case Ev::loop_iter:
       close_seg(loop_lane, e.t_ns, i);
       lc.current = {};
