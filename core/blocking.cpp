@@ -70,7 +70,7 @@ void block_sleep(double seconds, int line) {
   Loop& loop = running_loop();
   double s = loop.scaled(seconds);
   blocking(BlockKind::sleep, line, "time.sleep", [s, &loop] {
-    if (!sleep_unless_stopped(s, loop.stop_fd())) throw KeyboardInterrupt();
+    if (!sleep_unless_stopped(s, loop.stop_fd())) loop.raise_interrupted();
   });
 }
 

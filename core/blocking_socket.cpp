@@ -24,7 +24,7 @@ namespace {
 }
 // Blocks until fd is ready, as the call would; a stop request raises KeyboardInterrupt instead.
 void wait_ready(int fd, short events) {
-  if (!wait_fd_unless_stopped(fd, events, running_loop().stop_fd())) throw KeyboardInterrupt();
+  if (!wait_fd_unless_stopped(fd, events, running_loop().stop_fd())) running_loop().raise_interrupted();
 }
 }  // namespace
 

@@ -35,7 +35,7 @@ void ClientLoop::request_stop(StopReason why) {
 }
 
 void ClientLoop::thread_main(LoopOptions opts) {
-  {
+  try {
     Loop loop(owner_.trace(), opts);
     {
       std::lock_guard<std::mutex> lock(stop_mutex_);
@@ -56,8 +56,13 @@ void ClientLoop::thread_main(LoopOptions opts) {
     }
     close_rc_ = loop.close();
     set_running_loop(nullptr);
+  } catch (...) {  // the loop itself could not be made (no file descriptor left for it)
+    error_ = std::current_exception();
+    close_rc_ = 0;
   }
   main_ = nullptr;  // its captures die on this thread, before the owner is told
+  // An owner blocked in a blocking call (sequential-server's accept) would wait forever for these clients.
+  if (error_) owner_.interrupt_blocking_calls(error_);
   uv_async_send(&async_);
 }
 

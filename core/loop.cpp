@@ -84,6 +84,25 @@ void Loop::request_stop(StopReason why) {
   stop_callers_.fetch_sub(1);
 }
 
+void Loop::interrupt_blocking_calls(std::exception_ptr error) {
+  {
+    std::lock_guard<std::mutex> lock(interrupt_mutex_);
+    if (!interrupt_error_) interrupt_error_ = error;
+  }
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t w = ::write(stop_fd_, &one, sizeof one);
+}
+
+void Loop::raise_interrupted() {
+  std::exception_ptr e;
+  if (!stop_requested()) {
+    std::lock_guard<std::mutex> lock(interrupt_mutex_);
+    e = interrupt_error_;
+  }
+  if (e) std::rethrow_exception(e);
+  throw KeyboardInterrupt();
+}
+
 // Wakes the poll only; the iteration's end handles the request (handle_stop).
 void Loop::on_stop_async(uv_async_t*) {}
 

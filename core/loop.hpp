@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -147,6 +148,13 @@ class Loop {
   StopReason stop_reason() const { return StopReason(stop_reason_.load(std::memory_order_relaxed)); }
   // Readable once a stop was requested: blocking calls poll it beside their own fd.
   int stop_fd() const { return stop_fd_; }
+  // Thread-safe: makes the loop thread's blocking calls raise `error` (not
+  // KeyboardInterrupt) instead of waiting on. A client loop whose main failed
+  // calls it, so a server blocked in accept() for clients that will never
+  // come reports their error instead of hanging. It cancels no task.
+  void interrupt_blocking_calls(std::exception_ptr error);
+  // What an interrupted blocking call raises: KeyboardInterrupt after a stop, else that error.
+  [[noreturn]] void raise_interrupted();
   // `loop.add_signal_handler(SIGINT/SIGTERM, fn)`: fn runs from a ready handle
   // (label "signal: SIGINT"/"signal: SIGTERM") on the first stop request,
   // instead of the main task being cancelled. Loop thread only.
@@ -283,6 +291,8 @@ class Loop {
   int stop_slot_ = -1;                 // in the process-wide table request_stop_all walks
   std::vector<std::function<void(StopReason)>> stop_handlers_, stop_forwards_;
   bool ending_badly_ = false;
+  std::mutex interrupt_mutex_;
+  std::exception_ptr interrupt_error_;  // guarded by interrupt_mutex_
   struct CpuMark {
     int64_t t_ns = INT64_MIN / 2, cpu_us = 0, nvcsw = 0, nivcsw = 0;
   } mark_;

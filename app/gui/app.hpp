@@ -85,6 +85,7 @@ struct Geometry {
   };
   std::vector<CodeRow> code_rows;
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
