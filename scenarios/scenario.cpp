@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/trace_schema.hpp"
+
 namespace loopscope {
 
 double Params::num(const std::string& k) const {
@@ -78,6 +80,15 @@ Params Scenario::resolve_or_defaults(const std::vector<std::string>& sets) const
   }
 }
 
+const std::string& Scenario::title_for(const Params& p) const {
+  for (const auto& [kv, t] : mode_titles) {
+    size_t eq = kv.find('=');
+    auto v = p.values.find(kv.substr(0, eq));
+    if (v != p.values.end() && v->second == kv.substr(eq + 1)) return t;
+  }
+  return title;
+}
+
 std::string Scenario::source(const Params& p) const {
   std::string out;
   for (size_t i = 0; i < listing.size();) {
@@ -139,8 +150,14 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
     r.stopped_by = loop.stop_reason();
     r.loop_close_rc = loop.close();
     Event e = loop.event(Ev::run_end);
-    e.code = r.ok ? 0 : 1;
-    e.s1 = r.ok ? nullptr : loop.intern(r.error);
+    ev::RunEnd end;
+    end.status = r.ok ? 0 : 1;
+    end.error = r.ok ? nullptr : loop.intern(r.error);
+    end.how = r.stopped_by == StopReason::sigint    ? EndHow::sigint
+              : r.stopped_by == StopReason::sigterm ? EndHow::sigterm
+              : r.ok                                ? EndHow::return_
+                                                    : EndHow::exception;
+    put(e, end);
     r.duration_ns = e.t_ns;
     loop.emit(e);
   }

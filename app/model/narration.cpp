@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/trace_schema.hpp"
 #include "model/model.hpp"
 
 namespace loopscope::model {
@@ -247,7 +248,9 @@ std::string step_end(const Ctx& c) {
          " without an await: all that time the loop could run nothing else (asyncio's debug mode warns about "
          "steps over 100 ms).";
   else if (c.e.flags & kFlagPreempted)
-    s += " This step took " + duration(c.e.num) + (c.e.ref >= 0 ? ", but only " + duration(int64_t(c.e.ref) * 1000) + " of it on a CPU" : std::string()) +
+    s += " This step took " + duration(c.e.num) +
+         (as<ev::StepEnd>(c.e).cpu_ns > 0 ? ", but only " + duration(as<ev::StepEnd>(c.e).cpu_ns) + " of it on a CPU"
+                                         : std::string()) +
          ": the machine was busy and the operating system ran other programs meanwhile. The code did not "
          "block the loop.";
   return s;
@@ -405,6 +408,7 @@ std::string narrate(const Model& m, size_t event_index) {
       return "Deadlock: nothing is ready, no timer is armed and no I/O is pending, yet " + t +
              " has not finished. It awaits something nobody will ever complete, so the loop stops instead of "
              "waiting forever.";
+    case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }
   return name(e.kind);

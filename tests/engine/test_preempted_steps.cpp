@@ -18,6 +18,7 @@
 
 #include "core/blocking.hpp"
 #include "core/trace_json.hpp"
+#include "core/trace_schema.hpp"
 #include "support/engine_run.hpp"
 
 using namespace loopscope;
@@ -106,8 +107,10 @@ TEST_CASE("a step that was long only because another thread had the CPU is preem
   CHECK(end->flags & kFlagPreempted);
   CHECK_FALSE(end->flags & kFlagSlow);
   // Its CPU time is recorded: at least the 20 ms computed, at most half the step.
-  CHECK(end->ref >= 19'000);
-  CHECK(int64_t(end->ref) * 1000 * 2 <= end->num);
+  const ev::StepEnd v = as<ev::StepEnd>(*end);
+  CHECK(v.preempted);
+  CHECK(v.cpu_ns >= 19'000'000);
+  CHECK(v.cpu_ns * 2 <= end->num);
   std::string json = to_json(*end);
   CHECK(json.find("\"preempted\": true") != std::string::npos);
   CHECK(json.find("\"cpu_ns\": ") != std::string::npos);
@@ -151,7 +154,8 @@ TEST_CASE("a step under the threshold is neither slow nor preempted and reads no
   const Event* end = main_step_end(o);
   REQUIRE(end);
   CHECK(end->num < kSlowNs);
-  CHECK(end->flags == 0);
-  CHECK(end->ref == -1);  // cpu_ns absent: getrusage is paid only by long steps
+  CHECK_FALSE(as<ev::StepEnd>(*end).slow);
+  CHECK_FALSE(as<ev::StepEnd>(*end).preempted);
+  CHECK(as<ev::StepEnd>(*end).cpu_ns == 0);  // absent: getrusage is paid only by long steps
   check_clean(o);
 }
