@@ -128,6 +128,8 @@ void PoolJob::work_cb(uv_work_t* req) {
     e.t_ns = j->trace_->now();
     w.stream->append(e);
     try {
+      // A stopped run starts no more jobs (the pool's part of Loop::request_stop).
+      if (j->loop().stop_requested()) throw CancelledError();
       j->value_out_ = j->fn_();
     } catch (...) {
       j->error_out_ = std::current_exception();

@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -68,9 +70,25 @@ const Scenario* find_scenario(const std::string& id);
 
 // [SECTION] Running one
 
+// Stops a run from another thread (the window's Stop, a new run, closing the
+// window): request() is thread-safe and does what Ctrl-C does
+// (Loop::request_stop). A request made before the run's loop exists stops it
+// as soon as it starts.
+class RunStop {
+ public:
+  void request(StopReason why = StopReason::sigint);
+  void attach(Loop* loop);  // run_scenario: the run's loop, then nullptr before it closes
+
+ private:
+  std::mutex m_;
+  Loop* loop_ = nullptr;
+  StopReason pending_ = StopReason::none;
+};
+
 struct RunOptions {
   double time_scale = 1.0;
   bool echo_prints = false;
+  std::shared_ptr<RunStop> stop;  // optional: stop the run from another thread
 };
 
 struct RunResult {
@@ -79,6 +97,7 @@ struct RunResult {
   std::string value;     // repr of main's result
   int loop_close_rc = 0; // uv_loop_close(): 0 when every handle was closed
   int64_t duration_ns = 0;
+  StopReason stopped_by = StopReason::none;  // a stop request (signal, Stop button) ended it
 };
 
 // Runs a scenario on a fresh loop on the calling thread, tracing into `trace`

@@ -139,7 +139,7 @@ int cmd_run(const std::vector<std::string>& argv) {
           "  --quiet            no print output, summary only\n"
           "  --listen PORT      concurrent-server only: keep listening on 127.0.0.1:PORT (0: any free port)\n"
           "                     for outside clients (curl, nc, a browser), answering HTTP/1.1 with a page;\n"
-          "                     stops at --duration or on Ctrl-C (twice: exit at once)\n"
+          "                     stops at --duration or on Ctrl-C or SIGTERM (twice: exit at once)\n"
           "  --duration S       seconds to listen with --listen (default 30)\n");
       return 0;
     } else if (t == "--set") {
@@ -170,6 +170,10 @@ int cmd_run(const std::vector<std::string>& argv) {
   for (const std::string& out : {events_path, chrome_path})
     if (!out.empty() && same_output(out, "/dev/stdout")) opts.echo_prints = false;
 
+  // SIGINT and SIGTERM end the run as Ctrl-C ends asyncio.run: main is
+  // cancelled (the open server's handler stops it gracefully), and the trace
+  // below is still written, complete.
+  install_stop_signals();
   Trace trace;
   OpenServerOptions& open = listen.open;
   open.on_listening = [&open](int port) {
@@ -188,6 +192,8 @@ int cmd_run(const std::vector<std::string>& argv) {
                r.ok ? "ok" : "error", double(r.duration_ns) / 1e9, iterations, tasks, events.size(),
                r.ok ? "" : ": ", r.error.c_str());
   int rc = r.ok ? 0 : 1;
+  // Interrupted (not the open server, which stops cleanly): the shell's status for the signal.
+  if (!r.ok && r.stopped_by != StopReason::none) rc = r.stopped_by == StopReason::sigterm ? 143 : 130;
   if (!events_path.empty()) {
     std::string err = save_jsonl(events_path, events);
     if (!err.empty()) {

@@ -178,6 +178,11 @@ void App::update_states(double dt_play) {
   tween_.t = std::min(1.0, tween_.t + dt_play / kTweenSeconds);
 }
 
+bool App::animating() const {
+  return playback_.playing || !settled() || follow_live_ || session_.live() || compare_.live() || clip_.running() ||
+         (!status_.empty() && !status_error_);  // a status line that times out
+}
+
 void App::frame(float dt) {
   // Presenter text follows the window's height (the fonts are rebuilt between frames).
   if (float h = ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
@@ -443,7 +448,7 @@ void App::draw_toolbar() {
   ImGui::SameLine();
   bool live = session_.live();
   if (live && session_.open_mode()) {
-    if (ImGui::Button("Stop")) session_.stop_open();
+    if (ImGui::Button("Stop")) session_.stop();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
   } else {
     if (live) ImGui::BeginDisabled();

@@ -221,6 +221,7 @@ ClipReport record_clip(const ClipOptions& o) {
     return r;
   };
   for (const cli::RunInput& src : o.runs) {
+    if (g_stop) break;  // a signal before this run's loop existed (one during it stops the loop)
     sides.push_back(std::make_unique<Side>());
     std::string err = prepare(*sides.back(), src, side_w, o.h, o.look);
     if (!err.empty()) return fail(err);
