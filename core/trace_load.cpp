@@ -489,6 +489,8 @@ class Loader {
       if (find("value", nf) && o != Outcome::result) return fail_line("'value' goes only with outcome result");
       if (find("error", nf) && o != Outcome::error) return fail_line("'error' goes only with outcome error");
     }
+    if (e.kind == Ev::task_new && ++tasks_ > lim_.max_tasks)
+      return fail_line("too many tasks (over " + std::to_string(lim_.max_tasks) + ")");
     if (!stream_.append(e)) return fail_line("the trace is full");
     ++count_;
     return true;
@@ -592,6 +594,7 @@ class Loader {
   std::unordered_map<std::string_view, const char*> strings_;
   size_t line_no_ = 0;
   uint64_t count_ = 0;
+  size_t tasks_ = 0;
   int64_t prev_t_ = 0;
   bool cut_ = false;
 };

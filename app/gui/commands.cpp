@@ -19,6 +19,7 @@ namespace {
 using cli::Args;
 using cli::UsageError;
 
+using cli::names_trace_file;
 using cli::resolve_params;
 using cli::scenario_arg;
 
@@ -157,6 +158,7 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
           "Runs the scenario to completion on a real loop, puts the playhead on the last event at or before\n"
           "SECONDS (default: the end of the run) and writes the window's view as a PNG. Headless: it renders\n"
           "with EGL on Mesa's surfaceless platform and needs no display or X server.\n"
+          "ID may also be a saved trace (F.jsonl from loopscope run --events), shown as loopscope view shows it.\n"
           "  -o F.png          where to write (written to a temporary file, then renamed)\n"
           "  --at SECONDS      playhead time, counted from the run's first event (the toolbar's t =)\n"
           "  --size WxH        image size (default 1280x720)\n"
@@ -192,9 +194,15 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
   }
   if (id.empty()) throw UsageError("screenshot: which scenario? (loopscope list shows the ids)");
   if (out.empty()) throw UsageError("screenshot: -o F.png is required");
-  const Scenario& s = scenario_arg("screenshot", id);
-  Params p = resolve_params("screenshot", s, sets);
-  std::string err = screenshot(s, p, out, o);
+  std::string err;
+  if (names_trace_file("screenshot", id)) {
+    if (!sets.empty()) throw UsageError("screenshot: --set applies to a scenario run, not to a saved trace");
+    err = screenshot_trace(id, out, o);
+  } else {
+    const Scenario& s = scenario_arg("screenshot", id);
+    Params p = resolve_params("screenshot", s, sets);
+    err = screenshot(s, p, out, o);
+  }
   if (!err.empty()) {
     std::fprintf(stderr, "loopscope: screenshot: %s\n", err.c_str());
     return 1;

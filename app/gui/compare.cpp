@@ -63,7 +63,7 @@ void App::draw_summary(const ImVec2& size) {
     }
     if (s->live()) line += "  (running...)";
     ImGui::PushStyleColor(ImGuiCol_Text, r.blocked_ns > 0 ? th.error : th.text);
-    ImGui::TextUnformatted(line.c_str());
+    ImGui::TextUnformatted(model::elide(line).c_str());
     ImGui::PopStyleColor();
   }
   end_panel();

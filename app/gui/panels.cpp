@@ -236,7 +236,7 @@ void App::draw_why(const ImVec2& size) {
       while (j > limit && ev[j].loop != 0) --j;
       main_i = ev[j].loop == 0 ? j : SIZE_MAX;
     }
-    geo_.why_text = main_i == SIZE_MAX ? "" : model::narrate(m, main_i);
+    geo_.why_text = main_i == SIZE_MAX ? "" : model::elide(model::narrate(m, main_i), limits::kShownParagraphChars);
     const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -315,7 +315,7 @@ void App::draw_console(const ImVec2& size) {
       std::snprintf(it, sizeof it, "it %u", e.it);
       dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
     }
-    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, text);
+    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, model::elide(text).c_str());
   }
   if (shown == 0) {
     dl->AddText(fonts_.ui, px, c0, th.text_faint, prints_.empty() ? "nothing printed" : "nothing printed yet");

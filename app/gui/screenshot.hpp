@@ -31,6 +31,9 @@ size_t index_at_seconds(const model::Model& m, double at_s);
 std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o, std::vector<uint8_t>& rgba);
 // The same, written to `path` as PNG (atomically).
 std::string screenshot(const Scenario& s, const Params& p, const std::string& path, const ShotOptions& o);
+// The same for a saved trace (F.jsonl), loaded instead of run.
+std::string render_trace_shot(const std::string& trace, const ShotOptions& o, std::vector<uint8_t>& rgba);
+std::string screenshot_trace(const std::string& trace, const std::string& path, const ShotOptions& o);
 
 // Runs `s` to completion inside `app` (rendered by `h`) and takes in its trace.
 // Returns "" or a one-line error.

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cli/args.hpp"
+#include "cli/commands.hpp"
 #include "record.hpp"
 
 namespace loopscope::rec {
@@ -51,17 +52,10 @@ const char* const kHelp =
 
 void on_signal(int) { request_stop(); }
 
-bool is_file(const std::string& p) {
-  struct stat st;
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-}
-
 // A scenario id, or a trace file; --set values kept for the scenarios that have the key.
 RunSource source(const std::string& what, const std::vector<std::string>& sets) {
   RunSource r;
-  if (find_scenario(what) == nullptr && (is_file(what) || what.find('/') != std::string::npos ||
-                                         (what.size() > 6 && what.compare(what.size() - 6, 6, ".jsonl") == 0))) {
-    if (!is_file(what)) throw UsageError("record: no such trace file '" + what + "'");
+  if (cli::names_trace_file("record", what)) {
     r.trace = what;
     return r;
   }

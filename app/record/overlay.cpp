@@ -188,7 +188,7 @@ void Overlay::draw_captions() {
   dl->AddRectFilled(ImVec2(0, size.y - h), size, th.panel);
   dl->AddRectFilled(ImVec2(0, size.y - h), ImVec2(size.x, size.y - h + 2), th.panel_border);
   if (m.size() == 0) return;
-  std::string text = model::narrate(m, app_->playback().index());
+  std::string text = model::elide(model::narrate(m, app_->playback().index()), limits::kShownParagraphChars);
   // The larger face in two lines when it fits, else the view's face in three.
   float wrap = size.x - 4 * pad;
   ImFont* f = body_;
