@@ -33,7 +33,7 @@ std::string saved(const std::vector<Event>& ev, const char* what) {
 
 TEST_CASE("a trace with a 12k name, 20k labels and a 64k print renders, elided, without overflowing a draw list") {
   Trace strings;
-  std::string path = saved(test::long_strings_trace(strings), "long-strings");
+  std::string path = saved(loopscope::test::long_strings_trace(strings), "long-strings");
   std::string err;
   auto h = Headless::create(1280, 720, err);
   REQUIRE_MESSAGE(h, err);
@@ -43,7 +43,7 @@ TEST_CASE("a trace with a 12k name, 20k labels and a 64k print renders, elided, 
   std::remove(path.c_str());
   const model::Model& m = app.session().model();
   REQUIRE(m.size() == 9);
-  test::Frame f{{}, 1280, 720};
+  gui::test::Frame f{{}, 1280, 720};
   shot_at(*h, app, m.size() - 1, f.rgba);  // the print is out, a callback queued, the timer armed
 
   const Geometry& g = app.geometry();
@@ -89,7 +89,7 @@ TEST_CASE("a ready queue of 20,000 handles shows the chips that fit and counts t
   REQUIRE(app.init_context());
   REQUIRE(app.load(path) == "");
   std::remove(path.c_str());
-  test::Frame f{{}, 1280, 720};
+  gui::test::Frame f{{}, 1280, 720};
   shot_at(*h, app, ev.size() - 1, f.rgba);
   const Geometry& g = app.geometry();
   CHECK(g.stage_chips.size() > 3);
