@@ -77,6 +77,9 @@ Scenario scenario_blocking_call() {
   Scenario s;
   s.id = "blocking-call";
   s.title = "time.sleep freezes everyone";
+  s.mode_titles = {{"mode=time.sleep", "time.sleep freezes everyone"},
+                   {"mode=asyncio.sleep", "asyncio.sleep lets everyone run"},
+                   {"mode=to_thread", "to_thread: a pool thread does the blocking"}};
   s.lesson =
       "The ticker beats every period while the worker waits. With time.sleep the worker holds the loop thread: "
       "no beat, no timer, nothing runs until it returns, and its step is flagged slow. With asyncio.sleep the "

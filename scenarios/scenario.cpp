@@ -78,6 +78,15 @@ Params Scenario::resolve_or_defaults(const std::vector<std::string>& sets) const
   }
 }
 
+const std::string& Scenario::title_for(const Params& p) const {
+  for (const auto& [kv, t] : mode_titles) {
+    size_t eq = kv.find('=');
+    auto v = p.values.find(kv.substr(0, eq));
+    if (v != p.values.end() && v->second == kv.substr(eq + 1)) return t;
+  }
+  return title;
+}
+
 std::string Scenario::source(const Params& p) const {
   std::string out;
   for (size_t i = 0; i < listing.size();) {

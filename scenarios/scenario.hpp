@@ -31,6 +31,10 @@ class Params {
 
 struct Scenario {
   std::string id, title, lesson;
+  // Titles that hold only for one value of a mode switch ("mode=asyncio.sleep"
+  // -> its own title): two runs of one scenario compared side by side each get
+  // a title that is true of them. title_for() picks; `title` is the fallback.
+  std::vector<std::pair<std::string, std::string>> mode_titles;
   // The Python listing. `${key}` is replaced by the parameter's value, so the
   // listing always shows the run's numbers; substitution never adds lines.
   std::string listing;
@@ -42,6 +46,7 @@ struct Scenario {
   // The same, but the defaults alone when a value is refused (the GUI's widgets and saved traces).
   Params resolve_or_defaults(const std::vector<std::string>& sets) const;
   std::string source(const Params& p) const;
+  const std::string& title_for(const Params& p) const;
 };
 
 const std::vector<Scenario>& scenarios();

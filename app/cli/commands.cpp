@@ -1,7 +1,5 @@
 #include "commands.hpp"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <iostream>
 
@@ -36,16 +34,6 @@ const Scenario& scenario_arg(const std::string& cmd, const std::string& id) {
   const Scenario* s = find_scenario(id);
   if (!s) throw UsageError(cmd + ": unknown scenario '" + id + "' (loopscope list shows the ids)");
   return *s;
-}
-
-bool names_trace_file(const std::string& cmd, const std::string& what) {
-  struct stat st;
-  const bool file = ::stat(what.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-  const bool looks = what.find('/') != std::string::npos ||
-                     (what.size() > 6 && what.compare(what.size() - 6, 6, ".jsonl") == 0);
-  if (find_scenario(what) || (!file && !looks)) return false;
-  if (!file) throw UsageError(cmd + ": no such trace file '" + what + "'");
-  return true;
 }
 
 Params resolve_params(const std::string& cmd, const Scenario& s, const std::vector<std::string>& sets) {

@@ -10,10 +10,6 @@ namespace loopscope::cli {
 
 // The scenario named on a command line, or a UsageError naming the bad id.
 const Scenario& scenario_arg(const std::string& cmd, const std::string& id);
-// Whether a command's ID argument names a saved trace rather than a scenario:
-// not a scenario id, and a regular file, a path with '/', or a name ending in
-// .jsonl. A trace that does not exist is a UsageError naming it.
-bool names_trace_file(const std::string& cmd, const std::string& what);
 // Defaults merged with --set k=v, or a UsageError naming the bad parameter.
 Params resolve_params(const std::string& cmd, const Scenario& s, const std::vector<std::string>& sets);
 

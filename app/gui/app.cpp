@@ -18,6 +18,7 @@
 namespace loopscope::gui {
 
 App::App(Appearance a) : look_(a) {
+  playback_.set_notable([this](size_t i) { return session_.model().is_notable(i); });
   for (const Scenario& s : scenarios()) {
     ParamState st;
     for (const Param& p : s.params) {
@@ -132,6 +133,7 @@ bool App::init_context() {
 bool App::reload_fonts() {
   fonts_dirty_ = false;
   bool ok = load_fonts(fonts_, look_.font_px());
+  if (ok && extra_fonts_) ok = extra_fonts_() && ImGui::GetIO().Fonts->Build();
   apply_style(look_.dark, look_.font_px());
   return ok;
 }
@@ -301,6 +303,15 @@ void App::step_notable(int dir) {
   seek(dir > 0 ? m.next_notable(playback_.index()) : m.prev_notable(playback_.index()));
 }
 
+void App::cycle_pause() {
+  double next = playback_.pause() >= 2 ? 0 : playback_.pause() + 1;
+  playback_.set_pause(next);
+  char text[64];
+  std::snprintf(text, sizeof text, next > 0 ? "Holding %g s on each notable event (H)" : "No hold on notable events (H)",
+                next);
+  set_status(text, false);
+}
+
 void App::toggle_play() {
   stop_following();
   if (!playback_.playing && playback_.at_end()) playback_.seek(0);
@@ -359,6 +370,7 @@ void App::handle_keys() {
     }
   }
   if (pressed(GLFW_KEY_N)) step_notable(+1);
+  if (pressed(GLFW_KEY_H, false)) cycle_pause();
   if (pressed(GLFW_KEY_P)) step_notable(-1);
   if (pressed(GLFW_KEY_HOME, false)) seek(0);
   if (pressed(GLFW_KEY_END, false)) seek(playback_.size() ? playback_.size() - 1 : 0);
@@ -574,6 +586,7 @@ void App::draw_help() {
       {"Shift + Right / Left", "one task step"},
       {"Ctrl + Right / Left", "one loop iteration"},
       {"N / P", "next / previous notable event"},
+      {"H", "playback holds on each notable event: off, 1 s, 2 s"},
       {"Home / End", "start / end of the run"},
       {"+ / - / 0", "zoom the timeline / fit the run"},
       {"Alt + Right / Left, drag", "pan the timeline"},

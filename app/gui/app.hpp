@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -113,6 +114,7 @@ class App {
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
+  std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   bool compare_active() const { return compare_on_; }
   Session& compare_session() { return compare_; }
@@ -159,6 +161,10 @@ class App {
   // The platform rebuilds the font texture when this returns true (then calls reload_fonts()).
   bool fonts_dirty() const { return fonts_dirty_; }
   bool reload_fonts();
+  // Faces a client adds to the atlas (clips: the title card's sizes). Every
+  // reload clears the atlas, so they are added again after each one; a face
+  // pointer kept from before a reload dangles. False from it fails the reload.
+  void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
   const Appearance& appearance() const { return look_; }
@@ -184,6 +190,7 @@ class App {
   void step_iteration(int dir);  // one loop iteration
   void step_notable(int dir);
   void toggle_play();
+  void cycle_pause();  // H: playback holds on each notable event for 0, 1 or 2 s
   void zoom(float factor, double anchor_frac = -1);
   void toggle_axis();  // A: real time <-> by iteration (leaves auto)
   // The timeline's x-axis coordinate of trace time t (ns), and back.
@@ -220,6 +227,7 @@ class App {
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
+  std::function<bool()> extra_fonts_;
   OpenToggle open_;
   std::chrono::steady_clock::time_point open_started_;
   void draw_open_toggle();  // the toolbar's open-mode controls (concurrent-server)

@@ -13,6 +13,7 @@
 
 #include "app.hpp"
 #include "draw.hpp"
+#include "model/why.hpp"
 
 namespace loopscope::gui {
 
@@ -220,23 +221,10 @@ void App::draw_why(const ImVec2& size) {
     return;
   }
   if (m.size()) {
-    // The story is loop 0's (the program under study). When the playhead is on
-    // another loop's event (the client loop of the server scenarios), narrate
-    // loop 0's latest event first, so the panel never says "the loop sleeps in
-    // epoll" while the stage shows loop 0 blocked, and the other loop's event
-    // as a second, smaller line.
-    size_t i = playback_.index();
-    const auto& ev = m.events();
-    geo_.why_other_loop.clear();
-    size_t main_i = i;
-    if (ev[i].loop != 0) {
-      geo_.why_other_loop = (ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") +
-                            model::narrate(m, i);
-      size_t j = i, limit = i > 100000 ? i - 100000 : 0;
-      while (j > limit && ev[j].loop != 0) --j;
-      main_i = ev[j].loop == 0 ? j : SIZE_MAX;
-    }
-    geo_.why_text = main_i == SIZE_MAX ? "" : model::elide(model::narrate(m, main_i), limits::kShownParagraphChars);
+    // The clip's caption says the same: both come from model::why_at.
+    model::Why why = model::why_at(m, playback_.index());
+    geo_.why_text = std::move(why.text);
+    geo_.why_other_loop = std::move(why.other_loop);
     const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();

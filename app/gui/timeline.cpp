@@ -241,7 +241,8 @@ void App::draw_timeline(const ImVec2& size, int which) {
     b = session_.model().begin_ns();
     e = std::max({e, session_.model().end_ns(), b + (compare_.model().end_ns() - compare_.model().begin_ns())});
   }
-  int64_t now = primary ? m.events()[playback_.index()].t_ns : m.end_ns();
+  // The playhead moves on through real gaps (a block, a wait), not only from event to event.
+  int64_t now = !primary ? m.end_ns() : playback_.size() ? playback_.trace_now() : m.events()[playback_.index()].t_ns;
   int64_t ab = int64_t(axis_of(b)), ae = story ? int64_t(axis_of(m.end_ns())) : e, anow = int64_t(axis_of(now));
   if (!primary) {
     // The view is run 1's (drawn just before).

@@ -188,6 +188,7 @@ class Model {
   size_t prev_iteration(size_t i) const;
   size_t next_notable(size_t i) const;  // block.begin, slow step, task.cancel, error outcome, deadlock
   size_t prev_notable(size_t i) const;
+  bool is_notable(size_t i) const;  // playback holds here with --pause-at-notable
 
   // Timeline query: items of `lane` overlapping [t0, t1], folding segments
   // narrower than min_ns into counted marks. Binary search, then O(visible).

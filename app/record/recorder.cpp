@@ -13,8 +13,9 @@
 #include <memory>
 
 #include "clip_clock.hpp"
-#include "model/elide.hpp"
+#include "gui/compare.hpp"
 #include "gui/screenshot.hpp"
+#include "model/elide.hpp"
 #include "overlay.hpp"
 #include "progress.hpp"
 #include "record.hpp"
@@ -64,7 +65,7 @@ std::string params_text(const Scenario& s, const Params& p, const char* sep, con
   return out;
 }
 
-std::string prepare(Side& side, const RunSource& src, int w, int h, const gui::Appearance& look) {
+std::string prepare(Side& side, const cli::RunInput& src, int w, int h, const gui::Appearance& look) {
   // Headless::create makes its new ImGui context current only when none is.
   ImGui::SetCurrentContext(nullptr);
   std::string err;
@@ -72,22 +73,15 @@ std::string prepare(Side& side, const RunSource& src, int w, int h, const gui::A
   if (!side.h) return err;
   side.dpy = eglGetCurrentDisplay();
   side.ctx = eglGetCurrentContext();
-  side.app = std::make_unique<gui::App>(look);
+  gui::Appearance sized = look;
+  sized.display_h = float(h);  // presenter text for this height from the start: no font rebuild on frame 1
+  side.app = std::make_unique<gui::App>(sized);
   if (!side.app->init_context() || !side.overlay.install(*side.app))
     return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
-  if (src.trace.empty()) {
-    const Scenario* s = find_scenario(src.scenario);
-    if (!s) return "unknown scenario '" + src.scenario + "'";
-    return gui::run_to_end(*side.h, *side.app, *s, s->resolve(src.sets));
-  }
-  err = side.app->load(src.trace);
-  if (!err.empty()) return err;
-  if (side.model().size() == 0) return "'" + src.trace + "' holds no events";
-  side.frame(0.1f, nullptr);
-  return "";
+  return gui::open_run(*side.h, *side.app, src);
 }
 
-void label(Side& side, const RunSource& src, const ClipOptions& o, bool compare) {
+void label(Side& side, const cli::RunInput& src, const ClipOptions& o, bool compare) {
   Overlay& ov = side.overlay;
   const gui::Session& ses = side.app->session();
   const Scenario* s = ses.scenario();
@@ -99,7 +93,7 @@ void label(Side& side, const RunSource& src, const ClipOptions& o, bool compare)
   ov.captions = o.captions;
   ov.card.kicker = compare ? id : "loopscope  ·  " + id;
   ov.card_top = compare ? 0.2f : -1.0f;
-  ov.card.title = s ? s->title : id;
+  ov.card.title = s ? s->title_for(ses.params()) : id;  // each half of a compare its own true title
   ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
   ov.card.params = s ? model::elide(params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0")) : "";
 }
@@ -126,11 +120,11 @@ void tell_apart(Side& a, Side& b) {
 
 std::string plan(const ClipClock& clock, const ClipOptions& o, ClipPlan& p) {
   p.story_from = o.from_s >= 0 ? clock.story_at(o.from_s) : 0.0;
-  p.story_to = o.to_s >= 0 ? clock.story_at(o.to_s, true) : clock.end();
+  p.story_to = o.to_s >= 0 ? clock.story_at(o.to_s) : clock.end();
   if (p.story_to <= p.story_from) return "no events to play between --from and --to";
   p.title_frames = o.title ? int(std::lround(o.fps * kTitleSeconds)) : 0;
   p.play_frames = int(std::lround(o.fps * (p.story_to - p.story_from) / o.speed));
-  p.hold_frames = int(std::lround(o.fps * kHoldSeconds));
+  p.hold_frames = int(std::lround(o.fps * o.hold_s));
   return "";
 }
 
@@ -199,14 +193,19 @@ ClipReport record_clip(const ClipOptions& o) {
     r.error = std::move(e);
     return r;
   };
-  for (const RunSource& src : o.runs) {
+  for (const cli::RunInput& src : o.runs) {
     sides.push_back(std::make_unique<Side>());
     std::string err = prepare(*sides.back(), src, side_w, o.h, o.look);
     if (!err.empty()) return fail(err);
     label(*sides.back(), src, o, compare);
     sides.back()->overlay.divider = compare && sides.size() == 1;
   }
-  if (compare) tell_apart(*sides[0], *sides[1]);
+  if (compare) {
+    tell_apart(*sides[0], *sides[1]);
+    // The summary strip's lines (gui/compare.cpp), each under its own run, over the held end.
+    auto lines = gui::compare_summary(sides[0]->model(), sides[1]->model());
+    for (size_t k = 0; k < lines.size() && k < sides.size(); ++k) sides[k]->overlay.summary = lines[k];
+  }
   r.run_wall_s = seconds_since(t_run);
   if (g_stop) {
     r.interrupted = true;
@@ -216,7 +215,7 @@ ClipReport record_clip(const ClipOptions& o) {
   ClipClock clock;
   std::vector<std::pair<const model::Model*, const gui::Playback*>> runs;
   for (auto& s : sides) runs.emplace_back(&s->model(), &s->app->playback());
-  clock.build(runs);
+  clock.build(runs, o.pause_s);
   std::string err = plan(clock, o, r.plan);
   if (!err.empty()) return fail(err);
   frame_timelines(sides, o);
@@ -238,7 +237,7 @@ ClipReport record_clip(const ClipOptions& o) {
   Progress progress("recording " + o.out, total, o.progress, o.progress_lines);
   std::vector<uint8_t> composed;
   double prev_story = -1;
-  float prev_card = -1;
+  float prev_card = -1, prev_summary = -1;
   bool prev_settled = false;
   for (int f = 0; f < total; ++f) {
     if (g_stop) {
@@ -250,24 +249,30 @@ ClipReport record_clip(const ClipOptions& o) {
     double story = p.story_from;
     if (f >= p.title_frames + p.play_frames) story = p.story_to;
     else if (f >= p.title_frames) story = p.story_from + double(f - p.title_frames) * o.speed / o.fps;
+    // The summary fades in over the held end's first half second.
+    float summary = f < p.title_frames + p.play_frames
+                        ? 0.0f
+                        : std::min(1.0f, float(f - p.title_frames - p.play_frames + 1) / float(fade + 1));
     float card = f >= p.title_frames ? 0.0f
                  : f < p.title_frames - fade ? 1.0f
                                              : float(p.title_frames - f) / float(fade + 1);
     // A frame that cannot differ from the one before is not drawn again: the
     // opaque title card, and the held end once the stage has settled. (Every
     // frame is still a real frame of the clip; this only saves rendering.)
-    bool same = (card >= 1 && prev_card >= 1) || (story == prev_story && card == prev_card && prev_settled);
+    bool same = (card >= 1 && prev_card >= 1) ||
+                (story == prev_story && card == prev_card && summary == prev_summary && prev_settled);
     if (!same) {
       prev_settled = story == prev_story;  // settled before drawing an unchanged playhead: a still picture
       place(sides, clock, story);
       for (auto& s : sides) {
         prev_settled = prev_settled && s->app->settled();
         s->overlay.card_alpha = card;
+        s->overlay.summary_alpha = summary;
         s->frame(dt, &s->rgba);
       }
       if (compare) compose(sides, o.w, o.h, composed);
     }
-    prev_story = story, prev_card = card;
+    prev_story = story, prev_card = card, prev_summary = summary;
     const std::vector<uint8_t>* frame = compare ? &composed : &sides[0]->rgba;
     err = enc->write(frame->data());
     if (!err.empty()) {
