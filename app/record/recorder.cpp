@@ -17,6 +17,7 @@
 #include "core/limits.hpp"
 #include "gui/compare.hpp"
 #include "gui/screenshot.hpp"
+#include "model/elide.hpp"
 #include "overlay.hpp"
 #include "progress.hpp"
 #include "record.hpp"
@@ -86,16 +87,17 @@ void label(Side& side, const cli::RunInput& src, const ClipOptions& o, bool comp
   Overlay& ov = side.overlay;
   const gui::Session& ses = side.app->session();
   const Scenario* s = ses.scenario();
-  std::string id = s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace);
+  // A trace names its scenario: any string up to the loader's cap, so elided for the header and the card.
+  std::string id = model::elide(s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace));
   ov.label = id;
-  ov.params = s ? params_text(*s, ses.params(), "   ") : "";
+  ov.params = s ? model::elide(params_text(*s, ses.params(), "   ")) : "";
   ov.speed = o.speed;
   ov.captions = o.captions;
   ov.card.kicker = compare ? id : "loopscope  ·  " + id;
   ov.card_top = compare ? 0.2f : -1.0f;
   ov.card.title = s ? s->title_for(ses.params()) : id;  // each half of a compare its own true title
   ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
-  ov.card.params = s ? params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0") : "";
+  ov.card.params = s ? model::elide(params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0")) : "";
 }
 
 // Two runs of one scenario are told apart by the parameters that differ
