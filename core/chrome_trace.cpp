@@ -334,7 +334,8 @@ class Exporter {
         out_.args_begin().str("error", e.s1).args_end().end();
         break;
       case Ev::deadlock: instant(pid, kLoopTid, "DEADLOCK: nothing can wake the loop", e.t_ns, 'p'); out_.end(); break;
-      case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::count_: break;
+      case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::source:
+      case Ev::truncated: case Ev::bookmark: case Ev::count_: break;
     }
   }
 

@@ -97,12 +97,12 @@ void ReadyQueue::grow() {
   head_ = 0;
 }
 
-void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause) {
+void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause, HandleFn fn) {
   // A task queueing its own next step right after the step ended: the push
   // joins the step's packed record (same instant, no clock read).
   Event* r = held_step(task);
-  if (r && (r->flags & (packed::kHasEnd | packed::kHasPush)) == packed::kHasEnd) {
-    packed::push_into(*r, id, label, cause);
+  if (r && (r->flags & (packed::kHasEnd | packed::kHasPush)) == packed::kHasEnd && packed::push_fits(fn, cause)) {
+    packed::push_into(*r, id, label, cause, fn);
     return;
   }
   Event e = hot_event(Ev::ready_push);
@@ -110,6 +110,7 @@ void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause) 
   e.task = task;
   e.s1 = label;
   e.code = uint8_t(cause);
+  e.line = int32_t(fn);  // trace_schema.hpp: ready.push's fn
   stream_->append(e);
 }
 
@@ -184,6 +185,7 @@ void Loop::run_once() {
     r.task = h.task;
     r.s1 = h.label;
     r.num = int64_t(ntodo - i - 1);  // handles of this iteration still to run after it
+    r.line = int32_t(h.what);        // trace_schema.hpp: ready.run's fn
     r.flags = std::exchange(iter_start, 0);
     stream_->hold(r);
     stamped_ = false;

@@ -40,6 +40,7 @@ struct Handle {
   int32_t id = -1;
   int32_t task = -1;
   const char* label = nullptr;  // static or interned
+  HandleFn what = HandleFn::callback;  // the trace's `fn`: what fn is, in CPython's terms
 };
 
 // The ready queue: a FIFO ring that doubles when full and never shrinks, so
@@ -98,7 +99,7 @@ class Loop {
   int32_t call_soon(const Handle& h, Cause cause) {
     const int32_t id = next_handle_id_++;
     ready_.push_back(h).id = id;
-    if (opts_.trace) trace_push(id, h.task, h.label, cause);
+    if (opts_.trace) trace_push(id, h.task, h.label, cause, h.what);
     return id;
   }
   // asyncio's loop.call_later: a uv_timer_t that, when due, queues h. Returns the timer id.
@@ -187,7 +188,7 @@ class Loop {
  private:
   friend struct Timer;
   void timer_due(Timer* t);
-  void trace_push(int32_t id, int32_t task, const char* label, Cause cause);
+  void trace_push(int32_t id, int32_t task, const char* label, Cause cause, HandleFn fn);
   Timer* alloc_timer();
 
   Trace& trace_;

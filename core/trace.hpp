@@ -41,16 +41,36 @@ enum class Ev : uint8_t {
   print,
   task_unretrieved,  // extra: "Task exception was never retrieved"
   deadlock,          // extra: nothing ready, nothing pending, main not done
+  source,            // one program file's text (CPython recorder)
+  truncated,         // the producer stopped writing events
+  bookmark,          // a teacher's mark on an event, appended when a trace is saved
   count_
 };
 
-enum class Cause : uint8_t { new_, yield, timer, io, future, pool, cancel, call_soon };
+enum class Cause : uint8_t { new_, yield, timer, io, future, pool, cancel, call_soon, threadsafe };
 enum class Wait : uint8_t {
   none, sleep, io, future, task, gather, taskgroup, pool, queue, event, lock, yield, semaphore
 };
 enum class Outcome : uint8_t { result, error, cancelled };
 enum class IoKind : uint8_t { accept, read, write, connect, fs, close };
 enum class BlockKind : uint8_t { sleep, cpu, syscall };
+// The optional enums below start with `unset` (0): the field is absent from the JSON line.
+// ready.push / ready.run `fn`: what the handle calls, in CPython's terms.
+enum class HandleFn : uint8_t {
+  unset, task_step, task_wakeup, sleep_set_result, gather_done_callback, taskgroup_on_task_done,
+  timeout_on_timeout, wait_for_release_waiter, run_until_complete_cb, io_callback, pool_done, callback
+};
+// step.end `on`: exactly what a suspended task awaits.
+enum class AwaitOn : uint8_t {
+  unset, sleep, task, gather, taskgroup, wait_for, timeout, queue_get, queue_put, queue_join, event_wait,
+  lock_acquire, semaphore_acquire, io_accept, io_read, io_write, io_connect, io_drain, pool, future, yield
+};
+// run.begin `entry`: how the code under study runs its loop.
+enum class Entry : uint8_t { unset, asyncio_run, asyncio_runner, run_until_complete, none };
+// run.begin `engine`: who wrote the trace.
+enum class EngineKind : uint8_t { unset, loopscope, cpython };
+// run.end `how`.
+enum class EndHow : uint8_t { unset, return_, exception, sigint, sigterm, duration, crash };
 
 const char* name(Ev e);
 const char* name(Cause c);
@@ -58,18 +78,29 @@ const char* name(Wait w);
 const char* name(Outcome o);
 const char* name(IoKind k);
 const char* name(BlockKind k);
+const char* name(HandleFn f);
+const char* name(AwaitOn o);
+const char* name(Entry x);
+const char* name(EngineKind x);
+const char* name(EndHow x);
 bool parse(std::string_view s, Ev& out);
 bool parse(std::string_view s, Cause& out);
 bool parse(std::string_view s, Wait& out);
 bool parse(std::string_view s, Outcome& out);
 bool parse(std::string_view s, IoKind& out);
 bool parse(std::string_view s, BlockKind& out);
+bool parse(std::string_view s, HandleFn& out);
+bool parse(std::string_view s, AwaitOn& out);
+bool parse(std::string_view s, Entry& out);
+bool parse(std::string_view s, EngineKind& out);
+bool parse(std::string_view s, EndHow& out);
 
 // [SECTION] Event
 
 // One event. Which generic field carries which documented JSON field depends
-// on the kind; trace_json.cpp is the one place that maps them (see the table
-// in README.md). -1 in an id field means null.
+// on the kind: core/trace_schema.hpp holds the one table (kind -> fields ->
+// slots) that the writer, the loader and the typed views (`as<Poll>(e)`) all
+// use; read events through those views. -1 in an id field means null.
 struct Event {
   int64_t t_ns = 0;     // since the run began
   uint64_t seq = 0;     // assigned when streams are merged (emission order across streams)
@@ -84,8 +115,9 @@ struct Event {
   int32_t ref = -1;     // parent / by / worker / timeout_ms
   int64_t num = 0;      // waited_ns / due_ns / bytes / dur_ns / ntodo
   const char* s1 = nullptr;  // label / name / text / value / error / target / scenario
-  const char* s2 = nullptr;  // params (JSON object text) / status text
+  const char* s2 = nullptr;  // params (JSON object text) / file
 };
+static_assert(sizeof(Event) == 64, "one cache line: the hot path writes millions of them");
 constexpr uint8_t kFlagSlow = 1;
 
 // [SECTION] Packed records: the stored form of the hot path
@@ -115,21 +147,24 @@ constexpr uint8_t kHasEnd = 2, kHasPush = 4;
 // waited 0) before it, at its t_ns: the iteration costs no record of its own.
 constexpr uint8_t kIterStart = 8;
 
-// A held ready.run becomes the step's record when the step begins.
+constexpr int kLineBits = 20, kOnShift = 20, kRunFnShift = 25, kPushFnShift = 29;
+// What a packed push can hold (its fn in 3 bits, its cause in 4).
+inline bool push_fits(HandleFn fn, Cause cause) { return uint8_t(fn) < 8 && uint8_t(cause) < 16; }
+// A held ready.run (its fn in `line`) becomes the step's record when the step begins.
 inline void begin_step(Event& run, int32_t line) {
   run.kind = step;
-  run.line = line;
   run.ref = int32_t(run.num);
-  run.num = 0;
+  run.num = int64_t(uint64_t(uint32_t(run.line) & 0xF) << kRunFnShift);
+  run.line = line;
 }
-inline void end_step(Event& r, int64_t t_end, int32_t line, Wait wait, bool slow) {
+inline void end_step(Event& r, int64_t t_end, int32_t line, Wait wait, AwaitOn on, bool slow) {
   r.seq = uint64_t(t_end);
-  r.num = int64_t(uint32_t(line));
+  r.num |= int64_t(uint64_t(uint32_t(line) & ((1u << kLineBits) - 1)) | uint64_t(on) << kOnShift);
   r.code = uint8_t(wait);
   r.flags |= uint8_t(kHasEnd | (slow ? kFlagSlow : 0));
 }
-inline void push_into(Event& r, int32_t handle, const char* label, Cause cause) {
-  r.num |= int64_t(uint64_t(uint32_t(handle)) << 32);
+inline void push_into(Event& r, int32_t handle, const char* label, Cause cause, HandleFn fn) {
+  r.num |= int64_t(uint64_t(uint32_t(handle)) << 32 | uint64_t(fn) << kPushFnShift);
   r.s2 = label;
   r.flags |= uint8_t(kHasPush | (uint8_t(cause) << 4));
 }

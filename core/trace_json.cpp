@@ -5,6 +5,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "trace_schema.hpp"
+
 namespace loopscope {
 
 void append_json_string(std::string& out, const char* s) {
@@ -34,84 +36,42 @@ void append_json_string(std::string& out, const char* s) {
   out += '"';
 }
 
-namespace {
-struct Obj {
-  std::string& s;
-  void key(const char* k) {
-    s += ", \"";
-    s += k;
-    s += "\": ";
-  }
-  void num(const char* k, int64_t v) {
-    key(k);
-    s += std::to_string(v);
-  }
-  void id(const char* k, int32_t v) {  // -1 is null
-    key(k);
-    s += v < 0 ? "null" : std::to_string(v);
-  }
-  void str(const char* k, const char* v) {
-    key(k);
-    append_json_string(s, v);
-  }
-  void raw(const char* k, const char* v) {
-    key(k);
-    s += v ? v : "null";
-  }
-};
-}  // namespace
-
 std::string to_json(const Event& e) {
   std::string s;
   s.reserve(160);
   s += "{\"seq\": " + std::to_string(e.seq);
-  Obj o{s};
-  o.num("t_ns", e.t_ns);
-  o.num("loop", e.loop);
-  o.num("it", e.it);
-  o.str("ev", name(e.kind));
-  switch (e.kind) {
-    case Ev::run_begin: o.str("scenario", e.s1); o.raw("params", e.s2 ? e.s2 : "{}"); break;
-    case Ev::run_end: o.str("status", e.code == 0 ? "ok" : "error"); o.str("error", e.s1); break;
-    case Ev::loop_iter: o.num("ready", e.num); break;
-    case Ev::loop_poll: o.num("timeout_ms", e.ref); o.num("waited_ns", e.num); break;
-    case Ev::ready_push:
-      o.id("handle", e.id); o.id("task", e.task); o.str("label", e.s1); o.str("cause", name(Cause(e.code)));
-      break;
-    case Ev::ready_run: o.id("handle", e.id); o.id("task", e.task); o.str("label", e.s1); o.num("left", e.num); break;
-    case Ev::task_new: o.id("task", e.task); o.str("name", e.s1); o.id("parent", e.ref); break;
-    case Ev::step_begin: o.id("task", e.task); o.num("line", e.line); break;
-    case Ev::step_end:
-      o.id("task", e.task); o.num("line", e.line); o.str("wait", name(Wait(e.code))); o.num("dur_ns", e.num);
-      if (e.flags & kFlagSlow) o.raw("slow", "true");
-      break;
-    case Ev::task_done:
-      o.id("task", e.task); o.str("outcome", name(Outcome(e.code)));
-      if (Outcome(e.code) == Outcome::result) o.str("value", e.s1);
-      if (Outcome(e.code) == Outcome::error) o.str("error", e.s1);
-      break;
-    case Ev::task_cancel: o.id("task", e.task); o.id("by", e.ref); break;
-    case Ev::timer_arm: case Ev::timer_fire: case Ev::timer_cancel:
-      o.id("timer", e.id); o.num("due_ns", e.num); o.id("task", e.task);
-      if (e.s1) o.str("label", e.s1);
-      break;
-    case Ev::io_wait:
-      o.id("op", e.id); o.id("task", e.task); o.str("kind", name(IoKind(e.code))); o.str("target", e.s1); break;
-    case Ev::io_done:
-      o.id("op", e.id); o.id("task", e.task); o.str("kind", name(IoKind(e.code))); o.str("status", e.s1);
-      o.num("bytes", e.num);
-      break;
-    case Ev::pool_submit: o.id("job", e.id); o.id("task", e.task); o.str("label", e.s1); break;
-    case Ev::pool_start: case Ev::pool_end: o.id("job", e.id); o.id("task", e.task); o.id("worker", e.ref); break;
-    case Ev::block_begin: case Ev::block_end:
-      o.id("task", e.task); o.str("kind", name(BlockKind(e.code))); o.num("line", e.line);
-      if (e.kind == Ev::block_end) o.num("dur_ns", e.num);
-      if (e.s1) o.str("label", e.s1);
-      break;
-    case Ev::print: o.id("task", e.task); o.num("line", e.line); o.str("text", e.s1); break;
-    case Ev::task_unretrieved: o.id("task", e.task); o.str("error", e.s1); break;
-    case Ev::deadlock: o.id("task", e.task); break;
-    case Ev::count_: break;
+  auto key = [&](const char* k) {
+    s += ", \"";
+    s += k;
+    s += "\": ";
+  };
+  key("t_ns");
+  s += std::to_string(e.t_ns);
+  key("loop");
+  s += std::to_string(e.loop);
+  key("it");
+  s += std::to_string(e.it);
+  key("ev");
+  append_json_string(s, name(e.kind));
+  // Every other field as the one table (trace_schema.hpp) says.
+  for (const FieldSpec& f : fields_of(e.kind)) {
+    if (!present(e, f)) continue;
+    key(f.name);
+    const uint64_t v = get(e, f);
+    switch (f.type) {
+      case Type::id: s += int64_t(v) < 0 ? "null" : std::to_string(int64_t(v)); break;
+      case Type::line: case Type::timeout: case Type::count: case Type::i64: case Type::i32:
+        s += std::to_string(int64_t(v));
+        break;
+      case Type::str: append_json_string(s, std::bit_cast<const char*>(v)); break;
+      case Type::object: {
+        const char* raw = std::bit_cast<const char*>(v);
+        s += raw ? raw : "{}";
+        break;
+      }
+      case Type::enum_: append_json_string(s, f.names->name(uint8_t(v))); break;
+      case Type::flag: s += v ? "true" : "false"; break;
+    }
   }
   s += '}';
   return s;

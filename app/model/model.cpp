@@ -148,6 +148,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       if (TaskSnapshot* t = task_of(e.task)) t->line = e.line;
       break;
     case Ev::task_unretrieved:
+    case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
   }
 }
@@ -385,6 +386,7 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::io_wait:
     case Ev::io_done:
     case Ev::pool_submit:
+    case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
   }
   step_state(st, e, i);

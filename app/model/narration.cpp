@@ -398,6 +398,7 @@ std::string narrate(const Model& m, size_t event_index) {
       return "Deadlock: nothing is ready, no timer is armed and no I/O is pending, yet " + t +
              " has not finished. It awaits something nobody will ever complete, so the loop stops instead of "
              "waiting forever.";
+    case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
   }
   return name(e.kind);
