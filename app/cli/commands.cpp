@@ -24,10 +24,14 @@ const char* const kUsage =
     "                   [--listen PORT [--duration S]]\n"
     "                                          run headless on a real libuv loop, print a summary\n"
     "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
-    "  loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
+    "  loopscope screenshot ID -o F.png [--at SECONDS] [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+    "                   [--size WxH] [--theme dark|light] [--presenter]\n"
     "                                          headless PNG of the GUI (no display needed)\n"
-    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--fps N] [--size WxH] [--from S]\n"
-    "                   [--to S] [--speed X] [--captions]   headless clip of the view (ffmpeg; PNG frames without)\n"
+    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+    "                   [--fps N] [--size WxH] [--from S] [--to S] [--speed X] [--hold S] [--pause-at-notable S]\n"
+    "                   [--captions] [--no-title] [--theme dark|light] [--presenter]\n"
+    "                                          headless clip of the view (ffmpeg; PNG frames without)\n"
+    "  (screenshot and record: ID is a scenario id or a saved trace F.jsonl)\n"
     "\n"
     "Each command takes --help. Usage errors exit with status 2.\n";
 

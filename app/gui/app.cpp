@@ -133,8 +133,7 @@ bool App::init_context() {
 
 bool App::reload_fonts() {
   fonts_dirty_ = false;
-  bool ok = load_fonts(fonts_, look_.font_px());
-  if (ok && extra_fonts_) ok = extra_fonts_() && ImGui::GetIO().Fonts->Build();
+  bool ok = load_fonts(fonts_, look_.font_px(), extra_fonts_);
   apply_style(look_.dark, look_.font_px());
   return ok;
 }

@@ -165,6 +165,7 @@ class App {
   // Faces a client adds to the atlas (clips: the title card's sizes). Every
   // reload clears the atlas, so they are added again after each one; a face
   // pointer kept from before a reload dangles. False from it fails the reload.
+  // Set it before init_context(), so the atlas is built once.
   void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }

@@ -51,7 +51,7 @@ void App::draw_code(const ImVec2& size) {
   if (session_.scenario()) {
     ImGui::SameLine(0, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted(session_.scenario()->title.c_str());
+    ImGui::TextUnformatted(session_.scenario()->title_for(session_.params()).c_str());
     ImGui::PopStyleColor();
   }
   ImVec2 c0, c1;

@@ -78,7 +78,7 @@ std::string prepare(Side& side, const cli::RunInput& src, int w, int h, const gu
   gui::Appearance sized = look;
   sized.display_h = float(h);  // presenter text for this height from the start: no font rebuild on frame 1
   side.app = std::make_unique<gui::App>(sized);
-  if (!side.app->init_context() || !side.overlay.install(*side.app))
+  if (!side.overlay.install(*side.app) || !side.app->init_context())
     return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
   return gui::open_run(*side.h, *side.app, src);
 }

@@ -20,7 +20,7 @@ TEST_CASE("an MP4 clip of gather is H.264 of the asked size with fps x duration 
   Counts c = counts(p.err);
   CHECK(c.frames == expected);
   CHECK(c.title == 25);
-  CHECK(c.hold == 10);
+  CHECK(c.hold == 30);  // --hold's default: 3 s
   Probe pr = probe(out);
   CHECK(pr.codec == "h264");
   CHECK(pr.w == 1280);
