@@ -78,41 +78,17 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
-  // A .py program: recorded under CPython and shown live.
-  if (cli::is_python_program(id)) {
-    std::string bad = cli::check_program_file(id);
-    if (!bad.empty()) throw UsageError("gui: " + bad);
-    std::string py = cli::check_python("python3");
-    if (!py.empty()) {
-      std::fprintf(stderr, "loopscope: %s\n", py.c_str());
-      return 2;
-    }
-    if (!display_available()) {
-      std::fprintf(stderr, "loopscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): "
-                           "loopscope run %s --events F.jsonl records it headless\n", id.c_str());
-      return 1;
-    }
-    App app(look);
-    app.start_program(id);
-    std::string err;
-    if (!run_window(app, err)) {
-      std::fprintf(stderr, "loopscope: %s\n", err.c_str());
-      return 1;
-    }
-    if (!app.session().program_trace().empty())
-      std::fprintf(stderr, "trace: %s\n", app.session().program_trace().c_str());
-    return 0;
-  }
+  // A .py program: the live window is not there yet; say how to see it.
+  if (cli::is_python_program(id))
+    throw UsageError("gui: a .py program opens in the window after recording: loopscope run " + id +
+                     " --events F.jsonl, then loopscope view F.jsonl");
   // First time, no ID: the gallery opens over the default run, so a new user sees every lesson.
   bool first_time = id.empty() && saved.scenario.empty();
   // No ID: the last scenario with its parameters, if it still exists and they still resolve.
   if (id.empty() && !saved.scenario.empty() && find_scenario(saved.scenario)) {
-    try {
-      find_scenario(saved.scenario)->resolve(saved.sets);
-      id = saved.scenario;
-      sets.insert(sets.begin(), saved.sets.begin(), saved.sets.end());
-    } catch (const std::exception&) {
-    }
+    id = saved.scenario;
+    std::vector<std::string> ok = usable_params(*find_scenario(id), saved.sets, settings_file);
+    sets.insert(sets.begin(), ok.begin(), ok.end());
   }
   const Scenario& s = scenario_arg("gui", id.empty() ? "gather" : id);
   Params p = resolve_params("gui", s, sets);
@@ -211,7 +187,7 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
           cli::ViewArgs::kHelp);
       return 0;
     } else if (t == "-o" || t == "--output") {
-      out = a.value(t);
+      out = a.output(t);
     } else if (t == "--at") {
       o.at_s = a.number(t, 0, 1e6);
     } else if (!view.take(a, t)) {
