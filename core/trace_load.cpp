@@ -409,6 +409,8 @@ class Loader {
 
     for (const FieldSpec& f : fields_of(e.kind))
       if (!field(f, nf, e)) return false;
+    if (e.kind == Ev::task_new && ++tasks_ > lim_.max_tasks)
+      return fail_line("too many tasks (over " + std::to_string(lim_.max_tasks) + ")");
     if (!stream_.append(e)) return fail_line("the trace is full");
     ++count_;
     return true;
@@ -496,6 +498,7 @@ class Loader {
   std::unordered_map<std::string_view, const char*> strings_;
   size_t line_no_ = 0;
   uint64_t count_ = 0;
+  size_t tasks_ = 0;
   int64_t prev_t_ = 0;
   bool cut_ = false;
 };

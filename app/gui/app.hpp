@@ -86,6 +86,7 @@ struct Geometry {
   };
   std::vector<CodeRow> code_rows;
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
@@ -178,6 +179,10 @@ class App {
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   bool settled() const { return tween_.t >= 1.0; }
+  // Something on screen changes without input: playback, a live run (either
+  // side), the stage's tween, a clip being exported. The window waits for
+  // events only when this is false.
+  bool animating() const;
   bool following_live() const { return follow_live_; }
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }

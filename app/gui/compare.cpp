@@ -81,7 +81,7 @@ void App::draw_summary(const ImVec2& size) {
     const Session& s = k == 0 ? session_ : compare_;
     std::string line = lines[k].text + (s.live() ? "  (running...)" : "");
     ImGui::PushStyleColor(ImGuiCol_Text, lines[k].warn ? th.error : th.text);
-    ImGui::TextUnformatted(line.c_str());
+    ImGui::TextUnformatted(model::elide(line).c_str());
     ImGui::PopStyleColor();
   }
   end_panel();

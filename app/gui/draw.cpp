@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace loopscope::gui {
 
@@ -39,6 +40,24 @@ void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float t
 
 void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text) {
   ImVec2 sz = font->CalcTextSizeA(px, b.x - a.x, 0, text);
+  std::string cut;
+  if (sz.x > b.x - a.x - 4 && !std::strchr(text, '\n')) {
+    // Too wide for its box: end it with "…" where it still fits, so the reader sees it goes on.
+    const float room = b.x - a.x - 4 - font->CalcTextSizeA(px, FLT_MAX, 0, "\xE2\x80\xA6").x;
+    const char* end = text;
+    float w = 0;  // ImGui 1.86 does not kern: widths add up character by character
+    for (const char* c = text; *c;) {
+      const char* next = c + 1;
+      while ((static_cast<unsigned char>(*next) & 0xC0) == 0x80) ++next;
+      w += font->CalcTextSizeA(px, FLT_MAX, 0, c, next).x;
+      if (w > room) break;
+      end = c = next;
+    }
+    cut.assign(text, end);
+    cut += "\xE2\x80\xA6";
+    text = cut.c_str();
+    sz = font->CalcTextSizeA(px, FLT_MAX, 0, text);
+  }
   ImVec2 p(std::max(a.x + 2, (a.x + b.x - sz.x) * 0.5f), (a.y + b.y - sz.y) * 0.5f);
   ImVec4 clip(a.x, a.y, b.x, b.y);
   dl->AddText(font, px, p, col, text, nullptr, 0, &clip);

@@ -162,6 +162,7 @@ void App::draw_code(const ImVec2& size) {
 
   geo_.code_rows.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
+  geo_.code_overflow = overflow;
   dl->PushClipRect(c0, c1, true);
   for (int r = first; r < int(rows.size()) && r < first + fit; ++r) {  // whole rows only: a cut row hides its underscores
     const Row& row = rows[size_t(r)];
@@ -303,7 +304,7 @@ void App::draw_console(const ImVec2& size) {
       std::snprintf(it, sizeof it, "it %u", e.it);
       dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
     }
-    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, text);
+    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, model::elide(text).c_str());
   }
   if (shown == 0) {
     dl->AddText(fonts_.ui, px, c0, th.text_faint, prints_.empty() ? "nothing printed" : "nothing printed yet");

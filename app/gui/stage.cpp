@@ -30,6 +30,10 @@ struct Area {
   ImVec2 a, b;
   const char* title;
   float cursor_x = 0, cursor_y = 0;
+  // Chips that did not fit, counted and not laid out: a queue of 300k
+  // handles costs a frame no more than a full area does.
+  bool full = false;
+  size_t hidden = 0;
 };
 
 struct Layout {
@@ -64,13 +68,18 @@ struct Placer {
     out.seen.push_back(key);
     Chip c;
     c.key = key;
-    c.text = text;
+    c.text = model::elide(text);  // a 64 KiB label would overflow the draw list
     float pad = px * 0.5f;
-    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str());
+    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str());
     c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 2.0f : 1.6f));
     if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
       area.cursor_x = area.a.x + pad;
       area.cursor_y += c.size.y + pad * 0.6f;
+    }
+    if (area.cursor_y > area.b.y) {  // below the area: this and the rest are counted, not drawn
+      area.full = true;
+      ++area.hidden;
+      return;
     }
     c.pos = ImVec2(area.cursor_x, area.cursor_y);
     area.cursor_x += c.size.x + pad * 0.6f;
@@ -91,6 +100,8 @@ struct Placer {
 void start_area(Area& area, float px) {
   area.cursor_x = area.a.x + px * 0.5f;
   area.cursor_y = area.a.y + px * 1.7f;
+  area.full = false;
+  area.hidden = 0;
 }
 
 }  // namespace
@@ -193,6 +204,7 @@ void App::draw_stage(const ImVec2& size) {
     for (Area* a : areas) start_area(*a, px);
     Placer p{m, th, fonts_.ui, px, out};
     for (const auto& r : st.ready) {
+      if (ready.full && ++ready.hidden) continue;
       std::string name = p.task_name(r.task);
       std::string text = r.label ? std::string(r.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
@@ -205,6 +217,7 @@ void App::draw_stage(const ImVec2& size) {
       p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true);
     }
     for (const auto& t : st.timers) {
+      if (timers.full && ++timers.hidden) continue;
       std::string text = p.task_name(t.task);
       if (text.empty()) text = t.label ? t.label : "timer";
       int64_t left = t.due_ns - st.t_ns;
@@ -212,12 +225,14 @@ void App::draw_stage(const ImVec2& size) {
       p.place(timers, key_for(t.task, t.timer, 2), t.task, text);
     }
     for (const auto& o : st.io) {
+      if (io.full && ++io.hidden) continue;
       std::string text = p.task_name(o.task);
       text += std::string(text.empty() ? "" : ": ") + name(o.kind);
       if (o.target) text += std::string(" ") + o.target;
       p.place(io, key_for(o.task, o.op, 3), o.task, text);
     }
     for (const auto& w : st.workers) {
+      if (pool.full && ++pool.hidden) continue;
       char wb[32];
       std::snprintf(wb, sizeof wb, w.running ? "worker %d: " : "queued: ", w.worker);
       std::string text = wb + p.task_name(w.task);
@@ -240,6 +255,14 @@ void App::draw_stage(const ImVec2& size) {
   empty_note(timers, s.timers.empty(), "none armed");
   if (show_io) empty_note(io, s.io.empty(), "none");
   if (show_pool) empty_note(pool, s.workers.empty(), "idle");
+  // What did not fit is counted beside the area's title (the layout of cur_ is the last one).
+  for (Area* a : areas) {
+    if (!a->hidden) continue;
+    char more[48];
+    std::snprintf(more, sizeof more, "+%zu more", a->hidden);
+    float w = fonts_.ui->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, more).x;
+    dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a->b.x - px * 0.5f - w, a->a.y + px * 0.3f), th.text_dim, more);
+  }
 
   // Tween: matched chips glide, new ones fade in, leaving ones fade out.
   float e = ease_in_out(float(tween_.t));
