@@ -2,7 +2,8 @@
 // memory stays bounded by the trace's size and no input can crash the view.
 // docs/trace-format.md ("Limits") lists the same values for users; change
 // both together. The goal these serve: viewing or recording any trace the
-// loader accepts stays under 4x the file's size plus 200 MiB.
+// loader accepts stays under 4x the file's size plus 200 MiB. Clips and the view's
+// address space have their caps here too.
 //
 // No ImGui, GLFW or GL here: the loader (core/trace_load.cpp), the view model
 // (app/model) and the view (app/gui, app/record) all read this table.

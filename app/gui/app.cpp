@@ -76,9 +76,10 @@ std::vector<std::string> App::param_sets(int scenario) const {
     const Param& p = s.params[k];
     if (!p.choices.empty()) {
       sets.push_back(p.key + "=" + p.choices[size_t(st.choice[k])]);
-    } else {
+    } else if (std::isfinite(st.num[k])) {  // a NaN typed into the widget keeps the default
+      double v = p.integer ? std::round(double(st.num[k])) : double(st.num[k]);
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", double(st.num[k]));
+      std::snprintf(buf, sizeof buf, "%g", v);
       sets.push_back(p.key + "=" + buf);
     }
   }
@@ -132,8 +133,7 @@ bool App::init_context() {
 
 bool App::reload_fonts() {
   fonts_dirty_ = false;
-  bool ok = load_fonts(fonts_, look_.font_px());
-  if (ok && extra_fonts_) ok = extra_fonts_() && ImGui::GetIO().Fonts->Build();
+  bool ok = load_fonts(fonts_, look_.font_px(), extra_fonts_);
   apply_style(look_.dark, look_.font_px());
   return ok;
 }
@@ -175,6 +175,11 @@ void App::update_states(double dt_play) {
     cur_generation_ = session_.generation();
   }
   tween_.t = std::min(1.0, tween_.t + dt_play / kTweenSeconds);
+}
+
+bool App::animating() const {
+  return playback_.playing || !settled() || follow_live_ || session_.live() || compare_.live() || clip_.running() ||
+         (!status_.empty() && !status_error_);  // a status line that times out
 }
 
 void App::frame(float dt) {
@@ -442,7 +447,7 @@ void App::draw_toolbar() {
   ImGui::SameLine();
   bool live = session_.live();
   if (live && session_.open_mode()) {
-    if (ImGui::Button("Stop")) session_.stop_open();
+    if (ImGui::Button("Stop")) session_.stop();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
   } else {
     if (live) ImGui::BeginDisabled();

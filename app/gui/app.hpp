@@ -86,6 +86,7 @@ struct Geometry {
   };
   std::vector<CodeRow> code_rows;
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
@@ -164,6 +165,7 @@ class App {
   // Faces a client adds to the atlas (clips: the title card's sizes). Every
   // reload clears the atlas, so they are added again after each one; a face
   // pointer kept from before a reload dangles. False from it fails the reload.
+  // Set it before init_context(), so the atlas is built once.
   void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
@@ -177,6 +179,10 @@ class App {
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   bool settled() const { return tween_.t >= 1.0; }
+  // Something on screen changes without input: playback, a live run (either
+  // side), the stage's tween, a clip being exported. The window waits for
+  // events only when this is false.
+  bool animating() const;
   bool following_live() const { return follow_live_; }
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }

@@ -80,12 +80,9 @@ int cmd_gui(const std::vector<std::string>& argv) {
   bool first_time = id.empty() && saved.scenario.empty();
   // No ID: the last scenario with its parameters, if it still exists and they still resolve.
   if (id.empty() && !saved.scenario.empty() && find_scenario(saved.scenario)) {
-    try {
-      find_scenario(saved.scenario)->resolve(saved.sets);
-      id = saved.scenario;
-      sets.insert(sets.begin(), saved.sets.begin(), saved.sets.end());
-    } catch (const std::exception&) {
-    }
+    id = saved.scenario;
+    std::vector<std::string> ok = usable_params(*find_scenario(id), saved.sets, settings_file);
+    sets.insert(sets.begin(), ok.begin(), ok.end());
   }
   const Scenario& s = scenario_arg("gui", id.empty() ? "gather" : id);
   Params p = resolve_params("gui", s, sets);
@@ -169,7 +166,7 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
           cli::ViewArgs::kHelp);
       return 0;
     } else if (t == "-o" || t == "--output") {
-      out = a.value(t);
+      out = a.output(t);
     } else if (t == "--at") {
       o.at_s = a.number(t, 0, 1e6);
     } else if (!view.take(a, t)) {

@@ -51,7 +51,7 @@ void App::draw_code(const ImVec2& size) {
   if (session_.scenario()) {
     ImGui::SameLine(0, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted(session_.scenario()->title.c_str());
+    ImGui::TextUnformatted(session_.scenario()->title_for(session_.params()).c_str());
     ImGui::PopStyleColor();
   }
   ImVec2 c0, c1;
@@ -162,6 +162,7 @@ void App::draw_code(const ImVec2& size) {
 
   geo_.code_rows.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
+  geo_.code_overflow = overflow;
   dl->PushClipRect(c0, c1, true);
   for (int r = first; r < int(rows.size()) && r < first + fit; ++r) {  // whole rows only: a cut row hides its underscores
     const Row& row = rows[size_t(r)];

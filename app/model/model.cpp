@@ -251,6 +251,7 @@ void Model::apply(const Event& e, size_t i) {
       mark(loop_lane);
       notable_.push_back(uint32_t(i));
       break;
+    case Ev::truncated: notable_.push_back(uint32_t(i)); break;
     case Ev::loop_iter:
       close_seg(loop_lane, e.t_ns, i);
       lc.current = {};
@@ -394,7 +395,7 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::io_wait:
     case Ev::io_done:
     case Ev::pool_submit:
-    case Ev::source: case Ev::truncated: case Ev::bookmark:
+    case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }
   step_state(st, e, i);
