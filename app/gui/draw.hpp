@@ -27,5 +27,7 @@ void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, I
 // "1.25 s", "340 ms", "12 µs": durations as a teacher would say them.
 std::string format_duration(int64_t ns);
 float ease_in_out(float t);
+// The width ImGui::Button(label) takes at the current font.
+float button_w(const char* label);
 
 }  // namespace loopscope::gui
