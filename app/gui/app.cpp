@@ -211,6 +211,7 @@ void App::frame(float dt) {
   predict_gate();
   update_states(dt_play);
   update_compare();
+  if (bookmarks_gen_ != session_.generation()) bookmarks_.clear(), bookmarks_gen_ = session_.generation();
 
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -251,16 +252,16 @@ void App::frame(float dt) {
       bool stage = show[0] && compare_stage_;
       float stage_h = stage ? std::floor(avail.y * 0.22f) : 0;
       // The summary strip: its lines (the first beside its heading), wrapped at the column's width.
-      float summary_h = std::floor(ImGui::GetTextLineHeightWithSpacing() * summary_rows(left_w) + st.WindowPadding.y * 2);
+      float summary_h = std::floor(ImGui::GetTextLineHeightWithSpacing() * (summary_rows(left_w) + 0.4f) + st.WindowPadding.y * 2);
       float tl_h = std::floor((avail.y - stage_h - summary_h - (stage ? 3 : 2) * st.ItemSpacing.y) * 0.5f);
       if (stage) draw_stage(ImVec2(left_w, stage_h));
       draw_timeline(ImVec2(left_w, tl_h), 0);
       draw_timeline(ImVec2(left_w, tl_h), 1);
       draw_summary(ImVec2(left_w, summary_h));
     } else {
-      // Presenter mode: the timeline gets more of the height (the stage's chips are large anyway).
+      // The stage needs its height in presenter mode too: large chips under a LOOP BLOCKED banner.
       float h[2];
-      float stage_share = look_.presenter ? 0.40f : 0.46f;
+      float stage_share = 0.46f;
       heights({{show[0], stage_share}, {show[1], 1 - stage_share}}, avail.y, h);
       if (show[0]) draw_stage(ImVec2(left_w, h[0]));
       if (show[1]) draw_timeline(ImVec2(left_w, h[1]));
@@ -312,6 +313,44 @@ void App::step_iteration(int dir) {
 void App::step_notable(int dir) {
   const auto& m = session_.model();
   seek(dir > 0 ? m.next_notable(playback_.index()) : m.prev_notable(playback_.index()));
+}
+
+void App::toggle_bookmark() {
+  if (session_.model().size() == 0) return;
+  size_t i = playback_.index();
+  auto it = std::lower_bound(bookmarks_.begin(), bookmarks_.end(), i);
+  if (it != bookmarks_.end() && *it == i) bookmarks_.erase(it);
+  else bookmarks_.insert(it, i);
+}
+
+void App::step_bookmark(int dir) {
+  size_t i = playback_.index();
+  if (dir > 0) {
+    auto it = std::upper_bound(bookmarks_.begin(), bookmarks_.end(), i);
+    if (it != bookmarks_.end()) seek(*it);
+  } else {
+    auto it = std::lower_bound(bookmarks_.begin(), bookmarks_.end(), i);
+    if (it != bookmarks_.begin()) seek(*std::prev(it));
+  }
+}
+
+int64_t App::playhead_ns() const {
+  const model::Model& m = session_.model();
+  size_t n = std::min(m.size(), playback_.size()), i = playback_.index();
+  if (n == 0) return 0;
+  if (i + 1 >= n) return m.events()[n - 1].t_ns;
+  const Event& a = m.events()[i];
+  return a.t_ns + int64_t(double(m.events()[i + 1].t_ns - a.t_ns) * playback_.fraction());
+}
+
+void App::seek_time(int64_t t) {
+  const model::Model& m = session_.model();
+  size_t i = m.index_at_time(t);
+  seek(i);
+  if (i + 1 >= std::min(m.size(), playback_.size())) return;
+  int64_t a = m.events()[i].t_ns, b = m.events()[i + 1].t_ns;
+  double f = b > a ? std::clamp(double(t - a) / double(b - a), 0.0, 0.999) : 0.0;
+  playback_.seek_story(playback_.story_start(i) + f * (playback_.story_start(i + 1) - playback_.story_start(i)));
 }
 
 void App::toggle_play() {
@@ -380,6 +419,8 @@ void App::handle_keys() {
   if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
   if (pressed(GLFW_KEY_A, false)) toggle_axis();
   if (pressed(GLFW_KEY_TAB, false)) toggle_focus();
+  if (pressed(GLFW_KEY_M, false)) toggle_bookmark();
+  if (pressed(GLFW_KEY_B)) step_bookmark(shift ? -1 : +1);
   for (int k = 0; k < kPanels; ++k)
     if (pressed(GLFW_KEY_1 + k, false)) {
       if (k == 0 && compare_on_) compare_stage_ = !compare_stage_;  // compare hides the stage unless asked
@@ -510,8 +551,7 @@ void App::draw_toolbar() {
   const auto& m = session_.model();
   same_line_if_room(px * 14);
   if (m.size()) {
-    const Event& e = m.events()[playback_.index()];
-    double t_ms = double(e.t_ns - m.begin_ns()) / 1e6;
+    double t_ms = double(playhead_ns() - m.begin_ns()) / 1e6;
     ImGui::Text("t = %.1f ms", t_ms);
     ImGui::SameLine(0, px);
     ImGui::Text("iteration %u", cur_.it);
@@ -631,6 +671,8 @@ void App::draw_help() {
       {"Shift + Right / Left", "one task step"},
       {"Ctrl + Right / Left", "one loop iteration"},
       {"N / P", "next / previous notable event"},
+      {"M", "bookmark the moment at the playhead (again: remove it)"},
+      {"B / Shift + B", "next / previous bookmark"},
       {"Home / End", "start / end of the run"},
       {"+ / - / 0", "zoom the timeline / fit the run"},
       {"Alt + Right / Left, drag", "pan the timeline"},

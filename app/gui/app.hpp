@@ -126,6 +126,8 @@ class App {
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
   void stop_compare();
+  // Compare mode with a saved trace as the second run. Returns "" or a one-line error.
+  std::string load_compare(const std::string& path);
   bool compare_active() const { return compare_on_; }
   Session& compare_session() { return compare_; }
   const Session& compare_session() const { return compare_; }
@@ -202,7 +204,16 @@ class App {
   void step_task(int dir);       // one task step
   void step_iteration(int dir);  // one loop iteration
   void step_notable(int dir);
+  // Bookmarks: a teacher's marks on events (M marks / unmarks the event at the
+  // playhead, B / Shift+B jump to the next / previous). Drawn on the timeline.
+  void toggle_bookmark();
+  void step_bookmark(int dir);
+  const std::vector<size_t>& bookmarks() const { return bookmarks_; }  // event indexes, sorted
   void toggle_play();
+  // The playhead in trace time: between events it moves with playback (a long
+  // block's time passes on screen instead of jumping at its end).
+  int64_t playhead_ns() const;
+  void seek_time(int64_t t_ns);  // the playhead at trace time t_ns, inside its event's slot
   void zoom(float factor, double anchor_frac = -1);
   void toggle_axis();  // A: real time <-> by iteration (leaves auto)
   // The timeline's x-axis coordinate of trace time t (ns), and back.
@@ -251,6 +262,8 @@ class App {
   bool compare_on_ = false;
   bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
   int focus_ = 0;
+  std::vector<size_t> bookmarks_;
+  uint64_t bookmarks_gen_ = UINT64_MAX;  // a new run starts without marks
   size_t index2_ = 0;
   model::LoopState cur2_;
   size_t cur2_index_ = SIZE_MAX;

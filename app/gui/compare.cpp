@@ -5,7 +5,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "app.hpp"
@@ -56,8 +58,15 @@ std::vector<std::string> summary_lines(const RunSummary& a, const RunSummary& b)
     std::string line = std::to_string(n++) + ": total " + format_duration(r->total_ns) + ", blocked " +
                        format_duration(r->blocked_ns);
     if (!r->clients.empty()) {
+      // One unit for the list ("clients: 106, 210, 310 ms"): a wrapped line never splits a number from its unit.
+      bool secs = *std::max_element(r->clients.begin(), r->clients.end()) >= 999500000;
       line += ", clients:";
-      for (size_t k = 0; k < r->clients.size(); ++k) line += (k ? ", " : " ") + format_duration(r->clients[k]);
+      for (size_t k = 0; k < r->clients.size(); ++k) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, secs ? "%s%.2f" : "%s%.0f", k ? ", " : " ", double(r->clients[k]) / (secs ? 1e9 : 1e6));
+        line += buf;
+      }
+      line += secs ? " s" : " ms";
     }
     if (failures) line += ", siblings cancelled: " + std::to_string(r->siblings_cancelled);
     out.push_back(std::move(line));
@@ -80,6 +89,15 @@ void App::start_compare(const Scenario& s, const Params& p) {
   compare_on_ = true;
   focus_ = 0;
   timeline_.fit = true;
+}
+
+std::string App::load_compare(const std::string& path) {
+  std::string err = compare_.load(path);
+  if (!err.empty()) return err;
+  compare_on_ = true;
+  focus_ = 0;
+  timeline_.fit = true;
+  return "";
 }
 
 void App::stop_compare() {
@@ -118,7 +136,7 @@ float App::summary_rows(float width) const {
   float room = width - ImGui::GetStyle().WindowPadding.x * 2, rows = 0;
   for (size_t k = 0; k < lines.size(); ++k) {
     float w = ImGui::CalcTextSize(lines[k].c_str()).x + (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + fonts_.px : 0);
-    rows += std::max(1.0f, std::ceil(w / std::max(room, 1.0f)));
+    rows += std::max(1.0f, std::ceil(w * 1.1f / std::max(room, 1.0f)));  // words wrap whole: a little more than the width says
   }
   return std::max(rows, 1.0f);
 }
@@ -135,7 +153,7 @@ void App::update_compare() {
   if (m1.size() == 0) {
     index2_ = m2.size() - 1;
   } else {
-    int64_t since = m1.events()[std::min(playback_.index(), m1.size() - 1)].t_ns - m1.begin_ns();
+    int64_t since = playhead_ns() - m1.begin_ns();
     index2_ = m2.index_at_time(m2.begin_ns() + since);
   }
   if (index2_ != cur2_index_ || compare_.generation() != cur2_gen_ || compare_.live()) {

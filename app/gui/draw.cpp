@@ -56,6 +56,18 @@ std::string format_duration(int64_t ns) {
   return buf;
 }
 
+std::string elide(ImFont* font, float px, const std::string& text, float max_w) {
+  auto width = [&](const std::string& t) { return font->CalcTextSizeA(px, FLT_MAX, 0, t.c_str()).x; };
+  if (width(text) <= max_w) return text;
+  std::string base = text;
+  while (!base.empty()) {
+    base.pop_back();
+    while (!base.empty() && (static_cast<unsigned char>(base.back()) & 0xC0) == 0x80) base.pop_back();
+    if (width(base + "\xe2\x80\xa6") <= max_w) break;
+  }
+  return base + "\xe2\x80\xa6";
+}
+
 float button_w(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }

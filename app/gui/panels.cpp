@@ -277,13 +277,18 @@ void App::draw_why(const ImVec2& size) {
     // Still too long: the body text scaled down as far as the text floor, so
     // the panel never needs scrolling on a projector.
     float scale = 1;
-    for (; font == fonts_.ui && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {
-      float fpx = font->FontSize * scale;
+    bool other = !geo_.why_other_loop.empty();
+    auto fits = [&](float fpx) {
       float h_text = font->CalcTextSizeA(fpx, FLT_MAX, avail.x, text.c_str()).y +
-                     (other_h > 0 ? font->CalcTextSizeA(fpx, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y + px * 0.6f : 0);
-      if (h_text <= avail.y) break;
-    }
+                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y + px * 0.6f +
+                                  ImGui::GetStyle().ItemSpacing.y * 2
+                            : 0);
+      return h_text + px * 0.3f <= avail.y;
+    };
+    for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
     scale = std::max(scale, look_.floor_px() / font->FontSize);
+    // At the floor and still too long: the other loop's line (the secondary story) gives way.
+    if (font == fonts_.ui && other && !fits(font->FontSize * scale)) other = false;
     ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar);
     ImGui::SetWindowFontScale(scale);
     ImGui::PushFont(font);
@@ -291,7 +296,7 @@ void App::draw_why(const ImVec2& size) {
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
-    if (!geo_.why_other_loop.empty()) {
+    if (other) {
       ImGui::Dummy(ImVec2(1, px * 0.3f));
       ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
       ImGui::PushTextWrapPos(0);

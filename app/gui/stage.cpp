@@ -67,16 +67,16 @@ struct Placer {
     out.seen.push_back(key);
     Chip c;
     c.key = key;
-    c.text = text;
     float pad = px * 0.5f;
-    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str());
-    c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 1.8f : 1.45f));
+    c.text = elide(font, px, text, area.b.x - area.a.x - pad * 4);  // a chip never cuts its text
+    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str());
+    c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 1.6f : 1.4f));
     if (area.hidden > 0) return void(++area.hidden);  // keep FIFO order: nothing after a hidden chip shows
     if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
       area.cursor_x = area.a.x + pad;
       area.cursor_y += c.size.y + pad * 0.6f;
     }
-    if (area.cursor_y + c.size.y > area.b.y - pad * 0.4f) return void(++area.hidden);
+    if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) return void(++area.hidden);
     c.pos = ImVec2(area.cursor_x, area.cursor_y);
     area.cursor_x += c.size.x + pad * 0.6f;
     int color = task_color(task);
@@ -102,7 +102,7 @@ struct Placer {
 
 void start_area(Area& area, float px) {
   area.cursor_x = area.a.x + px * 0.5f;
-  area.cursor_y = area.a.y + px * 1.5f;
+  area.cursor_y = area.a.y + px * 1.35f;
   area.hidden = 0;
 }
 
@@ -179,7 +179,7 @@ void App::draw_stage(const ImVec2& size) {
 
   // A blocked loop gets a banner no one can miss.
   if (s.blocked) {
-    float bh = fonts_.big->FontSize * 1.6f;
+    float bh = fonts_.big->FontSize * 1.3f;
     ImVec2 a = c0, b(c1.x, c0.y + bh);
     dl->AddRectFilled(a, b, th.blocked, px * 0.25f);
     char banner[160];
@@ -232,6 +232,7 @@ void App::draw_stage(const ImVec2& size) {
   };
   if (s.blocked) hatch(dl, running.a, running.b, mix(th.blocked, th.panel, 0.6f), px * 0.8f, 2.0f);
 
+  const int64_t now_ns = playhead_ns();  // between events too: a blocked loop's timers grow late as time passes
   auto layout = [&](const model::LoopState& st, Layout& out) {
     for (Area* a : areas) start_area(*a, px);
     Placer p{m, th, fonts_.ui, px, out};
@@ -240,7 +241,7 @@ void App::draw_stage(const ImVec2& size) {
       std::string text = r.label ? std::string(r.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
       int64_t late = late_wakeup_ns(m, st, r.task);
-      if (late >= kLateNs) text += "  late by " + format_duration(late);
+      if (late >= kLateNs) text = "late by " + format_duration(late) + ": " + text;  // first: a narrow area elides the end
       p.place(ready, key_for(r.task, r.handle, 1), r.task, text, false, late >= kLateNs);
     }
     if (st.running.handle >= 0) {
@@ -248,14 +249,14 @@ void App::draw_stage(const ImVec2& size) {
       std::string text = st.running.label ? std::string(st.running.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
       int64_t late = late_wakeup_ns(m, st, st.running.task);
-      if (late >= kLateNs) text += "  late by " + format_duration(late);
+      if (late >= kLateNs) text = "late by " + format_duration(late) + ": " + text;  // first: a narrow area elides the end
       p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true, late >= kLateNs);
     }
     for (const auto& t : st.timers) {
       std::string text = p.task_name(t.task);
       if (text.empty()) text = t.label ? t.label : "timer";
       // A timer past its due time (the loop was busy or blocked) says how late it is.
-      int64_t left = t.due_ns - st.t_ns;
+      int64_t left = t.due_ns - std::max(st.t_ns, now_ns);
       bool late = -left >= kLateNs;
       text += late ? "  late by " + format_duration(-left) : "  in " + format_duration(std::max<int64_t>(left, 0));
       p.place(timers, key_for(t.task, t.timer, 2), t.task, text, false, late);
@@ -284,6 +285,10 @@ void App::draw_stage(const ImVec2& size) {
   for (Area* a : areas) {
     dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
     std::string more = a->hidden ? "+" + std::to_string(a->hidden) + " more" : std::string();
+    if (!more.empty() && fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x +
+                             fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles[1] ? a->titles[1] : a->titles[0]).x + px * 1.5f >
+                         a->b.x - a->a.x)
+      more = "+" + std::to_string(a->hidden);  // a narrow area keeps its title whole
     float more_w = more.empty() ? 0 : fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x;
     ImVec4 clip(a->a.x, a->a.y, a->b.x, a->b.y);
     dl->AddText(fonts_.ui, title_px, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.2f), th.text_dim, title_of(*a, more_w + px * 0.5f),
@@ -297,7 +302,7 @@ void App::draw_stage(const ImVec2& size) {
   // Empty areas say so, calmly (a note that does not fit its area is left out, never cut).
   auto empty_note = [&](const Area& a, bool empty, const char* note) {
     if (empty && fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, note).x + px <= a.b.x - a.a.x)
-      dl->AddText(fonts_.ui, title_px, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.55f), th.text_faint, note);
+      dl->AddText(fonts_.ui, title_px, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.4f), th.text_faint, note);
   };
   empty_note(ready, s.ready.empty(), "empty");
   empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");

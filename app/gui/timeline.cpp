@@ -213,7 +213,10 @@ void App::draw_timeline(const ImVec2& size, int which) {
   }
   if (primary && !compare_active()) {  // compared runs always share real time: no axis to pick
     ImGui::SameLine(0, px);
-    if (ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+    // A button with a little vertical padding: SmallButton's none clips descenders ("by").
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px * 0.3f, 2));
+    if (ImGui::Button(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+    ImGui::PopStyleVar();
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(timeline_.story ? "Each event gets room; long waits are squeezed and labelled with their real "
                                           "length. Click (or A) for real time."
@@ -248,11 +251,11 @@ void App::draw_timeline(const ImVec2& size, int which) {
   }
   // Each run has its own playhead; run 2's is at the same real time since its start as run 1's.
   // (at that real time, not snapped to its last event: a run that is idle still has its clock moving).
-  int64_t now = m.events()[std::min(playback_.index(), m.size() - 1)].t_ns;
+  int64_t now = playhead_ns();
   if (const model::Model& m1 = session_.model(); !primary && m1.size() == 0) {
     now = m.end_ns();
   } else if (!primary) {
-    now = std::min(m.end_ns(), m.begin_ns() + (m1.events()[std::min(playback_.index(), m1.size() - 1)].t_ns - m1.begin_ns()));
+    now = std::min(m.end_ns(), m.begin_ns() + (playhead_ns() - m1.begin_ns()));
   }
   int64_t ab = int64_t(axis_of(b)), ae = story ? int64_t(axis_of(m.end_ns())) : e, anow = int64_t(axis_of(now));
   if (!primary) {
@@ -281,6 +284,11 @@ void App::draw_timeline(const ImVec2& size, int which) {
                     std::max(22.0f, std::ceil(floor_px * 1.2f)));
   };
   float lane_h = lane_h_of(lanes.size());
+  {
+    // Scrolling lanes: as many whole lanes as fit, sharing the height (no lane cut in half at the bottom).
+    float room = c1.y - c0.y - axis_h;
+    if (float(lanes.size()) * lane_h > room + 0.5f) lane_h = room / std::max(1.0f, std::floor(room / lane_h));
+  }
   float label_px = std::max(floor_px, std::min(px, lane_h * 0.62f));  // the floor wins over the lane's 62 %
   float& lane_scroll = primary ? timeline_.lane_scroll : timeline_.lane_scroll2;
   lane_scroll = std::clamp(lane_scroll, 0.0f, std::max(0.0f, float(lanes.size()) * lane_h - (c1.y - c0.y - axis_h)));
@@ -403,8 +411,13 @@ void App::draw_timeline(const ImVec2& size, int which) {
     std::string label = lane.label;
     if (label.empty()) label = lane.kind == model::LaneKind::loop ? "loop" : "lane";
     if (color >= 0) dl->AddRectFilled(ImVec2(c0.x, y0 + lane_h * 0.2f), ImVec2(c0.x + px * 0.3f, y1 - lane_h * 0.2f), th.task(color));
-    ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
-    dl->AddText(fonts_.bold, label_px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
+    // A label wider than the gutter is drawn smaller to fit (never under the
+    // floor); past that it ends in an ellipsis, never cut mid-letter.
+    float lpx = label_px, room = plot0.x - px * 0.3f - (c0.x + px * 0.5f);
+    float lw = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, label.c_str()).x;
+    if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
+    label = elide(fonts_.bold, lpx, label, room);
+    dl->AddText(fonts_.bold, lpx, ImVec2(c0.x + px * 0.5f, (y0 + y1 - lpx) * 0.5f), label_col, label.c_str());
 
     items_.clear();
     m.visible(lane, tt0 - shift, tt1 - shift, min_ns, items_);
@@ -568,6 +581,19 @@ void App::draw_timeline(const ImVec2& size, int which) {
   if (xp < plot1.x) {
     ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
     dl->AddRectFilled(ImVec2(std::max(xp, plot0.x), plot0.y), plot1, veil);
+  }
+
+  // Bookmarks: a flag on the axis row at each marked event (run 1's).
+  if (primary) {
+    const auto& ev = m.events();
+    for (size_t k = 0; k < bookmarks_.size(); ++k) {
+      if (bookmarks_[k] >= m.size()) continue;
+      float x = x_of(ev[bookmarks_[k]].t_ns);
+      if (x < plot0.x || x > plot1.x) continue;
+      float fh = px * 0.9f;
+      dl->AddLine(ImVec2(x, c0.y), ImVec2(x, plot1.y), th.highlight, 2.0f);
+      dl->AddTriangleFilled(ImVec2(x, c0.y), ImVec2(x + fh * 0.7f, c0.y + fh * 0.3f), ImVec2(x, c0.y + fh * 0.6f), th.playhead);
+    }
   }
 
   // Playhead.
