@@ -49,3 +49,11 @@ foreach(src ${SCENARIO_TESTS})
   add_test(NAME scenarios/${name} COMMAND ${target})
   set_tests_properties(scenarios/${name} PROPERTIES LABELS "scenarios;engine" TIMEOUT 300)
 endforeach()
+
+# The attack corpus (tests/attacks/): hostile traces, hostile HTTP requests and
+# bad command lines against the real binary, each case's expected exit status
+# and one-line message written beside it (tests/attacks/README.md).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME attacks/corpus COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/attacks/run.py
+                                     $<TARGET_FILE:loopscope>)
+set_tests_properties(attacks/corpus PROPERTIES LABELS "cli;attacks" TIMEOUT 1200)

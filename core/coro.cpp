@@ -34,6 +34,8 @@ Yield CoroDriver::send(Task&, std::exception_ptr exc) {
     y.kind = pending_kind_;
     y.future = pending_future_;
     y.wait = pending_wait_;
+    y.on = pending_on_;
+    y.target = pending_target_;
     return y;
   }
   // Not suspended on an awaiter, so the root frame ran to its end.
@@ -69,7 +71,15 @@ void FutureAwaiter::await_suspend(std::coroutine_handle<> h) {
   y.kind = Yield::Kind::future;
   y.future = fut;
   y.wait = wait;
+  y.on = on;
+  y.target = target;
   current_driver().suspend_on(h, std::move(y));
+}
+
+FutureAwaiter at(Task& t, int line) {
+  FutureAwaiter a = at(static_cast<Future&>(t), line, Wait::task, AwaitOn::task);
+  a.target = t.id();
+  return a;
 }
 
 Value FutureAwaiter::await_resume() {

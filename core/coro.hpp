@@ -110,6 +110,8 @@ class CoroDriver final : public Coroutine {
     pending_kind_ = y.kind;
     pending_future_ = y.future;
     pending_wait_ = y.wait;
+    pending_on_ = y.on;
+    pending_target_ = y.target;
     suspended_ = true;
   }
   std::exception_ptr take_throw() { return std::exchange(throw_in_, nullptr); }
@@ -120,6 +122,8 @@ class CoroDriver final : public Coroutine {
   Yield::Kind pending_kind_ = Yield::Kind::bare;
   Future* pending_future_ = nullptr;
   Wait pending_wait_ = Wait::yield;
+  AwaitOn pending_on_ = AwaitOn::unset;
+  int32_t pending_target_ = -1;
   std::exception_ptr throw_in_;
   bool started_ = false, suspended_ = false;
 };
@@ -137,22 +141,25 @@ struct FutureAwaiter {
   Future* fut = nullptr;
   Wait wait = Wait::future;
   int line = 0;
+  AwaitOn on = AwaitOn::unset;  // unset: what `wait` says (default_on)
+  int32_t target = -1;          // the awaited task, when it is one
 
   bool await_ready() const noexcept { return fut && fut->done(); }
   void await_suspend(std::coroutine_handle<> h);
   Value await_resume();
 };
 
-// `co_await at(fut, line)`: await a Future or Task from a listing line.
-inline FutureAwaiter at(Future& f, int line, Wait w = Wait::future) {
+// `co_await at(fut, line, wait, on)`: await a Future or Task from a listing line.
+inline FutureAwaiter at(Future& f, int line, Wait w = Wait::future, AwaitOn on = AwaitOn::unset) {
   FutureAwaiter a;
   a.fut = &f;
   a.wait = w;
   a.line = line;
+  a.on = on;
   return a;
 }
 inline FutureAwaiter operator co_await(Future& f) { return at(f, 0); }
-inline FutureAwaiter at(Task& t, int line) { return at(static_cast<Future&>(t), line, Wait::task); }
+FutureAwaiter at(Task& t, int line);
 inline FutureAwaiter operator co_await(Task& t) { return at(t, 0); }
 
 // `await asyncio.sleep(0)`'s bare yield: the task steps again next iteration.

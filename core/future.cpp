@@ -14,6 +14,7 @@ void Future::schedule_callbacks() {
     h.b = this;
     h.task = cb.task;
     h.label = cb.label;
+    h.what = cb.what;
     loop_->call_soon(h, Cause::future);
   }
 }
@@ -62,7 +63,7 @@ std::exception_ptr Future::exception() {
   return error_;
 }
 
-void Future::add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label) {
+void Future::add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label, HandleFn what) {
   if (done()) {
     Handle h;
     h.fn = fn;
@@ -70,10 +71,11 @@ void Future::add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const cha
     h.b = this;
     h.task = task;
     h.label = label;
+    h.what = what;
     loop_->call_soon(h, Cause::future);
     return;
   }
-  callbacks_.push_back({fn, ctx, task, label});
+  callbacks_.push_back({fn, ctx, task, label, what});
 }
 
 size_t Future::remove_done_callback(Handle::Fn fn, void* ctx) {

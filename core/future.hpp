@@ -31,8 +31,9 @@ class Future : public Owned {
   // A CancelledError carrying the cancel message.
   std::exception_ptr make_cancelled_error() const;
 
-  // fn(ctx, this) runs through call_soon once the future is done.
-  void add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label);
+  // fn(ctx, this) runs through call_soon once the future is done; `what`
+  // names fn in CPython's terms for the trace.
+  void add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label, HandleFn what);
   // Future.remove_done_callback: drops the callbacks not yet scheduled that
   // match (fn, ctx); returns how many (wait_for and _cancel_and_wait use it).
   size_t remove_done_callback(Handle::Fn fn, void* ctx);
@@ -54,6 +55,7 @@ class Future : public Owned {
     void* ctx;
     int32_t task;
     const char* label;
+    HandleFn what;
   };
   Loop* loop_;
   const char* label_;

@@ -72,7 +72,7 @@ GatheringFuture& gather_list(std::vector<Awaitable> aws, bool return_exceptions)
     if (!seen[f]) {
       seen[f] = true;
       ++g->nfuts_;
-      f->add_done_callback(&GatheringFuture::on_child_done, g, -1, kLabel);
+      f->add_done_callback(&GatheringFuture::on_child_done, g, -1, kLabel, HandleFn::gather_done_callback);
     }
     g->children_.push_back(f);
   }

@@ -1,5 +1,9 @@
 #include "task.hpp"
 
+#include <algorithm>
+
+#include "trace_schema.hpp"
+
 namespace loopscope {
 
 namespace {
@@ -12,6 +16,24 @@ Loop& running_loop() {
 }
 void set_running_loop(Loop* loop) { t_running_loop = loop; }
 Task* current_task() { return t_running_loop ? t_running_loop->current_task() : nullptr; }
+
+AwaitOn default_on(Wait w) {
+  switch (w) {
+    case Wait::none: return AwaitOn::unset;
+    case Wait::sleep: return AwaitOn::sleep;
+    case Wait::future: return AwaitOn::future;
+    case Wait::task: return AwaitOn::task;
+    case Wait::gather: return AwaitOn::gather;
+    case Wait::taskgroup: return AwaitOn::taskgroup;
+    case Wait::pool: return AwaitOn::pool;
+    case Wait::event: return AwaitOn::event_wait;
+    case Wait::lock: return AwaitOn::lock_acquire;
+    case Wait::semaphore: return AwaitOn::semaphore_acquire;
+    case Wait::yield: return AwaitOn::yield;
+    case Wait::queue: case Wait::io: return AwaitOn::future;  // callers say which queue or I/O operation
+  }
+  return AwaitOn::unset;
+}
 
 Task::Task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name, Task* parent)
     : Future(loop, "task"), coro_(std::move(coro)), id_(loop.next_task_id()) {
@@ -104,16 +126,28 @@ void Task::step(std::exception_ptr exc) {
   if (traced) {
     const int64_t t_end = loop.stamp();
     const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
-    const bool slow = t_end - t_begin > loop.options().slow_step_ns;
-    if (Event* r = loop.held_step(id_)) {
-      packed::end_step(*r, t_end, line_, wait, slow);
+    const AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
+    // Only a step over the threshold pays for the slow-or-preempted verdict (getrusage).
+    const bool long_step = t_end - t_begin > loop.options().slow_step_ns;
+    Event* r = y.target < 0 ? loop.held_step(id_) : nullptr;  // a target does not fit the packed record
+    if (r && !long_step) {
+      packed::end_step(*r, t_end, line_, wait, on, false);
     } else {
+      // A long step's end is a record of its own (it carries cpu_ns); a held
+      // packed step is published as ready.run + step.begin first.
+      const Loop::StepVerdict verdict = long_step ? loop.judge_step(t_begin, t_end) : Loop::StepVerdict{};
       Event e = loop.event_at(Ev::step_end, t_end);
-      e.task = id_;
-      e.line = line_;
-      e.num = t_end - t_begin;
-      e.code = uint8_t(wait);
-      if (slow) e.flags |= kFlagSlow;
+      ev::StepEnd v;
+      v.task = id_;
+      v.line = line_;
+      v.wait = wait;
+      v.dur_ns = t_end - t_begin;
+      v.slow = verdict.slow;
+      v.preempted = verdict.preempted;
+      v.cpu_ns = verdict.cpu_us > 0 ? verdict.cpu_us * 1000 : 0;
+      v.on = on;
+      v.target = finished ? -1 : y.target;
+      put(e, v);
       loop.stream().append(e);
     }
   }
@@ -142,7 +176,7 @@ void Task::step(std::exception_ptr exc) {
   }
   switch (y.kind) {
     case Yield::Kind::future:
-      y.future->add_done_callback(&Task::wakeup_cb, this, id_, wakeup_label_);
+      y.future->add_done_callback(&Task::wakeup_cb, this, id_, wakeup_label_, HandleFn::task_wakeup);
       fut_waiter_ = y.future;
       if (must_cancel_ && fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
       break;
@@ -152,6 +186,7 @@ void Task::step(std::exception_ptr exc) {
       h.a = this;
       h.task = id_;
       h.label = step_label_;
+      h.what = HandleFn::task_step;
       loop.call_soon(h, Cause::yield);
       break;
     }
@@ -166,6 +201,7 @@ Task& create_task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name)
   h.a = t;
   h.task = t->id();
   h.label = t->step_label();
+  h.what = HandleFn::task_step;
   loop.call_soon(h, Cause::new_);
   return *t;
 }

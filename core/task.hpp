@@ -18,9 +18,14 @@ struct Yield {
   Kind kind = Kind::bare;
   Future* future = nullptr;  // Kind::future: what the task now awaits
   Wait wait = Wait::yield;   // how the trace and the view describe that wait
+  AwaitOn on = AwaitOn::unset;  // exactly what is awaited (unset: derived from wait)
+  int32_t target = -1;       // the task awaited (on task / wait_for), or -1
   Value value;               // Kind::returned
   std::exception_ptr error;  // Kind::raised
 };
+
+// What `wait` alone says about the awaited object (queue and I/O waits say more: they set `on`).
+AwaitOn default_on(Wait w);
 
 class Coroutine {
  public:

@@ -10,7 +10,7 @@ Task& TaskGroup::create_task(Coro c, int line) {
   if (exiting_ && tasks_.empty()) throw RuntimeError("TaskGroup is finished");
   if (aborting_) throw RuntimeError("TaskGroup is shutting down");
   Task& t = loopscope::create_task(std::move(c), line);
-  t.add_done_callback(&TaskGroup::on_task_done, this, -1, "TaskGroup._on_task_done");
+  t.add_done_callback(&TaskGroup::on_task_done, this, -1, "TaskGroup._on_task_done", HandleFn::taskgroup_on_task_done);
   tasks_.push_back(&t);
   return t;
 }

@@ -36,7 +36,7 @@ struct DisarmOnExit {
 Coro cancel_and_wait(Future& fut, int line) {
   Loop& loop = running_loop();
   Future* waiter = loop.make<Future>("_cancel_and_wait waiter");
-  fut.add_done_callback(&release_waiter, waiter, -1, kReleaseLabel);
+  fut.add_done_callback(&release_waiter, waiter, -1, kReleaseLabel, HandleFn::wait_for_release_waiter);
   struct RemoveOnExit {  // `finally: fut.remove_done_callback(cb)`
     Future& fut;
     Future* waiter;
@@ -75,7 +75,7 @@ Coro wait_for(Awaitable aw, std::optional<double> timeout, int line) {
   Task* self = current_task();
   DisarmOnExit disarm{loop, loop.call_later(loop.scaled(*timeout), h, self ? self->id() : -1)};
   Future* fut = ensure_future(aw);
-  fut->add_done_callback(&release_waiter, waiter, -1, kReleaseLabel);
+  fut->add_done_callback(&release_waiter, waiter, -1, kReleaseLabel, HandleFn::wait_for_release_waiter);
 
   std::exception_ptr cancelled;  // the caller itself was cancelled while waiting
   try {

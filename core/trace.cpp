@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
+#include <string>
 
 #include <sys/mman.h>
 
@@ -20,14 +22,40 @@ constexpr const char* kEvNames[] = {
     "run.begin",  "run.end",     "loop.iter",   "loop.poll",    "ready.push",  "ready.run",
     "task.new",   "step.begin",  "step.end",    "task.done",    "task.cancel", "timer.arm",
     "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
-    "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock"};
+    "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock",
+    "source",     "truncated",   "bookmark"};
 static_assert(std::size(kEvNames) == size_t(Ev::count_));
-constexpr const char* kCauseNames[] = {"new", "yield", "timer", "io", "future", "pool", "cancel", "call_soon"};
+constexpr const char* kCauseNames[] = {"new",  "yield",  "timer",     "io",        "future",
+                                       "pool", "cancel", "call_soon", "threadsafe"};
 constexpr const char* kWaitNames[] = {"none", "sleep", "io",    "future", "task",  "gather",   "taskgroup",
                                       "pool", "queue", "event", "lock",   "yield", "semaphore"};
 constexpr const char* kOutcomeNames[] = {"result", "error", "cancelled"};
 constexpr const char* kIoKindNames[] = {"accept", "read", "write", "connect", "fs", "close"};
 constexpr const char* kBlockKindNames[] = {"sleep", "cpu", "syscall"};
+// Optional enums: index 0 (unset) has no name and never parses.
+constexpr const char* kHandleFnNames[] = {"",
+                                          "task.step",
+                                          "task.wakeup",
+                                          "sleep.set_result",
+                                          "gather.done_callback",
+                                          "taskgroup.on_task_done",
+                                          "timeout.on_timeout",
+                                          "wait_for.release_waiter",
+                                          "run_until_complete_cb",
+                                          "io.callback",
+                                          "pool.done",
+                                          "callback"};
+constexpr const char* kAwaitOnNames[] = {"",           "sleep",        "task",           "gather",
+                                         "taskgroup",  "wait_for",     "timeout",        "queue.get",
+                                         "queue.put",  "queue.join",   "event.wait",     "lock.acquire",
+                                         "semaphore.acquire", "io.accept", "io.read",    "io.write",
+                                         "io.connect", "io.drain",     "pool",           "future",
+                                         "yield"};
+constexpr const char* kEntryNames[] = {"", "asyncio.run", "asyncio.Runner", "run_until_complete", "none"};
+constexpr const char* kEngineNames[] = {"", "loopscope", "cpython"};
+constexpr const char* kEndHowNames[] = {"", "return", "exception", "sigint", "sigterm", "duration", "crash"};
+static_assert(std::size(kHandleFnNames) == size_t(HandleFn::callback) + 1);
+static_assert(std::size(kAwaitOnNames) == size_t(AwaitOn::yield) + 1);
 
 template <class E, size_t N>
 const char* name_of(E e, const char* const (&names)[N]) {
@@ -37,7 +65,7 @@ const char* name_of(E e, const char* const (&names)[N]) {
 template <class E, size_t N>
 bool parse_of(std::string_view s, E& out, const char* const (&names)[N]) {
   for (size_t i = 0; i < N; ++i)
-    if (s == names[i]) {
+    if (*names[i] && s == names[i]) {  // an optional enum's unset ("") never parses
       out = E(i);
       return true;
     }
@@ -51,18 +79,60 @@ const char* name(Wait w) { return name_of(w, kWaitNames); }
 const char* name(Outcome o) { return name_of(o, kOutcomeNames); }
 const char* name(IoKind k) { return name_of(k, kIoKindNames); }
 const char* name(BlockKind k) { return name_of(k, kBlockKindNames); }
+const char* name(HandleFn f) { return name_of(f, kHandleFnNames); }
+const char* name(AwaitOn o) { return name_of(o, kAwaitOnNames); }
+const char* name(Entry x) { return name_of(x, kEntryNames); }
+const char* name(EngineKind x) { return name_of(x, kEngineNames); }
+const char* name(EndHow x) { return name_of(x, kEndHowNames); }
 bool parse(std::string_view s, Ev& out) { return parse_of(s, out, kEvNames); }
 bool parse(std::string_view s, Cause& out) { return parse_of(s, out, kCauseNames); }
 bool parse(std::string_view s, Wait& out) { return parse_of(s, out, kWaitNames); }
 bool parse(std::string_view s, Outcome& out) { return parse_of(s, out, kOutcomeNames); }
 bool parse(std::string_view s, IoKind& out) { return parse_of(s, out, kIoKindNames); }
 bool parse(std::string_view s, BlockKind& out) { return parse_of(s, out, kBlockKindNames); }
+bool parse(std::string_view s, HandleFn& out) { return parse_of(s, out, kHandleFnNames); }
+bool parse(std::string_view s, AwaitOn& out) { return parse_of(s, out, kAwaitOnNames); }
+bool parse(std::string_view s, Entry& out) { return parse_of(s, out, kEntryNames); }
+bool parse(std::string_view s, EngineKind& out) { return parse_of(s, out, kEngineNames); }
+bool parse(std::string_view s, EndHow& out) { return parse_of(s, out, kEndHowNames); }
 
 // [SECTION] Stream
 
-Trace::Stream::Stream() : chunks_(new std::atomic<Event*>[kMaxChunks]) {
+Trace::Stream::Stream(size_t capacity)
+    : chunks_(new std::atomic<Event*>[kMaxChunks]), capacity_(std::clamp<size_t>(capacity, 1, kStreamCapacity)) {
   for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   grow(0);
+}
+
+bool Trace::Stream::slow_slot(size_t n, const Event& e) {
+  if (full_) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if ((n & (kChunkSize - 1)) == 0) {  // the first slot of a chunk
+    size_t c = n >> kChunkBits;
+    chunk_ = chunks_[c].load(std::memory_order_relaxed);
+    if (!chunk_) chunk_ = grow(c);
+  }
+  if (n + 1 < capacity_) {
+    next_check_ = std::min(((n >> kChunkBits) + 1) << kChunkBits, capacity_ - 1);
+    return true;
+  }
+  // The last slot: say that the stream is full, then drop everything after it.
+  Event& t = chunk_[n & (kChunkSize - 1)];
+  t = Event{};
+  t.kind = Ev::truncated;
+  t.t_ns = e.t_ns;
+  t.it = e.it;
+  t.loop = e.loop;
+  t.s1 = "stream full";
+  t.num = int64_t(capacity_);
+  written_ = n + 1;
+  next_check_ = written_;
+  full_ = true;
+  publish();
+  dropped_.fetch_add(1, std::memory_order_relaxed);
+  return false;
 }
 
 Trace::Stream::~Stream() {
@@ -101,19 +171,30 @@ const char* Trace::Stream::intern(std::string_view s) {
 
 // [SECTION] Trace
 
-Trace::Trace() : origin_ns_(clock::now_ns()) { add_stream(); }
+Trace::Trace(size_t stream_capacity) : origin_ns_(clock::now_ns()), stream_capacity_(stream_capacity) { add_stream(); }
 Trace::~Trace() = default;
-
-
 
 Trace::Stream& Trace::add_stream() {
   std::lock_guard<std::mutex> lock(register_mutex_);
   int n = nstreams_.load(std::memory_order_relaxed);
-  if (n >= kMaxStreams) return *owned_.back();  // FIXME-LIMIT: shares the last stream's producer
-  owned_.push_back(std::make_unique<Stream>());
-  streams_[n].store(owned_.back().get(), std::memory_order_release);
+  if (n >= kMaxStreamBlocks * kStreamBlock)
+    throw std::length_error("trace: more than " + std::to_string(n) + " producer threads");
+  const size_t b = size_t(n / kStreamBlock);
+  if (!blocks_[b].load(std::memory_order_relaxed)) {
+    auto& block = owned_blocks_.emplace_back(new std::atomic<Stream*>[kStreamBlock]);
+    for (int i = 0; i < kStreamBlock; ++i) block[i].store(nullptr, std::memory_order_relaxed);
+    blocks_[b].store(block.get(), std::memory_order_release);
+  }
+  owned_.push_back(std::make_unique<Stream>(stream_capacity_));
+  slot(n).store(owned_.back().get(), std::memory_order_release);
   nstreams_.store(n + 1, std::memory_order_release);
   return *owned_.back();
+}
+
+size_t Trace::dropped() const {
+  size_t n = 0;
+  for (int i = 0, m = stream_count(); i < m; ++i) n += stream(i).dropped();
+  return n;
 }
 
 const char* Trace::intern(std::string_view s) {
@@ -155,6 +236,7 @@ void expand(const Event& r, std::vector<Event>& out) {
     out.emplace_back(r).flags = 0;
     return;
   }
+  using namespace packed;
   if (r.kind == packed::step) {
     if (r.flags & packed::kIterStart) expand_iter_start(r, r.ref, out);
     Event e;
@@ -167,6 +249,8 @@ void expand(const Event& r, std::vector<Event>& out) {
     run.id = r.id;
     run.s1 = r.s1;
     run.num = r.ref;
+    const uint64_t w = uint64_t(r.num);
+    run.line = int32_t((w >> kRunFnShift) & 0xF);
     Event& begin = out.emplace_back(e);
     begin.kind = Ev::step_begin;
     begin.line = r.line;
@@ -174,16 +258,17 @@ void expand(const Event& r, std::vector<Event>& out) {
     e.t_ns = int64_t(r.seq);
     Event& end = out.emplace_back(e);
     end.kind = Ev::step_end;
-    end.line = int32_t(uint32_t(uint64_t(r.num)));
+    end.line = int32_t(w & ((1u << kLineBits) - 1));
     end.code = r.code;
     end.num = e.t_ns - r.t_ns;
-    end.flags = r.flags & kFlagSlow;
+    end.flags = uint8_t((r.flags & kFlagSlow) | ((w >> kOnShift) & 0x1F) << 2);
     if (!(r.flags & packed::kHasPush)) return;
     Event& push = out.emplace_back(e);
     push.kind = Ev::ready_push;
-    push.id = int32_t(uint32_t(uint64_t(r.num) >> 32));
+    push.id = int32_t(uint32_t(w >> 32));
     push.s1 = r.s2;
     push.code = uint8_t(r.flags >> 4);
+    push.line = int32_t((w >> kPushFnShift) & 0x7);
     return;
   }
   if (r.kind == packed::iter) {

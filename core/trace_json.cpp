@@ -1,11 +1,34 @@
 #include "trace_json.hpp"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+
+#include "output_file.hpp"
+
+#include "trace_schema.hpp"
 
 namespace loopscope {
+
+namespace {
+// The length of the valid UTF-8 sequence at p (1-4), or 0 when p starts none;
+// `bad` is then the length of its maximal valid prefix (at least 1): the bytes
+// one U+FFFD stands for, as in Python's decode(errors="replace").
+int utf8_sequence(const unsigned char* p, int& bad) {
+  unsigned char c = p[0];
+  int n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte (Unicode table 3-7)
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else return bad = 1, 0;  // a stray continuation byte, C0, C1, F5..FF
+  for (int i = 1; i < n; ++i) {
+    // The terminating NUL is never a continuation byte, so this stops at the string's end.
+    bool ok = i == 1 ? p[i] >= lo && p[i] <= hi : p[i] >= 0x80 && p[i] <= 0xBF;
+    if (!ok) return bad = i, 0;
+  }
+  return n;
+}
+}  // namespace
 
 void append_json_string(std::string& out, const char* s) {
   if (!s) {
@@ -13,8 +36,18 @@ void append_json_string(std::string& out, const char* s) {
     return;
   }
   out += '"';
-  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(s); *p; ++p) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s);
+  while (*p) {
     unsigned char c = *p;
+    if (c >= 0x80) {
+      // Strings come from outside too (an HTTP client's request line, a
+      // program's print): invalid UTF-8 becomes U+FFFD, so every file we
+      // write is valid JSON that the loader takes back.
+      int bad = 0, n = utf8_sequence(p, bad);
+      if (n) out.append(reinterpret_cast<const char*>(p), size_t(n)), p += n;
+      else out += "\xEF\xBF\xBD", p += bad;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -30,88 +63,47 @@ void append_json_string(std::string& out, const char* s) {
           out += char(c);
         }
     }
+    ++p;
   }
   out += '"';
 }
-
-namespace {
-struct Obj {
-  std::string& s;
-  void key(const char* k) {
-    s += ", \"";
-    s += k;
-    s += "\": ";
-  }
-  void num(const char* k, int64_t v) {
-    key(k);
-    s += std::to_string(v);
-  }
-  void id(const char* k, int32_t v) {  // -1 is null
-    key(k);
-    s += v < 0 ? "null" : std::to_string(v);
-  }
-  void str(const char* k, const char* v) {
-    key(k);
-    append_json_string(s, v);
-  }
-  void raw(const char* k, const char* v) {
-    key(k);
-    s += v ? v : "null";
-  }
-};
-}  // namespace
 
 std::string to_json(const Event& e) {
   std::string s;
   s.reserve(160);
   s += "{\"seq\": " + std::to_string(e.seq);
-  Obj o{s};
-  o.num("t_ns", e.t_ns);
-  o.num("loop", e.loop);
-  o.num("it", e.it);
-  o.str("ev", name(e.kind));
-  switch (e.kind) {
-    case Ev::run_begin: o.str("scenario", e.s1); o.raw("params", e.s2 ? e.s2 : "{}"); break;
-    case Ev::run_end: o.str("status", e.code == 0 ? "ok" : "error"); o.str("error", e.s1); break;
-    case Ev::loop_iter: o.num("ready", e.num); break;
-    case Ev::loop_poll: o.num("timeout_ms", e.ref); o.num("waited_ns", e.num); break;
-    case Ev::ready_push:
-      o.id("handle", e.id); o.id("task", e.task); o.str("label", e.s1); o.str("cause", name(Cause(e.code)));
-      break;
-    case Ev::ready_run: o.id("handle", e.id); o.id("task", e.task); o.str("label", e.s1); o.num("left", e.num); break;
-    case Ev::task_new: o.id("task", e.task); o.str("name", e.s1); o.id("parent", e.ref); break;
-    case Ev::step_begin: o.id("task", e.task); o.num("line", e.line); break;
-    case Ev::step_end:
-      o.id("task", e.task); o.num("line", e.line); o.str("wait", name(Wait(e.code))); o.num("dur_ns", e.num);
-      if (e.flags & kFlagSlow) o.raw("slow", "true");
-      break;
-    case Ev::task_done:
-      o.id("task", e.task); o.str("outcome", name(Outcome(e.code)));
-      if (Outcome(e.code) == Outcome::result) o.str("value", e.s1);
-      if (Outcome(e.code) == Outcome::error) o.str("error", e.s1);
-      break;
-    case Ev::task_cancel: o.id("task", e.task); o.id("by", e.ref); break;
-    case Ev::timer_arm: case Ev::timer_fire: case Ev::timer_cancel:
-      o.id("timer", e.id); o.num("due_ns", e.num); o.id("task", e.task);
-      if (e.s1) o.str("label", e.s1);
-      break;
-    case Ev::io_wait:
-      o.id("op", e.id); o.id("task", e.task); o.str("kind", name(IoKind(e.code))); o.str("target", e.s1); break;
-    case Ev::io_done:
-      o.id("op", e.id); o.id("task", e.task); o.str("kind", name(IoKind(e.code))); o.str("status", e.s1);
-      o.num("bytes", e.num);
-      break;
-    case Ev::pool_submit: o.id("job", e.id); o.id("task", e.task); o.str("label", e.s1); break;
-    case Ev::pool_start: case Ev::pool_end: o.id("job", e.id); o.id("task", e.task); o.id("worker", e.ref); break;
-    case Ev::block_begin: case Ev::block_end:
-      o.id("task", e.task); o.str("kind", name(BlockKind(e.code))); o.num("line", e.line);
-      if (e.kind == Ev::block_end) o.num("dur_ns", e.num);
-      if (e.s1) o.str("label", e.s1);
-      break;
-    case Ev::print: o.id("task", e.task); o.num("line", e.line); o.str("text", e.s1); break;
-    case Ev::task_unretrieved: o.id("task", e.task); o.str("error", e.s1); break;
-    case Ev::deadlock: o.id("task", e.task); break;
-    case Ev::count_: break;
+  auto key = [&](const char* k) {
+    s += ", \"";
+    s += k;
+    s += "\": ";
+  };
+  key("t_ns");
+  s += std::to_string(e.t_ns);
+  key("loop");
+  s += std::to_string(e.loop);
+  key("it");
+  s += std::to_string(e.it);
+  key("ev");
+  append_json_string(s, name(e.kind));
+  // Every other field as the one table (trace_schema.hpp) says.
+  for (const FieldSpec& f : fields_of(e.kind)) {
+    if (!present(e, f)) continue;
+    key(f.name);
+    const uint64_t v = get(e, f);
+    switch (f.type) {
+      case Type::id: s += int64_t(v) < 0 ? "null" : std::to_string(int64_t(v)); break;
+      case Type::line: case Type::timeout: case Type::count: case Type::i64: case Type::i32:
+        s += std::to_string(int64_t(v));
+        break;
+      case Type::str: append_json_string(s, std::bit_cast<const char*>(v)); break;
+      case Type::object: {
+        const char* raw = std::bit_cast<const char*>(v);
+        s += raw ? raw : "{}";
+        break;
+      }
+      case Type::enum_: append_json_string(s, f.names->name(uint8_t(v))); break;
+      case Type::flag: s += v ? "true" : "false"; break;
+    }
   }
   s += '}';
   return s;
@@ -122,22 +114,16 @@ void write_jsonl(std::ostream& out, const std::vector<Event>& events) {
 }
 
 std::string save_jsonl(const std::string& path, const std::vector<Event>& events) {
-  std::string tmp = path + ".part";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return path + ": cannot write (" + std::strerror(errno) + ")";
-    write_jsonl(f, events);
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      return path + ": write failed (" + std::strerror(errno) + ")";
-    }
+  OutputFile f;
+  std::string err = f.open(path);
+  std::string chunk;
+  // Written in chunks: a trace of millions of events is never one string.
+  for (size_t i = 0; err.empty() && i < events.size(); ++i) {
+    chunk += to_json(events[i]);
+    chunk += '\n';
+    if (chunk.size() >= (1u << 20) || i + 1 == events.size()) err = f.write(chunk), chunk.clear();
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return path + ": cannot rename into place (" + std::strerror(errno) + ")";
-  }
-  return {};
+  return err.empty() ? f.commit() : err;
 }
 
 }  // namespace loopscope

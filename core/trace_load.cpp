@@ -1,9 +1,11 @@
 // [SECTION] index
 //   JSON: a small strict parser for one line (RFC 8259 grammar, UTF-8 checked)
-//   Schema: which JSON field fills which Event slot, per kind (the inverse of trace_json.cpp)
+//   Schema: which JSON field fills which Event slot: trace_schema.hpp
 //   Loader: lines -> events, with the caps of TraceLoadLimits
 //   Files: open without blocking, check size, read in blocks
 #include "trace_load.hpp"
+
+#include "trace_schema.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -312,84 +314,7 @@ class LineParser {
   std::string& err_;
 };
 
-// [SECTION] Schema
-
-// Which Event member a JSON field fills, and what it must look like.
-enum class Slot : uint8_t { task, id, ref, line, num, s1, s2, code, flags };
-enum class Type : uint8_t {
-  id,          // integer 0..max_id or null (-1)
-  line,        // integer 0..max_line_number
-  timeout,     // integer -1..INT32_MAX
-  count,       // integer >= 0
-  i64,         // any integer
-  str,         // string or null
-  object,      // a JSON object, kept as raw text (params)
-  cause, wait, outcome, io_kind, block_kind, status,  // enum names
-  flag,        // boolean: true sets kFlagSlow
-};
-struct FieldSpec {
-  const char* name;
-  Slot slot;
-  Type type;
-  bool required;
-};
-
-constexpr FieldSpec F(const char* n, Slot s, Type t, bool req = true) { return {n, s, t, req}; }
-
-// The inverse of trace_json.cpp's to_json, kind by kind.
-std::vector<FieldSpec> schema_of(Ev kind) {
-  const FieldSpec task = F("task", Slot::task, Type::id);
-  const FieldSpec line = F("line", Slot::line, Type::line);
-  switch (kind) {
-    case Ev::run_begin: return {F("scenario", Slot::s1, Type::str), F("params", Slot::s2, Type::object)};
-    case Ev::run_end: return {F("status", Slot::code, Type::status), F("error", Slot::s1, Type::str)};
-    case Ev::loop_iter: return {F("ready", Slot::num, Type::count)};
-    case Ev::loop_poll: return {F("timeout_ms", Slot::ref, Type::timeout), F("waited_ns", Slot::num, Type::count)};
-    case Ev::ready_push:
-      return {F("handle", Slot::id, Type::id), task, F("label", Slot::s1, Type::str), F("cause", Slot::code, Type::cause)};
-    case Ev::ready_run:
-      return {F("handle", Slot::id, Type::id), task, F("label", Slot::s1, Type::str), F("left", Slot::num, Type::count)};
-    case Ev::task_new: return {task, F("name", Slot::s1, Type::str), F("parent", Slot::ref, Type::id)};
-    case Ev::step_begin: return {task, line};
-    case Ev::step_end:
-      return {task, line, F("wait", Slot::code, Type::wait), F("dur_ns", Slot::num, Type::count),
-              F("slow", Slot::flags, Type::flag, false)};
-    case Ev::task_done:
-      return {task, F("outcome", Slot::code, Type::outcome), F("value", Slot::s1, Type::str, false),
-              F("error", Slot::s1, Type::str, false)};
-    case Ev::task_cancel: return {task, F("by", Slot::ref, Type::id)};
-    case Ev::timer_arm: case Ev::timer_fire: case Ev::timer_cancel:
-      return {F("timer", Slot::id, Type::id), F("due_ns", Slot::num, Type::i64), task,
-              F("label", Slot::s1, Type::str, false)};
-    case Ev::io_wait:
-      return {F("op", Slot::id, Type::id), task, F("kind", Slot::code, Type::io_kind), F("target", Slot::s1, Type::str)};
-    case Ev::io_done:
-      return {F("op", Slot::id, Type::id), task, F("kind", Slot::code, Type::io_kind), F("status", Slot::s1, Type::str),
-              F("bytes", Slot::num, Type::i64)};
-    case Ev::pool_submit: return {F("job", Slot::id, Type::id), task, F("label", Slot::s1, Type::str)};
-    case Ev::pool_start: case Ev::pool_end:
-      return {F("job", Slot::id, Type::id), task, F("worker", Slot::ref, Type::id)};
-    case Ev::block_begin:
-      return {task, F("kind", Slot::code, Type::block_kind), line, F("label", Slot::s1, Type::str, false)};
-    case Ev::block_end:
-      return {task, F("kind", Slot::code, Type::block_kind), line, F("dur_ns", Slot::num, Type::count),
-              F("label", Slot::s1, Type::str, false)};
-    case Ev::print: return {task, line, F("text", Slot::s1, Type::str)};
-    case Ev::task_unretrieved: return {task, F("error", Slot::s1, Type::str)};
-    case Ev::deadlock: return {task};
-    case Ev::count_: break;
-  }
-  return {};
-}
-
-const std::vector<FieldSpec>& schema(Ev kind) {
-  static const std::vector<std::vector<FieldSpec>> table = [] {
-    std::vector<std::vector<FieldSpec>> t;
-    for (size_t k = 0; k < size_t(Ev::count_); ++k) t.push_back(schema_of(Ev(k)));
-    return t;
-  }();
-  return table[size_t(kind)];
-}
+// [SECTION] Schema: the one table of trace_schema.hpp, read field by field below.
 
 // [SECTION] Loader
 
@@ -482,13 +407,10 @@ class Loader {
     if (!integer("it", nf, 0, UINT32_MAX, v)) return false;
     e.it = uint32_t(v);
 
-    for (const FieldSpec& f : schema(e.kind))
+    for (const FieldSpec& f : fields_of(e.kind))
       if (!field(f, nf, e)) return false;
-    if (e.kind == Ev::task_done) {
-      Outcome o = Outcome(e.code);
-      if (find("value", nf) && o != Outcome::result) return fail_line("'value' goes only with outcome result");
-      if (find("error", nf) && o != Outcome::error) return fail_line("'error' goes only with outcome error");
-    }
+    if (e.kind == Ev::task_new && ++tasks_ > lim_.max_tasks)
+      return fail_line("too many tasks (over " + std::to_string(lim_.max_tasks) + ")");
     if (!stream_.append(e)) return fail_line("the trace is full");
     ++count_;
     return true;
@@ -514,18 +436,12 @@ class Loader {
     return true;
   }
 
-  template <class E>
-  bool enum_value(const FieldSpec& f, const JVal& j, Event& e) {
-    E x{};
-    if (j.type != JVal::string || !parse(j.s, x))
-      return fail_line(std::string("unknown ") + f.name + " '" + LineParser::printable(j.type == JVal::string ? j.s : j.raw) + "'");
-    e.code = uint8_t(x);
-    return true;
-  }
-
   bool field(const FieldSpec& f, size_t nf, Event& e) {
     const JVal* j = find(f.name, nf);
-    if (!j) return f.required ? fail_line(std::string("missing field '") + f.name + "' for " + name(e.kind)) : true;
+    if (!j) return f.presence == Presence::always ? fail_line(std::string("missing field '") + f.name + "' for " + name(e.kind)) : true;
+    if (f.presence == Presence::when_code && e.code != f.cond)
+      return fail_line(std::string("'") + f.name + "' goes only with " + fields_of(e.kind)[1].name + " " +
+                       std::string(fields_of(e.kind)[1].names->name(f.cond)));
     int64_t v = 0;
     switch (f.type) {
       case Type::id:
@@ -536,41 +452,31 @@ class Loader {
       case Type::timeout: if (!integer_value(f.name, *j, -1, INT32_MAX, v)) return false; break;
       case Type::count: if (!integer_value(f.name, *j, 0, INT64_MAX, v)) return false; break;
       case Type::i64: if (!integer_value(f.name, *j, INT64_MIN, INT64_MAX, v)) return false; break;
+      case Type::i32: if (!integer_value(f.name, *j, INT32_MIN, INT32_MAX, v)) return false; break;
       case Type::str:
-        if (j->type == JVal::null_) return set_str(f, e, nullptr);
+        if (j->type == JVal::null_) return true;  // null: the field's default
         if (j->type != JVal::string) return fail_line(std::string("expected a string for ") + f.name + ", got " + type_name(j->type));
-        return set_str(f, e, intern(j->s));
+        set(e, f, std::bit_cast<uint64_t>(intern(j->s)));
+        return true;
       case Type::object:
         if (j->type != JVal::object) return fail_line(std::string("expected an object for ") + f.name + ", got " + type_name(j->type));
-        return set_str(f, e, intern(j->raw));
-      case Type::cause: return enum_value<Cause>(f, *j, e);
-      case Type::wait: return enum_value<Wait>(f, *j, e);
-      case Type::outcome: return enum_value<Outcome>(f, *j, e);
-      case Type::io_kind: return enum_value<IoKind>(f, *j, e);
-      case Type::block_kind: return enum_value<BlockKind>(f, *j, e);
-      case Type::status:
-        if (j->type != JVal::string || (j->s != "ok" && j->s != "error"))
-          return fail_line("status must be \"ok\" or \"error\"");
-        e.code = j->s == "ok" ? 0 : 1;
+        set(e, f, std::bit_cast<uint64_t>(intern(j->raw)));
         return true;
+      case Type::enum_: {
+        uint8_t x = 0;
+        if (j->type != JVal::string || !f.names->parse(j->s, x)) {
+          if (f.names == &schema_detail::kStatus) return fail_line("status must be \"ok\" or \"error\"");
+          return fail_line(std::string("unknown ") + f.name + " '" + LineParser::printable(j->type == JVal::string ? j->s : j->raw) + "'");
+        }
+        v = x;
+        break;
+      }
       case Type::flag:
         if (j->type != JVal::boolean) return fail_line(std::string("expected true or false for ") + f.name);
-        if (j->b) e.flags |= kFlagSlow;
-        return true;
+        v = j->b;
+        break;
     }
-    switch (f.slot) {
-      case Slot::task: e.task = int32_t(v); break;
-      case Slot::id: e.id = int32_t(v); break;
-      case Slot::ref: e.ref = int32_t(v); break;
-      case Slot::line: e.line = int32_t(v); break;
-      case Slot::num: e.num = v; break;
-      default: break;
-    }
-    return true;
-  }
-
-  bool set_str(const FieldSpec& f, Event& e, const char* s) {
-    (f.slot == Slot::s2 ? e.s2 : e.s1) = s;
+    set(e, f, uint64_t(v));
     return true;
   }
 
@@ -592,6 +498,7 @@ class Loader {
   std::unordered_map<std::string_view, const char*> strings_;
   size_t line_no_ = 0;
   uint64_t count_ = 0;
+  size_t tasks_ = 0;
   int64_t prev_t_ = 0;
   bool cut_ = false;
 };

@@ -20,6 +20,7 @@
 namespace loopscope::gui {
 
 App::App(Appearance a) : look_(a) {
+  playback_.set_notable([this](size_t i) { return session_.model().is_notable(i); });
   for (const Scenario& s : scenarios()) {
     ParamState st;
     for (const Param& p : s.params) {
@@ -77,9 +78,10 @@ std::vector<std::string> App::param_sets(int scenario) const {
     const Param& p = s.params[k];
     if (!p.choices.empty()) {
       sets.push_back(p.key + "=" + p.choices[size_t(st.choice[k])]);
-    } else {
+    } else if (std::isfinite(st.num[k])) {  // a NaN typed into the widget keeps the default
+      double v = p.integer ? std::round(double(st.num[k])) : double(st.num[k]);
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", double(st.num[k]));
+      std::snprintf(buf, sizeof buf, "%g", v);
       sets.push_back(p.key + "=" + buf);
     }
   }
@@ -133,7 +135,7 @@ bool App::init_context() {
 
 bool App::reload_fonts() {
   fonts_dirty_ = false;
-  bool ok = load_fonts(fonts_, look_.font_px());
+  bool ok = load_fonts(fonts_, look_.font_px(), extra_fonts_);
   apply_style(look_.dark, look_.font_px());
   return ok;
 }
@@ -175,6 +177,11 @@ void App::update_states(double dt_play) {
     cur_generation_ = session_.generation();
   }
   tween_.t = std::min(1.0, tween_.t + dt_play / kTweenSeconds);
+}
+
+bool App::animating() const {
+  return playback_.playing || !settled() || follow_live_ || session_.live() || compare_.live() || clip_.running() ||
+         (!status_.empty() && !status_error_);  // a status line that times out
 }
 
 void App::frame(float dt) {
@@ -339,18 +346,22 @@ int64_t App::playhead_ns() const {
   size_t n = std::min(m.size(), playback_.size()), i = playback_.index();
   if (n == 0) return 0;
   if (i + 1 >= n) return m.events()[n - 1].t_ns;
-  const Event& a = m.events()[i];
-  return a.t_ns + int64_t(double(m.events()[i + 1].t_ns - a.t_ns) * playback_.fraction());
+  return playback_.trace_now();
 }
 
 void App::seek_time(int64_t t) {
-  const model::Model& m = session_.model();
-  size_t i = m.index_at_time(t);
-  seek(i);
-  if (i + 1 >= std::min(m.size(), playback_.size())) return;
-  int64_t a = m.events()[i].t_ns, b = m.events()[i + 1].t_ns;
-  double f = b > a ? std::clamp(double(t - a) / double(b - a), 0.0, 0.999) : 0.0;
-  playback_.seek_story(playback_.story_start(i) + f * (playback_.story_start(i + 1) - playback_.story_start(i)));
+  stop_following();
+  playback_.playing = false;
+  playback_.seek_story(playback_.story_of_trace(t));
+}
+
+void App::cycle_pause() {
+  double next = playback_.pause() >= 2 ? 0 : playback_.pause() + 1;
+  playback_.set_pause(next);
+  char text[64];
+  std::snprintf(text, sizeof text, next > 0 ? "Holding %g s on each notable event (H)" : "No hold on notable events (H)",
+                next);
+  set_status(text, false);
 }
 
 void App::toggle_play() {
@@ -411,6 +422,7 @@ void App::handle_keys() {
     }
   }
   if (pressed(GLFW_KEY_N)) step_notable(+1);
+  if (pressed(GLFW_KEY_H, false)) cycle_pause();
   if (pressed(GLFW_KEY_P)) step_notable(-1);
   if (pressed(GLFW_KEY_HOME, false)) seek(0);
   if (pressed(GLFW_KEY_END, false)) seek(playback_.size() ? playback_.size() - 1 : 0);
@@ -500,7 +512,7 @@ void App::draw_toolbar() {
   bool live = session_.live();
   flow(button_w("Running..."), ImGui::GetStyle().ItemSpacing.x);
   if (live && session_.open_mode()) {
-    if (ImGui::Button("Stop")) session_.stop_open();
+    if (ImGui::Button("Stop")) session_.stop();
     note("Run");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
   } else {
@@ -673,6 +685,7 @@ void App::draw_help() {
       {"N / P", "next / previous notable event"},
       {"M", "bookmark the moment at the playhead (again: remove it)"},
       {"B / Shift + B", "next / previous bookmark"},
+      {"H", "playback holds on each notable event: off, 1 s, 2 s"},
       {"Home / End", "start / end of the run"},
       {"+ / - / 0", "zoom the timeline / fit the run"},
       {"Alt + Right / Left, drag", "pan the timeline"},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,6 +98,7 @@ struct Geometry {
   };
   std::vector<CodeRow> code_rows;
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
@@ -125,6 +127,7 @@ class App {
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
+  std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   // Compare mode with a saved trace as the second run. Returns "" or a one-line error.
   std::string load_compare(const std::string& path);
@@ -180,6 +183,11 @@ class App {
   // The platform rebuilds the font texture when this returns true (then calls reload_fonts()).
   bool fonts_dirty() const { return fonts_dirty_; }
   bool reload_fonts();
+  // Faces a client adds to the atlas (clips: the title card's sizes). Every
+  // reload clears the atlas, so they are added again after each one; a face
+  // pointer kept from before a reload dangles. False from it fails the reload.
+  // Set it before init_context(), so the atlas is built once.
+  void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
   const Appearance& appearance() const { return look_; }
@@ -192,6 +200,10 @@ class App {
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   bool settled() const { return tween_.t >= 1.0; }
+  // Something on screen changes without input: playback, a live run (either
+  // side), the stage's tween, a clip being exported. The window waits for
+  // events only when this is false.
+  bool animating() const;
   bool following_live() const { return follow_live_; }
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }
@@ -214,6 +226,7 @@ class App {
   // block's time passes on screen instead of jumping at its end).
   int64_t playhead_ns() const;
   void seek_time(int64_t t_ns);  // the playhead at trace time t_ns, inside its event's slot
+  void cycle_pause();  // H: playback holds on each notable event for 0, 1 or 2 s
   void zoom(float factor, double anchor_frac = -1);
   void toggle_axis();  // A: real time <-> by iteration (leaves auto)
   // The timeline's x-axis coordinate of trace time t (ns), and back.
@@ -274,6 +287,7 @@ class App {
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
+  std::function<bool()> extra_fonts_;
   OpenToggle open_;
   std::chrono::steady_clock::time_point open_started_;
   void draw_open_toggle();  // the toolbar's open-mode controls (concurrent-server)

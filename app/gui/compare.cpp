@@ -77,6 +77,14 @@ std::vector<std::string> summary_lines(const RunSummary& a, const RunSummary& b)
   return out;
 }
 
+std::vector<SummaryLine> compare_summary(const model::Model& run1, const model::Model& run2) {
+  RunSummary r[2] = {summarize(run1), summarize(run2)};
+  std::vector<SummaryLine> out;
+  std::vector<std::string> lines = summary_lines(r[0], r[1]);
+  for (size_t k = 0; k < lines.size(); ++k) out.push_back({lines[k], k < 2 && r[k].blocked_ns > 0});
+  return out;
+}
+
 std::string App::run_label(const Session& s) {
   if (!s.scenario()) return "(saved trace)";
   std::string out = s.scenario()->id;
@@ -117,7 +125,7 @@ void App::draw_summary(const ImVec2& size) {
     bool run = k < 2;
     if (run && (k == 0 ? session_ : compare_).live()) lines[k] += "  (running...)";
     ImGui::PushStyleColor(ImGuiCol_Text, run && r[k].blocked_ns > 0 ? th.error : th.text);
-    ImGui::TextUnformatted(lines[k].c_str());
+    ImGui::TextUnformatted(model::elide(lines[k]).c_str());
     ImGui::PopStyleColor();
   }
   ImGui::PopTextWrapPos();

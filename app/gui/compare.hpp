@@ -29,4 +29,13 @@ RunSummary summarize(const model::Model& m);
 // the clip overlay.
 std::vector<std::string> summary_lines(const RunSummary& a, const RunSummary& b);
 
+// The compare summary, one line per run (run 1's, then run 2's), and whether
+// it is bad news (the loop was blocked). The GUI's summary strip and a compare
+// clip's closing summary both show exactly these lines.
+struct SummaryLine {
+  std::string text;
+  bool warn = false;
+};
+std::vector<SummaryLine> compare_summary(const model::Model& run1, const model::Model& run2);
+
 }  // namespace loopscope::gui

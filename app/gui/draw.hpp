@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "model/elide.hpp"
 #include "theme.hpp"
 
 namespace loopscope::gui {

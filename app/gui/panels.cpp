@@ -13,6 +13,7 @@
 
 #include "app.hpp"
 #include "draw.hpp"
+#include "model/why.hpp"
 
 namespace loopscope::gui {
 
@@ -57,7 +58,7 @@ void App::draw_code(const ImVec2& size) {
                                                                                        ImGui::GetItemRectSize().x) {
     ImGui::SameLine(0, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted(run.scenario()->title.c_str());
+    ImGui::TextUnformatted(run.scenario()->title_for(run.params()).c_str());
     ImGui::PopStyleColor();
   }
   ImVec2 c0, c1;
@@ -168,6 +169,7 @@ void App::draw_code(const ImVec2& size) {
 
   geo_.code_rows.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
+  geo_.code_overflow = overflow;
   dl->PushClipRect(c0, c1, true);
   for (int r = first; r < int(rows.size()) && r < first + fit; ++r) {  // whole rows only: a cut row hides its underscores
     const Row& row = rows[size_t(r)];
@@ -248,23 +250,10 @@ void App::draw_why(const ImVec2& size) {
     return;
   }
   if (m.size()) {
-    // The story is loop 0's (the program under study). When the playhead is on
-    // another loop's event (the client loop of the server scenarios), narrate
-    // loop 0's latest event first, so the panel never says "the loop sleeps in
-    // epoll" while the stage shows loop 0 blocked, and the other loop's event
-    // as a second, smaller line.
-    size_t i = std::min(f.index, m.size() - 1);
-    const auto& ev = m.events();
-    geo_.why_other_loop.clear();
-    size_t main_i = i;
-    if (ev[i].loop != 0) {
-      geo_.why_other_loop = (ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") +
-                            model::narrate(m, i);
-      size_t j = i, limit = i > 100000 ? i - 100000 : 0;
-      while (j > limit && ev[j].loop != 0) --j;
-      main_i = ev[j].loop == 0 ? j : SIZE_MAX;
-    }
-    geo_.why_text = main_i == SIZE_MAX ? "" : model::narrate(m, main_i);
+    // The clip's caption says the same: both come from model::why_at.
+    model::Why why = model::why_at(m, std::min(f.index, m.size() - 1));
+    geo_.why_text = std::move(why.text);
+    geo_.why_other_loop = std::move(why.other_loop);
     const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();

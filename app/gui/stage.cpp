@@ -32,7 +32,11 @@ struct Area {
   ImVec2 a, b;
   const char* titles[4];  // longest first, then nulls: the first that fits is drawn
   float cursor_x = 0, cursor_y = 0;
-  int hidden = 0;  // chips that did not fit: counted ("+3 more"), never silently dropped
+  // Chips that did not fit: counted ("+3 more"), never silently dropped. Once
+  // full, the rest are counted without being laid out (a queue of 300k
+  // handles costs a frame no more than a full area does).
+  bool full = false;
+  int hidden = 0;
 };
 
 struct Layout {
@@ -68,15 +72,18 @@ struct Placer {
     Chip c;
     c.key = key;
     float pad = px * 0.5f;
-    c.text = elide(font, px, text, area.b.x - area.a.x - pad * 4);  // a chip never cuts its text
+    c.text = elide(font, px, model::elide(text), area.b.x - area.a.x - pad * 4);  // a chip never cuts its text
     ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str());
     c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 1.6f : 1.4f));
-    if (area.hidden > 0) return void(++area.hidden);  // keep FIFO order: nothing after a hidden chip shows
+    if (area.full) return void(++area.hidden);  // keep FIFO order: nothing after a hidden chip shows
     if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
       area.cursor_x = area.a.x + pad;
       area.cursor_y += c.size.y + pad * 0.6f;
     }
-    if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) return void(++area.hidden);
+    if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) {
+      area.full = true;
+      return void(++area.hidden);
+    }
     c.pos = ImVec2(area.cursor_x, area.cursor_y);
     area.cursor_x += c.size.x + pad * 0.6f;
     int color = task_color(task);
@@ -104,6 +111,7 @@ void start_area(Area& area, float px) {
   area.cursor_x = area.a.x + px * 0.5f;
   area.cursor_y = area.a.y + px * 1.35f;
   area.hidden = 0;
+  area.full = false;
 }
 
 // How late task `task`'s timer is at `st`: from the last timer.fire for it
@@ -237,6 +245,7 @@ void App::draw_stage(const ImVec2& size) {
     for (Area* a : areas) start_area(*a, px);
     Placer p{m, th, fonts_.ui, px, out};
     for (const auto& r : st.ready) {
+      if (ready.full && ++ready.hidden) continue;
       std::string name = p.task_name(r.task);
       std::string text = r.label ? std::string(r.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
@@ -253,6 +262,7 @@ void App::draw_stage(const ImVec2& size) {
       p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true, late >= kLateNs);
     }
     for (const auto& t : st.timers) {
+      if (timers.full && ++timers.hidden) continue;
       std::string text = p.task_name(t.task);
       if (text.empty()) text = t.label ? t.label : "timer";
       // A timer past its due time (the loop was busy or blocked) says how late it is.
@@ -262,12 +272,14 @@ void App::draw_stage(const ImVec2& size) {
       p.place(timers, key_for(t.task, t.timer, 2), t.task, text, false, late);
     }
     for (const auto& o : st.io) {
+      if (io.full && ++io.hidden) continue;
       std::string text = p.task_name(o.task);
       text += std::string(text.empty() ? "" : ": ") + name(o.kind);
       if (o.target) text += std::string(" ") + o.target;
       p.place(io, key_for(o.task, o.op, 3), o.task, text);
     }
     for (const auto& w : st.workers) {
+      if (pool.full && ++pool.hidden) continue;
       char wb[32];
       std::snprintf(wb, sizeof wb, w.running ? "worker %d: " : "queued: ", w.worker);
       std::string text = wb + p.task_name(w.task);
@@ -309,7 +321,6 @@ void App::draw_stage(const ImVec2& size) {
   empty_note(timers, s.timers.empty(), "none armed");
   if (show_io) empty_note(io, s.io.empty(), "none");
   if (show_pool) empty_note(pool, s.workers.empty(), "idle");
-
   // Tween: matched chips glide, new ones fade in, leaving ones fade out.
   float e = ease_in_out(float(tween_.t));
   auto draw_chip = [&](const Chip& c, ImVec2 pos, float alpha) {

@@ -10,6 +10,7 @@
 
 #include "core/trace_json.hpp"
 #include "core/trace_load.hpp"
+#include "core/trace_schema.hpp"
 #include "scenarios/scenario.hpp"
 #include "support/engine_run.hpp"
 
@@ -48,8 +49,10 @@ std::string run_and_save(const char* scenario) {
   return jsonl(merged_events(trace));
 }
 
-// One valid event of every kind, every slot filled, as the writer writes it.
-std::vector<Event> one_of_each_kind() {
+// One valid event of every kind with every field of the table set (the
+// optional ones too), through the table itself: a field the writer or the
+// loader forgot would not come back.
+std::vector<Event> one_of_each_kind(uint8_t enum_value = 1) {
   static Trace strings;
   std::vector<Event> out;
   for (size_t k = 0; k < size_t(Ev::count_); ++k) {
@@ -59,15 +62,25 @@ std::vector<Event> one_of_each_kind() {
     e.t_ns = int64_t(k) * 1000;
     e.it = uint32_t(k);
     e.loop = k % 2;
-    e.task = int32_t(k);
-    e.id = 7;
-    e.line = 12;
-    e.ref = 3;
-    e.num = 42;
-    e.code = 1;
-    e.flags = e.kind == Ev::step_end ? kFlagSlow : 0;
-    e.s1 = strings.intern("t\u00e9xt \"quoted\"\n\ttab \x01");
-    e.s2 = e.kind == Ev::run_begin ? strings.intern("{\"n\": 3, \"mode\": \"fast\", \"xs\": [1, 2.5e3]}") : nullptr;
+    for (const FieldSpec& f : fields_of(e.kind)) {
+      uint64_t v = 0;
+      switch (f.type) {
+        case Type::id: v = 7; break;
+        case Type::line: v = 12; break;
+        case Type::timeout: v = 3; break;
+        case Type::count: v = 42; break;
+        case Type::i64: v = uint64_t(int64_t(-5)); break;
+        case Type::i32: v = uint64_t(int64_t(-2)); break;
+        case Type::str: v = std::bit_cast<uint64_t>(strings.intern("t\u00e9xt \"quoted\"\n\ttab \x01")); break;
+        case Type::object:
+          v = std::bit_cast<uint64_t>(strings.intern("{\"n\": 3, \"mode\": \"fast\", \"xs\": [1, 2.5e3]}"));
+          break;
+        case Type::enum_: v = std::min<uint8_t>(enum_value, uint8_t(f.names->count - 1)); break;
+        case Type::flag: v = 1; break;
+      }
+      if (f.presence == Presence::when_code && e.code != f.cond) continue;
+      set(e, f, v);
+    }
     out.push_back(e);
   }
   return out;
@@ -91,10 +104,92 @@ TEST_CASE("a saved run loads back and saves again byte for byte") {
 }
 
 TEST_CASE("every event kind and field survives a save and a load") {
-  std::string first = jsonl(one_of_each_kind());
+  for (uint8_t enum_value : {1, 2, 3, 8, 20}) {  // the last values of each enum too (clamped per enum)
+    CAPTURE(int(enum_value));
+    std::string first = jsonl(one_of_each_kind(enum_value));
+    Trace loaded;
+    CHECK(load_trace_bytes("kinds.jsonl", first.data(), first.size(), loaded) == "");
+    CHECK(jsonl(merged_events(loaded)) == first);
+  }
+}
+
+TEST_CASE("each field added this round is written by name and read back into its typed view") {
+  std::string text = jsonl(one_of_each_kind());
+  for (const char* field : {"\"fn\": \"task.step\"", "\"on\": \"sleep\"", "\"target\": 7", "\"preempted\": true",
+                            "\"cpu_ns\": 42", "\"file\": ", "\"entry\": \"asyncio.run\"", "\"engine\": \"loopscope\"",
+                            "\"python\": ", "\"how\": \"return\"", "\"exit_code\": -2", "\"ev\": \"source\"",
+                            "\"ev\": \"truncated\"", "\"reason\": ", "\"limit\": -5", "\"ev\": \"bookmark\"", "\"at\": 42"})
+    CHECK_MESSAGE(text.find(field) != std::string::npos, field);
   Trace loaded;
-  CHECK(load_trace_bytes("kinds.jsonl", first.data(), first.size(), loaded) == "");
-  CHECK(jsonl(merged_events(loaded)) == first);
+  REQUIRE(load_trace_bytes("kinds.jsonl", text.data(), text.size(), loaded) == "");
+  for (const Event& e : merged_events(loaded)) {
+    CAPTURE(name(e.kind));
+    if (e.kind == Ev::ready_push) CHECK(as<ev::ReadyPush>(e).fn == HandleFn::task_step);
+    if (e.kind == Ev::ready_run) CHECK(as<ev::ReadyRun>(e).fn == HandleFn::task_step);
+    if (e.kind == Ev::step_end) {
+      ev::StepEnd s = as<ev::StepEnd>(e);
+      CHECK(s.on == AwaitOn::sleep);
+      CHECK(s.target == 7);
+      CHECK(s.preempted);
+      CHECK(s.slow);
+      CHECK(s.cpu_ns == 42);
+      CHECK(s.dur_ns == 42);
+      CHECK(std::string(s.file).find("quoted") != std::string::npos);
+    }
+    if (e.kind == Ev::run_begin) {
+      ev::RunBegin r = as<ev::RunBegin>(e);
+      CHECK(r.entry == Entry::asyncio_run);
+      CHECK(r.engine == EngineKind::loopscope);
+      REQUIRE(r.python);
+    }
+    if (e.kind == Ev::run_end) {
+      CHECK(as<ev::RunEnd>(e).how == EndHow::return_);
+      CHECK(has_exit_code(e));
+      CHECK(as<ev::RunEnd>(e).exit_code == -2);
+    }
+    if (e.kind == Ev::loop_poll) CHECK(as<ev::Poll>(e).timeout_ms == 3);
+    if (e.kind == Ev::bookmark) CHECK(as<ev::Bookmark>(e).at == 42);
+    if (e.kind == Ev::truncated) CHECK(as<ev::Truncated>(e).limit == -5);
+  }
+}
+
+TEST_CASE("a trace written before this round's fields loads, reads as unset, and saves back the same") {
+  // Lines as the writer wrote them before fn, on, entry... existed.
+  const std::string old =
+      "{\"seq\": 0, \"t_ns\": 0, \"loop\": 0, \"it\": 0, \"ev\": \"run.begin\", \"scenario\": \"x\", \"params\": {}}\n"
+      "{\"seq\": 1, \"t_ns\": 5, \"loop\": 0, \"it\": 0, \"ev\": \"ready.push\", \"handle\": 0, \"task\": 0, "
+      "\"label\": \"main step\", \"cause\": \"new\"}\n"
+      "{\"seq\": 2, \"t_ns\": 6, \"loop\": 0, \"it\": 1, \"ev\": \"ready.run\", \"handle\": 0, \"task\": 0, "
+      "\"label\": \"main step\", \"left\": 0}\n"
+      "{\"seq\": 3, \"t_ns\": 7, \"loop\": 0, \"it\": 1, \"ev\": \"step.end\", \"task\": 0, \"line\": 3, "
+      "\"wait\": \"queue\", \"dur_ns\": 1}\n"
+      "{\"seq\": 4, \"t_ns\": 8, \"loop\": 0, \"it\": 1, \"ev\": \"run.end\", \"status\": \"ok\", \"error\": null}\n";
+  Trace loaded;
+  REQUIRE(load_trace_bytes("old.jsonl", old.data(), old.size(), loaded) == "");
+  std::vector<Event> ev = merged_events(loaded);
+  REQUIRE(ev.size() == 5);
+  CHECK(as<ev::RunBegin>(ev[0]).entry == Entry::unset);
+  CHECK(as<ev::RunBegin>(ev[0]).python == nullptr);
+  CHECK(as<ev::ReadyPush>(ev[1]).fn == HandleFn::unset);
+  CHECK(as<ev::ReadyPush>(ev[1]).cause == Cause::new_);
+  CHECK(as<ev::ReadyRun>(ev[2]).fn == HandleFn::unset);
+  CHECK(as<ev::StepEnd>(ev[3]).on == AwaitOn::unset);
+  CHECK(as<ev::StepEnd>(ev[3]).target == -1);
+  CHECK(as<ev::StepEnd>(ev[3]).wait == Wait::queue);
+  CHECK_FALSE(has_exit_code(ev[4]));
+  CHECK(jsonl(ev) == old);
+}
+
+TEST_CASE("a new field with a value outside its set is refused with its name") {
+  auto line = [](const std::string& extra) {
+    return "{\"seq\": 0, \"t_ns\": 5, \"loop\": 0, \"it\": 1, \"ev\": \"ready.push\", \"handle\": 0, \"task\": 0, "
+           "\"label\": \"x\", \"cause\": \"threadsafe\"" + extra + "}\n";
+  };
+  Trace ok;
+  CHECK(load_trace_bytes("ok.jsonl", line(", \"fn\": \"pool.done\"").data(), line(", \"fn\": \"pool.done\"").size(), ok) == "");
+  std::string bad = line(", \"fn\": \"teleport\"");
+  Trace t;
+  CHECK(load_trace_bytes("bad.jsonl", bad.data(), bad.size(), t) == "bad.jsonl:1: unknown fn 'teleport'");
 }
 
 TEST_CASE("loaded strings are interned once and stay valid after the file is gone") {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/trace_schema.hpp"
 #include "support/engine_run.hpp"
 
 using namespace loopscope;
@@ -66,6 +67,8 @@ TEST_CASE("an unpacked step's fields match what its packed record gives back") {
       const Event& run = o.events[i - 1];
       CHECK(run.kind == Ev::ready_run);
       CHECK(run.task == e.task);
+      HandleFn fn = as<ev::ReadyRun>(run).fn;
+      CHECK((fn == HandleFn::task_step || fn == HandleFn::task_wakeup));
       CHECK(run.t_ns == e.t_ns);
       CHECK(std::string(run.s1).rfind(e.task == 0 ? "main " : "ping ", 0) == 0);  // "NAME step" / "NAME wakeup"
     }
@@ -78,7 +81,12 @@ TEST_CASE("an unpacked step's fields match what its packed record gives back") {
         }
       REQUIRE(begin);
       CHECK(e.num == e.t_ns - begin->t_ns);
-      CHECK(e.flags == 0);
+      CHECK((e.flags & kFlagSlow) == 0);
+      // `on` rides in the packed record too: yield for a bare yield, unset at the end, set for every other wait.
+      const AwaitOn on = as<ev::StepEnd>(e).on;
+      if (e.code == uint8_t(Wait::yield)) CHECK(on == AwaitOn::yield);
+      else if (e.code == uint8_t(Wait::none)) CHECK(on == AwaitOn::unset);
+      else CHECK(on != AwaitOn::unset);
       if (e.code == uint8_t(Wait::yield)) {
         // The task queued its own next step at the step's end.
         REQUIRE(i + 1 < o.events.size());
@@ -87,6 +95,7 @@ TEST_CASE("an unpacked step's fields match what its packed record gives back") {
         CHECK(push.task == e.task);
         CHECK(push.t_ns == e.t_ns);
         CHECK(push.code == uint8_t(Cause::yield));
+        CHECK(as<ev::ReadyPush>(push).fn == HandleFn::task_step);
         CHECK(std::string(push.s1) == "ping step");
       }
     }
