@@ -66,12 +66,27 @@ void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, I
 std::string format_duration(int64_t ns) {
   char buf[32];
   double a = std::fabs(double(ns));
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
-  else if (a >= 1e7) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
-  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
+  // Units are picked after rounding: 999.6 ms is "1.00 s", never "1000 ms".
+  if (a >= 9.995e8) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
+  else if (a >= 9.95e6) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
+  else if (a >= 9.995e5) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
+  else if (a >= 999.5) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
   else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
   return buf;
+}
+
+std::string elide(ImFont* font, float px, const std::string& text, float max_w) {
+  const char* end = text.c_str() + text.size();
+  if (font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str(), end).x <= max_w) return text;
+  // CalcTextSizeA stops at the first character past the width: one pass, whole characters.
+  const char* cut = nullptr;
+  float dots = font->CalcTextSizeA(px, FLT_MAX, 0, "\xe2\x80\xa6").x;
+  font->CalcTextSizeA(px, std::max(max_w - dots, 0.0f), 0, text.c_str(), end, &cut);
+  return std::string(text.c_str(), cut ? cut : text.c_str()) + "\xe2\x80\xa6";
+}
+
+float button_w(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
 float ease_in_out(float t) {
