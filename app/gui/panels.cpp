@@ -307,7 +307,6 @@ void App::draw_code(const ImVec2& size) {
         text_centered(dl, fonts_.bold, lpx, ImVec2(ta, a.y), b, ink_on(th.task(shown.color)), lab.c_str());
       }
       x = a.x - px * 0.3f;
-      ++shown;
     }
   }
   dl->PopClipRect();
