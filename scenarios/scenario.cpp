@@ -1,5 +1,7 @@
 #include "scenario.hpp"
 
+#include "core/trace_schema.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -106,8 +108,12 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
   {
     Loop loop(trace, lo);
     Event b = loop.event(Ev::run_begin);
-    b.s1 = loop.intern(s.id);
-    b.s2 = loop.intern(p.json());
+    ev::RunBegin rb;
+    rb.scenario = loop.intern(s.id);
+    rb.params = loop.intern(p.json());
+    rb.entry = s.entry;
+    rb.engine = EngineKind::loopscope;
+    put(b, rb);
     loop.emit(b);
     set_running_loop(&loop);
     Task& main = create_task(s.main(p).named("main"));
