@@ -175,18 +175,20 @@ std::string push(const Ctx& c) {
   const Cause cause = Cause(e.code);
   const Event* h = c.running_handle();
   const int32_t x = running_task(h);
-  const std::string child = x >= 0 ? c.task_name(x) : "A child";
+  // Only a task that finished in the running handle is named as the finished child.
+  const bool x_done = x >= 0 && finished_in_handle(c, x);
+  const std::string child = x_done ? c.task_name(x) + " has finished" : "An awaited child is done";
   switch (fn_of(e)) {
     case HandleFn::sleep_set_result:
       return "The timer of " + t + "'s sleep is due, so after the poll the loop queues its callback "
              "(futures._set_result_unless_cancelled). It runs in this same iteration, after the handles already "
              "queued, and sets the sleep future's result.";
     case HandleFn::gather_done_callback:
-      return child + " has finished, so gather's _done_callback for it is queued (a done-callback of " + child +
-             "). It runs in the next iteration.";
+      return child + ", so gather's _done_callback for it is queued (a done-callback of the child). It runs in the "
+             "next iteration.";
     case HandleFn::taskgroup_on_task_done:
-      return child + " has finished, so the TaskGroup's _on_task_done is queued. In the next iteration it removes " +
-             child + " from the group, and if " + child + " failed, cancels the other tasks.";
+      return child + ", so the TaskGroup's _on_task_done is queued. In the next iteration it removes the task from "
+             "the group, and if it failed, cancels the other tasks.";
     case HandleFn::timeout_on_timeout:
       return "The deadline of the asyncio.timeout() block in " + t + " has passed, so Timeout._on_timeout is queued. " +
              (cause == Cause::timer ? "It runs in this same iteration" : "It runs in the next iteration") +
@@ -195,13 +197,13 @@ std::string push(const Ctx& c) {
       return cause == Cause::timer
                  ? "The deadline of a wait_for() has passed, so its _release_waiter is queued; it runs in this same "
                    "iteration and releases the task waiting in wait_for."
-                 : child + " has finished, so wait_for's _release_waiter (a done-callback of the inner task) is "
-                   "queued for the next iteration.";
+                 : child + ", so wait_for's _release_waiter (a done-callback of the inner task) is queued for the "
+                   "next iteration.";
     case HandleFn::run_until_complete_cb:
       return "main is done, so its first done-callback, _run_until_complete_cb, is queued. When it runs in the next "
              "iteration it calls loop.stop(): that iteration is the loop's last.";
     case HandleFn::pool_done:
-      return "A thread-pool job of " + t + " has finished: after the poll the loop queues the callback that sets "
+      return "The thread-pool job of " + t + " is done: after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
       return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
