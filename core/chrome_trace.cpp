@@ -1,19 +1,16 @@
 // [SECTION] index
 //   Writer: one Chrome trace event as a JSON object
 //   Export: a pass over the merged events, closing slices as they end
-//   Saving: temp file + rename
+//   Saving: through OutputFile (core/output_file.hpp)
 #include "chrome_trace.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <set>
 
+#include "output_file.hpp"
 #include "trace_json.hpp"
 
 namespace loopscope {
@@ -256,7 +253,9 @@ class Exporter {
         break;
       case Ev::step_end:
         if (!T || T->step_t < 0) break;
-        out_.begin('X', pid, tid, (e.flags & kFlagSlow) ? "step (slow)" : "step", T->step_t)
+        out_.begin('X', pid, tid,
+                   (e.flags & kFlagSlow) ? "step (slow)" : (e.flags & kFlagPreempted) ? "step (preempted)" : "step",
+                   T->step_t)
             .us("dur", std::max<int64_t>(0, e.t_ns - T->step_t - 1));
         if (e.flags & kFlagSlow) out_.str("cname", "terrible");
         out_.args_begin().num("from_line", T->step_line).num("to_line", e.line)
@@ -353,28 +352,10 @@ std::string to_chrome_trace(const std::vector<Event>& events) { return Exporter(
 // [SECTION] Saving
 
 std::string save_chrome_trace(const std::string& path, const std::vector<Event>& events) {
-  std::string text = to_chrome_trace(events);
-  std::string tmp = path + ".part";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return path + ": cannot write (" + std::strerror(errno) + ")";
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string err = path + ": write failed (" + std::strerror(errno) + ")";
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return err;
-    }
-    done += size_t(n);
-  }
-  if (::close(fd) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = path + ": cannot finish the file (" + std::strerror(errno) + ")";
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  return {};
+  OutputFile f;
+  std::string err = f.open(path);
+  if (err.empty()) err = f.write(to_chrome_trace(events));
+  return err.empty() ? f.commit() : err;
 }
 
 }  // namespace loopscope

@@ -1,6 +1,8 @@
 #include "stream.hpp"
 
+#include <atomic>
 #include <cstring>
+#include <memory>
 
 #include "os_error.hpp"
 #include "sleep.hpp"
@@ -18,6 +20,13 @@ int32_t current_task_id() {
 }
 }  // namespace
 
+namespace {
+constexpr size_t kScratch = 64 * 1024;
+std::atomic<int64_t> g_scratch_buffers{0};
+}  // namespace
+
+int64_t connection_buffers_alive() { return g_scratch_buffers.load(std::memory_order_relaxed); }
+
 // [SECTION] Connection: the uv_tcp_t with asyncio's transport + protocol + reader state
 
 class Connection : public Owned {
@@ -28,7 +37,7 @@ class Connection : public Owned {
     connect_req.data = this;
     closed = loop.make<Future>("closed");
     // Sockets still open when the run ends are closed with the loop.
-    loop.on_close([this] {
+    closer = loop.on_close([this] {
       if (!handle_closed) {
         handle_closed = true;
         uv_close(handle(), nullptr);
@@ -79,7 +88,22 @@ class Connection : public Owned {
 
   static void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* c = static_cast<Connection*>(h->data);
-    *buf = uv_buf_init(c->scratch, sizeof c->scratch);
+    if (!c->scratch) {
+      c->scratch.reset(new char[kScratch]);
+      g_scratch_buffers.fetch_add(1, std::memory_order_relaxed);
+    }
+    *buf = uv_buf_init(c->scratch.get(), unsigned(kScratch));
+  }
+  // A closed connection keeps only its small state (an open server sees
+  // thousands): the read buffers and the loop's closer go at once.
+  void release_buffers() {
+    if (scratch) g_scratch_buffers.fetch_sub(1, std::memory_order_relaxed);
+    scratch.reset();
+    if (!feed_queued) std::string().swap(incoming);  // the reader's own buffer stays readable, as asyncio's does
+    loop.drop_closer(closer);
+  }
+  ~Connection() override {
+    if (scratch) g_scratch_buffers.fetch_sub(1, std::memory_order_relaxed);
   }
 
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
@@ -256,6 +280,7 @@ class Connection : public Owned {
     }
     c->wake_reader(c->lost_error ? "error" : "closed");
     c->wake_drain("closed");
+    c->release_buffers();
     if (!c->closed->done()) {
       if (c->lost_error) c->closed->set_exception(c->lost_error);
       else c->closed->set_result({});
@@ -329,7 +354,8 @@ class Connection : public Owned {
   bool handle_closed = false, lost = false;
   std::exception_ptr lost_error;
   int pending_writes = 0;
-  char scratch[64 * 1024];
+  std::unique_ptr<char[]> scratch;  // libuv reads into it; allocated on the first read, freed on close
+  uint64_t closer = 0;
 };
 
 // [SECTION] Addresses

@@ -56,8 +56,9 @@ Coro worker(std::string mode, double seconds) {
     co_await sleep(seconds).at(16);
   } else {
     // time.sleep on the worker thread: the lambda runs there, so it captures by value.
-    auto pause = std::chrono::duration<double>(running_loop().scaled(seconds));
-    PoolJob& job = to_thread([pause] { std::this_thread::sleep_for(pause); return Value(); }, "time.sleep");
+    double pause = running_loop().scaled(seconds);
+    int stop_fd = running_loop().stop_fd();  // a stopped run ends the worker's sleep too
+    PoolJob& job = to_thread([pause, stop_fd] { sleep_unless_stopped(pause, stop_fd); return Value(); }, "time.sleep");
     co_await at(job, 18);
   }
   print(19, "worker: done");
@@ -77,6 +78,9 @@ Scenario scenario_blocking_call() {
   Scenario s;
   s.id = "blocking-call";
   s.title = "time.sleep freezes everyone";
+  s.mode_titles = {{"mode=time.sleep", "time.sleep freezes everyone"},
+                   {"mode=asyncio.sleep", "asyncio.sleep lets everyone run"},
+                   {"mode=to_thread", "to_thread: a pool thread does the blocking"}};
   s.lesson =
       "The ticker beats every period while the worker waits. With time.sleep the worker holds the loop thread: "
       "no beat, no timer, nothing runs until it returns, and its step is flagged slow. With asyncio.sleep the "
@@ -84,7 +88,7 @@ Scenario scenario_blocking_call() {
   s.listing = kListing;
   s.params = {{"mode", "time.sleep", 0, 0, {"time.sleep", "asyncio.sleep", "to_thread"}, "how the worker waits"},
               {"seconds", "0.25", 0.05, 5, {}, "how long the worker waits"},
-              {"beats", "5", 1, 20, {}, "ticker beats"},
+              integer_param("beats", "5", 1, 20, "ticker beats"),
               {"period", "0.1", 0.02, 1, {}, "seconds between beats"}};
   s.main = blocking_call_main;
   return s;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/blocking.hpp"
 #include "core/thread_pool.hpp"
 #include "registry.hpp"
 
@@ -88,6 +89,7 @@ Coro file_reads_main(const Params& p) {
   for (int i = 1; i <= p.integer("files"); ++i) {
     fs::path path = folder.path / ("part" + std::to_string(i) + ".txt");
     std::ofstream(path, std::ios::binary) << std::string(size_t(p.integer("kib")) * 1024 * i, 'x');
+    check_interrupt();  // Ctrl-C between two writes: KeyboardInterrupt, and the folder is removed
     paths.push_back(path);
   }
   std::vector<Awaitable> reads;
@@ -109,8 +111,8 @@ Scenario scenario_file_reads() {
       "hands each read to a worker thread: all the reads are submitted in one iteration, run side by side on the "
       "pool's workers, and the loop is free until each result comes back as a completion.";
   s.listing = kListing;
-  s.params = {{"files", "4", 1, 8, {}, "how many files"},
-              {"kib", "512", 1, 16384, {}, "size of part1 in KiB (part i is i times that)"}};
+  s.params = {integer_param("files", "4", 1, 8, "how many files"),
+              integer_param("kib", "512", 1, 16384, "size of part1 in KiB (part i is i times that)")};
   s.main = file_reads_main;
   return s;
 }

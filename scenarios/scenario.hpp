@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,21 @@ struct Param {
   double min = 0, max = 0;           // numeric range (when choices is empty)
   std::vector<std::string> choices;  // a mode switch
   std::string help;
+  bool integer = false;              // whole numbers only (counts, ports): "2.5" is refused
 };
+
+// A whole-number parameter: `integer_param("clients", "3", 1, 16, "clients that connect at once")`.
+inline Param integer_param(std::string key, std::string def, int min, int max, std::string help) {
+  return Param{std::move(key), std::move(def), double(min), double(max), {}, std::move(help), true};
+}
+
+// A finite decimal number as people write it ("2", "0.5", "-1e3"): nan, inf,
+// hex and spaces are refused, which strtod alone would accept.
+bool parse_decimal(const std::string& text, double& out);
+// The shortest text that reads back as `x` ("0.5", "2", "1e-07").
+std::string decimal_text(double x);
+// A value quoted for a one-line error message: 'v', control bytes as '?', cut at 40 characters.
+std::string shown(const std::string& v);
 
 // Parameter values of one run, as text (what --set k=v gives).
 class Params {
@@ -31,6 +47,10 @@ class Params {
 
 struct Scenario {
   std::string id, title, lesson;
+  // Titles that hold only for one value of a mode switch ("mode=asyncio.sleep"
+  // -> its own title): two runs of one scenario compared side by side each get
+  // a title that is true of them. title_for() picks; `title` is the fallback.
+  std::vector<std::pair<std::string, std::string>> mode_titles;
   // The Python listing. `${key}` is replaced by the parameter's value, so the
   // listing always shows the run's numbers; substitution never adds lines.
   std::string listing;
@@ -44,6 +64,7 @@ struct Scenario {
   // The same, but the defaults alone when a value is refused (the GUI's widgets and saved traces).
   Params resolve_or_defaults(const std::vector<std::string>& sets) const;
   std::string source(const Params& p) const;
+  const std::string& title_for(const Params& p) const;
 };
 
 const std::vector<Scenario>& scenarios();
@@ -51,9 +72,25 @@ const Scenario* find_scenario(const std::string& id);
 
 // [SECTION] Running one
 
+// Stops a run from another thread (the window's Stop, a new run, closing the
+// window): request() is thread-safe and does what Ctrl-C does
+// (Loop::request_stop). A request made before the run's loop exists stops it
+// as soon as it starts.
+class RunStop {
+ public:
+  void request(StopReason why = StopReason::sigint);
+  void attach(Loop* loop);  // run_scenario: the run's loop, then nullptr before it closes
+
+ private:
+  std::mutex m_;
+  Loop* loop_ = nullptr;
+  StopReason pending_ = StopReason::none;
+};
+
 struct RunOptions {
   double time_scale = 1.0;
   bool echo_prints = false;
+  std::shared_ptr<RunStop> stop;  // optional: stop the run from another thread
 };
 
 struct RunResult {
@@ -62,6 +99,7 @@ struct RunResult {
   std::string value;     // repr of main's result
   int loop_close_rc = 0; // uv_loop_close(): 0 when every handle was closed
   int64_t duration_ns = 0;
+  StopReason stopped_by = StopReason::none;  // a stop request (signal, Stop button) ended it
 };
 
 // Runs a scenario on a fresh loop on the calling thread, tracing into `trace`

@@ -93,7 +93,7 @@ Scenario scenario_sequential_server() {
       "sit in the listen queue. Three clients that arrive together are answered after 1x, 2x and 3x the work. "
       "Watch the red 'loop blocked' stretches and the clients waiting on loop 1.";
   s.listing = kListing;
-  s.params = {{"clients", "3", 1, 8, {}, "clients that connect at once"},
+  s.params = {integer_param("clients", "3", 1, 8, "clients that connect at once"),
               {"work", "2.0", 0.05, 5, {}, "seconds of work per request (time.sleep)"}};
   s.main = sequential_main;
   return s;

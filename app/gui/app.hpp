@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "compare.hpp"
 #include "export.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
@@ -38,7 +40,15 @@ struct Appearance {
   float display_h = 1080;  // the window's height: presenter text is a share of it
   // Presenter text keeps the same share of the screen at any resolution (a
   // 720p projector shows the same layout as a 1080p one): 1/28 of the height.
-  float font_px() const { return (presenter ? std::clamp(display_h / 28.0f, 22.0f, 48.0f) : 18.0f) * scale; }
+  // Presenter mode never goes below floor_px(), whatever F5 asks: the smallest
+  // text drawn (0.8 of the body size, axis ticks) stays on the floor.
+  float font_px() const {
+    if (!presenter) return 18.0f * scale;
+    return std::max(std::clamp(display_h / 28.0f, 22.0f, 48.0f) * scale, floor_px() / 0.8f);
+  }
+  // The smallest text in presenter mode: 1/36 of the window's height (a
+  // projector's back row); 11 px at the desk.
+  float floor_px() const { return presenter ? display_h / 36.0f : 11.0f; }
 };
 
 // What the timeline shows: a range of its x-axis. On the real-time axis the
@@ -49,7 +59,7 @@ struct Appearance {
 struct TimelineView {
   bool fit = true;  // follow the whole run
   int64_t t0 = 0, t1 = 1;
-  float lane_scroll = 0;
+  float lane_scroll = 0, lane_scroll2 = 0;  // compare mode: each timeline scrolls its own lanes
   bool axis_auto = true;  // story axis when real time would crowd most events into a few pixels
   bool story = false;     // the axis in use (set every frame when axis_auto)
 };
@@ -73,8 +83,11 @@ struct Geometry {
   std::vector<float> lane_mid;                     // y of each model lane's centre line
   Box timeline2, plot2, summary;                   // compare mode: the second run's timeline, the summary strip
   std::vector<float> lane_mid2;
-  float playhead_x = -1;
+  float playhead_x = -1, playhead2_x = -1;  // compare mode: run 2's playhead
+  int lanes_hidden = 0, lanes_hidden2 = 0;   // lanes scrolled out of view (counted on screen)
+  std::vector<std::pair<std::string, Box>> toolbar;  // each toolbar control, by name, where it was drawn
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
+  int stage_hidden = 0;                            // chips that did not fit their area (counted on screen)
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
   // Code rows drawn: a listing line, or its trailing comment wrapped onto a row of its own.
   struct CodeRow {
@@ -85,6 +98,7 @@ struct Geometry {
   };
   std::vector<CodeRow> code_rows;
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
@@ -113,10 +127,20 @@ class App {
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
+  std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
+  // Compare mode with a saved trace as the second run. Returns "" or a one-line error.
+  std::string load_compare(const std::string& path);
   bool compare_active() const { return compare_on_; }
   Session& compare_session() { return compare_; }
   const Session& compare_session() const { return compare_; }
+  // Compare mode: run 2's playhead is at the same real time since its start
+  // as run 1's (one real-time axis, two playheads).
+  size_t compare_index() const { return index2_; }
+  const model::LoopState& compare_state() const { return cur2_; }
+  // Which run Code, Why and Console follow in compare mode (Tab switches): 0 or 1.
+  int focus() const { return compare_on_ ? focus_ : 0; }
+  void toggle_focus() { focus_ = compare_on_ ? 1 - focus_ : 0; }
   Session& session() { return session_; }
   const Session& session() const { return session_; }
   Playback& playback() { return playback_; }
@@ -159,6 +183,11 @@ class App {
   // The platform rebuilds the font texture when this returns true (then calls reload_fonts()).
   bool fonts_dirty() const { return fonts_dirty_; }
   bool reload_fonts();
+  // Faces a client adds to the atlas (clips: the title card's sizes). Every
+  // reload clears the atlas, so they are added again after each one; a face
+  // pointer kept from before a reload dangles. False from it fails the reload.
+  // Set it before init_context(), so the atlas is built once.
+  void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
   const Appearance& appearance() const { return look_; }
@@ -171,6 +200,10 @@ class App {
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   bool settled() const { return tween_.t >= 1.0; }
+  // Something on screen changes without input: playback, a live run (either
+  // side), the stage's tween, a clip being exported. The window waits for
+  // events only when this is false.
+  bool animating() const;
   bool following_live() const { return follow_live_; }
   bool help_open() const { return help_; }
   const TimelineView& timeline() const { return timeline_; }
@@ -183,7 +216,17 @@ class App {
   void step_task(int dir);       // one task step
   void step_iteration(int dir);  // one loop iteration
   void step_notable(int dir);
+  // Bookmarks: a teacher's marks on events (M marks / unmarks the event at the
+  // playhead, B / Shift+B jump to the next / previous). Drawn on the timeline.
+  void toggle_bookmark();
+  void step_bookmark(int dir);
+  const std::vector<size_t>& bookmarks() const { return bookmarks_; }  // event indexes, sorted
   void toggle_play();
+  // The playhead in trace time: between events it moves with playback (a long
+  // block's time passes on screen instead of jumping at its end).
+  int64_t playhead_ns() const;
+  void seek_time(int64_t t_ns);  // the playhead at trace time t_ns, inside its event's slot
+  void cycle_pause();  // H: playback holds on each notable event for 0, 1 or 2 s
   void zoom(float factor, double anchor_frac = -1);
   void toggle_axis();  // A: real time <-> by iteration (leaves auto)
   // The timeline's x-axis coordinate of trace time t (ns), and back.
@@ -208,18 +251,43 @@ class App {
   void draw_stage(const ImVec2& size);
   void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
   void draw_summary(const ImVec2& size);
+  float summary_rows(float width) const;  // text rows the summary strip needs at this width
+  const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
+  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_[2];
   static std::string run_label(const Session& s);  // "id k=v ..." 
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
   void draw_console(const ImVec2& size);
+  // What Code, Why and Console show: run 1, or in compare mode the focused run.
+  struct Focus {
+    const Session* s;
+    size_t index;
+    const model::LoopState* state;
+    const std::vector<size_t>* prints;
+    int run;  // 0 or 1
+  };
+  Focus focused() const;
+  std::string focus_title(const char* panel) const;  // "Code", or "Code: 2 asyncio-sleep" in compare mode
+  void update_compare();
 
   Session session_;
   Session compare_;  // compare mode's second run (idle otherwise)
   bool compare_on_ = false;
   bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
+  int focus_ = 0;
+  std::vector<size_t> bookmarks_;
+  uint64_t bookmarks_gen_ = UINT64_MAX;  // a new run starts without marks
+  size_t index2_ = 0;
+  model::LoopState cur2_;
+  size_t cur2_index_ = SIZE_MAX;
+  uint64_t cur2_gen_ = UINT64_MAX;
+  std::vector<size_t> prints2_;
+  uint64_t prints2_gen_ = UINT64_MAX;
+  size_t prints2_n_ = 0;
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
+  std::function<bool()> extra_fonts_;
   OpenToggle open_;
   std::chrono::steady_clock::time_point open_started_;
   void draw_open_toggle();  // the toolbar's open-mode controls (concurrent-server)
@@ -251,8 +319,10 @@ class App {
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally
   void track_prints(size_t changed_from);
+  static void track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
+  const Session* listing_of_ = nullptr;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
   // Saving and recording.

@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "app.hpp"
+#include "cli/python_program.hpp"
+#include "core/trace_load.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/view_args.hpp"
 #include "gui.hpp"
 #include "platform.hpp"
 #include "screenshot.hpp"
@@ -27,7 +30,9 @@ int screenshot_instead(const std::string& why, const Scenario& s, const Params& 
   std::printf("loopscope: %s; writing a screenshot instead\n", why.c_str());
   ShotOptions o;
   std::string path = "./loopscope-" + s.id + ".png";
-  std::string err = screenshot(s, p, path, o);
+  cli::RunInput in{s.id, "", {}};
+  for (const auto& [k, v] : p.values) in.sets.push_back(k + "=" + v);
+  std::string err = screenshot({in}, path, o);
   if (!err.empty()) {
     std::fprintf(stderr, "loopscope: %s\n", err.c_str());
     return 1;
@@ -73,16 +78,17 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
+  // A .py program: the live window is not there yet; say how to see it.
+  if (cli::is_python_program(id))
+    throw UsageError("gui: a .py program opens in the window after recording: loopscope run " + id +
+                     " --events F.jsonl, then loopscope view F.jsonl");
   // First time, no ID: the gallery opens over the default run, so a new user sees every lesson.
   bool first_time = id.empty() && saved.scenario.empty();
   // No ID: the last scenario with its parameters, if it still exists and they still resolve.
   if (id.empty() && !saved.scenario.empty() && find_scenario(saved.scenario)) {
-    try {
-      find_scenario(saved.scenario)->resolve(saved.sets);
-      id = saved.scenario;
-      sets.insert(sets.begin(), saved.sets.begin(), saved.sets.end());
-    } catch (const std::exception&) {
-    }
+    id = saved.scenario;
+    std::vector<std::string> ok = usable_params(*find_scenario(id), saved.sets, settings_file);
+    sets.insert(sets.begin(), ok.begin(), ok.end());
   }
   const Scenario& s = scenario_arg("gui", id.empty() ? "gather" : id);
   Params p = resolve_params("gui", s, sets);
@@ -111,17 +117,22 @@ int cmd_view(const std::vector<std::string>& argv) {
   Args a("view", argv);
   std::string path;
   Appearance look;
+  bool check = false;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope view F.jsonl [--light] [--presenter]\n\n"
-          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n");
+          "usage: loopscope view F.jsonl [--light] [--presenter] [--check]\n\n"
+          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n"
+          "  --check    load the trace with the view's loader, print its size or the first problem, and\n"
+          "             exit (0: it loads); no window, no display needed\n");
       return 0;
     } else if (t == "--light") {
       look.dark = false;
     } else if (t == "--presenter") {
       look.presenter = true;
+    } else if (t == "--check") {
+      check = true;
     } else if (!a.is_option(t) && path.empty()) {
       path = t;
     } else {
@@ -129,6 +140,16 @@ int cmd_view(const std::vector<std::string>& argv) {
     }
   }
   if (path.empty()) throw UsageError("view: which trace file? (loopscope view F.jsonl)");
+  if (check) {
+    Trace trace;
+    std::string lerr = load_trace_file(path, trace);
+    if (!lerr.empty()) {
+      std::fprintf(stderr, "loopscope: %s\n", lerr.c_str());
+      return 1;
+    }
+    std::printf("%s: %zu events, loads\n", path.c_str(), trace.size());
+    return 0;
+  }
   App app(look);
   std::string err = app.load(path);
   if (!err.empty()) {
@@ -145,56 +166,39 @@ int cmd_view(const std::vector<std::string>& argv) {
 
 int cmd_screenshot(const std::vector<std::string>& argv) {
   Args a("screenshot", argv);
-  std::string id, out, id2;
-  std::vector<std::string> sets, sets2;
+  cli::ViewArgs view;
+  std::string out;
   ShotOptions o;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
-          "                            [--set k=v]... [--compare ID2 [--set2 k=v]...]\n\n"
-          "Runs the scenario to completion on a real loop, puts the playhead on the last event at or before\n"
-          "SECONDS (default: the end of the run) and writes the window's view as a PNG. Headless: it renders\n"
-          "with EGL on Mesa's surfaceless platform and needs no display or X server.\n"
+          "usage: loopscope screenshot ID -o F.png [--at SECONDS] [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+          "                            [--size WxH] [--theme dark|light] [--presenter]\n\n"
+          "Puts the playhead on the last event at or before SECONDS (default: the end of the run) and writes\n"
+          "the window's view as a PNG. Headless: it renders with EGL on Mesa's surfaceless platform and needs\n"
+          "no display or X server. ID, --compare, --set, --set2, --size, --theme and --presenter mean what\n"
+          "they mean for loopscope record.\n"
           "  -o F.png          where to write (written to a temporary file, then renamed)\n"
           "  --at SECONDS      playhead time, counted from the run's first event (the toolbar's t =)\n"
-          "  --size WxH        image size (default 1280x720)\n"
-          "  --theme T         dark (default) or light\n"
-          "  --presenter       large text, as in presenter mode\n"
-          "  --compare ID2     also run ID2 and show it under ID on the same time axis, with a summary\n");
+          "%s"
+          "  --compare shows ID2 under ID in one window, as the GUI's compare mode does.\n"
+          "Exit status: 0 written, 1 failed (one line on stderr), 2 usage error.\n",
+          cli::ViewArgs::kHelp);
       return 0;
     } else if (t == "-o" || t == "--output") {
-      out = a.value(t);
+      out = a.output(t);
     } else if (t == "--at") {
       o.at_s = a.number(t, 0, 1e6);
-    } else if (t == "--size") {
-      a.size(t, o.w, o.h);
-    } else if (t == "--theme") {
-      o.look.dark = a.dark_theme(t);
-    } else if (t == "--presenter") {
-      o.look.presenter = true;
-    } else if (t == "--set") {
-      sets.push_back(a.value(t));
-    } else if (t == "--compare") {
-      id2 = a.value(t);
-    } else if (t == "--set2") {
-      sets2.push_back(a.value(t));
-    } else if (!a.is_option(t) && id.empty()) {
-      id = t;
-    } else {
+    } else if (!view.take(a, t)) {
       a.unknown(t);
     }
   }
-  if (!id2.empty()) {
-    o.compare = &scenario_arg("screenshot", id2);
-    o.compare_params = resolve_params("screenshot", *o.compare, sets2);
-  }
-  if (id.empty()) throw UsageError("screenshot: which scenario? (loopscope list shows the ids)");
+  std::vector<cli::RunInput> runs = view.resolve("screenshot");
   if (out.empty()) throw UsageError("screenshot: -o F.png is required");
-  const Scenario& s = scenario_arg("screenshot", id);
-  Params p = resolve_params("screenshot", s, sets);
-  std::string err = screenshot(s, p, out, o);
+  o.w = view.w, o.h = view.h;
+  o.look.dark = view.dark, o.look.presenter = view.presenter;
+  std::string err = screenshot(runs, out, o);
   if (!err.empty()) {
     std::fprintf(stderr, "loopscope: screenshot: %s\n", err.c_str());
     return 1;

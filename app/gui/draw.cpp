@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace loopscope::gui {
 
@@ -39,6 +40,24 @@ void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float t
 
 void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text) {
   ImVec2 sz = font->CalcTextSizeA(px, b.x - a.x, 0, text);
+  std::string cut;
+  if (sz.x > b.x - a.x - 4 && !std::strchr(text, '\n')) {
+    // Too wide for its box: end it with "…" where it still fits, so the reader sees it goes on.
+    const float room = b.x - a.x - 4 - font->CalcTextSizeA(px, FLT_MAX, 0, "\xE2\x80\xA6").x;
+    const char* end = text;
+    float w = 0;  // ImGui 1.86 does not kern: widths add up character by character
+    for (const char* c = text; *c;) {
+      const char* next = c + 1;
+      while ((static_cast<unsigned char>(*next) & 0xC0) == 0x80) ++next;
+      w += font->CalcTextSizeA(px, FLT_MAX, 0, c, next).x;
+      if (w > room) break;
+      end = c = next;
+    }
+    cut.assign(text, end);
+    cut += "\xE2\x80\xA6";
+    text = cut.c_str();
+    sz = font->CalcTextSizeA(px, FLT_MAX, 0, text);
+  }
   ImVec2 p(std::max(a.x + 2, (a.x + b.x - sz.x) * 0.5f), (a.y + b.y - sz.y) * 0.5f);
   ImVec4 clip(a.x, a.y, b.x, b.y);
   dl->AddText(font, px, p, col, text, nullptr, 0, &clip);
@@ -47,12 +66,27 @@ void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, I
 std::string format_duration(int64_t ns) {
   char buf[32];
   double a = std::fabs(double(ns));
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
-  else if (a >= 1e7) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
-  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
+  // Units are picked after rounding: 999.6 ms is "1.00 s", never "1000 ms".
+  if (a >= 9.995e8) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
+  else if (a >= 9.95e6) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
+  else if (a >= 9.995e5) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
+  else if (a >= 999.5) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
   else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
   return buf;
+}
+
+std::string elide(ImFont* font, float px, const std::string& text, float max_w) {
+  const char* end = text.c_str() + text.size();
+  if (font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str(), end).x <= max_w) return text;
+  // CalcTextSizeA stops at the first character past the width: one pass, whole characters.
+  const char* cut = nullptr;
+  float dots = font->CalcTextSizeA(px, FLT_MAX, 0, "\xe2\x80\xa6").x;
+  font->CalcTextSizeA(px, std::max(max_w - dots, 0.0f), 0, text.c_str(), end, &cut);
+  return std::string(text.c_str(), cut ? cut : text.c_str()) + "\xe2\x80\xa6";
+}
+
+float button_w(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
 float ease_in_out(float t) {

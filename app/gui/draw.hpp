@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "model/elide.hpp"
 #include "theme.hpp"
 
 namespace loopscope::gui {
@@ -27,5 +28,10 @@ void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, I
 // "1.25 s", "340 ms", "12 µs": durations as a teacher would say them.
 std::string format_duration(int64_t ns);
 float ease_in_out(float t);
+// `text` shortened to end in an ellipsis so it is at most `max_w` wide at `px`
+// (whole UTF-8 characters): a text that does not fit is elided, never cut mid-letter.
+std::string elide(ImFont* font, float px, const std::string& text, float max_w);
+// The width ImGui::Button(label) takes at the current font.
+float button_w(const char* label);
 
 }  // namespace loopscope::gui

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "core/trace_json.hpp"
 
@@ -168,6 +169,15 @@ void ClipJob::finish(int status) {
   } else if ((WIFEXITED(status) && WEXITSTATUS(status) == 130) || (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)) {
     state_ = State::cancelled;
     last_line_ = "cancelled: nothing written to " + out_;
+  } else if (WIFSIGNALED(status)) {
+    // A crashed recorder cleans nothing up: its partial output goes here, and
+    // the message says what happened rather than the last progress line.
+    state_ = State::failed;
+    std::string part = out_;
+    while (part.size() > 1 && part.back() == '/') part.pop_back();
+    std::error_code ec;
+    std::filesystem::remove_all(part + ".part", ec);
+    last_line_ = "the recorder crashed (" + std::string(strsignal(WTERMSIG(status))) + "); nothing written";
   } else {
     state_ = State::failed;
     // "loopscope: record: why" -> "why"

@@ -21,7 +21,7 @@
 
 namespace loopscope::gui {
 
-// Writes the session's events to `path` (atomically: a temporary file renamed).
+// Writes the session's events to `path` through OutputFile (core/output_file.hpp).
 // Returns "" or a one-line error.
 std::string save_trace(const Session& s, const std::string& path);
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "draw.hpp"
 #include "record/record.hpp"
 
 namespace loopscope::gui {
@@ -41,10 +42,6 @@ std::string clock_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
   return buf;
-}
-
-float button_w(const char* label) {
-  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 }  // namespace
 

@@ -66,7 +66,7 @@ bool App::param_widgets(int scenario, float px) {
       changed |= ImGui::Combo("##v", &st.choice[k], names.data(), int(names.size()));
     } else {
       ImGui::SetNextItemWidth(px * 3.6f);
-      changed |= ImGui::DragFloat("##v", &st.num[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), "%g",
+      changed |= ImGui::DragFloat("##v", &st.num[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), p.integer ? "%.0f" : "%g",
                                   ImGuiSliderFlags_AlwaysClamp);
     }
     if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());

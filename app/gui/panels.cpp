@@ -13,6 +13,7 @@
 
 #include "app.hpp"
 #include "draw.hpp"
+#include "model/why.hpp"
 
 namespace loopscope::gui {
 
@@ -43,23 +44,30 @@ void content_rect(ImVec2& c0, ImVec2& c1) {
 
 void App::draw_code(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const Focus f = focused();
+  const Session& run = *f.s;
+  const model::LoopState& cur = *f.state;
+  const model::Model& m = run.model();
   float px = fonts_.px;
-  begin_panel("code", "Code", size, fonts_, th);
+  std::string heading = focus_title("Code");
+  begin_panel("code", heading.c_str(), size, fonts_, th);
   window_box(geo_.code.x0, geo_.code.y0, geo_.code.x1, geo_.code.y1);
-  if (session_.scenario()) {
+  // The scenario's title beside the heading where it fits whole; else the
+  // heading alone (a cut title reads as a mistake on a projector).
+  if (run.scenario() && ImGui::CalcTextSize(run.scenario()->title.c_str()).x + px < ImGui::GetContentRegionAvail().x -
+                                                                                       ImGui::GetItemRectSize().x) {
     ImGui::SameLine(0, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted(session_.scenario()->title.c_str());
+    ImGui::TextUnformatted(run.scenario()->title_for(run.params()).c_str());
     ImGui::PopStyleColor();
   }
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // Listings are cached per run: re-splitting every frame would allocate.
-  if (listing_gen_ != session_.generation()) {
-    listing_lines_ = split_lines(session_.listing());
-    listing_gen_ = session_.generation();
+  if (listing_gen_ != run.generation() || listing_of_ != &run) {
+    listing_lines_ = split_lines(run.listing());
+    listing_gen_ = run.generation(), listing_of_ = &run;
   }
   const std::vector<std::string>& lines = listing_lines_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
@@ -131,8 +139,8 @@ void App::draw_code(const ImVec2& size) {
   struct Cursor { int line; int color; std::string name; bool running; int32_t id; };
   std::vector<Cursor> cursors;
   const auto& tasks = m.tasks();
-  for (size_t k = 0; k < cur_.tasks.size() && k < tasks.size(); ++k) {
-    const model::TaskSnapshot& ts = cur_.tasks[k];
+  for (size_t k = 0; k < cur.tasks.size() && k < tasks.size(); ++k) {
+    const model::TaskSnapshot& ts = cur.tasks[k];
     if (ts.line <= 0 || ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
     cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running, tasks[k].id});
   }
@@ -152,7 +160,7 @@ void App::draw_code(const ImVec2& size) {
     if (c.running) running = row_of(c.line);
   }
   // A blocking call holds the loop on its line: show it even when no task cursor is there.
-  int blocked_line = cur_.blocked ? cur_.blocked_line : 0;
+  int blocked_line = cur.blocked ? cur.blocked_line : 0;
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
   if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
@@ -161,6 +169,7 @@ void App::draw_code(const ImVec2& size) {
 
   geo_.code_rows.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
+  geo_.code_overflow = overflow;
   dl->PushClipRect(c0, c1, true);
   for (int r = first; r < int(rows.size()) && r < first + fit; ++r) {  // whole rows only: a cut row hides its underscores
     const Row& row = rows[size_t(r)];
@@ -182,18 +191,37 @@ void App::draw_code(const ImVec2& size) {
     std::snprintf(num, sizeof num, "%3d", line);
     dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
     // Cursor labels, one per task on this line.
+    // Badges sit right of the line's text, never over it or each other: those
+    // that do not fit fold into a count ("+2"); the gutter bar keeps the hue.
     float lpx = std::min(px * 0.9f, lh * 0.8f);
-    float x = c1.x;
+    float x = c1.x, text_end = tx + float(row.to - row.from) * char_w + px * 0.5f;
+    int on_line = 0, shown = 0;
+    for (const Cursor& c : cursors) on_line += c.line == line;
     for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
       if (it->line != line) continue;
+      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
+                        th.task(it->color));
       std::string lab = "\xe2\x97\x80 " + it->name;  // ◀ A
+      int rest = on_line - shown - 1;
+      std::string more = rest > 0 ? "+" + std::to_string(rest) : std::string();
+      float more_w = more.empty() ? 0 : fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, more.c_str()).x + px * 0.9f;
       ImVec2 ts = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str());
+      if (x - ts.x - px * 0.8f - more_w < text_end) {
+        // No room for this badge (and a count of the rest): count them all.
+        std::string all = "+" + std::to_string(on_line - shown);
+        float w = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, all.c_str()).x + px * 0.6f;
+        if (x - w >= text_end) {
+          ImVec2 a(x - w, y + 1), b(x, y + lh - 1);
+          dl->AddRectFilled(a, b, th.highlight, px * 0.3f);
+          text_centered(dl, fonts_.bold, lpx, a, b, th.text, all.c_str());
+        }
+        break;
+      }
       ImVec2 a(x - ts.x - px * 0.8f, y + 1), b(x, y + lh - 1);
       dl->AddRectFilled(a, b, th.task(it->color), px * 0.3f);
       text_centered(dl, fonts_.bold, lpx, a, b, ink_on(th.task(it->color)), lab.c_str());
-      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
-                        th.task(it->color));
       x = a.x - px * 0.3f;
+      ++shown;
     }
   }
   dl->PopClipRect();
@@ -210,9 +238,11 @@ void App::draw_code(const ImVec2& size) {
 
 void App::draw_why(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const Focus f = focused();
+  const model::Model& m = f.s->model();
   float px = fonts_.px;
-  begin_panel("why", ask_.open ? "Predict" : "Why", size, fonts_, th);
+  std::string heading = ask_.open ? std::string("Predict") : focus_title("Why");
+  begin_panel("why", heading.c_str(), size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
   if (ask_.open) {
     draw_predict();
@@ -220,23 +250,10 @@ void App::draw_why(const ImVec2& size) {
     return;
   }
   if (m.size()) {
-    // The story is loop 0's (the program under study). When the playhead is on
-    // another loop's event (the client loop of the server scenarios), narrate
-    // loop 0's latest event first, so the panel never says "the loop sleeps in
-    // epoll" while the stage shows loop 0 blocked, and the other loop's event
-    // as a second, smaller line.
-    size_t i = playback_.index();
-    const auto& ev = m.events();
-    geo_.why_other_loop.clear();
-    size_t main_i = i;
-    if (ev[i].loop != 0) {
-      geo_.why_other_loop = (ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") +
-                            model::narrate(m, i);
-      size_t j = i, limit = i > 100000 ? i - 100000 : 0;
-      while (j > limit && ev[j].loop != 0) --j;
-      main_i = ev[j].loop == 0 ? j : SIZE_MAX;
-    }
-    geo_.why_text = main_i == SIZE_MAX ? "" : model::narrate(m, main_i);
+    // The clip's caption says the same: both come from model::why_at.
+    model::Why why = model::why_at(m, std::min(f.index, m.size() - 1));
+    geo_.why_text = std::move(why.text);
+    geo_.why_other_loop = std::move(why.other_loop);
     const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -246,13 +263,29 @@ void App::draw_why(const ImVec2& size) {
                         : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y +
                               px * 0.6f;
     if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
-    ImGui::BeginChild("why_text", avail, false);
+    // Still too long: the body text scaled down as far as the text floor, so
+    // the panel never needs scrolling on a projector.
+    float scale = 1;
+    bool other = !geo_.why_other_loop.empty();
+    auto fits = [&](float fpx) {
+      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, avail.x, text.c_str()).y +
+                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y + px * 0.6f +
+                                  ImGui::GetStyle().ItemSpacing.y * 2
+                            : 0);
+      return h_text + px * 0.3f <= avail.y;
+    };
+    for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
+    scale = std::max(scale, look_.floor_px() / font->FontSize);
+    // At the floor and still too long: the other loop's line (the secondary story) gives way.
+    if (font == fonts_.ui && other && !fits(font->FontSize * scale)) other = false;
+    ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(scale);
     ImGui::PushFont(font);
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
-    if (!geo_.why_other_loop.empty()) {
+    if (other) {
       ImGui::Dummy(ImVec2(1, px * 0.3f));
       ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
       ImGui::PushTextWrapPos(0);
@@ -271,54 +304,85 @@ void App::draw_why(const ImVec2& size) {
 
 // [SECTION] Console
 
-void App::track_prints(size_t changed_from) {
-  const auto& ev = session_.model().events();
-  while (!prints_.empty() && prints_.back() >= changed_from) prints_.pop_back();
-  for (size_t i = prints_.empty() ? changed_from : std::max(changed_from, prints_.back() + 1); i < ev.size(); ++i)
-    if (ev[i].kind == Ev::print) prints_.push_back(i);
+void App::track_prints(size_t changed_from) { track_prints(session_.model(), prints_, changed_from); }
+
+void App::track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from) {
+  const auto& ev = m.events();
+  while (!prints.empty() && prints.back() >= changed_from) prints.pop_back();
+  for (size_t i = prints.empty() ? changed_from : std::max(changed_from, prints.back() + 1); i < ev.size(); ++i)
+    if (ev[i].kind == Ev::print) prints.push_back(i);
 }
 
 void App::draw_console(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const Focus f = focused();
+  const model::Model& m = f.s->model();
+  const std::vector<size_t>& prints = *f.prints;
   float px = fonts_.px;
-  begin_panel("console", "Console", size, fonts_, th);
+  std::string heading = focus_title("Console");
+  begin_panel("console", heading.c_str(), size, fonts_, th);
   window_box(geo_.console.x0, geo_.console.y0, geo_.console.x1, geo_.console.y1);
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  size_t idx = playback_.index();
+  size_t idx = f.index;
   // Prints up to the playhead; the latest is the current one.
-  size_t shown = size_t(std::upper_bound(prints_.begin(), prints_.end(), idx) - prints_.begin());
+  size_t shown = size_t(std::upper_bound(prints.begin(), prints.end(), idx) - prints.begin());
   float lh = px * 1.35f;
-  int fit = std::max(1, int((c1.y - c0.y) / lh));
-  size_t first = shown > size_t(fit) ? shown - size_t(fit) : 0;
   float it_w = fonts_.mono->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, "it 000").x + px * 0.6f;
-  dl->PushClipRect(c0, c1, true);
-  for (size_t k = first; k < shown; ++k) {
-    const Event& e = m.events()[prints_[k]];
-    float y = c0.y + float(k - first) * lh;
-    if (k + 1 == shown && prints_[k] == idx)
-      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f);
-    else if (k + 1 == shown)
-      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f, 0, 2.0f);
-    const model::TaskInfo* ti = m.task(e.task);
-    const char* text = e.s1 ? e.s1 : "";
+  // Long prints wrap at the panel's edge (a cut line hides the punchline); the
+  // latest prints that fit are shown, the newest at the bottom.
+  auto text_x = [&](const char* text) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
-    float x = own_it ? c0.x + px * 0.3f : c0.x + it_w;
-    if (ti) {
-      dl->AddRectFilled(ImVec2(x, y + lh * 0.2f), ImVec2(x + px * 0.3f, y + lh * 0.8f), th.task(ti->color));
-      x += px * 0.7f;
-    }
+    return (own_it ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
+  };
+  auto rows_of = [&](const char* text) {
+    float wrap = std::max(c1.x - text_x(text), px * 4);
+    return std::max(1.0f, std::round(fonts_.mono->CalcTextSizeA(px, FLT_MAX, wrap, text).y / px));
+  };
+  size_t first = shown;
+  float need = 0;
+  while (first > 0) {
+    const Event& e = m.events()[prints[first - 1]];
+    float h = rows_of(e.s1 ? e.s1 : "") * lh;
+    if (need + h > c1.y - c0.y && first < shown) break;
+    need += h, --first;
+  }
+  dl->PushClipRect(c0, c1, true);
+  float y = c0.y;
+  for (size_t k = first; k < shown; ++k) {
+    const Event& e = m.events()[prints[k]];
+    const char* text = e.s1 ? e.s1 : "";
+    float h = rows_of(text) * lh;
+    if (k + 1 == shown && prints[k] == idx)
+      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f);
+    else if (k + 1 == shown)
+      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f, 0, 2.0f);
+    const model::TaskInfo* ti = m.task(e.task);
+    bool own_it = std::strncmp(text, "[it", 3) == 0;
+    float x = text_x(text);
+    if (ti) dl->AddRectFilled(ImVec2(x - px * 0.7f, y + lh * 0.2f), ImVec2(x - px * 0.4f, y + h - lh * 0.2f), th.task(ti->color));
     if (!own_it) {
       char it[16];
       std::snprintf(it, sizeof it, "it %u", e.it);
       dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
     }
-    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, text);
+    // One wrapped row per lh (AddText's own line height is the font size).
+    const char* p = text;
+    const char* end = text + std::strlen(text);
+    float ry = y;
+    while (p < end) {
+      const char* next = fonts_.mono->CalcWordWrapPositionA(px / fonts_.mono->FontSize, p, end, std::max(c1.x - x, px * 4));
+      if (next == p) next = p + 1;
+      dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, next);
+      p = next;
+      while (p < end && *p == ' ') ++p;
+      ry += lh;
+    }
+    y += h;
   }
   if (shown == 0) {
-    dl->AddText(fonts_.ui, px, c0, th.text_faint, prints_.empty() ? "nothing printed" : "nothing printed yet");
+    dl->AddText(fonts_.ui, px, c0, th.text_faint, prints.empty() ? "nothing printed" : "nothing printed yet");
   }
   dl->PopClipRect();
   end_panel();

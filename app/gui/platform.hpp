@@ -28,7 +28,16 @@ class Window {
   static std::unique_ptr<Window> open(int w, int h, std::string& err);
   ~Window();
   // Polls events, renders one frame of `app`. Returns false once closed.
+  // With idle waiting on, a frame first waits for input (at most kIdleWait
+  // seconds) when the app is not animating and the last kSettleFrames frames
+  // saw no input: a paused window costs no CPU, yet redraws at once on input.
   bool frame(App& app);
+  void set_idle_wait(bool on) { idle_wait_ = on; }  // run_window turns it on
+  static constexpr int kSettleFrames = 3;    // ImGui needs a few frames to settle after input
+  static constexpr double kIdleWait = 0.25;  // seconds: clocks and timed-out messages still update
+  // Test hooks: frames drawn so far, and whether the last one waited for events first.
+  uint64_t frames() const { return frames_; }
+  bool waited_last() const { return waited_last_; }
   // Delivers a key press + release through the GLFW callback path ImGui uses.
   void press(int glfw_key, int mods = 0);
   void* handle() const { return win_; }
@@ -44,6 +53,10 @@ class Window {
   bool fullscreen_ = false;
   int saved_[4] = {0, 0, 1280, 720};
   int pending_release_ = -1, pending_mods_ = 0;
+  bool idle_wait_ = false, waited_last_ = false;
+  int quiet_frames_ = 0;  // frames in a row with no input and nothing animating
+  uint64_t frames_ = 0;
+  uint64_t inputs_seen_ = 0;
   std::vector<uint8_t>* capture_ = nullptr;
   int capture_w_ = 0, capture_h_ = 0;
 };
@@ -69,10 +82,14 @@ class Headless {
   void* ctx_ = nullptr;  // EGLContext
   unsigned fbo_ = 0, color_ = 0;
   void* imgui_ = nullptr;  // ImGuiContext
+  bool renderer_ = false;  // ImGui_ImplOpenGL3_Init succeeded
 };
 
-// Writes an RGBA buffer (top row first) as PNG through a temporary file
-// renamed at the end. Returns "" or a one-line error.
-std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba);
+// Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary
+// renamed at the end, or a device or pipe written directly. Returns "" or a one-line error.
+std::string write_png(const std::string& path, int w, int h, const uint8_t* rgba);
+inline std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
+  return write_png(path, w, h, rgba.data());
+}
 
 }  // namespace loopscope::gui

@@ -1,6 +1,7 @@
 #include "playback.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loopscope::gui {
 
@@ -16,8 +17,13 @@ double slot_base(Ev kind) {
 }
 
 void Playback::clear() {
-  start_.clear();
   t_ns_.clear();
+  base_.clear();
+  notable_.clear();
+  level_.clear();
+  hold_.clear();
+  att_.clear();
+  start_.clear();
   t_ = 0;
   index_ = 0;
   playing = false;
@@ -28,20 +34,77 @@ void Playback::sync(const std::vector<Event>& ev, size_t changed_from) {
   size_t from = std::min(changed_from, t_ns_.size());
   if (from > 0) --from;
   t_ns_.resize(from);
-  start_.resize(from + 1);
-  if (from == 0) start_[0] = 0;
+  base_.resize(from);
+  notable_.resize(from);
   for (size_t i = from; i < ev.size(); ++i) {
     t_ns_.push_back(ev[i].t_ns);
-    double gap = i + 1 < ev.size() ? double(ev[i + 1].t_ns - ev[i].t_ns) / 1e9 : 0.0;
-    start_.push_back(start_[i] + slot_base(ev[i].kind) + std::clamp(gap, 0.0, kMaxGapSlot));
+    base_.push_back(slot_base(ev[i].kind));
+    notable_.push_back(notable_of_ && notable_of_(i) ? 1 : 0);
+  }
+  recompute(from);
+}
+
+void Playback::set_pause(double seconds) {
+  if (seconds == pause_) return;
+  // Stay on the same event, at the same point of its slot.
+  size_t i = index_;
+  double f = fraction();
+  pause_ = std::max(0.0, seconds);
+  recompute(0);
+  if (i < size()) seek_story(start_[i] + hold_[i] + f * (start_[i + 1] - start_[i] - hold_[i]));
+}
+
+void Playback::recompute(size_t from) {
+  size_t n = t_ns_.size();
+  from = std::min(from, n);
+  level_.resize(from), hold_.resize(from), att_.resize(from);
+  start_.resize(from + 1);
+  if (from == 0) start_[0] = 0;
+  double level = kAttention;
+  if (from > 0)
+    level = std::min(kAttention, std::max(0.0, level_[from - 1] - att_[from - 1]) +
+                                     kRefillPerSecond * std::max(0.0, double(t_ns_[from] - t_ns_[from - 1]) / 1e9));
+  for (size_t i = from; i < n; ++i) {
+    level_.push_back(level);
+    // Full attention while the bucket is full, less as a burst drains it.
+    double att = std::max(kMinSlot, base_[i] * level / kAttention);
+    double gap = i + 1 < n ? double(t_ns_[i + 1] - t_ns_[i]) / 1e9 : 0.0;
+    hold_.push_back(notable_[i] ? pause_ : 0.0);
+    att_.push_back(att);
+    start_.push_back(start_[i] + hold_[i] + att + std::max(gap, 0.0));
+    level = std::min(kAttention, std::max(0.0, level - att) + kRefillPerSecond * std::max(gap, 0.0));
   }
   seek_story(t_);
 }
 
+size_t Playback::index_at(double story) const {
+  if (size() == 0) return 0;
+  auto it = std::upper_bound(start_.begin(), start_.end() - 1, story);
+  if (it == start_.begin()) return 0;
+  return std::min(size_t(it - start_.begin()) - 1, size() - 1);
+}
+
+int64_t Playback::trace_at(double story) const {
+  if (size() == 0) return 0;
+  size_t i = index_at(story);
+  double into_gap = std::max(0.0, story - gap_start(i));
+  if (i + 1 >= size()) return t_ns_[i];
+  return std::min(t_ns_[i + 1], t_ns_[i] + int64_t(std::llround(into_gap * 1e9)));
+}
+
+double Playback::story_of_trace(int64_t t) const {
+  if (size() == 0) return 0;
+  auto it = std::upper_bound(t_ns_.begin(), t_ns_.end(), t);
+  if (it == t_ns_.begin()) return 0;
+  size_t i = size_t(it - t_ns_.begin()) - 1;
+  if (i + 1 >= size()) return start_[size() - 1];
+  return std::min(start_[i + 1], gap_start(i) + double(t - t_ns_[i]) / 1e9);
+}
+
 double Playback::fraction() const {
   if (index_ + 1 >= start_.size()) return 0;
-  double len = start_[index_ + 1] - start_[index_];
-  return len > 0 ? std::clamp((t_ - start_[index_]) / len, 0.0, 1.0) : 0.0;
+  double a = start_[index_] + hold_[index_], len = start_[index_ + 1] - a;
+  return len > 0 ? std::clamp((t_ - a) / len, 0.0, 1.0) : 0.0;
 }
 
 void Playback::seek(size_t i) {
@@ -57,8 +120,7 @@ void Playback::seek_story(double t) {
     return;
   }
   t_ = std::clamp(t, 0.0, start_[size() - 1]);  // the last event is where playback ends
-  auto it = std::upper_bound(start_.begin(), start_.end() - 1, t_);
-  index_ = std::min(size_t(it - start_.begin()) - 1, size() - 1);
+  index_ = index_at(t_);
 }
 
 void Playback::tick(double dt) {

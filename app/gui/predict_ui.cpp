@@ -94,8 +94,8 @@ void App::draw_predict() {
     ImGui::TextUnformatted("Read the ready queue, then the timers. Press a number (Space: show me).");
     ImGui::PopStyleColor();
   } else {
-    geo_.why_text = ask_.text;
-    ImGui::TextUnformatted(ask_.text.c_str());
+    geo_.why_text = model::elide(ask_.text, limits::kShownParagraphChars);
+    ImGui::TextUnformatted(geo_.why_text.c_str());
   }
   ImGui::PopTextWrapPos();
   ImGui::Dummy(ImVec2(1, px * 0.2f));

@@ -10,12 +10,55 @@ void settle(Headless& h, App& app) {
   }
 }
 
+namespace {
+// A scenario with the input's values (resolve_input checked them).
+const Scenario* scenario_of(const cli::RunInput& in, Params& p, std::string& err) {
+  const Scenario* s = find_scenario(in.scenario);
+  if (!s) {
+    err = "unknown scenario '" + in.scenario + "'";
+    return nullptr;
+  }
+  p = s->resolve(in.sets);
+  return s;
+}
+}  // namespace
+
 std::string run_to_end(Headless& h, App& app, const Scenario& s, const Params& p) {
   app.start(s, p);
   app.session().wait();
   h.frame(app, 0.1f);  // takes in the finished run
   if (app.session().model().size() == 0) return "the run produced no events";
   return "";
+}
+
+std::string open_run(Headless& h, App& app, const cli::RunInput& in) {
+  std::string err;
+  if (!in.trace.empty()) {
+    err = app.load(in.trace);
+    if (err.empty() && app.session().model().size() == 0) err = "'" + in.trace + "' holds no events";
+  } else {
+    Params p;
+    const Scenario* s = scenario_of(in, p, err);
+    if (!s) return err;
+    err = run_to_end(h, app, *s, p);
+  }
+  if (err.empty()) h.frame(app, 0.1f);
+  return err;
+}
+
+std::string open_compare(Headless& h, App& app, const cli::RunInput& in) {
+  std::string err;
+  if (!in.trace.empty()) {
+    err = app.load_compare(in.trace);
+  } else {
+    Params p;
+    const Scenario* s = scenario_of(in, p, err);
+    if (!s) return err;
+    app.start_compare(*s, p);
+    app.compare_session().wait();
+  }
+  if (err.empty()) h.frame(app, 0.1f);
+  return err;
 }
 
 void shot_at(Headless& h, App& app, size_t event_index, std::vector<uint8_t>& rgba) {
@@ -30,27 +73,30 @@ size_t index_at_seconds(const model::Model& m, double at_s) {
   return m.index_at_time(m.begin_ns() + int64_t(at_s * 1e9));
 }
 
-std::string render_shot(const Scenario& s, const Params& p, const ShotOptions& o, std::vector<uint8_t>& rgba) {
+std::string render_shot(const std::vector<cli::RunInput>& runs, const ShotOptions& o, std::vector<uint8_t>& rgba) {
+  if (runs.empty()) return "nothing to show";
   std::string err;
   auto h = Headless::create(o.w, o.h, err);
   if (!h) return err;
-  App app(o.look);
+  Appearance look = o.look;
+  look.display_h = float(o.h);  // presenter text for this height from the first frame
+  App app(look);
   if (!app.init_context()) return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
-  err = run_to_end(*h, app, s, p);
+  err = open_run(*h, app, runs[0]);
+  if (err.empty() && runs.size() > 1) err = open_compare(*h, app, runs[1]);
   if (!err.empty()) return err;
-  if (o.compare) {
-    app.start_compare(*o.compare, o.compare_params);
-    app.compare_session().wait();
-    h->frame(app, 0.1f);
-  }
   const model::Model& m = app.session().model();
-  shot_at(*h, app, index_at_seconds(m, o.at_s), rgba);
+  app.seek(index_at_seconds(m, o.at_s));
+  // The playhead at that very run time, inside a block or a wait if it falls there.
+  if (o.at_s >= 0) app.playback().seek_story(app.playback().story_of_trace(m.begin_ns() + int64_t(o.at_s * 1e9)));
+  settle(*h, app);
+  h->frame(app, 0.1f, &rgba);
   return "";
 }
 
-std::string screenshot(const Scenario& s, const Params& p, const std::string& path, const ShotOptions& o) {
+std::string screenshot(const std::vector<cli::RunInput>& runs, const std::string& path, const ShotOptions& o) {
   std::vector<uint8_t> rgba;
-  std::string err = render_shot(s, p, o, rgba);
+  std::string err = render_shot(runs, o, rgba);
   if (!err.empty()) return err;
   return write_png(path, o.w, o.h, rgba);
 }

@@ -103,7 +103,7 @@ void apply_style(bool dark, float px) {
   ImGui::GetStyle() = style;
 }
 
-bool load_fonts(Fonts& f, float px) {
+bool load_fonts(Fonts& f, float px, const std::function<bool()>& extra) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   static ImVector<ImWchar> ranges;
@@ -146,6 +146,7 @@ bool load_fonts(Fonts& f, float px) {
     return false;
   }
   io.FontDefault = f.ui;
+  if (extra && !extra()) return false;
   return io.Fonts->Build();
 }
 

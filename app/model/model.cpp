@@ -13,6 +13,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "model/elide.hpp"
+
 namespace loopscope::model {
 
 // [SECTION] Helpers
@@ -71,7 +73,8 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       // FIFO: the run handle is the front; search anyway so a damaged trace cannot derail the view.
       auto it = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == e.id; });
       s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon, as<ev::ReadyRun>(e).fn, e.it};
-      if (it != s.ready.end()) s.ready.erase(it);  // FIXME-PERF: O(queue) per pop; fine for teaching-sized queues
+      // The front pops in O(1); FIXME-PERF: a handle deep in the queue (only a damaged trace) costs O(queue).
+      if (it != s.ready.end()) s.ready.erase(it);
       s.running_task = -1;
       s.phase = s.blocked ? Phase::blocked : Phase::running;
       break;
@@ -116,6 +119,11 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::timer_arm: {
       TimerChip c{e.id, e.task, e.num, e.s1};
+      // Timers are mostly armed in due order: append without a search.
+      if (s.timers.empty() || s.timers.back().due_ns <= c.due_ns) {
+        s.timers.push_back(c);
+        break;
+      }
       auto at = std::upper_bound(s.timers.begin(), s.timers.end(), c.due_ns,
                                  [](int64_t due, const TimerChip& x) { return due < x.due_ns; });
       s.timers.insert(at, c);
@@ -245,6 +253,7 @@ void Model::apply(const Event& e, size_t i) {
       mark(loop_lane);
       notable_.push_back(uint32_t(i));
       break;
+    case Ev::truncated: notable_.push_back(uint32_t(i)); break;
     case Ev::loop_iter:
       close_seg(loop_lane, e.t_ns, i);
       lc.current = {};
@@ -308,7 +317,7 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::task_new: {
       TaskInfo t;
       t.id = e.task;
-      t.name = e.s1 ? e.s1 : "Task-" + std::to_string(e.task + 1);
+      t.name = e.s1 ? elide(e.s1, limits::kShownNameChars) : "Task-" + std::to_string(e.task + 1);
       t.loop = e.loop;
       t.color = int(tasks_.size());
       t.created_at = i;
@@ -392,7 +401,7 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::io_wait:
     case Ev::io_done:
     case Ev::pool_submit:
-    case Ev::source: case Ev::truncated: case Ev::bookmark:
+    case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }
   step_state(st, e, i);
@@ -402,12 +411,32 @@ void Model::apply(const Event& e, size_t i) {
 
 void Model::clear() { *this = Model(); }
 
-// Drops everything derived from events at or after `restart` (a checkpoint
-// boundary), so that replay can continue from the checkpoint before it.
-void Model::rollback(size_t restart) {
-  const size_t n = restart / kSnapshotEvery;
-  checkpoints_.resize(std::min(checkpoints_.size(), n));
-  cur_ = n ? checkpoints_[n - 1] : Cursor{};
+size_t Model::Cursor::weight() const {
+  size_t w = pool_done.size();
+  for (const LoopState& s : loops) w += s.ready.size() + s.timers.size() + s.io.size() + s.workers.size() + s.tasks.size();
+  for (const LoopCursor& c : lc) w += c.pending.size();
+  return w;
+}
+
+size_t Model::snapshot_elements() const {
+  size_t w = 0;
+  for (const Checkpoint& c : checkpoints_) w += c.cur.weight();
+  return w;
+}
+
+size_t Model::checkpoints_upto(size_t n) const {
+  return size_t(std::upper_bound(checkpoints_.begin(), checkpoints_.end(), n,
+                                 [](size_t x, const Checkpoint& c) { return x < c.next; }) -
+                checkpoints_.begin());
+}
+
+// Drops everything derived from events at or after `changed_from` back to the
+// last checkpoint at or before it, so that replay can continue from there.
+void Model::rollback(size_t changed_from) {
+  const size_t n = checkpoints_upto(changed_from);
+  checkpoints_.resize(n);
+  const size_t restart = n ? checkpoints_.back().next : 0;
+  cur_ = n ? checkpoints_.back().cur : Cursor{};
   applied_ = restart;
 
   const auto late = [restart](size_t idx) { return idx >= restart; };
@@ -451,10 +480,17 @@ void Model::update(const std::vector<Event>& events, size_t changed_from) {
   if (events_ != &events && applied_ > 0) changed_from = 0;  // a different list: start over
   events_ = &events;
   if (events.size() < applied_) changed_from = std::min(changed_from, events.size());
-  if (changed_from < applied_) rollback(changed_from / kSnapshotEvery * kSnapshotEvery);
+  if (changed_from < applied_) rollback(changed_from);
+  size_t last = checkpoints_.empty() ? 0 : checkpoints_.back().next;
   for (size_t i = applied_; i < events.size(); ++i) {
     apply(events[i], i);
-    if ((i + 1) % kSnapshotEvery == 0) checkpoints_.push_back(cur_);
+    // A snapshot costs its state's size: space them so that all of them
+    // together stay within half an element per event (see model.hpp).
+    const size_t since = i + 1 - last;
+    if (since >= kSnapshotEvery && since >= 2 * cur_.weight()) {
+      checkpoints_.push_back({i + 1, cur_});
+      last = i + 1;
+    }
   }
   applied_ = events.size();
   if (applied_ == 0) return;
@@ -466,6 +502,11 @@ void Model::update(const std::vector<Event>& events, size_t changed_from) {
       s.t1 = std::max(s.t0, t_end);
       s.last_event = uint32_t(applied_ - 1);
     }
+}
+
+const char* Model::full_name(const TaskInfo& t) const {
+  const char* s = t.created_at < size() ? events()[t.created_at].s1 : nullptr;
+  return s ? s : t.name.c_str();
 }
 
 const TaskInfo* Model::task(int32_t id, uint8_t loop) const {
@@ -488,10 +529,15 @@ LoopState Model::state_at(size_t event_index, uint8_t loop) const {
   s.loop = loop;
   if (applied_ == 0) return s;
   const size_t i = std::min(event_index, applied_ - 1);
-  const size_t n = (i + 1) / kSnapshotEvery;  // checkpoints at or before i
-  if (n > 0 && loop < checkpoints_[n - 1].loops.size()) s = checkpoints_[n - 1].loops[loop];
+  const size_t n = checkpoints_upto(i + 1);  // checkpoints at or before i
+  size_t from = 0;
+  if (n > 0) {
+    const Checkpoint& c = checkpoints_[n - 1];
+    if (loop < c.cur.loops.size()) s = c.cur.loops[loop];
+    from = c.next;
+  }
   const std::vector<Event>& ev = events();
-  for (size_t j = n * kSnapshotEvery; j <= i; ++j)
+  for (size_t j = from; j <= i; ++j)
     if (ev[j].loop == loop) step_state(s, ev[j], j);
   s.event_index = i;
   s.t_ns = ev[i].t_ns;

@@ -1,20 +1,26 @@
 // The view model: what the screen shows, derived from the trace alone.
 //
 // The view never touches the engine. It feeds events to a Model, which keeps
-// (a) the timeline's lanes as state segments and (b) periodic snapshots of
-// the loop state, so that the state after any event is rebuilt by replaying
-// at most kSnapshotEvery events from the nearest snapshot: seeking and
-// stepping backwards cost the same as stepping forwards.
+// (a) the timeline's lanes as state segments and (b) snapshots of the loop
+// state, so that the state after any event is rebuilt by replaying the events
+// since the nearest snapshot: seeking and stepping backwards cost the same as
+// stepping forwards. Snapshots are spaced by the state's size (at least
+// kSnapshotEvery events, and at least twice as many events as the state has
+// elements), so all of them together hold at most about one element per two
+// events: memory stays bounded by the trace, whatever the state's size, and a
+// seek costs O(kSnapshotEvery + the state's size).
 //
 // No ImGui, GLFW or GL here: the model is plain data, unit-tested headless.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope::model {
@@ -25,7 +31,7 @@ enum class TaskState : uint8_t { unborn, ready, running, waiting, done };
 
 struct TaskInfo {
   int32_t id = -1;
-  std::string name;
+  std::string name;  // as drawn: elided past limits::kShownNameChars (the trace keeps it whole: full_name())
   int32_t parent = -1;
   uint8_t loop = 0;
   int color = 0;          // index into the view's task palette, stable per task
@@ -145,7 +151,7 @@ struct LoopState {
   uint8_t loop = 0;
   Phase phase = Phase::idle;
   int poll_timeout_ms = 0;
-  std::vector<ReadyChip> ready;  // FIFO, front first
+  std::deque<ReadyChip> ready;   // FIFO, front first (a deque: runs pop the front)
   ReadyChip running;             // handle being run (handle == -1: none)
   int32_t running_task = -1;
   std::vector<TimerChip> timers;  // sorted by due time
@@ -160,7 +166,7 @@ struct LoopState {
 
 class Model {
  public:
-  static constexpr size_t kSnapshotEvery = 256;
+  static constexpr size_t kSnapshotEvery = limits::kSnapshotEvery;
 
   // Feed the events list as TraceReader keeps it: `changed_from` is what
   // TraceReader::poll() returned (everything before it is unchanged). Cost is
@@ -172,6 +178,8 @@ class Model {
   size_t size() const { return events_ ? events_->size() : 0; }
   const std::vector<TaskInfo>& tasks() const { return tasks_; }
   const TaskInfo* task(int32_t id, uint8_t loop = 0) const;
+  // The name as the trace has it, whole (up to the loader's string cap): for tooltips.
+  const char* full_name(const TaskInfo& t) const;
   int32_t task_index(int32_t id, uint8_t loop = 0) const;  // index into tasks(), -1 if unknown
   int32_t loop_lane(uint8_t loop = 0) const;                // index into lanes(), -1 if not seen yet
   const std::vector<Lane>& lanes() const { return lanes_; }
@@ -181,7 +189,7 @@ class Model {
   bool finished() const { return finished_; }  // run.end seen
   const char* scenario() const { return scenario_; }
 
-  // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery).
+  // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery + the state's size).
   LoopState state_at(size_t event_index, uint8_t loop = 0) const;
 
   // [SECTION] Navigation (all return an event index; clamp at the ends)
@@ -194,6 +202,7 @@ class Model {
   size_t prev_iteration(size_t i) const;
   size_t next_notable(size_t i) const;  // block.begin, slow step, task.cancel, error outcome, deadlock
   size_t prev_notable(size_t i) const;
+  bool is_notable(size_t i) const;  // playback holds here with --pause-at-notable
 
   // Timeline query: items of `lane` overlapping [t0, t1], folding segments
   // narrower than min_ns into counted marks. Binary search, then O(visible).
@@ -203,6 +212,10 @@ class Model {
   std::pair<size_t, size_t> wakeups_into(const Lane& lane, int64_t t0, int64_t t1) const;
   // The longest arrow (t_to - t_from) so far: arrows arriving up to this much after a range can still cross it.
   int64_t max_wakeup_span() const { return max_wakeup_span_; }
+
+  // What the snapshots cost: how many there are, and the elements they hold together (bounded by size() / 2 + a few).
+  size_t snapshot_count() const { return checkpoints_.size(); }
+  size_t snapshot_elements() const;
 
  private:
   // Where a wake-up came from, carried along the handles it schedules: a
@@ -218,16 +231,21 @@ class Model {
   };
   struct LoopCursor {
     int32_t lane = -1;
-    std::vector<Pending> pending;  // like LoopState::ready
+    std::deque<Pending> pending;   // like LoopState::ready
     Origin current;                // of the handle being run
     int32_t current_task = -1;     // task index when the handle is a task's step/wakeup
     uint32_t handle_seg = 0;       // loop lane segment where the current handle began
   };
-  // Everything replay needs besides the lanes: copied every kSnapshotEvery events.
+  // Everything replay needs besides the lanes: copied into each snapshot.
   struct Cursor {
     std::vector<LoopState> loops;  // by loop id
     std::vector<LoopCursor> lc;
     std::vector<Origin> pool_done;  // by task index: the worker that finished its last job
+    size_t weight() const;          // elements a copy holds (what a snapshot costs)
+  };
+  struct Checkpoint {
+    size_t next = 0;  // the state after events [0, next)
+    Cursor cur;
   };
   struct FlagUndo {
     uint32_t event = 0;
@@ -238,7 +256,8 @@ class Model {
 
   void apply(const Event& e, size_t i);
   void step_state(LoopState& s, const Event& e, size_t i) const;
-  void rollback(size_t restart);
+  void rollback(size_t changed_from);
+  size_t checkpoints_upto(size_t n) const;  // how many checkpoints have next <= n
   int32_t add_lane(LaneKind kind, int32_t id, uint8_t loop, std::string label, size_t i);
   void open_seg(int32_t lane, const Event& e, size_t i, TaskState st, Wait w = Wait::none,
                 Outcome o = Outcome::result, bool blocked = false, int32_t task = -1);
@@ -253,7 +272,7 @@ class Model {
   std::vector<Wakeup> wakeups_;
   int64_t max_wakeup_span_ = 0;  // never lowered on rollback: a bound is enough
   Cursor cur_;
-  std::vector<Cursor> checkpoints_;  // [n]: after event n*kSnapshotEvery + kSnapshotEvery-1
+  std::vector<Checkpoint> checkpoints_;  // by next, increasing
   std::vector<FlagUndo> undo_;       // blocked flags set on segments opened earlier
   std::unordered_map<uint64_t, int32_t> task_index_;  // (loop << 32 | id) -> index into tasks_
   std::vector<int32_t> worker_lane_;                  // by worker id

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/trace_schema.hpp"
 #include "model/model.hpp"
 
 #include "core/trace_schema.hpp"
@@ -439,6 +440,12 @@ std::string step_end(const Ctx& c) {
     s += " This step ran for " + duration(c.e.num) +
          " without an await: all that time the loop could run nothing else (asyncio's debug mode warns about "
          "steps over 100 ms).";
+  else if (c.e.flags & kFlagPreempted)
+    s += " This step took " + duration(c.e.num) +
+         (as<ev::StepEnd>(c.e).cpu_ns > 0 ? ", but only " + duration(as<ev::StepEnd>(c.e).cpu_ns) + " of it on a CPU"
+                                         : std::string()) +
+         ": the machine was busy and the operating system ran other programs meanwhile. The code did not "
+         "block the loop.";
   return s;
 }
 
@@ -649,11 +656,14 @@ std::string narrate(const Model& m, size_t event_index) {
     case Ev::task_unretrieved:
       return t + " failed with " + (e.s1 ? e.s1 : "an exception") + ", but nobody awaited it or asked for its "
              "result, so asyncio logs \"Task exception was never retrieved\".";
+    case Ev::truncated:
+      return "The trace stops here for this thread: its stream was full (" + std::to_string(e.num) +
+             " events), so what it did afterwards was not recorded.";
     case Ev::deadlock:
       return "Deadlock: nothing is ready, no timer is armed and no I/O is pending, yet " + t +
              " has not finished. It awaits something nobody will ever complete, so the loop stops instead of "
              "waiting forever.";
-    case Ev::source: case Ev::truncated: case Ev::bookmark:
+    case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }
   return name(e.kind);

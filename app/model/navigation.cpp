@@ -35,5 +35,6 @@ size_t Model::next_iteration(size_t i) const { return after(iterations_, i); }
 size_t Model::prev_iteration(size_t i) const { return before(iterations_, i); }
 size_t Model::next_notable(size_t i) const { return after(notable_, i); }
 size_t Model::prev_notable(size_t i) const { return before(notable_, i); }
+bool Model::is_notable(size_t i) const { return std::binary_search(notable_.begin(), notable_.end(), uint32_t(i)); }
 
 }  // namespace loopscope::model

@@ -7,57 +7,66 @@
 
 namespace loopscope::rec {
 
-void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui::Playback*>>& runs) {
+void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui::Playback*>>& runs, double pause) {
   struct Ref {
     int64_t t;
     size_t side, index;
   };
   std::vector<Ref> refs;
   at_.assign(runs.size(), {});
-  own_.assign(runs.size(), {});
+  t_.assign(runs.size(), {});
+  own_.clear();
+  // Sized up front: growing these by doubling would briefly hold twice a big trace.
+  size_t total = 0;
+  for (const auto& r : runs) total += r.first->size();
+  refs.reserve(total);
+  for (size_t s = 0; s < runs.size(); ++s) t_[s].reserve(runs[s].first->size()), at_[s].reserve(runs[s].first->size());
   for (size_t s = 0; s < runs.size(); ++s) {
     const model::Model& m = *runs[s].first;
+    own_.push_back(runs[s].second);
     const auto& ev = m.events();
     for (size_t i = 0; i < ev.size(); ++i) {
       refs.push_back({ev[i].t_ns - m.begin_ns(), s, i});
-      own_[s].push_back(runs[s].second->story_start(i));
+      t_[s].push_back(ev[i].t_ns - m.begin_ns());
     }
   }
   // Ties keep run order, then event order: the merge is the same every time.
   std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.t < b.t; });
   merged_.clear();
+  merged_.reserve(refs.size());
   for (const Ref& r : refs) {
     Event e = runs[r.side].first->events()[r.index];
     e.t_ns = r.t;
     merged_.push_back(e);
   }
   clock_.clear();
+  clock_.set_notable([&](size_t k) { return runs[refs[k].side].first->is_notable(refs[k].index); });
+  clock_.set_pause(pause);
   clock_.sync(merged_, 0);
-  for (size_t k = 0; k < refs.size(); ++k) at_[refs[k].side].push_back(clock_.story_start(k));
+  clock_.set_notable({});
+  for (size_t k = 0; k < refs.size(); ++k) at_[refs[k].side].push_back(k);
   end_ = merged_.empty() ? 0 : clock_.story_start(merged_.size() - 1);
 }
 
-double ClipClock::story_at(double run_s, bool inclusive_end) const {
-  int64_t t = int64_t(std::llround(run_s * 1e9));
-  auto it = inclusive_end ? std::upper_bound(merged_.begin(), merged_.end(), t,
-                                             [](int64_t v, const Event& e) { return v < e.t_ns; })
-                          : std::lower_bound(merged_.begin(), merged_.end(), t,
-                                             [](const Event& e, int64_t v) { return e.t_ns < v; });
-  if (it == merged_.end()) return end_;
-  return std::min(end_, clock_.story_start(size_t(it - merged_.begin())));
+double ClipClock::story_at(double run_s) const {
+  return std::min(end_, clock_.story_of_trace(int64_t(std::llround(run_s * 1e9))));
 }
 
 double ClipClock::side_story(size_t side, double s) const {
-  if (at_.size() == 1) return s;  // one run: the clip's clock is its own
   const auto& at = at_[side];
-  const auto& own = own_[side];
-  if (at.empty()) return 0;
-  size_t j = size_t(std::upper_bound(at.begin(), at.end(), s) - at.begin());
-  if (j == 0) return own.front();
-  --j;
-  if (j + 1 >= at.size()) return own.back();
-  double f = (s - at[j]) / (at[j + 1] - at[j]);
-  return own[j] + std::clamp(f, 0.0, 1.0) * (own[j + 1] - own[j]);
+  const gui::Playback& own = *own_[side];
+  if (at.empty() || own.size() == 0) return 0;
+  size_t k = clock_.index_at(s);
+  size_t n = size_t(std::upper_bound(at.begin(), at.end(), k) - at.begin());
+  if (n == 0) return 0;  // its first event is still to come
+  size_t j = std::min(n - 1, own.size() - 1);
+  // On its own event's hold and attention: the same share of its own.
+  double a = clock_.story_start(k), g = clock_.gap_start(k);
+  if (at[j] == k && s < g && g > a) return own.story_start(j) + (s - a) / (g - a) * (own.gap_start(j) - own.story_start(j));
+  // Otherwise it moves on through real time, up to (not into) its next event.
+  double story = own.gap_start(j) + double(clock_.trace_at(s) - t_[side][j]) / 1e9;
+  if (j + 1 < own.size()) story = std::min(story, std::max(own.gap_start(j), own.story_start(j + 1) - 1e-9));
+  return story;
 }
 
 }  // namespace loopscope::rec

@@ -1,9 +1,12 @@
 // The clip's clock. A clip advances story time (see gui/playback.hpp) by
-// speed/fps per frame. With one run, story time is that run's own. With two
-// runs side by side, the clock runs over both runs' events merged by trace
-// time, so both playheads stand at the same moment of the run (one time axis)
-// while every event of either run still gets its slot; each run's own story
-// time is interpolated between the merged starts of its events.
+// speed/fps per frame. The clock runs over every run's events merged by trace
+// time (one run, or two side by side), so in a compare clip both playheads
+// stand at the same moment of the run on one real-time axis, while every event
+// of either run still gets its moment. Each run's own playhead is derived
+// from the merged clock: on its own event's hold and attention it stands on
+// that event; through real gaps (its own or the other run's events) it moves
+// on in real time, so a run that is blocked, or simply has nothing to do,
+// still has a playhead that moves with the other one.
 #pragma once
 
 #include <cstddef>
@@ -21,22 +24,26 @@ namespace loopscope::rec {
 
 class ClipClock {
  public:
-  // One entry per run: its model and its playback (already synced to the model).
-  void build(const std::vector<std::pair<const model::Model*, const gui::Playback*>>& runs);
+  // One entry per run: its model and its own playback (already synced to the
+  // model; they must outlive the clock). `pause` holds on each notable event
+  // (--pause-at-notable).
+  void build(const std::vector<std::pair<const model::Model*, const gui::Playback*>>& runs, double pause = 0);
 
-  // Story time where the clip stands at `run_s` seconds of run time (trace
-  // t_ns since the run began): the start of the first event at or after it.
-  // With `inclusive_end`, events at exactly `run_s` are kept before it.
-  double story_at(double run_s, bool inclusive_end = false) const;
+  // Story time where the clip's playheads reach `run_s` seconds of run time
+  // (trace t_ns since the run began): every event at or before it has been shown.
+  double story_at(double run_s) const;
   double end() const { return end_; }  // where playback of the last event starts
   // Run `side`'s own story time at clip story time `s`.
   double side_story(size_t side, double s) const;
+  // Run time (ns since the runs began) at clip story time `s`.
+  int64_t run_ns(double s) const { return clock_.trace_at(s); }
 
  private:
-  std::vector<Event> merged_;               // both runs' events, t_ns relative to each run's start
-  gui::Playback clock_;                     // story slots over merged_
-  std::vector<std::vector<double>> at_;     // per run: merged story start of each of its events
-  std::vector<std::vector<double>> own_;    // per run: its own story start of each event
+  std::vector<Event> merged_;                // both runs' events, t_ns relative to each run's start
+  gui::Playback clock_;                      // story slots over merged_
+  std::vector<std::vector<size_t>> at_;      // per run: merged position of each of its events
+  std::vector<std::vector<int64_t>> t_;      // per run: relative trace time of each of its events
+  std::vector<const gui::Playback*> own_;    // per run: its own clock
   double end_ = 0;
 };
 

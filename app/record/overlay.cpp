@@ -17,6 +17,7 @@
 #include "gui/app.hpp"
 #include "gui/draw.hpp"
 #include "model/model.hpp"
+#include "model/why.hpp"
 
 namespace loopscope::rec {
 
@@ -27,7 +28,7 @@ using gui::Theme;
 namespace {
 // A larger size of a face the view already loaded (same file data, same
 // glyph ranges and oversampling), so the card is set in the view's type.
-ImFont* larger(const char* file, float px) {
+ImFont* larger(const char* file, float px, const ImWchar* ranges = nullptr) {
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   std::string prefix = std::string(file) + ",";  // ImGui names a font "file.ttf, 18px"
   for (int i = 0; i < atlas->ConfigData.Size; ++i) {
@@ -36,6 +37,7 @@ ImFont* larger(const char* file, float px) {
     cfg.FontDataOwnedByAtlas = false;  // the view's entry owns the data
     cfg.DstFont = nullptr;
     cfg.SizePixels = px;
+    if (ranges) cfg.GlyphRanges = ranges;
     cfg.Name[0] = 0;
     return atlas->AddFont(&cfg);
   }
@@ -45,11 +47,18 @@ ImFont* larger(const char* file, float px) {
 
 bool Overlay::install(gui::App& app) {
   app_ = &app;
-  float px = app.appearance().font_px();
-  title_ = larger("DejaVuSans-Bold.ttf", px * 2.2f);
-  body_ = larger("DejaVuSans.ttf", px * 1.3f);
-  label_ = larger("DejaVuSans-Bold.ttf", px * 1.3f);
-  if (!title_ || !body_ || !label_ || !ImGui::GetIO().Fonts->Build()) return false;
+  // The view rebuilds its atlas whenever its text size changes (presenter
+  // text follows the frame's height), which frees these faces: the App adds
+  // them again after every rebuild, at sizes that follow the new text size.
+  app.set_extra_fonts([this] {
+    float px = app_->appearance().font_px();
+    // The title is set large: only Latin and punctuation, so the atlas stays small.
+    static const ImWchar kTitleRanges[] = {0x0020, 0x017F, 0x2010, 0x205E, 0};
+    title_ = larger("DejaVuSans-Bold.ttf", px * 2.2f, kTitleRanges);
+    body_ = larger("DejaVuSans.ttf", px * 1.3f);
+    label_ = larger("DejaVuSans-Bold.ttf", px * 1.3f);
+    return title_ && body_ && label_;
+  });
 
   ImGuiContextHook h;
   h.Type = ImGuiContextHookType_NewFramePost;  // the viewport is sized; App::frame has not run yet
@@ -87,6 +96,7 @@ void Overlay::draw() {
     ImVec2 size = ImGui::GetIO().DisplaySize;
     ImGui::GetForegroundDrawList()->AddRectFilled(ImVec2(size.x - 2, 0), size, app_->theme().panel_border);
   }
+  if (summary_alpha > 0 && !summary.text.empty()) draw_summary();
   if (card_alpha > 0) draw_card();
 }
 
@@ -149,8 +159,10 @@ void Overlay::draw_header() {
   // Right: where the playhead is, in run time and loop iterations.
   char right[96] = "";
   if (m.size()) {
-    const Event& e = m.events()[app_->playback().index()];
-    double t = double(e.t_ns - m.begin_ns()) / 1e9;
+    // The playhead's run time: it moves on through a block, not only from event to event.
+    const gui::Playback& pb = app_->playback();
+    int64_t now = pb.size() ? pb.trace_now() : m.events()[pb.index()].t_ns;
+    double t = double(now - m.begin_ns()) / 1e9;
     int n = t < 1 ? std::snprintf(right, sizeof right, "t = %.1f ms   iteration %u", t * 1e3, app_->state().it)
                   : std::snprintf(right, sizeof right, "t = %.3f s   iteration %u", t, app_->state().it);
     if (speed != 1.0 && n > 0) std::snprintf(right + n, sizeof right - size_t(n), "   %gx", speed);
@@ -188,7 +200,9 @@ void Overlay::draw_captions() {
   dl->AddRectFilled(ImVec2(0, size.y - h), size, th.panel);
   dl->AddRectFilled(ImVec2(0, size.y - h), ImVec2(size.x, size.y - h + 2), th.panel_border);
   if (m.size() == 0) return;
-  std::string text = model::narrate(m, app_->playback().index());
+  // The Why panel's own text (loop 0's story first), so caption and panel agree.
+  model::Why why = model::why_at(m, app_->playback().index());
+  std::string text = why.text.empty() ? why.other_loop : why.text;
   // The larger face in two lines when it fits, else the view's face in three.
   float wrap = size.x - 4 * pad;
   ImFont* f = body_;
@@ -233,6 +247,23 @@ void Overlay::draw_card() {
   y += rule + gap;
   y = centred(dl, body_, lesson, cx, y, faded(th.text_dim, a), 1.35f);
   if (!params.empty()) centred(dl, body_, params, cx, y + gap, faded(th.text_faint, a));
+}
+
+void Overlay::draw_summary() {
+  // A card low over the view (above the captions band), in the summary strip's
+  // colours: the run's total, the time its loop was blocked, each reply.
+  const Theme& th = app_->theme();
+  ImVec2 size = ImGui::GetIO().DisplaySize;
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  float a = std::clamp(summary_alpha, 0.0f, 1.0f);
+  float pad = body_->FontSize * 0.7f;
+  auto lines = wrap_lines(body_, summary.text, size.x * 0.86f - 2 * pad);
+  float h = block_height(body_, lines.size()) + 2 * pad;
+  float bottom = size.y - band_height() - body_->FontSize;
+  ImVec2 p0(std::floor(size.x * 0.07f), std::floor(bottom - h)), p1(std::floor(size.x * 0.93f), std::floor(bottom));
+  dl->AddRectFilled(p0, p1, faded(th.panel, a * 0.97f), body_->FontSize * 0.3f);
+  dl->AddRect(p0, p1, faded(summary.warn ? th.error : th.panel_border, a), body_->FontSize * 0.3f, 0, 3.0f);
+  centred(dl, body_, lines, size.x / 2, p0.y + pad, faded(summary.warn ? th.error : th.text, a));
 }
 
 }  // namespace loopscope::rec

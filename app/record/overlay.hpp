@@ -4,7 +4,9 @@
 //   into the view;
 // - a header over the toolbar: a clip has no use for Run/Play buttons, but
 //   the viewer wants the run's name, its parameters, the time and iteration;
-// - with captions, the narration of the current event in a band at the bottom.
+// - with captions, the Why panel's narration of the current event (model::why_at)
+//   in a band at the bottom;
+// - in a compare clip, over the held end, this run's line of the compare summary.
 //   The band has its own room: a second hook, at the start of the frame, lays
 //   the view out in the display minus the band (App::frame sizes its root
 //   window from io.DisplaySize), so captions never cover the console.
@@ -12,6 +14,8 @@
 #pragma once
 
 #include <string>
+
+#include "gui/compare.hpp"
 
 struct ImFont;
 struct ImGuiContext;
@@ -30,9 +34,9 @@ struct TitleCard {
 
 class Overlay {
  public:
-  // Call in the App's ImGui context after App::init_context() and before the
-  // first frame: adds larger sizes of the view's fonts and installs the hook.
-  // False when the font files are missing.
+  // Call in the App's ImGui context before App::init_context(): registers
+  // the larger sizes of the view's fonts (built with the view's atlas) and
+  // installs the hooks. init_context() then fails when the fonts are missing.
   bool install(gui::App& app);
 
   // What the next frames show.
@@ -44,6 +48,8 @@ class Overlay {
   double speed = 1;      // header: shown when not 1x
   bool captions = false;
   bool divider = false;  // compare clips: a rule on the right edge between the halves
+  gui::SummaryLine summary;  // compare clips: this run's line of the compare summary...
+  float summary_alpha = 0;   // ...shown over the held end (0: hidden)
 
  private:
   static void hook(ImGuiContext* ctx, ImGuiContextHook* h);
@@ -53,6 +59,7 @@ class Overlay {
   void draw_header();
   void draw_captions();
   void draw_card();
+  void draw_summary();
 
   gui::App* app_ = nullptr;
   ImFont* title_ = nullptr;  // bold, for the card's title

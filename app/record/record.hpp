@@ -7,13 +7,15 @@
 //
 // A clip is: the title card (kTitleSeconds, fading into the view over its
 // last kFadeSeconds), then the playback from --from to --to, then the last
-// frame held for kHoldSeconds so the end can be read. Frame count:
-//   round(fps * kTitleSeconds) + round(fps * story span / speed) + round(fps * kHoldSeconds)
+// frame held for --hold seconds (default kHoldSeconds) so the end can be read;
+// a compare clip shows its summary over the held end. Frame count:
+//   round(fps * kTitleSeconds) + round(fps * story span / speed) + round(fps * hold)
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "cli/view_args.hpp"
 #include "encoder.hpp"
 #include "gui/app.hpp"
 
@@ -21,21 +23,18 @@ namespace loopscope::rec {
 
 constexpr double kTitleSeconds = 2.5;
 constexpr double kFadeSeconds = 0.5;
-constexpr double kHoldSeconds = 1.0;
-
-struct RunSource {
-  std::string scenario;  // a scenario id, run for real...
-  std::string trace;     // ...or a saved JSON Lines trace, replayed
-  std::vector<std::string> sets;
-};
+constexpr double kHoldSeconds = 3.0;  // default --hold
+constexpr double kMinSpeed = 0.05, kMaxSpeed = 20;  // --speed
 
 struct ClipOptions {
   std::string out;
   Format format = Format::png;
-  std::vector<RunSource> runs;  // one; two for a compare clip (side by side)
+  std::vector<cli::RunInput> runs;  // one; two for a compare clip (side by side)
   int fps = 30, w = 1280, h = 720;
   double from_s = -1, to_s = -1;  // run time (trace t_ns since the run began); < 0: start / end
   double speed = 1.0;
+  double hold_s = kHoldSeconds;  // the last frame, held
+  double pause_s = 0;            // held on each notable event (--pause-at-notable)
   bool title = true, captions = false, progress = true;
   bool progress_lines = false;  // a progress line at each percent (for the GUI), even on a terminal
   gui::Appearance look;
@@ -51,6 +50,7 @@ struct ClipPlan {
 struct ClipReport {
   std::string error;  // "" when the clip was written
   bool interrupted = false;
+  bool usage = false;  // refused for its options (too long a clip): exit status 2
   ClipPlan plan;
   double run_wall_s = 0;     // running (or loading) the runs
   double render_wall_s = 0;  // rendering and encoding every frame

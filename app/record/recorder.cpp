@@ -9,11 +9,15 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "clip_clock.hpp"
+#include "core/limits.hpp"
+#include "gui/compare.hpp"
 #include "gui/screenshot.hpp"
+#include "model/elide.hpp"
 #include "overlay.hpp"
 #include "progress.hpp"
 #include "record.hpp"
@@ -63,7 +67,7 @@ std::string params_text(const Scenario& s, const Params& p, const char* sep, con
   return out;
 }
 
-std::string prepare(Side& side, const RunSource& src, int w, int h, const gui::Appearance& look) {
+std::string prepare(Side& side, const cli::RunInput& src, int w, int h, const gui::Appearance& look) {
   // Headless::create makes its new ImGui context current only when none is.
   ImGui::SetCurrentContext(nullptr);
   std::string err;
@@ -71,35 +75,29 @@ std::string prepare(Side& side, const RunSource& src, int w, int h, const gui::A
   if (!side.h) return err;
   side.dpy = eglGetCurrentDisplay();
   side.ctx = eglGetCurrentContext();
-  side.app = std::make_unique<gui::App>(look);
-  if (!side.app->init_context() || !side.overlay.install(*side.app))
+  gui::Appearance sized = look;
+  sized.display_h = float(h);  // presenter text for this height from the start: no font rebuild on frame 1
+  side.app = std::make_unique<gui::App>(sized);
+  if (!side.overlay.install(*side.app) || !side.app->init_context())
     return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
-  if (src.trace.empty()) {
-    const Scenario* s = find_scenario(src.scenario);
-    if (!s) return "unknown scenario '" + src.scenario + "'";
-    return gui::run_to_end(*side.h, *side.app, *s, s->resolve(src.sets));
-  }
-  err = side.app->load(src.trace);
-  if (!err.empty()) return err;
-  if (side.model().size() == 0) return "'" + src.trace + "' holds no events";
-  side.frame(0.1f, nullptr);
-  return "";
+  return gui::open_run(*side.h, *side.app, src);
 }
 
-void label(Side& side, const RunSource& src, const ClipOptions& o, bool compare) {
+void label(Side& side, const cli::RunInput& src, const ClipOptions& o, bool compare) {
   Overlay& ov = side.overlay;
   const gui::Session& ses = side.app->session();
   const Scenario* s = ses.scenario();
-  std::string id = s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace);
+  // A trace names its scenario: any string up to the loader's cap, so elided for the header and the card.
+  std::string id = model::elide(s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace));
   ov.label = id;
-  ov.params = s ? params_text(*s, ses.params(), "   ") : "";
+  ov.params = s ? model::elide(params_text(*s, ses.params(), "   ")) : "";
   ov.speed = o.speed;
   ov.captions = o.captions;
   ov.card.kicker = compare ? id : "loopscope  ·  " + id;
   ov.card_top = compare ? 0.2f : -1.0f;
-  ov.card.title = s ? s->title : id;
+  ov.card.title = s ? s->title_for(ses.params()) : id;  // each half of a compare its own true title
   ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
-  ov.card.params = s ? params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0") : "";
+  ov.card.params = s ? model::elide(params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0")) : "";
 }
 
 // Two runs of one scenario are told apart by the parameters that differ
@@ -122,13 +120,40 @@ void tell_apart(Side& a, Side& b) {
 
 // [SECTION] Plan
 
+// "233 min 20 s", "45 s".
+std::string minutes_text(double s) {
+  long long whole = static_cast<long long>(std::ceil(s));
+  char buf[64];
+  if (whole < 60) std::snprintf(buf, sizeof buf, "%lld s", whole);
+  else std::snprintf(buf, sizeof buf, "%lld min %lld s", whole / 60, whole % 60);
+  return buf;
+}
+
 std::string plan(const ClipClock& clock, const ClipOptions& o, ClipPlan& p) {
   p.story_from = o.from_s >= 0 ? clock.story_at(o.from_s) : 0.0;
-  p.story_to = o.to_s >= 0 ? clock.story_at(o.to_s, true) : clock.end();
+  p.story_to = o.to_s >= 0 ? clock.story_at(o.to_s) : clock.end();
   if (p.story_to <= p.story_from) return "no events to play between --from and --to";
   p.title_frames = o.title ? int(std::lround(o.fps * kTitleSeconds)) : 0;
-  p.play_frames = int(std::lround(o.fps * (p.story_to - p.story_from) / o.speed));
-  p.hold_frames = int(std::lround(o.fps * kHoldSeconds));
+  p.hold_frames = int(std::lround(o.fps * o.hold_s));
+  // Counted in 64 bits (a long run at --speed 0.05 and 120 fps overflows an
+  // int), and capped before the int below can be wrong.
+  double span = p.story_to - p.story_from;
+  int64_t play = std::llround(double(o.fps) * span / o.speed);
+  double clip_s = double(play + p.title_frames + p.hold_frames) / o.fps;
+  if (clip_s > limits::kClipSeconds) {
+    double room = limits::kClipSeconds - double(p.title_frames + p.hold_frames) / o.fps;
+    double speed = std::ceil(span / room * 1000) / 1000;  // the slowest speed that fits
+    char fix[96];
+    if (speed <= kMaxSpeed) std::snprintf(fix, sizeof fix, "use --speed %g or more, or", speed);
+    else std::snprintf(fix, sizeof fix, "even --speed %g is too slow:", kMaxSpeed);
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "the clip would be %s long (%lld frames at %d fps); the limit is %s: %s play a shorter "
+                  "stretch with --from/--to", minutes_text(clip_s).c_str(),
+                  static_cast<long long>(play + p.title_frames + p.hold_frames), o.fps,
+                  minutes_text(limits::kClipSeconds).c_str(), fix);
+    return buf;
+  }
+  p.play_frames = int(play);
   return "";
 }
 
@@ -197,14 +222,20 @@ ClipReport record_clip(const ClipOptions& o) {
     r.error = std::move(e);
     return r;
   };
-  for (const RunSource& src : o.runs) {
+  for (const cli::RunInput& src : o.runs) {
+    if (g_stop) break;  // a signal before this run's loop existed (one during it stops the loop)
     sides.push_back(std::make_unique<Side>());
     std::string err = prepare(*sides.back(), src, side_w, o.h, o.look);
     if (!err.empty()) return fail(err);
     label(*sides.back(), src, o, compare);
     sides.back()->overlay.divider = compare && sides.size() == 1;
   }
-  if (compare) tell_apart(*sides[0], *sides[1]);
+  if (compare) {
+    tell_apart(*sides[0], *sides[1]);
+    // The summary strip's lines (gui/compare.cpp), each under its own run, over the held end.
+    auto lines = gui::compare_summary(sides[0]->model(), sides[1]->model());
+    for (size_t k = 0; k < lines.size() && k < sides.size(); ++k) sides[k]->overlay.summary = lines[k];
+  }
   r.run_wall_s = seconds_since(t_run);
   if (g_stop) {
     r.interrupted = true;
@@ -214,9 +245,12 @@ ClipReport record_clip(const ClipOptions& o) {
   ClipClock clock;
   std::vector<std::pair<const model::Model*, const gui::Playback*>> runs;
   for (auto& s : sides) runs.emplace_back(&s->model(), &s->app->playback());
-  clock.build(runs);
+  clock.build(runs, o.pause_s);
   std::string err = plan(clock, o, r.plan);
-  if (!err.empty()) return fail(err);
+  if (!err.empty()) {
+    r.usage = true;  // the options ask for what cannot be made: exit 2
+    return fail(err);
+  }
   frame_timelines(sides, o);
 
   auto t_render = std::chrono::steady_clock::now();
@@ -236,7 +270,7 @@ ClipReport record_clip(const ClipOptions& o) {
   Progress progress("recording " + o.out, total, o.progress, o.progress_lines);
   std::vector<uint8_t> composed;
   double prev_story = -1;
-  float prev_card = -1;
+  float prev_card = -1, prev_summary = -1;
   bool prev_settled = false;
   for (int f = 0; f < total; ++f) {
     if (g_stop) {
@@ -248,24 +282,30 @@ ClipReport record_clip(const ClipOptions& o) {
     double story = p.story_from;
     if (f >= p.title_frames + p.play_frames) story = p.story_to;
     else if (f >= p.title_frames) story = p.story_from + double(f - p.title_frames) * o.speed / o.fps;
+    // The summary fades in over the held end's first half second.
+    float summary = f < p.title_frames + p.play_frames
+                        ? 0.0f
+                        : std::min(1.0f, float(f - p.title_frames - p.play_frames + 1) / float(fade + 1));
     float card = f >= p.title_frames ? 0.0f
                  : f < p.title_frames - fade ? 1.0f
                                              : float(p.title_frames - f) / float(fade + 1);
     // A frame that cannot differ from the one before is not drawn again: the
     // opaque title card, and the held end once the stage has settled. (Every
     // frame is still a real frame of the clip; this only saves rendering.)
-    bool same = (card >= 1 && prev_card >= 1) || (story == prev_story && card == prev_card && prev_settled);
+    bool same = (card >= 1 && prev_card >= 1) ||
+                (story == prev_story && card == prev_card && summary == prev_summary && prev_settled);
     if (!same) {
       prev_settled = story == prev_story;  // settled before drawing an unchanged playhead: a still picture
       place(sides, clock, story);
       for (auto& s : sides) {
         prev_settled = prev_settled && s->app->settled();
         s->overlay.card_alpha = card;
+        s->overlay.summary_alpha = summary;
         s->frame(dt, &s->rgba);
       }
       if (compare) compose(sides, o.w, o.h, composed);
     }
-    prev_story = story, prev_card = card;
+    prev_story = story, prev_card = card, prev_summary = summary;
     const std::vector<uint8_t>* frame = compare ? &composed : &sides[0]->rgba;
     err = enc->write(frame->data());
     if (!err.empty()) {

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gui/settings.hpp"
@@ -40,5 +42,48 @@ TEST_CASE("settings written on exit read back: theme, presenter, scale, hidden p
   CHECK(g.look.dark);
   CHECK(g.look.scale == doctest::Approx(1.0f));
   CHECK(read_settings(dir + "/missing.ini").scenario.empty());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a saved parameter that no longer passes (param.clients=nan) falls back to its default, the others kept") {
+  const loopscope::Scenario* s = loopscope::find_scenario("concurrent-server");
+  REQUIRE(s);
+  std::vector<std::string> ok = usable_params(*s, {"clients=nan", "work=0.5", "turns=3", "clients=2.5"}, "settings.ini");
+  CHECK(ok == std::vector<std::string>{"work=0.5"});
+  CHECK(s->resolve(ok).text("clients") == "3");
+}
+
+TEST_CASE("settings are never written through a device or a pipe") {
+  CHECK(write_settings("/dev/null", Settings{}).find("not a regular file") != std::string::npos);
+}
+
+TEST_CASE("a FIFO in place of settings.ini is skipped with a one-line warning, never waited on") {
+  std::string dir = "/tmp/loopscope-settings-fifo-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/settings.ini";
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+  int err[2];
+  REQUIRE(pipe(err) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child reads the settings; before the fix it blocked in open() for
+    // good, so a generous alarm turns a hang into a failure instead of a stuck suite.
+    alarm(30);
+    dup2(err[1], 2);
+    Settings s = read_settings(path);
+    _exit(s.scenario.empty() && s.look.dark ? 0 : 3);
+  }
+  close(err[1]);
+  std::string text;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(err[0], buf, sizeof buf)) > 0) text.append(buf, size_t(n));
+  close(err[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(text == "loopscope: " + path + " is not a regular file; settings ignored\n");
   std::filesystem::remove_all(dir);
 }
