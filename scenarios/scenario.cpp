@@ -189,8 +189,12 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
   {
     Loop loop(trace, lo);
     Event b = loop.event(Ev::run_begin);
-    b.s1 = loop.intern(s.id);
-    b.s2 = loop.intern(p.json());
+    ev::RunBegin rb;
+    rb.scenario = loop.intern(s.id);
+    rb.params = loop.intern(p.json());
+    rb.entry = s.entry;
+    rb.engine = EngineKind::loopscope;
+    put(b, rb);
     loop.emit(b);
     if (opts.stop) opts.stop->attach(&loop);
     set_running_loop(&loop);

@@ -56,6 +56,8 @@ struct Scenario {
   std::string listing;
   std::vector<Param> params;
   std::function<Coro(const Params&)> main;
+  // How the listing runs its loop (run.begin's `entry`).
+  Entry entry = Entry::asyncio_run;
 
   // Defaults merged with `sets` (k=v). Throws std::invalid_argument with a one-line message.
   Params resolve(const std::vector<std::string>& sets) const;
