@@ -1,6 +1,9 @@
 #include "queue.hpp"
 
 #include <algorithm>
+#include <atomic>
+
+#include "task.hpp"
 
 namespace loopscope {
 
@@ -20,12 +23,30 @@ void wakeup_next(std::deque<Future*>& waiters) {
 
 Queue::Queue(int maxsize) : s_(std::make_shared<State>()) {
   s_->maxsize = maxsize;
+  // Ids number the queues of a process (the trace's id limit wraps them); a run's are distinct.
+  static std::atomic<int32_t> next_id{0};
+  s_->id = next_id.fetch_add(1) % (1 << 22);
   s_->finished.set();
+}
+
+// queue.put / queue.get: what entered or left the queue, and its size after,
+// so the view can show a queue's contents at any point of the run.
+void Queue::trace(const State& s, Ev kind, const Value& item) {
+  Loop& loop = running_loop();
+  Task* t = current_task();
+  Event e = loop.event(kind);
+  e.id = s.id;
+  e.task = t ? t->id() : -1;
+  e.s1 = loop.intern(item.repr());
+  e.num = int64_t(s.items.size());
+  e.ref = s.maxsize;
+  loop.emit(e);
 }
 
 void Queue::put_now(State& s, Value item) {
   if (s.full()) throw QueueFull();
   s.items.push_back(std::move(item));
+  trace(s, Ev::queue_put, s.items.back());
   ++s.unfinished;
   s.finished.clear();
   wakeup_next(s.getters);
@@ -35,6 +56,7 @@ Value Queue::get_now(State& s) {
   if (s.items.empty()) throw QueueEmpty();
   Value v = std::move(s.items.front());
   s.items.pop_front();
+  trace(s, Ev::queue_get, v);
   wakeup_next(s.putters);
   return v;
 }

@@ -1,5 +1,7 @@
 #include "scenario.hpp"
 
+#include "core/trace_schema.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -161,12 +163,6 @@ std::string Scenario::source(const Params& p) const {
     }
   }
   return out;
-}
-
-std::string it_prefix() {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "[it%2u] ", running_loop().iteration());
-  return buf;
 }
 
 void RunStop::request(StopReason why) {

@@ -106,7 +106,4 @@ struct RunResult {
 // (run.begin ... run.end). Every handle is closed before it returns.
 RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOptions opts = {});
 
-// Helpers for listings that count iterations (shared/reference): `[it N] msg`.
-std::string it_prefix();
-
 }  // namespace loopscope

@@ -233,12 +233,13 @@ void App::frame(float dt) {
   draw_toolbar();
 
   // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
-  // 1-5) give their room to the others in their column; an empty column gives
+  // 1-6) give their room to the others in their column; an empty column gives
   // its width to the other.
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImGuiStyle& st = ImGui::GetStyle();
   const bool* show = look_.show;
-  bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4];
+  bool tasks = show[5] && !look_.presenter;  // presenter mode keeps the room for large text
+  bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4] || tasks;
   if (!left && !right) right = true;
   float left_w = !right ? avail.x : !left ? 0 : std::floor(avail.x * 0.57f);
   float right_w = avail.x - left_w - (left && right ? st.ItemSpacing.x : 0);
@@ -278,7 +279,7 @@ void App::frame(float dt) {
   }
   if (right) {
     ImGui::BeginGroup();
-    float h[3];
+    float h[4];
     // A predict question needs the Why panel's room for its choices.
     float console_share = ask_.open ? 0.24f : look_.presenter ? 0.27f : 0.30f;
     // The Console is only as tall as the run's prints need (an empty one keeps
@@ -289,12 +290,13 @@ void App::frame(float dt) {
       float need = look_.font_px() * (1.35f * std::min(lines, 12.0f) + 2.6f);
       console_share = std::min(console_share, need / std::max(avail.y, 1.0f));
     }
-    if (ask_.open) heights({{show[2], 0.34f}, {show[3], 0.66f - console_share}, {show[4], console_share}}, avail.y, h);
-    else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.63f - console_share}, {show[4], console_share}}, avail.y, h);  // large text: the Why needs lines
-    else heights({{show[2], 0.44f}, {show[3], 0.56f - console_share}, {show[4], console_share}}, avail.y, h);
+    if (ask_.open) heights({{show[2], 0.30f}, {show[3], 0.58f - console_share}, {tasks, 0.12f}, {show[4], console_share}}, avail.y, h);
+    else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.63f - console_share}, {false, 0}, {show[4], console_share}}, avail.y, h);  // large text: the Why needs lines
+    else heights({{show[2], 0.38f}, {show[3], 0.42f - console_share}, {tasks, 0.20f}, {show[4], console_share}}, avail.y, h);
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
-    if (show[4]) draw_console(ImVec2(right_w, h[2]));
+    if (tasks) draw_tasks(ImVec2(right_w, h[2]));
+    if (show[4]) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
   ImGui::End();
@@ -691,7 +693,7 @@ void App::draw_help() {
       {"Alt + Right / Left, drag", "pan the timeline"},
       {"A", "timeline axis: real time / by iteration"},
       {"Tab", "compare: Code, Why and Console follow run 1 / run 2"},
-      {"1 - 5", "show / hide Stage, Timeline, Code, Why, Console"},
+      {"1 - 6", "show / hide Stage, Timeline, Code, Why, Console, Tasks"},
       {"mouse wheel", "zoom the timeline at the mouse"},
       {"G", "the scenario gallery: lessons, parameters, Run"},
       {"Q", "predict mode: guess which handle runs next (1-9 answer)"},

@@ -31,10 +31,10 @@ ImU32 clip_bar_colour(const Theme& th);
 // events the timeline keeps real time, where it folds what is narrower than a pixel.
 constexpr size_t kStoryAxisMaxEvents = 200000;
 
-constexpr int kPanels = 5;  // Stage, Timeline, Code, Why, Console (keys 1-5)
+constexpr int kPanels = 6;  // Stage, Timeline, Code, Why, Console, Tasks (keys 1-6)
 struct Appearance {
   bool dark = true;
-  bool show[kPanels] = {true, true, true, true, true};
+  bool show[kPanels] = {true, true, true, true, true, true};  // Tasks (6) is left out in presenter mode
   bool presenter = false;
   float scale = 1.0f;  // F5/F6 on top of the mode's size
   float display_h = 1080;  // the window's height: presenter text is a share of it
@@ -79,7 +79,7 @@ struct Box {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
 struct Geometry {
-  Box stage, timeline, plot, code, why, console;  // plot: the timeline's lanes area
+  Box stage, timeline, plot, code, why, console, tasks;  // plot: the timeline's lanes area
   std::vector<float> lane_mid;                     // y of each model lane's centre line
   Box timeline2, plot2, summary;                   // compare mode: the second run's timeline, the summary strip
   std::vector<float> lane_mid2;
@@ -97,7 +97,18 @@ struct Geometry {
     std::string text;
   };
   std::vector<CodeRow> code_rows;
+  struct CodeChip {
+    int line = 0;
+    int32_t task = -1;
+    float x0 = 0, x1 = 0;
+  };
+  std::vector<CodeChip> code_chips;  // cursor chips drawn after their lines' text
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  struct TaskRow {
+    int32_t task = -1;
+    std::string state, awaits;
+  };
+  std::vector<TaskRow> task_rows;                  // the Tasks panel's rows, top first
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
@@ -256,6 +267,9 @@ class App {
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
   void draw_console(const ImVec2& size);
+  void draw_tasks(const ImVec2& size);  // task_list.cpp
+  std::string awaits_text(const model::TaskSnapshot& t) const;
+  const std::string& listing_line(int line);  // 1-based; "" when out of range
   // What Code, Why and Console show: run 1, or in compare mode the focused run.
   struct Focus {
     const Session* s;
@@ -312,7 +326,7 @@ class App {
   void start_scenario(int scenario);                         // with its widgets' values
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
-  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false; } stage_uses_;  // scanned incrementally
+  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false, queue = false; } stage_uses_;  // scanned incrementally
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally

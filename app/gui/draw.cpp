@@ -38,6 +38,38 @@ void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float t
   dl->PopClipRect();
 }
 
+void task_pattern(ImDrawList* dl, ImVec2 a, ImVec2 b, int color, ImU32 fill, float px) {
+  int pattern = color / model::kTaskHues;
+  if (pattern <= 0) return;
+  // Not diagonal: diagonal stripes already mean "ready" and "blocked".
+  ImU32 ink = (ink_on(fill) & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
+  float step = std::max(4.0f, px * 0.35f), r = std::max(1.5f, px * 0.08f);
+  dl->PushClipRect(a, b, true);
+  switch (pattern % 3) {
+    case 1:  // dots
+      for (float y = a.y + step * 0.5f; y < b.y; y += step)
+        for (float x = a.x + step * 0.5f; x < b.x; x += step) dl->AddRectFilled(ImVec2(x - r, y - r), ImVec2(x + r, y + r), ink);
+      break;
+    case 2:  // vertical bars
+      for (float x = a.x + step * 0.5f; x < b.x; x += step) dl->AddRectFilled(ImVec2(x - r * 0.6f, a.y), ImVec2(x + r * 0.6f, b.y), ink);
+      break;
+    default:  // a grid
+      for (float x = a.x + step * 0.5f; x < b.x; x += step) dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), ink, r);
+      for (float y = a.y + step * 0.5f; y < b.y; y += step) dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), ink, r);
+      break;
+  }
+  dl->PopClipRect();
+}
+
+float task_tab(ImDrawList* dl, ImVec2 a, ImVec2 b, int color, ImU32 fill, float px) {
+  if (color < model::kTaskHues) return a.x;
+  float w = (b.y - a.y) * 0.9f;
+  ImVec2 tb(a.x + w, b.y);
+  dl->AddRectFilled(a, tb, mix(fill, ink_on(fill), 0.25f), px * 0.3f);
+  task_pattern(dl, a, tb, color, fill, px);
+  return tb.x;
+}
+
 void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text) {
   ImVec2 sz = font->CalcTextSizeA(px, b.x - a.x, 0, text);
   std::string cut;

@@ -31,6 +31,36 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+// The first listing line task `task` reaches after event `i`, within its
+// current step (a print, an await, a blocking call): 0 when none is traced.
+int first_line_ahead(const model::Model& m, size_t i, int32_t task, uint8_t loop) {
+  const auto& ev = m.events();
+  for (size_t j = i + 1; j < ev.size() && j < i + 4096; ++j) {
+    const Event& e = ev[j];
+    if (e.loop != loop || e.task != task) continue;
+    if (e.line > 0) return e.line;
+    if (e.kind == Ev::step_end || e.kind == Ev::task_done) break;
+  }
+  return 0;
+}
+
+// The `async def` line of the coroutine that holds listing line `line`
+// (1-based): where a first step starts. `line` itself when there is none.
+int coroutine_top(const std::vector<std::string>& lines, int line) {
+  if (line <= 0 || size_t(line) > lines.size()) return line;
+  auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
+  size_t own = indent(lines[size_t(line - 1)]);
+  for (int k = line - 1; k >= 1; --k) {
+    const std::string& l = lines[size_t(k - 1)];
+    size_t in = indent(l);
+    if (in == std::string::npos || in >= own) continue;
+    if (l.compare(in, 10, "async def ") == 0) return k;
+    own = in;  // an enclosing block (try:, for ...): keep looking outwards
+    if (in == 0) break;
+  }
+  return line;
+}
+
 // The content rectangle left in the current panel below the heading.
 void content_rect(ImVec2& c0, ImVec2& c1) {
   ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
@@ -41,6 +71,12 @@ void content_rect(ImVec2& c0, ImVec2& c1) {
 }  // namespace
 
 // [SECTION] Code
+
+const std::string& App::listing_line(int line) {
+  // The lines draw_code() cached (it draws first in a frame); none while the Code panel is hidden.
+  static const std::string kNone;
+  return line >= 1 && size_t(line) <= listing_lines_.size() ? listing_lines_[size_t(line - 1)] : kNone;
+}
 
 void App::draw_code(const ImVec2& size) {
   const Theme& th = theme();
@@ -101,10 +137,21 @@ void App::draw_code(const ImVec2& size) {
     longest = std::max(longest, l.size());
     longest_code = std::max(longest_code, splits[i].comment_at == std::string::npos ? l.size() : splits[i].code_end);
   }
+  // Room for a cursor chip after the longest line, so that chips need not
+  // cover code: the smaller face and comment wrapping count it in.
+  float chip_room = 0;
+  {
+    float arrow = fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, "\xe2\x97\x80 ").x;
+    size_t n = 0;
+    for (const model::TaskInfo& t : m.tasks())
+      if (t.loop == 0 && ++n <= 64)
+        chip_room = std::max(chip_room, arrow + fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, t.name.c_str()).x + px * 1.4f);
+    chip_room = std::min(chip_room, room * 0.25f);
+  }
   ImFont* font = fonts_.mono;
   float cpx = px;
-  if (width_of(font, cpx, longest) > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
-  bool wrap_comments = width_of(font, cpx, longest) > room;
+  if (width_of(font, cpx, longest) + chip_room > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
+  bool wrap_comments = width_of(font, cpx, longest) + chip_room > room;
   size_t widest = wrap_comments ? longest_code : longest;
   // Whole-pixel rows: a one-pixel stroke (the underscore) at a fractional y
   // smears into two faint rows.
@@ -117,7 +164,7 @@ void App::draw_code(const ImVec2& size) {
   std::vector<Row> rows;
   for (size_t i = 0; i < lines.size(); ++i) {
     const Split& sp = splits[i];
-    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) > room) {
+    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) + chip_room > room) {
       rows.push_back({int(i) + 1, false, 0, sp.code_end, 0});
       size_t indent = lines[i].find_first_not_of(' ');
       rows.push_back({int(i) + 1, true, sp.comment_at, lines[i].size(), indent == std::string::npos ? 0 : indent});
@@ -136,18 +183,36 @@ void App::draw_code(const ImVec2& size) {
   if (overflow > 0) c1.y -= 6;  // room for the sideways scroll bar under the last row
 
   // Which tasks stand where: cursors for live tasks; the running one gets the line highlight.
-  struct Cursor { int line; int color; std::string name; bool running; int32_t id; };
+  struct Cursor { int line; int color; std::string name; bool running; int32_t id; bool callback = false; };
   std::vector<Cursor> cursors;
   const auto& tasks = m.tasks();
+  size_t at = focused().index;
   for (size_t k = 0; k < cur.tasks.size() && k < tasks.size(); ++k) {
     const model::TaskSnapshot& ts = cur.tasks[k];
-    if (ts.line <= 0 || ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
-    cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running, tasks[k].id});
+    if (ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
+    int line = ts.line;
+    bool running = ts.state == model::TaskState::running;
+    // A task's first step, before it prints or awaits, stands at the top of its coroutine.
+    if (line <= 0 && running) line = coroutine_top(lines, first_line_ahead(m, at, tasks[k].id, tasks[k].loop));
+    if (line <= 0) continue;
+    cursors.push_back({line, tasks[k].color, tasks[k].name, running, tasks[k].id});
+  }
+  // A plain callback run for a task (a sleep timer's set_result, gather's
+  // done-callback) has no line of its own: it stands, dashed, at the await
+  // of the task it serves.
+  if (cur.running.handle >= 0 && cur.running.task >= 0) {
+    int32_t k = m.task_index(cur.running.task);
+    if (k >= 0 && size_t(k) < cur.tasks.size() && cur.tasks[size_t(k)].state == model::TaskState::waiting &&
+        cur.tasks[size_t(k)].line > 0)
+      cursors.push_back({cur.tasks[size_t(k)].line, tasks[size_t(k)].color,
+                         cur.running.label ? cur.running.label : "callback", false, tasks[size_t(k)].id, true});
   }
   geo_.cursors.clear();
-  for (const Cursor& c : cursors) geo_.cursors.push_back({c.line, c.id});
-  // Scroll (deterministically: no scroll state) so the running task's line is
-  // in view, else as many cursors as fit.
+  for (const Cursor& c : cursors)
+    if (!c.callback) geo_.cursors.push_back({c.line, c.id});
+  // Scroll (deterministically: no scroll state) so the line the Why panel
+  // names (the line of the event at the playhead) is in view, else the
+  // running task's line, else as many cursors as fit.
   auto row_of = [&](int line) {
     for (size_t r = 0; r < rows.size(); ++r)
       if (rows[r].line == line) return int(r);
@@ -162,12 +227,15 @@ void App::draw_code(const ImVec2& size) {
   // A blocking call holds the loop on its line: show it even when no task cursor is there.
   int blocked_line = cur.blocked ? cur.blocked_line : 0;
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
-  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0)) {
+  int named = m.size() && at < m.size() && m.events()[at].loop == 0 && m.events()[at].line > 0 ? m.events()[at].line : 0;
+  if (named > 0 && size_t(named) <= lines.size()) running = row_of(named), lo = std::min(lo, running), hi = std::max(hi, running);
+  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
     first = std::clamp(want, 0, int(rows.size()) - fit);
   }
 
   geo_.code_rows.clear();
+  geo_.code_chips.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
   geo_.code_overflow = overflow;
   dl->PushClipRect(c0, c1, true);
@@ -190,36 +258,54 @@ void App::draw_code(const ImVec2& size) {
     char num[16];
     std::snprintf(num, sizeof num, "%3d", line);
     dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
-    // Cursor labels, one per task on this line.
-    // Badges sit right of the line's text, never over it or each other: those
-    // that do not fit fold into a count ("+2"); the gutter bar keeps the hue.
+    // Cursor chips, one per task on this line, right-aligned after the
+    // line's text and never over it (a chip must not hide `timeout=0.2`).
+    // Where they do not fit, they fold into one chip ("◀ S1 +3"); the
+    // gutter marks keep every task's colour.
     float lpx = std::min(px * 0.9f, lh * 0.8f);
-    float x = c1.x, text_end = tx + float(row.to - row.from) * char_w + px * 0.5f;
-    int on_line = 0, shown = 0;
-    for (const Cursor& c : cursors) on_line += c.line == line;
-    for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
-      if (it->line != line) continue;
-      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
-                        th.task(it->color));
-      std::string lab = "\xe2\x97\x80 " + it->name;  // ◀ A
-      int rest = on_line - shown - 1;
-      std::string more = rest > 0 ? "+" + std::to_string(rest) : std::string();
-      float more_w = more.empty() ? 0 : fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, more.c_str()).x + px * 0.9f;
-      ImVec2 ts = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str());
-      if (x - ts.x - px * 0.8f - more_w < text_end) {
-        // No room for this badge (and a count of the rest): count them all.
-        std::string all = "+" + std::to_string(on_line - shown);
-        float w = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, all.c_str()).x + px * 0.6f;
-        if (x - w >= text_end) {
-          ImVec2 a(x - w, y + 1), b(x, y + lh - 1);
-          dl->AddRectFilled(a, b, th.highlight, px * 0.3f);
-          text_centered(dl, fonts_.bold, lpx, a, b, th.text, all.c_str());
-        }
-        break;
+    std::vector<const Cursor*> here;
+    for (const Cursor& c : cursors)
+      if (c.line == line) here.push_back(&c);
+    if (here.empty()) continue;
+    float text_end = tx + float(row.to - row.from) * char_w + px * 0.6f;
+    auto chip_w = [&](const std::string& lab) { return fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x + px * 0.8f; };
+    auto tab_w = [&](const Cursor& c) { return c.callback ? 0.0f : task_tab_w(c.color, lh - 2); };
+    auto label_of = [](const Cursor& c) { return (c.callback ? "" : "\xe2\x97\x80 ") + c.name; };  // ◀ A
+    // Every task on the line gets a slice of the gutter mark, so colours never hide each other.
+    float gy = y + 1, gh = (lh - 2) / float(here.size());
+    for (size_t n = 0; n < here.size(); ++n)
+      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, gy + gh * float(n)),
+                        ImVec2(c0.x + gutter - px * 0.15f, gy + gh * float(n + 1)), th.task(here[n]->color));
+    // The chips: all of them; else one folded chip ("◀ S1 +3"); else the
+    // count alone ("4 ◀"); else none (the gutter mark keeps the colours).
+    float room_left = c1.x - text_end;
+    float total = 0;
+    for (const Cursor* c : here) total += chip_w(label_of(*c)) + tab_w(*c) + px * 0.3f;
+    std::vector<std::pair<const Cursor*, std::string>> chips;
+    if (total <= room_left) {
+      for (const Cursor* c : here) chips.push_back({c, label_of(*c)});
+    } else {
+      std::string folded = label_of(*here.front()) + (here.size() > 1 ? " +" + std::to_string(here.size() - 1) : "");
+      std::string count = here.size() > 1 ? std::to_string(here.size()) + " \xe2\x97\x80" : "\xe2\x97\x80";
+      if (chip_w(folded) + tab_w(*here.front()) + px * 0.3f <= room_left) chips.push_back({here.front(), folded});
+      else if (chip_w(count) + tab_w(*here.front()) + px * 0.3f <= room_left) chips.push_back({here.front(), count});
+    }
+    float x = c1.x;
+    for (auto it = chips.rbegin(); it != chips.rend(); ++it) {
+      const Cursor& shown = *it->first;
+      const std::string& lab = it->second;
+      ImVec2 a(x - chip_w(lab) - tab_w(shown), y + 1), b(x, y + lh - 1);
+      geo_.code_chips.push_back({line, shown.id, a.x, b.x});
+      if (shown.callback) {
+        // A callback, not the task: outlined like its stage chip.
+        dl->AddRectFilled(a, b, th.panel, px * 0.3f);
+        dl->AddRect(a, b, th.task(shown.color), px * 0.3f, 0, 2.0f);
+        text_centered(dl, fonts_.ui, lpx, a, b, th.text, lab.c_str());
+      } else {
+        dl->AddRectFilled(a, b, th.task(shown.color), px * 0.3f);
+        float ta = task_tab(dl, a, b, shown.color, th.task(shown.color), px);
+        text_centered(dl, fonts_.bold, lpx, ImVec2(ta, a.y), b, ink_on(th.task(shown.color)), lab.c_str());
       }
-      ImVec2 a(x - ts.x - px * 0.8f, y + 1), b(x, y + lh - 1);
-      dl->AddRectFilled(a, b, th.task(it->color), px * 0.3f);
-      text_centered(dl, fonts_.bold, lpx, a, b, ink_on(th.task(it->color)), lab.c_str());
       x = a.x - px * 0.3f;
       ++shown;
     }

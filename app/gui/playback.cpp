@@ -9,7 +9,8 @@ double slot_base(Ev kind) {
   switch (kind) {
     case Ev::step_begin: case Ev::ready_push: case Ev::timer_fire: case Ev::task_done: case Ev::print:
     case Ev::task_cancel: case Ev::block_begin: case Ev::block_end: case Ev::io_done: case Ev::pool_submit:
-    case Ev::pool_start: case Ev::pool_end: case Ev::deadlock: case Ev::task_unretrieved:
+    case Ev::pool_start: case Ev::pool_end: case Ev::deadlock: case Ev::task_unretrieved: case Ev::queue_put:
+    case Ev::queue_get:
       return kNotableSlot;
     default:
       return kBookkeepingSlot;

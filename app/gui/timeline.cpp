@@ -223,8 +223,46 @@ void App::draw_timeline(const ImVec2& size, int which) {
                                         : "x is real time. Click (or A) to give every event room (by iteration).");
   }
   const char* hint = timeline_.axis_auto ? "(auto)  wheel zooms, drag pans, 0 fits" : "wheel zooms, drag pans, 0 fits";
+  // A legend for the end marks, once one is on screen: ✕ failed, ⊘ cancelled.
+  bool failed = false, cancelled = false;
+  {
+    // Run 1: marks up to the playhead; the compared run: its whole run.
+    int64_t upto = !primary ? m.end_ns() : m.size() ? m.events()[std::min(playback_.index(), m.size() - 1)].t_ns : 0;
+    for (const model::Lane& lane : m.lanes()) {
+      if (lane.segments.empty() || lane.segments.back().state != model::TaskState::done || lane.segments.back().t0 > upto) continue;
+      failed |= lane.segments.back().outcome == Outcome::error;
+      cancelled |= lane.segments.back().outcome == Outcome::cancelled;
+    }
+  }
+  float lpx = px * 0.85f, mark_r = lpx * 0.4f;
+  float legend_w = (failed ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "failed").x + lpx * 2.2f : 0) +
+                   (cancelled ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "cancelled").x + lpx * 2.2f : 0);
+  float legend_y = ImGui::GetCursorScreenPos().y;
   if (primary) ImGui::SameLine(0, px * 0.5f);
-  if (primary && ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
+  if (legend_w > 0) {
+    float ly = primary ? ImGui::GetCursorScreenPos().y : legend_y;
+    float lx = ImGui::GetWindowPos().x + ImGui::GetWindowSize().x - ImGui::GetStyle().WindowPadding.x - legend_w;
+    if (lx > ImGui::GetCursorScreenPos().x || !primary) {
+      ImDrawList* ldl = ImGui::GetWindowDrawList();
+      float cy = ly + ImGui::GetTextLineHeight() * 0.5f;
+      if (failed) {
+        float x = lx + mark_r;
+        ldl->AddLine(ImVec2(x - mark_r, cy - mark_r), ImVec2(x + mark_r, cy + mark_r), th.error, 2.5f);
+        ldl->AddLine(ImVec2(x - mark_r, cy + mark_r), ImVec2(x + mark_r, cy - mark_r), th.error, 2.5f);
+        ldl->AddText(fonts_.ui, lpx, ImVec2(x + mark_r + lpx * 0.35f, cy - lpx * 0.5f), th.text_dim, "failed");
+        lx += fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "failed").x + lpx * 2.2f;
+      }
+      if (cancelled) {
+        float x = lx + mark_r;
+        ldl->AddCircle(ImVec2(x, cy), mark_r, th.cancelled, 16, 2.0f);
+        ldl->AddLine(ImVec2(x - mark_r * 0.7f, cy + mark_r * 0.7f), ImVec2(x + mark_r * 0.7f, cy - mark_r * 0.7f), th.cancelled, 2.0f);
+        ldl->AddText(fonts_.ui, lpx, ImVec2(x + mark_r + lpx * 0.35f, cy - lpx * 0.5f), th.text_dim, "cancelled");
+      }
+    } else {
+      legend_w = 0;
+    }
+  }
+  if (primary && ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x - legend_w) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextUnformatted(hint);
     ImGui::PopStyleColor();
@@ -410,14 +448,30 @@ void App::draw_timeline(const ImVec2& size, int which) {
     ImU32 label_col = color >= 0 ? th.task_ink(color) : th.text;
     std::string label = lane.label;
     if (label.empty()) label = lane.kind == model::LaneKind::loop ? "loop" : "lane";
-    if (color >= 0) dl->AddRectFilled(ImVec2(c0.x, y0 + lane_h * 0.2f), ImVec2(c0.x + px * 0.3f, y1 - lane_h * 0.2f), th.task(color));
-    // A label wider than the gutter is drawn smaller to fit (never under the
-    // floor); past that it ends in an ellipsis, never cut mid-letter.
-    float lpx = label_px, room = plot0.x - px * 0.3f - (c0.x + px * 0.5f);
-    float lw = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, label.c_str()).x;
-    if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
-    label = elide(fonts_.bold, lpx, label, room);
-    dl->AddText(fonts_.bold, lpx, ImVec2(c0.x + px * 0.5f, (y0 + y1 - lpx) * 0.5f), label_col, label.c_str());
+    float swatch = color >= model::kTaskHues ? px * 0.8f : px * 0.3f;  // wide enough for the pattern of a repeated hue
+    if (color >= 0) {
+      ImVec2 sa(c0.x, y0 + lane_h * 0.2f), sb(c0.x + swatch, y1 - lane_h * 0.2f);
+      dl->AddRectFilled(sa, sb, th.task(color));
+      task_pattern(dl, sa, sb, color, th.task(color), px);
+    }
+    ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
+    size_t paren = label.find(" (");
+    float lx = c0.x + swatch + px * 0.2f;
+    if (paren != std::string::npos && lx + fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, label.c_str()).x > plot0.x - px * 0.3f &&
+        lane_h > label_px * 1.9f) {
+      // A long label with a remark ("server thread (no event loop)"): the remark on a second, smaller line.
+      float spx = std::max(floor_px, label_px * 0.78f), top = (y0 + y1 - label_px - spx) * 0.5f;
+      dl->AddText(fonts_.bold, label_px, ImVec2(lx, top), label_col, label.c_str(), label.c_str() + paren, 0, &clip);
+      dl->AddText(fonts_.ui, spx, ImVec2(lx, top + label_px), th.text_dim, label.c_str() + paren + 1, nullptr, 0, &clip);
+    } else {
+      // A label wider than the gutter is drawn smaller to fit (never under the
+      // floor); past that it ends in an ellipsis, never cut mid-letter.
+      float lpx = label_px, room = plot0.x - px * 0.3f - lx;
+      float lw = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, label.c_str()).x;
+      if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
+      label = elide(fonts_.bold, lpx, label, room);
+      dl->AddText(fonts_.bold, lpx, ImVec2(lx, (y0 + y1 - lpx) * 0.5f), label_col, label.c_str());
+    }
 
     items_.clear();
     m.visible(lane, tt0 - shift, tt1 - shift, min_ns, items_);
@@ -462,11 +516,13 @@ void App::draw_timeline(const ImVec2& size, int which) {
           case model::TaskState::running:
             a = ImVec2(xa, mid - lane_h * 0.33f), bb = ImVec2(xb, mid + lane_h * 0.33f);
             bars.add(a, bb, hue);
+            if (color >= model::kTaskHues) bars.flush(), task_pattern(dl, a, bb, color, hue, px);
             break;
           case model::TaskState::ready:
             bars.flush();
             a = ImVec2(xa, mid - lane_h * 0.25f), bb = ImVec2(xb, mid + lane_h * 0.25f);
             dl->AddRectFilled(a, bb, mix(hue, th.bg, 0.55f));
+            task_pattern(dl, a, bb, color, mix(hue, th.bg, 0.55f), px);
             dl->AddRect(a, bb, hue, 0, 0, 2.0f);
             break;
           case model::TaskState::waiting: {
@@ -578,10 +634,19 @@ void App::draw_timeline(const ImVec2& size, int which) {
 
   // The future is dimmed: what the playhead has not reached has not happened yet.
   float xp = x_of(now);
+  // While a predict question is open it is hidden outright (axis labels
+  // included): the lanes past the playhead would give the answer away.
+  bool quiz = primary && ask_.open && !ask_.revealed;
   if (xp < plot1.x) {
-    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
-    dl->AddRectFilled(ImVec2(std::max(xp, plot0.x), plot0.y), plot1, veil);
+    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(quiz ? 255 : 150) << IM_COL32_A_SHIFT);
+    ImVec2 va(std::max(xp, plot0.x), quiz ? c0.y : plot0.y);
+    dl->AddRectFilled(va, plot1, veil);
+    const char* note = "hidden until you answer";
+    ImVec2 ns = fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, note);
+    if (quiz && plot1.x - va.x > ns.x + px)
+      dl->AddText(fonts_.ui, px, ImVec2((va.x + plot1.x - ns.x) * 0.5f, (plot0.y + plot1.y - px) * 0.5f), th.text_faint, note);
   }
+  if (quiz && !hover.empty() && ImGui::GetIO().MousePos.x > xp) hover.clear();
 
   // Bookmarks: a flag on the axis row at each marked event (run 1's).
   if (primary) {

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/trace_schema.hpp"
 #include "model/elide.hpp"
 
 namespace loopscope::model {
@@ -25,6 +26,9 @@ namespace {
 bool is_task_handle(const Event& e) {
   return runs_task(e.kind == Ev::ready_push ? as<ev::ReadyPush>(e).fn : as<ev::ReadyRun>(e).fn, e.task);
 }
+
+// run.begin's entry is "none": the code under study runs no event loop.
+bool runs_no_event_loop(const Event& e) { return as<ev::RunBegin>(e).entry == Entry::none; }
 
 uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
 
@@ -66,8 +70,11 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::ready_push:
       s.ready.push_back({e.id, e.task, e.s1, Cause(e.code), as<ev::ReadyPush>(e).fn, e.it});
+      // Before the iteration's first handle runs (the poll appends I/O and
+      // due timers) a push joins this iteration; after it, the next one.
+      if (s.phase != Phase::running && s.phase != Phase::blocked) s.this_iter = s.ready.size();
       if (is_task_handle(e))
-        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready;
+        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready, t->since_ns = e.t_ns;
       break;
     case Ev::ready_run: {
       // FIFO: the run handle is the front; search anyway so a damaged trace cannot derail the view.
@@ -75,6 +82,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon, as<ev::ReadyRun>(e).fn, e.it};
       // The front pops in O(1); FIXME-PERF: a handle deep in the queue (only a damaged trace) costs O(queue).
       if (it != s.ready.end()) s.ready.erase(it);
+      s.this_iter = std::min(s.ready.size(), size_t(std::max<int64_t>(e.num, 0)));
       s.running_task = -1;
       s.phase = s.blocked ? Phase::blocked : Phase::running;
       break;
@@ -88,6 +96,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::step_begin:
       if (TaskSnapshot* t = task_of(e.task)) {
         t->state = TaskState::running;
+        t->since_ns = e.t_ns;
         t->line = e.line;
         t->cancelling = false;  // the CancelledError (if any) is thrown into this step
       }
@@ -102,12 +111,14 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->target = v.target;
         t->since_ns = e.t_ns;
         t->line = e.line;
+        t->since_ns = e.t_ns;
       }
       s.running_task = -1;
       break;
     case Ev::task_done:
       if (TaskSnapshot* t = task_of(e.task)) {
         t->state = TaskState::done;
+        t->since_ns = e.t_ns;
         t->wait = Wait::none;
         t->on = AwaitOn::unset;
         t->target = -1;
@@ -157,6 +168,16 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::print:
       if (TaskSnapshot* t = task_of(e.task)) t->line = e.line;
       break;
+    case Ev::queue_put:
+    case Ev::queue_get: {
+      auto q = std::find_if(s.queues.begin(), s.queues.end(), [&](const QueueChip& c) { return c.queue == e.id; });
+      if (q == s.queues.end()) q = s.queues.insert(s.queues.end(), QueueChip{e.id, e.ref, {}});
+      if (e.kind == Ev::queue_put) q->items.push_back(e.s1);
+      else if (!q->items.empty()) q->items.erase(q->items.begin());
+      // The trace's size is the truth; a reader that joined late trims or pads to it.
+      while (q->items.size() > size_t(std::max<int64_t>(e.num, 0))) q->items.erase(q->items.begin());
+      break;
+    }
     case Ev::task_unretrieved:
     case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
@@ -238,7 +259,11 @@ void Model::apply(const Event& e, size_t i) {
 
   switch (e.kind) {
     case Ev::run_begin:
-      if (e.loop == 0) scenario_ = e.s1;
+      if (e.loop == 0) {
+        scenario_ = e.s1;
+        no_event_loop_ = runs_no_event_loop(e);
+        if (no_event_loop_ && loop_lane >= 0) lanes_[size_t(loop_lane)].label = "server thread (no event loop)";
+      }
       break;
     case Ev::run_end:
       close_seg(loop_lane, e.t_ns, i);
@@ -318,13 +343,22 @@ void Model::apply(const Event& e, size_t i) {
       TaskInfo t;
       t.id = e.task;
       t.name = e.s1 ? elide(e.s1, limits::kShownNameChars) : "Task-" + std::to_string(e.task + 1);
+      // With no event loop the engine's main task is the thread's own code,
+      // not an asyncio task: it is named for the thread and gets no lane (the
+      // thread's lane above already shows it).
+      bool thread_code = no_event_loop_ && e.loop == 0 && e.ref < 0;
+      if (thread_code) t.name = "server thread", t.thread = true;
       t.loop = e.loop;
-      t.color = int(tasks_.size());
+      // The lowest palette index no live task holds (tasks of every loop share the screen).
+      auto& live = cur_.live_colors;
+      t.color = int(std::find(live.begin(), live.end(), 0) - live.begin());
+      if (size_t(t.color) == live.size()) live.push_back(0);
+      ++live[size_t(t.color)];
       t.created_at = i;
       const int32_t parent_id = as<ev::TaskNew>(e).parent;
       int32_t parent = parent_id >= 0 ? task_index(parent_id, e.loop) : -1;
       t.parent = parent >= 0 ? parent_id : -1;
-      t.lane = add_lane(LaneKind::task, e.task, e.loop, t.name, i);
+      t.lane = thread_code ? -1 : add_lane(LaneKind::task, e.task, e.loop, t.name, i);
       task_index_[task_key(e.loop, e.task)] = int32_t(tasks_.size());
       tasks_.push_back(std::move(t));
       break;
@@ -349,6 +383,11 @@ void Model::apply(const Event& e, size_t i) {
         open_seg(tlane, e, i, TaskState::waiting, Wait(e.code));
       break;
     case Ev::task_done:
+      if (ti >= 0) {
+        auto& live = cur_.live_colors;
+        size_t c = size_t(tasks_[size_t(ti)].color);
+        if (c < live.size() && live[c] > 0) --live[c];  // its colour is free for tasks created from now on
+      }
       open_seg(tlane, e, i, TaskState::done, Wait::none, Outcome(e.code));
       if (Outcome(e.code) == Outcome::error) {
         notable_.push_back(uint32_t(i));
@@ -401,6 +440,8 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::io_wait:
     case Ev::io_done:
     case Ev::pool_submit:
+    case Ev::queue_put:
+    case Ev::queue_get:
     case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }

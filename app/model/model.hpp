@@ -29,14 +29,22 @@ namespace loopscope::model {
 
 enum class TaskState : uint8_t { unborn, ready, running, waiting, done };
 
+// Hues in the view's task palette (Okabe-Ito without black).
+constexpr int kTaskHues = 7;
+
 struct TaskInfo {
   int32_t id = -1;
   std::string name;  // as drawn: elided past limits::kShownNameChars (the trace keeps it whole: full_name())
   int32_t parent = -1;
   uint8_t loop = 0;
-  int color = 0;          // index into the view's task palette, stable per task
+  // Index into the view's task palette, stable per task: the lowest index no
+  // live task holds when this one is created (any loop), so tasks alive at the
+  // same time never share one. Indexes past kTaskHues repeat a hue with a
+  // pattern (hue = color % kTaskHues, pattern = color / kTaskHues).
+  int color = 0;
   size_t created_at = 0;  // event index of task.new
-  int32_t lane = -1;      // index into Model::lanes()
+  int32_t lane = -1;      // index into Model::lanes(); -1: none (a thread's own code, below)
+  bool thread = false;    // not an asyncio task: the code of a thread that runs no event loop
 };
 
 // One stretch of a lane in one state, in trace time.
@@ -131,6 +139,12 @@ struct WorkerChip {
   int64_t started_ns = 0;
   bool running = false;  // false: submitted, waiting for a free worker
 };
+// An asyncio.Queue's contents (from queue.put / queue.get), front first.
+struct QueueChip {
+  int32_t queue = -1;
+  int maxsize = 0;  // 0: unbounded
+  std::vector<const char*> items;  // reprs, as the trace wrote them
+};
 struct TaskSnapshot {
   int32_t id = -1;
   TaskState state = TaskState::unborn;
@@ -141,6 +155,9 @@ struct TaskSnapshot {
   Outcome outcome = Outcome::result;
   int line = 0;  // listing line the task stands at
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
+  int64_t since_ns = 0;     // when it entered its current state (step.end for a wait, ready.push for ready)
+  AwaitOn on = AwaitOn::unset;  // step.end's `on`: exactly what it awaits (unset in older traces)
+  int32_t target = -1;          // step.end's `target`: the task awaited (on = task / wait_for)
 };
 
 // The state of one loop after `event_index` has been applied.
@@ -152,11 +169,16 @@ struct LoopState {
   Phase phase = Phase::idle;
   int poll_timeout_ms = 0;
   std::deque<ReadyChip> ready;   // FIFO, front first (a deque: runs pop the front)
+  // How many of `ready` (from the front) run in this iteration: asyncio's
+  // ntodo minus those already run. The rest were queued while this
+  // iteration's handles ran, and wait for the next one.
+  size_t this_iter = 0;
   ReadyChip running;             // handle being run (handle == -1: none)
   int32_t running_task = -1;
   std::vector<TimerChip> timers;  // sorted by due time
   std::vector<IoChip> io;
   std::vector<WorkerChip> workers;
+  std::vector<QueueChip> queues;  // every queue that has held an item, in order of first use
   std::vector<TaskSnapshot> tasks;  // indexed like Model::tasks()
   bool blocked = false;
   int blocked_line = 0;
@@ -188,6 +210,9 @@ class Model {
   int64_t end_ns() const;
   bool finished() const { return finished_; }  // run.end seen
   const char* scenario() const { return scenario_; }
+  // run.begin's `entry` is `none`: the code under study runs no event loop on
+  // loop 0's thread (sequential-server). Its lane and narration say "thread".
+  bool no_event_loop() const { return no_event_loop_; }
 
   // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery + the state's size).
   LoopState state_at(size_t event_index, uint8_t loop = 0) const;
@@ -241,6 +266,7 @@ class Model {
     std::vector<LoopState> loops;  // by loop id
     std::vector<LoopCursor> lc;
     std::vector<Origin> pool_done;  // by task index: the worker that finished its last job
+    std::vector<int32_t> live_colors;  // by color: how many live (created, not done) tasks hold it
     size_t weight() const;          // elements a copy holds (what a snapshot costs)
   };
   struct Checkpoint {
@@ -281,6 +307,7 @@ class Model {
   size_t finished_at_ = 0;
   bool finished_ = false;
   const char* scenario_ = nullptr;
+  bool no_event_loop_ = false;
 };
 
 // [SECTION] Narration
@@ -290,5 +317,7 @@ class Model {
 // sets the sleep future's result, so B's wakeup joins the ready queue and runs
 // in the next iteration").
 std::string narrate(const Model& m, size_t event_index);
+// narrate() for loop 0's events when it runs no event loop (narration_thread.cpp).
+std::string narrate_thread(const Model& m, size_t event_index);
 
 }  // namespace loopscope::model

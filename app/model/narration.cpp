@@ -538,6 +538,7 @@ std::string block(const Ctx& c) {
 std::string narrate(const Model& m, size_t event_index) {
   if (event_index >= m.size()) return {};
   const Event& e = m.events()[event_index];
+  if (e.loop == 0 && m.no_event_loop()) return narrate_thread(m, event_index);
   const Ctx c{m, event_index, e};
   const std::string t = c.who();
   switch (e.kind) {
@@ -663,6 +664,13 @@ std::string narrate(const Model& m, size_t event_index) {
       return "Deadlock: nothing is ready, no timer is armed and no I/O is pending, yet " + t +
              " has not finished. It awaits something nobody will ever complete, so the loop stops instead of "
              "waiting forever.";
+    case Ev::queue_put:
+    case Ev::queue_get: {
+      std::string size = std::to_string(e.num) + (e.ref > 0 ? " of at most " + std::to_string(e.ref) : "");
+      return e.kind == Ev::queue_put
+                 ? t + " puts " + (e.s1 ? e.s1 : "an item") + " into the queue; it now holds " + size + "."
+                 : t + " takes " + (e.s1 ? e.s1 : "an item") + " from the front of the queue; it now holds " + size + ".";
+    }
     case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }
