@@ -32,6 +32,19 @@ inline constexpr size_t kTasks = size_t(1) << 20;
 // by since the last one: snapshots hold at most ~1 element per 2 events.
 inline constexpr size_t kSnapshotEvery = 256;
 
+// [SECTION] Clips (app/record, docs/clips.md)
+// A clip longer than this is refused before any frame is drawn, with its
+// length and the --speed that would fit: at 0.05x, a 150 s run would be
+// 50 minutes of playback. Frames are counted in 64 bits before the check.
+inline constexpr double kClipSeconds = 30 * 60;
+
+// [SECTION] Memory (app/gui/platform.cpp)
+// Address space that drawing the view needs beyond what the process already
+// uses (EGL + llvmpipe + ImGui's fonts; measured 340 MiB on 2 cores with one
+// malloc arena): under a smaller `ulimit -v`, screenshot, record and the
+// window refuse with one line instead of letting Mesa crash.
+inline constexpr uint64_t kViewAddressSpace = uint64_t(448) << 20;
+
 // [SECTION] What the view draws (app/gui, app/record)
 // Dear ImGui 1.86 (Debian) indexes vertices with 16 bits and reserves 4 per
 // character before clipping, so one text of 16k characters overflows a draw

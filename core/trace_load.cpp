@@ -572,4 +572,29 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
   return {};
 }
 
+struct TraceFeeder::Impl {
+  TraceLoadLimits limits;
+  Loader loader;
+  bool failed = false;
+  Impl(const std::string& name, Trace& into, const TraceLoadLimits& l) : limits(l), loader(name, into, limits) {}
+};
+
+TraceFeeder::TraceFeeder(const std::string& name, Trace& into, const TraceLoadLimits& limits)
+    : impl_(std::make_unique<Impl>(name, into, limits)) {
+  if (!check_fresh(impl_->loader, into)) impl_->failed = true;
+}
+TraceFeeder::~TraceFeeder() = default;
+
+bool TraceFeeder::feed(const char* data, size_t size) {
+  if (impl_->failed) return false;
+  return !(impl_->failed = !impl_->loader.feed(data, size));
+}
+
+bool TraceFeeder::finish() {
+  if (impl_->failed) return false;
+  return !(impl_->failed = !impl_->loader.finish());
+}
+
+const std::string& TraceFeeder::error() const { return impl_->loader.error(); }
+
 }  // namespace loopscope

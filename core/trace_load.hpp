@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "limits.hpp"
@@ -38,5 +39,23 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
 // messages in place of the path.
 std::string load_trace_bytes(const std::string& name, const char* data, size_t size, Trace& into,
                              const TraceLoadLimits& limits = {});
+
+// A trace that is still being written (the CPython recorder's file, read while
+// the program runs): whole lines are loaded as they arrive, a partial last line
+// waits for the rest. Same checks and messages as load_trace_file.
+class TraceFeeder {
+ public:
+  TraceFeeder(const std::string& name, Trace& into, const TraceLoadLimits& limits = {});
+  ~TraceFeeder();
+  // False on the first bad line; error() says which.
+  bool feed(const char* data, size_t size);
+  // The writer is done: a last line without its newline must be a whole event.
+  bool finish();
+  const std::string& error() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace loopscope

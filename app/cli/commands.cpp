@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "args.hpp"
+#include "python_program.hpp"
 #include "core/chrome_trace.hpp"
 #include "core/output_file.hpp"
 #include "core/trace_json.hpp"
@@ -23,6 +24,8 @@ const char* const kUsage =
     "  loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
     "                   [--listen PORT [--duration S]]\n"
     "                                          run headless on a real libuv loop, print a summary\n"
+    "  loopscope run FILE.py [--events F.jsonl] [--chrome-trace F.json] [--python PATH] [--duration S] [-- ARGS...]\n"
+    "                                          run your own asyncio program under CPython and record its loop\n"
     "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
     "  loopscope screenshot ID -o F.png [--at SECONDS] [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
     "                   [--size WxH] [--theme dark|light] [--presenter]\n"
@@ -123,6 +126,13 @@ int cmd_source(const std::vector<std::string>& argv) {
 }
 
 int cmd_run(const std::vector<std::string>& argv) {
+  // A .py program runs under CPython with the recorder (its options differ: --python, -- ARGS).
+  for (size_t i = 0; i < argv.size() && argv[i] != "--"; ++i)
+    if (is_python_program(argv[i])) {
+      std::vector<std::string> rest(argv.begin(), argv.begin() + long(i));
+      rest.insert(rest.end(), argv.begin() + long(i) + 1, argv.end());
+      return cmd_run_program(argv[i], rest);
+    }
   Args a("run", argv);
   std::string id, events_path, chrome_path;
   std::vector<std::string> sets;

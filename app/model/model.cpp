@@ -7,11 +7,11 @@
 // [SECTION] Update, rollback, queries
 #include "model/model.hpp"
 
-#include "model/elide.hpp"
-
 #include <algorithm>
 #include <cstring>
 #include <string_view>
+
+#include "model/elide.hpp"
 
 namespace loopscope::model {
 
