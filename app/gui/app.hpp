@@ -127,7 +127,6 @@ class App {
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
-  std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   // Compare mode with a saved trace as the second run. Returns "" or a one-line error.
   std::string load_compare(const std::string& path);
