@@ -129,8 +129,6 @@ class App {
   void start_compare(const Scenario& s, const Params& p);
   std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
-  // Compare mode with a saved trace as the second run. Returns "" or a one-line error.
-  std::string load_compare(const std::string& path);
   bool compare_active() const { return compare_on_; }
   Session& compare_session() { return compare_; }
   const Session& compare_session() const { return compare_; }
