@@ -103,7 +103,7 @@ Coro concurrent_main(const Params& p) {
   };
   EventRef* all = running_loop().make<EventRef>(served.all);
   driver.done().add_done_callback([](void* ev, void*) { static_cast<EventRef*>(ev)->ev.set(); }, all, -1,
-                                  "main.<locals>.<lambda>");
+                                  "main.<locals>.<lambda>", HandleFn::callback);
   co_await served.all.wait(45);
   at_line(46);
   server.close();
