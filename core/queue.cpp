@@ -71,7 +71,7 @@ void Queue::task_done() {
 
 Coro Queue::join(int line) const {
   // `if self._unfinished_tasks > 0: await self._finished.wait()`; shown as a queue wait.
-  return s_->finished.wait(line, Wait::queue);
+  return s_->finished.wait(line, Wait::queue, AwaitOn::queue_join);
 }
 
 // put() and get() are the same loop with the roles swapped: wait on `mine`
@@ -79,13 +79,13 @@ Coro Queue::join(int line) const {
 // to the next waiter of the same kind.
 namespace {
 template <class Blocked>
-Coro wait_turn(std::deque<Future*>& mine, Blocked blocked, const char* label, int line) {
+Coro wait_turn(std::deque<Future*>& mine, Blocked blocked, const char* label, AwaitOn on, int line) {
   while (blocked()) {
     Future* w = running_loop().make<Future>(label);
     mine.push_back(w);
     std::exception_ptr err;
     try {
-      co_await at(*w, line, Wait::queue);
+      co_await at(*w, line, Wait::queue, on);
     } catch (...) {
       err = std::current_exception();
     }
@@ -102,13 +102,13 @@ Coro wait_turn(std::deque<Future*>& mine, Blocked blocked, const char* label, in
 }  // namespace
 
 Coro Queue::put_on(std::shared_ptr<State> s, Value item, int line) {
-  co_await wait_turn(s->putters, [&] { return s->full(); }, "Queue.put", line);
+  co_await wait_turn(s->putters, [&] { return s->full(); }, "Queue.put", AwaitOn::queue_put, line);
   put_now(*s, std::move(item));
   co_return {};
 }
 
 Coro Queue::get_on(std::shared_ptr<State> s, int line) {
-  co_await wait_turn(s->getters, [&] { return s->items.empty(); }, "Queue.get", line);
+  co_await wait_turn(s->getters, [&] { return s->items.empty(); }, "Queue.get", AwaitOn::queue_get, line);
   co_return get_now(*s);
 }
 

@@ -149,6 +149,7 @@ void PoolJob::after_work_cb(uv_work_t* req, int) {
   h.a = j;
   h.task = j->task_;
   h.label = "pool: set_result";
+  h.what = HandleFn::pool_done;
   j->loop().queue_io(h, Cause::pool);
 }
 

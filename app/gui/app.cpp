@@ -117,6 +117,14 @@ std::string App::load(const std::string& path) {
   if (err.empty()) {
     playback_.sync(session_.model().events(), 0);
     track_prints(0);
+    // The teacher's marks saved with the trace (`bookmark` events: `at` is the marked event's seq).
+    bookmarks_.clear();
+    const auto& ev = session_.model().events();
+    for (size_t k = ev.size(); k-- > 0 && ev[k].kind == Ev::bookmark;)
+      if (ev[k].num >= 0 && size_t(ev[k].num) < ev.size()) bookmarks_.push_back(size_t(ev[k].num));
+    std::sort(bookmarks_.begin(), bookmarks_.end());
+    bookmarks_.erase(std::unique(bookmarks_.begin(), bookmarks_.end()), bookmarks_.end());
+    bookmarks_gen_ = session_.generation();
     // The toolbar shows the saved run's scenario and parameters (R re-runs it live).
     if (session_.scenario()) mirror_toolbar(*session_.scenario(), session_.params());
   }

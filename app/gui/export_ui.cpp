@@ -79,7 +79,7 @@ void App::open_record_dialog() {
 
 void App::save_now() {
   save_open_ = false;
-  std::string err = save_trace(session_, save_path_);
+  std::string err = save_trace(session_, save_path_, bookmarks_);
   if (err.empty()) {
     char msg[64];
     std::snprintf(msg, sizeof msg, "%zu events", session_.model().size());

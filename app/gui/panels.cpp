@@ -429,7 +429,7 @@ void App::draw_console(const ImVec2& size) {
   float need = 0;
   while (first > 0) {
     const Event& e = m.events()[prints[first - 1]];
-    float h = rows_of(e.s1 ? e.s1 : "") * lh;
+    float h = rows_of(model::elide(e.s1, limits::kShownParagraphChars).c_str()) * lh;
     if (need + h > c1.y - c0.y && first < shown) break;
     need += h, --first;
   }
@@ -437,7 +437,9 @@ void App::draw_console(const ImVec2& size) {
   float y = c0.y;
   for (size_t k = first; k < shown; ++k) {
     const Event& e = m.events()[prints[k]];
-    const char* text = e.s1 ? e.s1 : "";
+    // A print may be 64 KiB: wrapped whole it would be a thousand rows of vertices (core/limits.hpp).
+    const std::string shown_text = model::elide(e.s1, limits::kShownParagraphChars);
+    const char* text = shown_text.c_str();
     float h = rows_of(text) * lh;
     if (k + 1 == shown && prints[k] == idx)
       dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f);
@@ -456,7 +458,7 @@ void App::draw_console(const ImVec2& size) {
     const char* p = text;
     const char* end = text + std::strlen(text);
     float ry = y;
-    while (p < end) {
+    while (p < end && ry < c1.y) {  // rows below the panel are not drawn
       const char* next = fonts_.mono->CalcWordWrapPositionA(px / fonts_.mono->FontSize, p, end, std::max(c1.x - x, px * 4));
       if (next == p) next = p + 1;
       dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, next);

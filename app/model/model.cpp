@@ -7,6 +7,8 @@
 // [SECTION] Update, rollback, queries
 #include "model/model.hpp"
 
+#include "core/trace_schema.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <string_view>
@@ -20,19 +22,13 @@ namespace loopscope::model {
 
 namespace {
 
-bool ends_with(const char* s, std::string_view suffix) {
-  if (!s) return false;
-  size_t n = std::strlen(s);
-  return n >= suffix.size() && std::string_view(s + n - suffix.size()) == suffix;
+// A task's own handle, from the trace's `fn` (see runs_task).
+bool is_task_handle(const Event& e) {
+  return runs_task(e.kind == Ev::ready_push ? as<ev::ReadyPush>(e).fn : as<ev::ReadyRun>(e).fn, e.task);
 }
 
-// A task's own handle ("X step" / "X wakeup", core/task.cpp), as opposed to a
-// callback queued on the task's behalf ("sleep timer: set_result" carries the
-// sleeping task's id too, but running it does not run the task).
 // run.begin's entry is "none": the code under study runs no event loop.
 bool runs_no_event_loop(const Event& e) { return as<ev::RunBegin>(e).entry == Entry::none; }
-
-bool is_task_handle(const Event& e) { return e.task >= 0 && (ends_with(e.s1, " step") || ends_with(e.s1, " wakeup")); }
 
 uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
 
@@ -70,10 +66,10 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::loop_poll:
       s.phase = Phase::polling;
-      s.poll_timeout_ms = e.ref;
+      s.poll_timeout_ms = as<ev::Poll>(e).timeout_ms;
       break;
     case Ev::ready_push:
-      s.ready.push_back({e.id, e.task, e.s1, Cause(e.code)});
+      s.ready.push_back({e.id, e.task, e.s1, Cause(e.code), as<ev::ReadyPush>(e).fn, e.it});
       // Before the iteration's first handle runs (the poll appends I/O and
       // due timers) a push joins this iteration; after it, the next one.
       if (s.phase != Phase::running && s.phase != Phase::blocked) s.this_iter = s.ready.size();
@@ -83,7 +79,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::ready_run: {
       // FIFO: the run handle is the front; search anyway so a damaged trace cannot derail the view.
       auto it = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == e.id; });
-      s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon};
+      s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon, as<ev::ReadyRun>(e).fn, e.it};
       // The front pops in O(1); FIXME-PERF: a handle deep in the queue (only a damaged trace) costs O(queue).
       if (it != s.ready.end()) s.ready.erase(it);
       s.this_iter = std::min(s.ready.size(), size_t(std::max<int64_t>(e.num, 0)));
@@ -108,11 +104,12 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::step_end:
       if (TaskSnapshot* t = task_of(e.task)) {
-        ev::StepEnd se = as<ev::StepEnd>(e);
+        const ev::StepEnd v = as<ev::StepEnd>(e);
         t->state = TaskState::waiting;
-        t->wait = se.wait;
-        t->on = se.on;
-        t->target = se.target;
+        t->wait = v.wait;
+        t->on = v.on;
+        t->target = v.target;
+        t->since_ns = e.t_ns;
         t->line = e.line;
         t->since_ns = e.t_ns;
       }
@@ -123,6 +120,8 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->state = TaskState::done;
         t->since_ns = e.t_ns;
         t->wait = Wait::none;
+        t->on = AwaitOn::unset;
+        t->target = -1;
         t->outcome = Outcome(e.code);
       }
       break;
@@ -151,7 +150,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::pool_start: {
       auto it = std::find_if(s.workers.begin(), s.workers.end(), [&](const WorkerChip& c) { return c.job == e.id; });
       if (it == s.workers.end()) it = s.workers.insert(s.workers.end(), {e.id, e.task, -1, nullptr, 0, false});
-      it->worker = e.ref;
+      it->worker = as<ev::PoolRun>(e).worker;
       it->started_ns = e.t_ns;
       it->running = true;
       break;
@@ -296,7 +295,8 @@ void Model::apply(const Event& e, size_t i) {
       Origin o;
       switch (cause) {
         case Cause::timer:
-        case Cause::io: o = {loop_lane, e.t_ns, cause}; break;
+        case Cause::io:
+        case Cause::threadsafe: o = {loop_lane, e.t_ns, cause}; break;
         case Cause::pool:
           o = ti >= 0 && size_t(ti) < cur_.pool_done.size() && cur_.pool_done[size_t(ti)].lane >= 0
                   ? cur_.pool_done[size_t(ti)]
@@ -319,7 +319,7 @@ void Model::apply(const Event& e, size_t i) {
       if (is_task_handle(e) && tlane >= 0) {
         open_seg(tlane, e, i, TaskState::ready);
         bool wakes = cause == Cause::timer || cause == Cause::io || cause == Cause::future || cause == Cause::pool ||
-                     cause == Cause::cancel;
+                     cause == Cause::cancel || cause == Cause::threadsafe;
         if (wakes && o.lane >= 0 && o.lane != tlane) {
           bool cancelling = size_t(ti) < st.tasks.size() && st.tasks[size_t(ti)].cancelling;
           wakeups_.push_back({o.t, e.t_ns, o.lane, tlane, cancelling ? Cause::cancel : o.cause, uint32_t(i)});
@@ -355,8 +355,9 @@ void Model::apply(const Event& e, size_t i) {
       if (size_t(t.color) == live.size()) live.push_back(0);
       ++live[size_t(t.color)];
       t.created_at = i;
-      int32_t parent = e.ref >= 0 ? task_index(e.ref, e.loop) : -1;
-      t.parent = parent >= 0 ? e.ref : -1;
+      const int32_t parent_id = as<ev::TaskNew>(e).parent;
+      int32_t parent = parent_id >= 0 ? task_index(parent_id, e.loop) : -1;
+      t.parent = parent >= 0 ? parent_id : -1;
       t.lane = thread_code ? -1 : add_lane(LaneKind::task, e.task, e.loop, t.name, i);
       task_index_[task_key(e.loop, e.task)] = int32_t(tasks_.size());
       tasks_.push_back(std::move(t));
@@ -395,7 +396,7 @@ void Model::apply(const Event& e, size_t i) {
       break;
     case Ev::task_cancel:
       notable_.push_back(uint32_t(i));
-      mark(tlane, e.ref);
+      mark(tlane, as<ev::TaskCancel>(e).by);
       break;
     case Ev::block_begin: {
       notable_.push_back(uint32_t(i));
@@ -412,16 +413,18 @@ void Model::apply(const Event& e, size_t i) {
       break;
     }
     case Ev::pool_start: {
-      if (e.ref < 0) break;
-      if (worker_lane_.size() <= size_t(e.ref)) worker_lane_.resize(size_t(e.ref) + 1, -1);
-      int32_t& wl = worker_lane_[size_t(e.ref)];
-      if (wl < 0) wl = add_lane(LaneKind::worker, e.ref, e.loop, "worker " + std::to_string(e.ref), i);
+      const int32_t worker = as<ev::PoolRun>(e).worker;
+      if (worker < 0) break;
+      if (worker_lane_.size() <= size_t(worker)) worker_lane_.resize(size_t(worker) + 1, -1);
+      int32_t& wl = worker_lane_[size_t(worker)];
+      if (wl < 0) wl = add_lane(LaneKind::worker, worker, e.loop, "worker " + std::to_string(worker), i);
       open_seg(wl, e, i, TaskState::running, Wait::none, Outcome::result, false, e.task);
       break;
     }
     case Ev::pool_end: {
-      if (e.ref < 0 || size_t(e.ref) >= worker_lane_.size()) break;
-      int32_t wl = worker_lane_[size_t(e.ref)];
+      const int32_t worker = as<ev::PoolRun>(e).worker;
+      if (worker < 0 || size_t(worker) >= worker_lane_.size()) break;
+      int32_t wl = worker_lane_[size_t(worker)];
       close_seg(wl, e.t_ns, i);
       if (ti >= 0) {
         if (cur_.pool_done.size() <= size_t(ti)) cur_.pool_done.resize(size_t(ti) + 1);

@@ -110,7 +110,18 @@ struct ReadyChip {
   int32_t handle = -1, task = -1;
   const char* label = nullptr;
   Cause cause = Cause::call_soon;
+  HandleFn fn = HandleFn::unset;
+  uint32_t it = 0;  // the iteration that queued it
 };
+
+// Whether a handle runs a task's own coroutine (Task.__step / __wakeup), as
+// opposed to a callback queued on a task's behalf (a sleep's set_result
+// carries the sleeping task's id too). Traces without `fn` (before December
+// 2026) cannot tell: any handle with a task counts.
+inline bool runs_task(HandleFn fn, int32_t task) {
+  if (task < 0) return false;
+  return fn == HandleFn::unset || fn == HandleFn::task_step || fn == HandleFn::task_wakeup;
+}
 struct TimerChip {
   int32_t timer = -1, task = -1;
   int64_t due_ns = 0;
@@ -138,6 +149,9 @@ struct TaskSnapshot {
   int32_t id = -1;
   TaskState state = TaskState::unborn;
   Wait wait = Wait::none;
+  AwaitOn on = AwaitOn::unset;  // exactly what it awaits (unset: the trace does not say)
+  int32_t target = -1;          // the task it awaits (on task / wait_for), or -1
+  int64_t since_ns = 0;         // when it began to wait
   Outcome outcome = Outcome::result;
   int line = 0;  // listing line the task stands at
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
