@@ -12,6 +12,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/python_program.hpp"
 #include "core/output_file.hpp"
 #ifdef LOOPSCOPE_HAVE_GUI
 #include "gui/gui.hpp"
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     if (cmd == "run") return cli::cmd_run(rest);
 #ifdef LOOPSCOPE_HAVE_GUI
     if (cmd.empty() || cmd == "gui") return gui::cmd_gui(rest);
+    if (cli::is_python_program(cmd)) return gui::cmd_gui(args);  // loopscope FILE.py
     if (cmd == "view") return gui::cmd_view(rest);
     if (cmd == "screenshot") return gui::cmd_screenshot(rest);
     if (cmd == "record") return rec::cmd_record(rest);

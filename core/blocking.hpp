@@ -37,9 +37,24 @@ auto blocking(BlockKind kind, int line, const char* label, Hold hold) {
   return hold();
 }
 
+// [SECTION] Interruption by a stop request
+// A stopped run (Loop::request_stop: Ctrl-C, SIGTERM, the window's Stop)
+// interrupts blocking calls as Ctrl-C interrupts them in Python: they raise
+// KeyboardInterrupt. They still really block until then.
+
+// Throws KeyboardInterrupt when the running loop was asked to stop (long
+// synchronous stretches call it between pieces of work).
+void check_interrupt();
+// Sleeps `seconds` in the calling thread (ppoll on stop_fd, so a real
+// voluntary sleep); returns false early when stop_fd became readable.
+bool sleep_unless_stopped(double seconds, int stop_fd);
+// Waits until `fd` is ready for `events` (POLLIN/POLLOUT) or stop_fd is
+// readable; false on the stop.
+bool wait_fd_unless_stopped(int fd, short events, int stop_fd);
+
 // [SECTION] The blocking calls of a listing
 
-// `time.sleep(seconds)`: nanosleep on the loop thread. Scaled by time_scale.
+// `time.sleep(seconds)`: a real sleep on the loop thread (ppoll: interruptible by a stop). Scaled by time_scale.
 void block_sleep(double seconds, int line = 0);
 
 // CPU-bound work (`sum(i*i for i in range(n))`): a busy loop for `seconds`

@@ -1,6 +1,7 @@
 #include "blocking_socket.hpp"
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cstring>
 
 #include "blocking.hpp"
+#include "coro.hpp"
 #include "value.hpp"
 
 namespace loopscope {
@@ -19,6 +21,10 @@ namespace {
   if (err == ECONNRESET) throw ConnectionResetError(std::string("[Errno ") + std::to_string(err) + "] " + std::strerror(err));
   if (err == EPIPE) throw BrokenPipeError(std::string("[Errno ") + std::to_string(err) + "] " + std::strerror(err));
   throw OSError(std::string(what) + ": [Errno " + std::to_string(err) + "] " + std::strerror(err));
+}
+// Blocks until fd is ready, as the call would; a stop request raises KeyboardInterrupt instead.
+void wait_ready(int fd, short events) {
+  if (!wait_fd_unless_stopped(fd, events, running_loop().stop_fd())) running_loop().raise_interrupted();
 }
 }  // namespace
 
@@ -40,6 +46,7 @@ std::string BlockingSocket::recv(size_t n, int line) {
   return blocking(BlockKind::syscall, line, "conn.recv()", [&] {
     std::string buf(n, '\0');
     ssize_t got;
+    wait_ready(fd_, POLLIN);
     do got = ::recv(fd_, buf.data(), n, 0);
     while (got < 0 && errno == EINTR);
     if (got < 0) raise_os_error("recv");
@@ -52,6 +59,7 @@ void BlockingSocket::sendall(const std::string& data, int line) {
   blocking(BlockKind::syscall, line, "conn.sendall()", [&] {
     size_t off = 0;
     while (off < data.size()) {
+      wait_ready(fd_, POLLOUT);
       ssize_t put = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
       if (put < 0 && errno == EINTR) continue;
       if (put < 0) raise_os_error("sendall");
@@ -90,6 +98,7 @@ BlockingListener::~BlockingListener() {
 BlockingSocket BlockingListener::accept(int line) {
   return blocking(BlockKind::syscall, line, "listener.accept()", [&] {
     int c;
+    wait_ready(fd_, POLLIN);
     do c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
     while (c < 0 && errno == EINTR);
     if (c < 0) raise_os_error("accept");

@@ -253,7 +253,9 @@ class Exporter {
         break;
       case Ev::step_end:
         if (!T || T->step_t < 0) break;
-        out_.begin('X', pid, tid, (e.flags & kFlagSlow) ? "step (slow)" : "step", T->step_t)
+        out_.begin('X', pid, tid,
+                   (e.flags & kFlagSlow) ? "step (slow)" : (e.flags & kFlagPreempted) ? "step (preempted)" : "step",
+                   T->step_t)
             .us("dur", std::max<int64_t>(0, e.t_ns - T->step_t - 1));
         if (e.flags & kFlagSlow) out_.str("cname", "terrible");
         out_.args_begin().num("from_line", T->step_line).num("to_line", e.line)
@@ -333,6 +335,7 @@ class Exporter {
       case Ev::deadlock: instant(pid, kLoopTid, "DEADLOCK: nothing can wake the loop", e.t_ns, 'p'); out_.end(); break;
       case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::source:
       case Ev::truncated: case Ev::bookmark: case Ev::count_: break;
+      case Ev::queue_put: case Ev::queue_get: break;  // the stage's business; DevTools shows the steps around them
     }
   }
 

@@ -7,13 +7,18 @@ ClientLoop::ClientLoop(Loop& owner, std::function<Coro()> main, LoopOptions opts
   done_ = owner.make<Future>("client loop");
   uv_async_init(owner.uv(), &async_, &ClientLoop::on_async);
   async_.data = this;
-  owner.on_close([this] {
-    join();
-    if (!async_closed_) {
-      async_closed_ = true;
-      uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
-    }
-  });
+  owner.forward_stops([this](StopReason why) { request_stop(why); });
+  owner.on_close(
+      [this] {
+        if (owner_.ending_badly()) request_stop(owner_.stop_reason() == StopReason::none ? StopReason::sigint
+                                                                                          : owner_.stop_reason());
+        join();
+        if (!async_closed_) {
+          async_closed_ = true;
+          uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+        }
+      },
+      /*late=*/true);
   thread_ = std::thread([this, opts] { thread_main(opts); });
 }
 
@@ -23,9 +28,20 @@ void ClientLoop::join() {
   if (thread_.joinable()) thread_.join();
 }
 
+void ClientLoop::request_stop(StopReason why) {
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  if (client_) client_->request_stop(why);
+  else if (pending_stop_ == StopReason::none) pending_stop_ = why;
+}
+
 void ClientLoop::thread_main(LoopOptions opts) {
-  {
+  try {
     Loop loop(owner_.trace(), opts);
+    {
+      std::lock_guard<std::mutex> lock(stop_mutex_);
+      client_ = &loop;
+      if (pending_stop_ != StopReason::none) loop.request_stop(pending_stop_);
+    }
     set_running_loop(&loop);
     try {
       Task& main = create_task(main_().named("client-main"));
@@ -34,10 +50,19 @@ void ClientLoop::thread_main(LoopOptions opts) {
       error_ = std::current_exception();
     }
     deadlock_ = loop.deadlocked();
+    {
+      std::lock_guard<std::mutex> lock(stop_mutex_);
+      client_ = nullptr;
+    }
     close_rc_ = loop.close();
     set_running_loop(nullptr);
+  } catch (...) {  // the loop itself could not be made (no file descriptor left for it)
+    error_ = std::current_exception();
+    close_rc_ = 0;
   }
   main_ = nullptr;  // its captures die on this thread, before the owner is told
+  // An owner blocked in a blocking call (sequential-server's accept) would wait forever for these clients.
+  if (error_) owner_.interrupt_blocking_calls(error_);
   uv_async_send(&async_);
 }
 

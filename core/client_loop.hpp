@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -31,6 +32,9 @@ class ClientLoop : public Owned {
   // Blocks the calling thread until the client loop has closed. Safe to call
   // twice. Never from the owner loop while the client still needs it.
   void join();
+
+  // Asks the client loop to stop (Loop::request_stop), now or as soon as it runs.
+  void request_stop(StopReason why);
 
   // After join(): what the client loop ended with.
   int close_rc() const { return close_rc_; }
@@ -51,10 +55,18 @@ class ClientLoop : public Owned {
   std::exception_ptr error_;
   int close_rc_ = -1;
   bool deadlock_ = false;
+  // The client thread's Loop while it is open, for request_stop from the owner.
+  std::mutex stop_mutex_;
+  Loop* client_ = nullptr;
+  StopReason pending_stop_ = StopReason::none;
 };
 
 // Starts `main` on a new loop (loop_id 1, the owner's time_scale) on another
-// thread. The ClientLoop belongs to the owner loop, which joins it when it closes.
+// thread. The ClientLoop belongs to the owner loop, which joins it when it
+// closes, after every other closer (so the connections the clients wait on are
+// closed first); when the owner's run was stopped or main failed, the client
+// loop is stopped before the join rather than waited for. Stop requests on
+// the owner reach it too.
 ClientLoop& start_client_loop(std::function<Coro()> main);
 
 }  // namespace loopscope

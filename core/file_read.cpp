@@ -89,6 +89,7 @@ void FileRead::finish(int err) {
   h.a = this;
   h.task = task_;
   h.label = "file read: set_result";
+  h.what = HandleFn::pool_done;  // aiofiles: the executor's result brought back to the loop
   l.queue_io(h, Cause::io);
 }
 

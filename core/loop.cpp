@@ -2,12 +2,138 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 #include <utility>
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "task.hpp"
 
 namespace loopscope {
+
+// [SECTION] Stopping: the process-wide table a signal handler walks
+
+namespace {
+// Loops register here while open, so that request_stop_all (a signal handler)
+// reaches them without locks. A loop leaving the table waits until no walker
+// is between loading its pointer and returning from request_stop.
+constexpr int kStopSlots = 256;
+std::atomic<Loop*> g_stop_loops[kStopSlots];
+std::atomic<int> g_stop_walkers{0};
+}  // namespace
+
+const char* name(StopReason r) {
+  switch (r) {
+    case StopReason::sigint: return "sigint";
+    case StopReason::sigterm: return "sigterm";
+    default: return "";
+  }
+}
+
+void request_stop_all(StopReason why) {
+  g_stop_walkers.fetch_add(1);
+  for (auto& slot : g_stop_loops)
+    if (Loop* l = slot.load()) l->request_stop(why);
+  g_stop_walkers.fetch_sub(1);
+}
+
+namespace {
+volatile sig_atomic_t g_signals_seen = 0;
+void write_stderr(const char* s) {
+  size_t n = 0;
+  while (s[n]) ++n;
+  [[maybe_unused]] ssize_t w = ::write(2, s, n);
+}
+void on_stop_signal(int sig) {
+  const bool term = sig == SIGTERM;
+  if (g_signals_seen++ > 0) {
+    write_stderr(term ? "\nloopscope: second signal, exiting now\n" : "\nloopscope: second Ctrl-C, exiting now\n");
+    ::_exit(term ? 143 : 130);
+  }
+  write_stderr(term ? "\nloopscope: SIGTERM, stopping (again to exit at once)\n"
+                    : "\nloopscope: Ctrl-C, stopping (again to exit at once)\n");
+  request_stop_all(term ? StopReason::sigterm : StopReason::sigint);
+}
+}  // namespace
+
+void install_stop_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGINT);
+  sigaddset(&sa.sa_mask, SIGTERM);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+void Loop::request_stop(StopReason why) {
+  stop_callers_.fetch_add(1);
+  if (stop_open_.load()) {
+    uint8_t none = 0;
+    stop_reason_.compare_exchange_strong(none, uint8_t(why));  // the first reason is the run's
+    stop_count_.fetch_add(1);
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t w = ::write(stop_fd_, &one, sizeof one);  // stays readable: blocking calls see it
+    uv_async_send(&stop_async_);
+  }
+  stop_callers_.fetch_sub(1);
+}
+
+void Loop::interrupt_blocking_calls(std::exception_ptr error) {
+  {
+    std::lock_guard<std::mutex> lock(interrupt_mutex_);
+    if (!interrupt_error_) interrupt_error_ = error;
+  }
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t w = ::write(stop_fd_, &one, sizeof one);
+}
+
+void Loop::raise_interrupted() {
+  std::exception_ptr e;
+  if (!stop_requested()) {
+    std::lock_guard<std::mutex> lock(interrupt_mutex_);
+    e = interrupt_error_;
+  }
+  if (e) std::rethrow_exception(e);
+  throw KeyboardInterrupt();
+}
+
+// Wakes the poll only; the iteration's end handles the request (handle_stop).
+void Loop::on_stop_async(uv_async_t*) {}
+
+void Loop::handle_stop(Task* main) {
+  const bool first = stops_handled_ == 0;
+  stops_handled_ = stop_count_.load();
+  ending_badly_ = true;
+  const StopReason why = stop_reason();
+  for (auto& f : stop_forwards_) f(why);
+  if (first && !stop_handlers_.empty()) {
+    for (size_t i = 0; i < stop_handlers_.size(); ++i) {
+      Handle h;
+      h.fn = [](void* loop, void* index) {
+        auto* l = static_cast<Loop*>(loop);
+        l->stop_handlers_[reinterpret_cast<size_t>(index)](l->stop_reason());
+      };
+      h.a = this;
+      h.b = reinterpret_cast<void*>(i);
+      h.label = why == StopReason::sigterm ? "signal: SIGTERM" : "signal: SIGINT";
+      call_soon(h, Cause::io);
+    }
+    return;
+  }
+  if (first && main && !main->done()) {
+    main->cancel();  // asyncio.Runner's SIGINT handler: main_task.cancel()
+    return;
+  }
+  for (Task* t : tasks_)
+    if (!t->done()) t->cancel();
+}
 
 // [SECTION] Timers
 
@@ -85,9 +211,65 @@ Loop::Loop(Trace& trace, LoopOptions opts)
     : trace_(trace), stream_(opts.loop_id == 0 ? &trace.primary() : &trace.add_stream()), opts_(opts) {
   if (opts_.trace) stamp();
   if (int rc = uv_loop_init(&uv_); rc != 0) throw std::runtime_error(uv_strerror(rc));
+  stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (stop_fd_ < 0) {
+    uv_loop_close(&uv_);
+    throw std::runtime_error("eventfd: cannot make the loop's stop signal (too many open files?)");
+  }
+  // Unreferenced: it never keeps the loop alive (deadlock detection and the
+  // skipped polls see only the run's own handles), yet it wakes a poll.
+  uv_async_init(&uv_, &stop_async_, &Loop::on_stop_async);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&stop_async_));
+  stop_open_ = true;
+  for (int i = 0; i < kStopSlots; ++i) {
+    Loop* none = nullptr;
+    if (g_stop_loops[i].compare_exchange_strong(none, this)) {
+      stop_slot_ = i;
+      break;
+    }
+  }
 }
 
 Loop::~Loop() { close(); }
+
+namespace {
+struct ThreadUsage {
+  int64_t cpu_us, nvcsw, nivcsw;
+};
+ThreadUsage thread_usage() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return {int64_t(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec,
+          u.ru_nvcsw, u.ru_nivcsw};
+}
+}  // namespace
+
+void Loop::checkpoint() {
+  ThreadUsage u = thread_usage();
+  mark_ = {last_t_, u.cpu_us, u.nvcsw, u.nivcsw};
+}
+
+Loop::StepVerdict Loop::judge_step(int64_t t_begin, int64_t t_end) {
+  StepVerdict v;
+  const int64_t wall = t_end - t_begin;
+  if (wall <= opts_.slow_step_ns) return v;
+  v.slow = true;
+  if (last_block_end_ns_ >= t_begin) return v;  // it made a blocking call: slow, whatever the machine did
+  ThreadUsage u = thread_usage();
+  // The window since the checkpoint holds this step and the handles before it
+  // in this iteration (no sleeping poll: the checkpoint follows those), so its
+  // CPU time bounds the step's from above.
+  const int64_t cpu_us = std::min(u.cpu_us - mark_.cpu_us, wall / 1000);
+  const bool slept = u.nvcsw != mark_.nvcsw;  // a voluntary switch: the thread waited for something
+  const bool pushed_off = u.nivcsw != mark_.nivcsw;
+  v.cpu_us = cpu_us;
+  if (!slept && pushed_off && cpu_us * 1000 * 2 <= wall) {
+    v.slow = false;  // mostly waiting for a CPU: the machine was busy, the loop was not blocked
+    v.preempted = true;
+  }
+  mark_ = {t_end, u.cpu_us, u.nvcsw, u.nivcsw};
+  return v;
+}
 
 void ReadyQueue::grow() {
   std::vector<Handle> bigger(std::max<size_t>(16, 2 * buf_.size()));
@@ -114,6 +296,19 @@ void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause, 
   stream_->append(e);
 }
 
+// The timeout uv_run(UV_RUN_ONCE) passes to epoll_wait: the soonest timer's
+// due time (libuv's uv__next_timeout), -1 without timers. uv_backend_timeout()
+// cannot say: it returns 0 whenever libuv still has fds to register with
+// epoll, although the poll that follows registers them and then waits.
+int Loop::poll_timeout() {
+  if (!uv_loop_alive(&uv_)) return 0;
+  auto* min = static_cast<char*>(uv_.timer_heap.min);  // uv.h: the heap of active timers
+  if (!min) return -1;
+  auto* t = reinterpret_cast<uv_timer_t*>(min - offsetof(uv_timer_t, heap_node));
+  uint64_t due_in = uv_timer_get_due_in(t);
+  return due_in > uint64_t(INT32_MAX) ? INT32_MAX : int(due_in);
+}
+
 void Loop::run_once() {
   ++iteration_;
   const bool idle = ready_.empty();
@@ -127,7 +322,7 @@ void Loop::run_once() {
   int timeout_ms = 0;
   if (idle) {
     uv_update_time(&uv_);
-    timeout_ms = uv_backend_timeout(&uv_);
+    timeout_ms = poll_timeout();
   }
   Event* iter = nullptr;
   const int64_t t0 = last_t_;
@@ -142,6 +337,8 @@ void Loop::run_once() {
   if (poll) uv_run(&uv_, idle ? UV_RUN_ONCE : UV_RUN_NOWAIT);
   if (opts_.trace && poll) {
     const int64_t waited = stamp() - t0;
+    // A poll that may have slept leaves voluntary switches behind: start a new CPU checkpoint after it.
+    if (idle || last_t_ - mark_.t_ns > kCheckpointAge) checkpoint();
     if (iter && stream_->held() == iter) {
       packed::add_poll(*iter, timeout_ms, waited);
       stream_->publish();
@@ -172,6 +369,7 @@ void Loop::run_once() {
   size_t ntodo = ready_.size();
   // Without a poll, loop.iter and loop.poll ride on the first handle's record.
   uint8_t iter_start = poll ? 0 : packed::kIterStart;
+  if (!poll && opts_.trace && last_t_ - mark_.t_ns > kCheckpointAge) checkpoint();
   for (size_t i = 0; i < ntodo; ++i) {
     Handle h = ready_.pop_front();
     if (!opts_.trace) {
@@ -204,6 +402,10 @@ Value Loop::run(Task* main) {
 
   auto step_until = [&](auto done) {
     while (!done()) {
+      if (stop_count_.load(std::memory_order_relaxed) != stops_handled_) {
+        handle_stop(main);
+        continue;
+      }
       if (ready_.empty() && io_done_.empty() && !uv_loop_alive(&uv_)) {
         // Nothing ready, nothing armed, nothing pending: nothing can ever wake us.
         deadlocked_ = true;
@@ -217,10 +419,15 @@ Value Loop::run(Task* main) {
     return true;
   };
 
-  // asyncio.run_until_complete: the loop stops in the iteration after main is
-  // done (the stop callback is itself a done-callback).
-  bool ok = step_until([&] { return main->done(); });
-  if (ok) run_once();
+  // run_until_complete: main's first done-callback is _run_until_complete_cb,
+  // which stops the loop; it runs (call_soon) in the iteration after main is
+  // done, and that iteration is the last.
+  stopping_ = false;
+  main->add_done_callback(
+      [](void* loop, void*) { static_cast<Loop*>(loop)->stopping_ = true; }, this, -1, "_run_until_complete_cb",
+      HandleFn::run_until_complete_cb);
+  bool ok = step_until([&] { return stopping_; });
+  if (!ok || main->cancelled() || main->exception()) ending_badly_ = true;
 
   // asyncio.run's _cancel_all_tasks: cancel what is left and let it finish.
   bool any = false;
@@ -250,8 +457,17 @@ Value Loop::run(Task* main) {
 int Loop::close() {
   if (closed_) return 0;
   closed_ = true;
-  for (auto& fn : closers_) fn();
-  closers_.clear();
+  // No more stop requests: wait out any in progress (another thread, a signal handler).
+  stop_open_ = false;
+  if (stop_slot_ >= 0) g_stop_loops[stop_slot_].store(nullptr);
+  while (stop_callers_.load() != 0 || g_stop_walkers.load() != 0) sched_yield();
+  uv_close(reinterpret_cast<uv_handle_t*>(&stop_async_), nullptr);
+  // A closer may register or drop others: take each list as it stands.
+  for (auto* list : {&closers_, &late_closers_}) {
+    auto fns = std::move(*list);
+    list->clear();
+    for (auto& [id, fn] : fns) fn();
+  }
   // Tasks that never finished release their frames now (a deadlocked run).
   for (Task* t : tasks_) t->drop_coroutine();
   for (auto& t : timers_) {
@@ -262,6 +478,7 @@ int Loop::close() {
   int rc = uv_loop_close(&uv_);
   owned_.clear();
   timers_.clear();
+  ::close(stop_fd_);
   return rc;
 }
 

@@ -15,9 +15,12 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +82,17 @@ struct Owned {
 // A timer armed with call_later, backed by a uv_timer_t.
 struct Timer;
 
+// Why a run was asked to stop (Loop::request_stop): run.end's `how`.
+enum class StopReason : uint8_t { none, sigint, sigterm };
+const char* name(StopReason r);  // "sigint", "sigterm" ("" for none)
+
+// Asks every loop of the process to stop (Loop::request_stop). Async-signal-safe:
+// what the CLI's SIGINT and SIGTERM handlers call.
+void request_stop_all(StopReason why);
+// SIGINT and SIGTERM call request_stop_all and say so on stderr; the second
+// signal exits at once (status 130 / 143). For the command line.
+void install_stop_signals();
+
 struct LoopOptions {
   int loop_id = 0;            // 0: the loop under study, 1: a client-driver loop
   double time_scale = 1.0;    // multiplies every scenario delay (tests shrink runs)
@@ -121,6 +135,34 @@ class Loop {
   // Close every uv handle and uv_loop_close(); returns uv_loop_close()'s result.
   int close();
 
+  // [SECTION] Stopping
+  // Asks the run to end soon. Thread-safe and async-signal-safe (an atomic
+  // counter, an eventfd write and uv_async_send, which wakes the poll). The
+  // loop thread handles it between iterations, as asyncio.Runner handles
+  // SIGINT: the first request runs the stop handlers if any were added
+  // (loop.add_signal_handler), else cancels the main task; a later request
+  // cancels every task. It reaches the client loops this loop owns, blocking
+  // calls on the loop thread (they raise KeyboardInterrupt, as time.sleep does
+  // on Ctrl-C) and pool jobs not yet started.
+  void request_stop(StopReason why = StopReason::sigint);
+  bool stop_requested() const { return stop_count_.load(std::memory_order_relaxed) != 0; }
+  StopReason stop_reason() const { return StopReason(stop_reason_.load(std::memory_order_relaxed)); }
+  // Readable once a stop was requested: blocking calls poll it beside their own fd.
+  int stop_fd() const { return stop_fd_; }
+  // Thread-safe: makes the loop thread's blocking calls raise `error` (not
+  // KeyboardInterrupt) instead of waiting on. A client loop whose main failed
+  // calls it, so a server blocked in accept() for clients that will never
+  // come reports their error instead of hanging. It cancels no task.
+  void interrupt_blocking_calls(std::exception_ptr error);
+  // What an interrupted blocking call raises: KeyboardInterrupt after a stop, else that error.
+  [[noreturn]] void raise_interrupted();
+  // `loop.add_signal_handler(SIGINT/SIGTERM, fn)`: fn runs from a ready handle
+  // (label "signal: SIGINT"/"signal: SIGTERM") on the first stop request,
+  // instead of the main task being cancelled. Loop thread only.
+  void add_stop_handler(std::function<void(StopReason)> fn) { stop_handlers_.push_back(std::move(fn)); }
+  // Called on the loop thread with every stop request it handles (client loops forward it).
+  void forward_stops(std::function<void(StopReason)> fn) { stop_forwards_.push_back(std::move(fn)); }
+
   // [SECTION] State
   uv_loop_t* uv() { return &uv_; }
   Trace& trace() { return trace_; }
@@ -147,7 +189,22 @@ class Loop {
   std::vector<Task*>& tasks() { return tasks_; }
 
   // Resources that need closing with the loop (servers, sockets...).
-  void on_close(std::function<void()> fn) { closers_.push_back(std::move(fn)); }
+  // `late` closers run after all others: a client loop's join waits for the
+  // connections and servers that other closers close first. Returns an id
+  // for drop_closer (a connection closed during the run needs none).
+  uint64_t on_close(std::function<void()> fn, bool late = false) {
+    const uint64_t id = next_closer_id_++;
+    (late ? late_closers_ : closers_).emplace(id, std::move(fn));
+    return id;
+  }
+  void drop_closer(uint64_t id) {
+    closers_.erase(id);
+    late_closers_.erase(id);
+  }
+  size_t closer_count() const { return closers_.size() + late_closers_.size(); }
+  // True once main has ended with an exception or a stop was requested: a
+  // client loop is then stopped rather than waited for.
+  bool ending_badly() const { return ending_badly_; }
 
   // [SECTION] Tracing
   // Clock reads are most of tracing's cost, so the hot path shares them:
@@ -185,11 +242,32 @@ class Loop {
   }
   const char* intern(std::string_view s) { return stream_->intern(s); }
 
+  // [SECTION] Slow or preempted
+  // A step over slow_step_ns is a blocking call (slow) unless the thread was
+  // mostly off the CPU without sleeping: then the machine was busy
+  // (preempted). Decided only for steps already over the threshold, from the
+  // thread's CPU time and context switches (getrusage(RUSAGE_THREAD)) against
+  // a checkpoint taken off the hot path: after a poll that may have slept,
+  // after a slow step, and when the last one is older than kCheckpointAge
+  // (one compare per iteration). See docs/engine.md, "Slow or preempted".
+  struct StepVerdict {
+    bool slow = false, preempted = false;
+    int64_t cpu_us = -1;  // the step's CPU time (an upper bound), or -1
+  };
+  StepVerdict judge_step(int64_t t_begin, int64_t t_end);
+  // A blocking call (block.begin .. block.end) ended now: a step that made one is slow, never preempted.
+  void note_block_end(int64_t t_ns) { last_block_end_ns_ = t_ns; }
+  static constexpr int64_t kCheckpointAge = 20'000'000;
+
  private:
+  void checkpoint();
   friend struct Timer;
   void timer_due(Timer* t);
   void trace_push(int32_t id, int32_t task, const char* label, Cause cause, HandleFn fn);
+  int poll_timeout();
   Timer* alloc_timer();
+  void handle_stop(Task* main);
+  static void on_stop_async(uv_async_t* a);
 
   Trace& trace_;
   Trace::Stream* stream_;
@@ -202,13 +280,32 @@ class Loop {
   std::vector<Timer*> free_timers_;
   std::vector<std::unique_ptr<Owned>> owned_;
   std::vector<Task*> tasks_;
-  std::vector<std::function<void()>> closers_;
+  std::map<uint64_t, std::function<void()>> closers_, late_closers_;  // in registration order
+  uint64_t next_closer_id_ = 0;
+  // Stopping: written by any thread (request_stop), handled on the loop thread.
+  uv_async_t stop_async_{};
+  int stop_fd_ = -1;
+  std::atomic<uint32_t> stop_count_{0};
+  std::atomic<uint8_t> stop_reason_{0};
+  std::atomic<int> stop_callers_{0};   // request_stop calls in progress (close waits for them)
+  std::atomic<bool> stop_open_{false}; // stop_async_ may be sent to
+  uint32_t stops_handled_ = 0;
+  int stop_slot_ = -1;                 // in the process-wide table request_stop_all walks
+  std::vector<std::function<void(StopReason)>> stop_handlers_, stop_forwards_;
+  bool ending_badly_ = false;
+  std::mutex interrupt_mutex_;
+  std::exception_ptr interrupt_error_;  // guarded by interrupt_mutex_
+  struct CpuMark {
+    int64_t t_ns = INT64_MIN / 2, cpu_us = 0, nvcsw = 0, nivcsw = 0;
+  } mark_;
+  int64_t last_block_end_ns_ = INT64_MIN / 2;
   Task* current_ = nullptr;
   uint32_t iteration_ = 0;
   int64_t last_t_ = 0;  // the latest clock read (tracing only)
   bool stamped_ = false;  // a clock read happened during the current handle
   int32_t next_handle_id_ = 0, next_timer_id_ = 0, next_task_id_ = 0, next_op_id_ = 0;
   bool deadlocked_ = false;
+  bool stopping_ = false;  // loop.stop() was called (by _run_until_complete_cb)
   bool closed_ = false;
 
  public:

@@ -1,6 +1,8 @@
 #include "stream.hpp"
 
+#include <atomic>
 #include <cstring>
+#include <memory>
 
 #include "os_error.hpp"
 #include "sleep.hpp"
@@ -18,6 +20,13 @@ int32_t current_task_id() {
 }
 }  // namespace
 
+namespace {
+constexpr size_t kScratch = 64 * 1024;
+std::atomic<int64_t> g_scratch_buffers{0};
+}  // namespace
+
+int64_t connection_buffers_alive() { return g_scratch_buffers.load(std::memory_order_relaxed); }
+
 // [SECTION] Connection: the uv_tcp_t with asyncio's transport + protocol + reader state
 
 class Connection : public Owned {
@@ -28,7 +37,7 @@ class Connection : public Owned {
     connect_req.data = this;
     closed = loop.make<Future>("closed");
     // Sockets still open when the run ends are closed with the loop.
-    loop.on_close([this] {
+    closer = loop.on_close([this] {
       if (!handle_closed) {
         handle_closed = true;
         uv_close(handle(), nullptr);
@@ -79,7 +88,22 @@ class Connection : public Owned {
 
   static void on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* c = static_cast<Connection*>(h->data);
-    *buf = uv_buf_init(c->scratch, sizeof c->scratch);
+    if (!c->scratch) {
+      c->scratch.reset(new char[kScratch]);
+      g_scratch_buffers.fetch_add(1, std::memory_order_relaxed);
+    }
+    *buf = uv_buf_init(c->scratch.get(), unsigned(kScratch));
+  }
+  // A closed connection keeps only its small state (an open server sees
+  // thousands): the read buffers and the loop's closer go at once.
+  void release_buffers() {
+    if (scratch) g_scratch_buffers.fetch_sub(1, std::memory_order_relaxed);
+    scratch.reset();
+    if (!feed_queued) std::string().swap(incoming);  // the reader's own buffer stays readable, as asyncio's does
+    loop.drop_closer(closer);
+  }
+  ~Connection() override {
+    if (scratch) g_scratch_buffers.fetch_sub(1, std::memory_order_relaxed);
   }
 
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
@@ -107,6 +131,7 @@ class Connection : public Owned {
       h.a = c;
       h.task = task;
       h.label = "stream: data_received";
+      h.what = HandleFn::io_callback;
       c->loop.queue_io(h, Cause::io);
     }
   }
@@ -149,7 +174,7 @@ class Connection : public Owned {
     wait_task = current_task_id();
     wait_op = loop.next_op_id();
     emit_wait(IoKind::read, wait_op, wait_task, target);
-    return at(*waiter, 0, Wait::io);
+    return at(*waiter, 0, Wait::io, AwaitOn::io_read);
   }
   // `finally: self._waiter = None`; a wait abandoned by cancellation ends its io op too.
   void end_wait() {
@@ -196,6 +221,7 @@ class Connection : public Owned {
       h.a = c;
       h.task = c->drain_task;
       h.label = "stream: resume_writing";
+      h.what = HandleFn::io_callback;
       c->loop.queue_io(h, Cause::io);
     }
   }
@@ -239,6 +265,7 @@ class Connection : public Owned {
     cb.a = c;
     cb.task = c->waiter ? c->wait_task : -1;
     cb.label = "stream: connection_lost";
+    cb.what = HandleFn::io_callback;
     c->loop.queue_io(cb, Cause::io);
   }
 
@@ -253,6 +280,7 @@ class Connection : public Owned {
     }
     c->wake_reader(c->lost_error ? "error" : "closed");
     c->wake_drain("closed");
+    c->release_buffers();
     if (!c->closed->done()) {
       if (c->lost_error) c->closed->set_exception(c->lost_error);
       else c->closed->set_result({});
@@ -268,6 +296,7 @@ class Connection : public Owned {
     h.a = c;
     h.task = c->connect_task;
     h.label = "stream: connection_made";
+    h.what = HandleFn::io_callback;
     c->loop.queue_io(h, Cause::io);
   }
 
@@ -325,7 +354,8 @@ class Connection : public Owned {
   bool handle_closed = false, lost = false;
   std::exception_ptr lost_error;
   int pending_writes = 0;
-  char scratch[64 * 1024];
+  std::unique_ptr<char[]> scratch;  // libuv reads into it; allocated on the first read, freed on close
+  uint64_t closer = 0;
 };
 
 // [SECTION] Addresses
@@ -468,13 +498,13 @@ Coro drain_impl(Connection* c) {
   c->drain_task = current_task_id();
   c->drain_op = c->loop.next_op_id();
   c->emit_wait(IoKind::write, c->drain_op, c->drain_task, "drain", int64_t(c->tcp.write_queue_size));
-  co_await at(*c->drain_waiter, 0, Wait::io);
+  co_await at(*c->drain_waiter, 0, Wait::io, AwaitOn::io_drain);
   if (c->lost_error) std::rethrow_exception(c->lost_error);
   co_return {};
 }
 
 Coro wait_closed_impl(Connection* c) {
-  co_await at(*c->closed, 0, Wait::io);
+  co_await at(*c->closed, 0, Wait::io, AwaitOn::future);
   co_return {};
 }
 
@@ -544,6 +574,7 @@ void OpenConnection::await_suspend(std::coroutine_handle<> h) {
   y.kind = Yield::Kind::future;
   y.future = c.connect_fut;
   y.wait = Wait::io;
+  y.on = AwaitOn::io_connect;
   current_driver().suspend_on(h, std::move(y));
 }
 

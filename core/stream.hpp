@@ -134,6 +134,8 @@ std::string address_text(const sockaddr_storage& addr);
 // Creates a loop-owned connection around an initialised uv_tcp_t (the caller
 // connects or accepts into conn.tcp()).
 Connection& new_connection(Loop& loop);
+// Read buffers of open connections, in the whole process (a closed connection frees its own).
+int64_t connection_buffers_alive();
 uv_tcp_t& connection_tcp(Connection& c);
 StreamReader& connection_reader(Connection& c);
 StreamWriter& connection_writer(Connection& c);

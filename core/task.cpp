@@ -1,5 +1,7 @@
 #include "task.hpp"
 
+#include <algorithm>
+
 #include "trace_schema.hpp"
 
 namespace loopscope {
@@ -125,18 +127,24 @@ void Task::step(std::exception_ptr exc) {
     const int64_t t_end = loop.stamp();
     const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
     const AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
-    const bool slow = t_end - t_begin > loop.options().slow_step_ns;
+    // Only a step over the threshold pays for the slow-or-preempted verdict (getrusage).
+    const bool long_step = t_end - t_begin > loop.options().slow_step_ns;
     Event* r = y.target < 0 ? loop.held_step(id_) : nullptr;  // a target does not fit the packed record
-    if (r) {
-      packed::end_step(*r, t_end, line_, wait, on, slow);
+    if (r && !long_step) {
+      packed::end_step(*r, t_end, line_, wait, on, false);
     } else {
+      // A long step's end is a record of its own (it carries cpu_ns); a held
+      // packed step is published as ready.run + step.begin first.
+      const Loop::StepVerdict verdict = long_step ? loop.judge_step(t_begin, t_end) : Loop::StepVerdict{};
       Event e = loop.event_at(Ev::step_end, t_end);
       ev::StepEnd v;
       v.task = id_;
       v.line = line_;
       v.wait = wait;
       v.dur_ns = t_end - t_begin;
-      v.slow = slow;
+      v.slow = verdict.slow;
+      v.preempted = verdict.preempted;
+      v.cpu_ns = verdict.cpu_us > 0 ? verdict.cpu_us * 1000 : 0;
       v.on = on;
       v.target = finished ? -1 : y.target;
       put(e, v);

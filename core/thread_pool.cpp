@@ -128,6 +128,8 @@ void PoolJob::work_cb(uv_work_t* req) {
     e.t_ns = j->trace_->now();
     w.stream->append(e);
     try {
+      // A stopped run starts no more jobs (the pool's part of Loop::request_stop).
+      if (j->loop().stop_requested()) throw CancelledError();
       j->value_out_ = j->fn_();
     } catch (...) {
       j->error_out_ = std::current_exception();
@@ -147,6 +149,7 @@ void PoolJob::after_work_cb(uv_work_t* req, int) {
   h.a = j;
   h.task = j->task_;
   h.label = "pool: set_result";
+  h.what = HandleFn::pool_done;
   j->loop().queue_io(h, Cause::pool);
 }
 

@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
+#include <string>
 
 #include <sys/mman.h>
 
@@ -21,7 +23,8 @@ constexpr const char* kEvNames[] = {
     "task.new",   "step.begin",  "step.end",    "task.done",    "task.cancel", "timer.arm",
     "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
     "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock",
-    "source",     "truncated",   "bookmark"};
+    "source",     "truncated",   "bookmark",
+    "queue.put",  "queue.get"};
 static_assert(std::size(kEvNames) == size_t(Ev::count_));
 constexpr const char* kCauseNames[] = {"new",  "yield",  "timer",     "io",        "future",
                                        "pool", "cancel", "call_soon", "threadsafe"};
@@ -96,9 +99,41 @@ bool parse(std::string_view s, EndHow& out) { return parse_of(s, out, kEndHowNam
 
 // [SECTION] Stream
 
-Trace::Stream::Stream() : chunks_(new std::atomic<Event*>[kMaxChunks]) {
+Trace::Stream::Stream(size_t capacity)
+    : chunks_(new std::atomic<Event*>[kMaxChunks]), capacity_(std::clamp<size_t>(capacity, 1, kStreamCapacity)) {
   for (size_t i = 0; i < kMaxChunks; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
   grow(0);
+}
+
+bool Trace::Stream::slow_slot(size_t n, const Event& e) {
+  if (full_) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if ((n & (kChunkSize - 1)) == 0) {  // the first slot of a chunk
+    size_t c = n >> kChunkBits;
+    chunk_ = chunks_[c].load(std::memory_order_relaxed);
+    if (!chunk_) chunk_ = grow(c);
+  }
+  if (n + 1 < capacity_) {
+    next_check_ = std::min(((n >> kChunkBits) + 1) << kChunkBits, capacity_ - 1);
+    return true;
+  }
+  // The last slot: say that the stream is full, then drop everything after it.
+  Event& t = chunk_[n & (kChunkSize - 1)];
+  t = Event{};
+  t.kind = Ev::truncated;
+  t.t_ns = e.t_ns;
+  t.it = e.it;
+  t.loop = e.loop;
+  t.s1 = "stream full";
+  t.num = int64_t(capacity_);
+  written_ = n + 1;
+  next_check_ = written_;
+  full_ = true;
+  publish();
+  dropped_.fetch_add(1, std::memory_order_relaxed);
+  return false;
 }
 
 Trace::Stream::~Stream() {
@@ -137,19 +172,30 @@ const char* Trace::Stream::intern(std::string_view s) {
 
 // [SECTION] Trace
 
-Trace::Trace() : origin_ns_(clock::now_ns()) { add_stream(); }
+Trace::Trace(size_t stream_capacity) : origin_ns_(clock::now_ns()), stream_capacity_(stream_capacity) { add_stream(); }
 Trace::~Trace() = default;
-
-
 
 Trace::Stream& Trace::add_stream() {
   std::lock_guard<std::mutex> lock(register_mutex_);
   int n = nstreams_.load(std::memory_order_relaxed);
-  if (n >= kMaxStreams) return *owned_.back();  // FIXME-LIMIT: shares the last stream's producer
-  owned_.push_back(std::make_unique<Stream>());
-  streams_[n].store(owned_.back().get(), std::memory_order_release);
+  if (n >= kMaxStreamBlocks * kStreamBlock)
+    throw std::length_error("trace: more than " + std::to_string(n) + " producer threads");
+  const size_t b = size_t(n / kStreamBlock);
+  if (!blocks_[b].load(std::memory_order_relaxed)) {
+    auto& block = owned_blocks_.emplace_back(new std::atomic<Stream*>[kStreamBlock]);
+    for (int i = 0; i < kStreamBlock; ++i) block[i].store(nullptr, std::memory_order_relaxed);
+    blocks_[b].store(block.get(), std::memory_order_release);
+  }
+  owned_.push_back(std::make_unique<Stream>(stream_capacity_));
+  slot(n).store(owned_.back().get(), std::memory_order_release);
   nstreams_.store(n + 1, std::memory_order_release);
   return *owned_.back();
+}
+
+size_t Trace::dropped() const {
+  size_t n = 0;
+  for (int i = 0, m = stream_count(); i < m; ++i) n += stream(i).dropped();
+  return n;
 }
 
 const char* Trace::intern(std::string_view s) {

@@ -44,6 +44,8 @@ enum class Ev : uint8_t {
   source,            // one program file's text (CPython recorder)
   truncated,         // the producer stopped writing events
   bookmark,          // a teacher's mark on an event, appended when a trace is saved
+  queue_put,         // an item entered an asyncio.Queue (put / put_nowait)
+  queue_get,         // an item left it (get / get_nowait)
   count_
 };
 
@@ -108,17 +110,21 @@ struct Event {
   Ev kind = Ev::run_begin;
   uint8_t loop = 0;
   uint8_t code = 0;     // Cause / Wait / Outcome / IoKind / BlockKind / status, by kind
-  uint8_t flags = 0;    // kFlagSlow on step.end
+  uint8_t flags = 0;    // kFlagSlow / kFlagPreempted on step.end
   int32_t task = -1;
   int32_t id = -1;      // handle / timer / op / job
   int32_t line = 0;     // Python listing line, 0 = none
-  int32_t ref = -1;     // parent / by / worker / timeout_ms
+  int32_t ref = -1;     // parent / by / worker / timeout_ms / maxsize
   int64_t num = 0;      // waited_ns / due_ns / bytes / dur_ns / ntodo
   const char* s1 = nullptr;  // label / name / text / value / error / target / scenario
   const char* s2 = nullptr;  // params (JSON object text) / file
 };
 static_assert(sizeof(Event) == 64, "one cache line: the hot path writes millions of them");
 constexpr uint8_t kFlagSlow = 1;
+// step.end: long only because the machine was busy (the thread was preempted),
+// not a blocking call; never set together with kFlagSlow (trace_schema.hpp's
+// `preempted` bit; read cpu_ns through as<ev::StepEnd>).
+constexpr uint8_t kFlagPreempted = 2;
 
 // [SECTION] Packed records: the stored form of the hot path
 
@@ -183,24 +189,31 @@ void expand(const Event& record, std::vector<Event>& out);
 
 class Trace {
  public:
-  static constexpr int kMaxStreams = 64;
+  static constexpr int kMaxStreams = 64;     // loop ids in a trace file (the `loop` field)
+  static constexpr int kStreamBlock = 64;    // streams are registered in blocks that never move
+  static constexpr int kMaxStreamBlocks = 64;  // 4096 streams: one per thread, never shared
   static constexpr size_t kChunkBits = 15;  // 2 MiB of events: one transparent huge page
   static constexpr size_t kChunkSize = size_t(1) << kChunkBits;
-  static constexpr size_t kMaxChunks = size_t(1) << 11;  // 64M events per stream
+  static constexpr size_t kMaxChunks = size_t(1) << 11;
+  static constexpr size_t kStreamCapacity = kMaxChunks * kChunkSize;  // 64M events per stream
 
   // One producer's events. Producer-side calls (append, intern) must come
   // from the owning thread; reader-side calls (size, at) from any thread.
   class Stream {
    public:
-    Stream();
+    // `capacity` events at most (tests use small ones), the last of which is
+    // the `truncated` record written when the stream fills up.
+    explicit Stream(size_t capacity = kStreamCapacity);
     ~Stream();
     Stream(const Stream&) = delete;
     Stream& operator=(const Stream&) = delete;
 
-    // Producer side. Returns false (and drops the event) once the stream is full.
+    // Producer side. Returns false (and drops the event) once the stream is
+    // full; the stream's last record is then a `truncated` event (never a
+    // silent drop), and dropped() counts what came after.
     // Appending also publishes a held record (below) that precedes it.
     bool append(const Event& e) {
-      Event* slot = next_slot();
+      Event* slot = next_slot(e);
       if (!slot) return false;
       *slot = e;
       publish();
@@ -212,7 +225,7 @@ class Trace {
     // It must be a valid record at every moment, since any append publishes it.
     // Returns null once the stream is full.
     Event* hold(const Event& e) {
-      Event* slot = next_slot();
+      Event* slot = next_slot(e);
       if (slot) {
         *slot = e;
         held_ = slot;
@@ -225,6 +238,7 @@ class Trace {
       size_.store(written_, std::memory_order_release);
     }
     const char* intern(std::string_view s);  // copy into the arena; stable forever
+    size_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
     // Reader side.
     size_t size() const { return size_.load(std::memory_order_acquire); }
@@ -233,28 +247,31 @@ class Trace {
     }
 
    private:
-    Event* next_slot() {
+    // The fast path compares with one precomputed index: the next chunk's
+    // first slot, the stream's last slot, or (once full) the current one.
+    Event* next_slot(const Event& e) {
       size_t n = written_;
-      if ((n & (kChunkSize - 1)) == 0) {  // the first slot of a chunk
-        size_t c = n >> kChunkBits;
-        if (c >= kMaxChunks) return nullptr;
-        chunk_ = chunks_[c].load(std::memory_order_relaxed);
-        if (!chunk_) chunk_ = grow(c);
-      }
+      if (n == next_check_ && !slow_slot(n, e)) return nullptr;
       written_ = n + 1;
       return &chunk_[n & (kChunkSize - 1)];
     }
+    bool slow_slot(size_t n, const Event& e);
     Event* grow(size_t c);
     std::unique_ptr<std::atomic<Event*>[]> chunks_;
     std::atomic<size_t> size_{0};
+    std::atomic<size_t> dropped_{0};
+    size_t capacity_;
     size_t written_ = 0;        // producer-only: published + the held record
+    size_t next_check_ = 0;     // producer-only: see next_slot
+    bool full_ = false;         // producer-only
     Event* chunk_ = nullptr;    // producer-only: the chunk written_ points into
     Event* held_ = nullptr;     // producer-only
     std::vector<std::unique_ptr<char[]>> arena_;  // producer-only
     size_t arena_used_ = 0, arena_cap_ = 0;
   };
 
-  Trace();
+  // `stream_capacity`: events per stream (tests fill small streams).
+  explicit Trace(size_t stream_capacity = kStreamCapacity);
   ~Trace();
   Trace(const Trace&) = delete;
   Trace& operator=(const Trace&) = delete;
@@ -265,11 +282,15 @@ class Trace {
 
   // Stream 0, created with the trace: loop 0's. Read through streams_, not
   // owned_: another thread's add_stream() may be reallocating owned_.
-  Stream& primary() { return *streams_[0].load(std::memory_order_acquire); }
-  // A new stream with a single producer. Thread-safe (producers register rarely).
+  Stream& primary() { return *slot(0).load(std::memory_order_acquire); }
+  // A new stream with a single producer, never shared with another thread.
+  // Thread-safe (producers register rarely). Throws std::length_error past
+  // kMaxStreamBlocks * kStreamBlock streams.
   Stream& add_stream();
   int stream_count() const { return nstreams_.load(std::memory_order_acquire); }
-  const Stream& stream(int i) const { return *streams_[i].load(std::memory_order_acquire); }
+  const Stream& stream(int i) const { return *slot(i).load(std::memory_order_acquire); }
+  // Events dropped by full streams (each full stream ends with a `truncated` record).
+  size_t dropped() const;
 
   // Strings that belong to no stream in particular (loaded traces, metadata).
   // Thread-safe, but slower than Stream::intern.
@@ -279,8 +300,15 @@ class Trace {
   size_t size() const;
 
  private:
+  std::atomic<Stream*>& slot(int i) const {
+    return blocks_[size_t(i / kStreamBlock)].load(std::memory_order_acquire)[i % kStreamBlock];
+  }
   int64_t origin_ns_;
-  std::array<std::atomic<Stream*>, kMaxStreams> streams_{};
+  size_t stream_capacity_;
+  // Blocks of stream pointers, allocated as streams register and never moved,
+  // so readers index them without a lock.
+  std::array<std::atomic<std::atomic<Stream*>*>, kMaxStreamBlocks> blocks_{};
+  std::vector<std::unique_ptr<std::atomic<Stream*>[]>> owned_blocks_;  // guarded by register_mutex_
   std::atomic<int> nstreams_{0};
   std::mutex register_mutex_;
   std::vector<std::unique_ptr<Stream>> owned_;       // guarded by register_mutex_

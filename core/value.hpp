@@ -73,6 +73,7 @@ class PyError : public std::exception {
 
 // BaseException subclasses are not Exceptions, as in Python.
 LOOPSCOPE_PY_ERROR(CancelledError, PyError);
+LOOPSCOPE_PY_ERROR(KeyboardInterrupt, PyError);  // a blocking call interrupted by a stop (Ctrl-C)
 LOOPSCOPE_PY_ERROR(Exception, PyError);
 LOOPSCOPE_PY_ERROR(ValueError, Exception);
 LOOPSCOPE_PY_ERROR(RuntimeError, Exception);

@@ -56,8 +56,9 @@ Coro worker(std::string mode, double seconds) {
     co_await sleep(seconds).at(16);
   } else {
     // time.sleep on the worker thread: the lambda runs there, so it captures by value.
-    auto pause = std::chrono::duration<double>(running_loop().scaled(seconds));
-    PoolJob& job = to_thread([pause] { std::this_thread::sleep_for(pause); return Value(); }, "time.sleep");
+    double pause = running_loop().scaled(seconds);
+    int stop_fd = running_loop().stop_fd();  // a stopped run ends the worker's sleep too
+    PoolJob& job = to_thread([pause, stop_fd] { sleep_unless_stopped(pause, stop_fd); return Value(); }, "time.sleep");
     co_await at(job, 18);
   }
   print(19, "worker: done");

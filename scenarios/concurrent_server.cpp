@@ -11,8 +11,8 @@ namespace loopscope {
 namespace {
 
 const char* kListing = R"PY(import asyncio
-import threading
 import time
+
 
 N_CLIENTS = ${clients}
 WORK = ${work}
@@ -51,16 +51,17 @@ async def clients(port):
 async def main():
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    driver = threading.Thread(target=asyncio.run, args=(clients(port),))
-    driver.start()   # the clients run on their own event loop, in another thread
+    # the clients run on their own event loop, in another thread
+    driver = asyncio.ensure_future(asyncio.to_thread(asyncio.run, clients(port)))
+    driver.add_done_callback(lambda _: all_served.set())  # clients that fail end the wait too
     await all_served.wait()
     server.close()
     await server.wait_closed()
-    return driver
+    await driver     # what the clients ended with: their error, if any
 
 
 served, all_served = [], asyncio.Event()
-asyncio.run(main()).join()
+asyncio.run(main())
 )PY";
 
 constexpr ClientLines kClientLines{22, 23, 24, 25, 26, 27, 28, 29, 33, 36};
@@ -94,12 +95,21 @@ Coro concurrent_main(const Params& p) {
   int port = server.port();
   int n = served.n_clients;
   at_line(43);
-  start_client_loop([port, n] { return drive_clients(port, n, kClientLines); });
-  co_await served.all.wait(44);
-  at_line(45);
+  ClientLoop& driver = start_client_loop([port, n] { return drive_clients(port, n, kClientLines); });
+  // The callback may run after main's frame is gone (a stopped run): it holds its own handle on the event.
+  struct EventRef : Owned {
+    EventRef(Loop&, AsyncEvent e) : ev(std::move(e)) {}
+    AsyncEvent ev;
+  };
+  EventRef* all = running_loop().make<EventRef>(served.all);
+  driver.done().add_done_callback([](void* ev, void*) { static_cast<EventRef*>(ev)->ev.set(); }, all, -1,
+                                  "main.<locals>.<lambda>", HandleFn::callback);
+  co_await served.all.wait(45);
+  at_line(46);
   server.close();
-  co_await server.wait_closed().at(46);
-  co_return {};  // the run joins the client loop's thread as it closes (line 51)
+  co_await server.wait_closed().at(47);
+  co_await at(driver.done(), 48, Wait::future);  // raises what the clients raised (EMFILE, ...)
+  co_return {};
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/blocking.hpp"
 #include "core/thread_pool.hpp"
 #include "registry.hpp"
 
@@ -88,6 +89,7 @@ Coro file_reads_main(const Params& p) {
   for (int i = 1; i <= p.integer("files"); ++i) {
     fs::path path = folder.path / ("part" + std::to_string(i) + ".txt");
     std::ofstream(path, std::ios::binary) << std::string(size_t(p.integer("kib")) * 1024 * i, 'x');
+    check_interrupt();  // Ctrl-C between two writes: KeyboardInterrupt, and the folder is removed
     paths.push_back(path);
   }
   std::vector<Awaitable> reads;

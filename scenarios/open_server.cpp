@@ -2,7 +2,7 @@
 //
 // [SECTION] The listing
 // [SECTION] HTTP request heads (http-parser)
-// [SECTION] Ctrl-C: a uv_signal_t that only queues a completion
+// [SECTION] Stop requests
 // [SECTION] The handler: one task per outside connection
 // [SECTION] main: listen until the duration or SIGINT, then close everything
 // [SECTION] The open mode as a scenario
@@ -112,14 +112,14 @@ async def handle(reader, writer):
 
 
 async def main():
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGINT, stop.set)
+    stop = asyncio.get_running_loop().create_future()  # its result: the signal's name
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, kill
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set_result, sig.name)
     server = await asyncio.start_server(handle, "127.0.0.1", PORT)
     port = server.sockets[0].getsockname()[1]
     print(f"listening on http://127.0.0.1:{port}/ for {DURATION:g} s")
     try:
-        await asyncio.wait_for(stop.wait(), DURATION)
-        print("stopping: SIGINT")
+        print(f"stopping: {await asyncio.wait_for(stop, DURATION)}")
     except TimeoutError:
         print(f"stopping: {DURATION:g} s are up")
     server.close()
@@ -150,9 +150,9 @@ enum Line : int {
   kPrintSilent = 70,
   kPrintVanished = 72,
   kPrintCancelled = 74,
-  kStartServer = 84,
-  kPrintListening = 86,
-  kWaitStop = 88,
+  kStartServer = 85,
+  kPrintListening = 87,
+  kWaitStop = 89,
   kPrintSigint = 89,
   kPrintTimeUp = 91,
   kServerWaitClosed = 93,
@@ -221,90 +221,10 @@ std::string page(const Request& r) {
          "</b>.</p><p>Reload several tabs at once: their handlers sleep concurrently.</p>\n";
 }
 
-// [SECTION] Ctrl-C: a uv_signal_t that only queues a completion
-
-// The callback runs inside the poll, so it runs no coroutine code: it queues a
-// ready handle that sets the Event main awaits (the listing's
-// add_signal_handler(SIGINT, stop.set)). The second Ctrl-C exits at once.
-// From a libuv callback (no coroutine code may run there): queue the ready
-// handle that sets `stop`, as the listing's stop.set() would run.
-void queue_stop(Loop& loop, AsyncEvent* stop, const char* label) {
-  Handle done;
-  done.fn = [](void* a, void*) { static_cast<AsyncEvent*>(a)->set(); };
-  done.a = stop;
-  done.label = label;
-  loop.queue_io(done, Cause::io);
-}
-
-struct SigintWatch : Owned {
-  SigintWatch(Loop& l, AsyncEvent stop) : loop(l), stop(std::move(stop)) {
-    uv_signal_init(loop.uv(), &sig);
-    sig.data = this;
-    uv_signal_start(&sig, &SigintWatch::on_signal, SIGINT);
-    loop.on_close([this] { close(); });
-  }
-  void close() {
-    if (closed) return;
-    closed = true;
-    uv_close(reinterpret_cast<uv_handle_t*>(&sig), nullptr);
-  }
-  static void on_signal(uv_signal_t* h, int) {
-    auto* w = static_cast<SigintWatch*>(h->data);
-    if (++w->count >= 2) {
-      std::fprintf(stderr, "\nloopscope: second Ctrl-C, exiting now\n");
-      std::_Exit(130);
-    }
-    std::fprintf(stderr, "\nloopscope: Ctrl-C, stopping (again to exit at once)\n");
-    queue_stop(w->loop, &w->stop, "signal: SIGINT");
-  }
-  Loop& loop;
-  AsyncEvent stop;
-  uv_signal_t sig{};
-  int count = 0;
-  bool closed = false;
-};
-
-}  // namespace
-
-// The same, for OpenServerStop::request() from another thread (a friend of
-// OpenServerStop, hence outside the anonymous namespace).
-struct StopWatch : Owned {
-  StopWatch(Loop& l, AsyncEvent stop, std::shared_ptr<OpenServerStop> s)
-      : loop(l), stop(std::move(stop)), stopper(std::move(s)) {
-    uv_async_init(loop.uv(), &async, &StopWatch::on_async);
-    async.data = this;
-    loop.on_close([this] { close(); });
-    std::lock_guard<std::mutex> lock(stopper->m_);
-    stopper->async_ = &async;
-    if (stopper->requested_) uv_async_send(&async);
-  }
-  void close() {
-    if (closed) return;
-    closed = true;
-    {
-      std::lock_guard<std::mutex> lock(stopper->m_);
-      stopper->async_ = nullptr;
-    }
-    uv_close(reinterpret_cast<uv_handle_t*>(&async), nullptr);
-  }
-  static void on_async(uv_async_t* h) {
-    auto* w = static_cast<StopWatch*>(h->data);
-    queue_stop(w->loop, &w->stop, "signal: SIGINT (Stop)");
-  }
-  Loop& loop;
-  AsyncEvent stop;
-  std::shared_ptr<OpenServerStop> stopper;
-  uv_async_t async{};
-  bool closed = false;
-};
-
-void OpenServerStop::request() {
-  std::lock_guard<std::mutex> lock(m_);
-  requested_ = true;
-  if (async_) uv_async_send(async_);
-}
-
-namespace {
+// [SECTION] Stop requests
+// The listing's add_signal_handler(sig, stop.set_result, sig.name) is
+// Loop::add_stop_handler (open_main): the loop runs it from a ready handle on
+// the first stop request (Ctrl-C, SIGTERM, the window's Stop).
 
 // [SECTION] The handler: one task per outside connection
 
@@ -375,9 +295,11 @@ Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
 
 Coro open_main(std::shared_ptr<OpenState> st) {
   Loop& loop = running_loop();
-  AsyncEvent stop;
-  SigintWatch* sigint = st->o.stop_on_sigint ? loop.make<SigintWatch>(stop) : nullptr;
-  StopWatch* stopper = st->o.stopper ? loop.make<StopWatch>(stop, st->o.stopper) : nullptr;
+  Future* stop = loop.make<Future>("stop");
+  if (st->o.stop_on_sigint) install_stop_signals();
+  loop.add_stop_handler([stop](StopReason why) {
+    if (!stop->done()) stop->set_result(Value(std::string(why == StopReason::sigterm ? "SIGTERM" : "SIGINT")));
+  });
   OpenState* s = st.get();
   ClientConnected cb = [s](StreamReader& r, StreamWriter& w) { return handle(r, w, s).named(w.peername()); };
   Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port).at(kStartServer);
@@ -386,8 +308,8 @@ Coro open_main(std::shared_ptr<OpenState> st) {
   if (st->o.on_listening) st->o.on_listening(server.port());
 
   try {
-    co_await wait_for(stop.wait(kWaitStop), st->o.duration / st->scale, kWaitStop);
-    print(kPrintSigint, "stopping: SIGINT");
+    Value name = co_await wait_for(*stop, st->o.duration / st->scale, kWaitStop);
+    print(kPrintSigint, "stopping: " + name.str());
   } catch (const TimeoutError&) {
     print(kPrintTimeUp, "stopping: " + format_g(st->o.duration) + " s are up");
   }
@@ -403,8 +325,6 @@ Coro open_main(std::shared_ptr<OpenState> st) {
       print(kPrintGraceOver, "cancelled the handlers still running after " + format_g(st->o.grace) + " s");
     }
   }
-  if (sigint) sigint->close();
-  if (stopper) stopper->close();
   co_return Value(int64_t(st->served));
 }
 

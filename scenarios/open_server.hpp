@@ -9,9 +9,10 @@
 //
 // Bad clients never stop the server: a malformed head gets 400, a silent
 // client is closed after `read_timeout`, a client that resets or hangs up
-// mid-request is traced and forgotten. The run stops at `duration` or on
-// SIGINT (a uv_signal_t whose callback only queues a completion that sets an
-// asyncio.Event); a second SIGINT exits at once.
+// mid-request is traced and forgotten. The run stops at `duration` or on a
+// stop request (SIGINT, SIGTERM, the window's Stop: Loop::request_stop), which
+// runs the listing's signal handler from a ready handle; a second signal
+// exits at once.
 //
 // The mode has its own Python listing (open_server_scenario()): an
 // asyncio.start_server program that runs under python3 and prints what the
@@ -23,37 +24,19 @@
 #include <uv.h>
 
 #include <functional>
-#include <memory>
-#include <mutex>
 
 #include "scenario.hpp"
 
 namespace loopscope {
-
-// Stops an open server from another thread (the GUI's Stop button): request()
-// is thread-safe and does what Ctrl-C does (a uv_async_t whose callback queues
-// the completion that sets the stop Event: the listing's stop.set()). A request
-// made before the server runs stops it as soon as it listens.
-class OpenServerStop {
- public:
-  void request();
-
- private:
-  friend struct StopWatch;
-  std::mutex m_;
-  uv_async_t* async_ = nullptr;  // while the run's watcher is open
-  bool requested_ = false;
-};
 
 struct OpenServerOptions {
   int port = 0;                // 0: an ephemeral port
   double duration = 30;        // seconds of listening (not scaled by time_scale)
   double read_timeout = 5;     // seconds a client may take to send its request head
   double grace = 1;            // seconds in-flight handlers get after the stop, before they are cancelled
-  bool stop_on_sigint = true;  // watch SIGINT with a uv_signal_t (the CLI); tests may leave it off
+  bool stop_on_sigint = true;  // install_stop_signals(): SIGINT/SIGTERM stop the run (the CLI); tests may leave it off
   // Called on the loop thread once the server listens, with the bound port.
   std::function<void(int port)> on_listening;
-  std::shared_ptr<OpenServerStop> stopper;  // optional: stop from another thread
 };
 
 // The open mode as a scenario of its own: id "concurrent-server", the open

@@ -1,5 +1,7 @@
 #include "scenario.hpp"
 
+#include "core/trace_schema.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -7,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/trace_json.hpp"
+#include "core/trace_schema.hpp"
 
 namespace loopscope {
 
@@ -162,10 +165,16 @@ std::string Scenario::source(const Params& p) const {
   return out;
 }
 
-std::string it_prefix() {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "[it%2u] ", running_loop().iteration());
-  return buf;
+void RunStop::request(StopReason why) {
+  std::lock_guard<std::mutex> lock(m_);
+  if (loop_) loop_->request_stop(why);
+  else if (pending_ == StopReason::none) pending_ = why;
+}
+
+void RunStop::attach(Loop* loop) {
+  std::lock_guard<std::mutex> lock(m_);
+  loop_ = loop;
+  if (loop_ && pending_ != StopReason::none) loop_->request_stop(pending_);
 }
 
 RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOptions opts) {
@@ -176,9 +185,14 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
   {
     Loop loop(trace, lo);
     Event b = loop.event(Ev::run_begin);
-    b.s1 = loop.intern(s.id);
-    b.s2 = loop.intern(p.json());
+    ev::RunBegin rb;
+    rb.scenario = loop.intern(s.id);
+    rb.params = loop.intern(p.json());
+    rb.entry = s.entry;
+    rb.engine = EngineKind::loopscope;
+    put(b, rb);
     loop.emit(b);
+    if (opts.stop) opts.stop->attach(&loop);
     set_running_loop(&loop);
     Task& main = create_task(s.main(p).named("main"));
     try {
@@ -192,10 +206,18 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
     }
     // Close first: a client loop's thread is joined here, and its last
     // events (its prints) belong inside run.begin .. run.end.
+    if (opts.stop) opts.stop->attach(nullptr);
+    r.stopped_by = loop.stop_reason();
     r.loop_close_rc = loop.close();
     Event e = loop.event(Ev::run_end);
-    e.code = r.ok ? 0 : 1;
-    e.s1 = r.ok ? nullptr : loop.intern(r.error);
+    ev::RunEnd end;
+    end.status = r.ok ? 0 : 1;
+    end.error = r.ok ? nullptr : loop.intern(r.error);
+    end.how = r.stopped_by == StopReason::sigint    ? EndHow::sigint
+              : r.stopped_by == StopReason::sigterm ? EndHow::sigterm
+              : r.ok                                ? EndHow::return_
+                                                    : EndHow::exception;
+    put(e, end);
     r.duration_ns = e.t_ns;
     loop.emit(e);
   }

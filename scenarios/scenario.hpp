@@ -4,6 +4,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,6 +56,8 @@ struct Scenario {
   std::string listing;
   std::vector<Param> params;
   std::function<Coro(const Params&)> main;
+  // How the listing runs its loop (run.begin's `entry`).
+  Entry entry = Entry::asyncio_run;
 
   // Defaults merged with `sets` (k=v). Throws std::invalid_argument with a one-line message.
   Params resolve(const std::vector<std::string>& sets) const;
@@ -68,9 +72,25 @@ const Scenario* find_scenario(const std::string& id);
 
 // [SECTION] Running one
 
+// Stops a run from another thread (the window's Stop, a new run, closing the
+// window): request() is thread-safe and does what Ctrl-C does
+// (Loop::request_stop). A request made before the run's loop exists stops it
+// as soon as it starts.
+class RunStop {
+ public:
+  void request(StopReason why = StopReason::sigint);
+  void attach(Loop* loop);  // run_scenario: the run's loop, then nullptr before it closes
+
+ private:
+  std::mutex m_;
+  Loop* loop_ = nullptr;
+  StopReason pending_ = StopReason::none;
+};
+
 struct RunOptions {
   double time_scale = 1.0;
   bool echo_prints = false;
+  std::shared_ptr<RunStop> stop;  // optional: stop the run from another thread
 };
 
 struct RunResult {
@@ -79,13 +99,11 @@ struct RunResult {
   std::string value;     // repr of main's result
   int loop_close_rc = 0; // uv_loop_close(): 0 when every handle was closed
   int64_t duration_ns = 0;
+  StopReason stopped_by = StopReason::none;  // a stop request (signal, Stop button) ended it
 };
 
 // Runs a scenario on a fresh loop on the calling thread, tracing into `trace`
 // (run.begin ... run.end). Every handle is closed before it returns.
 RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOptions opts = {});
-
-// Helpers for listings that count iterations (shared/reference): `[it N] msg`.
-std::string it_prefix();
 
 }  // namespace loopscope

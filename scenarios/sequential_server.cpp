@@ -87,6 +87,7 @@ Coro sequential_main(const Params& p) {
 Scenario scenario_sequential_server() {
   Scenario s;
   s.id = "sequential-server";
+  s.entry = Entry::none;  // a plain serve(listener) on the main thread: no event loop there
   s.title = "A sequential server: one client at a time";
   s.lesson =
       "Every call in serve() blocks the loop thread: while the server sleeps on one client's work, the others "

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "args.hpp"
+#include "python_program.hpp"
 #include "core/chrome_trace.hpp"
 #include "core/output_file.hpp"
 #include "core/trace_json.hpp"
@@ -23,11 +24,17 @@ const char* const kUsage =
     "  loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
     "                   [--listen PORT [--duration S]]\n"
     "                                          run headless on a real libuv loop, print a summary\n"
+    "  loopscope run FILE.py [--events F.jsonl] [--chrome-trace F.json] [--python PATH] [--duration S] [-- ARGS...]\n"
+    "                                          run your own asyncio program under CPython and record its loop\n"
     "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
-    "  loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
+    "  loopscope screenshot ID -o F.png [--at SECONDS] [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+    "                   [--size WxH] [--theme dark|light] [--presenter]\n"
     "                                          headless PNG of the GUI (no display needed)\n"
-    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--fps N] [--size WxH] [--from S]\n"
-    "                   [--to S] [--speed X] [--captions]   headless clip of the view (ffmpeg; PNG frames without)\n"
+    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+    "                   [--fps N] [--size WxH] [--from S] [--to S] [--speed X] [--hold S] [--pause-at-notable S]\n"
+    "                   [--captions] [--no-title] [--theme dark|light] [--presenter]\n"
+    "                                          headless clip of the view (ffmpeg; PNG frames without)\n"
+    "  (screenshot and record: ID is a scenario id or a saved trace F.jsonl)\n"
     "\n"
     "Each command takes --help. Usage errors exit with status 2.\n";
 
@@ -119,6 +126,13 @@ int cmd_source(const std::vector<std::string>& argv) {
 }
 
 int cmd_run(const std::vector<std::string>& argv) {
+  // A .py program runs under CPython with the recorder (its options differ: --python, -- ARGS).
+  for (size_t i = 0; i < argv.size() && argv[i] != "--"; ++i)
+    if (is_python_program(argv[i])) {
+      std::vector<std::string> rest(argv.begin(), argv.begin() + long(i));
+      rest.insert(rest.end(), argv.begin() + long(i) + 1, argv.end());
+      return cmd_run_program(argv[i], rest);
+    }
   Args a("run", argv);
   std::string id, events_path, chrome_path;
   std::vector<std::string> sets;
@@ -139,7 +153,7 @@ int cmd_run(const std::vector<std::string>& argv) {
           "  --quiet            no print output, summary only\n"
           "  --listen PORT      concurrent-server only: keep listening on 127.0.0.1:PORT (0: any free port)\n"
           "                     for outside clients (curl, nc, a browser), answering HTTP/1.1 with a page;\n"
-          "                     stops at --duration or on Ctrl-C (twice: exit at once)\n"
+          "                     stops at --duration or on Ctrl-C or SIGTERM (twice: exit at once)\n"
           "  --duration S       seconds to listen with --listen (default 30)\n");
       return 0;
     } else if (t == "--set") {
@@ -170,6 +184,10 @@ int cmd_run(const std::vector<std::string>& argv) {
   for (const std::string& out : {events_path, chrome_path})
     if (!out.empty() && same_output(out, "/dev/stdout")) opts.echo_prints = false;
 
+  // SIGINT and SIGTERM end the run as Ctrl-C ends asyncio.run: main is
+  // cancelled (the open server's handler stops it gracefully), and the trace
+  // below is still written, complete.
+  install_stop_signals();
   Trace trace;
   OpenServerOptions& open = listen.open;
   open.on_listening = [&open](int port) {
@@ -188,6 +206,8 @@ int cmd_run(const std::vector<std::string>& argv) {
                r.ok ? "ok" : "error", double(r.duration_ns) / 1e9, iterations, tasks, events.size(),
                r.ok ? "" : ": ", r.error.c_str());
   int rc = r.ok ? 0 : 1;
+  // Interrupted (not the open server, which stops cleanly): the shell's status for the signal.
+  if (!r.ok && r.stopped_by != StopReason::none) rc = r.stopped_by == StopReason::sigterm ? 143 : 130;
   if (!events_path.empty()) {
     std::string err = save_jsonl(events_path, events);
     if (!err.empty()) {

@@ -25,7 +25,8 @@ constexpr Pair kPairs[] = {
     {"sequential-server", "concurrent-server", "", "Compare with concurrent-server"},
     {"concurrent-server", "sequential-server", "", "Compare with sequential-server"},
     {"gather-errors", "taskgroup-cancel", "", "Compare with taskgroup-cancel"},
-    {"taskgroup-cancel", "gather-errors", "", "Compare with gather-errors"},
+    {"taskgroup-cancel", "gather-fail", "", "Compare with gather-fail"},
+    {"gather-fail", "taskgroup-cancel", "", "Compare with taskgroup-cancel"},
     {"blocking-call", "blocking-call", "mode=asyncio.sleep", "Compare with asyncio.sleep"},
     {"web-scraper", "web-scraper", "mode=sequential", "Compare with one by one"},
 };

@@ -85,6 +85,10 @@ void clear_to(const App& app) {
 
 // [SECTION] Window
 
+namespace {
+void install_input_counter(GLFWwindow* win);  // below, with the other input plumbing
+}  // namespace
+
 std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
   if (std::string why = view_memory_problem(); !why.empty()) {
     err = why;
@@ -120,6 +124,7 @@ std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
   }
   std::unique_ptr<Window> out(new Window());
   out->win_ = win;
+  install_input_counter(win);  // before ImGui's backend, which chains to these callbacks
   IMGUI_CHECKVERSION();
   use_checked_allocator();
   ImGui::CreateContext();
@@ -148,6 +153,23 @@ void send_key(GLFWwindow* win, int key, int action, int mods) {
 }
 }  // namespace
 
+namespace {
+// Input events seen by any window (GLFW calls these on the GUI thread).
+uint64_t g_inputs = 0;
+void install_input_counter(GLFWwindow* win) {
+  glfwSetKeyCallback(win, [](GLFWwindow*, int, int, int, int) { ++g_inputs; });
+  glfwSetCharCallback(win, [](GLFWwindow*, unsigned) { ++g_inputs; });
+  glfwSetMouseButtonCallback(win, [](GLFWwindow*, int, int, int) { ++g_inputs; });
+  glfwSetCursorPosCallback(win, [](GLFWwindow*, double, double) { ++g_inputs; });
+  glfwSetScrollCallback(win, [](GLFWwindow*, double, double) { ++g_inputs; });
+  glfwSetCursorEnterCallback(win, [](GLFWwindow*, int) { ++g_inputs; });
+  glfwSetWindowFocusCallback(win, [](GLFWwindow*, int) { ++g_inputs; });
+  glfwSetFramebufferSizeCallback(win, [](GLFWwindow*, int, int) { ++g_inputs; });
+  glfwSetWindowRefreshCallback(win, [](GLFWwindow*) { ++g_inputs; });
+  glfwSetDropCallback(win, [](GLFWwindow*, int, const char**) { ++g_inputs; });
+}
+}  // namespace
+
 void Window::press(int key, int mods) {
   auto* win = static_cast<GLFWwindow*>(win_);
   for (auto& m : kModKeys)
@@ -155,11 +177,16 @@ void Window::press(int key, int mods) {
   send_key(win, key, GLFW_PRESS, mods);
   pending_release_ = key;  // released after the next frame has seen the press
   pending_mods_ = mods;
+  quiet_frames_ = 0;  // delivered straight to ImGui, not through GLFW's queue: draw at once
 }
 
 bool Window::frame(App& app) {
   auto* win = static_cast<GLFWwindow*>(win_);
-  glfwPollEvents();
+  waited_last_ = idle_wait_ && quiet_frames_ >= kSettleFrames;
+  if (waited_last_) glfwWaitEventsTimeout(kIdleWait);
+  else glfwPollEvents();
+  const bool input = g_inputs != inputs_seen_;
+  inputs_seen_ = g_inputs;
   if (glfwWindowShouldClose(win)) return false;
   if (app.take_fullscreen_toggle()) {
     GLFWmonitor* mon = glfwGetPrimaryMonitor();
@@ -196,6 +223,8 @@ bool Window::frame(App& app) {
     capture_ = nullptr;
   }
   glfwSwapBuffers(win);
+  ++frames_;
+  quiet_frames_ = input || app.animating() || pending_release_ >= 0 ? 0 : quiet_frames_ + 1;
   if (pending_release_ >= 0) {
     send_key(win, pending_release_, GLFW_RELEASE, pending_mods_);
     for (auto& m : kModKeys)
@@ -212,6 +241,7 @@ bool run_window(App& app, std::string& err) {
     err = "cannot load the DejaVu fonts from " LOOPSCOPE_FONT_DIR " (install fonts-dejavu-core)";
     return false;
   }
+  w->set_idle_wait(true);
   while (w->frame(app)) {
   }
   return true;

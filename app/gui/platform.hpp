@@ -28,7 +28,16 @@ class Window {
   static std::unique_ptr<Window> open(int w, int h, std::string& err);
   ~Window();
   // Polls events, renders one frame of `app`. Returns false once closed.
+  // With idle waiting on, a frame first waits for input (at most kIdleWait
+  // seconds) when the app is not animating and the last kSettleFrames frames
+  // saw no input: a paused window costs no CPU, yet redraws at once on input.
   bool frame(App& app);
+  void set_idle_wait(bool on) { idle_wait_ = on; }  // run_window turns it on
+  static constexpr int kSettleFrames = 3;    // ImGui needs a few frames to settle after input
+  static constexpr double kIdleWait = 0.25;  // seconds: clocks and timed-out messages still update
+  // Test hooks: frames drawn so far, and whether the last one waited for events first.
+  uint64_t frames() const { return frames_; }
+  bool waited_last() const { return waited_last_; }
   // Delivers a key press + release through the GLFW callback path ImGui uses.
   void press(int glfw_key, int mods = 0);
   void* handle() const { return win_; }
@@ -44,6 +53,10 @@ class Window {
   bool fullscreen_ = false;
   int saved_[4] = {0, 0, 1280, 720};
   int pending_release_ = -1, pending_mods_ = 0;
+  bool idle_wait_ = false, waited_last_ = false;
+  int quiet_frames_ = 0;  // frames in a row with no input and nothing animating
+  uint64_t frames_ = 0;
+  uint64_t inputs_seen_ = 0;
   std::vector<uint8_t>* capture_ = nullptr;
   int capture_w_ = 0, capture_h_ = 0;
 };

@@ -38,39 +38,66 @@ std::vector<std::string> params_as_sets(const char* json) {
 }  // namespace
 
 Session::~Session() {
+  // Closing the window: stop the run at once (twice: no grace for an open
+  // server's handlers), then wait for it; a stopped run ends within moments.
+  if (live() && stop_) {
+    stop_->request();
+    stop_->request();
+  }
   if (thread_.joinable()) thread_.join();
+  reap(true);
+}
+
+void Session::reap(bool all) {
+  std::erase_if(retired_, [all](Retired& r) {
+    if (!all && !r.state->done.load(std::memory_order_acquire)) return false;
+    r.thread.join();
+    return true;
+  });
 }
 
 void Session::reset() {
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    if (!state_->done.load(std::memory_order_acquire) && stop_) {
+      stop_->request();
+      stop_->request();  // a replaced run needs no grace
+    }
+    retired_.push_back({std::move(thread_), state_, trace_});
+  }
+  reap(false);
   model_.clear();
   reader_.reset();
   trace_.reset();
-  result_ = {};
+  state_ = std::make_shared<RunState>();
+  stop_.reset();
   changed_from_ = 0;
   open_mode_ = false;
-  open_port_ = 0;
-  open_stop_.reset();
-  done_ = false;
+  open_port_.reset();
   ++generation_;
 }
 
 void Session::start(const Scenario& s, const Params& p, double time_scale) {
   reset();
-  RunOptions opts;
-  opts.time_scale = time_scale;
-  launch(s, p, s.source(p), [&s, p, opts](Trace& t) { return run_scenario(s, p, t, opts); });
+  launch(s, p, s.source(p), [&s, p, time_scale](Trace& t, RunOptions opts) {
+    opts.time_scale = time_scale;
+    return run_scenario(s, p, t, opts);
+  });
 }
 
-void Session::launch(const Scenario& s, const Params& p, std::string listing, std::function<RunResult(Trace&)> run) {
+void Session::launch(const Scenario& s, const Params& p, std::string listing,
+                     std::function<RunResult(Trace&, RunOptions)> run) {
   scenario_ = &s;
   params_ = p;
   listing_ = std::move(listing);
-  trace_ = std::make_unique<Trace>();
+  trace_ = std::make_shared<Trace>();
   reader_ = std::make_unique<TraceReader>(*trace_);
-  thread_ = std::thread([this, run = std::move(run)] {
-    result_ = run(*trace_);
-    done_.store(true, std::memory_order_release);
+  stop_ = std::make_shared<RunStop>();
+  RunOptions opts;
+  opts.stop = stop_;
+  // The thread owns what it writes (the trace, the state): the session may let go of a live run.
+  thread_ = std::thread([state = state_, trace = trace_, opts, run = std::move(run)] {
+    state->result = run(*trace, opts);
+    state->done.store(true, std::memory_order_release);
   });
 }
 
@@ -81,31 +108,32 @@ void Session::start_open(const Params& p, int port, double duration) {
   OpenServerOptions o;
   o.port = port;
   o.duration = duration;
-  o.stop_on_sigint = false;  // the window's Stop button instead
-  o.stopper = open_stop_ = std::make_shared<OpenServerStop>();
-  o.on_listening = [this](int bound) { open_port_.store(bound, std::memory_order_release); };
+  o.stop_on_sigint = false;  // the window's Stop button instead (Session::stop)
+  // The port goes through a shared atomic: the run may outlive this session's interest in it.
+  auto port_seen = open_port_ = std::make_shared<std::atomic<int>>(0);
+  o.on_listening = [port_seen](int bound) { port_seen->store(bound, std::memory_order_release); };
   open_mode_ = true;
   open_duration_ = duration;
   Params shown = open_server_params(p, o);
   launch(*s, shown, open_server_scenario().source(shown),
-         [s, p, o](Trace& t) { return run_open_server(*s, p, t, o); });
+         [s, p, o](Trace& t, RunOptions opts) { return run_open_server(*s, p, t, o, opts); });
 }
 
-void Session::stop_open() {
-  if (open_stop_) open_stop_->request();
+void Session::stop() {
+  if (stop_) stop_->request();
 }
 
 std::string Session::load(const std::string& path) {
   reset();
 #ifdef LOOPSCOPE_HAVE_TRACE_LOAD
-  trace_ = std::make_unique<Trace>();
+  trace_ = std::make_shared<Trace>();
   std::string err = load_trace_file(path, *trace_);
   if (!err.empty()) {
     trace_.reset();
     return err;
   }
   reader_ = std::make_unique<TraceReader>(*trace_);
-  done_ = true;
+  state_->done = true;
   poll();
   scenario_ = model_.scenario() ? find_scenario(model_.scenario()) : nullptr;
   listing_.clear();
@@ -121,7 +149,7 @@ std::string Session::load(const std::string& path) {
     listing_ = shown.source(params_);
     open_mode_ = open;
   }
-  result_.ok = true;
+  state_->result.ok = true;
   return "";
 #else
   (void)params_as_sets;
@@ -130,6 +158,7 @@ std::string Session::load(const std::string& path) {
 }
 
 bool Session::poll() {
+  reap(false);
   if (!reader_) return false;
   size_t before = reader_->events().size();
   size_t changed = reader_->poll();

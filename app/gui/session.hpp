@@ -23,51 +23,67 @@ class Session {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Starts `s` with `p` on a new thread; the previous run (if any) is joined first.
+  // Starts `s` with `p` on a new thread. A previous run still going is asked to
+  // stop and left to end on its own thread: the GUI thread never joins a live run.
   void start(const Scenario& s, const Params& p, double time_scale = 1.0);
   // concurrent-server in open mode: listening on 127.0.0.1:port (0: any free
   // port) for outside clients (curl, a browser) for `duration` seconds, or
-  // until stop_open(). The listing is the open mode's own.
+  // until stop(). The listing is the open mode's own.
   void start_open(const Params& p, int port, double duration);
-  void stop_open();
+  // Asks the live run to stop, as Ctrl-C would (thread-safe, returns at once).
+  void stop();
   bool open_mode() const { return open_mode_; }
-  int open_port() const { return open_port_.load(std::memory_order_acquire); }  // 0 until it listens
+  int open_port() const { return open_port_ ? open_port_->load(std::memory_order_acquire) : 0; }  // 0 until it listens
   double open_duration() const { return open_duration_; }
   // Replays a saved JSON Lines trace. Returns "" or a one-line error.
   std::string load(const std::string& path);
   // Feeds newly published events to the model. True when anything arrived.
   bool poll();
   size_t changed_from() const { return changed_from_; }  // of the last poll that changed anything
-  // Blocks until the run's thread has finished, then polls the rest.
+  // Blocks until the run's thread has finished, then polls the rest (headless
+  // rendering; the window never calls it).
   void wait();
 
-  bool live() const { return thread_.joinable() && !done_.load(std::memory_order_acquire); }
+  bool live() const { return thread_.joinable() && !state_->done.load(std::memory_order_acquire); }
   bool loaded() const { return trace_ != nullptr; }
   const model::Model& model() const { return model_; }
   const Scenario* scenario() const { return scenario_; }
   const Params& params() const { return params_; }
   const std::string& listing() const { return listing_; }
-  const RunResult& result() const { return result_; }  // valid once !live()
+  const RunResult& result() const { return state_->result; }  // valid once !live()
   uint64_t generation() const { return generation_; }  // bumps on every start/load
 
  private:
+  // What the run's thread writes; shared with it, so a retired run may outlive the session's interest.
+  struct RunState {
+    RunResult result;
+    std::atomic<bool> done{false};
+  };
   void reset();
+  // Joins the retired runs that have ended (their join returns at once); `all`: every one, waiting.
+  void reap(bool all);
   // Runs `run` on the session's thread, tracing into a new trace the view reads.
-  void launch(const Scenario& s, const Params& p, std::string listing, std::function<RunResult(Trace&)> run);
-  std::unique_ptr<Trace> trace_;
+  void launch(const Scenario& s, const Params& p, std::string listing,
+              std::function<RunResult(Trace&, RunOptions)> run);
+  std::shared_ptr<Trace> trace_;
   std::unique_ptr<TraceReader> reader_;
   std::thread thread_;
-  std::atomic<bool> done_{false};
+  std::shared_ptr<RunState> state_ = std::make_shared<RunState>();
+  std::shared_ptr<RunStop> stop_;
+  struct Retired {
+    std::thread thread;
+    std::shared_ptr<RunState> state;
+    std::shared_ptr<Trace> trace;
+  };
+  std::vector<Retired> retired_;
   model::Model model_;
   const Scenario* scenario_ = nullptr;
   Params params_;
   std::string listing_;
-  RunResult result_;
   uint64_t generation_ = 0;
   bool open_mode_ = false;
   double open_duration_ = 0;
-  std::atomic<int> open_port_{0};
-  std::shared_ptr<OpenServerStop> open_stop_;
+  std::shared_ptr<std::atomic<int>> open_port_;  // shared with the run's on_listening
   size_t changed_from_ = 0;
 };
 

@@ -8,6 +8,9 @@
 #include <sstream>
 
 #include "core/output_file.hpp"
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace loopscope::gui {
 
@@ -36,10 +39,30 @@ std::vector<std::string> usable_params(const Scenario& s, const std::vector<std:
   }
   return ok;
 }
+namespace {
+// The file's text, or "" when it is missing or not a regular file. Opened
+// without blocking and checked with fstat before any read: a FIFO or a device
+// in its place must not hang start-up.
+std::string settings_text(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return "";
+  struct stat st;
+  std::string text;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    std::fprintf(stderr, "loopscope: %s is not a regular file; settings ignored\n", path.c_str());
+  } else {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0 && text.size() < (1u << 20)) text.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return text;
+}
+}  // namespace
 
 Settings read_settings(const std::string& path) {
   Settings s;
-  std::ifstream in(path);
+  std::istringstream in(settings_text(path));
   std::string line;
   while (std::getline(in, line)) {
     size_t eq = line.find('=');

@@ -50,7 +50,12 @@ const char* const kHelp =
     "printed on stderr when done.\n"
     "Exit status: 0 written, 1 failed (one line on stderr), 2 usage error, 130 interrupted.\n";
 
-void on_signal(int) { request_stop(); }
+// Stops the rendering and the runs under way (their loops: Loop::request_stop),
+// so a signal takes effect within a moment, even while a scenario still runs.
+void on_signal(int sig) {
+  request_stop();
+  request_stop_all(sig == SIGTERM ? StopReason::sigterm : StopReason::sigint);
+}
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "core/limits.hpp"
 #include "gui/compare.hpp"
 #include "gui/screenshot.hpp"
+#include "model/elide.hpp"
 #include "overlay.hpp"
 #include "progress.hpp"
 #include "record.hpp"
@@ -77,7 +78,7 @@ std::string prepare(Side& side, const cli::RunInput& src, int w, int h, const gu
   gui::Appearance sized = look;
   sized.display_h = float(h);  // presenter text for this height from the start: no font rebuild on frame 1
   side.app = std::make_unique<gui::App>(sized);
-  if (!side.app->init_context() || !side.overlay.install(*side.app))
+  if (!side.overlay.install(*side.app) || !side.app->init_context())
     return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
   return gui::open_run(*side.h, *side.app, src);
 }
@@ -86,16 +87,17 @@ void label(Side& side, const cli::RunInput& src, const ClipOptions& o, bool comp
   Overlay& ov = side.overlay;
   const gui::Session& ses = side.app->session();
   const Scenario* s = ses.scenario();
-  std::string id = s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace);
+  // A trace names its scenario: any string up to the loader's cap, so elided for the header and the card.
+  std::string id = model::elide(s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace));
   ov.label = id;
-  ov.params = s ? params_text(*s, ses.params(), "   ") : "";
+  ov.params = s ? model::elide(params_text(*s, ses.params(), "   ")) : "";
   ov.speed = o.speed;
   ov.captions = o.captions;
   ov.card.kicker = compare ? id : "loopscope  ·  " + id;
   ov.card_top = compare ? 0.2f : -1.0f;
   ov.card.title = s ? s->title_for(ses.params()) : id;  // each half of a compare its own true title
   ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
-  ov.card.params = s ? params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0") : "";
+  ov.card.params = s ? model::elide(params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0")) : "";
 }
 
 // Two runs of one scenario are told apart by the parameters that differ
@@ -221,6 +223,7 @@ ClipReport record_clip(const ClipOptions& o) {
     return r;
   };
   for (const cli::RunInput& src : o.runs) {
+    if (g_stop) break;  // a signal before this run's loop existed (one during it stops the loop)
     sides.push_back(std::make_unique<Side>());
     std::string err = prepare(*sides.back(), src, side_w, o.h, o.look);
     if (!err.empty()) return fail(err);

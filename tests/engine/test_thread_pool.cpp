@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include "core/file_read.hpp"
+#include <condition_variable>
+#include <mutex>
+
 #include "core/thread_pool.hpp"
 #include "support/engine_run.hpp"
 
@@ -16,12 +19,20 @@ using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
-// Each job waits (up to 10 s) until `n` jobs have started: they can only
-// all finish if they really run at the same time on different threads.
-std::function<Value()> rendezvous(std::atomic<int>* started, int n, int result) {
-  return [started, n, result] {
-    started->fetch_add(1);
-    for (int i = 0; i < 10000 && started->load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+// A latch with a bound: each job waits until `n` jobs have started, so they
+// can only all finish if they really run at the same time on different
+// threads (the bound turns a pool that serialises them into a failure, not a hang).
+struct Rendezvous {
+  std::mutex m;
+  std::condition_variable cv;
+  int started = 0;
+};
+std::function<Value()> rendezvous(Rendezvous* r, int n, int result) {
+  return [r, n, result] {
+    std::unique_lock<std::mutex> lock(r->m);
+    ++r->started;
+    r->cv.notify_all();
+    r->cv.wait_for(lock, std::chrono::seconds(10), [&] { return r->started >= n; });
     return Value(result);
   };
 }
@@ -29,7 +40,7 @@ std::function<Value()> rendezvous(std::atomic<int>* started, int n, int result) 
 
 TEST_CASE("to_thread jobs run concurrently on different workers and their results come back in order") {
   Trace trace;
-  std::atomic<int> started{0};
+  Rendezvous started;
   RunOutcome o = run_main(trace, [&]() -> Coro {
     PoolJob& a = to_thread(rendezvous(&started, 2, 1), "job a");
     PoolJob& b = to_thread(rendezvous(&started, 2, 2), "job b");

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "gui/settings.hpp"
@@ -53,4 +55,35 @@ TEST_CASE("a saved parameter that no longer passes (param.clients=nan) falls bac
 
 TEST_CASE("settings are never written through a device or a pipe") {
   CHECK(write_settings("/dev/null", Settings{}).find("not a regular file") != std::string::npos);
+}
+
+TEST_CASE("a FIFO in place of settings.ini is skipped with a one-line warning, never waited on") {
+  std::string dir = "/tmp/loopscope-settings-fifo-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/settings.ini";
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+  int err[2];
+  REQUIRE(pipe(err) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child reads the settings; before the fix it blocked in open() for
+    // good, so a generous alarm turns a hang into a failure instead of a stuck suite.
+    alarm(30);
+    dup2(err[1], 2);
+    Settings s = read_settings(path);
+    _exit(s.scenario.empty() && s.look.dark ? 0 : 3);
+  }
+  close(err[1]);
+  std::string text;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(err[0], buf, sizeof buf)) > 0) text.append(buf, size_t(n));
+  close(err[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(text == "loopscope: " + path + " is not a regular file; settings ignored\n");
+  std::filesystem::remove_all(dir);
 }

@@ -39,9 +39,8 @@ int interrupt_when(const std::vector<std::string>& args, const std::string& part
 }
 }  // namespace
 
-TEST_CASE("Ctrl-C during an MP4 clip stops ffmpeg and leaves no file behind") {
+TEST_CASE("Ctrl-C during an MP4 clip stops ffmpeg and leaves no file behind" * doctest::skip(no_ffmpeg()) * doctest::description(kNeedsFfmpeg)) {
   no_display();
-  if (!have_ffmpeg()) return;
   std::string trace = save_trace("gather");
   std::string out = temp_path("stopped.mp4");
   int code = interrupt_when({trace, "-o", out, "--fps", "30"}, out + ".part");
