@@ -119,6 +119,33 @@ void BM_StateAt(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(m.state_at(pick(rng)).ready.size());
 }
 
+// A seek where the state is large: 300k callbacks queued, then one run per
+// push up to n events. Snapshots are spaced by the state's size, so a seek
+// copies the queue once and replays at most twice its length.
+void BM_StateAtSwollenQueue(benchmark::State& state) {
+  static std::vector<Event> ev;
+  static Model m;
+  if (ev.empty()) {
+    static const char* label = "cb";
+    const size_t n = size_t(state.range(0));
+    int32_t h = 0, front = 0;
+    auto add = [&](Ev kind, int32_t id) {
+      Event e;
+      e.kind = kind, e.seq = ev.size(), e.t_ns = int64_t(ev.size()) * 100, e.it = 1, e.id = id, e.s1 = label;
+      e.code = uint8_t(Cause::call_soon);
+      ev.push_back(e);
+    };
+    for (int k = 0; k < 300000; ++k) add(Ev::ready_push, h++);
+    while (ev.size() < n) add(Ev::ready_run, front++), add(Ev::ready_push, h++);
+    m.update(ev, 0);
+  }
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<size_t> pick(0, m.size() - 1);
+  for (auto _ : state) benchmark::DoNotOptimize(m.state_at(pick(rng)).ready.size());
+  state.counters["snapshots"] = double(m.snapshot_count());
+  state.counters["snapshot_elements"] = double(m.snapshot_elements());
+}
+
 // The loop lane over the whole run at 1000 px, folding below 2 px.
 void BM_VisibleWholeRun(benchmark::State& state) {
   const Model& m = fed(size_t(state.range(0)));
@@ -155,6 +182,7 @@ void BM_VisibleAllLanesZoomed(benchmark::State& state) {
 BENCHMARK(BM_Update)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_UpdateLiveFrame)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_StateAt)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_StateAtSwollenQueue)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_VisibleWholeRun)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_VisibleAllLanesZoomed)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

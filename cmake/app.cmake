@@ -22,3 +22,11 @@ if(LOOPSCOPE_GUI AND TARGET loopscope_gui)
   target_compile_definitions(loopscope PRIVATE LOOPSCOPE_HAVE_GUI=1)
 endif()
 loopscope_target(loopscope)
+
+# The CPython recorder ships beside the binary (build tree) and in share/loopscope
+# (install prefix): app/cli/python_program.cpp looks in both places.
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/core/cpython/loopscope_recorder.py
+               ${CMAKE_CURRENT_BINARY_DIR}/loopscope_recorder.py COPYONLY)
+include(GNUInstallDirs)
+install(TARGETS loopscope RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES core/cpython/loopscope_recorder.py DESTINATION ${CMAKE_INSTALL_DATADIR}/loopscope)

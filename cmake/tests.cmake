@@ -49,3 +49,20 @@ foreach(src ${SCENARIO_TESTS})
   add_test(NAME scenarios/${name} COMMAND ${target})
   set_tests_properties(scenarios/${name} PROPERTIES LABELS "scenarios;engine" TIMEOUT 300)
 endforeach()
+
+# The CPython recorder (core/cpython/): a stdlib unittest script that records
+# real programs (tests/programs, tests/reference) and loads their traces with
+# `loopscope view --check`. Label `recorder`.
+add_test(NAME recorder/test_recorder
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/recorder/test_recorder.py -v)
+set_tests_properties(recorder/test_recorder PROPERTIES LABELS recorder TIMEOUT 1200
+                     ENVIRONMENT "LOOPSCOPE_BINARY=$<TARGET_FILE:loopscope>")
+set_tests_properties(cli/test_run_python_program PROPERTIES LABELS "cli;recorder")
+
+# The attack corpus (tests/attacks/): hostile traces, hostile HTTP requests and
+# bad command lines against the real binary, each case's expected exit status
+# and one-line message written beside it (tests/attacks/README.md).
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME attacks/corpus COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tests/attacks/run.py
+                                     $<TARGET_FILE:loopscope>)
+set_tests_properties(attacks/corpus PROPERTIES LABELS "cli;attacks" TIMEOUT 1200)

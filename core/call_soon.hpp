@@ -18,7 +18,7 @@ namespace loopscope {
 // handle is never freed while the ready queue or a timer still points to it.
 class CallbackHandle : public Owned {
  public:
-  CallbackHandle(Loop& loop, std::function<void()> fn, const char* label);
+  CallbackHandle(Loop& loop, std::function<void()> fn, const char* label, HandleFn what = HandleFn::callback);
   // Handle.cancel(): a cancelled handle does nothing when its turn comes.
   // A timer that has not fired yet is disarmed too (timer.cancel).
   void cancel();
@@ -35,6 +35,7 @@ class CallbackHandle : public Owned {
   Loop* loop_;
   std::function<void()> fn_;
   const char* label_;
+  HandleFn what_;
   int32_t timer_ = -1;
   bool cancelled_ = false;
 };

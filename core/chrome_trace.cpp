@@ -1,19 +1,16 @@
 // [SECTION] index
 //   Writer: one Chrome trace event as a JSON object
 //   Export: a pass over the merged events, closing slices as they end
-//   Saving: temp file + rename
+//   Saving: through OutputFile (core/output_file.hpp)
 #include "chrome_trace.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <map>
 #include <set>
 
+#include "output_file.hpp"
 #include "trace_json.hpp"
 
 namespace loopscope {
@@ -338,6 +335,7 @@ class Exporter {
       case Ev::deadlock: instant(pid, kLoopTid, "DEADLOCK: nothing can wake the loop", e.t_ns, 'p'); out_.end(); break;
       case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::source:
       case Ev::truncated: case Ev::bookmark: case Ev::count_: break;
+      case Ev::queue_put: case Ev::queue_get: break;  // the stage's business; DevTools shows the steps around them
     }
   }
 
@@ -355,28 +353,10 @@ std::string to_chrome_trace(const std::vector<Event>& events) { return Exporter(
 // [SECTION] Saving
 
 std::string save_chrome_trace(const std::string& path, const std::vector<Event>& events) {
-  std::string text = to_chrome_trace(events);
-  std::string tmp = path + ".part";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return path + ": cannot write (" + std::strerror(errno) + ")";
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::string err = path + ": write failed (" + std::strerror(errno) + ")";
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return err;
-    }
-    done += size_t(n);
-  }
-  if (::close(fd) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string err = path + ": cannot finish the file (" + std::strerror(errno) + ")";
-    ::unlink(tmp.c_str());
-    return err;
-  }
-  return {};
+  OutputFile f;
+  std::string err = f.open(path);
+  if (err.empty()) err = f.write(to_chrome_trace(events));
+  return err.empty() ? f.commit() : err;
 }
 
 }  // namespace loopscope

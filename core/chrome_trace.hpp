@@ -19,7 +19,7 @@
 namespace loopscope {
 
 std::string to_chrome_trace(const std::vector<Event>& events);
-// Atomic: written to `path`.part, then renamed. "" on success, else one line.
+// Written through OutputFile (core/output_file.hpp). "" on success, else one line.
 std::string save_chrome_trace(const std::string& path, const std::vector<Event>& events);
 
 }  // namespace loopscope

@@ -1,4 +1,5 @@
 #include "file_read.hpp"
+#include "thread_pool.hpp"
 
 #include <fcntl.h>
 
@@ -20,6 +21,11 @@ void FileRead::start() {
   e.code = uint8_t(IoKind::fs);
   e.s1 = l.intern(path_);
   l.emit(e);
+  if (!thread_pool_unavailable().empty()) {  // libuv's fs requests run on its pool
+    err_ = UV_EAGAIN;
+    finish(UV_EAGAIN);
+    return;
+  }
   if (int rc = uv_fs_open(l.uv(), &req_, path_.c_str(), O_RDONLY, 0, &FileRead::on_open); rc < 0) {
     uv_fs_req_cleanup(&req_);
     err_ = rc;
@@ -83,6 +89,7 @@ void FileRead::finish(int err) {
   h.a = this;
   h.task = task_;
   h.label = "file read: set_result";
+  h.what = HandleFn::pool_done;  // aiofiles: the executor's result brought back to the loop
   l.queue_io(h, Cause::io);
 }
 

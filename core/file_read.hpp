@@ -42,7 +42,7 @@ class FileRead : public Future {
 
 FileRead& read_file(std::string path);
 
-inline FutureAwaiter at(FileRead& f, int line) { return at(f, line, Wait::io); }
+inline FutureAwaiter at(FileRead& f, int line) { return at(f, line, Wait::io, AwaitOn::io_read); }
 inline FutureAwaiter operator co_await(FileRead& f) { return at(f, 0); }
 
 }  // namespace loopscope

@@ -23,7 +23,7 @@ Coro Lock::acquire_on(std::shared_ptr<State> s, int line) {
     s->locked = true;
     co_return true;
   }
-  co_await wait_in_line(s->waiters, "Lock.acquire", line, Wait::lock, [&](Future*, const std::exception_ptr& e) {
+  co_await wait_in_line(s->waiters, "Lock.acquire", line, Wait::lock, AwaitOn::lock_acquire, [&](Future*, const std::exception_ptr& e) {
     // Cancelled after release() chose us: hand the lock to the next waiter.
     if (is_cancelled_error(e) && !s->locked) s->wake_up_first();
   });
@@ -68,7 +68,7 @@ Coro Semaphore::acquire_on(std::shared_ptr<State> s, int line) {
     --s->value;
     co_return true;
   }
-  co_await wait_in_line(s->waiters, "Semaphore.acquire", line, Wait::semaphore,
+  co_await wait_in_line(s->waiters, "Semaphore.acquire", line, Wait::semaphore, AwaitOn::semaphore_acquire,
                         [&](Future* fut, const std::exception_ptr& e) {
                           // Cancelled after a slot was handed to us: give it back to the next waiter.
                           if (is_cancelled_error(e) && !fut->cancelled()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <stdexcept>
 #include <utility>
 
@@ -295,6 +296,19 @@ void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause, 
   stream_->append(e);
 }
 
+// The timeout uv_run(UV_RUN_ONCE) passes to epoll_wait: the soonest timer's
+// due time (libuv's uv__next_timeout), -1 without timers. uv_backend_timeout()
+// cannot say: it returns 0 whenever libuv still has fds to register with
+// epoll, although the poll that follows registers them and then waits.
+int Loop::poll_timeout() {
+  if (!uv_loop_alive(&uv_)) return 0;
+  auto* min = static_cast<char*>(uv_.timer_heap.min);  // uv.h: the heap of active timers
+  if (!min) return -1;
+  auto* t = reinterpret_cast<uv_timer_t*>(min - offsetof(uv_timer_t, heap_node));
+  uint64_t due_in = uv_timer_get_due_in(t);
+  return due_in > uint64_t(INT32_MAX) ? INT32_MAX : int(due_in);
+}
+
 void Loop::run_once() {
   ++iteration_;
   const bool idle = ready_.empty();
@@ -308,7 +322,7 @@ void Loop::run_once() {
   int timeout_ms = 0;
   if (idle) {
     uv_update_time(&uv_);
-    timeout_ms = uv_backend_timeout(&uv_);
+    timeout_ms = poll_timeout();
   }
   Event* iter = nullptr;
   const int64_t t0 = last_t_;
@@ -405,10 +419,14 @@ Value Loop::run(Task* main) {
     return true;
   };
 
-  // asyncio.run_until_complete: the loop stops in the iteration after main is
-  // done (the stop callback is itself a done-callback).
-  bool ok = step_until([&] { return main->done(); });
-  if (ok) run_once();
+  // run_until_complete: main's first done-callback is _run_until_complete_cb,
+  // which stops the loop; it runs (call_soon) in the iteration after main is
+  // done, and that iteration is the last.
+  stopping_ = false;
+  main->add_done_callback(
+      [](void* loop, void*) { static_cast<Loop*>(loop)->stopping_ = true; }, this, -1, "_run_until_complete_cb",
+      HandleFn::run_until_complete_cb);
+  bool ok = step_until([&] { return stopping_; });
   if (!ok || main->cancelled() || main->exception()) ending_badly_ = true;
 
   // asyncio.run's _cancel_all_tasks: cancel what is left and let it finish.

@@ -269,6 +269,7 @@ class Loop {
   friend struct Timer;
   void timer_due(Timer* t);
   void trace_push(int32_t id, int32_t task, const char* label, Cause cause, HandleFn fn);
+  int poll_timeout();
   Timer* alloc_timer();
   void handle_stop(Task* main);
   static void on_stop_async(uv_async_t* a);
@@ -309,6 +310,7 @@ class Loop {
   bool stamped_ = false;  // a clock read happened during the current handle
   int32_t next_handle_id_ = 0, next_timer_id_ = 0, next_task_id_ = 0, next_op_id_ = 0;
   bool deadlocked_ = false;
+  bool stopping_ = false;  // loop.stop() was called (by _run_until_complete_cb)
   bool closed_ = false;
 
  public:

@@ -38,6 +38,7 @@ class Queue {
 
  private:
   struct State {
+    int32_t id = 0;  // the trace's `queue`
     int maxsize = 0;
     std::deque<Value> items;
     std::deque<Future*> getters, putters;
@@ -45,6 +46,7 @@ class Queue {
     AsyncEvent finished;
     bool full() const { return maxsize > 0 && int(items.size()) >= maxsize; }
   };
+  static void trace(const State& s, Ev kind, const Value& item);
   static void put_now(State& s, Value item);
   static Value get_now(State& s);
   static Coro put_on(std::shared_ptr<State> s, Value item, int line);

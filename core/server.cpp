@@ -79,6 +79,7 @@ void Server::on_connection(uv_stream_t* st, int status) {
   h.a = s;
   h.b = &c;
   h.label = "server: client_connected_cb";
+  h.what = HandleFn::io_callback;
   s->loop_.queue_io(h, Cause::io);
 }
 
@@ -101,6 +102,7 @@ void Server::close() {
     };
     cb.a = s->closed_;
     cb.label = "server: closed";
+    cb.what = HandleFn::io_callback;
     s->loop_.queue_io(cb, Cause::io);
   });
   if (serving_forever_ && !serving_forever_->done()) serving_forever_->cancel();
@@ -108,7 +110,7 @@ void Server::close() {
 
 namespace {
 Coro wait_future(Future* f) {
-  co_await at(*f, 0, Wait::io);
+  co_await at(*f, 0, Wait::io, AwaitOn::future);
   co_return {};
 }
 }  // namespace
@@ -121,7 +123,7 @@ Coro Server::serve_forever_impl(Server* s) {
   s->serving_forever_ = s->loop_.make<Future>("serve_forever");
   std::exception_ptr cancelled;
   try {
-    co_await at(*s->serving_forever_, 0, Wait::io);
+    co_await at(*s->serving_forever_, 0, Wait::io, AwaitOn::future);  // accepting happens in callbacks
   } catch (const CancelledError&) {
     cancelled = std::current_exception();
   }
@@ -129,7 +131,7 @@ Coro Server::serve_forever_impl(Server* s) {
   if (cancelled) {
     // `except CancelledError: self.close(); await self.wait_closed(); raise`
     s->close();
-    co_await at(*s->closed_, 0, Wait::io);
+    co_await at(*s->closed_, 0, Wait::io, AwaitOn::future);
     std::rethrow_exception(cancelled);
   }
   co_return {};

@@ -27,6 +27,7 @@ void SleepAwaiter::await_suspend(std::coroutine_handle<> h) {
   Task* t = current_task();
   cb.task = t ? t->id() : -1;
   cb.label = "sleep timer: set_result";
+  cb.what = HandleFn::sleep_set_result;
   timer_ = loop.call_later(loop.scaled(delay_), cb, cb.task);
   y.kind = Yield::Kind::future;
   y.future = fut_;

@@ -131,6 +131,7 @@ class Connection : public Owned {
       h.a = c;
       h.task = task;
       h.label = "stream: data_received";
+      h.what = HandleFn::io_callback;
       c->loop.queue_io(h, Cause::io);
     }
   }
@@ -173,7 +174,7 @@ class Connection : public Owned {
     wait_task = current_task_id();
     wait_op = loop.next_op_id();
     emit_wait(IoKind::read, wait_op, wait_task, target);
-    return at(*waiter, 0, Wait::io);
+    return at(*waiter, 0, Wait::io, AwaitOn::io_read);
   }
   // `finally: self._waiter = None`; a wait abandoned by cancellation ends its io op too.
   void end_wait() {
@@ -220,6 +221,7 @@ class Connection : public Owned {
       h.a = c;
       h.task = c->drain_task;
       h.label = "stream: resume_writing";
+      h.what = HandleFn::io_callback;
       c->loop.queue_io(h, Cause::io);
     }
   }
@@ -263,6 +265,7 @@ class Connection : public Owned {
     cb.a = c;
     cb.task = c->waiter ? c->wait_task : -1;
     cb.label = "stream: connection_lost";
+    cb.what = HandleFn::io_callback;
     c->loop.queue_io(cb, Cause::io);
   }
 
@@ -293,6 +296,7 @@ class Connection : public Owned {
     h.a = c;
     h.task = c->connect_task;
     h.label = "stream: connection_made";
+    h.what = HandleFn::io_callback;
     c->loop.queue_io(h, Cause::io);
   }
 
@@ -494,13 +498,13 @@ Coro drain_impl(Connection* c) {
   c->drain_task = current_task_id();
   c->drain_op = c->loop.next_op_id();
   c->emit_wait(IoKind::write, c->drain_op, c->drain_task, "drain", int64_t(c->tcp.write_queue_size));
-  co_await at(*c->drain_waiter, 0, Wait::io);
+  co_await at(*c->drain_waiter, 0, Wait::io, AwaitOn::io_drain);
   if (c->lost_error) std::rethrow_exception(c->lost_error);
   co_return {};
 }
 
 Coro wait_closed_impl(Connection* c) {
-  co_await at(*c->closed, 0, Wait::io);
+  co_await at(*c->closed, 0, Wait::io, AwaitOn::future);
   co_return {};
 }
 
@@ -570,6 +574,7 @@ void OpenConnection::await_suspend(std::coroutine_handle<> h) {
   y.kind = Yield::Kind::future;
   y.future = c.connect_fut;
   y.wait = Wait::io;
+  y.on = AwaitOn::io_connect;
   current_driver().suspend_on(h, std::move(y));
 }
 

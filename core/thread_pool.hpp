@@ -55,6 +55,11 @@ class PoolJob : public Future {
 // exception) is the job's result.
 PoolJob& to_thread(std::function<Value()> fn, std::string label = "to_thread");
 
+// "" when libuv's pool can start its threads, else CPython's "can't start new
+// thread (...)". Tried once per process, before the pool's first use: libuv
+// itself abort()s silently when a pool thread fails to start.
+std::string thread_pool_unavailable();
+
 inline FutureAwaiter at(PoolJob& j, int line) { return at(j, line, Wait::pool); }
 inline FutureAwaiter operator co_await(PoolJob& j) { return at(j, 0); }
 

@@ -43,7 +43,12 @@ Coro cancel_and_wait(Future& fut, int line) {
     ~RemoveOnExit() { fut.remove_done_callback(&release_waiter, waiter); }
   } remove{fut, waiter};
   fut.cancel();
-  co_await at(*waiter, line, dynamic_cast<Task*>(&fut) ? Wait::task : Wait::future);
+  FutureAwaiter a = at(*waiter, line, dynamic_cast<Task*>(&fut) ? Wait::task : Wait::future);
+  if (auto* t = dynamic_cast<Task*>(&fut)) {  // waits until the cancelled inner task has finished
+    a.on = AwaitOn::task;
+    a.target = t->id();
+  }
+  co_await a;
   co_return {};
 }
 
@@ -72,6 +77,7 @@ Coro wait_for(Awaitable aw, std::optional<double> timeout, int line) {
   h.fn = &release_waiter;
   h.a = waiter;
   h.label = kReleaseLabel;
+  h.what = HandleFn::wait_for_release_waiter;
   Task* self = current_task();
   DisarmOnExit disarm{loop, loop.call_later(loop.scaled(*timeout), h, self ? self->id() : -1)};
   Future* fut = ensure_future(aw);
@@ -79,7 +85,9 @@ Coro wait_for(Awaitable aw, std::optional<double> timeout, int line) {
 
   std::exception_ptr cancelled;  // the caller itself was cancelled while waiting
   try {
-    co_await at(*waiter, line, shown);
+    FutureAwaiter a = at(*waiter, line, shown, AwaitOn::wait_for);
+    if (auto* t = dynamic_cast<Task*>(fut)) a.target = t->id();
+    co_await a;
   } catch (const CancelledError&) {
     cancelled = std::current_exception();
   }
@@ -123,7 +131,7 @@ void Timeout::reschedule(std::optional<double> delay) {
   handler_ = nullptr;
   if (!delay) return;
   Loop& loop = running_loop();
-  handler_ = loop.make<CallbackHandle>([this] { on_timeout(); }, "Timeout._on_timeout");
+  handler_ = loop.make<CallbackHandle>([this] { on_timeout(); }, "Timeout._on_timeout", HandleFn::timeout_on_timeout);
   // A deadline already past runs the callback at the next iteration.
   if (*delay <= 0)
     handler_->schedule_soon();

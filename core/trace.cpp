@@ -23,7 +23,8 @@ constexpr const char* kEvNames[] = {
     "task.new",   "step.begin",  "step.end",    "task.done",    "task.cancel", "timer.arm",
     "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
     "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock",
-    "source",     "truncated",   "bookmark"};
+    "source",     "truncated",   "bookmark",
+    "queue.put",  "queue.get"};
 static_assert(std::size(kEvNames) == size_t(Ev::count_));
 constexpr const char* kCauseNames[] = {"new",  "yield",  "timer",     "io",        "future",
                                        "pool", "cancel", "call_soon", "threadsafe"};

@@ -44,6 +44,8 @@ enum class Ev : uint8_t {
   source,            // one program file's text (CPython recorder)
   truncated,         // the producer stopped writing events
   bookmark,          // a teacher's mark on an event, appended when a trace is saved
+  queue_put,         // an item entered an asyncio.Queue (put / put_nowait)
+  queue_get,         // an item left it (get / get_nowait)
   count_
 };
 
@@ -112,7 +114,7 @@ struct Event {
   int32_t task = -1;
   int32_t id = -1;      // handle / timer / op / job
   int32_t line = 0;     // Python listing line, 0 = none
-  int32_t ref = -1;     // parent / by / worker / timeout_ms
+  int32_t ref = -1;     // parent / by / worker / timeout_ms / maxsize
   int64_t num = 0;      // waited_ns / due_ns / bytes / dur_ns / ntodo
   const char* s1 = nullptr;  // label / name / text / value / error / target / scenario
   const char* s2 = nullptr;  // params (JSON object text) / file

@@ -1,13 +1,34 @@
 #include "trace_json.hpp"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
+
+#include "output_file.hpp"
 
 #include "trace_schema.hpp"
 
 namespace loopscope {
+
+namespace {
+// The length of the valid UTF-8 sequence at p (1-4), or 0 when p starts none;
+// `bad` is then the length of its maximal valid prefix (at least 1): the bytes
+// one U+FFFD stands for, as in Python's decode(errors="replace").
+int utf8_sequence(const unsigned char* p, int& bad) {
+  unsigned char c = p[0];
+  int n;
+  unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte (Unicode table 3-7)
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else return bad = 1, 0;  // a stray continuation byte, C0, C1, F5..FF
+  for (int i = 1; i < n; ++i) {
+    // The terminating NUL is never a continuation byte, so this stops at the string's end.
+    bool ok = i == 1 ? p[i] >= lo && p[i] <= hi : p[i] >= 0x80 && p[i] <= 0xBF;
+    if (!ok) return bad = i, 0;
+  }
+  return n;
+}
+}  // namespace
 
 void append_json_string(std::string& out, const char* s) {
   if (!s) {
@@ -15,8 +36,18 @@ void append_json_string(std::string& out, const char* s) {
     return;
   }
   out += '"';
-  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(s); *p; ++p) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s);
+  while (*p) {
     unsigned char c = *p;
+    if (c >= 0x80) {
+      // Strings come from outside too (an HTTP client's request line, a
+      // program's print): invalid UTF-8 becomes U+FFFD, so every file we
+      // write is valid JSON that the loader takes back.
+      int bad = 0, n = utf8_sequence(p, bad);
+      if (n) out.append(reinterpret_cast<const char*>(p), size_t(n)), p += n;
+      else out += "\xEF\xBF\xBD", p += bad;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -32,6 +63,7 @@ void append_json_string(std::string& out, const char* s) {
           out += char(c);
         }
     }
+    ++p;
   }
   out += '"';
 }
@@ -82,22 +114,16 @@ void write_jsonl(std::ostream& out, const std::vector<Event>& events) {
 }
 
 std::string save_jsonl(const std::string& path, const std::vector<Event>& events) {
-  std::string tmp = path + ".part";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return path + ": cannot write (" + std::strerror(errno) + ")";
-    write_jsonl(f, events);
-    f.flush();
-    if (!f) {
-      std::remove(tmp.c_str());
-      return path + ": write failed (" + std::strerror(errno) + ")";
-    }
+  OutputFile f;
+  std::string err = f.open(path);
+  std::string chunk;
+  // Written in chunks: a trace of millions of events is never one string.
+  for (size_t i = 0; err.empty() && i < events.size(); ++i) {
+    chunk += to_json(events[i]);
+    chunk += '\n';
+    if (chunk.size() >= (1u << 20) || i + 1 == events.size()) err = f.write(chunk), chunk.clear();
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return path + ": cannot rename into place (" + std::strerror(errno) + ")";
-  }
-  return {};
+  return err.empty() ? f.commit() : err;
 }
 
 }  // namespace loopscope

@@ -409,6 +409,8 @@ class Loader {
 
     for (const FieldSpec& f : fields_of(e.kind))
       if (!field(f, nf, e)) return false;
+    if (e.kind == Ev::task_new && ++tasks_ > lim_.max_tasks)
+      return fail_line("too many tasks (over " + std::to_string(lim_.max_tasks) + ")");
     if (!stream_.append(e)) return fail_line("the trace is full");
     ++count_;
     return true;
@@ -496,6 +498,7 @@ class Loader {
   std::unordered_map<std::string_view, const char*> strings_;
   size_t line_no_ = 0;
   uint64_t count_ = 0;
+  size_t tasks_ = 0;
   int64_t prev_t_ = 0;
   bool cut_ = false;
 };
@@ -568,5 +571,30 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
   if (!l.finish()) return l.error();
   return {};
 }
+
+struct TraceFeeder::Impl {
+  TraceLoadLimits limits;
+  Loader loader;
+  bool failed = false;
+  Impl(const std::string& name, Trace& into, const TraceLoadLimits& l) : limits(l), loader(name, into, limits) {}
+};
+
+TraceFeeder::TraceFeeder(const std::string& name, Trace& into, const TraceLoadLimits& limits)
+    : impl_(std::make_unique<Impl>(name, into, limits)) {
+  if (!check_fresh(impl_->loader, into)) impl_->failed = true;
+}
+TraceFeeder::~TraceFeeder() = default;
+
+bool TraceFeeder::feed(const char* data, size_t size) {
+  if (impl_->failed) return false;
+  return !(impl_->failed = !impl_->loader.feed(data, size));
+}
+
+bool TraceFeeder::finish() {
+  if (impl_->failed) return false;
+  return !(impl_->failed = !impl_->loader.finish());
+}
+
+const std::string& TraceFeeder::error() const { return impl_->loader.error(); }
 
 }  // namespace loopscope

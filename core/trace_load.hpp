@@ -7,20 +7,24 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "limits.hpp"
 #include "trace.hpp"
 
 namespace loopscope {
 
+// Defaults from the one table of caps (core/limits.hpp); tests and the fuzzer lower them.
 struct TraceLoadLimits {
-  uint64_t max_file_bytes = uint64_t(512) << 20;  // checked before reading
-  size_t max_line_bytes = size_t(1) << 20;
-  size_t max_events = size_t(1) << 22;            // 4M events = 256 MiB of Event
-  size_t max_string_bytes = size_t(64) << 10;     // any one string field
-  int max_depth = 32;                             // nesting inside params / unknown fields
-  int64_t max_id = int64_t(1) << 22;              // task/handle/timer/op/job/worker ids are below this
-  int32_t max_line_number = 1'000'000;            // Python listing line
+  uint64_t max_file_bytes = limits::kFileBytes;  // checked before reading
+  size_t max_line_bytes = limits::kLineBytes;
+  size_t max_events = limits::kEvents;
+  size_t max_string_bytes = limits::kStringBytes;  // any one string field
+  int max_depth = limits::kDepth;                  // nesting inside params / unknown fields
+  int64_t max_id = limits::kIds;                   // task/handle/timer/op/job/worker ids are below this
+  int32_t max_line_number = limits::kLineNumber;   // Python listing line
+  size_t max_tasks = limits::kTasks;               // task.new events
 };
 
 // Loads `path` into `into`, which must be a fresh Trace (no events). Every
@@ -35,5 +39,23 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
 // messages in place of the path.
 std::string load_trace_bytes(const std::string& name, const char* data, size_t size, Trace& into,
                              const TraceLoadLimits& limits = {});
+
+// A trace that is still being written (the CPython recorder's file, read while
+// the program runs): whole lines are loaded as they arrive, a partial last line
+// waits for the rest. Same checks and messages as load_trace_file.
+class TraceFeeder {
+ public:
+  TraceFeeder(const std::string& name, Trace& into, const TraceLoadLimits& limits = {});
+  ~TraceFeeder();
+  // False on the first bad line; error() says which.
+  bool feed(const char* data, size_t size);
+  // The writer is done: a last line without its newline must be a whole event.
+  bool finish();
+  const std::string& error() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace loopscope

@@ -162,6 +162,9 @@ inline constexpr FieldSpec kDeadlock[] = {kTask};
 inline constexpr FieldSpec kSource[] = {F("file", Slot::s2, Type::str), F("text", Slot::s1, Type::str)};
 inline constexpr FieldSpec kTruncated[] = {F("reason", Slot::s1, Type::str), F("limit", Slot::num, Type::i64)};
 inline constexpr FieldSpec kBookmark[] = {F("at", Slot::num, Type::count), F("label", Slot::s1, Type::str)};
+// queue.put / queue.get: maxsize 0 = unbounded.
+inline constexpr FieldSpec kQueue[] = {F("queue", Slot::id, Type::id), kTask, F("item", Slot::s1, Type::str),
+                                       F("size", Slot::num, Type::count), F("maxsize", Slot::ref, Type::i32)};
 }  // namespace schema_detail
 
 // The fields of `kind`, in the order the writer writes them.
@@ -192,6 +195,7 @@ constexpr std::span<const FieldSpec> fields_of(Ev kind) {
     case Ev::source: return kSource;
     case Ev::truncated: return kTruncated;
     case Ev::bookmark: return kBookmark;
+    case Ev::queue_put: case Ev::queue_get: return kQueue;
     case Ev::count_: break;
   }
   return {};
@@ -564,6 +568,19 @@ struct Bookmark {
   const char* label = nullptr;
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(Bookmark, at), LOOPSCOPE_VIEW_MEMBER(Bookmark, label)};
+  }
+};
+
+struct QueueChange {  // queue.put, queue.get
+  static constexpr Ev kind = Ev::queue_put;
+  int32_t queue = -1, task = -1;
+  const char* item = nullptr;
+  int64_t size = 0;
+  int32_t maxsize = 0;
+  static constexpr auto members() {
+    return std::tuple{LOOPSCOPE_VIEW_MEMBER(QueueChange, queue), LOOPSCOPE_VIEW_MEMBER(QueueChange, task),
+                      LOOPSCOPE_VIEW_MEMBER(QueueChange, item), LOOPSCOPE_VIEW_MEMBER(QueueChange, size),
+                      LOOPSCOPE_VIEW_MEMBER(QueueChange, maxsize)};
   }
 };
 

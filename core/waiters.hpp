@@ -14,12 +14,13 @@
 namespace loopscope {
 
 template <class OnError>
-Coro wait_in_line(std::deque<Future*>& waiters, const char* label, int line, Wait shown_as, OnError on_error) {
+Coro wait_in_line(std::deque<Future*>& waiters, const char* label, int line, Wait shown_as, AwaitOn on,
+                  OnError on_error) {
   Future* fut = running_loop().make<Future>(label);
   waiters.push_back(fut);
   std::exception_ptr err;
   try {
-    co_await at(*fut, line, shown_as);
+    co_await at(*fut, line, shown_as, on);
   } catch (...) {
     err = std::current_exception();
   }

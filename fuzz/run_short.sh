@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A short libFuzzer run of the trace loader: configure + build with clang into
+# A short libFuzzer run of the trace loader, the save/load round trip and the
+# view model (fuzz/trace_load_fuzzer.cpp): configure + build with clang into
 # build-fuzz (only the fuzz target), then fuzz from the seed corpus.
 #   fuzz/run_short.sh [extra libFuzzer flags, e.g. -max_total_time=300]
 # Exit 0 when nothing crashed, leaked or hung.

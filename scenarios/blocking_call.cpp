@@ -88,7 +88,7 @@ Scenario scenario_blocking_call() {
   s.listing = kListing;
   s.params = {{"mode", "time.sleep", 0, 0, {"time.sleep", "asyncio.sleep", "to_thread"}, "how the worker waits"},
               {"seconds", "0.25", 0.05, 5, {}, "how long the worker waits"},
-              {"beats", "5", 1, 20, {}, "ticker beats"},
+              integer_param("beats", "5", 1, 20, "ticker beats"),
               {"period", "0.1", 0.02, 1, {}, "seconds between beats"}};
   s.main = blocking_call_main;
   return s;

@@ -123,7 +123,7 @@ Scenario scenario_concurrent_server() {
       "free to accept and serve the others, so all clients are answered after about 1x the work, not N times "
       "it. Compare with sequential-server.";
   s.listing = kListing;
-  s.params = {{"clients", "3", 1, 16, {}, "clients that connect at once"},
+  s.params = {integer_param("clients", "3", 1, 16, "clients that connect at once"),
               {"work", "2.0", 0.05, 5, {}, "seconds of work per request (asyncio.sleep)"}};
   s.main = concurrent_main;
   return s;

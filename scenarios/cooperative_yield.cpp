@@ -66,7 +66,7 @@ Scenario scenario_cooperative_yield() {
       "Each iteration runs every handle that was ready when it began, once, in FIFO order: A's step, the "
       "call_soon callback, B's step. So A and B alternate one turn per iteration.";
   s.listing = kListing;
-  s.params = {{"turns", "3", 1, 10, {}, "turns each worker takes"}};
+  s.params = {integer_param("turns", "3", 1, 10, "turns each worker takes")};
   s.main = cooperative_yield_main;
   return s;
 }

@@ -56,7 +56,7 @@ Scenario scenario_create_task() {
       "first await). The background task ticks while main sleeps on its own work; `await task` then collects "
       "its result, or waits for the rest of it.";
   s.listing = kListing;
-  s.params = {{"steps", "4", 1, 10, {}, "background ticks"},
+  s.params = {integer_param("steps", "4", 1, 10, "background ticks"),
               {"period", "0.1", 0.02, 2, {}, "seconds between ticks"},
               {"work", "0.25", 0.02, 5, {}, "seconds of main's own work"}};
   s.main = create_task_main;

@@ -111,8 +111,8 @@ Scenario scenario_file_reads() {
       "hands each read to a worker thread: all the reads are submitted in one iteration, run side by side on the "
       "pool's workers, and the loop is free until each result comes back as a completion.";
   s.listing = kListing;
-  s.params = {{"files", "4", 1, 8, {}, "how many files"},
-              {"kib", "512", 1, 16384, {}, "size of part1 in KiB (part i is i times that)"}};
+  s.params = {integer_param("files", "4", 1, 8, "how many files"),
+              integer_param("kib", "512", 1, 16384, "size of part1 in KiB (part i is i times that)")};
   s.main = file_reads_main;
   return s;
 }

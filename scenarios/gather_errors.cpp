@@ -1,4 +1,4 @@
-// gather-errors: exactly shared/reference/gather_demo.py. gather with
+// gather-errors: exactly tests/reference/gather_demo.py. gather with
 // return_exceptions collects errors as results; without it the first error
 // reaches the caller while the siblings keep running; cancelling the outer
 // future cancels the children.
@@ -8,82 +8,75 @@ namespace loopscope {
 namespace {
 
 const char* kListing = R"PY(import asyncio
-class Loop(asyncio.SelectorEventLoop):   # counts _run_once iterations
-    it = 0
-    def _run_once(self): Loop.it += 1; super()._run_once()
-def log(msg): print(f"[it{Loop.it:>2}] {msg}")
 
 async def child(name, delay, fail=False):
-    log(f"{name}: start")
+    print(f"{name}: start")
     try:
         await asyncio.sleep(delay)
     except asyncio.CancelledError:
-        log(f"{name}: CancelledError"); raise
+        print(f"{name}: CancelledError"); raise
     if fail:
-        log(f"{name}: raise ValueError"); raise ValueError(name)
-    log(f"{name}: done"); return name
+        print(f"{name}: raise ValueError"); raise ValueError(name)
+    print(f"{name}: done"); return name
 
 async def main():
     r = await asyncio.gather(child("A", .03), child("B", .01),
                              child("C", .02, fail=True), return_exceptions=True)
-    log(f"main: results={r!r}")
+    print(f"main: results={r!r}")
     d = asyncio.create_task(child("D", .03))
     try:
         await asyncio.gather(d, child("E", .01, fail=True))
     except ValueError as e:
-        log(f"main: gather raised {e!r}; D.done()={d.done()}")
+        print(f"main: gather raised {e!r}; D.done()={d.done()}")
     await asyncio.sleep(.05)
     g = asyncio.gather(child("F", 1), child("G", 1))
     await asyncio.sleep(0)
-    log("main: g.cancel()"); g.cancel()
+    print("main: g.cancel()"); g.cancel()
     try:
         await g
     except asyncio.CancelledError:
-        log("main: outer gather -> CancelledError")
+        print("main: outer gather -> CancelledError")
 
-with asyncio.Runner(loop_factory=Loop) as r:
-    r.run(main())
+asyncio.run(main())
 )PY";
 
-void log(int line, const std::string& msg) { print(line, it_prefix() + msg); }
-
 Coro child(std::string name, double delay, bool fail = false) {
-  log(8, name + ": start");
+  print(4, name + ": start");
   try {
-    co_await sleep(delay).at(10);
+    co_await sleep(delay).at(6);
   } catch (const CancelledError&) {
-    log(12, name + ": CancelledError");
+    print(8, name + ": CancelledError");
     throw;
   }
   if (fail) {
-    log(14, name + ": raise ValueError");
+    print(10, name + ": raise ValueError");
     throw ValueError(name);
   }
-  log(15, name + ": done");
+  print(11, name + ": done");
   co_return name;
 }
 
 Coro gather_errors_main(const Params&) {
   Value r = co_await at(gather(return_exceptions, child("A", .03).named("A"), child("B", .01).named("B"),
                                child("C", .02, true).named("C")),
-                        18);
-  log(20, "main: results=" + r.repr());
-  Task& d = create_task(child("D", .03).named("D"), 21);
+                        14);
+  print(16, "main: results=" + r.repr());
+  Task& d = create_task(child("D", .03).named("D"), 17);
   try {
-    co_await at(gather(d, child("E", .01, true).named("E")), 23);
+    co_await at(gather(d, child("E", .01, true).named("E")), 19);
   } catch (const ValueError& e) {
-    log(25, "main: gather raised " + e.repr() + "; D.done()=" + (d.done() ? "True" : "False"));
+    print(21, "main: gather raised " + e.repr() + "; D.done()=" + (d.done() ? "True" : "False"));
   }
-  co_await sleep(.05).at(26);
-  at_line(27);
+  co_await sleep(.05).at(22);
+  at_line(23);
   GatheringFuture& g = gather(child("F", 1).named("F"), child("G", 1).named("G"));
-  co_await sleep(0).at(28);
-  log(29, "main: g.cancel()");
+  co_await sleep(0).at(24);
+  print(25, "main: g.cancel()");
   g.cancel();
   try {
-    co_await at(g, 31);
+    co_await at(g, 27);
   } catch (const CancelledError&) {
-    log(33, "main: outer gather -> CancelledError");
+    print(29, "main: outer gather -> CancelledError");
   }
   co_return {};
 }
@@ -92,6 +85,7 @@ Coro gather_errors_main(const Params&) {
 
 Scenario scenario_gather_errors() {
   Scenario s;
+  s.entry = Entry::asyncio_runner;  // with asyncio.Runner(loop_factory=Loop) as r
   s.id = "gather-errors";
   s.title = "gather: errors and cancellation";
   s.lesson =

@@ -188,6 +188,17 @@ std::string reply(const std::string& status, const std::string& body) {
          std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
+// The listing decodes the request line as latin-1 and prints text: GET /\xff
+// prints "/ÿ" under python3, so the engine prints the same UTF-8.
+std::string latin1(const std::string& bytes) {
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (c < 0x80) out += char(c);
+    else out += char(0xC0 | (c >> 6)), out += char(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
 std::string html_escape(const std::string& s) {  // Python's html.escape
   std::string out;
   for (char c : s) {
@@ -254,13 +265,13 @@ Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
       print(kPrint400, "400 Bad Request to " + peer + ": malformed or oversized request head");
       writer.write(reply("400 Bad Request", "<h1>400 Bad Request</h1>\n"));
     } else if (request->path == "/favicon.ico") {
-      print(kPrint404, "404 for " + request->method + " " + request->path + " from " + peer);
+      print(kPrint404, "404 for " + latin1(request->method) + " " + latin1(request->path) + " from " + peer);
       writer.write(reply("404 Not Found", "<h1>404 Not Found</h1>\n"));
     } else {
       co_await sleep(st->work).at(kSleepWork);  // the lesson: concurrent clients' sleeps overlap
       writer.write(reply("200 OK", page(*request)));
       ++st->served;
-      print(kPrintServed, "served " + request->method + " " + request->path + " to " + peer);
+      print(kPrintServed, "served " + latin1(request->method) + " " + latin1(request->path) + " to " + peer);
     }
     co_await writer.drain().at(kDrain);
     writer.close();
@@ -349,7 +360,7 @@ const Scenario& open_server_scenario() {
         "clients that send garbage, nothing, or vanish are answered or closed without stopping the server.";
     s.listing = kListing;
     s.params = {{"mode", "listen", 0, 0, {"listen"}, "open server mode: real outside clients"},
-                {"listen", "0", 0, 65535, {}, "port on 127.0.0.1 (0: any free port)"},
+                integer_param("listen", "0", 0, 65535, "port on 127.0.0.1 (0: any free port)"),
                 {"duration", "30", 0.1, 86400, {}, "seconds of listening (Ctrl-C stops sooner)"},
                 {"read_timeout", "5", 0.01, 600, {}, "seconds a client gets to send its request head"},
                 {"grace", "1", 0, 600, {}, "seconds requests in flight get after the stop"},

@@ -79,8 +79,8 @@ Scenario scenario_producer_consumer() {
       "maxsize and its next put waits until the slow consumer takes an item: backpressure. queue.join() waits "
       "until every item was marked done; then main cancels the consumer, which is waiting on an empty queue again.";
   s.listing = kListing;
-  s.params = {{"maxsize", "2", 0, 10, {}, "queue bound (0 = unbounded)"},
-              {"items", "6", 1, 30, {}, "items to produce"},
+  s.params = {integer_param("maxsize", "2", 0, 10, "queue bound (0 = unbounded)"),
+              integer_param("items", "6", 1, 30, "items to produce"),
               {"work", "0.05", 0.01, 2, {}, "seconds the consumer spends per item"}};
   s.main = producer_consumer_main;
   return s;

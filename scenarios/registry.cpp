@@ -10,6 +10,7 @@ const std::vector<Scenario>& scenarios() {
       scenario_gather(),
       scenario_gather_errors(),
       scenario_taskgroup_cancel(),
+      scenario_gather_fail(),
       scenario_create_task(),
       scenario_cooperative_yield(),
       scenario_blocking_call(),

@@ -10,6 +10,7 @@ Scenario scenario_concurrent_server();
 
 Scenario scenario_gather();
 Scenario scenario_gather_errors();
+Scenario scenario_gather_fail();
 Scenario scenario_taskgroup_cancel();
 Scenario scenario_create_task();
 Scenario scenario_cooperative_yield();

@@ -1,12 +1,65 @@
 #include "scenario.hpp"
 
+#include "core/trace_schema.hpp"
+
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/trace_json.hpp"
 #include "core/trace_schema.hpp"
 
 namespace loopscope {
+
+bool parse_decimal(const std::string& text, double& out) {
+  // Digits, one sign, one point, one exponent: what strtod reads beyond that
+  // (nan, inf, hex, leading spaces) is refused before it is asked.
+  if (text.empty() || text.size() > 64) return false;
+  for (char c : text)
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+      return false;
+  char* end = nullptr;
+  double x = std::strtod(text.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(x)) return false;
+  out = x;
+  return true;
+}
+
+std::string shown(const std::string& v) {
+  std::string out = "'";
+  for (size_t i = 0; i < v.size() && i < 40; ++i) out += std::isprint(static_cast<unsigned char>(v[i])) ? v[i] : '?';
+  return out + (v.size() > 40 ? "...'" : "'");
+}
+
+namespace {
+// RFC 8259's number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool json_number_shape(const std::string& v) {
+  size_t i = 0, n = v.size();
+  auto digits = [&] {
+    size_t at = i;
+    while (i < n && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    return i > at;
+  };
+  if (i < n && v[i] == '-') ++i;
+  if (i < n && v[i] == '0') ++i;
+  else if (!digits()) return false;
+  if (i < n && v[i] == '.' && (++i, !digits())) return false;
+  if (i < n && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < n && (v[i] == '+' || v[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == n;
+}
+}  // namespace
+
+std::string decimal_text(double x) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
 
 double Params::num(const std::string& k) const {
   auto it = values.find(k);
@@ -23,10 +76,13 @@ std::string Params::json() const {
   std::string out = "{";
   for (const auto& [k, v] : values) {
     if (out.size() > 1) out += ", ";
-    char* end = nullptr;
-    std::strtod(v.c_str(), &end);
-    bool numeric = !v.empty() && end && *end == '\0';
-    out += "\"" + k + "\": " + (numeric ? v : "\"" + v + "\"");
+    append_json_string(out, k.c_str());
+    out += ": ";
+    // A number only when it is one in JSON too (resolve() stores canonical
+    // text, so this is the usual case); anything else is a string, never `nan`.
+    double x = 0;
+    if (parse_decimal(v, x) && json_number_shape(v)) out += v;
+    else append_json_string(out, v.c_str());
   }
   return out + "}";
 }
@@ -37,7 +93,7 @@ Params Scenario::resolve(const std::vector<std::string>& sets) const {
   for (const std::string& kv : sets) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw std::invalid_argument("--set expects key=value, got '" + kv + "'");
+      throw std::invalid_argument("--set expects key=value, got " + shown(kv));
     std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
     const Param* d = nullptr;
     for (const Param& q : params)
@@ -45,7 +101,7 @@ Params Scenario::resolve(const std::vector<std::string>& sets) const {
     if (!d) {
       std::string known;
       for (const Param& q : params) known += (known.empty() ? "" : ", ") + q.key;
-      throw std::invalid_argument("scenario '" + id + "' has no parameter '" + k + "'" +
+      throw std::invalid_argument("scenario '" + id + "' has no parameter " + shown(k) +
                                   (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
     }
     if (!d->choices.empty()) {
@@ -57,15 +113,21 @@ Params Scenario::resolve(const std::vector<std::string>& sets) const {
       }
       if (!okv) throw std::invalid_argument("parameter '" + k + "' must be one of: " + all);
     } else {
-      char* end = nullptr;
-      double x = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end != '\0') throw std::invalid_argument("parameter '" + k + "' needs a number, got '" + v + "'");
-      if (x < d->min || x > d->max) {
+      double x = 0;
+      if (!parse_decimal(v, x))
+        throw std::invalid_argument("parameter '" + k + "' needs a number, got " + shown(v));
+      if (d->integer && x != std::floor(x))
+        throw std::invalid_argument("parameter '" + k + "' needs a whole number, got " + shown(v));
+      if (!(x >= d->min && x <= d->max)) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "parameter '%s' must be between %g and %g, got %s", k.c_str(), d->min, d->max,
-                      v.c_str());
+                      shown(v).c_str());
         throw std::invalid_argument(buf);
       }
+      // Stored as the listing and the trace will show it: Python and JSON
+      // read "3" and "0.5", not "03", "+3" or ".5".
+      if (d->integer) v = std::to_string(static_cast<long long>(x));
+      else if (!json_number_shape(v)) v = decimal_text(x);
     }
     p.values[k] = v;
   }
@@ -103,12 +165,6 @@ std::string Scenario::source(const Params& p) const {
   return out;
 }
 
-std::string it_prefix() {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "[it%2u] ", running_loop().iteration());
-  return buf;
-}
-
 void RunStop::request(StopReason why) {
   std::lock_guard<std::mutex> lock(m_);
   if (loop_) loop_->request_stop(why);
@@ -129,8 +185,12 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
   {
     Loop loop(trace, lo);
     Event b = loop.event(Ev::run_begin);
-    b.s1 = loop.intern(s.id);
-    b.s2 = loop.intern(p.json());
+    ev::RunBegin rb;
+    rb.scenario = loop.intern(s.id);
+    rb.params = loop.intern(p.json());
+    rb.entry = s.entry;
+    rb.engine = EngineKind::loopscope;
+    put(b, rb);
     loop.emit(b);
     if (opts.stop) opts.stop->attach(&loop);
     set_running_loop(&loop);

@@ -19,7 +19,21 @@ struct Param {
   double min = 0, max = 0;           // numeric range (when choices is empty)
   std::vector<std::string> choices;  // a mode switch
   std::string help;
+  bool integer = false;              // whole numbers only (counts, ports): "2.5" is refused
 };
+
+// A whole-number parameter: `integer_param("clients", "3", 1, 16, "clients that connect at once")`.
+inline Param integer_param(std::string key, std::string def, int min, int max, std::string help) {
+  return Param{std::move(key), std::move(def), double(min), double(max), {}, std::move(help), true};
+}
+
+// A finite decimal number as people write it ("2", "0.5", "-1e3"): nan, inf,
+// hex and spaces are refused, which strtod alone would accept.
+bool parse_decimal(const std::string& text, double& out);
+// The shortest text that reads back as `x` ("0.5", "2", "1e-07").
+std::string decimal_text(double x);
+// A value quoted for a one-line error message: 'v', control bytes as '?', cut at 40 characters.
+std::string shown(const std::string& v);
 
 // Parameter values of one run, as text (what --set k=v gives).
 class Params {
@@ -42,6 +56,8 @@ struct Scenario {
   std::string listing;
   std::vector<Param> params;
   std::function<Coro(const Params&)> main;
+  // How the listing runs its loop (run.begin's `entry`).
+  Entry entry = Entry::asyncio_run;
 
   // Defaults merged with `sets` (k=v). Throws std::invalid_argument with a one-line message.
   Params resolve(const std::vector<std::string>& sets) const;
@@ -89,8 +105,5 @@ struct RunResult {
 // Runs a scenario on a fresh loop on the calling thread, tracing into `trace`
 // (run.begin ... run.end). Every handle is closed before it returns.
 RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOptions opts = {});
-
-// Helpers for listings that count iterations (shared/reference): `[it N] msg`.
-std::string it_prefix();
 
 }  // namespace loopscope

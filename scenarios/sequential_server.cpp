@@ -87,13 +87,14 @@ Coro sequential_main(const Params& p) {
 Scenario scenario_sequential_server() {
   Scenario s;
   s.id = "sequential-server";
+  s.entry = Entry::none;  // a plain serve(listener) on the main thread: no event loop there
   s.title = "A sequential server: one client at a time";
   s.lesson =
       "Every call in serve() blocks the loop thread: while the server sleeps on one client's work, the others "
       "sit in the listen queue. Three clients that arrive together are answered after 1x, 2x and 3x the work. "
       "Watch the red 'loop blocked' stretches and the clients waiting on loop 1.";
   s.listing = kListing;
-  s.params = {{"clients", "3", 1, 8, {}, "clients that connect at once"},
+  s.params = {integer_param("clients", "3", 1, 8, "clients that connect at once"),
               {"work", "2.0", 0.05, 5, {}, "seconds of work per request (time.sleep)"}};
   s.main = sequential_main;
   return s;

@@ -162,7 +162,7 @@ Scenario scenario_sqlite_api() {
       "A TaskGroup creates both tables at start-up; then inserts, reads, an update and a delete are fired "
       "together with gather. The one connection takes one call at a time: the requests queue for it, in order.";
   s.listing = kListing;
-  s.params = {{"rows", "3", 1, 5, {}, "books and movies to insert (each)"}};
+  s.params = {integer_param("rows", "3", 1, 5, "books and movies to insert (each)")};
   s.main = sqlite_api_main;
   return s;
 }

@@ -1,4 +1,4 @@
-// taskgroup-cancel: exactly shared/reference/taskgroup_demo.py. One child
+// taskgroup-cancel: exactly tests/reference/taskgroup_demo.py. One child
 // fails; the TaskGroup cancels its siblings and then the body, waits for all
 // of them, and raises an ExceptionGroup.
 #include "registry.hpp"
@@ -7,20 +7,16 @@ namespace loopscope {
 namespace {
 
 const char* kListing = R"PY(import asyncio
-class Loop(asyncio.SelectorEventLoop):   # counts _run_once iterations
-    it = 0
-    def _run_once(self): Loop.it += 1; super()._run_once()
-def log(msg): print(f"[it{Loop.it:>2}] {msg}")
 
 async def worker(name, delay, fail=False):
-    log(f"{name}: start")
+    print(f"{name}: start")
     try:
         await asyncio.sleep(delay)
     except asyncio.CancelledError:
-        log(f"{name}: CancelledError at await"); raise
+        print(f"{name}: CancelledError at await"); raise
     if fail:
-        log(f"{name}: raise ValueError"); raise ValueError(name)
-    log(f"{name}: done")
+        print(f"{name}: raise ValueError"); raise ValueError(name)
+    print(f"{name}: done")
 
 async def main():
     try:
@@ -28,47 +24,44 @@ async def main():
             for n in ("S1", "S2", "S3"):
                 tg.create_task(worker(n, 1.0))
             tg.create_task(worker("BAD", 0.01, fail=True))
-            log("body: await sleep(1)")
+            print("body: await sleep(1)")
             try:
                 await asyncio.sleep(1.0)
             except asyncio.CancelledError:
-                log("body: CancelledError (parent cancelled by TaskGroup)"); raise
+                print("body: CancelledError (parent cancelled by TaskGroup)"); raise
     except* ValueError as eg:
-        log(f"main: caught {eg!r}")
-    log(f"main: cancelling()={asyncio.current_task().cancelling()}")
+        print(f"main: caught {eg!r}")
+    print(f"main: cancelling()={asyncio.current_task().cancelling()}")
 
-with asyncio.Runner(loop_factory=Loop) as r:
-    r.run(main())
+asyncio.run(main())
 )PY";
 
-void log(int line, const std::string& msg) { print(line, it_prefix() + msg); }
-
 Coro worker(std::string name, double delay, bool fail = false) {
-  log(8, name + ": start");
+  print(4, name + ": start");
   try {
-    co_await sleep(delay).at(10);
+    co_await sleep(delay).at(6);
   } catch (const CancelledError&) {
-    log(12, name + ": CancelledError at await");
+    print(8, name + ": CancelledError at await");
     throw;
   }
   if (fail) {
-    log(14, name + ": raise ValueError");
+    print(10, name + ": raise ValueError");
     throw ValueError(name);
   }
-  log(15, name + ": done");
+  print(11, name + ": done");
   co_return {};
 }
 
 Coro taskgroup_main(const Params&) {
   try {
-    co_await task_group(19, [](TaskGroup& tg) -> Coro {
-      for (const char* n : {"S1", "S2", "S3"}) tg.create_task(worker(n, 1.0).named(n), 21);
-      tg.create_task(worker("BAD", 0.01, true).named("BAD"), 22);
-      log(23, "body: await sleep(1)");
+    co_await task_group(15, [](TaskGroup& tg) -> Coro {
+      for (const char* n : {"S1", "S2", "S3"}) tg.create_task(worker(n, 1.0).named(n), 17);
+      tg.create_task(worker("BAD", 0.01, true).named("BAD"), 18);
+      print(19, "body: await sleep(1)");
       try {
-        co_await sleep(1.0).at(25);
+        co_await sleep(1.0).at(21);
       } catch (const CancelledError&) {
-        log(27, "body: CancelledError (parent cancelled by TaskGroup)");
+        print(23, "body: CancelledError (parent cancelled by TaskGroup)");
         throw;
       }
       co_return {};
@@ -76,9 +69,9 @@ Coro taskgroup_main(const Params&) {
   } catch (const ExceptionGroup& eg) {  // except* ValueError
     auto match = eg.split<ValueError>();
     if (!match) throw;
-    log(29, "main: caught " + match->repr());
+    print(25, "main: caught " + match->repr());
   }
-  log(30, "main: cancelling()=" + std::to_string(current_task()->cancelling()));
+  print(26, "main: cancelling()=" + std::to_string(current_task()->cancelling()));
   co_return {};
 }
 
@@ -86,6 +79,7 @@ Coro taskgroup_main(const Params&) {
 
 Scenario scenario_taskgroup_cancel() {
   Scenario s;
+  s.entry = Entry::asyncio_runner;  // with asyncio.Runner(loop_factory=Loop) as r
   s.id = "taskgroup-cancel";
   s.title = "TaskGroup: one failure cancels the rest";
   s.lesson =

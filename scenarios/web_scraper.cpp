@@ -133,7 +133,7 @@ Scenario scenario_web_scraper() {
       "answer before sending the next request, so it takes about pages x latency. Same code, same server.";
   s.listing = kListing;
   s.params = {{"mode", "concurrent", 0, 0, {"concurrent", "sequential"}, "gather the fetches, or await them in turn"},
-              {"pages", "3", 1, 10, {}, "pages to fetch"},
+              integer_param("pages", "3", 1, 10, "pages to fetch"),
               {"latency", "0.1", 0.01, 2, {}, "seconds the server takes per page"}};
   s.main = web_scraper_main;
   return s;

@@ -10,7 +10,8 @@ PACKAGES=(
   libimgui-dev libglfw3-dev python3-glad libstb-dev
   libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri fonts-dejavu-core
   doctest-dev libbenchmark-dev clang libclang-rt-14-dev
-  xvfb xauth ffmpeg curl
+  xvfb xauth ffmpeg curl netcat-openbsd
+  python3-aiohttp python3-httpx python3-aiofiles python3-aiosqlite  # tests/recorder (tests/programs)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

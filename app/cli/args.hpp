@@ -23,7 +23,13 @@ class Args {
   bool is_option(const std::string& tok) const { return tok.size() > 2 && tok.rfind("--", 0) == 0; }
   // The value of the option just returned by next().
   std::string value(const std::string& opt);
+  // A file to write: refuses "" and what OutputFile could not write (a directory,
+  // a missing directory), so a long run is not wasted on a bad name.
+  std::string output(const std::string& opt);
+  // A finite number in [min, max]; nan, inf and anything else is a UsageError.
   double number(const std::string& opt, double min, double max);
+  // The same, whole numbers only.
+  int integer(const std::string& opt, int min, int max);
   // --size WxH, between 320x200 and 7680x4320.
   void size(const std::string& opt, int& w, int& h);
   // --theme dark|light: true for dark.

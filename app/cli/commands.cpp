@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "args.hpp"
+#include "python_program.hpp"
 #include "core/chrome_trace.hpp"
+#include "core/output_file.hpp"
 #include "core/trace_json.hpp"
 #include "scenarios/open_server.hpp"
 #include "scenarios/scenario.hpp"
@@ -22,11 +24,17 @@ const char* const kUsage =
     "  loopscope run ID [--set k=v]... [--events F.jsonl] [--chrome-trace F.json] [--scale X] [--quiet]\n"
     "                   [--listen PORT [--duration S]]\n"
     "                                          run headless on a real libuv loop, print a summary\n"
+    "  loopscope run FILE.py [--events F.jsonl] [--chrome-trace F.json] [--python PATH] [--duration S] [-- ARGS...]\n"
+    "                                          run your own asyncio program under CPython and record its loop\n"
     "  loopscope view F.jsonl                  the GUI replaying a saved trace\n"
-    "  loopscope screenshot ID -o F.png [--at SECONDS] [--size WxH] [--theme dark|light] [--presenter]\n"
+    "  loopscope screenshot ID -o F.png [--at SECONDS] [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+    "                   [--size WxH] [--theme dark|light] [--presenter]\n"
     "                                          headless PNG of the GUI (no display needed)\n"
-    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--fps N] [--size WxH] [--from S]\n"
-    "                   [--to S] [--speed X] [--captions]   headless clip of the view (ffmpeg; PNG frames without)\n"
+    "  loopscope record ID -o OUT.mp4|OUT.gif|OUT.webm|DIR [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
+    "                   [--fps N] [--size WxH] [--from S] [--to S] [--speed X] [--hold S] [--pause-at-notable S]\n"
+    "                   [--captions] [--no-title] [--theme dark|light] [--presenter]\n"
+    "                                          headless clip of the view (ffmpeg; PNG frames without)\n"
+    "  (screenshot and record: ID is a scenario id or a saved trace F.jsonl)\n"
     "\n"
     "Each command takes --help. Usage errors exit with status 2.\n";
 
@@ -66,7 +74,7 @@ struct ListenArgs {
   bool take(Args& a, const std::string& t) {
     if (t == "--listen") {
       listen = true;
-      open.port = int(a.number(t, 0, 65535));
+      open.port = a.integer(t, 0, 65535);
     } else if (t == "--duration") {
       duration_set = true;
       open.duration = a.number(t, 0.1, 86400);
@@ -118,6 +126,13 @@ int cmd_source(const std::vector<std::string>& argv) {
 }
 
 int cmd_run(const std::vector<std::string>& argv) {
+  // A .py program runs under CPython with the recorder (its options differ: --python, -- ARGS).
+  for (size_t i = 0; i < argv.size() && argv[i] != "--"; ++i)
+    if (is_python_program(argv[i])) {
+      std::vector<std::string> rest(argv.begin(), argv.begin() + long(i));
+      rest.insert(rest.end(), argv.begin() + long(i) + 1, argv.end());
+      return cmd_run_program(argv[i], rest);
+    }
   Args a("run", argv);
   std::string id, events_path, chrome_path;
   std::vector<std::string> sets;
@@ -144,9 +159,9 @@ int cmd_run(const std::vector<std::string>& argv) {
     } else if (t == "--set") {
       sets.push_back(a.value(t));
     } else if (t == "--events") {
-      events_path = a.value(t);
+      events_path = a.output(t);
     } else if (t == "--chrome-trace") {
-      chrome_path = a.value(t);
+      chrome_path = a.output(t);
     } else if (t == "--scale") {
       opts.time_scale = a.number(t, 0.01, 100);
     } else if (t == "--quiet") {
@@ -162,6 +177,12 @@ int cmd_run(const std::vector<std::string>& argv) {
   const Scenario& s = scenario_arg("run", id);
   Params p = resolve_params("run", s, sets);
   listen.check("run", s);
+  if (!events_path.empty() && !chrome_path.empty() && same_output(events_path, chrome_path))
+    throw UsageError("run: --events and --chrome-trace name the same file ('" + events_path + "' and '" +
+                     chrome_path + "')");
+  // A trace on stdout stays a clean JSON Lines stream: the listing's prints are left out.
+  for (const std::string& out : {events_path, chrome_path})
+    if (!out.empty() && same_output(out, "/dev/stdout")) opts.echo_prints = false;
 
   // SIGINT and SIGTERM end the run as Ctrl-C ends asyncio.run: main is
   // cancelled (the open server's handler stops it gracefully), and the trace

@@ -2,8 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
+#include "python_program.hpp"
 #include "scenarios/scenario.hpp"
 
 namespace loopscope::cli {
@@ -11,7 +16,8 @@ namespace loopscope::cli {
 const char* const ViewArgs::kHelp =
     "  ID                a scenario id (loopscope list), run for real to completion first; or a saved\n"
     "                    trace F.jsonl (loopscope run ID --events F.jsonl, or Save in the GUI), replayed:\n"
-    "                    a file gives the same picture every time\n"
+    "                    a file gives the same picture every time; or a .py program, recorded under\n"
+    "                    CPython first (loopscope run FILE.py; it must end by itself)\n"
     "  --compare ID2     a second run (scenario id or trace) on the same real-time axis, with the\n"
     "                    compare summary (total time, time the loop was blocked, each client's reply)\n"
     "  --set k=v         a parameter, for every run whose scenario has it (an unknown key is an error)\n"
@@ -31,9 +37,44 @@ bool ends_with(const std::string& s, const char* tail) {
 }
 }  // namespace
 
+namespace {
+// A .py program's trace: recorded headlessly under CPython first, kept in a
+// temporary file removed at exit.
+std::string record_program(const std::string& cmd, const std::string& file) {
+  std::string bad = check_program_file(file);
+  if (!bad.empty()) throw UsageError(cmd + ": " + bad);
+  std::string py = check_python("python3");
+  if (!py.empty()) throw UsageError(cmd + ": " + py);
+  static std::vector<std::string> temporaries;
+  static const bool cleanup = [] {
+    std::atexit([] {
+      for (const std::string& t : temporaries) std::remove(t.c_str());
+    });
+    return true;
+  }();
+  (void)cleanup;
+  ProgramOptions o;
+  o.events = "/tmp/loopscope-" + cmd + "-" + std::to_string(::getpid()) + "-" + std::to_string(temporaries.size()) +
+             ".jsonl";
+  temporaries.push_back(o.events);
+  std::string err;
+  pid_t pid = start_program(file, o, err);
+  if (pid < 0) throw UsageError(cmd + ": " + err);
+  int crash = 0;
+  int status = wait_program(pid, crash);
+  if (crash) end_crashed_trace(o.events, crash);
+  std::fprintf(stderr, "%s: %s exited with status %d; its trace is shown\n", cmd.c_str(), file.c_str(), status);
+  return o.events;
+}
+}  // namespace
+
 RunInput resolve_input(const std::string& cmd, const std::string& what, const std::vector<std::string>& sets) {
   RunInput r;
   const Scenario* s = find_scenario(what);
+  if (!s && is_python_program(what)) {
+    r.trace = record_program(cmd, what);
+    return r;
+  }
   if (!s && (is_file(what) || what.find('/') != std::string::npos || ends_with(what, ".jsonl"))) {
     if (!is_file(what)) throw UsageError(cmd + ": no such trace file '" + what + "'");
     r.trace = what;

@@ -15,6 +15,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "draw.hpp"
+
 namespace loopscope::gui {
 
 App::App(Appearance a) : look_(a) {
@@ -76,9 +78,10 @@ std::vector<std::string> App::param_sets(int scenario) const {
     const Param& p = s.params[k];
     if (!p.choices.empty()) {
       sets.push_back(p.key + "=" + p.choices[size_t(st.choice[k])]);
-    } else {
+    } else if (std::isfinite(st.num[k])) {  // a NaN typed into the widget keeps the default
+      double v = p.integer ? std::round(double(st.num[k])) : double(st.num[k]);
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", double(st.num[k]));
+      std::snprintf(buf, sizeof buf, "%g", v);
       sets.push_back(p.key + "=" + buf);
     }
   }
@@ -114,6 +117,14 @@ std::string App::load(const std::string& path) {
   if (err.empty()) {
     playback_.sync(session_.model().events(), 0);
     track_prints(0);
+    // The teacher's marks saved with the trace (`bookmark` events: `at` is the marked event's seq).
+    bookmarks_.clear();
+    const auto& ev = session_.model().events();
+    for (size_t k = ev.size(); k-- > 0 && ev[k].kind == Ev::bookmark;)
+      if (ev[k].num >= 0 && size_t(ev[k].num) < ev.size()) bookmarks_.push_back(size_t(ev[k].num));
+    std::sort(bookmarks_.begin(), bookmarks_.end());
+    bookmarks_.erase(std::unique(bookmarks_.begin(), bookmarks_.end()), bookmarks_.end());
+    bookmarks_gen_ = session_.generation();
     // The toolbar shows the saved run's scenario and parameters (R re-runs it live).
     if (session_.scenario()) mirror_toolbar(*session_.scenario(), session_.params());
   }
@@ -132,8 +143,7 @@ bool App::init_context() {
 
 bool App::reload_fonts() {
   fonts_dirty_ = false;
-  bool ok = load_fonts(fonts_, look_.font_px());
-  if (ok && extra_fonts_) ok = extra_fonts_() && ImGui::GetIO().Fonts->Build();
+  bool ok = load_fonts(fonts_, look_.font_px(), extra_fonts_);
   apply_style(look_.dark, look_.font_px());
   return ok;
 }
@@ -215,6 +225,8 @@ void App::frame(float dt) {
   playback_.tick(dt);
   predict_gate();
   update_states(dt_play);
+  update_compare();
+  if (bookmarks_gen_ != session_.generation()) bookmarks_.clear(), bookmarks_gen_ = session_.generation();
 
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -229,12 +241,13 @@ void App::frame(float dt) {
   draw_toolbar();
 
   // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
-  // 1-5) give their room to the others in their column; an empty column gives
+  // 1-6) give their room to the others in their column; an empty column gives
   // its width to the other.
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImGuiStyle& st = ImGui::GetStyle();
   const bool* show = look_.show;
-  bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4];
+  bool tasks = show[5] && !look_.presenter;  // presenter mode keeps the room for large text
+  bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4] || tasks;
   if (!left && !right) right = true;
   float left_w = !right ? avail.x : !left ? 0 : std::floor(avail.x * 0.57f);
   float right_w = avail.x - left_w - (left && right ? st.ItemSpacing.x : 0);
@@ -254,16 +267,17 @@ void App::frame(float dt) {
       // stage (run 1's only) when asked for with 1, so every lane fits.
       bool stage = show[0] && compare_stage_;
       float stage_h = stage ? std::floor(avail.y * 0.22f) : 0;
-      float summary_h = std::floor(look_.font_px() * 5.2f);
+      // The summary strip: its lines (the first beside its heading), wrapped at the column's width.
+      float summary_h = std::floor(ImGui::GetTextLineHeightWithSpacing() * (summary_rows(left_w) + 0.4f) + st.WindowPadding.y * 2);
       float tl_h = std::floor((avail.y - stage_h - summary_h - (stage ? 3 : 2) * st.ItemSpacing.y) * 0.5f);
       if (stage) draw_stage(ImVec2(left_w, stage_h));
       draw_timeline(ImVec2(left_w, tl_h), 0);
       draw_timeline(ImVec2(left_w, tl_h), 1);
       draw_summary(ImVec2(left_w, summary_h));
     } else {
-      // Presenter mode: the timeline gets more of the height (the stage's chips are large anyway).
+      // The stage needs its height in presenter mode too: large chips under a LOOP BLOCKED banner.
       float h[2];
-      float stage_share = look_.presenter ? 0.40f : 0.46f;
+      float stage_share = 0.46f;
       heights({{show[0], stage_share}, {show[1], 1 - stage_share}}, avail.y, h);
       if (show[0]) draw_stage(ImVec2(left_w, h[0]));
       if (show[1]) draw_timeline(ImVec2(left_w, h[1]));
@@ -273,14 +287,24 @@ void App::frame(float dt) {
   }
   if (right) {
     ImGui::BeginGroup();
-    float h[3];
+    float h[4];
     // A predict question needs the Why panel's room for its choices.
-    if (ask_.open) heights({{show[2], 0.34f}, {show[3], 0.42f}, {show[4], 0.24f}}, avail.y, h);
-    else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.36f}, {show[4], 0.27f}}, avail.y, h);  // large text: the Why needs lines
-    else heights({{show[2], 0.44f}, {show[3], 0.26f}, {show[4], 0.30f}}, avail.y, h);
+    float console_share = ask_.open ? 0.24f : look_.presenter ? 0.27f : 0.30f;
+    // The Console is only as tall as the run's prints need (an empty one keeps
+    // its heading and one line): the Why gets the rest. Decided per run, not
+    // per frame, so panels do not jump while playing.
+    if (show[4]) {
+      float lines = float(std::max<size_t>(focused().prints->size(), 1));
+      float need = look_.font_px() * (1.35f * std::min(lines, 12.0f) + 2.6f);
+      console_share = std::min(console_share, need / std::max(avail.y, 1.0f));
+    }
+    if (ask_.open) heights({{show[2], 0.30f}, {show[3], 0.58f - console_share}, {tasks, 0.12f}, {show[4], console_share}}, avail.y, h);
+    else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.63f - console_share}, {false, 0}, {show[4], console_share}}, avail.y, h);  // large text: the Why needs lines
+    else heights({{show[2], 0.38f}, {show[3], 0.42f - console_share}, {tasks, 0.20f}, {show[4], console_share}}, avail.y, h);
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
-    if (show[4]) draw_console(ImVec2(right_w, h[2]));
+    if (tasks) draw_tasks(ImVec2(right_w, h[2]));
+    if (show[4]) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
   ImGui::End();
@@ -306,6 +330,39 @@ void App::step_iteration(int dir) {
 void App::step_notable(int dir) {
   const auto& m = session_.model();
   seek(dir > 0 ? m.next_notable(playback_.index()) : m.prev_notable(playback_.index()));
+}
+
+void App::toggle_bookmark() {
+  if (session_.model().size() == 0) return;
+  size_t i = playback_.index();
+  auto it = std::lower_bound(bookmarks_.begin(), bookmarks_.end(), i);
+  if (it != bookmarks_.end() && *it == i) bookmarks_.erase(it);
+  else bookmarks_.insert(it, i);
+}
+
+void App::step_bookmark(int dir) {
+  size_t i = playback_.index();
+  if (dir > 0) {
+    auto it = std::upper_bound(bookmarks_.begin(), bookmarks_.end(), i);
+    if (it != bookmarks_.end()) seek(*it);
+  } else {
+    auto it = std::lower_bound(bookmarks_.begin(), bookmarks_.end(), i);
+    if (it != bookmarks_.begin()) seek(*std::prev(it));
+  }
+}
+
+int64_t App::playhead_ns() const {
+  const model::Model& m = session_.model();
+  size_t n = std::min(m.size(), playback_.size()), i = playback_.index();
+  if (n == 0) return 0;
+  if (i + 1 >= n) return m.events()[n - 1].t_ns;
+  return playback_.trace_now();
+}
+
+void App::seek_time(int64_t t) {
+  stop_following();
+  playback_.playing = false;
+  playback_.seek_story(playback_.story_of_trace(t));
 }
 
 void App::cycle_pause() {
@@ -383,6 +440,9 @@ void App::handle_keys() {
   if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
   if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
   if (pressed(GLFW_KEY_A, false)) toggle_axis();
+  if (pressed(GLFW_KEY_TAB, false)) toggle_focus();
+  if (pressed(GLFW_KEY_M, false)) toggle_bookmark();
+  if (pressed(GLFW_KEY_B)) step_bookmark(shift ? -1 : +1);
   for (int k = 0; k < kPanels; ++k)
     if (pressed(GLFW_KEY_1 + k, false)) {
       if (k == 0 && compare_on_) compare_stage_ = !compare_stage_;  // compare hides the stage unless asked
@@ -419,12 +479,27 @@ void App::draw_toolbar() {
   const auto& all = scenarios();
   const Scenario* cur = all.empty() ? nullptr : &all[size_t(selected_)];
   float px = look_.font_px();
+  geo_.toolbar.clear();
+  // Every control is noted with where it was drawn (tests check none is missing or cut).
+  auto note = [&](const char* name) {
+    geo_.toolbar.push_back({name, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                                   ImGui::GetItemRectMax().y}});
+  };
+  // The toolbar wraps: a control that does not fit on the row starts the next
+  // one (large text in a small window), so no control is ever dropped.
+  auto flow = [&](float need, float spacing) {
+    float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+    if (ImGui::GetWindowContentRegionMax().x - used - spacing >= need) ImGui::SameLine(0, spacing);
+  };
 
   if (ImGui::Button("Scenarios")) gallery_ = !gallery_;
+  note("Scenarios");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every lesson with its parameters (G)");
-  ImGui::SameLine(0, px * 0.25f);
+  flow(px * 11, px * 0.25f);
   ImGui::SetNextItemWidth(px * 11);
-  if (ImGui::BeginCombo("##scenario", cur ? cur->id.c_str() : "(none)")) {
+  bool combo = ImGui::BeginCombo("##scenario", cur ? cur->id.c_str() : "(none)");
+  note("scenario");
+  if (combo) {
     for (size_t i = 0; i < all.size(); ++i) {
       if (ImGui::Selectable(all[i].id.c_str(), int(i) == selected_)) select_scenario(int(i));
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", all[i].title.c_str());
@@ -440,27 +515,30 @@ void App::draw_toolbar() {
     ImGui::EndTooltip();
   }
   if (cur && !cur->params.empty()) {
-    ImGui::SameLine();
+    flow(px * 6, ImGui::GetStyle().ItemSpacing.x);
     param_widgets(selected_, px);
   }
   if (cur && cur->id == "concurrent-server") draw_open_toggle();
-  ImGui::SameLine();
   bool live = session_.live();
+  flow(button_w("Running..."), ImGui::GetStyle().ItemSpacing.x);
   if (live && session_.open_mode()) {
     if (ImGui::Button("Stop")) session_.stop();
+    note("Run");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
   } else {
     if (live) ImGui::BeginDisabled();
     if (ImGui::Button(live ? "Running..." : "Run")) start_selected();
+    note("Run");
     if (live) ImGui::EndDisabled();
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
   }
   // Compare with another scenario (its default parameters), on the same time axis.
-  ImGui::SameLine(0, px * 0.25f);
+  flow(button_w("Compare with..."), px * 0.25f);
   if (ImGui::Button(compare_on_ ? "Compare: off" : "Compare with...")) {
     if (compare_on_) stop_compare();
     else ImGui::OpenPopup("compare_with");
   }
+  note("Compare");
   if (ImGui::BeginPopup("compare_with")) {
     for (const Scenario& sc : all)
       if (ImGui::Selectable(sc.id.c_str())) start_compare(sc, sc.resolve({}));
@@ -470,14 +548,12 @@ void App::draw_toolbar() {
   auto button = [&](const char* label, const char* tip, bool first = false) {
     if (!first) ImGui::SameLine(0, px * 0.25f);
     bool b = ImGui::Button(label);
+    note(label);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
     return b;
   };
   // Playback controls and the readout wrap to a second row when the window is narrow.
-  auto same_line_if_room = [&](float need) {
-    float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
-    if (ImGui::GetWindowContentRegionMax().x - used > need) ImGui::SameLine(0, px);
-  };
+  auto same_line_if_room = [&](float need) { flow(need, px); };
   same_line_if_room(px * 19);
   ImGui::BeginGroup();
   if (button("|<", "Start (Home)", true)) seek(0);
@@ -490,21 +566,22 @@ void App::draw_toolbar() {
   float speed = float(playback_.speed);
   if (ImGui::SliderFloat("##speed", &speed, 0.1f, 10.0f, "speed %.2gx", ImGuiSliderFlags_Logarithmic))
     playback_.speed = speed;
+  note("speed");
 
   ImGui::EndGroup();
   // Readout: where the playhead is, in trace time and loop iterations.
   const auto& m = session_.model();
   same_line_if_room(px * 14);
   if (m.size()) {
-    const Event& e = m.events()[playback_.index()];
-    double t_ms = double(e.t_ns - m.begin_ns()) / 1e6;
+    double t_ms = double(playhead_ns() - m.begin_ns()) / 1e6;
     ImGui::Text("t = %.1f ms", t_ms);
     ImGui::SameLine(0, px);
     ImGui::Text("iteration %u", cur_.it);
     char ev[48];
     std::snprintf(ev, sizeof ev, "event %zu / %zu", playback_.index() + 1, m.size());
     float room = ImGui::GetWindowContentRegionMax().x - px * 2.2f - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x);
-    if (ImGui::CalcTextSize(ev).x + px < room) {  // only where it fits
+    float tail = ImGui::GetFrameHeight() + ImGui::CalcTextSize("Predict").x + px * 2 + export_controls_width() + button_w("?");
+    if (ImGui::CalcTextSize(ev).x + px + tail < room) {  // only where it leaves the right end its room
       ImGui::SameLine(0, px);
       ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
       ImGui::TextUnformatted(ev);
@@ -531,29 +608,54 @@ void App::draw_toolbar() {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "open server: %s", session_.result().error.c_str());
   }
-  ImGui::SameLine(0, px);
+  // The right end: Predict, Save trace, Record clip and help. Where the row
+  // has no room for them (large text in a small window) they fold into one
+  // menu button, "More": every control stays one click away, none is dropped.
+  bool busy = clip_.running() || !status_.empty();  // a clip's progress or a status: shown inline, wrapping if need be
+  float help_w = button_w("?"), sp = ImGui::GetStyle().ItemSpacing.x;
+  float predict_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Predict").x;
+  float tail_w = predict_w + px + export_controls_width() + sp + help_w + sp;
+  float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  float max_x = ImGui::GetWindowContentRegionMax().x;
+  bool fold = !busy && max_x - used - px < tail_w;
+  if (fold) {
+    if (max_x - used - px >= button_w("More...")) ImGui::SameLine(max_x - button_w("More..."));
+    else ImGui::SetCursorPosX(max_x - button_w("More..."));
+    if (ImGui::Button("More...")) ImGui::OpenPopup("toolbar_more");
+    note("More");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Predict, Save trace, Record clip, keyboard shortcuts");
+    for (const char* folded : {"Predict", "Save trace", "Record clip", "?"}) geo_.toolbar.push_back({folded, geo_.toolbar.back().second});
+    if (ImGui::BeginPopup("toolbar_more")) {
+      if (ImGui::MenuItem("Predict", "Q", predict_on_)) toggle_predict();
+      bool can = session_.model().size() > 0 && !session_.live();
+      if (ImGui::MenuItem("Save trace...", "Ctrl+S", false, can)) open_save_dialog();
+      if (ImGui::MenuItem("Record clip...", "Ctrl+R", false, can)) open_record_dialog();
+      if (ImGui::MenuItem("Keyboard shortcuts", "F1")) help_ = !help_;
+      ImGui::EndPopup();
+    }
+    return;
+  }
+  flow(predict_w, px);
   bool predict = predict_on_;
   if (ImGui::Checkbox("Predict", &predict)) toggle_predict();
+  note("Predict");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("Predict mode (Q): playback stops before each iteration and asks which handle runs first");
-  // Right end: Save trace / Record clip (or the clip's progress; nothing to
-  // save while a run is live), then the help button.
-  bool exports = !live || clip_.running() || !status_.empty();
-  float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
-  float right_w = (exports ? export_controls_width() + ImGui::GetStyle().ItemSpacing.x : 0) + px * 1.6f;
-  float max_x = ImGui::GetWindowContentRegionMax().x;
-  if (max_x - used > right_w + px) {
-    ImGui::SameLine(max_x - right_w);
-  } else {
-    // No room (large text in a small window): the help button only; Ctrl+S / Ctrl+R still work.
-    exports = exports && (clip_.running() || !status_.empty());
-    ImGui::SameLine(std::max(used + px, max_x - px * 1.6f));
+  // Right end: Save trace / Record clip (or the clip's progress), then help.
+  used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  float right_w = export_controls_width() + sp + help_w;
+  if (max_x - used > right_w + px) ImGui::SameLine(max_x - right_w);
+  else ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), max_x - right_w));
+  ImGui::BeginGroup();
+  draw_export_controls();
+  ImGui::EndGroup();
+  if (!busy) {
+    geo_.toolbar.push_back({"Save trace", {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
+    geo_.toolbar.push_back({"Record clip", geo_.toolbar.back().second});
   }
-  if (exports) {
-    draw_export_controls();
-    ImGui::SameLine();
-  }
+  ImGui::SameLine();
   if (ImGui::Button("?")) help_ = !help_;
+  note("?");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
 }
 
@@ -591,12 +693,15 @@ void App::draw_help() {
       {"Shift + Right / Left", "one task step"},
       {"Ctrl + Right / Left", "one loop iteration"},
       {"N / P", "next / previous notable event"},
+      {"M", "bookmark the moment at the playhead (again: remove it)"},
+      {"B / Shift + B", "next / previous bookmark"},
       {"H", "playback holds on each notable event: off, 1 s, 2 s"},
       {"Home / End", "start / end of the run"},
       {"+ / - / 0", "zoom the timeline / fit the run"},
       {"Alt + Right / Left, drag", "pan the timeline"},
       {"A", "timeline axis: real time / by iteration"},
-      {"1 - 5", "show / hide Stage, Timeline, Code, Why, Console"},
+      {"Tab", "compare: Code, Why and Console follow run 1 / run 2"},
+      {"1 - 6", "show / hide Stage, Timeline, Code, Why, Console, Tasks"},
       {"mouse wheel", "zoom the timeline at the mouse"},
       {"G", "the scenario gallery: lessons, parameters, Run"},
       {"Q", "predict mode: guess which handle runs next (1-9 answer)"},

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "compare.hpp"
 #include "export.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
@@ -30,16 +31,24 @@ ImU32 clip_bar_colour(const Theme& th);
 // events the timeline keeps real time, where it folds what is narrower than a pixel.
 constexpr size_t kStoryAxisMaxEvents = 200000;
 
-constexpr int kPanels = 5;  // Stage, Timeline, Code, Why, Console (keys 1-5)
+constexpr int kPanels = 6;  // Stage, Timeline, Code, Why, Console, Tasks (keys 1-6)
 struct Appearance {
   bool dark = true;
-  bool show[kPanels] = {true, true, true, true, true};
+  bool show[kPanels] = {true, true, true, true, true, true};  // Tasks (6) is left out in presenter mode
   bool presenter = false;
   float scale = 1.0f;  // F5/F6 on top of the mode's size
   float display_h = 1080;  // the window's height: presenter text is a share of it
   // Presenter text keeps the same share of the screen at any resolution (a
   // 720p projector shows the same layout as a 1080p one): 1/28 of the height.
-  float font_px() const { return (presenter ? std::clamp(display_h / 28.0f, 22.0f, 48.0f) : 18.0f) * scale; }
+  // Presenter mode never goes below floor_px(), whatever F5 asks: the smallest
+  // text drawn (0.8 of the body size, axis ticks) stays on the floor.
+  float font_px() const {
+    if (!presenter) return 18.0f * scale;
+    return std::max(std::clamp(display_h / 28.0f, 22.0f, 48.0f) * scale, floor_px() / 0.8f);
+  }
+  // The smallest text in presenter mode: 1/36 of the window's height (a
+  // projector's back row); 11 px at the desk.
+  float floor_px() const { return presenter ? display_h / 36.0f : 11.0f; }
 };
 
 // What the timeline shows: a range of its x-axis. On the real-time axis the
@@ -50,7 +59,7 @@ struct Appearance {
 struct TimelineView {
   bool fit = true;  // follow the whole run
   int64_t t0 = 0, t1 = 1;
-  float lane_scroll = 0;
+  float lane_scroll = 0, lane_scroll2 = 0;  // compare mode: each timeline scrolls its own lanes
   bool axis_auto = true;  // story axis when real time would crowd most events into a few pixels
   bool story = false;     // the axis in use (set every frame when axis_auto)
 };
@@ -70,12 +79,15 @@ struct Box {
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
 struct Geometry {
-  Box stage, timeline, plot, code, why, console;  // plot: the timeline's lanes area
+  Box stage, timeline, plot, code, why, console, tasks;  // plot: the timeline's lanes area
   std::vector<float> lane_mid;                     // y of each model lane's centre line
   Box timeline2, plot2, summary;                   // compare mode: the second run's timeline, the summary strip
   std::vector<float> lane_mid2;
-  float playhead_x = -1;
+  float playhead_x = -1, playhead2_x = -1;  // compare mode: run 2's playhead
+  int lanes_hidden = 0, lanes_hidden2 = 0;   // lanes scrolled out of view (counted on screen)
+  std::vector<std::pair<std::string, Box>> toolbar;  // each toolbar control, by name, where it was drawn
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
+  int stage_hidden = 0;                            // chips that did not fit their area (counted on screen)
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
   // Code rows drawn: a listing line, or its trailing comment wrapped onto a row of its own.
   struct CodeRow {
@@ -85,7 +97,18 @@ struct Geometry {
     std::string text;
   };
   std::vector<CodeRow> code_rows;
+  struct CodeChip {
+    int line = 0;
+    int32_t task = -1;
+    float x0 = 0, x1 = 0;
+  };
+  std::vector<CodeChip> code_chips;  // cursor chips drawn after their lines' text
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  struct TaskRow {
+    int32_t task = -1;
+    std::string state, awaits;
+  };
+  std::vector<TaskRow> task_rows;                  // the Tasks panel's rows, top first
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
@@ -115,11 +138,17 @@ class App {
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
-  std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   bool compare_active() const { return compare_on_; }
   Session& compare_session() { return compare_; }
   const Session& compare_session() const { return compare_; }
+  // Compare mode: run 2's playhead is at the same real time since its start
+  // as run 1's (one real-time axis, two playheads).
+  size_t compare_index() const { return index2_; }
+  const model::LoopState& compare_state() const { return cur2_; }
+  // Which run Code, Why and Console follow in compare mode (Tab switches): 0 or 1.
+  int focus() const { return compare_on_ ? focus_ : 0; }
+  void toggle_focus() { focus_ = compare_on_ ? 1 - focus_ : 0; }
   Session& session() { return session_; }
   const Session& session() const { return session_; }
   Playback& playback() { return playback_; }
@@ -165,6 +194,7 @@ class App {
   // Faces a client adds to the atlas (clips: the title card's sizes). Every
   // reload clears the atlas, so they are added again after each one; a face
   // pointer kept from before a reload dangles. False from it fails the reload.
+  // Set it before init_context(), so the atlas is built once.
   void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
@@ -194,7 +224,16 @@ class App {
   void step_task(int dir);       // one task step
   void step_iteration(int dir);  // one loop iteration
   void step_notable(int dir);
+  // Bookmarks: a teacher's marks on events (M marks / unmarks the event at the
+  // playhead, B / Shift+B jump to the next / previous). Drawn on the timeline.
+  void toggle_bookmark();
+  void step_bookmark(int dir);
+  const std::vector<size_t>& bookmarks() const { return bookmarks_; }  // event indexes, sorted
   void toggle_play();
+  // The playhead in trace time: between events it moves with playback (a long
+  // block's time passes on screen instead of jumping at its end).
+  int64_t playhead_ns() const;
+  void seek_time(int64_t t_ns);  // the playhead at trace time t_ns, inside its event's slot
   void cycle_pause();  // H: playback holds on each notable event for 0, 1 or 2 s
   void zoom(float factor, double anchor_frac = -1);
   void toggle_axis();  // A: real time <-> by iteration (leaves auto)
@@ -220,15 +259,42 @@ class App {
   void draw_stage(const ImVec2& size);
   void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
   void draw_summary(const ImVec2& size);
+  float summary_rows(float width) const;  // text rows the summary strip needs at this width
+  const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
+  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_[2];
   static std::string run_label(const Session& s);  // "id k=v ..." 
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
   void draw_console(const ImVec2& size);
+  void draw_tasks(const ImVec2& size);  // task_list.cpp
+  std::string awaits_text(const model::TaskSnapshot& t) const;
+  const std::string& listing_line(int line);  // 1-based; "" when out of range
+  // What Code, Why and Console show: run 1, or in compare mode the focused run.
+  struct Focus {
+    const Session* s;
+    size_t index;
+    const model::LoopState* state;
+    const std::vector<size_t>* prints;
+    int run;  // 0 or 1
+  };
+  Focus focused() const;
+  std::string focus_title(const char* panel) const;  // "Code", or "Code: 2 asyncio-sleep" in compare mode
+  void update_compare();
 
   Session session_;
   Session compare_;  // compare mode's second run (idle otherwise)
   bool compare_on_ = false;
   bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
+  int focus_ = 0;
+  std::vector<size_t> bookmarks_;
+  uint64_t bookmarks_gen_ = UINT64_MAX;  // a new run starts without marks
+  size_t index2_ = 0;
+  model::LoopState cur2_;
+  size_t cur2_index_ = SIZE_MAX;
+  uint64_t cur2_gen_ = UINT64_MAX;
+  std::vector<size_t> prints2_;
+  uint64_t prints2_gen_ = UINT64_MAX;
+  size_t prints2_n_ = 0;
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
@@ -259,13 +325,15 @@ class App {
   void start_scenario(int scenario);                         // with its widgets' values
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
-  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false; } stage_uses_;  // scanned incrementally
+  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false, queue = false; } stage_uses_;  // scanned incrementally
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally
   void track_prints(size_t changed_from);
+  static void track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
+  const Session* listing_of_ = nullptr;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
   // Saving and recording.

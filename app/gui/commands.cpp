@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "app.hpp"
+#include "cli/python_program.hpp"
+#include "core/trace_load.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/view_args.hpp"
@@ -76,16 +78,17 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
+  // A .py program: the live window is not there yet; say how to see it.
+  if (cli::is_python_program(id))
+    throw UsageError("gui: a .py program opens in the window after recording: loopscope run " + id +
+                     " --events F.jsonl, then loopscope view F.jsonl");
   // First time, no ID: the gallery opens over the default run, so a new user sees every lesson.
   bool first_time = id.empty() && saved.scenario.empty();
   // No ID: the last scenario with its parameters, if it still exists and they still resolve.
   if (id.empty() && !saved.scenario.empty() && find_scenario(saved.scenario)) {
-    try {
-      find_scenario(saved.scenario)->resolve(saved.sets);
-      id = saved.scenario;
-      sets.insert(sets.begin(), saved.sets.begin(), saved.sets.end());
-    } catch (const std::exception&) {
-    }
+    id = saved.scenario;
+    std::vector<std::string> ok = usable_params(*find_scenario(id), saved.sets, settings_file);
+    sets.insert(sets.begin(), ok.begin(), ok.end());
   }
   const Scenario& s = scenario_arg("gui", id.empty() ? "gather" : id);
   Params p = resolve_params("gui", s, sets);
@@ -114,17 +117,22 @@ int cmd_view(const std::vector<std::string>& argv) {
   Args a("view", argv);
   std::string path;
   Appearance look;
+  bool check = false;
   while (!a.done()) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope view F.jsonl [--light] [--presenter]\n\n"
-          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n");
+          "usage: loopscope view F.jsonl [--light] [--presenter] [--check]\n\n"
+          "Opens the window replaying a saved trace (loopscope run ID --events F.jsonl writes one).\n"
+          "  --check    load the trace with the view's loader, print its size or the first problem, and\n"
+          "             exit (0: it loads); no window, no display needed\n");
       return 0;
     } else if (t == "--light") {
       look.dark = false;
     } else if (t == "--presenter") {
       look.presenter = true;
+    } else if (t == "--check") {
+      check = true;
     } else if (!a.is_option(t) && path.empty()) {
       path = t;
     } else {
@@ -132,6 +140,16 @@ int cmd_view(const std::vector<std::string>& argv) {
     }
   }
   if (path.empty()) throw UsageError("view: which trace file? (loopscope view F.jsonl)");
+  if (check) {
+    Trace trace;
+    std::string lerr = load_trace_file(path, trace);
+    if (!lerr.empty()) {
+      std::fprintf(stderr, "loopscope: %s\n", lerr.c_str());
+      return 1;
+    }
+    std::printf("%s: %zu events, loads\n", path.c_str(), trace.size());
+    return 0;
+  }
   App app(look);
   std::string err = app.load(path);
   if (!err.empty()) {
@@ -169,7 +187,7 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
           cli::ViewArgs::kHelp);
       return 0;
     } else if (t == "-o" || t == "--output") {
-      out = a.value(t);
+      out = a.output(t);
     } else if (t == "--at") {
       o.at_s = a.number(t, 0, 1e6);
     } else if (!view.take(a, t)) {

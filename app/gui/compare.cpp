@@ -5,6 +5,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "app.hpp"
@@ -17,32 +20,68 @@ RunSummary summarize(const model::Model& m) {
   if (m.size() == 0) return r;
   r.total_ns = m.end_ns() - m.begin_ns();
   int64_t open = -1;
+  struct T {
+    int32_t id, parent;
+    uint8_t loop;
+    int64_t born, end = -1;
+    Outcome outcome = Outcome::result;
+  };
+  std::vector<T> tasks;
+  auto find = [&](int32_t id, uint8_t loop) -> T* {
+    for (T& t : tasks)
+      if (t.id == id && t.loop == loop) return &t;
+    return nullptr;
+  };
   for (const Event& e : m.events()) {
     if (e.loop == 0 && e.kind == Ev::block_begin) open = e.t_ns;
     if (e.loop == 0 && e.kind == Ev::block_end && open >= 0) r.blocked_ns += e.t_ns - open, open = -1;
-    if (e.kind == Ev::print && e.s1 && std::strstr(e.s1, "reply")) r.replies.push_back({e.s1, e.t_ns - m.begin_ns()});
+    if (e.kind == Ev::task_new) tasks.push_back({e.task, e.ref, e.loop, e.t_ns});
+    if (e.kind == Ev::task_done)
+      if (T* t = find(e.task, e.loop)) t->end = e.t_ns, t->outcome = Outcome(e.code);
   }
   if (open >= 0) r.blocked_ns += m.end_ns() - open;
+  for (const T& t : tasks) {
+    if (t.loop == 1 && t.parent >= 0 && t.end >= 0) r.clients.push_back(t.end - t.born);
+    if (t.loop != 0 || t.outcome != Outcome::error || t.end < 0) continue;
+    ++r.failed;
+    for (const T& s : tasks)
+      if (&s != &t && s.loop == 0 && s.parent == t.parent && s.end >= 0 && s.outcome == Outcome::cancelled) ++r.siblings_cancelled;
+  }
   return r;
 }
 
-std::vector<SummaryLine> compare_summary(const model::Model& run1, const model::Model& run2) {
-  std::vector<SummaryLine> out;
+std::vector<std::string> summary_lines(const RunSummary& a, const RunSummary& b) {
+  std::vector<std::string> out;
   int n = 1;
-  for (const model::Model* m : {&run1, &run2}) {
-    RunSummary r = summarize(*m);
-    std::string line = std::to_string(n++) + ": total " + format_duration(r.total_ns) + ", loop blocked " +
-                       format_duration(r.blocked_ns);
-    if (!r.replies.empty()) {
-      // The clients print their own latency ("... after 0.6 s"); else the print's time.
-      line += ", replies:";
-      for (const auto& rep : r.replies) {
-        size_t at = rep.first.find(" after ");
-        line += " " + (at != std::string::npos ? rep.first.substr(at + 7) : format_duration(rep.second));
+  bool failures = a.failed > 0 && b.failed > 0;
+  for (const RunSummary* r : {&a, &b}) {
+    std::string line = std::to_string(n++) + ": total " + format_duration(r->total_ns) + ", blocked " +
+                       format_duration(r->blocked_ns);
+    if (!r->clients.empty()) {
+      // One unit for the list ("clients: 106, 210, 310 ms"): a wrapped line never splits a number from its unit.
+      bool secs = *std::max_element(r->clients.begin(), r->clients.end()) >= 999500000;
+      line += ", clients:";
+      for (size_t k = 0; k < r->clients.size(); ++k) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, secs ? "%s%.2f" : "%s%.0f", k ? ", " : " ", double(r->clients[k]) / (secs ? 1e9 : 1e6));
+        line += buf;
       }
+      line += secs ? " s" : " ms";
     }
-    out.push_back({line, r.blocked_ns > 0});
+    if (failures) line += ", siblings cancelled: " + std::to_string(r->siblings_cancelled);
+    out.push_back(std::move(line));
   }
+  if (failures)
+    out.push_back("siblings cancelled: " + std::to_string(a.siblings_cancelled) + " against " +
+                  std::to_string(b.siblings_cancelled));
+  return out;
+}
+
+std::vector<SummaryLine> compare_summary(const model::Model& run1, const model::Model& run2) {
+  RunSummary r[2] = {summarize(run1), summarize(run2)};
+  std::vector<SummaryLine> out;
+  std::vector<std::string> lines = summary_lines(r[0], r[1]);
+  for (size_t k = 0; k < lines.size(); ++k) out.push_back({lines[k], k < 2 && r[k].blocked_ns > 0});
   return out;
 }
 
@@ -56,6 +95,7 @@ std::string App::run_label(const Session& s) {
 void App::start_compare(const Scenario& s, const Params& p) {
   compare_.start(s, p);
   compare_on_ = true;
+  focus_ = 0;
   timeline_.fit = true;
 }
 
@@ -63,6 +103,7 @@ std::string App::load_compare(const std::string& path) {
   std::string err = compare_.load(path);
   if (!err.empty()) return err;
   compare_on_ = true;
+  focus_ = 0;
   timeline_.fit = true;
   return "";
 }
@@ -76,15 +117,73 @@ void App::draw_summary(const ImVec2& size) {
   const Theme& th = theme();
   begin_panel("summary", "Compare", size, fonts_, th);
   window_box(geo_.summary.x0, geo_.summary.y0, geo_.summary.x1, geo_.summary.y1);
-  std::vector<SummaryLine> lines = compare_summary(session_.model(), compare_.model());
+  const RunSummary r[2] = {summary_of(0), summary_of(1)};
+  std::vector<std::string> lines = summary_lines(r[0], r[1]);
+  ImGui::SameLine(0, fonts_.px);  // the first line beside the heading: the strip stays short
+  ImGui::PushTextWrapPos(0);
   for (size_t k = 0; k < lines.size(); ++k) {
-    const Session& s = k == 0 ? session_ : compare_;
-    std::string line = lines[k].text + (s.live() ? "  (running...)" : "");
-    ImGui::PushStyleColor(ImGuiCol_Text, lines[k].warn ? th.error : th.text);
-    ImGui::TextUnformatted(line.c_str());
+    bool run = k < 2;
+    if (run && (k == 0 ? session_ : compare_).live()) lines[k] += "  (running...)";
+    ImGui::PushStyleColor(ImGuiCol_Text, run && r[k].blocked_ns > 0 ? th.error : th.text);
+    ImGui::TextUnformatted(model::elide(lines[k]).c_str());
     ImGui::PopStyleColor();
   }
+  ImGui::PopTextWrapPos();
   end_panel();
+}
+
+const RunSummary& App::summary_of(int run) const {
+  const Session& s = run == 0 ? session_ : compare_;
+  auto& c = summary_cache_[run];
+  if (c.gen != s.generation() || c.n != s.model().size()) c.r = summarize(s.model()), c.gen = s.generation(), c.n = s.model().size();
+  return c.r;
+}
+
+float App::summary_rows(float width) const {
+  std::vector<std::string> lines = summary_lines(summary_of(0), summary_of(1));
+  float room = width - ImGui::GetStyle().WindowPadding.x * 2, rows = 0;
+  for (size_t k = 0; k < lines.size(); ++k) {
+    float w = ImGui::CalcTextSize(lines[k].c_str()).x + (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + fonts_.px : 0);
+    rows += std::max(1.0f, std::ceil(w * 1.1f / std::max(room, 1.0f)));  // words wrap whole: a little more than the width says
+  }
+  return std::max(rows, 1.0f);
+}
+
+void App::update_compare() {
+  if (!compare_on_) return;
+  const model::Model& m1 = session_.model();
+  const model::Model& m2 = compare_.model();
+  if (m2.size() == 0) {
+    index2_ = 0, cur2_ = {}, cur2_index_ = SIZE_MAX;
+    return;
+  }
+  // Run 2's playhead: the same real time since its first event as run 1's.
+  if (m1.size() == 0) {
+    index2_ = m2.size() - 1;
+  } else {
+    int64_t since = playhead_ns() - m1.begin_ns();
+    index2_ = m2.index_at_time(m2.begin_ns() + since);
+  }
+  if (index2_ != cur2_index_ || compare_.generation() != cur2_gen_ || compare_.live()) {
+    cur2_ = m2.state_at(index2_);
+    cur2_index_ = index2_, cur2_gen_ = compare_.generation();
+  }
+  if (prints2_gen_ != compare_.generation() || prints2_n_ != m2.size()) {
+    prints2_.clear();  // rescanned only while run 2 grows (it is live)
+    track_prints(m2, prints2_, 0);
+    prints2_gen_ = compare_.generation(), prints2_n_ = m2.size();
+  }
+}
+
+App::Focus App::focused() const {
+  if (focus() == 1) return {&compare_, index2_, &cur2_, &prints2_, 1};
+  return {&session_, playback_.index(), &cur_, &prints_, 0};
+}
+
+std::string App::focus_title(const char* panel) const {
+  if (!compare_on_) return panel;
+  return std::string(panel) + "  " + std::to_string(focus() + 1) + ": " +
+         (focused().s->scenario() ? focused().s->scenario()->id : std::string("saved trace")) + "  (Tab)";
 }
 
 }  // namespace loopscope::gui

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace loopscope::gui {
 
@@ -37,8 +38,58 @@ void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float t
   dl->PopClipRect();
 }
 
+void task_pattern(ImDrawList* dl, ImVec2 a, ImVec2 b, int color, ImU32 fill, float px) {
+  int pattern = color / model::kTaskHues;
+  if (pattern <= 0) return;
+  // Not diagonal: diagonal stripes already mean "ready" and "blocked".
+  ImU32 ink = (ink_on(fill) & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
+  float step = std::max(4.0f, px * 0.35f), r = std::max(1.5f, px * 0.08f);
+  dl->PushClipRect(a, b, true);
+  switch (pattern % 3) {
+    case 1:  // dots
+      for (float y = a.y + step * 0.5f; y < b.y; y += step)
+        for (float x = a.x + step * 0.5f; x < b.x; x += step) dl->AddRectFilled(ImVec2(x - r, y - r), ImVec2(x + r, y + r), ink);
+      break;
+    case 2:  // vertical bars
+      for (float x = a.x + step * 0.5f; x < b.x; x += step) dl->AddRectFilled(ImVec2(x - r * 0.6f, a.y), ImVec2(x + r * 0.6f, b.y), ink);
+      break;
+    default:  // a grid
+      for (float x = a.x + step * 0.5f; x < b.x; x += step) dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), ink, r);
+      for (float y = a.y + step * 0.5f; y < b.y; y += step) dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), ink, r);
+      break;
+  }
+  dl->PopClipRect();
+}
+
+float task_tab(ImDrawList* dl, ImVec2 a, ImVec2 b, int color, ImU32 fill, float px) {
+  if (color < model::kTaskHues) return a.x;
+  float w = (b.y - a.y) * 0.9f;
+  ImVec2 tb(a.x + w, b.y);
+  dl->AddRectFilled(a, tb, mix(fill, ink_on(fill), 0.25f), px * 0.3f);
+  task_pattern(dl, a, tb, color, fill, px);
+  return tb.x;
+}
+
 void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text) {
   ImVec2 sz = font->CalcTextSizeA(px, b.x - a.x, 0, text);
+  std::string cut;
+  if (sz.x > b.x - a.x - 4 && !std::strchr(text, '\n')) {
+    // Too wide for its box: end it with "…" where it still fits, so the reader sees it goes on.
+    const float room = b.x - a.x - 4 - font->CalcTextSizeA(px, FLT_MAX, 0, "\xE2\x80\xA6").x;
+    const char* end = text;
+    float w = 0;  // ImGui 1.86 does not kern: widths add up character by character
+    for (const char* c = text; *c;) {
+      const char* next = c + 1;
+      while ((static_cast<unsigned char>(*next) & 0xC0) == 0x80) ++next;
+      w += font->CalcTextSizeA(px, FLT_MAX, 0, c, next).x;
+      if (w > room) break;
+      end = c = next;
+    }
+    cut.assign(text, end);
+    cut += "\xE2\x80\xA6";
+    text = cut.c_str();
+    sz = font->CalcTextSizeA(px, FLT_MAX, 0, text);
+  }
   ImVec2 p(std::max(a.x + 2, (a.x + b.x - sz.x) * 0.5f), (a.y + b.y - sz.y) * 0.5f);
   ImVec4 clip(a.x, a.y, b.x, b.y);
   dl->AddText(font, px, p, col, text, nullptr, 0, &clip);
@@ -47,12 +98,27 @@ void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, I
 std::string format_duration(int64_t ns) {
   char buf[32];
   double a = std::fabs(double(ns));
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
-  else if (a >= 1e7) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
-  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
+  // Units are picked after rounding: 999.6 ms is "1.00 s", never "1000 ms".
+  if (a >= 9.995e8) std::snprintf(buf, sizeof buf, "%.2f s", double(ns) / 1e9);
+  else if (a >= 9.95e6) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
+  else if (a >= 9.995e5) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
+  else if (a >= 999.5) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
   else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
   return buf;
+}
+
+std::string elide(ImFont* font, float px, const std::string& text, float max_w) {
+  const char* end = text.c_str() + text.size();
+  if (font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str(), end).x <= max_w) return text;
+  // CalcTextSizeA stops at the first character past the width: one pass, whole characters.
+  const char* cut = nullptr;
+  float dots = font->CalcTextSizeA(px, FLT_MAX, 0, "\xe2\x80\xa6").x;
+  font->CalcTextSizeA(px, std::max(max_w - dots, 0.0f), 0, text.c_str(), end, &cut);
+  return std::string(text.c_str(), cut ? cut : text.c_str()) + "\xe2\x80\xa6";
+}
+
+float button_w(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 
 float ease_in_out(float t) {

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "model/model.hpp"
+#include "model/elide.hpp"
 #include "theme.hpp"
 
 namespace loopscope::gui {
@@ -22,10 +24,24 @@ void window_box(float& x0, float& y0, float& x1, float& y1);
 ImU32 ink_on(ImU32 bg);
 // Diagonal stripes clipped to a rectangle (blocked loop, ready segments).
 void hatch(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float spacing, float thickness);
+// The second cue of a task whose palette index repeats a hue (index >=
+// model::kTaskHues): dots, bars or a grid over its fill, so two live tasks
+// never look alike. Draws nothing for the first kTaskHues tasks.
+void task_pattern(ImDrawList* dl, ImVec2 a, ImVec2 b, int color, ImU32 fill, float px);
+// A chip's patterned tab at its left end, for tasks that repeat a hue (text
+// never sits on the pattern). Returns where the chip's text area starts (a.x
+// when no tab is drawn); task_tab_w() is the room it takes, for layouts.
+float task_tab(ImDrawList* dl, ImVec2 a, ImVec2 b, int color, ImU32 fill, float px);
+inline float task_tab_w(int color, float chip_h) { return color >= model::kTaskHues ? chip_h * 0.9f : 0.0f; }
 // Text centred in a box, clipped to it.
 void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text);
 // "1.25 s", "340 ms", "12 µs": durations as a teacher would say them.
 std::string format_duration(int64_t ns);
 float ease_in_out(float t);
+// `text` shortened to end in an ellipsis so it is at most `max_w` wide at `px`
+// (whole UTF-8 characters): a text that does not fit is elided, never cut mid-letter.
+std::string elide(ImFont* font, float px, const std::string& text, float max_w);
+// The width ImGui::Button(label) takes at the current font.
+float button_w(const char* label);
 
 }  // namespace loopscope::gui

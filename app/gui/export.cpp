@@ -32,11 +32,30 @@ std::string run_name(const Session& s) {
 }
 }  // namespace
 
-std::string save_trace(const Session& s, const std::string& path) {
+std::string save_trace(const Session& s, const std::string& path, const std::vector<size_t>& bookmarks) {
   if (path.empty()) return "no file name given";
   if (s.model().size() == 0) return "nothing to save: no run yet";
   if (s.live()) return "the run is still going: save it when it has finished";
-  return save_jsonl(path, s.model().events());
+  const std::vector<Event>& ev = s.model().events();
+  size_t n = ev.size();
+  while (n > 0 && ev[n - 1].kind == Ev::bookmark) --n;  // a loaded trace's marks: replaced by the current ones
+  if (bookmarks.empty() && n == ev.size()) return save_jsonl(path, ev);
+  std::vector<Event> out(ev.begin(), ev.begin() + ptrdiff_t(n));
+  std::vector<std::string> labels;
+  labels.reserve(bookmarks.size());
+  for (size_t at : bookmarks) {
+    if (at >= n) continue;
+    labels.push_back("mark " + std::to_string(labels.size() + 1));
+    Event b;
+    b.kind = Ev::bookmark;
+    b.seq = out.size();
+    b.t_ns = out.back().t_ns;
+    b.it = out.back().it;
+    b.num = int64_t(ev[at].seq);
+    b.s1 = labels.back().c_str();
+    out.push_back(b);
+  }
+  return save_jsonl(path, out);
 }
 
 std::string default_output(const Session& s, const Session* compare, const std::string& ext) {

@@ -21,9 +21,11 @@
 
 namespace loopscope::gui {
 
-// Writes the session's events to `path` (atomically: a temporary file renamed).
+// Writes the session's events to `path` through OutputFile (core/output_file.hpp).
 // Returns "" or a one-line error.
-std::string save_trace(const Session& s, const std::string& path);
+// `bookmarks` (event indexes) are appended as `bookmark` events, after the
+// run's own (marks already in a loaded trace are replaced by these).
+std::string save_trace(const Session& s, const std::string& path, const std::vector<size_t>& bookmarks = {});
 
 // A name for a new file in the current directory: "loopscope-ID" (+ "-vs-ID2")
 // + ext, numbered (-2, -3 ...) so an existing file is never overwritten.

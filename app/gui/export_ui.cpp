@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "draw.hpp"
 #include "record/record.hpp"
 
 namespace loopscope::gui {
@@ -41,10 +42,6 @@ std::string clock_text(double s) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
   return buf;
-}
-
-float button_w(const char* label) {
-  return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
 }
 }  // namespace
 
@@ -82,7 +79,7 @@ void App::open_record_dialog() {
 
 void App::save_now() {
   save_open_ = false;
-  std::string err = save_trace(session_, save_path_);
+  std::string err = save_trace(session_, save_path_, bookmarks_);
   if (err.empty()) {
     char msg[64];
     std::snprintf(msg, sizeof msg, "%zu events", session_.model().size());

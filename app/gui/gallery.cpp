@@ -25,7 +25,8 @@ constexpr Pair kPairs[] = {
     {"sequential-server", "concurrent-server", "", "Compare with concurrent-server"},
     {"concurrent-server", "sequential-server", "", "Compare with sequential-server"},
     {"gather-errors", "taskgroup-cancel", "", "Compare with taskgroup-cancel"},
-    {"taskgroup-cancel", "gather-errors", "", "Compare with gather-errors"},
+    {"taskgroup-cancel", "gather-fail", "", "Compare with gather-fail"},
+    {"gather-fail", "taskgroup-cancel", "", "Compare with taskgroup-cancel"},
     {"blocking-call", "blocking-call", "mode=asyncio.sleep", "Compare with asyncio.sleep"},
     {"web-scraper", "web-scraper", "mode=sequential", "Compare with one by one"},
 };
@@ -66,7 +67,7 @@ bool App::param_widgets(int scenario, float px) {
       changed |= ImGui::Combo("##v", &st.choice[k], names.data(), int(names.size()));
     } else {
       ImGui::SetNextItemWidth(px * 3.6f);
-      changed |= ImGui::DragFloat("##v", &st.num[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), "%g",
+      changed |= ImGui::DragFloat("##v", &st.num[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), p.integer ? "%.0f" : "%g",
                                   ImGuiSliderFlags_AlwaysClamp);
     }
     if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());

@@ -31,6 +31,36 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+// The first listing line task `task` reaches after event `i`, within its
+// current step (a print, an await, a blocking call): 0 when none is traced.
+int first_line_ahead(const model::Model& m, size_t i, int32_t task, uint8_t loop) {
+  const auto& ev = m.events();
+  for (size_t j = i + 1; j < ev.size() && j < i + 4096; ++j) {
+    const Event& e = ev[j];
+    if (e.loop != loop || e.task != task) continue;
+    if (e.line > 0) return e.line;
+    if (e.kind == Ev::step_end || e.kind == Ev::task_done) break;
+  }
+  return 0;
+}
+
+// The `async def` line of the coroutine that holds listing line `line`
+// (1-based): where a first step starts. `line` itself when there is none.
+int coroutine_top(const std::vector<std::string>& lines, int line) {
+  if (line <= 0 || size_t(line) > lines.size()) return line;
+  auto indent = [](const std::string& l) { return l.find_first_not_of(' '); };
+  size_t own = indent(lines[size_t(line - 1)]);
+  for (int k = line - 1; k >= 1; --k) {
+    const std::string& l = lines[size_t(k - 1)];
+    size_t in = indent(l);
+    if (in == std::string::npos || in >= own) continue;
+    if (l.compare(in, 10, "async def ") == 0) return k;
+    own = in;  // an enclosing block (try:, for ...): keep looking outwards
+    if (in == 0) break;
+  }
+  return line;
+}
+
 // The content rectangle left in the current panel below the heading.
 void content_rect(ImVec2& c0, ImVec2& c1) {
   ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
@@ -42,25 +72,38 @@ void content_rect(ImVec2& c0, ImVec2& c1) {
 
 // [SECTION] Code
 
+const std::string& App::listing_line(int line) {
+  // The lines draw_code() cached (it draws first in a frame); none while the Code panel is hidden.
+  static const std::string kNone;
+  return line >= 1 && size_t(line) <= listing_lines_.size() ? listing_lines_[size_t(line - 1)] : kNone;
+}
+
 void App::draw_code(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const Focus f = focused();
+  const Session& run = *f.s;
+  const model::LoopState& cur = *f.state;
+  const model::Model& m = run.model();
   float px = fonts_.px;
-  begin_panel("code", "Code", size, fonts_, th);
+  std::string heading = focus_title("Code");
+  begin_panel("code", heading.c_str(), size, fonts_, th);
   window_box(geo_.code.x0, geo_.code.y0, geo_.code.x1, geo_.code.y1);
-  if (session_.scenario()) {
+  // The scenario's title beside the heading where it fits whole; else the
+  // heading alone (a cut title reads as a mistake on a projector).
+  if (run.scenario() && ImGui::CalcTextSize(run.scenario()->title.c_str()).x + px < ImGui::GetContentRegionAvail().x -
+                                                                                       ImGui::GetItemRectSize().x) {
     ImGui::SameLine(0, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted(session_.scenario()->title.c_str());
+    ImGui::TextUnformatted(run.scenario()->title_for(run.params()).c_str());
     ImGui::PopStyleColor();
   }
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // Listings are cached per run: re-splitting every frame would allocate.
-  if (listing_gen_ != session_.generation()) {
-    listing_lines_ = split_lines(session_.listing());
-    listing_gen_ = session_.generation();
+  if (listing_gen_ != run.generation() || listing_of_ != &run) {
+    listing_lines_ = split_lines(run.listing());
+    listing_gen_ = run.generation(), listing_of_ = &run;
   }
   const std::vector<std::string>& lines = listing_lines_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
@@ -94,10 +137,21 @@ void App::draw_code(const ImVec2& size) {
     longest = std::max(longest, l.size());
     longest_code = std::max(longest_code, splits[i].comment_at == std::string::npos ? l.size() : splits[i].code_end);
   }
+  // Room for a cursor chip after the longest line, so that chips need not
+  // cover code: the smaller face and comment wrapping count it in.
+  float chip_room = 0;
+  {
+    float arrow = fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, "\xe2\x97\x80 ").x;
+    size_t n = 0;
+    for (const model::TaskInfo& t : m.tasks())
+      if (t.loop == 0 && ++n <= 64)
+        chip_room = std::max(chip_room, arrow + fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, t.name.c_str()).x + px * 1.4f);
+    chip_room = std::min(chip_room, room * 0.25f);
+  }
   ImFont* font = fonts_.mono;
   float cpx = px;
-  if (width_of(font, cpx, longest) > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
-  bool wrap_comments = width_of(font, cpx, longest) > room;
+  if (width_of(font, cpx, longest) + chip_room > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
+  bool wrap_comments = width_of(font, cpx, longest) + chip_room > room;
   size_t widest = wrap_comments ? longest_code : longest;
   // Whole-pixel rows: a one-pixel stroke (the underscore) at a fractional y
   // smears into two faint rows.
@@ -110,7 +164,7 @@ void App::draw_code(const ImVec2& size) {
   std::vector<Row> rows;
   for (size_t i = 0; i < lines.size(); ++i) {
     const Split& sp = splits[i];
-    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) > room) {
+    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) + chip_room > room) {
       rows.push_back({int(i) + 1, false, 0, sp.code_end, 0});
       size_t indent = lines[i].find_first_not_of(' ');
       rows.push_back({int(i) + 1, true, sp.comment_at, lines[i].size(), indent == std::string::npos ? 0 : indent});
@@ -129,18 +183,36 @@ void App::draw_code(const ImVec2& size) {
   if (overflow > 0) c1.y -= 6;  // room for the sideways scroll bar under the last row
 
   // Which tasks stand where: cursors for live tasks; the running one gets the line highlight.
-  struct Cursor { int line; int color; std::string name; bool running; int32_t id; };
+  struct Cursor { int line; int color; std::string name; bool running; int32_t id; bool callback = false; };
   std::vector<Cursor> cursors;
   const auto& tasks = m.tasks();
-  for (size_t k = 0; k < cur_.tasks.size() && k < tasks.size(); ++k) {
-    const model::TaskSnapshot& ts = cur_.tasks[k];
-    if (ts.line <= 0 || ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
-    cursors.push_back({ts.line, tasks[k].color, tasks[k].name, ts.state == model::TaskState::running, tasks[k].id});
+  size_t at = focused().index;
+  for (size_t k = 0; k < cur.tasks.size() && k < tasks.size(); ++k) {
+    const model::TaskSnapshot& ts = cur.tasks[k];
+    if (ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
+    int line = ts.line;
+    bool running = ts.state == model::TaskState::running;
+    // A task's first step, before it prints or awaits, stands at the top of its coroutine.
+    if (line <= 0 && running) line = coroutine_top(lines, first_line_ahead(m, at, tasks[k].id, tasks[k].loop));
+    if (line <= 0) continue;
+    cursors.push_back({line, tasks[k].color, tasks[k].name, running, tasks[k].id});
+  }
+  // A plain callback run for a task (a sleep timer's set_result, gather's
+  // done-callback) has no line of its own: it stands, dashed, at the await
+  // of the task it serves.
+  if (cur.running.handle >= 0 && cur.running.task >= 0) {
+    int32_t k = m.task_index(cur.running.task);
+    if (k >= 0 && size_t(k) < cur.tasks.size() && cur.tasks[size_t(k)].state == model::TaskState::waiting &&
+        cur.tasks[size_t(k)].line > 0)
+      cursors.push_back({cur.tasks[size_t(k)].line, tasks[size_t(k)].color,
+                         cur.running.label ? cur.running.label : "callback", false, tasks[size_t(k)].id, true});
   }
   geo_.cursors.clear();
-  for (const Cursor& c : cursors) geo_.cursors.push_back({c.line, c.id});
-  // Scroll (deterministically: no scroll state) so the running task's line is
-  // in view, else as many cursors as fit.
+  for (const Cursor& c : cursors)
+    if (!c.callback) geo_.cursors.push_back({c.line, c.id});
+  // Scroll (deterministically: no scroll state) so the line the Why panel
+  // names (the line of the event at the playhead) is in view, else the
+  // running task's line, else as many cursors as fit.
   auto row_of = [&](int line) {
     for (size_t r = 0; r < rows.size(); ++r)
       if (rows[r].line == line) return int(r);
@@ -153,14 +225,17 @@ void App::draw_code(const ImVec2& size) {
     if (c.running) running = row_of(c.line);
   }
   // A blocking call holds the loop on its line: show it even when no task cursor is there.
-  int blocked_line = cur_.blocked ? cur_.blocked_line : 0;
+  int blocked_line = cur.blocked ? cur.blocked_line : 0;
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
-  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0)) {
+  int named = m.size() && at < m.size() && m.events()[at].loop == 0 && m.events()[at].line > 0 ? m.events()[at].line : 0;
+  if (named > 0 && size_t(named) <= lines.size()) running = row_of(named), lo = std::min(lo, running), hi = std::max(hi, running);
+  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
     first = std::clamp(want, 0, int(rows.size()) - fit);
   }
 
   geo_.code_rows.clear();
+  geo_.code_chips.clear();
   geo_.code_px = cpx, geo_.code_char_w = char_w, geo_.code_hscroll = xoff;
   geo_.code_overflow = overflow;
   dl->PushClipRect(c0, c1, true);
@@ -183,19 +258,56 @@ void App::draw_code(const ImVec2& size) {
     char num[16];
     std::snprintf(num, sizeof num, "%3d", line);
     dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
-    // Cursor labels, one per task on this line.
+    // Cursor chips, one per task on this line, right-aligned after the
+    // line's text and never over it (a chip must not hide `timeout=0.2`).
+    // Where they do not fit, they fold into one chip ("◀ S1 +3"); the
+    // gutter marks keep every task's colour.
     float lpx = std::min(px * 0.9f, lh * 0.8f);
+    std::vector<const Cursor*> here;
+    for (const Cursor& c : cursors)
+      if (c.line == line) here.push_back(&c);
+    if (here.empty()) continue;
+    float text_end = tx + float(row.to - row.from) * char_w + px * 0.6f;
+    auto chip_w = [&](const std::string& lab) { return fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x + px * 0.8f; };
+    auto tab_w = [&](const Cursor& c) { return c.callback ? 0.0f : task_tab_w(c.color, lh - 2); };
+    auto label_of = [](const Cursor& c) { return (c.callback ? "" : "\xe2\x97\x80 ") + c.name; };  // ◀ A
+    // Every task on the line gets a slice of the gutter mark, so colours never hide each other.
+    float gy = y + 1, gh = (lh - 2) / float(here.size());
+    for (size_t n = 0; n < here.size(); ++n)
+      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, gy + gh * float(n)),
+                        ImVec2(c0.x + gutter - px * 0.15f, gy + gh * float(n + 1)), th.task(here[n]->color));
+    // The chips: all of them; else one folded chip ("◀ S1 +3"); else the
+    // count alone ("4 ◀"); else none (the gutter mark keeps the colours).
+    float room_left = c1.x - text_end;
+    float total = 0;
+    for (const Cursor* c : here) total += chip_w(label_of(*c)) + tab_w(*c) + px * 0.3f;
+    std::vector<std::pair<const Cursor*, std::string>> chips;
+    if (total <= room_left) {
+      for (const Cursor* c : here) chips.push_back({c, label_of(*c)});
+    } else {
+      std::string folded = label_of(*here.front()) + (here.size() > 1 ? " +" + std::to_string(here.size() - 1) : "");
+      std::string count = here.size() > 1 ? std::to_string(here.size()) + " \xe2\x97\x80" : "\xe2\x97\x80";
+      if (chip_w(folded) + tab_w(*here.front()) + px * 0.3f <= room_left) chips.push_back({here.front(), folded});
+      else if (chip_w(count) + tab_w(*here.front()) + px * 0.3f <= room_left) chips.push_back({here.front(), count});
+    }
     float x = c1.x;
-    for (auto it = cursors.rbegin(); it != cursors.rend(); ++it) {
-      if (it->line != line) continue;
-      std::string lab = "\xe2\x97\x80 " + it->name;  // ◀ A
-      ImVec2 ts = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str());
-      ImVec2 a(x - ts.x - px * 0.8f, y + 1), b(x, y + lh - 1);
-      dl->AddRectFilled(a, b, th.task(it->color), px * 0.3f);
-      text_centered(dl, fonts_.bold, lpx, a, b, ink_on(th.task(it->color)), lab.c_str());
-      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, y + 1), ImVec2(c0.x + gutter - px * 0.15f, y + lh - 1),
-                        th.task(it->color));
+    for (auto it = chips.rbegin(); it != chips.rend(); ++it) {
+      const Cursor& shown = *it->first;
+      const std::string& lab = it->second;
+      ImVec2 a(x - chip_w(lab) - tab_w(shown), y + 1), b(x, y + lh - 1);
+      geo_.code_chips.push_back({line, shown.id, a.x, b.x});
+      if (shown.callback) {
+        // A callback, not the task: outlined like its stage chip.
+        dl->AddRectFilled(a, b, th.panel, px * 0.3f);
+        dl->AddRect(a, b, th.task(shown.color), px * 0.3f, 0, 2.0f);
+        text_centered(dl, fonts_.ui, lpx, a, b, th.text, lab.c_str());
+      } else {
+        dl->AddRectFilled(a, b, th.task(shown.color), px * 0.3f);
+        float ta = task_tab(dl, a, b, shown.color, th.task(shown.color), px);
+        text_centered(dl, fonts_.bold, lpx, ImVec2(ta, a.y), b, ink_on(th.task(shown.color)), lab.c_str());
+      }
       x = a.x - px * 0.3f;
+      ++shown;
     }
   }
   dl->PopClipRect();
@@ -212,9 +324,11 @@ void App::draw_code(const ImVec2& size) {
 
 void App::draw_why(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const Focus f = focused();
+  const model::Model& m = f.s->model();
   float px = fonts_.px;
-  begin_panel("why", ask_.open ? "Predict" : "Why", size, fonts_, th);
+  std::string heading = ask_.open ? std::string("Predict") : focus_title("Why");
+  begin_panel("why", heading.c_str(), size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
   if (ask_.open) {
     draw_predict();
@@ -223,7 +337,7 @@ void App::draw_why(const ImVec2& size) {
   }
   if (m.size()) {
     // The clip's caption says the same: both come from model::why_at.
-    model::Why why = model::why_at(m, playback_.index());
+    model::Why why = model::why_at(m, std::min(f.index, m.size() - 1));
     geo_.why_text = std::move(why.text);
     geo_.why_other_loop = std::move(why.other_loop);
     const std::string& text = geo_.why_text;
@@ -235,13 +349,29 @@ void App::draw_why(const ImVec2& size) {
                         : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y +
                               px * 0.6f;
     if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
-    ImGui::BeginChild("why_text", avail, false);
+    // Still too long: the body text scaled down as far as the text floor, so
+    // the panel never needs scrolling on a projector.
+    float scale = 1;
+    bool other = !geo_.why_other_loop.empty();
+    auto fits = [&](float fpx) {
+      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, avail.x, text.c_str()).y +
+                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y + px * 0.6f +
+                                  ImGui::GetStyle().ItemSpacing.y * 2
+                            : 0);
+      return h_text + px * 0.3f <= avail.y;
+    };
+    for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
+    scale = std::max(scale, look_.floor_px() / font->FontSize);
+    // At the floor and still too long: the other loop's line (the secondary story) gives way.
+    if (font == fonts_.ui && other && !fits(font->FontSize * scale)) other = false;
+    ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::SetWindowFontScale(scale);
     ImGui::PushFont(font);
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopTextWrapPos();
     ImGui::PopFont();
-    if (!geo_.why_other_loop.empty()) {
+    if (other) {
       ImGui::Dummy(ImVec2(1, px * 0.3f));
       ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
       ImGui::PushTextWrapPos(0);
@@ -260,54 +390,87 @@ void App::draw_why(const ImVec2& size) {
 
 // [SECTION] Console
 
-void App::track_prints(size_t changed_from) {
-  const auto& ev = session_.model().events();
-  while (!prints_.empty() && prints_.back() >= changed_from) prints_.pop_back();
-  for (size_t i = prints_.empty() ? changed_from : std::max(changed_from, prints_.back() + 1); i < ev.size(); ++i)
-    if (ev[i].kind == Ev::print) prints_.push_back(i);
+void App::track_prints(size_t changed_from) { track_prints(session_.model(), prints_, changed_from); }
+
+void App::track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from) {
+  const auto& ev = m.events();
+  while (!prints.empty() && prints.back() >= changed_from) prints.pop_back();
+  for (size_t i = prints.empty() ? changed_from : std::max(changed_from, prints.back() + 1); i < ev.size(); ++i)
+    if (ev[i].kind == Ev::print) prints.push_back(i);
 }
 
 void App::draw_console(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const Focus f = focused();
+  const model::Model& m = f.s->model();
+  const std::vector<size_t>& prints = *f.prints;
   float px = fonts_.px;
-  begin_panel("console", "Console", size, fonts_, th);
+  std::string heading = focus_title("Console");
+  begin_panel("console", heading.c_str(), size, fonts_, th);
   window_box(geo_.console.x0, geo_.console.y0, geo_.console.x1, geo_.console.y1);
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  size_t idx = playback_.index();
+  size_t idx = f.index;
   // Prints up to the playhead; the latest is the current one.
-  size_t shown = size_t(std::upper_bound(prints_.begin(), prints_.end(), idx) - prints_.begin());
+  size_t shown = size_t(std::upper_bound(prints.begin(), prints.end(), idx) - prints.begin());
   float lh = px * 1.35f;
-  int fit = std::max(1, int((c1.y - c0.y) / lh));
-  size_t first = shown > size_t(fit) ? shown - size_t(fit) : 0;
   float it_w = fonts_.mono->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, "it 000").x + px * 0.6f;
-  dl->PushClipRect(c0, c1, true);
-  for (size_t k = first; k < shown; ++k) {
-    const Event& e = m.events()[prints_[k]];
-    float y = c0.y + float(k - first) * lh;
-    if (k + 1 == shown && prints_[k] == idx)
-      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f);
-    else if (k + 1 == shown)
-      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.highlight, px * 0.2f, 0, 2.0f);
-    const model::TaskInfo* ti = m.task(e.task);
-    const char* text = e.s1 ? e.s1 : "";
+  // Long prints wrap at the panel's edge (a cut line hides the punchline); the
+  // latest prints that fit are shown, the newest at the bottom.
+  auto text_x = [&](const char* text) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
-    float x = own_it ? c0.x + px * 0.3f : c0.x + it_w;
-    if (ti) {
-      dl->AddRectFilled(ImVec2(x, y + lh * 0.2f), ImVec2(x + px * 0.3f, y + lh * 0.8f), th.task(ti->color));
-      x += px * 0.7f;
-    }
+    return (own_it ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
+  };
+  auto rows_of = [&](const char* text) {
+    float wrap = std::max(c1.x - text_x(text), px * 4);
+    return std::max(1.0f, std::round(fonts_.mono->CalcTextSizeA(px, FLT_MAX, wrap, text).y / px));
+  };
+  size_t first = shown;
+  float need = 0;
+  while (first > 0) {
+    const Event& e = m.events()[prints[first - 1]];
+    float h = rows_of(model::elide(e.s1, limits::kShownParagraphChars).c_str()) * lh;
+    if (need + h > c1.y - c0.y && first < shown) break;
+    need += h, --first;
+  }
+  dl->PushClipRect(c0, c1, true);
+  float y = c0.y;
+  for (size_t k = first; k < shown; ++k) {
+    const Event& e = m.events()[prints[k]];
+    // A print may be 64 KiB: wrapped whole it would be a thousand rows of vertices (core/limits.hpp).
+    const std::string shown_text = model::elide(e.s1, limits::kShownParagraphChars);
+    const char* text = shown_text.c_str();
+    float h = rows_of(text) * lh;
+    if (k + 1 == shown && prints[k] == idx)
+      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f);
+    else if (k + 1 == shown)
+      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f, 0, 2.0f);
+    const model::TaskInfo* ti = m.task(e.task);
+    bool own_it = std::strncmp(text, "[it", 3) == 0;
+    float x = text_x(text);
+    if (ti) dl->AddRectFilled(ImVec2(x - px * 0.7f, y + lh * 0.2f), ImVec2(x - px * 0.4f, y + h - lh * 0.2f), th.task(ti->color));
     if (!own_it) {
       char it[16];
       std::snprintf(it, sizeof it, "it %u", e.it);
       dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
     }
-    dl->AddText(fonts_.mono, px, ImVec2(x, y + (lh - px) * 0.5f), th.text, text);
+    // One wrapped row per lh (AddText's own line height is the font size).
+    const char* p = text;
+    const char* end = text + std::strlen(text);
+    float ry = y;
+    while (p < end && ry < c1.y) {  // rows below the panel are not drawn
+      const char* next = fonts_.mono->CalcWordWrapPositionA(px / fonts_.mono->FontSize, p, end, std::max(c1.x - x, px * 4));
+      if (next == p) next = p + 1;
+      dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, next);
+      p = next;
+      while (p < end && *p == ' ') ++p;
+      ry += lh;
+    }
+    y += h;
   }
   if (shown == 0) {
-    dl->AddText(fonts_.ui, px, c0, th.text_faint, prints_.empty() ? "nothing printed" : "nothing printed yet");
+    dl->AddText(fonts_.ui, px, c0, th.text_faint, prints.empty() ? "nothing printed" : "nothing printed yet");
   }
   dl->PopClipRect();
   end_panel();

@@ -14,13 +14,52 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "app.hpp"
+#include "core/limits.hpp"
+#include "core/output_file.hpp"
 
 namespace loopscope::gui {
+
+namespace {
+// ImGui does not check its allocations: under `ulimit -v` the font atlas
+// (GetTexDataAsRGBA32) wrote through a null pointer. Out of memory here ends
+// the process with one line instead, after removing half-written outputs.
+void* checked_alloc(size_t n, void*) {
+  if (void* p = std::malloc(n)) return p;
+  static const char msg[] = "loopscope: out of memory while building the view (fonts, draw lists); see ulimit -v\n";
+  ssize_t w = ::write(2, msg, sizeof msg - 1);
+  (void)w;
+  remove_temporaries_now();
+  ::_exit(1);
+}
+void checked_free(void* p, void*) { std::free(p); }
+void use_checked_allocator() { ImGui::SetAllocatorFunctions(checked_alloc, checked_free, nullptr); }
+
+// Mesa's llvmpipe does not survive running out of address space while it
+// creates a context (a double free in swrast_dri, seen under ulimit -v
+// 400000): under a limit, the room is checked before Mesa is asked.
+std::string view_memory_problem() {
+  struct rlimit lim;
+  if (::getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return "";
+  unsigned long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%lu", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  uint64_t used = uint64_t(pages) * uint64_t(::sysconf(_SC_PAGESIZE));
+  uint64_t left = lim.rlim_cur > used ? lim.rlim_cur - used : 0;
+  if (left >= limits::kViewAddressSpace) return "";
+  return "not enough memory to draw the view: ulimit -v leaves " + std::to_string(left >> 20) + " MiB, it needs about " +
+         std::to_string(limits::kViewAddressSpace >> 20) + " MiB";
+}
+}  // namespace
 
 bool display_available() {
   const char* x = std::getenv("DISPLAY");
@@ -51,6 +90,10 @@ void install_input_counter(GLFWwindow* win);  // below, with the other input plu
 }  // namespace
 
 std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
+  if (std::string why = view_memory_problem(); !why.empty()) {
+    err = why;
+    return nullptr;
+  }
   if (!display_available()) {
     err = "no display (DISPLAY and WAYLAND_DISPLAY are unset)";
     return nullptr;
@@ -83,6 +126,7 @@ std::unique_ptr<Window> Window::open(int w, int h, std::string& err) {
   out->win_ = win;
   install_input_counter(win);  // before ImGui's backend, which chains to these callbacks
   IMGUI_CHECKVERSION();
+  use_checked_allocator();
   ImGui::CreateContext();
   ImGui_ImplGlfw_InitForOpenGL(win, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
@@ -206,6 +250,10 @@ bool run_window(App& app, std::string& err) {
 // [SECTION] Headless
 
 std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
+  if (std::string why = view_memory_problem(); !why.empty()) {
+    err = why;
+    return nullptr;
+  }
   // Load libEGL, then the surfaceless display: no X server, no window.
   if (!gladLoaderLoadEGL(EGL_NO_DISPLAY)) {
     err = "cannot load libEGL.so.1 (install libegl1 and libegl-mesa0)";
@@ -261,6 +309,7 @@ std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
     return nullptr;
   }
   IMGUI_CHECKVERSION();
+  use_checked_allocator();
   out->imgui_ = ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(float(w), float(h));
@@ -268,16 +317,17 @@ std::unique_ptr<Headless> Headless::create(int w, int h, std::string& err) {
   // ImGui's GL3 backend loads GL through its own loader (libGL.so.1, glvnd):
   // glvnd dispatches to whichever context is current, EGL included.
   if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
-    err = "ImGui's OpenGL 3 renderer failed to start";
+    err = "ImGui's OpenGL 3 renderer failed to start (out of memory?)";
     return nullptr;
   }
+  out->renderer_ = true;
   return out;
 }
 
 Headless::~Headless() {
   if (imgui_) {
     ImGui::SetCurrentContext(static_cast<ImGuiContext*>(imgui_));
-    ImGui_ImplOpenGL3_Shutdown();
+    if (renderer_) ImGui_ImplOpenGL3_Shutdown();  // it asserts when Init failed
     ImGui::DestroyContext(static_cast<ImGuiContext*>(imgui_));
   }
   if (fbo_) glDeleteFramebuffers(1, &fbo_);
@@ -323,17 +373,13 @@ void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
 
 // [SECTION] PNG output
 
-std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
-  std::string tmp = path + ".tmp";
-  if (!stbi_write_png(tmp.c_str(), w, h, 4, rgba.data(), w * 4)) {
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "'";
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "': " + std::strerror(errno);
-  }
-  return "";
+std::string write_png(const std::string& path, int w, int h, const uint8_t* rgba) {
+  OutputFile f;
+  std::string err = f.open(path);
+  if (!err.empty()) return err;
+  auto put = [](void* to, void* data, int n) { static_cast<OutputFile*>(to)->write(data, size_t(n)); };
+  if (!stbi_write_png_to_func(put, &f, w, h, 4, rgba, w * 4)) return path + ": cannot encode the PNG";
+  return f.commit();  // reports the first write error
 }
 
 }  // namespace loopscope::gui

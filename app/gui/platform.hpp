@@ -82,10 +82,14 @@ class Headless {
   void* ctx_ = nullptr;  // EGLContext
   unsigned fbo_ = 0, color_ = 0;
   void* imgui_ = nullptr;  // ImGuiContext
+  bool renderer_ = false;  // ImGui_ImplOpenGL3_Init succeeded
 };
 
-// Writes an RGBA buffer (top row first) as PNG through a temporary file
-// renamed at the end. Returns "" or a one-line error.
-std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba);
+// Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary
+// renamed at the end, or a device or pipe written directly. Returns "" or a one-line error.
+std::string write_png(const std::string& path, int w, int h, const uint8_t* rgba);
+inline std::string write_png(const std::string& path, int w, int h, const std::vector<uint8_t>& rgba) {
+  return write_png(path, w, h, rgba.data());
+}
 
 }  // namespace loopscope::gui

@@ -1,6 +1,7 @@
 #include "playback.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace loopscope::gui {
 
@@ -8,7 +9,8 @@ double slot_base(Ev kind) {
   switch (kind) {
     case Ev::step_begin: case Ev::ready_push: case Ev::timer_fire: case Ev::task_done: case Ev::print:
     case Ev::task_cancel: case Ev::block_begin: case Ev::block_end: case Ev::io_done: case Ev::pool_submit:
-    case Ev::pool_start: case Ev::pool_end: case Ev::deadlock: case Ev::task_unretrieved:
+    case Ev::pool_start: case Ev::pool_end: case Ev::deadlock: case Ev::task_unretrieved: case Ev::queue_put:
+    case Ev::queue_get:
       return kNotableSlot;
     default:
       return kBookkeepingSlot;
@@ -88,7 +90,7 @@ int64_t Playback::trace_at(double story) const {
   size_t i = index_at(story);
   double into_gap = std::max(0.0, story - gap_start(i));
   if (i + 1 >= size()) return t_ns_[i];
-  return std::min(t_ns_[i + 1], t_ns_[i] + int64_t(into_gap * 1e9));
+  return std::min(t_ns_[i + 1], t_ns_[i] + int64_t(std::llround(into_gap * 1e9)));
 }
 
 double Playback::story_of_trace(int64_t t) const {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "app.hpp"
 #include "draw.hpp"
@@ -93,9 +94,16 @@ void App::draw_predict() {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextUnformatted("Read the ready queue, then the timers. Press a number (Space: show me).");
     ImGui::PopStyleColor();
+    // The question's context: what just happened, as the Why panel told it.
+    if (m.size()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
+      std::string ctx = "So far: " + model::narrate(m, std::min(playback_.index(), m.size() - 1));
+      ImGui::TextUnformatted(ctx.c_str());
+      ImGui::PopStyleColor();
+    }
   } else {
-    geo_.why_text = ask_.text;
-    ImGui::TextUnformatted(ask_.text.c_str());
+    geo_.why_text = model::elide(ask_.text, limits::kShownParagraphChars);
+    ImGui::TextUnformatted(geo_.why_text.c_str());
   }
   ImGui::PopTextWrapPos();
   ImGui::Dummy(ImVec2(1, px * 0.2f));

@@ -85,7 +85,12 @@ std::string render_shot(const std::vector<cli::RunInput>& runs, const ShotOption
   err = open_run(*h, app, runs[0]);
   if (err.empty() && runs.size() > 1) err = open_compare(*h, app, runs[1]);
   if (!err.empty()) return err;
-  shot_at(*h, app, index_at_seconds(app.session().model(), o.at_s), rgba);
+  const model::Model& m = app.session().model();
+  app.seek(index_at_seconds(m, o.at_s));
+  // The playhead at that very run time, inside a block or a wait if it falls there.
+  if (o.at_s >= 0) app.playback().seek_story(app.playback().story_of_trace(m.begin_ns() + int64_t(o.at_s * 1e9)));
+  settle(*h, app);
+  h->frame(app, 0.1f, &rgba);
   return "";
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/output_file.hpp"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,6 +22,23 @@ std::string settings_path() {
   return "";
 }
 
+std::vector<std::string> usable_params(const Scenario& s, const std::vector<std::string>& sets, const std::string& path) {
+  std::vector<std::string> ok;
+  for (const std::string& kv : sets) {
+    try {
+      s.resolve({kv});
+      ok.push_back(kv);
+    } catch (const std::exception& e) {
+      std::string key = kv.substr(0, kv.find('='));
+      std::string def;
+      for (const Param& p : s.params)
+        if (p.key == key) def = p.def;
+      std::string then = def.empty() ? "ignored" : "using the default " + def;
+      std::fprintf(stderr, "loopscope: %s: %s; %s\n", path.c_str(), e.what(), then.c_str());
+    }
+  }
+  return ok;
+}
 namespace {
 // The file's text, or "" when it is missing or not a regular file. Opened
 // without blocking and checked with fstat before any read: a FIFO or a device
@@ -79,14 +97,10 @@ std::string write_settings(const std::string& path, const Settings& s) {
     if (!s.look.show[k]) o << char('1' + k);
   o << "\n[run]\nscenario=" << s.scenario << "\n";
   for (const std::string& kv : s.sets) o << "param." << kv << "\n";
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << o.str();
-    if (!out) return "cannot write " + tmp;
-  }
-  std::filesystem::rename(tmp, path, ec);
-  return ec ? "cannot rename " + tmp + ": " + ec.message() : "";
+  OutputFile f;
+  std::string err = f.open(path, OutputFile::Special::refuse);
+  if (err.empty()) err = f.write(o.str());
+  return err.empty() ? f.commit() : err;
 }
 
 }  // namespace loopscope::gui

@@ -18,9 +18,13 @@ struct Settings {
   std::vector<std::string> sets;  // its parameters as k=v
 };
 
-std::string settings_path();  // "" when neither XDG_CONFIG_HOME nor HOME is set
+std::string settings_path();
+// The saved parameters that `s` accepts; each refused one (param.clients=nan) gets a one-line
+// warning on stderr naming the file, and the parameter keeps its default.
+std::vector<std::string> usable_params(const Scenario& s, const std::vector<std::string>& sets, const std::string& path);  // "" when neither XDG_CONFIG_HOME nor HOME is set
 Settings read_settings(const std::string& path);
-// Writes atomically (temporary file, then rename), creating the directory. Returns "" or a one-line error.
+// Writes through OutputFile (a temporary renamed into place; a device or pipe is refused), creating the
+// directory. Returns "" or a one-line error.
 std::string write_settings(const std::string& path, const Settings& s);
 
 }  // namespace loopscope::gui

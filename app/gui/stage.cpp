@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
+#include <cstdint>
 #include <vector>
 
 #include "app.hpp"
@@ -24,13 +26,33 @@ struct Chip {
   ImU32 fill = 0, ink = 0, border = 0;
   std::string text;
   bool dashed = false;  // a callback, not a task step
+  bool divider = false; // the boundary between this iteration's handles and the next's
+  int color = -1;       // the task's palette index (-1: a callback)
+  bool late = false;    // an overdue timer, or a wake-up that runs after its timer was due
+  ImU32 stripe = 0;     // a late chip keeps its task's hue as a stripe
 };
 
 struct Area {
   ImVec2 a, b;
-  const char* title;
+  const char* titles[4];  // longest first, then nulls: the first that fits is drawn
   float cursor_x = 0, cursor_y = 0;
+  // Chips that did not fit: counted ("+3 more"), never silently dropped. Once
+  // full, the rest are counted without being laid out (a queue of 300k
+  // handles costs a frame no more than a full area does).
+  bool full = false;
+  int hidden = 0;
 };
+
+// What a timer does when due, as a student reads the listing: from the
+// label of the handle it queues (the trace's timer.arm `label`).
+std::string timer_purpose(const char* label) {
+  if (!label) return {};
+  std::string_view l(label);
+  if (l == "sleep timer: set_result") return "sleep";
+  if (l == "wait_for: _release_waiter") return "wait_for deadline";
+  if (l.find("_on_timeout") != std::string_view::npos) return "Timeout._on_timeout";
+  return std::string(l);
+}
 
 struct Layout {
   std::vector<Chip> chips;
@@ -59,22 +81,29 @@ struct Placer {
     return t ? t->color : -1;
   }
 
-  void place(Area& area, uint32_t key, int32_t task, const std::string& text, bool big = false) {
+  void place(Area& area, uint32_t key, int32_t task, const std::string& text, bool big = false, bool late = false) {
     while (std::count(out.seen.begin(), out.seen.end(), key)) ++key;  // repeats get their own identity
     out.seen.push_back(key);
     Chip c;
     c.key = key;
-    c.text = text;
     float pad = px * 0.5f;
-    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str());
-    c.size = ImVec2(std::min(ts.x + 2 * pad, area.b.x - area.a.x - pad * 2), px * (big ? 2.0f : 1.6f));
+    c.text = elide(font, px, model::elide(text), area.b.x - area.a.x - pad * 4);  // a chip never cuts its text
+    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str());
+    int color = task_color(task);
+    float h = px * (big ? 1.6f : 1.4f);
+    c.size = ImVec2(std::min(ts.x + 2 * pad + task_tab_w(color, h), area.b.x - area.a.x - pad * 2), h);
+    if (area.full) return void(++area.hidden);  // keep FIFO order: nothing after a hidden chip shows
     if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
       area.cursor_x = area.a.x + pad;
       area.cursor_y += c.size.y + pad * 0.6f;
     }
+    if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) {
+      area.full = true;
+      return void(++area.hidden);
+    }
     c.pos = ImVec2(area.cursor_x, area.cursor_y);
     area.cursor_x += c.size.x + pad * 0.6f;
-    int color = task_color(task);
+    c.color = color;
     if (color >= 0) {
       c.fill = th.task(color);
       c.border = th.task(color);
@@ -84,14 +113,80 @@ struct Placer {
       c.dashed = true;
     }
     c.ink = c.dashed ? th.text : ink_on(c.fill);
+    if (late) {
+      c.late = true;
+      c.stripe = color >= 0 ? th.task(color) : th.callback;
+      c.fill = c.border = th.blocked;
+      c.ink = th.blocked_text;
+      c.dashed = false;
+    }
     out.chips.push_back(std::move(c));
+  }
+  void divider(Area& area, const char* text, uint32_t key = 0xFFFFFFF0u);
+  void place_item(Area& area, uint32_t key, const std::string& text) {
+    place(area, key, -1, text);
+    Chip& c = out.chips.back();  // a value, not a task or a callback: plain and solid
+    c.dashed = false;
+    c.fill = th.panel;
+    c.border = th.text_faint;
+    c.ink = th.text;
   }
 };
 
+// A task waiting on a queue, as the stage names it.
+std::string queue_waiter_text(const model::TaskSnapshot& t, const std::string& name) {
+  switch (t.on) {
+    case AwaitOn::queue_get: return name + ": get() waits";
+    case AwaitOn::queue_put: return name + ": put() waits";
+    case AwaitOn::queue_join: return name + ": join() waits";
+    default: return name + " waits";
+  }
+}
+
+void Placer::divider(Area& area, const char* text, uint32_t key) {
+  Chip c;
+  c.key = key;  // one per queue: it glides as the queue moves
+  c.divider = true;
+  c.text = text;
+  float pad = px * 0.5f;
+  ImVec2 ts = font->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, text);
+  c.size = ImVec2(ts.x + pad * 1.5f, px * 1.6f);
+  if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
+    area.cursor_x = area.a.x + pad;
+    area.cursor_y += c.size.y + pad * 0.6f;
+  }
+  c.pos = ImVec2(area.cursor_x, area.cursor_y);
+  area.cursor_x += c.size.x + pad * 0.6f;
+  c.ink = th.text_dim;
+  out.chips.push_back(std::move(c));
+}
+
 void start_area(Area& area, float px) {
   area.cursor_x = area.a.x + px * 0.5f;
-  area.cursor_y = area.a.y + px * 1.7f;
+  area.cursor_y = area.a.y + px * 1.35f;
+  area.hidden = 0;
+  area.full = false;
 }
+
+// How late task `task`'s timer is at `st`: from the last timer.fire for it
+// since its last step ended (so the wake-up it caused is still on its way),
+// the state's time minus the timer's due time. -1: no such timer. Looks back
+// a bounded number of events (a wake-up follows its timer within an iteration).
+int64_t late_wakeup_ns(const model::Model& m, const model::LoopState& st, int32_t task) {
+  if (task < 0 || m.size() == 0) return -1;
+  const auto& ev = m.events();
+  size_t i = std::min(st.event_index, m.size() - 1), stop = i > 4096 ? i - 4096 : 0;
+  for (size_t k = i + 1; k-- > stop;) {
+    const Event& e = ev[k];
+    if (e.loop != st.loop || e.task != task) continue;
+    if (e.kind == Ev::step_end) return -1;
+    if (e.kind == Ev::timer_fire) return st.t_ns - e.num;
+  }
+  return -1;
+}
+
+// Lateness worth saying: a millisecond or more (the loop's own overhead is microseconds).
+constexpr int64_t kLateNs = 1000000;
 
 }  // namespace
 
@@ -109,10 +204,18 @@ void App::draw_stage(const ImVec2& size) {
   char buf[160];
   switch (s.phase) {
     case model::Phase::idle: phase = m.size() ? "between iterations" : "no run yet"; break;
-    case model::Phase::running:
-      std::snprintf(buf, sizeof buf, "iteration %u: running ready handles, %zu more queued", s.it, s.ready.size());
+    case model::Phase::running: {
+      // Counted as the Why panel counts: this iteration's handles (asyncio's
+      // ntodo) apart from those queued meanwhile for the next iteration.
+      size_t next = s.ready.size() - std::min(s.this_iter, s.ready.size());
+      if (next > 0)
+        std::snprintf(buf, sizeof buf, "iteration %u: running its handles, %zu more this iteration, %zu for the next", s.it,
+                      s.this_iter, next);
+      else
+        std::snprintf(buf, sizeof buf, "iteration %u: running its handles, %zu more this iteration", s.it, s.this_iter);
       phase = buf;
       break;
+    }
     case model::Phase::polling:
       if (s.poll_timeout_ms < 0) std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting for I/O (no timeout)", s.it);
       else std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting up to %d ms for timers and I/O", s.it, s.poll_timeout_ms);
@@ -121,6 +224,11 @@ void App::draw_stage(const ImVec2& size) {
     case model::Phase::blocked: phase = "the loop thread is blocked"; break;
     case model::Phase::done: phase = "run finished: the loop is closed"; break;
   }
+  // No event loop on this thread (sequential-server): no iterations, no polls to speak of.
+  if (m.no_event_loop() && m.size())
+    phase = s.phase == model::Phase::done ? "the script has ended"
+            : s.blocked                   ? "server thread (no event loop): blocked in a call"
+                                          : "server thread (no event loop): runs the script line by line";
   ImGui::PushStyleColor(ImGuiCol_Text, th.text);
   float room = ImGui::GetContentRegionAvail().x;
   if (ImGui::CalcTextSize(phase).x > room) {
@@ -128,7 +236,8 @@ void App::draw_stage(const ImVec2& size) {
     if (s.phase == model::Phase::polling && s.poll_timeout_ms >= 0)
       std::snprintf(buf, sizeof buf, "it %u: polling, up to %d ms", s.it, s.poll_timeout_ms);
     else if (s.phase == model::Phase::running)
-      std::snprintf(buf, sizeof buf, "it %u: running, %zu queued", s.it, s.ready.size());
+      std::snprintf(buf, sizeof buf, "it %u: running, %zu more, %zu next", s.it, std::min(s.this_iter, s.ready.size()),
+                    s.ready.size() - std::min(s.this_iter, s.ready.size()));
     if (s.phase == model::Phase::polling || s.phase == model::Phase::running) phase = buf;
   }
   ImGui::TextUnformatted(phase);
@@ -138,6 +247,7 @@ void App::draw_stage(const ImVec2& size) {
   dl->PushClipRect(ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
                                                  ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), true);
   ImVec2 c0 = ImGui::GetCursorScreenPos();
+  const float c0_top = c0.y;
   ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
   ImVec2 wmax(wp.x + ws.x, wp.y + ws.y);
   float pad = ImGui::GetStyle().WindowPadding.x;
@@ -145,79 +255,135 @@ void App::draw_stage(const ImVec2& size) {
 
   // A blocked loop gets a banner no one can miss.
   if (s.blocked) {
-    float bh = fonts_.big->FontSize * 1.6f;
+    float bh = fonts_.big->FontSize * 1.3f;
     ImVec2 a = c0, b(c1.x, c0.y + bh);
     dl->AddRectFilled(a, b, th.blocked, px * 0.25f);
     char banner[160];
-    if (s.blocked_line > 0) std::snprintf(banner, sizeof banner, "LOOP BLOCKED  (line %d): nothing else can run", s.blocked_line);
-    else std::snprintf(banner, sizeof banner, "LOOP BLOCKED: nothing else can run");
+    const char* what = m.no_event_loop() ? "THREAD BLOCKED" : "LOOP BLOCKED";  // no loop to block on a plain thread
+    if (s.blocked_line > 0) std::snprintf(banner, sizeof banner, "%s  (line %d): nothing else can run", what, s.blocked_line);
+    else std::snprintf(banner, sizeof banner, "%s: nothing else can run", what);
     text_centered(dl, fonts_.big, fonts_.big->FontSize, a, b, th.blocked_text, banner);
     c0.y = b.y + px * 0.4f;
   }
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
   // Areas a run never uses (I/O, the pool) are left out, so the others get the room.
-  if (stage_uses_.gen != session_.generation() || stage_uses_.n > m.size()) stage_uses_ = {session_.generation(), 0, false, false};
+  if (stage_uses_.gen != session_.generation() || stage_uses_.n > m.size()) stage_uses_ = {session_.generation(), 0, false, false, false};
   for (; stage_uses_.n < m.size(); ++stage_uses_.n) {
     Ev k = m.events()[stage_uses_.n].kind;
     stage_uses_.io |= k == Ev::io_wait || k == Ev::io_done;
     stage_uses_.pool |= k == Ev::pool_submit;
+    stage_uses_.queue |= k == Ev::queue_put;
   }
   bool show_io = stage_uses_.io || m.size() == 0, show_pool = stage_uses_.pool || m.size() == 0;
   float h = c1.y - c0.y;
   float row1 = std::floor(h * (show_pool ? 0.36f : 0.5f)), row2 = show_pool ? std::floor(h * 0.36f) : h - row1;
-  // Chip text shrinks when the stage is short (presenter mode in a small window):
-  // an area must hold its title and one row of chips.
-  px = std::min(px, row2 / 3.6f);
+  // Chip text shrinks when the stage is short (a small window), so an area
+  // holds its title and one row of chips; never below the presenter floor, and
+  // never because the LOOP BLOCKED banner took room (chips that do not fit are counted).
+  float row2_full = show_pool ? std::floor((c1.y - c0_top) * 0.36f) : (c1.y - c0_top) * 0.5f;
+  px = std::max(look_.floor_px(), std::min(px, row2_full / 3.2f));
   float gap = px * 0.5f;
   float split = c0.x + std::floor((c1.x - c0.x) * 0.70f);
   float mid = c0.x + std::floor((c1.x - c0.x) * 0.5f);
-  Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), "Ready queue (FIFO: front on the left)"};
-  Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), "Running"};
+  Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), {"Ready queue (FIFO: front on the left)", "Ready queue (FIFO)", "Ready queue", "Ready"}};
+  Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), {"Running", "Run"}};
   float y2 = c0.y + row1 + gap;
   float y2b = show_pool ? y2 + row2 - gap : c1.y;
-  Area timers{ImVec2(c0.x, y2), ImVec2(show_io ? mid - gap * 0.5f : c1.x, y2b), "Timers (soonest first)"};
-  Area io{ImVec2(mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), "I/O waits"};
+  // A run with an asyncio.Queue shows it beside the timers (and the I/O waits, if any).
+  bool show_queue = stage_uses_.queue;
+  float third = std::floor((c1.x - c0.x) / 3.0f);
+  float timers_x1 = show_io && show_queue ? c0.x + third - gap * 0.5f : show_io || show_queue ? mid - gap * 0.5f : c1.x;
+  Area timers{ImVec2(c0.x, y2), ImVec2(timers_x1, y2b), {"Timers (soonest first)", "Timers"}};
+  Area queue{ImVec2(timers_x1 + gap, y2), ImVec2(show_io ? c0.x + 2 * third - gap * 0.5f : c1.x, y2b), {"Queue (front on the left)", "Queue"}};
+  Area io{ImVec2(show_queue ? queue.b.x + gap : mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), {"I/O waits", "I/O"}};
   float y3 = y2 + row2;
-  Area pool{ImVec2(c0.x, y3), c1, "Thread pool"};
+  Area pool{ImVec2(c0.x, y3), c1, {"Thread pool", "Pool"}};
   std::vector<Area*> areas = {&ready, &running, &timers};
   if (show_io) areas.push_back(&io);
   if (show_pool) areas.push_back(&pool);
-  for (Area* a : areas) {
-    dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
-    dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.3f), th.text_dim, a->title);
-  }
+  if (show_queue) areas.push_back(&queue);
+  const float title_px = std::max(look_.floor_px(), px * 0.85f);
+  // The longest of an area's titles that fits its box (leaving `reserve` px at the right), else the shortest.
+  auto title_of = [&](const Area& a, float reserve) {
+    const char* pick = a.titles[0];
+    for (const char* t : a.titles) {
+      if (!t) break;
+      pick = t;
+      if (fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, t).x + px + reserve <= a.b.x - a.a.x) return t;
+    }
+    return pick;
+  };
   if (s.blocked) hatch(dl, running.a, running.b, mix(th.blocked, th.panel, 0.6f), px * 0.8f, 2.0f);
 
+  const int64_t now_ns = playhead_ns();  // between events too: a blocked loop's timers grow late as time passes
   auto layout = [&](const model::LoopState& st, Layout& out) {
     for (Area* a : areas) start_area(*a, px);
     Placer p{m, th, fonts_.ui, px, out};
-    for (const auto& r : st.ready) {
+    // After this iteration's handles, a boundary: what was queued while they
+    // ran waits for the next iteration (asyncio runs exactly ntodo handles).
+    bool split = (st.phase == model::Phase::running || st.phase == model::Phase::blocked) && st.this_iter < st.ready.size();
+    for (size_t k = 0; k < st.ready.size(); ++k) {
+      const auto& r = st.ready[k];
+      if (const model::TaskInfo* ti = r.task >= 0 ? m.task(r.task) : nullptr; ti && ti->thread) continue;  // no task in Python
+      if (ready.full && ++ready.hidden) continue;
+      if (split && k == st.this_iter) p.divider(ready, "next iteration \xe2\x96\xb8");  // ▸
       std::string name = p.task_name(r.task);
       std::string text = r.label ? std::string(r.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
-      p.place(ready, key_for(r.task, r.handle, 1), r.task, text);
+      int64_t late = late_wakeup_ns(m, st, r.task);
+      if (late >= kLateNs) text = "late by " + format_duration(late) + ": " + text;  // first: a narrow area elides the end
+      p.place(ready, key_for(r.task, r.handle, 1), r.task, text, false, late >= kLateNs);
     }
-    if (st.running.handle >= 0) {
+    const model::TaskInfo* running_ti = st.running.task >= 0 ? m.task(st.running.task) : nullptr;
+    if (st.running.handle >= 0 && !(running_ti && running_ti->thread)) {
       std::string name = p.task_name(st.running.task);
       std::string text = st.running.label ? std::string(st.running.label) : name;
       if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
-      p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true);
+      int64_t late = late_wakeup_ns(m, st, st.running.task);
+      if (late >= kLateNs) text = "late by " + format_duration(late) + ": " + text;  // first: a narrow area elides the end
+      p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true, late >= kLateNs);
     }
     for (const auto& t : st.timers) {
-      std::string text = p.task_name(t.task);
-      if (text.empty()) text = t.label ? t.label : "timer";
-      int64_t left = t.due_ns - st.t_ns;
-      text += "  in " + format_duration(std::max<int64_t>(left, 0));
-      p.place(timers, key_for(t.task, t.timer, 2), t.task, text);
+      if (timers.full && ++timers.hidden) continue;
+      // What the timer is for, then whose it is: "wait_for deadline (main)".
+      std::string text = timer_purpose(t.label), owner = p.task_name(t.task);
+      if (!owner.empty()) text = text.empty() ? owner : text + " (" + owner + ")";
+      if (text.empty()) text = "timer";
+      // A timer past its due time (the loop was busy or blocked) says how late it is.
+      int64_t left = t.due_ns - std::max(st.t_ns, now_ns);
+      bool late = -left >= kLateNs;
+      text += late ? "  late by " + format_duration(-left) : "  in " + format_duration(std::max<int64_t>(left, 0));
+      p.place(timers, key_for(t.task, t.timer, 2), t.task, text, false, late);
     }
+    // Each queue: its items, front first, then who waits on it. Items keep
+    // their identity (the trace's string of that put), so they glide left as
+    // the front is taken.
+    for (const model::QueueChip& q : st.queues) {
+      for (const char* item : q.items)
+        p.place_item(queue, 0xC0000000u | (uint32_t(reinterpret_cast<uintptr_t>(item) >> 3) & 0x3FFFFFF0u), item ? item : "?");
+      char room[64];
+      if (q.items.empty() && q.maxsize > 0) std::snprintf(room, sizeof room, "empty (maxsize %d)", q.maxsize);
+      else if (q.items.empty()) std::snprintf(room, sizeof room, "empty");
+      else if (q.maxsize > 0) std::snprintf(room, sizeof room, "%zu of maxsize %d", q.items.size(), q.maxsize);
+      else std::snprintf(room, sizeof room, "%zu items", q.items.size());
+      p.divider(queue, room, 0xFFFFFF00u - uint32_t(q.queue & 0xFFFF) * 16);
+    }
+    if (show_queue)
+      for (size_t k = 0; k < st.tasks.size() && k < m.tasks().size(); ++k) {
+        const model::TaskSnapshot& t = st.tasks[k];
+        if (t.state != model::TaskState::waiting || t.wait != Wait::queue) continue;
+        p.place(queue, key_for(m.tasks()[k].id, 0, 5), m.tasks()[k].id, queue_waiter_text(t, m.tasks()[k].name));
+      }
     for (const auto& o : st.io) {
+      if (io.full && ++io.hidden) continue;
       std::string text = p.task_name(o.task);
       text += std::string(text.empty() ? "" : ": ") + name(o.kind);
       if (o.target) text += std::string(" ") + o.target;
       p.place(io, key_for(o.task, o.op, 3), o.task, text);
     }
     for (const auto& w : st.workers) {
+      if (pool.full && ++pool.hidden) continue;
       char wb[32];
       std::snprintf(wb, sizeof wb, w.running ? "worker %d: " : "queued: ", w.worker);
       std::string text = wb + p.task_name(w.task);
@@ -229,17 +395,38 @@ void App::draw_stage(const ImVec2& size) {
   layout(prev_, before);
   layout(cur_, after);
   geo_.stage_chips.clear();
-  for (const Chip& c : after.chips) geo_.stage_chips.push_back(c.text);
+  for (const Chip& c : after.chips)
+    if (!c.divider) geo_.stage_chips.push_back(c.text);
 
-  // Empty areas say so, calmly.
+  // Frames and titles; an area with chips that did not fit says how many ("+3 more").
+  for (Area* a : areas) {
+    dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
+    std::string more = a->hidden ? "+" + std::to_string(a->hidden) + " more" : std::string();
+    if (!more.empty() && fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x +
+                             fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles[1] ? a->titles[1] : a->titles[0]).x + px * 1.5f >
+                         a->b.x - a->a.x)
+      more = "+" + std::to_string(a->hidden);  // a narrow area keeps its title whole
+    float more_w = more.empty() ? 0 : fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x;
+    ImVec4 clip(a->a.x, a->a.y, a->b.x, a->b.y);
+    dl->AddText(fonts_.ui, title_px, ImVec2(a->a.x + px * 0.5f, a->a.y + px * 0.2f), th.text_dim, title_of(*a, more_w + px * 0.5f),
+                nullptr, 0, &clip);
+    if (!more.empty())
+      dl->AddText(fonts_.bold, title_px, ImVec2(a->b.x - px * 0.5f - more_w, a->a.y + px * 0.2f), th.text, more.c_str());
+  }
+  geo_.stage_hidden = 0;
+  for (Area* a : areas) geo_.stage_hidden += a->hidden;
+
+  // Empty areas say so, calmly (a note that does not fit its area is left out, never cut).
   auto empty_note = [&](const Area& a, bool empty, const char* note) {
-    if (empty) dl->AddText(fonts_.ui, px * 0.85f, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.8f), th.text_faint, note);
+    if (empty && fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, note).x + px <= a.b.x - a.a.x)
+      dl->AddText(fonts_.ui, title_px, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.4f), th.text_faint, note);
   };
   empty_note(ready, s.ready.empty(), "empty");
   empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");
   empty_note(timers, s.timers.empty(), "none armed");
   if (show_io) empty_note(io, s.io.empty(), "none");
   if (show_pool) empty_note(pool, s.workers.empty(), "idle");
+  if (show_queue) empty_note(queue, s.queues.empty(), "not used yet");
 
   // Tween: matched chips glide, new ones fade in, leaving ones fade out.
   float e = ease_in_out(float(tween_.t));
@@ -248,10 +435,18 @@ void App::draw_stage(const ImVec2& size) {
     auto fade = [&](ImU32 col) {
       return (col & ~IM_COL32_A_MASK) | (ImU32(float((col >> IM_COL32_A_SHIFT) & 0xff) * alpha) << IM_COL32_A_SHIFT);
     };
+    if (c.divider) {  // a bold bar, then small text: not a chip
+      dl->AddRectFilled(ImVec2(pos.x, pos.y - px * 0.15f), ImVec2(pos.x + 3, pos.y + c.size.y + px * 0.15f), fade(th.text));
+      dl->AddText(fonts_.ui, px * 0.8f, ImVec2(pos.x + px * 0.4f, pos.y + (c.size.y - px * 0.8f) * 0.5f), fade(c.ink),
+                  c.text.c_str());
+      return;
+    }
     ImVec2 b(pos.x + c.size.x, pos.y + c.size.y);
     dl->AddRectFilled(pos, b, fade(c.fill), px * 0.35f);
+    if (c.late) dl->AddRectFilled(pos, ImVec2(pos.x + px * 0.3f, b.y), fade(c.stripe), px * 0.35f, ImDrawFlags_RoundCornersLeft);
     dl->AddRect(pos, b, fade(c.dashed ? c.border : mix(c.border, th.text, 0.25f)), px * 0.35f, 0, 2.0f);
-    text_centered(dl, fonts_.ui, px, pos, b, fade(c.ink), c.text.c_str());
+    float tx = alpha > 0.5f ? task_tab(dl, pos, b, c.color, c.fill, px) : pos.x + task_tab_w(c.color, c.size.y);
+    text_centered(dl, fonts_.ui, px, ImVec2(tx, pos.y), b, fade(c.ink), c.text.c_str());
   };
   for (const Chip& c : after.chips) {
     auto it = std::find_if(before.chips.begin(), before.chips.end(), [&](const Chip& o) { return o.key == c.key; });

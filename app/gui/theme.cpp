@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "model/model.hpp"
+
 #ifndef LOOPSCOPE_FONT_DIR
 #define LOOPSCOPE_FONT_DIR "/usr/share/fonts/truetype/dejavu"
 #endif
@@ -19,6 +21,7 @@ constexpr ImU32 rgb(unsigned hex) {
 // last because red also means "blocked".
 constexpr unsigned kOkabeIto[] = {0x56B4E9, 0xE69F00, 0x009E73, 0xCC79A7, 0xF0E442, 0x0072B2, 0xD55E00};
 constexpr int kHues = int(sizeof kOkabeIto / sizeof kOkabeIto[0]);
+static_assert(kHues == model::kTaskHues, "the model's palette size is the theme's");
 
 Theme make(bool dark) {
   Theme t;
@@ -103,7 +106,7 @@ void apply_style(bool dark, float px) {
   ImGui::GetStyle() = style;
 }
 
-bool load_fonts(Fonts& f, float px) {
+bool load_fonts(Fonts& f, float px, const std::function<bool()>& extra) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   static ImVector<ImWchar> ranges;
@@ -146,6 +149,7 @@ bool load_fonts(Fonts& f, float px) {
     return false;
   }
   io.FontDefault = f.ui;
+  if (extra && !extra()) return false;
   return io.Fonts->Build();
 }
 

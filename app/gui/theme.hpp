@@ -5,6 +5,8 @@
 // hue alone.
 #pragma once
 
+#include <functional>
+
 #include <imgui.h>
 
 namespace loopscope::gui {
@@ -38,6 +40,7 @@ struct Fonts {
 // Rebuilds the current context's font atlas at `px`. Returns false when the
 // TrueType files are missing (the caller reports it; we never fall back to the
 // built-in bitmap font silently).
-bool load_fonts(Fonts& out, float px);
+// `extra` adds more faces (a client's sizes) before the one atlas build.
+bool load_fonts(Fonts& out, float px, const std::function<bool()>& extra = {});
 
 }  // namespace loopscope::gui

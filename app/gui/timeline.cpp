@@ -30,7 +30,7 @@ int64_t tick_step(int64_t span, float target) {
 // A squeezed wait's length where the full form does not fit: "2 s", "340ms", "7ms".
 std::string short_duration(int64_t ns) {
   char buf[32];
-  if (ns >= 1000000000) std::snprintf(buf, sizeof buf, "%.0f s", double(ns) / 1e9);
+  if (ns >= 999500000) std::snprintf(buf, sizeof buf, "%.0f s", double(ns) / 1e9);
   else std::snprintf(buf, sizeof buf, "%.0fms", double(ns) / 1e6);
   return buf;
 }
@@ -157,6 +157,11 @@ bool App::crowded_real_axis(float width) {
   crowd_ = {session_.generation(), n, w, false};
   // Big traces keep real time: the story axis costs O(visible events) per frame.
   if (n < 8 || n > kStoryAxisMaxEvents || w < 10) return false;
+  // Where duration is the lesson (the loop blocked, a server answering
+  // clients) the default is real time: by iteration would squeeze the very
+  // wait the lesson is about.
+  for (const Event& e : m.events())
+    if ((e.kind == Ev::block_begin && e.loop == 0) || (e.kind == Ev::io_wait && IoKind(e.code) == IoKind::accept)) return false;
   // Distinct pixel columns the events would fall on; crowded when most events share a few.
   int64_t b = m.begin_ns(), span = std::max<int64_t>(m.end_ns() - b, 1);
   int cols = 0, last = -1;
@@ -197,7 +202,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   std::vector<float>& lane_mid = primary ? geo_.lane_mid : geo_.lane_mid2;
   window_box(gbox.x0, gbox.y0, gbox.x1, gbox.y1);
   lane_mid.clear();
-  if (primary) geo_.playhead_x = -1;
+  (primary ? geo_.playhead_x : geo_.playhead2_x) = -1;
   // The axis: chosen automatically until the user picks one (A or the button).
   // Compared runs share real time: their story clocks differ.
   float plot_w_guess = ImGui::GetContentRegionAvail().x - px * 6.5f;
@@ -208,15 +213,56 @@ void App::draw_timeline(const ImVec2& size, int which) {
   }
   if (primary && !compare_active()) {  // compared runs always share real time: no axis to pick
     ImGui::SameLine(0, px);
-    if (ImGui::SmallButton(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+    // A button with a little vertical padding: SmallButton's none clips descenders ("by").
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px * 0.3f, 2));
+    if (ImGui::Button(timeline_.story ? "by iteration" : "real time")) toggle_axis();
+    ImGui::PopStyleVar();
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip(timeline_.story ? "Each event gets room; long waits are squeezed and labelled with their real "
                                           "length. Click (or A) for real time."
                                         : "x is real time. Click (or A) to give every event room (by iteration).");
   }
   const char* hint = timeline_.axis_auto ? "(auto)  wheel zooms, drag pans, 0 fits" : "wheel zooms, drag pans, 0 fits";
+  // A legend for the end marks, once one is on screen: ✕ failed, ⊘ cancelled.
+  bool failed = false, cancelled = false;
+  {
+    // Run 1: marks up to the playhead; the compared run: its whole run.
+    int64_t upto = !primary ? m.end_ns() : m.size() ? m.events()[std::min(playback_.index(), m.size() - 1)].t_ns : 0;
+    for (const model::Lane& lane : m.lanes()) {
+      if (lane.segments.empty() || lane.segments.back().state != model::TaskState::done || lane.segments.back().t0 > upto) continue;
+      failed |= lane.segments.back().outcome == Outcome::error;
+      cancelled |= lane.segments.back().outcome == Outcome::cancelled;
+    }
+  }
+  float lpx = px * 0.85f, mark_r = lpx * 0.4f;
+  float legend_w = (failed ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "failed").x + lpx * 2.2f : 0) +
+                   (cancelled ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "cancelled").x + lpx * 2.2f : 0);
+  float legend_y = ImGui::GetCursorScreenPos().y;
   if (primary) ImGui::SameLine(0, px * 0.5f);
-  if (primary && ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x) {
+  if (legend_w > 0) {
+    float ly = primary ? ImGui::GetCursorScreenPos().y : legend_y;
+    float lx = ImGui::GetWindowPos().x + ImGui::GetWindowSize().x - ImGui::GetStyle().WindowPadding.x - legend_w;
+    if (lx > ImGui::GetCursorScreenPos().x || !primary) {
+      ImDrawList* ldl = ImGui::GetWindowDrawList();
+      float cy = ly + ImGui::GetTextLineHeight() * 0.5f;
+      if (failed) {
+        float x = lx + mark_r;
+        ldl->AddLine(ImVec2(x - mark_r, cy - mark_r), ImVec2(x + mark_r, cy + mark_r), th.error, 2.5f);
+        ldl->AddLine(ImVec2(x - mark_r, cy + mark_r), ImVec2(x + mark_r, cy - mark_r), th.error, 2.5f);
+        ldl->AddText(fonts_.ui, lpx, ImVec2(x + mark_r + lpx * 0.35f, cy - lpx * 0.5f), th.text_dim, "failed");
+        lx += fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "failed").x + lpx * 2.2f;
+      }
+      if (cancelled) {
+        float x = lx + mark_r;
+        ldl->AddCircle(ImVec2(x, cy), mark_r, th.cancelled, 16, 2.0f);
+        ldl->AddLine(ImVec2(x - mark_r * 0.7f, cy + mark_r * 0.7f), ImVec2(x + mark_r * 0.7f, cy - mark_r * 0.7f), th.cancelled, 2.0f);
+        ldl->AddText(fonts_.ui, lpx, ImVec2(x + mark_r + lpx * 0.35f, cy - lpx * 0.5f), th.text_dim, "cancelled");
+      }
+    } else {
+      legend_w = 0;
+    }
+  }
+  if (primary && ImGui::CalcTextSize(hint).x < ImGui::GetContentRegionAvail().x - legend_w) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextUnformatted(hint);
     ImGui::PopStyleColor();
@@ -241,8 +287,14 @@ void App::draw_timeline(const ImVec2& size, int which) {
     b = session_.model().begin_ns();
     e = std::max({e, session_.model().end_ns(), b + (compare_.model().end_ns() - compare_.model().begin_ns())});
   }
-  // The playhead moves on through real gaps (a block, a wait), not only from event to event.
-  int64_t now = !primary ? m.end_ns() : playback_.size() ? playback_.trace_now() : m.events()[playback_.index()].t_ns;
+  // Each run has its own playhead; run 2's is at the same real time since its start as run 1's.
+  // (at that real time, not snapped to its last event: a run that is idle still has its clock moving).
+  int64_t now = playhead_ns();
+  if (const model::Model& m1 = session_.model(); !primary && m1.size() == 0) {
+    now = m.end_ns();
+  } else if (!primary) {
+    now = std::min(m.end_ns(), m.begin_ns() + (playhead_ns() - m1.begin_ns()));
+  }
   int64_t ab = int64_t(axis_of(b)), ae = story ? int64_t(axis_of(m.end_ns())) : e, anow = int64_t(axis_of(now));
   if (!primary) {
     // The view is run 1's (drawn just before).
@@ -261,18 +313,29 @@ void App::draw_timeline(const ImVec2& size, int which) {
 
   const auto& lanes = m.lanes();
   float axis_h = px * 1.5f;
-  // Lanes share the height (scroll with Shift+wheel past ~22 px each); labels follow the lane height.
+  // Lanes share the height; labels follow the lane height down to the text
+  // floor (presenter mode: 1/36 of the window), below which lanes scroll
+  // (Shift+wheel) with a count of the lanes out of view.
+  const float floor_px = look_.floor_px();
   auto lane_h_of = [&](size_t n) {
-    return std::max(std::min((c1.y - c0.y - axis_h) / float(std::max<size_t>(n, 1)), px * 2.6f), 22.0f);
+    return std::max(std::min((c1.y - c0.y - axis_h) / float(std::max<size_t>(n, 1)), px * 2.6f),
+                    std::max(22.0f, std::ceil(floor_px * 1.2f)));
   };
   float lane_h = lane_h_of(lanes.size());
-  float label_px = std::min(px, lane_h * 0.62f);
+  {
+    // Scrolling lanes: as many whole lanes as fit, sharing the height (no lane cut in half at the bottom).
+    float room = c1.y - c0.y - axis_h;
+    if (float(lanes.size()) * lane_h > room + 0.5f) lane_h = room / std::max(1.0f, std::floor(room / lane_h));
+  }
+  float label_px = std::max(floor_px, std::min(px, lane_h * 0.62f));  // the floor wins over the lane's 62 %
+  float& lane_scroll = primary ? timeline_.lane_scroll : timeline_.lane_scroll2;
+  lane_scroll = std::clamp(lane_scroll, 0.0f, std::max(0.0f, float(lanes.size()) * lane_h - (c1.y - c0.y - axis_h)));
   // The label gutter is as wide as the longest label needs (up to 6.5 em): in
   // presenter mode the plot keeps its room. Compared runs share one gutter, so
   // their time axes line up.
   float gutter = px * 2;
   auto widen = [&](const model::Model& mm) {
-    float lpx = std::min(px, lane_h_of(mm.lanes().size()) * 0.62f);
+    float lpx = std::max(floor_px, std::min(px, lane_h_of(mm.lanes().size()) * 0.62f));
     for (const model::Lane& l : mm.lanes())
       gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
   };
@@ -285,7 +348,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   auto x_of = [&](int64_t t) { return plot0.x + float((axis_of(t + shift) - double(t0)) / double(t1 - t0)) * w; };
   auto t_of = [&](float x) { return trace_of(double(t0) + double(x - plot0.x) / w * double(t1 - t0)); };
 
-  auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - timeline_.lane_scroll; };
+  auto lane_y = [&](size_t i) { return plot0.y + float(i) * lane_h - lane_scroll; };
   (primary ? geo_.plot : geo_.plot2) = {plot0.x, plot0.y, plot1.x, plot1.y};
   for (size_t i = 0; i < lanes.size(); ++i) lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
 
@@ -385,9 +448,30 @@ void App::draw_timeline(const ImVec2& size, int which) {
     ImU32 label_col = color >= 0 ? th.task_ink(color) : th.text;
     std::string label = lane.label;
     if (label.empty()) label = lane.kind == model::LaneKind::loop ? "loop" : "lane";
-    if (color >= 0) dl->AddRectFilled(ImVec2(c0.x, y0 + lane_h * 0.2f), ImVec2(c0.x + px * 0.3f, y1 - lane_h * 0.2f), th.task(color));
+    float swatch = color >= model::kTaskHues ? px * 0.8f : px * 0.3f;  // wide enough for the pattern of a repeated hue
+    if (color >= 0) {
+      ImVec2 sa(c0.x, y0 + lane_h * 0.2f), sb(c0.x + swatch, y1 - lane_h * 0.2f);
+      dl->AddRectFilled(sa, sb, th.task(color));
+      task_pattern(dl, sa, sb, color, th.task(color), px);
+    }
     ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
-    dl->AddText(fonts_.bold, label_px, ImVec2(c0.x + px * 0.5f, (y0 + y1 - label_px) * 0.5f), label_col, label.c_str(), nullptr, 0, &clip);
+    size_t paren = label.find(" (");
+    float lx = c0.x + swatch + px * 0.2f;
+    if (paren != std::string::npos && lx + fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, label.c_str()).x > plot0.x - px * 0.3f &&
+        lane_h > label_px * 1.9f) {
+      // A long label with a remark ("server thread (no event loop)"): the remark on a second, smaller line.
+      float spx = std::max(floor_px, label_px * 0.78f), top = (y0 + y1 - label_px - spx) * 0.5f;
+      dl->AddText(fonts_.bold, label_px, ImVec2(lx, top), label_col, label.c_str(), label.c_str() + paren, 0, &clip);
+      dl->AddText(fonts_.ui, spx, ImVec2(lx, top + label_px), th.text_dim, label.c_str() + paren + 1, nullptr, 0, &clip);
+    } else {
+      // A label wider than the gutter is drawn smaller to fit (never under the
+      // floor); past that it ends in an ellipsis, never cut mid-letter.
+      float lpx = label_px, room = plot0.x - px * 0.3f - lx;
+      float lw = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, label.c_str()).x;
+      if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
+      label = elide(fonts_.bold, lpx, label, room);
+      dl->AddText(fonts_.bold, lpx, ImVec2(lx, (y0 + y1 - lpx) * 0.5f), label_col, label.c_str());
+    }
 
     items_.clear();
     m.visible(lane, tt0 - shift, tt1 - shift, min_ns, items_);
@@ -402,6 +486,18 @@ void App::draw_timeline(const ImVec2& size, int which) {
         a = ImVec2(xa, y0 + 2), bb = ImVec2(xb, y1 - 2);
         dl->AddRectFilled(a, bb, mix(th.blocked, th.bg, 0.35f));
         hatch(dl, a, bb, th.blocked, px * 0.6f, 2.5f);
+        if (is_loop && it.folded <= 1) {
+          // The block's true length on it, on a plain box (never text over the hatching's busy pattern).
+          std::string len = format_duration(it.t1 - it.t0);
+          float bpx = std::max(floor_px, std::min(px * 0.8f, lane_h * 0.7f));
+          ImVec2 ts = fonts_.bold->CalcTextSizeA(bpx, FLT_MAX, 0, len.c_str());
+          float cx = (std::max(xa, plot0.x) + std::min(xb, plot1.x)) * 0.5f;
+          if (std::min(xb, plot1.x) - std::max(xa, plot0.x) > ts.x + px * 0.8f) {
+            ImVec2 la(cx - ts.x * 0.5f - px * 0.2f, mid - ts.y * 0.5f), lb(cx + ts.x * 0.5f + px * 0.2f, mid + ts.y * 0.5f);
+            dl->AddRectFilled(la, lb, th.blocked, px * 0.2f);
+            dl->AddText(fonts_.bold, bpx, ImVec2(la.x + px * 0.2f, la.y), th.blocked_text, len.c_str());
+          }
+        }
         if (!is_loop && color >= 0) dl->AddRectFilled(ImVec2(xa, mid - lane_h * 0.12f), ImVec2(xb, mid + lane_h * 0.12f), th.task(color));
       } else if (it.folded > 1) {
         a = ImVec2(xa, mid - lane_h * 0.3f), bb = ImVec2(xb, mid + lane_h * 0.3f);
@@ -420,11 +516,13 @@ void App::draw_timeline(const ImVec2& size, int which) {
           case model::TaskState::running:
             a = ImVec2(xa, mid - lane_h * 0.33f), bb = ImVec2(xb, mid + lane_h * 0.33f);
             bars.add(a, bb, hue);
+            if (color >= model::kTaskHues) bars.flush(), task_pattern(dl, a, bb, color, hue, px);
             break;
           case model::TaskState::ready:
             bars.flush();
             a = ImVec2(xa, mid - lane_h * 0.25f), bb = ImVec2(xb, mid + lane_h * 0.25f);
             dl->AddRectFilled(a, bb, mix(hue, th.bg, 0.55f));
+            task_pattern(dl, a, bb, color, mix(hue, th.bg, 0.55f), px);
             dl->AddRect(a, bb, hue, 0, 0, 2.0f);
             break;
           case model::TaskState::waiting: {
@@ -435,7 +533,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
             const char* wn = name(it.wait);
             float wpx = std::min(px * 0.72f, lane_h * 0.32f);
             ImVec2 ts = fonts_.ui->CalcTextSizeA(wpx, FLT_MAX, 0, wn);
-            if (xb - xa > ts.x + px && it.wait != Wait::none && wpx >= 11)
+            if (xb - xa > ts.x + px && it.wait != Wait::none && wpx >= std::max(11.0f, floor_px))
               dl->AddText(fonts_.ui, wpx, ImVec2(std::max(xa, plot0.x) + px * 0.3f, y0 + 1), th.text_faint, wn);
             break;
           }
@@ -515,16 +613,57 @@ void App::draw_timeline(const ImVec2& size, int which) {
   for (uint32_t w : arrows) draw_arrow(m.wakeups()[w]);
   dl->PopClipRect();
 
+  // Lanes out of view are counted at the edge they are past: "+3 lanes below".
+  {
+    int above = int(std::floor(lane_scroll / lane_h + 0.01f));
+    int below = int(lanes.size()) - int(std::floor((lane_scroll + (plot1.y - plot0.y)) / lane_h + 0.01f));
+    auto tag = [&](int n, const char* where, float y, bool top) {
+      if (n <= 0) return;
+      std::string t = "+" + std::to_string(n) + (n == 1 ? " lane " : " lanes ") + where + " (Shift+wheel)";
+      float tpx = std::max(floor_px, px * 0.8f);
+      ImVec2 ts = fonts_.bold->CalcTextSizeA(tpx, FLT_MAX, 0, t.c_str());
+      if (ts.x + px > plot1.x - c0.x) t = "+" + std::to_string(n) + (top ? " \xe2\x96\xb2" : " \xe2\x96\xbc"), ts = fonts_.bold->CalcTextSizeA(tpx, FLT_MAX, 0, t.c_str());
+      ImVec2 a(plot1.x - ts.x - px * 0.6f, top ? y : y - ts.y - px * 0.2f), b(plot1.x, top ? y + ts.y + px * 0.2f : y);
+      dl->AddRectFilled(a, b, th.highlight, px * 0.25f);
+      dl->AddText(fonts_.bold, tpx, ImVec2(a.x + px * 0.3f, a.y + px * 0.1f), th.text, t.c_str());
+    };
+    tag(above, "above", plot0.y, true);
+    tag(below, "below", plot1.y, false);
+    (primary ? geo_.lanes_hidden : geo_.lanes_hidden2) = std::max(above, 0) + std::max(below, 0);
+  }
+
   // The future is dimmed: what the playhead has not reached has not happened yet.
   float xp = x_of(now);
-  if (primary && xp < plot1.x) {
-    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(150) << IM_COL32_A_SHIFT);
-    dl->AddRectFilled(ImVec2(std::max(xp, plot0.x), plot0.y), plot1, veil);
+  // While a predict question is open it is hidden outright (axis labels
+  // included): the lanes past the playhead would give the answer away.
+  bool quiz = primary && ask_.open && !ask_.revealed;
+  if (xp < plot1.x) {
+    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(quiz ? 255 : 150) << IM_COL32_A_SHIFT);
+    ImVec2 va(std::max(xp, plot0.x), quiz ? c0.y : plot0.y);
+    dl->AddRectFilled(va, plot1, veil);
+    const char* note = "hidden until you answer";
+    ImVec2 ns = fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, note);
+    if (quiz && plot1.x - va.x > ns.x + px)
+      dl->AddText(fonts_.ui, px, ImVec2((va.x + plot1.x - ns.x) * 0.5f, (plot0.y + plot1.y - px) * 0.5f), th.text_faint, note);
+  }
+  if (quiz && !hover.empty() && ImGui::GetIO().MousePos.x > xp) hover.clear();
+
+  // Bookmarks: a flag on the axis row at each marked event (run 1's).
+  if (primary) {
+    const auto& ev = m.events();
+    for (size_t k = 0; k < bookmarks_.size(); ++k) {
+      if (bookmarks_[k] >= m.size()) continue;
+      float x = x_of(ev[bookmarks_[k]].t_ns);
+      if (x < plot0.x || x > plot1.x) continue;
+      float fh = px * 0.9f;
+      dl->AddLine(ImVec2(x, c0.y), ImVec2(x, plot1.y), th.highlight, 2.0f);
+      dl->AddTriangleFilled(ImVec2(x, c0.y), ImVec2(x + fh * 0.7f, c0.y + fh * 0.3f), ImVec2(x, c0.y + fh * 0.6f), th.playhead);
+    }
   }
 
   // Playhead.
-  if (primary && xp >= plot0.x && xp <= plot1.x) {
-    geo_.playhead_x = xp;
+  if (xp >= plot0.x && xp <= plot1.x) {
+    (primary ? geo_.playhead_x : geo_.playhead2_x) = xp;
     dl->AddLine(ImVec2(xp, c0.y + px * 0.2f), ImVec2(xp, plot1.y), th.playhead, 2.0f);
     dl->AddTriangleFilled(ImVec2(xp - px * 0.4f, c0.y), ImVec2(xp + px * 0.4f, c0.y), ImVec2(xp, c0.y + px * 0.5f), th.playhead);
   }
@@ -543,7 +682,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     if (io.MouseWheel != 0) {
       if (io.KeyShift) {
         float max_scroll = std::max(0.0f, float(lanes.size()) * lane_h - (plot1.y - plot0.y));
-        timeline_.lane_scroll = std::clamp(timeline_.lane_scroll - io.MouseWheel * lane_h, 0.0f, max_scroll);
+        lane_scroll = std::clamp(lane_scroll - io.MouseWheel * lane_h, 0.0f, max_scroll);
       } else {
         zoom(io.MouseWheel > 0 ? 1.25f : 0.8f, double(mouse.x - plot0.x) / w);
       }

@@ -7,9 +7,14 @@
 // [SECTION] Update, rollback, queries
 #include "model/model.hpp"
 
+#include "core/trace_schema.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <string_view>
+
+#include "core/trace_schema.hpp"
+#include "model/elide.hpp"
 
 namespace loopscope::model {
 
@@ -17,16 +22,13 @@ namespace loopscope::model {
 
 namespace {
 
-bool ends_with(const char* s, std::string_view suffix) {
-  if (!s) return false;
-  size_t n = std::strlen(s);
-  return n >= suffix.size() && std::string_view(s + n - suffix.size()) == suffix;
+// A task's own handle, from the trace's `fn` (see runs_task).
+bool is_task_handle(const Event& e) {
+  return runs_task(e.kind == Ev::ready_push ? as<ev::ReadyPush>(e).fn : as<ev::ReadyRun>(e).fn, e.task);
 }
 
-// A task's own handle ("X step" / "X wakeup", core/task.cpp), as opposed to a
-// callback queued on the task's behalf ("sleep timer: set_result" carries the
-// sleeping task's id too, but running it does not run the task).
-bool is_task_handle(const Event& e) { return e.task >= 0 && (ends_with(e.s1, " step") || ends_with(e.s1, " wakeup")); }
+// run.begin's entry is "none": the code under study runs no event loop.
+bool runs_no_event_loop(const Event& e) { return as<ev::RunBegin>(e).entry == Entry::none; }
 
 uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
 
@@ -64,18 +66,23 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::loop_poll:
       s.phase = Phase::polling;
-      s.poll_timeout_ms = e.ref;
+      s.poll_timeout_ms = as<ev::Poll>(e).timeout_ms;
       break;
     case Ev::ready_push:
-      s.ready.push_back({e.id, e.task, e.s1, Cause(e.code)});
+      s.ready.push_back({e.id, e.task, e.s1, Cause(e.code), as<ev::ReadyPush>(e).fn, e.it});
+      // Before the iteration's first handle runs (the poll appends I/O and
+      // due timers) a push joins this iteration; after it, the next one.
+      if (s.phase != Phase::running && s.phase != Phase::blocked) s.this_iter = s.ready.size();
       if (is_task_handle(e))
-        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready;
+        if (TaskSnapshot* t = task_of(e.task)) t->state = TaskState::ready, t->since_ns = e.t_ns;
       break;
     case Ev::ready_run: {
       // FIFO: the run handle is the front; search anyway so a damaged trace cannot derail the view.
       auto it = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == e.id; });
-      s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon};
-      if (it != s.ready.end()) s.ready.erase(it);  // FIXME-PERF: O(queue) per pop; fine for teaching-sized queues
+      s.running = it != s.ready.end() ? *it : ReadyChip{e.id, e.task, e.s1, Cause::call_soon, as<ev::ReadyRun>(e).fn, e.it};
+      // The front pops in O(1); FIXME-PERF: a handle deep in the queue (only a damaged trace) costs O(queue).
+      if (it != s.ready.end()) s.ready.erase(it);
+      s.this_iter = std::min(s.ready.size(), size_t(std::max<int64_t>(e.num, 0)));
       s.running_task = -1;
       s.phase = s.blocked ? Phase::blocked : Phase::running;
       break;
@@ -89,6 +96,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::step_begin:
       if (TaskSnapshot* t = task_of(e.task)) {
         t->state = TaskState::running;
+        t->since_ns = e.t_ns;
         t->line = e.line;
         t->cancelling = false;  // the CancelledError (if any) is thrown into this step
       }
@@ -96,16 +104,24 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::step_end:
       if (TaskSnapshot* t = task_of(e.task)) {
+        const ev::StepEnd v = as<ev::StepEnd>(e);
         t->state = TaskState::waiting;
-        t->wait = Wait(e.code);
+        t->wait = v.wait;
+        t->on = v.on;
+        t->target = v.target;
+        t->since_ns = e.t_ns;
         t->line = e.line;
+        t->since_ns = e.t_ns;
       }
       s.running_task = -1;
       break;
     case Ev::task_done:
       if (TaskSnapshot* t = task_of(e.task)) {
         t->state = TaskState::done;
+        t->since_ns = e.t_ns;
         t->wait = Wait::none;
+        t->on = AwaitOn::unset;
+        t->target = -1;
         t->outcome = Outcome(e.code);
       }
       break;
@@ -114,6 +130,11 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::timer_arm: {
       TimerChip c{e.id, e.task, e.num, e.s1};
+      // Timers are mostly armed in due order: append without a search.
+      if (s.timers.empty() || s.timers.back().due_ns <= c.due_ns) {
+        s.timers.push_back(c);
+        break;
+      }
       auto at = std::upper_bound(s.timers.begin(), s.timers.end(), c.due_ns,
                                  [](int64_t due, const TimerChip& x) { return due < x.due_ns; });
       s.timers.insert(at, c);
@@ -129,7 +150,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::pool_start: {
       auto it = std::find_if(s.workers.begin(), s.workers.end(), [&](const WorkerChip& c) { return c.job == e.id; });
       if (it == s.workers.end()) it = s.workers.insert(s.workers.end(), {e.id, e.task, -1, nullptr, 0, false});
-      it->worker = e.ref;
+      it->worker = as<ev::PoolRun>(e).worker;
       it->started_ns = e.t_ns;
       it->running = true;
       break;
@@ -147,6 +168,16 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::print:
       if (TaskSnapshot* t = task_of(e.task)) t->line = e.line;
       break;
+    case Ev::queue_put:
+    case Ev::queue_get: {
+      auto q = std::find_if(s.queues.begin(), s.queues.end(), [&](const QueueChip& c) { return c.queue == e.id; });
+      if (q == s.queues.end()) q = s.queues.insert(s.queues.end(), QueueChip{e.id, e.ref, {}});
+      if (e.kind == Ev::queue_put) q->items.push_back(e.s1);
+      else if (!q->items.empty()) q->items.erase(q->items.begin());
+      // The trace's size is the truth; a reader that joined late trims or pads to it.
+      while (q->items.size() > size_t(std::max<int64_t>(e.num, 0))) q->items.erase(q->items.begin());
+      break;
+    }
     case Ev::task_unretrieved:
     case Ev::source: case Ev::truncated: case Ev::bookmark:
     case Ev::count_: break;
@@ -228,7 +259,11 @@ void Model::apply(const Event& e, size_t i) {
 
   switch (e.kind) {
     case Ev::run_begin:
-      if (e.loop == 0) scenario_ = e.s1;
+      if (e.loop == 0) {
+        scenario_ = e.s1;
+        no_event_loop_ = runs_no_event_loop(e);
+        if (no_event_loop_ && loop_lane >= 0) lanes_[size_t(loop_lane)].label = "server thread (no event loop)";
+      }
       break;
     case Ev::run_end:
       close_seg(loop_lane, e.t_ns, i);
@@ -260,7 +295,8 @@ void Model::apply(const Event& e, size_t i) {
       Origin o;
       switch (cause) {
         case Cause::timer:
-        case Cause::io: o = {loop_lane, e.t_ns, cause}; break;
+        case Cause::io:
+        case Cause::threadsafe: o = {loop_lane, e.t_ns, cause}; break;
         case Cause::pool:
           o = ti >= 0 && size_t(ti) < cur_.pool_done.size() && cur_.pool_done[size_t(ti)].lane >= 0
                   ? cur_.pool_done[size_t(ti)]
@@ -283,7 +319,7 @@ void Model::apply(const Event& e, size_t i) {
       if (is_task_handle(e) && tlane >= 0) {
         open_seg(tlane, e, i, TaskState::ready);
         bool wakes = cause == Cause::timer || cause == Cause::io || cause == Cause::future || cause == Cause::pool ||
-                     cause == Cause::cancel;
+                     cause == Cause::cancel || cause == Cause::threadsafe;
         if (wakes && o.lane >= 0 && o.lane != tlane) {
           bool cancelling = size_t(ti) < st.tasks.size() && st.tasks[size_t(ti)].cancelling;
           wakeups_.push_back({o.t, e.t_ns, o.lane, tlane, cancelling ? Cause::cancel : o.cause, uint32_t(i)});
@@ -306,13 +342,23 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::task_new: {
       TaskInfo t;
       t.id = e.task;
-      t.name = e.s1 ? e.s1 : "Task-" + std::to_string(e.task + 1);
+      t.name = e.s1 ? elide(e.s1, limits::kShownNameChars) : "Task-" + std::to_string(e.task + 1);
+      // With no event loop the engine's main task is the thread's own code,
+      // not an asyncio task: it is named for the thread and gets no lane (the
+      // thread's lane above already shows it).
+      bool thread_code = no_event_loop_ && e.loop == 0 && e.ref < 0;
+      if (thread_code) t.name = "server thread", t.thread = true;
       t.loop = e.loop;
-      t.color = int(tasks_.size());
+      // The lowest palette index no live task holds (tasks of every loop share the screen).
+      auto& live = cur_.live_colors;
+      t.color = int(std::find(live.begin(), live.end(), 0) - live.begin());
+      if (size_t(t.color) == live.size()) live.push_back(0);
+      ++live[size_t(t.color)];
       t.created_at = i;
-      int32_t parent = e.ref >= 0 ? task_index(e.ref, e.loop) : -1;
-      t.parent = parent >= 0 ? e.ref : -1;
-      t.lane = add_lane(LaneKind::task, e.task, e.loop, t.name, i);
+      const int32_t parent_id = as<ev::TaskNew>(e).parent;
+      int32_t parent = parent_id >= 0 ? task_index(parent_id, e.loop) : -1;
+      t.parent = parent >= 0 ? parent_id : -1;
+      t.lane = thread_code ? -1 : add_lane(LaneKind::task, e.task, e.loop, t.name, i);
       task_index_[task_key(e.loop, e.task)] = int32_t(tasks_.size());
       tasks_.push_back(std::move(t));
       break;
@@ -337,6 +383,11 @@ void Model::apply(const Event& e, size_t i) {
         open_seg(tlane, e, i, TaskState::waiting, Wait(e.code));
       break;
     case Ev::task_done:
+      if (ti >= 0) {
+        auto& live = cur_.live_colors;
+        size_t c = size_t(tasks_[size_t(ti)].color);
+        if (c < live.size() && live[c] > 0) --live[c];  // its colour is free for tasks created from now on
+      }
       open_seg(tlane, e, i, TaskState::done, Wait::none, Outcome(e.code));
       if (Outcome(e.code) == Outcome::error) {
         notable_.push_back(uint32_t(i));
@@ -345,7 +396,7 @@ void Model::apply(const Event& e, size_t i) {
       break;
     case Ev::task_cancel:
       notable_.push_back(uint32_t(i));
-      mark(tlane, e.ref);
+      mark(tlane, as<ev::TaskCancel>(e).by);
       break;
     case Ev::block_begin: {
       notable_.push_back(uint32_t(i));
@@ -362,16 +413,18 @@ void Model::apply(const Event& e, size_t i) {
       break;
     }
     case Ev::pool_start: {
-      if (e.ref < 0) break;
-      if (worker_lane_.size() <= size_t(e.ref)) worker_lane_.resize(size_t(e.ref) + 1, -1);
-      int32_t& wl = worker_lane_[size_t(e.ref)];
-      if (wl < 0) wl = add_lane(LaneKind::worker, e.ref, e.loop, "worker " + std::to_string(e.ref), i);
+      const int32_t worker = as<ev::PoolRun>(e).worker;
+      if (worker < 0) break;
+      if (worker_lane_.size() <= size_t(worker)) worker_lane_.resize(size_t(worker) + 1, -1);
+      int32_t& wl = worker_lane_[size_t(worker)];
+      if (wl < 0) wl = add_lane(LaneKind::worker, worker, e.loop, "worker " + std::to_string(worker), i);
       open_seg(wl, e, i, TaskState::running, Wait::none, Outcome::result, false, e.task);
       break;
     }
     case Ev::pool_end: {
-      if (e.ref < 0 || size_t(e.ref) >= worker_lane_.size()) break;
-      int32_t wl = worker_lane_[size_t(e.ref)];
+      const int32_t worker = as<ev::PoolRun>(e).worker;
+      if (worker < 0 || size_t(worker) >= worker_lane_.size()) break;
+      int32_t wl = worker_lane_[size_t(worker)];
       close_seg(wl, e.t_ns, i);
       if (ti >= 0) {
         if (cur_.pool_done.size() <= size_t(ti)) cur_.pool_done.resize(size_t(ti) + 1);
@@ -387,6 +440,8 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::io_wait:
     case Ev::io_done:
     case Ev::pool_submit:
+    case Ev::queue_put:
+    case Ev::queue_get:
     case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }
@@ -397,12 +452,32 @@ void Model::apply(const Event& e, size_t i) {
 
 void Model::clear() { *this = Model(); }
 
-// Drops everything derived from events at or after `restart` (a checkpoint
-// boundary), so that replay can continue from the checkpoint before it.
-void Model::rollback(size_t restart) {
-  const size_t n = restart / kSnapshotEvery;
-  checkpoints_.resize(std::min(checkpoints_.size(), n));
-  cur_ = n ? checkpoints_[n - 1] : Cursor{};
+size_t Model::Cursor::weight() const {
+  size_t w = pool_done.size();
+  for (const LoopState& s : loops) w += s.ready.size() + s.timers.size() + s.io.size() + s.workers.size() + s.tasks.size();
+  for (const LoopCursor& c : lc) w += c.pending.size();
+  return w;
+}
+
+size_t Model::snapshot_elements() const {
+  size_t w = 0;
+  for (const Checkpoint& c : checkpoints_) w += c.cur.weight();
+  return w;
+}
+
+size_t Model::checkpoints_upto(size_t n) const {
+  return size_t(std::upper_bound(checkpoints_.begin(), checkpoints_.end(), n,
+                                 [](size_t x, const Checkpoint& c) { return x < c.next; }) -
+                checkpoints_.begin());
+}
+
+// Drops everything derived from events at or after `changed_from` back to the
+// last checkpoint at or before it, so that replay can continue from there.
+void Model::rollback(size_t changed_from) {
+  const size_t n = checkpoints_upto(changed_from);
+  checkpoints_.resize(n);
+  const size_t restart = n ? checkpoints_.back().next : 0;
+  cur_ = n ? checkpoints_.back().cur : Cursor{};
   applied_ = restart;
 
   const auto late = [restart](size_t idx) { return idx >= restart; };
@@ -446,10 +521,17 @@ void Model::update(const std::vector<Event>& events, size_t changed_from) {
   if (events_ != &events && applied_ > 0) changed_from = 0;  // a different list: start over
   events_ = &events;
   if (events.size() < applied_) changed_from = std::min(changed_from, events.size());
-  if (changed_from < applied_) rollback(changed_from / kSnapshotEvery * kSnapshotEvery);
+  if (changed_from < applied_) rollback(changed_from);
+  size_t last = checkpoints_.empty() ? 0 : checkpoints_.back().next;
   for (size_t i = applied_; i < events.size(); ++i) {
     apply(events[i], i);
-    if ((i + 1) % kSnapshotEvery == 0) checkpoints_.push_back(cur_);
+    // A snapshot costs its state's size: space them so that all of them
+    // together stay within half an element per event (see model.hpp).
+    const size_t since = i + 1 - last;
+    if (since >= kSnapshotEvery && since >= 2 * cur_.weight()) {
+      checkpoints_.push_back({i + 1, cur_});
+      last = i + 1;
+    }
   }
   applied_ = events.size();
   if (applied_ == 0) return;
@@ -461,6 +543,11 @@ void Model::update(const std::vector<Event>& events, size_t changed_from) {
       s.t1 = std::max(s.t0, t_end);
       s.last_event = uint32_t(applied_ - 1);
     }
+}
+
+const char* Model::full_name(const TaskInfo& t) const {
+  const char* s = t.created_at < size() ? events()[t.created_at].s1 : nullptr;
+  return s ? s : t.name.c_str();
 }
 
 const TaskInfo* Model::task(int32_t id, uint8_t loop) const {
@@ -483,10 +570,15 @@ LoopState Model::state_at(size_t event_index, uint8_t loop) const {
   s.loop = loop;
   if (applied_ == 0) return s;
   const size_t i = std::min(event_index, applied_ - 1);
-  const size_t n = (i + 1) / kSnapshotEvery;  // checkpoints at or before i
-  if (n > 0 && loop < checkpoints_[n - 1].loops.size()) s = checkpoints_[n - 1].loops[loop];
+  const size_t n = checkpoints_upto(i + 1);  // checkpoints at or before i
+  size_t from = 0;
+  if (n > 0) {
+    const Checkpoint& c = checkpoints_[n - 1];
+    if (loop < c.cur.loops.size()) s = c.cur.loops[loop];
+    from = c.next;
+  }
   const std::vector<Event>& ev = events();
-  for (size_t j = n * kSnapshotEvery; j <= i; ++j)
+  for (size_t j = from; j <= i; ++j)
     if (ev[j].loop == loop) step_state(s, ev[j], j);
   s.event_index = i;
   s.t_ns = ev[i].t_ns;

@@ -1,20 +1,26 @@
 // The view model: what the screen shows, derived from the trace alone.
 //
 // The view never touches the engine. It feeds events to a Model, which keeps
-// (a) the timeline's lanes as state segments and (b) periodic snapshots of
-// the loop state, so that the state after any event is rebuilt by replaying
-// at most kSnapshotEvery events from the nearest snapshot: seeking and
-// stepping backwards cost the same as stepping forwards.
+// (a) the timeline's lanes as state segments and (b) snapshots of the loop
+// state, so that the state after any event is rebuilt by replaying the events
+// since the nearest snapshot: seeking and stepping backwards cost the same as
+// stepping forwards. Snapshots are spaced by the state's size (at least
+// kSnapshotEvery events, and at least twice as many events as the state has
+// elements), so all of them together hold at most about one element per two
+// events: memory stays bounded by the trace, whatever the state's size, and a
+// seek costs O(kSnapshotEvery + the state's size).
 //
 // No ImGui, GLFW or GL here: the model is plain data, unit-tested headless.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "core/trace.hpp"
 
 namespace loopscope::model {
@@ -23,14 +29,22 @@ namespace loopscope::model {
 
 enum class TaskState : uint8_t { unborn, ready, running, waiting, done };
 
+// Hues in the view's task palette (Okabe-Ito without black).
+constexpr int kTaskHues = 7;
+
 struct TaskInfo {
   int32_t id = -1;
-  std::string name;
+  std::string name;  // as drawn: elided past limits::kShownNameChars (the trace keeps it whole: full_name())
   int32_t parent = -1;
   uint8_t loop = 0;
-  int color = 0;          // index into the view's task palette, stable per task
+  // Index into the view's task palette, stable per task: the lowest index no
+  // live task holds when this one is created (any loop), so tasks alive at the
+  // same time never share one. Indexes past kTaskHues repeat a hue with a
+  // pattern (hue = color % kTaskHues, pattern = color / kTaskHues).
+  int color = 0;
   size_t created_at = 0;  // event index of task.new
-  int32_t lane = -1;      // index into Model::lanes()
+  int32_t lane = -1;      // index into Model::lanes(); -1: none (a thread's own code, below)
+  bool thread = false;    // not an asyncio task: the code of a thread that runs no event loop
 };
 
 // One stretch of a lane in one state, in trace time.
@@ -96,7 +110,18 @@ struct ReadyChip {
   int32_t handle = -1, task = -1;
   const char* label = nullptr;
   Cause cause = Cause::call_soon;
+  HandleFn fn = HandleFn::unset;
+  uint32_t it = 0;  // the iteration that queued it
 };
+
+// Whether a handle runs a task's own coroutine (Task.__step / __wakeup), as
+// opposed to a callback queued on a task's behalf (a sleep's set_result
+// carries the sleeping task's id too). Traces without `fn` (before December
+// 2026) cannot tell: any handle with a task counts.
+inline bool runs_task(HandleFn fn, int32_t task) {
+  if (task < 0) return false;
+  return fn == HandleFn::unset || fn == HandleFn::task_step || fn == HandleFn::task_wakeup;
+}
 struct TimerChip {
   int32_t timer = -1, task = -1;
   int64_t due_ns = 0;
@@ -114,13 +139,25 @@ struct WorkerChip {
   int64_t started_ns = 0;
   bool running = false;  // false: submitted, waiting for a free worker
 };
+// An asyncio.Queue's contents (from queue.put / queue.get), front first.
+struct QueueChip {
+  int32_t queue = -1;
+  int maxsize = 0;  // 0: unbounded
+  std::vector<const char*> items;  // reprs, as the trace wrote them
+};
 struct TaskSnapshot {
   int32_t id = -1;
   TaskState state = TaskState::unborn;
   Wait wait = Wait::none;
+  AwaitOn on = AwaitOn::unset;  // exactly what it awaits (unset: the trace does not say)
+  int32_t target = -1;          // the task it awaits (on task / wait_for), or -1
+  int64_t since_ns = 0;         // when it began to wait
   Outcome outcome = Outcome::result;
   int line = 0;  // listing line the task stands at
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
+  int64_t since_ns = 0;     // when it entered its current state (step.end for a wait, ready.push for ready)
+  AwaitOn on = AwaitOn::unset;  // step.end's `on`: exactly what it awaits (unset in older traces)
+  int32_t target = -1;          // step.end's `target`: the task awaited (on = task / wait_for)
 };
 
 // The state of one loop after `event_index` has been applied.
@@ -131,12 +168,17 @@ struct LoopState {
   uint8_t loop = 0;
   Phase phase = Phase::idle;
   int poll_timeout_ms = 0;
-  std::vector<ReadyChip> ready;  // FIFO, front first
+  std::deque<ReadyChip> ready;   // FIFO, front first (a deque: runs pop the front)
+  // How many of `ready` (from the front) run in this iteration: asyncio's
+  // ntodo minus those already run. The rest were queued while this
+  // iteration's handles ran, and wait for the next one.
+  size_t this_iter = 0;
   ReadyChip running;             // handle being run (handle == -1: none)
   int32_t running_task = -1;
   std::vector<TimerChip> timers;  // sorted by due time
   std::vector<IoChip> io;
   std::vector<WorkerChip> workers;
+  std::vector<QueueChip> queues;  // every queue that has held an item, in order of first use
   std::vector<TaskSnapshot> tasks;  // indexed like Model::tasks()
   bool blocked = false;
   int blocked_line = 0;
@@ -146,7 +188,7 @@ struct LoopState {
 
 class Model {
  public:
-  static constexpr size_t kSnapshotEvery = 256;
+  static constexpr size_t kSnapshotEvery = limits::kSnapshotEvery;
 
   // Feed the events list as TraceReader keeps it: `changed_from` is what
   // TraceReader::poll() returned (everything before it is unchanged). Cost is
@@ -158,6 +200,8 @@ class Model {
   size_t size() const { return events_ ? events_->size() : 0; }
   const std::vector<TaskInfo>& tasks() const { return tasks_; }
   const TaskInfo* task(int32_t id, uint8_t loop = 0) const;
+  // The name as the trace has it, whole (up to the loader's string cap): for tooltips.
+  const char* full_name(const TaskInfo& t) const;
   int32_t task_index(int32_t id, uint8_t loop = 0) const;  // index into tasks(), -1 if unknown
   int32_t loop_lane(uint8_t loop = 0) const;                // index into lanes(), -1 if not seen yet
   const std::vector<Lane>& lanes() const { return lanes_; }
@@ -166,8 +210,11 @@ class Model {
   int64_t end_ns() const;
   bool finished() const { return finished_; }  // run.end seen
   const char* scenario() const { return scenario_; }
+  // run.begin's `entry` is `none`: the code under study runs no event loop on
+  // loop 0's thread (sequential-server). Its lane and narration say "thread".
+  bool no_event_loop() const { return no_event_loop_; }
 
-  // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery).
+  // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery + the state's size).
   LoopState state_at(size_t event_index, uint8_t loop = 0) const;
 
   // [SECTION] Navigation (all return an event index; clamp at the ends)
@@ -191,6 +238,10 @@ class Model {
   // The longest arrow (t_to - t_from) so far: arrows arriving up to this much after a range can still cross it.
   int64_t max_wakeup_span() const { return max_wakeup_span_; }
 
+  // What the snapshots cost: how many there are, and the elements they hold together (bounded by size() / 2 + a few).
+  size_t snapshot_count() const { return checkpoints_.size(); }
+  size_t snapshot_elements() const;
+
  private:
   // Where a wake-up came from, carried along the handles it schedules: a
   // timer's callback sets a future, whose done-callback wakes the task.
@@ -205,16 +256,22 @@ class Model {
   };
   struct LoopCursor {
     int32_t lane = -1;
-    std::vector<Pending> pending;  // like LoopState::ready
+    std::deque<Pending> pending;   // like LoopState::ready
     Origin current;                // of the handle being run
     int32_t current_task = -1;     // task index when the handle is a task's step/wakeup
     uint32_t handle_seg = 0;       // loop lane segment where the current handle began
   };
-  // Everything replay needs besides the lanes: copied every kSnapshotEvery events.
+  // Everything replay needs besides the lanes: copied into each snapshot.
   struct Cursor {
     std::vector<LoopState> loops;  // by loop id
     std::vector<LoopCursor> lc;
     std::vector<Origin> pool_done;  // by task index: the worker that finished its last job
+    std::vector<int32_t> live_colors;  // by color: how many live (created, not done) tasks hold it
+    size_t weight() const;          // elements a copy holds (what a snapshot costs)
+  };
+  struct Checkpoint {
+    size_t next = 0;  // the state after events [0, next)
+    Cursor cur;
   };
   struct FlagUndo {
     uint32_t event = 0;
@@ -225,7 +282,8 @@ class Model {
 
   void apply(const Event& e, size_t i);
   void step_state(LoopState& s, const Event& e, size_t i) const;
-  void rollback(size_t restart);
+  void rollback(size_t changed_from);
+  size_t checkpoints_upto(size_t n) const;  // how many checkpoints have next <= n
   int32_t add_lane(LaneKind kind, int32_t id, uint8_t loop, std::string label, size_t i);
   void open_seg(int32_t lane, const Event& e, size_t i, TaskState st, Wait w = Wait::none,
                 Outcome o = Outcome::result, bool blocked = false, int32_t task = -1);
@@ -240,7 +298,7 @@ class Model {
   std::vector<Wakeup> wakeups_;
   int64_t max_wakeup_span_ = 0;  // never lowered on rollback: a bound is enough
   Cursor cur_;
-  std::vector<Cursor> checkpoints_;  // [n]: after event n*kSnapshotEvery + kSnapshotEvery-1
+  std::vector<Checkpoint> checkpoints_;  // by next, increasing
   std::vector<FlagUndo> undo_;       // blocked flags set on segments opened earlier
   std::unordered_map<uint64_t, int32_t> task_index_;  // (loop << 32 | id) -> index into tasks_
   std::vector<int32_t> worker_lane_;                  // by worker id
@@ -249,6 +307,7 @@ class Model {
   size_t finished_at_ = 0;
   bool finished_ = false;
   const char* scenario_ = nullptr;
+  bool no_event_loop_ = false;
 };
 
 // [SECTION] Narration
@@ -258,5 +317,7 @@ class Model {
 // sets the sleep future's result, so B's wakeup joins the ready queue and runs
 // in the next iteration").
 std::string narrate(const Model& m, size_t event_index);
+// narrate() for loop 0's events when it runs no event loop (narration_thread.cpp).
+std::string narrate_thread(const Model& m, size_t event_index);
 
 }  // namespace loopscope::model

@@ -1,13 +1,15 @@
 // The "Why" panel: one or two plain sentences about the event at the
-// playhead, naming tasks, and saying why the loop did it in asyncio's terms.
-// The handle labels come from the engine (core/task.cpp: "X step" /
-// "X wakeup"; core/sleep.cpp: "sleep timer: set_result"; core/gather.cpp:
-// "gather: _done_callback"; core/task_group.cpp: "TaskGroup._on_task_done").
+// playhead, naming tasks, and saying why the loop did it in asyncio's terms
+// (CPython 3.11). Everything is derived from the events' fields (a handle's
+// `fn`, a step's `on`, a poll's `timeout_ms`...), never from labels, so a
+// CPython-recorded trace reads the same; labels are only quoted. Where the
+// trace does not say, the sentence says less.
 //
 // [SECTION] Helpers
 // [SECTION] Handles on the ready queue
 // [SECTION] Steps and awaits
 // [SECTION] narrate()
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +17,8 @@
 
 #include "core/trace_schema.hpp"
 #include "model/model.hpp"
+
+#include "core/trace_schema.hpp"
 
 namespace loopscope::model {
 
@@ -56,12 +60,6 @@ struct Ctx {
   }
 };
 
-bool label_is(const Event& e, std::string_view l) { return e.s1 && l == e.s1; }
-bool label_ends(const Event& e, std::string_view suffix) {
-  if (!e.s1) return false;
-  std::string_view s(e.s1);
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // 0.1 s, 10 ms, 250 µs: what a student reads at a glance.
 std::string duration(int64_t ns) {
@@ -91,106 +89,271 @@ std::string quoted(const char* s) { return std::string("\"") + (s ? s : "") + "\
 
 // [SECTION] Handles on the ready queue
 
+HandleFn fn_of(const Event& e) {
+  if (e.kind == Ev::ready_push) return as<ev::ReadyPush>(e).fn;
+  if (e.kind == Ev::ready_run) return as<ev::ReadyRun>(e).fn;
+  return HandleFn::unset;
+}
+std::string label_of(const Event& e) { return e.s1 ? e.s1 : "a callback"; }
+
+// The handle (its ready.run) that queued `handle`, searching back from `from`.
+const Event* push_of(const Ctx& c, int32_t handle, size_t from) {
+  return c.back([&](const Event& x) { return x.kind == Ev::ready_push && x.id == handle; }, from);
+}
+// The task whose step the running handle is, if it ran a task (its own step/wakeup).
+int32_t running_task(const Event* h) {
+  return h && h->kind == Ev::ready_run && runs_task(fn_of(*h), h->task) ? h->task : -1;
+}
+// Did `task` finish (task.done) during the running handle, before event i?
+bool finished_in_handle(const Ctx& c, int32_t task) {
+  const Event* h = c.running_handle();
+  for (size_t j = c.i; h && j-- > 0 && &c.m.events()[j] != h;)
+    if (c.m.events()[j].kind == Ev::task_done && c.m.events()[j].task == task && c.m.events()[j].loop == c.e.loop)
+      return true;
+  return false;
+}
+const TaskSnapshot* snap(const LoopState& s, const Model& m, int32_t task, uint8_t loop) {
+  int32_t k = m.task_index(task, loop);
+  return k >= 0 && size_t(k) < s.tasks.size() ? &s.tasks[size_t(k)] : nullptr;
+}
+
+// What the running handle did that completed the future `t` awaits (`t`'s wakeup is being queued).
+std::string completer(const Ctx& c, const std::string& t) {
+  const Event& e = c.e;
+  const Event* h = c.running_handle();
+  const LoopState s = c.m.state_at(c.i, e.loop);
+  const TaskSnapshot* w = snap(s, c.m, e.task, e.loop);
+  const AwaitOn on = w ? w->on : AwaitOn::unset;
+  const int32_t x = running_task(h);
+  const std::string next = t + "'s wakeup joins the ready queue: " + t + " resumes after its await in the next iteration.";
+  if (!h || h->kind != Ev::ready_run) return "The future " + t + " awaits is done, so " + next;
+  switch (fn_of(*h)) {
+    case HandleFn::sleep_set_result: return "The timer callback has set the sleep future's result, so " + next;
+    case HandleFn::gather_done_callback:
+      return "gather's _done_callback has completed the gather's outer future, so " + t + ", which awaits it, wakes: " + next;
+    case HandleFn::taskgroup_on_task_done:
+      return "The TaskGroup's last task has finished, so _on_task_done sets the future that the end of the async with "
+             "block awaits: " + next;
+    case HandleFn::wait_for_release_waiter: {
+      const Event* p = push_of(c, h->id, c.i);
+      bool deadline = p && Cause(p->code) == Cause::timer;
+      return deadline ? "wait_for's deadline has passed: _release_waiter sets the waiter future " + t +
+                            " awaits. " + t + " will cancel the inner task, wait for it to finish, then raise "
+                            "TimeoutError. " + next
+                      : "The inner task of " + t + "'s wait_for has finished: _release_waiter sets the waiter future, "
+                            "so " + next;
+    }
+    case HandleFn::pool_done: return "The executor's result came back to the loop and set the future " + t + " awaits, so " + next;
+    case HandleFn::io_callback: return "The I/O callback " + label_of(*h) + " completed the future " + t + " awaits, so " + next;
+    case HandleFn::run_until_complete_cb: case HandleFn::timeout_on_timeout: case HandleFn::callback:
+      return "The callback " + label_of(*h) + " completed the future " + t + " awaits, so " + next;
+    case HandleFn::task_step: case HandleFn::task_wakeup: case HandleFn::unset: break;
+  }
+  if (x < 0) return "The future " + t + " awaits is done, so " + next;
+  const std::string X = c.task_name(x);
+  if (finished_in_handle(c, x) && (on == AwaitOn::unset || on == AwaitOn::task || on == AwaitOn::wait_for))
+    return X + " has finished, which completes what " + t + " awaits, so " + next;
+  switch (on) {
+    case AwaitOn::queue_get:
+      return X + " put an item into the queue (put or put_nowait), which completes the future of " + t +
+             "'s waiting get(), so " + next;
+    case AwaitOn::queue_put:
+      return X + " took an item from the queue (get or get_nowait), which frees a slot and completes the future of " +
+             t + "'s waiting put(), so " + next;
+    case AwaitOn::queue_join:
+      return X + " called task_done() for the last unfinished item, which sets the queue's _finished event that " + t +
+             "'s join() awaits, so " + next;
+    case AwaitOn::event_wait: return X + " set the asyncio.Event " + t + " waits on, so " + next;
+    case AwaitOn::lock_acquire: return X + " released the asyncio.Lock, which wakes the first waiter, " + t + ", so " + next;
+    case AwaitOn::semaphore_acquire: return X + " released the asyncio.Semaphore, which wakes the first waiter, " + t + ", so " + next;
+    default: return X + "'s step completed the future " + t + " awaits, so " + next;
+  }
+}
+
 std::string push(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
   const Cause cause = Cause(e.code);
-  if (label_is(e, "sleep timer: set_result"))
-    return "The timer of " + t + "'s sleep is due, so its callback joins the ready queue. It runs in this same "
-           "iteration, after the handles already queued, and will set the sleep future's result.";
-  if (label_is(e, "gather: _done_callback")) {
-    const Event* h = c.running_handle();
-    std::string child = h && h->kind == Ev::ready_run && h->task >= 0 ? c.task_name(h->task) : "A child";
-    return child + " has finished, so gather's done-callback is queued. In the next iteration it records the "
-           "child's outcome and, if that completes the gather, wakes the task awaiting it.";
-  }
-  if (label_is(e, "TaskGroup._on_task_done")) {
-    const Event* h = c.running_handle();
-    std::string child = h && h->kind == Ev::ready_run && h->task >= 0 ? c.task_name(h->task) : "A child";
-    return child + " has finished, so the TaskGroup's done-callback is queued. In the next iteration it removes " +
-           child + " from the group, and if " + child + " failed, cancels the other tasks.";
-  }
-  const bool step = label_ends(e, " step"), wakeup = label_ends(e, " wakeup");
-  if (step && cause == Cause::new_)
-    return "create_task() schedules " + t + "'s first step: " + t +
-           " joins the back of the ready queue. Nothing runs yet; it starts at the earliest in the next iteration.";
-  if (step && cause == Cause::yield)
-    return t + " gave control back without waiting for anything (await asyncio.sleep(0)), so its next step goes "
-           "to the back of the ready queue: the handles queued before it run first, and " + t +
-           " continues in the next iteration.";
-  if (wakeup) {
-    std::string why;
-    const Event* h = c.running_handle();
-    if (c.cancelling(e.task, c.i))
-      why = t + " has been cancelled: the future it was awaiting is cancelled, so its wakeup is queued. When it "
-            "runs in the next iteration, CancelledError is raised at " + t + "'s await.";
-    else if (h && h->kind == Ev::ready_run && label_is(*h, "sleep timer: set_result"))
-      why = "The timer callback has set the sleep future's result, so " + t + "'s wakeup joins the ready queue: " +
-            t + " resumes after its await in the next iteration.";
-    else if (h && h->kind == Ev::ready_run && label_is(*h, "gather: _done_callback"))
-      why = "gather's done-callback has completed the gather future, so " + t + ", which awaits it, wakes up in "
-            "the next iteration.";
-    else if (h && h->kind == Ev::ready_run && label_is(*h, "TaskGroup._on_task_done"))
-      why = "The TaskGroup's last task has finished, so the end of the async with block can go on: " + t +
-            " wakes up in the next iteration.";
-    else if (h && h->kind == Ev::ready_run && h->task >= 0 && h->task != e.task)
-      why = c.task_name(h->task) + " has finished, which completes what " + t + " awaits, so " + t +
-            "'s wakeup joins the ready queue for the next iteration.";
-    else
-      why = "The future " + t + " awaits is done, so " + t + "'s wakeup joins the ready queue for the next iteration.";
-    return why;
+  const Event* h = c.running_handle();
+  const int32_t x = running_task(h);
+  // Only a task that finished in the running handle is named as the finished child.
+  const bool x_done = x >= 0 && finished_in_handle(c, x);
+  const std::string child = x_done ? c.task_name(x) + " has finished" : "An awaited child is done";
+  switch (fn_of(e)) {
+    case HandleFn::sleep_set_result:
+      return "The timer of " + t + "'s sleep is due, so after the poll the loop queues its callback "
+             "(futures._set_result_unless_cancelled). It runs in this same iteration, after the handles already "
+             "queued, and sets the sleep future's result.";
+    case HandleFn::gather_done_callback:
+      return child + ", so gather's _done_callback for it is queued (a done-callback of the child). It runs in the "
+             "next iteration.";
+    case HandleFn::taskgroup_on_task_done:
+      return child + ", so the TaskGroup's _on_task_done is queued. In the next iteration it removes the task from "
+             "the group, and if it failed, cancels the other tasks.";
+    case HandleFn::timeout_on_timeout:
+      return "The deadline of the asyncio.timeout() block in " + t + " has passed, so Timeout._on_timeout is queued. " +
+             (cause == Cause::timer ? "It runs in this same iteration" : "It runs in the next iteration") +
+             " and cancels " + t + ".";
+    case HandleFn::wait_for_release_waiter:
+      return cause == Cause::timer
+                 ? "The deadline of a wait_for() has passed, so its _release_waiter is queued; it runs in this same "
+                   "iteration and releases the task waiting in wait_for."
+                 : child + ", so wait_for's _release_waiter (a done-callback of the inner task) is queued for the "
+                   "next iteration.";
+    case HandleFn::run_until_complete_cb:
+      return "main is done, so its first done-callback, _run_until_complete_cb, is queued. When it runs in the next "
+             "iteration it calls loop.stop(): that iteration is the loop's last.";
+    case HandleFn::pool_done:
+      return "The thread-pool job of " + t + " is done: after the poll the loop queues the callback that sets "
+             "the executor future's result. It runs later in this same iteration.";
+    case HandleFn::io_callback:
+      return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
+    case HandleFn::task_step:
+      if (cause == Cause::new_)
+        return "create_task() schedules " + t + "'s first step: " + t + " joins the back of the ready queue. Nothing "
+               "runs yet; it starts at the earliest in the next iteration.";
+      if (cause == Cause::yield)
+        return t + " gave control back without waiting for anything (a bare yield, as await asyncio.sleep(0) does), so "
+               "its next step goes to the back of the ready queue: the handles queued before it run first, and " + t +
+               " continues in the next iteration.";
+      break;
+    case HandleFn::task_wakeup:
+      if (c.cancelling(e.task, c.i))
+        return t + " has been cancelled: the future it was awaiting is cancelled, so its wakeup is queued. When it "
+               "runs in the next iteration, CancelledError is raised at " + t + "'s await.";
+      return completer(c, t);
+    case HandleFn::unset: case HandleFn::callback: break;
   }
   std::string when = cause == Cause::timer || cause == Cause::io || cause == Cause::pool
                          ? "It runs later in this same iteration."
                          : "It runs in the next iteration.";
-  return std::string(e.s1 ? e.s1 : "A callback") + " joins the back of the ready queue (cause: " + name(cause) +
-         "). " + when;
+  return label_of(e) + " joins the back of the ready queue (cause: " + name(cause) + "). " + when;
+}
+
+// What a gather's _done_callback did: the events it emitted before the next handle.
+std::string gather_run(const Ctx& c) {
+  const Event& e = c.e;
+  const Event* p = push_of(c, e.id, c.i);
+  const Event* ph = p ? c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
+                               size_t(p - c.m.events().data()))
+                      : nullptr;
+  const int32_t x = running_task(ph);
+  const std::string X = x >= 0 ? c.task_name(x) : "a child";
+  const Event* d = x >= 0 ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == x; }, c.i) : nullptr;
+  const Outcome o = d ? Outcome(d->code) : Outcome::result;
+  std::string woken;
+  const std::vector<Event>& ev = c.m.events();
+  for (size_t j = c.i + 1; j < ev.size() && j < c.i + kLookBack; ++j) {
+    if (ev[j].loop != e.loop) continue;
+    if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+    if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::task_wakeup) woken = c.task_name(ev[j].task);
+  }
+  std::string s = "The loop runs gather's _done_callback for " + X + ". ";
+  if (!woken.empty()) {
+    if (o == Outcome::cancelled)
+      return s + X + " was cancelled. In 3.11, without return_exceptions, the first cancelled child sets the outer "
+             "future's exception to CancelledError at once, even while a sibling's callback is still queued: " + woken +
+             ", which awaits the gather, wakes in the next iteration.";
+    if (o == Outcome::error)
+      return s + X + " raised " + (d && d->s1 ? d->s1 : "an exception") + ": the callback completes the gather now " +
+             "(without return_exceptions the first error becomes the gather's exception; with return_exceptions=True "
+             "the gather completes once every child is done, errors among the results). " + woken +
+             " wakes in the next iteration.";
+    return s + "That was the last child: the callback sets the outer future's result, the list of results in the "
+           "order given, and " + woken + ", which awaits the gather, wakes in the next iteration.";
+  }
+  const LoopState st = c.m.state_at(c.i, e.loop);
+  bool someone_waits = false;
+  for (const TaskSnapshot& t : st.tasks)
+    someone_waits |= t.state == TaskState::waiting && (t.on == AwaitOn::gather || (t.on == AwaitOn::unset && t.wait == Wait::gather));
+  if (!someone_waits)
+    return s + "The gather's outer future is already done (an earlier child failed or was cancelled), so the "
+           "callback returns at once (if outer.done(): ... return), only retrieving " + X + "'s exception so it is "
+           "not logged.";
+  return s + "It counts " + X + " as finished; other children are still running, so the gather is not complete yet.";
 }
 
 std::string run(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
   std::string s;
-  if (label_ends(e, " step") && e.task >= 0) {
-    const Event* first = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
-    s = first ? "The loop takes " + t + "'s next step from the front of the ready queue: " + t +
-                    " continues where it left off."
-              : "The loop takes " + t + "'s first step from the front of the ready queue: " + t +
-                    "'s coroutine starts running from the top.";
-  } else if (label_ends(e, " wakeup") && e.task >= 0) {
-    s = c.cancelling(e.task, c.i) ? "The loop runs " + t + "'s wakeup. " + t +
-                                   " was cancelled, so CancelledError is raised at the await where it was waiting."
-                             : "The loop runs " + t + "'s wakeup: the future it awaited is done, so " + t +
-                                   "'s coroutine resumes at its await, getting its result (or the exception "
-                                   "raised there).";
-  } else if (label_is(e, "sleep timer: set_result")) {
-    s = "The loop runs the timer callback of " + t + "'s sleep. It sets the sleep future's result, which schedules " +
-        t + "'s wakeup for the next iteration.";
-  } else if (label_is(e, "gather: _done_callback")) {
-    s = "The loop runs gather's done-callback for a finished child. When every child is done (or, without "
-        "return_exceptions, when one fails), it completes the gather future and wakes the task awaiting it.";
-  } else if (label_is(e, "TaskGroup._on_task_done")) {
-    int cancels = 0;
-    std::string names, woken;
-    // What this callback does is in the events it emits before the next handle runs.
-    const std::vector<Event>& ev = c.m.events();
-    for (size_t j = c.i + 1; j < ev.size() && j < c.i + kLookBack; ++j) {
-      if (ev[j].loop != e.loop) continue;
-      if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
-      if (ev[j].kind == Ev::task_cancel) names += (cancels++ ? ", " : "") + c.task_name(ev[j].task);
-      if (ev[j].kind == Ev::ready_push && label_ends(ev[j], " wakeup")) woken = c.task_name(ev[j].task);
+  switch (fn_of(e)) {
+    case HandleFn::task_step: case HandleFn::task_wakeup: case HandleFn::unset:
+      if (!runs_task(fn_of(e), e.task)) {
+        s = "The loop runs the next ready handle: " + label_of(e) + ".";
+      } else if (fn_of(e) == HandleFn::task_wakeup || (fn_of(e) == HandleFn::unset && c.back([&](const Event& x) {
+                   return x.kind == Ev::step_begin && x.task == e.task; }, c.i))) {
+        s = c.cancelling(e.task, c.i) ? "The loop runs " + t + "'s wakeup. " + t +
+                                            " was cancelled, so CancelledError is raised at the await where it was waiting."
+                                      : "The loop runs " + t + "'s wakeup: the future it awaited is done, so " + t +
+                                            "'s coroutine resumes at its await, getting its result (or the exception "
+                                            "raised there).";
+      } else {
+        const Event* first = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
+        s = first ? "The loop takes " + t + "'s next step (Task.__step) from the front of the ready queue: " + t +
+                        " continues where it left off."
+                  : "The loop takes " + t + "'s first step from the front of the ready queue: " + t +
+                        "'s coroutine starts running from the top.";
+      }
+      break;
+    case HandleFn::sleep_set_result:
+      s = "The loop runs the timer callback of " + t + "'s sleep. It sets the sleep future's result, which schedules " +
+          t + "'s wakeup for the next iteration.";
+      break;
+    case HandleFn::gather_done_callback: s = gather_run(c); break;
+    case HandleFn::taskgroup_on_task_done: {
+      int cancels = 0;
+      std::string names, woken;
+      // What this callback does is in the events it emits before the next handle runs.
+      const std::vector<Event>& ev = c.m.events();
+      for (size_t j = c.i + 1; j < ev.size() && j < c.i + kLookBack; ++j) {
+        if (ev[j].loop != e.loop) continue;
+        if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+        if (ev[j].kind == Ev::task_cancel) names += (cancels++ ? ", " : "") + c.task_name(ev[j].task);
+        if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::task_wakeup) woken = c.task_name(ev[j].task);
+      }
+      s = cancels ? "The loop runs the TaskGroup's _on_task_done: a child failed, so the group cancels the others (" +
+                        names + ", in the order of the group's set of tasks). Each will see CancelledError at its "
+                        "await when its wakeup runs."
+          : woken.empty() ? "The loop runs the TaskGroup's _on_task_done: it removes the finished task from the group."
+                          : "The loop runs the TaskGroup's _on_task_done: the finished task was the group's last, so " +
+                                woken + ", waiting at the end of the async with block, wakes up in the next iteration.";
+      break;
     }
-    s = cancels ? "The loop runs the TaskGroup's done-callback: a child failed, so the group cancels " + names +
-                      ". Each will see CancelledError at its await one iteration later."
-        : woken.empty() ? "The loop runs the TaskGroup's done-callback: it removes the finished task from the group."
-                        : "The loop runs the TaskGroup's done-callback: the finished task was the group's last, so " +
-                              woken + ", waiting at the end of the async with block, wakes up in the next iteration.";
-  } else {
-    s = "The loop runs the next ready handle: " + std::string(e.s1 ? e.s1 : "a callback") + ".";
+    case HandleFn::timeout_on_timeout:
+      s = "The loop runs Timeout._on_timeout: the asyncio.timeout() deadline has passed, so it cancels the task inside "
+          "the async with block. That task sees CancelledError at its await; when the CancelledError reaches the end "
+          "of the block, Timeout.__aexit__ recognises its own cancellation and raises TimeoutError instead.";
+      break;
+    case HandleFn::wait_for_release_waiter: {
+      const Event* p = push_of(c, e.id, c.i);
+      s = p && Cause(p->code) == Cause::timer
+              ? "The loop runs wait_for's _release_waiter from its timer: the deadline passed before the inner task "
+                "finished. It sets the waiter future, so the task in wait_for wakes, cancels the inner task, waits "
+                "for it to finish and raises TimeoutError."
+              : "The loop runs wait_for's _release_waiter: the inner task finished before the deadline, so the "
+                "waiting task wakes in the next iteration and wait_for returns the inner task's result.";
+      break;
+    }
+    case HandleFn::run_until_complete_cb:
+      s = "The loop runs _run_until_complete_cb: main is done, so it calls loop.stop(). The loop finishes this "
+          "iteration, and run_until_complete returns main's result.";
+      break;
+    case HandleFn::pool_done:
+      s = "The loop runs " + label_of(e) + ": it sets the result of the executor future " + t + " awaits, which "
+          "queues " + t + "'s wakeup for the next iteration.";
+      break;
+    case HandleFn::io_callback: s = "The loop runs the I/O callback " + label_of(e) + "."; break;
+    case HandleFn::callback: s = "The loop runs the callback " + label_of(e) + "."; break;
   }
-  if (e.num > 0)
-    s += " " + std::to_string(e.num) + (e.num == 1 ? " more handle waits its" : " more handles wait their") +
-         " turn in this iteration.";
+  // The same count as the stage: this iteration's handles still to run, and those queued for the next.
+  const int64_t left = as<ev::ReadyRun>(e).left;
+  const LoopState st = c.m.state_at(c.i, e.loop);
+  const int64_t next = std::max<int64_t>(0, int64_t(st.ready.size()) - left);
+  if (left > 0)
+    s += " " + std::to_string(left) + (left == 1 ? " more handle of this iteration waits its" : " more handles of this iteration wait their") +
+         " turn.";
+  if (next > 0) s += " " + std::to_string(next) + (next == 1 ? " handle is" : " handles are") + " already queued for the next iteration.";
   return s;
 }
 
@@ -200,6 +363,36 @@ std::string await_text(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
   const std::string at = e.line > 0 ? " (line " + std::to_string(e.line) + ")" : "";
+  const ev::StepEnd v = as<ev::StepEnd>(e);
+  const std::string target = v.target >= 0 ? c.task_name(v.target) : "another task";
+  switch (v.on) {
+    case AwaitOn::queue_get:
+      return t + " waits in queue.get()" + at + ": the queue is empty, so it waits until a producer puts an item.";
+    case AwaitOn::queue_put:
+      return t + " waits in queue.put()" + at + ": the queue is full (it holds maxsize items), so it waits until a "
+             "consumer takes one and frees a slot.";
+    case AwaitOn::queue_join:
+      return t + " waits in queue.join()" + at + ": it returns once every item put into the queue has been marked "
+             "done with task_done() (the queue's _finished event is set).";
+    case AwaitOn::wait_for: {
+      const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
+      std::string d = arm ? " (" + delay(arm->num - arm->t_ns) + ")" : "";
+      return t + " awaits asyncio.wait_for(" + (v.target >= 0 ? target : "an awaitable") + ")" + at +
+             ": it pauses until the inner task finishes or the deadline" + d + " passes, whichever comes first. "
+             "At the deadline wait_for cancels the inner task, waits for it to finish, and raises TimeoutError.";
+    }
+    case AwaitOn::task:
+      return t + " awaits " + target + at + " and pauses until " + (v.target >= 0 ? target : "that task") + " finishes.";
+    case AwaitOn::event_wait: return t + " waits" + at + " until an asyncio.Event is set.";
+    case AwaitOn::lock_acquire: return t + " waits" + at + " to acquire an asyncio.Lock another task holds.";
+    case AwaitOn::semaphore_acquire: return t + " waits" + at + " for a free slot of an asyncio.Semaphore.";
+    case AwaitOn::io_read: return t + " waits" + at + " for data to read: the loop watches the socket in its poll and runs other tasks meanwhile.";
+    case AwaitOn::io_write: case AwaitOn::io_drain:
+      return t + " waits" + at + " until the socket's send buffer drains below its limit (writer.drain()).";
+    case AwaitOn::io_connect: return t + " waits" + at + " for the connection to be established.";
+    case AwaitOn::io_accept: return t + " waits" + at + " for a client to connect.";
+    default: break;
+  }
   switch (Wait(e.code)) {
     case Wait::sleep: {
       const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
@@ -211,7 +404,7 @@ std::string await_text(const Ctx& c) {
       return t + " awaited asyncio.sleep(0)" + at + ": it gives control back to the loop for one turn and is "
              "already back in the ready queue.";
     case Wait::future: return t + " awaits a future that is not done yet" + at + ", so it pauses and the loop moves on.";
-    case Wait::task: return t + " awaits another task" + at + " and pauses until that task finishes.";
+    case Wait::task: return t + " awaits " + target + at + " and pauses until it finishes.";
     case Wait::gather:
       return t + " awaits gather()" + at + ": it pauses until every child is done (or, without return_exceptions, "
              "until the first one fails).";
@@ -224,7 +417,7 @@ std::string await_text(const Ctx& c) {
     case Wait::io:
       return t + " waits for the network or a file" + at + ": the loop asks the operating system to tell it when "
              "the data is there, and runs other tasks meanwhile.";
-    case Wait::queue: return t + " waits on an asyncio.Queue" + at + " until an item is there.";
+    case Wait::queue: return t + " waits on an asyncio.Queue" + at + ".";
     case Wait::event: return t + " waits" + at + " until an asyncio.Event is set.";
     case Wait::lock: return t + " waits" + at + " to acquire an asyncio.Lock another task holds.";
     case Wait::semaphore: return t + " waits" + at + " for a free slot of an asyncio.Semaphore.";
@@ -276,37 +469,50 @@ std::string done(const Ctx& c) {
 std::string cancel(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
+  const int32_t by_id = as<ev::TaskCancel>(e).by;
   std::string by;
-  if (e.ref >= 0 && e.ref != e.task) {
-    by = c.task_name(e.ref) + " cancels " + t + ".";
-  } else if (e.ref == e.task) {
+  if (by_id >= 0 && by_id != e.task) {
+    by = c.task_name(by_id) + " cancels " + t + ".";
+  } else if (by_id == e.task) {
     by = t + " cancels itself.";
   } else {
     const Event* h = c.running_handle();
-    bool group = h && h->kind == Ev::ready_run && label_is(*h, "TaskGroup._on_task_done");
-    by = group ? "The TaskGroup cancels " + t + " because another task of the group failed."
-               : "The loop cancels " + t + (h && h->kind == Ev::loop_iter ? " (asyncio.run cancels what is left)." : ".");
+    const HandleFn fn = h && h->kind == Ev::ready_run ? fn_of(*h) : HandleFn::unset;
+    if (fn == HandleFn::taskgroup_on_task_done)
+      by = "The TaskGroup's _on_task_done (the handle just run) cancels " + t + " because another task of the group failed.";
+    else if (fn == HandleFn::timeout_on_timeout)
+      by = "Timeout._on_timeout, the handle just run (the asyncio.timeout() deadline passed), cancels " + t + ".";
+    else if (h && h->kind == Ev::ready_run)
+      by = "The callback " + label_of(*h) + " cancels " + t + ".";
+    else
+      by = "The loop cancels " + t + (h && h->kind == Ev::loop_iter ? " (asyncio.run cancels the tasks left when main is done)." : ".");
   }
-  return by + " Nothing is interrupted right away: " + t + "'s wakeup is queued, and CancelledError is raised at " +
-         t + "'s await when that runs, one iteration later.";
+  return by + " Nothing is interrupted right away: the future " + t + " awaits is cancelled, which queues " + t +
+         "'s wakeup; CancelledError is raised at " + t + "'s await when it runs.";
 }
 
 std::string poll(const Ctx& c) {
   const Event& e = c.e;
-  const int timeout = e.ref;
-  if (timeout == 0) {
+  const ev::Poll p = as<ev::Poll>(e);
+  std::string waited = " It waited " + duration(p.waited_ns) + ".";
+  if (p.timeout_ms == 0) {
     const Event* it = c.back([](const Event& x) { return x.kind == Ev::loop_iter; }, c.i);
-    if (it && it->num == 0)
-      return "Nothing is ready, but nothing is pending either (no timer armed, no I/O awaited), so the check for "
-             "I/O and timers returns at once.";
-    return "Handles are ready, so the loop only checks for finished I/O and due timers, without waiting.";
+    if (it && as<ev::Iter>(*it).ready > 0)
+      return "Handles are ready, so the poll only checks for I/O without waiting (timeout 0); due timers are "
+             "handled right after it.";
+    const LoopState s = c.m.state_at(c.i, e.loop);
+    if (!s.timers.empty() && s.timers.front().due_ns <= e.t_ns)
+      return "Nothing is ready, but the soonest timer is already due, so the poll does not wait (timeout 0).";
+    if (s.timers.empty() && s.io.empty() && s.workers.empty())
+      return "Nothing is ready and nothing is pending (no timer armed, no I/O awaited), so the poll returns at once.";
+    return "The loop polls for I/O without waiting (timeout 0).";
   }
-  std::string waited = " It slept " + duration(e.num) + ".";
-  if (timeout < 0)
-    return "Nothing is ready and no timer is armed, so the loop sleeps in epoll (the operating system's way of "
-           "waiting for sockets) until some I/O arrives." + waited;
-  return "Nothing is ready, so the loop sleeps in epoll (the operating system's way of waiting for sockets and "
-         "timers) until the next timer, " + std::to_string(timeout) + " ms away." + waited;
+  if (p.timeout_ms < 0)
+    return "Nothing is ready and no timer is armed, so the loop waits in its poll (epoll: the operating system "
+           "reports ready sockets) with no timeout, until some I/O arrives." + waited;
+  return "Nothing is ready, so the loop waits in its poll (epoll: the operating system reports ready sockets) with a "
+         "timeout of " + std::to_string(p.timeout_ms) + " ms: the soonest timer is due then. Timers do not wake epoll; "
+         "the loop sets the poll's timeout from them and runs the due ones after it." + waited;
 }
 
 std::string block(const Ctx& c) {
@@ -332,35 +538,69 @@ std::string block(const Ctx& c) {
 std::string narrate(const Model& m, size_t event_index) {
   if (event_index >= m.size()) return {};
   const Event& e = m.events()[event_index];
+  if (e.loop == 0 && m.no_event_loop()) return narrate_thread(m, event_index);
   const Ctx c{m, event_index, e};
   const std::string t = c.who();
   switch (e.kind) {
     case Ev::run_begin:
-      return "The program starts: asyncio.run(main()) creates an event loop and wraps main() in a task, the first "
-             "thing on the ready queue.";
-    case Ev::run_end:
-      return e.code == 0 ? "main() is done and every task has finished, so asyncio.run closes the loop: the "
-                           "program ends."
-                         : "The run ends with an error: " + std::string(e.s1 ? e.s1 : "?") + ".";
-    case Ev::loop_iter:
-      if (e.num == 0)
-        return "Iteration " + std::to_string(e.it) + " begins with nothing ready: the loop first waits for a "
-               "timer or I/O event.";
-      return "Iteration " + std::to_string(e.it) + " begins with " + std::to_string(e.num) +
-             (e.num == 1 ? " handle" : " handles") +
-             " ready. The loop runs only those; anything they schedule waits for the next iteration.";
+      switch (as<ev::RunBegin>(e).entry) {
+        case Entry::asyncio_runner:
+          return "The program starts: asyncio.Runner creates an event loop, and r.run(main()) wraps main() in a "
+                 "task, the first thing on the ready queue.";
+        case Entry::run_until_complete:
+          return "The program starts: loop.run_until_complete(main()) wraps main() in a task, the first thing on "
+                 "the ready queue.";
+        case Entry::none: return "The program starts. It runs no event loop of its own.";
+        case Entry::asyncio_run:
+          return "The program starts: asyncio.run(main()) creates an event loop and wraps main() in a task, the "
+                 "first thing on the ready queue.";
+        case Entry::unset: break;
+      }
+      return "The program starts: main() is wrapped in a task, the first thing on the ready queue.";
+    case Ev::run_end: {
+      if (e.code != 0) return "The run ends with an error: " + std::string(e.s1 ? e.s1 : "?") + ".";
+      const Event* b = c.back([](const Event& x) { return x.kind == Ev::run_begin; }, event_index);
+      const Entry entry = b ? as<ev::RunBegin>(*b).entry : Entry::unset;
+      const char* who = entry == Entry::asyncio_runner ? "the with asyncio.Runner() block ends: Runner.close()"
+                        : entry == Entry::asyncio_run  ? "asyncio.run"
+                                                       : "the loop's owner";
+      return std::string("main() is done, so ") + who + " cancels the tasks left and closes the loop: the program ends.";
+    }
+    case Ev::loop_iter: {
+      const int64_t ready = as<ev::Iter>(e).ready;
+      if (ready == 0)
+        return "Iteration " + std::to_string(e.it) + " begins with nothing ready: the loop polls for I/O, waiting "
+               "at most until the soonest timer is due.";
+      return "Iteration " + std::to_string(e.it) + " begins with " + std::to_string(ready) +
+             (ready == 1 ? " handle" : " handles") +
+             " ready. After a poll that does not wait, the loop adds the callbacks of due timers and ready I/O, then "
+             "runs exactly what is queued; anything those handles schedule waits for the next iteration.";
+    }
     case Ev::loop_poll: return poll(c);
     case Ev::ready_push: return push(c);
     case Ev::ready_run: return run(c);
     case Ev::task_new: {
-      std::string parent = e.ref >= 0 ? " by " + c.task_name(e.ref) : "";
+      const int32_t parent_id = as<ev::TaskNew>(e).parent;
+      std::string parent = parent_id >= 0 ? " by " + c.task_name(parent_id) : "";
       return "A task named " + t + " is created" + parent + ". It does not run yet: its first step is queued.";
     }
-    case Ev::step_begin:
-      return event_index > 0 && c.cancelling(e.task, event_index - 1) ? t + " runs, and CancelledError is raised inside it at the await where it was "
-                                        "paused; it can catch it, clean up, or let it end the task."
-                                  : t + " runs: its coroutine goes on until its next await. No other task runs "
-                                        "meanwhile.";
+    case Ev::step_begin: {
+      if (!(event_index > 0 && c.cancelling(e.task, event_index - 1)))
+        return t + " runs: its coroutine goes on until an await that suspends it (an await of something already "
+               "done, or async with TaskGroup(), goes on without suspending). No other task runs meanwhile.";
+      std::string s = t + " runs, and CancelledError is raised inside it at the await where it was paused; it can "
+                      "catch it, clean up, or let it end the task.";
+      // Who cancelled: the handle that ran at the task.cancel.
+      const Event* cancel = c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == e.task; }, event_index);
+      const Event* h = cancel ? c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
+                                       size_t(cancel - m.events().data()))
+                              : nullptr;
+      if (h && h->kind == Ev::ready_run && fn_of(*h) == HandleFn::timeout_on_timeout)
+        s += " The canceller was asyncio.timeout's Timeout._on_timeout: when the CancelledError reaches the end of "
+             "the async with block, Timeout.__aexit__ sees that the cancellation was its own (uncancel() brings the "
+             "task's count back) and raises TimeoutError instead.";
+      return s;
+    }
     case Ev::step_end: return step_end(c);
     case Ev::task_done: return done(c);
     case Ev::task_cancel: return cancel(c);
@@ -371,13 +611,29 @@ std::string narrate(const Model& m, size_t event_index) {
       const Event* arm =
           c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.id == e.id; }, event_index);
       std::string d = arm ? delay(arm->num - arm->t_ns) + " " : "";
-      if (arm && arm->s1 && std::strcmp(arm->s1, "sleep timer: set_result") == 0)
-        return t + "'s " + d + "timer is due. Its callback will set the sleep future's result, which schedules " + t +
-               "'s wakeup: " + t + " runs again in the next iteration.";
+      // The callback the timer queues is the next ready.push of this loop (core/loop.cpp; CPython's _run_once).
+      const Event* p = nullptr;
+      for (size_t j = event_index + 1; j < m.size() && j < event_index + 64; ++j)
+        if (m.events()[j].loop == e.loop && m.events()[j].kind == Ev::ready_push) {
+          p = &m.events()[j];
+          break;
+        }
+      switch (p ? fn_of(*p) : HandleFn::unset) {
+        case HandleFn::sleep_set_result:
+          return t + "'s " + d + "sleep timer is due. Its callback will set the sleep future's result, which "
+                 "schedules " + t + "'s wakeup: " + t + " runs again in the next iteration.";
+        case HandleFn::timeout_on_timeout:
+          return "The " + d + "deadline of " + t + "'s asyncio.timeout() block is due: Timeout._on_timeout joins the "
+                 "ready queue and runs in this iteration.";
+        case HandleFn::wait_for_release_waiter:
+          return "The " + d + "deadline of " + t + "'s wait_for() is due: _release_waiter joins the ready queue and "
+                 "runs in this iteration.";
+        default: break;
+      }
       return "A " + d + "timer is due: its callback joins the ready queue and runs in this iteration.";
     }
     case Ev::timer_cancel:
-      return t + "'s timer is cancelled before it was due (the sleep was interrupted), so it will wake nobody.";
+      return t + "'s timer is cancelled before it was due, so its callback will not run.";
     case Ev::io_wait:
       return t + " starts a " + name(IoKind(e.code)) + " on " + (e.s1 ? e.s1 : "a socket") +
              ". The loop registers it with the operating system and goes on with other work.";
@@ -388,9 +644,9 @@ std::string narrate(const Model& m, size_t event_index) {
       return t + " sends " + quoted(e.s1) + " to the thread pool. A worker thread will run it while the loop stays "
              "free for other tasks.";
     case Ev::pool_start:
-      return "Worker " + std::to_string(e.ref) + " starts " + t + "'s job, in parallel with the loop thread.";
+      return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " starts " + t + "'s job, in parallel with the loop thread.";
     case Ev::pool_end:
-      return "Worker " + std::to_string(e.ref) + " finished " + t + "'s job. The loop picks up the result after its "
+      return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " finished " + t + "'s job. The loop picks up the result after its "
              "next poll and queues " + t + "'s wakeup.";
     case Ev::block_begin: return block(c);
     case Ev::block_end:
@@ -408,6 +664,13 @@ std::string narrate(const Model& m, size_t event_index) {
       return "Deadlock: nothing is ready, no timer is armed and no I/O is pending, yet " + t +
              " has not finished. It awaits something nobody will ever complete, so the loop stops instead of "
              "waiting forever.";
+    case Ev::queue_put:
+    case Ev::queue_get: {
+      std::string size = std::to_string(e.num) + (e.ref > 0 ? " of at most " + std::to_string(e.ref) : "");
+      return e.kind == Ev::queue_put
+                 ? t + " puts " + (e.s1 ? e.s1 : "an item") + " into the queue; it now holds " + size + "."
+                 : t + " takes " + (e.s1 ? e.s1 : "an item") + " from the front of the queue; it now holds " + size + ".";
+    }
     case Ev::source: case Ev::bookmark:
     case Ev::count_: break;
   }

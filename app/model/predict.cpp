@@ -1,5 +1,7 @@
 #include "predict.hpp"
 
+#include "core/trace_schema.hpp"
+
 namespace loopscope::model {
 
 namespace {
@@ -15,6 +17,17 @@ size_t push_of(const Model& m, int32_t handle, size_t before) {
     if (ev[j].kind == Ev::ready_push && ev[j].loop == 0 && ev[j].id == handle) return j;
   return SIZE_MAX;
 }
+
+// What a button says for a handle: the task's name for its own step, else what the callback is.
+std::string handle_name(const Model& m, HandleFn fn, int32_t task, const char* label) {
+  if (runs_task(fn, task)) return task_name(m, task);
+  const std::string l = label ? label : "a callback";
+  return task >= 0 ? task_name(m, task) + ": " + l : l;
+}
+std::string owner(const Model& m, int32_t task) { return task >= 0 ? task_name(m, task) : std::string("a callback"); }
+std::string timer_name(const Model& m, int32_t task, const char* label) {
+  return (task >= 0 ? task_name(m, task) + "'s timer" : std::string("a timer")) + (label ? std::string(" (") + label + ")" : "");
+}
 }  // namespace
 
 std::vector<Question> questions(const Model& m) {
@@ -26,7 +39,7 @@ std::vector<Question> questions(const Model& m) {
     if (e.kind != Ev::ready_run || e.loop != 0 || e.it == last_it) continue;
     last_it = e.it;
     Question q = question_for(m, i);
-    if (q.choices.size() >= 2) out.push_back(std::move(q));
+    if (q.choices.size() >= 2 && determined(m, q)) out.push_back(std::move(q));
   }
   return out;
 }
@@ -54,29 +67,92 @@ Question question_for(const Model& m, size_t answer_at) {
       break;
     }
 
-  LoopState s = m.state_at(q.ask_at, 0);
-  const auto& tasks = m.tasks();
-  for (size_t k = 0; k < s.tasks.size() && k < tasks.size(); ++k) {
-    TaskState st = s.tasks[k].state;
-    if (tasks[k].loop == 0 && st != TaskState::unborn && st != TaskState::done)
-      q.choices.push_back({tasks[k].id, tasks[k].name});
-  }
-  for (const ReadyChip& c : s.ready)
-    if (c.task < 0 && c.label) {
-      bool dup = false;
-      for (const Choice& ch : q.choices) dup |= ch.task < 0 && ch.label == c.label;
-      if (!dup) q.choices.push_back({-1, c.label});
-    }
-  auto is_answer = [&](const Choice& ch) {
-    return r.task >= 0 ? ch.task == r.task : ch.task < 0 && r.s1 && ch.label == r.s1;
+  const LoopState s = m.state_at(q.ask_at, 0);
+  auto add = [&](Choice c) {
+    for (const Choice& x : q.choices)
+      if (x.label == c.label) return;
+    q.choices.push_back(std::move(c));
   };
-  for (size_t k = 0; k < q.choices.size(); ++k)
-    if (is_answer(q.choices[k])) q.answer = int(k);
-  if (q.answer < 0) {  // a handle nobody could see coming (e.g. a task created in this very iteration)
-    q.choices.push_back({r.task, r.task >= 0 ? task_name(m, r.task) : std::string(r.s1 ? r.s1 : "a callback")});
+  // The ready queue first (FIFO), then what the poll could wake: the soonest
+  // timers, pending I/O and pool jobs. Every choice is a handle that could run.
+  for (const ReadyChip& c : s.ready) {
+    if (q.choices.size() >= 5) break;
+    add({Choice::Kind::ready, c.task, handle_name(m, c.fn, c.task, c.label), c.handle});
+  }
+  int timers = 0;
+  for (const TimerChip& t : s.timers) {
+    if (timers++ >= (s.ready.empty() ? 4 : 2)) break;
+    Choice c{Choice::Kind::timer, t.task, timer_name(m, t.task, t.label)};
+    c.timer = t.timer;
+    add(c);
+  }
+  if (s.ready.empty()) {
+    for (const IoChip& io : s.io) {
+      Choice c{Choice::Kind::io, io.task, "I/O for " + owner(m, io.task) + " (" + name(io.kind) + ")"};
+      c.op = io.op;
+      add(c);
+    }
+    for (const WorkerChip& w : s.workers) {
+      Choice c{Choice::Kind::pool, w.task, owner(m, w.task) + "'s pool job"};
+      c.op = w.job;
+      add(c);
+    }
+  }
+
+  // The answer: the handle that ran, or what queued it during the poll.
+  const Event* pushed = nullptr;
+  for (size_t k = answer_at; k-- > q.ask_at;)
+    if (ev[k].loop == 0 && ev[k].kind == Ev::ready_push && ev[k].id == r.id) {
+      pushed = &ev[k];
+      break;
+    }
+  const Event* fired = nullptr;
+  if (pushed)
+    for (const Event* k = pushed; k-- > ev.data() + q.ask_at;)
+      if (k->loop == 0 && k->kind == Ev::timer_fire) {
+        fired = k;
+        break;
+      }
+  for (size_t k = 0; k < q.choices.size() && q.answer < 0; ++k) {
+    const Choice& c = q.choices[k];
+    if (c.kind == Choice::Kind::ready && c.handle == r.id) q.answer = int(k);
+    if (c.kind == Choice::Kind::timer && pushed && Cause(pushed->code) == Cause::timer && fired &&
+        as<ev::Timer>(*fired).timer == c.timer)
+      q.answer = int(k);
+    if (c.kind == Choice::Kind::io && pushed && Cause(pushed->code) == Cause::io && c.task == r.task) q.answer = int(k);
+    if (c.kind == Choice::Kind::pool && pushed && Cause(pushed->code) == Cause::pool && c.task == r.task) q.answer = int(k);
+  }
+  if (q.answer < 0) {  // a handle nobody could see coming (e.g. queued by a client loop's thread)
+    Choice c{Choice::Kind::ready, r.task, handle_name(m, as<ev::ReadyRun>(r).fn, r.task, r.s1), r.id};
+    q.choices.push_back(c);
     q.answer = int(q.choices.size()) - 1;
   }
   return q;
+}
+
+bool determined(const Model& m, const Question& q) {
+  const auto& ev = m.events();
+  const Event& r = ev[q.answer_at];
+  // Which handle queued the answer? If TaskGroup._on_task_done queued it while
+  // cancelling the group's tasks, their order is a set's: not CPython's promise.
+  size_t k = q.answer_at;
+  while (k-- > 0)
+    if (ev[k].loop == 0 && ev[k].kind == Ev::ready_push && ev[k].id == r.id) break;
+  if (k == SIZE_MAX) return true;
+  for (size_t h = k; h-- > 0;) {
+    const Event& x = ev[h];
+    if (x.loop != 0) continue;
+    if (x.kind == Ev::loop_iter) return true;
+    if (x.kind == Ev::ready_run) {
+      if (as<ev::ReadyRun>(x).fn != HandleFn::taskgroup_on_task_done) return true;
+      // Cancelled siblings woken by it: more than one means set order.
+      int woken = 0;
+      for (size_t y = h + 1; y < ev.size() && !(ev[y].loop == 0 && (ev[y].kind == Ev::ready_run || ev[y].kind == Ev::loop_iter)); ++y)
+        woken += ev[y].loop == 0 && ev[y].kind == Ev::task_cancel;
+      return woken < 2;
+    }
+  }
+  return true;
 }
 
 std::string explain(const Model& m, const Question& q, int chosen) {
@@ -99,8 +175,9 @@ std::string explain(const Model& m, const Question& q, int chosen) {
            "wake joins the back of the queue. Ready handles run first in, first out.";
   switch (Cause(p.code)) {
     case Cause::timer:
-      return out + "Nothing was ready, so the loop slept in its poll until the soonest timer was due" +
-             (name.empty() ? "" : ": " + name + "'s") + ". The timer's callback ('" + label + "') was queued and runs first.";
+      return out + "Nothing was ready, so the poll's timeout was the soonest timer's delay" +
+             (name.empty() ? "" : " (" + name + "'s)") + ": when it was due, the loop queued the timer's callback ('" +
+             label + "'), which runs first.";
     case Cause::io:
       return out + "Nothing was ready, so the loop waited in its poll until the operating system reported I/O" +
              (name.empty() ? "" : " for " + name) + ". Its callback ('" + label + "') was queued and runs first.";

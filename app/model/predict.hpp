@@ -15,9 +15,16 @@
 
 namespace loopscope::model {
 
+// One candidate for the next handle: a handle already in the ready queue, an
+// armed timer whose callback the poll could queue, or pending I/O / pool work.
 struct Choice {
-  int32_t task = -1;  // a task on loop 0, or -1 for a callback that belongs to no task
-  std::string label;  // the task's name, or the callback's label
+  enum class Kind : uint8_t { ready, timer, io, pool };
+  Kind kind = Kind::ready;
+  int32_t task = -1;    // the task it steps or belongs to (its colour), or -1
+  std::string label;    // what the button says: a task's name, "B's timer (sleep)", a callback
+  int32_t handle = -1;  // Kind::ready: the queued handle
+  int32_t timer = -1;   // Kind::timer: the timer
+  int32_t op = -1;      // Kind::io: the operation; Kind::pool: the job
 };
 
 struct Question {
@@ -28,12 +35,18 @@ struct Question {
   int answer = -1;  // index into choices
 };
 
-// Every decision of the run with at least two choices, in order.
+// Every decision of the run with at least two choices, in order. A decision
+// that CPython does not determine is not asked: handles that TaskGroup's
+// _on_task_done queued by cancelling the group's tasks (it cancels in the
+// order of a set).
 std::vector<Question> questions(const Model& m);
 // The same decisions as the ready.run indexes that answer them.
 std::vector<size_t> decisions(const Model& m);
-// The question answered by the ready.run at `answer_at`.
+// The question answered by the ready.run at `answer_at`. The answer is the
+// handle that ran; it is among the choices by construction.
 Question question_for(const Model& m, size_t answer_at);
+// Whether CPython determines the answer (see questions()).
+bool determined(const Model& m, const Question& q);
 // The reveal: whether `chosen` was right, what ran and why.
 std::string explain(const Model& m, const Question& q, int chosen);
 

@@ -1,5 +1,7 @@
 #include "why.hpp"
 
+#include "model/elide.hpp"
+
 namespace loopscope::model {
 
 Why why_at(const Model& m, size_t i) {
@@ -11,12 +13,15 @@ Why why_at(const Model& m, size_t i) {
   size_t main_i = i;
   if (ev[i].loop != 0) {
     w.other_loop =
-        (ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") + narrate(m, i);
+        elide((ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") +
+                  narrate(m, i),
+              limits::kShownParagraphChars);
     size_t j = i, limit = i > 100000 ? i - 100000 : 0;
     while (j > limit && ev[j].loop != 0) --j;
     main_i = ev[j].loop == 0 ? j : SIZE_MAX;
   }
-  if (main_i != SIZE_MAX) w.text = narrate(m, main_i);
+  // Narration quotes labels and prints from the trace: bounded for drawing (core/limits.hpp).
+  if (main_i != SIZE_MAX) w.text = elide(narrate(m, main_i), limits::kShownParagraphChars);
   return w;
 }
 

@@ -16,6 +16,11 @@ void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui
   at_.assign(runs.size(), {});
   t_.assign(runs.size(), {});
   own_.clear();
+  // Sized up front: growing these by doubling would briefly hold twice a big trace.
+  size_t total = 0;
+  for (const auto& r : runs) total += r.first->size();
+  refs.reserve(total);
+  for (size_t s = 0; s < runs.size(); ++s) t_[s].reserve(runs[s].first->size()), at_[s].reserve(runs[s].first->size());
   for (size_t s = 0; s < runs.size(); ++s) {
     const model::Model& m = *runs[s].first;
     own_.push_back(runs[s].second);
@@ -28,6 +33,7 @@ void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui
   // Ties keep run order, then event order: the merge is the same every time.
   std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.t < b.t; });
   merged_.clear();
+  merged_.reserve(refs.size());
   for (const Ref& r : refs) {
     Event e = runs[r.side].first->events()[r.index];
     e.t_ns = r.t;

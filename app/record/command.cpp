@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cli/args.hpp"
+#include "core/output_file.hpp"
 #include "cli/view_args.hpp"
 #include "record.hpp"
 
@@ -70,15 +71,13 @@ int cmd_record(const std::vector<std::string>& argv) {
     } else if (t == "-o" || t == "--output") {
       o.out = a.value(t);
     } else if (t == "--fps") {
-      double v = a.number(t, 1, 120);
-      if (v != std::floor(v)) throw UsageError("record: --fps needs a whole number of frames per second");
-      o.fps = int(v);
+      o.fps = a.integer(t, 1, 120);
     } else if (t == "--from") {
       o.from_s = a.number(t, 0, 1e6);
     } else if (t == "--to") {
       o.to_s = a.number(t, 0, 1e6);
     } else if (t == "--speed") {
-      o.speed = a.number(t, 0.05, 20);
+      o.speed = a.number(t, kMinSpeed, kMaxSpeed);
     } else if (t == "--hold") {
       o.hold_s = a.number(t, 0, 60);
     } else if (t == "--pause-at-notable") {
@@ -99,8 +98,14 @@ int cmd_record(const std::vector<std::string>& argv) {
   o.w = view.w, o.h = view.h;
   o.look.dark = view.dark, o.look.presenter = view.presenter;
   if (o.out.empty()) throw UsageError("record: -o OUT is required (.mp4, .gif, .webm or a directory)");
+  if (is_special_output(o.out))
+    throw UsageError("record: -o " + o.out + ": a clip goes to a file or a directory, not to a device or a pipe");
   if (!format_of(o.out, o.format))
     throw UsageError("record: -o '" + o.out + "': write .mp4, .gif, .webm or a directory for PNG frames");
+  if (o.format == Format::png) {
+    std::string err = check_frame_dir(o.out);
+    if (!err.empty()) throw UsageError("record: -o " + err);
+  }
   if (o.from_s >= 0 && o.to_s >= 0 && o.to_s <= o.from_s) throw UsageError("record: --to must come after --from");
   if (needs_ffmpeg(o.format) && (o.w % 2 || o.h % 2))
     throw UsageError("record: --size must be even for " + std::string(format_name(o.format)) + " (yuv420p), got " +
@@ -131,7 +136,7 @@ int cmd_record(const std::vector<std::string>& argv) {
   }
   if (!r.error.empty()) {
     std::fprintf(stderr, "loopscope: record: %s\n", r.error.c_str());
-    return 1;
+    return r.usage ? 2 : 1;
   }
   const ClipPlan& p = r.plan;
   double clip_s = double(p.frames()) / o.fps;

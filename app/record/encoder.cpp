@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
-#include <stb_image_write.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,8 +14,13 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+
+#include "core/output_file.hpp"
+#include "gui/platform.hpp"
 
 extern char** environ;
 
@@ -116,37 +120,42 @@ std::vector<std::string> ffmpeg_args(Format f, const std::string& path, int w, i
 
 namespace {
 
+std::atomic<pid_t> g_ffmpeg{-1};  // for kill_encoders_now() in a fatal-signal handler
+
 class FfmpegEncoder : public Encoder {
  public:
   ~FfmpegEncoder() override { abort(); }
 
   std::string start(Format f, const std::string& out, int w, int h, int fps) {
-    out_ = out;
-    part_ = out + ".part";
     frame_bytes_ = size_t(w) * size_t(h) * 4;
-    char errname[] = "/tmp/loopscope-ffmpeg-XXXXXX";
-    int errfd = ::mkostemp(errname, O_CLOEXEC);
-    if (errfd < 0) return std::string("cannot create a temporary file: ") + std::strerror(errno);
-    errlog_ = errname;
+    // The clip's temporary, created by us with O_EXCL; ffmpeg writes it
+    // through its descriptor (/proc/self/fd/3), never by a name that
+    // someone could have planted a symlink under.
+    std::string err = out_.open(out, OutputFile::Special::refuse);
+    if (!err.empty()) return err;
+    // ffmpeg's stderr: a file unlinked at once, so nothing is left in /tmp whatever happens.
+    const char* tmp = std::getenv("TMPDIR");
+    std::string errname = std::string(tmp && *tmp ? tmp : "/tmp") + "/loopscope-ffmpeg-XXXXXX";
+    errfd_ = ::mkostemp(errname.data(), O_CLOEXEC);
+    if (errfd_ < 0) return "cannot create a temporary file in " + errname + ": " + std::strerror(errno);
+    ::unlink(errname.c_str());
     int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-      ::close(errfd);
-      return std::string("cannot create a pipe: ") + std::strerror(errno);
-    }
+    if (::pipe2(fds, O_CLOEXEC) != 0) return std::string("cannot create a pipe: ") + std::strerror(errno);
     // A bigger pipe: fewer wake-ups per 3.7 MB frame.
     ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
 
-    std::vector<std::string> args = ffmpeg_args(f, part_, w, h, fps);
+    std::vector<std::string> args = ffmpeg_args(f, "/proc/self/fd/3", w, h, fps);
     args.insert(args.begin(), "ffmpeg");
     std::vector<char*> argv;
-    for (auto& s : args) argv.push_back(s.data());
+    for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+    posix_spawn_file_actions_adddup2(&fa, errfd_, 2);
+    posix_spawn_file_actions_adddup2(&fa, out_.fd(), 3);
     posix_spawnattr_t at;
     posix_spawnattr_init(&at);
     // Its own process group: Ctrl-C reaches loopscope only, which stops
@@ -163,12 +172,12 @@ class FfmpegEncoder : public Encoder {
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     ::close(fds[0]);
-    ::close(errfd);
     if (rc != 0) {
       ::close(fds[1]);
       pid_ = -1;
       return std::string("cannot start ffmpeg: ") + std::strerror(rc);
     }
+    g_ffmpeg = pid_;
     fd_ = fds[1];
     return "";
   }
@@ -191,16 +200,11 @@ class FfmpegEncoder : public Encoder {
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
     pid_ = -1;
+    g_ffmpeg = -1;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return stopped("ffmpeg failed");
-    if (std::rename(part_.c_str(), out_.c_str()) != 0) {
-      std::string e = "cannot write '" + out_ + "': " + std::strerror(errno);
-      abort();
-      return e;
-    }
-    part_.clear();
-    std::remove(errlog_.c_str());
-    errlog_.clear();
-    return "";
+    std::string err = out_.commit();
+    abort();
+    return err;
   }
 
   void abort() override {
@@ -210,45 +214,56 @@ class FfmpegEncoder : public Encoder {
       while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
       }
       pid_ = -1;
+      g_ffmpeg = -1;
     }
-    if (!part_.empty()) std::remove(part_.c_str());
-    if (!errlog_.empty()) std::remove(errlog_.c_str());
-    errlog_.clear();
+    out_.discard();
+    if (errfd_ >= 0) ::close(errfd_), errfd_ = -1;
   }
 
  private:
   // A one-line error with ffmpeg's last words, then cleans up.
   std::string stopped(const std::string& what) {
-    std::string last;
-    if (FILE* fp = std::fopen(errlog_.c_str(), "r")) {
-      char line[512];
-      while (std::fgets(line, sizeof line, fp))
-        if (line[0] != '\n') last = line;
-      std::fclose(fp);
+    std::string text, last;
+    char buf[4096];
+    ssize_t n;
+    struct stat st;
+    off_t from = errfd_ >= 0 && ::fstat(errfd_, &st) == 0 ? std::max<off_t>(0, st.st_size - 65536) : 0;  // its last words
+    for (off_t at = from; errfd_ >= 0 && (n = ::pread(errfd_, buf, sizeof buf, at)) > 0; at += n) text.append(buf, size_t(n));
+    for (size_t a = 0; a < text.size();) {
+      size_t b = text.find('\n', a);
+      if (b == std::string::npos) b = text.size();
+      std::string line = text.substr(a, b - a);
+      while (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) last = line;
+      a = b + 1;
     }
-    while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) last.pop_back();
     abort();
     return what + (last.empty() ? "" : ": " + last);
   }
 
-  std::string out_, part_, errlog_;
+  OutputFile out_;
   size_t frame_bytes_ = 0;
   pid_t pid_ = -1;
-  int fd_ = -1;
+  int fd_ = -1, errfd_ = -1;
 };
 
 // [SECTION] PNG frames
 
-// Removes the frame_NNNNN.png files a recording wrote into `dir`.
+// frame_00000.png ... : exactly the names a clip writes (5 digits or more).
+bool is_frame_name(const char* name) {
+  if (std::strncmp(name, "frame_", 6) != 0) return false;
+  const char* p = name + 6;
+  int digits = 0;
+  while (*p >= '0' && *p <= '9') ++p, ++digits;
+  return digits >= 5 && std::strcmp(p, ".png") == 0;
+}
+
+// Removes the frame files a recording wrote into `dir`, and nothing else.
 void remove_frames(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) return;
-  while (dirent* e = ::readdir(d)) {
-    unsigned n = 0;
-    char tail = 0;
-    if (std::sscanf(e->d_name, "frame_%u.pn%c", &n, &tail) == 2 && tail == 'g')
-      std::remove((dir + "/" + e->d_name).c_str());
-  }
+  while (dirent* e = ::readdir(d))
+    if (is_frame_name(e->d_name)) ::unlinkat(::dirfd(d), e->d_name, 0);
   ::closedir(d);
 }
 
@@ -260,31 +275,44 @@ class PngEncoder : public Encoder {
 
   std::string start(const std::string& out, int w, int h) {
     dir_ = strip_slashes(out);
-    part_ = dir_ + ".part";
     w_ = w, h_ = h;
-    if (is_dir(part_)) remove_frames(part_);  // left over from an interrupted run
-    else if (::mkdir(part_.c_str(), 0777) != 0)
-      return "cannot create '" + part_ + "': " + std::strerror(errno);
+    std::string err = check_frame_dir(dir_);
+    if (!err.empty()) return err;
+    // A new directory of our own (mkdir never reuses an existing name or follows a link).
+    for (int attempt = 0; attempt < 16 && part_.empty(); ++attempt) {
+      std::string t = temporary_name(dir_, attempt);
+      if (::mkdir(t.c_str(), 0777) == 0) part_ = t;
+      else if (errno != EEXIST) return "cannot create '" + t + "': " + std::strerror(errno);
+    }
+    if (part_.empty()) return "cannot create a temporary directory next to '" + dir_ + "'";
+    slot_ = register_temporary(part_, true);
     return "";
   }
 
   std::string write(const uint8_t* rgba) override {
     char name[32];
-    std::snprintf(name, sizeof name, "/frame_%05d.png", n_++);
-    std::string path = part_ + name;
-    if (!stbi_write_png(path.c_str(), w_, h_, 4, rgba, w_ * 4)) return "cannot write '" + path + "'";
-    return "";
+    std::snprintf(name, sizeof name, "/frame_%05d.png", n_);
+    set_temporary_frames(slot_, n_);
+    ++n_;
+    return gui::write_png(part_ + name, w_, h_, rgba);
   }
 
   std::string finish() override {
     done_ = true;
-    if (!is_dir(dir_)) {
-      if (std::rename(part_.c_str(), dir_.c_str()) == 0) return "";
+    struct stat st;
+    if (::lstat(dir_.c_str(), &st) != 0) {
+      if (std::rename(part_.c_str(), dir_.c_str()) == 0) return forget();
       std::string e = "cannot create '" + dir_ + "': " + std::strerror(errno);
       abort();
       return e;
     }
-    // An existing directory: replace an earlier recording's frames with this one's.
+    // An existing directory: checked again (it may have changed during the
+    // clip), then an earlier recording's frames are replaced by this one's.
+    std::string err = check_frame_dir(dir_);
+    if (!err.empty()) {
+      abort();
+      return err;
+    }
     remove_frames(dir_);
     for (int i = 0; i < n_; ++i) {
       char name[32];
@@ -296,22 +324,62 @@ class PngEncoder : public Encoder {
       }
     }
     ::rmdir(part_.c_str());
-    return "";
+    return forget();
   }
 
   void abort() override {
     done_ = true;
+    if (part_.empty()) return;
     remove_frames(part_);
     ::rmdir(part_.c_str());
+    forget();
   }
 
  private:
+  std::string forget() {
+    unregister_temporary(slot_);
+    slot_ = -1;
+    part_.clear();
+    return "";
+  }
+
   std::string dir_, part_;
-  int w_ = 0, h_ = 0, n_ = 0;
+  int w_ = 0, h_ = 0, n_ = 0, slot_ = -1;
   bool done_ = false;
 };
 
 }  // namespace
+
+std::string check_frame_dir(const std::string& out) {
+  std::string dir = strip_slashes(out);
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0) return "";  // a new directory
+  if (S_ISLNK(st.st_mode)) return "'" + dir + "' is a symbolic link; give the directory itself for PNG frames";
+  if (!S_ISDIR(st.st_mode)) return "'" + dir + "' exists and is not a directory";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return "cannot read '" + dir + "': " + std::strerror(errno);
+  std::string other;
+  while (dirent* e = ::readdir(d)) {
+    if (!std::strcmp(e->d_name, ".") || !std::strcmp(e->d_name, "..")) continue;
+    struct stat fs;
+    bool frame = is_frame_name(e->d_name) && ::fstatat(::dirfd(d), e->d_name, &fs, AT_SYMLINK_NOFOLLOW) == 0 &&
+                 S_ISREG(fs.st_mode);
+    if (!frame) {
+      other = e->d_name;
+      break;
+    }
+  }
+  ::closedir(d);
+  if (other.empty()) return "";
+  return "'" + dir + "' holds '" + other +
+         "', which is not a frame of a clip; PNG frames go to a new or empty directory, or one holding only "
+         "frame_NNNNN.png files (replaced)";
+}
+
+void kill_encoders_now() {
+  pid_t pid = g_ffmpeg.load();
+  if (pid > 0) ::kill(pid, SIGKILL);
+}
 
 std::unique_ptr<Encoder> open_encoder(Format f, const std::string& out, int w, int h, int fps, std::string& err) {
   if (f == Format::png) {

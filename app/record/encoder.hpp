@@ -1,8 +1,10 @@
 // Where a clip's frames go: the ffmpeg program fed raw RGBA frames on a pipe
 // (.mp4 H.264, .gif with a palette made from the clip, .webm VP9), or PNG
 // files in a directory (no ffmpeg needed). Nothing appears under the final
-// name until the clip is complete: video goes to OUT.part, PNG frames to the
-// directory OUT.part/, renamed by finish(); abort() removes them.
+// name until the clip is complete: video goes to a temporary made by
+// OutputFile (OUT.part, written by ffmpeg through its descriptor), PNG frames
+// to a new directory OUT.part/ (OUT.part-XXXXXX if that name is taken),
+// renamed by finish(); abort() removes them.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,14 @@ class Encoder {
   // Stops and removes everything written so far.
   virtual void abort() = 0;
 };
+
+// PNG frames may go to a new directory, an empty one, or one holding only
+// frame_NNNNN.png files (an earlier clip's, replaced); anything else there
+// is the user's and the clip is refused. Returns "" or a one-line error.
+std::string check_frame_dir(const std::string& out);
+
+// Kills a running ffmpeg. Async-signal-safe, for a fatal-signal handler.
+void kill_encoders_now();
 
 // Returns nullptr with a one-line error in `err` when the output cannot be started.
 std::unique_ptr<Encoder> open_encoder(Format f, const std::string& out, int w, int h, int fps, std::string& err);

@@ -28,7 +28,7 @@ using gui::Theme;
 namespace {
 // A larger size of a face the view already loaded (same file data, same
 // glyph ranges and oversampling), so the card is set in the view's type.
-ImFont* larger(const char* file, float px) {
+ImFont* larger(const char* file, float px, const ImWchar* ranges = nullptr) {
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   std::string prefix = std::string(file) + ",";  // ImGui names a font "file.ttf, 18px"
   for (int i = 0; i < atlas->ConfigData.Size; ++i) {
@@ -37,6 +37,7 @@ ImFont* larger(const char* file, float px) {
     cfg.FontDataOwnedByAtlas = false;  // the view's entry owns the data
     cfg.DstFont = nullptr;
     cfg.SizePixels = px;
+    if (ranges) cfg.GlyphRanges = ranges;
     cfg.Name[0] = 0;
     return atlas->AddFont(&cfg);
   }
@@ -51,12 +52,13 @@ bool Overlay::install(gui::App& app) {
   // them again after every rebuild, at sizes that follow the new text size.
   app.set_extra_fonts([this] {
     float px = app_->appearance().font_px();
-    title_ = larger("DejaVuSans-Bold.ttf", px * 2.2f);
+    // The title is set large: only Latin and punctuation, so the atlas stays small.
+    static const ImWchar kTitleRanges[] = {0x0020, 0x017F, 0x2010, 0x205E, 0};
+    title_ = larger("DejaVuSans-Bold.ttf", px * 2.2f, kTitleRanges);
     body_ = larger("DejaVuSans.ttf", px * 1.3f);
     label_ = larger("DejaVuSans-Bold.ttf", px * 1.3f);
     return title_ && body_ && label_;
   });
-  if (!app.reload_fonts()) return false;
 
   ImGuiContextHook h;
   h.Type = ImGuiContextHookType_NewFramePost;  // the viewport is sized; App::frame has not run yet

@@ -34,9 +34,9 @@ struct TitleCard {
 
 class Overlay {
  public:
-  // Call in the App's ImGui context after App::init_context() and before the
-  // first frame: adds larger sizes of the view's fonts and installs the hook.
-  // False when the font files are missing.
+  // Call in the App's ImGui context before App::init_context(): registers
+  // the larger sizes of the view's fonts (built with the view's atlas) and
+  // installs the hooks. init_context() then fails when the fonts are missing.
   bool install(gui::App& app);
 
   // What the next frames show.

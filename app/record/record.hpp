@@ -24,6 +24,7 @@ namespace loopscope::rec {
 constexpr double kTitleSeconds = 2.5;
 constexpr double kFadeSeconds = 0.5;
 constexpr double kHoldSeconds = 3.0;  // default --hold
+constexpr double kMinSpeed = 0.05, kMaxSpeed = 20;  // --speed
 
 struct ClipOptions {
   std::string out;
@@ -49,6 +50,7 @@ struct ClipPlan {
 struct ClipReport {
   std::string error;  // "" when the clip was written
   bool interrupted = false;
+  bool usage = false;  // refused for its options (too long a clip): exit status 2
   ClipPlan plan;
   double run_wall_s = 0;     // running (or loading) the runs
   double render_wall_s = 0;  // rendering and encoding every frame

@@ -9,12 +9,15 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
 #include "clip_clock.hpp"
+#include "core/limits.hpp"
 #include "gui/compare.hpp"
 #include "gui/screenshot.hpp"
+#include "model/elide.hpp"
 #include "overlay.hpp"
 #include "progress.hpp"
 #include "record.hpp"
@@ -75,7 +78,7 @@ std::string prepare(Side& side, const cli::RunInput& src, int w, int h, const gu
   gui::Appearance sized = look;
   sized.display_h = float(h);  // presenter text for this height from the start: no font rebuild on frame 1
   side.app = std::make_unique<gui::App>(sized);
-  if (!side.app->init_context() || !side.overlay.install(*side.app))
+  if (!side.overlay.install(*side.app) || !side.app->init_context())
     return "cannot load the DejaVu fonts (install fonts-dejavu-core)";
   return gui::open_run(*side.h, *side.app, src);
 }
@@ -84,16 +87,17 @@ void label(Side& side, const cli::RunInput& src, const ClipOptions& o, bool comp
   Overlay& ov = side.overlay;
   const gui::Session& ses = side.app->session();
   const Scenario* s = ses.scenario();
-  std::string id = s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace);
+  // A trace names its scenario: any string up to the loader's cap, so elided for the header and the card.
+  std::string id = model::elide(s ? s->id : (side.model().scenario() ? side.model().scenario() : src.trace));
   ov.label = id;
-  ov.params = s ? params_text(*s, ses.params(), "   ") : "";
+  ov.params = s ? model::elide(params_text(*s, ses.params(), "   ")) : "";
   ov.speed = o.speed;
   ov.captions = o.captions;
   ov.card.kicker = compare ? id : "loopscope  ·  " + id;
   ov.card_top = compare ? 0.2f : -1.0f;
   ov.card.title = s ? s->title_for(ses.params()) : id;  // each half of a compare its own true title
   ov.card.lesson = s ? s->lesson : (src.trace.empty() ? "" : "replayed from " + src.trace);
-  ov.card.params = s ? params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0") : "";
+  ov.card.params = s ? model::elide(params_text(*s, ses.params(), "\u00A0\u00A0·   ", "\u00A0=\u00A0")) : "";
 }
 
 // Two runs of one scenario are told apart by the parameters that differ
@@ -116,13 +120,40 @@ void tell_apart(Side& a, Side& b) {
 
 // [SECTION] Plan
 
+// "233 min 20 s", "45 s".
+std::string minutes_text(double s) {
+  long long whole = static_cast<long long>(std::ceil(s));
+  char buf[64];
+  if (whole < 60) std::snprintf(buf, sizeof buf, "%lld s", whole);
+  else std::snprintf(buf, sizeof buf, "%lld min %lld s", whole / 60, whole % 60);
+  return buf;
+}
+
 std::string plan(const ClipClock& clock, const ClipOptions& o, ClipPlan& p) {
   p.story_from = o.from_s >= 0 ? clock.story_at(o.from_s) : 0.0;
   p.story_to = o.to_s >= 0 ? clock.story_at(o.to_s) : clock.end();
   if (p.story_to <= p.story_from) return "no events to play between --from and --to";
   p.title_frames = o.title ? int(std::lround(o.fps * kTitleSeconds)) : 0;
-  p.play_frames = int(std::lround(o.fps * (p.story_to - p.story_from) / o.speed));
   p.hold_frames = int(std::lround(o.fps * o.hold_s));
+  // Counted in 64 bits (a long run at --speed 0.05 and 120 fps overflows an
+  // int), and capped before the int below can be wrong.
+  double span = p.story_to - p.story_from;
+  int64_t play = std::llround(double(o.fps) * span / o.speed);
+  double clip_s = double(play + p.title_frames + p.hold_frames) / o.fps;
+  if (clip_s > limits::kClipSeconds) {
+    double room = limits::kClipSeconds - double(p.title_frames + p.hold_frames) / o.fps;
+    double speed = std::ceil(span / room * 1000) / 1000;  // the slowest speed that fits
+    char fix[96];
+    if (speed <= kMaxSpeed) std::snprintf(fix, sizeof fix, "use --speed %g or more, or", speed);
+    else std::snprintf(fix, sizeof fix, "even --speed %g is too slow:", kMaxSpeed);
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "the clip would be %s long (%lld frames at %d fps); the limit is %s: %s play a shorter "
+                  "stretch with --from/--to", minutes_text(clip_s).c_str(),
+                  static_cast<long long>(play + p.title_frames + p.hold_frames), o.fps,
+                  minutes_text(limits::kClipSeconds).c_str(), fix);
+    return buf;
+  }
+  p.play_frames = int(play);
   return "";
 }
 
@@ -216,7 +247,10 @@ ClipReport record_clip(const ClipOptions& o) {
   for (auto& s : sides) runs.emplace_back(&s->model(), &s->app->playback());
   clock.build(runs, o.pause_s);
   std::string err = plan(clock, o, r.plan);
-  if (!err.empty()) return fail(err);
+  if (!err.empty()) {
+    r.usage = true;  // the options ask for what cannot be made: exit 2
+    return fail(err);
+  }
   frame_timelines(sides, o);
 
   auto t_render = std::chrono::steady_clock::now();

@@ -71,8 +71,9 @@ TEST_CASE("loopscope run --events writes valid JSON Lines, one event per line, s
   std::remove(path.c_str());
 }
 
-TEST_CASE("an unwritable --events path is an error that names the file") {
+TEST_CASE("an unwritable --events path is refused before the run, naming the file") {
   Process p = run(loopscope_cmd("run gather --quiet --events /nonexistent-dir/x.jsonl"));
-  CHECK(p.code == 1);
-  CHECK(p.err.find("/nonexistent-dir/x.jsonl") != std::string::npos);
+  CHECK(p.code == 2);
+  CHECK(p.err.find("/nonexistent-dir/x.jsonl: no such directory") != std::string::npos);
+  CHECK(p.err.find("gather: ok") == std::string::npos);  // it never ran
 }

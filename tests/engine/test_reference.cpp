@@ -1,6 +1,10 @@
-// The reference programs: scenarios gather-errors and taskgroup-cancel print
-// exactly what CPython 3.11 printed for shared/reference/gather_demo.py and
-// taskgroup_demo.py, line for line, iteration numbers included.
+// The reference programs: scenarios gather-errors, taskgroup-cancel and
+// gather-fail print exactly what CPython 3.11 printed for
+// tests/reference/*_demo.py, line for line, iteration numbers included. The
+// listings print no iteration numbers: tests/reference/iterations.py counted
+// CPython's `_run_once` calls from outside the program, and here each print
+// gets the iteration its trace event carries.
+#include <cstdio>
 #include <fstream>
 
 #include "scenarios/scenario.hpp"
@@ -36,7 +40,11 @@ ScenarioPrints run_prints(const std::string& id) {
   opts.time_scale = 4.0;
   out.result = run_scenario(*s, s->resolve({}), trace, opts);
   for (const Event& e : merged_events(trace))
-    if (e.kind == Ev::print) out.prints.emplace_back(e.s1);
+    if (e.kind == Ev::print) {
+      char it[16];
+      std::snprintf(it, sizeof it, "[it%2u] ", e.it);
+      out.prints.emplace_back(it + std::string(e.s1));
+    }
   return out;
 }
 
@@ -60,4 +68,8 @@ TEST_CASE("scenario gather-errors prints what CPython printed for gather_demo.py
 
 TEST_CASE("scenario taskgroup-cancel prints what CPython printed for taskgroup_demo.py, iteration numbers included") {
   check_matches("taskgroup-cancel", "taskgroup_demo.expected");
+}
+
+TEST_CASE("scenario gather-fail prints what CPython printed for gather_fail_demo.py, iteration numbers included") {
+  check_matches("gather-fail", "gather_fail_demo.expected");
 }

@@ -315,3 +315,18 @@ TEST_CASE("the caps on events, lines and strings are enforced") {
   Trace t3;
   CHECK(load_trace_bytes("run.jsonl", text.data(), text.size(), t3, lim).find("too large") != std::string::npos);
 }
+
+TEST_CASE("the cap on tasks is enforced with one line naming the line that went over") {
+  std::string text;
+  for (int k = 0; k < 3; ++k)
+    text += "{\"seq\": " + std::to_string(k) + ", \"t_ns\": 5, \"loop\": 0, \"it\": 0, \"ev\": \"task.new\", \"task\": " +
+            std::to_string(k) + ", \"name\": \"t\", \"parent\": null}\n";
+  TraceLoadLimits lim;
+  lim.max_tasks = 2;
+  Trace t;
+  CHECK(load_trace_bytes("run.jsonl", text.data(), text.size(), t, lim) == "run.jsonl:3: too many tasks (over 2)");
+  lim.max_tasks = 3;
+  Trace ok;
+  CHECK(load_trace_bytes("run.jsonl", text.data(), text.size(), ok, lim) == "");
+  CHECK(limits::kTasks == TraceLoadLimits{}.max_tasks);  // the default is the table's
+}

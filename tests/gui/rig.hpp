@@ -34,6 +34,11 @@ struct Rig {
   }
   const model::Model& m() const { return app->session().model(); }
   void shoot(size_t index) { shot_at(*h, *app, index, f.rgba); }
+  // Reads back the frame where the playhead already is (after seek_time, say).
+  void shoot_here() {
+    settle(*h, *app);
+    h->frame(*app, 0.1f, &f.rgba);
+  }
   // The first event of `kind` (for `task`, when given) at or after `from`.
   size_t find(Ev kind, int32_t task = -2, size_t from = 0) const {
     const auto& ev = m().events();

@@ -28,15 +28,20 @@ const Geometry::CodeRow* row_with(const Rig& r, const std::string& needle, size_
 }
 }  // namespace
 
-TEST_CASE("an underscore in the code panel is drawn: ink below _run_once's first character, none under a space") {
+TEST_CASE("an underscore in the code panel is drawn: ink below current_task's underscore, none under a space") {
   Rig r("taskgroup-cancel");
-  r.shoot(0);
+  // main's last print: the code panel shows its line, asyncio.current_task().cancelling().
+  size_t last = r.find(Ev::print, r.task_id("main"), r.find(Ev::task_done, r.task_id("BAD")));
+  while (r.m().events()[last].s1 && std::string(r.m().events()[last].s1).find("cancelling") == std::string::npos)
+    last = r.find(Ev::print, r.task_id("main"), last + 1);
+  r.shoot(last);
   size_t col = 0;
-  const Geometry::CodeRow* row = row_with(r, "def _run_once", col);
+  const Geometry::CodeRow* row = row_with(r, "current_task", col);
   REQUIRE(row);
-  CHECK(ink_below(r, *row, col + 4) >= 3);  // '_' of _run_once
-  CHECK(ink_below(r, *row, col + 8) >= 3);  // '_' of run_once
-  CHECK(ink_below(r, *row, col + 3) == 0);  // the space after def
+  CHECK(ink_below(r, *row, col + 7) >= 3);  // '_' of current_task
+  const Geometry::CodeRow* spaced = row_with(r, "except* ValueError", col);
+  REQUIRE(spaced);
+  CHECK(ink_below(r, *spaced, col + 7) == 0);  // the space after except*
 }
 
 TEST_CASE("code is drawn at 16 px or more, and a long line's comment moves to its own row instead of being cut") {
@@ -55,11 +60,11 @@ TEST_CASE("code is drawn at 16 px or more, and a long line's comment moves to it
       CHECK((end <= g.code.x1 + 0.5f || g.code_overflow + 0.5f >= end - g.code.x1));
     }
   }
-  Rig r("taskgroup-cancel");
+  Rig r("producer-consumer");
   r.shoot(0);
   bool wrapped = false;
   for (const auto& row : r.app->geometry().code_rows) wrapped |= row.comment && row.text.rfind("#", 0) == 0;
-  CHECK(wrapped);  // line 2's "# counts _run_once iterations" no longer fits next to its code
+  CHECK(wrapped);  // line 6's "# waits while the queue is full" no longer fits next to its code and a cursor chip
 }
 
 TEST_CASE("screenshot --at counts seconds from the run's first event, like the toolbar's t =") {

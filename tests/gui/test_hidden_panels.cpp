@@ -1,4 +1,4 @@
-// Panels can be hidden (keys 1-5): the others in the column take the room,
+// Panels can be hidden (keys 1-6): the others in the column take the room,
 // and a column with nothing left gives its width to the other.
 #include <doctest/doctest.h>
 
@@ -27,7 +27,7 @@ TEST_CASE("hiding the stage gives the timeline the whole left column; hiding the
   for (const auto& t : r.m().tasks()) if (t.name == "A") a_id = t.id;
   REQUIRE(a_id >= 0);
   CHECK(r.f.count(g.plot.x0, g.plot.y0, g.plot.x1, g.plot.y1, th.task(r.color(a_id)), 12) > 100);
-  a.show[2] = a.show[4] = false;  // nothing left on the right
+  a.show[2] = a.show[4] = a.show[5] = false;  // nothing left on the right (Code, Console, Tasks)
   r.app->set_appearance(a);
   r.shoot(r.m().size() - 1);
   CHECK(r.app->geometry().timeline.x1 > 1200);

@@ -45,6 +45,18 @@ TEST_CASE("settings written on exit read back: theme, presenter, scale, hidden p
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a saved parameter that no longer passes (param.clients=nan) falls back to its default, the others kept") {
+  const loopscope::Scenario* s = loopscope::find_scenario("concurrent-server");
+  REQUIRE(s);
+  std::vector<std::string> ok = usable_params(*s, {"clients=nan", "work=0.5", "turns=3", "clients=2.5"}, "settings.ini");
+  CHECK(ok == std::vector<std::string>{"work=0.5"});
+  CHECK(s->resolve(ok).text("clients") == "3");
+}
+
+TEST_CASE("settings are never written through a device or a pipe") {
+  CHECK(write_settings("/dev/null", Settings{}).find("not a regular file") != std::string::npos);
+}
+
 TEST_CASE("a FIFO in place of settings.ini is skipped with a one-line warning, never waited on") {
   std::string dir = "/tmp/loopscope-settings-fifo-" + std::to_string(getpid());
   std::filesystem::create_directories(dir);

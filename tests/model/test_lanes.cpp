@@ -40,7 +40,7 @@ TEST_CASE("in taskgroup-cancel BAD's lane ends done with an error in the iterati
   const Segment& last = bad.segments.back();
   CHECK(last.state == TaskState::done);
   CHECK(last.outcome == Outcome::error);
-  size_t raise = sm->find_print("[it 4] BAD: raise ValueError");
+  size_t raise = sm->find_print("BAD: raise ValueError");
   REQUIRE(raise < sm->events.size());
   CHECK(sm->events[last.first_event].kind == Ev::task_done);
   CHECK(sm->events[last.first_event].it == sm->events[raise].it);

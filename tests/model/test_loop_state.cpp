@@ -19,6 +19,7 @@ void check_same(const LoopState& a, const LoopState& b) {
   CHECK(a.poll_timeout_ms == b.poll_timeout_ms);
   REQUIRE(a.ready.size() == b.ready.size());
   for (size_t k = 0; k < a.ready.size(); ++k) CHECK(a.ready[k].handle == b.ready[k].handle);
+  CHECK(a.this_iter == b.this_iter);
   CHECK(a.running.handle == b.running.handle);
   CHECK(a.running_task == b.running_task);
   REQUIRE(a.timers.size() == b.timers.size());

@@ -43,18 +43,19 @@ TEST_CASE("recording the same trace twice gives PNG frames identical byte for by
   CHECK(int(fa.size()) == expected);
   REQUIRE(fa == fb);
   CHECK(fa.front() == "frame_00000.png");
+  Counts c = counts(pb.err);
   int differing = 0, distinct_neighbours = 0;
   std::string prev;
-  for (const auto& name : fa) {
-    std::string x = loopscope::test::slurp(a + "/" + name), y = loopscope::test::slurp(b + "/" + name);
+  for (size_t k = 0; k < fa.size(); ++k) {
+    std::string x = loopscope::test::slurp(a + "/" + fa[k]), y = loopscope::test::slurp(b + "/" + fa[k]);
     CHECK(x.size() > 1000);
     differing += x != y;
-    distinct_neighbours += x != prev;
+    if (int(k) >= c.title && int(k) < c.title + c.play) distinct_neighbours += x != prev;
     prev = x;
   }
   CHECK(differing == 0);
-  // And the clip moves: most frames differ from the one before.
-  CHECK(distinct_neighbours > expected / 2);
+  // And the playback moves: most of its frames differ from the one before.
+  CHECK(distinct_neighbours > c.play / 2);
   CHECK_FALSE(exists(a + ".part"));
   remove_dir(a);
   remove_dir(b);

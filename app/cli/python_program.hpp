@@ -1,0 +1,60 @@
+// A user's own .py program, run under CPython with the recorder
+// (core/cpython/loopscope_recorder.py) writing its trace: for `loopscope run
+// FILE.py` and for the GUI, which follows the trace file while it grows.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace loopscope {
+class Trace;
+}
+
+namespace loopscope::cli {
+
+// True for an argument that names a Python program rather than a scenario id.
+bool is_python_program(const std::string& arg);
+
+// The recorder script, found relative to the running binary: next to it (the
+// build tree) or in ../share/loopscope (the install prefix). "" if missing.
+std::string recorder_script();
+
+struct ProgramOptions {
+  std::string python = "python3";  // --python: looked up on PATH unless it has a '/'
+  std::string events;              // where the recorder writes the trace
+  double duration = 0;             // > 0: stopped as Ctrl-C would after this many seconds
+  long limit = 0;                  // > 0: events before the trace is capped
+  std::vector<std::string> args;   // the program's sys.argv[1:]
+};
+
+// "" when `file` is a readable regular file, else a one-line reason.
+std::string check_program_file(const std::string& file);
+// "" when `python` runs and is 3.11 or newer, else one line saying what is needed.
+std::string check_python(const std::string& python);
+
+// Starts the recorder on `file` (stdin/stdout/stderr inherited; SIGINT and
+// SIGTERM at their defaults in the child). Returns the pid, or -1 with `err`.
+pid_t start_program(const std::string& file, const ProgramOptions& o, std::string& err);
+
+// Waits for it; returns the status a shell would show (128 + signal when killed).
+// `crash_signal` is set when the interpreter died of a signal other than
+// SIGINT/SIGTERM/SIGKILL.
+int wait_program(pid_t pid, int& crash_signal);
+
+// After a crash the trace has no run.end: drop a cut last line and append one
+// (how "crash"), so the partial trace loads and says how it ended.
+std::string end_crashed_trace(const std::string& path, int signal);
+
+// Runs the program and loads its trace into `into` while it is written (a
+// live view reads `into` meanwhile); `pid` holds the child while it runs (for
+// a Stop that sends SIGINT). Returns the program's exit status (as wait_program),
+// or -1 with `err` when it did not start or the trace did not load.
+int follow_program(const std::string& file, const ProgramOptions& o, Trace& into,
+                   std::atomic<pid_t>& pid, std::string& err);
+
+// `loopscope run FILE.py ...`: argv is everything after FILE.py.
+int cmd_run_program(const std::string& file, const std::vector<std::string>& argv);
+
+}  // namespace loopscope::cli

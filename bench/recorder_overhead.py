@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""The CPython recorder's cost: each program's CPU time (user + sys of the whole
+process, interpreter start-up included) unrecorded and recorded, measured side
+by side in one run, alternating, best of N. docs/performance.md quotes it.
+
+    python3 bench/recorder_overhead.py [--python PATH] [--rounds N]
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RECORDER = os.path.join(os.path.dirname(HERE), "core", "cpython", "loopscope_recorder.py")
+
+
+def cpu_of(cmd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--rounds", type=int, default=3)
+    a = ap.parse_args()
+    trace = tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False).name
+    programs = [("sleep(0) ping-pong, 3 x 200k steps", [os.path.join(HERE, "pingpong.py"), "100000"], 1.5),
+                ("I/O-bound: 20 clients x 50 requests, 5 ms each", [os.path.join(HERE, "io_bound.py")], 1.05)]
+    print("python %s; CPU time (user+sys), best of %d, alternating plain/recorded" % (
+        subprocess.run([a.python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True,
+                       text=True).stdout.strip(), a.rounds))
+    for title, prog, goal in programs:
+        plain, recorded = [], []
+        for _ in range(a.rounds):
+            plain.append(cpu_of([a.python] + prog))
+            recorded.append(cpu_of([a.python, RECORDER, "--events", trace, "--limit", "4000000", "--"] + prog))
+        events = sum(1 for _ in open(trace))
+        p, r = min(plain), min(recorded)
+        print("%-48s plain %6.3f s  recorded %6.3f s  = %.2fx (goal <= %.2fx)  %d events" % (
+            title, p, r, r / p, goal, events))
+    os.unlink(trace)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1308 @@
+#!/usr/bin/env python3
+"""loopscope's CPython recorder: runs a Python program as `python3 FILE.py`
+would, on CPython's own asyncio event loop, and writes what that loop does as
+a loopscope trace (JSON Lines, docs/trace-format.md).
+
+    python3 loopscope_recorder.py [--events F.jsonl | --fd N] [--duration S]
+                                  [--limit N] [--] FILE.py [ARGS...]
+
+It never reimplements the loop: it wraps the points where CPython's own
+`_run_once` calls out (the ready deque, Handle._run, the selector's select,
+_process_events, call_at, the reader/writer registrations, run_in_executor,
+create_task) and records around them, so the schedule stays CPython's.
+docs/recorder.md says what each hook is for and where it differs.
+
+Standard library only; Python 3.11+ (3.12 and 3.13 branches noted inline).
+"""
+
+import sys
+
+if sys.version_info < (3, 11):
+    sys.stderr.write("loopscope: the recorder needs Python 3.11 or newer (this is %d.%d); "
+                     "pass one with --python PATH\n" % sys.version_info[:2])
+    sys.exit(3)
+
+import asyncio
+import atexit
+import asyncio.base_events
+import asyncio.events
+import asyncio.futures
+import asyncio.runners
+import asyncio.selector_events
+import asyncio.tasks
+import collections
+import functools
+import json
+import os
+import runpy
+import signal
+import socket
+import threading
+import time
+import traceback
+import types
+import weakref
+
+PY = sys.version_info
+_deque_append = collections.deque.append
+_Coroutine = types.CoroutineType
+_Generator = types.GeneratorType
+_now = time.monotonic_ns
+_get_ident = threading.get_ident
+_get_running_loop = asyncio.events._get_running_loop
+
+SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
+FLUSH_S = 0.05             # the writer thread's period: a live view sees events within ~50 ms
+DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
+MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
+
+
+# [SECTION] Writer: events are queued as tuples and formatted in batches
+
+_js_cache = {}
+
+
+def _js(s):
+    """A JSON string the loader accepts: no NUL, at most MAX_STRING characters."""
+    if s is None:
+        return "null"
+    if not isinstance(s, str):
+        s = str(s)
+    if len(s) < 80:  # labels and names repeat: encode each once
+        j = _js_cache.get(s)
+        if j is None:
+            if len(_js_cache) > 100_000:
+                _js_cache.clear()
+            j = _js_cache[s] = json.dumps(s.replace("\x00", "\ufffd"), ensure_ascii=False)
+        return j
+    if len(s) > MAX_STRING:
+        s = s[:MAX_STRING] + "\u2026"
+    if "\x00" in s:
+        s = s.replace("\x00", "\ufffd")
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _id(x):
+    return "null" if x is None else str(x)
+
+
+class _Lazy:
+    """A task's name, read when the event is written: asyncio.create_task(name=...)
+    names the task only after loop.create_task has queued its first step. It
+    holds the task weakly: a queued event must not keep a task alive (its
+    "exception was never retrieved" comes when it is collected)."""
+    __slots__ = ("ref", "name", "suffix")
+
+    def __init__(self, task, suffix=""):
+        self.suffix = suffix
+        self.set(task)
+
+    def set(self, task):
+        self.ref = weakref.ref(task) if task is not None else None
+        self.name = task.get_name() if task is not None else None
+
+    def __str__(self):
+        t = self.ref() if self.ref is not None else None
+        if t is not None:
+            try:
+                self.name = t.get_name()
+            except Exception:
+                pass
+        return (self.name or "?") + self.suffix
+
+
+def _fields(kind, a):
+    """The JSON text after "ev" for one queued event; the order is the documented one."""
+    if kind == "ready.push":  # handle, task, label, cause, fn
+        return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
+    if kind == "ready.run":   # handle, task, label, left, fn
+        return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
+    if kind == "step.begin":  # task, line, file
+        return ',"task":%d,"line":%d%s' % (a[0], a[1], _file(a[2]))
+    if kind == "step.end":    # task, line, wait, dur, slow, file, on, target
+        s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
+        if a[4]:
+            s += ',"slow":true'
+        s += _file(a[5])
+        if a[6]:
+            s += ',"on":"%s"' % a[6]
+        if a[7] is not None:
+            s += ',"target":%d' % a[7]
+        return s
+    if kind == "loop.iter":
+        return ',"ready":%d' % a[0]
+    if kind == "loop.poll":
+        return ',"timeout_ms":%d,"waited_ns":%d' % (a[0], a[1])
+    if kind == "task.new":    # task, name (lazy), parent
+        return ',"task":%d,"name":%s,"parent":%s' % (a[0], _js(a[1]), _id(a[2]))
+    if kind == "task.done":   # task, outcome, text
+        key = {"result": "value", "error": "error"}.get(a[1])
+        return ',"task":%d,"outcome":"%s"%s' % (a[0], a[1], (',"%s":%s' % (key, _js(a[2]))) if key else "")
+    if kind == "task.cancel":
+        return ',"task":%d,"by":%s' % (a[0], _id(a[1]))
+    if kind in ("timer.arm", "timer.fire", "timer.cancel"):  # timer, due_ns, task, label
+        return ',"timer":%d,"due_ns":%d,"task":%s,"label":%s' % (a[0], a[1], _id(a[2]), _js(a[3]))
+    if kind == "io.wait":     # op, task, kind, target
+        return ',"op":%d,"task":%s,"kind":"%s","target":%s' % (a[0], _id(a[1]), a[2], _js(a[3]))
+    if kind == "io.done":     # op, task, kind, status, bytes
+        return ',"op":%d,"task":%s,"kind":"%s","status":%s,"bytes":%d' % (a[0], _id(a[1]), a[2], _js(a[3]), a[4])
+    if kind == "pool.submit":
+        return ',"job":%d,"task":%s,"label":%s' % (a[0], _id(a[1]), _js(a[2]))
+    if kind in ("pool.start", "pool.end"):
+        return ',"job":%d,"task":%s,"worker":%d' % (a[0], _id(a[1]), a[2])
+    if kind == "block.begin":  # task, kind, line, label, file
+        return ',"task":%s,"kind":"%s","line":%d,"label":%s%s' % (_id(a[0]), a[1], a[2], _js(a[3]), _file(a[4]))
+    if kind == "block.end":    # task, kind, line, dur, label, file (the format has it on block.begin only)
+        return ',"task":%s,"kind":"%s","line":%d,"dur_ns":%d,"label":%s' % (_id(a[0]), a[1], a[2], a[3], _js(a[4]))
+    if kind == "print":        # task, line, text, file
+        return ',"task":%s,"line":%d,"text":%s%s' % (_id(a[0]), a[1], _js(a[2]), _file(a[3]))
+    if kind == "task.unretrieved":
+        return ',"task":%s,"error":%s' % (_id(a[0]), _js(a[1]))
+    if kind == "source":
+        return ',"file":%s,"text":%s' % (_js(a[0]), _js(a[1]))
+    if kind == "truncated":
+        return ',"reason":%s,"limit":%d' % (_js(a[0]), a[1])
+    if kind == "run.begin":    # scenario, params (JSON text), entry (callable: known at write time), python
+        return ',"scenario":%s,"params":%s,"entry":"%s","engine":"cpython","python":%s' % (
+            _js(a[0]), a[1], a[2](), _js(a[3]))
+    if kind == "run.end":      # status, error, how, exit_code
+        return ',"status":"%s","error":%s,"how":"%s","exit_code":%d' % (a[0], _js(a[1]), a[2], a[3])
+    raise ValueError(kind)
+
+
+def _f_push(a):
+    return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (
+        a[0], "null" if a[1] is None else a[1], _js(a[2]), a[3], a[4])
+
+
+def _f_run(a):
+    return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (
+        a[0], "null" if a[1] is None else a[1], _js(a[2]), a[3], a[4])
+
+
+def _f_begin(a):
+    return ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
+
+
+def _f_end(a):
+    s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
+    if a[4]:
+        s += ',"slow":true'
+    if a[5]:
+        s += ',"file":' + _js(a[5])
+    if a[6]:
+        s += ',"on":"%s"' % a[6]
+    if a[7] is not None:
+        s += ',"target":%d' % a[7]
+    return s
+
+
+_FAST = {
+    "ready.push": _f_push, "ready.run": _f_run, "step.begin": _f_begin, "step.end": _f_end,
+    "loop.iter": lambda a: ',"ready":%d' % a[0],
+    "loop.poll": lambda a: ',"timeout_ms":%d,"waited_ns":%d' % a,
+}
+
+
+def _file(f):
+    return ',"file":%s' % _js(f) if f else ""
+
+
+class Writer:
+    """Any thread queues events (a deque append is atomic under the GIL); one
+    thread at a time numbers, formats and writes them, whole lines per write(),
+    so a partial trace is always loadable. t_ns is clamped to never decrease:
+    events from worker threads may be queued a moment after a later stamp."""
+
+    def __init__(self, fd, limit):
+        self.fd = fd
+        self.limit = limit
+        self.q = collections.deque()
+        self.lock = threading.Lock()
+        self.seq = 0
+        self.last_t = 0
+        self.held = True     # nothing is written until run.begin's entry is known
+        self.truncated = False
+        self.closed = False
+        self.on_truncate = None
+
+    def flush(self):
+        with self.lock:
+            if self.held or self.closed:
+                return
+            q = self.q
+            out = []
+            seq, last = self.seq, self.last_t
+            fast = _FAST
+            for _ in range(len(q)):  # what is queued now: a busy producer cannot keep this loop going
+                e = q.popleft()
+                if self.truncated and e[0] != "run.end":
+                    continue
+                if seq >= self.limit and not self.truncated and e[0] != "run.end":
+                    self.truncated = True
+                    out.append('{"seq":%d,"t_ns":%d,"loop":0,"it":%d,"ev":"truncated"%s}\n' % (
+                        seq, last, e[3], _fields("truncated", ("event limit reached", self.limit))))
+                    seq += 1
+                    if self.on_truncate:
+                        self.on_truncate()
+                    continue
+                t = e[1]
+                if t < last:
+                    t = last
+                last = t
+                kind = e[0]
+                f = fast.get(kind)
+                out.append('{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":"%s"%s}\n' % (
+                    seq, t, e[2], e[3], kind, f(e[4]) if f is not None else _fields(kind, e[4])))
+                seq += 1
+            self.seq, self.last_t = seq, last
+            if out:
+                data = "".join(out).encode("utf-8", "replace")
+                while data:
+                    try:
+                        n = os.write(self.fd, data)
+                    except InterruptedError:
+                        continue
+                    except OSError:
+                        self.closed = True  # the reader went away: keep running the program
+                        return
+                    data = data[n:]
+
+    def run_flusher(self):
+        def loop():
+            while not self.closed:
+                time.sleep(FLUSH_S)
+                try:
+                    self.flush()
+                except Exception:
+                    pass
+        th = threading.Thread(target=loop, name="loopscope-writer", daemon=True)
+        th.start()
+
+
+# [SECTION] Program files: which frames are the user's
+
+class Files:
+    def __init__(self, root, emit_source):
+        self.root = root
+        self.emit_source = emit_source
+        self.by_name = {}   # co_filename -> relative path, or None when not the user's
+        self.here = os.path.realpath(__file__)
+        self.sent = set()   # files whose text is in the trace
+
+    def rel(self, filename):
+        """The program-relative path of a code object's file, or None for library code."""
+        try:
+            return self.by_name[filename]
+        except KeyError:
+            pass
+        r = None
+        if filename and not filename.startswith("<"):
+            real = os.path.realpath(filename)
+            if (real.startswith(self.root + os.sep) and real != self.here and
+                    "site-packages" not in real and "dist-packages" not in real):
+                r = os.path.relpath(real, self.root)
+        self.by_name[filename] = r
+        if r is not None and r not in self.sent:
+            self.sent.add(r)
+            try:
+                with open(filename, encoding="utf-8", errors="replace") as f:
+                    self.emit_source(r, f.read())
+            except OSError:
+                pass
+        return r
+
+
+# What a suspended task awaits, by the asyncio function it is inside
+# (co_qualname, 3.11+): (wait, on).
+_AWAITS = {
+    "sleep": ("sleep", "sleep"), "__sleep0": ("yield", "yield"),
+    "Queue.get": ("queue", "queue.get"), "Queue.put": ("queue", "queue.put"), "Queue.join": ("queue", "queue.join"),
+    "Event.wait": ("event", "event.wait"), "Lock.acquire": ("lock", "lock.acquire"),
+    "Condition.wait": ("lock", "lock.acquire"),
+    "Semaphore.acquire": ("semaphore", "semaphore.acquire"),
+    "BoundedSemaphore.acquire": ("semaphore", "semaphore.acquire"),
+    "wait_for": ("task", "wait_for"), "TaskGroup.__aexit__": ("taskgroup", "taskgroup"),
+    "TaskGroup._aexit": ("taskgroup", "taskgroup"),
+    "Timeout.__aexit__": ("future", "timeout"),
+    "to_thread": ("pool", "pool"),
+    "StreamReader._wait_for_data": ("io", "io.read"), "StreamReader.read": ("io", "io.read"),
+    "StreamReader.readline": ("io", "io.read"), "StreamReader.readuntil": ("io", "io.read"),
+    "StreamReader.readexactly": ("io", "io.read"),
+    "StreamWriter.drain": ("io", "io.drain"), "FlowControlMixin._drain_helper": ("io", "io.drain"),
+    "open_connection": ("io", "io.connect"), "BaseEventLoop.create_connection": ("io", "io.connect"),
+    "BaseEventLoop.sock_connect": ("io", "io.connect"), "BaseSelectorEventLoop.sock_connect": ("io", "io.connect"),
+    "BaseSelectorEventLoop.sock_accept": ("io", "io.accept"), "Server.serve_forever": ("io", "io.accept"),
+    "BaseSelectorEventLoop.sock_recv": ("io", "io.read"), "BaseSelectorEventLoop.sock_recv_into": ("io", "io.read"),
+    "BaseSelectorEventLoop.sock_sendall": ("io", "io.write"),
+}
+_ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
+
+
+# [SECTION] Per-loop state
+
+IDLE, POLL, IO, TIMERS, RUN = range(5)
+
+
+class LoopState:
+    """One trace loop number. Loops that run one after another in a program
+    (asyncio.run twice, a 3.4-style loop then asyncio.run) share number 0: its
+    iterations and ids continue. A loop running while another is open gets the
+    next free number."""
+
+    def __init__(self, number):
+        self.number = number
+        self.it = 0
+        self.phase = IDLE
+        self.pushed = 0          # handles pushed while this iteration's handles run
+        self.current = None      # the task whose step is running (its id)
+        self.tasks = {}          # id(task) -> task id
+        self.next_task = 0
+        self.handles = {}        # id(handle) -> (handle id, task id, label, fn)
+        self.next_handle = 0
+        self.timers = {}         # id(TimerHandle) -> timer id
+        self.next_timer = 0
+        self.io = {}             # id(reader/writer handle) -> (op, task, kind, fd, is_reader)
+        self.next_op = 0
+        self.cancels = {}        # task id -> cancelling() count already recorded
+        self.labels = {}         # task id -> its (step, wakeup) labels
+        self.suspended = {}      # task id -> (line, file) where it suspended: where it resumes
+        self.thread = _get_ident()
+        self.loop = None
+        self.eager = None        # a pre-allocated (task id, lazy name) while an eager task starts
+
+
+# [SECTION] The recorder
+
+class Recorder:
+    def __init__(self, writer, files):
+        self.w = writer
+        self.q = writer.q
+        self.files = files
+        self.on = True
+        self.t0 = _now()
+        self.entry = None
+        self.states = {}            # loop number -> LoopState
+        self.claimed = {}           # loop number -> the loop (weak) holding it
+        self.next_job = 0
+        self.workers = {}           # thread ident -> worker lane
+        self.pool_futures = weakref.WeakSet()
+        self.print_buf = {}
+        self.code_info = {}         # code object -> True (user code) / asyncio qualname / ""
+        self.how = None
+        self.end = None             # run.end's (status, error, how, exit_code)
+        self.last_ls = None
+
+    # -- emitting
+
+    def emit(self, kind, ls, t, args):
+        self.q.append((kind, t - self.t0 if t else 0, ls.number if ls else 0, ls.it if ls else 0, args))
+
+    def emit_now(self, kind, ls, args):
+        self.q.append((kind, _now() - self.t0, ls.number if ls else 0, ls.it if ls else 0, args))
+
+    # -- loops
+
+    def state(self, loop):
+        """The LoopState of a loop, claimed on first use."""
+        ls = getattr(loop, "_loopscope", None)
+        if ls is not None:
+            return ls
+        n = 0
+        while n in self.claimed and self.claimed[n]() is not None and not self.claimed[n]().is_closed():
+            n += 1
+        if n > 63:
+            n = 63
+        self.claimed[n] = weakref.ref(loop)
+        ls = self.states.get(n)
+        if ls is None:
+            ls = self.states[n] = LoopState(n)
+        ls.loop = weakref.ref(loop)
+        ls.thread = _get_ident()
+        loop._loopscope = ls
+        self.last_ls = ls
+        if self.entry is None:
+            self.entry = "run_until_complete"
+        return ls
+
+    def task_id(self, ls, task, parent=None):
+        """The trace id of a task; the first sight of a task records task.new."""
+        k = id(task)
+        tid = ls.tasks.get(k)
+        if tid is not None:
+            return tid
+        if ls.eager is not None and ls.eager[1].ref is None:
+            tid = ls.eager[0]
+            ls.eager[1].set(task)
+        else:
+            tid = ls.next_task
+            ls.next_task += 1
+            self.emit_now("task.new", ls, (tid, _Lazy(task), ls.current if parent is None else parent))
+        ls.tasks[k] = tid
+        tasks = ls.tasks
+        weakref.finalize(task, tasks.pop, k, None)
+        return tid
+
+    # -- where a task is: the innermost frame of the user's own code
+
+    def chain(self, task):
+        """(innermost user frame, the asyncio functions below it) of a task's coroutine chain."""
+        obj = task.get_coro()
+        user = None
+        below = []
+        info = self.code_info
+        while obj is not None:
+            t = type(obj)
+            if t is _Coroutine:
+                f = obj.cr_frame
+                nxt = obj.cr_await
+            elif t is _Generator:
+                f = obj.gi_frame
+                nxt = obj.gi_yieldfrom
+            else:
+                break
+            if f is None:
+                break
+            code = f.f_code
+            k = info.get(code)
+            if k is None:  # True: the user's code; else the asyncio qualname, or ""
+                fn = code.co_filename
+                if self.files.rel(fn) is not None:
+                    k = True
+                else:
+                    k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
+                info[code] = k
+            if k is True:
+                user = f
+                below = []
+            elif k:
+                below.append(k)
+            obj = nxt
+        return user, below
+
+    def where(self, task):
+        f, below = self.chain(task)
+        if f is None:
+            return 0, None, below
+        return f.f_lineno or 0, self.files.by_name.get(f.f_code.co_filename), below
+
+    def awaits(self, ls, task, below):
+        """(wait, on, target) for a suspended task."""
+        fw = task._fut_waiter
+        if fw is None:  # a bare yield (sleep(0)): its next step is already queued
+            return "yield", "yield", None
+        for q in below:
+            w = _AWAITS.get(q)
+            if w is not None:
+                if w[1] == "wait_for":
+                    if isinstance(fw, asyncio.Task):
+                        return "task", "wait_for", self.task_id(ls, fw)
+                    return "future", "wait_for", None
+                return w[0], w[1], None
+        if isinstance(fw, asyncio.Task):
+            return "task", "task", self.task_id(ls, fw)
+        if type(fw).__name__ == "_GatheringFuture":
+            return "gather", "gather", None
+        if fw in self.pool_futures:
+            return "pool", "pool", None
+        return "future", "future", None
+
+    # -- the ready queue
+
+    def push(self, ls, loop, h):
+        cb = h._callback
+        task = getattr(cb, "__self__", None)
+        fn = "callback"
+        tid = None
+        label = None
+        if (loop._thread_id or ls.thread) != _get_ident():
+            cause = "threadsafe"
+        elif ls.phase == IO:
+            cause = "io"
+        elif ls.phase == TIMERS:
+            cause = "timer"
+        else:
+            cause = None
+        if ls.phase == RUN:
+            ls.pushed += 1
+        if isinstance(task, asyncio.Task):
+            name = getattr(cb, "__name__", None)
+            if name is None or name.endswith("step"):  # C: TaskStepMethWrapper (no __name__); Python: __step
+                fn = "task.step"
+                known = id(task) in ls.tasks
+                tid = self.task_id(ls, task)
+                if cause is None:
+                    cause = "yield" if tid == ls.current else ("new" if not known else "cancel")
+                label = self.label(ls, tid, task, 0)
+            else:  # task_wakeup / __wakeup: a future it awaited is done
+                fn = "task.wakeup"
+                tid = self.task_id(ls, task)
+                if cause is None:
+                    cause = "future"
+                    fut = h._args[0] if h._args else None
+                    if fut is not None and fut.cancelled() and task.cancelling():
+                        cause = "cancel"
+                        self.note_cancel(ls, task, tid)
+                label = self.label(ls, tid, task, 1)
+        else:
+            fn, label = _describe(cb)
+            if cause is None:
+                a = h._args
+                cause = "future" if (a and isinstance(a[0], asyncio.Future)) else "call_soon"
+            elif cause == "threadsafe" and fn == "callback" and getattr(cb, "__qualname__", "").startswith("_chain_future"):
+                fn = "pool.done"
+        if cause == "timer":
+            t = ls.timers.pop(id(h), None)
+            if t is not None:
+                self.emit_now("timer.fire", ls, (t[0], t[1], t[2], label))
+        elif cause == "io":
+            op = ls.io.get(id(h))
+            if op is not None and op[5]:
+                op[5] = False
+                self.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
+        hid = ls.next_handle
+        ls.next_handle += 1
+        ls.handles[id(h)] = (hid, tid, label, fn, task if tid is not None else None)
+        self.emit_now("ready.push", ls, (hid, tid, label, cause, fn))
+
+    def label(self, ls, tid, task, which):
+        """"NAME step" / "NAME wakeup", one object per task (names are read when written)."""
+        pair = ls.labels.get(tid)
+        if pair is None:
+            pair = ls.labels[tid] = (_Lazy(task, " step"), _Lazy(task, " wakeup"))
+        return pair[which]
+
+    def note_cancel(self, ls, task, tid):
+        n = task.cancelling()
+        if ls.cancels.get(tid, 0) < n:
+            ls.cancels[tid] = n
+            self.emit_now("task.cancel", ls, (tid, ls.current))
+
+    def run_handle(self, h, orig):
+        loop = h._loop
+        ls = getattr(loop, "_loopscope", None)
+        if ls is None or not self.on:
+            return orig(h)
+        info = ls.handles.pop(id(h), None)
+        if ls.phase != RUN:
+            ls.phase = RUN
+            ls.pushed = 0
+        left = len(loop._ready) - ls.pushed
+        if left < 0:
+            left = 0
+        if info is None:
+            fn, label = _describe(h._callback)
+            info = (-1, None, label, fn, None)
+        t = _now()
+        task = info[4]
+        hid = info[0] if info[0] >= 0 else 0
+        self.emit("ready.run", ls, t, (hid, info[1], info[2], left, info[3]))
+        if task is None:
+            op = ls.io.get(id(h))
+            try:
+                return orig(h)
+            finally:
+                if op is not None:
+                    self.rewait(ls, h, op)
+        tid = info[1]
+        if task.cancelling():
+            self.note_cancel(ls, task, tid)
+        pos = ls.suspended.pop(tid, None)
+        line, f = pos if pos is not None else self.where(task)[:2]
+        self.emit("step.begin", ls, t, (tid, line, f))
+        top = getattr(task.get_coro(), "cr_frame", None)  # still readable after the coroutine returns
+        prev = ls.current
+        ls.current = tid
+        try:
+            orig(h)
+        finally:
+            ls.current = prev
+            t2 = _now()
+            self.end_step(ls, task, tid, t, t2, top)
+
+    def end_step(self, ls, task, tid, t, t2, top=None):
+        dur = t2 - t
+        if task.done():
+            line, f = ls_last_line(self, task)
+            if line == 0 and top is not None:
+                f = self.files.rel(top.f_code.co_filename)
+                line = (top.f_lineno or 0) if f is not None else 0
+            self.emit("step.end", ls, t2, (tid, line, "none", dur, dur > SLOW_NS, f, None, None))
+            self.task_done(ls, task, tid, t2)
+            ls.labels.pop(tid, None)
+            ls.suspended.pop(tid, None)
+            return
+        line, f, below = self.where(task)
+        ls.suspended[tid] = (line, f)
+        wait, on, target = self.awaits(ls, task, below)
+        self.emit("step.end", ls, t2, (tid, line, wait, dur, dur > SLOW_NS, f, on, target))
+
+    def task_done(self, ls, task, tid, t):
+        if task.cancelled():
+            self.emit("task.done", ls, t, (tid, "cancelled", None))
+            return
+        exc = task._exception  # not task.exception(): that would count as retrieving it
+        if exc is not None:
+            self.emit("task.done", ls, t, (tid, "error", _short(repr(exc))))
+        else:
+            self.emit("task.done", ls, t, (tid, "result", _short(repr(task._result))))
+
+    def rewait(self, ls, h, op):
+        """A reader/writer that stays registered after its callback waits again."""
+        loop = h._loop
+        try:
+            key = loop._selector.get_key(op[3])
+        except (KeyError, ValueError, AttributeError, RuntimeError):
+            ls.io.pop(id(h), None)
+            return
+        r, w = key.data
+        if ((r is h) if op[4] else (w is h)) and not op[5]:
+            op[0] = ls.next_op
+            ls.next_op += 1
+            op[5] = True
+            self.emit_now("io.wait", ls, (op[0], op[1], op[2], _target(h)))
+        elif not ((r is h) if op[4] else (w is h)):
+            ls.io.pop(id(h), None)
+
+    # -- prints
+
+    def on_write(self, s):
+        loop = _get_running_loop()
+        ls = getattr(loop, "_loopscope", None) if loop is not None else None
+        if ls is None:
+            ls = self.last_ls
+        key = _get_ident()
+        buf = self.print_buf.get(key, "") + s
+        if "\n" not in buf:
+            self.print_buf[key] = buf
+            return
+        lines = buf.split("\n")
+        self.print_buf[key] = lines.pop()
+        tid = None
+        if loop is not None and ls is not None and ls.thread == key:
+            task = asyncio.current_task(loop)
+            if task is not None:
+                tid = self.task_id(ls, task)
+        line, f = self.caller()
+        for text in lines:
+            self.emit_now("print", ls, (tid, line, text, f))
+
+    def caller(self):
+        f = sys._getframe(2)
+        rel = self.files.rel
+        while f is not None:
+            r = rel(f.f_code.co_filename)
+            if r is not None:
+                return f.f_lineno or 0, r
+            f = f.f_back
+        return 0, None
+
+
+def ls_last_line(rec, task):
+    """Where a finished task ended: the traceback's innermost user line for an
+    error, else 0 (a returned coroutine has no frame left to ask)."""
+    exc = None if task.cancelled() else task._exception
+    tb = exc.__traceback__ if exc is not None else None
+    line, f = 0, None
+    while tb is not None:
+        r = rec.files.rel(tb.tb_frame.f_code.co_filename)
+        if r is not None:
+            line, f = tb.tb_lineno, r
+        tb = tb.tb_next
+    return line, f
+
+
+def _short(s, n=200):
+    return s if len(s) <= n else s[:n] + "\u2026"
+
+
+_FN = {
+    "_set_result_unless_cancelled": "sleep.set_result",
+    "gather.<locals>._done_callback": "gather.done_callback",
+    "TaskGroup._on_task_done": "taskgroup.on_task_done",
+    "Timeout._on_timeout": "timeout.on_timeout",
+    "_release_waiter": "wait_for.release_waiter",
+    "_run_until_complete_cb": "run_until_complete_cb",
+}
+_describe_cache = {}
+
+
+def _describe(cb):
+    """(fn, label) of a plain callback."""
+    q = getattr(cb, "__qualname__", None)
+    if q is None:
+        q = type(cb).__qualname__
+    key = (q, type(getattr(cb, "__self__", None)))
+    r = _describe_cache.get(key)
+    if r is not None:
+        return r
+    fn = _FN.get(q, "callback")
+    if fn == "callback":
+        owner = getattr(cb, "__self__", None)
+        if isinstance(owner, (asyncio.BaseTransport, asyncio.BaseProtocol, asyncio.base_events.Server)) or \
+                q.startswith(("BaseSelectorEventLoop._sock", "BaseSelectorEventLoop._accept", "_SelectorSocketTransport",
+                              "_SelectorTransport", "_SelectorDatagramTransport", "BaseSelectorEventLoop._read_from_self")):
+            fn = "io.callback"
+    r = (fn, q)
+    _describe_cache[key] = r
+    return r
+
+
+def _callable_label(func):
+    """to_thread wraps the function in partial(Context.run, func, ...): name the function."""
+    while isinstance(func, functools.partial):
+        inner = func.func
+        if getattr(inner, "__name__", "") == "run" and func.args and callable(func.args[0]):
+            func = func.args[0]
+        else:
+            func = inner
+    return _describe(func)[1]
+
+
+def _target(h):
+    """The peer of an I/O wait, where known."""
+    for a in h._args or ():
+        if isinstance(a, socket.socket):
+            return _peer(a)
+    owner = getattr(h._callback, "__self__", None)
+    if owner is not None and hasattr(owner, "get_extra_info"):
+        try:
+            p = owner.get_extra_info("peername")
+            if p is None:
+                p = owner.get_extra_info("sockname")
+            if p is not None:
+                return _addr(p)
+        except Exception:
+            pass
+    return ""
+
+
+def _peer(sock):
+    try:
+        return _addr(sock.getpeername())
+    except OSError:
+        try:
+            return "listen " + _addr(sock.getsockname())
+        except OSError:
+            return "fd %d" % sock.fileno()
+
+
+def _addr(a):
+    if isinstance(a, tuple) and len(a) >= 2:
+        return "%s:%s" % (a[0], a[1])
+    return str(a)
+
+
+_IO_KIND = {"_accept_connection": "accept", "_sock_accept": "accept", "_read_ready": "read", "_sock_recv": "read",
+            "_sock_recv_into": "read", "_write_ready": "write", "_sock_sendall": "write", "_sock_connect_cb": "connect",
+            "_sock_write_done": "write", "_read_ready__get_buffer": "read", "_read_ready__data_received": "read"}
+
+
+# [SECTION] Hooks
+
+R = None  # the Recorder while a program runs
+
+
+def _install(rec):
+    global R
+    R = rec
+    BEL = asyncio.base_events.BaseEventLoop
+    SEL = asyncio.selector_events.BaseSelectorEventLoop
+
+    class ReadyQueue(collections.deque):
+        """loop._ready: every handle that joins the ready queue passes append()."""
+        __slots__ = ("ls", "loop")
+
+        def append(self, h):
+            _deque_append(self, h)
+            if rec.on:
+                rec.push(self.ls, self.loop, h)
+
+    def wrap(cls, name, make):
+        orig = getattr(cls, name)
+        setattr(cls, name, make(orig))
+
+    def init(orig):
+        def __init__(self, *a, **k):
+            orig(self, *a, **k)
+            ls = rec.state(self)
+            q = ReadyQueue(self._ready)
+            q.ls, q.loop = ls, self
+            self._ready = q
+        return __init__
+    wrap(BEL, "__init__", init)
+
+    def sel_init(orig):
+        def __init__(self, *a, **k):
+            orig(self, *a, **k)  # BaseEventLoop.__init__ runs first, inside; _selector is set after it
+            _hook_selector(rec, self, self._selector)
+        return __init__
+    wrap(SEL, "__init__", sel_init)
+
+    def run_once(orig):
+        def _run_once(self):
+            ls = getattr(self, "_loopscope", None)
+            if ls is None or not rec.on:
+                return orig(self)
+            ls.it += 1
+            ls.phase = POLL
+            ls.pushed = 0
+            rec.emit_now("loop.iter", ls, (len(self._ready),))
+            try:
+                orig(self)
+            finally:
+                ls.phase = IDLE
+        return _run_once
+    wrap(BEL, "_run_once", run_once)
+
+    def process_events(orig):
+        def _process_events(self, event_list):
+            orig(self, event_list)
+            ls = getattr(self, "_loopscope", None)
+            if ls is not None:
+                ls.phase = TIMERS
+        return _process_events
+    wrap(SEL, "_process_events", process_events)
+
+    def close(orig):
+        def close_(self):
+            orig(self)
+            ls = getattr(self, "_loopscope", None)
+            if ls is not None and rec.claimed.get(ls.number) is not None and rec.claimed[ls.number]() is self:
+                del rec.claimed[ls.number]
+        return close_
+    wrap(BEL, "close", close)
+
+    # Handle._run: every handle the loop runs (task steps are handles too).
+    hrun = asyncio.events.Handle._run
+
+    def _run(self):
+        return rec.run_handle(self, hrun)
+    asyncio.events.Handle._run = _run
+
+    def call_at(orig):
+        def call_at_(self, when, callback, *args, **kw):
+            h = orig(self, when, callback, *args, **kw)
+            ls = getattr(self, "_loopscope", None)
+            if ls is not None and rec.on:
+                timer = ls.next_timer
+                ls.next_timer += 1
+                due = int(when * 1e9) - rec.t0
+                cur = ls.current if _get_ident() == ls.thread else None
+                ls.timers[id(h)] = (timer, due, cur)
+                rec.emit_now("timer.arm", ls, (timer, due, cur, _describe(callback)[1]))
+            return h
+        return call_at_
+    wrap(BEL, "call_at", call_at)
+
+    tcancel = asyncio.events.TimerHandle.cancel
+
+    def timer_cancel(self):
+        ls = getattr(self._loop, "_loopscope", None)
+        if ls is not None and rec.on and not self._cancelled:
+            t = ls.timers.pop(id(self), None)
+            if t is not None:
+                rec.emit_now("timer.cancel", ls, (t[0], t[1], t[2], _describe(self._callback)[1]))
+        return tcancel(self)
+    asyncio.events.TimerHandle.cancel = timer_cancel
+
+    def create_task(orig):
+        def create_task_(self, coro, **kw):
+            ls = getattr(self, "_loopscope", None)
+            factory = self._task_factory
+            if ls is None or not rec.on or factory is None or not self.is_running() or \
+                    "eager" not in getattr(factory, "__qualname__", ""):
+                return orig(self, coro, **kw)
+            # 3.12+ eager tasks: the first step runs inside create_task, with no push.
+            tid = ls.next_task
+            ls.next_task += 1
+            name = _Lazy(None)
+            rec.emit_now("task.new", ls, (tid, name, ls.current))
+            line = getattr(getattr(coro, "cr_frame", None), "f_lineno", 0) or 0
+            rel = rec.files.rel(coro.cr_code.co_filename) if hasattr(coro, "cr_code") else None
+            t = _now()
+            rec.emit("step.begin", ls, t, (tid, line, rel))
+            saved, ls.eager = ls.eager, (tid, name)
+            prev, ls.current = ls.current, tid
+            try:
+                task = orig(self, coro, **kw)
+            finally:
+                ls.eager, ls.current = saved, prev
+            if name.ref is None:
+                name.set(task)
+                ls.tasks[id(task)] = tid
+            rec.end_step(ls, task, tid, t, _now())
+            return task
+        return create_task_
+    wrap(BEL, "create_task", create_task)
+
+    def run_in_executor(orig):
+        def run_in_executor_(self, executor, func, *args):
+            ls = getattr(self, "_loopscope", None)
+            if ls is None or not rec.on:
+                return orig(self, executor, func, *args)
+            job = rec.next_job
+            rec.next_job += 1
+            tid = ls.current
+            rec.emit_now("pool.submit", ls, (job, tid, _callable_label(func)))
+
+            def work(*a):
+                me = _get_ident()
+                w = rec.workers.get(me)
+                if w is None:
+                    w = rec.workers[me] = len(rec.workers)
+                rec.emit_now("pool.start", ls, (job, tid, w))
+                try:
+                    return func(*a)
+                finally:
+                    rec.emit_now("pool.end", ls, (job, tid, w))
+            fut = orig(self, executor, work, *args)
+            rec.pool_futures.add(fut)
+            return fut
+        return run_in_executor_
+    wrap(BEL, "run_in_executor", run_in_executor)
+
+    for name, is_reader in (("_add_reader", True), ("_add_writer", False)):
+        def add(orig, is_reader=is_reader):
+            def add_(self, fd, callback, *args):
+                h = orig(self, fd, callback, *args)
+                ls = getattr(self, "_loopscope", None)
+                if ls is None or not rec.on:
+                    return h
+                # Both return None before 3.12... find the handle in the selector.
+                if h is None:
+                    try:
+                        r, w = self._selector.get_key(fd).data
+                        h = r if is_reader else w
+                    except (KeyError, ValueError):
+                        return None
+                if h is None or h._callback.__name__ == "_read_from_self":
+                    return h
+                kind = _IO_KIND.get(h._callback.__name__, "read" if is_reader else "write")
+                op = ls.next_op
+                ls.next_op += 1
+                cur = ls.current if _get_ident() == ls.thread else None
+                ls.io[id(h)] = [op, cur, kind, fd, is_reader, True]
+                rec.emit_now("io.wait", ls, (op, cur, kind, _target(h)))
+                return h
+            return add_
+        wrap(SEL, name, add)
+
+    for name, is_reader in (("_remove_reader", True), ("_remove_writer", False)):
+        def remove(orig, is_reader=is_reader):
+            def remove_(self, fd):
+                ls = getattr(self, "_loopscope", None)
+                if ls is not None and rec.on and ls.io:
+                    try:
+                        r, w = self._selector.get_key(fd).data
+                        h = r if is_reader else w
+                    except (KeyError, ValueError, AttributeError, RuntimeError):
+                        h = None
+                    op = ls.io.pop(id(h), None) if h is not None else None
+                    if op is not None and op[5]:
+                        rec.emit_now("io.done", ls, (op[0], op[1], op[2], "removed", 0))
+                return orig(self, fd)
+            return remove_
+        wrap(SEL, name, remove)
+
+    def call_exception_handler(orig):
+        def call_exception_handler_(self, context):
+            ls = getattr(self, "_loopscope", None)
+            fut = context.get("future")
+            if ls is not None and rec.on and isinstance(fut, asyncio.Task) and \
+                    str(context.get("message", "")).startswith("Task exception was never retrieved"):
+                tid = ls.tasks.get(id(fut))
+                exc = context.get("exception")
+                rec.emit_now("task.unretrieved", ls, (tid, _short(repr(exc))))
+            return orig(self, context)
+        return call_exception_handler_
+    wrap(BEL, "call_exception_handler", call_exception_handler)
+
+    # How the program runs its loop: run.begin's entry. (Runner.__init__ is
+    # wrapped, not asyncio.run, so that no recorder frame sits in the middle
+    # of a traceback through asyncio.run.)
+    arun_code = asyncio.runners.run.__code__
+
+    rinit = asyncio.runners.Runner.__init__
+
+    def runner_init(self, *, debug=None, loop_factory=None):
+        if rec.entry is None:
+            rec.entry = "asyncio.run" if sys._getframe(1).f_code is arun_code else "asyncio.Runner"
+        if loop_factory is not None and getattr(loop_factory, "__module__", "").startswith("uvloop"):
+            _uvloop_note()
+            loop_factory = None
+        rinit(self, debug=debug, loop_factory=loop_factory)
+    asyncio.runners.Runner.__init__ = runner_init
+
+    setpol = asyncio.events.set_event_loop_policy
+
+    def set_event_loop_policy(policy):
+        if policy is not None and type(policy).__module__.startswith("uvloop"):
+            _uvloop_note()
+            return setpol(None)
+        return setpol(policy)
+    asyncio.events.set_event_loop_policy = asyncio.set_event_loop_policy = set_event_loop_policy
+
+    # time.sleep on the loop thread inside a handle blocks the whole loop.
+    tsleep = time.sleep
+
+    def sleep(secs):
+        loop = _get_running_loop()
+        ls = getattr(loop, "_loopscope", None) if loop is not None else None
+        if ls is None or not rec.on or ls.phase != RUN:
+            return tsleep(secs)
+        line, f = rec.caller()
+        cur = ls.current
+        t = _now()
+        rec.emit("block.begin", ls, t, (cur, "sleep", line, "time.sleep(%g)" % secs, f))
+        try:
+            return tsleep(secs)
+        finally:
+            t2 = _now()
+            rec.emit("block.end", ls, t2, (cur, "sleep", line, t2 - t, "time.sleep(%g)" % secs, f))
+    time.sleep = sleep
+
+
+def _hook_selector(rec, loop, sel):
+    """The poll: select()'s timeout and how long it really waited."""
+    select = sel.select
+
+    def select_(timeout=None):
+        ls = getattr(loop, "_loopscope", None)
+        if ls is None or not rec.on:
+            return select(timeout)
+        t = _now()
+        try:
+            return select(timeout)
+        finally:
+            t2 = _now()
+            if timeout is None:
+                ms = -1
+            elif timeout <= 0:
+                ms = 0
+            else:  # what epoll_wait is given (selectors rounds up to whole ms)
+                ms = -(-int(timeout * 1e9) // 1_000_000)
+            rec.emit("loop.poll", ls, t, (ms, t2 - t))
+            ls.phase = IO
+    sel.select = select_
+
+
+_uvloop_said = False
+
+
+def _uvloop_note():
+    global _uvloop_said
+    if not _uvloop_said:
+        _uvloop_said = True
+        sys.stderr.write("loopscope: uvloop cannot be recorded (its loop is C code); running on asyncio's standard loop\n")
+
+
+# [SECTION] stdout: prints become events, output passes through unchanged
+
+class _Stdout:
+    def __init__(self, real, rec):
+        self._real = real
+        self._rec = rec
+
+    def write(self, s):
+        n = self._real.write(s)
+        if self._rec.on and isinstance(s, str):
+            try:
+                self._rec.on_write(s)
+            except Exception:
+                pass
+        return n
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+# [SECTION] Main: run the program as python3 FILE.py would
+
+def _usage():
+    sys.stderr.write("usage: loopscope_recorder.py [--events F.jsonl | --fd N] [--duration S] [--limit N] "
+                     "[--] FILE.py [ARGS...]\n")
+    sys.exit(2)
+
+
+def _user_traceback(exc):
+    """The traceback from the program's first frame on, as python3 FILE.py shows it."""
+    tb = exc.__traceback__
+    here = os.path.realpath(__file__)
+    while tb is not None and (os.path.realpath(tb.tb_frame.f_code.co_filename) == here or
+                              tb.tb_frame.f_code.co_filename.endswith(("runpy.py", "<frozen runpy>"))):
+        tb = tb.tb_next
+    return tb
+
+
+def main(argv):
+    events = None
+    fd = None
+    duration = None
+    limit = DEFAULT_LIMIT
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            i += 1
+            break
+        if not a.startswith("--"):
+            break
+        if i + 1 >= len(argv):
+            _usage()
+        v = argv[i + 1]
+        try:
+            if a == "--events":
+                events = v
+            elif a == "--fd":
+                fd = int(v)
+            elif a == "--duration":
+                duration = float(v)
+            elif a == "--limit":
+                limit = int(v)
+            else:
+                _usage()
+        except ValueError:
+            _usage()
+        i += 2
+    if i >= len(argv):
+        _usage()
+    script, args = argv[i], argv[i + 1:]
+    try:
+        with open(script, "rb") as f:
+            code_bytes = f.read()
+    except OSError as e:
+        sys.stderr.write("loopscope: %s: %s\n" % (script, e.strerror or e))
+        sys.exit(2)
+
+    if fd is None:
+        if events is None:
+            events = os.devnull
+        fd = os.open(events, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    root = os.path.dirname(os.path.realpath(script))
+    writer = Writer(fd, limit)
+    rec = None
+
+    def emit_source(rel, text):
+        rec.emit_now("source", None, (rel, text))
+    files = Files(root, emit_source)
+    rec = Recorder(writer, files)
+
+    def truncated():
+        rec.on = False
+        sys.stderr.write("loopscope: the trace stopped at %d events (limit reached); the program runs on unrecorded\n"
+                         % limit)
+    writer.on_truncate = truncated
+
+    params = json.dumps({"file": os.path.basename(script), "argv": [script] + args}, ensure_ascii=False)
+    rec.emit_now("run.begin", None, (os.path.basename(script), params, lambda: rec.entry or "none",
+                                     "%d.%d.%d" % PY[:3]))
+    files.rel(os.path.realpath(script))
+
+    _install(rec)
+    sys.stdout = _Stdout(sys.stdout, rec)
+    # The program sees what python3 FILE.py gives it.
+    sys.argv = [script] + args
+    sys.path[0] = root
+
+    # Nothing is written until the program starts a loop (run.begin names how)
+    # or ends; then a writer thread flushes every FLUSH_S.
+    def release():
+        while rec.entry is None and not writer.closed:
+            time.sleep(0.01)
+        writer.held = False
+        writer.flush()
+    threading.Thread(target=release, name="loopscope-start", daemon=True).start()
+    writer.run_flusher()
+
+    if duration is not None:
+        def stop():
+            rec.how = "duration"
+            os.kill(os.getpid(), signal.SIGINT)
+
+        def force():
+            rec.end = None
+            finish("duration", 130, "error", "stopped after --duration (it did not end on SIGINT)")
+            final()
+            os._exit(130)
+        for delay, fn in ((duration, stop), (duration + 5, force)):
+            t = threading.Timer(delay, fn)
+            t.daemon = True
+            t.start()
+
+    # How the program ended is known when run_path returns or raises; run.end
+    # is written at exit (atexit runs after threading's join of the program's
+    # threads), so the last events of teardown (a "Task exception was never
+    # retrieved" at garbage collection) still come before it.
+    def finish(how, code, status, error):
+        if rec.end is None:
+            rec.end = (status, error, how, code)
+
+    def final():
+        if rec.how == "done":
+            return
+        rec.how = "done"
+        if rec.end is None:
+            rec.end = ("error", "the interpreter exited early", "crash", 1)
+        try:
+            sys.stdout.flush()
+        except Exception:
+            pass
+        for k, rest in list(rec.print_buf.items()):
+            if rest:
+                rec.emit_now("print", rec.last_ls, (None, 0, rest, None))
+        rec.print_buf.clear()
+        rec.on = False
+        ls = rec.last_ls
+        rec.q.append(("run.end", _now() - rec.t0, 0, ls.it if ls else 0, rec.end))
+        writer.held = False
+        writer.flush()
+        writer.closed = True
+    atexit.register(final)
+
+    def on_sigterm(signum, frame):
+        finish("sigterm", 143, "error", "SIGTERM")
+        final()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+    main_mod = sys.modules["__main__"]
+    try:
+        runpy.run_path(os.path.abspath(script), run_name="__main__")
+    except SystemExit as e:
+        c = e.code
+        code = 0 if c is None else (c if isinstance(c, int) else 1)
+        finish("return", code, "ok" if code == 0 else "error", None if code == 0 else "SystemExit(%r)" % (c,))
+        _no_loop_note(rec)
+        raise
+    except KeyboardInterrupt as e:
+        how = "duration" if rec.how == "duration" else "sigint"
+        finish(how, 130, "error", "KeyboardInterrupt")
+        sys.modules["__main__"] = main_mod
+        e.__traceback__ = _user_traceback(e)
+        sys.excepthook(type(e), e, e.__traceback__)
+        sys.exit(130)
+    except BaseException as e:
+        err = "%s: %s" % (type(e).__name__, e)
+        if isinstance(e, SyntaxError):
+            shown = script if e.filename == os.path.abspath(script) else e.filename
+            where = "%s:%s" % (shown, e.lineno)
+            sys.stderr.write("loopscope: %s: syntax error: %s\n" % (where, e.msg))
+        finish("exception", 1, "error", err)
+        e.__traceback__ = _user_traceback(e)
+        sys.excepthook(type(e), e, e.__traceback__)
+        _no_loop_note(rec)
+        sys.exit(1)
+    finish("return", 0, "ok", None)
+    _no_loop_note(rec)
+
+
+def _no_loop_note(rec):
+    if rec.entry is None:
+        sys.stderr.write("loopscope: no event loop ran (the program never called asyncio.run or "
+                         "run_until_complete), so the trace holds its prints only\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

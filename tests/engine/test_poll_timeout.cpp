@@ -1,0 +1,69 @@
+// The poll's timeout in the trace is the timeout really passed to the poll:
+// the soonest timer's delay when nothing is ready (CPython's _run_once computes
+// it from the timer heap), 0 when handles are ready.
+#include <doctest/doctest.h>
+
+#include "core/trace_schema.hpp"
+#include "support/engine_run.hpp"
+
+using namespace loopscope;
+using namespace loopscope::test;
+
+TEST_CASE("a run with only a 40 ms timer polls with a timeout of about 40 ms and waits that long") {
+  Trace trace;
+  RunOutcome o = run_main(trace, []() -> Coro {
+    co_await sleep(0.04).at(2);
+    co_return {};
+  });
+  REQUIRE(o.error.empty());
+  const Event* wait = nullptr;
+  for (const Event& e : o.events)
+    if (e.kind == Ev::loop_poll && as<ev::Poll>(e).waited_ns > 20'000'000) wait = &e;
+  REQUIRE(wait);
+  const ev::Poll p = as<ev::Poll>(*wait);
+  MESSAGE("timeout_ms=" << p.timeout_ms << " waited_ns=" << p.waited_ns);
+  CHECK(p.timeout_ms >= 38);
+  CHECK(p.timeout_ms <= 41);  // libuv rounds up to whole ms
+  CHECK(p.waited_ns >= int64_t(p.timeout_ms - 2) * 1'000'000);
+  check_clean(o);
+}
+
+TEST_CASE("every poll that waited had a timeout at least as long as its wait, minus clock slack") {
+  Trace trace;
+  RunOutcome o = run_main(trace, []() -> Coro {
+    co_await sleep(0.01).at(2);
+    co_await sleep(0.02).at(3);
+    co_return {};
+  });
+  REQUIRE(o.error.empty());
+  int waits = 0;
+  for (const Event& e : o.events)
+    if (e.kind == Ev::loop_poll) {
+      const ev::Poll p = as<ev::Poll>(e);
+      if (p.waited_ns < 5'000'000) continue;
+      ++waits;
+      CAPTURE(p.waited_ns);
+      CHECK(p.timeout_ms != 0);
+      CHECK((p.timeout_ms < 0 || int64_t(p.timeout_ms) * 1'000'000 + 3'000'000 >= p.waited_ns));
+    }
+  CHECK(waits == 2);
+  check_clean(o);
+}
+
+TEST_CASE("the last iteration runs _run_until_complete_cb and its poll does not wait") {
+  Trace trace;
+  RunOutcome o = run_main(trace, []() -> Coro {
+    co_await sleep(0).at(2);
+    co_return {};
+  });
+  REQUIRE(o.error.empty());
+  const uint32_t last = o.events.back().it;
+  const Event* cb = nullptr;
+  for (const Event& e : o.events)
+    if (e.kind == Ev::ready_run && as<ev::ReadyRun>(e).fn == HandleFn::run_until_complete_cb) cb = &e;
+  REQUIRE(cb);
+  CHECK(cb->it == last);
+  for (const Event& e : o.events)
+    if (e.kind == Ev::loop_poll && e.it == last) CHECK(as<ev::Poll>(e).timeout_ms == 0);
+  check_clean(o);
+}

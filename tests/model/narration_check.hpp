@@ -1,0 +1,97 @@
+// Checks the claims of the "Why" panel's sentences against the trace they
+// narrate. It reads only the events (through the Model, which is built from
+// the events alone) and the sentence, so the same walk serves a trace
+// recorded from CPython (the recorder) as well as the engine's.
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "core/trace_schema.hpp"
+#include "model/model.hpp"
+
+namespace loopscope::test {
+
+struct NarrationProblem {
+  size_t event = 0;
+  std::string sentence, problem;
+};
+
+inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// The number right before `suffix` in s ("3 more handles" -> 3), or -1.
+inline long number_before(const std::string& s, const std::string& suffix) {
+  size_t at = s.find(suffix);
+  if (at == std::string::npos || at == 0) return -1;
+  size_t b = at;
+  while (b > 0 && s[b - 1] == ' ') --b;
+  size_t e = b;
+  while (b > 0 && std::isdigit(static_cast<unsigned char>(s[b - 1]))) --b;
+  return b == e ? -1 : std::stol(s.substr(b, e - b));
+}
+
+// Every problem found with the sentence of every event.
+inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
+  std::vector<NarrationProblem> out;
+  const std::vector<Event>& ev = m.events();
+  auto name_of = [&](int32_t task, uint8_t loop) {
+    const model::TaskInfo* t = m.task(task, loop);
+    return t ? t->name : std::string();
+  };
+  auto finished_by = [&](const std::string& name, size_t i, uint8_t loop) {
+    for (size_t j = 0; j <= i; ++j)
+      if (ev[j].kind == Ev::task_done && ev[j].loop == loop && name_of(ev[j].task, loop) == name) return true;
+    return false;
+  };
+  for (size_t i = 0; i < ev.size(); ++i) {
+    const Event& e = ev[i];
+    const std::string s = model::narrate(m, i);
+    auto bad = [&](const std::string& what) { out.push_back({i, s, what}); };
+    // "X has finished": X has a task.done at or before this event.
+    for (size_t at = s.find(" has finished"); at != std::string::npos; at = s.find(" has finished", at + 1)) {
+      size_t b = s.rfind(' ', at - 1);
+      std::string who = s.substr(b == std::string::npos ? 0 : b + 1, at - (b == std::string::npos ? 0 : b + 1));
+      bool is_task = false;
+      for (const model::TaskInfo& t : m.tasks()) is_task |= t.loop == e.loop && t.name == who;
+      if (is_task && !finished_by(who, i, e.loop)) bad("'" + who + " has finished' without task.done");
+    }
+    const model::LoopState st = m.state_at(i, e.loop);
+    if (e.kind == Ev::step_end) {
+      const AwaitOn on = as<ev::StepEnd>(e).on;
+      const std::pair<const char*, AwaitOn> claims[] = {{"queue.get()", AwaitOn::queue_get},
+                                                        {"queue.put()", AwaitOn::queue_put},
+                                                        {"queue.join()", AwaitOn::queue_join},
+                                                        {"asyncio.wait_for(", AwaitOn::wait_for}};
+      for (auto [phrase, want] : claims)
+        if (contains(s, phrase) != (on == want)) bad(std::string("wait reason '") + phrase + "' disagrees with on=" + name(on));
+    }
+    if (e.kind == Ev::loop_poll) {
+      const ev::Poll p = as<ev::Poll>(e);
+      if (contains(s, "no timer is armed") || contains(s, "no timer armed"))
+        if (!st.timers.empty()) bad("says no timer is armed while " + std::to_string(st.timers.size()) + " are");
+      long said = number_before(s, "ms: the soonest timer");
+      if (said >= 0 && said != p.timeout_ms) bad("timeout said " + std::to_string(said) + " ms, trace " + std::to_string(p.timeout_ms));
+      if (p.timeout_ms > 0 && !st.timers.empty()) {
+        const int64_t due_in = st.timers.front().due_ns - e.t_ns;
+        if (due_in > (int64_t(p.timeout_ms) + 2) * 1'000'000) bad("the poll's timeout is shorter than the soonest timer");
+      }
+      if (p.timeout_ms == 0 && p.waited_ns > 5'000'000) bad("a poll with timeout 0 waited " + std::to_string(p.waited_ns) + " ns");
+    }
+    if (e.kind == Ev::ready_run) {
+      const int64_t left = as<ev::ReadyRun>(e).left;
+      long said = number_before(s, "more handle");
+      if (said < 0 ? left != 0 : said != left) bad("says " + std::to_string(said) + " more handles, left is " + std::to_string(left));
+      const long next = number_before(s, contains(s, "handles are already") ? "handles are already" : "handle is already");
+      const long queued_next = long(st.ready.size()) - long(left);
+      if ((next < 0 ? 0 : next) != std::max(0L, queued_next))
+        bad("says " + std::to_string(next) + " queued for the next iteration, the stage has " + std::to_string(queued_next));
+    }
+    if (e.kind == Ev::loop_iter && contains(s, "nothing ready") && as<ev::Iter>(e).ready != 0) bad("nothing ready, but ready > 0");
+    if (contains(s, "epoll") && contains(s, "sockets and timers")) bad("says epoll waits for timers");
+  }
+  return out;
+}
+
+}  // namespace loopscope::test

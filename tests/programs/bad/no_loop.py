@@ -1,0 +1,2 @@
+# Never starts an event loop.
+print("just a plain script")

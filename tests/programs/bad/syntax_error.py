@@ -1,0 +1,7 @@
+import asyncio
+
+async def main():
+    print("never runs"
+    await asyncio.sleep(0)
+
+asyncio.run(main())

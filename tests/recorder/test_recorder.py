@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""The CPython recorder (core/cpython/loopscope_recorder.py) on real programs:
+what they print, their exit status, and the trace it writes, checked event by
+event and loaded by loopscope's own loader (`loopscope view --check`).
+
+Run by ctest (label `recorder`) as:
+    python3 tests/recorder/test_recorder.py [-v]
+Environment: LOOPSCOPE_BINARY (the built loopscope, for the loader and the
+engine's runs), LOOPSCOPE_TEST_PYTHONS (more interpreters, separated by ':';
+default: the pyenv 3.12/3.13 builds when present).
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+RECORDER = os.path.join(SRC, "core", "cpython", "loopscope_recorder.py")
+PROGRAMS = os.path.join(SRC, "tests", "programs")
+REFERENCE = os.path.join(SRC, "tests", "reference")
+BINARY = os.environ.get("LOOPSCOPE_BINARY", "")
+PY = sys.executable
+# The Debian packages (python3-aiohttp ...) install for Debian's python3.
+DEBIAN_PY = "/usr/bin/python3"
+
+KINDS = {"run.begin", "run.end", "loop.iter", "loop.poll", "ready.push", "ready.run", "task.new", "step.begin",
+         "step.end", "task.done", "task.cancel", "timer.arm", "timer.fire", "timer.cancel", "io.wait", "io.done",
+         "pool.submit", "pool.start", "pool.end", "block.begin", "block.end", "print", "task.unretrieved",
+         "deadlock", "source", "truncated", "bookmark"}
+FN = {"task.step", "task.wakeup", "sleep.set_result", "gather.done_callback", "taskgroup.on_task_done",
+      "timeout.on_timeout", "wait_for.release_waiter", "run_until_complete_cb", "io.callback", "pool.done",
+      "callback"}
+ON = {"sleep", "task", "gather", "taskgroup", "wait_for", "timeout", "queue.get", "queue.put", "queue.join",
+      "event.wait", "lock.acquire", "semaphore.acquire", "io.accept", "io.read", "io.write", "io.connect",
+      "io.drain", "pool", "future", "yield"}
+
+
+def has_modules(python, *mods):
+    if not os.path.exists(python):
+        return False
+    return subprocess.run([python, "-c", "import " + ",".join(mods)], capture_output=True).returncode == 0
+
+
+def extra_pythons():
+    env = os.environ.get("LOOPSCOPE_TEST_PYTHONS")
+    if env is not None:
+        return [p for p in env.split(":") if p]
+    found = []
+    for v in ("3.12", "3.13"):
+        found += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%s.*/bin/python3" % v)))[-1:]
+    return found
+
+
+class Run:
+    def __init__(self, proc, out, err, trace_path):
+        self.rc = proc.returncode
+        self.out = out
+        self.err = err
+        self.path = trace_path
+        with open(trace_path, encoding="utf-8") as f:
+            self.lines = f.read().split("\n")
+        self.events = [json.loads(l) for l in self.lines if l]
+
+    def of(self, kind):
+        return [e for e in self.events if e["ev"] == kind]
+
+
+class RecorderTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="loopscope-recorder-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- helpers
+
+    def record(self, program, *args, python=PY, duration=None, limit=None, stdin=None, cwd=None, timeout=300):
+        trace = os.path.join(self.tmp, "trace-%d.jsonl" % len(os.listdir(self.tmp)))
+        cmd = [python, RECORDER, "--events", trace]
+        if duration is not None:
+            cmd += ["--duration", str(duration)]
+        if limit is not None:
+            cmd += ["--limit", str(limit)]
+        cmd += ["--", program] + list(args)
+        p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=cwd or os.path.dirname(program),
+                           timeout=timeout)
+        r = Run(p, p.stdout, p.stderr, trace)
+        self.check_trace(r)
+        return r
+
+    def plain(self, program, *args, python=PY, stdin=None, cwd=None):
+        return subprocess.run([python, program] + list(args), input=stdin, capture_output=True, text=True,
+                              cwd=cwd or os.path.dirname(program), timeout=300)
+
+    def check_trace(self, r):
+        """The documented shape: seq 0.., t_ns never decreasing, whole lines, known kinds and names."""
+        self.assertEqual(r.lines[-1], "", "the last line ends with a newline")
+        t = 0
+        for i, e in enumerate(r.events):
+            self.assertEqual(e["seq"], i)
+            self.assertGreaterEqual(e["t_ns"], t)
+            t = e["t_ns"]
+            self.assertIn(e["ev"], KINDS)
+            if e["ev"] in ("ready.push", "ready.run"):
+                self.assertIn(e["fn"], FN)
+            if e["ev"] == "step.end" and e["wait"] != "none":
+                self.assertIn(e["on"], ON)
+        if r.events:
+            self.assertEqual(r.events[0]["ev"], "run.begin")
+            self.assertEqual(r.events[0]["engine"], "cpython")
+
+    def loads(self, path):
+        """loopscope's own loader (no window) accepts the trace."""
+        if not BINARY:
+            sys.stderr.write("(LOOPSCOPE_BINARY is not set: %s not checked with the C++ loader)\n" % path)
+            return
+        p = subprocess.run([BINARY, "view", "--check", path], capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def scaled_copy(self, name, scale):
+        """A reference program with every fractional delay multiplied: iteration
+        numbers depend only on the order of timers, and wide gaps keep a busy
+        machine from merging two timers into one poll."""
+        with open(os.path.join(REFERENCE, name)) as f:
+            text = f.read()
+        text = re.sub(r"(?<![\w.])(\d*\.\d+)", lambda m: "(%s*%d)" % (m.group(1), scale), text)
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    # -- the reference programs
+
+    def check_reference(self, name, python=PY):
+        with open(os.path.join(REFERENCE, name.replace(".py", ".expected"))) as f:
+            expected = f.read().splitlines()
+        r = self.record(self.scaled_copy(name, 20), python=python)
+        self.assertEqual(r.rc, 0, r.err)
+        got = r.out.splitlines()
+        # TaskGroup cancels its children in set order on 3.11: compare each iteration's lines as a set.
+        self.assertEqual(sorted(got), sorted(expected))
+        its = [int(re.match(r"\[it\s*(\d+)\]", l).group(1)) for l in got]
+        self.assertEqual(its, sorted(its))
+        # The trace's iteration numbers are the program's own count of _run_once calls.
+        prints = r.of("print")
+        self.assertEqual([p["text"] for p in prints], got)
+        for p in prints:
+            self.assertEqual(p["it"], int(re.match(r"\[it\s*(\d+)\]", p["text"]).group(1)), p)
+        return r
+
+    def test_gather_demo_recorded_prints_what_cpython_prints_with_the_same_iteration_numbers(self):
+        r = self.check_reference("gather_demo.py")
+        self.assertEqual(r.events[0]["entry"], "asyncio.Runner")
+        fns = {e["fn"] for e in r.of("ready.run")}
+        self.assertTrue({"task.step", "task.wakeup", "sleep.set_result", "gather.done_callback",
+                         "run_until_complete_cb"} <= fns, fns)
+        self.assertIn("gather", {e.get("on") for e in r.of("step.end")})
+        self.assertIn("cancelled", {e["outcome"] for e in r.of("task.done")})
+        self.loads(r.path)
+
+    def test_taskgroup_demo_recorded_prints_what_cpython_prints_with_the_same_iteration_numbers(self):
+        r = self.check_reference("taskgroup_demo.py")
+        self.assertIn("taskgroup.on_task_done", {e["fn"] for e in r.of("ready.run")})
+        self.assertIn("taskgroup", {e.get("on") for e in r.of("step.end")})
+        self.assertTrue(r.of("task.cancel"))
+        self.loads(r.path)
+
+    def test_the_engine_prints_the_same_lines_in_the_same_iterations_as_the_recorded_program(self):
+        if not BINARY:
+            self.skipTest("LOOPSCOPE_BINARY is not set")
+        for name, scenario in (("gather_demo.py", "gather-errors"), ("taskgroup_demo.py", "taskgroup-cancel")):
+            rec = self.check_reference(name)
+            engine = os.path.join(self.tmp, scenario + ".jsonl")
+            p = subprocess.run([BINARY, "run", scenario, "--scale", "20", "--quiet", "--events", engine],
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(engine) as f:
+                eng = [json.loads(l) for l in f if l.strip()]
+            pairs = lambda evs: sorted((e["it"], e["text"]) for e in evs if e["ev"] == "print")
+            self.assertEqual(pairs(eng), pairs(rec.events), scenario)
+
+    def test_the_reference_programs_record_alike_on_each_newer_python(self):
+        pythons = extra_pythons()
+        if not pythons:
+            self.skipTest("no Python 3.12/3.13 found (set LOOPSCOPE_TEST_PYTHONS)")
+        for py in pythons:
+            with self.subTest(python=py):
+                for name in ("gather_demo.py", "taskgroup_demo.py"):
+                    r = self.check_reference(name, python=py)
+                    self.assertTrue(r.events[0]["python"].startswith(("3.12", "3.13", "3.14")))
+
+    def test_an_eager_task_on_3_12_and_later_has_its_first_step_inside_create_task_with_no_push(self):
+        pythons = extra_pythons()
+        if not pythons:
+            self.skipTest("no Python 3.12/3.13 found (set LOOPSCOPE_TEST_PYTHONS)")
+        for py in pythons:
+            with self.subTest(python=py):
+                r = self.record(os.path.join(PROGRAMS, "eager_tasks.py"), python=py)
+                self.assertEqual(r.out, "child 1 starts eagerly\nafter create_task\nchild 1 done\n1\n")
+                child_pushes = [e for e in r.of("ready.push") if e["task"] == 1 and e["fn"] == "task.step"]
+                self.assertEqual(child_pushes, [])
+                first = [e for e in r.events if e["ev"] == "step.begin" and e["task"] == 1][0]
+                self.assertEqual(first["it"], 1)
+                self.loads(r.path)
+
+    # -- programs written for the recorder
+
+    def test_a_program_of_two_files_has_both_files_and_steps_in_each(self):
+        r = self.record(os.path.join(PROGRAMS, "two_files", "main.py"))
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(r.out, self.plain(os.path.join(PROGRAMS, "two_files", "main.py")).stdout)
+        self.assertEqual(sorted(e["file"] for e in r.of("source")), ["helper.py", "main.py"])
+        self.assertIn("helper.py", {e.get("file") for e in r.of("step.end")})
+        helper_prints = [e for e in r.of("print") if e.get("file") == "helper.py"]
+        self.assertEqual(len(helper_prints), 4)
+        self.assertTrue(all(e["task"] is not None and e["line"] > 0 for e in helper_prints))
+        self.loads(r.path)
+
+    def test_a_loop_driven_in_the_3_4_style_is_recorded_with_its_own_entry(self):
+        prog = os.path.join(PROGRAMS, "loop_34_style.py")
+        r = self.record(prog)
+        self.assertEqual((r.rc, r.out), (0, self.plain(prog).stdout))
+        self.assertEqual(r.events[0]["entry"], "run_until_complete")
+        # The task's first step runs in iteration 1; each sleep(0) yields to the next iteration.
+        steps = [e for e in r.of("step.begin")]
+        self.assertEqual([e["it"] for e in steps], [1, 2, 3, 4])
+        self.assertEqual([e["wait"] for e in r.of("step.end")], ["yield", "yield", "yield", "none"])
+        self.loads(r.path)
+
+    def test_asyncio_run_twice_gives_one_trace_whose_iterations_continue(self):
+        r = self.record(os.path.join(PROGRAMS, "run_twice.py"))
+        self.assertEqual(r.out, "run 1\nrun 2\n")
+        self.assertEqual(len(r.of("run.begin")), 1)
+        self.assertEqual({e["loop"] for e in r.events}, {0})
+        p1, p2 = r.of("print")
+        self.assertLess(p1["it"], p2["it"])
+        self.assertEqual([e["task"] for e in r.of("task.new") if e["parent"] is None][:2], [0, 1])
+        self.loads(r.path)
+
+    def test_to_thread_work_runs_on_worker_lanes_and_returns_through_call_soon_threadsafe(self):
+        r = self.record(os.path.join(PROGRAMS, "to_thread_work.py"))
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(len(r.of("pool.submit")), 3)
+        self.assertEqual(len(r.of("pool.start")), 3)
+        self.assertGreaterEqual(len({e["worker"] for e in r.of("pool.start")}), 2)
+        self.assertIn("crunch", {e["label"] for e in r.of("pool.submit")})
+        back = [e for e in r.of("ready.push") if e["fn"] == "pool.done"]
+        self.assertEqual(len(back), 3)
+        self.assertEqual({e["cause"] for e in back}, {"threadsafe"})
+        self.assertIn("pool", {e.get("on") for e in r.of("step.end")})
+        # time.sleep(0.15) on the loop: a blocking call and a slow step.
+        self.assertTrue(any(e.get("slow") for e in r.of("step.end")))
+        blocks = r.of("block.end")
+        self.assertEqual(len(blocks), 1)
+        self.assertGreaterEqual(blocks[0]["dur_ns"], 150_000_000)
+        self.loads(r.path)
+
+    def test_aiofiles_and_aiosqlite_work_and_their_threads_show(self):
+        if not has_modules(DEBIAN_PY, "aiofiles", "aiosqlite"):
+            self.skipTest("python3-aiofiles / python3-aiosqlite are not installed (scripts/deps.sh)")
+        prog = os.path.join(PROGRAMS, "files_and_db.py")
+        r = self.record(prog, python=DEBIAN_PY)
+        self.assertEqual((r.rc, r.out), (0, "file says: hello from aiofiles\ndb says: ['SICP']\n"), r.err)
+        self.assertTrue(r.of("pool.start"), "aiofiles runs in the default executor")
+        causes = {e["cause"] for e in r.of("ready.push")}
+        self.assertIn("threadsafe", causes)  # aiosqlite's own thread resolves futures
+        self.loads(r.path)
+
+    def test_aiohttp_and_httpx_clients_talk_to_a_local_server_and_their_sockets_show(self):
+        if not has_modules(DEBIAN_PY, "aiohttp", "httpx"):
+            self.skipTest("python3-aiohttp / python3-httpx are not installed (scripts/deps.sh)")
+        r = self.record(os.path.join(PROGRAMS, "http_clients.py"), python=DEBIAN_PY)
+        self.assertEqual((r.rc, r.out), (0, "aiohttp: hello aiohttp\nhttpx: hello httpx\n"), r.err)
+        kinds = {e["kind"] for e in r.of("io.wait")}
+        self.assertTrue({"accept", "read", "connect"} <= kinds, kinds)
+        self.assertTrue(any(e["target"].startswith("127.0.0.1:") for e in r.of("io.wait")))
+        self.assertIn("io.callback", {e["fn"] for e in r.of("ready.run")})
+        self.loads(r.path)
+
+    def test_a_server_answers_real_nc_and_curl_clients_and_stops_on_ctrl_c(self):
+        for tool in ("nc", "curl"):
+            if not shutil.which(tool):
+                self.skipTest(tool + " is not installed (scripts/deps.sh)")
+        portfile = os.path.join(self.tmp, "port")
+        trace = os.path.join(self.tmp, "server.jsonl")
+        prog = os.path.join(PROGRAMS, "echo_server.py")
+        proc = subprocess.Popen([PY, RECORDER, "--events", trace, "--duration", "120", prog, portfile],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            first = proc.stdout.readline()  # "listening on PORT", flushed by the program
+            self.assertTrue(first.startswith("listening on"), first)
+            with open(portfile) as f:
+                port = f.read().strip()
+            nc = subprocess.run(["nc", "-q", "5", "127.0.0.1", port], input="hello\n", capture_output=True,
+                                text=True, timeout=60)
+            self.assertEqual(nc.stdout, "echo hello\n")
+            curl = subprocess.run(["curl", "-s", "http://127.0.0.1:%s/" % port], capture_output=True, text=True,
+                                  timeout=60)
+            self.assertEqual(curl.stdout, "hi\n")
+        finally:
+            proc.send_signal(signal.SIGINT)  # Stop: what Ctrl-C does
+            out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn("KeyboardInterrupt", err)
+        self.assertEqual(out.count("request from client"), 2)
+        r = Run(proc, out, err, trace)
+        self.check_trace(r)
+        self.assertEqual(r.of("run.end")[-1]["how"], "sigint")
+        accepts = [e for e in r.of("io.wait") if e["kind"] == "accept"]
+        self.assertTrue(accepts and accepts[0]["target"] == "listen 127.0.0.1:" + port, accepts)
+        self.assertTrue({"io.read", "io.drain"} & {e.get("on") for e in r.of("step.end")})
+        handler_prints = [e for e in r.of("print") if e["text"].startswith("request from client")]
+        self.assertEqual(len({e["task"] for e in handler_prints}), 2, "each client has its own task")
+        self.loads(trace)
+
+    def test_threads_and_subprocesses_run_as_usual(self):
+        prog = os.path.join(PROGRAMS, "threads_and_subprocess.py")
+        r = self.record(prog)
+        self.assertEqual((r.rc, r.out), (0, self.plain(prog).stdout))
+        thread_print = [e for e in r.of("print") if e["text"] == "thread says hi"]
+        self.assertEqual(thread_print[0]["task"], None)
+        self.loads(r.path)
+
+    def test_the_program_sees_argv_main_path_and_stdin_as_under_python3(self):
+        prog = os.path.join(self.tmp, "sub", "env_check.py")
+        os.makedirs(os.path.dirname(prog))
+        with open(prog, "w") as f:
+            f.write("import asyncio, os, sys\n"
+                    "async def main():\n"
+                    "    line = await asyncio.to_thread(sys.stdin.readline)\n"
+                    "    print(__name__, sys.argv, sys.path[0] == os.path.dirname(os.path.realpath(__file__)),"
+                    " line.strip())\n"
+                    "    print('to stderr', file=sys.stderr)\n"
+                    "    sys.exit(3)\n"
+                    "asyncio.run(main())\n")
+        r = self.record(prog, "a", "b c", stdin="typed\n", cwd=self.tmp)
+        p = self.plain(prog, "a", "b c", stdin="typed\n", cwd=self.tmp)
+        self.assertEqual((r.rc, r.out, r.err), (p.returncode, p.stdout, p.stderr))
+        self.assertEqual(r.rc, 3)
+        self.assertEqual(r.of("run.end")[-1]["exit_code"], 3)
+
+    # -- bad input
+
+    def test_an_exception_gives_python3s_traceback_and_status_and_the_unretrieved_task_is_recorded(self):
+        prog = os.path.join(PROGRAMS, "bad", "raises.py")
+        r = self.record(prog, cwd=os.path.join(PROGRAMS, "bad"))
+        p = self.plain(prog)
+        self.assertEqual((r.rc, r.out, r.err), (p.returncode, p.stdout, p.stderr))
+        self.assertEqual(r.of("run.end")[-1]["how"], "exception")
+        self.assertEqual(len(r.of("task.unretrieved")), 1)
+        self.assertEqual(r.events[-1]["ev"], "run.end")
+        self.loads(r.path)
+
+    def test_a_syntax_error_names_file_and_line(self):
+        r = self.record("syntax_error.py", cwd=os.path.join(PROGRAMS, "bad"))
+        self.assertEqual(r.rc, 1)
+        self.assertIn("loopscope: syntax_error.py:4: syntax error: '(' was never closed", r.err)
+        self.assertIn("SyntaxError", r.err)
+        self.loads(r.path)
+
+    def test_a_missing_file_exits_with_status_2(self):
+        p = subprocess.run([PY, RECORDER, "--events", os.devnull, os.path.join(self.tmp, "nope.py")],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("nope.py: No such file or directory", p.stderr)
+
+    def test_a_program_without_an_event_loop_keeps_its_output_and_says_no_loop_ran(self):
+        r = self.record(os.path.join(PROGRAMS, "bad", "no_loop.py"))
+        self.assertEqual((r.rc, r.out), (0, "just a plain script\n"))
+        self.assertEqual(r.err.count("\n"), 1)
+        self.assertIn("no event loop ran", r.err)
+        self.assertEqual(r.events[0]["entry"], "none")
+        self.loads(r.path)
+
+    def test_an_interpreter_crash_leaves_a_trace_of_whole_lines(self):
+        r = self.record(os.path.join(PROGRAMS, "bad", "crash.py"))
+        self.assertEqual(r.rc, -signal.SIGABRT)
+        self.assertEqual(r.out, "about to crash\n")
+        self.assertNotIn("run.end", {e["ev"] for e in r.events})
+
+    def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
+        r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
+        self.assertEqual(r.rc, 0)
+        self.assertIn("flood done", r.out)
+        self.assertIn("loopscope: the trace stopped at 30000 events", r.err)
+        self.assertEqual([e["ev"] for e in r.events[-2:]], ["truncated", "run.end"])
+        self.assertEqual(r.events[-2]["limit"], 30000)
+        self.assertEqual(len(r.events), 30002)
+        self.loads(r.path)
+
+    def test_a_program_that_never_ends_is_stopped_by_duration_as_ctrl_c_would(self):
+        r = self.record(os.path.join(PROGRAMS, "bad", "forever.py"), duration=0.6)
+        self.assertEqual(r.rc, 130)
+        self.assertIn("KeyboardInterrupt", r.err)
+        end = r.of("run.end")[-1]
+        self.assertEqual((end["how"], end["exit_code"]), ("duration", 130))
+        self.assertIn("cancelled", {e["outcome"] for e in r.of("task.done")})
+        self.loads(r.path)
+
+    def test_a_python_older_than_3_11_gets_one_line_saying_what_is_needed(self):
+        old = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10.*/bin/python3")))
+        if not old:
+            self.skipTest("no Python 3.10 on this machine")
+        p = subprocess.run([old[-1], RECORDER, os.path.join(PROGRAMS, "run_twice.py")], capture_output=True,
+                           text=True)
+        self.assertEqual(p.returncode, 3)
+        self.assertEqual(p.stderr.count("\n"), 1)
+        self.assertIn("needs Python 3.11 or newer", p.stderr)
+
+    def test_the_trace_is_written_while_the_program_runs(self):
+        trace = os.path.join(self.tmp, "live.jsonl")
+        proc = subprocess.Popen([PY, RECORDER, "--events", trace, "--duration", "60",
+                                 os.path.join(PROGRAMS, "bad", "forever.py")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            seen = 0
+            while time.monotonic() < deadline and seen < 20:
+                time.sleep(0.1)
+                if not os.path.exists(trace):
+                    continue
+                with open(trace) as f:
+                    seen = sum(1 for l in f if '"ev":"loop.iter"' in l)
+            self.assertGreaterEqual(seen, 20, "iterations appear in the file before the program ends")
+            self.assertIsNone(proc.poll())
+        finally:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    unittest.main()
