@@ -62,8 +62,8 @@ void TraceStep(benchmark::State& state) {
     if (Event* r = g.stream->hold(run)) {
       packed::begin_step(*r, 7);
       last_t = g.trace->now();
-      packed::end_step(*r, last_t, 7, Wait::yield, false);
-      packed::push_into(*r, int32_t(g.n + 1), "ping step", Cause::yield);
+      packed::end_step(*r, last_t, 7, Wait::yield, AwaitOn::yield, false);
+      packed::push_into(*r, int32_t(g.n + 1), "ping step", Cause::yield, HandleFn::task_step);
     }
     g.stream->publish();
     g.next(state);

@@ -51,7 +51,9 @@ void write_stderr(const char* s) {
 }
 void on_stop_signal(int sig) {
   const bool term = sig == SIGTERM;
-  if (g_signals_seen++ > 0) {
+  const sig_atomic_t seen = g_signals_seen;
+  g_signals_seen = seen + 1;
+  if (seen > 0) {
     write_stderr(term ? "\nloopscope: second signal, exiting now\n" : "\nloopscope: second Ctrl-C, exiting now\n");
     ::_exit(term ? 143 : 130);
   }

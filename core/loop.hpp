@@ -159,7 +159,12 @@ class Loop {
   // `loop.add_signal_handler(SIGINT/SIGTERM, fn)`: fn runs from a ready handle
   // (label "signal: SIGINT"/"signal: SIGTERM") on the first stop request,
   // instead of the main task being cancelled. Loop thread only.
-  void add_stop_handler(std::function<void(StopReason)> fn) { stop_handlers_.push_back(std::move(fn)); }
+  // Like asyncio's self-pipe, a stop handler keeps the loop waiting for the
+  // signal: no deadlock is declared while one is installed.
+  void add_stop_handler(std::function<void(StopReason)> fn) {
+    stop_handlers_.push_back(std::move(fn));
+    uv_ref(reinterpret_cast<uv_handle_t*>(&stop_async_));
+  }
   // Called on the loop thread with every stop request it handles (client loops forward it).
   void forward_stops(std::function<void(StopReason)> fn) { stop_forwards_.push_back(std::move(fn)); }
 

@@ -104,8 +104,8 @@ TEST_CASE("a step that was long only because another thread had the CPU is preem
   const Event* end = main_step_end(o);
   REQUIRE(end);
   REQUIRE_MESSAGE(end->num > kSlowNs, "the step must have run past the threshold for the check to mean anything");
-  CHECK(end->flags & kFlagPreempted);
-  CHECK_FALSE(end->flags & kFlagSlow);
+  CHECK(as<ev::StepEnd>(*end).preempted);
+  CHECK_FALSE(as<ev::StepEnd>(*end).slow);
   // Its CPU time is recorded: at least the 20 ms computed, at most half the step.
   const ev::StepEnd v = as<ev::StepEnd>(*end);
   CHECK(v.preempted);
@@ -128,8 +128,8 @@ TEST_CASE("a step that really sleeps stays slow, even beside a busy sibling") {
   REQUIRE(o.error.empty());
   const Event* end = main_step_end(o);
   REQUIRE(end);
-  CHECK(end->flags & kFlagSlow);
-  CHECK_FALSE(end->flags & kFlagPreempted);
+  CHECK(as<ev::StepEnd>(*end).slow);
+  CHECK_FALSE(as<ev::StepEnd>(*end).preempted);
   check_clean(o);
 }
 
@@ -142,8 +142,8 @@ TEST_CASE("a CPU-bound blocking call stays slow, even when the machine is busy")
   REQUIRE(o.error.empty());
   const Event* end = main_step_end(o);
   REQUIRE(end);
-  CHECK(end->flags & kFlagSlow);
-  CHECK_FALSE(end->flags & kFlagPreempted);
+  CHECK(as<ev::StepEnd>(*end).slow);
+  CHECK_FALSE(as<ev::StepEnd>(*end).preempted);
   check_clean(o);
 }
 

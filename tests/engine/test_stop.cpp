@@ -80,7 +80,7 @@ TEST_CASE("a stop handler (loop.add_signal_handler) runs instead of main being c
     print(6, "stopping: " + v.str());
     co_return 7;
   });
-  REQUIRE(o.error.empty());
+  REQUIRE_MESSAGE(o.error.empty(), o.error);
   CHECK(o.result.integer() == 7);
   CHECK(o.prints() == std::vector<std::string>{"stopping: SIGTERM"});
   bool handler_traced = false;
