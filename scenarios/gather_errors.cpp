@@ -85,7 +85,6 @@ Coro gather_errors_main(const Params&) {
 
 Scenario scenario_gather_errors() {
   Scenario s;
-  s.entry = Entry::asyncio_runner;  // with asyncio.Runner(loop_factory=Loop) as r
   s.id = "gather-errors";
   s.title = "gather: errors and cancellation";
   s.lesson =

@@ -79,7 +79,6 @@ Coro taskgroup_main(const Params&) {
 
 Scenario scenario_taskgroup_cancel() {
   Scenario s;
-  s.entry = Entry::asyncio_runner;  // with asyncio.Runner(loop_factory=Loop) as r
   s.id = "taskgroup-cancel";
   s.title = "TaskGroup: one failure cancels the rest";
   s.lesson =
