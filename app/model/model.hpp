@@ -149,9 +149,6 @@ struct TaskSnapshot {
   int32_t id = -1;
   TaskState state = TaskState::unborn;
   Wait wait = Wait::none;
-  AwaitOn on = AwaitOn::unset;  // exactly what it awaits (unset: the trace does not say)
-  int32_t target = -1;          // the task it awaits (on task / wait_for), or -1
-  int64_t since_ns = 0;         // when it began to wait
   Outcome outcome = Outcome::result;
   int line = 0;  // listing line the task stands at
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
