@@ -138,6 +138,7 @@ class App {
   std::string load(const std::string& path);
   // Compare mode: a second run on the same time axis, with a summary strip.
   void start_compare(const Scenario& s, const Params& p);
+  std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   bool compare_active() const { return compare_on_; }
   Session& compare_session() { return compare_; }
