@@ -37,7 +37,7 @@ TEST_CASE("outside clients: the window's server answers a real HTTP client, show
   CHECK(r.app.session().live());
   r.capture("open-server-live");
 
-  r.app.session().stop_open();  // what the toolbar's Stop button does
+  r.app.session().stop();  // what the toolbar's Stop button does
   for (int n = 0; (r.app.session().live() || r.app.following_live()) && n < 1000000; ++n) r.frame();
   CHECK(r.app.session().result().ok);
   CHECK(r.app.session().result().loop_close_rc == 0);
