@@ -33,7 +33,7 @@ TEST_CASE("a blocking call makes the armed timer late, and the stage says by how
   r.shoot_here();
   const Geometry& g = r.app->geometry();
   CHECK(r.m().state_at(r.app->playback().index()).blocked);
-  CHECK(any_chip(g, "ticker  late by"));
+  CHECK(any_chip(g, "late by"));  // the ticker's timer: "sleep (ticker)  late by ..."
   CHECK_FALSE(any_chip(g, "in 0 ns"));
   CHECK(r.app->geometry().stage_hidden == 0);  // the chip is on screen, not counted away
   // Real pixels: the late chip is filled with the warning colour (the banner's red) inside the stage, below the banner.

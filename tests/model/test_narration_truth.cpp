@@ -74,9 +74,9 @@ TEST_CASE("the timeout scenario names Timeout._on_timeout as the canceller and e
   CHECK(two_ways);
 }
 
-TEST_CASE("the last iteration runs _run_until_complete_cb, and a Runner listing says asyncio.Runner") {
+TEST_CASE("the last iteration runs _run_until_complete_cb, and an asyncio.run listing says asyncio.run") {
   auto sm = run_scenario_model("taskgroup-cancel");
-  CHECK(has(narrate(sm->model, 0), "asyncio.Runner"));
+  CHECK(has(narrate(sm->model, 0), "asyncio.run("));
   size_t cb = sm->find([](const Event& e) {
     return e.kind == Ev::ready_run && as<ev::ReadyRun>(e).fn == HandleFn::run_until_complete_cb;
   });
