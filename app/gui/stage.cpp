@@ -124,7 +124,9 @@ struct Placer {
   }
   void divider(Area& area, const char* text, uint32_t key = 0xFFFFFFF0u);
   void place_item(Area& area, uint32_t key, const std::string& text) {
+    const size_t before = out.chips.size();
     place(area, key, -1, text);
+    if (out.chips.size() == before) return;  // it did not fit: counted in area.hidden
     Chip& c = out.chips.back();  // a value, not a task or a callback: plain and solid
     c.dashed = false;
     c.fill = th.panel;
