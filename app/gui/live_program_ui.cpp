@@ -108,6 +108,7 @@ void App::scan_program() {
     sc = {};
     sc.gen = session_.generation();
   }
+  if (m.size() == 0) return;  // no events list yet
   if (!session_.is_program() && !(m.size() && m.events().front().kind == Ev::run_begin &&
                                    as<ev::RunBegin>(m.events().front()).engine == EngineKind::cpython)) {
     sc.n = m.size();
@@ -239,7 +240,10 @@ void App::draw_program_bar() {
     ImGui::SameLine(0, px * 0.6f);
     int st = session_.exit_status();
     const std::string& err = session_.result().error;
-    if (st == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "exit 0");
+    const auto& ev = session_.model().events();
+    bool interrupted = ev.back().kind == Ev::run_end && as<ev::RunEnd>(ev.back()).how == EndHow::sigint;
+    if (interrupted) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "stopped (Ctrl-C), exit %d", st);
+    else if (st == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "exit 0");
     else if (st > 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "exit %d", st);
     else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", err.c_str());
     note("exit");
