@@ -1,0 +1,91 @@
+// A user's program in the view, rendered headless: the toolbar's program bar
+// (its name, Run again, Edit, re-run on save, how it ended) fits the window in
+// presenter mode at 1280x720 and in the light theme, and a program that
+// raised shows its traceback at the Console's foot and its failing line in
+// the Code panel, with real pixels of the error colour there.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "gui/pixels.hpp"
+#include "gui/screenshot.hpp"
+
+using namespace loopscope;
+using namespace loopscope::gui;
+using loopscope::gui::test::Frame;
+
+namespace {
+struct ProgramShot {
+  std::unique_ptr<Headless> h;
+  std::unique_ptr<App> app;
+  Frame f;
+  ProgramShot(const char* program, Appearance look) {
+    std::string err;
+    h = Headless::create(1280, 720, err);
+    REQUIRE_MESSAGE(h, err);
+    look.display_h = 720;
+    app = std::make_unique<App>(look);
+    REQUIRE(app->init_context());
+    app->start_program(program);
+    // Frames while it runs, as the window draws them; then the replay starts.
+    for (int n = 0; (app->session().live() || app->following_live()) && n < 100000; ++n) {
+      h->frame(*app, 0.016f);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    REQUIRE_FALSE(app->session().live());
+    app->seek(app->session().model().size() - 1);  // the end: the traceback belongs there
+    settle(*h, *app);
+    h->frame(*app, 0.1f, &f.rgba);
+    f.w = 1280, f.h = 720;
+  }
+  const Box* control(const std::string& name) const {
+    for (const auto& [n, b] : app->geometry().toolbar)
+      if (n == name) return &b;
+    return nullptr;
+  }
+  void save(const char* name) const {
+    if (const char* d = std::getenv("LOOPSCOPE_SHOTS")) write_png(std::string(d) + "/" + name + ".png", f.w, f.h, f.rgba);
+  }
+};
+}  // namespace
+
+TEST_CASE("a program that raised: the program bar fits in presenter mode, the failing line and the traceback are on screen") {
+  for (bool dark : {true, false}) {
+    for (bool presenter : {false, true}) {
+      CAPTURE(dark);
+      CAPTURE(presenter);
+      Appearance look;
+      look.dark = dark, look.presenter = presenter;
+      ProgramShot s(LOOPSCOPE_SOURCE_DIR "/tests/programs/bad/raises.py", look);
+      std::string name = std::string("program-raises-") + (dark ? "dark" : "light") + (presenter ? "-presenter" : "");
+      s.save(name.c_str());
+      CHECK(s.app->session().exit_status() == 1);
+      for (const char* c : {"Open", "program", "Run", "Edit", "re-run on save", "exit"}) {
+        CAPTURE(c);
+        const Box* b = s.control(c);
+        REQUIRE(b);
+        CHECK(b->x0 >= 0);
+        CHECK(b->x1 <= 1280);
+        CHECK(b->y1 <= s.app->geometry().stage.y0);  // the toolbar, above the panels
+      }
+      // Both tasks failed in raises.py: main's ValueError at line 10, lost()'s KeyError at line 5.
+      REQUIRE(s.app->failures().size() == 2);
+      CHECK(s.app->failures()[0].line == 5);
+      CHECK(s.app->failures()[1].line == 10);
+      CHECK(s.app->failures()[1].what.find("ValueError('main failed')") != std::string::npos);
+      // The failing line is drawn, with the error colour on its row.
+      const Theme& th = s.app->theme();
+      bool drawn = false;
+      for (const auto& row : s.app->geometry().code_rows) {
+        if (row.line != 10 || row.comment) continue;
+        drawn = true;
+        CHECK(s.f.count(s.app->geometry().code.x0, row.y0, s.app->geometry().code.x1, row.y1, th.error) > 100);
+      }
+      CHECK(drawn);
+      CHECK(s.app->session().program_stderr().find("ValueError: main failed") != std::string::npos);
+    }
+  }
+}
