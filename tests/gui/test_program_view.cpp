@@ -5,11 +5,16 @@
 // the Code panel, with real pixels of the error colour there.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <string>
 #include <thread>
 
+#include "core/trace_schema.hpp"
 #include "gui/pixels.hpp"
 #include "gui/screenshot.hpp"
 
@@ -88,4 +93,55 @@ TEST_CASE("a program that raised: the program bar fits in presenter mode, the fa
       CHECK(s.app->session().program_stderr().find("ValueError: main failed") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("saving the program runs it again: in another editor (re-run on save) and in the built-in one (Save & Run)") {
+  std::string dir = "/tmp/loopscope-edit-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::string file = dir + "/hello.py";
+  std::ofstream(file) << "import asyncio\n\nasync def main():\n    print('first version')\n\nasyncio.run(main())\n";
+  Appearance look;
+  ProgramShot s(file.c_str(), look);
+  auto printed = [&](const char* text) {
+    const auto& m = s.app->session().model();
+    if (m.size() == 0) return false;
+    for (const Event& e : m.events())
+      if (e.kind == Ev::print && e.s1 && std::string(e.s1) == text) return true;
+    return false;
+  };
+  auto run_until_done = [&] {
+    for (int n = 0; (s.app->session().live() || s.app->following_live()) && n < 100000; ++n) {
+      s.h->frame(*s.app, 0.016f);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  };
+  CHECK(printed("first version"));
+  REQUIRE(s.app->watching());
+  uint64_t gen = s.app->session().generation();
+
+  // Another editor saves the file (a new mtime): within the next checks (twice a second) it runs again.
+  std::ofstream(file) << "import asyncio\n\nasync def main():\n    print('second version')\n\nasyncio.run(main())\n";
+  std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
+  for (int n = 0; s.app->session().generation() == gen && n < 200; ++n) s.h->frame(*s.app, 0.1f);
+  CHECK(s.app->session().generation() != gen);
+  run_until_done();
+  CHECK(printed("second version"));
+
+  // The built-in editor: it opens on the file's text; Save & Run writes it and runs it.
+  s.app->open_editor();
+  REQUIRE(s.app->editor_open());
+  CHECK(s.app->editor_text().find("second version") != std::string::npos);
+  s.h->frame(*s.app, 0.1f, &s.f.rgba);
+  s.save("program-editor");
+  std::string& text = s.app->editor_text();
+  text.replace(text.find("second version"), 14, "third version");
+  gen = s.app->session().generation();
+  CHECK(s.app->save_and_run() == "");
+  CHECK(s.app->session().generation() != gen);
+  run_until_done();
+  CHECK(printed("third version"));
+  std::ifstream in(file);
+  std::string saved((std::istreambuf_iterator<char>(in)), {});
+  CHECK(saved.find("third version") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
