@@ -64,8 +64,19 @@ void Session::poll_program_stderr() {
 }
 
 void Session::interrupt_program(RunState& st) {
+  if (st.done.load(std::memory_order_acquire)) return;
   pid_t pid = st.pid.load();
-  if (pid > 0 && !st.done.load(std::memory_order_acquire)) ::kill(pid, SIGINT);
+  if (pid > 0) ::kill(pid, SIGINT);
+  else st.interrupt_pending = true;  // not started yet (its python3 is being checked): delivered once it is
+}
+
+void Session::deliver_pending_interrupts() {
+  auto deliver = [](RunState& st) {
+    if (!st.interrupt_pending || st.done.load(std::memory_order_acquire)) return;
+    if (pid_t pid = st.pid.load(); pid > 0) ::kill(pid, SIGINT), st.interrupt_pending = false;
+  };
+  deliver(*state_);
+  for (Retired& r : retired_) deliver(*r.state);
 }
 
 void Session::end_programs() {
@@ -76,14 +87,20 @@ void Session::end_programs() {
   // Three seconds to finish the trace as Ctrl-C would; a program that catches
   // KeyboardInterrupt and goes on is killed, so closing the window never hangs.
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  for (RunState* st : running)
-    while (!st->done.load(std::memory_order_acquire) && st->pid.load() > 0) {
-      if (std::chrono::steady_clock::now() > until) {
-        if (pid_t pid = st->pid.load(); pid > 0) ::kill(pid, SIGKILL);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto all_done = [&] {
+    for (RunState* st : running)
+      if (!st->done.load(std::memory_order_acquire)) return false;
+    return true;
+  };
+  while (!all_done()) {
+    deliver_pending_interrupts();
+    if (std::chrono::steady_clock::now() > until) {
+      for (RunState* st : running)
+        if (pid_t pid = st->pid.load(); pid > 0 && !st->done.load(std::memory_order_acquire)) ::kill(pid, SIGKILL);
+      until = std::chrono::steady_clock::time_point::max();  // killed: the threads end at once
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace loopscope::gui

@@ -167,6 +167,7 @@ std::string Session::load(const std::string& path) {
 bool Session::poll() {
   reap(false);
   poll_program_stderr();
+  deliver_pending_interrupts();
   if (!reader_) return false;
   size_t before = reader_->events().size();
   size_t changed = reader_->poll();

@@ -71,8 +71,10 @@ class Session {
     std::atomic<bool> done{false};
     std::atomic<pid_t> pid{-1};  // a program's interpreter while it runs
     int exit_status = 0;
+    bool interrupt_pending = false;  // GUI thread only: Stop came before the interpreter started
   };
   void poll_program_stderr();
+  void deliver_pending_interrupts();  // each poll: a Stop that came before the interpreter's pid
   static void interrupt_program(RunState& st);  // SIGINT to its interpreter, if one runs
   void end_programs();  // closing: SIGINT to every program still running, SIGKILL to those that ignore it
   void reset();
