@@ -221,7 +221,7 @@ int follow_program(const std::string& file, const ProgramOptions& o, Trace& into
       break;
     }
     if (r < 0 && errno != EINTR) break;
-    ::usleep(5'000);  // the recorder flushes every 50 ms; a live view adds at most this to it
+    ::usleep(5'000);  // the recorder flushes every 20 ms; a live view adds at most this to it
   }
   pid.store(-1);
   drain();
