@@ -52,7 +52,7 @@ _get_ident = threading.get_ident
 _get_running_loop = asyncio.events._get_running_loop
 
 SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
-FLUSH_S = 0.05             # the writer thread's period: a live view sees events within ~50 ms
+FLUSH_S = 0.02             # the writer thread's period: a live view sees events within ~20 ms plus formatting (docs/performance.md)
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
