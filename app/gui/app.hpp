@@ -352,7 +352,7 @@ class App {
     int chosen = -1;
     std::string text;
   } ask_;
-  std::vector<model::Question> questions_;  // of the run under view, by answer_at
+  std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)
   uint64_t questions_gen_ = UINT64_MAX;
   size_t questions_n_ = 0, predict_last_ = 0;
   std::vector<size_t> answered_;  // answer_at of questions done with (sorted)

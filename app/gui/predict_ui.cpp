@@ -33,7 +33,7 @@ void App::predict_gate() {
   }
   if (questions_gen_ != session_.generation() || questions_n_ != m.size()) {
     if (questions_gen_ != session_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
-    questions_ = model::questions(m);
+    questions_ = model::quiz(m);
     questions_gen_ = session_.generation();
     questions_n_ = m.size();
   }
@@ -85,14 +85,15 @@ void App::draw_predict() {
   ImGui::BeginChild("predict", ImGui::GetContentRegionAvail(), false);
   ImGui::PushTextWrapPos(0);
   if (!ask_.revealed) {
-    char head[96];
-    std::snprintf(head, sizeof head, "Iteration %u is about to start. Which handle does the loop run first?", q.it);
+    const std::string head = model::prompt(m, q);
     geo_.why_text = head;
     ImGui::PushFont(fonts_.bold);
-    ImGui::TextUnformatted(head);
+    ImGui::TextUnformatted(head.c_str());
     ImGui::PopFont();
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted("Read the ready queue, then the timers. Press a number (Space: show me).");
+    ImGui::TextUnformatted(q.kind == model::Question::Kind::cancel_outcome
+                               ? "Read the code around its await: an except or finally? Press a number (Space: show me)."
+                               : "Read the ready queue, then the timers. Press a number (Space: show me).");
     ImGui::PopStyleColor();
     // The question's context: what just happened, as the Why panel told it.
     if (m.size()) {

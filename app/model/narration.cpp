@@ -117,6 +117,31 @@ const TaskSnapshot* snap(const LoopState& s, const Model& m, int32_t task, uint8
   return k >= 0 && size_t(k) < s.tasks.size() ? &s.tasks[size_t(k)] : nullptr;
 }
 
+// The task whose step queued the handle of push event `p` (-1: not a task's step).
+int32_t pushed_by(const Ctx& c, const Event* p) {
+  if (!p) return -1;
+  return running_task(c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
+                             size_t(p - c.m.events().data())));
+}
+// _run_until_complete_cb is the done-callback of the future run_until_complete
+// runs: the task whose step queued it (CPython queues it as the coroutine ends,
+// before the task.done the recorder writes after the step).
+std::string completed_future(const Ctx& c, const Event* push) {
+  const int32_t x = pushed_by(c, push);
+  return x >= 0 ? c.task_name(x) : "the future run_until_complete runs";
+}
+// The task inside the asyncio.timeout() block whose Timeout._on_timeout is
+// queued at push event `p`: the owner of the timer that just fired, or the
+// task whose step queued it (a deadline already past).
+int32_t deadline_task(const Ctx& c, const Event* p) {
+  if (!p) return -1;
+  if (p->task >= 0) return p->task;
+  if (Cause(p->code) != Cause::timer) return pushed_by(c, p);
+  const size_t at = size_t(p - c.m.events().data());
+  const Event* f = c.back([](const Event& x) { return x.kind == Ev::timer_fire || x.kind != Ev::ready_push; }, at);
+  return f && f->kind == Ev::timer_fire ? f->task : -1;
+}
+
 // What the running handle did that completed the future `t` awaits (`t`'s wakeup is being queued).
 std::string completer(const Ctx& c, const std::string& t) {
   const Event& e = c.e;
@@ -190,19 +215,24 @@ std::string push(const Ctx& c) {
     case HandleFn::taskgroup_on_task_done:
       return child + ", so the TaskGroup's _on_task_done is queued. In the next iteration it removes the task from "
              "the group, and if it failed, cancels the other tasks.";
-    case HandleFn::timeout_on_timeout:
-      return "The deadline of the asyncio.timeout() block in " + t + " has passed, so Timeout._on_timeout is queued. " +
+    case HandleFn::timeout_on_timeout: {
+      const int32_t k = deadline_task(c, &e);
+      const std::string in = k >= 0 ? c.task_name(k) : "the task inside the block";
+      return "The deadline of the asyncio.timeout() block in " + in + " has passed, so Timeout._on_timeout is queued. " +
              (cause == Cause::timer ? "It runs in this same iteration" : "It runs in the next iteration") +
-             " and cancels " + t + ".";
+             " and cancels " + in + ".";
+    }
     case HandleFn::wait_for_release_waiter:
       return cause == Cause::timer
                  ? "The deadline of a wait_for() has passed, so its _release_waiter is queued; it runs in this same "
                    "iteration and releases the task waiting in wait_for."
                  : child + ", so wait_for's _release_waiter (a done-callback of the inner task) is queued for the "
                    "next iteration.";
-    case HandleFn::run_until_complete_cb:
-      return "main is done, so its first done-callback, _run_until_complete_cb, is queued. When it runs in the next "
-             "iteration it calls loop.stop(): that iteration is the loop's last.";
+    case HandleFn::run_until_complete_cb: {
+      const std::string x = completed_future(c, &e);
+      return x + "'s coroutine has ended, so its done-callback _run_until_complete_cb is queued. When it runs in the "
+             "next iteration it calls loop.stop(): run_until_complete(" + x + ") returns after that iteration.";
+    }
     case HandleFn::pool_done:
       return "The thread-pool job of " + t + " is done: after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
@@ -335,10 +365,12 @@ std::string run(const Ctx& c) {
                 "waiting task wakes in the next iteration and wait_for returns the inner task's result.";
       break;
     }
-    case HandleFn::run_until_complete_cb:
-      s = "The loop runs _run_until_complete_cb: main is done, so it calls loop.stop(). The loop finishes this "
-          "iteration, and run_until_complete returns main's result.";
+    case HandleFn::run_until_complete_cb: {
+      const std::string x = completed_future(c, push_of(c, e.id, c.i));
+      s = "The loop runs _run_until_complete_cb: " + x + " is done, so it calls loop.stop(). The loop finishes this "
+          "iteration, and run_until_complete returns " + x + "'s result.";
       break;
+    }
     case HandleFn::pool_done:
       s = "The loop runs " + label_of(e) + ": it sets the result of the executor future " + t + " awaits, which "
           "queues " + t + "'s wakeup for the next iteration.";
@@ -375,6 +407,17 @@ std::string await_text(const Ctx& c) {
       return t + " waits in queue.join()" + at + ": it returns once every item put into the queue has been marked "
              "done with task_done() (the queue's _finished event is set).";
     case AwaitOn::wait_for: {
+      // Cancelled the inner task in this step: the deadline has passed (3.11's _cancel_and_wait).
+      const Event* begin = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
+      const Event* cancelled =
+          begin ? c.back([&](const Event& x) { return (x.kind == Ev::task_cancel && as<ev::TaskCancel>(x).by == e.task) || &x == begin; }, c.i)
+                : nullptr;
+      if (cancelled && cancelled != begin) {
+        const std::string inner = c.task_name(cancelled->task);
+        return t + " is still in asyncio.wait_for" + at + ": the deadline has passed and wait_for has cancelled " +
+               inner + ". It now waits until " + inner + " is done cancelling, then raises TimeoutError (or returns " +
+               inner + "'s result if it swallowed the cancellation).";
+      }
       const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
       std::string d = arm ? " (" + delay(arm->num - arm->t_ns) + ")" : "";
       return t + " awaits asyncio.wait_for(" + (v.target >= 0 ? target : "an awaitable") + ")" + at +
@@ -383,6 +426,16 @@ std::string await_text(const Ctx& c) {
     }
     case AwaitOn::task:
       return t + " awaits " + target + at + " and pauses until " + (v.target >= 0 ? target : "that task") + " finishes.";
+    case AwaitOn::timeout: {
+      std::string what = "a future";
+      if (Wait(e.code) == Wait::sleep) {
+        const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
+        what = (arm ? "a " + delay(arm->num - arm->t_ns) + " " : std::string()) + "asyncio.sleep";
+      }
+      return t + " awaits " + what + at + " inside an async with asyncio.timeout() block. It resumes when that is "
+             "done, unless the block's deadline passes first: then Timeout._on_timeout cancels " + t + ", and at the "
+             "end of the block Timeout.__aexit__ turns the CancelledError into TimeoutError.";
+    }
     case AwaitOn::event_wait: return t + " waits" + at + " until an asyncio.Event is set.";
     case AwaitOn::lock_acquire: return t + " waits" + at + " to acquire an asyncio.Lock another task holds.";
     case AwaitOn::semaphore_acquire: return t + " waits" + at + " for a free slot of an asyncio.Semaphore.";
