@@ -329,6 +329,7 @@ void App::draw_why(const ImVec2& size) {
   std::string heading = ask_.open ? std::string("Predict") : focus_title("Why");
   begin_panel("why", heading.c_str(), size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
+  geo_.predict_choices.clear();
   if (ask_.open) {
     draw_predict();
     end_panel();
