@@ -130,10 +130,11 @@ std::string completed_future(const Ctx& c, const Event* push) {
   const int32_t x = pushed_by(c, push);
   return x >= 0 ? c.task_name(x) : "the future run_until_complete runs";
 }
-// The task inside the asyncio.timeout() block whose Timeout._on_timeout is
-// queued at push event `p`: the owner of the timer that just fired, or the
-// task whose step queued it (a deadline already past).
-int32_t deadline_task(const Ctx& c, const Event* p) {
+// The task a timer handle (a sleep's callback, Timeout._on_timeout) is for,
+// queued at push event `p`: its own task, else the owner of the timer that
+// just fired (CPython's handles name no task), else the task whose step
+// queued it (a deadline already past).
+int32_t timer_task(const Ctx& c, const Event* p) {
   if (!p) return -1;
   if (p->task >= 0) return p->task;
   if (Cause(p->code) != Cause::timer) return pushed_by(c, p);
@@ -205,10 +206,13 @@ std::string push(const Ctx& c) {
   const bool x_done = x >= 0 && finished_in_handle(c, x);
   const std::string child = x_done ? c.task_name(x) + " has finished" : "An awaited child is done";
   switch (fn_of(e)) {
-    case HandleFn::sleep_set_result:
+    case HandleFn::sleep_set_result: {
+      const int32_t k = timer_task(c, &e);
+      const std::string t = k >= 0 ? c.task_name(k) : "a task";
       return "The timer of " + t + "'s sleep is due, so after the poll the loop queues its callback "
              "(futures._set_result_unless_cancelled). It runs in this same iteration, after the handles already "
              "queued, and sets the sleep future's result.";
+    }
     case HandleFn::gather_done_callback:
       return child + ", so gather's _done_callback for it is queued (a done-callback of the child). It runs in the "
              "next iteration.";
@@ -216,7 +220,7 @@ std::string push(const Ctx& c) {
       return child + ", so the TaskGroup's _on_task_done is queued. In the next iteration it removes the task from "
              "the group, and if it failed, cancels the other tasks.";
     case HandleFn::timeout_on_timeout: {
-      const int32_t k = deadline_task(c, &e);
+      const int32_t k = timer_task(c, &e);
       const std::string in = k >= 0 ? c.task_name(k) : "the task inside the block";
       return "The deadline of the asyncio.timeout() block in " + in + " has passed, so Timeout._on_timeout is queued. " +
              (cause == Cause::timer ? "It runs in this same iteration" : "It runs in the next iteration") +
@@ -234,7 +238,7 @@ std::string push(const Ctx& c) {
              "next iteration it calls loop.stop(): run_until_complete(" + x + ") returns after that iteration.";
     }
     case HandleFn::pool_done:
-      return "The thread-pool job of " + t + " is done: after the poll the loop queues the callback that sets "
+      return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) + " after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
       return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
@@ -326,10 +330,13 @@ std::string run(const Ctx& c) {
                         "'s coroutine starts running from the top.";
       }
       break;
-    case HandleFn::sleep_set_result:
+    case HandleFn::sleep_set_result: {
+      const int32_t k = timer_task(c, push_of(c, e.id, c.i));
+      const std::string t = k >= 0 ? c.task_name(k) : "a task";
       s = "The loop runs the timer callback of " + t + "'s sleep. It sets the sleep future's result, which schedules " +
           t + "'s wakeup for the next iteration.";
       break;
+    }
     case HandleFn::gather_done_callback: s = gather_run(c); break;
     case HandleFn::taskgroup_on_task_done: {
       int cancels = 0;
@@ -371,10 +378,21 @@ std::string run(const Ctx& c) {
           "iteration, and run_until_complete returns " + x + "'s result.";
       break;
     }
-    case HandleFn::pool_done:
-      s = "The loop runs " + label_of(e) + ": it sets the result of the executor future " + t + " awaits, which "
-          "queues " + t + "'s wakeup for the next iteration.";
+    case HandleFn::pool_done: {
+      // Whose wakeup it queues is in the events it emits (CPython's handle names no task).
+      std::string w = e.task >= 0 ? t : std::string();
+      const std::vector<Event>& ev = c.m.events();
+      for (size_t j = c.i + 1; w.empty() && j < ev.size() && j < c.i + kLookBack; ++j) {
+        if (ev[j].loop != e.loop) continue;
+        if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+        if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::task_wakeup) w = c.task_name(ev[j].task);
+      }
+      s = w.empty() ? "The loop runs " + label_of(e) + ": it sets the result of an executor future, which wakes "
+                      "whatever awaits it."
+                    : "The loop runs " + label_of(e) + ": it sets the result of the executor future " + w +
+                          " awaits, which queues " + w + "'s wakeup for the next iteration.";
       break;
+    }
     case HandleFn::io_callback: s = "The loop runs the I/O callback " + label_of(e) + "."; break;
     case HandleFn::callback: s = "The loop runs the callback " + label_of(e) + "."; break;
   }
