@@ -706,10 +706,11 @@ std::string narrate(const Model& m, size_t event_index) {
     case Ev::timer_cancel:
       return t + "'s timer is cancelled before it was due, so its callback will not run.";
     case Ev::io_wait:
-      return t + " starts a " + name(IoKind(e.code)) + " on " + (e.s1 ? e.s1 : "a socket") +
+      return (e.task >= 0 ? t : std::string("The loop")) + " starts a " + name(IoKind(e.code)) + " on " +
+             (e.s1 && *e.s1 ? e.s1 : "a socket") +
              ". The loop registers it with the operating system and goes on with other work.";
     case Ev::io_done:
-      return "The " + std::string(name(IoKind(e.code))) + " for " + t + " completed (" + (e.s1 ? e.s1 : "ok") + ", " +
+      return "The " + std::string(name(IoKind(e.code))) + (e.task >= 0 ? " for " + t : std::string()) + " completed (" + (e.s1 ? e.s1 : "ok") + ", " +
              std::to_string(e.num) + " bytes): the waiting task's callback is queued.";
     case Ev::pool_submit:
       return t + " sends " + quoted(e.s1) + " to the thread pool. A worker thread will run it while the loop stays "
@@ -724,7 +725,7 @@ std::string narrate(const Model& m, size_t event_index) {
       return "The blocking call in " + t + " returns after " + duration(e.num) +
              ". The loop was stuck all that time; it can run other handles once " + t + " awaits.";
     case Ev::print:
-      return t + " prints " + quoted(e.s1) + (e.line > 0 ? " (line " + std::to_string(e.line) + ")." : ".");
+      return (e.task >= 0 ? t : std::string("Code outside any task (a plain callback or another thread)")) + " prints " + quoted(e.s1) + (e.line > 0 ? " (line " + std::to_string(e.line) + ")." : ".");
     case Ev::task_unretrieved:
       return t + " failed with " + (e.s1 ? e.s1 : "an exception") + ", but nobody awaited it or asked for its "
              "result, so asyncio logs \"Task exception was never retrieved\".";

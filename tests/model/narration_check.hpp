@@ -105,7 +105,9 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
     if (e.kind == Ev::loop_iter && contains(s, "nothing ready") && as<ev::Iter>(e).ready != 0) bad("nothing ready, but ready > 0");
     if (contains(s, "epoll") && contains(s, "sockets and timers")) bad("says epoll waits for timers");
     // A handle with no task in the trace (CPython's timer callbacks) is not a task of its own.
-    if (contains(s, "a callback's") || contains(s, "cancels a callback")) bad("names 'a callback' as if it were a task");
+    if (contains(s, "a callback's") || contains(s, "cancels a callback") || s.rfind("a callback ", 0) == 0 ||
+        contains(s, " for a callback "))
+      bad("names 'a callback' as if it were a task");
   }
   return out;
 }
