@@ -150,6 +150,38 @@ TEST_CASE("a wrong answer is corrected and explained, with the playhead on the h
   }
 }
 
+TEST_CASE("a cancelled task's question shows four outcomes in its colour, and the answer is what its step did") {
+  test::WindowRig r("timeout");
+  r.key(GLFW_KEY_HOME);
+  r.key(GLFW_KEY_Q);
+  r.key(GLFW_KEY_SPACE);
+  r.app.playback().speed = 4;
+  bool found = false;
+  for (int guard = 0; guard < 60 && !found; ++guard) {
+    for (int n = 0; !r.app.question() && n < 20000 && !r.app.playback().at_end(); ++n) r.frame();
+    REQUIRE(r.app.question());
+    if (r.app.question()->kind == model::Question::Kind::cancel_outcome) {
+      found = true;
+      break;
+    }
+    r.key(GLFW_KEY_SPACE);  // show me
+    r.key(GLFW_KEY_SPACE);  // continue
+  }
+  REQUIRE(found);
+  const model::Question q = *r.app.question();
+  CHECK(r.app.geometry().why_text.find("was cancelled and runs now") != std::string::npos);
+  r.capture("predict-cancel-question");
+  const Geometry& g = r.app.geometry();
+  REQUIRE(g.predict_choices.size() == 4);
+  for (const Geometry::ChoiceButton& b : g.predict_choices) CHECK(b.box.y1 <= g.why.y1);
+  r.key(GLFW_KEY_1 + q.answer);
+  CHECK(r.app.revealed());
+  CHECK(r.app.reveal_text().find("Right: ") == 0);
+  CHECK(r.index() == q.answer_at);
+  CHECK(r.app.session().model().events()[r.index()].kind == Ev::step_end);
+  r.capture("predict-cancel-reveal");
+}
+
 TEST_CASE("Esc leaves predict mode and playback goes on without questions") {
   Rig r;
   r.key(GLFW_KEY_HOME);
