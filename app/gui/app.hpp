@@ -110,6 +110,13 @@ struct Geometry {
     std::string state, awaits;
   };
   std::vector<TaskRow> task_rows;                  // the Tasks panel's rows, top first
+  struct ChoiceButton {
+    int choice = -1;          // index into the open question's choices
+    Box box;
+    uint32_t fill = 0;        // the button's colour (ImU32)
+    bool marked_wrong = false;  // after the reveal: the student's wrong guess, outlined
+  };
+  std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
@@ -286,6 +293,7 @@ class App {
   void set_status(std::string text, bool error);
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
+  void draw_predict_choices();  // its choice buttons (and Continue after the reveal)
   void draw_help();
   void draw_gallery();
   void stop_following() { follow_live_ = false; }
@@ -420,7 +428,7 @@ class App {
     int chosen = -1;
     std::string text;
   } ask_;
-  std::vector<model::Question> questions_;  // of the run under view, by answer_at
+  std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)
   uint64_t questions_gen_ = UINT64_MAX;
   size_t questions_n_ = 0, predict_last_ = 0;
   std::vector<size_t> answered_;  // answer_at of questions done with (sorted)

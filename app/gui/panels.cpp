@@ -364,6 +364,7 @@ void App::draw_why(const ImVec2& size) {
   std::string heading = ask_.open ? std::string("Predict") : focus_title("Why");
   begin_panel("why", heading.c_str(), size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
+  geo_.predict_choices.clear();
   if (ask_.open) {
     draw_predict();
     end_panel();
@@ -481,7 +482,8 @@ void App::draw_console(const ImVec2& size) {
       dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f);
     else if (k + 1 == shown)
       dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f, 0, 2.0f);
-    const model::TaskInfo* ti = m.task(e.task);
+    // Loop 1 (the client loop) numbers its tasks from 0 too: a print is coloured by (loop, task).
+    const model::TaskInfo* ti = m.task(e.task, e.loop);
     bool own_it = std::strncmp(text, "[it", 3) == 0;
     float x = text_x(text);
     if (ti) dl->AddRectFilled(ImVec2(x - px * 0.7f, y + lh * 0.2f), ImVec2(x - px * 0.4f, y + h - lh * 0.2f), th.task(ti->color));
