@@ -264,8 +264,11 @@ class App {
   const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
   mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_[2];
   static std::string run_label(const Session& s);  // "id k=v ..." 
+  std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
+  // The Why panel's height for the longest text met so far in this run (at body size, this width).
+  struct { uint64_t gen = UINT64_MAX; int run = -1; float w = 0, px = 0, need = 0; } why_need_;
   void draw_console(const ImVec2& size);
   void draw_tasks(const ImVec2& size);  // task_list.cpp
   std::string awaits_text(const model::TaskSnapshot& t) const;

@@ -342,28 +342,44 @@ void App::draw_why(const ImVec2& size) {
     const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();
+    // The text sits a few px inside its child: a glyph that reaches left of its
+    // pen ('j', 'T' at a fractional scale) is not clipped by the child's edge.
+    const float inset = std::ceil(px * 0.15f);
+    const float wrap_w = avail.x - 2 * inset;
     ImFont* font = fonts_.big;
     float other_h = geo_.why_other_loop.empty()
                         ? 0
-                        : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y +
+                        : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y +
                               px * 0.6f;
-    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
+    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_w, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
     // Still too long: the body text scaled down as far as the text floor, so
     // the panel never needs scrolling on a projector.
     float scale = 1;
     bool other = !geo_.why_other_loop.empty();
     auto fits = [&](float fpx) {
-      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, avail.x, text.c_str()).y +
-                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y + px * 0.6f +
+      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, wrap_w, text.c_str()).y +
+                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y + px * 0.6f +
                                   ImGui::GetStyle().ItemSpacing.y * 2
                             : 0);
       return h_text + px * 0.3f <= avail.y;
     };
+    // What the panel needs for this text at body size: the layout gives the
+    // Why at least the most any event of this run has needed so far (grow-only,
+    // so panels do not jump back and forth while playing).
+    {
+      float body = fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, wrap_w, text.c_str()).y;
+      float need = size.y - avail.y + body + px * 0.3f;
+      if (why_need_.gen != f.s->generation() || why_need_.run != f.run || why_need_.w != size.x || why_need_.px != px)
+        why_need_ = {f.s->generation(), f.run, size.x, px, 0};
+      why_need_.need = std::max(why_need_.need, need);
+    }
     for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
     scale = std::max(scale, look_.floor_px() / font->FontSize);
     // At the floor and still too long: the other loop's line (the secondary story) gives way.
     if (font == fonts_.ui && other && !fits(font->FontSize * scale)) other = false;
-    ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(inset, 0));
+    ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PopStyleVar();
     ImGui::SetWindowFontScale(scale);
     ImGui::PushFont(font);
     ImGui::PushTextWrapPos(0);

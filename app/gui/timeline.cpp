@@ -195,8 +195,9 @@ void App::draw_timeline(const ImVec2& size, int which) {
   const model::Model& m = primary ? session_.model() : compare_.model();
   int64_t shift = primary ? 0 : session_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
-  std::string title = compare_active() ? "1: " + run_label(session_) : std::string("Timeline");
-  if (!primary) title = "2: " + run_label(compare_);
+  // A compare title keeps what tells the runs apart when the panel is narrow.
+  float title_w = size.x - 2 * ImGui::GetStyle().WindowPadding.x;
+  std::string title = compare_active() ? compare_title(primary ? 0 : 1, title_w) : std::string("Timeline");
   begin_panel(primary ? "timeline" : "timeline2", title.c_str(), size, fonts_, th);
   Box& gbox = primary ? geo_.timeline : geo_.timeline2;
   std::vector<float>& lane_mid = primary ? geo_.lane_mid : geo_.lane_mid2;
@@ -454,15 +455,23 @@ void App::draw_timeline(const ImVec2& size, int which) {
       dl->AddRectFilled(sa, sb, th.task(color));
       task_pattern(dl, sa, sb, color, th.task(color), px);
     }
-    ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
     size_t paren = label.find(" (");
     float lx = c0.x + swatch + px * 0.2f;
     if (paren != std::string::npos && lx + fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, label.c_str()).x > plot0.x - px * 0.3f &&
         lane_h > label_px * 1.9f) {
       // A long label with a remark ("server thread (no event loop)"): the remark on a second, smaller line.
-      float spx = std::max(floor_px, label_px * 0.78f), top = (y0 + y1 - label_px - spx) * 0.5f;
-      dl->AddText(fonts_.bold, label_px, ImVec2(lx, top), label_col, label.c_str(), label.c_str() + paren, 0, &clip);
-      dl->AddText(fonts_.ui, spx, ImVec2(lx, top + label_px), th.text_dim, label.c_str() + paren + 1, nullptr, 0, &clip);
+      // Each line shrinks to the gutter (down to the floor), then ends in an ellipsis: never cut mid-letter.
+      float room = plot0.x - px * 0.3f - lx;
+      auto fit = [&](ImFont* f, float lpx, std::string t) {
+        float lw = f->CalcTextSizeA(lpx, FLT_MAX, 0, t.c_str()).x;
+        if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
+        return std::pair{lpx, elide(f, lpx, t, room)};
+      };
+      auto [hpx, head] = fit(fonts_.bold, label_px, label.substr(0, paren));
+      auto [rpx, remark] = fit(fonts_.ui, std::max(floor_px, label_px * 0.78f), label.substr(paren + 1));
+      float top = (y0 + y1 - hpx - rpx) * 0.5f;
+      dl->AddText(fonts_.bold, hpx, ImVec2(lx, top), label_col, head.c_str());
+      dl->AddText(fonts_.ui, rpx, ImVec2(lx, top + hpx), th.text_dim, remark.c_str());
     } else {
       // A label wider than the gutter is drawn smaller to fit (never under the
       // floor); past that it ends in an ellipsis, never cut mid-letter.

@@ -90,7 +90,7 @@ void audit(const App& app, int w, int h, const std::string& where, Findings& f) 
 }
 
 void report(const char* what, const std::vector<std::string>& v) {
-  for (size_t k = 0; k < v.size() && k < 12; ++k) {
+  for (size_t k = 0; k < v.size() && k < 2000; ++k) {
     std::string line = std::string(what) + ": " + v[k];
     MESSAGE(line);
   }
