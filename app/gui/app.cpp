@@ -238,7 +238,12 @@ void App::frame(float dt) {
   // background, and every full-screen layer costs a frame's worth of pixels on
   // a software renderer (llvmpipe).
   ImGui::Begin("##loopscope", nullptr, root);
-  draw_toolbar();
+  if (header_room_ >= 0) {
+    geo_.toolbar.clear();
+    ImGui::Dummy(ImVec2(1, header_room_));
+  } else {
+    draw_toolbar();
+  }
 
   // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
   // 1-6) give their room to the others in their column; an empty column gives

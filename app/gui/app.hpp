@@ -197,6 +197,9 @@ class App {
   // pointer kept from before a reload dangles. False from it fails the reload.
   // Set it before init_context(), so the atlas is built once.
   void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
+  // Clips: no toolbar (a clip has no use for buttons); the view starts under
+  // `h` px kept free for the clip's own header. Negative: the toolbar (default).
+  void set_header_room(float h) { header_room_ = h; }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
   const Appearance& appearance() const { return look_; }
@@ -340,6 +343,7 @@ class App {
   const Session* listing_of_ = nullptr;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
+  float header_room_ = -1;
   // Saving and recording.
   ClipJob clip_;
   ClipRequest clip_req_;

@@ -474,9 +474,15 @@ void App::draw_console(const ImVec2& size) {
     const char* p = text;
     const char* end = text + std::strlen(text);
     float ry = y;
-    while (p < end && ry < c1.y) {  // rows below the panel are not drawn
+    while (p < end && ry + lh <= c1.y + 0.5f) {  // rows below the panel are not drawn
       const char* next = fonts_.mono->CalcWordWrapPositionA(px / fonts_.mono->FontSize, p, end, std::max(c1.x - x, px * 4));
       if (next == p) next = p + 1;
+      if (next < end && ry + 2 * lh > c1.y + 0.5f) {
+        // The last row that fits, with text still to come: it ends in an ellipsis, never a half-drawn row.
+        std::string last = elide(fonts_.mono, px, std::string(p, end), c1.x - x);
+        dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
+        break;
+      }
       dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, next);
       p = next;
       while (p < end && *p == ' ') ++p;

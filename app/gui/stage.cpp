@@ -116,7 +116,10 @@ struct Placer {
         area.cursor_y += c.size.y + pad * 0.6f;
       }
     }
-    if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) {
+    // A row a little short of a chip's height still holds it, a little flatter
+    // (the text keeps its size): a chip shown beats a "+1".
+    if (float room_h = area.b.y - 2 - area.cursor_y; c.size.y > room_h && room_h >= px * 1.15f) c.size.y = room_h;
+    if (area.cursor_y + c.size.y > area.b.y - 2) {
       area.full = true;
       return void(++area.hidden);
     }
@@ -276,6 +279,7 @@ void App::draw_stage(const ImVec2& size) {
     std::snprintf(buf, sizeof buf, "it %u: running", s.it);
     phase = buf;
   }
+  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::blocked) phase = "blocked";  // the banner says the rest
   std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), phase, room);  // never cut mid-word
   ImGui::TextUnformatted(phase_shown.c_str());
   ImGui::PopStyleColor();
@@ -335,7 +339,9 @@ void App::draw_stage(const ImVec2& size) {
   float row2_full = show_pool ? std::floor((c1.y - c0_top) * 0.36f) : (c1.y - c0_top) * 0.5f;
   px = std::max(look_.floor_px(), std::min(px, row2_full / 3.2f));
   float gap = px * 0.5f;
+  // Running holds one chip: on a narrow stage it takes more than its 30 %, enough for a task's name.
   float split = c0.x + std::floor((c1.x - c0.x) * 0.70f);
+  split = std::min(split, std::max(c0.x + (c1.x - c0.x) * 0.55f, c1.x - px * 7.5f));
   float mid = c0.x + std::floor((c1.x - c0.x) * 0.5f);
   Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), {"Ready queue (FIFO: front on the left)", "Ready queue (FIFO)", "Ready queue", "Ready"}};
   Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), {"Running", "Run"}};
