@@ -244,9 +244,20 @@ class App {
   // The timeline's x-axis coordinate of trace time t (ns), and back.
   double axis_of(int64_t t_ns) const;
   int64_t trace_of(double axis) const;
+  // The by-iteration axis's stretch of blocked time: blocked gaps are drawn this many times their real length (>= 1).
+  double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k) : 1.0; }
 
  private:
   void handle_keys();
+  // The by-iteration axis: each event's x (ns of axis), and which gaps are blocked time (timeline.cpp).
+  void update_axis() const;
+  mutable struct {
+    uint64_t gen = UINT64_MAX;
+    size_t n = SIZE_MAX;
+    double story_end = -1, k = 1;
+    std::vector<double> start;
+    std::vector<bool> blocked;
+  } axis_;
   void update_states(double dt_play);
   void draw_toolbar();
   void draw_export_controls();  // right end of the toolbar: Save / Record, or the clip's progress

@@ -382,9 +382,30 @@ void App::draw_why(const ImVec2& size) {
     ImGui::PopStyleVar();
     ImGui::SetWindowFontScale(scale);
     ImGui::PushFont(font);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+    if (fits(font->FontSize * scale)) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(text.c_str());
+      ImGui::PopTextWrapPos();
+    } else {
+      // At the floor and still too long (a narrow, short panel): the lines that
+      // fit, the last ending in an ellipsis; never a line cut in half.
+      float fpx = font->FontSize * scale;
+      int rows = std::max(1, int((avail.y - px * 0.3f) / fpx));
+      const char* p = text.c_str();
+      const char* end = p + text.size();
+      for (int r = 0; r < rows && p < end; ++r) {
+        const char* next = font->CalcWordWrapPositionA(scale, p, end, wrap_w);
+        if (next == p) next = p + 1;
+        if (r + 1 == rows && next < end) {
+          std::string last = elide(font, fpx, std::string(p, end), wrap_w);
+          ImGui::TextUnformatted(last.c_str());
+          break;
+        }
+        ImGui::TextUnformatted(p, next);
+        p = next;
+        while (p < end && *p == ' ') ++p;
+      }
+    }
     ImGui::PopFont();
     if (other) {
       ImGui::Dummy(ImVec2(1, px * 0.3f));
