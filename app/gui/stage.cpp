@@ -280,6 +280,7 @@ void App::draw_stage(const ImVec2& size) {
     phase = buf;
   }
   if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::blocked) phase = "blocked";  // the banner says the rest
+  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::done) phase = "finished";
   std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), phase, room);  // never cut mid-word
   ImGui::TextUnformatted(phase_shown.c_str());
   ImGui::PopStyleColor();
