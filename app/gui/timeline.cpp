@@ -274,12 +274,13 @@ void App::draw_timeline(const ImVec2& size, int which) {
   float lpx = px * 0.85f, mark_r = lpx * 0.4f;
   float legend_w = (failed ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "failed").x + lpx * 2.2f : 0) +
                    (cancelled ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "cancelled").x + lpx * 2.2f : 0);
-  float legend_y = ImGui::GetCursorScreenPos().y;
+  // The compared run's legend goes on its title's line (the last item drawn), never over the axis row below it.
+  const float title_y = ImGui::GetItemRectMin().y, title_end = ImGui::GetItemRectMax().x + px * 0.5f;
   if (primary) ImGui::SameLine(0, px * 0.5f);
   if (legend_w > 0) {
-    float ly = primary ? ImGui::GetCursorScreenPos().y : legend_y;
+    float ly = primary ? ImGui::GetCursorScreenPos().y : title_y;
     float lx = ImGui::GetWindowPos().x + ImGui::GetWindowSize().x - ImGui::GetStyle().WindowPadding.x - legend_w;
-    if (lx > ImGui::GetCursorScreenPos().x || !primary) {
+    if (lx > (primary ? ImGui::GetCursorScreenPos().x : title_end)) {
       ImDrawList* ldl = ImGui::GetWindowDrawList();
       float cy = ly + ImGui::GetTextLineHeight() * 0.5f;
       if (failed) {
