@@ -244,7 +244,12 @@ void App::frame(float dt) {
   // background, and every full-screen layer costs a frame's worth of pixels on
   // a software renderer (llvmpipe).
   ImGui::Begin("##loopscope", nullptr, root);
-  draw_toolbar();
+  if (header_room_ >= 0) {
+    geo_.toolbar.clear();
+    ImGui::Dummy(ImVec2(1, header_room_));
+  } else {
+    draw_toolbar();
+  }
 
   // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
   // 1-6) give their room to the others in their column; an empty column gives
@@ -307,6 +312,19 @@ void App::frame(float dt) {
     if (ask_.open) heights({{show[2], 0.30f}, {show[3], 0.58f - console_share}, {tasks, 0.12f}, {show[4], console_share}}, avail.y, h);
     else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.63f - console_share}, {false, 0}, {show[4], console_share}}, avail.y, h);  // large text: the Why needs lines
     else heights({{show[2], 0.38f}, {show[3], 0.42f - console_share}, {tasks, 0.20f}, {show[4], console_share}}, avail.y, h);
+    // The Why is never cut: when its text needs more than its share, the
+    // Tasks list gives room first (it counts what it leaves out), then the
+    // Code, then the Console (both scroll), each down to a few lines.
+    if (show[3] && why_need_.w == right_w && why_need_.px == fonts_.px && h[1] < why_need_.need) {
+      float lack = why_need_.need - h[1];
+      // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.
+      const float keep[4] = {fonts_.px * 6.5f, 0, fonts_.px * 3.4f, fonts_.px * 5.4f};
+      for (int k : {2, 0, 3}) {
+        if (h[k] <= 0 || lack <= 0) continue;
+        float give = std::min(lack, std::max(0.0f, h[k] - keep[k]));
+        h[k] -= give, h[1] += give, lack -= give;
+      }
+    }
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
     if (tasks) draw_tasks(ImVec2(right_w, h[2]));

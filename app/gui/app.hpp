@@ -237,6 +237,9 @@ class App {
   // pointer kept from before a reload dangles. False from it fails the reload.
   // Set it before init_context(), so the atlas is built once.
   void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
+  // Clips: no toolbar (a clip has no use for buttons); the view starts under
+  // `h` px kept free for the clip's own header. Negative: the toolbar (default).
+  void set_header_room(float h) { header_room_ = h; }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
   const Appearance& appearance() const { return look_; }
@@ -282,9 +285,20 @@ class App {
   // The timeline's x-axis coordinate of trace time t (ns), and back.
   double axis_of(int64_t t_ns) const;
   int64_t trace_of(double axis) const;
+  // The by-iteration axis's stretch of blocked time: blocked gaps are drawn this many times their real length (>= 1).
+  double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k) : 1.0; }
 
  private:
   void handle_keys();
+  // The by-iteration axis: each event's x (ns of axis), and which gaps are blocked time (timeline.cpp).
+  void update_axis() const;
+  mutable struct {
+    uint64_t gen = UINT64_MAX;
+    size_t n = SIZE_MAX;
+    double story_end = -1, k = 1;
+    std::vector<double> start;
+    std::vector<bool> blocked;
+  } axis_;
   void update_states(double dt_play);
   void draw_toolbar();
   void draw_export_controls();  // right end of the toolbar: Save / Record, or the clip's progress
@@ -306,8 +320,11 @@ class App {
   const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
   mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_[2];
   static std::string run_label(const Session& s);  // "id k=v ..." 
+  std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
+  // The Why panel's height for the longest text met so far in this run (at body size, this width).
+  struct { uint64_t gen = UINT64_MAX; int run = -1; float w = 0, px = 0, need = 0; } why_need_;
   void draw_console(const ImVec2& size);
   void draw_tasks(const ImVec2& size);  // task_list.cpp
   std::string awaits_text(const model::TaskSnapshot& t) const;
@@ -413,6 +430,7 @@ class App {
   size_t listing_size_ = 0;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
+  float header_room_ = -1;
   // Saving and recording.
   ClipJob clip_;
   ClipRequest clip_req_;

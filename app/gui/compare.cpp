@@ -92,6 +92,26 @@ std::string App::run_label(const Session& s) {
   return out;
 }
 
+std::string App::compare_title(int run, float width) const {
+  // Longest first: every parameter; only those the two runs do not share (the
+  // difference is the lesson: "mode=asyncio.sleep"); the id alone; the id elided.
+  const Session& s = run == 0 ? session_ : compare_;
+  const Session& o = run == 0 ? compare_ : session_;
+  std::string lead = std::to_string(run + 1) + ": ";
+  std::string full = lead + run_label(s);
+  float px = fonts_.bold->FontSize;
+  auto fits = [&](const std::string& t) { return fonts_.bold->CalcTextSizeA(px, FLT_MAX, 0, t.c_str()).x <= width; };
+  if (fits(full) || !s.scenario()) return elide(fonts_.bold, px, full, width);
+  std::string diff = lead + s.scenario()->id;
+  for (const auto& [k, v] : s.params().values) {
+    bool shared = o.scenario() == s.scenario() &&
+                  std::any_of(o.params().values.begin(), o.params().values.end(), [&](const auto& kv) { return kv.first == k && kv.second == v; });
+    if (!shared) diff += "  " + k + "=" + v;
+  }
+  if (fits(diff)) return diff;
+  return elide(fonts_.bold, px, lead + s.scenario()->id, width);
+}
+
 void App::start_compare(const Scenario& s, const Params& p) {
   compare_.start(s, p);
   compare_on_ = true;

@@ -378,33 +378,70 @@ void App::draw_why(const ImVec2& size) {
     const std::string& text = geo_.why_text;
     // Large text when it fits the panel, else body text; the panel never cuts it off.
     ImVec2 avail = ImGui::GetContentRegionAvail();
+    // The text sits a few px inside its child: a glyph that reaches left of its
+    // pen ('j', 'T' at a fractional scale) is not clipped by the child's edge.
+    const float inset = std::ceil(px * 0.15f);
+    const float wrap_w = avail.x - 2 * inset;
     ImFont* font = fonts_.big;
     float other_h = geo_.why_other_loop.empty()
                         ? 0
-                        : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y +
+                        : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y +
                               px * 0.6f;
-    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, avail.x, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
+    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_w, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
     // Still too long: the body text scaled down as far as the text floor, so
     // the panel never needs scrolling on a projector.
     float scale = 1;
     bool other = !geo_.why_other_loop.empty();
     auto fits = [&](float fpx) {
-      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, avail.x, text.c_str()).y +
-                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, avail.x, geo_.why_other_loop.c_str()).y + px * 0.6f +
+      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, wrap_w, text.c_str()).y +
+                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y + px * 0.6f +
                                   ImGui::GetStyle().ItemSpacing.y * 2
                             : 0);
       return h_text + px * 0.3f <= avail.y;
     };
+    // What the panel needs for this text at body size: the layout gives the
+    // Why at least the most any event of this run has needed so far (grow-only,
+    // so panels do not jump back and forth while playing).
+    {
+      float body = fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, wrap_w, text.c_str()).y;
+      float need = size.y - avail.y + body + px * 0.3f;
+      if (why_need_.gen != f.s->generation() || why_need_.run != f.run || why_need_.w != size.x || why_need_.px != px)
+        why_need_ = {f.s->generation(), f.run, size.x, px, 0};
+      why_need_.need = std::max(why_need_.need, need);
+    }
     for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
     scale = std::max(scale, look_.floor_px() / font->FontSize);
     // At the floor and still too long: the other loop's line (the secondary story) gives way.
     if (font == fonts_.ui && other && !fits(font->FontSize * scale)) other = false;
-    ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(inset, 0));
+    ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PopStyleVar();
     ImGui::SetWindowFontScale(scale);
     ImGui::PushFont(font);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(text.c_str());
-    ImGui::PopTextWrapPos();
+    if (fits(font->FontSize * scale)) {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(text.c_str());
+      ImGui::PopTextWrapPos();
+    } else {
+      // At the floor and still too long (a narrow, short panel): the lines that
+      // fit, the last ending in an ellipsis; never a line cut in half.
+      float fpx = font->FontSize * scale;
+      int rows = std::max(1, int((avail.y - px * 0.3f) / fpx));
+      const char* p = text.c_str();
+      const char* end = p + text.size();
+      for (int r = 0; r < rows && p < end; ++r) {
+        const char* next = font->CalcWordWrapPositionA(scale, p, end, wrap_w);
+        if (next == p) next = p + 1;
+        if (r + 1 == rows && next < end) {
+          std::string last = elide(font, fpx, std::string(p, end), wrap_w);
+          ImGui::TextUnformatted(last.c_str());
+          break;
+        }
+        ImGui::TextUnformatted(p, next);
+        p = next;
+        while (p < end && *p == ' ') ++p;
+      }
+    }
     ImGui::PopFont();
     if (other) {
       ImGui::Dummy(ImVec2(1, px * 0.3f));
@@ -496,9 +533,15 @@ void App::draw_console(const ImVec2& size) {
     const char* p = text;
     const char* end = text + std::strlen(text);
     float ry = y;
-    while (p < end && ry < c1.y) {  // rows below the panel are not drawn
+    while (p < end && ry + lh <= c1.y + 0.5f) {  // rows below the panel are not drawn
       const char* next = fonts_.mono->CalcWordWrapPositionA(px / fonts_.mono->FontSize, p, end, std::max(c1.x - x, px * 4));
       if (next == p) next = p + 1;
+      if (next < end && ry + 2 * lh > c1.y + 0.5f) {
+        // The last row that fits, with text still to come: it ends in an ellipsis, never a half-drawn row.
+        std::string last = elide(fonts_.mono, px, std::string(p, end), c1.x - x);
+        dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
+        break;
+      }
       dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, next);
       p = next;
       while (p < end && *p == ' ') ++p;

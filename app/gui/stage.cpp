@@ -34,8 +34,13 @@ struct Chip {
 
 struct Area {
   ImVec2 a, b;
-  const char* titles[4];  // longest first, then nulls: the first that fits is drawn
+  std::vector<std::string> titles;  // longest first: the first that fits is drawn
   float cursor_x = 0, cursor_y = 0;
+  // Where rows of chips start and end. A short area (room for one row, not
+  // for a title above it) is compact: its chips sit on the title's line,
+  // after its shortest title, and stop short of the "+N" at its right.
+  float x0 = 0, x1 = 0;
+  bool compact = false;
   // Chips that did not fit: counted ("+3 more"), never silently dropped. Once
   // full, the rest are counted without being laid out (a queue of 300k
   // handles costs a frame no more than a full area does).
@@ -81,23 +86,40 @@ struct Placer {
     return t ? t->color : -1;
   }
 
-  void place(Area& area, uint32_t key, int32_t task, const std::string& text, bool big = false, bool late = false) {
+  // `brief`: what the chip says when `text` does not fit its row (the facts
+  // that matter most, e.g. a timer's owner and time); elided only past that.
+  void place(Area& area, uint32_t key, int32_t task, const std::string& text, bool big = false, bool late = false,
+             const std::string& brief = {}) {
     while (std::count(out.seen.begin(), out.seen.end(), key)) ++key;  // repeats get their own identity
     out.seen.push_back(key);
     Chip c;
     c.key = key;
-    float pad = px * 0.5f;
-    c.text = elide(font, px, model::elide(text), area.b.x - area.a.x - pad * 4);  // a chip never cuts its text
-    ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str());
-    int color = task_color(task);
-    float h = px * (big ? 1.6f : 1.4f);
-    c.size = ImVec2(std::min(ts.x + 2 * pad + task_tab_w(color, h), area.b.x - area.a.x - pad * 2), h);
     if (area.full) return void(++area.hidden);  // keep FIFO order: nothing after a hidden chip shows
-    if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
-      area.cursor_x = area.a.x + pad;
-      area.cursor_y += c.size.y + pad * 0.6f;
+    float pad = px * 0.5f;
+    int color = task_color(task);
+    float h = px * (big && !area.compact ? 1.6f : 1.4f);
+    float tab = task_tab_w(color, h);
+    // A chip never cuts its text: it ends in an ellipsis where its row ends.
+    auto fit = [&](float w) {
+      const std::string& say =
+          brief.empty() || font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str()).x <= w - 2 * pad - tab ? text : brief;
+      c.text = elide(font, px, model::elide(say), w - 2 * pad - tab);
+      c.size = ImVec2(std::min(font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str()).x + 2 * pad + tab, w), h);
+    };
+    fit(area.x1 - area.x0);
+    if (area.cursor_x + c.size.x > area.x1 && area.cursor_x > area.x0 + 1) {
+      bool next_row = !area.compact && area.cursor_y + (c.size.y + pad * 0.6f) + c.size.y <= area.b.y - pad * 0.2f;
+      if (!next_row && area.x1 - area.cursor_x >= px * 3.5f + tab) {
+        fit(area.x1 - area.cursor_x);  // no row below: the rest of this row, elided, rather than only "+1"
+      } else {
+        area.cursor_x = area.x0;
+        area.cursor_y += c.size.y + pad * 0.6f;
+      }
     }
-    if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) {
+    // A row a little short of a chip's height still holds it, a little flatter
+    // (the text keeps its size): a chip shown beats a "+1".
+    if (float room_h = area.b.y - 2 - area.cursor_y; c.size.y > room_h && room_h >= px * 1.15f) c.size.y = room_h;
+    if (area.cursor_y + c.size.y > area.b.y - 2) {
       area.full = true;
       return void(++area.hidden);
     }
@@ -151,11 +173,16 @@ void Placer::divider(Area& area, const char* text, uint32_t key) {
   c.divider = true;
   c.text = text;
   float pad = px * 0.5f;
+  if (area.full) return;  // after a hidden chip, a boundary would mark nothing
   ImVec2 ts = font->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, text);
-  c.size = ImVec2(ts.x + pad * 1.5f, px * 1.6f);
-  if (area.cursor_x + c.size.x > area.b.x - pad && area.cursor_x > area.a.x + pad + 1) {
-    area.cursor_x = area.a.x + pad;
+  c.size = ImVec2(ts.x + pad * 1.5f, px * 1.4f);
+  if (area.cursor_x + c.size.x > area.x1 && area.cursor_x > area.x0 + 1) {
+    area.cursor_x = area.x0;
     area.cursor_y += c.size.y + pad * 0.6f;
+  }
+  if (area.cursor_y + c.size.y > area.b.y - pad * 0.2f) {  // no room: what follows is counted
+    area.full = true;
+    return;
   }
   c.pos = ImVec2(area.cursor_x, area.cursor_y);
   area.cursor_x += c.size.x + pad * 0.6f;
@@ -163,9 +190,15 @@ void Placer::divider(Area& area, const char* text, uint32_t key) {
   out.chips.push_back(std::move(c));
 }
 
-void start_area(Area& area, float px) {
-  area.cursor_x = area.a.x + px * 0.5f;
-  area.cursor_y = area.a.y + px * 1.35f;
+// Rows start under the title; a compact area's one row starts on the title's
+// line, after `title_w` (its shortest title), and ends before `more_w` (room for "+N").
+void start_area(Area& area, float px, float title_w, float more_w) {
+  float chip_h = px * 1.4f;
+  area.compact = area.b.y - area.a.y < px * 1.35f + chip_h + px * 0.1f;
+  area.x0 = area.a.x + px * 0.5f + (area.compact ? title_w + px * 0.5f : 0);
+  area.x1 = area.b.x - px * 0.5f - (area.compact ? more_w : 0);
+  area.cursor_x = area.x0;
+  area.cursor_y = area.compact ? area.a.y + std::max(px * 0.1f, (area.b.y - area.a.y - chip_h) * 0.5f) : area.a.y + px * 1.35f;
   area.hidden = 0;
   area.full = false;
 }
@@ -242,7 +275,14 @@ void App::draw_stage(const ImVec2& size) {
                     s.ready.size() - std::min(s.this_iter, s.ready.size()));
     if (s.phase == model::Phase::polling || s.phase == model::Phase::running) phase = buf;
   }
-  ImGui::TextUnformatted(phase);
+  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::running) {
+    std::snprintf(buf, sizeof buf, "it %u: running", s.it);
+    phase = buf;
+  }
+  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::blocked) phase = "blocked";  // the banner says the rest
+  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::done) phase = "finished";
+  std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), phase, room);  // never cut mid-word
+  ImGui::TextUnformatted(phase_shown.c_str());
   ImGui::PopStyleColor();
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -260,11 +300,25 @@ void App::draw_stage(const ImVec2& size) {
     float bh = fonts_.big->FontSize * 1.3f;
     ImVec2 a = c0, b(c1.x, c0.y + bh);
     dl->AddRectFilled(a, b, th.blocked, px * 0.25f);
-    char banner[160];
     const char* what = m.no_event_loop() ? "THREAD BLOCKED" : "LOOP BLOCKED";  // no loop to block on a plain thread
-    if (s.blocked_line > 0) std::snprintf(banner, sizeof banner, "%s  (line %d): nothing else can run", what, s.blocked_line);
-    else std::snprintf(banner, sizeof banner, "%s: nothing else can run", what);
-    text_centered(dl, fonts_.big, fonts_.big->FontSize, a, b, th.blocked_text, banner);
+    // The longest form that fits the banner: a narrow stage drops the
+    // explanation, then the line, never the words LOOP BLOCKED.
+    char forms[3][160];
+    std::snprintf(forms[0], sizeof forms[0], s.blocked_line > 0 ? "%s  (line %d): nothing else can run" : "%s: nothing else can run", what,
+                  s.blocked_line);
+    std::snprintf(forms[1], sizeof forms[1], s.blocked_line > 0 ? "%s  (line %d)" : "%s", what, s.blocked_line);
+    std::snprintf(forms[2], sizeof forms[2], "%s", what);
+    const char* banner = forms[2];
+    for (const char* f : {forms[0], forms[1]})
+      if (fonts_.big->CalcTextSizeA(fonts_.big->FontSize, FLT_MAX, 0, f).x + px <= b.x - a.x) {
+        banner = f;
+        break;
+      }
+    float bpx = fonts_.big->FontSize;
+    if (float w = fonts_.big->CalcTextSizeA(bpx, FLT_MAX, 0, banner).x; w + px > b.x - a.x)
+      bpx = std::max(look_.floor_px(), bpx * (b.x - a.x - px) / w);
+    std::string shown = elide(fonts_.big, bpx, banner, b.x - a.x - px * 0.5f);
+    text_centered(dl, fonts_.big, bpx, a, b, th.blocked_text, shown.c_str());
     c0.y = b.y + px * 0.4f;
   }
 
@@ -286,7 +340,9 @@ void App::draw_stage(const ImVec2& size) {
   float row2_full = show_pool ? std::floor((c1.y - c0_top) * 0.36f) : (c1.y - c0_top) * 0.5f;
   px = std::max(look_.floor_px(), std::min(px, row2_full / 3.2f));
   float gap = px * 0.5f;
+  // Running holds one chip: on a narrow stage it takes more than its 30 %, enough for a task's name.
   float split = c0.x + std::floor((c1.x - c0.x) * 0.70f);
+  split = std::min(split, std::max(c0.x + (c1.x - c0.x) * 0.55f, c1.x - px * 7.5f));
   float mid = c0.x + std::floor((c1.x - c0.x) * 0.5f);
   Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), {"Ready queue (FIFO: front on the left)", "Ready queue (FIFO)", "Ready queue", "Ready"}};
   Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), {"Running", "Run"}};
@@ -298,6 +354,24 @@ void App::draw_stage(const ImVec2& size) {
   float timers_x1 = show_io && show_queue ? c0.x + third - gap * 0.5f : show_io || show_queue ? mid - gap * 0.5f : c1.x;
   Area timers{ImVec2(c0.x, y2), ImVec2(timers_x1, y2b), {"Timers (soonest first)", "Timers"}};
   Area queue{ImVec2(timers_x1 + gap, y2), ImVec2(show_io ? c0.x + 2 * third - gap * 0.5f : c1.x, y2b), {"Queue (front on the left)", "Queue"}};
+  // One queue (the usual case) says how full it is in its title, so its chips
+  // are only items and waiters; several queues each get a boundary with it.
+  auto queue_room = [](const model::QueueChip& q) {
+    char room[64];
+    if (q.items.empty() && q.maxsize > 0) std::snprintf(room, sizeof room, "empty (maxsize %d)", q.maxsize);
+    else if (q.items.empty()) std::snprintf(room, sizeof room, "empty");
+    else if (q.maxsize > 0) std::snprintf(room, sizeof room, "%zu of maxsize %d", q.items.size(), q.maxsize);
+    else std::snprintf(room, sizeof room, "%zu items", q.items.size());
+    return std::string(room);
+  };
+  if (s.queues.size() == 1) {
+    const model::QueueChip& q = s.queues.front();
+    char short_room[32];
+    if (q.maxsize > 0) std::snprintf(short_room, sizeof short_room, "%zu/%d", q.items.size(), q.maxsize);
+    else std::snprintf(short_room, sizeof short_room, "%zu", q.items.size());
+    std::string room = queue_room(q);
+    queue.titles = {"Queue: " + room + ", front on the left", "Queue: " + room, "Queue " + std::string(short_room), "Queue"};
+  }
   Area io{ImVec2(show_queue ? queue.b.x + gap : mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), {"I/O waits", "I/O"}};
   float y3 = y2 + row2;
   Area pool{ImVec2(c0.x, y3), c1, {"Thread pool", "Pool"}};
@@ -308,19 +382,18 @@ void App::draw_stage(const ImVec2& size) {
   const float title_px = std::max(look_.floor_px(), px * 0.85f);
   // The longest of an area's titles that fits its box (leaving `reserve` px at the right), else the shortest.
   auto title_of = [&](const Area& a, float reserve) {
-    const char* pick = a.titles[0];
-    for (const char* t : a.titles) {
-      if (!t) break;
-      pick = t;
-      if (fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, t).x + px + reserve <= a.b.x - a.a.x) return t;
-    }
-    return pick;
+    if (a.compact) return a.titles.back().c_str();
+    for (const std::string& t : a.titles)
+      if (fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, t.c_str()).x + px + reserve <= a.b.x - a.a.x) return t.c_str();
+    return a.titles.back().c_str();
   };
+  const float more_w = fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, "+99").x + px * 0.5f;
   if (s.blocked) hatch(dl, running.a, running.b, mix(th.blocked, th.panel, 0.6f), px * 0.8f, 2.0f);
 
   const int64_t now_ns = playhead_ns();  // between events too: a blocked loop's timers grow late as time passes
   auto layout = [&](const model::LoopState& st, Layout& out) {
-    for (Area* a : areas) start_area(*a, px);
+    for (Area* a : areas)
+      start_area(*a, px, fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles.back().c_str()).x, more_w);
     Placer p{m, th, fonts_.ui, px, out};
     // After this iteration's handles, a boundary: what was queued while they
     // ran waits for the next iteration (asyncio runs exactly ntodo handles).
@@ -355,8 +428,9 @@ void App::draw_stage(const ImVec2& size) {
       // A timer past its due time (the loop was busy or blocked) says how late it is.
       int64_t left = t.due_ns - std::max(st.t_ns, now_ns);
       bool late = -left >= kLateNs;
-      text += late ? "  late by " + format_duration(-left) : "  in " + format_duration(std::max<int64_t>(left, 0));
-      p.place(timers, key_for(t.task, t.timer, 2), t.task, text, false, late);
+      std::string when = late ? "late by " + format_duration(-left) : "in " + format_duration(std::max<int64_t>(left, 0));
+      p.place(timers, key_for(t.task, t.timer, 2), t.task, text + "  " + when, false, late,
+              (owner.empty() ? std::string("timer") : owner) + " " + when);
     }
     // Each queue: its items, front first, then who waits on it. Items keep
     // their identity (the trace's string of that put), so they glide left as
@@ -364,18 +438,14 @@ void App::draw_stage(const ImVec2& size) {
     for (const model::QueueChip& q : st.queues) {
       for (const char* item : q.items)
         p.place_item(queue, 0xC0000000u | (uint32_t(reinterpret_cast<uintptr_t>(item) >> 3) & 0x3FFFFFF0u), item ? item : "?");
-      char room[64];
-      if (q.items.empty() && q.maxsize > 0) std::snprintf(room, sizeof room, "empty (maxsize %d)", q.maxsize);
-      else if (q.items.empty()) std::snprintf(room, sizeof room, "empty");
-      else if (q.maxsize > 0) std::snprintf(room, sizeof room, "%zu of maxsize %d", q.items.size(), q.maxsize);
-      else std::snprintf(room, sizeof room, "%zu items", q.items.size());
-      p.divider(queue, room, 0xFFFFFF00u - uint32_t(q.queue & 0xFFFF) * 16);
+      if (st.queues.size() > 1) p.divider(queue, queue_room(q).c_str(), 0xFFFFFF00u - uint32_t(q.queue & 0xFFFF) * 16);
     }
     if (show_queue)
       for (size_t k = 0; k < st.tasks.size() && k < m.tasks().size(); ++k) {
         const model::TaskSnapshot& t = st.tasks[k];
         if (t.state != model::TaskState::waiting || t.wait != Wait::queue) continue;
-        p.place(queue, key_for(m.tasks()[k].id, 0, 5), m.tasks()[k].id, queue_waiter_text(t, m.tasks()[k].name));
+        p.place(queue, key_for(m.tasks()[k].id, 0, 5), m.tasks()[k].id, queue_waiter_text(t, m.tasks()[k].name), false, false,
+                m.tasks()[k].name + " waits");
       }
     for (const auto& o : st.io) {
       if (io.full && ++io.hidden) continue;
@@ -404,9 +474,9 @@ void App::draw_stage(const ImVec2& size) {
   for (Area* a : areas) {
     dl->AddRect(a->a, a->b, th.panel_border, px * 0.3f, 0, 2.0f);
     std::string more = a->hidden ? "+" + std::to_string(a->hidden) + " more" : std::string();
-    if (!more.empty() && fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x +
-                             fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles[1] ? a->titles[1] : a->titles[0]).x + px * 1.5f >
-                         a->b.x - a->a.x)
+    if (!more.empty() && (a->compact || fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x +
+                                             fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles.back().c_str()).x + px * 1.5f >
+                                         a->b.x - a->a.x))
       more = "+" + std::to_string(a->hidden);  // a narrow area keeps its title whole
     float more_w = more.empty() ? 0 : fonts_.bold->CalcTextSizeA(title_px, FLT_MAX, 0, more.c_str()).x;
     ImVec4 clip(a->a.x, a->a.y, a->b.x, a->b.y);
@@ -420,8 +490,9 @@ void App::draw_stage(const ImVec2& size) {
 
   // Empty areas say so, calmly (a note that does not fit its area is left out, never cut).
   auto empty_note = [&](const Area& a, bool empty, const char* note) {
-    if (empty && fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, note).x + px <= a.b.x - a.a.x)
-      dl->AddText(fonts_.ui, title_px, ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.4f), th.text_faint, note);
+    ImVec2 at = a.compact ? ImVec2(a.x0, a.a.y + px * 0.2f) : ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.4f);
+    if (empty && at.x + fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, note).x + px * 0.5f <= a.b.x)
+      dl->AddText(fonts_.ui, title_px, at, th.text_faint, note);
   };
   empty_note(ready, s.ready.empty(), "empty");
   empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");

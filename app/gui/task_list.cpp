@@ -115,8 +115,9 @@ void App::draw_tasks(const ImVec2& size) {
     dl->AddRectFilled(sa, sb, done ? th.done : th.task(ti.color));
     if (!done) task_pattern(dl, sa, sb, ti.color, th.task(ti.color), px);
     x += sw + px * 0.4f;
-    ImVec4 clip(x, y, x + name_w, y + lh);
-    dl->AddText(fonts_.bold, px, ImVec2(x, ty), done ? th.text_faint : th.task_ink(ti.color), ti.name.c_str(), nullptr, 0, &clip);
+    // Texts end in an ellipsis where their column ends: never cut mid-letter.
+    std::string name = elide(fonts_.bold, px, ti.name, name_w);
+    dl->AddText(fonts_.bold, px, ImVec2(x, ty), done ? th.text_faint : th.task_ink(ti.color), name.c_str());
     x += name_w + px * 0.6f;
     const char* state = t.state == model::TaskState::running ? "running"
                         : t.state == model::TaskState::ready ? "ready"
@@ -133,18 +134,20 @@ void App::draw_tasks(const ImVec2& size) {
     if (t.state == model::TaskState::waiting) what = awaits_text(t);
     else if (t.state == model::TaskState::ready) what = "its next step is queued";
     else if (t.state == model::TaskState::running) what = "its step runs now";
-    dl->AddText(fonts_.ui, px, ImVec2(x, ty), done ? th.text_faint : th.text, what.c_str());
+    std::string shown_what = elide(fonts_.ui, px, what, c1.x - x);
+    dl->AddText(fonts_.ui, px, ImVec2(x, ty), done ? th.text_faint : th.text, shown_what.c_str());
     // Why: the line that awaits, in the listing's own words.
     if (t.line > 0 && !done) {
       const std::string& src = listing_line(t.line);
       size_t a = src.find_first_not_of(' ');
-      float wx = x + fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, what.c_str()).x + px * 0.8f;
+      float wx = x + fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, shown_what.c_str()).x + px * 0.8f;
       if (a != std::string::npos && wx < c1.x - px * 4) {
         char num[24];
         std::snprintf(num, sizeof num, "line %d: ", t.line);
         dl->AddText(fonts_.ui, px * 0.85f, ImVec2(wx, ty + px * 0.1f), th.text_faint, num);
         wx += fonts_.ui->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, num).x;
-        dl->AddText(fonts_.mono, px * 0.85f, ImVec2(wx, ty + px * 0.1f), th.text_dim, src.c_str() + a);
+        std::string code = elide(fonts_.mono, px * 0.85f, src.substr(a), c1.x - wx);
+        dl->AddText(fonts_.mono, px * 0.85f, ImVec2(wx, ty + px * 0.1f), th.text_dim, code.c_str());
       }
     }
     geo_.task_rows.push_back({ti.id, std::string(state), what});

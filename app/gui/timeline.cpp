@@ -116,36 +116,72 @@ constexpr size_t kArrowsPerStrip = 4;
 
 // [SECTION] Axes
 
-double App::axis_of(int64_t t) const {
-  if (!timeline_.story) return double(t);
+// The by-iteration axis: the playback's story clock (every event a slot, long
+// waits squeezed), except that time the loop spends blocked is the lesson and
+// is never squeezed: blocked stretches take at least the share of the axis
+// they take of the run's real time, so a 250 ms block in a 0.7 s run spans a
+// third of the plot instead of one event's slot. Everything else keeps its
+// story width. Rebuilt when the run or the story clock changes.
+void App::update_axis() const {
   const auto& ev = session_.model().events();
   size_t n = std::min(ev.size(), playback_.size());
+  double story_end = n ? playback_.story_start(n - 1) : 0;
+  if (axis_.gen == session_.generation() && axis_.n == n && axis_.story_end == story_end) return;
+  axis_.gen = session_.generation(), axis_.n = n, axis_.story_end = story_end;
+  axis_.start.assign(n, 0);
+  axis_.blocked.assign(n, false);
+  if (n == 0) return;
+  // Gaps the loop thread spends inside a blocking call (block.begin .. block.end, any loop).
+  int depth = 0;
+  double blocked_ns = 0;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (ev[i].kind == Ev::block_begin) ++depth;
+    else if (ev[i].kind == Ev::block_end) depth = std::max(0, depth - 1);
+    if (depth > 0) axis_.blocked[i] = true, blocked_ns += double(ev[i + 1].t_ns - ev[i].t_ns);
+  }
+  double real = double(ev[n - 1].t_ns - ev[0].t_ns), story = story_end * 1e9;
+  // Blocked gaps drawn k times their real length: the axis's total T = (story - blocked) + k * blocked,
+  // and a share of T equal to their share of real time: k * blocked / T = blocked / real.
+  double frac = real > 0 ? std::min(blocked_ns / real, 0.9) : 0;
+  double k = frac > 0 ? (story - blocked_ns) / (1 - frac) / real : 1;
+  axis_.k = std::max(1.0, k);
+  axis_.start[0] = playback_.story_start(0) * 1e9;
+  for (size_t i = 0; i + 1 < n; ++i)
+    axis_.start[i + 1] = axis_.start[i] + (playback_.story_start(i + 1) - playback_.story_start(i)) * 1e9 +
+                         (axis_.blocked[i] ? double(ev[i + 1].t_ns - ev[i].t_ns) * (axis_.k - 1) : 0);
+}
+
+double App::axis_of(int64_t t) const {
+  if (!timeline_.story) return double(t);
+  update_axis();
+  const auto& ev = session_.model().events();
+  size_t n = axis_.n;
   if (n == 0) return double(t);
-  // Piecewise linear through (t_ns[i], story_start(i)); straight real time outside the run.
+  const std::vector<double>& st = axis_.start;
+  // Piecewise linear through (t_ns[i], start[i]); straight real time outside the run.
   auto it = std::upper_bound(ev.begin(), ev.begin() + ptrdiff_t(n), t, [](int64_t v, const Event& e) { return v < e.t_ns; });
-  if (it == ev.begin()) return playback_.story_start(0) * 1e9 + double(t - ev[0].t_ns);
+  if (it == ev.begin()) return st[0] + double(t - ev[0].t_ns);
   size_t i = size_t(it - ev.begin()) - 1;
-  double s = playback_.story_start(i) * 1e9;
+  double s = st[i];
   if (i + 1 >= n) return s + double(t - ev[i].t_ns);
-  double s1 = playback_.story_start(i + 1) * 1e9, dt = double(ev[i + 1].t_ns - ev[i].t_ns);
+  double s1 = st[i + 1], dt = double(ev[i + 1].t_ns - ev[i].t_ns);
   return dt > 0 ? s + (s1 - s) * double(t - ev[i].t_ns) / dt : s;
 }
 
 int64_t App::trace_of(double u) const {
   if (!timeline_.story) return int64_t(u);
+  update_axis();
   const auto& ev = session_.model().events();
-  size_t n = std::min(ev.size(), playback_.size());
+  size_t n = axis_.n;
   if (n == 0) return int64_t(u);
-  // Binary search on story starts (strictly increasing: every slot has a length).
-  size_t lo = 0, hi = n;
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    (playback_.story_start(mid) * 1e9 <= u ? lo : hi) = mid;
-  }
-  double s = playback_.story_start(lo) * 1e9;
+  const std::vector<double>& st = axis_.start;
+  // Binary search on the starts (strictly increasing: every slot has a length).
+  size_t lo = size_t(std::upper_bound(st.begin(), st.end(), u) - st.begin());
+  lo = lo == 0 ? 0 : lo - 1;
+  double s = st[lo];
   if (u < s) return ev[0].t_ns - int64_t(s - u);
   if (lo + 1 >= n) return ev[lo].t_ns + int64_t(u - s);
-  double s1 = playback_.story_start(lo + 1) * 1e9;
+  double s1 = st[lo + 1];
   return ev[lo].t_ns + int64_t(double(ev[lo + 1].t_ns - ev[lo].t_ns) * (u - s) / (s1 - s));
 }
 
@@ -195,8 +231,9 @@ void App::draw_timeline(const ImVec2& size, int which) {
   const model::Model& m = primary ? session_.model() : compare_.model();
   int64_t shift = primary ? 0 : session_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
-  std::string title = compare_active() ? "1: " + run_label(session_) : std::string("Timeline");
-  if (!primary) title = "2: " + run_label(compare_);
+  // A compare title keeps what tells the runs apart when the panel is narrow.
+  float title_w = size.x - 2 * ImGui::GetStyle().WindowPadding.x;
+  std::string title = compare_active() ? compare_title(primary ? 0 : 1, title_w) : std::string("Timeline");
   begin_panel(primary ? "timeline" : "timeline2", title.c_str(), size, fonts_, th);
   Box& gbox = primary ? geo_.timeline : geo_.timeline2;
   std::vector<float>& lane_mid = primary ? geo_.lane_mid : geo_.lane_mid2;
@@ -237,12 +274,13 @@ void App::draw_timeline(const ImVec2& size, int which) {
   float lpx = px * 0.85f, mark_r = lpx * 0.4f;
   float legend_w = (failed ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "failed").x + lpx * 2.2f : 0) +
                    (cancelled ? fonts_.ui->CalcTextSizeA(lpx, FLT_MAX, 0, "cancelled").x + lpx * 2.2f : 0);
-  float legend_y = ImGui::GetCursorScreenPos().y;
+  // The compared run's legend goes on its title's line (the last item drawn), never over the axis row below it.
+  const float title_y = ImGui::GetItemRectMin().y, title_end = ImGui::GetItemRectMax().x + px * 0.5f;
   if (primary) ImGui::SameLine(0, px * 0.5f);
   if (legend_w > 0) {
-    float ly = primary ? ImGui::GetCursorScreenPos().y : legend_y;
+    float ly = primary ? ImGui::GetCursorScreenPos().y : title_y;
     float lx = ImGui::GetWindowPos().x + ImGui::GetWindowSize().x - ImGui::GetStyle().WindowPadding.x - legend_w;
-    if (lx > ImGui::GetCursorScreenPos().x || !primary) {
+    if (lx > (primary ? ImGui::GetCursorScreenPos().x : title_end)) {
       ImDrawList* ldl = ImGui::GetWindowDrawList();
       float cy = ly + ImGui::GetTextLineHeight() * 0.5f;
       if (failed) {
@@ -386,6 +424,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     for (size_t i = i0; i + 1 < i1 + (i1 < m.size()); ++i) {
       int64_t gap = ev[i + 1].t_ns - ev[i].t_ns;
       if (gap < 2000000 || double(gap) < 0.04 * double(e - b)) continue;  // worth naming: >= 2 ms and 4% of the run
+      if (i < axis_.blocked.size() && axis_.blocked[i]) continue;  // a block is not squeezed: its bar says its length
       float xa = x_of(ev[i].t_ns), xb = x_of(ev[i + 1].t_ns), xm = (xa + xb) * 0.5f, hh = px * 0.35f;
       if (xm < plot0.x || xm > plot1.x) continue;
       for (float dx : {-3.0f, 3.0f})
@@ -454,15 +493,23 @@ void App::draw_timeline(const ImVec2& size, int which) {
       dl->AddRectFilled(sa, sb, th.task(color));
       task_pattern(dl, sa, sb, color, th.task(color), px);
     }
-    ImVec4 clip(c0.x, y0, plot0.x - px * 0.3f, y1);
     size_t paren = label.find(" (");
     float lx = c0.x + swatch + px * 0.2f;
     if (paren != std::string::npos && lx + fonts_.bold->CalcTextSizeA(label_px, FLT_MAX, 0, label.c_str()).x > plot0.x - px * 0.3f &&
         lane_h > label_px * 1.9f) {
       // A long label with a remark ("server thread (no event loop)"): the remark on a second, smaller line.
-      float spx = std::max(floor_px, label_px * 0.78f), top = (y0 + y1 - label_px - spx) * 0.5f;
-      dl->AddText(fonts_.bold, label_px, ImVec2(lx, top), label_col, label.c_str(), label.c_str() + paren, 0, &clip);
-      dl->AddText(fonts_.ui, spx, ImVec2(lx, top + label_px), th.text_dim, label.c_str() + paren + 1, nullptr, 0, &clip);
+      // Each line shrinks to the gutter (down to the floor), then ends in an ellipsis: never cut mid-letter.
+      float room = plot0.x - px * 0.3f - lx;
+      auto fit = [&](ImFont* f, float lpx, std::string t) {
+        float lw = f->CalcTextSizeA(lpx, FLT_MAX, 0, t.c_str()).x;
+        if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
+        return std::pair{lpx, elide(f, lpx, t, room)};
+      };
+      auto [hpx, head] = fit(fonts_.bold, label_px, label.substr(0, paren));
+      auto [rpx, remark] = fit(fonts_.ui, std::max(floor_px, label_px * 0.78f), label.substr(paren + 1));
+      float top = (y0 + y1 - hpx - rpx) * 0.5f;
+      dl->AddText(fonts_.bold, hpx, ImVec2(lx, top), label_col, head.c_str());
+      dl->AddText(fonts_.ui, rpx, ImVec2(lx, top + hpx), th.text_dim, remark.c_str());
     } else {
       // A label wider than the gutter is drawn smaller to fit (never under the
       // floor); past that it ends in an ellipsis, never cut mid-letter.

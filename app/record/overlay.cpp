@@ -74,12 +74,26 @@ bool Overlay::install(gui::App& app) {
 float Overlay::band_height() const {
   if (!captions) return 0;
   float ui = ImGui::GetFont()->FontSize;
-  float inner = std::max(2 * body_->FontSize * 1.25f, 3 * ui * 1.15f);
+  float inner = std::max(2 * body_->FontSize * 1.25f, float(caption_lines) * ui * 1.15f);
   return std::floor(inner + 2 * body_->FontSize * 0.6f);
 }
 
 void Overlay::reserve(ImGuiContext*, ImGuiContextHook* h) {
-  ImGui::GetIO().DisplaySize.y -= static_cast<Overlay*>(h->UserData)->band_height();
+  auto* self = static_cast<Overlay*>(h->UserData);
+  ImGui::GetIO().DisplaySize.y -= self->band_height();
+  self->app_->set_header_room(self->header_height());
+}
+
+float Overlay::header_height() const {
+  // The name and the readout on one line when both fit the width (the
+  // readout at its widest), else on two: no more room than that, so the view
+  // starts right under it.
+  ImFont* ui = ImGui::GetFont();
+  float pad = ImGui::GetStyle().WindowPadding.x;
+  float lw = label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x;
+  float rw = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, "t = 000.000 s   iteration 0000   0.25x").x;
+  bool one_line = pad + lw + ui->FontSize + rw + pad <= ImGui::GetIO().DisplaySize.x;
+  return std::floor(one_line ? label_->FontSize * 1.5f : label_->FontSize + ui->FontSize + 12);
 }
 
 void Overlay::hook(ImGuiContext*, ImGuiContextHook* h) {
@@ -109,12 +123,13 @@ ImU32 faded(ImU32 c, float a) {
 }
 
 // Splits `text` into lines no wider than `wrap` at the font's size.
-std::vector<std::pair<const char*, const char*>> wrap_lines(ImFont* f, const std::string& text, float wrap) {
+std::vector<std::pair<const char*, const char*>> wrap_lines(ImFont* f, const std::string& text, float wrap, float px = 0) {
+  const float scale = px > 0 ? px / f->FontSize : 1.0f;
   std::vector<std::pair<const char*, const char*>> lines;
   const char* s = text.c_str();
   const char* end = s + text.size();
   while (s < end) {
-    const char* e = f->CalcWordWrapPositionA(1.0f, s, end, wrap);
+    const char* e = f->CalcWordWrapPositionA(scale, s, end, wrap);
     if (e == s) e = s + 1;  // a word wider than the line: never loop forever
     const char* nl = static_cast<const char*>(std::memchr(s, '\n', size_t(e - s)));
     if (nl) e = nl;
@@ -129,11 +144,12 @@ std::vector<std::pair<const char*, const char*>> wrap_lines(ImFont* f, const std
 
 // Draws lines centred on `cx` from `y`; returns the y below them.
 float centred(ImDrawList* dl, ImFont* f, const std::vector<std::pair<const char*, const char*>>& lines, float cx,
-              float y, ImU32 col, float leading = 1.25f) {
+              float y, ImU32 col, float leading = 1.25f, float px = 0) {
+  if (px <= 0) px = f->FontSize;
   for (auto [a, b] : lines) {
-    float w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, a, b).x;
-    dl->AddText(f, f->FontSize, ImVec2(std::floor(cx - w / 2), std::floor(y)), col, a, b);
-    y += f->FontSize * leading;
+    float w = f->CalcTextSizeA(px, FLT_MAX, 0, a, b).x;
+    dl->AddText(f, px, ImVec2(std::floor(cx - w / 2), std::floor(y)), col, a, b);
+    y += px * leading;
   }
   return y;
 }
@@ -171,12 +187,15 @@ void Overlay::draw_header() {
   float rw = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, right).x;
   float lw = label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x;
   float ry = std::floor((bottom - ui->FontSize) / 2);
-  if (pad + lw + ui->FontSize + rw + pad > size.x) {
-    // Too narrow for one line: the name above, the readout below (or only the name).
-    y = std::floor(bottom / 2 - label_->FontSize - 2);
-    ry = std::floor(bottom / 2 + 2);
+  float rw_max = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, "t = 000.000 s   iteration 0000   0.25x").x;
+  if (pad + lw + ui->FontSize + rw_max + pad > size.x) {
+    // Too narrow for one line (as header_height() decided): the name above, the readout below.
+    float top = std::floor((bottom - label_->FontSize - ui->FontSize - 4) / 2);
+    y = top;
+    ry = top + label_->FontSize + 4;
     if (ry + ui->FontSize > bottom) right[0] = 0;
-    dl->AddText(label_, label_->FontSize, ImVec2(pad, y), th.text, label.c_str());
+    std::string name = gui::elide(label_, label_->FontSize, label, size.x - 2 * pad);  // never cut mid-letter
+    dl->AddText(label_, label_->FontSize, ImVec2(pad, y), th.text, name.c_str());
     dl->AddText(ui, ui->FontSize, ImVec2(pad, ry), th.text_dim, right);
     return;
   }
@@ -203,18 +222,33 @@ void Overlay::draw_captions() {
   // The Why panel's own text (loop 0's story first), so caption and panel agree.
   model::Why why = model::why_at(m, app_->playback().index());
   std::string text = why.text.empty() ? why.other_loop : why.text;
-  // The larger face in two lines when it fits, else the view's face in three.
+  // The larger face in two lines when it fits, else the view's face in
+  // three, else smaller (down to the presenter floor) in as many as the band holds.
   float wrap = size.x - 4 * pad;
   ImFont* f = body_;
-  float leading = 1.25f;
+  float leading = 1.25f, fpx = f->FontSize;
   auto lines = wrap_lines(f, text, wrap);
   if (lines.size() > 2) {
-    f = ImGui::GetFont(), leading = 1.15f;
+    f = ImGui::GetFont(), leading = 1.15f, fpx = f->FontSize;
     lines = wrap_lines(f, text, wrap);
+    // The floor of the whole frame's height, not of the view above the band.
+    const float room = h - 2 * pad,
+                floor_px = app_->appearance().presenter ? ImGui::GetMainViewport()->Size.y / 36.0f : app_->appearance().floor_px();
+    while (float(lines.size()) * fpx * leading > room && fpx * 0.95f >= floor_px) {
+      fpx *= 0.95f;
+      lines = wrap_lines(f, text, wrap, fpx);
+    }
   }
-  if (lines.size() > 3) lines.resize(3);  // rare: the Why panel has the rest
-  float y = size.y - h / 2 - block_height(f, lines.size(), leading) / 2;
-  centred(dl, f, lines, size.x / 2, y, th.text, leading);
+  std::string last;
+  size_t fit = size_t(std::max(1.0f, std::floor((h - 2 * pad) / (fpx * leading) + 0.01f)));
+  if (lines.size() > fit) {
+    // Still too long: the last line that fits ends in an ellipsis, never a cut word.
+    last = gui::elide(f, fpx, std::string(lines[fit - 1].first, text.c_str() + text.size()), wrap);
+    lines.resize(fit);
+    lines.back() = {last.c_str(), last.c_str() + last.size()};
+  }
+  float y = size.y - h / 2 - fpx * leading * float(lines.size()) / 2;
+  centred(dl, f, lines, size.x / 2, y, th.text, leading, fpx);
 }
 
 void Overlay::draw_card() {

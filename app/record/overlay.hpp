@@ -47,6 +47,7 @@ class Overlay {
   std::string params;    // header: its parameters, shown faint
   double speed = 1;      // header: shown when not 1x
   bool captions = false;
+  int caption_lines = 3;  // lines of the view's text the caption band holds (a narrow compare half: 4)
   bool divider = false;  // compare clips: a rule on the right edge between the halves
   gui::SummaryLine summary;  // compare clips: this run's line of the compare summary...
   float summary_alpha = 0;   // ...shown over the held end (0: hidden)
@@ -55,6 +56,7 @@ class Overlay {
   static void hook(ImGuiContext* ctx, ImGuiContextHook* h);
   static void reserve(ImGuiContext* ctx, ImGuiContextHook* h);
   float band_height() const;
+  float header_height() const;  // the room App::frame keeps free above the view
   void draw();
   void draw_header();
   void draw_captions();

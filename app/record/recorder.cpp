@@ -93,6 +93,7 @@ void label(Side& side, const cli::RunInput& src, const ClipOptions& o, bool comp
   ov.params = s ? model::elide(params_text(*s, ses.params(), "   ")) : "";
   ov.speed = o.speed;
   ov.captions = o.captions;
+  ov.caption_lines = compare ? 4 : 3;  // a half is narrow: the narration needs a line more
   ov.card.kicker = compare ? id : "loopscope  ·  " + id;
   ov.card_top = compare ? 0.2f : -1.0f;
   ov.card.title = s ? s->title_for(ses.params()) : id;  // each half of a compare its own true title
@@ -225,7 +226,11 @@ ClipReport record_clip(const ClipOptions& o) {
   for (const cli::RunInput& src : o.runs) {
     if (g_stop) break;  // a signal before this run's loop existed (one during it stops the loop)
     sides.push_back(std::make_unique<Side>());
-    std::string err = prepare(*sides.back(), src, side_w, o.h, o.look);
+    gui::Appearance look = o.look;
+    // A compare half is narrow: with captions, the caption band already says
+    // what the Why panel would (both are model::why_at), so Code and Console get its room.
+    if (compare && o.captions) look.show[3] = false;
+    std::string err = prepare(*sides.back(), src, side_w, o.h, look);
     if (!err.empty()) return fail(err);
     label(*sides.back(), src, o, compare);
     sides.back()->overlay.divider = compare && sides.size() == 1;
