@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -243,11 +244,15 @@ void Loop::cancel_timer(int32_t timer_id) {
 Loop::Loop(Trace& trace, LoopOptions opts)
     : trace_(trace), stream_(opts.loop_id == 0 ? &trace.primary() : &trace.add_stream()), opts_(opts) {
   if (opts_.trace) stamp();
-  if (int rc = uv_loop_init(&uv_); rc != 0) throw std::runtime_error(uv_strerror(rc));
+  // Python's wording ("[Errno 24] Too many open files"), as the run's other OSErrors.
+  if (int rc = uv_loop_init(&uv_); rc != 0)
+    throw std::runtime_error("cannot open an event loop: [Errno " + std::to_string(-rc) + "] " + std::strerror(-rc));
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) {
+    const int err = errno;
     uv_loop_close(&uv_);
-    throw std::runtime_error("eventfd: cannot make the loop's stop signal (too many open files?)");
+    throw std::runtime_error("cannot open an event loop: eventfd: [Errno " + std::to_string(err) + "] " +
+                             std::strerror(err));
   }
   // Unreferenced: it never keeps the loop alive (deadlock detection and the
   // skipped polls see only the run's own handles), yet it wakes a poll.
