@@ -26,7 +26,8 @@ namespace {
 constexpr int kStopSlots = 256;
 std::atomic<Loop*> g_stop_loops[kStopSlots];
 std::atomic<int> g_stop_walkers{0};
-// A request that reached no loop (StopReason as uint8_t, 0 = none): the next loop to open takes it.
+// A request that reached no loop (StopReason as uint8_t, 0 = none): the next loop to open takes it,
+// so a Ctrl-C while the command line is still setting the run up is not lost.
 std::atomic<uint8_t> g_pending_stop{0};
 }  // namespace
 

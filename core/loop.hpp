@@ -87,9 +87,7 @@ enum class StopReason : uint8_t { none, sigint, sigterm };
 const char* name(StopReason r);  // "sigint", "sigterm" ("" for none)
 
 // Asks every loop of the process to stop (Loop::request_stop). Async-signal-safe:
-// what the CLI's SIGINT and SIGTERM handlers call. When no loop is open yet
-// (a Ctrl-C while the run is still being set up), the request is kept and the
-// next loop to open takes it, so an early signal is not lost.
+// what the CLI's SIGINT and SIGTERM handlers call.
 void request_stop_all(StopReason why);
 // SIGINT and SIGTERM call request_stop_all and say so on stderr; the second
 // signal exits at once (status 130 / 143). For the command line.
