@@ -63,7 +63,7 @@ std::string long_trace(double seconds) {
                "\"params\": {}}\n"
                "{\"seq\": 1, \"t_ns\": 1000, \"loop\": 0, \"it\": 1, \"ev\": \"print\", \"task\": null, \"line\": 0, "
                "\"text\": \"start\"}\n"
-               "{\"seq\": 2, \"t_ns\": %lld, \"loop\": 0, \"it\": 2, \"ev\": \"run.end\", \"status\": \"ok\"}\n",
+               "{\"seq\": 2, \"t_ns\": %lld, \"loop\": 0, \"it\": 2, \"ev\": \"run.end\", \"status\": \"ok\", \"error\": null}\n",
                static_cast<long long>(seconds * 1e9));
   std::fclose(f);
   return path;
