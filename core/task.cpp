@@ -126,7 +126,8 @@ void Task::step(std::exception_ptr exc) {
   if (traced) {
     const int64_t t_end = loop.stamp();
     const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
-    const AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
+    AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
+    if (deadlines_ > 0 && (on == AwaitOn::sleep || on == AwaitOn::future)) on = AwaitOn::timeout;
     // Only a step over the threshold pays for the slow-or-preempted verdict (getrusage).
     const bool long_step = t_end - t_begin > loop.options().slow_step_ns;
     Event* r = y.target < 0 ? loop.held_step(id_) : nullptr;  // a target does not fit the packed record
