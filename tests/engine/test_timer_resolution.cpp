@@ -32,6 +32,7 @@ void spin_us(uint64_t us) {
 TEST_CASE("two sleeps armed half a millisecond apart wake in the same iteration, on either side of a millisecond") {
   // Half a millisecond apart, a boundary of libuv's millisecond clock falls
   // between the two arms about every other run: repeated, both sides are met.
+  int close = 0;  // runs whose two deadlines really were under 1 ms apart
   for (int run = 0; run < 8; ++run) {
     CAPTURE(run);
     Trace trace;
@@ -46,12 +47,23 @@ TEST_CASE("two sleeps armed half a millisecond apart wake in the same iteration,
       co_return {};
     }, [] { LoopOptions lo; lo.time_scale = 4.0; return lo; }());
     CHECK(o.error == "");
+    // The gap between the two deadlines as armed (timer.arm's due_ns): on a
+    // loaded machine the thread can be preempted between the two arms, and
+    // timers really more than 1 ms apart may fire apart, as in CPython.
+    std::vector<int64_t> due;
+    for (const Event& e : o.events)
+      if (e.kind == Ev::timer_arm) due.push_back(e.num);
+    REQUIRE(due.size() == 2);
     const Lines got = o.prints_with_iterations();
     REQUIRE(got.size() == 2);
     CHECK(got[0] == "[it 4] A: woke");
-    CHECK(got[1] == "[it 4] B: woke");
+    if (due[1] - due[0] < 900'000) {
+      ++close;
+      CHECK(got[1] == "[it 4] B: woke");
+    }
     check_clean(o);
   }
+  CHECK_MESSAGE(close > 0, "every run was preempted between the two arms: nothing was checked");
 }
 
 TEST_CASE("a sleep due well after another still wakes in a later iteration") {
