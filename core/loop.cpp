@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -25,6 +26,9 @@ namespace {
 constexpr int kStopSlots = 256;
 std::atomic<Loop*> g_stop_loops[kStopSlots];
 std::atomic<int> g_stop_walkers{0};
+// A request that reached no loop (StopReason as uint8_t, 0 = none): the next loop to open takes it,
+// so a Ctrl-C while the command line is still setting the run up is not lost.
+std::atomic<uint8_t> g_pending_stop{0};
 }  // namespace
 
 const char* name(StopReason r) {
@@ -37,8 +41,13 @@ const char* name(StopReason r) {
 
 void request_stop_all(StopReason why) {
   g_stop_walkers.fetch_add(1);
+  bool reached = false;
   for (auto& slot : g_stop_loops)
-    if (Loop* l = slot.load()) l->request_stop(why);
+    if (Loop* l = slot.load()) {
+      l->request_stop(why);
+      reached = true;
+    }
+  if (!reached) g_pending_stop.store(uint8_t(why));
   g_stop_walkers.fetch_sub(1);
 }
 
@@ -174,7 +183,9 @@ int32_t Loop::call_later(double delay_s, Handle h, int32_t for_task) {
   uint64_t timeout = uint64_t(std::ceil(ms - 1e-9));
   uv_update_time(&uv_);
   Event e = event(Ev::timer_arm);
-  t->due_ns = e.t_ns + int64_t(delay_s * 1e9);
+  // The deadline in the loop's own nanosecond clock, read now (asyncio's loop.time() + delay):
+  // run_once compares it with the clock after the poll.
+  t->due_ns = (opts_.trace ? e.t_ns : trace_.now()) + int64_t(delay_s * 1e9);
   e.id = t->id;
   e.num = t->due_ns;
   e.task = for_task;
@@ -196,6 +207,28 @@ void Loop::timer_due(Timer* t) {
   // ends only this uv_run, which run_once calls once per iteration anyway.
   uv_stop(&uv_);
 }
+
+// asyncio's _run_once pops every timer due before end_time = time() +
+// clock_resolution. libuv fires a timer once its own millisecond clock, cached
+// and floored, reaches the deadline rounded to milliseconds, so two sleeps
+// armed microseconds apart on either side of a millisecond boundary fired in
+// different iterations. The engine's clock resolution is libuv's timer
+// resolution (1 ms): after the poll, every timer whose nanosecond deadline is
+// before now + 1 ms is due too, after the ones libuv fired, in libuv's order.
+namespace {
+constexpr int64_t kTimerResolutionNs = 1'000'000;
+void take_timers_due_by(uv_loop_t& uv, std::vector<Timer*>& due, int64_t end_ns) {
+  for (;;) {
+    auto* min = static_cast<char*>(uv.timer_heap.min);  // libuv's soonest timer (see Loop::poll_timeout)
+    if (!min) return;
+    auto* u = reinterpret_cast<uv_timer_t*>(min - offsetof(uv_timer_t, heap_node));
+    Timer* t = static_cast<Timer*>(u->data);
+    if (t->due_ns >= end_ns) return;
+    uv_timer_stop(u);  // removes it from the heap: the next one is the new minimum
+    due.push_back(t);
+  }
+}
+}  // namespace
 
 void Loop::cancel_timer(int32_t timer_id) {
   for (auto& p : timers_) {
@@ -221,11 +254,15 @@ void Loop::cancel_timer(int32_t timer_id) {
 Loop::Loop(Trace& trace, LoopOptions opts)
     : trace_(trace), stream_(opts.loop_id == 0 ? &trace.primary() : &trace.add_stream()), opts_(opts) {
   if (opts_.trace) stamp();
-  if (int rc = uv_loop_init(&uv_); rc != 0) throw std::runtime_error(uv_strerror(rc));
+  // Python's wording ("[Errno 24] Too many open files"), as the run's other OSErrors.
+  if (int rc = uv_loop_init(&uv_); rc != 0)
+    throw std::runtime_error("cannot open an event loop: [Errno " + std::to_string(-rc) + "] " + std::strerror(-rc));
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) {
+    const int err = errno;
     uv_loop_close(&uv_);
-    throw std::runtime_error("eventfd: cannot make the loop's stop signal (too many open files?)");
+    throw std::runtime_error("cannot open an event loop: eventfd: [Errno " + std::to_string(err) + "] " +
+                             std::strerror(err));
   }
   // Unreferenced: it never keeps the loop alive (deadlock detection and the
   // skipped polls see only the run's own handles), yet it wakes a poll.
@@ -239,6 +276,7 @@ Loop::Loop(Trace& trace, LoopOptions opts)
       break;
     }
   }
+  if (uint8_t pending = g_pending_stop.exchange(0)) request_stop(StopReason(pending));
 }
 
 Loop::~Loop() { close(); }
@@ -362,6 +400,7 @@ void Loop::run_once() {
   }
 
   // 2. I/O completions, then due timers (in the order libuv fired them: armed order on ties).
+  if (poll) take_timers_due_by(uv_, timers_due_, (opts_.trace ? last_t_ : trace_.now()) + kTimerResolutionNs);
   for (auto& [h, cause] : io_done_) call_soon(h, cause);
   io_done_.clear();
   for (Timer* t : timers_due_) {

@@ -1,6 +1,10 @@
 #include "server.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdint>
 
 #include "os_error.hpp"
 
@@ -26,6 +30,14 @@ int Server::listen(const std::string& host, int port) {
   if (rc == 0) rc = uv_tcp_bind(&tcp_, reinterpret_cast<sockaddr*>(&addr), 0);
   if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&tcp_), 128, &Server::on_connection);
   if (rc < 0) return rc;
+  // libuv meets an accept that runs out of descriptors with its "EMFILE trick":
+  // it spends a reserved descriptor to accept and close every waiting
+  // connection and tells nobody, so the clients only see resets. A scenario's
+  // server reports it instead (on_connection); the open server, facing outside
+  // clients, opts back in (drop_connections_when_out_of_fds).
+  // libuv reserves that descriptor again whenever a stream is made, so it is
+  // let go after every accept too.
+  release_emfile_reserve();
   int len = sizeof addr;
   uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len);
   port_ = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
@@ -64,10 +76,26 @@ void Server::on_connection(uv_stream_t* st, int status) {
   if (s->closing_) return;
   if (status < 0) {
     emit_accept_done(s->loop_, s->accept_op_, s->task_, uv_err_name(status));
+    if (status == UV_EMFILE || status == UV_ENFILE) {
+      // libuv would call back again at once, for ever: nothing can be accepted
+      // until a descriptor is freed. asyncio logs "socket.accept() out of
+      // system resource" and retries in a second; here, as any error in a
+      // callback does (docs/engine.md), it ends the run: the server closes and
+      // the OSError is raised from a ready handle on the loop.
+      s->close();
+      Handle h;
+      h.fn = [](void*, void* code) { std::rethrow_exception(os_error(int(reinterpret_cast<intptr_t>(code)))); };
+      h.b = reinterpret_cast<void*>(intptr_t(status));
+      h.label = "server: accept failed";
+      h.what = HandleFn::io_callback;
+      s->loop_.queue_io(h, Cause::io);
+      return;
+    }
     s->wait_accept();
     return;
   }
   Connection& c = new_connection(s->loop_);
+  s->release_emfile_reserve();
   if (uv_accept(st, reinterpret_cast<uv_stream_t*>(&connection_tcp(c))) != 0) return;  // closed with the loop
   connection_established(c);
   ++s->accepted_;
@@ -114,6 +142,19 @@ Coro wait_future(Future* f) {
   co_return {};
 }
 }  // namespace
+
+void Server::release_emfile_reserve() {
+  uv_loop_t* uv = tcp_.loop;
+  if (drop_when_out_of_fds_ || uv->emfile_fd < 0) return;
+  ::close(uv->emfile_fd);
+  uv->emfile_fd = -1;
+}
+
+void Server::drop_connections_when_out_of_fds() {
+  drop_when_out_of_fds_ = true;
+  uv_loop_t* uv = tcp_.loop;
+  if (uv->emfile_fd < 0) uv->emfile_fd = ::open("/", O_RDONLY | O_CLOEXEC);  // what libuv reserves
+}
 
 IoCall Server::wait_closed() { return IoCall(wait_future(closed_)); }
 

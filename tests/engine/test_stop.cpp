@@ -126,6 +126,26 @@ TEST_CASE("SIGTERM stops every open loop through request_stop_all") {
   check_clean(o);
 }
 
+TEST_CASE("a stop requested before any loop is open is taken by the next loop that opens") {
+  // Ctrl-C while the command line is still setting the run up: no loop yet to reach.
+  request_stop_all(StopReason::sigint);
+  Trace trace;
+  RunOutcome o = run_main(trace, [&]() -> Coro {
+    co_await sleep(0).at(3);
+    co_return {};
+  });
+  CHECK(o.error == "CancelledError()");
+  // Taken once: the next run is not stopped.
+  Trace again;
+  RunOutcome o2 = run_main(again, [&]() -> Coro {
+    co_await sleep(0).at(3);
+    co_return {};
+  });
+  CHECK(o2.error.empty());
+  check_clean(o);
+  check_clean(o2);
+}
+
 TEST_CASE("a stopped run starts no more pool jobs") {
   Trace trace;
   static std::atomic<bool> ran{false};

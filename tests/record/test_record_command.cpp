@@ -50,3 +50,45 @@ TEST_CASE("a trace file that is not a trace fails with status 1 and names the fi
   CHECK_FALSE(exists(out + ".part"));
   std::remove(bad.c_str());
 }
+
+namespace {
+// A saved trace whose run lasts `seconds`: two tasks' steps at the start and
+// the run's end `seconds` later (story time keeps that gap whole).
+std::string long_trace(double seconds) {
+  std::string path = temp_path("long.jsonl");
+  FILE* f = std::fopen(path.c_str(), "w");
+  REQUIRE(f);
+  std::fprintf(f,
+               "{\"seq\": 0, \"t_ns\": 0, \"loop\": 0, \"it\": 0, \"ev\": \"run.begin\", \"scenario\": \"long\", "
+               "\"params\": {}}\n"
+               "{\"seq\": 1, \"t_ns\": 1000, \"loop\": 0, \"it\": 1, \"ev\": \"print\", \"task\": null, \"line\": 0, "
+               "\"text\": \"start\"}\n"
+               "{\"seq\": 2, \"t_ns\": %lld, \"loop\": 0, \"it\": 2, \"ev\": \"run.end\", \"status\": \"ok\", \"error\": null}\n",
+               static_cast<long long>(seconds * 1e9));
+  std::fclose(f);
+  return path;
+}
+}  // namespace
+
+TEST_CASE("a clip over the 30-minute cap is refused with one line, its frame count never overflows") {
+  no_display();
+  // 150 s at --fps 120 --speed 0.05 is 360,000 frames (50 min): refused. A run of
+  // 10^6 s is 2.4e12 frames, past any int: still refused with its real count.
+  for (double seconds : {150.0, 1e6}) {
+    CAPTURE(seconds);
+    std::string trace = long_trace(seconds);
+    std::string out = temp_path("too-long-frames");
+    Process p = record(trace + " -o " + out + " --fps 120 --speed 0.05");
+    CHECK(p.code == 2);
+    CHECK(loopscope::test::lines(p.err).size() == 1);
+    CHECK_MESSAGE(p.err.find("the limit is 30 min") != std::string::npos, p.err);
+    // "(N frames at 120 fps)": N counted in 64 bits, at least the playback's fps * seconds / speed.
+    size_t at = p.err.find(" frames at 120 fps");
+    REQUIRE_MESSAGE(at != std::string::npos, p.err);
+    long long frames = std::atoll(p.err.c_str() + p.err.rfind('(', at) + 1);
+    CHECK(frames >= std::llround(120 * seconds / 0.05));
+    CHECK_FALSE(exists(out));
+    CHECK_FALSE(exists(out + ".part"));
+    std::remove(trace.c_str());
+  }
+}

@@ -68,7 +68,7 @@ inline std::string exchange(int port, const std::string& request) {
 }
 
 inline std::string get(int port, const std::string& path) {
-  return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  return test::exchange(port, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
 }
 
 // [SECTION] A child process
