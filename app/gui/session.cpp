@@ -2,10 +2,7 @@
 
 #include <algorithm>
 
-#if __has_include("core/trace_load.hpp")
 #include "core/trace_load.hpp"
-#define LOOPSCOPE_HAVE_TRACE_LOAD 1
-#endif
 
 namespace loopscope::gui {
 
@@ -125,7 +122,6 @@ void Session::stop() {
 
 std::string Session::load(const std::string& path) {
   reset();
-#ifdef LOOPSCOPE_HAVE_TRACE_LOAD
   trace_ = std::make_shared<Trace>();
   std::string err = load_trace_file(path, *trace_);
   if (!err.empty()) {
@@ -151,10 +147,6 @@ std::string Session::load(const std::string& path) {
   }
   state_->result.ok = true;
   return "";
-#else
-  (void)params_as_sets;
-  return "view: cannot read '" + path + "': this build has no trace loader yet";
-#endif
 }
 
 bool Session::poll() {
