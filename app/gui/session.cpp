@@ -7,29 +7,11 @@
 namespace loopscope::gui {
 
 namespace {
-// run.begin's params object ({"a": 0.3, "mode": "x"}) as k=v pairs for Scenario::resolve.
+// run.begin's params object as k=v pairs for Scenario::resolve.
 std::vector<std::string> params_as_sets(const char* json) {
   std::vector<std::string> sets;
-  if (!json) return sets;
-  std::string s(json), key, cur;
-  bool in_str = false, have_key = false;
-  auto flush = [&] {
-    if (have_key) sets.push_back(key + "=" + cur);
-    key.clear(), cur.clear(), have_key = false;
-  };
-  for (char c : s) {
-    if (c == '"') {
-      in_str = !in_str;
-    } else if (in_str) {
-      cur += c;
-    } else if (c == ':') {
-      key = cur, cur.clear(), have_key = true;
-    } else if (c == ',' || c == '}') {
-      flush();
-    } else if (c != ' ' && c != '{') {
-      cur += c;
-    }
-  }
+  if (json)
+    for (auto& [key, value] : json_object_fields(json)) sets.push_back(key + "=" + value);
   return sets;
 }
 }  // namespace
@@ -137,7 +119,7 @@ std::string Session::load(const std::string& path) {
     const Event* begin = nullptr;
     for (const Event& e : model_.events())
       if (e.kind == Ev::run_begin) begin = &e;
-    // An open-mode run (run.begin params mode=listen) has the open mode's listing.
+    // An open server run (run.begin params mode=listen) has the open server mode's listing.
     std::vector<std::string> sets = params_as_sets(begin ? begin->s2 : nullptr);
     bool open = std::find(sets.begin(), sets.end(), "mode=listen") != sets.end();
     const Scenario& shown = open ? open_server_scenario() : *scenario_;
