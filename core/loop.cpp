@@ -185,7 +185,16 @@ int32_t Loop::call_later(double delay_s, Handle h, int32_t for_task) {
   return t->id;
 }
 
-void Loop::timer_due(Timer* t) { timers_due_.push_back(t); }
+void Loop::timer_due(Timer* t) {
+  timers_due_.push_back(t);
+  // libuv 1.44's uv_run(UV_RUN_ONCE) fires due timers before it computes the
+  // poll's timeout from the timers still armed: a timer that fell due while
+  // the last handles ran would leave the poll waiting for the next timer or
+  // I/O (forever, with only a connection alive). uv_stop makes that timeout 0,
+  // as CPython's _run_once polls with 0 when its heap holds a due timer; it
+  // ends only this uv_run, which run_once calls once per iteration anyway.
+  uv_stop(&uv_);
+}
 
 void Loop::cancel_timer(int32_t timer_id) {
   for (auto& p : timers_) {

@@ -3,6 +3,13 @@
 // it from the timer heap), 0 when handles are ready.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include "core/blocking.hpp"
+#include "core/thread_pool.hpp"
 #include "core/trace_schema.hpp"
 #include "support/engine_run.hpp"
 
@@ -65,5 +72,49 @@ TEST_CASE("the last iteration runs _run_until_complete_cb and its poll does not 
   CHECK(cb->it == last);
   for (const Event& e : o.events)
     if (e.kind == Ev::loop_poll && e.it == last) CHECK(as<ev::Poll>(e).timeout_ms == 0);
+  check_clean(o);
+}
+
+// libuv 1.44's uv_run(UV_RUN_ONCE) runs due timers *before* it computes the
+// poll's timeout, from the timers still armed. A timer that fell due while the
+// previous iteration's handles ran fires there, and the poll then waited for
+// the next timer or I/O (forever, when only a connection or pool job is alive):
+// the server scenarios hung once in CI under ASan. CPython's _run_once sees the
+// due timer in its heap and polls with timeout 0.
+TEST_CASE("a timer that falls due while a handle blocks wakes its task in the next iteration, not after other I/O") {
+  struct Latch {
+    std::mutex m;
+    std::condition_variable cv;
+    bool woke = false;
+  };
+  auto latch = std::make_shared<Latch>();
+  Trace trace;
+  RunOutcome o = run_main(trace, [latch]() -> Coro {
+    // The pool job ends only when the sleeper has woken (or after 10 s: a failure, not a hang).
+    PoolJob& job = to_thread(
+        [latch] {
+          std::unique_lock<std::mutex> lock(latch->m);
+          return Value(int(latch->cv.wait_for(lock, std::chrono::seconds(10), [&] { return latch->woke; })));
+        },
+        "wait for the sleeper");
+    Task& sleeper = create_task([](std::shared_ptr<Latch> l) -> Coro {
+                                  co_await sleep(0.01).at(3);
+                                  std::lock_guard<std::mutex> lock(l->m);
+                                  l->woke = true;
+                                  l->cv.notify_all();
+                                  co_return {};
+                                }(latch)
+                                    .named("sleeper"));
+    Task& blocker = create_task([]() -> Coro {
+                                  block_sleep(0.05, 4);  // the sleeper's timer falls due meanwhile
+                                  co_return {};
+                                }()
+                                    .named("blocker"));
+    co_await at(sleeper, 5);
+    co_await at(blocker, 6);
+    co_return co_await at(job, 7);
+  });
+  REQUIRE(o.error.empty());
+  CHECK(o.result.integer() == 1);  // the pool job saw the sleeper wake, rather than timing out
   check_clean(o);
 }

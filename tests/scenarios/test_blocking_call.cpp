@@ -49,7 +49,9 @@ TEST_CASE("with time.sleep the ticker gets no step while the worker blocks the l
 }
 
 TEST_CASE("with asyncio.sleep the ticker keeps its beat while the worker waits") {
-  ScenarioRun r = run_scenario_id("blocking-call", {"mode=asyncio.sleep"});
+  // At time_scale 4 the worker wakes 200 ms after the second beat is due: a loaded machine
+  // delaying each of the ticker's sleeps by tens of ms cannot push a beat past it.
+  ScenarioRun r = run_scenario_id("blocking-call", {"mode=asyncio.sleep"}, 4.0);
   int32_t ticker = r.task_named("ticker"), worker = r.task_named("worker");
   size_t wait = find_from(r, 0, [&](const Event& e) { return e.kind == Ev::step_end && e.task == worker; });
   REQUIRE(wait < r.events.size());
@@ -66,7 +68,7 @@ TEST_CASE("with asyncio.sleep the ticker keeps its beat while the worker waits")
 }
 
 TEST_CASE("with to_thread the wait is a pool job on a worker lane and the ticker keeps ticking") {
-  ScenarioRun r = run_scenario_id("blocking-call", {"mode=to_thread"});
+  ScenarioRun r = run_scenario_id("blocking-call", {"mode=to_thread"}, 4.0);  // the same margin as above
   int32_t ticker = r.task_named("ticker"), worker = r.task_named("worker");
   size_t wait = find_from(r, 0, [&](const Event& e) { return e.kind == Ev::step_end && e.task == worker; });
   REQUIRE(wait < r.events.size());
