@@ -8,3 +8,10 @@ endif()
 add_executable(gui_frame_bench bench/gui_frame_bench.cpp)
 target_link_libraries(gui_frame_bench PRIVATE loopscope_gui loopscope_synthetic_trace)
 loopscope_target(gui_frame_bench)
+
+# The live view's latency at 10^5 events/s (bench/live_latency.cpp, bench/live_feed.py).
+add_executable(live_latency_bench bench/live_latency.cpp)
+target_link_libraries(live_latency_bench PRIVATE loopscope_gui)
+target_compile_definitions(live_latency_bench PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+add_dependencies(live_latency_bench loopscope)  # the recorder is copied beside the binaries
+loopscope_target(live_latency_bench)

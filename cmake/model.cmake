@@ -26,3 +26,11 @@ if(LOOPSCOPE_BENCH)
     loopscope_target(model_bench)
   endif()
 endif()
+
+# The narration walk over CPython-recorded runs records them with `loopscope run FILE.py`.
+if(TARGET model_test_cpython_narration)
+  target_compile_definitions(model_test_cpython_narration PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                                                                  LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
+  add_dependencies(model_test_cpython_narration loopscope)
+  set_tests_properties(model/test_cpython_narration PROPERTIES LABELS "model;recorder")
+endif()

@@ -113,7 +113,8 @@ void Task::step(std::exception_ptr exc) {
   const bool finished = y.kind == Yield::Kind::returned || y.kind == Yield::Kind::raised;
   if (tracer.on()) {
     const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
-    const AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
+    AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
+    if (deadlines_ > 0 && (on == AwaitOn::sleep || on == AwaitOn::future)) on = AwaitOn::timeout;
     tracer.step_ends(id_, line_, t_begin, wait, on, finished ? -1 : y.target);
   }
 

@@ -45,6 +45,9 @@ class Task : public Future {
   // Task.cancel(): cancels the awaited future, or makes the next step throw CancelledError.
   bool cancel(std::string msg = {}) override;
   int cancelling() const { return num_cancels_requested_; }
+  // asyncio.timeout() blocks of this task with an armed deadline: their
+  // awaits of a sleep or a plain future are traced as `on: timeout`.
+  void add_deadline(int d) { deadlines_ += d; }
   int uncancel();
 
   // The line of the listing the task stands at (set by awaits and prints).
@@ -70,6 +73,7 @@ class Task : public Future {
   Future* fut_waiter_ = nullptr;
   bool must_cancel_ = false;
   int num_cancels_requested_ = 0;
+  int deadlines_ = 0;
   const char* step_label_;
   const char* wakeup_label_;
 };

@@ -108,7 +108,13 @@ Coro wait_for(Awaitable aw, std::optional<double> timeout, int line) {
 Timeout::Timeout(std::optional<double> delay) : delay_(delay) {}
 
 Timeout::~Timeout() {
+  // The task may be going away with this frame: its count no longer matters.
   if (handler_) handler_->cancel();
+}
+
+void Timeout::set_handler(CallbackHandle* h) {
+  if (task_ && bool(h) != bool(handler_)) task_->add_deadline(h ? 1 : -1);
+  handler_ = h;
 }
 
 void Timeout::enter(int line) {
@@ -128,10 +134,10 @@ void Timeout::reschedule(std::optional<double> delay) {
   }
   delay_ = delay;
   if (handler_) handler_->cancel();
-  handler_ = nullptr;
+  set_handler(nullptr);
   if (!delay) return;
   Loop& loop = running_loop();
-  handler_ = loop.make<CallbackHandle>([this] { on_timeout(); }, "Timeout._on_timeout", HandleFn::timeout_on_timeout);
+  set_handler(loop.make<CallbackHandle>([this] { on_timeout(); }, "Timeout._on_timeout", HandleFn::timeout_on_timeout));
   // A deadline already past runs the callback at the next iteration.
   if (*delay <= 0)
     handler_->schedule_soon();
@@ -142,13 +148,13 @@ void Timeout::reschedule(std::optional<double> delay) {
 void Timeout::on_timeout() {
   task_->cancel();
   state_ = State::expiring;
-  handler_ = nullptr;  // drop the reference early
+  set_handler(nullptr);  // drop the reference early
 }
 
 void Timeout::exit(std::exception_ptr exc) {
   if (handler_) {
     handler_->cancel();
-    handler_ = nullptr;
+    set_handler(nullptr);
   }
   if (state_ == State::expiring) {
     state_ = State::expired;

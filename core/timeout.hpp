@@ -61,6 +61,8 @@ class Timeout {
  private:
   enum class State : uint8_t { created, entered, expiring, expired, exited };
   void on_timeout();
+  // handler_ set or cleared, keeping the task's count of armed deadlines.
+  void set_handler(CallbackHandle* h);
   std::optional<double> delay_;
   State state_ = State::created;
   Task* task_ = nullptr;

@@ -138,7 +138,11 @@ pid_t start_program(const std::string& file, const ProgramOptions& o, std::strin
   argv.push_back(file);
   argv.insert(argv.end(), o.args.begin(), o.args.end());
   std::string e;
-  pid_t pid = spawn(argv, nullptr, e);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (o.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&fa, o.stderr_fd, 2);
+  pid_t pid = spawn(argv, &fa, e);
+  posix_spawn_file_actions_destroy(&fa);
   if (pid < 0) err = o.python + ": " + e;
   return pid;
 }
@@ -217,7 +221,7 @@ int follow_program(const std::string& file, const ProgramOptions& o, Trace& into
       break;
     }
     if (r < 0 && errno != EINTR) break;
-    ::usleep(20'000);  // the recorder flushes every 50 ms
+    ::usleep(5'000);  // the recorder flushes every 20 ms; a live view adds at most this to it
   }
   pid.store(-1);
   drain();

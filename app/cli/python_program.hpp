@@ -27,6 +27,7 @@ struct ProgramOptions {
   double duration = 0;             // > 0: stopped as Ctrl-C would after this many seconds
   long limit = 0;                  // > 0: events before the trace is capped
   std::vector<std::string> args;   // the program's sys.argv[1:]
+  int stderr_fd = -1;              // >= 0: the program's stderr goes there (the GUI's Console), else inherited
 };
 
 // "" when `file` is a readable regular file, else a one-line reason.

@@ -163,6 +163,11 @@ void App::seek(size_t i) {
   playback_.seek(i);
 }
 
+void App::seek_end() {
+  seek(playback_.size() ? playback_.size() - 1 : 0);
+  if (session_.live()) follow_live_ = true;  // scrubbed back during a live run: End follows it again
+}
+
 void App::update_states(double dt_play) {
   const model::Model& m = session_.model();
   size_t i = playback_.index();
@@ -205,6 +210,7 @@ void App::frame(float dt) {
     track_prints(session_.changed_from());
   }
   if (compare_on_) compare_.poll();
+  watch_program(dt);
   bool live = session_.live();
   if (follow_live_) {
     if (live) {
@@ -294,7 +300,7 @@ void App::frame(float dt) {
     // its heading and one line): the Why gets the rest. Decided per run, not
     // per frame, so panels do not jump while playing.
     if (show[4]) {
-      float lines = float(std::max<size_t>(focused().prints->size(), 1));
+      float lines = float(std::max<size_t>(focused().prints->size() + program_stderr_lines(), 1));
       float need = look_.font_px() * (1.35f * std::min(lines, 12.0f) + 2.6f);
       console_share = std::min(console_share, need / std::max(avail.y, 1.0f));
     }
@@ -310,6 +316,7 @@ void App::frame(float dt) {
   ImGui::End();
   if (gallery_) draw_gallery();
   draw_export_dialogs();
+  draw_program_dialogs();
   if (help_) draw_help();
 }
 
@@ -435,7 +442,7 @@ void App::handle_keys() {
   if (pressed(GLFW_KEY_H, false)) cycle_pause();
   if (pressed(GLFW_KEY_P)) step_notable(-1);
   if (pressed(GLFW_KEY_HOME, false)) seek(0);
-  if (pressed(GLFW_KEY_END, false)) seek(playback_.size() ? playback_.size() - 1 : 0);
+  if (pressed(GLFW_KEY_END, false)) seek_end();
   if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) zoom(1.5f);
   if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
   if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
@@ -469,7 +476,9 @@ void App::handle_keys() {
   }
   if (ctrl && pressed(GLFW_KEY_S, false)) open_save_dialog();
   else if (ctrl && pressed(GLFW_KEY_R, false)) open_record_dialog();
-  else if (pressed(GLFW_KEY_R, false) && !session_.live()) start_selected();
+  else if (ctrl && pressed(GLFW_KEY_O, false)) open_program_dialog();
+  else if (ctrl && pressed(GLFW_KEY_E, false)) open_editor();
+  else if (pressed(GLFW_KEY_R, false) && !session_.live()) session_.is_program() ? rerun_program() : start_selected();
 }
 
 // [SECTION] Toolbar
@@ -495,6 +504,14 @@ void App::draw_toolbar() {
   if (ImGui::Button("Scenarios")) gallery_ = !gallery_;
   note("Scenarios");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every lesson with its parameters (G)");
+  flow(button_w("Open .py..."), px * 0.25f);
+  if (ImGui::Button("Open .py...")) open_program_dialog();
+  note("Open");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run your own asyncio program live (Ctrl+O; or drop a .py on the window)");
+  bool live = session_.live();
+  if (session_.is_program()) {
+    draw_program_bar();
+  } else {
   flow(px * 11, px * 0.25f);
   ImGui::SetNextItemWidth(px * 11);
   bool combo = ImGui::BeginCombo("##scenario", cur ? cur->id.c_str() : "(none)");
@@ -519,7 +536,6 @@ void App::draw_toolbar() {
     param_widgets(selected_, px);
   }
   if (cur && cur->id == "concurrent-server") draw_open_toggle();
-  bool live = session_.live();
   flow(button_w("Running..."), ImGui::GetStyle().ItemSpacing.x);
   if (live && session_.open_mode()) {
     if (ImGui::Button("Stop")) session_.stop();
@@ -544,6 +560,7 @@ void App::draw_toolbar() {
       if (ImGui::Selectable(sc.id.c_str())) start_compare(sc, sc.resolve({}));
     ImGui::EndPopup();
   }
+  }  // a scenario's controls
 
   auto button = [&](const char* label, const char* tip, bool first = false) {
     if (!first) ImGui::SameLine(0, px * 0.25f);
@@ -560,7 +577,7 @@ void App::draw_toolbar() {
   if (button("<", "Back one event (Left)")) step(-1);
   if (button(playback_.playing ? "Pause" : "Play", "Play / pause (Space)")) toggle_play();
   if (button(">", "Forward one event (Right)")) step(+1);
-  if (button(">|", "End (End)")) seek(playback_.size() ? playback_.size() - 1 : 0);
+  if (button(">|", "End (End): while a run is live, follow its newest event again")) seek_end();
   ImGui::SameLine(0, px);
   ImGui::SetNextItemWidth(px * 7);
   float speed = float(playback_.speed);
@@ -603,7 +620,7 @@ void App::draw_toolbar() {
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "starting the server");
   } else if (live) {
     ImGui::SameLine(0, px);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "live");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), following_live() ? "live" : "live (End follows)");
   } else if (session_.open_mode() && !session_.result().ok && !session_.result().error.empty()) {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "open server: %s", session_.result().error.c_str());
@@ -705,7 +722,9 @@ void App::draw_help() {
       {"mouse wheel", "zoom the timeline at the mouse"},
       {"G", "the scenario gallery: lessons, parameters, Run"},
       {"Q", "predict mode: guess which handle runs next (1-9 answer)"},
-      {"R", "run the scenario again"},
+      {"R", "run the scenario (or your program) again"},
+      {"Ctrl + O", "open your own asyncio program (.py): it runs live"},
+      {"Ctrl + E", "edit your program; Ctrl + Enter saves and runs it"},
       {"Ctrl + S", "save the run as a trace file (JSON Lines)"},
       {"Ctrl + R", "record the run as a clip (mp4, gif, webm, PNG)"},
       {"T", "dark / light theme"},

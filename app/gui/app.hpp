@@ -21,6 +21,7 @@
 #include "theme.hpp"
 
 struct ImVec2;
+struct ImDrawList;
 
 namespace loopscope::gui {
 
@@ -109,6 +110,13 @@ struct Geometry {
     std::string state, awaits;
   };
   std::vector<TaskRow> task_rows;                  // the Tasks panel's rows, top first
+  struct ChoiceButton {
+    int choice = -1;          // index into the open question's choices
+    Box box;
+    uint32_t fill = 0;        // the button's colour (ImU32)
+    bool marked_wrong = false;  // after the reveal: the student's wrong guess, outlined
+  };
+  std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
@@ -154,6 +162,38 @@ class App {
   const Session& session() const { return session_; }
   Playback& playback() { return playback_; }
   const Playback& playback() const { return playback_; }
+
+  // [SECTION] Your own program (live_program_ui.cpp): a .py file run live
+  // under CPython with the recorder; Stop sends it SIGINT (KeyboardInterrupt).
+  void start_program(const std::string& path, const std::vector<std::string>& args = {});  // args: its sys.argv[1:]
+  void rerun_program();  // the program under view again (re-run on save, the editor's Save & Run)
+  // A file dropped on the window: a .py runs; a .jsonl trace is replayed. "" or a one-line error.
+  std::string open_file(const std::string& path);
+  bool drop_file(const std::string& path);  // open_file; on an error the Open dialog shows it
+  std::vector<std::string>& recent_programs() { return recent_; }  // newest first (settings.ini keeps them)
+  // The program file is watched: saved in the user's editor, it runs again.
+  bool watching() const { return watch_.on; }
+  void set_watching(bool on) { watch_.on = on; }
+  // The open dialog (toolbar "Open .py", Ctrl+O): a path box over the recent files.
+  void open_program_dialog() { open_dialog_ = true, open_focus_ = true; }
+  std::string& open_path() { return open_path_; }
+  // The built-in editor (toolbar "Edit", Ctrl+E): Save & Run writes the file and runs it again.
+  void open_editor();
+  bool editor_open() const { return editor_.open; }
+  std::string& editor_text() { return editor_.text; }
+  std::string save_and_run();  // "" or a one-line error
+  // The Code panel's file tab (a program's files that have a task in them).
+  const std::string& code_file() const { return code_file_; }
+  void set_code_file(const std::string& f) { code_file_ = f, code_file_pinned_ = true; }
+  // Where the program failed: a task's exception or a syntax error (file, line, what).
+  struct Failure {
+    std::string file;
+    int line = 0;
+    std::string what;
+    size_t at = 0;  // event index from which it shows
+  };
+  const std::vector<Failure>& failures() { scan_program(); return program_scan_.failures; }
+  const std::vector<std::string>& code_tabs() { scan_program(); return program_scan_.tabs; }
 
   // [SECTION] Saving and recording (export_ui.cpp): toolbar buttons, Ctrl+S / Ctrl+R
   void open_save_dialog();
@@ -208,6 +248,7 @@ class App {
   void frame(float dt);
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
+  void seek_end();  // the last event; during a live run the view follows the newest again
   bool settled() const { return tween_.t >= 1.0; }
   // Something on screen changes without input: playback, a live run (either
   // side), the stage's tween, a clip being exported. The window waits for
@@ -252,6 +293,7 @@ class App {
   void set_status(std::string text, bool error);
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
+  void draw_predict_choices();  // its choice buttons (and Continue after the reveal)
   void draw_help();
   void draw_gallery();
   void stop_following() { follow_live_ = false; }
@@ -303,6 +345,38 @@ class App {
   OpenToggle open_;
   std::chrono::steady_clock::time_point open_started_;
   void draw_open_toggle();  // the toolbar's open-mode controls (concurrent-server)
+  // Your own program (live_program_ui.cpp).
+  void draw_program_bar();       // the toolbar while a .py is under view: its name, Stop / Run, Edit
+  void draw_program_dialogs();   // the open dialog and the editor
+  void watch_program(float dt);  // re-run on save: the file's mtime, checked twice a second
+  void scan_program();           // source files, tabs and failures, scanned incrementally
+  const std::string& code_listing(const Session& run);  // what the Code panel lists: the scenario's, or the tab's file
+  void draw_code_tabs(const Session& run, float px);
+  // The Console's tail: what the program wrote to stderr (a traceback), in
+  // the rows at the bottom of [c0, c1]; c1.y moves up above it.
+  void draw_program_stderr(ImDrawList* dl, const ImVec2& c0, ImVec2& c1);
+  size_t program_stderr_lines() const;  // what the Console's height makes room for
+  std::vector<std::string> recent_, program_args_;
+  std::string open_path_, open_error_, code_file_;
+  bool open_dialog_ = false, open_focus_ = false, code_file_pinned_ = false;
+  struct {
+    bool on = true;
+    std::string path;
+    int64_t mtime_ns = 0;
+    double age = 0;
+  } watch_;
+  struct {
+    bool open = false, focus = false;
+    std::string text, path, error;
+  } editor_;
+  struct {
+    uint64_t gen = UINT64_MAX;
+    size_t n = 0;
+    std::vector<std::pair<std::string, std::string>> sources;  // file, text
+    std::vector<std::string> tabs;                             // files a task stepped in, first seen first
+    std::vector<Failure> failures;
+    std::vector<std::pair<int32_t, std::pair<const char*, int>>> last_at;  // task -> its last (file, line)
+  } program_scan_;
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
   TimelineView timeline_;
@@ -335,6 +409,8 @@ class App {
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
   const Session* listing_of_ = nullptr;
+  const char* listing_text_ = nullptr;  // the text split (a program's Code tab switches it)
+  size_t listing_size_ = 0;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
   // Saving and recording.
@@ -352,7 +428,7 @@ class App {
     int chosen = -1;
     std::string text;
   } ask_;
-  std::vector<model::Question> questions_;  // of the run under view, by answer_at
+  std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)
   uint64_t questions_gen_ = UINT64_MAX;
   size_t questions_n_ = 0, predict_last_ = 0;
   std::vector<size_t> answered_;  // answer_at of questions done with (sorted)

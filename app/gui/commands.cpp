@@ -1,5 +1,6 @@
 // The GUI commands: gui (the window), view (a saved trace), screenshot
 // (headless PNG). Usage errors throw cli::UsageError: one line, exit 2.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -40,9 +41,46 @@ int screenshot_instead(const std::string& why, const Scenario& s, const Params& 
   std::printf("%s\n", path.c_str());
   return 0;
 }
+// loopscope FILE.py: the window runs the program live (Session::start_program).
+int gui_program(const std::string& file, const std::vector<std::string>& args, const Appearance& look,
+                const Settings& saved, const std::string& settings_file) {
+  std::string bad = cli::check_program_file(file);
+  if (!bad.empty()) throw UsageError("gui: " + bad);
+  std::string py = cli::check_python("python3");
+  if (!py.empty()) {
+    std::fprintf(stderr, "loopscope: %s\n", py.c_str());
+    return 2;
+  }
+  if (!display_available()) {
+    std::fprintf(stderr, "loopscope: no display (DISPLAY and WAYLAND_DISPLAY are unset): loopscope run %s records it, "
+                 "loopscope screenshot %s -o F.png shows it\n", file.c_str(), file.c_str());
+    return 1;
+  }
+  App app(look);
+  app.recent_programs() = saved.recent;
+  app.start_program(file, args);
+  std::string err;
+  if (!run_window(app, err)) {
+    std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+    return 1;
+  }
+  Settings now = saved;
+  now.look = app.appearance();
+  now.recent = app.recent_programs();
+  std::string werr = write_settings(settings_file, now);
+  if (!werr.empty()) std::fprintf(stderr, "loopscope: settings not saved: %s\n", werr.c_str());
+  // The exit status is the window's; the program's own is on screen.
+  return 0;
+}
 }  // namespace
 
-int cmd_gui(const std::vector<std::string>& argv) {
+int cmd_gui(const std::vector<std::string>& argv_in) {
+  // loopscope FILE.py [-- ARGS...]: everything after "--" is the program's.
+  std::vector<std::string> argv = argv_in, program_args;
+  if (auto dd = std::find(argv.begin(), argv.end(), "--"); dd != argv.end()) {
+    program_args.assign(dd + 1, argv.end());
+    argv.erase(dd, argv.end());
+  }
   Args a("gui", argv);
   std::string id, id2;
   std::vector<std::string> sets, sets2;
@@ -54,13 +92,17 @@ int cmd_gui(const std::vector<std::string>& argv) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope [gui] [ID] [--set k=v]... [--compare ID2 [--set2 k=v]...] [--light] [--presenter]\n\n"
+          "usage: loopscope [gui] [ID] [--set k=v]... [--compare ID2 [--set2 k=v]...] [--light] [--presenter]\n"
+          "       loopscope [gui] FILE.py [--light] [--presenter] [-- ARGS...]\n\n"
           "Opens the window and runs scenario ID (default: gather) on a real loop; its trace streams into\n"
           "the view, then replays. Press F1 in the window for the keyboard shortcuts, G for the gallery\n"
           "of scenarios (it opens by itself the first time).\n"
           "--compare ID2 runs ID2 too and shows both runs on one time axis, with their total time, each\n"
           "client's reply and the time the loop was blocked.\n"
-          "With no display it writes a screenshot (./loopscope-ID.png) instead and prints its path.\n");
+          "With no display it writes a screenshot (./loopscope-ID.png) instead and prints its path.\n"
+          "FILE.py: your own asyncio program runs live under python3 (3.11+) with the recorder: events\n"
+          "appear while it runs, Stop sends it SIGINT (KeyboardInterrupt), saving the file runs it again\n"
+          "(docs/recorder.md).\n");
       return 0;
     } else if (t == "--set") {
       sets.push_back(a.value(t));
@@ -78,10 +120,8 @@ int cmd_gui(const std::vector<std::string>& argv) {
       a.unknown(t);
     }
   }
-  // A .py program: the live window is not there yet; say how to see it.
-  if (cli::is_python_program(id))
-    throw UsageError("gui: a .py program opens in the window after recording: loopscope run " + id +
-                     " --events F.jsonl, then loopscope view F.jsonl");
+  if (cli::is_python_program(id)) return gui_program(id, program_args, look, saved, settings_file);
+  if (!program_args.empty()) throw UsageError("gui: arguments after -- are for a .py program");
   // First time, no ID: the gallery opens over the default run, so a new user sees every lesson.
   bool first_time = id.empty() && saved.scenario.empty();
   // No ID: the last scenario with its parameters, if it still exists and they still resolve.
@@ -103,6 +143,7 @@ int cmd_gui(const std::vector<std::string>& argv) {
   std::string err;
   if (!run_window(app, err)) return screenshot_instead(err, s, p);
   Settings now;
+  now.recent = app.recent_programs();
   now.look = app.appearance();
   if (const Scenario* last = app.session().scenario()) {
     now.scenario = last->id;

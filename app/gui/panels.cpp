@@ -90,6 +90,7 @@ void App::draw_code(const ImVec2& size) {
   window_box(geo_.code.x0, geo_.code.y0, geo_.code.x1, geo_.code.y1);
   // The scenario's title beside the heading where it fits whole; else the
   // heading alone (a cut title reads as a mistake on a projector).
+  draw_code_tabs(run, px);  // a program's files (none for a scenario)
   if (run.scenario() && ImGui::CalcTextSize(run.scenario()->title.c_str()).x + px < ImGui::GetContentRegionAvail().x -
                                                                                        ImGui::GetItemRectSize().x) {
     ImGui::SameLine(0, px);
@@ -101,10 +102,15 @@ void App::draw_code(const ImVec2& size) {
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // Listings are cached per run: re-splitting every frame would allocate.
-  if (listing_gen_ != run.generation() || listing_of_ != &run) {
-    listing_lines_ = split_lines(run.listing());
-    listing_gen_ = run.generation(), listing_of_ = &run;
+  const std::string& listing = code_listing(run);
+  if (listing_gen_ != run.generation() || listing_of_ != &run || listing_text_ != listing.data() ||
+      listing_size_ != listing.size()) {
+    listing_lines_ = split_lines(listing);
+    listing_gen_ = run.generation(), listing_of_ = &run, listing_text_ = listing.data(), listing_size_ = listing.size();
   }
+  // A program's cursors and marks: only those in the file shown.
+  const bool program = &run == &session_ && !code_tabs().empty();  // a CPython trace: live or loaded
+  auto in_file = [&](const char* file) { return !program || (file && code_file_ == file); };
   const std::vector<std::string>& lines = listing_lines_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
   // load_fonts). Too wide at the normal size: the smaller baked face; still
@@ -190,6 +196,7 @@ void App::draw_code(const ImVec2& size) {
   for (size_t k = 0; k < cur.tasks.size() && k < tasks.size(); ++k) {
     const model::TaskSnapshot& ts = cur.tasks[k];
     if (ts.state == model::TaskState::unborn || ts.state == model::TaskState::done) continue;
+    if (!in_file(ts.file)) continue;
     int line = ts.line;
     bool running = ts.state == model::TaskState::running;
     // A task's first step, before it prints or awaits, stands at the top of its coroutine.
@@ -203,7 +210,7 @@ void App::draw_code(const ImVec2& size) {
   if (cur.running.handle >= 0 && cur.running.task >= 0) {
     int32_t k = m.task_index(cur.running.task);
     if (k >= 0 && size_t(k) < cur.tasks.size() && cur.tasks[size_t(k)].state == model::TaskState::waiting &&
-        cur.tasks[size_t(k)].line > 0)
+        cur.tasks[size_t(k)].line > 0 && in_file(cur.tasks[size_t(k)].file))
       cursors.push_back({cur.tasks[size_t(k)].line, tasks[size_t(k)].color,
                          cur.running.label ? cur.running.label : "callback", false, tasks[size_t(k)].id, true});
   }
@@ -225,11 +232,24 @@ void App::draw_code(const ImVec2& size) {
     if (c.running) running = row_of(c.line);
   }
   // A blocking call holds the loop on its line: show it even when no task cursor is there.
-  int blocked_line = cur.blocked ? cur.blocked_line : 0;
+  int blocked_line = cur.blocked && in_file(cur.blocked_file) ? cur.blocked_line : 0;
+  // Where the program failed (a task's exception, a syntax error), once the playhead has passed it.
+  int failed_line = 0;  // the last one (scrolled into view)
+  std::vector<std::pair<int, const std::string*>> failed;
+  if (program)
+    for (const Failure& fl : failures())
+      if (fl.at <= at && fl.file == code_file_) failed.push_back({fl.line, &fl.what}), failed_line = fl.line;
+  auto failed_at = [&](int line) -> const std::string* {
+    for (auto& [l, w] : failed)
+      if (l == line) return w;
+    return nullptr;
+  };
+  if (failed_line > 0 && cursors.empty()) running = row_of(failed_line), lo = std::min(lo, running), hi = std::max(hi, running);
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
-  int named = m.size() && at < m.size() && m.events()[at].loop == 0 && m.events()[at].line > 0 ? m.events()[at].line : 0;
+  int named = m.size() && at < m.size() && m.events()[at].loop == 0 && m.events()[at].line > 0 &&
+                      (!program || in_file(m.events()[at].s2)) ? m.events()[at].line : 0;
   if (named > 0 && size_t(named) <= lines.size()) running = row_of(named), lo = std::min(lo, running), hi = std::max(hi, running);
-  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0)) {
+  if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0 || failed_line > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
     first = std::clamp(want, 0, int(rows.size()) - fit);
   }
@@ -248,6 +268,11 @@ void App::draw_code(const ImVec2& size) {
       if (c.line == line && c.running)
         dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.task_light(c.color), px * 0.2f);
     if (line == blocked_line && !row.comment) dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.blocked, px * 0.2f, 0, 3.0f);
+    const std::string* failed_what = row.comment ? nullptr : failed_at(line);
+    if (failed_what) {
+      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), mix(th.error, th.panel, 0.75f), px * 0.2f);
+      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.error, px * 0.2f, 0, 3.0f);
+    }
     const std::string& l = lines[size_t(line - 1)];
     float tx = c0.x + gutter - xoff + float(row.indent) * char_w;
     dl->PushClipRect(ImVec2(c0.x + gutter - px * 0.1f, c0.y), c1, true);
@@ -263,6 +288,16 @@ void App::draw_code(const ImVec2& size) {
     // Where they do not fit, they fold into one chip ("◀ S1 +3"); the
     // gutter marks keep every task's colour.
     float lpx = std::min(px * 0.9f, lh * 0.8f);
+    if (failed_what) {  // what failed, after the line's text (elided to the room there)
+      float fx = tx + float(row.to - row.from) * char_w + px * 0.6f;
+      std::string lab = elide(fonts_.bold, lpx, "\xe2\x9c\x97 " + *failed_what, c1.x - fx - px * 0.8f);
+      if (!lab.empty() && c1.x - fx > px * 3) {
+        float w = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x + px * 0.8f;
+        ImVec2 a(c1.x - w, y + 1), b(c1.x, y + lh - 1);
+        dl->AddRectFilled(a, b, th.error, px * 0.3f);
+        text_centered(dl, fonts_.bold, lpx, a, b, ink_on(th.error), lab.c_str());
+      }
+    }
     std::vector<const Cursor*> here;
     for (const Cursor& c : cursors)
       if (c.line == line) here.push_back(&c);
@@ -329,6 +364,7 @@ void App::draw_why(const ImVec2& size) {
   std::string heading = ask_.open ? std::string("Predict") : focus_title("Why");
   begin_panel("why", heading.c_str(), size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
+  geo_.predict_choices.clear();
   if (ask_.open) {
     draw_predict();
     end_panel();
@@ -410,6 +446,7 @@ void App::draw_console(const ImVec2& size) {
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  draw_program_stderr(dl, c0, c1);  // a program's traceback at the bottom
   size_t idx = f.index;
   // Prints up to the playhead; the latest is the current one.
   size_t shown = size_t(std::upper_bound(prints.begin(), prints.end(), idx) - prints.begin());
@@ -445,7 +482,8 @@ void App::draw_console(const ImVec2& size) {
       dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f);
     else if (k + 1 == shown)
       dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + h), th.highlight, px * 0.2f, 0, 2.0f);
-    const model::TaskInfo* ti = m.task(e.task);
+    // Loop 1 (the client loop) numbers its tasks from 0 too: a print is coloured by (loop, task).
+    const model::TaskInfo* ti = m.task(e.task, e.loop);
     bool own_it = std::strncmp(text, "[it", 3) == 0;
     float x = text_x(text);
     if (ti) dl->AddRectFilled(ImVec2(x - px * 0.7f, y + lh * 0.2f), ImVec2(x - px * 0.4f, y + h - lh * 0.2f), th.task(ti->color));

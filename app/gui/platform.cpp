@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "app.hpp"
 #include "core/limits.hpp"
@@ -156,6 +157,13 @@ void send_key(GLFWwindow* win, int key, int action, int mods) {
 namespace {
 // Input events seen by any window (GLFW calls these on the GUI thread).
 uint64_t g_inputs = 0;
+// Files dropped on the window, taken by the next frame (a .py runs, a .jsonl replays).
+std::vector<std::string> g_dropped;
+void on_drop(GLFWwindow*, int n, const char** paths) {
+  ++g_inputs;
+  for (int k = 0; k < n; ++k)
+    if (paths[k]) g_dropped.push_back(paths[k]);
+}
 void install_input_counter(GLFWwindow* win) {
   glfwSetKeyCallback(win, [](GLFWwindow*, int, int, int, int) { ++g_inputs; });
   glfwSetCharCallback(win, [](GLFWwindow*, unsigned) { ++g_inputs; });
@@ -166,9 +174,15 @@ void install_input_counter(GLFWwindow* win) {
   glfwSetWindowFocusCallback(win, [](GLFWwindow*, int) { ++g_inputs; });
   glfwSetFramebufferSizeCallback(win, [](GLFWwindow*, int, int) { ++g_inputs; });
   glfwSetWindowRefreshCallback(win, [](GLFWwindow*) { ++g_inputs; });
-  glfwSetDropCallback(win, [](GLFWwindow*, int, const char**) { ++g_inputs; });
+  glfwSetDropCallback(win, on_drop);
 }
 }  // namespace
+
+void Window::drop(const std::vector<std::string>& paths) {
+  std::vector<const char*> c;
+  for (const std::string& p : paths) c.push_back(p.c_str());
+  on_drop(static_cast<GLFWwindow*>(win_), int(c.size()), c.data());
+}
 
 void Window::press(int key, int mods) {
   auto* win = static_cast<GLFWwindow*>(win_);
@@ -201,6 +215,9 @@ bool Window::frame(App& app) {
       fullscreen_ = false;
     }
   }
+  // The first dropped file that opens wins (a bad one opens the Open dialog with its error).
+  for (const std::string& p : std::exchange(g_dropped, {}))
+    if (app.drop_file(p)) break;
   refresh_fonts(app);
   double now = glfwGetTime();
   float dt = float(std::min(0.1, std::max(1e-4, now - last_)));

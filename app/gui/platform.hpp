@@ -40,6 +40,8 @@ class Window {
   bool waited_last() const { return waited_last_; }
   // Delivers a key press + release through the GLFW callback path ImGui uses.
   void press(int glfw_key, int mods = 0);
+  // Delivers files dropped on the window through the GLFW drop callback (tests).
+  void drop(const std::vector<std::string>& paths);
   void* handle() const { return win_; }
   // The next frame is also read back into `rgba` (bottom row first, as GL gives it).
   void capture_next(std::vector<uint8_t>* rgba) { capture_ = rgba; }

@@ -33,7 +33,7 @@ void App::predict_gate() {
   }
   if (questions_gen_ != session_.generation() || questions_n_ != m.size()) {
     if (questions_gen_ != session_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
-    questions_ = model::questions(m);
+    questions_ = model::quiz(m);
     questions_gen_ = session_.generation();
     questions_n_ = m.size();
   }
@@ -85,14 +85,21 @@ void App::draw_predict() {
   ImGui::BeginChild("predict", ImGui::GetContentRegionAvail(), false);
   ImGui::PushTextWrapPos(0);
   if (!ask_.revealed) {
-    char head[96];
-    std::snprintf(head, sizeof head, "Iteration %u is about to start. Which handle does the loop run first?", q.it);
+    const std::string head = model::prompt(m, q);
     geo_.why_text = head;
     ImGui::PushFont(fonts_.bold);
-    ImGui::TextUnformatted(head);
+    ImGui::TextUnformatted(head.c_str());
     ImGui::PopFont();
+  }
+  // The choices come right after the question (or first, after the reveal), so
+  // they never scroll below a short panel: the context and the explanation follow.
+  draw_predict_choices();
+  if (!ask_.revealed) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted("Read the ready queue, then the timers. Press a number (Space: show me).");
+    ImGui::TextUnformatted(q.kind == model::Question::Kind::cancel_outcome
+                               ? "Read the code around its await: an except or finally? Click or press a number "
+                                 "(Space: show me)."
+                               : "Read the ready queue, then the timers. Click or press a number (Space: show me).");
     ImGui::PopStyleColor();
     // The question's context: what just happened, as the Why panel told it.
     if (m.size()) {
@@ -103,11 +110,24 @@ void App::draw_predict() {
     }
   } else {
     geo_.why_text = model::elide(ask_.text, limits::kShownParagraphChars);
+    ImGui::Dummy(ImVec2(1, px * 0.1f));
     ImGui::TextUnformatted(geo_.why_text.c_str());
   }
   ImGui::PopTextWrapPos();
-  ImGui::Dummy(ImVec2(1, px * 0.2f));
-  // The choices, in their lanes' colours; after the reveal the answer stays bright.
+  ImGui::EndChild();
+}
+
+void App::draw_predict_choices() {
+  const Theme& th = theme();
+  const model::Model& m = session_.model();
+  const model::Question& q = ask_.q;
+  float px = fonts_.px;
+  // Each choice in its task's colour (a plain callback's: the callback colour);
+  // after the reveal the answer stays bright, the others fade, a wrong guess is outlined.
+  auto same_line_if_fits = [&](float w) {
+    float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w;
+    if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+  };
   for (size_t k = 0; k < q.choices.size(); ++k) {
     const model::Choice& c = q.choices[k];
     const model::TaskInfo* t = c.task >= 0 ? m.task(c.task, 0) : nullptr;
@@ -116,10 +136,7 @@ void App::draw_predict() {
     char label[96];
     std::snprintf(label, sizeof label, "%zu  %s", k + 1, c.label.c_str());
     float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
-    if (k > 0) {
-      float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w;
-      if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
-    }
+    if (k > 0) same_line_if_fits(w);
     ImGui::PushID(int(k));
     ImGui::PushStyleColor(ImGuiCol_Button, col);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, mix(col, th.text, 0.2f));
@@ -127,21 +144,22 @@ void App::draw_predict() {
     ImGui::PushStyleColor(ImGuiCol_Text, ink_on(col));
     if (ImGui::Button(label)) answer(int(k));
     ImGui::PopStyleColor(4);
-    if (ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer)  // the wrong guess, outlined
-      ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), th.error,
-                                          ImGui::GetStyle().FrameRounding, 0, 2.5f);
+    const bool wrong = ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer;
+    const ImVec2 b0 = ImGui::GetItemRectMin(), b1 = ImGui::GetItemRectMax();
+    if (wrong) ImGui::GetWindowDrawList()->AddRect(b0, b1, th.error, ImGui::GetStyle().FrameRounding, 0, 2.5f);
+    geo_.predict_choices.push_back({int(k), {b0.x, b0.y, b1.x, b1.y}, col, wrong});
     ImGui::PopID();
   }
-  if (ask_.revealed) {
-    if (ImGui::Button("Continue (Space)")) continue_after_answer();
-    if (score_asked_ > 0) {
-      ImGui::SameLine(0, px);
-      ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-      ImGui::Text("%d of %d right", score_right_, score_asked_);
-      ImGui::PopStyleColor();
-    }
+  if (!ask_.revealed) return;
+  const char* next = "Continue (Space)";
+  same_line_if_fits(ImGui::CalcTextSize(next).x + ImGui::GetStyle().FramePadding.x * 2 + px);
+  if (ImGui::Button(next)) continue_after_answer();
+  if (score_asked_ > 0) {
+    ImGui::SameLine(0, px);
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
+    ImGui::Text("%d of %d right", score_right_, score_asked_);
+    ImGui::PopStyleColor();
   }
-  ImGui::EndChild();
 }
 
 }  // namespace loopscope::gui

@@ -23,8 +23,10 @@ Session::~Session() {
     stop_->request();
     stop_->request();
   }
+  end_programs();
   if (thread_.joinable()) thread_.join();
   reap(true);
+  if (program_err_fd_ >= 0) ::close(program_err_fd_);
 }
 
 void Session::reap(bool all) {
@@ -41,6 +43,7 @@ void Session::reset() {
       stop_->request();
       stop_->request();  // a replaced run needs no grace
     }
+    interrupt_program(*state_);
     retired_.push_back({std::move(thread_), state_, trace_});
   }
   reap(false);
@@ -52,20 +55,23 @@ void Session::reset() {
   changed_from_ = 0;
   open_mode_ = false;
   open_port_.reset();
+  program_.clear();
+  program_err_.clear();
+  if (program_err_fd_ >= 0) ::close(program_err_fd_), program_err_fd_ = -1;
   ++generation_;
 }
 
 void Session::start(const Scenario& s, const Params& p, double time_scale) {
   reset();
-  launch(s, p, s.source(p), [&s, p, time_scale](Trace& t, RunOptions opts) {
+  launch(&s, p, s.source(p), [&s, p, time_scale](Trace& t, RunOptions opts) {
     opts.time_scale = time_scale;
     return run_scenario(s, p, t, opts);
   });
 }
 
-void Session::launch(const Scenario& s, const Params& p, std::string listing,
+void Session::launch(const Scenario* s, const Params& p, std::string listing,
                      std::function<RunResult(Trace&, RunOptions)> run) {
-  scenario_ = &s;
+  scenario_ = s;
   params_ = p;
   listing_ = std::move(listing);
   trace_ = std::make_shared<Trace>();
@@ -94,12 +100,13 @@ void Session::start_open(const Params& p, int port, double duration) {
   open_mode_ = true;
   open_duration_ = duration;
   Params shown = open_server_params(p, o);
-  launch(*s, shown, open_server_scenario().source(shown),
+  launch(s, shown, open_server_scenario().source(shown),
          [s, p, o](Trace& t, RunOptions opts) { return run_open_server(*s, p, t, o, opts); });
 }
 
 void Session::stop() {
   if (stop_) stop_->request();
+  interrupt_program(*state_);
 }
 
 std::string Session::load(const std::string& path) {
@@ -133,6 +140,8 @@ std::string Session::load(const std::string& path) {
 
 bool Session::poll() {
   reap(false);
+  poll_program_stderr();
+  deliver_pending_interrupts();
   if (!reader_) return false;
   size_t before = reader_->events().size();
   size_t changed = reader_->poll();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/trace.hpp"
 #include "model/model.hpp"
@@ -30,7 +31,17 @@ class Session {
   // port) for outside clients (curl, a browser) for `duration` seconds, or
   // until stop(). The listing is the open server mode's own.
   void start_open(const Params& p, int port, double duration);
-  // Asks the live run to stop, as Ctrl-C would (thread-safe, returns at once).
+  // A user's own .py program under CPython with the recorder
+  // (cli/python_program.hpp), followed on the session's thread while its trace
+  // grows (live_program.cpp). Its stderr (a traceback) goes to program_stderr().
+  void start_program(const std::string& file, const std::vector<std::string>& args = {},
+                     const std::string& python = "python3");
+  bool is_program() const { return !program_.empty(); }
+  const std::string& program() const { return program_; }  // the .py path ("" for scenarios)
+  const std::string& program_stderr() const { return program_err_; }
+  int exit_status() const { return state_->exit_status; }  // the program's, once !live()
+  // Asks the live run to stop, as Ctrl-C would (thread-safe, returns at once):
+  // a program gets SIGINT (KeyboardInterrupt), a scenario its loop's stop.
   void stop();
   bool open_mode() const { return open_mode_; }
   int open_port() const { return open_port_ ? open_port_->load(std::memory_order_acquire) : 0; }  // 0 until it listens
@@ -58,12 +69,19 @@ class Session {
   struct RunState {
     RunResult result;
     std::atomic<bool> done{false};
+    std::atomic<pid_t> pid{-1};  // a program's interpreter while it runs
+    int exit_status = 0;
+    bool interrupt_pending = false;  // GUI thread only: Stop came before the interpreter started
   };
+  void poll_program_stderr();
+  void deliver_pending_interrupts();  // each poll: a Stop that came before the interpreter's pid
+  static void interrupt_program(RunState& st);  // SIGINT to its interpreter, if one runs
+  void end_programs();  // closing: SIGINT to every program still running, SIGKILL to those that ignore it
   void reset();
   // Joins the retired runs that have ended (their join returns at once); `all`: every one, waiting.
   void reap(bool all);
   // Runs `run` on the session's thread, tracing into a new trace the view reads.
-  void launch(const Scenario& s, const Params& p, std::string listing,
+  void launch(const Scenario* s, const Params& p, std::string listing,
               std::function<RunResult(Trace&, RunOptions)> run);
   std::shared_ptr<Trace> trace_;
   std::unique_ptr<TraceReader> reader_;
@@ -85,6 +103,8 @@ class Session {
   double open_duration_ = 0;
   std::shared_ptr<std::atomic<int>> open_port_;  // shared with the run's on_listening
   size_t changed_from_ = 0;
+  std::string program_, program_err_;
+  int program_err_fd_ = -1;  // reads what the program writes to stderr
 };
 
 }  // namespace loopscope::gui

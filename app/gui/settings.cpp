@@ -80,6 +80,7 @@ Settings read_settings(const std::string& path) {
         if (c >= '1' && c < '1' + kPanels) s.look.show[c - '1'] = false;
     } else if (k == "scenario") s.scenario = v;
     else if (k.rfind("param.", 0) == 0) s.sets.push_back(k.substr(6) + "=" + v);
+    else if (k == "recent" && !v.empty() && s.recent.size() < 8) s.recent.push_back(v);
   }
   return s;
 }
@@ -97,6 +98,9 @@ std::string write_settings(const std::string& path, const Settings& s) {
     if (!s.look.show[k]) o << char('1' + k);
   o << "\n[run]\nscenario=" << s.scenario << "\n";
   for (const std::string& kv : s.sets) o << "param." << kv << "\n";
+  if (!s.recent.empty()) o << "[programs]\n";
+  for (const std::string& r : s.recent)
+    if (r.find('\n') == std::string::npos) o << "recent=" << r << "\n";
   OutputFile f;
   std::string err = f.open(path, OutputFile::Special::refuse);
   if (err.empty()) err = f.write(o.str());

@@ -16,6 +16,7 @@ struct Settings {
   Appearance look;
   std::string scenario;           // id of the last scenario run ("" = none yet)
   std::vector<std::string> sets;  // its parameters as k=v
+  std::vector<std::string> recent;  // .py programs opened, newest first ([programs] recent=PATH)
 };
 
 std::string settings_path();

@@ -443,7 +443,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     float y0 = lane_y(li), y1 = y0 + lane_h;
     if (y1 < plot0.y || y0 > plot1.y) continue;
     if (li % 2) dl->AddRectFilled(ImVec2(c0.x, y0), ImVec2(plot1.x, y1), th.lane_alt);
-    const model::TaskInfo* ti = lane.kind == model::LaneKind::task ? m.task(lane.id) : nullptr;
+    const model::TaskInfo* ti = lane.kind == model::LaneKind::task ? m.task(lane.id, lane.loop) : nullptr;  // client loop tasks have ids of their own
     int color = ti ? ti->color : -1;
     ImU32 label_col = color >= 0 ? th.task_ink(color) : th.text;
     std::string label = lane.label;

@@ -98,6 +98,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->state = TaskState::running;
         t->since_ns = e.t_ns;
         t->line = e.line;
+        t->file = e.s2;
         t->cancelling = false;  // the CancelledError (if any) is thrown into this step
       }
       s.running_task = e.task;
@@ -111,7 +112,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->target = v.target;
         t->since_ns = e.t_ns;
         t->line = e.line;
-        t->since_ns = e.t_ns;
+        t->file = e.s2;
       }
       s.running_task = -1;
       break;
@@ -159,6 +160,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::block_begin:
       s.blocked = true;
       s.blocked_line = e.line;
+      s.blocked_file = e.s2;
       s.phase = Phase::blocked;
       break;
     case Ev::block_end:
@@ -166,7 +168,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       s.phase = Phase::running;
       break;
     case Ev::print:
-      if (TaskSnapshot* t = task_of(e.task)) t->line = e.line;
+      if (TaskSnapshot* t = task_of(e.task)) t->line = e.line, t->file = e.s2;
       break;
     case Ev::queue_put:
     case Ev::queue_get: {

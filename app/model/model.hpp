@@ -151,6 +151,7 @@ struct TaskSnapshot {
   Wait wait = Wait::none;
   Outcome outcome = Outcome::result;
   int line = 0;  // listing line the task stands at
+  const char* file = nullptr;  // ...in this program file (CPython recorder traces; null: the scenario's listing)
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
   int64_t since_ns = 0;     // when it entered its current state (step.end for a wait, ready.push for ready)
   AwaitOn on = AwaitOn::unset;  // step.end's `on`: exactly what it awaits (unset in older traces)
@@ -179,6 +180,7 @@ struct LoopState {
   std::vector<TaskSnapshot> tasks;  // indexed like Model::tasks()
   bool blocked = false;
   int blocked_line = 0;
+  const char* blocked_file = nullptr;
 };
 
 // [SECTION] Model

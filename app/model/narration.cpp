@@ -117,6 +117,32 @@ const TaskSnapshot* snap(const LoopState& s, const Model& m, int32_t task, uint8
   return k >= 0 && size_t(k) < s.tasks.size() ? &s.tasks[size_t(k)] : nullptr;
 }
 
+// The task whose step queued the handle of push event `p` (-1: not a task's step).
+int32_t pushed_by(const Ctx& c, const Event* p) {
+  if (!p) return -1;
+  return running_task(c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
+                             size_t(p - c.m.events().data())));
+}
+// _run_until_complete_cb is the done-callback of the future run_until_complete
+// runs: the task whose step queued it (CPython queues it as the coroutine ends,
+// before the task.done the recorder writes after the step).
+std::string completed_future(const Ctx& c, const Event* push) {
+  const int32_t x = pushed_by(c, push);
+  return x >= 0 ? c.task_name(x) : "the future run_until_complete runs";
+}
+// The task a timer handle (a sleep's callback, Timeout._on_timeout) is for,
+// queued at push event `p`: its own task, else the owner of the timer that
+// just fired (CPython's handles name no task), else the task whose step
+// queued it (a deadline already past).
+int32_t timer_task(const Ctx& c, const Event* p) {
+  if (!p) return -1;
+  if (p->task >= 0) return p->task;
+  if (Cause(p->code) != Cause::timer) return pushed_by(c, p);
+  const size_t at = size_t(p - c.m.events().data());
+  const Event* f = c.back([](const Event& x) { return x.kind == Ev::timer_fire || x.kind != Ev::ready_push; }, at);
+  return f && f->kind == Ev::timer_fire ? f->task : -1;
+}
+
 // What the running handle did that completed the future `t` awaits (`t`'s wakeup is being queued).
 std::string completer(const Ctx& c, const std::string& t) {
   const Event& e = c.e;
@@ -180,31 +206,39 @@ std::string push(const Ctx& c) {
   const bool x_done = x >= 0 && finished_in_handle(c, x);
   const std::string child = x_done ? c.task_name(x) + " has finished" : "An awaited child is done";
   switch (fn_of(e)) {
-    case HandleFn::sleep_set_result:
+    case HandleFn::sleep_set_result: {
+      const int32_t k = timer_task(c, &e);
+      const std::string t = k >= 0 ? c.task_name(k) : "a task";
       return "The timer of " + t + "'s sleep is due, so after the poll the loop queues its callback "
              "(futures._set_result_unless_cancelled). It runs in this same iteration, after the handles already "
              "queued, and sets the sleep future's result.";
+    }
     case HandleFn::gather_done_callback:
       return child + ", so gather's _done_callback for it is queued (a done-callback of the child). It runs in the "
              "next iteration.";
     case HandleFn::taskgroup_on_task_done:
       return child + ", so the TaskGroup's _on_task_done is queued. In the next iteration it removes the task from "
              "the group, and if it failed, cancels the other tasks.";
-    case HandleFn::timeout_on_timeout:
-      return "The deadline of the asyncio.timeout() block in " + t + " has passed, so Timeout._on_timeout is queued. " +
+    case HandleFn::timeout_on_timeout: {
+      const int32_t k = timer_task(c, &e);
+      const std::string in = k >= 0 ? c.task_name(k) : "the task inside the block";
+      return "The deadline of the asyncio.timeout() block in " + in + " has passed, so Timeout._on_timeout is queued. " +
              (cause == Cause::timer ? "It runs in this same iteration" : "It runs in the next iteration") +
-             " and cancels " + t + ".";
+             " and cancels " + in + ".";
+    }
     case HandleFn::wait_for_release_waiter:
       return cause == Cause::timer
                  ? "The deadline of a wait_for() has passed, so its _release_waiter is queued; it runs in this same "
                    "iteration and releases the task waiting in wait_for."
                  : child + ", so wait_for's _release_waiter (a done-callback of the inner task) is queued for the "
                    "next iteration.";
-    case HandleFn::run_until_complete_cb:
-      return "main is done, so its first done-callback, _run_until_complete_cb, is queued. When it runs in the next "
-             "iteration it calls loop.stop(): that iteration is the loop's last.";
+    case HandleFn::run_until_complete_cb: {
+      const std::string x = completed_future(c, &e);
+      return x + "'s coroutine has ended, so its done-callback _run_until_complete_cb is queued. When it runs in the "
+             "next iteration it calls loop.stop(): run_until_complete(" + x + ") returns after that iteration.";
+    }
     case HandleFn::pool_done:
-      return "The thread-pool job of " + t + " is done: after the poll the loop queues the callback that sets "
+      return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) + " after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
       return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
@@ -296,10 +330,13 @@ std::string run(const Ctx& c) {
                         "'s coroutine starts running from the top.";
       }
       break;
-    case HandleFn::sleep_set_result:
+    case HandleFn::sleep_set_result: {
+      const int32_t k = timer_task(c, push_of(c, e.id, c.i));
+      const std::string t = k >= 0 ? c.task_name(k) : "a task";
       s = "The loop runs the timer callback of " + t + "'s sleep. It sets the sleep future's result, which schedules " +
           t + "'s wakeup for the next iteration.";
       break;
+    }
     case HandleFn::gather_done_callback: s = gather_run(c); break;
     case HandleFn::taskgroup_on_task_done: {
       int cancels = 0;
@@ -335,14 +372,27 @@ std::string run(const Ctx& c) {
                 "waiting task wakes in the next iteration and wait_for returns the inner task's result.";
       break;
     }
-    case HandleFn::run_until_complete_cb:
-      s = "The loop runs _run_until_complete_cb: main is done, so it calls loop.stop(). The loop finishes this "
-          "iteration, and run_until_complete returns main's result.";
+    case HandleFn::run_until_complete_cb: {
+      const std::string x = completed_future(c, push_of(c, e.id, c.i));
+      s = "The loop runs _run_until_complete_cb: " + x + " is done, so it calls loop.stop(). The loop finishes this "
+          "iteration, and run_until_complete returns " + x + "'s result.";
       break;
-    case HandleFn::pool_done:
-      s = "The loop runs " + label_of(e) + ": it sets the result of the executor future " + t + " awaits, which "
-          "queues " + t + "'s wakeup for the next iteration.";
+    }
+    case HandleFn::pool_done: {
+      // Whose wakeup it queues is in the events it emits (CPython's handle names no task).
+      std::string w = e.task >= 0 ? t : std::string();
+      const std::vector<Event>& ev = c.m.events();
+      for (size_t j = c.i + 1; w.empty() && j < ev.size() && j < c.i + kLookBack; ++j) {
+        if (ev[j].loop != e.loop) continue;
+        if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+        if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::task_wakeup) w = c.task_name(ev[j].task);
+      }
+      s = w.empty() ? "The loop runs " + label_of(e) + ": it sets the result of an executor future, which wakes "
+                      "whatever awaits it."
+                    : "The loop runs " + label_of(e) + ": it sets the result of the executor future " + w +
+                          " awaits, which queues " + w + "'s wakeup for the next iteration.";
       break;
+    }
     case HandleFn::io_callback: s = "The loop runs the I/O callback " + label_of(e) + "."; break;
     case HandleFn::callback: s = "The loop runs the callback " + label_of(e) + "."; break;
   }
@@ -375,6 +425,17 @@ std::string await_text(const Ctx& c) {
       return t + " waits in queue.join()" + at + ": it returns once every item put into the queue has been marked "
              "done with task_done() (the queue's _finished event is set).";
     case AwaitOn::wait_for: {
+      // Cancelled the inner task in this step: the deadline has passed (3.11's _cancel_and_wait).
+      const Event* begin = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
+      const Event* cancelled =
+          begin ? c.back([&](const Event& x) { return (x.kind == Ev::task_cancel && as<ev::TaskCancel>(x).by == e.task) || &x == begin; }, c.i)
+                : nullptr;
+      if (cancelled && cancelled != begin) {
+        const std::string inner = c.task_name(cancelled->task);
+        return t + " is still in asyncio.wait_for" + at + ": the deadline has passed and wait_for has cancelled " +
+               inner + ". It now waits until " + inner + " is done cancelling, then raises TimeoutError (or returns " +
+               inner + "'s result if it swallowed the cancellation).";
+      }
       const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
       std::string d = arm ? " (" + delay(arm->num - arm->t_ns) + ")" : "";
       return t + " awaits asyncio.wait_for(" + (v.target >= 0 ? target : "an awaitable") + ")" + at +
@@ -383,6 +444,16 @@ std::string await_text(const Ctx& c) {
     }
     case AwaitOn::task:
       return t + " awaits " + target + at + " and pauses until " + (v.target >= 0 ? target : "that task") + " finishes.";
+    case AwaitOn::timeout: {
+      std::string what = "a future";
+      if (Wait(e.code) == Wait::sleep) {
+        const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
+        what = (arm ? "a " + delay(arm->num - arm->t_ns) + " " : std::string()) + "asyncio.sleep";
+      }
+      return t + " awaits " + what + at + " inside an async with asyncio.timeout() block. It resumes when that is "
+             "done, unless the block's deadline passes first: then Timeout._on_timeout cancels " + t + ", and at the "
+             "end of the block Timeout.__aexit__ turns the CancelledError into TimeoutError.";
+    }
     case AwaitOn::event_wait: return t + " waits" + at + " until an asyncio.Event is set.";
     case AwaitOn::lock_acquire: return t + " waits" + at + " to acquire an asyncio.Lock another task holds.";
     case AwaitOn::semaphore_acquire: return t + " waits" + at + " for a free slot of an asyncio.Semaphore.";
@@ -635,10 +706,11 @@ std::string narrate(const Model& m, size_t event_index) {
     case Ev::timer_cancel:
       return t + "'s timer is cancelled before it was due, so its callback will not run.";
     case Ev::io_wait:
-      return t + " starts a " + name(IoKind(e.code)) + " on " + (e.s1 ? e.s1 : "a socket") +
+      return (e.task >= 0 ? t : std::string("The loop")) + " starts a " + name(IoKind(e.code)) + " on " +
+             (e.s1 && *e.s1 ? e.s1 : "a socket") +
              ". The loop registers it with the operating system and goes on with other work.";
     case Ev::io_done:
-      return "The " + std::string(name(IoKind(e.code))) + " for " + t + " completed (" + (e.s1 ? e.s1 : "ok") + ", " +
+      return "The " + std::string(name(IoKind(e.code))) + (e.task >= 0 ? " for " + t : std::string()) + " completed (" + (e.s1 ? e.s1 : "ok") + ", " +
              std::to_string(e.num) + " bytes): the waiting task's callback is queued.";
     case Ev::pool_submit:
       return t + " sends " + quoted(e.s1) + " to the thread pool. A worker thread will run it while the loop stays "
@@ -653,7 +725,7 @@ std::string narrate(const Model& m, size_t event_index) {
       return "The blocking call in " + t + " returns after " + duration(e.num) +
              ". The loop was stuck all that time; it can run other handles once " + t + " awaits.";
     case Ev::print:
-      return t + " prints " + quoted(e.s1) + (e.line > 0 ? " (line " + std::to_string(e.line) + ")." : ".");
+      return (e.task >= 0 ? t : std::string("Code outside any task (a plain callback or another thread)")) + " prints " + quoted(e.s1) + (e.line > 0 ? " (line " + std::to_string(e.line) + ")." : ".");
     case Ev::task_unretrieved:
       return t + " failed with " + (e.s1 ? e.s1 : "an exception") + ", but nobody awaited it or asked for its "
              "result, so asyncio logs \"Task exception was never retrieved\".";

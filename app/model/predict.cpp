@@ -1,5 +1,7 @@
 #include "predict.hpp"
 
+#include <algorithm>
+
 #include "core/trace_schema.hpp"
 
 namespace loopscope::model {
@@ -130,6 +132,79 @@ Question question_for(const Model& m, size_t answer_at) {
   return q;
 }
 
+// [SECTION] Cancellation questions
+
+namespace {
+const char* outcome_label(CancelOutcome o) {
+  switch (o) {
+    case CancelOutcome::ends_cancelled: return "the CancelledError ends it";
+    case CancelOutcome::awaits_again: return "it catches it and awaits again";
+    case CancelOutcome::returns: return "it catches it and returns";
+    case CancelOutcome::raises_other: return "it raises another exception";
+  }
+  return "";
+}
+}  // namespace
+
+std::vector<Question> cancel_questions(const Model& m) {
+  std::vector<Question> out;
+  const auto& ev = m.events();
+  for (size_t i = 0; i + 1 < m.size(); ++i) {
+    const Event& b = ev[i];
+    if (b.kind != Ev::step_begin || b.loop != 0) continue;
+    // Cancelled and not yet delivered just before this step: CancelledError is raised at its await.
+    if (i == 0) continue;
+    const LoopState before = m.state_at(i - 1, 0);
+    const int32_t k = m.task_index(b.task, 0);
+    if (k < 0 || size_t(k) >= before.tasks.size() || !before.tasks[size_t(k)].cancelling) continue;
+    // A task cancelled before its first step never runs its body: nothing to predict.
+    bool stepped = false;
+    for (size_t j = i; j-- > 0 && !stepped;) stepped = ev[j].loop == 0 && ev[j].kind == Ev::step_begin && ev[j].task == b.task;
+    if (!stepped) continue;
+    size_t end = i + 1;
+    while (end < ev.size() && !(ev[end].loop == 0 && ev[end].kind == Ev::step_end && ev[end].task == b.task)) ++end;
+    if (end >= ev.size()) continue;
+    CancelOutcome o = CancelOutcome::awaits_again;
+    if (as<ev::StepEnd>(ev[end]).wait == Wait::none) {
+      size_t d = end + 1;
+      while (d < ev.size() && !(ev[d].loop == 0 && ev[d].kind == Ev::task_done && ev[d].task == b.task)) ++d;
+      if (d >= ev.size()) continue;
+      const Outcome how = Outcome(ev[d].code);
+      o = how == Outcome::cancelled ? CancelOutcome::ends_cancelled
+          : how == Outcome::result  ? CancelOutcome::returns
+                                    : CancelOutcome::raises_other;
+    }
+    Question q;
+    q.kind = Question::Kind::cancel_outcome;
+    q.ask_at = i;
+    q.answer_at = end;
+    q.it = b.it;
+    for (CancelOutcome c : {CancelOutcome::ends_cancelled, CancelOutcome::awaits_again, CancelOutcome::returns,
+                            CancelOutcome::raises_other}) {
+      Choice ch{Choice::Kind::outcome, b.task, outcome_label(c)};
+      ch.op = int32_t(c);
+      if (c == o) q.answer = int(q.choices.size());
+      q.choices.push_back(std::move(ch));
+    }
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+std::vector<Question> quiz(const Model& m) {
+  std::vector<Question> all = questions(m), more = cancel_questions(m);
+  all.insert(all.end(), more.begin(), more.end());
+  std::stable_sort(all.begin(), all.end(), [](const Question& a, const Question& b) { return a.ask_at < b.ask_at; });
+  return all;
+}
+
+std::string prompt(const Model& m, const Question& q) {
+  if (q.kind == Question::Kind::cancel_outcome)
+    return task_name(m, m.events()[q.ask_at].task) + " was cancelled and runs now: CancelledError is raised at its "
+           "await. What happens in this step?";
+  return "Iteration " + std::to_string(q.it) + " is about to start. Which handle does the loop run first?";
+}
+
 bool determined(const Model& m, const Question& q) {
   const auto& ev = m.events();
   const Event& r = ev[q.answer_at];
@@ -157,6 +232,42 @@ bool determined(const Model& m, const Question& q) {
 
 std::string explain(const Model& m, const Question& q, int chosen) {
   const auto& ev = m.events();
+  if (q.kind == Question::Kind::cancel_outcome) {
+    const std::string t = task_name(m, ev[q.ask_at].task);
+    const std::string right = q.choices[size_t(q.answer)].label;
+    std::string out = chosen == q.answer ? "Right: " + right + ". "
+                      : chosen >= 0      ? "Not this time: " + right + ", not " + q.choices[size_t(chosen)].label + ". "
+                                         : "Answer: " + right + ". ";
+    switch (CancelOutcome(q.choices[size_t(q.answer)].op)) {
+      case CancelOutcome::ends_cancelled:
+        return out + "No except clause kept the CancelledError (or one re-raised it after cleaning up): it left " + t +
+               "'s coroutine, so " + t + " ends cancelled and whoever awaits it gets CancelledError.";
+      case CancelOutcome::awaits_again:
+        return out + t + " caught the CancelledError (an except or finally block) and awaited something else before "
+               "ending: cancel() only raises once at an await, so its cleanup can await. " + narrate(m, q.answer_at);
+      case CancelOutcome::returns: {
+        // Cancelled by asyncio.timeout's deadline: its __aexit__ turned the CancelledError into TimeoutError.
+        bool by_timeout = false;
+        for (size_t j = q.ask_at, h = SIZE_MAX; j-- > 0 && h == SIZE_MAX;)
+          if (ev[j].loop == 0 && ev[j].kind == Ev::task_cancel && ev[j].task == ev[q.ask_at].task) {
+            for (h = j; h-- > 0;)
+              if (ev[h].loop == 0 && (ev[h].kind == Ev::ready_run || ev[h].kind == Ev::loop_iter)) break;
+            by_timeout = h != SIZE_MAX && ev[h].kind == Ev::ready_run && as<ev::ReadyRun>(ev[h]).fn == HandleFn::timeout_on_timeout;
+            if (h == SIZE_MAX) h = 0;
+          }
+        if (by_timeout)
+          return out + "The cancellation came from an asyncio.timeout() deadline: at the end of the async with block "
+                 "Timeout.__aexit__ turned the CancelledError into TimeoutError, " + t + " caught that and went on "
+                 "to return normally, so the task ends with a result.";
+        return out + t + " caught the CancelledError and returned normally, so the task ends with a result, not "
+               "cancelled (swallowing a cancellation hides it from whoever cancelled the task).";
+      }
+      case CancelOutcome::raises_other:
+        return out + t + " caught the CancelledError and raised another exception, which ends the task with that "
+               "exception instead.";
+    }
+    return out;
+  }
   const Event& r = ev[q.answer_at];
   std::string who = q.choices[size_t(q.answer)].label;
   std::string label = r.s1 ? r.s1 : "a handle";

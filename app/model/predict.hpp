@@ -17,8 +17,9 @@ namespace loopscope::model {
 
 // One candidate for the next handle: a handle already in the ready queue, an
 // armed timer whose callback the poll could queue, or pending I/O / pool work.
+// A cancellation question's choices are outcomes of the cancelled task's step.
 struct Choice {
-  enum class Kind : uint8_t { ready, timer, io, pool };
+  enum class Kind : uint8_t { ready, timer, io, pool, outcome };
   Kind kind = Kind::ready;
   int32_t task = -1;    // the task it steps or belongs to (its colour), or -1
   std::string label;    // what the button says: a task's name, "B's timer (sleep)", a callback
@@ -27,9 +28,22 @@ struct Choice {
   int32_t op = -1;      // Kind::io: the operation; Kind::pool: the job
 };
 
+// What a cancelled task does when CancelledError is raised at its await, read
+// from the step.end and task.done that follow (Choice::op of an outcome choice).
+enum class CancelOutcome : int32_t {
+  ends_cancelled,  // the CancelledError leaves the coroutine (re-raised or not caught)
+  awaits_again,    // it catches it and awaits something (cleanup) before ending
+  returns,         // it catches it and returns normally: the task ends with a result
+  raises_other,    // it catches it and raises another exception
+};
+
 struct Question {
+  // first_handle: which handle does the coming iteration run first?
+  // cancel_outcome: a cancelled task runs; what does the CancelledError do?
+  enum class Kind : uint8_t { first_handle, cancel_outcome };
+  Kind kind = Kind::first_handle;
   size_t ask_at = 0;     // the playhead stops here (the last event before the iteration)
-  size_t answer_at = 0;  // the ready.run that answers it
+  size_t answer_at = 0;  // the ready.run that answers it (cancel_outcome: the step.end)
   uint32_t it = 0;       // the iteration about to start
   std::vector<Choice> choices;
   int answer = -1;  // index into choices
@@ -45,6 +59,13 @@ std::vector<size_t> decisions(const Model& m);
 // The question answered by the ready.run at `answer_at`. The answer is the
 // handle that ran; it is among the choices by construction.
 Question question_for(const Model& m, size_t answer_at);
+// Every cancellation question: at the step.begin where CancelledError is
+// raised in a cancelled task (the answer is the step.end that follows).
+std::vector<Question> cancel_questions(const Model& m);
+// Both kinds, in the order they are asked (by ask_at): predict mode's quiz.
+std::vector<Question> quiz(const Model& m);
+// The question line predict mode shows.
+std::string prompt(const Model& m, const Question& q);
 // Whether CPython determines the answer (see questions()).
 bool determined(const Model& m, const Question& q);
 // The reveal: whether `chosen` was right, what ran and why.

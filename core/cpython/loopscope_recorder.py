@@ -52,7 +52,7 @@ _get_ident = threading.get_ident
 _get_running_loop = asyncio.events._get_running_loop
 
 SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
-FLUSH_S = 0.05             # the writer thread's period: a live view sees events within ~50 ms
+FLUSH_S = 0.02             # the writer thread's period: a live view sees events within ~20 ms plus formatting (docs/performance.md)
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
@@ -387,6 +387,7 @@ class Recorder:
         self.next_job = 0
         self.workers = {}           # thread ident -> worker lane
         self.pool_futures = weakref.WeakSet()
+        self.timeouts = {}          # id(task) -> the asyncio.timeout() blocks it is inside (innermost last)
         self.print_buf = {}
         self.code_info = {}         # code object -> True (user code) / asyncio qualname / ""
         self.how = None
@@ -487,7 +488,14 @@ class Recorder:
         return f.f_lineno or 0, self.files.by_name.get(f.f_code.co_filename), below
 
     def awaits(self, ls, task, below):
-        """(wait, on, target) for a suspended task."""
+        """(wait, on, target) for a suspended task. A sleep or a plain future awaited inside an
+        asyncio.timeout() block with an armed deadline is `on: timeout` (the engine's rule)."""
+        wait, on, target = self.awaited(ls, task, below)
+        if on in ("sleep", "future") and self.in_deadline(task):
+            on = "timeout"
+        return wait, on, target
+
+    def awaited(self, ls, task, below):
         fw = task._fut_waiter
         if fw is None:  # a bare yield (sleep(0)): its next step is already queued
             return "yield", "yield", None
@@ -506,6 +514,17 @@ class Recorder:
         if fw in self.pool_futures:
             return "pool", "pool", None
         return "future", "future", None
+
+    def in_deadline(self, task):
+        """Inside an asyncio.timeout() block whose deadline is armed (what the engine's Task counts)."""
+        blocks = self.timeouts.get(id(task))
+        if not blocks:
+            return False
+        # A block that has exited (or expired) drops its handler; forget it.
+        blocks[:] = [cm for cm in blocks if getattr(cm, "_timeout_handler", None) is not None]
+        if not blocks:
+            del self.timeouts[id(task)]
+        return bool(blocks)
 
     # -- the ready queue
 
@@ -629,6 +648,7 @@ class Recorder:
                 line = (top.f_lineno or 0) if f is not None else 0
             self.emit("step.end", ls, t2, (tid, line, "none", dur, dur > SLOW_NS, f, None, None))
             self.task_done(ls, task, tid, t2)
+            self.timeouts.pop(id(task), None)
             ls.labels.pop(tid, None)
             ls.suspended.pop(tid, None)
             return
@@ -872,6 +892,22 @@ def _install(rec):
                 del rec.claimed[ls.number]
         return close_
     wrap(BEL, "close", close)
+
+    # asyncio.timeout() blocks (3.11+): which task is inside which, for `on: timeout`.
+    # reschedule() runs in __aenter__ (and on cm.reschedule()); hooking it keeps
+    # the recorder out of the frames a TimeoutError's traceback shows.
+    timeout_cls = getattr(getattr(asyncio, "timeouts", None), "Timeout", None)
+    if timeout_cls is not None and hasattr(timeout_cls, "reschedule"):
+        def t_reschedule(orig):
+            def reschedule(self, when):
+                orig(self, when)
+                task = getattr(self, "_task", None)
+                if task is not None:
+                    blocks = rec.timeouts.setdefault(id(task), [])
+                    if self not in blocks:
+                        blocks.append(self)
+            return reschedule
+        wrap(timeout_cls, "reschedule", t_reschedule)
 
     # Handle._run: every handle the loop runs (task steps are handles too).
     hrun = asyncio.events.Handle._run

@@ -18,10 +18,14 @@ using namespace loopscope::test;
 
 TEST_CASE("a run with only a 40 ms timer polls with a timeout of about 40 ms and waits that long") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    co_await sleep(0.04).at(2);
-    co_return {};
-  });
+  RunOutcome o = run_main(
+      trace,
+      []() -> Coro {
+        co_await sleep(0.04).at(2);
+        co_return {};
+      },
+      LoopOptions{});  // real time: the timeout is measured in ms
+
   REQUIRE(o.error.empty());
   const Event* wait = nullptr;
   for (const Event& e : o.events)

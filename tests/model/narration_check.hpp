@@ -66,7 +66,8 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
       const std::pair<const char*, AwaitOn> claims[] = {{"queue.get()", AwaitOn::queue_get},
                                                         {"queue.put()", AwaitOn::queue_put},
                                                         {"queue.join()", AwaitOn::queue_join},
-                                                        {"asyncio.wait_for(", AwaitOn::wait_for}};
+                                                        {"asyncio.wait_for", AwaitOn::wait_for},
+                                                        {"inside an async with asyncio.timeout()", AwaitOn::timeout}};
       for (auto [phrase, want] : claims)
         if (contains(s, phrase) != (on == want)) bad(std::string("wait reason '") + phrase + "' disagrees with on=" + name(on));
     }
@@ -80,7 +81,10 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
         const int64_t due_in = st.timers.front().due_ns - e.t_ns;
         if (due_in > (int64_t(p.timeout_ms) + 2) * 1'000'000) bad("the poll's timeout is shorter than the soonest timer");
       }
-      if (p.timeout_ms == 0 && p.waited_ns > 5'000'000) bad("a poll with timeout 0 waited " + std::to_string(p.waited_ns) + " ns");
+      // Timeout 0 only when a handle is ready or a timer is already due (what
+      // the field says, not the wall clock: a busy machine can stall any poll).
+      if (p.timeout_ms == 0 && st.ready.empty() && (st.timers.empty() || st.timers.front().due_ns > e.t_ns + 1'000'000))
+        bad("a poll with timeout 0 while nothing is ready and no timer is due");
     }
     if (e.kind == Ev::ready_run) {
       const int64_t left = as<ev::ReadyRun>(e).left;
@@ -91,8 +95,19 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
       if ((next < 0 ? 0 : next) != std::max(0L, queued_next))
         bad("says " + std::to_string(next) + " queued for the next iteration, the stage has " + std::to_string(queued_next));
     }
+    // "_run_until_complete_cb: X is done": X has finished (CPython's shutdown tasks too, not always main).
+    if (e.kind == Ev::ready_run && as<ev::ReadyRun>(e).fn == HandleFn::run_until_complete_cb) {
+      const size_t at = s.find(" is done, so it calls loop.stop()");
+      const size_t b = s.rfind(": ", at);
+      const std::string who = at == std::string::npos || b == std::string::npos ? "" : s.substr(b + 2, at - b - 2);
+      if (who.empty() || !finished_by(who, i, e.loop)) bad("_run_until_complete_cb names '" + who + "', which has not finished");
+    }
     if (e.kind == Ev::loop_iter && contains(s, "nothing ready") && as<ev::Iter>(e).ready != 0) bad("nothing ready, but ready > 0");
     if (contains(s, "epoll") && contains(s, "sockets and timers")) bad("says epoll waits for timers");
+    // A handle with no task in the trace (CPython's timer callbacks) is not a task of its own.
+    if (contains(s, "a callback's") || contains(s, "cancels a callback") || s.rfind("a callback ", 0) == 0 ||
+        contains(s, " for a callback "))
+      bad("names 'a callback' as if it were a task");
   }
   return out;
 }

@@ -85,3 +85,34 @@ TEST_CASE("the last iteration runs _run_until_complete_cb, and an asyncio.run li
   size_t last_iter = sm->find([&](const Event& e) { return e.kind == Ev::loop_iter && e.it == sm->events[cb].it; });
   CHECK_FALSE(has(narrate(sm->model, last_iter), "nothing ready"));
 }
+
+TEST_CASE("a sleep inside async with asyncio.timeout() is traced on: timeout and told with the block's deadline") {
+  auto sm = run_scenario_model("timeout");
+  const int32_t main = sm->task_id("main");
+  int in_block = 0, plain = 0;
+  for (size_t i = 0; i < sm->events.size(); ++i) {
+    const Event& e = sm->events[i];
+    if (e.kind != Ev::step_end) continue;
+    const ev::StepEnd v = as<ev::StepEnd>(e);
+    if (v.on == AwaitOn::timeout) {
+      ++in_block;
+      CHECK(e.task == main);  // B's sleep runs inline in main, inside the block
+      CHECK(v.wait == Wait::sleep);
+      const std::string why = narrate(sm->model, i);
+      CHECK(has(why, "inside an async with asyncio.timeout() block"));
+      CHECK(has(why, "TimeoutError"));
+    }
+    plain += v.on == AwaitOn::sleep;  // wait_for's inner task: no asyncio.timeout() around it
+  }
+  CHECK(in_block == 1);
+  CHECK(plain >= 1);
+}
+
+TEST_CASE("after wait_for's deadline, its second await is told as waiting for the cancelled inner task") {
+  auto sm = run_scenario_model("timeout");
+  const size_t cancel = sm->find([](const Event& e) { return e.kind == Ev::task_cancel && as<ev::TaskCancel>(e).by >= 0; });
+  REQUIRE(cancel < sm->events.size());
+  const size_t end = sm->find([&](const Event& e) { return e.kind == Ev::step_end && e.task == as<ev::TaskCancel>(sm->events[cancel]).by; }, cancel);
+  REQUIRE(end < sm->events.size());
+  CHECK_FALSE(has(narrate(sm->model, end), "or the deadline"));
+}

@@ -1,6 +1,9 @@
 // Predict mode's questions and answers, derived from real runs.
 #include <doctest/doctest.h>
 
+#include <map>
+
+#include "core/trace_schema.hpp"
 #include "model/predict.hpp"
 #include "scenario_model.hpp"
 
@@ -118,4 +121,67 @@ TEST_CASE("a handle left in the ready queue runs before anything the poll wakes:
     CHECK(s.ready.front().handle == sm->events[q.answer_at].id);
   }
   CHECK(seen_leftover);
+}
+
+TEST_CASE("a cancelled task's question is answered by what its step really did, read from step.end and task.done") {
+  std::map<CancelOutcome, int> seen;
+  for (const char* id : {"timeout", "taskgroup-cancel", "gather-errors"}) {
+    CAPTURE(id);
+    auto sm = test::run_scenario_model(id);
+    const std::vector<Question> qs = cancel_questions(sm->model);
+    CHECK_FALSE(qs.empty());
+    for (const Question& q : qs) {
+      const Event& b = sm->events[q.ask_at];
+      const Event& end = sm->events[q.answer_at];
+      REQUIRE(b.kind == Ev::step_begin);
+      REQUIRE(end.kind == Ev::step_end);
+      CHECK(end.task == b.task);
+      // Asked before the step does anything: nothing of it is on screen yet.
+      for (size_t i = q.ask_at + 1; i < q.answer_at; ++i) CHECK_FALSE((sm->events[i].kind == Ev::step_end && sm->events[i].task == b.task));
+      REQUIRE(q.choices.size() == 4);
+      REQUIRE(q.answer >= 0);
+      const CancelOutcome o = CancelOutcome(q.choices[size_t(q.answer)].op);
+      ++seen[o];
+      const size_t done = sm->find([&](const Event& e) { return e.kind == Ev::task_done && e.task == b.task; }, q.answer_at);
+      if (as<ev::StepEnd>(end).wait != Wait::none) {
+        CHECK(o == CancelOutcome::awaits_again);
+      } else {
+        REQUIRE(done < sm->events.size());
+        const Outcome how = Outcome(sm->events[done].code);
+        CHECK(o == (how == Outcome::cancelled ? CancelOutcome::ends_cancelled
+                    : how == Outcome::result  ? CancelOutcome::returns
+                                              : CancelOutcome::raises_other));
+      }
+      for (const Choice& c : q.choices) CHECK(c.task == b.task);  // in the cancelled task's colour
+      CHECK(prompt(sm->model, q).find("was cancelled") != std::string::npos);
+      CHECK(explain(sm->model, q, q.answer).find("Right: ") == 0);
+    }
+  }
+  CHECK(seen[CancelOutcome::ends_cancelled] > 0);
+  CHECK(seen[CancelOutcome::returns] > 0);  // timeout's main: __aexit__ turns it into TimeoutError, caught
+}
+
+TEST_CASE("asyncio.timeout's cancellation is explained through __aexit__, and a wrong guess names both") {
+  auto sm = test::run_scenario_model("timeout");
+  bool explained = false;
+  for (const Question& q : cancel_questions(sm->model)) {
+    if (CancelOutcome(q.choices[size_t(q.answer)].op) != CancelOutcome::returns) continue;
+    const int wrong = q.answer == 0 ? 1 : 0;
+    const std::string text = explain(sm->model, q, wrong);
+    CHECK(text.find("Not this time: " + q.choices[size_t(q.answer)].label + ", not " + q.choices[size_t(wrong)].label) == 0);
+    explained |= text.find("Timeout.__aexit__ turned the CancelledError into TimeoutError") != std::string::npos;
+  }
+  CHECK(explained);
+}
+
+TEST_CASE("predict mode's quiz asks both kinds, in the order of the run") {
+  auto sm = test::run_scenario_model("timeout");
+  const std::vector<Question> all = quiz(sm->model);
+  CHECK(all.size() == questions(sm->model).size() + cancel_questions(sm->model).size());
+  bool cancel = false;
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (k > 0) CHECK(all[k - 1].ask_at <= all[k].ask_at);
+    cancel |= all[k].kind == Question::Kind::cancel_outcome;
+  }
+  CHECK(cancel);
 }

@@ -236,6 +236,31 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual([e["wait"] for e in r.of("step.end")], ["yield", "yield", "yield", "none"])
         self.loads(r.path)
 
+    def test_an_await_inside_asyncio_timeout_is_on_timeout_and_outside_it_is_not(self):
+        prog = os.path.join(self.tmp, "deadline.py")
+        with open(prog, "w") as f:
+            f.write("import asyncio\n"
+                    "async def main():\n"
+                    "    await asyncio.sleep(0.01)\n"                # no block: sleep
+                    "    async with asyncio.timeout(5):\n"
+                    "        await asyncio.sleep(0.01)\n"            # deadline armed: timeout
+                    "        await asyncio.sleep(0)\n"               # a bare yield stays yield
+                    "    async with asyncio.timeout(None):\n"
+                    "        await asyncio.sleep(0.01)\n"            # no deadline: sleep
+                    "    try:\n"
+                    "        async with asyncio.timeout(0.01):\n"
+                    "            await asyncio.sleep(1)\n"           # cancelled by the deadline: timeout
+                    "    except TimeoutError:\n"
+                    "        print('timed out')\n"
+                    "    await asyncio.sleep(0.01)\n"                # after the block: sleep again
+                    "asyncio.run(main())\n")
+        r = self.record(prog)
+        self.assertEqual((r.rc, r.out), (0, "timed out\n"), r.err)
+        ons = [(e["line"], e["on"]) for e in r.of("step.end") if e["wait"] != "none"]
+        self.assertEqual(ons, [(3, "sleep"), (5, "timeout"), (6, "yield"), (8, "sleep"), (11, "timeout"), (14, "sleep")])
+        self.assertTrue(all(e["wait"] == "sleep" for e in r.of("step.end") if e.get("on") == "timeout"))
+        self.loads(r.path)
+
     def test_asyncio_run_twice_gives_one_trace_whose_iterations_continue(self):
         r = self.record(os.path.join(PROGRAMS, "run_twice.py"))
         self.assertEqual(r.out, "run 1\nrun 2\n")

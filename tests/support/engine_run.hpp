@@ -52,9 +52,20 @@ struct RunOutcome {
   }
 };
 
+// Engine tests run at time_scale 4 unless they say otherwise: their 10-20 ms
+// gaps between timers become 40-80 ms, so a loaded machine cannot merge two
+// timers into one iteration and shift an iteration-exact assertion. A test
+// that measures a real duration passes its own LoopOptions (scale 1).
+inline LoopOptions iteration_safe() {
+  LoopOptions o;
+  o.time_scale = 4.0;
+  return o;
+}
+
 // Runs make_main() as the main task. The trace outlives the loop (strings
 // live in it), so it is kept inside the returned Outcome's scope via `trace`.
-inline RunOutcome run_main(Trace& trace, const std::function<Coro()>& make_main, LoopOptions opts = {}) {
+inline RunOutcome run_main(Trace& trace, const std::function<Coro()>& make_main,
+                           LoopOptions opts = iteration_safe()) {
   RunOutcome o;
   MainOutcome m = asyncio_run(trace, opts, make_main);
   o.result = std::move(m.value);

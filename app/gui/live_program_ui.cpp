@@ -1,0 +1,394 @@
+// Your own program in the window: opening a .py (a path box over the recent
+// files, drag and drop), running it live (Session::start_program), Stop as
+// Ctrl-C, re-run when the file is saved, a small editor with Save & Run, and
+// the Code panel's file tabs and failure marks (the trace's `source` events
+// and the `file` fields on steps).
+#include <imgui.h>
+#include <imgui_stdlib.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app.hpp"
+#include "cli/python_program.hpp"
+#include "core/output_file.hpp"
+#include "core/trace_schema.hpp"
+#include "draw.hpp"
+
+namespace loopscope::gui {
+
+namespace {
+constexpr size_t kRecent = 8;
+
+int64_t mtime_ns(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+std::string base_name(const std::string& p) {
+  size_t k = p.rfind('/');
+  return k == std::string::npos ? p : p.substr(k + 1);
+}
+
+bool ends_with(const std::string& s, const char* tail) {
+  size_t n = std::strlen(tail);
+  return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
+}  // namespace
+
+// [SECTION] Runs
+
+void App::start_program(const std::string& path, const std::vector<std::string>& args) {
+  if (compare_on_) stop_compare();
+  std::error_code ec;
+  std::string abs = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (ec) abs = path;
+  program_args_ = args;
+  session_.start_program(abs, args);
+  follow_new_run();
+  watch_.path = abs;
+  watch_.mtime_ns = mtime_ns(abs);
+  watch_.age = 0;
+  code_file_.clear();
+  code_file_pinned_ = false;
+  open_error_.clear();
+  std::erase(recent_, abs);
+  recent_.insert(recent_.begin(), abs);
+  if (recent_.size() > kRecent) recent_.resize(kRecent);
+}
+
+void App::rerun_program() {
+  if (session_.is_program()) start_program(session_.program(), std::vector<std::string>(program_args_));
+}
+
+std::string App::open_file(const std::string& path) {
+  if (ends_with(path, ".py")) {
+    std::string bad = cli::check_program_file(path);
+    if (!bad.empty()) return bad;
+    start_program(path);  // a program opened from the window runs without arguments
+    return "";
+  }
+  if (ends_with(path, ".jsonl")) return load(path);
+  return path + ": not a Python program (.py) or a trace (.jsonl)";
+}
+
+bool App::drop_file(const std::string& path) {
+  std::string err = open_file(path);
+  if (err.empty()) return true;
+  open_path_ = path, open_error_ = err, open_dialog_ = true;
+  return false;
+}
+
+void App::watch_program(float dt) {
+  if (!watch_.on || !session_.is_program() || watch_.path != session_.program()) return;
+  watch_.age += dt;
+  if (watch_.age < 0.5) return;
+  watch_.age = 0;
+  int64_t now = mtime_ns(watch_.path);
+  // Saved (or replaced by an editor's rename): run it again. A file caught
+  // half-written is not a concern: the recorder reads it when it starts, and
+  // the editor's last write changes the mtime once more, which runs it again.
+  if (now != 0 && now != watch_.mtime_ns) rerun_program();
+}
+
+// [SECTION] What the trace says about the program's files
+
+void App::scan_program() {
+  auto& sc = program_scan_;
+  const model::Model& m = session_.model();
+  if (sc.gen != session_.generation() || m.size() < sc.n) {
+    sc = {};
+    sc.gen = session_.generation();
+  }
+  if (m.size() == 0) return;  // no events list yet
+  if (!session_.is_program() && !(m.size() && m.events().front().kind == Ev::run_begin &&
+                                   as<ev::RunBegin>(m.events().front()).engine == EngineKind::cpython)) {
+    sc.n = m.size();
+    return;
+  }
+  const auto& ev = m.events();
+  for (size_t i = sc.n; i < ev.size(); ++i) {
+    const Event& e = ev[i];
+    if (e.loop != 0) continue;
+    auto last = [&](int32_t task) -> std::pair<const char*, int>& {
+      for (auto& [t, fl] : sc.last_at)
+        if (t == task) return fl;
+      sc.last_at.push_back({task, {nullptr, 0}});
+      return sc.last_at.back().second;
+    };
+    switch (e.kind) {
+      case Ev::source:
+        if (e.s2 && e.s1) sc.sources.push_back({e.s2, e.s1});
+        if (sc.tabs.empty() && e.s2) sc.tabs.push_back(e.s2);  // the main file, before any task steps
+        break;
+      case Ev::step_begin:
+      case Ev::step_end:
+      case Ev::print:
+        if (e.s2 && e.line > 0) {
+          last(e.task) = {e.s2, e.line};
+          if (std::find(sc.tabs.begin(), sc.tabs.end(), e.s2) == sc.tabs.end()) sc.tabs.push_back(e.s2);
+        }
+        break;
+      case Ev::task_done:
+        if (Outcome(e.code) == Outcome::error) {
+          auto [file, line] = last(e.task);
+          const model::TaskInfo* t = m.task(e.task);
+          std::string what = (t ? t->name + ": " : std::string()) + (e.s1 ? e.s1 : "an exception");
+          if (file && line > 0) sc.failures.push_back({file, line, what, i});
+        }
+        break;
+      case Ev::run_end:
+        // A syntax error never ran a task: the recorder says "... (file.py, line 4)".
+        if (const char* err = as<ev::RunEnd>(e).error; err && std::strncmp(err, "SyntaxError", 11) == 0) {
+          const char* open = std::strrchr(err, '(');
+          const char* comma = open ? std::strstr(open, ", line ") : nullptr;
+          if (open && comma) sc.failures.push_back({std::string(open + 1, comma), std::atoi(comma + 7), err, i});
+        }
+        break;
+      default: break;
+    }
+  }
+  sc.n = ev.size();
+}
+
+const std::string& App::code_listing(const Session& run) {
+  if (&run != &session_) return run.listing();
+  scan_program();
+  const auto& sources = program_scan_.sources;
+  if (sources.empty()) return run.listing();
+  for (const auto& [file, text] : sources)
+    if (file == code_file_) return text;
+  return sources.front().second;
+}
+
+void App::draw_code_tabs(const Session& run, float px) {
+  if (&run != &session_) return;
+  scan_program();
+  const auto& tabs = program_scan_.tabs;
+  // The tab follows the running task's file (then a failure's) until the user picks one.
+  if (!code_file_pinned_) {
+    const model::LoopState& cur = cur_;
+    std::string want;
+    for (const model::TaskSnapshot& t : cur.tasks)
+      if (t.state == model::TaskState::running && t.file) want = t.file;
+    if (want.empty())
+      for (const Failure& f : program_scan_.failures)
+        if (f.at <= playback_.index()) want = f.file;
+    if (want.empty() && code_file_.empty() && !tabs.empty()) want = tabs.front();
+    if (!want.empty()) code_file_ = want;
+  }
+  const Theme& th = theme();
+  for (const std::string& f : tabs) {
+    ImGui::SameLine(0, px * 0.4f);
+    bool on = f == code_file_ || (code_file_.empty() && &f == &tabs.front());
+    ImGui::PushStyleColor(ImGuiCol_Button, on ? th.highlight : th.panel);
+    ImGui::PushStyleColor(ImGuiCol_Text, on ? th.text : th.text_dim);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px * 0.35f, 0));
+    ImGui::PushID(f.c_str());
+    if (ImGui::SmallButton(f.c_str())) set_code_file(f);
+    ImGui::PopID();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor(2);
+    geo_.toolbar.push_back({"tab " + f, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                                         ImGui::GetItemRectMax().y}});
+  }
+}
+
+// [SECTION] Toolbar
+
+void App::draw_program_bar() {
+  const Theme& th = theme();
+  float px = look_.font_px();
+  auto note = [&](const std::string& name) {
+    geo_.toolbar.push_back({name, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                                   ImGui::GetItemRectMax().y}});
+  };
+  bool live = session_.live();
+  ImGui::SameLine(0, px * 0.6f);
+  ImGui::PushFont(fonts_.bold);
+  ImGui::TextUnformatted(base_name(session_.program()).c_str());
+  ImGui::PopFont();
+  note("program");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session_.program().c_str());
+  ImGui::SameLine(0, px * 0.6f);
+  if (live) {
+    if (ImGui::Button("Stop")) session_.stop();
+    note("Run");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop the program as Ctrl-C would: SIGINT, so it sees KeyboardInterrupt");
+  } else {
+    if (ImGui::Button("Run again")) rerun_program();
+    note("Run");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the program again (R)");
+  }
+  ImGui::SameLine(0, px * 0.25f);
+  if (ImGui::Button("Edit")) open_editor();
+  note("Edit");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A small editor with Save & Run (Ctrl+E)");
+  ImGui::SameLine(0, px * 0.5f);
+  ImGui::Checkbox("re-run on save", &watch_.on);
+  note("re-run on save");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saving the file in your own editor runs it again");
+  if (!live && session_.model().size()) {
+    ImGui::SameLine(0, px * 0.6f);
+    int st = session_.exit_status();
+    const std::string& err = session_.result().error;
+    const auto& ev = session_.model().events();
+    bool interrupted = ev.back().kind == Ev::run_end && as<ev::RunEnd>(ev.back()).how == EndHow::sigint;
+    if (interrupted) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "stopped (Ctrl-C), exit %d", st);
+    else if (st == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "exit 0");
+    else if (st > 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "exit %d", st);
+    else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", err.c_str());
+    note("exit");
+  } else if (!live && !session_.result().error.empty()) {
+    ImGui::SameLine(0, px * 0.6f);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", session_.result().error.c_str());
+  }
+}
+
+// [SECTION] The open dialog and the editor
+
+void App::open_editor() {
+  if (!session_.is_program()) return;
+  editor_.path = session_.program();
+  std::ifstream in(editor_.path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  editor_.text = s.str();
+  editor_.error = in ? "" : editor_.path + ": cannot read";
+  editor_.open = editor_.focus = true;
+}
+
+std::string App::save_and_run() {
+  OutputFile f;
+  std::string err = f.open(editor_.path, OutputFile::Special::refuse);
+  if (err.empty()) err = f.write(editor_.text);
+  if (err.empty()) err = f.commit();
+  if (!err.empty()) return editor_.error = err;
+  editor_.error.clear();
+  start_program(editor_.path, std::vector<std::string>(program_args_));
+  return "";
+}
+
+void App::draw_program_dialogs() {
+  float px = look_.font_px();
+  ImGuiIO& io = ImGui::GetIO();
+  const Theme& th = theme();
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                                 ImGuiWindowFlags_NoCollapse;
+  if (open_dialog_) {
+    if (!ImGui::IsPopupOpen("Open a program")) ImGui::OpenPopup("Open a program");
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("Open a program", &open_dialog_, flags)) {
+      ImGui::TextUnformatted("Your own asyncio program (.py), run live under python3:");
+      if (open_focus_) ImGui::SetKeyboardFocusHere(), open_focus_ = false;
+      ImGui::SetNextItemWidth(std::min(px * 30, io.DisplaySize.x * 0.8f));
+      bool enter = ImGui::InputText("##program", &open_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+      std::string pick;
+      if (!recent_.empty()) {
+        ImGui::TextDisabled("Recent:");
+        for (const std::string& r : recent_)
+          if (ImGui::Selectable(r.c_str())) pick = r;
+      }
+      ImGui::TextDisabled("Or drop a .py file on the window.");
+      if (!open_error_.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", open_error_.c_str());
+      bool go = ImGui::Button("Run") || enter;
+      ImGui::SameLine();
+      bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+      if (go && pick.empty()) pick = open_path_;
+      if (!pick.empty()) {
+        open_path_ = pick;
+        open_error_ = open_file(pick);
+        if (open_error_.empty()) open_dialog_ = false;
+      }
+      if (cancel) open_dialog_ = false;
+      if (!open_dialog_) ImGui::CloseCurrentPopup();
+      ImGui::EndPopup();
+    }
+  }
+  if (editor_.open) {
+    ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x * 0.7f, io.DisplaySize.y * 0.8f), ImGuiCond_Appearing);
+    std::string title = "Edit " + base_name(editor_.path) + "###editor";
+    if (ImGui::Begin(title.c_str(), &editor_.open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+      bool ctrl = io.KeyCtrl;
+      bool run = ImGui::Button("Save & Run") || (ctrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Write the file and run it again (Ctrl+Enter)");
+      ImGui::SameLine();
+      if (ImGui::Button("Close")) editor_.open = false;
+      if (!editor_.error.empty()) {
+        ImGui::SameLine(0, px);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", editor_.error.c_str());
+      }
+      if (editor_.focus) ImGui::SetKeyboardFocusHere(), editor_.focus = false;
+      ImGui::PushFont(fonts_.mono);
+      ImGui::InputTextMultiline("##source", &editor_.text, ImGui::GetContentRegionAvail(),
+                                ImGuiInputTextFlags_AllowTabInput);
+      ImGui::PopFont();
+      if (run) save_and_run();
+    }
+    ImGui::End();
+  }
+}
+
+// [SECTION] Console: the program's stderr
+
+size_t App::program_stderr_lines() const {
+  if (!session_.is_program()) return 0;
+  const std::string& e = session_.program_stderr();
+  return std::min<size_t>(size_t(std::count(e.begin(), e.end(), '\n')), 8);
+}
+
+void App::draw_program_stderr(ImDrawList* dl, const ImVec2& c0, ImVec2& c1) {
+  const Focus f = focused();
+  if (f.s != &session_ || !session_.is_program()) return;
+  const std::string& err = session_.program_stderr();
+  // stderr has no timestamps: it belongs to the run's end (a traceback), so it
+  // shows while the run is live or when the playhead is on the last event.
+  const model::Model& m = session_.model();
+  if (err.empty() || (!session_.live() && m.size() && f.index + 1 < m.size())) return;
+  const Theme& th = theme();
+  float px = fonts_.px, spx = std::max(px * 0.85f, look_.floor_px());
+  float lh = std::round(spx * 1.3f), w = std::max(c1.x - c0.x - px * 0.6f, px * 4);
+  // The wrapped rows of the last lines, newest at the bottom, in up to 60% of the panel.
+  std::vector<std::pair<const char*, const char*>> rows;
+  const char* begin = err.data();
+  const char* end = begin + err.size();
+  while (end > begin && end[-1] == '\n') --end;
+  int max_rows = std::max(1, int((c1.y - c0.y) * 0.6f / lh));
+  for (const char* line_end = end; line_end > begin && int(rows.size()) < max_rows;) {
+    const char* line = line_end;
+    while (line > begin && line[-1] != '\n') --line;
+    std::vector<std::pair<const char*, const char*>> wrapped;
+    for (const char* p = line; p < line_end;) {
+      const char* next = fonts_.mono->CalcWordWrapPositionA(spx / fonts_.mono->FontSize, p, line_end, w);
+      if (next == p) next = p + 1;
+      wrapped.push_back({p, next});
+      p = next;
+    }
+    if (wrapped.empty()) wrapped.push_back({line, line});
+    rows.insert(rows.begin(), wrapped.begin(), wrapped.end());
+    line_end = line > begin ? line - 1 : begin;
+  }
+  while (int(rows.size()) > max_rows) rows.erase(rows.begin());
+  float top = c1.y - float(rows.size()) * lh;
+  dl->AddRectFilled(ImVec2(c0.x, top - 2), ImVec2(c1.x, c1.y), mix(th.error, th.panel, 0.88f), px * 0.2f);
+  dl->AddRectFilled(ImVec2(c0.x, top - 2), ImVec2(c0.x + px * 0.25f, c1.y), th.error);
+  float y = top;
+  for (auto [a, b] : rows) {
+    dl->AddText(fonts_.mono, spx, ImVec2(c0.x + px * 0.5f, y + (lh - spx) * 0.5f), th.text, a, b);
+    y += lh;
+  }
+  c1.y = top - px * 0.3f;
+}
+
+}  // namespace loopscope::gui

@@ -1,0 +1,70 @@
+// The live view's latency: how long after a user's program does something the
+// event is visible in the view's model (docs/performance.md). bench/live_feed.py
+// runs under the recorder through Session::start_program, exactly as
+// `loopscope FILE.py` runs it, at a target event rate; about every 10 ms it
+// prints the wall clock. This polls the session once per 16 ms (a 60 Hz frame,
+// as the window does) and, for each print that has arrived, takes
+// now - printed. Measured, never asserted.
+// usage: live_latency_bench [EVENTS_PER_SECOND] [SECONDS]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <thread>
+#include <vector>
+
+#include "gui/session.hpp"
+
+using namespace loopscope;
+
+int main(int argc, char** argv) {
+  std::string rate = argc > 1 ? argv[1] : "100000", seconds = argc > 2 ? argv[2] : "5";
+  gui::Session s;
+  s.start_program(LOOPSCOPE_SOURCE_DIR "/bench/live_feed.py", {rate, seconds});
+  std::vector<double> lat_ms;
+  size_t scanned = 0;
+  auto scan = [&] {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    const auto& ev = s.model().events();
+    for (; scanned < ev.size(); ++scanned) {
+      const Event& e = ev[scanned];
+      if (e.kind == Ev::print && e.s1 && std::strncmp(e.s1, "t ", 2) == 0)
+        lat_ms.push_back(double(now_ns - std::atoll(e.s1 + 2)) / 1e6);
+    }
+  };
+  double poll_max_ms = 0, poll_total_ms = 0;
+  size_t polls = 0;
+  while (s.live()) {
+    auto t0 = std::chrono::steady_clock::now();
+    bool got = s.poll();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    poll_max_ms = std::max(poll_max_ms, ms), poll_total_ms += ms, ++polls;
+    if (got) scan();
+    std::this_thread::sleep_for(std::chrono::milliseconds(16));
+  }
+  s.wait();
+  // Prints that arrive only with the program's end are not live: counted apart.
+  size_t live_n = lat_ms.size();
+  scan();
+  const auto& ev = s.model().events();
+  if (ev.empty() || lat_ms.empty()) {
+    std::fprintf(stderr, "live_latency_bench: no events (%s)\n", s.result().error.c_str());
+    return 1;
+  }
+  double span_s = double(ev.back().t_ns - ev.front().t_ns) / 1e9;
+  std::vector<double> l(lat_ms.begin(), lat_ms.begin() + long(live_n));
+  std::sort(l.begin(), l.end());
+  auto pct = [&](double p) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, size_t(p * double(l.size())))]; };
+  std::printf("target %s events/s for %s s: %zu events in %.2f s of trace = %.0f events/s\n", rate.c_str(),
+              seconds.c_str(), ev.size(), span_s, double(ev.size()) / span_s);
+  std::printf("print -> visible in the model (polled every 16 ms), %zu prints seen live: median %.1f ms, p95 %.1f ms, "
+              "max %.1f ms; %zu more arrived with the program's end\n",
+              l.size(), pct(0.5), pct(0.95), l.empty() ? 0.0 : l.back(), lat_ms.size() - live_n);
+  std::printf("the view's side: Session::poll (new events into the model) %.2f ms a frame on average, %.1f ms at most\n",
+              polls ? poll_total_ms / double(polls) : 0.0, poll_max_ms);
+  return 0;
+}
