@@ -34,7 +34,7 @@ void block_end(const BlockSpan& span) {
   e.s1 = span.label;
   e.num = e.t_ns - span.t0;
   loop.emit(e);
-  loop.note_block_end(e.t_ns);
+  loop.tracer().note_block_end(e.t_ns);
 }
 
 void check_interrupt() {

@@ -1,5 +1,7 @@
 #include "client_loop.hpp"
 
+#include "asyncio_run.hpp"
+
 namespace loopscope {
 
 ClientLoop::ClientLoop(Loop& owner, std::function<Coro()> main, LoopOptions opts)
@@ -35,27 +37,23 @@ void ClientLoop::request_stop(StopReason why) {
 }
 
 void ClientLoop::thread_main(LoopOptions opts) {
+  RunHooks hooks;
+  // While the loop is open, request_stop reaches it.
+  hooks.opened = [this](Loop& loop) {
+    std::lock_guard<std::mutex> lock(stop_mutex_);
+    client_ = &loop;
+    if (pending_stop_ != StopReason::none) loop.request_stop(pending_stop_);
+  };
+  hooks.closing = [this](Loop&) {
+    std::lock_guard<std::mutex> lock(stop_mutex_);
+    client_ = nullptr;
+  };
   try {
-    Loop loop(owner_.trace(), opts);
-    {
-      std::lock_guard<std::mutex> lock(stop_mutex_);
-      client_ = &loop;
-      if (pending_stop_ != StopReason::none) loop.request_stop(pending_stop_);
-    }
-    set_running_loop(&loop);
-    try {
-      Task& main = create_task(main_().named("client-main"));
-      result_ = loop.run(&main);
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-    deadlock_ = loop.deadlocked();
-    {
-      std::lock_guard<std::mutex> lock(stop_mutex_);
-      client_ = nullptr;
-    }
-    close_rc_ = loop.close();
-    set_running_loop(nullptr);
+    MainOutcome o = asyncio_run(owner_.trace(), opts, main_, "client-main", hooks);
+    result_ = std::move(o.value);
+    error_ = o.error;
+    deadlock_ = o.deadlock;
+    close_rc_ = o.close_rc;
   } catch (...) {  // the loop itself could not be made (no file descriptor left for it)
     error_ = std::current_exception();
     close_rc_ = 0;

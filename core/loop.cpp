@@ -10,7 +10,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "task.hpp"
@@ -252,8 +251,11 @@ void Loop::cancel_timer(int32_t timer_id) {
 // [SECTION] Loop
 
 Loop::Loop(Trace& trace, LoopOptions opts)
-    : trace_(trace), stream_(opts.loop_id == 0 ? &trace.primary() : &trace.add_stream()), opts_(opts) {
-  if (opts_.trace) stamp();
+    : trace_(trace),
+      opts_(opts),
+      tracer_(trace, opts.loop_id == 0 ? trace.primary() : trace.add_stream(), opts.loop_id, opts.trace,
+              opts.slow_step_ns, iteration_) {
+  if (opts_.trace) tracer_.stamp();
   // Python's wording ("[Errno 24] Too many open files"), as the run's other OSErrors.
   if (int rc = uv_loop_init(&uv_); rc != 0)
     throw std::runtime_error("cannot open an event loop: [Errno " + std::to_string(-rc) + "] " + std::strerror(-rc));
@@ -281,68 +283,12 @@ Loop::Loop(Trace& trace, LoopOptions opts)
 
 Loop::~Loop() { close(); }
 
-namespace {
-struct ThreadUsage {
-  int64_t cpu_us, nvcsw, nivcsw;
-};
-ThreadUsage thread_usage() {
-  rusage u{};
-  getrusage(RUSAGE_THREAD, &u);
-  return {int64_t(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000 + u.ru_utime.tv_usec + u.ru_stime.tv_usec,
-          u.ru_nvcsw, u.ru_nivcsw};
-}
-}  // namespace
-
-void Loop::checkpoint() {
-  ThreadUsage u = thread_usage();
-  mark_ = {last_t_, u.cpu_us, u.nvcsw, u.nivcsw};
-}
-
-Loop::StepVerdict Loop::judge_step(int64_t t_begin, int64_t t_end) {
-  StepVerdict v;
-  const int64_t wall = t_end - t_begin;
-  if (wall <= opts_.slow_step_ns) return v;
-  v.slow = true;
-  if (last_block_end_ns_ >= t_begin) return v;  // it made a blocking call: slow, whatever the machine did
-  ThreadUsage u = thread_usage();
-  // The window since the checkpoint holds this step and the handles before it
-  // in this iteration (no sleeping poll: the checkpoint follows those), so its
-  // CPU time bounds the step's from above.
-  const int64_t cpu_us = std::min(u.cpu_us - mark_.cpu_us, wall / 1000);
-  const bool slept = u.nvcsw != mark_.nvcsw;  // a voluntary switch: the thread waited for something
-  const bool pushed_off = u.nivcsw != mark_.nivcsw;
-  v.cpu_us = cpu_us;
-  if (!slept && pushed_off && cpu_us * 1000 * 2 <= wall) {
-    v.slow = false;  // mostly waiting for a CPU: the machine was busy, the loop was not blocked
-    v.preempted = true;
-  }
-  mark_ = {t_end, u.cpu_us, u.nvcsw, u.nivcsw};
-  return v;
-}
-
 void ReadyQueue::grow() {
   std::vector<Handle> bigger(std::max<size_t>(16, 2 * buf_.size()));
   for (size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & mask_];
   buf_ = std::move(bigger);
   mask_ = buf_.size() - 1;
   head_ = 0;
-}
-
-void Loop::trace_push(int32_t id, int32_t task, const char* label, Cause cause, HandleFn fn) {
-  // A task queueing its own next step right after the step ended: the push
-  // joins the step's packed record (same instant, no clock read).
-  Event* r = held_step(task);
-  if (r && (r->flags & (packed::kHasEnd | packed::kHasPush)) == packed::kHasEnd && packed::push_fits(fn, cause)) {
-    packed::push_into(*r, id, label, cause, fn);
-    return;
-  }
-  Event e = hot_event(Ev::ready_push);
-  e.id = id;
-  e.task = task;
-  e.s1 = label;
-  e.code = uint8_t(cause);
-  e.line = int32_t(fn);  // trace_schema.hpp: ready.push's fn
-  stream_->append(e);
 }
 
 // The timeout uv_run(UV_RUN_ONCE) passes to epoll_wait: the soonest timer's
@@ -360,47 +306,36 @@ int Loop::poll_timeout() {
 
 void Loop::run_once() {
   ++iteration_;
+  const bool polled = poll();
+  queue_completions(polled);
+  run_ready(polled);
+}
+
+// 1. Poll: timeout 0 when something is ready, else until the next timer or
+// I/O. A libuv loop with nothing alive (no active handle or request, nothing
+// closing) has nothing to poll or fire: uv_run(NOWAIT) would only refresh its
+// clock (libuv skips epoll_wait when it watches no fd), so it is not called.
+// With anything alive, a busy iteration polls with timeout 0, as asyncio's
+// _run_once calls select(0) whenever handles are ready. Returns whether it polled.
+bool Loop::poll() {
   const bool idle = ready_.empty();
-  // 1. Poll. Zero timeout when something is ready, else until the next timer or I/O.
-  // A libuv loop with nothing alive (no active handle or request, nothing
-  // closing) has nothing to poll or fire: uv_run(NOWAIT) would only refresh
-  // its clock (libuv skips epoll_wait when it watches no fd), so it is not
-  // called. With anything alive, a busy iteration polls with timeout 0, as
-  // asyncio's _run_once calls select(0) whenever handles are ready.
-  const bool poll = idle || uv_loop_alive(&uv_);
+  if (!idle && !uv_loop_alive(&uv_)) return false;
   int timeout_ms = 0;
   if (idle) {
     uv_update_time(&uv_);
     timeout_ms = poll_timeout();
   }
-  Event* iter = nullptr;
-  const int64_t t0 = last_t_;
-  if (opts_.trace && poll) {
-    Event it = hot_event(Ev::loop_iter);
-    it.num = int64_t(ready_.size());
-    // An iteration that may sleep is published before it sleeps (live readers
-    // see the loop waiting); otherwise loop.iter and loop.poll share a record.
-    if (idle) stream_->append(it);
-    else iter = stream_->hold(it);
-  }
-  if (poll) uv_run(&uv_, idle ? UV_RUN_ONCE : UV_RUN_NOWAIT);
-  if (opts_.trace && poll) {
-    const int64_t waited = stamp() - t0;
-    // A poll that may have slept leaves voluntary switches behind: start a new CPU checkpoint after it.
-    if (idle || last_t_ - mark_.t_ns > kCheckpointAge) checkpoint();
-    if (iter && stream_->held() == iter) {
-      packed::add_poll(*iter, timeout_ms, waited);
-      stream_->publish();
-    } else {
-      Event p = event_at(Ev::loop_poll, t0);  // events traced during the poll published loop.iter
-      p.ref = timeout_ms;
-      p.num = waited;
-      stream_->append(p);
-    }
-  }
+  if (tracer_.on()) tracer_.poll_begins(ready_.size(), idle);
+  uv_run(&uv_, idle ? UV_RUN_ONCE : UV_RUN_NOWAIT);
+  if (tracer_.on()) tracer_.poll_ends(idle, timeout_ms);
+  return true;
+}
 
-  // 2. I/O completions, then due timers (in the order libuv fired them: armed order on ties).
-  if (poll) take_timers_due_by(uv_, timers_due_, (opts_.trace ? last_t_ : trace_.now()) + kTimerResolutionNs);
+// 2. Queue what the poll collected: I/O completions, then due timers (in the
+// order libuv fired them: armed order on ties), then the timers due within the
+// clock's resolution of now (take_timers_due_by).
+void Loop::queue_completions(bool polled) {
+  if (polled) take_timers_due_by(uv_, timers_due_, (tracer_.on() ? tracer_.last_stamp() : trace_.now()) + kTimerResolutionNs);
   for (auto& [h, cause] : io_done_) call_soon(h, cause);
   io_done_.clear();
   for (Timer* t : timers_due_) {
@@ -414,32 +349,25 @@ void Loop::run_once() {
     free_timers_.push_back(t);
   }
   timers_due_.clear();
+}
 
-  // 3. Run exactly the handles that are ready now.
-  size_t ntodo = ready_.size();
-  // Without a poll, loop.iter and loop.poll ride on the first handle's record.
-  uint8_t iter_start = poll ? 0 : packed::kIterStart;
-  if (!poll && opts_.trace && last_t_ - mark_.t_ns > kCheckpointAge) checkpoint();
+// 3. Run exactly the handles that are ready now; those they schedule wait for
+// the next iteration.
+void Loop::run_ready(bool polled) {
+  const size_t ntodo = ready_.size();
+  if (!tracer_.on()) {
+    for (size_t i = 0; i < ntodo; ++i) {
+      Handle h = ready_.pop_front();
+      h.fn(h.a, h.b);
+    }
+    return;
+  }
+  tracer_.run_begins(polled);
   for (size_t i = 0; i < ntodo; ++i) {
     Handle h = ready_.pop_front();
-    if (!opts_.trace) {
-      h.fn(h.a, h.b);
-      continue;
-    }
-    // ready.run is held back so that a task step can grow it into one packed
-    // record (packed::step); it is published by the end of the handle.
-    Event r = hot_event(Ev::ready_run);
-    r.id = h.id;
-    r.task = h.task;
-    r.s1 = h.label;
-    r.num = int64_t(ntodo - i - 1);  // handles of this iteration still to run after it
-    r.line = int32_t(h.what);        // trace_schema.hpp: ready.run's fn
-    r.flags = std::exchange(iter_start, 0);
-    stream_->hold(r);
-    stamped_ = false;
+    tracer_.handle_begins(h.id, h.task, h.label, h.what, ntodo - i - 1);
     h.fn(h.a, h.b);
-    if (!stamped_) stamp();  // a plain callback's end: the next handle starts here
-    stream_->publish();
+    tracer_.handle_ends();
   }
 }
 
@@ -448,7 +376,7 @@ Value Loop::run(Task* main) {
     ~Restore() { set_running_loop(nullptr); }
   } restore;
   set_running_loop(this);
-  if (opts_.trace) stamp();
+  if (opts_.trace) tracer_.stamp();
 
   auto step_until = [&](auto done) {
     while (!done()) {

@@ -1,6 +1,6 @@
 // The loop driver: asyncio's BaseEventLoop._run_once on top of a real uv_loop_t.
 //
-// One iteration (see DESIGN.md):
+// One iteration (run_once), in three phases, as libuv's uv_run:
 //   1. poll:  uv_run(NOWAIT) if anything is ready, else uv_run(ONCE), which
 //             blocks in epoll until the next libuv timer or I/O event. libuv
 //             callbacks run no user code: they only queue "I/O completion" and
@@ -10,7 +10,9 @@
 //   3. run:   take ntodo = ready.size() and run exactly that many handles, FIFO.
 //             Handles scheduled meanwhile wait for the next iteration.
 //
-// Everything the loop does is appended to the run's Trace.
+// Everything the loop does is appended to the run's Trace by its LoopTracer
+// (loop_tracer.hpp), which the phases call once each: how events are stamped,
+// held and packed is no concern of the scheduling.
 #pragma once
 
 #include <uv.h>
@@ -25,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "loop_tracer.hpp"
 #include "trace.hpp"
 #include "value.hpp"
 
@@ -113,7 +116,7 @@ class Loop {
   int32_t call_soon(const Handle& h, Cause cause) {
     const int32_t id = next_handle_id_++;
     ready_.push_back(h).id = id;
-    if (opts_.trace) trace_push(id, h.task, h.label, cause, h.what);
+    if (tracer_.on()) tracer_.push(id, h.task, h.label, cause, h.what);
     return id;
   }
   // asyncio's loop.call_later: a uv_timer_t that, when due, queues h. Returns the timer id.
@@ -125,13 +128,8 @@ class Loop {
   // left (as asyncio.run does), close every handle and return main's outcome.
   // Throws what main raised.
   Value run(Task* main);
-  // One iteration. Public for tests of the ready queue.
+  // One iteration: poll, queue completions, run the ready handles. Public for tests of the ready queue.
   void run_once();
-  // Stop a run_forever-style driver (see run_until(pred)).
-  template <class Pred>
-  void run_until(Pred done) {
-    while (!done()) run_once();
-  }
   // Close every uv handle and uv_loop_close(); returns uv_loop_close()'s result.
   int close();
 
@@ -171,7 +169,6 @@ class Loop {
   // [SECTION] State
   uv_loop_t* uv() { return &uv_; }
   Trace& trace() { return trace_; }
-  Trace::Stream& stream() { return *stream_; }
   const LoopOptions& options() const { return opts_; }
   uint32_t iteration() const { return iteration_; }
   size_t ready_size() const { return ready_.size(); }
@@ -211,71 +208,27 @@ class Loop {
   // client loop is then stopped rather than waited for.
   bool ending_badly() const { return ending_badly_; }
 
-  // [SECTION] Tracing
-  // Clock reads are most of tracing's cost, so the hot path shares them:
-  // a clock read stamps a step's end, a poll's end, the end of a handle that
-  // read no clock, and every event of the rarer kinds (event()). The
-  // bookkeeping events between two such instants (loop.iter, loop.poll's
-  // start, ready.run, step.begin, ready.push) carry the latest read
-  // (hot_event()): they happen within the loop's own few nanoseconds of
-  // bookkeeping after it. See docs/trace-format.md, "Time stamps".
-  bool traced() const { return opts_.trace; }
-  int64_t stamp() {
-    stamped_ = true;
-    return last_t_ = trace_.now();
-  }
-  // An event with its own clock read.
-  Event event(Ev kind) { return event_at(kind, opts_.trace ? stamp() : 0); }
-  // A hot-path bookkeeping event: the time of the loop's latest clock read.
-  Event hot_event(Ev kind) const { return event_at(kind, last_t_); }
-  Event event_at(Ev kind, int64_t t_ns) const {
-    Event e;
-    e.t_ns = t_ns;
-    e.it = iteration_;
-    e.kind = kind;
-    e.loop = uint8_t(opts_.loop_id);
-    return e;
-  }
-  void emit(const Event& e) {
-    if (opts_.trace) stream_->append(e);
-  }
-  // The packed step record of `task` still held back (nothing traced since
-  // its ready.run), or null: see Trace::Stream::hold and packed::step.
-  Event* held_step(int32_t task, Ev kind = packed::step) {
-    Event* r = stream_->held();
-    return r && r->kind == kind && r->task == task ? r : nullptr;
-  }
-  const char* intern(std::string_view s) { return stream_->intern(s); }
-
-  // [SECTION] Slow or preempted
-  // A step over slow_step_ns is a blocking call (slow) unless the thread was
-  // mostly off the CPU without sleeping: then the machine was busy
-  // (preempted). Decided only for steps already over the threshold, from the
-  // thread's CPU time and context switches (getrusage(RUSAGE_THREAD)) against
-  // a checkpoint taken off the hot path: after a poll that may have slept,
-  // after a slow step, and when the last one is older than kCheckpointAge
-  // (one compare per iteration). See docs/engine.md, "Slow or preempted".
-  struct StepVerdict {
-    bool slow = false, preempted = false;
-    int64_t cpu_us = -1;  // the step's CPU time (an upper bound), or -1
-  };
-  StepVerdict judge_step(int64_t t_begin, int64_t t_end);
-  // A blocking call (block.begin .. block.end) ended now: a step that made one is slow, never preempted.
-  void note_block_end(int64_t t_ns) { last_block_end_ns_ = t_ns; }
-  static constexpr int64_t kCheckpointAge = 20'000'000;
+  // [SECTION] Tracing (loop_tracer.hpp)
+  bool traced() const { return tracer_.on(); }
+  LoopTracer& tracer() { return tracer_; }
+  // An event of the rarer kinds, with its own clock read; emit() appends it.
+  Event event(Ev kind) { return tracer_.event(kind); }
+  void emit(const Event& e) { tracer_.emit(e); }
+  const char* intern(std::string_view s) { return tracer_.intern(s); }
 
  private:
-  void checkpoint();
   friend struct Timer;
   void timer_due(Timer* t);
-  void trace_push(int32_t id, int32_t task, const char* label, Cause cause, HandleFn fn);
+  // run_once's phases.
+  bool poll();
+  void queue_completions(bool polled);
+  void run_ready(bool polled);
   int poll_timeout();
   Timer* alloc_timer();
   void handle_stop(Task* main);
   static void on_stop_async(uv_async_t* a);
 
   Trace& trace_;
-  Trace::Stream* stream_;
   LoopOptions opts_;
   uv_loop_t uv_{};
   ReadyQueue ready_;
@@ -300,14 +253,9 @@ class Loop {
   bool ending_badly_ = false;
   std::mutex interrupt_mutex_;
   std::exception_ptr interrupt_error_;  // guarded by interrupt_mutex_
-  struct CpuMark {
-    int64_t t_ns = INT64_MIN / 2, cpu_us = 0, nvcsw = 0, nivcsw = 0;
-  } mark_;
-  int64_t last_block_end_ns_ = INT64_MIN / 2;
   Task* current_ = nullptr;
   uint32_t iteration_ = 0;
-  int64_t last_t_ = 0;  // the latest clock read (tracing only)
-  bool stamped_ = false;  // a clock read happened during the current handle
+  LoopTracer tracer_;
   int32_t next_handle_id_ = 0, next_timer_id_ = 0, next_task_id_ = 0, next_op_id_ = 0;
   bool deadlocked_ = false;
   bool stopping_ = false;  // loop.stop() was called (by _run_until_complete_cb)

@@ -98,7 +98,6 @@ void Server::on_connection(uv_stream_t* st, int status) {
   s->release_emfile_reserve();
   if (uv_accept(st, reinterpret_cast<uv_stream_t*>(&connection_tcp(c))) != 0) return;  // closed with the loop
   connection_established(c);
-  ++s->accepted_;
   emit_accept_done(s->loop_, s->accept_op_, s->task_, "ok");
   s->wait_accept();
   // The handler task is created by a ready handle, never inside the libuv callback.

@@ -28,7 +28,6 @@ class Server : public Owned {
   int port() const { return port_; }
   const std::string& host() const { return host_; }
   bool is_serving() const { return listening_ && !closing_; }
-  int connections_accepted() const { return accepted_; }
   // Stop listening. Open connections stay open, as in Python 3.11.
   void close();
   // By default an accept that runs out of file descriptors (EMFILE, ENFILE)
@@ -56,7 +55,6 @@ class Server : public Owned {
   uv_tcp_t tcp_{};
   std::string host_;
   int port_ = 0;
-  int accepted_ = 0;
   int32_t accept_op_ = -1, task_ = -1;
   const char* target_ = "server";
   Future* closed_;

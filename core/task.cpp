@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "trace_schema.hpp"
 
 namespace loopscope {
 
@@ -92,6 +91,9 @@ Yield dropped_coroutine(std::exception_ptr exc) {
 }
 }  // namespace
 
+// Task.__step: throw a requested cancellation in, send to the coroutine, then
+// wake on what it yielded (a future's done-callback) or step again next
+// iteration (a bare yield). The tracer records the step around the send.
 void Task::step(std::exception_ptr exc) {
   if (done()) return;
   Loop& loop = this->loop();
@@ -103,54 +105,17 @@ void Task::step(std::exception_ptr exc) {
 
   Task* prev = loop.current_task();
   loop.set_current_task(this);
-  const bool traced = loop.traced();
-  int64_t t_begin = 0;
-  if (traced) {
-    // step.begin shares ready.run's instant (and, while nothing else is
-    // traced, its record: packed::step).
-    Event b = loop.hot_event(Ev::step_begin);
-    t_begin = b.t_ns;
-    if (Event* r = loop.held_step(id_, Ev::ready_run)) {
-      packed::begin_step(*r, line_);
-    } else {
-      b.task = id_;
-      b.line = line_;
-      loop.stream().append(b);
-    }
-  }
-
+  LoopTracer& tracer = loop.tracer();
+  const int64_t t_begin = tracer.step_begins(id_, line_);
   Yield y = coro_ ? coro_->send(*this, exc) : dropped_coroutine(exc);
   loop.set_current_task(prev);
 
-  bool finished = y.kind == Yield::Kind::returned || y.kind == Yield::Kind::raised;
-  if (traced) {
-    const int64_t t_end = loop.stamp();
+  const bool finished = y.kind == Yield::Kind::returned || y.kind == Yield::Kind::raised;
+  if (tracer.on()) {
     const Wait wait = finished ? Wait::none : y.kind == Yield::Kind::bare ? Wait::yield : y.wait;
     AwaitOn on = finished ? AwaitOn::unset : y.on != AwaitOn::unset ? y.on : default_on(wait);
     if (deadlines_ > 0 && (on == AwaitOn::sleep || on == AwaitOn::future)) on = AwaitOn::timeout;
-    // Only a step over the threshold pays for the slow-or-preempted verdict (getrusage).
-    const bool long_step = t_end - t_begin > loop.options().slow_step_ns;
-    Event* r = y.target < 0 ? loop.held_step(id_) : nullptr;  // a target does not fit the packed record
-    if (r && !long_step) {
-      packed::end_step(*r, t_end, line_, wait, on, false);
-    } else {
-      // A long step's end is a record of its own (it carries cpu_ns); a held
-      // packed step is published as ready.run + step.begin first.
-      const Loop::StepVerdict verdict = long_step ? loop.judge_step(t_begin, t_end) : Loop::StepVerdict{};
-      Event e = loop.event_at(Ev::step_end, t_end);
-      ev::StepEnd v;
-      v.task = id_;
-      v.line = line_;
-      v.wait = wait;
-      v.dur_ns = t_end - t_begin;
-      v.slow = verdict.slow;
-      v.preempted = verdict.preempted;
-      v.cpu_ns = verdict.cpu_us > 0 ? verdict.cpu_us * 1000 : 0;
-      v.on = on;
-      v.target = finished ? -1 : y.target;
-      put(e, v);
-      loop.stream().append(e);
-    }
+    tracer.step_ends(id_, line_, t_begin, wait, on, finished ? -1 : y.target);
   }
 
   if (finished) {

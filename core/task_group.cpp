@@ -31,7 +31,6 @@ void TaskGroup::on_task_done(void* self, void* task) {
   std::exception_ptr exc = t->exception();
   if (!exc) return;
   g->errors_.push_back(exc);
-  if (is_base_error(exc) && !g->base_error_) g->base_error_ = exc;
   if (g->parent_->done()) return;  // CPython logs this through the exception handler
   if (!g->aborting_ && !g->parent_cancel_requested_) {
     // Abort what the body is awaiting right now; __aexit__ uncancels the parent.
@@ -44,7 +43,6 @@ void TaskGroup::on_task_done(void* self, void* task) {
 Coro TaskGroup::aexit(std::exception_ptr exc, int line) {
   exiting_ = true;
   bool et_cancelled = exc && is_cancelled_error(exc);
-  if (exc && is_base_error(exc) && !base_error_) base_error_ = exc;
   std::exception_ptr propagate_cancellation = et_cancelled ? exc : nullptr;
   if (parent_cancel_requested_) {
     // The cancellation was ours: don't propagate it unless someone else asked too.
@@ -65,7 +63,6 @@ Coro TaskGroup::aexit(std::exception_ptr exc, int line) {
     }
     on_completed_fut_ = nullptr;
   }
-  if (base_error_) std::rethrow_exception(base_error_);
   if (propagate_cancellation && errors_.empty()) std::rethrow_exception(propagate_cancellation);
   if (exc && !et_cancelled) errors_.push_back(exc);
   if (!errors_.empty()) {

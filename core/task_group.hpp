@@ -35,7 +35,6 @@ class TaskGroup {
   Task* parent_;
   std::vector<Task*> tasks_;  // creation order
   std::vector<std::exception_ptr> errors_;
-  std::exception_ptr base_error_;
   Future* on_completed_fut_ = nullptr;
   bool exiting_ = false, aborting_ = false, parent_cancel_requested_ = false;
 };

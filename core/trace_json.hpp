@@ -1,5 +1,5 @@
-// The trace as JSON Lines: one event per line, the documented format (README.md,
-// "Trace format"). This file is the one place that maps Event's generic fields
+// The trace as JSON Lines: one event per line, the documented format
+// (docs/trace-format.md). This file is the one place that maps Event's generic fields
 // to the documented names.
 #pragma once
 

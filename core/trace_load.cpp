@@ -509,6 +509,19 @@ bool check_fresh(Loader& l, const Trace& into) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> json_object_fields(std::string_view json) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<JField> fields;
+  size_t n = 0;
+  std::string err;
+  TraceLoadLimits lim;
+  LineParser parser(json.data(), json.size(), lim, err);
+  if (!parser.object_line(fields, n)) return out;
+  for (size_t i = 0; i < n; ++i)
+    out.emplace_back(fields[i].key, fields[i].v.type == JVal::string ? fields[i].v.s : std::string(fields[i].v.raw));
+  return out;
+}
+
 // [SECTION] Files
 
 std::string load_trace_bytes(const std::string& name, const char* data, size_t size, Trace& into,

@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "limits.hpp"
 #include "trace.hpp"
@@ -39,6 +42,11 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
 // messages in place of the path.
 std::string load_trace_bytes(const std::string& name, const char* data, size_t size, Trace& into,
                              const TraceLoadLimits& limits = {});
+
+// The fields of one JSON object (run.begin's `params`: {"a": 0.3, "mode": "x"})
+// read with the loader's strict JSON reader: strings decoded, other values as
+// written. Empty when `json` is not one valid object.
+std::vector<std::pair<std::string, std::string>> json_object_fields(std::string_view json);
 
 // A trace that is still being written (the CPython recorder's file, read while
 // the program runs): whole lines are loaded as they arrive, a partial last line

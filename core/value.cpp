@@ -107,12 +107,4 @@ bool is_cancelled_error(const std::exception_ptr& e) {
   }
 }
 
-bool is_base_error(const std::exception_ptr& e) {
-  // Of BaseException's direct children only CancelledError is modelled; TaskGroup
-  // handles it apart, so nothing here counts as a "base error" (KeyboardInterrupt,
-  // SystemExit) for now.
-  (void)e;
-  return false;
-}
-
 }  // namespace loopscope

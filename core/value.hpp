@@ -108,8 +108,6 @@ class ExceptionGroup : public Exception {
 std::string repr(const std::exception_ptr& e);
 // True when e holds a CancelledError.
 bool is_cancelled_error(const std::exception_ptr& e);
-// True when e is a BaseException but not an Exception (TaskGroup treats those apart).
-bool is_base_error(const std::exception_ptr& e);
 
 template <class T>
 std::shared_ptr<ExceptionGroup> ExceptionGroup::split(std::shared_ptr<ExceptionGroup>* rest) const {

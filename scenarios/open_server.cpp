@@ -5,7 +5,7 @@
 // [SECTION] Stop requests
 // [SECTION] The handler: one task per outside connection
 // [SECTION] main: listen until the duration or SIGINT, then close everything
-// [SECTION] The open mode as a scenario
+// [SECTION] The open server mode as a scenario
 #include "open_server.hpp"
 
 #include <uv.h>
@@ -348,7 +348,7 @@ OpenServerOptions options_from(const Params& p) {
 
 }  // namespace
 
-// [SECTION] The open mode as a scenario
+// [SECTION] The open server mode as a scenario
 
 const Scenario& open_server_scenario() {
   static const Scenario s = [] {

@@ -39,22 +39,22 @@ struct OpenServerOptions {
   std::function<void(int port)> on_listening;
 };
 
-// The open mode as a scenario of its own: id "concurrent-server", the open
+// The open server mode as a scenario of its own: id "concurrent-server", the open
 // mode's listing and parameters (see above). Not in scenarios(): it needs
 // outside clients. Its main runs the server with options read from the params.
 //   listing of a run:     open_server_scenario().source(open_server_params(p, o))
 //   listing of a trace:   open_server_scenario().resolve(run.begin's params as k=v sets), then source()
 const Scenario& open_server_scenario();
 
-// True when a run's params (run.begin's) are an open-mode run's: mode=listen.
+// True when a run's params (run.begin's) are an open server run's: mode=listen.
 bool is_open_server_run(const Params& p);
 
-// The open-mode params of a run: concurrent-server's `work` from `p` plus the options.
+// The open server params of a run: concurrent-server's `work` from `p` plus the options.
 Params open_server_params(const Params& p, const OpenServerOptions& o);
 
-// Runs concurrent-server (its `work` parameter, from `p`) in open mode on a fresh
+// Runs concurrent-server (its `work` parameter, from `p`) in open server mode on a fresh
 // loop on the calling thread: run.begin (scenario "concurrent-server", the
-// open-mode params) ... run.end like run_scenario, every handle closed.
+// open server params) ... run.end like run_scenario, every handle closed.
 RunResult run_open_server(const Scenario& s, const Params& p, Trace& trace, const OpenServerOptions& o,
                           RunOptions opts = {});
 

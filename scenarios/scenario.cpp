@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "core/asyncio_run.hpp"
 #include "core/trace_json.hpp"
 #include "core/trace_schema.hpp"
 
@@ -182,8 +183,8 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
   LoopOptions lo;
   lo.time_scale = opts.time_scale;
   lo.echo_prints = opts.echo_prints;
-  {
-    Loop loop(trace, lo);
+  RunHooks hooks;
+  hooks.opened = [&](Loop& loop) {
     Event b = loop.event(Ev::run_begin);
     ev::RunBegin rb;
     rb.scenario = loop.intern(s.id);
@@ -193,22 +194,18 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
     put(b, rb);
     loop.emit(b);
     if (opts.stop) opts.stop->attach(&loop);
-    set_running_loop(&loop);
-    Task& main = create_task(s.main(p).named("main"));
-    try {
-      Value v = loop.run(&main);
-      r.ok = true;
-      r.value = v.repr();
-    } catch (const PyError& e) {
-      r.error = e.repr();
-    } catch (const std::exception& e) {
-      r.error = e.what();
-    }
-    // Close first: a client loop's thread is joined here, and its last
-    // events (its prints) belong inside run.begin .. run.end.
+  };
+  hooks.closing = [&](Loop&) {
     if (opts.stop) opts.stop->attach(nullptr);
-    r.stopped_by = loop.stop_reason();
-    r.loop_close_rc = loop.close();
+  };
+  // run.end after the close: a client loop's thread is joined there, and its
+  // last events (its prints) belong inside run.begin .. run.end.
+  hooks.closed = [&](Loop& loop, const MainOutcome& o) {
+    r.ok = !o.error;
+    if (r.ok) r.value = o.value.repr();
+    else r.error = describe(o.error);
+    r.stopped_by = o.stopped_by;
+    r.loop_close_rc = o.close_rc;
     Event e = loop.event(Ev::run_end);
     ev::RunEnd end;
     end.status = r.ok ? 0 : 1;
@@ -220,8 +217,8 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
     put(e, end);
     r.duration_ns = e.t_ns;
     loop.emit(e);
-  }
-  set_running_loop(nullptr);
+  };
+  asyncio_run(trace, lo, [&] { return s.main(p); }, "main", hooks);
   return r;
 }
 

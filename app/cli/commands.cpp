@@ -147,7 +147,7 @@ int cmd_run(const std::vector<std::string>& argv) {
           "\n"
           "Runs the scenario on a real libuv loop, prints what its listing prints, then a summary.\n"
           "  --set k=v          a scenario parameter (loopscope source ID shows them in use)\n"
-          "  --events F         write the trace as JSON Lines (format: README.md, 'Trace format')\n"
+          "  --events F         write the trace as JSON Lines (format: docs/trace-format.md)\n"
           "  --chrome-trace F   write a Chrome Trace Event file (opens in Perfetto)\n"
           "  --scale X          multiply every delay by X (0.01-100; default 1)\n"
           "  --quiet            no print output, summary only\n"

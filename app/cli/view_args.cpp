@@ -31,10 +31,6 @@ bool is_file(const std::string& p) {
   struct stat st;
   return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
-bool ends_with(const std::string& s, const char* tail) {
-  std::string t = tail;
-  return s.size() > t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0;
-}
 }  // namespace
 
 namespace {
@@ -75,7 +71,7 @@ RunInput resolve_input(const std::string& cmd, const std::string& what, const st
     r.trace = record_program(cmd, what);
     return r;
   }
-  if (!s && (is_file(what) || what.find('/') != std::string::npos || ends_with(what, ".jsonl"))) {
+  if (!s && (is_file(what) || what.find('/') != std::string::npos || what.ends_with(".jsonl"))) {
     if (!is_file(what)) throw UsageError(cmd + ": no such trace file '" + what + "'");
     r.trace = what;
     return r;

@@ -2,37 +2,16 @@
 
 #include <algorithm>
 
-#if __has_include("core/trace_load.hpp")
 #include "core/trace_load.hpp"
-#define LOOPSCOPE_HAVE_TRACE_LOAD 1
-#endif
 
 namespace loopscope::gui {
 
 namespace {
-// run.begin's params object ({"a": 0.3, "mode": "x"}) as k=v pairs for Scenario::resolve.
+// run.begin's params object as k=v pairs for Scenario::resolve.
 std::vector<std::string> params_as_sets(const char* json) {
   std::vector<std::string> sets;
-  if (!json) return sets;
-  std::string s(json), key, cur;
-  bool in_str = false, have_key = false;
-  auto flush = [&] {
-    if (have_key) sets.push_back(key + "=" + cur);
-    key.clear(), cur.clear(), have_key = false;
-  };
-  for (char c : s) {
-    if (c == '"') {
-      in_str = !in_str;
-    } else if (in_str) {
-      cur += c;
-    } else if (c == ':') {
-      key = cur, cur.clear(), have_key = true;
-    } else if (c == ',' || c == '}') {
-      flush();
-    } else if (c != ' ' && c != '{') {
-      cur += c;
-    }
-  }
+  if (json)
+    for (auto& [key, value] : json_object_fields(json)) sets.push_back(key + "=" + value);
   return sets;
 }
 }  // namespace
@@ -132,7 +111,6 @@ void Session::stop() {
 
 std::string Session::load(const std::string& path) {
   reset();
-#ifdef LOOPSCOPE_HAVE_TRACE_LOAD
   trace_ = std::make_shared<Trace>();
   std::string err = load_trace_file(path, *trace_);
   if (!err.empty()) {
@@ -148,7 +126,7 @@ std::string Session::load(const std::string& path) {
     const Event* begin = nullptr;
     for (const Event& e : model_.events())
       if (e.kind == Ev::run_begin) begin = &e;
-    // An open-mode run (run.begin params mode=listen) has the open mode's listing.
+    // An open server run (run.begin params mode=listen) has the open server mode's listing.
     std::vector<std::string> sets = params_as_sets(begin ? begin->s2 : nullptr);
     bool open = std::find(sets.begin(), sets.end(), "mode=listen") != sets.end();
     const Scenario& shown = open ? open_server_scenario() : *scenario_;
@@ -158,10 +136,6 @@ std::string Session::load(const std::string& path) {
   }
   state_->result.ok = true;
   return "";
-#else
-  (void)params_as_sets;
-  return "view: cannot read '" + path + "': this build has no trace loader yet";
-#endif
 }
 
 bool Session::poll() {

@@ -27,9 +27,9 @@ class Session {
   // Starts `s` with `p` on a new thread. A previous run still going is asked to
   // stop and left to end on its own thread: the GUI thread never joins a live run.
   void start(const Scenario& s, const Params& p, double time_scale = 1.0);
-  // concurrent-server in open mode: listening on 127.0.0.1:port (0: any free
+  // concurrent-server in open server mode: listening on 127.0.0.1:port (0: any free
   // port) for outside clients (curl, a browser) for `duration` seconds, or
-  // until stop(). The listing is the open mode's own.
+  // until stop(). The listing is the open server mode's own.
   void start_open(const Params& p, int port, double duration);
   // A user's own .py program under CPython with the recorder
   // (cli/python_program.hpp), followed on the session's thread while its trace

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -29,13 +30,6 @@ namespace loopscope::rec {
 // [SECTION] Formats
 
 namespace {
-bool ends_with(const std::string& s, const char* suffix) {
-  size_t n = std::strlen(suffix);
-  if (s.size() < n) return false;
-  for (size_t i = 0; i < n; ++i)
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - n + i])) != suffix[i]) return false;
-  return true;
-}
 bool is_dir(const std::string& p) {
   struct stat st;
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -57,9 +51,11 @@ const char* format_name(Format f) {
 }
 
 bool format_of(const std::string& out, Format& f) {
-  if (ends_with(out, ".mp4")) return f = Format::mp4, true;
-  if (ends_with(out, ".gif")) return f = Format::gif, true;
-  if (ends_with(out, ".webm")) return f = Format::webm, true;
+  std::string lower = out;  // OUT.MP4 is an MP4 too
+  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.ends_with(".mp4")) return f = Format::mp4, true;
+  if (lower.ends_with(".gif")) return f = Format::gif, true;
+  if (lower.ends_with(".webm")) return f = Format::webm, true;
   std::string p = strip_slashes(out);
   std::string base = p.substr(p.find_last_of('/') + 1);
   if (out.back() == '/' || is_dir(p) || base.find('.') == std::string::npos) return f = Format::png, true;

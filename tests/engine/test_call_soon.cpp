@@ -1,6 +1,6 @@
 // Plain callbacks: loop.call_soon / loop.call_later as a listing uses them.
 // Expected iteration numbers: CPython 3.11 (python3) with the
-// iteration-counting Loop of shared/reference/.
+// iteration-counting Loop of docs/engine.md.
 #include "support/engine_run.hpp"
 
 using namespace loopscope;

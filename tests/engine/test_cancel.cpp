@@ -2,7 +2,7 @@
 // awaits (CancelledError arrives at the await one iteration later), or makes
 // the next step throw; cancelling()/uncancel() count requests; a task may
 // catch CancelledError and carry on. Expected iteration numbers: CPython 3.11
-// (python3) with the iteration-counting Loop of shared/reference/.
+// (python3) with the iteration-counting Loop of docs/engine.md.
 #include "support/engine_run.hpp"
 
 using namespace loopscope;

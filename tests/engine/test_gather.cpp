@@ -1,7 +1,7 @@
 // gather: results in argument order; without return_exceptions the first
 // error reaches the caller and the siblings keep running; cancelling the
 // outer future cancels every child. Expected iteration numbers: CPython 3.11
-// (python3) with the iteration-counting Loop of shared/reference/.
+// (python3) with the iteration-counting Loop of docs/engine.md.
 #include "support/engine_run.hpp"
 
 using namespace loopscope;

@@ -2,7 +2,7 @@
 // put/get/set/release, so a blocked task wakes one iteration after the call
 // that unblocks it, exactly as in CPython. Expected iteration numbers: CPython
 // 3.11 (python3) running the quoted programs with the iteration-counting Loop
-// of shared/reference/.
+// of docs/engine.md.
 #include "support/engine_run.hpp"
 
 using namespace loopscope;

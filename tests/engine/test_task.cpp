@@ -1,7 +1,7 @@
 // Tasks: a task steps once per ready-queue handle, wakes one iteration after
 // what it awaits completes, and passes its result or exception to whoever
 // awaits it. Expected iteration numbers: CPython 3.11 (python3) running the
-// quoted programs with the iteration-counting Loop of shared/reference/.
+// quoted programs with the iteration-counting Loop of docs/engine.md.
 #include "support/engine_run.hpp"
 
 using namespace loopscope;

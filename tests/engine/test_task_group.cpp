@@ -3,7 +3,7 @@
 // then the body; ExceptionGroup is raised only once every child is done;
 // create_task is refused while the group shuts down. Expected iteration
 // numbers: CPython 3.11 (python3) with the iteration-counting Loop of
-// shared/reference/. CPython cancels the siblings in set order; the engine
+// docs/engine.md. CPython cancels the siblings in set order; the engine
 // uses creation order (docs/engine.md), which the run below happens to share.
 #include "support/engine_run.hpp"
 

@@ -1,7 +1,7 @@
 // wait_for and timeout with Python 3.11's semantics: on timeout the inner
 // work sees CancelledError at its await, and TimeoutError is raised only
 // after it has finished cancelling. Expected iteration numbers: CPython 3.11
-// (python3 3.11.7) with the iteration-counting Loop of shared/reference/.
+// (python3 3.11.7) with the iteration-counting Loop of docs/engine.md.
 #include "support/engine_run.hpp"
 
 using namespace loopscope;

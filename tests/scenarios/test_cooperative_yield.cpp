@@ -8,7 +8,7 @@ using namespace loopscope::test;
 
 TEST_CASE("the workers alternate one turn per iteration, as CPython does") {
   ScenarioRun r = run_scenario_id("cooperative-yield", {"turns=3"});
-  // CPython 3.11 with an iteration-counting loop (shared/reference's trick) prints:
+  // CPython 3.11 with an iteration-counting loop (docs/engine.md's) prints:
   const std::vector<std::pair<uint32_t, std::string>> cpython = {
       {1, "main: two tasks and a callback are queued"},
       {2, "A: turn 1"},

@@ -1,4 +1,4 @@
-// concurrent-server's open mode: real outside clients (plain POSIX sockets on
+// concurrent-server's open server mode: real outside clients (plain POSIX sockets on
 // another thread, and curl against the real binary) over loopback.
 #include <sys/wait.h>
 
@@ -174,7 +174,7 @@ TEST_CASE("loopscope run concurrent-server --listen 0 serves curl and stops clea
   std::remove(events.c_str());
 }
 
-TEST_CASE("loopscope source concurrent-server --listen prints the open mode's own listing, filled in") {
+TEST_CASE("loopscope source concurrent-server --listen prints the open server mode's own listing, filled in") {
   Process open = run(loopscope_cmd("source concurrent-server --listen 8080 --duration 12 --set work=0.5"));
   CHECK(open.code == 0);
   CHECK(open.out.find("asyncio.start_server(handle, \"127.0.0.1\", PORT)") != std::string::npos);
@@ -197,7 +197,7 @@ TEST_CASE("loopscope source concurrent-server --listen prints the open mode's ow
   CHECK(wrong.err.find("--listen works with concurrent-server only") != std::string::npos);
 }
 
-TEST_CASE("the open mode's scenario runs from its params alone and stops at its duration") {
+TEST_CASE("the open server mode's scenario runs from its params alone and stops at its duration") {
   ScenarioRun r;
   const Scenario& open = open_server_scenario();
   r.result = run_scenario(open, open.resolve({"duration=0.3", "work=0.05"}), *r.trace);
@@ -210,7 +210,7 @@ TEST_CASE("the open mode's scenario runs from its params alone and stops at its 
   CHECK(live_frames().load() == 0);
 }
 
-TEST_CASE("an open run's params resolve against the open mode's scenario, as a viewer loading its trace does") {
+TEST_CASE("an open run's params resolve against the open server mode's scenario, as a viewer loading its trace does") {
   OpenServerOptions o;
   o.port = 0;
   o.duration = 7.5;

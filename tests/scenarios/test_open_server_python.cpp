@@ -1,5 +1,5 @@
-// concurrent-server's open mode against its Python listing: python3 runs the
-// listing and the engine runs open mode, each on its own free loopback port;
+// concurrent-server's open server mode against its Python listing: python3 runs the
+// listing and the engine runs open server mode, each on its own free loopback port;
 // both get the same requests, one after another, and must print the same lines
 // in the same order and send the same replies. Peer and server ports differ
 // between the two runs, so "127.0.0.1:PORT" stands for every port when comparing.
@@ -72,7 +72,7 @@ bool no_python() {
 
 }  // namespace
 
-TEST_CASE("the open mode's Python listing and the engine print the same lines and send the same replies" *
+TEST_CASE("the open server mode's Python listing and the engine print the same lines and send the same replies" *
           doctest::skip(no_python()) * doctest::description("skipped without python3 (the CPython comparison)")) {
   const Scenario* concurrent = find_scenario("concurrent-server");
   REQUIRE(concurrent);

@@ -1,5 +1,5 @@
-// Test support: run a coroutine the way asyncio.run does, on a fresh real
-// loop, and check the two things every engine test must end with: the loop
+// Test support: run a coroutine the way asyncio.run does (core/asyncio_run.hpp),
+// on a fresh real loop, and check the two things every engine test must end with: the loop
 // closed cleanly (uv_loop_close() == 0) and no coroutine frame alive.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/aio.hpp"
+#include "core/asyncio_run.hpp"
 
 namespace loopscope::test {
 
@@ -66,21 +67,11 @@ inline LoopOptions iteration_safe() {
 inline RunOutcome run_main(Trace& trace, const std::function<Coro()>& make_main,
                            LoopOptions opts = iteration_safe()) {
   RunOutcome o;
-  {
-    Loop loop(trace, opts);
-    set_running_loop(&loop);
-    Task& main = create_task(make_main().named("main"));
-    try {
-      o.result = loop.run(&main);
-    } catch (const PyError& e) {
-      o.error = e.repr();
-    } catch (const std::exception& e) {
-      o.error = e.what();
-    }
-    o.deadlock = loop.deadlocked();
-    o.close_rc = loop.close();
-  }
-  set_running_loop(nullptr);
+  MainOutcome m = asyncio_run(trace, opts, make_main);
+  o.result = std::move(m.value);
+  o.error = describe(m.error);
+  o.deadlock = m.deadlock;
+  o.close_rc = m.close_rc;
   o.events = merged_events(trace);
   return o;
 }
