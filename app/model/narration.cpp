@@ -743,7 +743,17 @@ std::string narrate(const Model& m, size_t event_index) {
                  ? t + " puts " + (e.s1 ? e.s1 : "an item") + " into the queue; it now holds " + size + "."
                  : t + " takes " + (e.s1 ? e.s1 : "an item") + " from the front of the queue; it now holds " + size + ".";
     }
-    case Ev::source: case Ev::bookmark:
+    case Ev::source: {
+      const ev::Source src = as<ev::Source>(e);
+      return std::string("The recorder keeps ") + (src.file ? src.file : "a file") +
+             "'s text in the trace, as it was when the program ran, so the Code panel shows what really ran. "
+             "No event loop work happens here.";
+    }
+    case Ev::bookmark: {
+      const ev::Bookmark b = as<ev::Bookmark>(e);
+      return std::string("A bookmark") + (b.label && *b.label ? std::string(": ") + b.label : std::string()) +
+             ". B jumps to the next one, Shift+B to the one before.";
+    }
     case Ev::count_: break;
   }
   return name(e.kind);
