@@ -319,7 +319,7 @@ void App::frame(float dt) {
     if (show[3] && why_need_.w == right_w && why_need_.px == fonts_.px && h[1] < why_need_.need) {
       float lack = why_need_.need - h[1];
       // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.
-      const float keep[4] = {fonts_.px * 6.5f, 0, fonts_.px * 3.4f, fonts_.px * 5.4f};
+      const float keep[4] = {fonts_.px * 6.5f, 0, fonts_.px * 5.4f, fonts_.px * 5.4f};
       for (int k : {2, 0, 3}) {
         if (h[k] <= 0 || lack <= 0) continue;
         float give = std::min(lack, std::max(0.0f, h[k] - keep[k]));

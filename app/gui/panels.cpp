@@ -382,19 +382,10 @@ void App::draw_why(const ImVec2& size) {
     // pen ('j', 'T' at a fractional scale) is not clipped by the child's edge.
     const float inset = std::ceil(px * 0.15f);
     const float wrap_w = avail.x - 2 * inset;
-    ImFont* font = fonts_.big;
-    float other_h = geo_.why_other_loop.empty()
-                        ? 0
-                        : fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y +
-                              px * 0.6f;
-    if (font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_w, text.c_str()).y + other_h > avail.y) font = fonts_.ui;
-    // Still too long: the body text scaled down as far as the text floor, so
-    // the panel never needs scrolling on a projector.
-    float scale = 1;
     bool other = !geo_.why_other_loop.empty();
-    auto fits = [&](float fpx) {
-      float h_text = font->CalcTextSizeA(fpx, FLT_MAX, wrap_w, text.c_str()).y +
-                     (other ? font->CalcTextSizeA(fpx, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y + px * 0.6f +
+    auto fits_in = [&](ImFont* fnt, float fpx) {
+      float h_text = fnt->CalcTextSizeA(fpx, FLT_MAX, wrap_w, text.c_str()).y +
+                     (other ? fnt->CalcTextSizeA(fpx, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y + px * 0.6f +
                                   ImGui::GetStyle().ItemSpacing.y * 2
                             : 0);
       return h_text + px * 0.3f <= avail.y;
@@ -409,10 +400,24 @@ void App::draw_why(const ImVec2& size) {
         why_need_ = {f.s->generation(), f.run, size.x, px, 0};
       why_need_.need = std::max(why_need_.need, need);
     }
-    for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
-    scale = std::max(scale, look_.floor_px() / font->FontSize);
-    // At the floor and still too long: the other loop's line (the secondary story) gives way.
-    if (font == fonts_.ui && other && !fits(font->FontSize * scale)) other = false;
+    // Large text when it fits, else body text scaled down as far as the text
+    // floor, so the panel never needs scrolling on a projector.
+    ImFont* font = fonts_.big;
+    float scale = 1;
+    auto fits = [&](float fpx) { return fits_in(font, fpx); };
+    auto pick_size = [&] {
+      font = fits_in(fonts_.big, fonts_.big->FontSize) ? fonts_.big : fonts_.ui;
+      scale = 1;
+      for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
+      scale = std::max(scale, look_.floor_px() / font->FontSize);
+    };
+    pick_size();
+    // At the floor and still too long: the other loop's line (the secondary
+    // story) gives way, and the main text takes the size it fits alone.
+    if (font == fonts_.ui && other && !fits(font->FontSize * scale)) {
+      other = false;
+      pick_size();
+    }
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(inset, 0));
     ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
     ImGui::PopStyleVar();
