@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/aio.hpp"
+#include "core/asyncio_run.hpp"
 
 using namespace loopscope;
 
@@ -101,14 +102,7 @@ void PingPong(benchmark::State& state, bool traced) {
     Trace trace;
     LoopOptions opts;
     opts.trace = traced;
-    {
-      Loop loop(trace, opts);
-      set_running_loop(&loop);
-      Task& main = create_task(pingpong(turns).named("main"));
-      loop.run(&main);
-      loop.close();
-    }
-    set_running_loop(nullptr);
+    asyncio_run(trace, opts, [turns] { return pingpong(turns); });
     steps += 2 * (turns + 1);  // each player: one step per turn and a last one that returns
   }
   state.SetItemsProcessed(steps);

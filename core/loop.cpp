@@ -216,11 +216,19 @@ void Loop::timer_due(Timer* t) {
 // before now + 1 ms is due too, after the ones libuv fired, in libuv's order.
 namespace {
 constexpr int64_t kTimerResolutionNs = 1'000'000;
-void take_timers_due_by(uv_loop_t& uv, std::vector<Timer*>& due, int64_t end_ns) {
-  for (;;) {
-    auto* min = static_cast<char*>(uv.timer_heap.min);  // libuv's soonest timer (see Loop::poll_timeout)
-    if (!min) return;
-    auto* u = reinterpret_cast<uv_timer_t*>(min - offsetof(uv_timer_t, heap_node));
+
+// libuv's soonest armed timer (uv.h: the heap of active timers), or null.
+uv_timer_t* soonest_timer(uv_loop_t& uv) {
+  auto* min = static_cast<char*>(uv.timer_heap.min);
+  return min ? reinterpret_cast<uv_timer_t*>(min - offsetof(uv_timer_t, heap_node)) : nullptr;
+}
+
+// `now` is read only when a timer is armed (the clock read costs on a busy loop).
+template <class Now>
+void take_timers_due_by(uv_loop_t& uv, std::vector<Timer*>& due, Now now) {
+  if (!soonest_timer(uv)) return;
+  const int64_t end_ns = now() + kTimerResolutionNs;
+  while (uv_timer_t* u = soonest_timer(uv)) {
     Timer* t = static_cast<Timer*>(u->data);
     if (t->due_ns >= end_ns) return;
     uv_timer_stop(u);  // removes it from the heap: the next one is the new minimum
@@ -297,9 +305,8 @@ void ReadyQueue::grow() {
 // epoll, although the poll that follows registers them and then waits.
 int Loop::poll_timeout() {
   if (!uv_loop_alive(&uv_)) return 0;
-  auto* min = static_cast<char*>(uv_.timer_heap.min);  // uv.h: the heap of active timers
-  if (!min) return -1;
-  auto* t = reinterpret_cast<uv_timer_t*>(min - offsetof(uv_timer_t, heap_node));
+  uv_timer_t* t = soonest_timer(uv_);
+  if (!t) return -1;
   uint64_t due_in = uv_timer_get_due_in(t);
   return due_in > uint64_t(INT32_MAX) ? INT32_MAX : int(due_in);
 }
@@ -335,7 +342,8 @@ bool Loop::poll() {
 // order libuv fired them: armed order on ties), then the timers due within the
 // clock's resolution of now (take_timers_due_by).
 void Loop::queue_completions(bool polled) {
-  if (polled) take_timers_due_by(uv_, timers_due_, (tracer_.on() ? tracer_.last_stamp() : trace_.now()) + kTimerResolutionNs);
+  if (polled)
+    take_timers_due_by(uv_, timers_due_, [this] { return tracer_.on() ? tracer_.last_stamp() : trace_.now(); });
   for (auto& [h, cause] : io_done_) call_soon(h, cause);
   io_done_.clear();
   for (Timer* t : timers_due_) {

@@ -15,7 +15,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/trace_schema.hpp"
 #include "draw.hpp"
 
 namespace loopscope::gui {
@@ -528,22 +527,18 @@ void App::draw_toolbar() {
   note("Open");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run your own asyncio program live (Ctrl+O; or drop a .py on the window)");
   bool live = session_.live();
-  const model::Model& loaded = session_.model();  // events() needs a loaded trace: size() first
-  const ev::RunBegin begun = loaded.size() && loaded.events().front().kind == Ev::run_begin
-                                 ? as<ev::RunBegin>(loaded.events().front())
-                                 : ev::RunBegin{};
+  const model::Model& loaded = session_.model();
   if (session_.is_program()) {
     draw_program_bar();
-  } else if (begun.engine == EngineKind::cpython && begun.scenario) {
+  } else if (loaded.recorded_under_cpython() && loaded.scenario()) {
     // A trace recorded under CPython (view F.jsonl, screenshot F.py): its
     // program's name, not the controls of a scenario it is not.
     ImGui::SameLine(0, px * 0.6f);
     ImGui::PushFont(fonts_.bold);
-    ImGui::TextUnformatted(begun.scenario);
+    ImGui::TextUnformatted(loaded.scenario());
     ImGui::PopFont();
     note("program");
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Recorded under CPython %s; Open .py... runs a program live", begun.python ? begun.python : "");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Recorded under CPython; Open .py... runs a program live");
   } else {
   flow(px * 11, px * 0.25f);
   ImGui::SetNextItemWidth(px * 11);

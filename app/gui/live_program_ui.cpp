@@ -37,11 +37,6 @@ std::string base_name(const std::string& p) {
   return k == std::string::npos ? p : p.substr(k + 1);
 }
 
-bool ends_with(const std::string& s, const char* tail) {
-  size_t n = std::strlen(tail);
-  return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
-}
-
 }  // namespace
 
 // [SECTION] Runs
@@ -70,13 +65,13 @@ void App::rerun_program() {
 }
 
 std::string App::open_file(const std::string& path) {
-  if (ends_with(path, ".py")) {
+  if (cli::is_python_program(path)) {
     std::string bad = cli::check_program_file(path);
     if (!bad.empty()) return bad;
     start_program(path);  // a program opened from the window runs without arguments
     return "";
   }
-  if (ends_with(path, ".jsonl")) return load(path);
+  if (path.ends_with(".jsonl")) return load(path);
   return path + ": not a Python program (.py) or a trace (.jsonl)";
 }
 
@@ -109,8 +104,7 @@ void App::scan_program() {
     sc.gen = session_.generation();
   }
   if (m.size() == 0) return;  // no events list yet
-  if (!session_.is_program() && !(m.size() && m.events().front().kind == Ev::run_begin &&
-                                   as<ev::RunBegin>(m.events().front()).engine == EngineKind::cpython)) {
+  if (!session_.is_program() && !m.recorded_under_cpython()) {
     sc.n = m.size();
     return;
   }
@@ -345,7 +339,10 @@ void App::draw_program_dialogs() {
 size_t App::program_stderr_lines() const {
   if (!session_.is_program()) return 0;
   const std::string& e = session_.program_stderr();
-  return std::min<size_t>(size_t(std::count(e.begin(), e.end(), '\n')), 8);
+  // Capped at 8 lines: stop counting there (the text can hold 1 MiB, and this runs every frame).
+  size_t n = 0;
+  for (size_t at = e.find('\n'); at != std::string::npos && n < 8; at = e.find('\n', at + 1)) ++n;
+  return n;
 }
 
 void App::draw_program_stderr(ImDrawList* dl, const ImVec2& c0, ImVec2& c1) {

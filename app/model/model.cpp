@@ -264,6 +264,7 @@ void Model::apply(const Event& e, size_t i) {
       if (e.loop == 0) {
         scenario_ = e.s1;
         no_event_loop_ = runs_no_event_loop(e);
+        cpython_ = as<ev::RunBegin>(e).engine == EngineKind::cpython;
         if (no_event_loop_ && loop_lane >= 0) lanes_[size_t(loop_lane)].label = "server thread (no event loop)";
       }
       break;
@@ -516,7 +517,7 @@ void Model::rollback(size_t changed_from) {
   }
   for (auto* v : {&steps_, &iterations_, &notable_}) pop_while(*v, [&](uint32_t idx) { return late(idx); });
   if (finished_ && late(finished_at_)) finished_ = false;
-  if (restart == 0) scenario_ = nullptr;
+  if (restart == 0) scenario_ = nullptr, cpython_ = false;
 }
 
 void Model::update(const std::vector<Event>& events, size_t changed_from) {

@@ -212,6 +212,8 @@ class Model {
   // run.begin's `entry` is `none`: the code under study runs no event loop on
   // loop 0's thread (sequential-server). Its lane and narration say "thread".
   bool no_event_loop() const { return no_event_loop_; }
+  // run.begin's `engine` is `cpython`: a user's program recorded under CPython.
+  bool recorded_under_cpython() const { return cpython_; }
 
   // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery + the state's size).
   LoopState state_at(size_t event_index, uint8_t loop = 0) const;
@@ -307,6 +309,7 @@ class Model {
   bool finished_ = false;
   const char* scenario_ = nullptr;
   bool no_event_loop_ = false;
+  bool cpython_ = false;
 };
 
 // [SECTION] Narration

@@ -84,15 +84,20 @@ void Overlay::reserve(ImGuiContext*, ImGuiContextHook* h) {
   self->app_->set_header_room(self->header_height());
 }
 
-float Overlay::header_height() const {
-  // The name and the readout on one line when both fit the width (the
-  // readout at its widest), else on two: no more room than that, so the view
-  // starts right under it.
+// The name and the readout on one line when both fit the width (the readout
+// at its widest), else on two. header_height() and draw_header() both ask.
+bool Overlay::one_line_header(float width) const {
   ImFont* ui = ImGui::GetFont();
   float pad = ImGui::GetStyle().WindowPadding.x;
   float lw = label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x;
   float rw = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, "t = 000.000 s   iteration 0000   0.25x").x;
-  bool one_line = pad + lw + ui->FontSize + rw + pad <= ImGui::GetIO().DisplaySize.x;
+  return pad + lw + ui->FontSize + rw + pad <= width;
+}
+
+float Overlay::header_height() const {
+  // No more room than the header's lines, so the view starts right under it.
+  ImFont* ui = ImGui::GetFont();
+  bool one_line = one_line_header(ImGui::GetIO().DisplaySize.x);
   return std::floor(one_line ? label_->FontSize * 1.5f : label_->FontSize + ui->FontSize + 12);
 }
 
@@ -187,8 +192,7 @@ void Overlay::draw_header() {
   float rw = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, right).x;
   float lw = label_->CalcTextSizeA(label_->FontSize, FLT_MAX, 0, label.c_str()).x;
   float ry = std::floor((bottom - ui->FontSize) / 2);
-  float rw_max = ui->CalcTextSizeA(ui->FontSize, FLT_MAX, 0, "t = 000.000 s   iteration 0000   0.25x").x;
-  if (pad + lw + ui->FontSize + rw_max + pad > size.x) {
+  if (!one_line_header(size.x)) {
     // Too narrow for one line (as header_height() decided): the name above, the readout below.
     float top = std::floor((bottom - label_->FontSize - ui->FontSize - 4) / 2);
     y = top;

@@ -57,6 +57,7 @@ class Overlay {
   static void reserve(ImGuiContext* ctx, ImGuiContextHook* h);
   float band_height() const;
   float header_height() const;  // the room App::frame keeps free above the view
+  bool one_line_header(float width) const;
   void draw();
   void draw_header();
   void draw_captions();

@@ -45,7 +45,7 @@ TEST_CASE("two sleeps armed half a millisecond apart wake in the same iteration,
       };
       co_await gather(sleeper("A", false), sleeper("B", true));
       co_return {};
-    }, [] { LoopOptions lo; lo.time_scale = 4.0; return lo; }());
+    });
     CHECK(o.error == "");
     // The gap between the two deadlines as armed (timer.arm's due_ns): on a
     // loaded machine the thread can be preempted between the two arms, and
@@ -76,7 +76,7 @@ TEST_CASE("a sleep due well after another still wakes in a later iteration") {
     };
     co_await gather(sleeper("A", 0.01), sleeper("B", 0.02));
     co_return {};
-  }, [] { LoopOptions lo; lo.time_scale = 4.0; return lo; }());
+  });
   CHECK(o.error == "");
   const Lines got = o.prints_with_iterations();
   REQUIRE(got.size() == 2);

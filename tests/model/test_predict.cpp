@@ -10,14 +10,6 @@
 using namespace loopscope;
 using namespace loopscope::model;
 
-namespace {
-int choice_of(const Question& q, const std::string& label) {
-  for (size_t k = 0; k < q.choices.size(); ++k)
-    if (q.choices[k].label == label) return int(k);
-  return -1;
-}
-}  // namespace
-
 TEST_CASE("every question is asked before its iteration starts, so the answer is not on screen yet") {
   auto sm = test::run_scenario_model("gather");
   std::vector<size_t> ds = decisions(sm->model);
