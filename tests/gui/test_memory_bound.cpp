@@ -60,7 +60,7 @@ void check_bound(const char* kind) {
   std::remove(png.c_str());
   REQUIRE_MESSAGE(peak > 0, "loopscope screenshot failed");
   const double peak_mib = double(peak) / 1024, goal_mib = 4 * file_mib + 200;
-  MESSAGE(kind << ": " << file_mib << " MiB trace, peak " << peak_mib << " MiB, goal " << goal_mib << " MiB");
+  MESSAGE(std::string(kind) << ": " << file_mib << " MiB trace, peak " << peak_mib << " MiB, goal " << goal_mib << " MiB");
   CHECK(peak_mib <= goal_mib);
 }
 
