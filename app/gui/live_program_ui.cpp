@@ -112,11 +112,11 @@ void App::scan_program() {
   for (size_t i = sc.n; i < ev.size(); ++i) {
     const Event& e = ev[i];
     if (e.loop != 0) continue;
+    // Indexed by task id (ids are below limits::max_id, docs/trace-format.md): O(1) a step.
     auto last = [&](int32_t task) -> std::pair<const char*, int>& {
-      for (auto& [t, fl] : sc.last_at)
-        if (t == task) return fl;
-      sc.last_at.push_back({task, {nullptr, 0}});
-      return sc.last_at.back().second;
+      size_t k = size_t(std::max(task, -1) + 1);
+      if (k >= sc.last_at.size()) sc.last_at.resize(k + 1, {nullptr, 0});
+      return sc.last_at[k];
     };
     switch (e.kind) {
       case Ev::source:
@@ -128,7 +128,10 @@ void App::scan_program() {
       case Ev::print:
         if (e.s2 && e.line > 0) {
           last(e.task) = {e.s2, e.line};
-          if (std::find(sc.tabs.begin(), sc.tabs.end(), e.s2) == sc.tabs.end()) sc.tabs.push_back(e.s2);
+          // The latest step's file (the same pointer) is a tab already: skip the search.
+          if (e.s2 != sc.last_tab && std::find(sc.tabs.begin(), sc.tabs.end(), e.s2) == sc.tabs.end())
+            sc.tabs.push_back(e.s2);
+          sc.last_tab = e.s2;
         }
         break;
       case Ev::task_done:
