@@ -53,6 +53,7 @@ _get_running_loop = asyncio.events._get_running_loop
 
 SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
 FLUSH_S = 0.02             # the writer thread's period: a live view sees events within ~20 ms plus formatting (docs/performance.md)
+FLUSH_NS = 10_000_000      # the loop's own thread writes what is queued at an iteration's start when this is due
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
@@ -222,9 +223,20 @@ class Writer:
         self.truncated = False
         self.closed = False
         self.on_truncate = None
+        self.flushed_ns = 0  # when the last flush began (_now())
+
+    def flush_from_loop(self):
+        """Called by the loop's thread as an iteration starts, FLUSH_NS after the
+        last flush: it writes the queue itself, rather than wait for the writer
+        thread to win the GIL from a loop that never waits (up to a switch
+        interval, 5 ms, later, or a scheduler's slice on a busy machine)."""
+        if self.lock.acquire(blocking=False):
+            self.lock.release()
+            self.flush()
 
     def flush(self):
         with self.lock:
+            self.flushed_ns = _now()
             if self.held or self.closed:
                 return
             q = self.q
@@ -1149,6 +1161,7 @@ def _hook_selector(rec, loop, sel):
     once per iteration and does nothing observable before it."""
     select = sel.select
     q_append = rec.q.append
+    w = rec.w
     t0 = rec.t0
     now = _now
 
@@ -1162,6 +1175,8 @@ def _hook_selector(rec, loop, sel):
         num = ls.number
         t = now()
         q_append((T_ITER, t - t0, num, it, (len(loop._ready),)))
+        if t - w.flushed_ns >= FLUSH_NS:
+            w.flush_from_loop()
         try:
             r = select(timeout)
         except BaseException:
