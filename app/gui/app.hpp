@@ -389,6 +389,7 @@ class App {
     std::vector<Failure> failures;
     std::vector<std::pair<const char*, int>> last_at;  // [task + 1] -> its last (file, line); [0]: no task
     const char* last_tab = nullptr;                    // the file of the latest step (most steps repeat it)
+    size_t failures_seen = 0;                          // failures the playhead had reached at the last frame
   } program_scan_;
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
