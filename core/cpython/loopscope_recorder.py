@@ -126,8 +126,8 @@ def _fields(kind, a):
         return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
     if kind == "ready.run":   # handle, task, label, left, fn
         return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
-    if kind == "step.begin":  # task, line, file
-        return ',"task":%d,"line":%d%s' % (a[0], a[1], _file(a[2]))
+    if kind == "step.begin":  # task, line, file, thrown
+        return _f_begin(a)
     if kind == "step.end":    # task, line, wait, dur, slow, file, on, target
         s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
         if a[4]:
@@ -189,6 +189,8 @@ T_PUSH = _HEAD + '"ready.push","handle":%d,"task":%s,"label":%s,"cause":"%s","fn
 T_RUN = _HEAD + '"ready.run","handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"}\n'
 T_BEGIN = _HEAD + '"step.begin","task":%d,"line":%d,"file":%s}\n'
 T_BEGIN_NOFILE = _HEAD + '"step.begin","task":%d,"line":%d}\n'
+T_BEGIN_THROWN = _HEAD + '"step.begin","task":%d,"line":%d,"file":%s,"thrown":%s}\n'
+T_BEGIN_NOFILE_THROWN = _HEAD + '"step.begin","task":%d,"line":%d,"thrown":%s}\n'
 T_ITER = _HEAD + '"loop.iter","ready":%d}\n'
 T_POLL = _HEAD + '"loop.poll","timeout_ms":%d,"waited_ns":%d}\n'
 
@@ -200,6 +202,14 @@ def _end_template(slow, file, target):
 
 # T_END[slow][has file][has target]: args task, line, wait, dur, [file], on, [target]
 T_END = [[[_end_template(s, f, g) for g in (0, 1)] for f in (0, 1)] for s in (0, 1)]
+
+
+def _f_begin(a):
+    """step.begin's fields after "ev" (the generic path: an eager task's first step)."""
+    s = ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
+    if len(a) > 3 and a[3]:
+        s += ',"thrown":' + _js(a[3])
+    return s
 
 
 def _file(f):
@@ -667,6 +677,30 @@ def ls_last_line(rec, task):
     return line, f
 
 
+def _thrown(task, h, fn):
+    """The exception type Task.__step will throw into the coroutine (coro.throw), or None (send(None)).
+
+    Read before the handle runs, as Task.__step decides it: a requested
+    cancellation (_must_cancel) wins; else __wakeup re-raises what the awaited
+    future holds; else __step's own argument (a bad yield's RuntimeError; the C
+    Task keeps that one out of sight, so it is not recorded)."""
+    try:
+        if getattr(task, "_must_cancel", False):
+            return "CancelledError"
+        args = h._args
+        if not args:
+            return None
+        a = args[0]
+        if fn == "task.wakeup":
+            if a.cancelled():
+                return "CancelledError"
+            exc = getattr(a, "_exception", None)  # not a.exception(): that would mark it retrieved
+            return type(exc).__name__ if exc is not None else None
+        return type(a).__name__ if isinstance(a, BaseException) else None
+    except Exception:
+        return None
+
+
 def _short(s, n=200):
     return s if len(s) <= n else s[:n] + "\u2026"
 
@@ -894,10 +928,18 @@ def _hot_hooks(rec, hrun):
         if pos is None:
             line, f = where(task)[:2]
             pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
-        if pos[1] is None:
-            q_append((T_BEGIN_NOFILE, t - t0, num, it, (tid, pos[0])))
+        # What Task.__step throws into the coroutine: only a wakeup (its future) or a step with an
+        # argument or a pending cancel can throw.
+        thrown = _thrown(task, h, fn) if h._args or getattr(task, "_must_cancel", False) else None
+        if thrown is None:
+            if pos[1] is None:
+                q_append((T_BEGIN_NOFILE, t - t0, num, it, (tid, pos[0])))
+            else:
+                q_append((T_BEGIN, t - t0, num, it, (tid, pos[0], pos[1])))
+        elif pos[1] is None:
+            q_append((T_BEGIN_NOFILE_THROWN, t - t0, num, it, (tid, pos[0], _js(thrown))))
         else:
-            q_append((T_BEGIN, t - t0, num, it, (tid, pos[0], pos[1])))
+            q_append((T_BEGIN_THROWN, t - t0, num, it, (tid, pos[0], pos[1], _js(thrown))))
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
