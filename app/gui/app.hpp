@@ -18,6 +18,7 @@
 #include "model/predict.hpp"
 #include "playback.hpp"
 #include "session.hpp"
+#include "story_axis.hpp"
 #include "theme.hpp"
 
 struct ImVec2;
@@ -286,19 +287,13 @@ class App {
   double axis_of(int64_t t_ns) const;
   int64_t trace_of(double axis) const;
   // The by-iteration axis's stretch of blocked time: blocked gaps are drawn this many times their real length (>= 1).
-  double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k) : 1.0; }
+  double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k()) : 1.0; }
 
  private:
   void handle_keys();
   // The by-iteration axis: each event's x (ns of axis), and which gaps are blocked time (timeline.cpp).
   void update_axis() const;
-  mutable struct {
-    uint64_t gen = UINT64_MAX;
-    size_t n = SIZE_MAX;
-    double story_end = -1, k = 1;
-    std::vector<double> start;
-    std::vector<bool> blocked;
-  } axis_;
+  mutable StoryAxis axis_;
   void update_states(double dt_play);
   void draw_toolbar();
   void draw_export_controls();  // right end of the toolbar: Save / Record, or the clip's progress
@@ -392,7 +387,9 @@ class App {
     std::vector<std::pair<std::string, std::string>> sources;  // file, text
     std::vector<std::string> tabs;                             // files a task stepped in, first seen first
     std::vector<Failure> failures;
-    std::vector<std::pair<int32_t, std::pair<const char*, int>>> last_at;  // task -> its last (file, line)
+    std::vector<std::pair<const char*, int>> last_at;  // [task + 1] -> its last (file, line); [0]: no task
+    const char* last_tab = nullptr;                    // the file of the latest step (most steps repeat it)
+    size_t failures_seen = 0;                          // failures the playhead had reached at the last frame
   } program_scan_;
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
