@@ -89,6 +89,8 @@ struct Geometry {
   std::vector<std::pair<std::string, Box>> toolbar;  // each toolbar control, by name, where it was drawn
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
   int stage_hidden = 0;                            // chips that did not fit their area (counted on screen)
+  std::vector<Box> stage_chip_boxes;               // every stage chip drawn, gliding and fading ones too
+  std::vector<std::pair<std::string, Box>> stage_notes;  // "empty", "none armed", ... where drawn
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
   // Code rows drawn: a listing line, or its trailing comment wrapped onto a row of its own.
   struct CodeRow {
