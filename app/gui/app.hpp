@@ -122,6 +122,8 @@ struct Geometry {
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
+// Notes the last ImGui item as toolbar control `name`, where it was drawn (tests check none is missing or cut).
+void note_toolbar_item(Geometry& g, std::string name);
 
 class App {
  public:
