@@ -193,13 +193,13 @@ void App::draw_code(const ImVec2& size) {
       if (last) --room_cols;  // room for the "…"
       if (wrap_rows && to - from > room_cols) {
         end = from + room_cols;
-        // After a space, '(' or ','; else after a '.'; else where the row is full.
+        // After a space, '(', ',' or '='; else after a '.'; else where the row is full.
         auto break_at = [&](const char* after) {
           for (size_t k = from + room_cols; k > from + room_cols / 3; --k)
             if (std::strchr(after, l[k - 1])) return k;
           return size_t(0);
         };
-        if (size_t k = break_at(comment ? " " : " (,")) end = k;
+        if (size_t k = break_at(comment ? " " : " (,=")) end = k;
         else if (size_t d = comment ? 0 : break_at(".")) end = d;
       }
       rows.push_back({int(i) + 1, comment, from, end, in, !first, last});
