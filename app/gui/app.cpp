@@ -501,17 +501,18 @@ void App::handle_keys() {
 
 // [SECTION] Toolbar
 
+void note_toolbar_item(Geometry& g, std::string name) {
+  g.toolbar.push_back({std::move(name), {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                                         ImGui::GetItemRectMax().y}});
+}
+
 void App::draw_toolbar() {
   const Theme& th = theme();
   const auto& all = scenarios();
   const Scenario* cur = all.empty() ? nullptr : &all[size_t(selected_)];
   float px = look_.font_px();
   geo_.toolbar.clear();
-  // Every control is noted with where it was drawn (tests check none is missing or cut).
-  auto note = [&](const char* name) {
-    geo_.toolbar.push_back({name, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                                   ImGui::GetItemRectMax().y}});
-  };
+  auto note = [&](const char* name) { note_toolbar_item(geo_, name); };
   // The toolbar wraps: a control that does not fit on the row starts the next
   // one (large text in a small window), so no control is ever dropped.
   auto flow = [&](float need, float spacing) {
@@ -695,7 +696,7 @@ void App::draw_toolbar() {
   draw_export_controls();
   ImGui::EndGroup();
   if (!busy) {
-    geo_.toolbar.push_back({"Save trace", {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
+    note_toolbar_item(geo_, "Save trace");
     geo_.toolbar.push_back({"Record clip", geo_.toolbar.back().second});
   }
   ImGui::SameLine();

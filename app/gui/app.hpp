@@ -90,6 +90,8 @@ struct Geometry {
   std::vector<std::pair<std::string, Box>> toolbar;  // each toolbar control, by name, where it was drawn
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
   int stage_hidden = 0;                            // chips that did not fit their area (counted on screen)
+  std::vector<Box> stage_chip_boxes;               // every stage chip drawn, gliding and fading ones too
+  std::vector<std::pair<std::string, Box>> stage_notes;  // "empty", "none armed", ... where drawn
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
   // Code rows drawn: a listing line, or its trailing comment wrapped onto a row of its own.
   struct CodeRow {
@@ -121,6 +123,8 @@ struct Geometry {
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
+// Notes the last ImGui item as toolbar control `name`, where it was drawn (tests check none is missing or cut).
+void note_toolbar_item(Geometry& g, std::string name);
 
 class App {
  public:

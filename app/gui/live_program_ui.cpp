@@ -205,8 +205,7 @@ void App::draw_code_tabs(const Session& run, float px) {
     ImGui::PopID();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(2);
-    geo_.toolbar.push_back({"tab " + f, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                                         ImGui::GetItemRectMax().y}});
+    note_toolbar_item(geo_, "tab " + f);
   }
 }
 
@@ -215,10 +214,7 @@ void App::draw_code_tabs(const Session& run, float px) {
 void App::draw_program_bar() {
   const Theme& th = theme();
   float px = look_.font_px();
-  auto note = [&](const std::string& name) {
-    geo_.toolbar.push_back({name, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                                   ImGui::GetItemRectMax().y}});
-  };
+  auto note = [&](const std::string& name) { note_toolbar_item(geo_, name); };
   bool live = session_.live();
   ImGui::SameLine(0, px * 0.6f);
   ImGui::PushFont(fonts_.bold);
