@@ -15,6 +15,7 @@
 
 #include "args.hpp"
 #include "core/chrome_trace.hpp"
+#include "core/output_file.hpp"
 #include "core/trace_load.hpp"
 
 extern char** environ;
@@ -202,9 +203,11 @@ std::string end_crashed_trace(const std::string& path, int signal) {
                 (unsigned long long)seq, t_ns, it, signal, strsignal(signal), 128 + signal);
   text.resize(keep);
   text += line;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return out ? "" : path + ": cannot write";
+  // Through the one atomic writer: a second crash mid-write cannot leave half a trace.
+  OutputFile out;
+  if (std::string err = out.open(path); !err.empty()) return err;
+  out.write(text);
+  return out.commit();
 }
 
 int follow_program(const std::string& file, const ProgramOptions& o, Trace& into, std::atomic<pid_t>& pid,

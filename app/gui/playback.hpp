@@ -39,6 +39,13 @@ class Playback {
  public:
   // Extends the slot table to `events` (recomputing from `changed_from`).
   void sync(const std::vector<Event>& events, size_t changed_from);
+  // The same over n events that live elsewhere: `at(i)` gives event i's time
+  // and kind, all a slot needs (the clip clock merges runs without copying events).
+  struct Moment {
+    int64_t t_ns;
+    Ev kind;
+  };
+  void sync(size_t n, size_t changed_from, const std::function<Moment(size_t)>& at);
   void clear();
   // Which events are notable (event index -> yes), asked once per event in sync.
   void set_notable(std::function<bool(size_t)> notable) { notable_of_ = std::move(notable); }
