@@ -45,7 +45,7 @@ struct Lines {
   int beat, beat_sleep, waiting, time_sleep, asyncio_sleep, to_thread, worker_done, gather;
 } L;
 
-Coro ticker(int beats, double period) {
+Coroutine ticker(int beats, double period) {
   for (int i = 1; i <= beats; ++i) {
     print(L.beat, "ticker: beat " + std::to_string(i));
     co_await sleep(period).at(L.beat_sleep);
@@ -53,7 +53,7 @@ Coro ticker(int beats, double period) {
   co_return {};
 }
 
-Coro worker(std::string mode, double seconds) {
+Coroutine worker(std::string mode, double seconds) {
   print(L.waiting, "worker: waiting " + Value(seconds).repr() + " s with " + mode);
   if (mode == "time.sleep") {
     block_sleep(seconds, L.time_sleep);
@@ -70,7 +70,7 @@ Coro worker(std::string mode, double seconds) {
   co_return {};
 }
 
-Coro blocking_call_main(const Params& p) {
+Coroutine blocking_call_main(const Params& p) {
   co_await at(gather(ticker(p.integer("beats"), p.num("period")).named("ticker"),
                      worker(p.text("mode"), p.num("seconds")).named("worker")),
               L.gather);

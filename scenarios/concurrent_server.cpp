@@ -79,11 +79,11 @@ struct Served {
   double work = 0;
 };
 
-Coro concurrent_main(const Params& p) {
+Coroutine concurrent_main(const Params& p) {
   Served served;
   served.n_clients = p.integer("clients");
   served.work = p.num("work");
-  auto handle = [&served](StreamReader& reader, StreamWriter& writer) -> Coro {
+  auto handle = [&served](StreamReader& reader, StreamWriter& writer) -> Coroutine {
     Value request = co_await reader.read(1024).at(L.read);
     co_await sleep(served.work).at(L.work);
     at_line(L.write);

@@ -39,7 +39,7 @@ struct Lines {
   int turn, yield, finished, callback, create_a, create_b, queued, gather, done;
 } L;
 
-Coro worker(std::string name, int turns) {
+Coroutine worker(std::string name, int turns) {
   for (int i = 1; i <= turns; ++i) {
     print(L.turn, name + ": turn " + std::to_string(i));
     co_await sleep(0).at(L.yield);
@@ -50,7 +50,7 @@ Coro worker(std::string name, int turns) {
 
 void callback() { print(L.callback, "callback: a plain function from call_soon"); }
 
-Coro cooperative_yield_main(const Params& p) {
+Coroutine cooperative_yield_main(const Params& p) {
   Task& a = create_task(worker("A", p.integer("turns")).named("A"), L.create_a);
   call_soon(callback, "callback");
   Task& b = create_task(worker("B", p.integer("turns")).named("B"), L.create_b);

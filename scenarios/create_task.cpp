@@ -32,7 +32,7 @@ struct Lines {
   int sleep, tick, create_task, started, work, work_done, await_task, result;
 } L;
 
-Coro background(std::string name, int steps, double period) {
+Coroutine background(std::string name, int steps, double period) {
   for (int i = 1; i <= steps; ++i) {
     co_await sleep(period).at(L.sleep);
     print(L.tick, name + ": tick " + std::to_string(i));
@@ -40,7 +40,7 @@ Coro background(std::string name, int steps, double period) {
   co_return name + " finished " + std::to_string(steps) + " ticks";
 }
 
-Coro create_task_main(const Params& p) {
+Coroutine create_task_main(const Params& p) {
   Task& task = create_task(background("bg", p.integer("steps"), p.num("period")).named("bg"), L.create_task);
   print(L.started, "main: started the background task");
   co_await sleep(p.num("work")).at(L.work);

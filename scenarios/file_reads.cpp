@@ -78,7 +78,7 @@ Value read_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-Coro read_one(fs::path path) {
+Coroutine read_one(fs::path path) {
   std::string name = path.filename().string();
   print(L.reading, "reading " + name);
   // Made outside the co_await expression: GCC 12 destroys a lambda temporary
@@ -88,7 +88,7 @@ Coro read_one(fs::path path) {
   co_return int64_t(text.str().size());
 }
 
-Coro file_reads_main(const Params& p) {
+Coroutine file_reads_main(const Params& p) {
   TemporaryDirectory folder;
   std::vector<fs::path> paths;
   for (int i = 1; i <= p.integer("files"); ++i) {

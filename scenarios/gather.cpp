@@ -33,7 +33,7 @@ struct Lines {
   int start, sleep, done, gather, result;
 } L;
 
-Coro fetch(std::string name, double delay) {
+Coroutine fetch(std::string name, double delay) {
   std::string d = Value(delay).repr();
   print(L.start, name + ": start, waiting " + d + " s");
   co_await sleep(delay).at(L.sleep);
@@ -41,7 +41,7 @@ Coro fetch(std::string name, double delay) {
   co_return name;
 }
 
-Coro gather_main(const Params& p) {
+Coroutine gather_main(const Params& p) {
   Value results = co_await at(gather(fetch("A", p.num("a")).named("A"),  //
                                      fetch("B", p.num("b")).named("B"),  //
                                      fetch("C", p.num("c")).named("C")),

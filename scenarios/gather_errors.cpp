@@ -46,7 +46,7 @@ struct Lines {
       yield, cancel, await_g, outer_cancelled;
 } L;
 
-Coro child(std::string name, double delay, bool fail = false) {
+Coroutine child(std::string name, double delay, bool fail = false) {
   print(L.start, name + ": start");
   try {
     co_await sleep(delay).at(L.sleep);
@@ -62,7 +62,7 @@ Coro child(std::string name, double delay, bool fail = false) {
   co_return name;
 }
 
-Coro gather_errors_main(const Params&) {
+Coroutine gather_errors_main(const Params&) {
   Value r = co_await at(gather(return_exceptions, child("A", .03).named("A"), child("B", .01).named("B"),
                                child("C", .02, true).named("C")),
                         L.gather_abc);

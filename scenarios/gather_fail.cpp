@@ -40,7 +40,7 @@ struct Lines {
 } L;
 
 // The same worker as taskgroup-cancel's, line for line.
-Coro worker(std::string name, double delay, bool fail = false) {
+Coroutine worker(std::string name, double delay, bool fail = false) {
   print(L.start, name + ": start");
   try {
     co_await sleep(delay).at(L.sleep);
@@ -56,7 +56,7 @@ Coro worker(std::string name, double delay, bool fail = false) {
   co_return {};
 }
 
-Coro gather_fail_main(const Params&) {
+Coroutine gather_fail_main(const Params&) {
   std::vector<Task*> tasks;
   for (const char* n : {"S1", "S2", "S3"}) tasks.push_back(&create_task(worker(n, 1.0).named(n), L.create_siblings));
   tasks.push_back(&create_task(worker("BAD", 0.01, true).named("BAD"), L.create_bad));

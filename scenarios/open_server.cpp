@@ -252,7 +252,7 @@ struct OpenState {
 
 // read_head(reader): the head line by line, up to the blank line. Returns how
 // it ended: "head", "eof" (the client hung up first) or "too large".
-Coro read_head(StreamReader& reader, std::string* head) {
+Coroutine read_head(StreamReader& reader, std::string* head) {
   for (;;) {
     std::string line = (co_await reader.readline().at(lines().readline)).str();
     if (line.empty()) co_return "eof";
@@ -265,7 +265,7 @@ Coro read_head(StreamReader& reader, std::string* head) {
 
 // handle(reader, writer): answers one request, whatever the client does; only a
 // cancellation escapes. The task is already named after the peer (open_main).
-Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
+Coroutine handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
   const std::string peer = writer.peername();
   Task* me = current_task();
   st->in_flight.insert(me);
@@ -308,7 +308,7 @@ Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
 
 // [SECTION] main: listen until the duration or SIGINT, then close everything
 
-Coro open_main(std::shared_ptr<OpenState> st) {
+Coroutine open_main(std::shared_ptr<OpenState> st) {
   Loop& loop = running_loop();
   Future* stop = loop.make<Future>("stop");
   if (st->o.stop_on_sigint) install_stop_signals();
@@ -344,7 +344,7 @@ Coro open_main(std::shared_ptr<OpenState> st) {
   co_return Value(int64_t(st->served));
 }
 
-Coro open_main_with(const OpenServerOptions& o, const Params& p, double scale) {
+Coroutine open_main_with(const OpenServerOptions& o, const Params& p, double scale) {
   auto st = std::make_shared<OpenState>();
   st->o = o;
   st->work = p.num("work");

@@ -43,7 +43,7 @@ struct Lines {
   int put, put_print, producer_done, get, got, work, create_consumer, create_producer, await_producer, join, consumed;
 } L;
 
-Coro producer(Queue queue, int items) {
+Coroutine producer(Queue queue, int items) {
   for (int i = 1; i <= items; ++i) {
     std::string item = "item" + std::to_string(i);
     co_await queue.put(item, L.put);
@@ -53,7 +53,7 @@ Coro producer(Queue queue, int items) {
   co_return {};
 }
 
-Coro consumer(Queue queue, double work) {
+Coroutine consumer(Queue queue, double work) {
   while (true) {
     Value item = co_await queue.get(L.get);
     print(L.got, "consumer: got " + item.str_text() + ", queue size " + std::to_string(queue.qsize()));
@@ -62,7 +62,7 @@ Coro consumer(Queue queue, double work) {
   }
 }
 
-Coro producer_consumer_main(const Params& p) {
+Coroutine producer_consumer_main(const Params& p) {
   Queue queue(p.integer("maxsize"));
   Task& consumer_task = create_task(consumer(queue, p.num("work")).named("consumer"), L.create_consumer);
   Task& producer_task = create_task(producer(queue, p.integer("items")).named("producer"), L.create_producer);

@@ -75,7 +75,7 @@ struct Scenario {
   // listing always shows the run's numbers; substitution never adds lines.
   std::string listing;
   std::vector<Param> params;
-  std::function<Coro(const Params&)> main;
+  std::function<Coroutine(const Params&)> main;
   // How the listing runs its loop (run.begin's `entry`).
   Entry entry = Entry::asyncio_run;
 

@@ -75,7 +75,7 @@ void serve(BlockingListener& listener, int n_clients, double work) {
   }
 }
 
-Coro sequential_main(const Params& p) {
+Coroutine sequential_main(const Params& p) {
   int n = p.integer("clients");
   at_line(L.listener);
   BlockingListener listener("127.0.0.1", 0);

@@ -86,13 +86,13 @@ const Row kBooks[] = {{"Dune", 1965}, {"Neuromancer", 1948}, {"Hyperion", 1989},
 const Row kMovies[] = {{"Alien", 1979}, {"Gattaca", 1997}, {"Arrival", 2016}, {"Stalker", 1979}, {"Moon", 2009}};
 
 // The listing's `db` is a module global; here the connection is passed along.
-Coro execute(Database& db, std::string sql, List args) {
+Coroutine execute(Database& db, std::string sql, List args) {
   PoolJob& job = db.execute(std::move(sql), std::move(args));
   co_return co_await at(job, L.to_thread);
 }
 
-Coro create_tables(Database& db) {
-  co_await task_group(L.task_group, [&db](TaskGroup& tg) -> Coro {
+Coroutine create_tables(Database& db) {
+  co_await task_group(L.task_group, [&db](TaskGroup& tg) -> Coroutine {
     tg.create_task(execute(db, "CREATE TABLE books (title TEXT PRIMARY KEY, year INT)", {}).named("create books"), L.create_books);
     tg.create_task(execute(db, "CREATE TABLE movies (title TEXT PRIMARY KEY, year INT)", {}).named("create movies"), L.create_movies);
     co_return {};
@@ -101,15 +101,15 @@ Coro create_tables(Database& db) {
   co_return {};
 }
 
-Coro create(Database& db, std::string table, Row row) {
-  Coro op = execute(db, "INSERT INTO " + table + " VALUES (?, ?)", {Value(row.title), Value(row.year)});
+Coroutine create(Database& db, std::string table, Row row) {
+  Coroutine op = execute(db, "INSERT INTO " + table + " VALUES (?, ?)", {Value(row.title), Value(row.year)});
   at_line(L.insert);
   co_await op;
   co_return {};
 }
 
-Coro read_all(Database& db, std::string table) {
-  Coro op = execute(db, "SELECT title, year FROM " + table + " ORDER BY title", {});
+Coroutine read_all(Database& db, std::string table) {
+  Coroutine op = execute(db, "SELECT title, year FROM " + table + " ORDER BY title", {});
   at_line(L.select);
   Value rows = co_await op;
   std::string out;
@@ -118,23 +118,23 @@ Coro read_all(Database& db, std::string table) {
   co_return out;
 }
 
-Coro update(Database& db, std::string table, std::string title, int year) {
-  Coro op = execute(db, "UPDATE " + table + " SET year = ? WHERE title = ?", {Value(year), Value(title)});
+Coroutine update(Database& db, std::string table, std::string title, int year) {
+  Coroutine op = execute(db, "UPDATE " + table + " SET year = ? WHERE title = ?", {Value(year), Value(title)});
   at_line(L.update);
   co_await op;
   co_return {};
 }
 
-Coro remove(Database& db, std::string table, std::string title) {
-  Coro op = execute(db, "DELETE FROM " + table + " WHERE title = ?", {Value(title)});
+Coroutine remove(Database& db, std::string table, std::string title) {
+  Coroutine op = execute(db, "DELETE FROM " + table + " WHERE title = ?", {Value(title)});
   at_line(L.remove);
   co_await op;
   co_return {};
 }
 
-Coro sqlite_api_main(const Params& p) {
+Coroutine sqlite_api_main(const Params& p) {
   Database& db = sqlite_connect(":memory:");
-  Coro startup = create_tables(db);
+  Coroutine startup = create_tables(db);
   at_line(L.create_tables);
   co_await startup;
   std::vector<Awaitable> inserts;

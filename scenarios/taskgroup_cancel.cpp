@@ -42,7 +42,7 @@ struct Lines {
       body_cancelled, caught, cancelling;
 } L;
 
-Coro worker(std::string name, double delay, bool fail = false) {
+Coroutine worker(std::string name, double delay, bool fail = false) {
   print(L.start, name + ": start");
   try {
     co_await sleep(delay).at(L.sleep);
@@ -58,9 +58,9 @@ Coro worker(std::string name, double delay, bool fail = false) {
   co_return {};
 }
 
-Coro taskgroup_main(const Params&) {
+Coroutine taskgroup_main(const Params&) {
   try {
-    co_await task_group(L.task_group, [](TaskGroup& tg) -> Coro {
+    co_await task_group(L.task_group, [](TaskGroup& tg) -> Coroutine {
       for (const char* n : {"S1", "S2", "S3"}) tg.create_task(worker(n, 1.0).named(n), L.create_siblings);
       tg.create_task(worker("BAD", 0.01, true).named("BAD"), L.create_bad);
       print(L.body_print, "body: await sleep(1)");

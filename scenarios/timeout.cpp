@@ -45,7 +45,7 @@ struct Lines {
       timeout_raised;
 } L;
 
-Coro slow_operation(std::string name, double seconds) {
+Coroutine slow_operation(std::string name, double seconds) {
   print(L.working, name + ": working for " + Value(seconds).repr() + " s");
   try {
     co_await sleep(seconds).at(L.sleep);
@@ -57,7 +57,7 @@ Coro slow_operation(std::string name, double seconds) {
   co_return name + "'s result";
 }
 
-Coro timeout_main(const Params& p) {
+Coroutine timeout_main(const Params& p) {
   const double work = p.num("work"), limit = p.num("limit");
   try {
     Value result = co_await wait_for(slow_operation("A", work).named("A"), limit, L.wait_for);
@@ -67,7 +67,7 @@ Coro timeout_main(const Params& p) {
   }
 
   try {
-    Value result = co_await timeout(limit, L.timeout, [work](Timeout&) -> Coro {
+    Value result = co_await timeout(limit, L.timeout, [work](Timeout&) -> Coroutine {
       at_line(L.in_block);
       co_return co_await slow_operation("B", work);
     });

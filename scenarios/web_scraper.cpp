@@ -72,7 +72,7 @@ HttpMessage parse_http_or_raise(const std::string& data, http_parser_type type) 
 
 // [SECTION] Server and client
 
-Coro handle(StreamReader& reader, StreamWriter& writer, double latency) {
+Coroutine handle(StreamReader& reader, StreamWriter& writer, double latency) {
   std::string head = (co_await reader.readline().at(L.readline)).str();
   for (;;) {
     std::string line = (co_await reader.readline().at(L.skip_headers)).str();
@@ -89,7 +89,7 @@ Coro handle(StreamReader& reader, StreamWriter& writer, double latency) {
   co_return {};
 }
 
-Coro fetch(int port, std::string path) {
+Coroutine fetch(int port, std::string path) {
   auto [reader, writer] = co_await open_connection("127.0.0.1", port).at(L.open);
   writer.write("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
   co_await writer.drain().at(L.fetch_drain);
@@ -102,7 +102,7 @@ Coro fetch(int port, std::string path) {
   co_return path + ": " + status + ", " + std::to_string(m.body) + " bytes";
 }
 
-Coro web_scraper_main(const Params& p) {
+Coroutine web_scraper_main(const Params& p) {
   const double latency = p.num("latency");
   ClientConnected cb = [latency](StreamReader& r, StreamWriter& w) { return handle(r, w, latency); };
   Server& server = co_await start_server(std::move(cb), "127.0.0.1", 0).at(L.start_server);
@@ -116,7 +116,7 @@ Coro web_scraper_main(const Params& p) {
     results = (co_await at(gather_list(std::move(fetches), false), L.gather)).list();
   } else {
     for (const std::string& path : paths) {
-      Coro one = fetch(port, path);
+      Coroutine one = fetch(port, path);
       at_line(L.one_by_one);
       results.push_back(co_await one);
     }
