@@ -18,6 +18,7 @@
 #include "model/predict.hpp"
 #include "playback.hpp"
 #include "session.hpp"
+#include "shortcuts.hpp"
 #include "theme.hpp"
 
 struct ImVec2;
@@ -118,7 +119,9 @@ struct Geometry {
   };
   std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
-  std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
+  std::string why_text, why_other_loop;
+  std::vector<std::pair<std::string, std::string>> help_rows;  // the help overlay as drawn: (keys, what they do)
+  Box help;                                                    // the help overlay's window (empty when closed)  // the Why panel's text: loop 0's story, and another loop's event at the playhead
 };
 
 class App {
@@ -246,9 +249,12 @@ class App {
   void set_appearance(const Appearance& a);
 
   // [SECTION] Frames
-  // Pulls new events, advances playback by dt (wall seconds), handles keys and
-  // builds the screen.
-  void frame(float dt);
+  // Pulls new events, advances playback by dt (wall seconds), handles this
+  // frame's keys (the platform translates them: shortcuts.hpp) and builds the screen.
+  void frame(float dt, const KeyInput& keys = {});
+  // What a shortcut does (keys, menus and tests go through here).
+  void act(Action a, int arg = 0);
+  const std::vector<Fired>& fired() const { return fired_; }  // the shortcuts the last frame's keys triggered
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   void seek_end();  // the last event; during a live run the view follows the newest again
@@ -289,7 +295,8 @@ class App {
   double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k) : 1.0; }
 
  private:
-  void handle_keys();
+  void handle_keys(const KeyInput& keys);
+  std::vector<Fired> fired_;
   // The by-iteration axis: each event's x (ns of axis), and which gaps are blocked time (timeline.cpp).
   void update_axis() const;
   mutable struct {

@@ -157,11 +157,11 @@ void App::draw_export_controls() {
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button("Save trace")) open_save_dialog();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Save this run as JSON Lines, for loopscope view and other tools (Ctrl+S)");
+    ImGui::SetTooltip("%s", with_keys("Save this run as JSON Lines, for loopscope view and other tools", Action::Save).c_str());
   ImGui::SameLine();
   if (ImGui::Button("Record clip")) open_record_dialog();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Record this run as a video clip, with a title card (Ctrl+R)");
+    ImGui::SetTooltip("%s", with_keys("Record this run as a video clip, with a title card", Action::Record).c_str());
   if (!can) ImGui::EndDisabled();
 }
 

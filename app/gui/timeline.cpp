@@ -2,8 +2,6 @@
 // time. Each frame asks the model only for the visible range, with segments
 // narrower than ~2 px folded into counted marks, so a million events cost
 // what a thousand do.
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
