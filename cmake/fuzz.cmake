@@ -8,6 +8,6 @@ add_executable(trace_load_fuzzer fuzz/trace_load_fuzzer.cpp core/trace_load.cpp 
                                  core/trace_json.cpp core/output_file.cpp ${FUZZ_MODEL_SOURCES})
 target_include_directories(trace_load_fuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/core
                                                      ${CMAKE_CURRENT_SOURCE_DIR}/app)
-target_link_libraries(trace_load_fuzzer PRIVATE PkgConfig::UV Threads::Threads)
+target_link_libraries(trace_load_fuzzer PRIVATE PkgConfig::UV Threads::Threads simdjson::simdjson)
 target_compile_options(trace_load_fuzzer PRIVATE -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer)
 target_link_options(trace_load_fuzzer PRIVATE -fsanitize=fuzzer,address,undefined)

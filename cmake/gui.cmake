@@ -30,10 +30,5 @@ endif()
 target_compile_definitions(loopscope_gui PRIVATE
   LOOPSCOPE_FONT_DIR="/usr/share/fonts/truetype/dejavu")
 loopscope_target(loopscope_gui)
-# Synthetic traces of any size (bench/synthetic_trace.cpp): the frame benchmark and the GUI tests of big traces.
-add_library(loopscope_synthetic_trace STATIC bench/synthetic_trace.cpp)
-target_include_directories(loopscope_synthetic_trace PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/bench)
-target_link_libraries(loopscope_synthetic_trace PUBLIC loopscope_core)
-loopscope_target(loopscope_synthetic_trace)
 
 include(cmake/record.cmake OPTIONAL)

@@ -4,7 +4,7 @@
 if(NOT TARGET loopscope_gui)
   return()
 endif()
-# loopscope_synthetic_trace comes from cmake/gui.cmake (the GUI tests use it too).
+# loopscope_synthetic_trace comes from CMakeLists.txt (the GUI tests use it too).
 add_executable(gui_frame_bench bench/gui_frame_bench.cpp)
 target_link_libraries(gui_frame_bench PRIVATE loopscope_gui loopscope_synthetic_trace)
 loopscope_target(gui_frame_bench)

@@ -27,10 +27,12 @@ if(LOOPSCOPE_BENCH)
   endif()
 endif()
 
-# The narration walk over CPython-recorded runs records them with `loopscope run FILE.py`.
-if(TARGET model_test_cpython_narration)
-  target_compile_definitions(model_test_cpython_narration PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
-                                                                  LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
-  add_dependencies(model_test_cpython_narration loopscope)
-  set_tests_properties(model/test_cpython_narration PROPERTIES LABELS "model;recorder")
-endif()
+# Tests over CPython-recorded runs record them with `loopscope run FILE.py`.
+foreach(name test_cpython_narration test_gather_outcome)
+  if(TARGET model_${name})
+    target_compile_definitions(model_${name} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                                                     LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
+    add_dependencies(model_${name} loopscope)
+    set_tests_properties(model/${name} PROPERTIES LABELS "model;recorder")
+  endif()
+endforeach()

@@ -16,6 +16,8 @@ foreach(src ${ENGINE_TESTS})
   add_test(NAME engine/${name} COMMAND ${name})
   set_tests_properties(engine/${name} PROPERTIES LABELS engine TIMEOUT 300)
 endforeach()
+# The Chrome export is checked by reading it back with the project's JSON library.
+target_link_libraries(test_chrome_trace PRIVATE simdjson::simdjson)
 
 file(GLOB CLI_TESTS CONFIGURE_DEPENDS tests/cli/test_*.cpp)
 foreach(src ${CLI_TESTS})

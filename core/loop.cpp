@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -290,6 +291,18 @@ Loop::Loop(Trace& trace, LoopOptions opts)
 }
 
 Loop::~Loop() { close(); }
+
+void Loop::drop_connections_when_out_of_fds() {
+  drop_when_out_of_fds_ = true;
+  if (uv_.emfile_fd < 0) uv_.emfile_fd = ::open("/", O_RDONLY | O_CLOEXEC);  // what libuv reserves
+}
+
+void Loop::init_tcp(uv_tcp_t& tcp) {
+  uv_tcp_init(&uv_, &tcp);
+  if (drop_when_out_of_fds_ || uv_.emfile_fd < 0) return;
+  ::close(uv_.emfile_fd);
+  uv_.emfile_fd = -1;
+}
 
 void ReadyQueue::grow() {
   std::vector<Handle> bigger(std::max<size_t>(16, 2 * buf_.size()));

@@ -166,6 +166,20 @@ class Loop {
   // Called on the loop thread with every stop request it handles (client loops forward it).
   void forward_stops(std::function<void(StopReason)> fn) { stop_forwards_.push_back(std::move(fn)); }
 
+  // [SECTION] Streams and running out of file descriptors
+  // libuv meets an accept that fails with EMFILE or ENFILE with its "EMFILE
+  // trick": it spends a spare descriptor to accept and close every waiting
+  // connection and tells nobody, so the clients only see resets. By default
+  // the loop gives that spare descriptor up, so the accept callback gets the
+  // error and a scenario's server reports it (server.cpp). The open server,
+  // facing outside clients, turns the trick on: a storm of them must not end
+  // its run. Call before the server is made.
+  void drop_connections_when_out_of_fds();
+  // uv_tcp_init on this loop under that choice. libuv reserves its spare
+  // descriptor again whenever it initialises a stream, so every stream of the
+  // engine (servers, connections) is initialised here and nowhere else.
+  void init_tcp(uv_tcp_t& tcp);
+
   // [SECTION] State
   uv_loop_t* uv() { return &uv_; }
   Trace& trace() { return trace_; }
@@ -258,6 +272,7 @@ class Loop {
   LoopTracer tracer_;
   int32_t next_handle_id_ = 0, next_timer_id_ = 0, next_task_id_ = 0, next_op_id_ = 0;
   bool deadlocked_ = false;
+  bool drop_when_out_of_fds_ = false;  // libuv's EMFILE trick (drop_connections_when_out_of_fds)
   bool stopping_ = false;  // loop.stop() was called (by _run_until_complete_cb)
   bool closed_ = false;
 

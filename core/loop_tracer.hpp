@@ -87,15 +87,19 @@ class LoopTracer {
 
   // [SECTION] A task's step (Task::step)
   // step.begin shares ready.run's instant (and, while nothing else is traced,
-  // its record). Returns the step's start (0 when tracing is off).
-  int64_t step_begins(int32_t task, int32_t line) {
+  // its record). `thrown`: the exception type thrown into the coroutine, or
+  // null; a step that resumes with one is not packed (the record has no room,
+  // and such steps are rare). Returns the step's start (0 when tracing is off).
+  int64_t step_begins(int32_t task, int32_t line, std::string_view thrown = {}) {
     if (!on_) return 0;
-    if (Event* r = held(task, Ev::ready_run)) {
+    Event* r = thrown.empty() ? held(task, Ev::ready_run) : nullptr;
+    if (r) {
       packed::begin_step(*r, line);
     } else {
       Event b = hot_event(Ev::step_begin);
       b.task = task;
       b.line = line;
+      if (!thrown.empty()) b.s1 = stream_->intern(thrown);  // trace_schema.hpp: step.begin's thrown
       stream_->append(b);
     }
     return last_t_;

@@ -1,8 +1,5 @@
 #include "server.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdint>
 
@@ -11,7 +8,7 @@
 namespace loopscope {
 
 Server::Server(Loop& loop, ClientConnected cb) : loop_(loop), cb_(std::move(cb)) {
-  uv_tcp_init(loop.uv(), &tcp_);
+  loop.init_tcp(tcp_);
   tcp_.data = this;
   closed_ = loop.make<Future>("server closed");
   loop.on_close([this] {
@@ -30,14 +27,6 @@ int Server::listen(const std::string& host, int port) {
   if (rc == 0) rc = uv_tcp_bind(&tcp_, reinterpret_cast<sockaddr*>(&addr), 0);
   if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&tcp_), 128, &Server::on_connection);
   if (rc < 0) return rc;
-  // libuv meets an accept that runs out of descriptors with its "EMFILE trick":
-  // it spends a reserved descriptor to accept and close every waiting
-  // connection and tells nobody, so the clients only see resets. A scenario's
-  // server reports it instead (on_connection); the open server, facing outside
-  // clients, opts back in (drop_connections_when_out_of_fds).
-  // libuv reserves that descriptor again whenever a stream is made, so it is
-  // let go after every accept too.
-  release_emfile_reserve();
   int len = sizeof addr;
   uv_tcp_getsockname(&tcp_, reinterpret_cast<sockaddr*>(&addr), &len);
   port_ = addr.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
@@ -95,7 +84,6 @@ void Server::on_connection(uv_stream_t* st, int status) {
     return;
   }
   Connection& c = new_connection(s->loop_);
-  s->release_emfile_reserve();
   if (uv_accept(st, reinterpret_cast<uv_stream_t*>(&connection_tcp(c))) != 0) return;  // closed with the loop
   connection_established(c);
   emit_accept_done(s->loop_, s->accept_op_, s->task_, "ok");
@@ -141,19 +129,6 @@ Coro wait_future(Future* f) {
   co_return {};
 }
 }  // namespace
-
-void Server::release_emfile_reserve() {
-  uv_loop_t* uv = tcp_.loop;
-  if (drop_when_out_of_fds_ || uv->emfile_fd < 0) return;
-  ::close(uv->emfile_fd);
-  uv->emfile_fd = -1;
-}
-
-void Server::drop_connections_when_out_of_fds() {
-  drop_when_out_of_fds_ = true;
-  uv_loop_t* uv = tcp_.loop;
-  if (uv->emfile_fd < 0) uv->emfile_fd = ::open("/", O_RDONLY | O_CLOEXEC);  // what libuv reserves
-}
 
 IoCall Server::wait_closed() { return IoCall(wait_future(closed_)); }
 

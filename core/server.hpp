@@ -30,11 +30,6 @@ class Server : public Owned {
   bool is_serving() const { return listening_ && !closing_; }
   // Stop listening. Open connections stay open, as in Python 3.11.
   void close();
-  // By default an accept that runs out of file descriptors (EMFILE, ENFILE)
-  // closes the server and ends the run with that OSError. After this call
-  // libuv's way is taken instead: the waiting connections are accepted and
-  // closed at once (their clients see a reset) and the server keeps serving.
-  void drop_connections_when_out_of_fds();
   // Until the listening socket is closed.
   IoCall wait_closed();
   // Until close() (then raises CancelledError, as asyncio's serve_forever does) or
@@ -45,7 +40,6 @@ class Server : public Owned {
   friend class StartServer;
   int listen(const std::string& host, int port);
   void wait_accept();
-  void release_emfile_reserve();  // libuv's spare descriptor for its EMFILE trick (server.cpp)
   static void on_connection(uv_stream_t* s, int status);
   static void connection_made_cb(void* server, void* conn);
   static Coro serve_forever_impl(Server* s);
@@ -60,7 +54,6 @@ class Server : public Owned {
   Future* closed_;
   Future* serving_forever_ = nullptr;
   bool listening_ = false, closing_ = false;
-  bool drop_when_out_of_fds_ = false;
 };
 
 // `await asyncio.start_server(cb, host, port)`. Binding or listening errors

@@ -32,7 +32,7 @@ int64_t connection_buffers_alive() { return g_scratch_buffers.load(std::memory_o
 class Connection : public Owned {
  public:
   explicit Connection(Loop& l) : loop(l), reader(*this), writer(*this) {
-    uv_tcp_init(loop.uv(), &tcp);
+    loop.init_tcp(tcp);
     tcp.data = this;
     connect_req.data = this;
     closed = loop.make<Future>("closed");

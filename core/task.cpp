@@ -106,7 +106,7 @@ void Task::step(std::exception_ptr exc) {
   Task* prev = loop.current_task();
   loop.set_current_task(this);
   LoopTracer& tracer = loop.tracer();
-  const int64_t t_begin = tracer.step_begins(id_, line_);
+  const int64_t t_begin = tracer.step_begins(id_, line_, exc && tracer.on() ? type_name(exc) : std::string());
   Yield y = coro_ ? coro_->send(*this, exc) : dropped_coroutine(exc);
   loop.set_current_task(prev);
 

@@ -18,7 +18,9 @@ namespace loopscope {
 // [SECTION] Names
 
 namespace {
-constexpr const char* kEvNames[] = {
+// string_views (of literals, so NUL-terminated): the loader parses every kind
+// and enum of a trace through these, and a length compare is cheaper than strlen.
+constexpr std::string_view kEvNames[] = {
     "run.begin",  "run.end",     "loop.iter",   "loop.poll",    "ready.push",  "ready.run",
     "task.new",   "step.begin",  "step.end",    "task.done",    "task.cancel", "timer.arm",
     "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
@@ -26,15 +28,15 @@ constexpr const char* kEvNames[] = {
     "source",     "truncated",   "bookmark",
     "queue.put",  "queue.get"};
 static_assert(std::size(kEvNames) == size_t(Ev::count_));
-constexpr const char* kCauseNames[] = {"new",  "yield",  "timer",     "io",        "future",
+constexpr std::string_view kCauseNames[] = {"new",  "yield",  "timer",     "io",        "future",
                                        "pool", "cancel", "call_soon", "threadsafe"};
-constexpr const char* kWaitNames[] = {"none", "sleep", "io",    "future", "task",  "gather",   "taskgroup",
+constexpr std::string_view kWaitNames[] = {"none", "sleep", "io",    "future", "task",  "gather",   "taskgroup",
                                       "pool", "queue", "event", "lock",   "yield", "semaphore"};
-constexpr const char* kOutcomeNames[] = {"result", "error", "cancelled"};
-constexpr const char* kIoKindNames[] = {"accept", "read", "write", "connect", "fs", "close"};
-constexpr const char* kBlockKindNames[] = {"sleep", "cpu", "syscall"};
+constexpr std::string_view kOutcomeNames[] = {"result", "error", "cancelled"};
+constexpr std::string_view kIoKindNames[] = {"accept", "read", "write", "connect", "fs", "close"};
+constexpr std::string_view kBlockKindNames[] = {"sleep", "cpu", "syscall"};
 // Optional enums: index 0 (unset) has no name and never parses.
-constexpr const char* kHandleFnNames[] = {"",
+constexpr std::string_view kHandleFnNames[] = {"",
                                           "task.step",
                                           "task.wakeup",
                                           "sleep.set_result",
@@ -46,27 +48,27 @@ constexpr const char* kHandleFnNames[] = {"",
                                           "io.callback",
                                           "pool.done",
                                           "callback"};
-constexpr const char* kAwaitOnNames[] = {"",           "sleep",        "task",           "gather",
+constexpr std::string_view kAwaitOnNames[] = {"",           "sleep",        "task",           "gather",
                                          "taskgroup",  "wait_for",     "timeout",        "queue.get",
                                          "queue.put",  "queue.join",   "event.wait",     "lock.acquire",
                                          "semaphore.acquire", "io.accept", "io.read",    "io.write",
                                          "io.connect", "io.drain",     "pool",           "future",
                                          "yield"};
-constexpr const char* kEntryNames[] = {"", "asyncio.run", "asyncio.Runner", "run_until_complete", "none"};
-constexpr const char* kEngineNames[] = {"", "loopscope", "cpython"};
-constexpr const char* kEndHowNames[] = {"", "return", "exception", "sigint", "sigterm", "duration", "crash"};
+constexpr std::string_view kEntryNames[] = {"", "asyncio.run", "asyncio.Runner", "run_until_complete", "none"};
+constexpr std::string_view kEngineNames[] = {"", "loopscope", "cpython"};
+constexpr std::string_view kEndHowNames[] = {"", "return", "exception", "sigint", "sigterm", "duration", "crash"};
 static_assert(std::size(kHandleFnNames) == size_t(HandleFn::callback) + 1);
 static_assert(std::size(kAwaitOnNames) == size_t(AwaitOn::yield) + 1);
 
 template <class E, size_t N>
-const char* name_of(E e, const char* const (&names)[N]) {
+const char* name_of(E e, const std::string_view (&names)[N]) {
   size_t i = size_t(e);
-  return i < N ? names[i] : "?";
+  return i < N ? names[i].data() : "?";
 }
 template <class E, size_t N>
-bool parse_of(std::string_view s, E& out, const char* const (&names)[N]) {
+bool parse_of(std::string_view s, E& out, const std::string_view (&names)[N]) {
   for (size_t i = 0; i < N; ++i)
-    if (*names[i] && s == names[i]) {  // an optional enum's unset ("") never parses
+    if (!names[i].empty() && names[i].size() == s.size() && names[i][0] == s[0] && s == names[i]) {  // an optional enum's unset ("") never parses
       out = E(i);
       return true;
     }

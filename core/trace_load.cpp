@@ -1,5 +1,5 @@
 // [SECTION] index
-//   JSON: a small strict parser for one line (RFC 8259 grammar, UTF-8 checked)
+//   JSON: simdjson (Debian's libsimdjson-dev) parses and checks one line
 //   Schema: which JSON field fills which Event slot: trace_schema.hpp
 //   Loader: lines -> events, with the caps of TraceLoadLimits
 //   Files: open without blocking, check size, read in blocks
@@ -8,6 +8,7 @@
 #include "trace_schema.hpp"
 
 #include <fcntl.h>
+#include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,297 +22,154 @@ namespace loopscope {
 
 namespace {
 
+namespace sj = simdjson;
+namespace dom = simdjson::dom;
+namespace od = simdjson::ondemand;
+
 // [SECTION] JSON
+//
+// simdjson's DOM parser checks a whole line (RFC 8259 grammar, UTF-8, the
+// nesting limit) and decodes its strings; it is faster here than On-Demand,
+// which also checks only what is read. On-Demand is used for the one thing
+// DOM cannot give: an object's text as written (params).
 
-struct JVal {
-  enum Type : uint8_t { null_, boolean, number, string, object, array } type = null_;
-  bool b = false;
-  bool is_int = false;      // a number without fraction or exponent that fits in int64
-  int64_t i = 0;
-  std::string s;            // decoded string
-  std::string_view raw;     // the value's bytes as written (objects: params)
-};
+// simdjson reads up to this many bytes past a line's end (their content is
+// never used): a line with fewer readable bytes after it is copied first.
+constexpr size_t kPadding = sj::SIMDJSON_PADDING;
+constexpr size_t kMaxFields = 64;
 
-struct JField {
-  std::string key;
-  JVal v;
-};
-
-const char* type_name(JVal::Type t) {
+const char* type_name(dom::element_type t) {
   switch (t) {
-    case JVal::null_: return "null";
-    case JVal::boolean: return "a boolean";
-    case JVal::number: return "a number";
-    case JVal::string: return "a string";
-    case JVal::object: return "an object";
-    case JVal::array: return "an array";
+    case dom::element_type::NULL_VALUE: return "null";
+    case dom::element_type::BOOL: return "a boolean";
+    case dom::element_type::INT64: case dom::element_type::UINT64: case dom::element_type::DOUBLE: return "a number";
+    case dom::element_type::STRING: return "a string";
+    case dom::element_type::OBJECT: return "an object";
+    case dom::element_type::ARRAY: return "an array";
   }
   return "?";
 }
 
-// Parses one line. Recursion only for nested values, bounded by max_depth.
-class LineParser {
- public:
-  LineParser(const char* p, size_t n, const TraceLoadLimits& lim, std::string& err)
-      : p_(p), begin_(p), end_(p + n), lim_(lim), err_(err) {}
+// A short, printable rendering of untrusted text for messages.
+std::string printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? char(c) : '?';
+  if (s.size() > 40) out += "...";
+  return out;
+}
 
-  // The line must be exactly one object whose values are kept in `fields`.
-  bool object_line(std::vector<JField>& fields, size_t& nfields) {
-    nfields = 0;
-    ws();
-    if (!eat('{')) return fail("expected '{' at the start of the line");
-    ws();
-    if (!eat('}')) {
-      for (;;) {
-        ws();
-        if (nfields == fields.size()) {
-          if (fields.size() >= kMaxFields) return fail("too many fields (over 64)");
-          fields.emplace_back();
-        }
-        JField& f = fields[nfields];
-        if (peek() != '"') return fail("expected a field name in double quotes");
-        if (!string(f.key)) return false;
-        for (size_t k = 0; k < nfields; ++k)
-          if (fields[k].key == f.key) return fail("duplicate field '" + printable(f.key) + "'");
-        ws();
-        if (!eat(':')) return fail("expected ':' after '" + printable(f.key) + "'");
-        ws();
-        if (!value(f.v, 1)) return false;
-        ++nfields;
-        ws();
-        if (eat(',')) continue;
-        if (eat('}')) break;
-        return fail(p_ == end_ ? "unexpected end of line inside the object" : "expected ',' or '}'");
+std::string_view trim_right(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+// One line's problem in words (simdjson's own messages name its internals).
+std::string json_problem(sj::error_code er, std::string_view line, int max_depth) {
+  switch (er) {
+    case sj::UTF8_ERROR: return "invalid UTF-8 in a string";
+    case sj::UNESCAPED_CHARS:
+      return std::memchr(line.data(), 0, line.size()) ? "NUL byte in a string"
+                                                       : "control character in a string (must be escaped)";
+    case sj::UNCLOSED_STRING: return "unterminated string";
+    case sj::STRING_ERROR: return "invalid escape in a string (or an unpaired surrogate in a \\u escape)";
+    case sj::NUMBER_ERROR: return "invalid number";
+    case sj::T_ATOM_ERROR: case sj::F_ATOM_ERROR: case sj::N_ATOM_ERROR: return "invalid value";
+    case sj::DEPTH_ERROR: return "nested too deeply (over " + std::to_string(max_depth) + " levels)";
+    case sj::TRAILING_CONTENT: return "unexpected text after the object";
+    case sj::TAPE_ERROR: case sj::INCOMPLETE_ARRAY_OR_OBJECT:
+      if (trim_right(line).ends_with('}')) return "malformed JSON (a missing or extra comma, colon, bracket or quote)";
+      return "the line does not end with '}' (cut short, or text after the object)";
+    default: return sj::error_message(er);
+  }
+}
+
+// A value's text as written, from an On-Demand walk of the line (padded).
+sj::error_code raw_text(od::value v, std::string_view& out) {
+  od::json_type t;
+  if (auto er = v.type().get(t)) return er;
+  if (t == od::json_type::object) {
+    od::object o;
+    if (auto er = v.get_object().get(o)) return er;
+    if (auto er = o.raw_json().get(out)) return er;
+  } else if (t == od::json_type::array) {
+    od::array a;
+    if (auto er = v.get_array().get(a)) return er;
+    if (auto er = a.raw_json().get(out)) return er;
+  } else {
+    out = v.raw_json_token();
+  }
+  out = trim_right(out);
+  return sj::SUCCESS;
+}
+
+// Strings anywhere in a value: no NUL (from \u0000) and none over the cap.
+// Only walked when the line could hold such a string.
+std::string bad_string(std::string_view s, size_t max_bytes) {
+  if (s.size() > max_bytes) return "string too long (over " + std::to_string(max_bytes) + " bytes)";
+  if (std::memchr(s.data(), 0, s.size())) return "\\u0000 in a string (trace strings cannot hold NUL)";
+  return {};
+}
+std::string bad_string(dom::element v, size_t max_bytes) {
+  switch (v.type()) {
+    case dom::element_type::STRING: return bad_string(std::string_view(v), max_bytes);
+    case dom::element_type::OBJECT:
+      for (auto [key, x] : dom::object(v)) {
+        if (std::string why = bad_string(key, max_bytes); !why.empty()) return why;
+        if (std::string why = bad_string(x, max_bytes); !why.empty()) return why;
       }
-    }
-    ws();
-    if (p_ != end_) return fail("unexpected text after the object");
-    return true;
+      return {};
+    case dom::element_type::ARRAY:
+      for (dom::element x : dom::array(v))
+        if (std::string why = bad_string(x, max_bytes); !why.empty()) return why;
+      return {};
+    default: return {};
   }
+}
 
-  // A short, printable rendering of untrusted text for messages.
-  static std::string printable(std::string_view s) {
-    std::string out;
-    for (unsigned char c : s.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? char(c) : '?';
-    if (s.size() > 40) out += "...";
-    return out;
-  }
+// Each kind's field names as string_views, made once (a length compare before
+// the bytes; fields_of's names are C strings).
+std::span<const std::string_view> field_names(Ev kind) {
+  static const auto table = [] {
+    std::vector<std::vector<std::string_view>> t(size_t(Ev::count_));
+    for (size_t k = 0; k < t.size(); ++k)
+      for (const FieldSpec& f : fields_of(Ev(k))) t[k].push_back(f.name);
+    return t;
+  }();
+  return table[size_t(kind)];
+}
 
- private:
-  static constexpr size_t kMaxFields = 64;
+// Short names compared inline (a libc memcmp call costs more than the bytes).
+inline bool same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
 
-  char peek() const { return p_ < end_ ? *p_ : '\0'; }
-  bool eat(char c) {
-    if (p_ < end_ && *p_ == c) {
-      ++p_;
-      return true;
-    }
-    return false;
-  }
-  void ws() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
-  }
-  bool fail(const std::string& what) {
-    err_ = what + " (column " + std::to_string(p_ - begin_ + 1) + ")";
-    return false;
-  }
-  bool literal(const char* word) {
-    size_t n = std::strlen(word);
-    if (size_t(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return fail("invalid value");
-    p_ += n;
-    return true;
-  }
-
-  bool value(JVal& v, int depth) {
-    const char* start = p_;
-    v.is_int = false;
-    switch (peek()) {
-      case '"': v.type = JVal::string; if (!string(v.s)) return false; break;
-      case '{': case '[':
-        v.type = peek() == '{' ? JVal::object : JVal::array;
-        if (!container(depth)) return false;
-        break;
-      case 't': v.type = JVal::boolean; v.b = true; if (!literal("true")) return false; break;
-      case 'f': v.type = JVal::boolean; v.b = false; if (!literal("false")) return false; break;
-      case 'n': v.type = JVal::null_; if (!literal("null")) return false; break;
-      default: v.type = JVal::number; if (!number(v)) return false; break;
-    }
-    v.raw = std::string_view(start, size_t(p_ - start));
-    return true;
-  }
-
-  // Objects and arrays are only validated and skipped (params is kept as raw text).
-  bool container(int depth) {
-    if (depth > lim_.max_depth) return fail("nested too deeply (over " + std::to_string(lim_.max_depth) + " levels)");
-    char close = *p_ == '{' ? '}' : ']';
-    bool is_obj = close == '}';
-    ++p_;
-    ws();
-    if (eat(close)) return true;
-    std::string key;
-    JVal v;
-    for (;;) {
-      ws();
-      if (is_obj) {
-        if (peek() != '"') return fail("expected a field name in double quotes");
-        if (!string(key)) return false;
-        ws();
-        if (!eat(':')) return fail("expected ':'");
-        ws();
-      }
-      if (!value(v, depth + 1)) return false;
-      ws();
-      if (eat(',')) continue;
-      if (eat(close)) return true;
-      return fail(p_ == end_ ? "unexpected end of line inside a value" : "expected ',' or a closing bracket");
-    }
-  }
-
-  bool number(JVal& v) {
-    bool neg = eat('-');
-    if (p_ == end_ || *p_ < '0' || *p_ > '9') return fail("invalid value");
-    bool overflow = false;
-    uint64_t mag = 0;
-    if (*p_ == '0') {
-      ++p_;
-      if (p_ < end_ && *p_ >= '0' && *p_ <= '9') return fail("a number may not start with 0");
+// The interned strings are short labels: their first and last 8 bytes and
+// their length, mixed, hash them well enough and far faster than std::hash.
+struct ShortHash {
+  size_t operator()(std::string_view s) const noexcept {
+    uint64_t a = 0, b = 0;
+    if (s.size() >= 8) {
+      std::memcpy(&a, s.data(), 8);
+      std::memcpy(&b, s.data() + s.size() - 8, 8);
     } else {
-      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') {
-        unsigned d = unsigned(*p_ - '0');
-        if (mag > (UINT64_MAX - d) / 10) overflow = true;
-        else mag = mag * 10 + d;
-        ++p_;
-      }
+      for (char c : s) a = (a << 8) | uint8_t(c);
     }
-    bool integral = true;
-    if (eat('.')) {
-      integral = false;
-      if (p_ == end_ || *p_ < '0' || *p_ > '9') return fail("expected a digit after '.'");
-      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
-    }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
-      integral = false;
-      ++p_;
-      if (!eat('+')) eat('-');
-      if (p_ == end_ || *p_ < '0' || *p_ > '9') return fail("expected a digit in the exponent");
-      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
-    }
-    uint64_t limit = neg ? uint64_t(INT64_MAX) + 1 : uint64_t(INT64_MAX);
-    v.is_int = integral && !overflow && mag <= limit;
-    if (v.is_int) v.i = neg ? int64_t(0 - mag) : int64_t(mag);
-    return true;
+    uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ s.size()) * 0xBF58476D1CE4E5B9ull;
+    return size_t(h ^ (h >> 31));
   }
+};
 
-  static void put_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += char(cp);
-    } else if (cp < 0x800) {
-      out += char(0xC0 | (cp >> 6));
-      out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += char(0xE0 | (cp >> 12));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    } else {
-      out += char(0xF0 | (cp >> 18));
-      out += char(0x80 | ((cp >> 12) & 0x3F));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    }
+// A line copied with the padding simdjson reads past its end.
+struct PaddedLine {
+  std::string buf;
+  const char* place(const char* p, size_t n) {
+    buf.assign(p, n);
+    buf.append(kPadding, ' ');
+    return buf.data();
   }
-
-  bool hex4(uint32_t& out) {
-    if (end_ - p_ < 4) return fail("truncated \\u escape");
-    out = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = *p_++;
-      out <<= 4;
-      if (c >= '0' && c <= '9') out |= uint32_t(c - '0');
-      else if (c >= 'a' && c <= 'f') out |= uint32_t(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') out |= uint32_t(c - 'A' + 10);
-      else return fail("invalid \\u escape");
-    }
-    return true;
-  }
-
-  // Length of the valid UTF-8 sequence at p_ (lead byte >= 0x80), 0 if invalid.
-  size_t utf8_len() const {
-    auto b = [&](ptrdiff_t k) { return p_ + k < end_ ? static_cast<unsigned char>(p_[k]) : 0u; };
-    unsigned c = b(0);
-    auto cont = [&](ptrdiff_t k) { return (b(k) & 0xC0) == 0x80; };
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-      unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;  // no overlongs, no surrogates
-      return b(1) >= lo && b(1) <= hi && cont(2) ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-      unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;  // at most U+10FFFF
-      return b(1) >= lo && b(1) <= hi && cont(2) && cont(3) ? 4 : 0;
-    }
-    return 0;
-  }
-
-  bool string(std::string& out) {
-    out.clear();
-    ++p_;  // the opening quote
-    for (;;) {
-      if (out.size() > lim_.max_string_bytes)
-        return fail("string too long (over " + std::to_string(lim_.max_string_bytes) + " bytes)");
-      if (p_ == end_) return fail("unterminated string");
-      unsigned char c = static_cast<unsigned char>(*p_);
-      if (c == '"') {
-        ++p_;
-        return true;
-      }
-      if (c < 0x20) return fail(c == 0 ? "NUL byte in a string" : "control character in a string (must be escaped)");
-      if (c >= 0x80) {
-        size_t n = utf8_len();
-        if (n == 0) return fail("invalid UTF-8 in a string");
-        out.append(p_, n);
-        p_ += n;
-        continue;
-      }
-      ++p_;
-      if (c != '\\') {
-        out += char(c);
-        continue;
-      }
-      if (p_ == end_) return fail("unterminated string");
-      char e = *p_++;
-      switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          uint32_t cp = 0;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t lo = 0;
-            if (!(eat('\\') && eat('u')) || !hex4(lo) || lo < 0xDC00 || lo > 0xDFFF)
-              return fail("unpaired surrogate in a \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail("unpaired surrogate in a \\u escape");
-          }
-          if (cp == 0) return fail("\\u0000 in a string (trace strings cannot hold NUL)");
-          put_utf8(out, cp);
-          break;
-        }
-        default: return fail("invalid escape in a string");
-      }
-    }
-  }
-
-  const char* p_;
-  const char* begin_;
-  const char* end_;
-  const TraceLoadLimits& lim_;
-  std::string& err_;
 };
 
 // [SECTION] Schema: the one table of trace_schema.hpp, read field by field below.
@@ -321,7 +179,10 @@ class LineParser {
 class Loader {
  public:
   Loader(const std::string& name, Trace& into, const TraceLoadLimits& lim)
-      : name_(name), stream_(into.primary()), lim_(lim) {}
+      : name_(name), stream_(into.primary()), lim_(lim) {
+    // The line's object is simdjson's level 1: params' contents start at 2.
+    if (parser_.allocate(size_t(64) << 10, size_t(lim_.max_depth) + 1)) parse_failed_ = "cannot allocate the JSON parser";
+  }
 
   // Splits into lines; returns false on the first error (then error() says it).
   bool feed(const char* data, size_t n) {
@@ -336,10 +197,10 @@ class Loader {
       }
       bool ok;
       if (pending_.empty()) {
-        ok = line(data, take);
+        ok = line(data, take, n);  // the rest of this block is readable past the line
       } else {
         pending_.append(data, take);
-        ok = line(pending_.data(), pending_.size());
+        ok = line(pending_.data(), pending_.size(), pending_.size());
         pending_.clear();
       }
       if (!ok) return false;
@@ -353,7 +214,7 @@ class Loader {
   bool finish() {
     if (!pending_.empty()) {
       cut_ = true;
-      if (!line(pending_.data(), pending_.size())) return false;
+      if (!line(pending_.data(), pending_.size(), pending_.size())) return false;
     }
     if (count_ == 0) return fail_file("no events (empty file)");
     return true;
@@ -366,49 +227,134 @@ class Loader {
   }
 
  private:
+  // The fields every event has.
+  enum Base : uint8_t { kEv, kSeq, kTNs, kLoop, kIt, kBaseFields };
+  static constexpr const char* kBaseNames[kBaseFields] = {"ev", "seq", "t_ns", "loop", "it"};
+  static constexpr int64_t kBaseMax[kBaseFields] = {0, INT64_MAX, INT64_MAX, Trace::kMaxStreams - 1, UINT32_MAX};
+
+  static int base_field(std::string_view key) {
+    switch (key.size()) {
+      case 2: return key == "ev" ? kEv : key == "it" ? kIt : -1;
+      case 3: return key == "seq" ? kSeq : -1;
+      case 4: return key == "t_ns" ? kTNs : key == "loop" ? kLoop : -1;
+    }
+    return -1;
+  }
+
+  struct Field {
+    std::string_view key;
+    dom::element value;
+    int base;  // a Base, or -1
+  };
+
   bool fail_line(const std::string& what) {
     err_ = name_ + ":" + std::to_string(line_no_ + 1) + ": " + what;
     if (cut_) err_ += " (the last line has no newline: the file looks truncated)";
     return false;
   }
 
-  bool line(const char* p, size_t n) {
-    bool ok = parse_line(p, n);
+  // `avail`: how many bytes from p may be read (at least n).
+  bool line(const char* p, size_t n, size_t avail) {
+    bool ok = parse_line(p, n, avail);
     ++line_no_;
     return ok;
   }
 
-  bool parse_line(const char* p, size_t n) {
+  bool parse_line(const char* p, size_t n, size_t avail) {
     size_t k = 0;
     while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r')) ++k;
     if (k == n) return true;  // blank lines carry nothing
+    if (!parse_failed_.empty()) return fail_line(parse_failed_);
     if (count_ >= lim_.max_events) return fail_line("too many events (over " + std::to_string(lim_.max_events) + ")");
-    std::string perr;
+    if (avail - n < kPadding) {
+      p = padded_.place(p, n);
+      avail = padded_.buf.size();
+    }
+    line_ = std::string_view(p, n);
+    line_avail_ = avail;
+    dom::element root;
+    if (auto er = parser_.parse(p, n, false).get(root)) return fail_line(explain(er));
+    dom::object obj;
+    if (root.get_object().get(obj)) return fail_line("expected '{' at the start of the line");
+    // A string can be over the cap only on a line that long, and NUL only from a \u0000 escape.
+    if (n > lim_.max_string_bytes || (std::memchr(p, '\\', n) && memmem(p, n, "\\u0000", 6)))
+      if (std::string why = bad_string(root, lim_.max_string_bytes); !why.empty()) return fail_line(why);
+
     size_t nf = 0;
-    LineParser lp(p, n, lim_, perr);
-    if (!lp.object_line(fields_, nf)) return fail_line(perr);
-
+    for (auto [key, value] : obj) {
+      if (nf == kMaxFields) return fail_line("too many fields (over 64)");
+      fields_[nf++] = {key, value, base_field(key)};
+    }
     Event e;
-    const JVal* ev = find("ev", nf);
-    if (!ev) return fail_line("missing field 'ev'");
-    if (ev->type != JVal::string) return fail_line("expected a string for ev");
-    if (!parse(ev->s, e.kind)) return fail_line("unknown event kind '" + LineParser::printable(ev->s) + "'");
+    int64_t base[kBaseFields] = {};
+    uint32_t seen_base = 0;
+    bool rest = false;  // fields besides the base ones
+    for (size_t i = 0; i < nf; ++i) {
+      int b = fields_[i].base;
+      if (b < 0) {
+        rest = true;
+        continue;
+      }
+      if (seen_base & (1u << b)) return fail_line("duplicate field '" + std::string(fields_[i].key) + "'");
+      seen_base |= 1u << b;
+      dom::element v = fields_[i].value;
+      if (b == kEv) {
+        std::string_view kind;
+        if (v.get_string().get(kind)) return fail_line("expected a string for ev");
+        if (!parse(kind, e.kind)) return fail_line("unknown event kind '" + printable(kind) + "'");
+      } else if (!integer_value(kBaseNames[b], v, 0, kBaseMax[b], base[b])) {
+        return false;
+      }
+    }
+    if (!(seen_base & (1u << kEv))) return fail_line("missing field 'ev'");
+    for (int b = 1; b < kBaseFields; ++b)
+      if (!(seen_base & (1u << b))) return fail_line(std::string("missing field '") + kBaseNames[b] + "'");
+    if (uint64_t(base[kSeq]) != count_)
+      return fail_line("seq is " + std::to_string(base[kSeq]) + ", expected " + std::to_string(count_) +
+                       " (events 0, 1, 2... in order)");
+    e.seq = uint64_t(base[kSeq]);
+    if (base[kTNs] < prev_t_)
+      return fail_line("t_ns goes back in time (" + std::to_string(base[kTNs]) + " after " + std::to_string(prev_t_) + ")");
+    e.t_ns = prev_t_ = base[kTNs];
+    e.loop = uint8_t(base[kLoop]);
+    e.it = uint32_t(base[kIt]);
 
-    int64_t v;
-    if (!integer("seq", nf, 0, INT64_MAX, v)) return false;
-    if (uint64_t(v) != count_)
-      return fail_line("seq is " + std::to_string(v) + ", expected " + std::to_string(count_) + " (events 0, 1, 2... in order)");
-    e.seq = uint64_t(v);
-    if (!integer("t_ns", nf, 0, INT64_MAX, v)) return false;
-    if (v < prev_t_) return fail_line("t_ns goes back in time (" + std::to_string(v) + " after " + std::to_string(prev_t_) + ")");
-    e.t_ns = prev_t_ = v;
-    if (!integer("loop", nf, 0, Trace::kMaxStreams - 1, v)) return false;
-    e.loop = uint8_t(v);
-    if (!integer("it", nf, 0, UINT32_MAX, v)) return false;
-    e.it = uint32_t(v);
-
-    for (const FieldSpec& f : fields_of(e.kind))
-      if (!field(f, nf, e)) return false;
+    std::span<const FieldSpec> specs = fields_of(e.kind);
+    std::span<const std::string_view> names = field_names(e.kind);
+    uint64_t seen_spec = 0;  // bit k: specs[k]
+    size_t next = 0;         // fields come in the table's order when loopscope wrote them
+    size_t unknown = 0;      // unknown fields are checked (by the parser) and ignored: the format may grow
+    for (size_t i = 0; rest && i < nf; ++i) {
+      if (fields_[i].base >= 0) continue;
+      std::string_view key = fields_[i].key;
+      size_t found = names.size();
+      for (size_t j = 0; j < names.size(); ++j) {
+        size_t k = next + j < names.size() ? next + j : next + j - names.size();
+        if (same(key, names[k])) {
+          found = k;
+          break;
+        }
+      }
+      if (found == names.size()) {
+        for (size_t u = 0; u < unknown; ++u)
+          if (same(unknown_[u], key)) return fail_line("duplicate field '" + printable(key) + "'");
+        unknown_[unknown++] = key;
+        continue;
+      }
+      if ((seen_spec >> found) & 1) return fail_line("duplicate field '" + printable(key) + "'");
+      seen_spec |= uint64_t(1) << found;
+      next = found + 1;
+      if (!field(specs[found], fields_[i].value, e)) return false;
+    }
+    for (size_t k = 0; k < specs.size(); ++k) {
+      const FieldSpec& f = specs[k];
+      bool seen = (seen_spec >> k) & 1;
+      if (!seen && f.presence == Presence::always)
+        return fail_line(std::string("missing field '") + f.name + "' for " + name(e.kind));
+      if (seen && f.presence == Presence::when_code && e.code != f.cond)
+        return fail_line(std::string("'") + f.name + "' goes only with " + specs[1].name + " " +
+                         std::string(specs[1].names->name(f.cond)));
+    }
     if (e.kind == Ev::task_new && ++tasks_ > lim_.max_tasks)
       return fail_line("too many tasks (over " + std::to_string(lim_.max_tasks) + ")");
     if (!stream_.append(e)) return fail_line("the trace is full");
@@ -416,67 +362,116 @@ class Loader {
     return true;
   }
 
-  const JVal* find(const char* key, size_t nf) const {
-    for (size_t k = 0; k < nf; ++k)
-      if (fields_[k].key == key) return &fields_[k].v;
-    return nullptr;
+  bool integer_value(const char* key, dom::element v, int64_t lo, int64_t hi, int64_t& out) {
+    int64_t i = 0;
+    if (v.get_int64().get(i) == sj::SUCCESS && i >= lo && i <= hi) {
+      out = i;
+      return true;
+    }
+    std::string shown;
+    switch (v.type()) {
+      case dom::element_type::INT64: shown = std::to_string(v.get_int64().value_unsafe()); break;
+      case dom::element_type::UINT64: shown = std::to_string(v.get_uint64().value_unsafe()); break;
+      case dom::element_type::DOUBLE: shown = printable(sj::to_string(v)); break;
+      default: return fail_line(std::string("expected a number for ") + key + ", got " + type_name(v.type()));
+    }
+    return fail_line(std::string("number out of range for ") + key + " (" + shown + "; allowed " + std::to_string(lo) +
+                     ".." + std::to_string(hi) + ")");
   }
 
-  bool integer(const char* key, size_t nf, int64_t lo, int64_t hi, int64_t& out) {
-    const JVal* j = find(key, nf);
-    if (!j) return fail_line(std::string("missing field '") + key + "'");
-    return integer_value(key, *j, lo, hi, out);
-  }
-  bool integer_value(const char* key, const JVal& j, int64_t lo, int64_t hi, int64_t& out) {
-    if (j.type != JVal::number) return fail_line(std::string("expected a number for ") + key + ", got " + type_name(j.type));
-    if (!j.is_int || j.i < lo || j.i > hi)
-      return fail_line(std::string("number out of range for ") + key + " (" + LineParser::printable(j.raw) +
-                       "; allowed " + std::to_string(lo) + ".." + std::to_string(hi) + ")");
-    out = j.i;
+  bool field(const FieldSpec& f, dom::element v, Event& e) {
+    int64_t x = 0;
+    switch (f.type) {
+      case Type::id:
+        if (v.is_null()) x = -1;
+        else if (!integer_value(f.name, v, 0, lim_.max_id - 1, x)) return false;
+        break;
+      case Type::line: if (!integer_value(f.name, v, 0, lim_.max_line_number, x)) return false; break;
+      case Type::timeout: if (!integer_value(f.name, v, -1, INT32_MAX, x)) return false; break;
+      case Type::count: if (!integer_value(f.name, v, 0, INT64_MAX, x)) return false; break;
+      case Type::i64: if (!integer_value(f.name, v, INT64_MIN, INT64_MAX, x)) return false; break;
+      case Type::i32: if (!integer_value(f.name, v, INT32_MIN, INT32_MAX, x)) return false; break;
+      case Type::str: {
+        std::string_view s;
+        if (v.get_string().get(s)) {
+          if (v.is_null()) return true;  // null: the field's default
+          return fail_line(std::string("expected a string for ") + f.name + ", got " + type_name(v.type()));
+        }
+        set(e, f, std::bit_cast<uint64_t>(intern(s)));
+        return true;
+      }
+      case Type::object: {
+        if (!v.is_object()) return fail_line(std::string("expected an object for ") + f.name + ", got " + type_name(v.type()));
+        std::string_view raw;
+        if (!written_text(f.name, raw)) return false;
+        set(e, f, std::bit_cast<uint64_t>(intern(raw)));
+        return true;
+      }
+      case Type::enum_: {
+        uint8_t y = 0;
+        std::string_view s;
+        if (v.get_string().get(s) || !f.names->parse(s, y)) {
+          if (f.names == &schema_detail::kStatus) return fail_line("status must be \"ok\" or \"error\"");
+          std::string shown = v.is_string() ? std::string(s) : sj::to_string(v);
+          return fail_line(std::string("unknown ") + f.name + " '" + printable(shown) + "'");
+        }
+        x = y;
+        break;
+      }
+      case Type::flag: {
+        bool b = false;
+        if (v.get_bool().get(b)) return fail_line(std::string("expected true or false for ") + f.name);
+        x = b;
+        break;
+      }
+    }
+    set(e, f, uint64_t(x));
     return true;
   }
 
-  bool field(const FieldSpec& f, size_t nf, Event& e) {
-    const JVal* j = find(f.name, nf);
-    if (!j) return f.presence == Presence::always ? fail_line(std::string("missing field '") + f.name + "' for " + name(e.kind)) : true;
-    if (f.presence == Presence::when_code && e.code != f.cond)
-      return fail_line(std::string("'") + f.name + "' goes only with " + fields_of(e.kind)[1].name + " " +
-                       std::string(fields_of(e.kind)[1].names->name(f.cond)));
-    int64_t v = 0;
-    switch (f.type) {
-      case Type::id:
-        if (j->type == JVal::null_) v = -1;
-        else if (!integer_value(f.name, *j, 0, lim_.max_id - 1, v)) return false;
-        break;
-      case Type::line: if (!integer_value(f.name, *j, 0, lim_.max_line_number, v)) return false; break;
-      case Type::timeout: if (!integer_value(f.name, *j, -1, INT32_MAX, v)) return false; break;
-      case Type::count: if (!integer_value(f.name, *j, 0, INT64_MAX, v)) return false; break;
-      case Type::i64: if (!integer_value(f.name, *j, INT64_MIN, INT64_MAX, v)) return false; break;
-      case Type::i32: if (!integer_value(f.name, *j, INT32_MIN, INT32_MAX, v)) return false; break;
-      case Type::str:
-        if (j->type == JVal::null_) return true;  // null: the field's default
-        if (j->type != JVal::string) return fail_line(std::string("expected a string for ") + f.name + ", got " + type_name(j->type));
-        set(e, f, std::bit_cast<uint64_t>(intern(j->s)));
-        return true;
-      case Type::object:
-        if (j->type != JVal::object) return fail_line(std::string("expected an object for ") + f.name + ", got " + type_name(j->type));
-        set(e, f, std::bit_cast<uint64_t>(intern(j->raw)));
-        return true;
-      case Type::enum_: {
-        uint8_t x = 0;
-        if (j->type != JVal::string || !f.names->parse(j->s, x)) {
-          if (f.names == &schema_detail::kStatus) return fail_line("status must be \"ok\" or \"error\"");
-          return fail_line(std::string("unknown ") + f.name + " '" + LineParser::printable(j->type == JVal::string ? j->s : j->raw) + "'");
+  // DOM says what went wrong, not where: for the errors that a walk of the
+  // line's fields can place, say which field or what follows the object.
+  std::string explain(sj::error_code er) {
+    if (er == sj::NUMBER_ERROR || er == sj::TAPE_ERROR) {
+      od::document doc;
+      od::object obj;
+      if (!od_parser_.iterate(line_.data(), line_.size(), line_avail_).get(doc) && !doc.get_object().get(obj)) {
+        bool walked = true;
+        for (auto item : obj) {
+          od::field f;
+          std::string_view key;
+          od::json_type t;
+          if (std::move(item).get(f) || f.unescaped_key().get(key) || f.value().type().get(t)) {
+            walked = false;
+            break;
+          }
+          if (t != od::json_type::number) continue;
+          std::string raw = printable(trim_right(f.value().raw_json_token()));
+          double d;
+          int64_t i;
+          if (f.value().get_int64().get(i) == sj::SUCCESS) continue;
+          if (f.value().get_double().get(d) == sj::SUCCESS) {
+            if (std::string_view(raw).find_first_of(".eE") != std::string_view::npos) continue;  // a float: valid
+            return "number out of range for " + printable(key) + " (" + raw + "; integers must fit in 64 bits)";
+          }
+          return "invalid number for " + printable(key) + " (" + raw + ")";
         }
-        v = x;
-        break;
+        const char* rest = nullptr;
+        if (walked && doc.current_location().get(rest) == sj::SUCCESS) return "unexpected text after the object";
       }
-      case Type::flag:
-        if (j->type != JVal::boolean) return fail_line(std::string("expected true or false for ") + f.name);
-        v = j->b;
-        break;
     }
-    set(e, f, uint64_t(v));
+    return json_problem(er, line_, lim_.max_depth);
+  }
+
+  // A field's value as written in the line (params is kept as its text). The
+  // line has passed the DOM parser, so this On-Demand walk meets no error.
+  bool written_text(const char* key, std::string_view& out) {
+    od::document doc;
+    od::object obj;
+    od::value v;
+    if (od_parser_.iterate(line_.data(), line_.size(), line_avail_).get(doc) || doc.get_object().get(obj) ||
+        obj.find_field_unordered(key).get(v) || raw_text(v, out))
+      return fail_line(std::string("cannot read the text of ") + key);
     return true;
   }
 
@@ -494,8 +489,15 @@ class Loader {
   const TraceLoadLimits& lim_;
   std::string err_;
   std::string pending_;
-  std::vector<JField> fields_;
-  std::unordered_map<std::string_view, const char*> strings_;
+  dom::parser parser_;
+  od::parser od_parser_;
+  std::string parse_failed_;
+  PaddedLine padded_;
+  std::string_view line_;  // the line being read, padded
+  size_t line_avail_ = 0;
+  Field fields_[kMaxFields];
+  std::string_view unknown_[kMaxFields];
+  std::unordered_map<std::string_view, const char*, ShortHash> strings_;
   size_t line_no_ = 0;
   uint64_t count_ = 0;
   size_t tasks_ = 0;
@@ -510,15 +512,26 @@ bool check_fresh(Loader& l, const Trace& into) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> json_object_fields(std::string_view json) {
+  PaddedLine line;
+  const char* p = line.place(json.data(), json.size());
+  dom::parser checker;  // strict first: On-Demand reads only what is asked
+  dom::element root;
+  if (checker.parse(p, json.size(), false).get(root) || !root.is_object()) return {};
+  if (!bad_string(root, limits::kStringBytes).empty()) return {};
   std::vector<std::pair<std::string, std::string>> out;
-  std::vector<JField> fields;
-  size_t n = 0;
-  std::string err;
-  TraceLoadLimits lim;
-  LineParser parser(json.data(), json.size(), lim, err);
-  if (!parser.object_line(fields, n)) return out;
-  for (size_t i = 0; i < n; ++i)
-    out.emplace_back(fields[i].key, fields[i].v.type == JVal::string ? fields[i].v.s : std::string(fields[i].v.raw));
+  od::parser parser;
+  od::document doc;
+  od::object obj;
+  if (parser.iterate(p, json.size(), line.buf.size()).get(doc) || doc.get_object().get(obj)) return {};
+  for (auto item : obj) {
+    od::field f;
+    std::string_view key, text;
+    od::json_type t;
+    if (std::move(item).get(f) || f.unescaped_key().get(key) || f.value().type().get(t)) return {};
+    if (t == od::json_type::string ? f.value().get_string().get(text) != sj::SUCCESS : raw_text(f.value(), text) != sj::SUCCESS)
+      return {};
+    out.emplace_back(key, text);
+  }
   return out;
 }
 

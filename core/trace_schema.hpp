@@ -128,7 +128,8 @@ inline constexpr FieldSpec kReadyPush[] = {F("handle", Slot::id, Type::id), kTas
 inline constexpr FieldSpec kReadyRun[] = {F("handle", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str),
                                           F("left", Slot::num, Type::count), kFn};
 inline constexpr FieldSpec kTaskNew[] = {kTask, F("name", Slot::s1, Type::str), F("parent", Slot::ref, Type::id)};
-inline constexpr FieldSpec kStepBegin[] = {kTask, kLine, kFile};
+// thrown: the exception type Task.__step throws into the coroutine (coro.throw) as it resumes; absent: send(None).
+inline constexpr FieldSpec kStepBegin[] = {kTask, kLine, kFile, F("thrown", Slot::s1, Type::str, Presence::if_set)};
 inline constexpr FieldSpec kStepEnd[] = {kTask,
                                          kLine,
                                          E("wait", Slot::code, kWait),
@@ -405,9 +406,10 @@ struct StepBegin {
   static constexpr Ev kind = Ev::step_begin;
   int32_t task = -1, line = 0;
   const char* file = nullptr;
+  const char* thrown = nullptr;  // null: the coroutine resumes normally
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(StepBegin, task), LOOPSCOPE_VIEW_MEMBER(StepBegin, line),
-                      LOOPSCOPE_VIEW_MEMBER(StepBegin, file)};
+                      LOOPSCOPE_VIEW_MEMBER(StepBegin, file), LOOPSCOPE_VIEW_MEMBER(StepBegin, thrown)};
   }
 };
 struct StepEnd {

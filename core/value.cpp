@@ -96,6 +96,19 @@ std::string repr(const std::exception_ptr& e) {
   }
 }
 
+std::string type_name(const std::exception_ptr& e) {
+  if (!e) return "None";
+  try {
+    std::rethrow_exception(e);
+  } catch (const PyError& p) {
+    return p.type();
+  } catch (const std::exception&) {
+    return "RuntimeError";
+  } catch (...) {
+    return "BaseException";
+  }
+}
+
 bool is_cancelled_error(const std::exception_ptr& e) {
   if (!e) return false;
   try {

@@ -106,6 +106,8 @@ class ExceptionGroup : public Exception {
 
 // repr() of any exception, PyError or not.
 std::string repr(const std::exception_ptr& e);
+// The exception's Python type name (`ValueError`, `CancelledError`).
+std::string type_name(const std::exception_ptr& e);
 // True when e holds a CancelledError.
 bool is_cancelled_error(const std::exception_ptr& e);
 

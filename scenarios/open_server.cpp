@@ -302,8 +302,8 @@ Coro open_main(std::shared_ptr<OpenState> st) {
   });
   OpenState* s = st.get();
   ClientConnected cb = [s](StreamReader& r, StreamWriter& w) { return handle(r, w, s).named(w.peername()); };
+  loop.drop_connections_when_out_of_fds();  // a storm of outside clients must not end the run
   Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port).at(kStartServer);
-  server.drop_connections_when_out_of_fds();  // a storm of outside clients must not end the run
   print(kPrintListening, "listening on http://127.0.0.1:" + std::to_string(server.port()) + "/ for " +
                              format_g(st->o.duration) + " s");
   if (st->o.on_listening) st->o.on_listening(server.port());

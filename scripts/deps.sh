@@ -6,7 +6,7 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 PACKAGES=(
   build-essential cmake pkg-config git python3
-  libuv1-dev libsqlite3-dev libhttp-parser-dev nlohmann-json3-dev
+  libuv1-dev libsqlite3-dev libhttp-parser-dev libsimdjson-dev
   libimgui-dev libglfw3-dev python3-glad libstb-dev
   libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri fonts-dejavu-core
   doctest-dev libbenchmark-dev clang libclang-rt-14-dev

@@ -154,9 +154,16 @@ void App::draw_code(const ImVec2& size) {
         chip_room = std::max(chip_room, arrow + fonts_.bold->CalcTextSizeA(px * 0.9f, FLT_MAX, 0, t.name.c_str()).x + px * 1.4f);
     chip_room = std::min(chip_room, room * 0.25f);
   }
+  // In presenter mode and in clips nobody scrolls sideways: the listing must read whole. It shrinks down
+  // to the presenter floor, then trailing comments move to rows of their own, then rows wrap.
+  const bool whole = look_.presenter || header_room_ >= 0;
   ImFont* font = fonts_.mono;
   float cpx = px;
-  if (width_of(font, cpx, longest) + chip_room > room && fonts_.mono_small) font = fonts_.mono_small, cpx = fonts_.mono_small_px;
+  for (auto [f, fpx] : {std::pair{fonts_.mono_small, fonts_.mono_small_px}, std::pair{fonts_.mono_floor, fonts_.mono_floor_px}}) {
+    if (width_of(font, cpx, longest) + chip_room <= room || !f || fpx >= cpx) break;
+    if (f == fonts_.mono_floor && !whole) break;  // the desk keeps 16 px or more and scrolls
+    font = f, cpx = fpx;
+  }
   bool wrap_comments = width_of(font, cpx, longest) + chip_room > room;
   size_t widest = wrap_comments ? longest_code : longest;
   // Whole-pixel rows: a one-pixel stroke (the underscore) at a fractional y
@@ -164,20 +171,61 @@ void App::draw_code(const ImVec2& size) {
   float lh = std::round(cpx * 1.3f);
   float gutter = gutter_of(font, cpx);
   float char_w = font->CalcTextSizeA(cpx, FLT_MAX, 0, "M").x;
+  const bool wrap_rows = whole && width_of(font, cpx, widest) > room;
+  // Characters a row holds when rows wrap (the cursor chips then stand after the line's last row).
+  const size_t cols = size_t(std::max(8.0f, std::floor((room - gutter - cpx) / char_w)));
 
-  // Rows: a line, or a line's wrapped comment (under the code, at its indent).
-  struct Row { int line; bool comment; size_t from, to, indent; };
+  // Rows: a line, or a line's wrapped comment (under the code, at its indent);
+  // when rows wrap, a line's continuation rows (`cont`: a hanging indent, "↪" in the gutter),
+  // and indentation is drawn at half its width (two columns a level: the structure, in less room).
+  struct Row { int line; bool comment; size_t from, to, indent; bool cont = false, elided = false; };
   std::vector<Row> rows;
+  // Rows for [from, to) of line i, its first row at `indent` columns, the rest at `cont_indent`:
+  // broken after the last space (code: or '(' ',' '.') that fits, else where the row is full. A
+  // trailing comment takes two rows at most and then ends in "…" (the code keeps the panel's rows).
+  auto add_rows = [&](size_t i, bool comment, size_t from, size_t to, size_t indent, size_t cont_indent) {
+    const std::string& l = lines[i];
+    bool first = true;
+    for (int n = 0; from < to; ++n) {
+      size_t in = first ? indent : cont_indent, room_cols = cols > in + 6 ? cols - in : 6;
+      size_t end = to;
+      const bool last = comment && n == 1 && to - from > room_cols;  // the comment's second row, and more follows
+      if (last) --room_cols;  // room for the "…"
+      if (wrap_rows && to - from > room_cols) {
+        end = from + room_cols;
+        // After a space, '(' or ','; else after a '.'; else where the row is full.
+        auto break_at = [&](const char* after) {
+          for (size_t k = from + room_cols; k > from + room_cols / 3; --k)
+            if (std::strchr(after, l[k - 1])) return k;
+          return size_t(0);
+        };
+        if (size_t k = break_at(comment ? " " : " (,")) end = k;
+        else if (size_t d = comment ? 0 : break_at(".")) end = d;
+      }
+      rows.push_back({int(i) + 1, comment, from, end, in, !first, last});
+      if (last) break;
+      first = false;
+      from = end;
+      while (from < to && l[from] == ' ') ++from;  // a continuation starts at its first word
+    }
+  };
   for (size_t i = 0; i < lines.size(); ++i) {
     const Split& sp = splits[i];
-    if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) + chip_room > room) {
-      rows.push_back({int(i) + 1, false, 0, sp.code_end, 0});
-      size_t indent = lines[i].find_first_not_of(' ');
-      rows.push_back({int(i) + 1, true, sp.comment_at, lines[i].size(), indent == std::string::npos ? 0 : indent});
-    } else {
+    const size_t lead = std::min(lines[i].find_first_not_of(' '), lines[i].size());
+    const size_t shown_lead = wrap_rows ? lead / 2 : lead;
+    // Code starts after its indentation when rows wrap (drawn at `shown_lead`), at column 0 otherwise (spaces and all).
+    const size_t code_from = wrap_rows ? lead : 0, code_indent = wrap_rows ? shown_lead : 0;
+    const size_t hang = std::min(shown_lead + 2, cols / 2);
+    if (lines[i].empty() || lead == lines[i].size()) {
       rows.push_back({int(i) + 1, false, 0, lines[i].size(), 0});
+    } else if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) + chip_room > room) {
+      add_rows(i, false, code_from, sp.code_end, code_indent, hang);
+      add_rows(i, true, sp.comment_at, lines[i].size(), shown_lead, std::min(shown_lead + 2, cols / 2));
+    } else {
+      add_rows(i, false, code_from, lines[i].size(), code_indent, hang);
     }
   }
+  if (wrap_rows) widest = 0;  // every row fits: no sideways scroll
   float overflow = std::max(0.0f, width_of(font, cpx, widest) - room);
   if (ImGui::IsWindowHovered() && overflow > 0) {
     ImGuiIO& io = ImGui::GetIO();
@@ -252,6 +300,10 @@ void App::draw_code(const ImVec2& size) {
   if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0 || failed_line > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);
     first = std::clamp(want, 0, int(rows.size()) - fit);
+    // Start at a line's first row (its number) where the line in question stays in view, all its rows.
+    int running_end = running;
+    while (running_end + 1 < int(rows.size()) && rows[size_t(running_end + 1)].line == rows[size_t(running)].line) ++running_end;
+    while (first > 0 && rows[size_t(first)].cont && running_end < first - 1 + fit) --first;
   }
 
   geo_.code_rows.clear();
@@ -267,22 +319,37 @@ void App::draw_code(const ImVec2& size) {
     for (const Cursor& c : cursors)
       if (c.line == line && c.running)
         dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.task_light(c.color), px * 0.2f);
-    if (line == blocked_line && !row.comment) dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.blocked, px * 0.2f, 0, 3.0f);
+    // A line's code rows: this one and its continuations (one outline round them all).
+    int span = 1;
+    while (r + span < int(rows.size()) && r + span < first + fit && rows[size_t(r + span)].line == line &&
+           rows[size_t(r + span)].cont && !rows[size_t(r + span)].comment)
+      ++span;
+    const bool line_start = !row.comment && !row.cont;
+    const float y_end = y + lh * float(span);
+    if (line == blocked_line && line_start) dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y_end), th.blocked, px * 0.2f, 0, 3.0f);
     const std::string* failed_what = row.comment ? nullptr : failed_at(line);
-    if (failed_what) {
-      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), mix(th.error, th.panel, 0.75f), px * 0.2f);
-      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y + lh), th.error, px * 0.2f, 0, 3.0f);
+    if (failed_what && line_start) {
+      dl->AddRectFilled(ImVec2(c0.x, y), ImVec2(c1.x, y_end), mix(th.error, th.panel, 0.75f), px * 0.2f);
+      dl->AddRect(ImVec2(c0.x, y), ImVec2(c1.x, y_end), th.error, px * 0.2f, 0, 3.0f);
     }
     const std::string& l = lines[size_t(line - 1)];
     float tx = c0.x + gutter - xoff + float(row.indent) * char_w;
     dl->PushClipRect(ImVec2(c0.x + gutter - px * 0.1f, c0.y), c1, true);
     dl->AddText(font, cpx, ImVec2(tx, ty), row.comment ? th.text_faint : th.text, l.data() + row.from, l.data() + row.to);
+    if (row.elided) dl->AddText(font, cpx, ImVec2(tx + float(row.to - row.from) * char_w, ty), th.text_faint, "\xe2\x80\xa6");
     dl->PopClipRect();
     geo_.code_rows.push_back({line, row.comment, y, y + lh, tx, l.substr(row.from, row.to - row.from)});
+    if (row.cont)  // a wrapped row: "↪" where the line number would be
+      dl->AddText(font, cpx, ImVec2(c0.x + gutter - cpx * 1.6f, ty), th.text_faint, "\xe2\x86\xaa");
     if (row.comment) continue;
-    char num[16];
-    std::snprintf(num, sizeof num, "%3d", line);
-    dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
+    if (!row.cont) {
+      char num[16];
+      std::snprintf(num, sizeof num, "%3d", line);
+      dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
+    }
+    // Marks and chips stand after a line's last code row.
+    if (r + 1 < int(rows.size()) && rows[size_t(r + 1)].line == line && rows[size_t(r + 1)].cont && !rows[size_t(r + 1)].comment)
+      continue;
     // Cursor chips, one per task on this line, right-aligned after the
     // line's text and never over it (a chip must not hide `timeout=0.2`).
     // Where they do not fit, they fold into one chip ("◀ S1 +3"); the
@@ -306,8 +373,11 @@ void App::draw_code(const ImVec2& size) {
     auto chip_w = [&](const std::string& lab) { return fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, lab.c_str()).x + px * 0.8f; };
     auto tab_w = [&](const Cursor& c) { return c.callback ? 0.0f : task_tab_w(c.color, lh - 2); };
     auto label_of = [](const Cursor& c) { return (c.callback ? "" : "\xe2\x97\x80 ") + c.name; };  // ◀ A
-    // Every task on the line gets a slice of the gutter mark, so colours never hide each other.
-    float gy = y + 1, gh = (lh - 2) / float(here.size());
+    // Every task on the line gets a slice of the gutter mark (on the line's first row, by its number),
+    // so colours never hide each other.
+    int back = 0;
+    while (r - back > first && rows[size_t(r - back)].cont) ++back;
+    float gy = y - lh * float(back) + 1, gh = (lh - 2) / float(here.size());
     for (size_t n = 0; n < here.size(); ++n)
       dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, gy + gh * float(n)),
                         ImVec2(c0.x + gutter - px * 0.15f, gy + gh * float(n + 1)), th.task(here[n]->color));

@@ -96,10 +96,15 @@ void App::draw_predict() {
   draw_predict_choices();
   if (!ask_.revealed) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::TextUnformatted(q.kind == model::Question::Kind::cancel_outcome
-                               ? "Read the code around its await: an except or finally? Click or press a number "
-                                 "(Space: show me)."
-                               : "Read the ready queue, then the timers. Click or press a number (Space: show me).");
+    const char* hint = "Read the ready queue, then the timers. Click or press a number (Space: show me).";
+    if (q.kind == model::Question::Kind::cancel_outcome)
+      hint = "Read the code around its await: an except or finally? Click or press a number (Space: show me).";
+    else if (q.kind == model::Question::Kind::last_handle)
+      hint = "Read the ready queue to its end, then the timers: what the poll wakes joins behind the queue. Click or "
+             "press a number (Space: show me).";
+    else if (q.kind == model::Question::Kind::gather_error)
+      hint = "Read the gather() call: does it pass return_exceptions=True? Click or press a number (Space: show me).";
+    ImGui::TextUnformatted(hint);
     ImGui::PopStyleColor();
     // The question's context: what just happened, as the Why panel told it.
     if (m.size()) {

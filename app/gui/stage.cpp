@@ -30,6 +30,7 @@ struct Chip {
   int color = -1;       // the task's palette index (-1: a callback)
   bool late = false;    // an overdue timer, or a wake-up that runs after its timer was due
   ImU32 stripe = 0;     // a late chip keeps its task's hue as a stripe
+  float px = 0;         // its text size: the stage's, or the floor for a chip that needs it to say its shortest form
 };
 
 struct Area {
@@ -74,7 +75,7 @@ struct Placer {
   const model::Model& m;
   const Theme& th;
   ImFont* font;
-  float px;
+  float px, floor_px;
   Layout& out;
 
   std::string task_name(int32_t task) const {
@@ -86,10 +87,11 @@ struct Placer {
     return t ? t->color : -1;
   }
 
-  // `brief`: what the chip says when `text` does not fit its row (the facts
-  // that matter most, e.g. a timer's owner and time); elided only past that.
-  void place(Area& area, uint32_t key, int32_t task, const std::string& text, bool big = false, bool late = false,
-             const std::string& brief = {}) {
+  // `forms`: what the chip can say, longest first (e.g. "sleep (ticker)  late by 150 ms", "ticker late by
+  // 150 ms", "ticker +150 ms", "ticker"). The chip says the longest form that fits its row, at the chip
+  // size, then at the floor size; an ellipsis is the last resort, for a row narrower than the shortest form.
+  void place(Area& area, uint32_t key, int32_t task, const std::vector<std::string>& forms, bool big = false,
+             bool late = false) {
     while (std::count(out.seen.begin(), out.seen.end(), key)) ++key;  // repeats get their own identity
     out.seen.push_back(key);
     Chip c;
@@ -99,19 +101,30 @@ struct Placer {
     int color = task_color(task);
     float h = px * (big && !area.compact ? 1.6f : 1.4f);
     float tab = task_tab_w(color, h);
-    // A chip never cuts its text: it ends in an ellipsis where its row ends.
+    auto width = [&](float at, const std::string& t) { return font->CalcTextSizeA(at, FLT_MAX, 0, t.c_str()).x; };
+    // The form that fits `w`; false when even the shortest does not (then it is elided at the floor size).
     auto fit = [&](float w) {
-      const std::string& say =
-          brief.empty() || font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str()).x <= w - 2 * pad - tab ? text : brief;
-      c.text = elide(font, px, model::elide(say), w - 2 * pad - tab);
-      c.size = ImVec2(std::min(font->CalcTextSizeA(px, FLT_MAX, 0, c.text.c_str()).x + 2 * pad + tab, w), h);
+      float room = w - 2 * pad - tab;
+      for (float at : {px, std::min(px, floor_px)})
+        for (const std::string& f : forms)
+          if (width(at, model::elide(f)) <= room) {
+            c.text = model::elide(f), c.px = at;
+            c.size = ImVec2(width(at, c.text) + 2 * pad + tab, h);
+            return true;
+          }
+      c.px = std::min(px, floor_px);
+      c.text = elide(font, c.px, model::elide(forms.empty() ? std::string() : forms.back()), room);
+      c.size = ImVec2(std::min(width(c.px, c.text) + 2 * pad + tab, w), h);
+      return false;
     };
     fit(area.x1 - area.x0);
     if (area.cursor_x + c.size.x > area.x1 && area.cursor_x > area.x0 + 1) {
       bool next_row = !area.compact && area.cursor_y + (c.size.y + pad * 0.6f) + c.size.y <= area.b.y - pad * 0.2f;
-      if (!next_row && area.x1 - area.cursor_x >= px * 3.5f + tab) {
-        fit(area.x1 - area.cursor_x);  // no row below: the rest of this row, elided, rather than only "+1"
+      Chip whole = c;
+      if (!next_row && fit(area.x1 - area.cursor_x)) {
+        // no row below: a shorter form in the rest of this row, rather than only "+1"
       } else {
+        c = whole;
         area.cursor_x = area.x0;
         area.cursor_y += c.size.y + pad * 0.6f;
       }
@@ -147,7 +160,7 @@ struct Placer {
   void divider(Area& area, const char* text, uint32_t key = 0xFFFFFFF0u);
   void place_item(Area& area, uint32_t key, const std::string& text) {
     const size_t before = out.chips.size();
-    place(area, key, -1, text);
+    place(area, key, -1, {text});
     if (out.chips.size() == before) return;  // it did not fit: counted in area.hidden
     Chip& c = out.chips.back();  // a value, not a task or a callback: plain and solid
     c.dashed = false;
@@ -223,6 +236,39 @@ int64_t late_wakeup_ns(const model::Model& m, const model::LoopState& st, int32_
 // Lateness worth saying: a millisecond or more (the loop's own overhead is microseconds).
 constexpr int64_t kLateNs = 1000000;
 
+// The shorter forms of a chip that says "late by ...": the one who is late,
+// then lateness said ever more briefly ("ticker late by 150 ms", "ticker +150 ms late", "ticker +150 ms").
+void add_late_forms(std::vector<std::string>& forms, const std::string& who, int64_t late_ns) {
+  std::string d = format_duration(late_ns);
+  forms.push_back(who + " late by " + d);
+  forms.push_back(who + " +" + d + " late");
+  forms.push_back(who + " +" + d);
+}
+
+// A callback's label said briefly: what it belongs to ("sleep timer: set_result" -> "sleep timer",
+// "TaskGroup._on_task_done" -> "TaskGroup"); the loop's own stopping callback by what it does.
+std::string callback_brief(std::string_view label) {
+  if (label == "_run_until_complete_cb") return "loop.stop";
+  size_t cut = label.find_first_of(":.", 1);
+  return std::string(label.substr(0, cut));
+}
+
+// What a chip on the ready queue or in Running can say, longest first: the
+// handle's label with its task ("main: sleep timer: set_result", "ticker
+// wakeup"), lateness first when its timer was overdue; then shorter forms, down to the task's name.
+std::vector<std::string> handle_forms(const std::string& name, const char* label, int64_t late_ns) {
+  std::string text = label ? std::string(label) : name;
+  bool callback = !name.empty() && text.find(name) == std::string::npos;  // queued on the task's behalf
+  if (callback) text = name + ": " + text;
+  bool late = late_ns >= kLateNs;
+  std::vector<std::string> forms = {late ? "late by " + format_duration(late_ns) + ": " + text : text};
+  std::string who = !name.empty() ? name : label ? callback_brief(label) : std::string("handle");
+  if (late) add_late_forms(forms, who, late_ns);
+  else if (callback) forms.push_back(name + ": " + callback_brief(label));
+  forms.push_back(who);
+  return forms;
+}
+
 }  // namespace
 
 void App::draw_stage(const ImVec2& size) {
@@ -235,53 +281,60 @@ void App::draw_stage(const ImVec2& size) {
   // Phase, after the heading.
   const model::LoopState& s = cur_;
   ImGui::SameLine(0, px);
-  const char* phase = "not started";
-  char buf[160];
+  // What the loop is doing, longest first: a narrow stage drops the explanation, then the iteration
+  // number (a clip's header says it), keeping the facts.
+  std::vector<std::string> phase;
+  auto say = [&](const char* fmt, auto... args) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    phase.emplace_back(buf);
+  };
   switch (s.phase) {
-    case model::Phase::idle: phase = m.size() ? "between iterations" : "no run yet"; break;
+    case model::Phase::idle:
+      if (m.size()) phase = {"between iterations", "between"};
+      else phase = {"no run yet"};
+      break;
     case model::Phase::running: {
       // Counted as the Why panel counts: this iteration's handles (asyncio's
       // ntodo) apart from those queued meanwhile for the next iteration.
-      size_t next = s.ready.size() - std::min(s.this_iter, s.ready.size());
-      if (next > 0)
-        std::snprintf(buf, sizeof buf, "iteration %u: running its handles, %zu more this iteration, %zu for the next", s.it,
-                      s.this_iter, next);
-      else
-        std::snprintf(buf, sizeof buf, "iteration %u: running its handles, %zu more this iteration", s.it, s.this_iter);
-      phase = buf;
+      size_t now = std::min(s.this_iter, s.ready.size()), next = s.ready.size() - now;
+      if (next > 0) say("iteration %u: running its handles, %zu more this iteration, %zu for the next", s.it, s.this_iter, next);
+      else say("iteration %u: running its handles, %zu more this iteration", s.it, s.this_iter);
+      say("it %u: running, %zu more, %zu next", s.it, now, next);
+      say("it %u: running", s.it);
+      say("running");
       break;
     }
     case model::Phase::polling:
-      if (s.poll_timeout_ms < 0) std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting for I/O (no timeout)", s.it);
-      else std::snprintf(buf, sizeof buf, "iteration %u: polling, waiting up to %d ms for timers and I/O", s.it, s.poll_timeout_ms);
-      phase = buf;
+      if (s.poll_timeout_ms < 0) {
+        say("iteration %u: polling, waiting for I/O (no timeout)", s.it);
+        say("it %u: polling, no timeout", s.it);
+      } else {
+        say("iteration %u: polling, waiting up to %d ms for timers and I/O", s.it, s.poll_timeout_ms);
+        say("it %u: polling, up to %d ms", s.it, s.poll_timeout_ms);
+        say("polling, up to %d ms", s.poll_timeout_ms);
+      }
+      say("it %u: polling", s.it);
+      say("polling");
       break;
-    case model::Phase::blocked: phase = "the loop thread is blocked"; break;
-    case model::Phase::done: phase = "run finished: the loop is closed"; break;
+    case model::Phase::blocked: phase = {"the loop thread is blocked", "blocked"}; break;  // the banner says the rest
+    case model::Phase::done: phase = {"run finished: the loop is closed", "finished"}; break;
   }
   // No event loop on this thread (sequential-server): no iterations, no polls to speak of.
-  if (m.no_event_loop() && m.size())
-    phase = s.phase == model::Phase::done ? "the script has ended"
-            : s.blocked                   ? "server thread (no event loop): blocked in a call"
-                                          : "server thread (no event loop): runs the script line by line";
+  if (m.no_event_loop() && m.size()) {
+    if (s.phase == model::Phase::done) phase = {"the script has ended", "ended"};
+    else if (s.blocked) phase = {"server thread (no event loop): blocked in a call", "blocked in a call", "blocked"};
+    else phase = {"server thread (no event loop): runs the script line by line", "runs line by line"};
+  }
   ImGui::PushStyleColor(ImGuiCol_Text, th.text);
   float room = ImGui::GetContentRegionAvail().x;
-  if (ImGui::CalcTextSize(phase).x > room) {
-    // Narrow window: drop the explanation, keep the facts.
-    if (s.phase == model::Phase::polling && s.poll_timeout_ms >= 0)
-      std::snprintf(buf, sizeof buf, "it %u: polling, up to %d ms", s.it, s.poll_timeout_ms);
-    else if (s.phase == model::Phase::running)
-      std::snprintf(buf, sizeof buf, "it %u: running, %zu more, %zu next", s.it, std::min(s.this_iter, s.ready.size()),
-                    s.ready.size() - std::min(s.this_iter, s.ready.size()));
-    if (s.phase == model::Phase::polling || s.phase == model::Phase::running) phase = buf;
-  }
-  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::running) {
-    std::snprintf(buf, sizeof buf, "it %u: running", s.it);
-    phase = buf;
-  }
-  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::blocked) phase = "blocked";  // the banner says the rest
-  if (ImGui::CalcTextSize(phase).x > room && s.phase == model::Phase::done) phase = "finished";
-  std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), phase, room);  // never cut mid-word
+  const std::string* shown = &phase.back();
+  for (const std::string& f : phase)
+    if (ImGui::CalcTextSize(f.c_str()).x <= room) {
+      shown = &f;
+      break;
+    }
+  std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), *shown, room);  // never cut mid-word
   ImGui::TextUnformatted(phase_shown.c_str());
   ImGui::PopStyleColor();
 
@@ -391,10 +444,12 @@ void App::draw_stage(const ImVec2& size) {
   if (s.blocked) hatch(dl, running.a, running.b, mix(th.blocked, th.panel, 0.6f), px * 0.8f, 2.0f);
 
   const int64_t now_ns = playhead_ns();  // between events too: a blocked loop's timers grow late as time passes
-  auto layout = [&](const model::LoopState& st, Layout& out) {
+  // `reserve`: compact areas keep room for a "+N" at their right (Running never needs it: it holds one chip).
+  auto place_all = [&](const model::LoopState& st, Layout& out, bool reserve) {
     for (Area* a : areas)
-      start_area(*a, px, fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles.back().c_str()).x, more_w);
-    Placer p{m, th, fonts_.ui, px, out};
+      start_area(*a, px, fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles.back().c_str()).x,
+                 reserve && a != &running ? more_w : 0);
+    Placer p{m, th, fonts_.ui, px, look_.floor_px(), out};
     // After this iteration's handles, a boundary: what was queued while they
     // ran waits for the next iteration (asyncio runs exactly ntodo handles).
     bool split = (st.phase == model::Phase::running || st.phase == model::Phase::blocked) && st.this_iter < st.ready.size();
@@ -402,22 +457,16 @@ void App::draw_stage(const ImVec2& size) {
       const auto& r = st.ready[k];
       if (const model::TaskInfo* ti = r.task >= 0 ? m.task(r.task) : nullptr; ti && ti->thread) continue;  // no task in Python
       if (ready.full && ++ready.hidden) continue;
-      if (split && k == st.this_iter) p.divider(ready, "next iteration \xe2\x96\xb8");  // ▸
-      std::string name = p.task_name(r.task);
-      std::string text = r.label ? std::string(r.label) : name;
-      if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
+      // ▸; a one-row area says it briefly, leaving room for the handle after it
+      if (split && k == st.this_iter) p.divider(ready, ready.compact ? "next \xe2\x96\xb8" : "next iteration \xe2\x96\xb8");
       int64_t late = late_wakeup_ns(m, st, r.task);
-      if (late >= kLateNs) text = "late by " + format_duration(late) + ": " + text;  // first: a narrow area elides the end
-      p.place(ready, key_for(r.task, r.handle, 1), r.task, text, false, late >= kLateNs);
+      p.place(ready, key_for(r.task, r.handle, 1), r.task, handle_forms(p.task_name(r.task), r.label, late), false, late >= kLateNs);
     }
     const model::TaskInfo* running_ti = st.running.task >= 0 ? m.task(st.running.task) : nullptr;
     if (st.running.handle >= 0 && !(running_ti && running_ti->thread)) {
-      std::string name = p.task_name(st.running.task);
-      std::string text = st.running.label ? std::string(st.running.label) : name;
-      if (!name.empty() && text.find(name) == std::string::npos) text = name + ": " + text;
       int64_t late = late_wakeup_ns(m, st, st.running.task);
-      if (late >= kLateNs) text = "late by " + format_duration(late) + ": " + text;  // first: a narrow area elides the end
-      p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task, text, true, late >= kLateNs);
+      p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task,
+              handle_forms(p.task_name(st.running.task), st.running.label, late), true, late >= kLateNs);
     }
     for (const auto& t : st.timers) {
       if (timers.full && ++timers.hidden) continue;
@@ -429,8 +478,12 @@ void App::draw_stage(const ImVec2& size) {
       int64_t left = t.due_ns - std::max(st.t_ns, now_ns);
       bool late = -left >= kLateNs;
       std::string when = late ? "late by " + format_duration(-left) : "in " + format_duration(std::max<int64_t>(left, 0));
-      p.place(timers, key_for(t.task, t.timer, 2), t.task, text + "  " + when, false, late,
-              (owner.empty() ? std::string("timer") : owner) + " " + when);
+      std::string who = owner.empty() ? std::string("timer") : owner;
+      std::vector<std::string> forms = {text + "  " + when};
+      if (late) add_late_forms(forms, who, -left);
+      else forms.push_back(who + " " + when);
+      forms.push_back(who);
+      p.place(timers, key_for(t.task, t.timer, 2), t.task, forms, false, late);
     }
     // Each queue: its items, front first, then who waits on it. Items keep
     // their identity (the trace's string of that put), so they glide left as
@@ -444,23 +497,35 @@ void App::draw_stage(const ImVec2& size) {
       for (size_t k = 0; k < st.tasks.size() && k < m.tasks().size(); ++k) {
         const model::TaskSnapshot& t = st.tasks[k];
         if (t.state != model::TaskState::waiting || t.wait != Wait::queue) continue;
-        p.place(queue, key_for(m.tasks()[k].id, 0, 5), m.tasks()[k].id, queue_waiter_text(t, m.tasks()[k].name), false, false,
-                m.tasks()[k].name + " waits");
+        const std::string& name = m.tasks()[k].name;
+        p.place(queue, key_for(m.tasks()[k].id, 0, 5), m.tasks()[k].id, {queue_waiter_text(t, name), name + " waits", name});
       }
     for (const auto& o : st.io) {
       if (io.full && ++io.hidden) continue;
-      std::string text = p.task_name(o.task);
-      text += std::string(text.empty() ? "" : ": ") + name(o.kind);
-      if (o.target) text += std::string(" ") + o.target;
-      p.place(io, key_for(o.task, o.op, 3), o.task, text);
+      // "client1: read 127.0.0.1:57066", then "client1: read", then "client1".
+      std::string who = p.task_name(o.task), what = who.empty() ? name(o.kind) : who + ": " + name(o.kind);
+      std::vector<std::string> forms = {o.target ? what + " " + o.target : what, what};
+      if (!who.empty()) forms.push_back(who);
+      p.place(io, key_for(o.task, o.op, 3), o.task, forms);
     }
     for (const auto& w : st.workers) {
       if (pool.full && ++pool.hidden) continue;
+      // "worker 0: part1.txt read_text(part1.txt)", then "worker 0: part1.txt", then the task's name, then "worker 0".
       char wb[32];
-      std::snprintf(wb, sizeof wb, w.running ? "worker %d: " : "queued: ", w.worker);
-      std::string text = wb + p.task_name(w.task);
-      if (w.label) text += std::string(" ") + w.label;
-      p.place(pool, key_for(w.task, w.job, 4), w.task, text);
+      std::snprintf(wb, sizeof wb, w.running ? "worker %d" : "queued", w.worker);
+      std::string who = p.task_name(w.task), head = std::string(wb) + ": " + who;
+      std::vector<std::string> forms = {w.label ? head + " " + w.label : head, head};
+      if (!who.empty()) forms.push_back(who);
+      if (w.running) forms.push_back(wb);
+      p.place(pool, key_for(w.task, w.job, 4), w.task, forms);
+    }
+  };
+  // A compact area's row gets its whole width unless some chip does not fit: then the room for "+N" is kept.
+  auto layout = [&](const model::LoopState& st, Layout& out) {
+    place_all(st, out, false);
+    if (std::any_of(areas.begin(), areas.end(), [](const Area* a) { return a->compact && a->hidden > 0; })) {
+      out = {};
+      place_all(st, out, true);
     }
   };
   Layout before, after;
@@ -519,7 +584,7 @@ void App::draw_stage(const ImVec2& size) {
     if (c.late) dl->AddRectFilled(pos, ImVec2(pos.x + px * 0.3f, b.y), fade(c.stripe), px * 0.35f, ImDrawFlags_RoundCornersLeft);
     dl->AddRect(pos, b, fade(c.dashed ? c.border : mix(c.border, th.text, 0.25f)), px * 0.35f, 0, 2.0f);
     float tx = alpha > 0.5f ? task_tab(dl, pos, b, c.color, c.fill, px) : pos.x + task_tab_w(c.color, c.size.y);
-    text_centered(dl, fonts_.ui, px, ImVec2(tx, pos.y), b, fade(c.ink), c.text.c_str());
+    text_centered(dl, fonts_.ui, c.px, ImVec2(tx, pos.y), b, fade(c.ink), c.text.c_str());
   };
   for (const Chip& c : after.chips) {
     auto it = std::find_if(before.chips.begin(), before.chips.end(), [&](const Chip& o) { return o.key == c.key; });

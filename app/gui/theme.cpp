@@ -139,13 +139,17 @@ bool load_fonts(Fonts& f, float px, const std::function<bool()>& extra) {
   f.mono = add("DejaVuSansMono.ttf", px);
   f.mono_small_px = std::max(16.0f, std::round(px * 0.85f));
   f.mono_small = f.mono_small_px < px ? add("DejaVuSansMono.ttf", f.mono_small_px) : f.mono;
+  // Rounded up: presenter text is at least floor_px() = px * 28/36 (and px >= floor / 0.8).
+  f.mono_floor_px = std::max(16.0f, std::ceil(px * 28.0f / 36.0f - 0.01f));
+  f.mono_floor = f.mono_floor_px < f.mono_small_px ? add("DejaVuSansMono.ttf", f.mono_floor_px) : f.mono_small;
+  if (f.mono_floor == f.mono_small) f.mono_floor_px = f.mono_small_px;
   cfg.RasterizerMultiply = 1.0f;
   f.big = add("DejaVuSans.ttf", px * 1.3f);
   f.bold = add("DejaVuSans-Bold.ttf", px);
   if (!f.bold) f.bold = f.ui;
   if (!f.ui || !f.mono || !f.big) {
     io.Fonts->Clear();
-    f.ui = f.mono = f.mono_small = f.big = f.bold = io.Fonts->AddFontDefault();
+    f.ui = f.mono = f.mono_small = f.mono_floor = f.big = f.bold = io.Fonts->AddFontDefault();
     return false;
   }
   io.FontDefault = f.ui;

@@ -33,6 +33,10 @@ struct Fonts {
   ImFont* mono = nullptr;  // DejaVu Sans Mono: code
   ImFont* mono_small = nullptr;  // the same, baked smaller (never under 16 px) for listings too wide for `mono`
   float mono_small_px = 16;
+  // Smaller still, at the presenter floor (1/36 of the height: 0.78 of a presenter's `px`; never under 16 px):
+  // the last size a listing shrinks to before its rows wrap, in presenter mode and clips.
+  ImFont* mono_floor = nullptr;
+  float mono_floor_px = 16;
   ImFont* big = nullptr;   // DejaVu Sans, larger: the Why panel, banners
   ImFont* bold = nullptr;  // DejaVu Sans Bold: headings, chips
   float px = 18;

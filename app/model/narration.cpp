@@ -656,7 +656,15 @@ std::string narrate(const Model& m, size_t event_index) {
       return "A task named " + t + " is created" + parent + ". It does not run yet: its first step is queued.";
     }
     case Ev::step_begin: {
-      if (!(event_index > 0 && c.cancelling(e.task, event_index - 1)))
+      const char* thrown = as<ev::StepBegin>(e).thrown;
+      const bool cancelled = event_index > 0 && c.cancelling(e.task, event_index - 1);
+      if (thrown && !cancelled)  // Task.__wakeup found the awaited future failed: __step calls coro.throw()
+        return t + " runs, and " + thrown + " is raised inside it at the await where it was paused: " +
+               (std::string_view(thrown) == "CancelledError"
+                    ? "the future it awaited was cancelled (" + t + " itself was not). "
+                    : "the future it awaited holds that exception, so Task.__step throws it into the coroutine. ") +
+               t + " can catch it, or let it end the task.";
+      if (!cancelled)
         return t + " runs: its coroutine goes on until an await that suspends it (an await of something already "
                "done, or async with TaskGroup(), goes on without suspending). No other task runs meanwhile.";
       std::string s = t + " runs, and CancelledError is raised inside it at the await where it was paused; it can "

@@ -1,6 +1,7 @@
 #include "predict.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "core/trace_schema.hpp"
 
@@ -52,9 +53,20 @@ std::vector<size_t> decisions(const Model& m) {
   return out;
 }
 
-Question question_for(const Model& m, size_t answer_at) {
+namespace {
+Question build_question(const Model& m, size_t answer_at, Question::Kind kind);
+}
+
+Question question_for(const Model& m, size_t answer_at) { return build_question(m, answer_at, Question::Kind::first_handle); }
+
+namespace {
+// A handle question: which handle does the coming iteration run first (or
+// last)? The ready.run at `answer_at` answers it.
+Question build_question(const Model& m, size_t answer_at, Question::Kind kind) {
   const auto& ev = m.events();
+  const bool last = kind == Question::Kind::last_handle;
   Question q;
+  q.kind = kind;
   q.answer_at = answer_at;
   const Event& r = ev[answer_at];
   q.it = r.it;
@@ -76,9 +88,10 @@ Question question_for(const Model& m, size_t answer_at) {
     q.choices.push_back(std::move(c));
   };
   // The ready queue first (FIFO), then what the poll could wake: the soonest
-  // timers, pending I/O and pool jobs. Every choice is a handle that could run.
+  // timers, pending I/O and pool jobs. Every choice is a handle that could run
+  // (last: every queued handle, since any of them could be the last).
   for (const ReadyChip& c : s.ready) {
-    if (q.choices.size() >= 5) break;
+    if (!last && q.choices.size() >= 5) break;
     add({Choice::Kind::ready, c.task, handle_name(m, c.fn, c.task, c.label), c.handle});
   }
   int timers = 0;
@@ -88,7 +101,7 @@ Question question_for(const Model& m, size_t answer_at) {
     c.timer = t.timer;
     add(c);
   }
-  if (s.ready.empty()) {
+  if (s.ready.empty() || last) {
     for (const IoChip& io : s.io) {
       Choice c{Choice::Kind::io, io.task, "I/O for " + owner(m, io.task) + " (" + name(io.kind) + ")"};
       c.op = io.op;
@@ -130,6 +143,46 @@ Question question_for(const Model& m, size_t answer_at) {
     q.answer = int(q.choices.size()) - 1;
   }
   return q;
+}
+}  // namespace
+
+std::vector<Question> last_handle_questions(const Model& m) {
+  std::vector<Question> out;
+  const auto& ev = m.events();
+  // One forward pass: each iteration's first and last ready.run of loop 0.
+  size_t lastrun = SIZE_MAX, runs = 0;
+  auto close = [&] {
+    if (runs >= 2 && lastrun != SIZE_MAX) {
+      Question q = build_question(m, lastrun, Question::Kind::last_handle);
+      const LoopState s = m.state_at(q.ask_at, 0);
+      // Asked when the queue holds a few handles (each one a choice) and
+      // the last one is foreseeable and determined.
+      const Choice& a = q.choices[size_t(q.answer)];
+      const bool foreseen = a.kind != Choice::Kind::ready ||
+                            std::any_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == a.handle; });
+      // Two queued handles that read the same (two _on_task_done callbacks) would be one button: not asked.
+      const bool distinct = std::all_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) {
+        return std::any_of(q.choices.begin(), q.choices.end(), [&](const Choice& x) { return x.handle == c.handle; });
+      });
+      if (!s.ready.empty() && s.ready.size() <= 5 && q.choices.size() >= 2 && foreseen && distinct && determined(m, q))
+        out.push_back(std::move(q));
+    }
+    lastrun = SIZE_MAX;
+    runs = 0;
+  };
+  uint32_t it = 0;
+  for (size_t i = 0; i < ev.size(); ++i) {
+    const Event& e = ev[i];
+    if (e.loop != 0 || e.kind != Ev::ready_run) continue;
+    if (e.it != it) {
+      close();
+      it = e.it;
+    }
+    lastrun = i;
+    ++runs;
+  }
+  close();
+  return out;
 }
 
 // [SECTION] Cancellation questions
@@ -191,9 +244,121 @@ std::vector<Question> cancel_questions(const Model& m) {
   return out;
 }
 
+// [SECTION] Gather questions
+
+namespace {
+// "ValueError('C')" -> "ValueError": the type part of an exception's repr.
+std::string_view type_of_repr(std::string_view r) { return r.substr(0, r.find('(')); }
+
+const char* gather_label(GatherOutcome o) {
+  switch (o) {
+    case GatherOutcome::raises: return "raises %s";
+    case GatherOutcome::returns_list: return "returns a list";
+    case GatherOutcome::cancels_first: return "cancels the others, raises";
+  }
+  return "";
+}
+// Buttons stay short (presenter mode fits two on a line): the type, not the whole repr.
+std::string fill(const char* pattern, std::string_view x) {
+  std::string out = pattern;
+  if (size_t at = out.find("%s"); at != std::string::npos) out.replace(at, 2, x);
+  return out;
+}
+}  // namespace
+
+std::vector<Question> gather_questions(const Model& m) {
+  std::vector<Question> out;
+  const auto& ev = m.events();
+  const size_t ntasks = m.tasks().size();
+  std::vector<uint8_t> on_gather(ntasks), asked(ntasks);
+  std::vector<int> pending(ntasks, -1);  // by the parent's task index: its question in `out`, unanswered
+  // The running handle: did a child fail in it, and did it queue gather's done-callback?
+  // (The engine writes task.done before the push; CPython queues the callbacks
+  // first and the recorder writes task.done after the step.)
+  size_t failed_at = SIZE_MAX;
+  bool gather_cb = false, any_thrown = false;
+  auto close_handle = [&] {
+    if (failed_at != SIZE_MAX && gather_cb) {
+      const Event& d = ev[failed_at];
+      const TaskInfo* child = m.task(d.task, 0);
+      const int32_t pk = child ? m.task_index(child->parent, 0) : -1;
+      if (pk >= 0 && on_gather[size_t(pk)] && !asked[size_t(pk)] && d.s1) {
+        asked[size_t(pk)] = 1;
+        Question q;
+        q.kind = Question::Kind::gather_error;
+        q.ask_at = failed_at;
+        q.it = d.it;
+        for (GatherOutcome o : {GatherOutcome::raises, GatherOutcome::returns_list, GatherOutcome::cancels_first}) {
+          Choice c{Choice::Kind::outcome, child->parent, fill(gather_label(o), type_of_repr(d.s1))};
+          c.op = int32_t(o);
+          q.choices.push_back(std::move(c));
+        }
+        pending[size_t(pk)] = int(out.size());
+        out.push_back(std::move(q));
+      }
+    }
+    failed_at = SIZE_MAX;
+    gather_cb = false;
+  };
+  for (size_t i = 0; i < ev.size(); ++i) {
+    const Event& e = ev[i];
+    if (e.loop != 0) continue;
+    const int32_t k = e.task >= 0 ? m.task_index(e.task, 0) : -1;
+    const bool known = k >= 0 && size_t(k) < ntasks;
+    switch (e.kind) {
+      case Ev::ready_run: case Ev::loop_iter: close_handle(); break;
+      case Ev::ready_push: gather_cb |= as<ev::ReadyPush>(e).fn == HandleFn::gather_done_callback; break;
+      case Ev::task_done:
+        if (Outcome(e.code) == Outcome::error && failed_at == SIZE_MAX) failed_at = i;
+        break;
+      case Ev::step_end:
+        if (known) {
+          const ev::StepEnd v = as<ev::StepEnd>(e);
+          on_gather[size_t(k)] = v.on == AwaitOn::gather || (v.on == AwaitOn::unset && v.wait == Wait::gather);
+        }
+        break;
+      case Ev::step_begin:
+        if (!known) break;
+        any_thrown |= as<ev::StepBegin>(e).thrown != nullptr;
+        on_gather[size_t(k)] = 0;
+        asked[size_t(k)] = 0;
+        if (int qi = pending[size_t(k)]; qi >= 0) {
+          pending[size_t(k)] = -1;
+          Question& q = out[size_t(qi)];
+          const char* thrown = as<ev::StepBegin>(e).thrown;
+          const std::string_view want = type_of_repr(ev[q.ask_at].s1);
+          if (!thrown) q.answer = int(GatherOutcome::returns_list);
+          else if (want == thrown) q.answer = int(GatherOutcome::raises);
+          else break;  // resumed with another exception: not this question's story
+          q.answer_at = i;
+        }
+        break;
+      default: break;
+    }
+  }
+  // Questions never answered (the run ended first, or another exception came) are dropped.
+  std::erase_if(out, [](const Question& q) { return q.answer < 0; });
+  // A trace with no `thrown` at all may come from a producer that predates the
+  // field: its absence would not mean "resumed normally", so nothing is asked.
+  if (!any_thrown) out.clear();
+  return out;
+}
+
+// [SECTION] The quiz
+
 std::vector<Question> quiz(const Model& m) {
-  std::vector<Question> all = questions(m), more = cancel_questions(m);
+  std::vector<Question> all = questions(m), more = cancel_questions(m), gathers = gather_questions(m);
+  // Where the first handle is just the front of the ready queue, ask which runs last instead.
+  const std::vector<Question> lasts = last_handle_questions(m);
+  size_t k = 0;
+  for (Question& q : all) {
+    while (k < lasts.size() && lasts[k].it < q.it) ++k;
+    if (k == lasts.size() || lasts[k].it != q.it) continue;
+    const Choice& a = q.choices[size_t(q.answer)];
+    if (q.answer == 0 && a.kind == Choice::Kind::ready) q = lasts[k];
+  }
   all.insert(all.end(), more.begin(), more.end());
+  all.insert(all.end(), gathers.begin(), gathers.end());
   std::stable_sort(all.begin(), all.end(), [](const Question& a, const Question& b) { return a.ask_at < b.ask_at; });
   return all;
 }
@@ -202,6 +367,14 @@ std::string prompt(const Model& m, const Question& q) {
   if (q.kind == Question::Kind::cancel_outcome)
     return task_name(m, m.events()[q.ask_at].task) + " was cancelled and runs now: CancelledError is raised at its "
            "await. What happens in this step?";
+  if (q.kind == Question::Kind::gather_error) {
+    const Event& d = m.events()[q.ask_at];
+    const std::string p = task_name(m, q.choices[0].task);
+    return task_name(m, d.task) + " failed with " + (d.s1 ? d.s1 : "an exception") + ". What does " + p +
+           "'s await of the gather() that includes it do?";
+  }
+  if (q.kind == Question::Kind::last_handle)
+    return "Iteration " + std::to_string(q.it) + " is about to start. Which handle does it run last?";
   return "Iteration " + std::to_string(q.it) + " is about to start. Which handle does the loop run first?";
 }
 
@@ -232,6 +405,27 @@ bool determined(const Model& m, const Question& q) {
 
 std::string explain(const Model& m, const Question& q, int chosen) {
   const auto& ev = m.events();
+  if (q.kind == Question::Kind::gather_error) {
+    const std::string right = q.choices[size_t(q.answer)].label;
+    std::string out = chosen == q.answer ? "Right: it " + right + ". "
+                      : chosen >= 0      ? "Not this time: it " + right + " (not: " + q.choices[size_t(chosen)].label + "). "
+                                         : "Answer: it " + right + ". ";
+    const std::string p = task_name(m, q.choices[0].task), c = task_name(m, ev[q.ask_at].task);
+    const std::string err = ev[q.ask_at].s1 ? ev[q.ask_at].s1 : "the exception";
+    if (GatherOutcome(q.choices[size_t(q.answer)].op) == GatherOutcome::raises)
+      out += "return_exceptions is False (the default): gather's _done_callback for " + c + " sets the outer future's "
+             "exception as soon as " + c + " has failed, which wakes " + p + ". When " + p + " runs, Task.__step throws " +
+             std::string(type_of_repr(err)) + " into its coroutine at the await. gather cancels nothing: children still "
+             "running go on.";
+    else
+      out += "return_exceptions=True: a failed child counts as done, with its exception as its result. When the last "
+             "child is done, _done_callback sets the outer future's result to the list of results, in the order of "
+             "gather's arguments, " + err + " among them; " + p + " resumes normally (nothing is thrown) and the await "
+             "returns that list.";
+    if (chosen >= 0 && GatherOutcome(q.choices[size_t(chosen)].op) == GatherOutcome::cancels_first)
+      out += " Cancelling the other tasks when one fails is what a TaskGroup does, not gather.";
+    return out;
+  }
   if (q.kind == Question::Kind::cancel_outcome) {
     const std::string t = task_name(m, ev[q.ask_at].task);
     const std::string right = q.choices[size_t(q.answer)].label;
@@ -272,6 +466,19 @@ std::string explain(const Model& m, const Question& q, int chosen) {
   std::string who = q.choices[size_t(q.answer)].label;
   std::string label = r.s1 ? r.s1 : "a handle";
   std::string out;
+  if (q.kind == Question::Kind::last_handle) {
+    if (chosen == q.answer) out = "Right: " + who + ". ";
+    else if (chosen >= 0) out = "Not this time: " + who + " runs last, not " + q.choices[size_t(chosen)].label + ". ";
+    else out = who + " runs last. ";
+    out += "After the poll the loop counts the handles queued (asyncio's ntodo) and runs exactly that many, first "
+           "in, first out: the handles already queued, then the callbacks of ready I/O, then those of due timers. "
+           "Anything these handles queue waits for the next iteration. ";
+    const size_t push = push_of(m, r.id, q.answer_at);
+    if (push != SIZE_MAX && push <= q.ask_at)
+      return out + "'" + label + "' was the last handle queued before the iteration began, and the poll added "
+             "nothing behind it.";
+    return out + "'" + label + "' was queued by the poll, behind the handles already ready.";
+  }
   if (chosen == q.answer) out = "Right: " + who + ". ";
   else if (chosen >= 0) out = "Not this time: " + who + " runs first, not " + q.choices[size_t(chosen)].label + ". ";
   else out = who + " runs first. ";

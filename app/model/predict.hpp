@@ -37,13 +37,23 @@ enum class CancelOutcome : int32_t {
   raises_other,    // it catches it and raises another exception
 };
 
+// What an await of gather() gives its task after a child failed (Choice::op of
+// a gather question's choice), read from the `thrown` of the task's next step.
+enum class GatherOutcome : int32_t {
+  raises,         // return_exceptions=False: the child's exception is raised at the await
+  returns_list,   // return_exceptions=True: a list of results, the exception among them
+  cancels_first,  // never gather's (TaskGroup's): it cancels the others, then raises
+};
+
 struct Question {
   // first_handle: which handle does the coming iteration run first?
+  // last_handle: which handle does the coming iteration run last?
   // cancel_outcome: a cancelled task runs; what does the CancelledError do?
-  enum class Kind : uint8_t { first_handle, cancel_outcome };
+  // gather_error: a child of the gather a task awaits failed; what does the await give?
+  enum class Kind : uint8_t { first_handle, last_handle, cancel_outcome, gather_error };
   Kind kind = Kind::first_handle;
   size_t ask_at = 0;     // the playhead stops here (the last event before the iteration)
-  size_t answer_at = 0;  // the ready.run that answers it (cancel_outcome: the step.end)
+  size_t answer_at = 0;  // the ready.run that answers it (cancel_outcome: the step.end; gather_error: the step.begin)
   uint32_t it = 0;       // the iteration about to start
   std::vector<Choice> choices;
   int answer = -1;  // index into choices
@@ -62,7 +72,19 @@ Question question_for(const Model& m, size_t answer_at);
 // Every cancellation question: at the step.begin where CancelledError is
 // raised in a cancelled task (the answer is the step.end that follows).
 std::vector<Question> cancel_questions(const Model& m);
-// Both kinds, in the order they are asked (by ask_at): predict mode's quiz.
+// The question "which handle runs last?" for each iteration of loop 0 that
+// runs at least two handles and starts with one to five queued (so every
+// one of them is a choice), answered by the iteration's last ready.run.
+std::vector<Question> last_handle_questions(const Model& m);
+// Every gather question: at the task.done of a failed child whose parent
+// awaits a gather (the child's done-callback is gather's), answered by the
+// parent's next step.begin (its `thrown`). Not asked when the parent resumes
+// with a different exception (cancelled meanwhile, an earlier failure), nor
+// in a trace without any `thrown` (a producer older than the field).
+std::vector<Question> gather_questions(const Model& m);
+// predict mode's quiz, in the order asked (by ask_at): each iteration's
+// first-handle question, or its last-handle question when the first answer is
+// simply the front of the ready queue; the cancellation and gather questions.
 std::vector<Question> quiz(const Model& m);
 // The question line predict mode shows.
 std::string prompt(const Model& m, const Question& q);

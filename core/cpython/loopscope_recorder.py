@@ -117,8 +117,8 @@ def _fields(kind, a):
         return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
     if kind == "ready.run":   # handle, task, label, left, fn
         return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
-    if kind == "step.begin":  # task, line, file
-        return ',"task":%d,"line":%d%s' % (a[0], a[1], _file(a[2]))
+    if kind == "step.begin":  # task, line, file, thrown
+        return _f_begin(a)
     if kind == "step.end":    # task, line, wait, dur, slow, file, on, target
         s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
         if a[4]:
@@ -181,7 +181,10 @@ def _f_run(a):
 
 
 def _f_begin(a):
-    return ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
+    s = ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
+    if len(a) > 3 and a[3]:
+        s += ',"thrown":' + _js(a[3])
+    return s
 
 
 def _f_end(a):
@@ -628,7 +631,7 @@ class Recorder:
             self.note_cancel(ls, task, tid)
         pos = ls.suspended.pop(tid, None)
         line, f = pos if pos is not None else self.where(task)[:2]
-        self.emit("step.begin", ls, t, (tid, line, f))
+        self.emit("step.begin", ls, t, (tid, line, f, _thrown(task, h, info[3])))
         top = getattr(task.get_coro(), "cr_frame", None)  # still readable after the coroutine returns
         prev = ls.current
         ls.current = tid
@@ -730,6 +733,30 @@ def ls_last_line(rec, task):
             line, f = tb.tb_lineno, r
         tb = tb.tb_next
     return line, f
+
+
+def _thrown(task, h, fn):
+    """The exception type Task.__step will throw into the coroutine (coro.throw), or None (send(None)).
+
+    Read before the handle runs, as Task.__step decides it: a requested
+    cancellation (_must_cancel) wins; else __wakeup re-raises what the awaited
+    future holds; else __step's own argument (a bad yield's RuntimeError; the C
+    Task keeps that one out of sight, so it is not recorded)."""
+    try:
+        if getattr(task, "_must_cancel", False):
+            return "CancelledError"
+        args = h._args
+        if not args:
+            return None
+        a = args[0]
+        if fn == "task.wakeup":
+            if a.cancelled():
+                return "CancelledError"
+            exc = getattr(a, "_exception", None)  # not a.exception(): that would mark it retrieved
+            return type(exc).__name__ if exc is not None else None
+        return type(a).__name__ if isinstance(a, BaseException) else None
+    except Exception:
+        return None
 
 
 def _short(s, n=200):

@@ -2,7 +2,7 @@
 // complete events, wake-ups are flow arrows, blocked time is marked. (The
 // node-based check in tools/chrome-trace-check reads it with a real viewer's
 // engine; this checks the structure we promise.)
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,7 +13,7 @@
 #include "support/engine_run.hpp"
 
 using namespace loopscope;
-using json = nlohmann::json;
+namespace dom = simdjson::dom;
 
 namespace {
 std::vector<Event> run(const char* id) {
@@ -29,20 +29,39 @@ std::vector<Event> run(const char* id) {
   return merged_events(*keep.back());
 }
 
-size_t count(const json& events, const std::function<bool(const json&)>& pred) {
+// The export's traceEvents, read with the project's JSON library (the parser owns them).
+dom::array trace_events(dom::parser& parser, const std::string& text) {
+  return parser.parse(text)["traceEvents"].get_array().value();  // throws on malformed JSON
+}
+
+// A field of one exported event: a string ("" when absent) or a number (-1 when absent).
+std::string_view str(dom::element e, const char* key) {
+  std::string_view s;
+  return e.at_key(key).get(s) ? std::string_view() : s;
+}
+double num(dom::element e, const char* key) {
+  double d;
+  return e.at_key(key).get(d) ? -1 : d;
+}
+std::string_view arg_name(dom::element e) {
+  std::string_view s;
+  return e.at_key("args").at_key("name").get(s) ? std::string_view() : s;
+}
+
+size_t count(dom::array events, const std::function<bool(dom::element)>& pred) {
   size_t n = 0;
-  for (const json& e : events) n += pred(e);
+  for (dom::element e : events) n += pred(e);
   return n;
 }
 }  // namespace
 
 TEST_CASE("each task becomes a named thread with one complete event per step") {
   std::vector<Event> events = run("gather-errors");
-  json doc = json::parse(to_chrome_trace(events));
-  const json& te = doc.at("traceEvents");
+  dom::parser parser;
+  dom::array te = trace_events(parser, to_chrome_trace(events));
   std::map<int, std::string> names;
-  for (const json& e : te)
-    if (e["ph"] == "M" && e["name"] == "thread_name") names[e["tid"].get<int>()] = e["args"]["name"];
+  for (dom::element e : te)
+    if (str(e, "ph") == "M" && str(e, "name") == "thread_name") names[int(num(e, "tid"))] = arg_name(e);
   CHECK(names[1] == "loop");
   for (const Event& e : events) {
     if (e.kind != Ev::task_new) continue;
@@ -50,25 +69,27 @@ TEST_CASE("each task becomes a named thread with one complete event per step") {
     CHECK(names[tid] == std::string(e.s1) + " (task " + std::to_string(e.task) + ")");
     size_t steps = 0;
     for (const Event& s : events) steps += s.kind == Ev::step_begin && s.task == e.task;
-    CHECK(count(te, [&](const json& j) { return j["ph"] == "X" && j["tid"] == tid && j["name"] == "step"; }) == steps);
+    CHECK(count(te, [&](dom::element j) { return str(j, "ph") == "X" && num(j, "tid") == tid && str(j, "name") == "step"; }) ==
+          steps);
   }
 }
 
 TEST_CASE("every step is the end of one wake-up arrow, and waits are named by what they await") {
   std::vector<Event> events = run("gather-errors");
-  json te = json::parse(to_chrome_trace(events)).at("traceEvents");
+  dom::parser parser;
+  dom::array te = trace_events(parser, to_chrome_trace(events));
   size_t steps = 0, iterations = 0;
   for (const Event& e : events) {
     steps += e.kind == Ev::step_begin;
     iterations += e.kind == Ev::loop_iter;
   }
-  CHECK(count(te, [](const json& j) { return j["ph"] == "s"; }) == steps);
-  CHECK(count(te, [](const json& j) { return j["ph"] == "f"; }) == steps);
-  CHECK(count(te, [](const json& j) { return j["name"].get<std::string>().rfind("iteration ", 0) == 0; }) == iterations);
-  CHECK(count(te, [](const json& j) { return j["name"] == "await sleep"; }) > 0);
-  CHECK(count(te, [](const json& j) { return j["name"] == "await gather"; }) > 0);
-  for (const json& j : te)
-    if (j["ph"] == "X") CHECK(j["dur"].get<double>() >= 0);
+  CHECK(count(te, [](dom::element j) { return str(j, "ph") == "s"; }) == steps);
+  CHECK(count(te, [](dom::element j) { return str(j, "ph") == "f"; }) == steps);
+  CHECK(count(te, [](dom::element j) { return str(j, "name").starts_with("iteration "); }) == iterations);
+  CHECK(count(te, [](dom::element j) { return str(j, "name") == "await sleep"; }) > 0);
+  CHECK(count(te, [](dom::element j) { return str(j, "name") == "await gather"; }) > 0);
+  for (dom::element j : te)
+    if (str(j, "ph") == "X") CHECK(num(j, "dur") >= 0);
 }
 
 TEST_CASE("blocked time, slow steps, pool jobs and prints are marked") {
@@ -113,17 +134,18 @@ TEST_CASE("blocked time, slow steps, pool jobs and prints are marked") {
   events.push_back(pe);
   for (size_t i = 0; i < events.size(); ++i) events[i].seq = i;
 
-  json te = json::parse(to_chrome_trace(events)).at("traceEvents");
+  dom::parser parser;
+  dom::array te = trace_events(parser, to_chrome_trace(events));
   auto named = [&](const std::string& name) {
-    return count(te, [&](const json& j) { return j["name"] == name; });
+    return count(te, [&](dom::element j) { return str(j, "name") == name; });
   };
   CHECK(named("BLOCKED (sleep): time.sleep(0.2)") == 1);
   CHECK(named("loop BLOCKED") == 1);
   CHECK(named("step (slow)") == 1);
   CHECK(named("read file") == 1);     // the job, on its worker's thread
-  CHECK(count(te, [](const json& j) { return j["name"] == "thread_name" && j["args"]["name"] == "pool worker 1"; }) == 1);
+  CHECK(count(te, [](dom::element j) { return str(j, "name") == "thread_name" && arg_name(j) == "pool worker 1"; }) == 1);
   CHECK(named("done \"blocking\"") == 1);
-  CHECK(count(te, [](const json& j) { return j["ph"] == "s" && j["name"] == "pool"; }) == 1);
+  CHECK(count(te, [](dom::element j) { return str(j, "ph") == "s" && str(j, "name") == "pool"; }) == 1);
 }
 
 TEST_CASE("the export is written atomically and a bad path gives one line") {
@@ -135,8 +157,8 @@ TEST_CASE("the export is written atomically and a bad path gives one line") {
   CHECK(save_chrome_trace(path, events) == "");
   CHECK(fs::exists(path));
   CHECK_FALSE(fs::exists(path + ".part"));
-  std::ifstream in(path);
-  CHECK(json::parse(in).at("traceEvents").size() > events.size() / 2);
+  dom::parser parser;
+  CHECK(parser.load(path)["traceEvents"].get_array().size() > events.size() / 2);
   std::string bad = (dir / "no-such-dir" / "run.json").string();
   std::string err = save_chrome_trace(bad, events);
   CHECK(err.find(bad) == 0);

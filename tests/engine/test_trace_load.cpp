@@ -330,3 +330,21 @@ TEST_CASE("the cap on tasks is enforced with one line naming the line that went 
   CHECK(load_trace_bytes("run.jsonl", text.data(), text.size(), ok, lim) == "");
   CHECK(limits::kTasks == TraceLoadLimits{}.max_tasks);  // the default is the table's
 }
+
+TEST_CASE("run.begin's params come back as written, and as key and value for the view") {
+  const std::string params = "{\"n\": 3, \"delay\": 0.25, \"mode\": \"caf\\u00e9\", \"xs\": [1, {\"a\": null}]}";
+  std::string text = "{\"seq\": 0, \"t_ns\": 5, \"loop\": 0, \"it\": 0, \"ev\": \"run.begin\", \"scenario\": \"gather\", "
+                     "\"params\": " + params + "}\n";
+  Trace t;
+  REQUIRE(load_trace_bytes("run.jsonl", text.data(), text.size(), t) == "");
+  std::vector<Event> ev = merged_events(t);
+  REQUIRE(ev.size() == 1);
+  CHECK(std::string(as<ev::RunBegin>(ev[0]).params) == params);
+  CHECK(jsonl(ev) == text);
+  using KV = std::vector<std::pair<std::string, std::string>>;
+  CHECK(json_object_fields(params) ==
+        KV{{"n", "3"}, {"delay", "0.25"}, {"mode", "caf\xc3\xa9"}, {"xs", "[1, {\"a\": null}]"}});
+  CHECK(json_object_fields("{\"n\": 3,}").empty());  // not JSON: nothing
+  CHECK(json_object_fields("[1]").empty());
+  CHECK(json_object_fields("{\"a\": 1} x").empty());
+}

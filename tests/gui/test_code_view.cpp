@@ -3,7 +3,9 @@
 // rather than being cut off.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "gui/rig.hpp"
 
@@ -93,4 +95,74 @@ TEST_CASE("while the loop is blocked, the code panel scrolls to the blocking lin
     if (cr.line == line && !cr.comment) row = &cr;
   REQUIRE(row);
   CHECK(r.f.count(g.code.x0, row->y0 - 2, g.code.x1, row->y1 + 2, theme(true).blocked, 30) > 100);
+}
+
+// A compare clip's half (640x720, presenter text, the clip header instead of
+// the toolbar) has a code panel about 17 characters wide: nobody can scroll
+// a projector sideways, so the listing shrinks to the presenter floor, moves
+// trailing comments to rows of their own and wraps its rows (a hanging
+// indent, "↪" in the gutter). Every row ends inside the panel, and the rows
+// of a line hold all of its code.
+TEST_CASE("in a presenter clip half every code row ends inside the panel and a wrapped line keeps all its code") {
+  std::string err;
+  auto h = Headless::create(640, 720, err);
+  REQUIRE_MESSAGE(h, err);
+  Appearance look;
+  look.presenter = true;
+  look.display_h = 720;
+  look.show[3] = false;  // a captioned half: the caption band says what the Why panel would
+  App app(look);
+  REQUIRE(app.init_context());
+  const Scenario* s = find_scenario("blocking-call");
+  REQUIRE(s);
+  REQUIRE(run_to_end(*h, app, *s, s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"})) == "");
+  app.set_header_room(look.font_px() * 2.6f);
+  const model::Model& m = app.session().model();
+  size_t b = 0;
+  for (size_t i = 0; i < m.size() && !b; ++i)
+    if (m.events()[i].kind == Ev::block_begin) b = i;
+  REQUIRE(b > 0);
+  app.seek(b);  // the code panel shows line 14, time.sleep(seconds), outlined
+  settle(*h, app);
+  const Geometry& g = app.geometry();
+  CHECK(g.code_px >= look.floor_px() - 0.5f);
+  CHECK(g.code_overflow == 0.0f);
+  std::map<int, std::string> code_of;  // a line's code rows, joined
+  bool continued = false;
+  for (const auto& row : g.code_rows) {
+    CAPTURE(row.text);
+    CHECK(row.x >= g.code.x0);
+    CHECK(row.x + float(row.text.size()) * g.code_char_w <= g.code.x1 + 0.5f);
+    if (!row.comment) continued |= code_of.count(row.line) > 0, code_of[row.line] += row.text;
+  }
+  CHECK(continued);  // some line did wrap at this width
+  // The code of each line drawn is all there, in order (spaces aside: a wrap eats the space it breaks at).
+  auto squeeze = [](std::string t) {
+    std::erase(t, ' ');
+    return t;
+  };
+  std::string listing = s->source(s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"}));  // as drawn
+  REQUIRE(!listing.empty());
+  std::vector<std::string> lines;
+  for (size_t p = 0, n; p <= listing.size(); p = n + 1) {
+    n = listing.find('\n', p);
+    if (n == std::string::npos) n = listing.size();
+    lines.push_back(listing.substr(p, n - p));
+  }
+  bool saw_sleep = false;
+  REQUIRE(code_of.size() > 2);
+  for (const auto& [line, code] : code_of) {
+    REQUIRE(line >= 1);
+    REQUIRE(size_t(line) <= lines.size());
+    std::string want = lines[size_t(line - 1)];
+    if (size_t c = want.find("  #"); c != std::string::npos) want.resize(c);  // its comment has rows of its own
+    CAPTURE(want);
+    std::string got = squeeze(code), all = squeeze(want);
+    // The lines at the panel's top and bottom edges may be partly scrolled away: there, an end or a start.
+    if (line == code_of.begin()->first) CHECK(all.ends_with(got));
+    else if (line == code_of.rbegin()->first) CHECK(all.starts_with(got));
+    else CHECK(got == all);
+    saw_sleep |= got == "time.sleep(seconds)";
+  }
+  CHECK(saw_sleep);  // the blocking line is in view, whole
 }

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -61,7 +62,7 @@ struct Traces {
 };
 
 struct Findings {
-  std::vector<std::string> small, cut, toolbar;
+  std::vector<std::string> small, cut, toolbar, elided;
 };
 
 // Runs recorded once for both cases.
@@ -70,11 +71,13 @@ Traces& saved_traces() {
   return t;
 }
 
-void audit(const App& app, int w, int h, const std::string& where, Findings& f, bool toolbar = true) {
+// `stage`: the frame draws the stage (the window's compare mode shows two timelines instead).
+void audit(const App& app, int w, int h, const std::string& where, Findings& f, bool toolbar = true, bool stage = true) {
   const Geometry& g = app.geometry();
   float floor_px = app.appearance().floor_px();
-  // The code body may scroll sideways on purpose (with its scroll bar): its rows are not checked for cuts.
-  float code_body_y = g.code_rows.empty() ? 1e9f : g.code_rows.front().y0;
+  // At the desk the code body may scroll sideways on purpose (with its scroll bar): its rows are not
+  // checked for cuts there. In presenter mode the listing reads whole (it shrinks, then wraps).
+  float code_body_y = g.code_rows.empty() || app.appearance().presenter ? 1e9f : g.code_rows.front().y0;
   for (const test::DrawnGlyph& d : test::drawn_glyphs()) {
     char at[96];
     std::snprintf(at, sizeof at, " at (%.0f, %.0f), U+%04X", d.x0, d.y0, d.codepoint);
@@ -82,6 +85,14 @@ void audit(const App& app, int w, int h, const std::string& where, Findings& f, 
       f.small.push_back(where + ": " + std::to_string(d.px) + " px < " + std::to_string(floor_px) + at);
     bool in_code = d.x0 >= g.code.x0 && d.x1 <= g.code.x1 && d.y0 >= code_body_y - 1 && d.y1 <= g.code.y1;
     if (d.cut && !in_code) f.cut.push_back(where + ": text cut" + at);
+    // A stage chip (or the stage's phase line) picks a shorter form that fits: an ellipsis is text cut short too.
+    bool in_stage = d.x0 >= g.stage.x0 && d.x1 <= g.stage.x1 && d.y0 >= g.stage.y0 && d.y1 <= g.stage.y1;
+    if (stage && in_stage && d.codepoint == 0x2026) {
+      std::string chips;
+      for (const std::string& c : g.stage_chips)
+        if (c.find("\xe2\x80\xa6") != std::string::npos) chips += " '" + c + "'";
+      f.elided.push_back(where + ": '\xe2\x80\xa6' on the stage" + at + (chips.empty() ? "" : ", chips" + chips));
+    }
   }
   if (!toolbar) return;
   std::set<std::string> seen;
@@ -97,6 +108,8 @@ void audit(const App& app, int w, int h, const std::string& where, Findings& f, 
 }
 
 void report(const char* what, const std::vector<std::string>& v) {
+  if (!v.empty()) MESSAGE(std::string(what) << ": " << v.size() << " in all, the first 12:");
+  if (std::getenv("LOOPSCOPE_MATRIX_ALL")) for (const std::string& l : v) std::fprintf(stderr, "%s\n", l.c_str());  // every finding, for diagnosis
   for (size_t k = 0; k < v.size() && k < 12; ++k) {
     std::string line = std::string(what) + ": " + v[k];
     MESSAGE(line);
@@ -132,7 +145,7 @@ TEST_CASE("every scenario reads on a projector: presenter and desk, alone and co
             char where[160];
             std::snprintf(where, sizeof where, "%s%s%s %dx%d at %.0f%%", s.id.c_str(), presenter ? " presenter" : "",
                           compare ? (" vs " + partner_of(s.id)).c_str() : "", w, h, at * 100);
-            audit(app, w, h, where, f);
+            audit(app, w, h, where, f, true, !compare);
             ++frames;
           }
         }
@@ -142,10 +155,12 @@ TEST_CASE("every scenario reads on a projector: presenter and desk, alone and co
   MESSAGE(frames << " frames checked");
   report("small text", f.small);
   report("cut text", f.cut);
+  report("elided on the stage", f.elided);
   report("toolbar", f.toolbar);
   CHECK(f.small.empty());
   CHECK(f.toolbar.empty());
   CHECK(f.cut.empty());
+  CHECK(f.elided.empty());
 }
 
 // A compare clip draws each run as a view of its own at half the frame's width
@@ -186,6 +201,8 @@ TEST_CASE("each half of a presenter compare clip reads on a projector at 640x720
   MESSAGE(frames << " frames checked");
   report("small text", f.small);
   report("cut text", f.cut);
+  report("elided on the stage", f.elided);
   CHECK(f.small.empty());
   CHECK(f.cut.empty());
+  CHECK(f.elided.empty());
 }

@@ -166,14 +166,83 @@ TEST_CASE("asyncio.timeout's cancellation is explained through __aexit__, and a 
   CHECK(explained);
 }
 
-TEST_CASE("predict mode's quiz asks both kinds, in the order of the run") {
+TEST_CASE("predict mode's quiz asks every kind, in the order of the run") {
   auto sm = test::run_scenario_model("timeout");
   const std::vector<Question> all = quiz(sm->model);
-  CHECK(all.size() == questions(sm->model).size() + cancel_questions(sm->model).size());
+  CHECK(all.size() == questions(sm->model).size() + cancel_questions(sm->model).size() +
+                          gather_questions(sm->model).size());
   bool cancel = false;
   for (size_t k = 0; k < all.size(); ++k) {
     if (k > 0) CHECK(all[k - 1].ask_at <= all[k].ask_at);
     cancel |= all[k].kind == Question::Kind::cancel_outcome;
   }
   CHECK(cancel);
+}
+
+TEST_CASE("which handle runs last: the iteration's last ready.run, among every handle queued and what the poll wakes") {
+  for (const std::string id : {"cooperative-yield", "gather-errors", "taskgroup-cancel"}) {
+    CAPTURE(id);
+    auto sm = test::run_scenario_model(id);
+    const std::vector<Question> qs = last_handle_questions(sm->model);
+    CHECK_FALSE(qs.empty());
+    for (const Question& q : qs) {
+      CAPTURE(q.it);
+      CHECK(q.kind == Question::Kind::last_handle);
+      const Event& r = sm->events[q.answer_at];
+      REQUIRE(r.kind == Ev::ready_run);
+      CHECK(r.it == q.it);
+      CHECK(as<ev::ReadyRun>(r).left == 0);  // nothing of this iteration runs after it
+      int runs = 0;
+      for (const Event& e : sm->events) runs += e.kind == Ev::ready_run && e.loop == 0 && e.it == q.it;
+      CHECK(runs >= 2);
+      // Asked before the iteration runs anything.
+      for (size_t i = q.ask_at + 1; i < q.answer_at; ++i)
+        if (sm->events[i].kind == Ev::ready_run) CHECK(sm->events[i].it == q.it);
+      CHECK(sm->events[q.ask_at].it < q.it + (sm->events[q.ask_at].kind == Ev::loop_iter ? 1 : 0));
+      const LoopState s = sm->model.state_at(q.ask_at);
+      REQUIRE(q.answer >= 0);
+      const Choice& a = q.choices[size_t(q.answer)];
+      if (a.kind == Choice::Kind::ready) CHECK(a.handle == r.id);
+      // Every queued handle is a choice (any of them could be last), and every choice could run.
+      for (const ReadyChip& c : s.ready) {
+        bool offered = false;
+        for (const Choice& x : q.choices) offered |= x.kind == Choice::Kind::ready && x.handle == c.handle;
+        CHECK(offered);
+      }
+      for (const Choice& c : q.choices) {
+        CAPTURE(c.label);
+        bool plausible = false;
+        if (c.kind == Choice::Kind::ready)
+          for (const ReadyChip& x : s.ready) plausible |= x.handle == c.handle;
+        if (c.kind == Choice::Kind::timer)
+          for (const TimerChip& x : s.timers) plausible |= x.timer == c.timer;
+        if (c.kind == Choice::Kind::io)
+          for (const IoChip& x : s.io) plausible |= x.op == c.op;
+        if (c.kind == Choice::Kind::pool)
+          for (const WorkerChip& x : s.workers) plausible |= x.job == c.op;
+        CHECK(plausible);
+      }
+      CHECK(prompt(sm->model, q).find("Which handle does it run last?") != std::string::npos);
+      CHECK(explain(sm->model, q, q.answer).find("Right: " + a.label) == 0);
+      const int wrong = q.answer == 0 ? 1 : 0;
+      CHECK(explain(sm->model, q, wrong).find("Not this time: " + a.label + " runs last") == 0);
+    }
+  }
+}
+
+TEST_CASE("the quiz asks which handle runs last where the first is simply the front of the ready queue") {
+  auto sm = test::run_scenario_model("cooperative-yield");
+  const std::vector<Question> all = quiz(sm->model);
+  int lasts = 0;
+  for (const Question& q : all) {
+    if (q.kind != Question::Kind::last_handle) continue;
+    ++lasts;
+    // The first-handle question it replaced had the front chip as its answer.
+    const Question first = question_for(sm->model, sm->find([&](const Event& e) {
+      return e.kind == Ev::ready_run && e.loop == 0 && e.it == q.it;
+    }));
+    CHECK(first.answer == 0);
+    CHECK(first.choices[0].kind == Choice::Kind::ready);
+  }
+  CHECK(lasts > 0);
 }

@@ -20,7 +20,20 @@ struct Seen {
   std::string malformed, huge, silent, after;
 };
 
-void misbehave_then_get(int port, Seen& seen) {
+// Until the engine has read `bytes` bytes in one read on some connection (an io.done of
+// kind read in the live trace, which readers may poll while the loop writes it).
+void wait_for_read(const Trace& trace, int64_t bytes) {
+  TraceReader reader(trace);
+  for (size_t seen = 0;;) {  // ctest's timeout bounds a broken build
+    reader.poll();
+    const std::vector<Event>& ev = reader.events();
+    for (; seen < ev.size(); ++seen)
+      if (ev[seen].kind == Ev::io_done && ev[seen].code == uint8_t(IoKind::read) && ev[seen].num == bytes) return;
+    std::this_thread::yield();
+  }
+}
+
+void misbehave_then_get(int port, Seen& seen, const Trace& trace) {
   // Three at once: all sent before any reply is read.
   std::vector<int> fds;
   for (int i = 1; i <= 3; ++i) {
@@ -42,8 +55,9 @@ void misbehave_then_get(int port, Seen& seen) {
   seen.silent = read_to_eof(connect_to(port));  // sends nothing: the server hangs up after its read timeout
 
   int half = connect_to(port);
-  send_all(half, "GET /half HTTP/1.1\r\nHost: loc");
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const std::string part = "GET /half HTTP/1.1\r\nHost: loc";
+  send_all(half, part);
+  wait_for_read(trace, int64_t(part.size()));  // the server holds half a request: now hang up
   linger reset{1, 0};  // close() now sends RST
   setsockopt(half, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   ::close(half);
@@ -69,7 +83,7 @@ TEST_CASE("the open server answers concurrent outside clients and survives bad o
   o.stop_on_sigint = false;
   Seen seen;
   std::thread clients;
-  o.on_listening = [&](int port) { clients = std::thread(misbehave_then_get, port, std::ref(seen)); };
+  o.on_listening = [&](int port) { clients = std::thread(misbehave_then_get, port, std::ref(seen), std::cref(*r.trace)); };
   r.result = run_open_server(*s, s->resolve({"work=0.2"}), *r.trace, o);
   clients.join();
   r.events = merged_events(*r.trace);

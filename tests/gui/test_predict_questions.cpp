@@ -1,0 +1,99 @@
+// Predict mode's harder questions on screen (headless, presenter mode at
+// 1280x720 in the light theme, as a projector shows them): what an await of
+// gather() does after a child failed, and which handle an iteration runs last.
+// The question, its hint and every choice fit in the Why panel.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "gui/pixels.hpp"
+#include "gui/screenshot.hpp"
+
+using namespace loopscope;
+using namespace loopscope::gui;
+
+namespace {
+struct Presenter {
+  std::unique_ptr<Headless> h;
+  std::unique_ptr<App> app;
+  std::vector<uint8_t> rgba;
+
+  explicit Presenter(const std::string& id) {
+    std::string err;
+    h = Headless::create(1280, 720, err);
+    REQUIRE_MESSAGE(h, err);
+    Appearance look;
+    look.dark = false;
+    look.presenter = true;
+    look.display_h = 720;
+    app = std::make_unique<App>(look);
+    REQUIRE(app->init_context());
+    const Scenario* s = find_scenario(id);
+    REQUIRE(s);
+    REQUIRE(run_to_end(*h, *app, *s, s->resolve({})) == "");
+  }
+  const model::Model& m() const { return app->session().model(); }
+  // Opens predict mode just before `q` and plays onto it: the gate asks it.
+  void ask(const model::Question& q) {
+    shot_at(*h, *app, q.ask_at - 1, rgba);
+    app->toggle_predict();
+    shot_at(*h, *app, q.ask_at, rgba);
+  }
+  void save(const std::string& name) {
+    if (const char* d = std::getenv("LOOPSCOPE_SHOTS")) write_png(std::string(d) + "/" + name + ".png", 1280, 720, rgba);
+  }
+  // Every choice button lies inside the Why panel: nothing cut off.
+  void check_buttons_fit(size_t n) {
+    const Geometry& g = app->geometry();
+    CHECK(g.predict_choices.size() == n);
+    for (const Geometry::ChoiceButton& b : g.predict_choices) {
+      CAPTURE(b.choice);
+      CHECK(b.box.x0 >= g.why.x0 - 1);
+      CHECK(b.box.x1 <= g.why.x1 + 1);
+      CHECK(b.box.y1 <= g.why.y1 + 1);
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("predict asks what main's await of gather does after a child failed, and reveals it at main's next step") {
+  Presenter p("gather-errors");
+  const std::vector<model::Question> qs = model::gather_questions(p.m());
+  REQUIRE(qs.size() == 2);
+  for (const model::Question& q : qs) {
+    p.ask(q);
+    REQUIRE(p.app->question());
+    CHECK(p.app->question()->kind == model::Question::Kind::gather_error);
+    CHECK(p.app->playback().index() == q.ask_at);
+    const Geometry& g = p.app->geometry();
+    CHECK(g.why_text.find("of the gather() that includes it do?") != std::string::npos);
+    p.check_buttons_fit(3);
+    p.save("predict-gather-" + std::to_string(q.it));
+    p.app->answer(q.answer);
+    shot_at(*p.h, *p.app, p.app->playback().index(), p.rgba);
+    CHECK(p.app->playback().index() == q.answer_at);
+    CHECK(p.app->geometry().why_text.find("Right: ") == 0);
+    p.check_buttons_fit(3);
+    p.save("predict-gather-" + std::to_string(q.it) + "-answer");
+    p.app->continue_after_answer();
+    p.app->toggle_predict();  // off, for the next question's fresh start
+  }
+}
+
+TEST_CASE("predict asks which handle an iteration runs last, every queued handle a button") {
+  Presenter p("cooperative-yield");
+  const std::vector<model::Question> qs = model::last_handle_questions(p.m());
+  REQUIRE_FALSE(qs.empty());
+  const model::Question& q = qs.front();
+  p.ask(q);
+  REQUIRE(p.app->question());
+  CHECK(p.app->question()->kind == model::Question::Kind::last_handle);
+  CHECK(p.app->geometry().why_text.find("Which handle does it run last?") != std::string::npos);
+  p.check_buttons_fit(q.choices.size());
+  p.save("predict-last-" + std::to_string(q.it));
+  p.app->answer(q.answer == 0 ? 1 : 0);  // a wrong guess: the answer is named, the guess outlined
+  shot_at(*p.h, *p.app, p.app->playback().index(), p.rgba);
+  CHECK(p.app->geometry().why_text.find("runs last, not") != std::string::npos);
+  p.save("predict-last-" + std::to_string(q.it) + "-answer");
+}
