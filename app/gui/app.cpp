@@ -191,7 +191,7 @@ void App::update_states(double dt_play) {
 }
 
 bool App::animating() const {
-  return playback_.playing || !settled() || follow_live_ || session_.live() || compare_.live() || clip_.running() ||
+  return playback_.playing || !settled() || follow_live_ || session_.live() || run2_.session().live() || clip_.running() ||
          (!status_.empty() && !status_error_);  // a status line that times out
 }
 
@@ -207,7 +207,7 @@ void App::frame(float dt, const KeyInput& keys) {
     playback_.sync(session_.model().events(), session_.changed_from());
     track_prints(session_.changed_from());
   }
-  if (compare_on_) compare_.poll();
+  if (compare_on_) run2_.poll();
   watch_program(dt);
   bool live = session_.live();
   if (follow_live_) {

@@ -17,6 +17,7 @@
 #include "model/model.hpp"
 #include "model/predict.hpp"
 #include "playback.hpp"
+#include "run_view.hpp"
 #include "session.hpp"
 #include "shortcuts.hpp"
 #include "theme.hpp"
@@ -152,12 +153,12 @@ class App {
   std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   bool compare_active() const { return compare_on_; }
-  Session& compare_session() { return compare_; }
-  const Session& compare_session() const { return compare_; }
+  Session& compare_session() { return run2_.session(); }
+  const Session& compare_session() const { return run2_.session(); }
   // Compare mode: run 2's playhead is at the same real time since its start
   // as run 1's (one real-time axis, two playheads).
-  size_t compare_index() const { return index2_; }
-  const model::LoopState& compare_state() const { return cur2_; }
+  size_t compare_index() const { return run2_.index(); }
+  const model::LoopState& compare_state() const { return run2_.state(); }
   // Which run Code, Why and Console follow in compare mode (Tab switches): 0 or 1.
   int focus() const { return compare_on_ ? focus_ : 0; }
   void toggle_focus() { focus_ = compare_on_ ? 1 - focus_ : 0; }
@@ -325,7 +326,7 @@ class App {
   void draw_summary(const ImVec2& size);
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
   const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
-  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_[2];
+  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_;  // run 1's
   static std::string run_label(const Session& s);  // "id k=v ..." 
   std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
@@ -349,19 +350,12 @@ class App {
   void update_compare();
 
   Session session_;
-  Session compare_;  // compare mode's second run (idle otherwise)
+  RunView run2_;  // compare mode's second run (idle otherwise)
   bool compare_on_ = false;
   bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
   int focus_ = 0;
   std::vector<size_t> bookmarks_;
   uint64_t bookmarks_gen_ = UINT64_MAX;  // a new run starts without marks
-  size_t index2_ = 0;
-  model::LoopState cur2_;
-  size_t cur2_index_ = SIZE_MAX;
-  uint64_t cur2_gen_ = UINT64_MAX;
-  std::vector<size_t> prints2_;
-  uint64_t prints2_gen_ = UINT64_MAX;
-  size_t prints2_n_ = 0;
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
@@ -429,7 +423,6 @@ class App {
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally
   void track_prints(size_t changed_from);
-  static void track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
   const Session* listing_of_ = nullptr;
