@@ -541,14 +541,7 @@ void App::draw_why(const ImVec2& size) {
 
 // [SECTION] Console
 
-void App::track_prints(size_t changed_from) { track_prints(session_.model(), prints_, changed_from); }
-
-void App::track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from) {
-  const auto& ev = m.events();
-  while (!prints.empty() && prints.back() >= changed_from) prints.pop_back();
-  for (size_t i = prints.empty() ? changed_from : std::max(changed_from, prints.back() + 1); i < ev.size(); ++i)
-    if (ev[i].kind == Ev::print) prints.push_back(i);
-}
+void App::track_prints(size_t changed_from) { gui::track_prints(session_.model(), prints_, changed_from); }
 
 void App::draw_console(const ImVec2& size) {
   const Theme& th = theme();

@@ -2,8 +2,6 @@
 // time. Each frame asks the model only for the visible range, with segments
 // narrower than ~2 px folded into counted marks, so a million events cost
 // what a thousand do.
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -193,7 +191,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // which = 1: the compare run, drawn on run 1's clock (its first event at run 1's first event).
   const Theme& th = theme();
   bool primary = which == 0;
-  const model::Model& m = primary ? session_.model() : compare_.model();
+  const model::Model& m = primary ? session_.model() : run2_.model();
   int64_t shift = primary ? 0 : session_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
   // A compare title keeps what tells the runs apart when the panel is narrow.
@@ -288,7 +286,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   int64_t b = m.begin_ns() + shift, e = std::max(m.end_ns() + shift, b + 1000000);
   if (compare_active()) {  // one range for both runs
     b = session_.model().begin_ns();
-    e = std::max({e, session_.model().end_ns(), b + (compare_.model().end_ns() - compare_.model().begin_ns())});
+    e = std::max({e, session_.model().end_ns(), b + (run2_.model().end_ns() - run2_.model().begin_ns())});
   }
   // Each run has its own playhead; run 2's is at the same real time since its start as run 1's.
   // (at that real time, not snapped to its last event: a run that is idle still has its clock moving).
@@ -343,7 +341,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
       gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
   };
   widen(m);
-  if (compare_active()) widen(primary ? compare_.model() : session_.model());
+  if (compare_active()) widen(primary ? run2_.model() : session_.model());
   gutter = std::min(gutter, px * 6.5f);
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
   float w = plot1.x - plot0.x;
