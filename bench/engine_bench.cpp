@@ -82,12 +82,12 @@ void Clock(benchmark::State& state) {
 BENCHMARK(Clock);
 
 // async def player(n): for _ in range(n): await asyncio.sleep(0)
-Coro player(int turns) {
+Coroutine player(int turns) {
   for (int i = 0; i < turns; ++i) co_await sleep(0);
   co_return {};
 }
 
-Coro pingpong(int turns) {
+Coroutine pingpong(int turns) {
   Task& a = create_task(player(turns).named("ping"));
   Task& b = create_task(player(turns).named("pong"));
   co_await at(a, 0);

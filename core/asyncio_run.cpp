@@ -2,7 +2,7 @@
 
 namespace loopscope {
 
-MainOutcome asyncio_run(Trace& trace, const LoopOptions& opts, const std::function<Coro()>& main, const char* name,
+MainOutcome asyncio_run(Trace& trace, const LoopOptions& opts, const std::function<Coroutine()>& main, const char* name,
                         const RunHooks& hooks) {
   MainOutcome o;
   {

@@ -28,7 +28,7 @@ struct RunHooks {
 };
 
 // Throws only what making the loop throws (no file descriptor left for it).
-MainOutcome asyncio_run(Trace& trace, const LoopOptions& opts, const std::function<Coro()>& main,
+MainOutcome asyncio_run(Trace& trace, const LoopOptions& opts, const std::function<Coroutine()>& main,
                         const char* name = "main", const RunHooks& hooks = {});
 
 // How an error reads in a summary: a Python exception's repr, else what().

@@ -7,8 +7,8 @@ namespace loopscope {
 CallbackHandle::CallbackHandle(Loop& loop, std::function<void()> fn, const char* label, HandleFn what)
     : loop_(&loop), fn_(std::move(fn)), label_(label), what_(what) {}
 
-Handle CallbackHandle::handle() {
-  Handle h;
+ReadyHandle CallbackHandle::handle() {
+  ReadyHandle h;
   h.fn = &CallbackHandle::run;
   h.a = this;
   h.label = label_;  // task stays -1: a plain callback, not a step

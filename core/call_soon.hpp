@@ -31,7 +31,7 @@ class CallbackHandle : public Owned {
 
  private:
   static void run(void* self, void*);
-  Handle handle();
+  ReadyHandle handle();
   Loop* loop_;
   std::function<void()> fn_;
   const char* label_;

@@ -4,7 +4,7 @@
 
 namespace loopscope {
 
-ClientLoop::ClientLoop(Loop& owner, std::function<Coro()> main, LoopOptions opts)
+ClientLoop::ClientLoop(Loop& owner, std::function<Coroutine()> main, LoopOptions opts)
     : owner_(owner), main_(std::move(main)) {
   done_ = owner.make<Future>("client loop");
   uv_async_init(owner.uv(), &async_, &ClientLoop::on_async);
@@ -72,7 +72,7 @@ void ClientLoop::on_async(uv_async_t* a) {
     c->async_closed_ = true;
     uv_close(reinterpret_cast<uv_handle_t*>(&c->async_), nullptr);
   }
-  Handle h;
+  ReadyHandle h;
   h.fn = [](void* self, void*) {
     auto* c = static_cast<ClientLoop*>(self);
     c->join();  // the thread has finished its work; this only reaps it
@@ -85,7 +85,7 @@ void ClientLoop::on_async(uv_async_t* a) {
   c->owner_.queue_io(h, Cause::io);
 }
 
-ClientLoop& start_client_loop(std::function<Coro()> main) {
+ClientLoop& start_client_loop(std::function<Coroutine()> main) {
   Loop& owner = running_loop();
   LoopOptions opts = owner.options();
   opts.loop_id = 1;

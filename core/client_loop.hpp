@@ -24,7 +24,7 @@ namespace loopscope {
 class ClientLoop : public Owned {
  public:
   // Starts the thread at once.
-  ClientLoop(Loop& owner, std::function<Coro()> main, LoopOptions opts);
+  ClientLoop(Loop& owner, std::function<Coroutine()> main, LoopOptions opts);
   ~ClientLoop() override;
 
   // Completed on the owner loop with main's result (or its exception).
@@ -45,7 +45,7 @@ class ClientLoop : public Owned {
   static void on_async(uv_async_t* a);
 
   Loop& owner_;
-  std::function<Coro()> main_;
+  std::function<Coroutine()> main_;
   Future* done_;
   uv_async_t async_{};
   bool async_closed_ = false;
@@ -67,6 +67,6 @@ class ClientLoop : public Owned {
 // closed first); when the owner's run was stopped or main failed, the client
 // loop is stopped before the join rather than waited for. Stop requests on
 // the owner reach it too.
-ClientLoop& start_client_loop(std::function<Coro()> main);
+ClientLoop& start_client_loop(std::function<Coroutine()> main);
 
 }  // namespace loopscope

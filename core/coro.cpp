@@ -8,15 +8,15 @@ std::atomic<long>& live_frames() {
 }
 
 namespace {
-thread_local CoroDriver* t_driver = nullptr;
+thread_local CoroutineDriver* t_driver = nullptr;
 }
 
-CoroDriver& current_driver() {
+CoroutineDriver& current_driver() {
   if (!t_driver) throw RuntimeError("await outside of a task");
   return *t_driver;
 }
 
-Yield CoroDriver::send(Task&, std::exception_ptr exc) {
+Yield CoroutineDriver::send(Task&, std::exception_ptr exc) {
   Yield y;
   if (!started_ && exc) {
     // Throwing into a coroutine that never ran raises at its first line.
@@ -27,7 +27,7 @@ Yield CoroDriver::send(Task&, std::exception_ptr exc) {
   started_ = true;
   throw_in_ = exc;
   suspended_ = false;
-  CoroDriver* prev = std::exchange(t_driver, this);
+  CoroutineDriver* prev = std::exchange(t_driver, this);
   leaf_.resume();
   t_driver = prev;
   if (suspended_) {
@@ -52,11 +52,11 @@ Yield CoroDriver::send(Task&, std::exception_ptr exc) {
   return y;
 }
 
-Task& create_task(Coro c, int line) {
+Task& create_task(Coroutine c, int line) {
   std::string name = c.name();
   Loop& loop = running_loop();
   if (line) at_line(line);
-  return create_task(loop, std::make_unique<CoroDriver>(std::move(c)), std::move(name));
+  return create_task(loop, std::make_unique<CoroutineDriver>(std::move(c)), std::move(name));
 }
 
 int at_line(int line) {

@@ -1,12 +1,12 @@
-// The C++20 coroutine layer: `Coro` is what a scenario's `async def` becomes.
+// The C++20 coroutine layer: `Coroutine` is what a scenario's `async def` becomes.
 //
-//   Coro child(std::string name, double delay) {      // async def child(name, delay):
+//   Coroutine child(std::string name, double delay) {      // async def child(name, delay):
 //     print(8, name + ": start");                      //     print(f"{name}: start")
 //     co_await sleep(delay).at(9);                     //     await asyncio.sleep(delay)
 //     co_return name;                                  //     return name
 //   }
 //
-// A Coro is lazy: nothing runs until a task steps it or another coroutine
+// A Coroutine is lazy: nothing runs until a task steps it or another coroutine
 // awaits it. `co_await child(...)` runs the child inline in the same task, as
 // `await child()` does in Python. Awaiting a Future suspends the whole task:
 // the awaiter records the future and the task's step returns to the loop.
@@ -25,7 +25,7 @@ namespace loopscope {
 // Coroutine frames alive right now, across all loops. Tests assert 0 at the end.
 std::atomic<long>& live_frames();
 
-class [[nodiscard]] Coro {
+class [[nodiscard]] Coroutine {
  public:
   struct promise_type;
   using handle = std::coroutine_handle<promise_type>;
@@ -37,7 +37,7 @@ class [[nodiscard]] Coro {
 
     promise_type() { live_frames().fetch_add(1, std::memory_order_relaxed); }
     ~promise_type() { live_frames().fetch_sub(1, std::memory_order_relaxed); }
-    Coro get_return_object() { return Coro(handle::from_promise(*this)); }
+    Coroutine get_return_object() { return Coroutine(handle::from_promise(*this)); }
     std::suspend_always initial_suspend() noexcept { return {}; }
     struct Final {
       bool await_ready() noexcept { return false; }
@@ -52,10 +52,10 @@ class [[nodiscard]] Coro {
     void unhandled_exception() { error = std::current_exception(); }
   };
 
-  Coro() = default;
-  explicit Coro(handle h) : h_(h) {}
-  Coro(Coro&& o) noexcept : h_(std::exchange(o.h_, {})), name_(std::move(o.name_)) {}
-  Coro& operator=(Coro&& o) noexcept {
+  Coroutine() = default;
+  explicit Coroutine(handle h) : h_(h) {}
+  Coroutine(Coroutine&& o) noexcept : h_(std::exchange(o.h_, {})), name_(std::move(o.name_)) {}
+  Coroutine& operator=(Coroutine&& o) noexcept {
     if (this != &o) {
       if (h_) h_.destroy();
       h_ = std::exchange(o.h_, {});
@@ -63,12 +63,12 @@ class [[nodiscard]] Coro {
     }
     return *this;
   }
-  ~Coro() {
+  ~Coroutine() {
     if (h_) h_.destroy();
   }
 
   // Task name for create_task/gather (asyncio's `name=`).
-  Coro&& named(std::string n) && {
+  Coroutine&& named(std::string n) && {
     name_ = std::move(n);
     return std::move(*this);
   }
@@ -91,13 +91,13 @@ class [[nodiscard]] Coro {
   std::string name_;
 };
 
-// Drives a Coro as a task's coroutine. The innermost suspended frame (the
+// Drives a Coroutine as a task's coroutine. The innermost suspended frame (the
 // leaf) is what a step resumes; an exception to throw in is parked here and
 // thrown by the leaf's awaiter in await_resume.
-class CoroDriver final : public Coroutine {
+class CoroutineDriver final : public CoroutineProtocol {
  public:
-  explicit CoroDriver(Coro c) : root_(c.release()), leaf_(root_) {}
-  ~CoroDriver() override {
+  explicit CoroutineDriver(Coroutine c) : root_(c.release()), leaf_(root_) {}
+  ~CoroutineDriver() override {
     if (root_) root_.destroy();
   }
   Yield send(Task& task, std::exception_ptr exc) override;
@@ -117,7 +117,7 @@ class CoroDriver final : public Coroutine {
   std::exception_ptr take_throw() { return std::exchange(throw_in_, nullptr); }
 
  private:
-  Coro::handle root_;
+  Coroutine::handle root_;
   std::coroutine_handle<> leaf_;
   Yield::Kind pending_kind_ = Yield::Kind::bare;
   Future* pending_future_ = nullptr;
@@ -129,9 +129,9 @@ class CoroDriver final : public Coroutine {
 };
 
 // The driver of the task running on this thread (for awaiters).
-CoroDriver& current_driver();
+CoroutineDriver& current_driver();
 
-Task& create_task(Coro c, int line = 0);
+Task& create_task(Coroutine c, int line = 0);
 
 // [SECTION] Awaiting a future
 

@@ -11,7 +11,7 @@ void AsyncEvent::set() {
     if (!f->done()) f->set_result(Value(true));
 }
 
-Coro AsyncEvent::wait_on(std::shared_ptr<State> s, int line, Wait shown_as, AwaitOn on) {
+Coroutine AsyncEvent::wait_on(std::shared_ptr<State> s, int line, Wait shown_as, AwaitOn on) {
   if (s->value) co_return true;
   co_await wait_in_line(s->waiters, "Event.wait", line, shown_as, on, [](Future*, const std::exception_ptr&) {});
   co_return true;

@@ -26,7 +26,7 @@ class AsyncEvent {
   void clear() { s_->value = false; }
   // `await ev.wait()`: returns True at once when set, else blocks. `shown_as`
   // is what the trace calls the wait (Queue.join waits on an event, shown as `queue`).
-  Coro wait(int line = 0, Wait shown_as = Wait::event, AwaitOn on = AwaitOn::event_wait) const {
+  Coroutine wait(int line = 0, Wait shown_as = Wait::event, AwaitOn on = AwaitOn::event_wait) const {
     return wait_on(s_, line, shown_as, on);
   }
 
@@ -35,7 +35,7 @@ class AsyncEvent {
     std::deque<Future*> waiters;
     bool value = false;
   };
-  static Coro wait_on(std::shared_ptr<State> s, int line, Wait shown_as, AwaitOn on);
+  static Coroutine wait_on(std::shared_ptr<State> s, int line, Wait shown_as, AwaitOn on);
   std::shared_ptr<State> s_;
 };
 

@@ -84,7 +84,7 @@ void FileRead::finish(int err) {
   e.s1 = err ? uv_err_name(err) : "ok";
   e.num = int64_t(data_.size());
   l.emit(e);
-  Handle h;
+  ReadyHandle h;
   h.fn = &FileRead::deliver_cb;
   h.a = this;
   h.task = task_;

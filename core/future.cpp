@@ -8,7 +8,7 @@ void Future::schedule_callbacks() {
   std::vector<Callback> cbs;
   cbs.swap(callbacks_);
   for (const Callback& cb : cbs) {
-    Handle h;
+    ReadyHandle h;
     h.fn = cb.fn;
     h.a = cb.ctx;
     h.b = this;
@@ -63,9 +63,9 @@ std::exception_ptr Future::exception() {
   return error_;
 }
 
-void Future::add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label, HandleFn what) {
+void Future::add_done_callback(ReadyHandle::Fn fn, void* ctx, int32_t task, const char* label, HandleFn what) {
   if (done()) {
-    Handle h;
+    ReadyHandle h;
     h.fn = fn;
     h.a = ctx;
     h.b = this;
@@ -78,7 +78,7 @@ void Future::add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const cha
   callbacks_.push_back({fn, ctx, task, label, what});
 }
 
-size_t Future::remove_done_callback(Handle::Fn fn, void* ctx) {
+size_t Future::remove_done_callback(ReadyHandle::Fn fn, void* ctx) {
   return std::erase_if(callbacks_, [&](const Callback& cb) { return cb.fn == fn && cb.ctx == ctx; });
 }
 

@@ -33,10 +33,10 @@ class Future : public Owned {
 
   // fn(ctx, this) runs through call_soon once the future is done; `what`
   // names fn in CPython's terms for the trace.
-  void add_done_callback(Handle::Fn fn, void* ctx, int32_t task, const char* label, HandleFn what = HandleFn::callback);
+  void add_done_callback(ReadyHandle::Fn fn, void* ctx, int32_t task, const char* label, HandleFn what = HandleFn::callback);
   // Future.remove_done_callback: drops the callbacks not yet scheduled that
   // match (fn, ctx); returns how many (wait_for and _cancel_and_wait use it).
-  size_t remove_done_callback(Handle::Fn fn, void* ctx);
+  size_t remove_done_callback(ReadyHandle::Fn fn, void* ctx);
   bool exception_unretrieved() const { return log_traceback_; }
   const char* label() const { return label_; }
 
@@ -51,7 +51,7 @@ class Future : public Owned {
 
  private:
   struct Callback {
-    Handle::Fn fn;
+    ReadyHandle::Fn fn;
     void* ctx;
     int32_t task;
     const char* label;

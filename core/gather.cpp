@@ -64,7 +64,7 @@ GatheringFuture& gather_list(std::vector<Awaitable> aws, bool return_exceptions)
   std::map<Future*, bool> seen;
   for (auto& a : aws) {
     Future* f = nullptr;
-    if (auto* c = std::get_if<Coro>(&a)) {
+    if (auto* c = std::get_if<Coroutine>(&a)) {
       f = &create_task(std::move(*c));
     } else {
       f = std::get<Future*>(a);

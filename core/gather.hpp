@@ -19,7 +19,7 @@ class GatheringFuture : public Future {
   const std::vector<Future*>& children() const { return children_; }
 
  private:
-  friend GatheringFuture& gather_list(std::vector<std::variant<Coro, Future*>> aws, bool return_exceptions);
+  friend GatheringFuture& gather_list(std::vector<std::variant<Coroutine, Future*>> aws, bool return_exceptions);
   static void on_child_done(void* self, void* child);
   std::vector<Future*> children_;
   size_t nfinished_ = 0;
@@ -29,14 +29,14 @@ class GatheringFuture : public Future {
 };
 
 // One argument of gather(): a coroutine (wrapped in a new task) or a future/task.
-using Awaitable = std::variant<Coro, Future*>;
+using Awaitable = std::variant<Coroutine, Future*>;
 
 struct ReturnExceptions {};
 inline constexpr ReturnExceptions return_exceptions{};
 
 GatheringFuture& gather_list(std::vector<Awaitable> aws, bool return_exceptions);
 
-inline Awaitable to_awaitable(Coro&& c) { return Awaitable(std::move(c)); }
+inline Awaitable to_awaitable(Coroutine&& c) { return Awaitable(std::move(c)); }
 inline Awaitable to_awaitable(Future& f) { return Awaitable(&f); }
 inline Awaitable to_awaitable(Task& t) { return Awaitable(static_cast<Future*>(&t)); }
 

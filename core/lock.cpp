@@ -18,7 +18,7 @@ void Lock::release() {
   s_->wake_up_first();
 }
 
-Coro Lock::acquire_on(std::shared_ptr<State> s, int line) {
+Coroutine Lock::acquire_on(std::shared_ptr<State> s, int line) {
   if (!s->locked && std::all_of(s->waiters.begin(), s->waiters.end(), [](Future* w) { return w->cancelled(); })) {
     s->locked = true;
     co_return true;
@@ -63,7 +63,7 @@ void BoundedSemaphore::release() {
   Semaphore::release();
 }
 
-Coro Semaphore::acquire_on(std::shared_ptr<State> s, int line) {
+Coroutine Semaphore::acquire_on(std::shared_ptr<State> s, int line) {
   if (!s->locked()) {
     --s->value;
     co_return true;

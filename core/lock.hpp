@@ -1,7 +1,7 @@
 // asyncio.Lock and asyncio.Semaphore (and BoundedSemaphore), Python 3.11.
 //
 //   Lock lock;                                           // lock = asyncio.Lock()
-//   co_await async_with(lock, 9, [&]() -> Coro {         // line 9: async with lock:
+//   co_await async_with(lock, 9, [&]() -> Coroutine {         // line 9: async with lock:
 //     co_await sleep(0.1).at(10);                        // line 10:     await asyncio.sleep(.1)
 //     co_return {};
 //   });
@@ -24,7 +24,7 @@ class Lock {
   Lock() : s_(std::make_shared<State>()) {}
   bool locked() const { return s_->locked; }
   // `await lock.acquire()`: returns True once the lock is ours.
-  Coro acquire(int line = 0) const { return acquire_on(s_, line); }
+  Coroutine acquire(int line = 0) const { return acquire_on(s_, line); }
   // Throws RuntimeError when not locked.
   void release();
 
@@ -34,7 +34,7 @@ class Lock {
     bool locked = false;
     void wake_up_first();
   };
-  static Coro acquire_on(std::shared_ptr<State> s, int line);
+  static Coroutine acquire_on(std::shared_ptr<State> s, int line);
   std::shared_ptr<State> s_;
 };
 
@@ -45,7 +45,7 @@ class Semaphore {
   // True when acquire() would block (no free slot, or someone is already queued).
   bool locked() const { return s_->locked(); }
   int value() const { return s_->value; }
-  Coro acquire(int line = 0) const { return acquire_on(s_, line); }
+  Coroutine acquire(int line = 0) const { return acquire_on(s_, line); }
   void release();
 
  protected:
@@ -59,7 +59,7 @@ class Semaphore {
   std::shared_ptr<State> s_;
 
  private:
-  static Coro acquire_on(std::shared_ptr<State> s, int line);
+  static Coroutine acquire_on(std::shared_ptr<State> s, int line);
 };
 
 // asyncio.BoundedSemaphore: release() above the initial value is a ValueError.
@@ -72,7 +72,7 @@ class BoundedSemaphore : public Semaphore {
 // `async with lock: <body>` for Lock, Semaphore and BoundedSemaphore:
 // acquire, run the body, release even when the body raises.
 template <class L, class Body>
-Coro async_with(L lock, int line, Body body) {
+Coroutine async_with(L lock, int line, Body body) {
   co_await lock.acquire(line);
   std::exception_ptr err;
   Value v;

@@ -126,7 +126,7 @@ void Loop::handle_stop(Task* main) {
   for (auto& f : stop_forwards_) f(why);
   if (first && !stop_handlers_.empty()) {
     for (size_t i = 0; i < stop_handlers_.size(); ++i) {
-      Handle h;
+      ReadyHandle h;
       h.fn = [](void* loop, void* index) {
         auto* l = static_cast<Loop*>(loop);
         l->stop_handlers_[reinterpret_cast<size_t>(index)](l->stop_reason());
@@ -151,7 +151,7 @@ void Loop::handle_stop(Task* main) {
 struct Timer {
   uv_timer_t uv{};
   Loop* loop = nullptr;
-  Handle handle;
+  ReadyHandle handle;
   int32_t id = -1;
   int32_t task = -1;
   int64_t due_ns = 0;
@@ -172,7 +172,7 @@ Timer* Loop::alloc_timer() {
   return t;
 }
 
-int32_t Loop::call_later(double delay_s, Handle h, int32_t for_task) {
+int32_t Loop::call_later(double delay_s, ReadyHandle h, int32_t for_task) {
   Timer* t = alloc_timer();
   t->handle = h;
   t->id = next_timer_id_++;
@@ -305,7 +305,7 @@ void Loop::init_tcp(uv_tcp_t& tcp) {
 }
 
 void ReadyQueue::grow() {
-  std::vector<Handle> bigger(std::max<size_t>(16, 2 * buf_.size()));
+  std::vector<ReadyHandle> bigger(std::max<size_t>(16, 2 * buf_.size()));
   for (size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & mask_];
   buf_ = std::move(bigger);
   mask_ = buf_.size() - 1;
@@ -378,14 +378,14 @@ void Loop::run_ready(bool polled) {
   const size_t ntodo = ready_.size();
   if (!tracer_.on()) {
     for (size_t i = 0; i < ntodo; ++i) {
-      Handle h = ready_.pop_front();
+      ReadyHandle h = ready_.pop_front();
       h.fn(h.a, h.b);
     }
     return;
   }
   tracer_.run_begins(polled);
   for (size_t i = 0; i < ntodo; ++i) {
-    Handle h = ready_.pop_front();
+    ReadyHandle h = ready_.pop_front();
     tracer_.handle_begins(h.id, h.task, h.label, h.what, ntodo - i - 1);
     h.fn(h.a, h.b);
     tracer_.handle_ends();

@@ -38,7 +38,7 @@ class Task;
 
 // A handle on the ready queue: asyncio's Handle. `fn(loop, a, b)` is the
 // callback; task is the task it steps or wakes (for the trace), or -1.
-struct Handle {
+struct ReadyHandle {
   using Fn = void (*)(void* a, void* b);
   Fn fn = nullptr;
   void* a = nullptr;
@@ -56,15 +56,15 @@ class ReadyQueue {
  public:
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
-  Handle& push_back(const Handle& h) {
+  ReadyHandle& push_back(const ReadyHandle& h) {
     if (size_ == buf_.size()) grow();
-    Handle& slot = buf_[(head_ + size_) & mask_];
+    ReadyHandle& slot = buf_[(head_ + size_) & mask_];
     slot = h;
     ++size_;
     return slot;
   }
-  Handle pop_front() {
-    Handle h = buf_[head_];
+  ReadyHandle pop_front() {
+    ReadyHandle h = buf_[head_];
     head_ = (head_ + 1) & mask_;
     --size_;
     return h;
@@ -72,8 +72,8 @@ class ReadyQueue {
 
  private:
   void grow();
-  std::vector<Handle> buf_;  // size: 0 or a power of two
-  size_t mask_ = 0;          // buf_.size() - 1 (kept: sizeof(Handle) is not a power of two)
+  std::vector<ReadyHandle> buf_;  // size: 0 or a power of two
+  size_t mask_ = 0;          // buf_.size() - 1 (kept: sizeof(ReadyHandle) is not a power of two)
   size_t head_ = 0, size_ = 0;
 };
 
@@ -113,14 +113,14 @@ class Loop {
 
   // [SECTION] Scheduling
   // asyncio's loop.call_soon: append to the ready queue (runs next iteration at the earliest).
-  int32_t call_soon(const Handle& h, Cause cause) {
+  int32_t call_soon(const ReadyHandle& h, Cause cause) {
     const int32_t id = next_handle_id_++;
     ready_.push_back(h).id = id;
     if (tracer_.on()) tracer_.push(id, h.task, h.label, cause, h.what);
     return id;
   }
   // asyncio's loop.call_later: a uv_timer_t that, when due, queues h. Returns the timer id.
-  int32_t call_later(double delay_s, Handle h, int32_t for_task);
+  int32_t call_later(double delay_s, ReadyHandle h, int32_t for_task);
   void cancel_timer(int32_t timer_id);
 
   // [SECTION] Running
@@ -246,7 +246,7 @@ class Loop {
   LoopOptions opts_;
   uv_loop_t uv_{};
   ReadyQueue ready_;
-  std::vector<std::pair<Handle, Cause>> io_done_;  // queued by libuv callbacks during the poll
+  std::vector<std::pair<ReadyHandle, Cause>> io_done_;  // queued by libuv callbacks during the poll
   std::vector<Timer*> timers_due_;   // likewise
   std::vector<std::unique_ptr<Timer>> timers_;  // every uv_timer_t, reused
   std::vector<Timer*> free_timers_;
@@ -279,7 +279,7 @@ class Loop {
  public:
   // Queue a completion from a libuv callback (I/O, thread pool): it joins the
   // ready queue after this iteration's poll, before the due timers.
-  void queue_io(Handle h, Cause cause = Cause::io) { io_done_.emplace_back(h, cause); }
+  void queue_io(ReadyHandle h, Cause cause = Cause::io) { io_done_.emplace_back(h, cause); }
 };
 
 }  // namespace loopscope

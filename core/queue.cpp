@@ -69,7 +69,7 @@ void Queue::task_done() {
   if (--s_->unfinished == 0) s_->finished.set();
 }
 
-Coro Queue::join(int line) const {
+Coroutine Queue::join(int line) const {
   // `if self._unfinished_tasks > 0: await self._finished.wait()`; shown as a queue wait.
   return s_->finished.wait(line, Wait::queue, AwaitOn::queue_join);
 }
@@ -79,7 +79,7 @@ Coro Queue::join(int line) const {
 // to the next waiter of the same kind.
 namespace {
 template <class Blocked>
-Coro wait_turn(std::deque<Future*>& mine, Blocked blocked, const char* label, AwaitOn on, int line) {
+Coroutine wait_turn(std::deque<Future*>& mine, Blocked blocked, const char* label, AwaitOn on, int line) {
   while (blocked()) {
     Future* w = running_loop().make<Future>(label);
     mine.push_back(w);
@@ -101,13 +101,13 @@ Coro wait_turn(std::deque<Future*>& mine, Blocked blocked, const char* label, Aw
 }
 }  // namespace
 
-Coro Queue::put_on(std::shared_ptr<State> s, Value item, int line) {
+Coroutine Queue::put_on(std::shared_ptr<State> s, Value item, int line) {
   co_await wait_turn(s->putters, [&] { return s->full(); }, "Queue.put", AwaitOn::queue_put, line);
   put_now(*s, std::move(item));
   co_return {};
 }
 
-Coro Queue::get_on(std::shared_ptr<State> s, int line) {
+Coroutine Queue::get_on(std::shared_ptr<State> s, int line) {
   co_await wait_turn(s->getters, [&] { return s->items.empty(); }, "Queue.get", AwaitOn::queue_get, line);
   co_return get_now(*s);
 }

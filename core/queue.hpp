@@ -27,14 +27,14 @@ class Queue {
   bool empty() const { return s_->items.empty(); }
   bool full() const { return s_->full(); }
 
-  Coro put(Value item, int line = 0) const { return put_on(s_, std::move(item), line); }
+  Coroutine put(Value item, int line = 0) const { return put_on(s_, std::move(item), line); }
   void put_nowait(Value item);  // QueueFull when full
-  Coro get(int line = 0) const { return get_on(s_, line); }
+  Coroutine get(int line = 0) const { return get_on(s_, line); }
   Value get_nowait();           // QueueEmpty when empty
 
   // task_done() after each processed item; join() blocks until every put item is done.
   void task_done();             // ValueError when called too many times
-  Coro join(int line = 0) const;
+  Coroutine join(int line = 0) const;
 
  private:
   struct State {
@@ -49,8 +49,8 @@ class Queue {
   static void trace(const State& s, Ev kind, const Value& item);
   static void put_now(State& s, Value item);
   static Value get_now(State& s);
-  static Coro put_on(std::shared_ptr<State> s, Value item, int line);
-  static Coro get_on(std::shared_ptr<State> s, int line);
+  static Coroutine put_on(std::shared_ptr<State> s, Value item, int line);
+  static Coroutine get_on(std::shared_ptr<State> s, int line);
   std::shared_ptr<State> s_;
 };
 

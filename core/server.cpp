@@ -72,7 +72,7 @@ void Server::on_connection(uv_stream_t* st, int status) {
       // callback does (docs/engine.md), it ends the run: the server closes and
       // the OSError is raised from a ready handle on the loop.
       s->close();
-      Handle h;
+      ReadyHandle h;
       h.fn = [](void*, void* code) { std::rethrow_exception(os_error(int(reinterpret_cast<intptr_t>(code)))); };
       h.b = reinterpret_cast<void*>(intptr_t(status));
       h.label = "server: accept failed";
@@ -89,7 +89,7 @@ void Server::on_connection(uv_stream_t* st, int status) {
   emit_accept_done(s->loop_, s->accept_op_, s->task_, "ok");
   s->wait_accept();
   // The handler task is created by a ready handle, never inside the libuv callback.
-  Handle h;
+  ReadyHandle h;
   h.fn = &Server::connection_made_cb;
   h.a = s;
   h.b = &c;
@@ -110,7 +110,7 @@ void Server::close() {
   if (listening_) emit_accept_done(loop_, accept_op_, task_, "closed");
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), [](uv_handle_t* h) {
     auto* s = static_cast<Server*>(h->data);
-    Handle cb;
+    ReadyHandle cb;
     cb.fn = [](void* a, void*) {
       auto* f = static_cast<Future*>(a);
       if (!f->done()) f->set_result({});
@@ -124,7 +124,7 @@ void Server::close() {
 }
 
 namespace {
-Coro wait_future(Future* f) {
+Coroutine wait_future(Future* f) {
   co_await at(*f, 0, Wait::io, AwaitOn::future);
   co_return {};
 }
@@ -132,7 +132,7 @@ Coro wait_future(Future* f) {
 
 IoCall Server::wait_closed() { return IoCall(wait_future(closed_)); }
 
-Coro Server::serve_forever_impl(Server* s) {
+Coroutine Server::serve_forever_impl(Server* s) {
   if (s->serving_forever_) throw RuntimeError("server is already being awaited on serve_forever()");
   if (s->closing_) throw RuntimeError("server is closed");
   s->serving_forever_ = s->loop_.make<Future>("serve_forever");

@@ -1,7 +1,7 @@
 // asyncio.start_server over a real listening uv_tcp_t: every accepted
 // connection gets a new task running the handler with its reader and writer.
 //
-//   Coro handle(StreamReader& reader, StreamWriter& writer, State* st) { ... }
+//   Coroutine handle(StreamReader& reader, StreamWriter& writer, State* st) { ... }
 //   ClientConnected cb = [st](StreamReader& r, StreamWriter& w) { return handle(r, w, st); };
 //   Server& server = co_await start_server(std::move(cb), "127.0.0.1", 0).at(20);
 //   int port = server.port();                 // port 0 asks for an ephemeral one
@@ -28,7 +28,7 @@
 
 namespace loopscope {
 
-using ClientConnected = std::function<Coro(StreamReader&, StreamWriter&)>;
+using ClientConnected = std::function<Coroutine(StreamReader&, StreamWriter&)>;
 
 class Server : public Owned {
  public:
@@ -51,7 +51,7 @@ class Server : public Owned {
   void wait_accept();
   static void on_connection(uv_stream_t* s, int status);
   static void connection_made_cb(void* server, void* conn);
-  static Coro serve_forever_impl(Server* s);
+  static Coroutine serve_forever_impl(Server* s);
 
   Loop& loop_;
   ClientConnected cb_;

@@ -20,7 +20,7 @@ void SleepAwaiter::await_suspend(std::coroutine_handle<> h) {
     return;
   }
   fut_ = loop.make<Future>("sleep");
-  Handle cb;
+  ReadyHandle cb;
   cb.fn = &set_result_unless_cancelled;
   cb.a = fut_;
   cb.b = &result_;  // lives in the awaiting frame until await_resume

@@ -126,7 +126,7 @@ class Connection : public Owned {
     c->wait_op = -1;
     if (!c->feed_queued) {
       c->feed_queued = true;
-      Handle h;
+      ReadyHandle h;
       h.fn = &Connection::feed_cb;
       h.a = c;
       h.task = task;
@@ -216,7 +216,7 @@ class Connection : public Owned {
     }
     size_t queued = c->tcp.write_queue_size;
     if ((c->drain_waiter && queued <= kLowWater) || (c->close_after_flush && queued == 0)) {
-      Handle h;
+      ReadyHandle h;
       h.fn = &Connection::write_ready_cb;
       h.a = c;
       h.task = c->drain_task;
@@ -260,7 +260,7 @@ class Connection : public Owned {
   static void on_closed(uv_handle_t* h) {
     auto* c = static_cast<Connection*>(h->data);
     c->emit_done(IoKind::close, c->close_op, c->close_task, "ok");
-    Handle cb;
+    ReadyHandle cb;
     cb.fn = &Connection::lost_cb;
     cb.a = c;
     cb.task = c->waiter ? c->wait_task : -1;
@@ -291,7 +291,7 @@ class Connection : public Owned {
     auto* c = static_cast<Connection*>(req->data);
     c->connect_status = status;
     c->emit_done(IoKind::connect, c->connect_op, c->connect_task, status == 0 ? "ok" : uv_err_name(status));
-    Handle h;
+    ReadyHandle h;
     h.fn = &Connection::connected_cb;
     h.a = c;
     h.task = c->connect_task;
@@ -410,7 +410,7 @@ void connection_established(Connection& c) {
 
 namespace {
 
-Coro read_some(Connection* c, int64_t n) {
+Coroutine read_some(Connection* c, int64_t n) {
   if (c->error) std::rethrow_exception(c->error);
   if (n == 0) co_return std::string();
   if (n < 0) {  // read to EOF, a block at a time
@@ -431,7 +431,7 @@ Coro read_some(Connection* c, int64_t n) {
   co_return c->take(size_t(n));
 }
 
-Coro read_line(Connection* c) {
+Coroutine read_line(Connection* c) {
   if (c->error) std::rethrow_exception(c->error);
   for (;;) {
     size_t nl = c->buffer.find('\n');
@@ -444,7 +444,7 @@ Coro read_line(Connection* c) {
   }
 }
 
-Coro read_exactly(Connection* c, int64_t n) {
+Coroutine read_exactly(Connection* c, int64_t n) {
   if (c->error) std::rethrow_exception(c->error);
   if (n < 0) throw ValueError("readexactly size can not be less than zero");
   while (c->buffer.size() < size_t(n)) {
@@ -489,7 +489,7 @@ void StreamWriter::write(const std::string& data) {
 }
 
 namespace {
-Coro drain_impl(Connection* c) {
+Coroutine drain_impl(Connection* c) {
   if (c->error) std::rethrow_exception(c->error);
   if (c->closing) co_await sleep(0);  // asyncio yields so that connection_lost can run
   if (c->lost) throw ConnectionResetError("Connection lost");
@@ -503,7 +503,7 @@ Coro drain_impl(Connection* c) {
   co_return {};
 }
 
-Coro wait_closed_impl(Connection* c) {
+Coroutine wait_closed_impl(Connection* c) {
   co_await at(*c->closed, 0, Wait::io, AwaitOn::future);
   co_return {};
 }

@@ -32,7 +32,7 @@ class Connection;
 // `await reader.readline()` runs StreamReader.readline in the caller's task.
 class [[nodiscard]] IoCall {
  public:
-  explicit IoCall(Coro c) : c_(std::move(c)) {}
+  explicit IoCall(Coroutine c) : c_(std::move(c)) {}
   IoCall&& at(int line) && {
     line_ = line;
     return std::move(*this);
@@ -47,10 +47,10 @@ class [[nodiscard]] IoCall {
     return c_.await_resume();
   }
   // For create_task/gather: the operation as a coroutine of its own.
-  Coro coro() && { return std::move(c_); }
+  Coroutine coro() && { return std::move(c_); }
 
  private:
-  Coro c_;
+  Coroutine c_;
   int line_ = 0;
 };
 

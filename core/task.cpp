@@ -34,7 +34,7 @@ AwaitOn default_on(Wait w) {
   return AwaitOn::unset;
 }
 
-Task::Task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name, Task* parent)
+Task::Task(Loop& loop, std::unique_ptr<CoroutineProtocol> coro, std::string name, Task* parent)
     : Future(loop, "task"), coro_(std::move(coro)), id_(loop.next_task_id()) {
   name_ = name.empty() ? "Task-" + std::to_string(id_ + 1) : std::move(name);
   step_label_ = loop.intern(name_ + " step");
@@ -147,7 +147,7 @@ void Task::step(std::exception_ptr exc) {
       if (must_cancel_ && fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
       break;
     default: {
-      Handle h;
+      ReadyHandle h;
       h.fn = &Task::step_cb;
       h.a = this;
       h.task = id_;
@@ -159,10 +159,10 @@ void Task::step(std::exception_ptr exc) {
   }
 }
 
-Task& create_task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name) {
+Task& create_task(Loop& loop, std::unique_ptr<CoroutineProtocol> coro, std::string name) {
   Task* t = loop.make<Task>(std::move(coro), std::move(name), loop.current_task());
   loop.tasks().push_back(t);
-  Handle h;
+  ReadyHandle h;
   h.fn = &Task::step_cb;
   h.a = t;
   h.task = t->id();

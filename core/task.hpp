@@ -1,7 +1,8 @@
 // asyncio.Task: a future that drives a coroutine, one step per ready-queue handle.
 //
-// The task knows coroutines only through the Coroutine interface below, so a
-// step can be taken by a compiled C++20 coroutine (coro.hpp) or, later, by an
+// The task knows coroutines only through CoroutineProtocol below (send and
+// throw, what Task.__step calls), so a step can be taken by a compiled C++20
+// coroutine (coro.hpp: Coroutine, driven by CoroutineDriver) or, later, by an
 // interpreter running a user's listing.
 #pragma once
 
@@ -27,16 +28,16 @@ struct Yield {
 // What `wait` alone says about the awaited object (queue and I/O waits say more: they set `on`).
 AwaitOn default_on(Wait w);
 
-class Coroutine {
+class CoroutineProtocol {
  public:
-  virtual ~Coroutine() = default;
+  virtual ~CoroutineProtocol() = default;
   // coro.send(None) when exc is null, coro.throw(exc) otherwise.
   virtual Yield send(Task& task, std::exception_ptr exc) = 0;
 };
 
 class Task : public Future {
  public:
-  Task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name, Task* parent);
+  Task(Loop& loop, std::unique_ptr<CoroutineProtocol> coro, std::string name, Task* parent);
   ~Task() override;
 
   int32_t id() const { return id_; }
@@ -59,14 +60,14 @@ class Task : public Future {
   // Release the coroutine (and its frames) without running it further.
   void drop_coroutine() { coro_.reset(); }
 
-  // Ready-queue callbacks (Handle::Fn): Task.__step and Task.__wakeup.
+  // Ready-queue callbacks (ReadyHandle::Fn): Task.__step and Task.__wakeup.
   static void step_cb(void* task, void*);
   static void wakeup_cb(void* task, void* future);
 
  private:
   void step(std::exception_ptr exc);
 
-  std::unique_ptr<Coroutine> coro_;
+  std::unique_ptr<CoroutineProtocol> coro_;
   std::string name_;
   int32_t id_;
   int line_ = 0;
@@ -79,7 +80,7 @@ class Task : public Future {
 };
 
 // asyncio.create_task(coro, name=...): a new task whose first step is queued now.
-Task& create_task(Loop& loop, std::unique_ptr<Coroutine> coro, std::string name);
+Task& create_task(Loop& loop, std::unique_ptr<CoroutineProtocol> coro, std::string name);
 
 // The loop running on this thread (asyncio.get_running_loop()).
 Loop& running_loop();

@@ -6,7 +6,7 @@ namespace loopscope {
 
 TaskGroup::TaskGroup() : loop_(&running_loop()), parent_(current_task()) {}
 
-Task& TaskGroup::create_task(Coro c, int line) {
+Task& TaskGroup::create_task(Coroutine c, int line) {
   if (exiting_ && tasks_.empty()) throw RuntimeError("TaskGroup is finished");
   if (aborting_) throw RuntimeError("TaskGroup is shutting down");
   Task& t = loopscope::create_task(std::move(c), line);
@@ -40,7 +40,7 @@ void TaskGroup::on_task_done(void* self, void* task) {
   }
 }
 
-Coro TaskGroup::aexit(std::exception_ptr exc, int line) {
+Coroutine TaskGroup::aexit(std::exception_ptr exc, int line) {
   exiting_ = true;
   bool et_cancelled = exc && is_cancelled_error(exc);
   std::exception_ptr propagate_cancellation = et_cancelled ? exc : nullptr;

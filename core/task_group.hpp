@@ -18,14 +18,14 @@ class TaskGroup {
  public:
   // `async with asyncio.TaskGroup() as tg:` -- enter() is __aenter__.
   TaskGroup();
-  Task& create_task(Coro c, int line = 0);
+  Task& create_task(Coroutine c, int line = 0);
 
   // __aexit__(exc): waits for the children, then raises what 3.11 raises.
   // Usage, since C++ cannot co_await inside a catch block:
   //   std::exception_ptr body_error;
   //   try { ...body... } catch (...) { body_error = std::current_exception(); }
   //   co_await tg.aexit(body_error, line);
-  Coro aexit(std::exception_ptr exc, int line);
+  Coroutine aexit(std::exception_ptr exc, int line);
 
  private:
   static void on_task_done(void* self, void* task);
@@ -40,9 +40,9 @@ class TaskGroup {
 };
 
 // `async with asyncio.TaskGroup() as tg: <body>` in one expression:
-//   co_await task_group(line, [&](TaskGroup& tg) -> Coro { ...; co_return {}; });
+//   co_await task_group(line, [&](TaskGroup& tg) -> Coroutine { ...; co_return {}; });
 template <class Body>
-Coro task_group(int exit_line, Body body) {
+Coroutine task_group(int exit_line, Body body) {
   TaskGroup tg;
   std::exception_ptr err;
   try {

@@ -144,7 +144,7 @@ void PoolJob::work_cb(uv_work_t* req) {
 
 void PoolJob::after_work_cb(uv_work_t* req, int) {
   auto* j = static_cast<PoolJob*>(req->data);
-  Handle h;
+  ReadyHandle h;
   h.fn = &PoolJob::deliver_cb;
   h.a = j;
   h.task = j->task_;

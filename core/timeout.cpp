@@ -14,13 +14,13 @@ void release_waiter(void* waiter, void*) {
 constexpr const char* kReleaseLabel = "wait_for: _release_waiter";
 
 Future* ensure_future(Awaitable& aw) {
-  if (auto* c = std::get_if<Coro>(&aw)) return &create_task(std::move(*c));
+  if (auto* c = std::get_if<Coroutine>(&aw)) return &create_task(std::move(*c));
   return std::get<Future*>(aw);
 }
 
 // What the task is shown waiting for: the inner task, or a plain future.
 Wait wait_kind(const Awaitable& aw) {
-  if (std::holds_alternative<Coro>(aw)) return Wait::task;
+  if (std::holds_alternative<Coroutine>(aw)) return Wait::task;
   return dynamic_cast<Task*>(std::get<Future*>(aw)) ? Wait::task : Wait::future;
 }
 
@@ -33,7 +33,7 @@ struct DisarmOnExit {
 
 }  // namespace
 
-Coro cancel_and_wait(Future& fut, int line) {
+Coroutine cancel_and_wait(Future& fut, int line) {
   Loop& loop = running_loop();
   Future* waiter = loop.make<Future>("_cancel_and_wait waiter");
   fut.add_done_callback(&release_waiter, waiter, -1, kReleaseLabel, HandleFn::wait_for_release_waiter);
@@ -52,11 +52,11 @@ Coro cancel_and_wait(Future& fut, int line) {
   co_return {};
 }
 
-Coro wait_for(Awaitable aw, std::optional<double> timeout, int line) {
+Coroutine wait_for(Awaitable aw, std::optional<double> timeout, int line) {
   Loop& loop = running_loop();
   Wait shown = wait_kind(aw);
   if (!timeout) {
-    if (auto* c = std::get_if<Coro>(&aw)) co_return co_await std::move(*c);  // `return await fut`
+    if (auto* c = std::get_if<Coroutine>(&aw)) co_return co_await std::move(*c);  // `return await fut`
     co_return co_await at(*std::get<Future*>(aw), line, shown);
   }
 
@@ -73,7 +73,7 @@ Coro wait_for(Awaitable aw, std::optional<double> timeout, int line) {
 
   // The timer is armed before the coroutine becomes a task, as in CPython.
   Future* waiter = loop.make<Future>("wait_for waiter");
-  Handle h;
+  ReadyHandle h;
   h.fn = &release_waiter;
   h.a = waiter;
   h.label = kReleaseLabel;

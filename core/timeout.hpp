@@ -2,7 +2,7 @@
 //
 //   Value v = co_await wait_for(fetch(), 0.5, 12);      // line 12: v = await asyncio.wait_for(fetch(), 0.5)
 //
-//   co_await timeout(0.5, 14, [&](Timeout&) -> Coro {    // line 14: async with asyncio.timeout(0.5):
+//   co_await timeout(0.5, 14, [&](Timeout&) -> Coroutine {    // line 14: async with asyncio.timeout(0.5):
 //     co_await sleep(1).at(15);                          // line 15:     await asyncio.sleep(1)
 //     co_return {};
 //   });
@@ -25,17 +25,17 @@ namespace loopscope {
 // [SECTION] wait_for
 
 // `await asyncio.wait_for(aw, timeout)`; std::nullopt is `timeout=None`.
-Coro wait_for(Awaitable aw, std::optional<double> timeout, int line = 0);
-inline Coro wait_for(Coro&& c, std::optional<double> timeout, int line = 0) {
+Coroutine wait_for(Awaitable aw, std::optional<double> timeout, int line = 0);
+inline Coroutine wait_for(Coroutine&& c, std::optional<double> timeout, int line = 0) {
   return wait_for(Awaitable(std::move(c)), timeout, line);
 }
-inline Coro wait_for(Future& f, std::optional<double> timeout, int line = 0) {
+inline Coroutine wait_for(Future& f, std::optional<double> timeout, int line = 0) {
   return wait_for(Awaitable(&f), timeout, line);
 }
 
 // tasks._cancel_and_wait: cancel fut and wait until it is done, without
 // awaiting fut itself (so the wait stays cancellable).
-Coro cancel_and_wait(Future& fut, int line = 0);
+Coroutine cancel_and_wait(Future& fut, int line = 0);
 
 // [SECTION] timeout
 
@@ -72,7 +72,7 @@ class Timeout {
 
 // `async with asyncio.timeout(delay) as cm: <body>`; returns what the body co_returns.
 template <class Body>
-Coro timeout(std::optional<double> delay, int line, Body body) {
+Coroutine timeout(std::optional<double> delay, int line, Body body) {
   Timeout cm(delay);
   cm.enter(line);
   std::exception_ptr err;

@@ -130,7 +130,7 @@ std::string bad_string(dom::element v, size_t max_bytes) {
 // the bytes; fields_of's names are C strings).
 std::span<const std::string_view> field_names(Ev kind) {
   static const auto table = [] {
-    std::vector<std::vector<std::string_view>> t(size_t(Ev::count_));
+    std::vector<std::vector<std::string_view>> t(static_cast<size_t>(Ev::count_));
     for (size_t k = 0; k < t.size(); ++k)
       for (const FieldSpec& f : fields_of(Ev(k))) t[k].push_back(f.name);
     return t;

@@ -14,7 +14,7 @@
 namespace loopscope {
 
 template <class OnError>
-Coro wait_in_line(std::deque<Future*>& waiters, const char* label, int line, Wait shown_as, AwaitOn on,
+Coroutine wait_in_line(std::deque<Future*>& waiters, const char* label, int line, Wait shown_as, AwaitOn on,
                   OnError on_error) {
   Future* fut = running_loop().make<Future>(label);
   waiters.push_back(fut);

@@ -12,46 +12,51 @@ const char* kListing = R"PY(import asyncio
 
 async def worker(name, turns):
     for i in range(1, turns + 1):
-        print(f"{name}: turn {i}")
-        await asyncio.sleep(0)  # give the other ready tasks their turn
-    print(f"{name}: finished")
+        print(f"{name}: turn {i}")  # @turn
+        await asyncio.sleep(0)  # give the other ready tasks their turn  # @yield
+    print(f"{name}: finished")  # @finished
 
 
 def callback():
-    print("callback: a plain function from call_soon")
+    print("callback: a plain function from call_soon")  # @callback
 
 
 async def main():
     loop = asyncio.get_running_loop()
-    a = asyncio.create_task(worker("A", ${turns}))
+    a = asyncio.create_task(worker("A", ${turns}))  # @create_a
     loop.call_soon(callback)
-    b = asyncio.create_task(worker("B", ${turns}))
-    print("main: two tasks and a callback are queued")
-    await asyncio.gather(a, b)
-    print("main: both workers are done")
+    b = asyncio.create_task(worker("B", ${turns}))  # @create_b
+    print("main: two tasks and a callback are queued")  # @queued
+    await asyncio.gather(a, b)  # @gather
+    print("main: both workers are done")  # @done
 
 
 asyncio.run(main())
 )PY";
 
-Coro worker(std::string name, int turns) {
+// The listing's marked lines (`# @name`), resolved when the scenario is registered.
+struct Lines {
+  int turn, yield, finished, callback, create_a, create_b, queued, gather, done;
+} L;
+
+Coroutine worker(std::string name, int turns) {
   for (int i = 1; i <= turns; ++i) {
-    print(6, name + ": turn " + std::to_string(i));
-    co_await sleep(0).at(7);
+    print(L.turn, name + ": turn " + std::to_string(i));
+    co_await sleep(0).at(L.yield);
   }
-  print(8, name + ": finished");
+  print(L.finished, name + ": finished");
   co_return {};
 }
 
-void callback() { print(12, "callback: a plain function from call_soon"); }
+void callback() { print(L.callback, "callback: a plain function from call_soon"); }
 
-Coro cooperative_yield_main(const Params& p) {
-  Task& a = create_task(worker("A", p.integer("turns")).named("A"), 17);
+Coroutine cooperative_yield_main(const Params& p) {
+  Task& a = create_task(worker("A", p.integer("turns")).named("A"), L.create_a);
   call_soon(callback, "callback");
-  Task& b = create_task(worker("B", p.integer("turns")).named("B"), 19);
-  print(20, "main: two tasks and a callback are queued");
-  co_await at(gather(a, b), 21);
-  print(22, "main: both workers are done");
+  Task& b = create_task(worker("B", p.integer("turns")).named("B"), L.create_b);
+  print(L.queued, "main: two tasks and a callback are queued");
+  co_await at(gather(a, b), L.gather);
+  print(L.done, "main: both workers are done");
   co_return {};
 }
 
@@ -65,7 +70,11 @@ Scenario scenario_cooperative_yield() {
       "A task runs until it awaits; `await asyncio.sleep(0)` hands the loop back without waiting for anything. "
       "Each iteration runs every handle that was ready when it began, once, in FIFO order: A's step, the "
       "call_soon callback, B's step. So A and B alternate one turn per iteration.";
-  s.listing = kListing;
+  Listing listing("cooperative-yield", kListing);
+  L = {.turn = listing.line("turn"), .yield = listing.line("yield"), .finished = listing.line("finished"),
+      .callback = listing.line("callback"), .create_a = listing.line("create_a"), .create_b = listing.line("create_b"),
+      .queued = listing.line("queued"), .gather = listing.line("gather"), .done = listing.line("done")};
+  s.listing = listing.text();
   s.params = {integer_param("turns", "3", 1, 10, "turns each worker takes")};
   s.main = cooperative_yield_main;
   return s;

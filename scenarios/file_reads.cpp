@@ -26,8 +26,8 @@ def read_text(path):
 
 
 async def read_one(path):
-    print(f"reading {os.path.basename(path)}")
-    text = await asyncio.to_thread(read_text, path)
+    print(f"reading {os.path.basename(path)}")  # @reading
+    text = await asyncio.to_thread(read_text, path)  # @to_thread
     return len(text)
 
 
@@ -39,13 +39,18 @@ async def main():
             with open(path, "w") as f:
                 f.write("x" * ${kib} * 1024 * i)
             paths.append(path)
-        sizes = await asyncio.gather(*(read_one(p) for p in paths))
+        sizes = await asyncio.gather(*(read_one(p) for p in paths))  # @gather
         for path, size in zip(paths, sizes):
-            print(f"{os.path.basename(path)}: {size} characters")
+            print(f"{os.path.basename(path)}: {size} characters")  # @size
 
 
 asyncio.run(main())
 )PY";
+
+// The listing's marked lines (`# @name`), resolved when the scenario is registered.
+struct Lines {
+  int reading, to_thread, gather, size;
+} L;
 
 namespace fs = std::filesystem;
 
@@ -73,17 +78,17 @@ Value read_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-Coro read_one(fs::path path) {
+Coroutine read_one(fs::path path) {
   std::string name = path.filename().string();
-  print(12, "reading " + name);
+  print(L.reading, "reading " + name);
   // Made outside the co_await expression: GCC 12 destroys a lambda temporary
   // with captures twice when it lives in a co_await's full-expression.
   PoolJob& job = to_thread([p = path.string()] { return read_text(p); }, "read_text(" + name + ")");
-  Value text = co_await at(job, 13);
+  Value text = co_await at(job, L.to_thread);
   co_return int64_t(text.str().size());
 }
 
-Coro file_reads_main(const Params& p) {
+Coroutine file_reads_main(const Params& p) {
   TemporaryDirectory folder;
   std::vector<fs::path> paths;
   for (int i = 1; i <= p.integer("files"); ++i) {
@@ -94,9 +99,9 @@ Coro file_reads_main(const Params& p) {
   }
   std::vector<Awaitable> reads;
   for (const fs::path& path : paths) reads.emplace_back(read_one(path).named(path.filename().string()));
-  Value sizes = co_await at(gather_list(std::move(reads), false), 25);
+  Value sizes = co_await at(gather_list(std::move(reads), false), L.gather);
   for (size_t i = 0; i < paths.size(); ++i)
-    print(27, paths[i].filename().string() + ": " + sizes.list()[i].repr() + " characters");
+    print(L.size, paths[i].filename().string() + ": " + sizes.list()[i].repr() + " characters");
   co_return {};
 }
 
@@ -110,7 +115,10 @@ Scenario scenario_file_reads() {
       "Reading a file is a blocking call, and asyncio has no non-blocking files. So aiofiles (and to_thread here) "
       "hands each read to a worker thread: all the reads are submitted in one iteration, run side by side on the "
       "pool's workers, and the loop is free until each result comes back as a completion.";
-  s.listing = kListing;
+  Listing listing("file-reads", kListing);
+  L = {.reading = listing.line("reading"), .to_thread = listing.line("to_thread"), .gather = listing.line("gather"),
+      .size = listing.line("size")};
+  s.listing = listing.text();
   s.params = {integer_param("files", "4", 1, 8, "how many files"),
               integer_param("kib", "512", 1, 16384, "size of part1 in KiB (part i is i times that)")};
   s.main = file_reads_main;

@@ -10,38 +10,43 @@ const char* kListing = R"PY(import asyncio
 
 
 async def fetch(name, delay):
-    print(f"{name}: start, waiting {delay} s")
-    await asyncio.sleep(delay)
-    print(f"{name}: done after {delay} s")
+    print(f"{name}: start, waiting {delay} s")  # @start
+    await asyncio.sleep(delay)  # @sleep
+    print(f"{name}: done after {delay} s")  # @done
     return name
 
 
 async def main():
-    results = await asyncio.gather(
+    results = await asyncio.gather(  # @gather
         fetch("A", ${a}),
         fetch("B", ${b}),
         fetch("C", ${c}),
     )
-    print(f"main: gather returned {results}")
+    print(f"main: gather returned {results}")  # @result
 
 
 asyncio.run(main())
 )PY";
 
-Coro fetch(std::string name, double delay) {
+// The listing's marked lines (`# @name`), resolved when the scenario is registered.
+struct Lines {
+  int start, sleep, done, gather, result;
+} L;
+
+Coroutine fetch(std::string name, double delay) {
   std::string d = Value(delay).repr();
-  print(5, name + ": start, waiting " + d + " s");
-  co_await sleep(delay).at(6);
-  print(7, name + ": done after " + d + " s");
+  print(L.start, name + ": start, waiting " + d + " s");
+  co_await sleep(delay).at(L.sleep);
+  print(L.done, name + ": done after " + d + " s");
   co_return name;
 }
 
-Coro gather_main(const Params& p) {
+Coroutine gather_main(const Params& p) {
   Value results = co_await at(gather(fetch("A", p.num("a")).named("A"),  //
                                      fetch("B", p.num("b")).named("B"),  //
                                      fetch("C", p.num("c")).named("C")),
-                              12);
-  print(17, "main: gather returned " + results.repr());
+                              L.gather);
+  print(L.result, "main: gather returned " + results.repr());
   co_return {};
 }
 
@@ -55,7 +60,10 @@ Scenario scenario_gather() {
       "Three coroutines sleep for different times. gather turns each into a task, so all three wait at the same "
       "time: the run takes as long as the longest sleep, not the sum. Results come back in argument order, not "
       "in finishing order.";
-  s.listing = kListing;
+  Listing listing("gather", kListing);
+  L = {.start = listing.line("start"), .sleep = listing.line("sleep"), .done = listing.line("done"),
+      .gather = listing.line("gather"), .result = listing.line("result")};
+  s.listing = listing.text();
   s.params = {{"a", "0.3", 0.01, 5, {}, "A's delay in seconds"},
               {"b", "0.1", 0.01, 5, {}, "B's delay in seconds"},
               {"c", "0.2", 0.01, 5, {}, "C's delay in seconds"}};

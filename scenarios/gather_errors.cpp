@@ -10,73 +10,79 @@ namespace {
 const char* kListing = R"PY(import asyncio
 
 async def child(name, delay, fail=False):
-    print(f"{name}: start")
+    print(f"{name}: start")  # @start
     try:
-        await asyncio.sleep(delay)
+        await asyncio.sleep(delay)  # @sleep
     except asyncio.CancelledError:
-        print(f"{name}: CancelledError"); raise
+        print(f"{name}: CancelledError"); raise  # @cancelled
     if fail:
-        print(f"{name}: raise ValueError"); raise ValueError(name)
-    print(f"{name}: done"); return name
+        print(f"{name}: raise ValueError"); raise ValueError(name)  # @raise
+    print(f"{name}: done"); return name  # @done
 
 async def main():
-    r = await asyncio.gather(child("A", .03), child("B", .01),
+    r = await asyncio.gather(child("A", .03), child("B", .01),  # @gather_abc
                              child("C", .02, fail=True), return_exceptions=True)
-    print(f"main: results={r!r}")
-    d = asyncio.create_task(child("D", .03))
+    print(f"main: results={r!r}")  # @results
+    d = asyncio.create_task(child("D", .03))  # @create_d
     try:
-        await asyncio.gather(d, child("E", .01, fail=True))
+        await asyncio.gather(d, child("E", .01, fail=True))  # @gather_de
     except ValueError as e:
-        print(f"main: gather raised {e!r}; D.done()={d.done()}")
-    await asyncio.sleep(.05)
-    g = asyncio.gather(child("F", 1), child("G", 1))
-    await asyncio.sleep(0)
-    print("main: g.cancel()"); g.cancel()
+        print(f"main: gather raised {e!r}; D.done()={d.done()}")  # @raised
+    await asyncio.sleep(.05)  # @sleep_main
+    g = asyncio.gather(child("F", 1), child("G", 1))  # @gather_fg
+    await asyncio.sleep(0)  # @yield
+    print("main: g.cancel()"); g.cancel()  # @cancel
     try:
-        await g
+        await g  # @await_g
     except asyncio.CancelledError:
-        print("main: outer gather -> CancelledError")
+        print("main: outer gather -> CancelledError")  # @outer_cancelled
 
 asyncio.run(main())
 )PY";
 
-Coro child(std::string name, double delay, bool fail = false) {
-  print(4, name + ": start");
+// The listing's marked lines (`# @name`), resolved when the scenario is registered.
+struct Lines {
+  int start, sleep, cancelled, raise, done, gather_abc, results, create_d, gather_de, raised, sleep_main, gather_fg,
+      yield, cancel, await_g, outer_cancelled;
+} L;
+
+Coroutine child(std::string name, double delay, bool fail = false) {
+  print(L.start, name + ": start");
   try {
-    co_await sleep(delay).at(6);
+    co_await sleep(delay).at(L.sleep);
   } catch (const CancelledError&) {
-    print(8, name + ": CancelledError");
+    print(L.cancelled, name + ": CancelledError");
     throw;
   }
   if (fail) {
-    print(10, name + ": raise ValueError");
+    print(L.raise, name + ": raise ValueError");
     throw ValueError(name);
   }
-  print(11, name + ": done");
+  print(L.done, name + ": done");
   co_return name;
 }
 
-Coro gather_errors_main(const Params&) {
+Coroutine gather_errors_main(const Params&) {
   Value r = co_await at(gather(return_exceptions, child("A", .03).named("A"), child("B", .01).named("B"),
                                child("C", .02, true).named("C")),
-                        14);
-  print(16, "main: results=" + r.repr());
-  Task& d = create_task(child("D", .03).named("D"), 17);
+                        L.gather_abc);
+  print(L.results, "main: results=" + r.repr());
+  Task& d = create_task(child("D", .03).named("D"), L.create_d);
   try {
-    co_await at(gather(d, child("E", .01, true).named("E")), 19);
+    co_await at(gather(d, child("E", .01, true).named("E")), L.gather_de);
   } catch (const ValueError& e) {
-    print(21, "main: gather raised " + e.repr() + "; D.done()=" + (d.done() ? "True" : "False"));
+    print(L.raised, "main: gather raised " + e.repr() + "; D.done()=" + (d.done() ? "True" : "False"));
   }
-  co_await sleep(.05).at(22);
-  at_line(23);
+  co_await sleep(.05).at(L.sleep_main);
+  at_line(L.gather_fg);
   GatheringFuture& g = gather(child("F", 1).named("F"), child("G", 1).named("G"));
-  co_await sleep(0).at(24);
-  print(25, "main: g.cancel()");
+  co_await sleep(0).at(L.yield);
+  print(L.cancel, "main: g.cancel()");
   g.cancel();
   try {
-    co_await at(g, 27);
+    co_await at(g, L.await_g);
   } catch (const CancelledError&) {
-    print(29, "main: outer gather -> CancelledError");
+    print(L.outer_cancelled, "main: outer gather -> CancelledError");
   }
   co_return {};
 }
@@ -91,7 +97,14 @@ Scenario scenario_gather_errors() {
       "With return_exceptions=True an error is just another result. Without it, the first error reaches the "
       "caller at once, but the other children are NOT cancelled: D keeps running. Cancelling the outer gather "
       "cancels every child, and each sees CancelledError at its await one iteration later.";
-  s.listing = kListing;
+  Listing listing("gather-errors", kListing);
+  L = {.start = listing.line("start"), .sleep = listing.line("sleep"), .cancelled = listing.line("cancelled"),
+      .raise = listing.line("raise"), .done = listing.line("done"), .gather_abc = listing.line("gather_abc"),
+      .results = listing.line("results"), .create_d = listing.line("create_d"), .gather_de = listing.line("gather_de"),
+      .raised = listing.line("raised"), .sleep_main = listing.line("sleep_main"),
+      .gather_fg = listing.line("gather_fg"), .yield = listing.line("yield"), .cancel = listing.line("cancel"),
+      .await_g = listing.line("await_g"), .outer_cancelled = listing.line("outer_cancelled")};
+  s.listing = listing.text();
   s.main = gather_errors_main;
   return s;
 }

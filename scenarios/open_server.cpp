@@ -45,7 +45,7 @@ GRACE = ${grace}  # seconds requests in flight get after the stop
 async def read_head(reader):
     head = b""
     while True:
-        line = await reader.readline()
+        line = await reader.readline()  # @readline
         if not line:
             return head, "eof"
         head += line
@@ -81,30 +81,30 @@ async def handle(reader, writer):
     me.set_name(peer)                   # one handler task per client, named after it
     in_flight.add(me)
     try:
-        head, ended = await asyncio.wait_for(read_head(reader), READ_TIMEOUT)
+        head, ended = await asyncio.wait_for(read_head(reader), READ_TIMEOUT)  # @wait_head
         request = parse(head) if ended == "head" else None
         if ended == "eof":
-            print(f"{peer} hung up {'mid-request' if head else 'without a request'}")
+            print(f"{peer} hung up {'mid-request' if head else 'without a request'}")  # @print_hung_up
         elif request is None:
-            print(f"400 Bad Request to {peer}: malformed or oversized request head")
+            print(f"400 Bad Request to {peer}: malformed or oversized request head")  # @print_400
             writer.write(reply("400 Bad Request", "<h1>400 Bad Request</h1>\n"))
         elif request[1] == "/favicon.ico":
-            print(f"404 for {request[0]} {request[1]} from {peer}")
+            print(f"404 for {request[0]} {request[1]} from {peer}")  # @print_404
             writer.write(reply("404 Not Found", "<h1>404 Not Found</h1>\n"))
         else:
-            await asyncio.sleep(WORK)   # the work: meanwhile the loop serves others
+            await asyncio.sleep(WORK)   # the work: meanwhile the loop serves others  # @sleep_work
             writer.write(reply("200 OK", page(*request)))
             served.append(request)
-            print(f"served {request[0]} {request[1]} to {peer}")
-        await writer.drain()
+            print(f"served {request[0]} {request[1]} to {peer}")  # @print_served
+        await writer.drain()  # @drain
         writer.close()
-        await writer.wait_closed()
+        await writer.wait_closed()  # @wait_closed
     except TimeoutError:
-        print(f"{peer} sent no request within {READ_TIMEOUT:g} s: closing")
+        print(f"{peer} sent no request within {READ_TIMEOUT:g} s: closing")  # @print_silent
     except ConnectionError as e:        # reset mid-request or mid-reply
-        print(f"{peer} vanished: {e!r}")
+        print(f"{peer} vanished: {e!r}")  # @print_vanished
     except asyncio.CancelledError:
-        print(f"{peer}: handler cancelled by the stop")
+        print(f"{peer}: handler cancelled by the stop")  # @print_cancelled
         raise
     finally:
         in_flight.discard(me)
@@ -115,20 +115,20 @@ async def main():
     stop = asyncio.get_running_loop().create_future()  # its result: the signal's name
     for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, kill
         asyncio.get_running_loop().add_signal_handler(sig, stop.set_result, sig.name)
-    server = await asyncio.start_server(handle, "127.0.0.1", PORT)
+    server = await asyncio.start_server(handle, "127.0.0.1", PORT)  # @start_server
     port = server.sockets[0].getsockname()[1]
-    print(f"listening on http://127.0.0.1:{port}/ for {DURATION:g} s")
+    print(f"listening on http://127.0.0.1:{port}/ for {DURATION:g} s")  # @print_listening
     try:
-        print(f"stopping: {await asyncio.wait_for(stop, DURATION)}")
+        print(f"stopping: {await asyncio.wait_for(stop, DURATION)}")  # @wait_stop @print_sigint
     except TimeoutError:
-        print(f"stopping: {DURATION:g} s are up")
+        print(f"stopping: {DURATION:g} s are up")  # @print_time_up
     server.close()
-    await server.wait_closed()
+    await server.wait_closed()  # @server_wait_closed
     if in_flight:  # requests in flight may finish; after GRACE the rest are cancelled
         try:
-            await asyncio.wait_for(asyncio.gather(*in_flight, return_exceptions=True), GRACE)
+            await asyncio.wait_for(asyncio.gather(*in_flight, return_exceptions=True), GRACE)  # @wait_in_flight
         except TimeoutError:
-            print(f"cancelled the handlers still running after {GRACE:g} s")
+            print(f"cancelled the handlers still running after {GRACE:g} s")  # @print_grace_over
     return len(served)
 
 
@@ -136,29 +136,44 @@ in_flight, served = set(), []
 asyncio.run(main())
 )PY";
 
-// The listing's lines that the coroutines below stand at.
-enum Line : int {
-  kReadline = 15,
-  kWaitHead = 51,
-  kPrintHungUp = 54,
-  kPrint400 = 56,
-  kPrint404 = 59,
-  kSleepWork = 62,
-  kPrintServed = 65,
-  kDrain = 66,
-  kWaitClosed = 68,
-  kPrintSilent = 70,
-  kPrintVanished = 72,
-  kPrintCancelled = 74,
-  kStartServer = 85,
-  kPrintListening = 87,
-  kWaitStop = 89,
-  kPrintSigint = 89,
-  kPrintTimeUp = 91,
-  kServerWaitClosed = 93,
-  kWaitInFlight = 96,
-  kPrintGraceOver = 98,
+// The listing's marked lines (`# @name`) the coroutines below stand at,
+// resolved once: when the scenario is registered, or by the first run.
+struct Lines {
+  int readline, wait_head, print_hung_up, print_400, print_404, sleep_work, print_served, drain, wait_closed,
+      print_silent, print_vanished, print_cancelled, start_server, print_listening, wait_stop, print_sigint,
+      print_time_up, server_wait_closed, wait_in_flight, print_grace_over;
 };
+const Listing& listing() {
+  static const Listing l("concurrent-server (open)", kListing);
+  return l;
+}
+const Lines& lines() {
+  static const Lines l = [] {
+    const Listing& listing = loopscope::listing();
+    return Lines{
+        .readline = listing.line("readline"),
+        .wait_head = listing.line("wait_head"),
+        .print_hung_up = listing.line("print_hung_up"),
+        .print_400 = listing.line("print_400"),
+        .print_404 = listing.line("print_404"),
+        .sleep_work = listing.line("sleep_work"),
+        .print_served = listing.line("print_served"),
+        .drain = listing.line("drain"),
+        .wait_closed = listing.line("wait_closed"),
+        .print_silent = listing.line("print_silent"),
+        .print_vanished = listing.line("print_vanished"),
+        .print_cancelled = listing.line("print_cancelled"),
+        .start_server = listing.line("start_server"),
+        .print_listening = listing.line("print_listening"),
+        .wait_stop = listing.line("wait_stop"),
+        .print_sigint = listing.line("print_sigint"),
+        .print_time_up = listing.line("print_time_up"),
+        .server_wait_closed = listing.line("server_wait_closed"),
+        .wait_in_flight = listing.line("wait_in_flight"),
+        .print_grace_over = listing.line("print_grace_over")};
+  }();
+  return l;
+}
 
 constexpr size_t kMaxHead = 8 * 1024;
 constexpr int kMaxHeadLines = 100;
@@ -237,9 +252,9 @@ struct OpenState {
 
 // read_head(reader): the head line by line, up to the blank line. Returns how
 // it ended: "head", "eof" (the client hung up first) or "too large".
-Coro read_head(StreamReader& reader, std::string* head) {
+Coroutine read_head(StreamReader& reader, std::string* head) {
   for (;;) {
-    std::string line = (co_await reader.readline().at(kReadline)).str();
+    std::string line = (co_await reader.readline().at(lines().readline)).str();
     if (line.empty()) co_return "eof";
     *head += line;
     if (line == "\r\n" || line == "\n") co_return "head";
@@ -250,38 +265,38 @@ Coro read_head(StreamReader& reader, std::string* head) {
 
 // handle(reader, writer): answers one request, whatever the client does; only a
 // cancellation escapes. The task is already named after the peer (open_main).
-Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
+Coroutine handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
   const std::string peer = writer.peername();
   Task* me = current_task();
   st->in_flight.insert(me);
   try {
     std::string head;
     std::string ended =
-        (co_await wait_for(read_head(reader, &head), st->o.read_timeout / st->scale, kWaitHead)).str();
+        (co_await wait_for(read_head(reader, &head), st->o.read_timeout / st->scale, lines().wait_head)).str();
     std::optional<Request> request = ended == "head" ? parse(head) : std::nullopt;
     if (ended == "eof") {
-      print(kPrintHungUp, peer + " hung up " + (head.empty() ? "without a request" : "mid-request"));
+      print(lines().print_hung_up, peer + " hung up " + (head.empty() ? "without a request" : "mid-request"));
     } else if (!request) {
-      print(kPrint400, "400 Bad Request to " + peer + ": malformed or oversized request head");
+      print(lines().print_400, "400 Bad Request to " + peer + ": malformed or oversized request head");
       writer.write(reply("400 Bad Request", "<h1>400 Bad Request</h1>\n"));
     } else if (request->path == "/favicon.ico") {
-      print(kPrint404, "404 for " + latin1(request->method) + " " + latin1(request->path) + " from " + peer);
+      print(lines().print_404, "404 for " + latin1(request->method) + " " + latin1(request->path) + " from " + peer);
       writer.write(reply("404 Not Found", "<h1>404 Not Found</h1>\n"));
     } else {
-      co_await sleep(st->work).at(kSleepWork);  // the lesson: concurrent clients' sleeps overlap
+      co_await sleep(st->work).at(lines().sleep_work);  // the lesson: concurrent clients' sleeps overlap
       writer.write(reply("200 OK", page(*request)));
       ++st->served;
-      print(kPrintServed, "served " + latin1(request->method) + " " + latin1(request->path) + " to " + peer);
+      print(lines().print_served, "served " + latin1(request->method) + " " + latin1(request->path) + " to " + peer);
     }
-    co_await writer.drain().at(kDrain);
+    co_await writer.drain().at(lines().drain);
     writer.close();
-    co_await writer.wait_closed().at(kWaitClosed);
+    co_await writer.wait_closed().at(lines().wait_closed);
   } catch (const TimeoutError&) {
-    print(kPrintSilent, peer + " sent no request within " + format_g(st->o.read_timeout) + " s: closing");
+    print(lines().print_silent, peer + " sent no request within " + format_g(st->o.read_timeout) + " s: closing");
   } catch (const ConnectionError& e) {  // reset mid-request or mid-reply
-    print(kPrintVanished, peer + " vanished: " + e.repr());
+    print(lines().print_vanished, peer + " vanished: " + e.repr());
   } catch (const CancelledError&) {
-    print(kPrintCancelled, peer + ": handler cancelled by the stop");
+    print(lines().print_cancelled, peer + ": handler cancelled by the stop");
     st->in_flight.erase(me);
     writer.close();
     throw;
@@ -293,7 +308,7 @@ Coro handle(StreamReader& reader, StreamWriter& writer, OpenState* st) {
 
 // [SECTION] main: listen until the duration or SIGINT, then close everything
 
-Coro open_main(std::shared_ptr<OpenState> st) {
+Coroutine open_main(std::shared_ptr<OpenState> st) {
   Loop& loop = running_loop();
   Future* stop = loop.make<Future>("stop");
   if (st->o.stop_on_sigint) install_stop_signals();
@@ -303,33 +318,33 @@ Coro open_main(std::shared_ptr<OpenState> st) {
   OpenState* s = st.get();
   ClientConnected cb = [s](StreamReader& r, StreamWriter& w) { return handle(r, w, s).named(w.peername()); };
   loop.drop_connections_when_out_of_fds();  // a storm of outside clients must not end the run
-  Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port).at(kStartServer);
-  print(kPrintListening, "listening on http://127.0.0.1:" + std::to_string(server.port()) + "/ for " +
+  Server& server = co_await start_server(std::move(cb), "127.0.0.1", st->o.port).at(lines().start_server);
+  print(lines().print_listening, "listening on http://127.0.0.1:" + std::to_string(server.port()) + "/ for " +
                              format_g(st->o.duration) + " s");
   if (st->o.on_listening) st->o.on_listening(server.port());
 
   try {
-    Value name = co_await wait_for(*stop, st->o.duration / st->scale, kWaitStop);
-    print(kPrintSigint, "stopping: " + name.str());
+    Value name = co_await wait_for(*stop, st->o.duration / st->scale, lines().wait_stop);
+    print(lines().print_sigint, "stopping: " + name.str());
   } catch (const TimeoutError&) {
-    print(kPrintTimeUp, "stopping: " + format_g(st->o.duration) + " s are up");
+    print(lines().print_time_up, "stopping: " + format_g(st->o.duration) + " s are up");
   }
   server.close();
-  co_await server.wait_closed().at(kServerWaitClosed);
+  co_await server.wait_closed().at(lines().server_wait_closed);
   if (!st->in_flight.empty()) {
     std::vector<Awaitable> handlers;
     for (Task* t : st->in_flight) handlers.emplace_back(static_cast<Future*>(t));
     GatheringFuture& all = gather_list(std::move(handlers), true);
     try {
-      co_await wait_for(all, st->o.grace / st->scale, kWaitInFlight);
+      co_await wait_for(all, st->o.grace / st->scale, lines().wait_in_flight);
     } catch (const TimeoutError&) {
-      print(kPrintGraceOver, "cancelled the handlers still running after " + format_g(st->o.grace) + " s");
+      print(lines().print_grace_over, "cancelled the handlers still running after " + format_g(st->o.grace) + " s");
     }
   }
   co_return Value(int64_t(st->served));
 }
 
-Coro open_main_with(const OpenServerOptions& o, const Params& p, double scale) {
+Coroutine open_main_with(const OpenServerOptions& o, const Params& p, double scale) {
   auto st = std::make_shared<OpenState>();
   st->o = o;
   st->work = p.num("work");
@@ -359,7 +374,8 @@ const Scenario& open_server_scenario() {
         "The server keeps listening on loopback for real clients: curl, nc, a browser. Each connection gets its "
         "own handler task; while one awaits asyncio.sleep(WORK) the loop accepts and serves the others, and "
         "clients that send garbage, nothing, or vanish are answered or closed without stopping the server.";
-    s.listing = kListing;
+    lines();  // a marker missing from the listing fails here, at registration
+    s.listing = listing().text();
     s.params = {{"mode", "listen", 0, 0, {"listen"}, "open server mode: real outside clients"},
                 integer_param("listen", "0", 0, 65535, "port on 127.0.0.1 (0: any free port)"),
                 {"duration", "30", 0.1, 86400, {}, "seconds of listening (Ctrl-C stops sooner)"},

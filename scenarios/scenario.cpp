@@ -152,6 +152,45 @@ const std::string& Scenario::title_for(const Params& p) const {
   return title;
 }
 
+Listing::Listing(std::string scenario, std::string_view marked) : scenario_(std::move(scenario)) {
+  int number = 0;
+  while (!marked.empty()) {
+    size_t nl = marked.find('\n');
+    std::string_view line = marked.substr(0, nl);
+    marked.remove_prefix(nl == std::string_view::npos ? marked.size() : nl + 1);
+    ++number;
+    // "code  # @a @b": the names after the last "# @"'s comment, then the code without it.
+    size_t hash = line.rfind("# @");
+    if (hash != std::string_view::npos) {
+      std::string_view names = line.substr(hash + 2);
+      line = line.substr(0, hash);
+      while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+      while (!names.empty()) {
+        size_t end = names.find(' ');
+        std::string_view name = names.substr(0, end);
+        names.remove_prefix(end == std::string_view::npos ? names.size() : end + 1);
+        if (name.empty()) continue;
+        if (name[0] != '@' || name.size() == 1)
+          throw std::logic_error(scenario_ + ": listing line " + std::to_string(number) + ": a marker is '@name'");
+        name.remove_prefix(1);
+        for (const auto& [seen, at] : marks_)
+          if (seen == name)
+            throw std::logic_error(scenario_ + ": listing marker @" + std::string(name) + " is on lines " +
+                                   std::to_string(at) + " and " + std::to_string(number));
+        marks_.emplace_back(name, number);
+      }
+    }
+    text_.append(line);
+    if (nl != std::string_view::npos) text_ += '\n';
+  }
+}
+
+int Listing::line(std::string_view name) const {
+  for (const auto& [seen, at] : marks_)
+    if (seen == name) return at;
+  throw std::logic_error(scenario_ + ": the listing has no marker @" + std::string(name));
+}
+
 std::string Scenario::source(const Params& p) const {
   std::string out;
   for (size_t i = 0; i < listing.size();) {

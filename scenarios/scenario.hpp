@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/aio.hpp"
@@ -45,6 +46,25 @@ class Params {
   std::string json() const;  // {"k": v, ...} for run.begin
 };
 
+// A scenario's Python listing with its line markers. A trailing `# @name`
+// (several: `# @a @b`) names its line for the C++, which asks for
+// `listing.line("name")` once, at start-up, never writes a number: editing
+// the listing moves the marker with its line. The markers are stripped from
+// text(), what the view shows and python3 runs. A name that is not in the
+// listing, or marks two lines, throws std::logic_error naming the scenario,
+// so the programs and the tests stop at start-up instead of pointing at a
+// wrong line.
+class Listing {
+ public:
+  Listing(std::string scenario, std::string_view marked);
+  const std::string& text() const { return text_; }
+  int line(std::string_view name) const;
+
+ private:
+  std::string scenario_, text_;
+  std::vector<std::pair<std::string, int>> marks_;
+};
+
 struct Scenario {
   std::string id, title, lesson;
   // Titles that hold only for one value of a mode switch ("mode=asyncio.sleep"
@@ -55,7 +75,7 @@ struct Scenario {
   // listing always shows the run's numbers; substitution never adds lines.
   std::string listing;
   std::vector<Param> params;
-  std::function<Coro(const Params&)> main;
+  std::function<Coroutine(const Params&)> main;
   // How the listing runs its loop (run.begin's `entry`).
   Entry entry = Entry::asyncio_run;
 

@@ -25,60 +25,65 @@ WORK = ${work}
 
 def serve(listener):
     for _ in range(N_CLIENTS):
-        conn, _ = listener.accept()    # blocks until a client connects
-        request = conn.recv(1024)      # blocks until it sends
-        time.sleep(WORK)               # the work: blocks everything
-        conn.sendall(b"reply to " + request)
+        conn, _ = listener.accept()    # blocks until a client connects  # @accept
+        request = conn.recv(1024)      # blocks until it sends  # @recv
+        time.sleep(WORK)               # the work: blocks everything  # @work
+        conn.sendall(b"reply to " + request)  # @sendall
         conn.close()
 
 
 async def client(name, port):
-    start = time.perf_counter()
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(name.encode())
-    await writer.drain()
-    reply = await reader.read(1024)
-    writer.close()
-    await writer.wait_closed()
-    return f"{name}: {reply.decode()!r} after {time.perf_counter() - start:.1f} s"
+    start = time.perf_counter()  # @client_start
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)  # @client_open
+    writer.write(name.encode())  # @client_write
+    await writer.drain()  # @client_drain
+    reply = await reader.read(1024)  # @client_read
+    writer.close()  # @client_close
+    await writer.wait_closed()  # @client_wait_closed
+    return f"{name}: {reply.decode()!r} after {time.perf_counter() - start:.1f} s"  # @client_return
 
 
 async def clients(port):
-    lines = await asyncio.gather(
+    lines = await asyncio.gather(  # @clients_gather
         *(client(f"client{i}", port) for i in range(1, N_CLIENTS + 1)))
     for line in lines:
-        print(line)
+        print(line)  # @clients_print
 
 
-listener = socket.create_server(("127.0.0.1", 0))
+listener = socket.create_server(("127.0.0.1", 0))  # @listener
 port = listener.getsockname()[1]
 driver = threading.Thread(target=asyncio.run, args=(clients(port),))
-driver.start()   # the clients run on their own event loop, in another thread
+driver.start()   # the clients run on their own event loop, in another thread  # @driver
 serve(listener)
-driver.join()
+driver.join()  # @join
 )PY";
 
-constexpr ClientLines kClientLines{20, 21, 22, 23, 24, 25, 26, 27, 31, 34};
+// The listing's marked lines (`# @name`), resolved when the scenario is registered.
+struct Lines {
+  int accept, recv, work, sendall, listener, driver, join;
+  ClientLines clients;
+} L;
+
 
 void serve(BlockingListener& listener, int n_clients, double work) {
   for (int i = 0; i < n_clients; ++i) {
-    BlockingSocket conn = listener.accept(12);
-    std::string request = conn.recv(1024, 13);
-    block_sleep(work, 14);
-    conn.sendall("reply to " + request, 15);
+    BlockingSocket conn = listener.accept(L.accept);
+    std::string request = conn.recv(1024, L.recv);
+    block_sleep(work, L.work);
+    conn.sendall("reply to " + request, L.sendall);
     conn.close();
   }
 }
 
-Coro sequential_main(const Params& p) {
+Coroutine sequential_main(const Params& p) {
   int n = p.integer("clients");
-  at_line(37);
+  at_line(L.listener);
   BlockingListener listener("127.0.0.1", 0);
   int port = listener.port();
-  at_line(40);
-  ClientLoop& driver = start_client_loop([port, n] { return drive_clients(port, n, kClientLines); });
+  at_line(L.driver);
+  ClientLoop& driver = start_client_loop([port, n] { return drive_clients(port, n, L.clients); });
   serve(listener, n, p.num("work"));
-  blocking(BlockKind::syscall, 42, "driver.join()", [&] { driver.join(); });
+  blocking(BlockKind::syscall, L.join, "driver.join()", [&] { driver.join(); });
   co_return {};
 }
 
@@ -93,7 +98,14 @@ Scenario scenario_sequential_server() {
       "Every call in serve() blocks the loop thread: while the server sleeps on one client's work, the others "
       "sit in the listen queue. Three clients that arrive together are answered after 1x, 2x and 3x the work. "
       "Watch the red 'loop blocked' stretches and the clients waiting on loop 1.";
-  s.listing = kListing;
+  Listing listing("sequential-server", kListing);
+  L = {.accept = listing.line("accept"), .recv = listing.line("recv"), .work = listing.line("work"),
+      .sendall = listing.line("sendall"), .listener = listing.line("listener"), .driver = listing.line("driver"),
+      .join = listing.line("join"), .clients = {listing.line("client_start"), listing.line("client_open"),
+      listing.line("client_write"), listing.line("client_drain"), listing.line("client_read"),
+      listing.line("client_close"), listing.line("client_wait_closed"), listing.line("client_return"),
+      listing.line("clients_gather"), listing.line("clients_print")}};
+  s.listing = listing.text();
   s.params = {integer_param("clients", "3", 1, 8, "clients that connect at once"),
               {"work", "2.0", 0.05, 5, {}, "seconds of work per request (time.sleep)"}};
   s.main = sequential_main;

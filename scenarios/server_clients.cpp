@@ -9,7 +9,7 @@
 namespace loopscope {
 
 namespace {
-Coro client(std::string name, int port, ClientLines L) {
+Coroutine client(std::string name, int port, ClientLines L) {
   at_line(L.start);
   uint64_t start = uv_hrtime();
   auto [reader, writer] = co_await open_connection("127.0.0.1", port).at(L.open);
@@ -27,7 +27,7 @@ Coro client(std::string name, int port, ClientLines L) {
 }
 }  // namespace
 
-Coro drive_clients(int port, int n_clients, ClientLines L) {
+Coroutine drive_clients(int port, int n_clients, ClientLines L) {
   std::vector<Awaitable> calls;
   for (int i = 1; i <= n_clients; ++i) {
     std::string name = "client" + std::to_string(i);

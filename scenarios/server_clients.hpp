@@ -14,6 +14,6 @@ struct ClientLines {
 
 // `asyncio.run(clients(port))` on the client loop: gathers N client() calls
 // and prints each one's line in argument order.
-Coro drive_clients(int port, int n_clients, ClientLines lines);
+Coroutine drive_clients(int port, int n_clients, ClientLines lines);
 
 }  // namespace loopscope

@@ -11,63 +11,69 @@ const char* kListing = R"PY(import asyncio
 
 
 async def slow_operation(name, seconds):
-    print(f"{name}: working for {seconds} s")
+    print(f"{name}: working for {seconds} s")  # @working
     try:
-        await asyncio.sleep(seconds)
+        await asyncio.sleep(seconds)  # @sleep
     except asyncio.CancelledError:
-        print(f"{name}: saw CancelledError, cleaning up")
+        print(f"{name}: saw CancelledError, cleaning up")  # @cancelled
         raise  # let the cancellation finish
-    print(f"{name}: finished")
+    print(f"{name}: finished")  # @finished
     return f"{name}'s result"
 
 
 async def main():
     try:
-        result = await asyncio.wait_for(slow_operation("A", ${work}), timeout=${limit})
-        print(f"main: wait_for returned {result!r}")
+        result = await asyncio.wait_for(slow_operation("A", ${work}), timeout=${limit})  # @wait_for
+        print(f"main: wait_for returned {result!r}")  # @returned
     except TimeoutError:
-        print("main: wait_for raised TimeoutError")
+        print("main: wait_for raised TimeoutError")  # @wait_for_raised
 
     try:
-        async with asyncio.timeout(${limit}):
-            result = await slow_operation("B", ${work})
-        print(f"main: the timeout block got {result!r}")
+        async with asyncio.timeout(${limit}):  # @timeout
+            result = await slow_operation("B", ${work})  # @in_block
+        print(f"main: the timeout block got {result!r}")  # @block_got
     except TimeoutError:
-        print("main: asyncio.timeout raised TimeoutError")
+        print("main: asyncio.timeout raised TimeoutError")  # @timeout_raised
 
 
 asyncio.run(main())
 )PY";
 
-Coro slow_operation(std::string name, double seconds) {
-  print(5, name + ": working for " + Value(seconds).repr() + " s");
+// The listing's marked lines (`# @name`), resolved when the scenario is registered.
+struct Lines {
+  int working, sleep, cancelled, finished, wait_for, returned, wait_for_raised, timeout, in_block, block_got,
+      timeout_raised;
+} L;
+
+Coroutine slow_operation(std::string name, double seconds) {
+  print(L.working, name + ": working for " + Value(seconds).repr() + " s");
   try {
-    co_await sleep(seconds).at(7);
+    co_await sleep(seconds).at(L.sleep);
   } catch (const CancelledError&) {
-    print(9, name + ": saw CancelledError, cleaning up");
+    print(L.cancelled, name + ": saw CancelledError, cleaning up");
     throw;
   }
-  print(11, name + ": finished");
+  print(L.finished, name + ": finished");
   co_return name + "'s result";
 }
 
-Coro timeout_main(const Params& p) {
+Coroutine timeout_main(const Params& p) {
   const double work = p.num("work"), limit = p.num("limit");
   try {
-    Value result = co_await wait_for(slow_operation("A", work).named("A"), limit, 17);
-    print(18, "main: wait_for returned " + result.repr());
+    Value result = co_await wait_for(slow_operation("A", work).named("A"), limit, L.wait_for);
+    print(L.returned, "main: wait_for returned " + result.repr());
   } catch (const TimeoutError&) {
-    print(20, "main: wait_for raised TimeoutError");
+    print(L.wait_for_raised, "main: wait_for raised TimeoutError");
   }
 
   try {
-    Value result = co_await timeout(limit, 23, [work](Timeout&) -> Coro {
-      at_line(24);
+    Value result = co_await timeout(limit, L.timeout, [work](Timeout&) -> Coroutine {
+      at_line(L.in_block);
       co_return co_await slow_operation("B", work);
     });
-    print(25, "main: the timeout block got " + result.repr());
+    print(L.block_got, "main: the timeout block got " + result.repr());
   } catch (const TimeoutError&) {
-    print(27, "main: asyncio.timeout raised TimeoutError");
+    print(L.timeout_raised, "main: asyncio.timeout raised TimeoutError");
   }
   co_return {};
 }
@@ -83,7 +89,13 @@ Scenario scenario_timeout() {
       "CancelledError at the await where it stands. It can clean up, then must re-raise; only after that does the "
       "caller get TimeoutError. wait_for runs the operation as a task of its own; asyncio.timeout cancels the "
       "task it is in, so B runs inside main.";
-  s.listing = kListing;
+  Listing listing("timeout", kListing);
+  L = {.working = listing.line("working"), .sleep = listing.line("sleep"), .cancelled = listing.line("cancelled"),
+      .finished = listing.line("finished"), .wait_for = listing.line("wait_for"), .returned = listing.line("returned"),
+      .wait_for_raised = listing.line("wait_for_raised"), .timeout = listing.line("timeout"),
+      .in_block = listing.line("in_block"), .block_got = listing.line("block_got"),
+      .timeout_raised = listing.line("timeout_raised")};
+  s.listing = listing.text();
   s.params = {{"work", "0.3", 0.01, 5, {}, "seconds the slow operation needs"},
               {"limit", "0.2", 0.01, 5, {}, "the timeout in seconds"}};
   s.main = timeout_main;

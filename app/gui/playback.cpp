@@ -27,6 +27,7 @@ void Playback::clear() {
   hold_.clear();
   att_.clear();
   start_.clear();
+  ++version_, last_from_ = 0;
   t_ = 0;
   index_ = 0;
   playing = false;
@@ -68,6 +69,7 @@ void Playback::set_pause(double seconds) {
 void Playback::recompute(size_t from) {
   size_t n = t_ns_.size();
   from = std::min(from, n);
+  ++version_, last_from_ = from;
   level_.resize(from), hold_.resize(from), att_.resize(from);
   start_.resize(from + 1);
   reserve_for(level_, n), reserve_for(hold_, n), reserve_for(att_, n), reserve_for(start_, n + 1);

@@ -83,6 +83,14 @@ class Playback {
   bool playing = false;
   double speed = 1.0;  // 0.1x .. 10x
 
+  // Every change of the slot table bumps version(); changed_since(v) is the
+  // first event whose slot may differ from what it was at version v (SIZE_MAX:
+  // none), so what is derived from the slots can be extended, not rebuilt.
+  uint64_t version() const { return version_; }
+  size_t changed_since(uint64_t v) const {
+    return v == version_ ? SIZE_MAX : v + 1 == version_ ? last_from_ : 0;
+  }
+
  private:
   void recompute(size_t from);
 
@@ -95,6 +103,8 @@ class Playback {
   std::vector<double> start_;  // start_[i]: story start of event i; start_[n] = end of the last slot
   std::function<bool(size_t)> notable_of_;
   double pause_ = 0;
+  uint64_t version_ = 0;
+  size_t last_from_ = 0;  // the first slot the latest change recomputed
   double t_ = 0;
   size_t index_ = 0;
 };

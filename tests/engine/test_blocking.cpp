@@ -10,7 +10,7 @@ using namespace loopscope::test;
 namespace {
 
 // async def ticker(): for i in range(n): print(f"tick {i}"); await asyncio.sleep(0.05)
-Coro ticker(int n) {
+Coroutine ticker(int n) {
   for (int i = 0; i < n; ++i) {
     print(3, "tick " + std::to_string(i));
     co_await sleep(0.05).at(4);
@@ -51,7 +51,7 @@ size_t steps_between(const RunOutcome& o, int32_t task, uint64_t from_seq, uint6
 TEST_CASE("while a task blocks in time.sleep, a 50 ms ticker does not run and the blocking step is flagged slow") {
   Trace trace;
   int32_t ticker_id = -1;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Task& t = create_task(ticker(6), 10);
     ticker_id = t.id();
     co_await sleep(0.06).at(11);
@@ -78,7 +78,7 @@ TEST_CASE("while a task blocks in time.sleep, a 50 ms ticker does not run and th
 TEST_CASE("with asyncio.sleep in the same place the ticker keeps its beat") {
   Trace trace;
   int32_t ticker_id = -1, main_id = -1;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     main_id = current_task()->id();
     Task& t = create_task(ticker(6), 10);
     ticker_id = t.id();
@@ -105,7 +105,7 @@ TEST_CASE("with asyncio.sleep in the same place the ticker keeps its beat") {
 TEST_CASE("CPU-bound work holds the loop for its whole duration and is traced as block kind cpu") {
   Trace trace;
   int32_t ticker_id = -1;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Task& t = create_task(ticker(3), 10);
     ticker_id = t.id();
     co_await sleep(0.01).at(11);

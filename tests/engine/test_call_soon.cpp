@@ -22,7 +22,7 @@ void log(const std::string& msg) { print(0, msg); }
 //     log("main: end")
 TEST_CASE("call_soon runs in the next iteration, call_later when due, and a cancelled handle does nothing") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     call_soon([] { log("soon"); }, "soon");
     call_soon([] { log("cancelled soon (not printed)"); }, "cancelled soon").cancel();
     CallbackHandle& t = call_later(0.5, [] { log("cancelled later (not printed)"); }, "cancelled later");
@@ -50,7 +50,7 @@ TEST_CASE("call_soon runs in the next iteration, call_later when due, and a canc
 
 TEST_CASE("an exception in a plain callback ends the run with that error, and the loop still closes cleanly") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     call_soon([] { throw ValueError("in callback"); }, "faulty");
     co_await sleep(1);
     co_return {};

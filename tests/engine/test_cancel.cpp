@@ -13,12 +13,12 @@ using Lines = std::vector<std::string>;
 void log(const std::string& msg) { print(0, msg); }
 std::string py(bool b) { return b ? "True" : "False"; }
 
-Coro never(bool* ran) {
+Coroutine never(bool* ran) {
   *ran = true;
   log("never: ran");
   co_return {};
 }
-Coro stubborn() {
+Coroutine stubborn() {
   try {
     co_await sleep(1);
   } catch (const CancelledError&) {
@@ -28,7 +28,7 @@ Coro stubborn() {
   log("stubborn: finished");
   co_return "kept going";
 }
-Coro inner() {
+Coroutine inner() {
   try {
     co_await sleep(1);
   } catch (const CancelledError&) {
@@ -37,7 +37,7 @@ Coro inner() {
   }
   co_return {};
 }
-Coro outer(Task* t) {
+Coroutine outer(Task* t) {
   try {
     co_await *t;
   } catch (const CancelledError&) {
@@ -79,7 +79,7 @@ Coro outer(Task* t) {
 TEST_CASE("cancel before the first step, a task that swallows CancelledError, and a cancel that reaches an awaited task") {
   Trace trace;
   bool never_ran = false;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Task& t = create_task(never(&never_ran));
     log("main: cancel() -> " + py(t.cancel()));
     co_await sleep(0);
@@ -124,7 +124,7 @@ TEST_CASE("cancel before the first step, a task that swallows CancelledError, an
 
 TEST_CASE("task.cancel is traced with the cancelling task, and the cancelled task ends with outcome cancelled") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Task& t = create_task(inner().named("victim"));
     co_await sleep(0);
     t.cancel("enough");
@@ -151,7 +151,7 @@ TEST_CASE("task.cancel is traced with the cancelling task, and the cancelled tas
 TEST_CASE("cancel() called twice counts two requests, and a task cancelled by asyncio.run at the end is cancelled") {
   Trace trace;
   int32_t left = -1;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Task& t = create_task(stubborn());
     co_await sleep(0);
     t.cancel();

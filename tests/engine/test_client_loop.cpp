@@ -12,15 +12,15 @@ TEST_CASE("a client loop runs its main on another thread as loop 1 and hands bac
   Trace trace;
   std::thread::id owner_thread = std::this_thread::get_id(), client_thread;
   int32_t ticker_id = -1;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     // The owner keeps running its own tasks while it awaits the client loop.
-    Task& ticker = create_task([]() -> Coro {
+    Task& ticker = create_task([]() -> Coroutine {
       for (int i = 0; i < 3; ++i) co_await sleep(0.01).at(3);
       co_return {};
     }());
     ticker_id = ticker.id();
-    ClientLoop& client = start_client_loop([&client_thread]() -> Coro {
-      return [](std::thread::id* id) -> Coro {
+    ClientLoop& client = start_client_loop([&client_thread]() -> Coroutine {
+      return [](std::thread::id* id) -> Coroutine {
         *id = std::this_thread::get_id();
         co_await sleep(0.05).at(8);
         print(9, "client done");
@@ -50,9 +50,9 @@ TEST_CASE("a client loop runs its main on another thread as loop 1 and hands bac
 TEST_CASE("an exception raised by the client's main reaches the owner through done()") {
   Trace trace;
   std::string caught;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    ClientLoop& client = start_client_loop([]() -> Coro {
-      return []() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    ClientLoop& client = start_client_loop([]() -> Coroutine {
+      return []() -> Coroutine {
         co_await sleep(0).at(3);
         throw ValueError("client failed");
       }();
@@ -73,9 +73,9 @@ TEST_CASE("an exception raised by the client's main reaches the owner through do
 
 TEST_CASE("a client loop still running when the owner's run ends is joined and closed with the owner") {
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    start_client_loop([]() -> Coro {
-      return []() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    start_client_loop([]() -> Coroutine {
+      return []() -> Coroutine {
         co_await sleep(0.03).at(3);
         co_return {};
       }();

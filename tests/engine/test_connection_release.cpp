@@ -13,11 +13,11 @@ TEST_CASE("closed connections release their read buffers and closers while the r
   constexpr int kClients = 20;
   int64_t buffers_after = -1;
   size_t closers_before = 0, closers_after = 0;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     int handled = 0;
     AsyncEvent all_closed;
-    auto handler = [&handled, all_closed](StreamReader& reader, StreamWriter& writer) -> Coro {
-      return [](StreamReader& reader, StreamWriter& writer, int* handled, AsyncEvent done) -> Coro {
+    auto handler = [&handled, all_closed](StreamReader& reader, StreamWriter& writer) -> Coroutine {
+      return [](StreamReader& reader, StreamWriter& writer, int* handled, AsyncEvent done) -> Coroutine {
         Value line = co_await reader.readline().at(2);
         writer.write(line.str());
         co_await writer.drain().at(4);

@@ -29,7 +29,7 @@ void log(const std::string& msg) { print(0, msg); }
 //     log(f"main: got {await g}")
 TEST_CASE("a future's done-callback runs in the iteration after set_result, before a task that yielded after it") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Loop& loop = running_loop();
     Future* f = loop.make<Future>();
     f->add_done_callback([](void*, void*) { log("callback"); }, nullptr, -1, "log callback");
@@ -56,7 +56,7 @@ TEST_CASE("a future's done-callback runs in the iteration after set_result, befo
 TEST_CASE("a done-callback added to a finished future is scheduled at once, not run inline") {
   Trace trace;
   std::vector<uint32_t> ran;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Future* f = running_loop().make<Future>();
     f->set_result(1);
     f->add_done_callback([](void* v, void*) { static_cast<std::vector<uint32_t>*>(v)->push_back(running_loop().iteration()); },
@@ -71,7 +71,7 @@ TEST_CASE("a done-callback added to a finished future is scheduled at once, not 
 
 TEST_CASE("result() raises the exception, a cancelled future raises CancelledError, a pending one InvalidStateError") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Loop& loop = running_loop();
     Future* f = loop.make<Future>();
     CHECK_THROWS_AS(f->result(), InvalidStateError);
@@ -96,9 +96,9 @@ TEST_CASE("result() raises the exception, a cancelled future raises CancelledErr
 TEST_CASE("remove_done_callback drops a callback that has not been scheduled yet") {
   Trace trace;
   int calls = 0;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Future* f = running_loop().make<Future>();
-    Handle::Fn count = [](void* n, void*) { ++*static_cast<int*>(n); };
+    ReadyHandle::Fn count = [](void* n, void*) { ++*static_cast<int*>(n); };
     f->add_done_callback(count, &calls, -1, "count");
     f->add_done_callback(count, &calls, -1, "count");
     CHECK(f->remove_done_callback(count, &calls) == 2);

@@ -11,7 +11,7 @@ namespace {
 using Lines = std::vector<std::string>;
 void log(const std::string& msg) { print(0, msg); }
 
-Coro child(std::string name, double delay, bool fail = false) {
+Coroutine child(std::string name, double delay, bool fail = false) {
   co_await sleep(delay);
   log(name + ": finished");
   if (fail) throw ValueError(name);
@@ -38,7 +38,7 @@ Coro child(std::string name, double delay, bool fail = false) {
 //     except asyncio.CancelledError: log(f"main: children cancelled={[c.cancelled() for c in g._children]}")
 TEST_CASE("gather returns results in argument order, leaves siblings running on error, and cancels children when cancelled") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Value r = co_await gather(child("slow", .05), child("fast", .01), child("mid", .03));
     log("main: " + r.repr());
     Task& sibling = create_task(child("sibling", .04));
@@ -74,7 +74,7 @@ TEST_CASE("gather returns results in argument order, leaves siblings running on 
 
 TEST_CASE("gather with return_exceptions returns errors as results, in argument order") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Value r = co_await gather(return_exceptions, child("a", .02, true), child("b", .01));
     CHECK(r.repr() == "[ValueError('a'), 'b']");
     co_return {};
@@ -88,7 +88,7 @@ TEST_CASE("gather with return_exceptions returns errors as results, in argument 
 // g = asyncio.gather(a(), f, a())   # call_soon order: Task-2 step, _done_callback, Task-3 step
 TEST_CASE("gather registers each child's callback as it goes, so a done argument's callback is queued between new tasks") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Future* f = running_loop().make<Future>();
     f->set_result("f");
     Value r = co_await gather(child("a", 0), *f, child("b", 0));
@@ -104,7 +104,7 @@ TEST_CASE("gather registers each child's callback as it goes, so a done argument
 
 TEST_CASE("gather of nothing is done at once with an empty list") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     GatheringFuture& g = gather_list({}, false);
     CHECK(g.done());
     Value r = co_await g;

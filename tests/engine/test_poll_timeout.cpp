@@ -20,7 +20,7 @@ TEST_CASE("a run with only a 40 ms timer polls with a timeout of about 40 ms and
   Trace trace;
   RunOutcome o = run_main(
       trace,
-      []() -> Coro {
+      []() -> Coroutine {
         co_await sleep(0.04).at(2);
         co_return {};
       },
@@ -50,7 +50,7 @@ TEST_CASE("a run with only a 40 ms timer polls with a timeout of about 40 ms and
 
 TEST_CASE("every poll that waited had a timeout at least as long as its wait, minus clock slack") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     co_await sleep(0.01).at(2);
     co_await sleep(0.02).at(3);
     co_return {};
@@ -72,7 +72,7 @@ TEST_CASE("every poll that waited had a timeout at least as long as its wait, mi
 
 TEST_CASE("the last iteration runs _run_until_complete_cb and its poll does not wait") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     co_await sleep(0).at(2);
     co_return {};
   });
@@ -102,7 +102,7 @@ TEST_CASE("a timer that falls due while a handle blocks wakes its task in the ne
   };
   auto latch = std::make_shared<Latch>();
   Trace trace;
-  RunOutcome o = run_main(trace, [latch]() -> Coro {
+  RunOutcome o = run_main(trace, [latch]() -> Coroutine {
     // The pool job ends only when the sleeper has woken (or after 10 s: a failure, not a hang).
     PoolJob& job = to_thread(
         [latch] {
@@ -110,7 +110,7 @@ TEST_CASE("a timer that falls due while a handle blocks wakes its task in the ne
           return Value(int(latch->cv.wait_for(lock, std::chrono::seconds(10), [&] { return latch->woke; })));
         },
         "wait for the sleeper");
-    Task& sleeper = create_task([](std::shared_ptr<Latch> l) -> Coro {
+    Task& sleeper = create_task([](std::shared_ptr<Latch> l) -> Coroutine {
                                   co_await sleep(0.01).at(3);
                                   std::lock_guard<std::mutex> lock(l->m);
                                   l->woke = true;
@@ -118,7 +118,7 @@ TEST_CASE("a timer that falls due while a handle blocks wakes its task in the ne
                                   co_return {};
                                 }(latch)
                                     .named("sleeper"));
-    Task& blocker = create_task([]() -> Coro {
+    Task& blocker = create_task([]() -> Coroutine {
                                   block_sleep(0.05, 4);  // the sleeper's timer falls due meanwhile
                                   co_return {};
                                 }()

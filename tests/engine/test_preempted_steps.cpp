@@ -58,7 +58,7 @@ void compute_for(int64_t ns) {
 }
 
 // Runs main on a loop whose thread shares one CPU with a busy sibling (when asked).
-RunOutcome run_beside_busy_sibling(Trace& trace, bool sibling, const std::function<Coro()>& main) {
+RunOutcome run_beside_busy_sibling(Trace& trace, bool sibling, const std::function<Coroutine()>& main) {
   const int cpu = first_allowed_cpu();
   std::atomic<bool> done{false};
   std::latch spinning(1);
@@ -96,7 +96,7 @@ const Event* main_step_end(const RunOutcome& o) {
 
 TEST_CASE("a step that was long only because another thread had the CPU is preempted, not slow") {
   Trace trace;
-  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coro {
+  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coroutine {
     compute_for(20'000'000);  // 20 ms of CPU: at a tenth of the CPU, about 200 ms of wall time
     co_return {};
   });
@@ -120,7 +120,7 @@ TEST_CASE("a step that was long only because another thread had the CPU is preem
 
 TEST_CASE("a step that really sleeps stays slow, even beside a busy sibling") {
   Trace trace;
-  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coro {
+  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coroutine {
     timespec t{0, 80'000'000};
     nanosleep(&t, nullptr);  // the true block: the thread gives the CPU up
     co_return {};
@@ -135,7 +135,7 @@ TEST_CASE("a step that really sleeps stays slow, even beside a busy sibling") {
 
 TEST_CASE("a CPU-bound blocking call stays slow, even when the machine is busy") {
   Trace trace;
-  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coro {
+  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coroutine {
     block_cpu(0.08, 2);  // sum(i*i for i in range(n)): the code blocks the loop, whatever else runs
     co_return {};
   });
@@ -149,7 +149,7 @@ TEST_CASE("a CPU-bound blocking call stays slow, even when the machine is busy")
 
 TEST_CASE("a step under the threshold is neither slow nor preempted and reads no CPU time") {
   Trace trace;
-  RunOutcome o = run_beside_busy_sibling(trace, false, []() -> Coro { co_return {}; });
+  RunOutcome o = run_beside_busy_sibling(trace, false, []() -> Coroutine { co_return {}; });
   REQUIRE(o.error.empty());
   const Event* end = main_step_end(o);
   REQUIRE(end);

@@ -43,9 +43,9 @@ bool has_wait(const RunOutcome& o, Wait w) {
 //     await asyncio.gather(p, c)
 TEST_CASE("a producer blocks on a full queue until a consumer gets, and join waits for every task_done") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Queue q(2);
-    Task& p = create_task([](Queue q) -> Coro {
+    Task& p = create_task([](Queue q) -> Coroutine {
       for (int i = 0; i < 4; ++i) {
         log("producer: put(" + std::to_string(i) + ")");
         co_await q.put(i);
@@ -53,7 +53,7 @@ TEST_CASE("a producer blocks on a full queue until a consumer gets, and join wai
       }
       co_return {};
     }(q));
-    Task& c = create_task([](Queue q) -> Coro {
+    Task& c = create_task([](Queue q) -> Coroutine {
       for (int i = 0; i < 4; ++i) {
         co_await sleep(0.02);
         Value v = co_await q.get();
@@ -101,7 +101,7 @@ TEST_CASE("a producer blocks on a full queue until a consumer gets, and join wai
 //     except ValueError as e: log(f"main: {e}")
 TEST_CASE("put_nowait and get_nowait raise QueueFull and QueueEmpty, and blocked getters are served in FIFO order") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Queue q(2);
     try {
       q.get_nowait();
@@ -118,7 +118,7 @@ TEST_CASE("put_nowait and get_nowait raise QueueFull and QueueEmpty, and blocked
     Value a = q.get_nowait();
     log("main: get_nowait -> " + a.repr() + ", full=" + (q.full() ? "True" : "False"));
     Queue q2;
-    auto getter = [](Queue q2, std::string name) -> Coro {
+    auto getter = [](Queue q2, std::string name) -> Coroutine {
       log(name + ": get");
       Value v = co_await q2.get();
       log(name + ": got " + v.repr());
@@ -150,10 +150,10 @@ TEST_CASE("put_nowait and get_nowait raise QueueFull and QueueEmpty, and blocked
 
 TEST_CASE("a cancelled getter leaves the queue, and the item goes to the next getter") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Queue q;
-    Task& first = create_task([](Queue q) -> Coro { co_return co_await q.get(); }(q));
-    Task& second = create_task([](Queue q) -> Coro { co_return co_await q.get(); }(q));
+    Task& first = create_task([](Queue q) -> Coroutine { co_return co_await q.get(); }(q));
+    Task& second = create_task([](Queue q) -> Coroutine { co_return co_await q.get(); }(q));
     co_await sleep(0);
     first.cancel();
     q.put_nowait(7);  // wakes `first`'s future? No: cancel() already completed it, so `second` is woken
@@ -184,9 +184,9 @@ TEST_CASE("a cancelled getter leaves the queue, and the item goes to the next ge
 //     log("main: set again"); ev.set(); await w
 TEST_CASE("Event.set wakes every waiter in the next iteration, and wait on a set event does not block") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     AsyncEvent ev;
-    auto waiter = [](AsyncEvent ev, std::string name) -> Coro {
+    auto waiter = [](AsyncEvent ev, std::string name) -> Coroutine {
       log(name + ": wait");
       Value r = co_await ev.wait();
       log(name + ": woke, wait() returned " + r.repr());
@@ -222,7 +222,7 @@ TEST_CASE("Event.set wakes every waiter in the next iteration, and wait on a set
 // [SECTION] Lock
 
 namespace {
-Coro holder(Lock lock, std::string name, double hold) {
+Coroutine holder(Lock lock, std::string name, double hold) {
   log(name + ": acquire");
   co_await lock.acquire();
   try {
@@ -259,7 +259,7 @@ Coro holder(Lock lock, std::string name, double hold) {
 //     except RuntimeError as e: log(f"main: {e}")
 TEST_CASE("a Lock is fair: a task that releases and re-acquires at once queues behind the waiters") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Lock lock;
     co_await lock.acquire();
     log("main: acquired lock");
@@ -313,10 +313,10 @@ TEST_CASE("a Lock is fair: a task that releases and re-acquires at once queues b
 //     except ValueError as e: log(f"main: {e}")
 TEST_CASE("a Semaphore(2) lets two tasks in and the third waits for a release; a BoundedSemaphore refuses an extra release") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Semaphore sem(2);
-    auto worker = [](Semaphore sem, std::string name) -> Coro {
-      co_await async_with(sem, 0, [&]() -> Coro {
+    auto worker = [](Semaphore sem, std::string name) -> Coroutine {
+      co_await async_with(sem, 0, [&]() -> Coroutine {
         log(name + ": in");
         co_await sleep(0.02);
         log(name + ": out");
@@ -347,10 +347,10 @@ TEST_CASE("a Semaphore(2) lets two tasks in and the third waits for a release; a
 
 TEST_CASE("async_with releases the lock when the body raises") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Lock lock;
     try {
-      co_await async_with(lock, 0, []() -> Coro {
+      co_await async_with(lock, 0, []() -> Coroutine {
         co_await sleep(0);
         throw ValueError("inside");
         co_return {};

@@ -17,7 +17,7 @@ void record(void* log, void* tag) {
 void record_and_reschedule(void* log, void* tag) {
   record(log, tag);
   auto* l = static_cast<Log*>(log);
-  Handle h;
+  ReadyHandle h;
   h.fn = &record;
   h.a = l;
   h.b = const_cast<char*>("later");
@@ -32,7 +32,7 @@ TEST_CASE("the loop runs ready handles in FIFO order") {
     Loop loop(trace);
     log.loop = &loop;
     for (const char* tag : {"a", "b", "c"}) {
-      Handle h;
+      ReadyHandle h;
       h.fn = &record;
       h.a = &log;
       h.b = const_cast<char*>(tag);
@@ -50,7 +50,7 @@ TEST_CASE("a handle scheduled while the queue runs waits for the next iteration"
   {
     Loop loop(trace);
     log.loop = &loop;
-    Handle h;
+    ReadyHandle h;
     h.fn = &record_and_reschedule;
     h.a = &log;
     h.b = const_cast<char*>("first");
@@ -70,7 +70,7 @@ TEST_CASE("a handle scheduled while the queue runs waits for the next iteration"
 TEST_CASE("a task that awaits sleep(0) runs again in the next iteration") {
   Trace trace;
   std::vector<uint32_t> seen;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     seen.push_back(running_loop().iteration());
     co_await sleep(0);
     seen.push_back(running_loop().iteration());
@@ -85,7 +85,7 @@ TEST_CASE("a task that awaits sleep(0) runs again in the next iteration") {
 
 TEST_CASE("a sleep's timer fires in one iteration and its task resumes in the next") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     co_await sleep(0.01).at(3);
     print(4, "woke");
     co_return {};

@@ -8,7 +8,7 @@ using namespace loopscope::test;
 
 TEST_CASE("a table created, filled and queried through the pool returns its rows") {
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Database& db = sqlite_connect(":memory:");
     co_await at(db.execute("CREATE TABLE books(id INTEGER PRIMARY KEY, title TEXT, price REAL)"), 4);
     // Submitted together: the connection's queue runs them one after another.
@@ -36,7 +36,7 @@ TEST_CASE("a table created, filled and queried through the pool returns its rows
 TEST_CASE("a bad statement raises sqlite3's OperationalError in the awaiting task") {
   Trace trace;
   std::string caught;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Database& db = sqlite_connect(":memory:");
     try {
       co_await at(db.execute("SELEC 1"), 4);

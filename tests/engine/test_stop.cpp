@@ -41,7 +41,7 @@ struct Stopper {
 TEST_CASE("a stop request from another thread cancels main, as Ctrl-C does under asyncio.run") {
   Trace trace;
   Stopper stop;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     stop.go();
     co_await sleep(3600).at(2);  // only the stop ends this
     co_return {};
@@ -54,7 +54,7 @@ TEST_CASE("a stop request from another thread cancels main, as Ctrl-C does under
 TEST_CASE("a stop interrupts time.sleep on the loop thread with KeyboardInterrupt") {
   Trace trace;
   Stopper stop;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     stop.go();
     block_sleep(3600, 3);  // a real blocking sleep; the stop's eventfd wakes it
     co_return {};
@@ -69,7 +69,7 @@ TEST_CASE("a stop interrupts time.sleep on the loop thread with KeyboardInterrup
 TEST_CASE("a stop handler (loop.add_signal_handler) runs instead of main being cancelled") {
   Trace trace;
   Stopper stop(StopReason::sigterm);
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Loop& loop = running_loop();
     Future* stopped = loop.make<Future>("stop");
     loop.add_stop_handler([stopped](StopReason why) {
@@ -92,9 +92,9 @@ TEST_CASE("a stop handler (loop.add_signal_handler) runs instead of main being c
 TEST_CASE("a stop reaches the client loops the run owns, so the run ends instead of waiting for them") {
   Trace trace;
   Stopper stop;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    ClientLoop& clients = start_client_loop([]() -> Coro {
-      return []() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    ClientLoop& clients = start_client_loop([]() -> Coroutine {
+      return []() -> Coroutine {
         co_await sleep(3600).at(2);
         co_return {};
       }();
@@ -111,7 +111,7 @@ TEST_CASE("SIGTERM stops every open loop through request_stop_all") {
   install_stop_signals();
   Trace trace;
   StopReason seen = StopReason::none;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Loop& loop = running_loop();
     loop.add_stop_handler([&seen](StopReason why) { seen = why; });
     std::raise(SIGTERM);  // handled at the end of this iteration, like any stop
@@ -130,14 +130,14 @@ TEST_CASE("a stop requested before any loop is open is taken by the next loop th
   // Ctrl-C while the command line is still setting the run up: no loop yet to reach.
   request_stop_all(StopReason::sigint);
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     co_await sleep(0).at(3);
     co_return {};
   });
   CHECK(o.error == "CancelledError()");
   // Taken once: the next run is not stopped.
   Trace again;
-  RunOutcome o2 = run_main(again, [&]() -> Coro {
+  RunOutcome o2 = run_main(again, [&]() -> Coroutine {
     co_await sleep(0).at(3);
     co_return {};
   });
@@ -149,7 +149,7 @@ TEST_CASE("a stop requested before any loop is open is taken by the next loop th
 TEST_CASE("a stopped run starts no more pool jobs") {
   Trace trace;
   static std::atomic<bool> ran{false};
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     running_loop().request_stop();  // from the loop thread itself: it is handled after this step
     PoolJob& job = to_thread([] {
       ran = true;
@@ -167,8 +167,8 @@ TEST_CASE("when main fails early, the client loop is stopped before its join ins
   // Before the fix the owner's closer joined the client thread first, while
   // the clients waited for replies from connections only later closers close.
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    auto never_reply = [](StreamReader& r, StreamWriter&) -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    auto never_reply = [](StreamReader& r, StreamWriter&) -> Coroutine {
       co_await r.read(1).at(2);
       co_await sleep(3600).at(3);
       co_return {};
@@ -176,8 +176,8 @@ TEST_CASE("when main fails early, the client loop is stopped before its join ins
     Server& server = co_await start_server(never_reply, "127.0.0.1", 0).at(5);
     int port = server.port();
     std::latch* connected = new std::latch(1);
-    start_client_loop([port, connected]() -> Coro {
-      return [](int port, std::latch* connected) -> Coro {
+    start_client_loop([port, connected]() -> Coroutine {
+      return [](int port, std::latch* connected) -> Coroutine {
         auto [reader, writer] = co_await open_connection("127.0.0.1", port).at(8);
         writer.write("x");
         co_await writer.drain().at(9);

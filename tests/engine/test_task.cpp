@@ -11,13 +11,13 @@ namespace {
 using Lines = std::vector<std::string>;
 void log(const std::string& msg) { print(0, msg); }
 
-Coro waiter(Future* f) {
+Coroutine waiter(Future* f) {
   log("waiter: await f");
   Value v = co_await *f;
   log("waiter: got " + v.repr());
   co_return Value(v.integer() * 2);
 }
-Coro fail() {
+Coroutine fail() {
   log("fail: raise");
   throw ValueError("boom");
   co_return {};
@@ -42,7 +42,7 @@ Coro fail() {
 //     except ValueError as e: log(f"main: caught {e!r}")
 TEST_CASE("a task awaiting a future wakes one iteration after it completes, and results and errors reach the awaiter") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Future* f = running_loop().make<Future>();
     Task& t = create_task(waiter(f));
     co_await sleep(0);
@@ -73,8 +73,8 @@ TEST_CASE("a task awaiting a future wakes one iteration after it completes, and 
 
 TEST_CASE("a task's steps are traced with the wait kind of what it awaits next") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    Task& t = create_task([]() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    Task& t = create_task([]() -> Coroutine {
       co_await sleep(0.01);
       co_return {};
     }());
@@ -90,7 +90,7 @@ TEST_CASE("a task's steps are traced with the wait kind of what it awaits next")
 
 TEST_CASE("an exception raised by main reaches the caller of run, and the run still closes cleanly") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     co_await sleep(0);
     throw RuntimeError("main failed");
     co_return {};

@@ -14,7 +14,7 @@ namespace {
 using Lines = std::vector<std::string>;
 void log(const std::string& msg) { print(0, msg); }
 
-Coro worker(std::string name, double delay, bool fail = false) {
+Coroutine worker(std::string name, double delay, bool fail = false) {
   try {
     co_await sleep(delay);
   } catch (const CancelledError&) {
@@ -29,7 +29,7 @@ Coro worker(std::string name, double delay, bool fail = false) {
   co_return {};
 }
 
-Coro late(TaskGroup* tg) {
+Coroutine late(TaskGroup* tg) {
   try {
     co_await sleep(1);
   } catch (const CancelledError&) {
@@ -67,9 +67,9 @@ Coro late(TaskGroup* tg) {
 //     log("main: group of successes exited")
 TEST_CASE("a failing child makes the TaskGroup cancel its siblings in creation order, then the body, and refuse new tasks") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     try {
-      co_await task_group(0, [](TaskGroup& tg) -> Coro {
+      co_await task_group(0, [](TaskGroup& tg) -> Coroutine {
         tg.create_task(worker("A", 1));
         tg.create_task(late(&tg));
         tg.create_task(worker("B", 0.01, true));
@@ -87,7 +87,7 @@ TEST_CASE("a failing child makes the TaskGroup cancel its siblings in creation o
       log("main: " + eg.repr());
     }
     log("main: cancelling()=" + std::to_string(current_task()->cancelling()));
-    co_await task_group(0, [](TaskGroup& tg) -> Coro {
+    co_await task_group(0, [](TaskGroup& tg) -> Coroutine {
       tg.create_task(worker("ok1", 0.01));
       tg.create_task(worker("ok2", 0.02));
       co_return {};
@@ -131,16 +131,16 @@ TEST_CASE("a failing child makes the TaskGroup cancel its siblings in creation o
 //     except* (RuntimeError, ValueError) as eg: log(f"main: body error {eg!r}")
 TEST_CASE("the ExceptionGroup waits for a child that takes its time to finish cancelling, and a body error joins the group") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    auto bad = []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    auto bad = []() -> Coroutine {
       co_await sleep(0.01);
       log("bad: raise");
       throw ValueError("bad");
       co_return {};
     };
     try {
-      co_await task_group(0, [&](TaskGroup& tg) -> Coro {
-        tg.create_task([]() -> Coro {
+      co_await task_group(0, [&](TaskGroup& tg) -> Coroutine {
+        tg.create_task([]() -> Coroutine {
           try {
             co_await sleep(1);
           } catch (const CancelledError&) {
@@ -159,7 +159,7 @@ TEST_CASE("the ExceptionGroup waits for a child that takes its time to finish ca
       log("main: " + eg.repr());
     }
     try {
-      co_await task_group(0, [&](TaskGroup& tg) -> Coro {
+      co_await task_group(0, [&](TaskGroup& tg) -> Coroutine {
         tg.create_task(bad());
         throw RuntimeError("body");
         co_return {};
@@ -179,11 +179,11 @@ TEST_CASE("the ExceptionGroup waits for a child that takes its time to finish ca
 
 TEST_CASE("create_task on a TaskGroup that has finished is refused") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     TaskGroup tg;
     std::exception_ptr none;
     co_await tg.aexit(none, 0);
-    CHECK_THROWS_WITH_AS(tg.create_task([]() -> Coro { co_return {}; }()), "TaskGroup is finished", RuntimeError);
+    CHECK_THROWS_WITH_AS(tg.create_task([]() -> Coroutine { co_return {}; }()), "TaskGroup is finished", RuntimeError);
     co_return {};
   });
   CHECK(o.error == "");

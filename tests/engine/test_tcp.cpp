@@ -12,7 +12,7 @@ using namespace loopscope::test;
 namespace {
 
 // async def echo(reader, writer): line = await reader.readline(); writer.write(line); ...
-Coro echo(StreamReader& reader, StreamWriter& writer, std::vector<std::string>* seen) {
+Coroutine echo(StreamReader& reader, StreamWriter& writer, std::vector<std::string>* seen) {
   Value line = co_await reader.readline().at(2);
   seen->push_back(line.str());
   writer.write(line.str());
@@ -27,7 +27,7 @@ ClientConnected echo_handler(std::vector<std::string>& seen) {
 }
 
 // async def ask(port, text): reader, writer = await asyncio.open_connection(...); ...
-Coro ask(int port, std::string text) {
+Coroutine ask(int port, std::string text) {
   auto [reader, writer] = co_await open_connection("127.0.0.1", port).at(10);
   writer.write(text);
   co_await writer.drain().at(12);
@@ -48,7 +48,7 @@ const Event* find_event(const RunOutcome& o, Ev kind, IoKind io, int loop = 0) {
 TEST_CASE("an echo server and its client on the same loop exchange a line over loopback") {
   Trace trace;
   std::vector<std::string> seen;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(echo_handler(seen), "127.0.0.1", 0).at(20);
     CHECK(server.port() > 0);
     Value reply = co_await ask(server.port(), "hello\n");
@@ -71,7 +71,7 @@ TEST_CASE("an echo server and its client on the same loop exchange a line over l
 TEST_CASE("a task waiting on a read wakes one iteration after its bytes are fed to the reader") {
   Trace trace;
   std::vector<std::string> seen;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(echo_handler(seen)).at(20);
     co_await ask(server.port(), "ping\n");
     server.close();
@@ -107,8 +107,8 @@ TEST_CASE("a task waiting on a read wakes one iteration after its bytes are fed 
 TEST_CASE("readline and readexactly cut the byte stream where asked, and read returns b'' at EOF") {
   Trace trace;
   std::vector<std::string> got;
-  auto handler = [&got](StreamReader& r, StreamWriter& w) -> Coro {
-    return [](StreamReader& reader, StreamWriter& writer, std::vector<std::string>* got) -> Coro {
+  auto handler = [&got](StreamReader& r, StreamWriter& w) -> Coroutine {
+    return [](StreamReader& reader, StreamWriter& writer, std::vector<std::string>* got) -> Coroutine {
       got->push_back((co_await reader.readline().at(3)).str());
       got->push_back((co_await reader.readexactly(4).at(4)).str());
       got->push_back((co_await reader.readexactly(4).at(5)).str());
@@ -123,7 +123,7 @@ TEST_CASE("readline and readexactly cut the byte stream where asked, and read re
       co_return {};
     }(r, w, &got);
   };
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(handler).at(20);
     auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(21);
     // Pieces that do not line up with the reads, a few iterations apart.
@@ -146,9 +146,9 @@ TEST_CASE("readline and readexactly cut the byte stream where asked, and read re
 
 TEST_CASE("an I/O completion joins the ready queue before a timer that is due in the same iteration") {
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    auto handler = [](StreamReader& r, StreamWriter&) -> Coro {
-      return [](StreamReader& reader) -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    auto handler = [](StreamReader& r, StreamWriter&) -> Coroutine {
+      return [](StreamReader& reader) -> Coroutine {
         co_await reader.read(10).at(3);
         co_return {};
       }(r);
@@ -156,7 +156,7 @@ TEST_CASE("an I/O completion joins the ready queue before a timer that is due in
     Server& server = co_await start_server(handler).at(20);
     auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(21);
     co_await sleep(0.02).at(22);  // the handler now waits in read()
-    Task& sleeper = create_task([]() -> Coro {
+    Task& sleeper = create_task([]() -> Coroutine {
       co_await sleep(0.01).at(30);
       co_return {};
     }());
@@ -190,10 +190,10 @@ TEST_CASE("an I/O completion joins the ready queue before a timer that is due in
 TEST_CASE("the client side can run on a second loop, on its own thread, against the server's port") {
   Trace trace;
   std::vector<std::string> seen;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(echo_handler(seen)).at(20);
     int port = server.port();
-    ClientLoop& clients = start_client_loop([port]() -> Coro { return ask(port, "from loop 1\n"); });
+    ClientLoop& clients = start_client_loop([port]() -> Coroutine { return ask(port, "from loop 1\n"); });
     Value reply = co_await at(clients.done(), 22);
     server.close();
     co_await server.wait_closed().at(24);
@@ -220,8 +220,8 @@ TEST_CASE("drain waits while more than 64 KiB is queued, and close still deliver
   const std::string block(16 << 20, 'z');  // 16 MiB: more than loopback socket buffers hold
   size_t received = 0;
   bool eof_after = false;
-  auto handler = [&](StreamReader& r, StreamWriter& w) -> Coro {
-    return [](StreamReader& reader, StreamWriter& writer, size_t* got, bool* eof) -> Coro {
+  auto handler = [&](StreamReader& r, StreamWriter& w) -> Coroutine {
+    return [](StreamReader& reader, StreamWriter& writer, size_t* got, bool* eof) -> Coroutine {
       co_await sleep(0.02).at(3);  // let the client's buffer fill up
       *got = (co_await reader.readexactly(32 << 20).at(4)).str().size();
       *eof = (co_await reader.read(10).at(5)).str().empty();
@@ -229,7 +229,7 @@ TEST_CASE("drain waits while more than 64 KiB is queued, and close still deliver
       co_return {};
     }(r, w, &received, &eof_after);
   };
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(handler).at(20);
     auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(21);
     writer.write(block);

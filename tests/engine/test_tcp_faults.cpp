@@ -9,8 +9,8 @@ using namespace loopscope::test;
 TEST_CASE("a peer that closes with RST makes the server's pending read raise ConnectionResetError") {
   Trace trace;
   std::string server_error;
-  auto handler = [&server_error](StreamReader& r, StreamWriter& w) -> Coro {
-    return [](StreamReader& reader, StreamWriter& writer, std::string* err) -> Coro {
+  auto handler = [&server_error](StreamReader& r, StreamWriter& w) -> Coroutine {
+    return [](StreamReader& reader, StreamWriter& writer, std::string* err) -> Coroutine {
       writer.write("ready\n");
       try {
         co_await reader.read(100).at(5);
@@ -21,7 +21,7 @@ TEST_CASE("a peer that closes with RST makes the server's pending read raise Con
       co_return {};
     }(r, w, &server_error);
   };
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(handler).at(10);
     auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(11);
     co_await reader.readline().at(12);  // the handler now waits in read()
@@ -42,8 +42,8 @@ TEST_CASE("a peer that closes with RST makes the server's pending read raise Con
 TEST_CASE("after the peer's half-close the server reads b'' at EOF yet can still write its reply") {
   Trace trace;
   std::vector<std::string> server_saw;
-  auto handler = [&server_saw](StreamReader& r, StreamWriter& w) -> Coro {
-    return [](StreamReader& reader, StreamWriter& writer, std::vector<std::string>* saw) -> Coro {
+  auto handler = [&server_saw](StreamReader& r, StreamWriter& w) -> Coroutine {
+    return [](StreamReader& reader, StreamWriter& writer, std::vector<std::string>* saw) -> Coroutine {
       saw->push_back((co_await reader.readline().at(3)).str());
       saw->push_back((co_await reader.read(100).at(4)).str());  // b"": the client sent FIN
       saw->push_back(reader.at_eof() ? "at_eof" : "not at eof");
@@ -54,7 +54,7 @@ TEST_CASE("after the peer's half-close the server reads b'' at EOF yet can still
       co_return {};
     }(r, w, &server_saw);
   };
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     Server& server = co_await start_server(handler).at(10);
     auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(11);
     writer.write("request\n");
@@ -74,9 +74,9 @@ TEST_CASE("after the peer's half-close the server reads b'' at EOF yet can still
 TEST_CASE("connecting to a port where nothing listens raises ConnectionRefusedError") {
   Trace trace;
   std::string error;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     // A port that was just free: listen on an ephemeral one, then close it.
-    Server& probe = co_await start_server([](StreamReader&, StreamWriter&) -> Coro { co_return {}; }).at(3);
+    Server& probe = co_await start_server([](StreamReader&, StreamWriter&) -> Coroutine { co_return {}; }).at(3);
     int port = probe.port();
     probe.close();
     co_await probe.wait_closed().at(5);
@@ -101,8 +101,8 @@ TEST_CASE("connecting to a port where nothing listens raises ConnectionRefusedEr
 TEST_CASE("a second server on a port in use raises OSError: address already in use") {
   Trace trace;
   std::string error;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    auto idle = [](StreamReader&, StreamWriter&) -> Coro { co_return {}; };
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    auto idle = [](StreamReader&, StreamWriter&) -> Coroutine { co_return {}; };
     Server& first = co_await start_server(idle).at(3);
     try {
       co_await start_server(idle, "127.0.0.1", first.port()).at(5);
@@ -122,9 +122,9 @@ TEST_CASE("a second server on a port in use raises OSError: address already in u
 
 TEST_CASE("cancelling a task that waits in read ends its io wait and leaves the connection usable") {
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
-    Server& server = co_await start_server([](StreamReader& r, StreamWriter& w) -> Coro {
-      return [](StreamReader&, StreamWriter& writer) -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
+    Server& server = co_await start_server([](StreamReader& r, StreamWriter& w) -> Coroutine {
+      return [](StreamReader&, StreamWriter& writer) -> Coroutine {
         co_await sleep(0.03).at(4);
         writer.write("late\n");
         co_return {};
@@ -132,7 +132,7 @@ TEST_CASE("cancelling a task that waits in read ends its io wait and leaves the 
     }).at(10);
     auto [reader, writer] = co_await open_connection("127.0.0.1", server.port()).at(11);
     StreamReader* rd = &reader;
-    Task& waiter = create_task([](StreamReader* r) -> Coro { co_return co_await r->readline().at(20); }(rd));
+    Task& waiter = create_task([](StreamReader* r) -> Coroutine { co_return co_await r->readline().at(20); }(rd));
     co_await sleep(0.01).at(12);
     waiter.cancel();
     bool cancelled = false;

@@ -41,7 +41,7 @@ std::function<Value()> rendezvous(Rendezvous* r, int n, int result) {
 TEST_CASE("to_thread jobs run concurrently on different workers and their results come back in order") {
   Trace trace;
   Rendezvous started;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     PoolJob& a = to_thread(rendezvous(&started, 2, 1), "job a");
     PoolJob& b = to_thread(rendezvous(&started, 2, 2), "job b");
     Value both = co_await at(gather(a, b), 5);
@@ -65,7 +65,7 @@ TEST_CASE("to_thread jobs run concurrently on different workers and their result
 
 TEST_CASE("pool.start and pool.end come from the worker thread's own trace stream") {
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     co_return co_await at(to_thread([] { return Value("done"); }, "work"), 3);
   });
   REQUIRE(o.error.empty());
@@ -84,7 +84,7 @@ TEST_CASE("pool.start and pool.end come from the worker thread's own trace strea
 TEST_CASE("a job's result wakes its task one iteration after the completion joins the ready queue") {
   Trace trace;
   int32_t main_id = -1;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     main_id = current_task()->id();
     co_return co_await at(to_thread([] { return Value(7); }, "seven"), 3);
   });
@@ -103,7 +103,7 @@ TEST_CASE("a job's result wakes its task one iteration after the completion join
 TEST_CASE("an exception raised in a job propagates to the task that awaits it") {
   Trace trace;
   std::string caught;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     try {
       co_await at(to_thread([]() -> Value { throw ValueError("bad input"); }, "fails"), 4);
     } catch (const ValueError& e) {
@@ -122,7 +122,7 @@ TEST_CASE("read_file reads the real bytes of a file through the thread pool") {
   for (int i = 0; i < 200000; ++i) content += char(i * 7 % 251);  // more than one 64 KiB read, with NULs
   { std::ofstream(path, std::ios::binary) << content; }
   Trace trace;
-  RunOutcome o = run_main(trace, [&]() -> Coro { co_return co_await at(read_file(path), 3); });
+  RunOutcome o = run_main(trace, [&]() -> Coroutine { co_return co_await at(read_file(path), 3); });
   std::remove(path.c_str());
   REQUIRE(o.error.empty());
   CHECK(o.result.str() == content);
@@ -137,7 +137,7 @@ TEST_CASE("read_file reads the real bytes of a file through the thread pool") {
 TEST_CASE("reading a missing file raises FileNotFoundError with Python's message") {
   Trace trace;
   std::string caught;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     try {
       co_await at(read_file("/nonexistent/loopscope.txt"), 3);
     } catch (const OSError& e) {

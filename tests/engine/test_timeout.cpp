@@ -11,7 +11,7 @@ namespace {
 using Lines = std::vector<std::string>;
 void log(const std::string& msg) { print(0, msg); }
 
-Coro slow(std::string name, double delay = 1) {
+Coroutine slow(std::string name, double delay = 1) {
   try {
     co_await sleep(delay);
   } catch (const CancelledError&) {
@@ -21,7 +21,7 @@ Coro slow(std::string name, double delay = 1) {
   log(name + ": done");
   co_return name;
 }
-Coro stubborn() {
+Coroutine stubborn() {
   try {
     co_await sleep(1);
   } catch (const CancelledError&) {
@@ -63,7 +63,7 @@ Coro stubborn() {
 //     except TimeoutError: log("main: timeout(0) raised TimeoutError")
 TEST_CASE("wait_for and timeout raise TimeoutError after the inner work saw CancelledError, at CPython's iterations") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     try {
       co_await wait_for(slow("w1"), 0.02);
     } catch (const TimeoutError& e) {
@@ -79,19 +79,19 @@ TEST_CASE("wait_for and timeout raise TimeoutError after the inner work saw Canc
       log("main: wait_for(0) raised " + e.repr());
     }
     try {
-      co_await timeout(0.02, 0, [](Timeout&) -> Coro { co_await slow("t1"); co_return {}; });
+      co_await timeout(0.02, 0, [](Timeout&) -> Coroutine { co_await slow("t1"); co_return {}; });
     } catch (const TimeoutError& e) {
       log("main: timeout raised " + e.repr() + ", cancelling=" + std::to_string(current_task()->cancelling()));
     }
     bool expired = true;
-    co_await timeout(0.5, 0, [&](Timeout& cm) -> Coro {
+    co_await timeout(0.5, 0, [&](Timeout& cm) -> Coroutine {
       co_await slow("t2", 0.01);
       expired = cm.expired();
       co_return {};
     });
     log(std::string("main: timeout not reached, expired=") + (expired ? "True" : "False"));
     try {
-      co_await timeout(0, 0, [](Timeout&) -> Coro {
+      co_await timeout(0, 0, [](Timeout&) -> Coroutine {
         log("main: body of timeout(0) runs");
         co_await sleep(0);
         log("main: not reached");
@@ -134,8 +134,8 @@ TEST_CASE("wait_for and timeout raise TimeoutError after the inner work saw Canc
 //     except asyncio.CancelledError: log(f"main: timed cancelled={u.cancelled()}")
 TEST_CASE("cancelling a task inside wait_for or timeout cancels the inner work and propagates CancelledError, not TimeoutError") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    Task& t = create_task([]() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    Task& t = create_task([]() -> Coroutine {
       try {
         co_await wait_for(slow("inner"), 1);
       } catch (const CancelledError&) {
@@ -152,9 +152,9 @@ TEST_CASE("cancelling a task inside wait_for or timeout cancels the inner work a
     } catch (const CancelledError&) {
       log(std::string("main: guarded cancelled=") + (t.cancelled() ? "True" : "False"));
     }
-    Task& u = create_task([]() -> Coro {
+    Task& u = create_task([]() -> Coroutine {
       try {
-        co_await timeout(1, 0, [](Timeout&) -> Coro { co_await slow("timed"); co_return {}; });
+        co_await timeout(1, 0, [](Timeout&) -> Coroutine { co_await slow("timed"); co_return {}; });
       } catch (const TimeoutError&) {
         log("timed: TimeoutError (wrong)");
       }
@@ -180,7 +180,7 @@ TEST_CASE("cancelling a task inside wait_for or timeout cancels the inner work a
 
 TEST_CASE("a wait_for that finishes in time disarms its timer, and the trace shows the timer armed and cancelled") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Value v = co_await wait_for(slow("quick", 0.01), 5);
     CHECK(v.repr() == "'quick'");
     co_return {};
@@ -195,7 +195,7 @@ TEST_CASE("a wait_for that finishes in time disarms its timer, and the trace sho
 
 TEST_CASE("wait_for with no timeout awaits a coroutine inline, without a new task") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Value v = co_await wait_for(slow("inline", 0.01), std::nullopt);
     CHECK(v.repr() == "'inline'");
     co_return {};
@@ -206,8 +206,8 @@ TEST_CASE("wait_for with no timeout awaits a coroutine inline, without a new tas
 
 TEST_CASE("a timeout rescheduled further away does not fire, and one rescheduled to now fires at the next iteration") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    co_await timeout(0.01, 0, [](Timeout& cm) -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    co_await timeout(0.01, 0, [](Timeout& cm) -> Coroutine {
       cm.reschedule(5);
       co_await sleep(0.03);
       CHECK_FALSE(cm.expired());
@@ -215,7 +215,7 @@ TEST_CASE("a timeout rescheduled further away does not fire, and one rescheduled
     });
     bool timed_out = false;
     try {
-      co_await timeout(std::nullopt, 0, [](Timeout& cm) -> Coro {
+      co_await timeout(std::nullopt, 0, [](Timeout& cm) -> Coroutine {
         cm.reschedule(0);
         co_await sleep(1);
         co_return {};

@@ -36,8 +36,8 @@ TEST_CASE("two sleeps armed half a millisecond apart wake in the same iteration,
   for (int run = 0; run < 8; ++run) {
     CAPTURE(run);
     Trace trace;
-    RunOutcome o = run_main(trace, []() -> Coro {
-      auto sleeper = [](std::string name, bool late) -> Coro {
+    RunOutcome o = run_main(trace, []() -> Coroutine {
+      auto sleeper = [](std::string name, bool late) -> Coroutine {
         if (late) spin_us(500);
         co_await sleep(0.02);
         log(name + ": woke");
@@ -68,8 +68,8 @@ TEST_CASE("two sleeps armed half a millisecond apart wake in the same iteration,
 
 TEST_CASE("a sleep due well after another still wakes in a later iteration") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    auto sleeper = [](std::string name, double s) -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    auto sleeper = [](std::string name, double s) -> Coroutine {
       co_await sleep(s);
       log(name + ": woke");
       co_return {};

@@ -57,8 +57,8 @@ TEST_CASE("an interned string stays valid while the stream keeps growing") {
 
 TEST_CASE("a run's trace is time-ordered and every step begins after its task was created") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    Task& t = create_task([]() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    Task& t = create_task([]() -> Coroutine {
       co_await sleep(0.01);
       co_return {};
     }().named("child"));
@@ -83,7 +83,7 @@ TEST_CASE("a loop with tracing off runs the same program and records nothing") {
   LoopOptions opts;
   opts.trace = false;
   int turns = 0;
-  RunOutcome o = run_main(trace, [&]() -> Coro {
+  RunOutcome o = run_main(trace, [&]() -> Coroutine {
     for (int i = 0; i < 3; ++i) {
       co_await sleep(0);
       ++turns;

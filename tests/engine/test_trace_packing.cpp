@@ -11,7 +11,7 @@ using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
-Coro player(int turns) {
+Coroutine player(int turns) {
   for (int i = 0; i < turns; ++i) co_await sleep(0);
   co_return {};
 }
@@ -27,7 +27,7 @@ std::vector<std::string> iteration(const RunOutcome& o, uint32_t it) {
 
 TEST_CASE("a sleep(0) ping-pong reads back as loop.iter, loop.poll and each task's run, begin, end and push") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Task& a = create_task(player(3).named("ping"));
     Task& b = create_task(player(3).named("pong"));
     co_await at(a, 3);
@@ -46,7 +46,7 @@ TEST_CASE("a sleep(0) ping-pong reads back as loop.iter, loop.poll and each task
 
 TEST_CASE("an unpacked step's fields match what its packed record gives back") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Task& a = create_task(player(2).named("ping"));
     co_await at(a, 3);
     co_return {};
@@ -105,8 +105,8 @@ TEST_CASE("an unpacked step's fields match what its packed record gives back") {
 
 TEST_CASE("a step that prints in the middle is stored unpacked and reads back in the same order") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
-    Task& a = create_task([]() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
+    Task& a = create_task([]() -> Coroutine {
       print(5, "between begin and end");
       co_await sleep(0);
       co_return {};
@@ -122,7 +122,7 @@ TEST_CASE("a step that prints in the middle is stored unpacked and reads back in
 
 TEST_CASE("an iteration that sleeps in the poll records how long it waited") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     co_await sleep(0.002).at(2);
     co_return {};
   });

@@ -8,7 +8,7 @@ using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
-Coro fail(std::string what) {
+Coroutine fail(std::string what) {
   throw ValueError(what);
   co_return {};
 }
@@ -33,7 +33,7 @@ std::vector<std::string> unretrieved(const RunOutcome& o) {
 // ValueError('never retrieved'): Task.cancel() on a done task clears the flag too.
 TEST_CASE("only the task whose exception nobody retrieved is reported, once") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     create_task(fail("never retrieved"));
     Task& b = create_task(fail("retrieved"));
     Task& c = create_task(fail("cancel() after done"));
@@ -51,14 +51,14 @@ TEST_CASE("only the task whose exception nobody retrieved is reported, once") {
 
 TEST_CASE("awaiting a failed task, or a TaskGroup collecting it, retrieves its exception") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     Task& t = create_task(fail("awaited"));
     try {
       co_await t;
     } catch (const ValueError&) {
     }
     try {
-      co_await task_group(0, [](TaskGroup& tg) -> Coro {
+      co_await task_group(0, [](TaskGroup& tg) -> Coroutine {
         tg.create_task(fail("in a group"));
         co_return {};
       });
@@ -73,7 +73,7 @@ TEST_CASE("awaiting a failed task, or a TaskGroup collecting it, retrieves its e
 
 TEST_CASE("a failed task that main never looks at is reported even when main itself fails") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     create_task(fail("background"));
     co_await sleep(0);
     throw RuntimeError("main");

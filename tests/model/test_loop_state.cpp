@@ -57,11 +57,11 @@ void check_same_lanes(const Model& a, const Model& b) {
 // A real run long enough for many checkpoints: 12 tasks taking turns with
 // sleep(0) and short sleeps. Every step counts as slow (slow_step_ns = 0), so
 // the blocked flags, which are set on earlier segments, are exercised too.
-Coro turn_taker(int turns) {
+Coroutine turn_taker(int turns) {
   for (int k = 0; k < turns; ++k) co_await sleep(k % 3 == 0 ? 0.001 : 0.0).at(3);
   co_return {};
 }
-Coro many_turns() {
+Coroutine many_turns() {
   std::vector<Awaitable> children;
   for (int k = 0; k < 12; ++k) children.emplace_back(turn_taker(20).named("T" + std::to_string(k)));
   co_await at(gather_list(std::move(children), false), 7);

@@ -20,7 +20,7 @@ size_t blocked_segments(const Model& m) {
 
 TEST_CASE("a step flagged preempted leaves the loop unblocked in the view, where slow blocks it") {
   Trace trace;
-  RunOutcome o = run_main(trace, []() -> Coro {
+  RunOutcome o = run_main(trace, []() -> Coroutine {
     co_await sleep(0).at(2);
     co_return {};
   });

@@ -64,7 +64,7 @@ inline LoopOptions iteration_safe() {
 
 // Runs make_main() as the main task. The trace outlives the loop (strings
 // live in it), so it is kept inside the returned Outcome's scope via `trace`.
-inline RunOutcome run_main(Trace& trace, const std::function<Coro()>& make_main,
+inline RunOutcome run_main(Trace& trace, const std::function<Coroutine()>& make_main,
                            LoopOptions opts = iteration_safe()) {
   RunOutcome o;
   MainOutcome m = asyncio_run(trace, opts, make_main);

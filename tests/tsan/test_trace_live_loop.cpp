@@ -13,12 +13,12 @@
 using namespace loopscope;
 
 namespace {
-Coro player(int turns) {
+Coroutine player(int turns) {
   for (int i = 0; i < turns; ++i) co_await sleep(0);
   co_return {};
 }
 
-Coro pingpong(int turns) {
+Coroutine pingpong(int turns) {
   Task& a = create_task(player(turns).named("ping"));
   Task& b = create_task(player(turns).named("pong"));
   co_await at(a, 3);
