@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/model.hpp"
+#include "model/predict.hpp"
 
 using namespace loopscope;
 using namespace loopscope::model;
@@ -179,6 +180,18 @@ void BM_VisibleAllLanesZoomed(benchmark::State& state) {
 
 }  // namespace
 
+// Predict mode's questions, built once when the quiz opens on a finished trace.
+void BM_CancelQuestions(benchmark::State& state) {
+  const Model& m = fed(size_t(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(cancel_questions(m).size());
+}
+void BM_Quiz(benchmark::State& state) {
+  const Model& m = fed(size_t(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(quiz(m).size());
+}
+
+BENCHMARK(BM_CancelQuestions)->Arg(1000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Quiz)->Arg(1000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Update)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_UpdateLiveFrame)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_StateAt)->Arg(1000)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);

@@ -1,12 +1,21 @@
 // asyncio.start_server over a real listening uv_tcp_t: every accepted
 // connection gets a new task running the handler with its reader and writer.
 //
-//   Coroutine handle(StreamReader& reader, StreamWriter& writer) { ... }
-//   Server& server = co_await start_server(handle, "127.0.0.1", 0).at(20);
+//   Coroutine handle(StreamReader& reader, StreamWriter& writer, State* st) { ... }
+//   ClientConnected cb = [st](StreamReader& r, StreamWriter& w) { return handle(r, w, st); };
+//   Server& server = co_await start_server(std::move(cb), "127.0.0.1", 0).at(20);
 //   int port = server.port();                 // port 0 asks for an ephemeral one
 //   ...
 //   server.close();
 //   co_await server.wait_closed().at(25);
+//
+// The one idiom for a server callback (every scenario's server uses it): the
+// handler is a free coroutine function that takes its state as arguments, so
+// the state is copied into its frame; a plain (non-coroutine) lambda binds it
+// and is named before the co_await. A coroutine lambda with captures would
+// keep them in the lambda object, not the frame, and a capturing lambda
+// written inside the co_await meets GCC 12's double destruction
+// (docs/engine.md).
 //
 // The listening socket is traced as an io op of kind accept (io.wait when the
 // server starts listening or accepts, io.done per accepted connection).

@@ -1,6 +1,7 @@
 #include "trace.hpp"
 
 #include "clock.hpp"
+#include "reserve.hpp"
 
 #include <uv.h>
 
@@ -295,6 +296,9 @@ size_t TraceReader::poll() {
   read_.resize(size_t(ns), 0);
   const size_t before = events_.size();
   int64_t min_new_t = INT64_MAX;
+  size_t coming = 0;  // records; a packed one expands to a few events, so this is a floor
+  for (int s = 0; s < ns; ++s) coming += trace_->stream(s).size() - read_[size_t(s)];
+  reserve_for(events_, before + coming);
   for (int s = 0; s < ns; ++s) {
     const Trace::Stream& st = trace_->stream(s);
     size_t n = st.size();
@@ -307,7 +311,9 @@ size_t TraceReader::poll() {
   // Everything before `first` is older than every new event and stays put.
   auto first = std::upper_bound(events_.begin(), events_.begin() + ptrdiff_t(before), min_new_t,
                                 [](int64_t t, const Event& e) { return t < e.t_ns; });
-  std::stable_sort(first, events_.end(), [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
+  // A loaded file (one stream, in order) is sorted already: stable_sort's buffer would be a second copy.
+  auto by_time = [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; };
+  if (!std::is_sorted(first, events_.end(), by_time)) std::stable_sort(first, events_.end(), by_time);
   size_t changed = size_t(first - events_.begin());
   for (size_t i = changed; i < events_.size(); ++i) events_[i].seq = i;
   return changed;

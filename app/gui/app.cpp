@@ -6,8 +6,6 @@
 // - Help overlay
 #include "app.hpp"
 
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -180,7 +178,8 @@ void App::update_states(double dt_play) {
     bool same_run = session_.generation() == cur_generation_;
     if (i != cur_index_) {
       // Glide from what is on screen now to the new state.
-      prev_ = same_run && cur_index_ != SIZE_MAX ? cur_ : m.state_at(i);
+      // Moved, not copied: a 300k-task state is 12 MB a copy (docs/performance.md).
+      prev_ = same_run && cur_index_ != SIZE_MAX ? std::move(cur_) : m.state_at(i);
       tween_.from = cur_index_;
       tween_.to = i;
       tween_.t = same_run ? 0.0 : 1.0;
@@ -193,11 +192,11 @@ void App::update_states(double dt_play) {
 }
 
 bool App::animating() const {
-  return playback_.playing || !settled() || follow_live_ || session_.live() || compare_.live() || clip_.running() ||
+  return playback_.playing || !settled() || follow_live_ || session_.live() || run2_.session().live() || clip_.running() ||
          (!status_.empty() && !status_error_);  // a status line that times out
 }
 
-void App::frame(float dt) {
+void App::frame(float dt, const KeyInput& keys) {
   // Presenter text follows the window's height (the fonts are rebuilt between frames).
   if (float h = ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
     Appearance a = look_;
@@ -209,7 +208,7 @@ void App::frame(float dt) {
     playback_.sync(session_.model().events(), session_.changed_from());
     track_prints(session_.changed_from());
   }
-  if (compare_on_) compare_.poll();
+  if (compare_on_) run2_.poll();
   watch_program(dt);
   bool live = session_.live();
   if (follow_live_) {
@@ -226,7 +225,7 @@ void App::frame(float dt) {
   }
   was_live_ = live;
 
-  handle_keys();
+  handle_keys(keys);
   double dt_play = dt * (playback_.playing ? playback_.speed : 1.0);
   playback_.tick(dt);
   predict_gate();
@@ -244,6 +243,9 @@ void App::frame(float dt) {
   // background, and every full-screen layer costs a frame's worth of pixels on
   // a software renderer (llvmpipe).
   ImGui::Begin("##loopscope", nullptr, root);
+  // Tab is a shortcut (compare: which run Code, Why and Console follow): ImGui
+  // must not also take it to focus the next text box, which then swallows the keys.
+  ImGui::PushAllowKeyboardFocus(false);
   if (header_room_ >= 0) {
     geo_.toolbar.clear();
     ImGui::Dummy(ImVec2(1, header_room_));
@@ -331,11 +333,13 @@ void App::frame(float dt) {
     if (show[4]) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
+  ImGui::PopAllowKeyboardFocus();
   ImGui::End();
   if (gallery_) draw_gallery();
   draw_export_dialogs();
   draw_program_dialogs();
   if (help_) draw_help();
+  else geo_.help = {}, geo_.help_rows.clear();
 }
 
 // [SECTION] Keys
@@ -421,85 +425,80 @@ void App::zoom(float factor, double anchor) {
   timeline_.fit = false;
 }
 
-void App::handle_keys() {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput || dialog_open()) return;
-  auto pressed = [](int key, bool repeat = true) { return ImGui::IsKeyPressed(key, repeat); };
-  bool ctrl = io.KeyCtrl, shift = io.KeyShift;
-  if (gallery_) {  // the gallery is a page of its own: G or Esc closes it
-    if (pressed(GLFW_KEY_G, false) || pressed(GLFW_KEY_ESCAPE, false)) gallery_ = false;
-    return;
-  }
-  if (pressed(GLFW_KEY_G, false)) gallery_ = true;
-  if (pressed(GLFW_KEY_Q, false)) toggle_predict();
-  if (ask_.open) {  // a question: numbers answer, Space shows / continues, Esc leaves predict mode
-    for (int k = 0; k < 9; ++k)
-      if (pressed(GLFW_KEY_1 + k, false)) answer(k);
-    if (pressed(GLFW_KEY_SPACE, false) || pressed(GLFW_KEY_ENTER, false)) {
+void App::handle_keys(const KeyInput& keys) {
+  fired_.clear();
+  if (ImGui::GetIO().WantTextInput || dialog_open()) return;
+  // The gallery is a page of its own; a predict question takes the digits and Space.
+  Context where = gallery_ ? kGallery : ask_.open ? kQuestion : kView;
+  for_each_fired(keys, where, [&](Fired f) { fired_.push_back(f); });
+  for (Fired f : fired_) act(f.action, f.arg);
+}
+
+void App::act(Action a, int arg) {
+  auto restyle = [&](auto change) {
+    Appearance look = look_;
+    change(look);
+    set_appearance(look);
+  };
+  switch (a) {
+    case Action::Play: toggle_play(); break;
+    case Action::Step: step(arg); break;
+    case Action::StepTask: step_task(arg); break;
+    case Action::StepIteration: step_iteration(arg); break;
+    case Action::Notable: step_notable(arg); break;
+    case Action::Bookmark: toggle_bookmark(); break;
+    case Action::NextBookmark: step_bookmark(arg); break;
+    case Action::HoldNotable: cycle_pause(); break;
+    case Action::Start: seek(0); break;
+    case Action::End: seek_end(); break;
+    case Action::ZoomIn: zoom(1.5f); break;
+    case Action::ZoomOut: zoom(1 / 1.5f); break;
+    case Action::Fit: timeline_.fit = true; break;
+    case Action::Pan: {
+      int64_t span = timeline_.t1 - timeline_.t0;
+      timeline_.t0 += arg * span / 8, timeline_.t1 += arg * span / 8, timeline_.fit = false;
+      break;
+    }
+    case Action::Axis: toggle_axis(); break;
+    case Action::Focus: toggle_focus(); break;
+    case Action::Panel:
+      if (arg == 0 && compare_on_) compare_stage_ = !compare_stage_;  // compare hides the stage unless asked
+      else if (arg >= 0 && arg < kPanels) look_.show[arg] = !look_.show[arg];
+      break;
+    case Action::Gallery: gallery_ = true; break;
+    case Action::CloseGallery: gallery_ = false; break;
+    case Action::Predict: toggle_predict(); break;
+    case Action::Answer: if (ask_.open) answer(arg); break;
+    case Action::ShowOrContinue:
+      if (!ask_.open) break;
       if (ask_.revealed) continue_after_answer();
       else answer(-1);
-    }
-    if (pressed(GLFW_KEY_ESCAPE, false)) toggle_predict();
-    return;
+      break;
+    case Action::LeavePredict: if (predict_on_) toggle_predict(); break;
+    case Action::Rerun:
+      if (!session_.live()) session_.is_program() ? rerun_program() : start_selected();
+      break;
+    case Action::Open: open_program_dialog(); break;
+    case Action::Edit: open_editor(); break;
+    case Action::Save: open_save_dialog(); break;
+    case Action::Record: open_record_dialog(); break;
+    case Action::Theme: restyle([](Appearance& l) { l.dark = !l.dark; }); break;
+    case Action::Smaller: restyle([](Appearance& l) { l.scale = std::clamp(l.scale / 1.15f, 0.7f, 2.5f); }); break;
+    case Action::Larger: restyle([](Appearance& l) { l.scale = std::clamp(l.scale * 1.15f, 0.7f, 2.5f); }); break;
+    case Action::Presenter: restyle([](Appearance& l) { l.presenter = !l.presenter; }); break;
+    case Action::Fullscreen: fullscreen_toggle_ = true; break;
+    case Action::Help: help_ = !help_; break;
+    case Action::CloseHelp: help_ = false; break;
+    case Action::Count: break;
   }
-  if (pressed(GLFW_KEY_SPACE, false)) toggle_play();
-  for (int dir : {+1, -1}) {
-    if (!pressed(dir > 0 ? GLFW_KEY_RIGHT : GLFW_KEY_LEFT)) continue;
-    if (io.KeyAlt) {  // pan the timeline
-      int64_t span = timeline_.t1 - timeline_.t0;
-      timeline_.t0 += dir * span / 8, timeline_.t1 += dir * span / 8, timeline_.fit = false;
-    } else if (ctrl) {
-      step_iteration(dir);
-    } else if (shift) {
-      step_task(dir);
-    } else {
-      step(dir);
-    }
-  }
-  if (pressed(GLFW_KEY_N)) step_notable(+1);
-  if (pressed(GLFW_KEY_H, false)) cycle_pause();
-  if (pressed(GLFW_KEY_P)) step_notable(-1);
-  if (pressed(GLFW_KEY_HOME, false)) seek(0);
-  if (pressed(GLFW_KEY_END, false)) seek_end();
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) zoom(1.5f);
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) zoom(1 / 1.5f);
-  if (pressed(GLFW_KEY_0, false)) timeline_.fit = true;
-  if (pressed(GLFW_KEY_A, false)) toggle_axis();
-  if (pressed(GLFW_KEY_TAB, false)) toggle_focus();
-  if (pressed(GLFW_KEY_M, false)) toggle_bookmark();
-  if (pressed(GLFW_KEY_B)) step_bookmark(shift ? -1 : +1);
-  for (int k = 0; k < kPanels; ++k)
-    if (pressed(GLFW_KEY_1 + k, false)) {
-      if (k == 0 && compare_on_) compare_stage_ = !compare_stage_;  // compare hides the stage unless asked
-      else look_.show[k] = !look_.show[k];
-    }
-  if (pressed(GLFW_KEY_F11, false)) fullscreen_toggle_ = true;
-  if (pressed(GLFW_KEY_F1, false) || (shift && pressed(GLFW_KEY_SLASH, false))) help_ = !help_;
-  if (pressed(GLFW_KEY_ESCAPE, false)) help_ = false;
-  if (pressed(GLFW_KEY_T, false)) {
-    Appearance a = look_;
-    a.dark = !a.dark;
-    set_appearance(a);
-  }
-  for (int k : {GLFW_KEY_F5, GLFW_KEY_F6}) {
-    if (!pressed(k, false)) continue;
-    Appearance a = look_;
-    a.scale = std::clamp(a.scale * (k == GLFW_KEY_F6 ? 1.15f : 1 / 1.15f), 0.7f, 2.5f);
-    set_appearance(a);
-  }
-  if (pressed(GLFW_KEY_F7, false)) {
-    Appearance a = look_;
-    a.presenter = !a.presenter;
-    set_appearance(a);
-  }
-  if (ctrl && pressed(GLFW_KEY_S, false)) open_save_dialog();
-  else if (ctrl && pressed(GLFW_KEY_R, false)) open_record_dialog();
-  else if (ctrl && pressed(GLFW_KEY_O, false)) open_program_dialog();
-  else if (ctrl && pressed(GLFW_KEY_E, false)) open_editor();
-  else if (pressed(GLFW_KEY_R, false) && !session_.live()) session_.is_program() ? rerun_program() : start_selected();
 }
 
 // [SECTION] Toolbar
+
+void note_toolbar_item(Geometry& g, std::string name) {
+  g.toolbar.push_back({std::move(name), {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
+                                         ImGui::GetItemRectMax().y}});
+}
 
 void App::draw_toolbar() {
   const Theme& th = theme();
@@ -507,11 +506,7 @@ void App::draw_toolbar() {
   const Scenario* cur = all.empty() ? nullptr : &all[size_t(selected_)];
   float px = look_.font_px();
   geo_.toolbar.clear();
-  // Every control is noted with where it was drawn (tests check none is missing or cut).
-  auto note = [&](const char* name) {
-    geo_.toolbar.push_back({name, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                                   ImGui::GetItemRectMax().y}});
-  };
+  auto note = [&](const char* name) { note_toolbar_item(geo_, name); };
   // The toolbar wraps: a control that does not fit on the row starts the next
   // one (large text in a small window), so no control is ever dropped.
   auto flow = [&](float need, float spacing) {
@@ -521,11 +516,11 @@ void App::draw_toolbar() {
 
   if (ImGui::Button("Scenarios")) gallery_ = !gallery_;
   note("Scenarios");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Every lesson with its parameters (G)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", with_keys("Every lesson with its parameters", Action::Gallery).c_str());
   flow(button_w("Open .py..."), px * 0.25f);
   if (ImGui::Button("Open .py...")) open_program_dialog();
   note("Open");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run your own asyncio program live (Ctrl+O; or drop a .py on the window)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run your own asyncio program live (%s; or drop a .py on the window)", keys_of(Action::Open).c_str());
   bool live = session_.live();
   const model::Model& loaded = session_.model();
   if (session_.is_program()) {
@@ -574,7 +569,7 @@ void App::draw_toolbar() {
     if (ImGui::Button(live ? "Running..." : "Run")) start_selected();
     note("Run");
     if (live) ImGui::EndDisabled();
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the scenario on a real loop (R)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", with_keys("Run the scenario on a real loop", Action::Rerun).c_str());
   }
   // Compare with another scenario (its default parameters), on the same time axis.
   flow(button_w("Compare with..."), px * 0.25f);
@@ -590,22 +585,22 @@ void App::draw_toolbar() {
   }
   }  // a scenario's controls
 
-  auto button = [&](const char* label, const char* tip, bool first = false) {
+  auto button = [&](const char* label, const std::string& tip, bool first = false) {
     if (!first) ImGui::SameLine(0, px * 0.25f);
     bool b = ImGui::Button(label);
     note(label);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tip.c_str());
     return b;
   };
   // Playback controls and the readout wrap to a second row when the window is narrow.
   auto same_line_if_room = [&](float need) { flow(need, px); };
   same_line_if_room(px * 19);
   ImGui::BeginGroup();
-  if (button("|<", "Start (Home)", true)) seek(0);
-  if (button("<", "Back one event (Left)")) step(-1);
-  if (button(playback_.playing ? "Pause" : "Play", "Play / pause (Space)")) toggle_play();
-  if (button(">", "Forward one event (Right)")) step(+1);
-  if (button(">|", "End (End): while a run is live, follow its newest event again")) seek_end();
+  if (button("|<", with_keys("Start", Action::Start), true)) seek(0);
+  if (button("<", with_keys("Back one event", Action::Step, -1))) step(-1);
+  if (button(playback_.playing ? "Pause" : "Play", with_keys("Play / pause", Action::Play))) toggle_play();
+  if (button(">", with_keys("Forward one event", Action::Step, +1))) step(+1);
+  if (button(">|", with_keys("End", Action::End) + ": while a run is live, follow its newest event again")) seek_end();
   ImGui::SameLine(0, px);
   ImGui::SetNextItemWidth(px * 7);
   float speed = float(playback_.speed);
@@ -671,11 +666,11 @@ void App::draw_toolbar() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Predict, Save trace, Record clip, keyboard shortcuts");
     for (const char* folded : {"Predict", "Save trace", "Record clip", "?"}) geo_.toolbar.push_back({folded, geo_.toolbar.back().second});
     if (ImGui::BeginPopup("toolbar_more")) {
-      if (ImGui::MenuItem("Predict", "Q", predict_on_)) toggle_predict();
+      if (ImGui::MenuItem("Predict", keys_of(Action::Predict).c_str(), predict_on_)) toggle_predict();
       bool can = session_.model().size() > 0 && !session_.live();
-      if (ImGui::MenuItem("Save trace...", "Ctrl+S", false, can)) open_save_dialog();
-      if (ImGui::MenuItem("Record clip...", "Ctrl+R", false, can)) open_record_dialog();
-      if (ImGui::MenuItem("Keyboard shortcuts", "F1")) help_ = !help_;
+      if (ImGui::MenuItem("Save trace...", keys_of(Action::Save).c_str(), false, can)) open_save_dialog();
+      if (ImGui::MenuItem("Record clip...", keys_of(Action::Record).c_str(), false, can)) open_record_dialog();
+      if (ImGui::MenuItem("Keyboard shortcuts", keys_of(Action::Help).c_str())) help_ = !help_;
       ImGui::EndPopup();
     }
     return;
@@ -685,7 +680,8 @@ void App::draw_toolbar() {
   if (ImGui::Checkbox("Predict", &predict)) toggle_predict();
   note("Predict");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Predict mode (Q): playback stops before each iteration and asks which handle runs first");
+    ImGui::SetTooltip("Predict mode (%s): playback stops before each iteration and asks which handle runs first",
+                      keys_of(Action::Predict).c_str());
   // Right end: Save trace / Record clip (or the clip's progress), then help.
   used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
   float right_w = export_controls_width() + sp + help_w;
@@ -695,13 +691,13 @@ void App::draw_toolbar() {
   draw_export_controls();
   ImGui::EndGroup();
   if (!busy) {
-    geo_.toolbar.push_back({"Save trace", {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x, ImGui::GetItemRectMax().y}});
+    note_toolbar_item(geo_, "Save trace");
     geo_.toolbar.push_back({"Record clip", geo_.toolbar.back().second});
   }
   ImGui::SameLine();
   if (ImGui::Button("?")) help_ = !help_;
   note("?");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Keyboard shortcuts (F1)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", with_keys("Keyboard shortcuts", Action::Help).c_str());
 }
 
 void App::draw_open_toggle() {
@@ -732,50 +728,90 @@ void App::draw_open_toggle() {
 // [SECTION] Help overlay
 
 void App::draw_help() {
-  static const char* kKeys[][2] = {
-      {"Space", "play / pause"},
-      {"Right / Left", "one event forward / back"},
-      {"Shift + Right / Left", "one task step"},
-      {"Ctrl + Right / Left", "one loop iteration"},
-      {"N / P", "next / previous notable event"},
-      {"M", "bookmark the moment at the playhead (again: remove it)"},
-      {"B / Shift + B", "next / previous bookmark"},
-      {"H", "playback holds on each notable event: off, 1 s, 2 s"},
-      {"Home / End", "start / end of the run"},
-      {"+ / - / 0", "zoom the timeline / fit the run"},
-      {"Alt + Right / Left, drag", "pan the timeline"},
-      {"A", "timeline axis: real time / by iteration"},
-      {"Tab", "compare: Code, Why and Console follow run 1 / run 2"},
-      {"1 - 6", "show / hide Stage, Timeline, Code, Why, Console, Tasks"},
+  // The shortcuts table itself (shortcuts.cpp), a row per help text, by where
+  // the keys work; then what the mouse does.
+  static const char* kMouse[][2] = {
       {"mouse wheel", "zoom the timeline at the mouse"},
-      {"G", "the scenario gallery: lessons, parameters, Run"},
-      {"Q", "predict mode: guess which handle runs next (1-9 answer)"},
-      {"R", "run the scenario (or your program) again"},
-      {"Ctrl + O", "open your own asyncio program (.py): it runs live"},
-      {"Ctrl + E", "edit your program; Ctrl + Enter saves and runs it"},
-      {"Ctrl + S", "save the run as a trace file (JSON Lines)"},
-      {"Ctrl + R", "record the run as a clip (mp4, gif, webm, PNG)"},
-      {"T", "dark / light theme"},
-      {"F5 / F6", "smaller / larger text"},
-      {"F7", "presenter mode (large text)"},
-      {"F11", "full screen"},
-      {"F1 or ?", "this overlay (Esc closes)"},
+      {"drag", "pan the timeline"},
   };
+  static const std::pair<uint8_t, const char*> kWhere[] = {
+      {kView, nullptr},
+      {kQuestion, "While a predict question is open"},
+      {kGallery, "In the gallery"},
+  };
+  // Rows: (keys, what); a heading has no keys.
+  std::vector<std::pair<std::string, const char*>> rows;
+  auto all = shortcuts();
+  for (auto [where, heading] : kWhere) {
+    if (heading) rows.push_back({"", heading});
+    for (size_t i = 0, next = 0; i < all.size(); i = next) {
+      std::string keys = row_keys(i, &next);
+      // A row shared by the view and a question is listed with the view.
+      uint8_t home = (all[i].where & kView) ? uint8_t(kView) : all[i].where;
+      if (home == where && !keys.empty()) rows.push_back({keys, all[i].help});
+    }
+    if (where == kView)
+      for (auto& m : kMouse) rows.push_back({m[0], m[1]});
+  }
   ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float keys_w = 0, what_w = 0;
+  ImGui::PushFont(fonts_.bold);
+  for (auto& r : rows) keys_w = std::max(keys_w, ImGui::CalcTextSize(r.first.c_str()).x);
+  ImGui::PopFont();
+  for (auto& r : rows) what_w = std::max(what_w, ImGui::CalcTextSize(r.second).x);
+  float pad = st.CellPadding.x * 4, max_w = io.DisplaySize.x * 0.95f;
+  // Two lists side by side where they fit the window's width, the longest
+  // texts wrapping (the list is taller than a 720p screen); otherwise one
+  // list that scrolls where the window is too short.
+  float two_w = 2 * (keys_w + what_w * 0.75f + pad) + st.WindowPadding.x * 2;
+  int pairs = two_w <= max_w ? 2 : 1;
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always,
                           ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(max_w, io.DisplaySize.y * 0.95f));
+  ImGuiWindowFlags flags = ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+  if (pairs == 2) {
+    float full = 2 * (keys_w + what_w + pad) + st.WindowPadding.x * 2;
+    ImGui::SetNextWindowSize(ImVec2(std::min(full, max_w), 0), ImGuiCond_Always);  // 0: the height fits the rows
+  } else {
+    flags |= ImGuiWindowFlags_AlwaysAutoResize;
+  }
   ImGui::SetNextWindowBgAlpha(0.97f);
-  ImGui::Begin("Keyboard", &help_,
-               ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
-  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
-    for (auto& k : kKeys) {
+  ImGui::Begin("Keyboard", &help_, flags);
+  geo_.help_rows.clear();
+  ImVec2 at = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+  geo_.help = {at.x, at.y, at.x + size.x, at.y + size.y};
+  if (ImGui::BeginTable("keys", 2 * pairs, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+    for (int c = 0; c < pairs; ++c) {
+      ImGui::TableSetupColumn("keys", ImGuiTableColumnFlags_WidthFixed, keys_w);
+      ImGui::TableSetupColumn("what", pairs == 2 ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_WidthFixed,
+                              pairs == 2 ? 1.0f : what_w);
+    }
+    size_t per_column = (rows.size() + size_t(pairs) - 1) / size_t(pairs);
+    for (size_t r = 0; r < per_column; ++r) {
       ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::PushFont(fonts_.bold);
-      ImGui::TextUnformatted(k[0]);
-      ImGui::PopFont();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(k[1]);
+      for (size_t c = 0; c < size_t(pairs); ++c) {
+        size_t i = c * per_column + r;
+        ImGui::TableNextColumn();
+        if (i >= rows.size()) {
+          ImGui::TableNextColumn();
+          continue;
+        }
+        auto& [keys, what] = rows[i];
+        if (keys.empty()) {  // a heading, over the descriptions
+          ImGui::TableNextColumn();
+          ImGui::TextDisabled("%s", what);
+          continue;
+        }
+        ImGui::PushFont(fonts_.bold);
+        ImGui::TextUnformatted(keys.c_str());
+        ImGui::PopFont();
+        ImGui::TableNextColumn();
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextUnformatted(what);
+        ImGui::PopTextWrapPos();
+        geo_.help_rows.push_back({keys, what});
+      }
     }
     ImGui::EndTable();
   }

@@ -17,7 +17,10 @@
 #include "model/model.hpp"
 #include "model/predict.hpp"
 #include "playback.hpp"
+#include "run_view.hpp"
 #include "session.hpp"
+#include "shortcuts.hpp"
+#include "story_axis.hpp"
 #include "theme.hpp"
 
 struct ImVec2;
@@ -89,6 +92,8 @@ struct Geometry {
   std::vector<std::pair<std::string, Box>> toolbar;  // each toolbar control, by name, where it was drawn
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
   int stage_hidden = 0;                            // chips that did not fit their area (counted on screen)
+  std::vector<Box> stage_chip_boxes;               // every stage chip drawn, gliding and fading ones too
+  std::vector<std::pair<std::string, Box>> stage_notes;  // "empty", "none armed", ... where drawn
   std::vector<std::pair<int, int32_t>> cursors;    // code cursors: (line, task id)
   // Code rows drawn: a listing line, or its trailing comment wrapped onto a row of its own.
   struct CodeRow {
@@ -119,7 +124,11 @@ struct Geometry {
   std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
+  std::vector<std::pair<std::string, std::string>> help_rows;  // the help overlay as drawn: (keys, what they do)
+  Box help;                                                    // the help overlay's window (empty when closed)
 };
+// Notes the last ImGui item as toolbar control `name`, where it was drawn (tests check none is missing or cut).
+void note_toolbar_item(Geometry& g, std::string name);
 
 class App {
  public:
@@ -149,12 +158,12 @@ class App {
   std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
   bool compare_active() const { return compare_on_; }
-  Session& compare_session() { return compare_; }
-  const Session& compare_session() const { return compare_; }
+  Session& compare_session() { return run2_.session(); }
+  const Session& compare_session() const { return run2_.session(); }
   // Compare mode: run 2's playhead is at the same real time since its start
   // as run 1's (one real-time axis, two playheads).
-  size_t compare_index() const { return index2_; }
-  const model::LoopState& compare_state() const { return cur2_; }
+  size_t compare_index() const { return run2_.index(); }
+  const model::LoopState& compare_state() const { return run2_.state(); }
   // Which run Code, Why and Console follow in compare mode (Tab switches): 0 or 1.
   int focus() const { return compare_on_ ? focus_ : 0; }
   void toggle_focus() { focus_ = compare_on_ ? 1 - focus_ : 0; }
@@ -246,9 +255,12 @@ class App {
   void set_appearance(const Appearance& a);
 
   // [SECTION] Frames
-  // Pulls new events, advances playback by dt (wall seconds), handles keys and
-  // builds the screen.
-  void frame(float dt);
+  // Pulls new events, advances playback by dt (wall seconds), handles this
+  // frame's keys (the platform translates them: shortcuts.hpp) and builds the screen.
+  void frame(float dt, const KeyInput& keys = {});
+  // What a shortcut does (keys, menus and tests go through here).
+  void act(Action a, int arg = 0);
+  const std::vector<Fired>& fired() const { return fired_; }  // the shortcuts the last frame's keys triggered
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   void seek_end();  // the last event; during a live run the view follows the newest again
@@ -286,19 +298,14 @@ class App {
   double axis_of(int64_t t_ns) const;
   int64_t trace_of(double axis) const;
   // The by-iteration axis's stretch of blocked time: blocked gaps are drawn this many times their real length (>= 1).
-  double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k) : 1.0; }
+  double axis_block_scale() const { return timeline_.story ? (update_axis(), axis_.k()) : 1.0; }
 
  private:
-  void handle_keys();
+  void handle_keys(const KeyInput& keys);
+  std::vector<Fired> fired_;
   // The by-iteration axis: each event's x (ns of axis), and which gaps are blocked time (timeline.cpp).
   void update_axis() const;
-  mutable struct {
-    uint64_t gen = UINT64_MAX;
-    size_t n = SIZE_MAX;
-    double story_end = -1, k = 1;
-    std::vector<double> start;
-    std::vector<bool> blocked;
-  } axis_;
+  mutable StoryAxis axis_;
   void update_states(double dt_play);
   void draw_toolbar();
   void draw_export_controls();  // right end of the toolbar: Save / Record, or the clip's progress
@@ -318,7 +325,7 @@ class App {
   void draw_summary(const ImVec2& size);
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
   const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
-  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_[2];
+  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_;  // run 1's
   static std::string run_label(const Session& s);  // "id k=v ..." 
   std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
@@ -342,19 +349,12 @@ class App {
   void update_compare();
 
   Session session_;
-  Session compare_;  // compare mode's second run (idle otherwise)
+  RunView run2_;  // compare mode's second run (idle otherwise)
   bool compare_on_ = false;
   bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
   int focus_ = 0;
   std::vector<size_t> bookmarks_;
   uint64_t bookmarks_gen_ = UINT64_MAX;  // a new run starts without marks
-  size_t index2_ = 0;
-  model::LoopState cur2_;
-  size_t cur2_index_ = SIZE_MAX;
-  uint64_t cur2_gen_ = UINT64_MAX;
-  std::vector<size_t> prints2_;
-  uint64_t prints2_gen_ = UINT64_MAX;
-  size_t prints2_n_ = 0;
   Playback playback_;
   Appearance look_;
   Fonts fonts_;
@@ -392,7 +392,9 @@ class App {
     std::vector<std::pair<std::string, std::string>> sources;  // file, text
     std::vector<std::string> tabs;                             // files a task stepped in, first seen first
     std::vector<Failure> failures;
-    std::vector<std::pair<int32_t, std::pair<const char*, int>>> last_at;  // task -> its last (file, line)
+    std::vector<std::pair<const char*, int>> last_at;  // [task + 1] -> its last (file, line); [0]: no task
+    const char* last_tab = nullptr;                    // the file of the latest step (most steps repeat it)
+    size_t failures_seen = 0;                          // failures the playhead had reached at the last frame
   } program_scan_;
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
@@ -422,7 +424,6 @@ class App {
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
   std::vector<size_t> prints_;          // indexes of print events, kept incrementally
   void track_prints(size_t changed_from);
-  static void track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
   const Session* listing_of_ = nullptr;

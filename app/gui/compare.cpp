@@ -95,8 +95,8 @@ std::string App::run_label(const Session& s) {
 std::string App::compare_title(int run, float width) const {
   // Longest first: every parameter; only those the two runs do not share (the
   // difference is the lesson: "mode=asyncio.sleep"); the id alone; the id elided.
-  const Session& s = run == 0 ? session_ : compare_;
-  const Session& o = run == 0 ? compare_ : session_;
+  const Session& s = run == 0 ? session_ : run2_.session();
+  const Session& o = run == 0 ? run2_.session() : session_;
   std::string lead = std::to_string(run + 1) + ": ";
   std::string full = lead + run_label(s);
   float px = fonts_.bold->FontSize;
@@ -113,14 +113,14 @@ std::string App::compare_title(int run, float width) const {
 }
 
 void App::start_compare(const Scenario& s, const Params& p) {
-  compare_.start(s, p);
+  run2_.session().start(s, p);
   compare_on_ = true;
   focus_ = 0;
   timeline_.fit = true;
 }
 
 std::string App::load_compare(const std::string& path) {
-  std::string err = compare_.load(path);
+  std::string err = run2_.session().load(path);
   if (!err.empty()) return err;
   compare_on_ = true;
   focus_ = 0;
@@ -143,7 +143,7 @@ void App::draw_summary(const ImVec2& size) {
   ImGui::PushTextWrapPos(0);
   for (size_t k = 0; k < lines.size(); ++k) {
     bool run = k < 2;
-    if (run && (k == 0 ? session_ : compare_).live()) lines[k] += "  (running...)";
+    if (run && (k == 0 ? session_ : run2_.session()).live()) lines[k] += "  (running...)";
     ImGui::PushStyleColor(ImGuiCol_Text, run && r[k].blocked_ns > 0 ? th.error : th.text);
     ImGui::TextUnformatted(model::elide(lines[k]).c_str());
     ImGui::PopStyleColor();
@@ -153,8 +153,9 @@ void App::draw_summary(const ImVec2& size) {
 }
 
 const RunSummary& App::summary_of(int run) const {
-  const Session& s = run == 0 ? session_ : compare_;
-  auto& c = summary_cache_[run];
+  if (run == 1) return run2_.summary();
+  const Session& s = session_;
+  auto& c = summary_cache_;
   if (c.gen != s.generation() || c.n != s.model().size()) c.r = summarize(s.model()), c.gen = s.generation(), c.n = s.model().size();
   return c.r;
 }
@@ -172,31 +173,15 @@ float App::summary_rows(float width) const {
 void App::update_compare() {
   if (!compare_on_) return;
   const model::Model& m1 = session_.model();
-  const model::Model& m2 = compare_.model();
-  if (m2.size() == 0) {
-    index2_ = 0, cur2_ = {}, cur2_index_ = SIZE_MAX;
-    return;
-  }
+  const model::Model& m2 = run2_.model();
   // Run 2's playhead: the same real time since its first event as run 1's.
-  if (m1.size() == 0) {
-    index2_ = m2.size() - 1;
-  } else {
-    int64_t since = playhead_ns() - m1.begin_ns();
-    index2_ = m2.index_at_time(m2.begin_ns() + since);
-  }
-  if (index2_ != cur2_index_ || compare_.generation() != cur2_gen_ || compare_.live()) {
-    cur2_ = m2.state_at(index2_);
-    cur2_index_ = index2_, cur2_gen_ = compare_.generation();
-  }
-  if (prints2_gen_ != compare_.generation() || prints2_n_ != m2.size()) {
-    prints2_.clear();  // rescanned only while run 2 grows (it is live)
-    track_prints(m2, prints2_, 0);
-    prints2_gen_ = compare_.generation(), prints2_n_ = m2.size();
-  }
+  if (m2.size() == 0) run2_.seek(0);
+  else if (m1.size() == 0) run2_.seek(m2.size() - 1);
+  else run2_.seek(m2.index_at_time(m2.begin_ns() + (playhead_ns() - m1.begin_ns())));
 }
 
 App::Focus App::focused() const {
-  if (focus() == 1) return {&compare_, index2_, &cur2_, &prints2_, 1};
+  if (focus() == 1) return {&run2_.session(), run2_.index(), &run2_.state(), &run2_.prints(), 1};
   return {&session_, playback_.index(), &cur_, &prints_, 0};
 }
 

@@ -61,7 +61,7 @@ void App::open_save_dialog() {
 
 void App::open_record_dialog() {
   if (session_.model().size() == 0 || session_.live() || clip_.running()) return;
-  const Session* cmp = compare_on_ ? &compare_ : nullptr;
+  const Session* cmp = compare_on_ ? &run2_.session() : nullptr;
   int f = clip_req_.out.empty() ? 0 : format_of_path(clip_req_.out);
   clip_req_.out = default_output(session_, cmp, kFormats[f].ext[0] ? kFormats[f].ext : "-frames");
   clip_req_.dark = look_.dark;
@@ -91,7 +91,7 @@ void App::save_now() {
 
 void App::record_now() {
   record_open_ = false;
-  const Session* cmp = compare_on_ && compare_.model().size() ? &compare_ : nullptr;
+  const Session* cmp = compare_on_ && run2_.model().size() ? &run2_.session() : nullptr;
   std::string err = clip_.start(program_, clip_req_, session_, cmp);
   if (err.empty()) set_status("", false);
   else set_status("Not recorded: " + err, true);
@@ -157,11 +157,11 @@ void App::draw_export_controls() {
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button("Save trace")) open_save_dialog();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Save this run as JSON Lines, for loopscope view and other tools (Ctrl+S)");
+    ImGui::SetTooltip("%s", with_keys("Save this run as JSON Lines, for loopscope view and other tools", Action::Save).c_str());
   ImGui::SameLine();
   if (ImGui::Button("Record clip")) open_record_dialog();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Record this run as a video clip, with a title card (Ctrl+R)");
+    ImGui::SetTooltip("%s", with_keys("Record this run as a video clip, with a title card", Action::Record).c_str());
   if (!can) ImGui::EndDisabled();
 }
 
@@ -209,9 +209,9 @@ void App::draw_export_dialogs() {
     centre();
     if (ImGui::BeginPopupModal("Record clip", &record_open_, flags)) {
       ClipRequest& r = clip_req_;
-      bool cmp = compare_on_ && compare_.model().size();
+      bool cmp = compare_on_ && run2_.model().size();
       ImGui::Text("%s%s%s", run_label(session_).c_str(), cmp ? "  beside  " : "",
-                  cmp ? run_label(compare_).c_str() : "");
+                  cmp ? run_label(run2_.session()).c_str() : "");
       ImGui::TextDisabled("the run as it is on screen: a title card, the playback, the end held");
       bool enter = path_field(r.out);
       int f = format_of_path(r.out);

@@ -112,11 +112,11 @@ void App::scan_program() {
   for (size_t i = sc.n; i < ev.size(); ++i) {
     const Event& e = ev[i];
     if (e.loop != 0) continue;
+    // Indexed by task id (ids are below limits::max_id, docs/trace-format.md): O(1) a step.
     auto last = [&](int32_t task) -> std::pair<const char*, int>& {
-      for (auto& [t, fl] : sc.last_at)
-        if (t == task) return fl;
-      sc.last_at.push_back({task, {nullptr, 0}});
-      return sc.last_at.back().second;
+      size_t k = size_t(std::max(task, -1) + 1);
+      if (k >= sc.last_at.size()) sc.last_at.resize(k + 1, {nullptr, 0});
+      return sc.last_at[k];
     };
     switch (e.kind) {
       case Ev::source:
@@ -128,7 +128,10 @@ void App::scan_program() {
       case Ev::print:
         if (e.s2 && e.line > 0) {
           last(e.task) = {e.s2, e.line};
-          if (std::find(sc.tabs.begin(), sc.tabs.end(), e.s2) == sc.tabs.end()) sc.tabs.push_back(e.s2);
+          // The latest step's file (the same pointer) is a tab already: skip the search.
+          if (e.s2 != sc.last_tab && std::find(sc.tabs.begin(), sc.tabs.end(), e.s2) == sc.tabs.end())
+            sc.tabs.push_back(e.s2);
+          sc.last_tab = e.s2;
         }
         break;
       case Ev::task_done:
@@ -167,15 +170,23 @@ void App::draw_code_tabs(const Session& run, float px) {
   if (&run != &session_) return;
   scan_program();
   const auto& tabs = program_scan_.tabs;
+  // Failures the playhead has reached. One that has just appeared brings its
+  // file's tab forward, even over a tab the user picked: the red line is what
+  // the student must see. The user can pick another tab again; the failing
+  // file's tab then keeps a red "!".
+  size_t seen = 0;
+  const Failure* newest = nullptr;
+  for (const Failure& f : program_scan_.failures)
+    if (f.at <= playback_.index()) ++seen, newest = &f;
+  if (seen > program_scan_.failures_seen && newest) code_file_ = newest->file, code_file_pinned_ = true;
+  program_scan_.failures_seen = seen;
   // The tab follows the running task's file (then a failure's) until the user picks one.
   if (!code_file_pinned_) {
     const model::LoopState& cur = cur_;
     std::string want;
     for (const model::TaskSnapshot& t : cur.tasks)
       if (t.state == model::TaskState::running && t.file) want = t.file;
-    if (want.empty())
-      for (const Failure& f : program_scan_.failures)
-        if (f.at <= playback_.index()) want = f.file;
+    if (want.empty() && newest) want = newest->file;
     if (want.empty() && code_file_.empty() && !tabs.empty()) want = tabs.front();
     if (!want.empty()) code_file_ = want;
   }
@@ -183,16 +194,18 @@ void App::draw_code_tabs(const Session& run, float px) {
   for (const std::string& f : tabs) {
     ImGui::SameLine(0, px * 0.4f);
     bool on = f == code_file_ || (code_file_.empty() && &f == &tabs.front());
+    bool failed = false;
+    for (const Failure& fl : program_scan_.failures)
+      failed = failed || (fl.at <= playback_.index() && fl.file == f);
     ImGui::PushStyleColor(ImGuiCol_Button, on ? th.highlight : th.panel);
-    ImGui::PushStyleColor(ImGuiCol_Text, on ? th.text : th.text_dim);
+    ImGui::PushStyleColor(ImGuiCol_Text, failed && !on ? th.error : on ? th.text : th.text_dim);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px * 0.35f, 0));
     ImGui::PushID(f.c_str());
-    if (ImGui::SmallButton(f.c_str())) set_code_file(f);
+    if (ImGui::SmallButton(failed && !on ? ("! " + f).c_str() : f.c_str())) set_code_file(f);
     ImGui::PopID();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(2);
-    geo_.toolbar.push_back({"tab " + f, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                                         ImGui::GetItemRectMax().y}});
+    note_toolbar_item(geo_, "tab " + f);
   }
 }
 
@@ -201,10 +214,7 @@ void App::draw_code_tabs(const Session& run, float px) {
 void App::draw_program_bar() {
   const Theme& th = theme();
   float px = look_.font_px();
-  auto note = [&](const std::string& name) {
-    geo_.toolbar.push_back({name, {ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectMax().x,
-                                   ImGui::GetItemRectMax().y}});
-  };
+  auto note = [&](const std::string& name) { note_toolbar_item(geo_, name); };
   bool live = session_.live();
   ImGui::SameLine(0, px * 0.6f);
   ImGui::PushFont(fonts_.bold);

@@ -193,13 +193,13 @@ void App::draw_code(const ImVec2& size) {
       if (last) --room_cols;  // room for the "…"
       if (wrap_rows && to - from > room_cols) {
         end = from + room_cols;
-        // After a space, '(' or ','; else after a '.'; else where the row is full.
+        // After a space, '(', ',' or '='; else after a '.'; else where the row is full.
         auto break_at = [&](const char* after) {
           for (size_t k = from + room_cols; k > from + room_cols / 3; --k)
             if (std::strchr(after, l[k - 1])) return k;
           return size_t(0);
         };
-        if (size_t k = break_at(comment ? " " : " (,")) end = k;
+        if (size_t k = break_at(comment ? " " : " (,=")) end = k;
         else if (size_t d = comment ? 0 : break_at(".")) end = d;
       }
       rows.push_back({int(i) + 1, comment, from, end, in, !first, last});
@@ -218,6 +218,8 @@ void App::draw_code(const ImVec2& size) {
     const size_t hang = std::min(shown_lead + 2, cols / 2);
     if (lines[i].empty() || lead == lines[i].size()) {
       rows.push_back({int(i) + 1, false, 0, lines[i].size(), 0});
+    } else if (wrap_rows && lines[i][lead] == '#') {  // a comment line: as a trailing comment, two rows at most
+      add_rows(i, true, lead, lines[i].size(), shown_lead, std::min(shown_lead + 2, cols / 2));
     } else if (wrap_comments && sp.comment_at != std::string::npos && width_of(font, cpx, lines[i].size()) + chip_room > room) {
       add_rows(i, false, code_from, sp.code_end, code_indent, hang);
       add_rows(i, true, sp.comment_at, lines[i].size(), shown_lead, std::min(shown_lead + 2, cols / 2));
@@ -341,12 +343,14 @@ void App::draw_code(const ImVec2& size) {
     geo_.code_rows.push_back({line, row.comment, y, y + lh, tx, l.substr(row.from, row.to - row.from)});
     if (row.cont)  // a wrapped row: "↪" where the line number would be
       dl->AddText(font, cpx, ImVec2(c0.x + gutter - cpx * 1.6f, ty), th.text_faint, "\xe2\x86\xaa");
-    if (row.comment) continue;
-    if (!row.cont) {
+    // A comment line's first row has its number (a trailing comment's row does not: its code's row has).
+    const bool comment_line = row.comment && row.from == l.find_first_not_of(' ');
+    if (!row.cont && (!row.comment || comment_line)) {
       char num[16];
       std::snprintf(num, sizeof num, "%3d", line);
       dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
     }
+    if (row.comment) continue;
     // Marks and chips stand after a line's last code row.
     if (r + 1 < int(rows.size()) && rows[size_t(r + 1)].line == line && rows[size_t(r + 1)].cont && !rows[size_t(r + 1)].comment)
       continue;
@@ -537,14 +541,7 @@ void App::draw_why(const ImVec2& size) {
 
 // [SECTION] Console
 
-void App::track_prints(size_t changed_from) { track_prints(session_.model(), prints_, changed_from); }
-
-void App::track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from) {
-  const auto& ev = m.events();
-  while (!prints.empty() && prints.back() >= changed_from) prints.pop_back();
-  for (size_t i = prints.empty() ? changed_from : std::max(changed_from, prints.back() + 1); i < ev.size(); ++i)
-    if (ev[i].kind == Ev::print) prints.push_back(i);
-}
+void App::track_prints(size_t changed_from) { gui::track_prints(session_.model(), prints_, changed_from); }
 
 void App::draw_console(const ImVec2& size) {
   const Theme& th = theme();

@@ -154,6 +154,57 @@ void send_key(GLFWwindow* win, int key, int action, int mods) {
 }
 }  // namespace
 
+// [SECTION] Keys: GLFW's key codes in the view's names (shortcuts.hpp)
+namespace {
+int glfw_key(Key k) {
+  int i = int(k);
+  if (k >= Key::A && k <= Key::Z) return GLFW_KEY_A + (i - int(Key::A));
+  if (k >= Key::D0 && k <= Key::D9) return GLFW_KEY_0 + (i - int(Key::D0));
+  if (k >= Key::F1 && k <= Key::F12) return GLFW_KEY_F1 + (i - int(Key::F1));
+  switch (k) {
+    case Key::Left: return GLFW_KEY_LEFT;
+    case Key::Right: return GLFW_KEY_RIGHT;
+    case Key::Up: return GLFW_KEY_UP;
+    case Key::Down: return GLFW_KEY_DOWN;
+    case Key::Home: return GLFW_KEY_HOME;
+    case Key::End: return GLFW_KEY_END;
+    case Key::PageUp: return GLFW_KEY_PAGE_UP;
+    case Key::PageDown: return GLFW_KEY_PAGE_DOWN;
+    case Key::Space: return GLFW_KEY_SPACE;
+    case Key::Enter: return GLFW_KEY_ENTER;
+    case Key::Escape: return GLFW_KEY_ESCAPE;
+    case Key::Tab: return GLFW_KEY_TAB;
+    case Key::Backspace: return GLFW_KEY_BACKSPACE;
+    case Key::Delete: return GLFW_KEY_DELETE;
+    case Key::Equal: return GLFW_KEY_EQUAL;
+    case Key::Minus: return GLFW_KEY_MINUS;
+    case Key::Slash: return GLFW_KEY_SLASH;
+    case Key::KeypadAdd: return GLFW_KEY_KP_ADD;
+    case Key::KeypadSubtract: return GLFW_KEY_KP_SUBTRACT;
+    default: return GLFW_KEY_UNKNOWN;
+  }
+}
+
+int glfw_mods(uint8_t m) {
+  return (m & kCtrl ? GLFW_MOD_CONTROL : 0) | (m & kShift ? GLFW_MOD_SHIFT : 0) | (m & kAlt ? GLFW_MOD_ALT : 0);
+}
+
+// This frame's keys, read from ImGui's io (which the GLFW backend fills with
+// GLFW's codes) after NewFrame: ImGui keeps the held times behind key repeat.
+KeyInput read_keys() {
+  KeyInput in;
+  const ImGuiIO& io = ImGui::GetIO();
+  for (int k = 1; k < kKeyCount; ++k) {
+    int code = glfw_key(Key(k));
+    if (code < 0 || code >= int(IM_ARRAYSIZE(io.KeysDown))) continue;
+    in.pressed[k] = ImGui::IsKeyPressed(code, false);
+    in.repeated[k] = ImGui::IsKeyPressed(code, true);
+  }
+  in.mods = uint8_t((io.KeyCtrl ? kCtrl : 0) | (io.KeyShift ? kShift : 0) | (io.KeyAlt ? kAlt : 0));
+  return in;
+}
+}  // namespace
+
 namespace {
 // Input events seen by any window (GLFW calls these on the GUI thread).
 uint64_t g_inputs = 0;
@@ -194,6 +245,8 @@ void Window::press(int key, int mods) {
   quiet_frames_ = 0;  // delivered straight to ImGui, not through GLFW's queue: draw at once
 }
 
+void Window::press(Key key, uint8_t mods) { press(glfw_key(key), glfw_mods(mods)); }
+
 bool Window::frame(App& app) {
   auto* win = static_cast<GLFWwindow*>(win_);
   waited_last_ = idle_wait_ && quiet_frames_ >= kSettleFrames;
@@ -225,7 +278,7 @@ bool Window::frame(App& app) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
-  app.frame(dt);
+  app.frame(dt, read_keys());
   ImGui::Render();
   int fw, fh;
   glfwGetFramebufferSize(win, &fw, &fh);
@@ -365,7 +418,7 @@ void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
   io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no mouse: no hover tooltips in screenshots
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
-  app.frame(dt);
+  app.frame(dt, std::exchange(keys_, {}));
   ImGui::Render();
   glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
   glViewport(0, 0, w_, h_);

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "shortcuts.hpp"
+
 namespace loopscope::gui {
 
 class App;
@@ -40,6 +42,7 @@ class Window {
   bool waited_last() const { return waited_last_; }
   // Delivers a key press + release through the GLFW callback path ImGui uses.
   void press(int glfw_key, int mods = 0);
+  void press(Key key, uint8_t mods);  // the view's key name, translated as a keyboard's is
   // Delivers files dropped on the window through the GLFW drop callback (tests).
   void drop(const std::vector<std::string>& paths);
   void* handle() const { return win_; }
@@ -76,6 +79,8 @@ class Headless {
   // One frame of the app advanced by `dt` seconds of wall time. With `rgba`,
   // reads the frame back: w*h*4 bytes, top row first, opaque.
   void frame(App& app, float dt, std::vector<uint8_t>* rgba = nullptr);
+  // No keyboard here: a key pressed for the next frame (tests, tools).
+  void press(Key key, uint8_t mods = kNoMods) { keys_.press(key, mods); }
 
  private:
   Headless() = default;
@@ -85,6 +90,7 @@ class Headless {
   unsigned fbo_ = 0, color_ = 0;
   void* imgui_ = nullptr;  // ImGuiContext
   bool renderer_ = false;  // ImGui_ImplOpenGL3_Init succeeded
+  KeyInput keys_;
 };
 
 // Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary

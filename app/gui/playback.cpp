@@ -1,5 +1,7 @@
 #include "playback.hpp"
 
+#include "core/reserve.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,21 +27,30 @@ void Playback::clear() {
   hold_.clear();
   att_.clear();
   start_.clear();
+  ++version_, last_from_ = 0;
   t_ = 0;
   index_ = 0;
   playing = false;
 }
 
 void Playback::sync(const std::vector<Event>& ev, size_t changed_from) {
+  sync(ev.size(), changed_from, [&ev](size_t i) { return Moment{ev[i].t_ns, ev[i].kind}; });
+}
+
+void Playback::sync(size_t n, size_t changed_from, const std::function<Moment(size_t)>& at) {
   // The slot of event i depends on event i+1's time, so recompute one earlier.
   size_t from = std::min(changed_from, t_ns_.size());
   if (from > 0) --from;
   t_ns_.resize(from);
   base_.resize(from);
   notable_.resize(from);
-  for (size_t i = from; i < ev.size(); ++i) {
-    t_ns_.push_back(ev[i].t_ns);
-    base_.push_back(slot_base(ev[i].kind));
+  reserve_for(t_ns_, n);
+  reserve_for(base_, n);
+  reserve_for(notable_, n);
+  for (size_t i = from; i < n; ++i) {
+    const Moment m = at(i);
+    t_ns_.push_back(m.t_ns);
+    base_.push_back(slot_base(m.kind));
     notable_.push_back(notable_of_ && notable_of_(i) ? 1 : 0);
   }
   recompute(from);
@@ -58,8 +69,10 @@ void Playback::set_pause(double seconds) {
 void Playback::recompute(size_t from) {
   size_t n = t_ns_.size();
   from = std::min(from, n);
+  ++version_, last_from_ = from;
   level_.resize(from), hold_.resize(from), att_.resize(from);
   start_.resize(from + 1);
+  reserve_for(level_, n), reserve_for(hold_, n), reserve_for(att_, n), reserve_for(start_, n + 1);
   if (from == 0) start_[0] = 0;
   double level = kAttention;
   if (from > 0)

@@ -39,6 +39,13 @@ class Playback {
  public:
   // Extends the slot table to `events` (recomputing from `changed_from`).
   void sync(const std::vector<Event>& events, size_t changed_from);
+  // The same over n events that live elsewhere: `at(i)` gives event i's time
+  // and kind, all a slot needs (the clip clock merges runs without copying events).
+  struct Moment {
+    int64_t t_ns;
+    Ev kind;
+  };
+  void sync(size_t n, size_t changed_from, const std::function<Moment(size_t)>& at);
   void clear();
   // Which events are notable (event index -> yes), asked once per event in sync.
   void set_notable(std::function<bool(size_t)> notable) { notable_of_ = std::move(notable); }
@@ -76,6 +83,14 @@ class Playback {
   bool playing = false;
   double speed = 1.0;  // 0.1x .. 10x
 
+  // Every change of the slot table bumps version(); changed_since(v) is the
+  // first event whose slot may differ from what it was at version v (SIZE_MAX:
+  // none), so what is derived from the slots can be extended, not rebuilt.
+  uint64_t version() const { return version_; }
+  size_t changed_since(uint64_t v) const {
+    return v == version_ ? SIZE_MAX : v + 1 == version_ ? last_from_ : 0;
+  }
+
  private:
   void recompute(size_t from);
 
@@ -88,6 +103,8 @@ class Playback {
   std::vector<double> start_;  // start_[i]: story start of event i; start_[n] = end of the last slot
   std::function<bool(size_t)> notable_of_;
   double pause_ = 0;
+  uint64_t version_ = 0;
+  size_t last_from_ = 0;  // the first slot the latest change recomputed
   double t_ = 0;
   size_t index_ = 0;
 };

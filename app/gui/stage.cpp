@@ -553,23 +553,12 @@ void App::draw_stage(const ImVec2& size) {
   geo_.stage_hidden = 0;
   for (Area* a : areas) geo_.stage_hidden += a->hidden;
 
-  // Empty areas say so, calmly (a note that does not fit its area is left out, never cut).
-  auto empty_note = [&](const Area& a, bool empty, const char* note) {
-    ImVec2 at = a.compact ? ImVec2(a.x0, a.a.y + px * 0.2f) : ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.4f);
-    if (empty && at.x + fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, note).x + px * 0.5f <= a.b.x)
-      dl->AddText(fonts_.ui, title_px, at, th.text_faint, note);
-  };
-  empty_note(ready, s.ready.empty(), "empty");
-  empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");
-  empty_note(timers, s.timers.empty(), "none armed");
-  if (show_io) empty_note(io, s.io.empty(), "none");
-  if (show_pool) empty_note(pool, s.workers.empty(), "idle");
-  if (show_queue) empty_note(queue, s.queues.empty(), "not used yet");
-
   // Tween: matched chips glide, new ones fade in, leaving ones fade out.
   float e = ease_in_out(float(tween_.t));
+  std::vector<Box> drawn;  // every chip drawn this frame: gliding and fading ones too
   auto draw_chip = [&](const Chip& c, ImVec2 pos, float alpha) {
     if (alpha <= 0.01f) return;
+    drawn.push_back({pos.x, pos.y, pos.x + c.size.x, pos.y + c.size.y});
     auto fade = [&](ImU32 col) {
       return (col & ~IM_COL32_A_MASK) | (ImU32(float((col >> IM_COL32_A_SHIFT) & 0xff) * alpha) << IM_COL32_A_SHIFT);
     };
@@ -599,6 +588,33 @@ void App::draw_stage(const ImVec2& size) {
     bool stays = std::any_of(after.chips.begin(), after.chips.end(), [&](const Chip& o) { return o.key == c.key; });
     if (!stays) draw_chip(c, c.pos, 1.0f - e);
   }
+  geo_.stage_chip_boxes = drawn;
+
+  // Empty areas say so, calmly (a note that does not fit its area is left out, never cut). A chip
+  // still leaving the area (fading out, or gliding away) is never drawn over: the note waits for it
+  // to be gone, then fades in with the rest of the tween.
+  geo_.stage_notes.clear();
+  auto empty_note = [&](const Area& a, bool empty, const char* note) {
+    ImVec2 at = a.compact ? ImVec2(a.x0, a.a.y + px * 0.2f) : ImVec2(a.a.x + px * 0.5f, a.a.y + px * 1.4f);
+    ImVec2 size = fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, note);
+    if (!empty || !*note || at.x + size.x + px * 0.5f > a.b.x) return;
+    Box box{at.x, at.y, at.x + size.x, at.y + size.y};
+    auto over = [&](const Box& c) { return c.x0 < box.x1 && box.x0 < c.x1 && c.y0 < box.y1 && box.y0 < c.y1; };
+    if (std::any_of(drawn.begin(), drawn.end(), over)) return;
+    bool arriving = std::any_of(before.chips.begin(), before.chips.end(), [&](const Chip& c) {
+      return over({c.pos.x, c.pos.y, c.pos.x + c.size.x, c.pos.y + c.size.y});
+    });
+    ImU32 ink = th.text_faint;
+    if (arriving) ink = (ink & ~IM_COL32_A_MASK) | (ImU32(float((ink >> IM_COL32_A_SHIFT) & 0xff) * e) << IM_COL32_A_SHIFT);
+    dl->AddText(fonts_.ui, title_px, at, ink, note);
+    geo_.stage_notes.push_back({note, box});
+  };
+  empty_note(ready, s.ready.empty(), "empty");
+  empty_note(running, s.running.handle < 0, s.blocked ? "" : "nothing");
+  empty_note(timers, s.timers.empty(), "none armed");
+  if (show_io) empty_note(io, s.io.empty(), "none");
+  if (show_pool) empty_note(pool, s.workers.empty(), "idle");
+  if (show_queue) empty_note(queue, s.queues.empty(), "not used yet");
   dl->PopClipRect();
   end_panel();
 }

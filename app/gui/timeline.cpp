@@ -2,8 +2,6 @@
 // time. Each frame asks the model only for the visible range, with segments
 // narrower than ~2 px folded into counted marks, so a million events cost
 // what a thousand do.
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -116,55 +114,23 @@ constexpr size_t kArrowsPerStrip = 4;
 
 // [SECTION] Axes
 
-// The by-iteration axis: the playback's story clock (every event a slot, long
-// waits squeezed), except that time the loop spends blocked is the lesson and
-// is never squeezed: blocked stretches take at least the share of the axis
-// they take of the run's real time, so a 250 ms block in a 0.7 s run spans a
-// third of the plot instead of one event's slot. Everything else keeps its
-// story width. Rebuilt when the run or the story clock changes.
-void App::update_axis() const {
-  const auto& ev = session_.model().events();
-  size_t n = std::min(ev.size(), playback_.size());
-  double story_end = n ? playback_.story_start(n - 1) : 0;
-  if (axis_.gen == session_.generation() && axis_.n == n && axis_.story_end == story_end) return;
-  axis_.gen = session_.generation(), axis_.n = n, axis_.story_end = story_end;
-  axis_.start.assign(n, 0);
-  axis_.blocked.assign(n, false);
-  if (n == 0) return;
-  // Gaps the loop thread spends inside a blocking call (block.begin .. block.end, any loop).
-  int depth = 0;
-  double blocked_ns = 0;
-  for (size_t i = 0; i + 1 < n; ++i) {
-    if (ev[i].kind == Ev::block_begin) ++depth;
-    else if (ev[i].kind == Ev::block_end) depth = std::max(0, depth - 1);
-    if (depth > 0) axis_.blocked[i] = true, blocked_ns += double(ev[i + 1].t_ns - ev[i].t_ns);
-  }
-  double real = double(ev[n - 1].t_ns - ev[0].t_ns), story = story_end * 1e9;
-  // Blocked gaps drawn k times their real length: the axis's total T = (story - blocked) + k * blocked,
-  // and a share of T equal to their share of real time: k * blocked / T = blocked / real.
-  double frac = real > 0 ? std::min(blocked_ns / real, 0.9) : 0;
-  double k = frac > 0 ? (story - blocked_ns) / (1 - frac) / real : 1;
-  axis_.k = std::max(1.0, k);
-  axis_.start[0] = playback_.story_start(0) * 1e9;
-  for (size_t i = 0; i + 1 < n; ++i)
-    axis_.start[i + 1] = axis_.start[i] + (playback_.story_start(i + 1) - playback_.story_start(i)) * 1e9 +
-                         (axis_.blocked[i] ? double(ev[i + 1].t_ns - ev[i].t_ns) * (axis_.k - 1) : 0);
-}
+// The by-iteration axis (story_axis.hpp): extended over the new events each
+// frame of a live run, rebuilt when the run or the story clock changes.
+void App::update_axis() const { axis_.update(session_.model().events(), playback_, session_.generation()); }
 
 double App::axis_of(int64_t t) const {
   if (!timeline_.story) return double(t);
   update_axis();
   const auto& ev = session_.model().events();
-  size_t n = axis_.n;
+  size_t n = axis_.size();
   if (n == 0) return double(t);
-  const std::vector<double>& st = axis_.start;
-  // Piecewise linear through (t_ns[i], start[i]); straight real time outside the run.
+  // Piecewise linear through (t_ns[i], start(i)); straight real time outside the run.
   auto it = std::upper_bound(ev.begin(), ev.begin() + ptrdiff_t(n), t, [](int64_t v, const Event& e) { return v < e.t_ns; });
-  if (it == ev.begin()) return st[0] + double(t - ev[0].t_ns);
+  if (it == ev.begin()) return axis_.start(0) + double(t - ev[0].t_ns);
   size_t i = size_t(it - ev.begin()) - 1;
-  double s = st[i];
+  double s = axis_.start(i);
   if (i + 1 >= n) return s + double(t - ev[i].t_ns);
-  double s1 = st[i + 1], dt = double(ev[i + 1].t_ns - ev[i].t_ns);
+  double s1 = axis_.start(i + 1), dt = double(ev[i + 1].t_ns - ev[i].t_ns);
   return dt > 0 ? s + (s1 - s) * double(t - ev[i].t_ns) / dt : s;
 }
 
@@ -172,16 +138,13 @@ int64_t App::trace_of(double u) const {
   if (!timeline_.story) return int64_t(u);
   update_axis();
   const auto& ev = session_.model().events();
-  size_t n = axis_.n;
+  size_t n = axis_.size();
   if (n == 0) return int64_t(u);
-  const std::vector<double>& st = axis_.start;
-  // Binary search on the starts (strictly increasing: every slot has a length).
-  size_t lo = size_t(std::upper_bound(st.begin(), st.end(), u) - st.begin());
-  lo = lo == 0 ? 0 : lo - 1;
-  double s = st[lo];
+  size_t lo = axis_.index_at(u);
+  double s = axis_.start(lo);
   if (u < s) return ev[0].t_ns - int64_t(s - u);
   if (lo + 1 >= n) return ev[lo].t_ns + int64_t(u - s);
-  double s1 = st[lo + 1];
+  double s1 = axis_.start(lo + 1);
   return ev[lo].t_ns + int64_t(double(ev[lo + 1].t_ns - ev[lo].t_ns) * (u - s) / (s1 - s));
 }
 
@@ -228,7 +191,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // which = 1: the compare run, drawn on run 1's clock (its first event at run 1's first event).
   const Theme& th = theme();
   bool primary = which == 0;
-  const model::Model& m = primary ? session_.model() : compare_.model();
+  const model::Model& m = primary ? session_.model() : run2_.model();
   int64_t shift = primary ? 0 : session_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
   // A compare title keeps what tells the runs apart when the panel is narrow.
@@ -323,7 +286,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   int64_t b = m.begin_ns() + shift, e = std::max(m.end_ns() + shift, b + 1000000);
   if (compare_active()) {  // one range for both runs
     b = session_.model().begin_ns();
-    e = std::max({e, session_.model().end_ns(), b + (compare_.model().end_ns() - compare_.model().begin_ns())});
+    e = std::max({e, session_.model().end_ns(), b + (run2_.model().end_ns() - run2_.model().begin_ns())});
   }
   // Each run has its own playhead; run 2's is at the same real time since its start as run 1's.
   // (at that real time, not snapped to its last event: a run that is idle still has its clock moving).
@@ -378,7 +341,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
       gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
   };
   widen(m);
-  if (compare_active()) widen(primary ? compare_.model() : session_.model());
+  if (compare_active()) widen(primary ? run2_.model() : session_.model());
   gutter = std::min(gutter, px * 6.5f);
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
   float w = plot1.x - plot0.x;
@@ -424,7 +387,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     for (size_t i = i0; i + 1 < i1 + (i1 < m.size()); ++i) {
       int64_t gap = ev[i + 1].t_ns - ev[i].t_ns;
       if (gap < 2000000 || double(gap) < 0.04 * double(e - b)) continue;  // worth naming: >= 2 ms and 4% of the run
-      if (i < axis_.blocked.size() && axis_.blocked[i]) continue;  // a block is not squeezed: its bar says its length
+      if (axis_.blocked_after(i)) continue;  // a block is not squeezed: its bar says its length
       float xa = x_of(ev[i].t_ns), xb = x_of(ev[i + 1].t_ns), xm = (xa + xb) * 0.5f, hh = px * 0.35f;
       if (xm < plot0.x || xm > plot1.x) continue;
       for (float dx : {-3.0f, 3.0f})

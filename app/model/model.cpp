@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/reserve.hpp"
 #include "core/trace_schema.hpp"
 #include "model/elide.hpp"
 
@@ -48,7 +49,10 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
   auto task_of = [&](int32_t id) -> TaskSnapshot* {
     int32_t k = task_index(id, e.loop);
     if (k < 0) return nullptr;
-    if (s.tasks.size() <= size_t(k)) s.tasks.resize(size_t(k) + 1);
+    if (s.tasks.size() <= size_t(k)) {
+      reserve_for(s.tasks, std::max(size_t(k) + 1, tasks_.capacity()));  // update() sized tasks_ for the trace
+      s.tasks.resize(size_t(k) + 1);
+    }
     return &s.tasks[size_t(k)];
   };
   switch (e.kind) {
@@ -526,6 +530,14 @@ void Model::update(const std::vector<Event>& events, size_t changed_from) {
   if (events.size() < applied_) changed_from = std::min(changed_from, events.size());
   if (changed_from < applied_) rollback(changed_from);
   size_t last = checkpoints_.empty() ? 0 : checkpoints_.back().next;
+  {  // room for the new tasks and their lanes at once (reserve.hpp)
+    size_t born = 0;
+    for (size_t i = applied_; i < events.size(); ++i) born += events[i].kind == Ev::task_new;
+    reserve_for(tasks_, tasks_.size() + born);
+    reserve_for(lanes_, lanes_.size() + born + 2);
+    reserve_for(lane_open_, lanes_.capacity());
+    task_index_.reserve(task_index_.size() + born);
+  }
   for (size_t i = applied_; i < events.size(); ++i) {
     apply(events[i], i);
     // A snapshot costs its state's size: space them so that all of them
@@ -586,7 +598,8 @@ LoopState Model::state_at(size_t event_index, uint8_t loop) const {
   s.event_index = i;
   s.t_ns = ev[i].t_ns;
   // Every task has an entry (unborn until its task.new), so the view can index by tasks().
-  for (size_t k = s.tasks.size(); k < tasks_.size(); ++k) s.tasks.push_back({tasks_[k].id});
+  s.tasks.reserve(tasks_.size());
+  for (size_t k = s.tasks.size(); k < tasks_.size(); ++k) s.tasks.emplace_back().id = tasks_[k].id;
   return s;
 }
 

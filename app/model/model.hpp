@@ -145,17 +145,18 @@ struct QueueChip {
   int maxsize = 0;  // 0: unbounded
   std::vector<const char*> items;  // reprs, as the trace wrote them
 };
+// Fields ordered by size: 40 bytes, not 48 (every state copy holds one per task).
 struct TaskSnapshot {
+  const char* file = nullptr;  // ...in this program file (CPython recorder traces; null: the scenario's listing)
+  int64_t since_ns = 0;     // when it entered its current state (step.end for a wait, ready.push for ready)
   int32_t id = -1;
+  int line = 0;  // listing line the task stands at
+  int32_t target = -1;          // step.end's `target`: the task awaited (on = task / wait_for)
   TaskState state = TaskState::unborn;
   Wait wait = Wait::none;
   Outcome outcome = Outcome::result;
-  int line = 0;  // listing line the task stands at
-  const char* file = nullptr;  // ...in this program file (CPython recorder traces; null: the scenario's listing)
-  bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
-  int64_t since_ns = 0;     // when it entered its current state (step.end for a wait, ready.push for ready)
   AwaitOn on = AwaitOn::unset;  // step.end's `on`: exactly what it awaits (unset in older traces)
-  int32_t target = -1;          // step.end's `target`: the task awaited (on = task / wait_for)
+  bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
 };
 
 // The state of one loop after `event_index` has been applied.

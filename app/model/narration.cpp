@@ -104,12 +104,23 @@ const Event* push_of(const Ctx& c, int32_t handle, size_t from) {
 int32_t running_task(const Event* h) {
   return h && h->kind == Ev::ready_run && runs_task(fn_of(*h), h->task) ? h->task : -1;
 }
-// Did `task` finish (task.done) during the running handle, before event i?
+// Did `task` finish (task.done) in the running handle? The engine writes
+// task.done before the done-callbacks it schedules; CPython schedules them
+// inside set_result (the task is already done) and the recorder writes
+// task.done once the step returns: so a task.done later in the same handle
+// counts too (not yet in the trace while it streams: the sentence says less).
 bool finished_in_handle(const Ctx& c, int32_t task) {
   const Event* h = c.running_handle();
-  for (size_t j = c.i; h && j-- > 0 && &c.m.events()[j] != h;)
-    if (c.m.events()[j].kind == Ev::task_done && c.m.events()[j].task == task && c.m.events()[j].loop == c.e.loop)
-      return true;
+  if (!h) return false;
+  const std::vector<Event>& ev = c.m.events();
+  auto done = [&](const Event& x) { return x.kind == Ev::task_done && x.task == task && x.loop == c.e.loop; };
+  for (size_t j = c.i; j-- > 0 && &ev[j] != h;)
+    if (done(ev[j])) return true;
+  for (size_t j = c.i + 1, n = 0; j < ev.size() && n < kLookBack; ++j, ++n) {
+    if (ev[j].loop != c.e.loop) continue;
+    if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+    if (done(ev[j])) return true;
+  }
   return false;
 }
 const TaskSnapshot* snap(const LoopState& s, const Model& m, int32_t task, uint8_t loop) {

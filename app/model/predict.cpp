@@ -200,20 +200,34 @@ const char* outcome_label(CancelOutcome o) {
 }  // namespace
 
 std::vector<Question> cancel_questions(const Model& m) {
+  // One forward pass over loop 0, keeping per task what the model's state
+  // would say (cancel() pending, stepped before, who cancelled it): no
+  // state_at per step, no backward search.
   std::vector<Question> out;
   const auto& ev = m.events();
-  for (size_t i = 0; i + 1 < m.size(); ++i) {
+  const size_t ntasks = m.tasks().size();
+  std::vector<uint8_t> cancelling(ntasks), stepped(ntasks);
+  std::vector<size_t> cancelled_in(ntasks, SIZE_MAX);  // the handle running at the task's last task.cancel
+  size_t handle = SIZE_MAX;  // loop 0's running handle (its ready.run), or its loop.iter between handles
+  for (size_t i = 0; i < ev.size(); ++i) {
     const Event& b = ev[i];
-    if (b.kind != Ev::step_begin || b.loop != 0) continue;
-    // Cancelled and not yet delivered just before this step: CancelledError is raised at its await.
-    if (i == 0) continue;
-    const LoopState before = m.state_at(i - 1, 0);
-    const int32_t k = m.task_index(b.task, 0);
-    if (k < 0 || size_t(k) >= before.tasks.size() || !before.tasks[size_t(k)].cancelling) continue;
-    // A task cancelled before its first step never runs its body: nothing to predict.
-    bool stepped = false;
-    for (size_t j = i; j-- > 0 && !stepped;) stepped = ev[j].loop == 0 && ev[j].kind == Ev::step_begin && ev[j].task == b.task;
-    if (!stepped) continue;
+    if (b.loop != 0) continue;
+    if (b.kind == Ev::ready_run || b.kind == Ev::loop_iter) {
+      handle = i;
+      continue;
+    }
+    const int32_t k = b.task >= 0 ? m.task_index(b.task, 0) : -1;
+    if (k < 0 || size_t(k) >= ntasks) continue;
+    const size_t t = size_t(k);
+    if (b.kind == Ev::task_new) cancelling[t] = stepped[t] = 0, cancelled_in[t] = SIZE_MAX;
+    if (b.kind == Ev::task_cancel) cancelling[t] = 1, cancelled_in[t] = handle;
+    if (b.kind != Ev::step_begin) continue;
+    // Cancelled and not yet delivered: CancelledError is raised at its await. A
+    // task cancelled before its first step never runs its body: nothing to predict.
+    const bool asked = cancelling[t] && stepped[t];
+    cancelling[t] = 0;
+    stepped[t] = 1;
+    if (!asked) continue;
     size_t end = i + 1;
     while (end < ev.size() && !(ev[end].loop == 0 && ev[end].kind == Ev::step_end && ev[end].task == b.task)) ++end;
     if (end >= ev.size()) continue;
@@ -232,6 +246,7 @@ std::vector<Question> cancel_questions(const Model& m) {
     q.ask_at = i;
     q.answer_at = end;
     q.it = b.it;
+    q.cancelled_in = cancelled_in[t];
     for (CancelOutcome c : {CancelOutcome::ends_cancelled, CancelOutcome::awaits_again, CancelOutcome::returns,
                             CancelOutcome::raises_other}) {
       Choice ch{Choice::Kind::outcome, b.task, outcome_label(c)};
@@ -413,8 +428,9 @@ std::string explain(const Model& m, const Question& q, int chosen) {
     const std::string p = task_name(m, q.choices[0].task), c = task_name(m, ev[q.ask_at].task);
     const std::string err = ev[q.ask_at].s1 ? ev[q.ask_at].s1 : "the exception";
     if (GatherOutcome(q.choices[size_t(q.answer)].op) == GatherOutcome::raises)
-      out += "return_exceptions is False (the default): gather's _done_callback for " + c + " sets the outer future's "
-             "exception as soon as " + c + " has failed, which wakes " + p + ". When " + p + " runs, Task.__step throws " +
+      out += "return_exceptions is False (the default): gather's _done_callback for " + c + " (queued when " + c +
+             " failed) sets the outer future's exception at once, without waiting for the other children, and that "
+             "queues " + p + "'s wakeup. When " + p + " runs, Task.__step throws " +
              std::string(type_of_repr(err)) + " into its coroutine at the await. gather cancels nothing: children still "
              "running go on.";
     else
@@ -441,14 +457,9 @@ std::string explain(const Model& m, const Question& q, int chosen) {
                "ending: cancel() only raises once at an await, so its cleanup can await. " + narrate(m, q.answer_at);
       case CancelOutcome::returns: {
         // Cancelled by asyncio.timeout's deadline: its __aexit__ turned the CancelledError into TimeoutError.
-        bool by_timeout = false;
-        for (size_t j = q.ask_at, h = SIZE_MAX; j-- > 0 && h == SIZE_MAX;)
-          if (ev[j].loop == 0 && ev[j].kind == Ev::task_cancel && ev[j].task == ev[q.ask_at].task) {
-            for (h = j; h-- > 0;)
-              if (ev[h].loop == 0 && (ev[h].kind == Ev::ready_run || ev[h].kind == Ev::loop_iter)) break;
-            by_timeout = h != SIZE_MAX && ev[h].kind == Ev::ready_run && as<ev::ReadyRun>(ev[h]).fn == HandleFn::timeout_on_timeout;
-            if (h == SIZE_MAX) h = 0;
-          }
+        const size_t h = q.cancelled_in;
+        const bool by_timeout = h < ev.size() && ev[h].kind == Ev::ready_run &&
+                                as<ev::ReadyRun>(ev[h]).fn == HandleFn::timeout_on_timeout;
         if (by_timeout)
           return out + "The cancellation came from an asyncio.timeout() deadline: at the end of the async with block "
                  "Timeout.__aexit__ turned the CancelledError into TimeoutError, " + t + " caught that and went on "

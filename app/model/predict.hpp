@@ -57,6 +57,8 @@ struct Question {
   uint32_t it = 0;       // the iteration about to start
   std::vector<Choice> choices;
   int answer = -1;  // index into choices
+  // cancel_outcome: the handle (its ready.run) that called cancel() last, or SIZE_MAX.
+  size_t cancelled_in = SIZE_MAX;
 };
 
 // Every decision of the run with at least two choices, in order. A decision

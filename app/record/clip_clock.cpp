@@ -31,21 +31,19 @@ void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui
     }
   }
   // Ties keep run order, then event order: the merge is the same every time.
-  std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.t < b.t; });
-  merged_.clear();
-  merged_.reserve(refs.size());
-  for (const Ref& r : refs) {
-    Event e = runs[r.side].first->events()[r.index];
-    e.t_ns = r.t;
-    merged_.push_back(e);
-  }
+  // One run is in order already (then stable_sort's buffer would only cost memory).
+  auto by_time = [](const Ref& a, const Ref& b) { return a.t < b.t; };
+  if (!std::is_sorted(refs.begin(), refs.end(), by_time)) std::stable_sort(refs.begin(), refs.end(), by_time);
+  // The clock reads the merged events in place: no copy of them is kept.
   clock_.clear();
   clock_.set_notable([&](size_t k) { return runs[refs[k].side].first->is_notable(refs[k].index); });
   clock_.set_pause(pause);
-  clock_.sync(merged_, 0);
+  clock_.sync(refs.size(), 0, [&](size_t k) {
+    return gui::Playback::Moment{refs[k].t, runs[refs[k].side].first->events()[refs[k].index].kind};
+  });
   clock_.set_notable({});
   for (size_t k = 0; k < refs.size(); ++k) at_[refs[k].side].push_back(k);
-  end_ = merged_.empty() ? 0 : clock_.story_start(merged_.size() - 1);
+  end_ = refs.empty() ? 0 : clock_.story_start(refs.size() - 1);
 }
 
 double ClipClock::story_at(double run_s) const {

@@ -39,8 +39,7 @@ class ClipClock {
   int64_t run_ns(double s) const { return clock_.trace_at(s); }
 
  private:
-  std::vector<Event> merged_;                // both runs' events, t_ns relative to each run's start
-  gui::Playback clock_;                      // story slots over merged_
+  gui::Playback clock_;                      // story slots over both runs' events merged by relative t_ns
   std::vector<std::vector<size_t>> at_;      // per run: merged position of each of its events
   std::vector<std::vector<int64_t>> t_;      // per run: relative trace time of each of its events
   std::vector<const gui::Playback*> own_;    // per run: its own clock

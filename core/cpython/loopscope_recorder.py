@@ -53,6 +53,7 @@ _get_running_loop = asyncio.events._get_running_loop
 
 SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
 FLUSH_S = 0.02             # the writer thread's period: a live view sees events within ~20 ms plus formatting (docs/performance.md)
+FLUSH_NS = 10_000_000      # the loop's own thread writes what is queued at an iteration's start when this is due
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
@@ -67,6 +68,8 @@ def _js(s):
     if s is None:
         return "null"
     if not isinstance(s, str):
+        if isinstance(s, _Lazy):
+            return str(s)
         s = str(s)
     if len(s) < 80:  # labels and names repeat: encode each once
         j = _js_cache.get(s)
@@ -91,10 +94,11 @@ class _Lazy:
     names the task only after loop.create_task has queued its first step. It
     holds the task weakly: a queued event must not keep a task alive (its
     "exception was never retrieved" comes when it is collected)."""
-    __slots__ = ("ref", "name", "suffix")
+    __slots__ = ("ref", "name", "suffix", "js")
 
     def __init__(self, task, suffix=""):
         self.suffix = suffix
+        self.js = None
         self.set(task)
 
     def set(self, task):
@@ -102,13 +106,18 @@ class _Lazy:
         self.name = task.get_name() if task is not None else None
 
     def __str__(self):
+        """The name as JSON text (so that a template's %s takes a _Lazy or an encoded str alike)."""
         t = self.ref() if self.ref is not None else None
         if t is not None:
             try:
-                self.name = t.get_name()
+                n = t.get_name()
+                if n != self.name:
+                    self.name, self.js = n, None
             except Exception:
                 pass
-        return (self.name or "?") + self.suffix
+        if self.js is None:
+            self.js = _js(str(self.name or "?") + self.suffix)
+        return self.js
 
 
 def _fields(kind, a):
@@ -170,41 +179,37 @@ def _fields(kind, a):
     raise ValueError(kind)
 
 
-def _f_push(a):
-    return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (
-        a[0], "null" if a[1] is None else a[1], _js(a[2]), a[3], a[4])
+# The hot kinds (a task step's ready.push, ready.run, step.begin, step.end and
+# an iteration's loop.iter, loop.poll) are queued with their whole line as a
+# template, so the writer formats each with one `%` and no per-kind dispatch.
+# Their string arguments arrive JSON-encoded already (labels and file names are
+# encoded once per task and per file, not per event).
+_HEAD = '{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":'
+T_PUSH = _HEAD + '"ready.push","handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"}\n'
+T_RUN = _HEAD + '"ready.run","handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"}\n'
+T_BEGIN = _HEAD + '"step.begin","task":%d,"line":%d,"file":%s}\n'
+T_BEGIN_NOFILE = _HEAD + '"step.begin","task":%d,"line":%d}\n'
+T_BEGIN_THROWN = _HEAD + '"step.begin","task":%d,"line":%d,"file":%s,"thrown":%s}\n'
+T_BEGIN_NOFILE_THROWN = _HEAD + '"step.begin","task":%d,"line":%d,"thrown":%s}\n'
+T_ITER = _HEAD + '"loop.iter","ready":%d}\n'
+T_POLL = _HEAD + '"loop.poll","timeout_ms":%d,"waited_ns":%d}\n'
 
 
-def _f_run(a):
-    return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (
-        a[0], "null" if a[1] is None else a[1], _js(a[2]), a[3], a[4])
+def _end_template(slow, file, target):
+    return (_HEAD + '"step.end","task":%d,"line":%d,"wait":"%s","dur_ns":%d' + (',"slow":true' if slow else "") +
+            (',"file":%s' if file else "") + ',"on":"%s"' + (',"target":%d' if target else "") + "}\n")
+
+
+# T_END[slow][has file][has target]: args task, line, wait, dur, [file], on, [target]
+T_END = [[[_end_template(s, f, g) for g in (0, 1)] for f in (0, 1)] for s in (0, 1)]
 
 
 def _f_begin(a):
+    """step.begin's fields after "ev" (the generic path: an eager task's first step)."""
     s = ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
     if len(a) > 3 and a[3]:
         s += ',"thrown":' + _js(a[3])
     return s
-
-
-def _f_end(a):
-    s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
-    if a[4]:
-        s += ',"slow":true'
-    if a[5]:
-        s += ',"file":' + _js(a[5])
-    if a[6]:
-        s += ',"on":"%s"' % a[6]
-    if a[7] is not None:
-        s += ',"target":%d' % a[7]
-    return s
-
-
-_FAST = {
-    "ready.push": _f_push, "ready.run": _f_run, "step.begin": _f_begin, "step.end": _f_end,
-    "loop.iter": lambda a: ',"ready":%d' % a[0],
-    "loop.poll": lambda a: ',"timeout_ms":%d,"waited_ns":%d' % a,
-}
 
 
 def _file(f):
@@ -228,35 +233,49 @@ class Writer:
         self.truncated = False
         self.closed = False
         self.on_truncate = None
+        self.flushed_ns = 0  # when the last flush began (_now())
+
+    def flush_from_loop(self):
+        """Called by the loop's thread as an iteration starts, FLUSH_NS after the
+        last flush: it writes the queue itself, rather than wait for the writer
+        thread to win the GIL from a loop that never waits (up to a switch
+        interval, 5 ms, later, or a scheduler's slice on a busy machine)."""
+        if self.lock.acquire(blocking=False):
+            self.lock.release()
+            self.flush()
 
     def flush(self):
         with self.lock:
+            self.flushed_ns = _now()
             if self.held or self.closed:
                 return
             q = self.q
             out = []
-            seq, last = self.seq, self.last_t
-            fast = _FAST
+            put = out.append
+            pop = q.popleft
+            seq, last, limit = self.seq, self.last_t, self.limit
             for _ in range(len(q)):  # what is queued now: a busy producer cannot keep this loop going
-                e = q.popleft()
-                if self.truncated and e[0] != "run.end":
-                    continue
-                if seq >= self.limit and not self.truncated and e[0] != "run.end":
-                    self.truncated = True
-                    out.append('{"seq":%d,"t_ns":%d,"loop":0,"it":%d,"ev":"truncated"%s}\n' % (
-                        seq, last, e[3], _fields("truncated", ("event limit reached", self.limit))))
-                    seq += 1
-                    if self.on_truncate:
-                        self.on_truncate()
+                e = pop()
+                k = e[0]
+                if seq >= limit and k != "run.end":
+                    if not self.truncated:
+                        self.truncated = True
+                        put('{"seq":%d,"t_ns":%d,"loop":0,"it":%d,"ev":"truncated"%s}\n' % (
+                            seq, last, e[3], _fields("truncated", ("event limit reached", limit))))
+                        seq += 1
+                        if self.on_truncate:
+                            self.on_truncate()
                     continue
                 t = e[1]
                 if t < last:
                     t = last
-                last = t
-                kind = e[0]
-                f = fast.get(kind)
-                out.append('{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":"%s"%s}\n' % (
-                    seq, t, e[2], e[3], kind, f(e[4]) if f is not None else _fields(kind, e[4])))
+                else:
+                    last = t
+                if k[0] == "{":  # a hot kind's template
+                    put(k % (seq, t, e[2], e[3], *e[4]))
+                else:
+                    put('{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":"%s"%s}\n' % (
+                        seq, t, e[2], e[3], k, _fields(k, e[4])))
                 seq += 1
             self.seq, self.last_t = seq, last
             if out:
@@ -344,7 +363,7 @@ _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 
 # [SECTION] Per-loop state
 
-IDLE, POLL, IO, TIMERS, RUN = range(5)
+IDLE, POLL, IO, RUN = range(4)
 
 
 class LoopState:
@@ -450,9 +469,13 @@ class Recorder:
     # -- where a task is: the innermost frame of the user's own code
 
     def chain(self, task):
-        """(innermost user frame, the asyncio functions below it) of a task's coroutine chain."""
+        """(innermost user frame, its file as JSON text, the asyncio functions below it, the
+        outermost frame) of a task's coroutine chain. What each code object is, is looked up
+        once (code_info)."""
         obj = task.get_coro()
         user = None
+        top = None
+        fjs = None
         below = []
         info = self.code_info
         while obj is not None:
@@ -467,25 +490,31 @@ class Recorder:
                 break
             if f is None:
                 break
+            if top is None:
+                top = f
             code = f.f_code
             k = info.get(code)
-            if k is None:  # True: the user's code; else the asyncio qualname, or ""
+            if k is None:  # a tuple: the user's code (its file as JSON text); else the asyncio qualname, or ""
                 fn = code.co_filename
-                if self.files.rel(fn) is not None:
-                    k = True
+                rel = self.files.rel(fn)
+                if rel is not None:
+                    k = (_js(rel),)
                 else:
                     k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
                 info[code] = k
-            if k is True:
+            if k.__class__ is tuple:
                 user = f
-                below = []
+                fjs = k[0]
+                if below:
+                    below = []
             elif k:
                 below.append(k)
             obj = nxt
-        return user, below
+        return user, fjs, below, top
 
     def where(self, task):
-        f, below = self.chain(task)
+        """(line, file relative path, asyncio functions below) where a task is suspended."""
+        f, fjs, below, top = self.chain(task)
         if f is None:
             return 0, None, below
         return f.f_lineno or 0, self.files.by_name.get(f.f_code.co_filename), below
@@ -529,118 +558,22 @@ class Recorder:
             del self.timeouts[id(task)]
         return bool(blocks)
 
-    # -- the ready queue
-
-    def push(self, ls, loop, h):
-        cb = h._callback
-        task = getattr(cb, "__self__", None)
-        fn = "callback"
-        tid = None
-        label = None
-        if (loop._thread_id or ls.thread) != _get_ident():
-            cause = "threadsafe"
-        elif ls.phase == IO:
-            cause = "io"
-        elif ls.phase == TIMERS:
-            cause = "timer"
-        else:
-            cause = None
-        if ls.phase == RUN:
-            ls.pushed += 1
-        if isinstance(task, asyncio.Task):
-            name = getattr(cb, "__name__", None)
-            if name is None or name.endswith("step"):  # C: TaskStepMethWrapper (no __name__); Python: __step
-                fn = "task.step"
-                known = id(task) in ls.tasks
-                tid = self.task_id(ls, task)
-                if cause is None:
-                    cause = "yield" if tid == ls.current else ("new" if not known else "cancel")
-                label = self.label(ls, tid, task, 0)
-            else:  # task_wakeup / __wakeup: a future it awaited is done
-                fn = "task.wakeup"
-                tid = self.task_id(ls, task)
-                if cause is None:
-                    cause = "future"
-                    fut = h._args[0] if h._args else None
-                    if fut is not None and fut.cancelled() and task.cancelling():
-                        cause = "cancel"
-                        self.note_cancel(ls, task, tid)
-                label = self.label(ls, tid, task, 1)
-        else:
-            fn, label = _describe(cb)
-            if cause is None:
-                a = h._args
-                cause = "future" if (a and isinstance(a[0], asyncio.Future)) else "call_soon"
-            elif cause == "threadsafe" and fn == "callback" and getattr(cb, "__qualname__", "").startswith("_chain_future"):
-                fn = "pool.done"
-        if cause == "timer":
-            t = ls.timers.pop(id(h), None)
-            if t is not None:
-                self.emit_now("timer.fire", ls, (t[0], t[1], t[2], label))
-        elif cause == "io":
-            op = ls.io.get(id(h))
-            if op is not None and op[5]:
-                op[5] = False
-                self.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
-        hid = ls.next_handle
-        ls.next_handle += 1
-        ls.handles[id(h)] = (hid, tid, label, fn, task if tid is not None else None)
-        self.emit_now("ready.push", ls, (hid, tid, label, cause, fn))
+    # -- the ready queue and the handles it runs (the hot path: see _hot_hooks)
 
     def label(self, ls, tid, task, which):
-        """"NAME step" / "NAME wakeup", one object per task (names are read when written)."""
-        pair = ls.labels.get(tid)
-        if pair is None:
-            pair = ls.labels[tid] = (_Lazy(task, " step"), _Lazy(task, " wakeup"))
-        return pair[which]
+        """A task's "NAME step" / "NAME wakeup" label: JSON text once its first step has run
+        (its name is final then: create_task(name=) names it after queuing that step), a
+        _Lazy before."""
+        lab = ls.labels.get(tid)
+        if lab is None:
+            lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
+        return lab[which + 1]
 
     def note_cancel(self, ls, task, tid):
         n = task.cancelling()
         if ls.cancels.get(tid, 0) < n:
             ls.cancels[tid] = n
             self.emit_now("task.cancel", ls, (tid, ls.current))
-
-    def run_handle(self, h, orig):
-        loop = h._loop
-        ls = getattr(loop, "_loopscope", None)
-        if ls is None or not self.on:
-            return orig(h)
-        info = ls.handles.pop(id(h), None)
-        if ls.phase != RUN:
-            ls.phase = RUN
-            ls.pushed = 0
-        left = len(loop._ready) - ls.pushed
-        if left < 0:
-            left = 0
-        if info is None:
-            fn, label = _describe(h._callback)
-            info = (-1, None, label, fn, None)
-        t = _now()
-        task = info[4]
-        hid = info[0] if info[0] >= 0 else 0
-        self.emit("ready.run", ls, t, (hid, info[1], info[2], left, info[3]))
-        if task is None:
-            op = ls.io.get(id(h))
-            try:
-                return orig(h)
-            finally:
-                if op is not None:
-                    self.rewait(ls, h, op)
-        tid = info[1]
-        if task.cancelling():
-            self.note_cancel(ls, task, tid)
-        pos = ls.suspended.pop(tid, None)
-        line, f = pos if pos is not None else self.where(task)[:2]
-        self.emit("step.begin", ls, t, (tid, line, f, _thrown(task, h, info[3])))
-        top = getattr(task.get_coro(), "cr_frame", None)  # still readable after the coroutine returns
-        prev = ls.current
-        ls.current = tid
-        try:
-            orig(h)
-        finally:
-            ls.current = prev
-            t2 = _now()
-            self.end_step(ls, task, tid, t, t2, top)
 
     def end_step(self, ls, task, tid, t, t2, top=None):
         dur = t2 - t
@@ -655,10 +588,19 @@ class Recorder:
             ls.labels.pop(tid, None)
             ls.suspended.pop(tid, None)
             return
-        line, f, below = self.where(task)
-        ls.suspended[tid] = (line, f)
-        wait, on, target = self.awaits(ls, task, below)
-        self.emit("step.end", ls, t2, (tid, line, wait, dur, dur > SLOW_NS, f, on, target))
+        f, fjs, below, top = self.chain(task)
+        line = (f.f_lineno or 0) if f is not None else 0
+        ls.suspended[tid] = (line, fjs, top)
+        if task._fut_waiter is None:  # a bare yield (sleep(0)): its next step is already queued
+            wait, on, target = "yield", "yield", None
+        else:
+            wait, on, target = self.awaits(ls, task, below)
+        slow = dur > SLOW_NS
+        if fjs is None:
+            a = (tid, line, wait, dur, on) if target is None else (tid, line, wait, dur, on, target)
+        else:
+            a = (tid, line, wait, dur, fjs, on) if target is None else (tid, line, wait, dur, fjs, on, target)
+        self.q.append((T_END[slow][fjs is not None][target is not None], t2 - self.t0, ls.number, ls.it, a))
 
     def task_done(self, ls, task, tid, t):
         if task.cancelled():
@@ -850,11 +792,23 @@ _IO_KIND = {"_accept_connection": "accept", "_sock_accept": "accept", "_read_rea
 R = None  # the Recorder while a program runs
 
 
-def _install(rec):
-    global R
-    R = rec
-    BEL = asyncio.base_events.BaseEventLoop
-    SEL = asyncio.selector_events.BaseSelectorEventLoop
+def _hot_hooks(rec, hrun):
+    """ReadyQueue: loop._ready, whose append() is where a handle joins the ready
+    queue (push); run(h): Handle._run.
+    Every task step passes both, so they are closures over local names (no
+    attribute or global look-ups they can avoid) and queue their events as
+    templates (T_PUSH ...), formatted later by the writer."""
+    q_append = rec.q.append
+    t0 = rec.t0
+    now = _now
+    get_ident = _get_ident
+    Task = asyncio.Task
+    TimerHandle = asyncio.events.TimerHandle
+    Future = asyncio.Future
+    step_types = set()   # the C Task's step wrapper type (it has no __name__)
+    end_step = rec.end_step
+    where = rec.where
+    note_cancel = rec.note_cancel
 
     class ReadyQueue(collections.deque):
         """loop._ready: every handle that joins the ready queue passes append()."""
@@ -862,8 +816,151 @@ def _install(rec):
 
         def append(self, h):
             _deque_append(self, h)
-            if rec.on:
-                rec.push(self.ls, self.loop, h)
+            if not rec.on:
+                return
+            ls = self.ls
+            loop = self.loop
+            cb = h._callback
+            task = getattr(cb, "__self__", None)
+            phase = ls.phase
+            if phase == RUN:
+                ls.pushed += 1
+            if (loop._thread_id or ls.thread) != get_ident():
+                cause = "threadsafe"
+            elif phase == IO:  # after the poll: what _process_events queues, then the due timers
+                cause = "timer" if type(h) is TimerHandle else "io"
+            else:
+                cause = None
+            if task is not None and (type(task) is Task or isinstance(task, Task)):
+                tid = ls.tasks.get(id(task))
+                known = tid is not None
+                if not known:
+                    tid = rec.task_id(ls, task)
+                lab = ls.labels.get(tid)
+                if lab is None:
+                    lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
+                tcb = type(cb)
+                if tcb in step_types:
+                    step = True
+                else:
+                    name = getattr(cb, "__name__", None)
+                    if name is None:  # C: TaskStepMethWrapper
+                        step_types.add(tcb)
+                        step = True
+                    else:  # Python: __step / __wakeup; C: task_wakeup
+                        step = name.endswith("step")
+                if step:
+                    fn = "task.step"
+                    if cause is None:
+                        cause = "yield" if tid == ls.current else ("new" if not known else "cancel")
+                    label = lab[1]
+                else:  # a future it awaited is done
+                    fn = "task.wakeup"
+                    if cause is None:
+                        cause = "future"
+                        fut = h._args[0] if h._args else None
+                        if fut is not None and fut.cancelled() and task.cancelling():
+                            cause = "cancel"
+                            note_cancel(ls, task, tid)
+                    label = lab[2]
+                raw = None
+            else:
+                task = None
+                tid = None
+                fn, raw = _describe(cb)
+                label = _js(raw)
+                if cause is None:
+                    a = h._args
+                    cause = "future" if (a and isinstance(a[0], Future)) else "call_soon"
+                elif cause == "threadsafe" and fn == "callback" and getattr(cb, "__qualname__", "").startswith("_chain_future"):
+                    fn = "pool.done"
+            if cause == "timer":
+                t = ls.timers.pop(id(h), None)
+                if t is not None:
+                    rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1]))
+            elif cause == "io":
+                op = ls.io.get(id(h))
+                if op is not None and op[5]:
+                    op[5] = False
+                    rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
+            hid = ls.next_handle
+            ls.next_handle = hid + 1
+            ls.handles[id(h)] = (hid, tid, label, fn, task)
+            q_append((T_PUSH, now() - t0, ls.number, ls.it, (hid, "null" if tid is None else tid, label, cause, fn)))
+
+
+    def run(h):
+        loop = h._loop
+        ls = getattr(loop, "_loopscope", None)
+        if ls is None or not rec.on:
+            return hrun(h)
+        info = ls.handles.pop(id(h), None)
+        if ls.phase != RUN:
+            ls.phase = RUN
+            ls.pushed = 0
+        left = len(loop._ready) - ls.pushed
+        if left < 0:
+            left = 0
+        t = now()
+        if info is None:
+            fn, raw = _describe(h._callback)
+            info = (0, None, _js(raw), fn, None)
+        hid, tid, label, fn, task = info
+        num = ls.number
+        it = ls.it
+        if task is None:
+            q_append((T_RUN, t - t0, num, it, (hid, "null" if tid is None else tid, label, left, fn)))
+            op = ls.io.get(id(h)) if ls.io else None
+            try:
+                return hrun(h)
+            finally:
+                if op is not None:
+                    rec.rewait(ls, h, op)
+        if task.cancelling():
+            note_cancel(ls, task, tid)
+        lab = ls.labels.get(tid)
+        name = task.get_name()
+        if lab is None or lab[0] != name:  # its first step (or set_name since): labels as JSON text now
+            s = str(name)
+            lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
+        q_append((T_RUN, t - t0, num, it, (hid, tid, label, left, fn)))
+        pos = ls.suspended.pop(tid, None)
+        if pos is None:
+            line, f = where(task)[:2]
+            pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
+        # What Task.__step throws into the coroutine: only a wakeup (its future) or a step with an
+        # argument or a pending cancel can throw.
+        thrown = _thrown(task, h, fn) if h._args or getattr(task, "_must_cancel", False) else None
+        if thrown is None:
+            if pos[1] is None:
+                q_append((T_BEGIN_NOFILE, t - t0, num, it, (tid, pos[0])))
+            else:
+                q_append((T_BEGIN, t - t0, num, it, (tid, pos[0], pos[1])))
+        elif pos[1] is None:
+            q_append((T_BEGIN_NOFILE_THROWN, t - t0, num, it, (tid, pos[0], _js(thrown))))
+        else:
+            q_append((T_BEGIN_THROWN, t - t0, num, it, (tid, pos[0], pos[1], _js(thrown))))
+        top = pos[2]  # the coroutine's own frame: still readable after it returns
+        prev = ls.current
+        ls.current = tid
+        try:
+            hrun(h)
+        finally:
+            ls.current = prev
+            end_step(ls, task, tid, t, now(), top)
+
+    return ReadyQueue, run
+
+
+def _install(rec):
+    global R
+    R = rec
+    BEL = asyncio.base_events.BaseEventLoop
+    SEL = asyncio.selector_events.BaseSelectorEventLoop
+    # Handle._run: every handle the loop runs (task steps are handles too).
+    hrun = asyncio.events.Handle._run
+    ReadyQueue, run = _hot_hooks(rec, hrun)
+    asyncio.events.Handle._run = run
 
     def wrap(cls, name, make):
         orig = getattr(cls, name)
@@ -886,30 +983,10 @@ def _install(rec):
         return __init__
     wrap(SEL, "__init__", sel_init)
 
-    def run_once(orig):
-        def _run_once(self):
-            ls = getattr(self, "_loopscope", None)
-            if ls is None or not rec.on:
-                return orig(self)
-            ls.it += 1
-            ls.phase = POLL
-            ls.pushed = 0
-            rec.emit_now("loop.iter", ls, (len(self._ready),))
-            try:
-                orig(self)
-            finally:
-                ls.phase = IDLE
-        return _run_once
-    wrap(BEL, "_run_once", run_once)
-
-    def process_events(orig):
-        def _process_events(self, event_list):
-            orig(self, event_list)
-            ls = getattr(self, "_loopscope", None)
-            if ls is not None:
-                ls.phase = TIMERS
-        return _process_events
-    wrap(SEL, "_process_events", process_events)
+    # _run_once itself is not wrapped: an iteration's loop.iter and loop.poll
+    # are written around its select() (_hook_selector), the one call every
+    # iteration makes, and the phase after it (I/O callbacks, then due timers)
+    # is told apart by the handle's type (TimerHandle).
 
     def close(orig):
         def close_(self):
@@ -936,12 +1013,6 @@ def _install(rec):
             return reschedule
         wrap(timeout_cls, "reschedule", t_reschedule)
 
-    # Handle._run: every handle the loop runs (task steps are handles too).
-    hrun = asyncio.events.Handle._run
-
-    def _run(self):
-        return rec.run_handle(self, hrun)
-    asyncio.events.Handle._run = _run
 
     def call_at(orig):
         def call_at_(self, when, callback, *args, **kw):
@@ -1127,26 +1198,43 @@ def _install(rec):
 
 
 def _hook_selector(rec, loop, sel):
-    """The poll: select()'s timeout and how long it really waited."""
+    """An iteration: loop.iter (what is ready as it starts), then the poll:
+    select()'s timeout and how long it really waited. _run_once calls select()
+    once per iteration and does nothing observable before it."""
     select = sel.select
+    q_append = rec.q.append
+    w = rec.w
+    t0 = rec.t0
+    now = _now
 
     def select_(timeout=None):
         ls = getattr(loop, "_loopscope", None)
         if ls is None or not rec.on:
             return select(timeout)
-        t = _now()
+        ls.it = it = ls.it + 1
+        ls.pushed = 0
+        ls.phase = POLL
+        num = ls.number
+        t = now()
+        q_append((T_ITER, t - t0, num, it, (len(loop._ready),)))
+        if t - w.flushed_ns >= FLUSH_NS:
+            w.flush_from_loop()
         try:
-            return select(timeout)
+            r = select(timeout)
+        except BaseException:
+            ls.phase = IDLE
+            raise
         finally:
-            t2 = _now()
+            t2 = now()
             if timeout is None:
                 ms = -1
             elif timeout <= 0:
                 ms = 0
             else:  # what epoll_wait is given (selectors rounds up to whole ms)
                 ms = -(-int(timeout * 1e9) // 1_000_000)
-            rec.emit("loop.poll", ls, t, (ms, t2 - t))
-            ls.phase = IO
+            q_append((T_POLL, t - t0, num, it, (ms, t2 - t)))
+        ls.phase = IO
+        return r
     sel.select = select_
 
 
@@ -1193,7 +1281,8 @@ def _user_traceback(exc):
     tb = exc.__traceback__
     here = os.path.realpath(__file__)
     while tb is not None and (os.path.realpath(tb.tb_frame.f_code.co_filename) == here or
-                              tb.tb_frame.f_code.co_filename.endswith(("runpy.py", "<frozen runpy>"))):
+                              tb.tb_frame.f_code.co_filename.endswith(("runpy.py", "<frozen runpy>")) or
+                              tb.tb_frame.f_code.co_filename == "<string>"):  # the -c bootstrap's frame
         tb = tb.tb_next
     return tb
 
@@ -1367,5 +1456,9 @@ def _no_loop_note(rec):
                          "run_until_complete), so the trace holds its prints only\n")
 
 
+# loopscope starts the recorder as `python3 -c BOOTSTRAP loopscope_recorder.py
+# ARGS...` (kRecorderBootstrap, app/cli/python_program.cpp): an import, whose
+# compiled code Python caches, where a script run as __main__ is compiled on
+# every run (~25 ms, 5% of a half-second program). Run directly, it works the same.
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -140,3 +140,51 @@ TEST_CASE("saving the program runs it again: in another editor (re-run on save) 
   CHECK(saved.find("third version") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a failure in another file than the one shown brings its tab forward, and marks the tab when the user picks another") {
+  Appearance look;
+  // helper.broken raises in helper.py while main goes on in main.py.
+  ProgramShot s(LOOPSCOPE_SOURCE_DIR "/tests/programs/two_files_fail/main.py", look);
+  s.save("program-failure-other-file");
+  REQUIRE(s.app->failures().size() == 1);
+  const auto& fail = s.app->failures()[0];
+  CHECK(fail.file == "helper.py");
+  CHECK(fail.line == 9);
+  const Theme& th = s.app->theme();
+  auto red_line_drawn = [&] {
+    for (const auto& row : s.app->geometry().code_rows)
+      if (row.line == 9 && !row.comment)
+        return s.f.count(s.app->geometry().code.x0, row.y0, s.app->geometry().code.x1, row.y1, th.error) > 100;
+    return false;
+  };
+  auto frame = [&] {
+    s.h->frame(*s.app, 0.1f, &s.f.rgba);
+    s.h->frame(*s.app, 0.1f, &s.f.rgba);
+  };
+  // At the end main is the file that ran last; the failure's file is shown, with its red line.
+  CHECK(s.app->code_file() == "helper.py");
+  CHECK(red_line_drawn());
+
+  // The user had picked main.py before the failure: it appears, and its tab comes forward.
+  s.app->seek(0);
+  frame();
+  s.app->set_code_file("main.py");
+  frame();
+  CHECK(s.app->code_file() == "main.py");
+  s.app->seek(s.app->session().model().size() - 1);
+  frame();
+  CHECK(s.app->code_file() == "helper.py");
+  CHECK(red_line_drawn());
+
+  // The user picks main.py again: it stays, and helper.py's tab is marked in the error colour.
+  s.app->set_code_file("main.py");
+  frame();
+  CHECK(s.app->code_file() == "main.py");
+  s.save("program-failure-other-file-badge");
+  const Box* tab = s.control("tab helper.py");
+  REQUIRE(tab);
+  CHECK(s.f.count(int(tab->x0), int(tab->y0), int(tab->x1), int(tab->y1), th.error) > 10);
+  const Box* shown = s.control("tab main.py");
+  REQUIRE(shown);
+  CHECK(s.f.count(int(shown->x0), int(shown->y0), int(shown->x1), int(shown->y1), th.error) == 0);
+}

@@ -52,7 +52,10 @@ TEST_CASE("Q starts predict mode: playback stops before an iteration and the Why
   const model::Question q = *r.app.question();
   CHECK_FALSE(r.app.playback().playing);
   CHECK(r.index() == q.ask_at);
-  CHECK(r.app.geometry().why_text.find("Which handle does the loop run first?") != std::string::npos);
+  // The first question of the run, or (where the first handle is just the queue's front) the last one.
+  CHECK(r.app.geometry().why_text.find(q.kind == model::Question::Kind::last_handle ? "Which handle does it run last?"
+                                                                                    : "Which handle does the loop run first?") !=
+        std::string::npos);
   // Every choice is a button inside the Why panel, filled with its task's colour
   // (a plain callback's: the callback colour), and its pixels are on screen.
   test::Frame f = r.capture("predict-question");
@@ -122,7 +125,8 @@ TEST_CASE("a wrong answer is corrected and explained, with the playhead on the h
   CHECK(r.index() == q.answer_at);
   CHECK(r.app.session().model().events()[r.index()].kind == Ev::ready_run);
   const std::string right = q.choices[size_t(q.answer)].label, guessed = q.choices[size_t(wrong)].label;
-  CHECK(r.app.reveal_text().find("Not this time: " + right + " runs first, not " + guessed + ".") == 0);
+  const std::string when = q.kind == model::Question::Kind::last_handle ? " runs last, not " : " runs first, not ";
+  CHECK(r.app.reveal_text().find("Not this time: " + right + when + guessed + ".") == 0);
   CHECK(r.app.geometry().why_text == r.app.reveal_text());
   CHECK(r.app.predict_asked() == 1);
   CHECK(r.app.predict_score() == 0);

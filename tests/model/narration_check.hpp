@@ -40,10 +40,26 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
     const model::TaskInfo* t = m.task(task, loop);
     return t ? t->name : std::string();
   };
+  // The end of the handle running at event i: the next ready.run or loop.iter of its loop.
+  auto handle_end = [&](size_t i, uint8_t loop) {
+    size_t j = i + 1;
+    while (j < ev.size() && !(ev[j].loop == loop && (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter))) ++j;
+    return j;
+  };
+  // Finished by event i, or later in the handle running at i (CPython
+  // schedules a task's done-callbacks before the recorder writes its task.done).
   auto finished_by = [&](const std::string& name, size_t i, uint8_t loop) {
-    for (size_t j = 0; j <= i; ++j)
+    const size_t end = handle_end(i, loop);
+    for (size_t j = 0; j < end; ++j)
       if (ev[j].kind == Ev::task_done && ev[j].loop == loop && name_of(ev[j].task, loop) == name) return true;
     return false;
+  };
+  // The task whose own step the handle running at event i is (-1: none).
+  auto running_task = [&](size_t i, uint8_t loop) -> int32_t {
+    for (size_t j = i + 1; j-- > 0;)
+      if (ev[j].loop == loop && (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter))
+        return ev[j].kind == Ev::ready_run && model::runs_task(as<ev::ReadyRun>(ev[j]).fn, ev[j].task) ? ev[j].task : -1;
+    return -1;
   };
   for (size_t i = 0; i < ev.size(); ++i) {
     const Event& e = ev[i];
@@ -101,6 +117,20 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
       const size_t b = s.rfind(": ", at);
       const std::string who = at == std::string::npos || b == std::string::npos ? "" : s.substr(b + 2, at - b - 2);
       if (who.empty() || !finished_by(who, i, e.loop)) bad("_run_until_complete_cb names '" + who + "', which has not finished");
+    }
+    // A task that finished in this handle and woke the task awaiting it is
+    // named as finished, whichever producer wrote the trace (the engine writes
+    // task.done before the wakeup's push, CPython's recorder after it).
+    if (e.kind == Ev::ready_push && as<ev::ReadyPush>(e).fn == HandleFn::task_wakeup) {
+      const int32_t x = running_task(i, e.loop);
+      const int32_t k = m.task_index(e.task, e.loop);
+      const AwaitOn on = k >= 0 && size_t(k) < st.tasks.size() ? st.tasks[size_t(k)].on : AwaitOn::unset;
+      const bool awaits_task = on == AwaitOn::unset || on == AwaitOn::task || on == AwaitOn::wait_for;
+      if (x >= 0 && awaits_task && finished_by(name_of(x, e.loop), i, e.loop) &&
+          !(k >= 0 && size_t(k) < st.tasks.size() && st.tasks[size_t(k)].cancelling)) {
+        if (!contains(s, name_of(x, e.loop) + " has finished")) bad("a task that finished here is not said to have finished");
+        if (contains(s, "'s step completed the future")) bad("says a step completed the future where the task finished");
+      }
     }
     if (e.kind == Ev::loop_iter && contains(s, "nothing ready") && as<ev::Iter>(e).ready != 0) bad("nothing ready, but ready > 0");
     if (contains(s, "epoll") && contains(s, "sockets and timers")) bad("says epoll waits for timers");

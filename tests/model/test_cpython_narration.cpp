@@ -111,7 +111,7 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
   script += "wait\n";
   REQUIRE(run(script).code == 0);
 
-  size_t checked_events = 0;
+  size_t checked_events = 0, finished_wakeups = 0;
   std::map<std::string, int> kinds_seen;
   for (size_t i = 0; i < progs.size(); ++i) {
     const Recording& r = progs[i];
@@ -134,7 +134,14 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
     for (const NarrationProblem& p : check_narration(m))
       FAIL_CHECK(r.name << " event " << p.event << ": " << p.problem << "\n  \"" << p.sentence << "\"");
     checked_events += events.size();
+    // A task that awaited another: CPython queues the wakeup before the
+    // recorder writes the awaited task's end, and the sentence still says it finished.
+    for (size_t k = 0; k < events.size(); ++k)
+      if (events[k].kind == Ev::ready_push && as<ev::ReadyPush>(events[k]).fn == HandleFn::task_wakeup)
+        finished_wakeups += model::narrate(m, k).find(" has finished, which completes what ") != std::string::npos;
   }
+  MESSAGE(finished_wakeups << " wakeups narrated as an awaited task having finished");
+  CHECK(finished_wakeups >= 2);  // create-task's and producer-consumer's main at least
   MESSAGE(checked_events << " events of " << progs.size() << " CPython runs checked");
   CHECK(checked_events > 1000);
   run("rm -rf " + tmp);
