@@ -31,6 +31,7 @@
 #include "gui/app.hpp"
 #include "gui/platform.hpp"
 #include "gui/screenshot.hpp"
+#include "percentiles.hpp"
 #include "synthetic_trace.hpp"
 
 using namespace loopscope;
@@ -99,11 +100,11 @@ double covered_mpx(const ImDrawData* dd) {
 }
 
 Figures percentiles(std::vector<double> ms) {
-  std::sort(ms.begin(), ms.end());
+  bench::Spread s = bench::spread(std::move(ms));
   Figures f;
-  f.median = ms[ms.size() / 2];
-  f.p95 = ms[std::min(ms.size() - 1, size_t(double(ms.size()) * 0.95))];
-  f.max = ms.back();
+  f.median = s.median;
+  f.p95 = s.p95;
+  f.max = s.max;
   return f;
 }
 

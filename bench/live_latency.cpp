@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gui/session.hpp"
+#include "percentiles.hpp"
 
 using namespace loopscope;
 
@@ -65,14 +66,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   double span_s = double(ev.back().t_ns - ev.front().t_ns) / 1e9;
-  std::vector<double> l(lat_ms.begin(), lat_ms.begin() + long(live_n));
-  std::sort(l.begin(), l.end());
-  auto pct = [&](double p) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, size_t(p * double(l.size())))]; };
+  bench::Spread l = bench::spread(std::vector<double>(lat_ms.begin(), lat_ms.begin() + long(live_n)));
   std::printf("target %s events/s for %s s: %zu events in %.2f s of trace = %.0f events/s\n", rate.c_str(),
               seconds.c_str(), ev.size(), span_s, double(ev.size()) / span_s);
   std::printf("print -> visible in the model (polled every 16 ms), %zu prints seen live: median %.1f ms, p95 %.1f ms, "
               "max %.1f ms; %zu more arrived with the program's end\n",
-              l.size(), pct(0.5), pct(0.95), l.empty() ? 0.0 : l.back(), lat_ms.size() - live_n);
+              live_n, l.median, l.p95, l.max, lat_ms.size() - live_n);
   std::printf("the view's side: Session::poll (new events into the model) %.2f ms a frame on average, %.1f ms at most "
               "(%.1f ms of it CPU time at most)\n",
               polls ? poll_total_ms / double(polls) : 0.0, poll_max_ms, poll_cpu_max_ms);

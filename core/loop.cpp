@@ -185,7 +185,7 @@ int32_t Loop::call_later(double delay_s, ReadyHandle h, int32_t for_task) {
   Event e = event(Ev::timer_arm);
   // The deadline in the loop's own nanosecond clock, read now (asyncio's loop.time() + delay):
   // run_once compares it with the clock after the poll.
-  t->due_ns = (opts_.trace ? e.t_ns : trace_.now()) + int64_t(delay_s * 1e9);
+  t->due_ns = (tracer_.on() ? e.t_ns : trace_.now()) + int64_t(delay_s * 1e9);
   e.id = t->id;
   e.num = t->due_ns;
   e.task = for_task;
@@ -264,7 +264,7 @@ Loop::Loop(Trace& trace, LoopOptions opts)
       opts_(opts),
       tracer_(trace, opts.loop_id == 0 ? trace.primary() : trace.add_stream(), opts.loop_id, opts.trace,
               opts.slow_step_ns, iteration_) {
-  if (opts_.trace) tracer_.stamp();
+  if (tracer_.on()) tracer_.stamp();
   // Python's wording ("[Errno 24] Too many open files"), as the run's other OSErrors.
   if (int rc = uv_loop_init(&uv_); rc != 0)
     throw std::runtime_error("cannot open an event loop: [Errno " + std::to_string(-rc) + "] " + std::strerror(-rc));
@@ -397,7 +397,7 @@ Value Loop::run(Task* main) {
     ~Restore() { set_running_loop(nullptr); }
   } restore;
   set_running_loop(this);
-  if (opts_.trace) tracer_.stamp();
+  if (tracer_.on()) tracer_.stamp();
 
   auto step_until = [&](auto done) {
     while (!done()) {

@@ -96,6 +96,8 @@ void request_stop_all(StopReason why);
 // signal exits at once (status 130 / 143). For the command line.
 void install_stop_signals();
 
+// loop_id, slow_step_ns and trace are the LoopTracer's from the loop's
+// construction on (copied: read on every event); the loop asks its tracer.
 struct LoopOptions {
   int loop_id = 0;            // 0: the loop under study, 1: a client-driver loop
   double time_scale = 1.0;    // multiplies every scenario delay (tests shrink runs)

@@ -117,6 +117,12 @@ void Timeout::set_handler(CallbackHandle* h) {
   handler_ = h;
 }
 
+// Python's `self._timeout_handler.cancel(); self._timeout_handler = None`.
+void Timeout::disarm() {
+  if (handler_) handler_->cancel();
+  set_handler(nullptr);
+}
+
 void Timeout::enter(int line) {
   if (state_ != State::created) throw RuntimeError("Timeout has already been entered");
   at_line(line);
@@ -133,8 +139,7 @@ void Timeout::reschedule(std::optional<double> delay) {
     throw RuntimeError("Cannot change state of a Timeout that is no longer active");
   }
   delay_ = delay;
-  if (handler_) handler_->cancel();
-  set_handler(nullptr);
+  disarm();
   if (!delay) return;
   Loop& loop = running_loop();
   set_handler(loop.make<CallbackHandle>([this] { on_timeout(); }, "Timeout._on_timeout", HandleFn::timeout_on_timeout));
@@ -152,10 +157,7 @@ void Timeout::on_timeout() {
 }
 
 void Timeout::exit(std::exception_ptr exc) {
-  if (handler_) {
-    handler_->cancel();
-    set_handler(nullptr);
-  }
+  disarm();
   if (state_ == State::expiring) {
     state_ = State::expired;
     // Only our own cancellation becomes TimeoutError; a newer one propagates.

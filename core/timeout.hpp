@@ -63,6 +63,7 @@ class Timeout {
   void on_timeout();
   // handler_ set or cleared, keeping the task's count of armed deadlines.
   void set_handler(CallbackHandle* h);
+  void disarm();  // cancel the armed handler, if any, and clear it
   std::optional<double> delay_;
   State state_ = State::created;
   Task* task_ = nullptr;

@@ -41,6 +41,20 @@ int screenshot_instead(const std::string& why, const Scenario& s, const Params& 
   std::printf("%s\n", path.c_str());
   return 0;
 }
+// What a closed window leaves in settings.ini: `now` (the settings it started
+// from, or none) with the window's look and recent programs, and, when
+// `with_scenario`, the scenario it showed last and its parameters.
+void save_window_settings(const std::string& settings_file, Settings now, App& app, bool with_scenario) {
+  now.look = app.appearance();
+  now.recent = app.recent_programs();
+  if (const Scenario* last = app.session().scenario(); with_scenario && last) {
+    now.scenario = last->id;
+    for (const auto& [k, v] : app.session().params().values) now.sets.push_back(k + "=" + v);
+  }
+  std::string werr = write_settings(settings_file, now);
+  if (!werr.empty()) std::fprintf(stderr, "loopscope: settings not saved: %s\n", werr.c_str());
+}
+
 // loopscope FILE.py: the window runs the program live (Session::start_program).
 int gui_program(const std::string& file, const std::vector<std::string>& args, const Appearance& look,
                 const Settings& saved, const std::string& settings_file) {
@@ -64,11 +78,7 @@ int gui_program(const std::string& file, const std::vector<std::string>& args, c
     std::fprintf(stderr, "loopscope: %s\n", err.c_str());
     return 1;
   }
-  Settings now = saved;
-  now.look = app.appearance();
-  now.recent = app.recent_programs();
-  std::string werr = write_settings(settings_file, now);
-  if (!werr.empty()) std::fprintf(stderr, "loopscope: settings not saved: %s\n", werr.c_str());
+  save_window_settings(settings_file, saved, app, false);  // the saved scenario stays the one to reopen
   // The exit status is the window's; the program's own is on screen.
   return 0;
 }
@@ -142,15 +152,7 @@ int cmd_gui(const std::vector<std::string>& argv_in) {
   }
   std::string err;
   if (!run_window(app, err)) return screenshot_instead(err, s, p);
-  Settings now;
-  now.recent = app.recent_programs();
-  now.look = app.appearance();
-  if (const Scenario* last = app.session().scenario()) {
-    now.scenario = last->id;
-    for (const auto& [k, v] : app.session().params().values) now.sets.push_back(k + "=" + v);
-  }
-  std::string werr = write_settings(settings_file, now);
-  if (!werr.empty()) std::fprintf(stderr, "loopscope: settings not saved: %s\n", werr.c_str());
+  save_window_settings(settings_file, Settings{}, app, true);
   return 0;
 }
 

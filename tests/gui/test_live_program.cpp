@@ -13,16 +13,12 @@
 
 #include "core/trace_schema.hpp"
 #include "gui/session.hpp"
+#include "support/model_prints.hpp"
 
 using namespace loopscope;
 
 namespace {
-bool printed(const gui::Session& s, const char* text) {
-  if (s.model().size() == 0) return false;  // no events list before the first
-  for (const Event& e : s.model().events())
-    if (e.kind == Ev::print && e.s1 && std::strcmp(e.s1, text) == 0) return true;
-  return false;
-}
+bool printed(const gui::Session& s, const char* text) { return loopscope::test::printed(s.model(), text); }
 // Polls the session like the window's frames do (poll, then look) until `done` or the bound.
 template <class F>
 void poll_until(gui::Session& s, F done) {

@@ -17,6 +17,7 @@
 #include "core/trace_schema.hpp"
 #include "gui/pixels.hpp"
 #include "gui/screenshot.hpp"
+#include "support/model_prints.hpp"
 
 using namespace loopscope;
 using namespace loopscope::gui;
@@ -102,13 +103,7 @@ TEST_CASE("saving the program runs it again: in another editor (re-run on save) 
   std::ofstream(file) << "import asyncio\n\nasync def main():\n    print('first version')\n\nasyncio.run(main())\n";
   Appearance look;
   ProgramShot s(file.c_str(), look);
-  auto printed = [&](const char* text) {
-    const auto& m = s.app->session().model();
-    if (m.size() == 0) return false;
-    for (const Event& e : m.events())
-      if (e.kind == Ev::print && e.s1 && std::string(e.s1) == text) return true;
-    return false;
-  };
+  auto printed = [&](const char* text) { return loopscope::test::printed(s.app->session().model(), text); };
   auto run_until_done = [&] {
     for (int n = 0; (s.app->session().live() || s.app->following_live()) && n < 100000; ++n) {
       s.h->frame(*s.app, 0.016f);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/trace_schema.hpp"
+#include "support/model_prints.hpp"
 #include "gui/export.hpp"
 #include "window_rig.hpp"
 
@@ -27,12 +28,7 @@ std::string slurp(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
-bool printed_prefix(const App& app, const char* text) {
-  if (app.session().model().size() == 0) return false;  // no events list before the first
-  for (const Event& e : app.session().model().events())
-    if (e.kind == Ev::print && e.s1 && std::strncmp(e.s1, text, std::strlen(text)) == 0) return true;
-  return false;
-}
+bool printed_prefix(const App& app, const char* text) { return loopscope::test::printed(app.session().model(), text, true); }
 }  // namespace
 
 TEST_CASE("your own server program runs live in the window: a real client, its task on screen, Stop, the saved trace reopens") {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/aio.hpp"
+#include "core/asyncio_run.hpp"
 
 using namespace loopscope;
 
@@ -53,14 +54,7 @@ TEST_CASE("a reader polling a running loop sees whole steps and, at the end, eve
   std::atomic<bool> done{false};
   int close_rc = -1;
   std::thread loop_thread([&] {
-    {
-      Loop loop(trace);
-      set_running_loop(&loop);
-      Task& main = create_task(pingpong(kTurns).named("main"));
-      loop.run(&main);
-      close_rc = loop.close();
-    }
-    set_running_loop(nullptr);
+    close_rc = asyncio_run(trace, LoopOptions{}, [] { return pingpong(kTurns); }).close_rc;
     done.store(true, std::memory_order_release);
   });
   TraceReader reader(trace);
