@@ -196,7 +196,8 @@ class Model {
   void update(const std::vector<Event>& events, size_t changed_from);
   void clear();
 
-  const std::vector<Event>& events() const { return *events_; }
+  // Empty before the first update() and after clear() (a view may ask between a run's start and its first event).
+  const std::vector<Event>& events() const { return events_ ? *events_ : no_events(); }
   size_t size() const { return events_ ? events_->size() : 0; }
   const std::vector<TaskInfo>& tasks() const { return tasks_; }
   const TaskInfo* task(int32_t id, uint8_t loop = 0) const;
@@ -294,6 +295,10 @@ class Model {
   LoopState& loop_state(uint8_t loop, size_t i);
 
   const std::vector<Event>* events_ = nullptr;
+  static const std::vector<Event>& no_events() {
+    static const std::vector<Event> none;
+    return none;
+  }
   std::vector<TaskInfo> tasks_;
   std::vector<Lane> lanes_;
   std::vector<uint8_t> lane_open_;  // by lane: its last segment is open
