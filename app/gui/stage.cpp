@@ -187,7 +187,7 @@ void Placer::divider(Area& area, const char* text, uint32_t key) {
   c.text = text;
   float pad = px * 0.5f;
   if (area.full) return;  // after a hidden chip, a boundary would mark nothing
-  ImVec2 ts = font->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, text);
+  ImVec2 ts = font->CalcTextSizeA(std::max(px * 0.8f, floor_px), FLT_MAX, 0, text);  // small, never below the floor
   c.size = ImVec2(ts.x + pad * 1.5f, px * 1.4f);
   if (area.cursor_x + c.size.x > area.x1 && area.cursor_x > area.x0 + 1) {
     area.cursor_x = area.x0;
@@ -564,7 +564,8 @@ void App::draw_stage(const ImVec2& size) {
     };
     if (c.divider) {  // a bold bar, then small text: not a chip
       dl->AddRectFilled(ImVec2(pos.x, pos.y - px * 0.15f), ImVec2(pos.x + 3, pos.y + c.size.y + px * 0.15f), fade(th.text));
-      dl->AddText(fonts_.ui, px * 0.8f, ImVec2(pos.x + px * 0.4f, pos.y + (c.size.y - px * 0.8f) * 0.5f), fade(c.ink),
+      float dpx = std::max(px * 0.8f, look_.floor_px());  // as Placer::divider measured it
+      dl->AddText(fonts_.ui, dpx, ImVec2(pos.x + px * 0.4f, pos.y + (c.size.y - dpx) * 0.5f), fade(c.ink),
                   c.text.c_str());
       return;
     }
