@@ -6,18 +6,15 @@
 #include "gui/playback.hpp"
 #include "gui/story_axis.hpp"
 #include "scenarios/scenario.hpp"
+#include "support/scenario_run.hpp"
 
 using namespace loopscope;
 using namespace loopscope::gui;
 
 namespace {
-std::vector<Event> run(const std::string& id, std::vector<std::string> sets) {
-  const Scenario* s = find_scenario(id);
-  REQUIRE(s);
-  Trace trace;
-  RunResult r = run_scenario(*s, s->resolve(sets), trace);
-  REQUIRE(r.ok);
-  return merged_events(trace);
+// The run's events (times and kinds only: their strings belong to a trace that is gone).
+std::vector<Event> run(const std::string& id, const std::vector<std::string>& sets) {
+  return test::run_scenario_id(id, sets).events;
 }
 
 void check_same(const StoryAxis& a, const StoryAxis& full) {
