@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "gui/draw_audit.hpp"
 #include "gui/rig.hpp"
 
 using namespace loopscope;
@@ -36,6 +37,8 @@ TEST_CASE("a blocking call makes the armed timer late, and the stage says by how
   CHECK(any_chip(g, "late by"));  // the ticker's timer: "sleep (ticker)  late by ..."
   CHECK_FALSE(any_chip(g, "in 0 ns"));
   CHECK(r.app->geometry().stage_hidden == 0);  // the chip is on screen, not counted away
+  // The frame really shows it: the glyphs drawn on the stage read "late by".
+  CHECK(test::drawn_text(g.stage.x0, g.stage.y0, g.stage.x1, g.stage.y1).find("late by") != std::string::npos);
   // Real pixels: the late chip is filled with the warning colour (the banner's red) inside the stage, below the banner.
   const Theme& th = theme(true);
   CHECK(r.f.count(g.stage.x0, g.stage.y0 + (g.stage.y1 - g.stage.y0) * 0.45f, g.stage.x1, g.stage.y1, th.blocked, 20) > 200);
