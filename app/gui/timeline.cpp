@@ -360,13 +360,15 @@ void App::draw_timeline(const ImVec2& size, int which) {
     for (const model::Lane& l : mm.lanes()) {
       auto forms = lane_label_forms(l.label.empty() ? std::string("event loop") : l.label);
       gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, forms.front().c_str()).x + px * 0.9f);
-      float swatch = px * 0.8f;  // the widest a task's swatch gets
-      gutter_min = std::max(gutter_min, fonts_.bold->CalcTextSizeA(floor_px, FLT_MAX, 0, forms.back().c_str()).x + swatch + px * 0.5f);
+      // The label's start and end margins as drawn below (a repeated hue's swatch is wider).
+      const model::TaskInfo* ti = l.kind == model::LaneKind::task ? mm.task(l.id, l.loop) : nullptr;
+      float margins = (ti && ti->color >= model::kTaskHues ? px * 1.3f : px * 0.8f) + 1;
+      gutter_min = std::max(gutter_min, fonts_.bold->CalcTextSizeA(floor_px, FLT_MAX, 0, forms.back().c_str()).x + margins);
     }
   };
   widen(m);
   if (compare_active()) widen(primary ? run2_.model() : session_.model());
-  gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.4f);
+  gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.5f);  // the plot keeps half
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1(c1.x, c1.y - count_strip);
   float w = plot1.x - plot0.x;
   // x of trace time t, and the trace time under x.
