@@ -102,18 +102,22 @@ struct Placer {
     float h = px * (big && !area.compact ? 1.6f : 1.4f);
     float tab = task_tab_w(color, h);
     auto width = [&](float at, const std::string& t) { return font->CalcTextSizeA(at, FLT_MAX, 0, t.c_str()).x; };
+    // A name of several words ("insert Neuromancer") has its first word as the shortest form: the
+    // chip's colour tab still says whose it is, and a word reads where "insert Neur…" is cut.
+    std::vector<std::string> all = forms;
+    if (!all.empty() && all.back().find(' ') != std::string::npos) all.push_back(all.back().substr(0, all.back().find(' ')));
     // The form that fits `w`; false when even the shortest does not (then it is elided at the floor size).
     auto fit = [&](float w) {
       float room = w - 2 * pad - tab;
       for (float at : {px, std::min(px, floor_px)})
-        for (const std::string& f : forms)
+        for (const std::string& f : all)
           if (width(at, model::elide(f)) <= room) {
             c.text = model::elide(f), c.px = at;
             c.size = ImVec2(width(at, c.text) + 2 * pad + tab, h);
             return true;
           }
       c.px = std::min(px, floor_px);
-      c.text = elide(font, c.px, model::elide(forms.empty() ? std::string() : forms.back()), room);
+      c.text = elide(font, c.px, model::elide(all.empty() ? std::string() : all.back()), room);
       c.size = ImVec2(std::min(width(c.px, c.text) + 2 * pad + tab, w), h);
       return false;
     };
@@ -516,7 +520,7 @@ void App::draw_stage(const ImVec2& size) {
       std::string who = p.task_name(w.task), head = std::string(wb) + ": " + who;
       std::vector<std::string> forms = {w.label ? head + " " + w.label : head, head};
       if (!who.empty()) forms.push_back(who);
-      if (w.running) forms.push_back(wb);
+      forms.push_back(wb);  // "worker 0", or "queued"
       p.place(pool, key_for(w.task, w.job, 4), w.task, forms);
     }
   };
