@@ -116,7 +116,7 @@ TEST_CASE("in a presenter clip half every code row ends inside the panel and a w
   const Scenario* s = find_scenario("blocking-call");
   REQUIRE(s);
   REQUIRE(run_to_end(*h, app, *s, s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"})) == "");
-  app.set_header_room(look.font_px() * 2.6f);
+  h->set_area({{0, look.font_px() * 2.6f, 640, 720}, false});  // under the clip header, no toolbar
   const model::Model& m = app.session().model();
   size_t b = 0;
   for (size_t i = 0; i < m.size() && !b; ++i)

@@ -61,7 +61,7 @@ TEST_CASE("in a clip half a late timer's chip says who is late and by how much i
   const Scenario* s = find_scenario("blocking-call");
   REQUIRE(s);
   REQUIRE(run_to_end(*h, app, *s, s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"})) == "");
-  app.set_header_room(look.font_px() * 2.6f);  // the clip header, as the recorder leaves room for it
+  h->set_area({{0, look.font_px() * 2.6f, 640, 720}, false});  // under the clip header, as the recorder leaves room for it
   const model::Model& m = app.session().model();
   size_t e = 0;
   for (size_t i = 0; i < m.size(); ++i)
