@@ -196,9 +196,9 @@ bool App::animating() const {
          (!status_.empty() && !status_error_);  // a status line that times out
 }
 
-void App::frame(float dt, const KeyInput& keys) {
+void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   // Presenter text follows the window's height (the fonts are rebuilt between frames).
-  if (float h = ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
+  if (float h = view.text_h > 0 ? view.text_h : ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
     Appearance a = look_;
     a.display_h = h;
     set_appearance(a);
@@ -234,8 +234,10 @@ void App::frame(float dt, const KeyInput& keys) {
   if (bookmarks_gen_ != session_.generation()) bookmarks_.clear(), bookmarks_gen_ = session_.generation();
 
   ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
+  Box area = view.rect;
+  if (area.x1 <= area.x0 || area.y1 <= area.y0) area = {0, 0, io.DisplaySize.x, io.DisplaySize.y};
+  ImGui::SetNextWindowPos(ImVec2(area.x0, area.y0));
+  ImGui::SetNextWindowSize(ImVec2(area.x1 - area.x0, area.y1 - area.y0));
   ImGuiWindowFlags root = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                           ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground;
@@ -246,12 +248,9 @@ void App::frame(float dt, const KeyInput& keys) {
   // Tab is a shortcut (compare: which run Code, Why and Console follow): ImGui
   // must not also take it to focus the next text box, which then swallows the keys.
   ImGui::PushAllowKeyboardFocus(false);
-  if (header_room_ >= 0) {
-    geo_.toolbar.clear();
-    ImGui::Dummy(ImVec2(1, header_room_));
-  } else {
-    draw_toolbar();
-  }
+  clip_layout_ = !view.toolbar;
+  if (clip_layout_) geo_.toolbar.clear();
+  else draw_toolbar();
 
   // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
   // 1-6) give their room to the others in their column; an empty column gives
