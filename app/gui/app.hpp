@@ -456,6 +456,7 @@ class App {
     bool open = false, revealed = false, resume = false;
     model::Question q;
     int chosen = -1;
+    std::vector<int> picked;  // an order question: the choices clicked so far, first to last
     std::string text;
   } ask_;
   std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)

@@ -60,10 +60,28 @@ void App::answer(int choice) {
   if (!ask_.open || ask_.revealed) return;
   const model::Question& q = ask_.q;
   if (choice >= int(q.choices.size())) return;
-  ask_.chosen = choice;
+  if (q.kind == model::Question::Kind::order) {
+    // Clicked first to last; the last one left completes the order. -1 (Space): show me.
+    std::vector<int>& p = ask_.picked;
+    if (choice >= 0) {
+      if (std::find(p.begin(), p.end(), choice) != p.end()) return;
+      p.push_back(choice);
+      if (p.size() + 1 == q.choices.size())
+        for (int k = 0; k < int(q.choices.size()); ++k)
+          if (std::find(p.begin(), p.end(), k) == p.end()) p.push_back(k);
+      if (p.size() < q.choices.size()) return;
+      ++score_asked_, score_right_ += model::right_order(q, p);
+    } else {
+      p.clear();
+    }
+    ask_.chosen = p.empty() ? -1 : model::right_order(q, p) ? q.answer : p.front();
+    ask_.text = model::explain_order(session_.model(), q, p);
+  } else {
+    ask_.chosen = choice;
+    ask_.text = model::explain(session_.model(), q, choice);
+    if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
+  }
   ask_.revealed = true;
-  ask_.text = model::explain(session_.model(), q, choice);
-  if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
   answered_.insert(std::upper_bound(answered_.begin(), answered_.end(), q.answer_at), q.answer_at);
   // Show the answer happening: the poll, what it woke, the handle running.
   seek(q.answer_at);
@@ -87,6 +105,9 @@ const char* predict_hint(model::Question::Kind k) {
     case model::Question::Kind::last_handle:
       return "Read the ready queue to its end, then the timers: what the poll wakes joins behind the queue. Click or "
              "press a number (Space: show me).";
+    case model::Question::Kind::order:
+      return "Read the ready queue front to back, then what the poll wakes: it joins behind. Click the first, then the "
+             "next (Space: show me).";
     case model::Question::Kind::gather_error:
       return "Read the gather() call: does it pass return_exceptions=True? Click or press a number (Space: show me).";
     default: return "Read the ready queue, then the timers. Click or press a number (Space: show me).";
@@ -102,7 +123,16 @@ App::PredictBody App::predict_body() const {
   const model::Model& m = session_.model();
   const model::Question& q = ask_.q;
   PredictBody b;
-  for (size_t k = 0; k < q.choices.size(); ++k) b.labels.push_back(std::to_string(k + 1) + "  " + q.choices[k].label);
+  for (size_t k = 0; k < q.choices.size(); ++k) {
+    std::string key = std::to_string(k + 1);
+    if (q.kind == model::Question::Kind::order) {
+      // Where the student put it (before the reveal), where it ran (after).
+      auto at = std::find(ask_.picked.begin(), ask_.picked.end(), int(k));
+      if (ask_.revealed) key = "ran #" + std::to_string(q.order[k] + 1);
+      else if (at != ask_.picked.end()) key = "#" + std::to_string(at - ask_.picked.begin() + 1);
+    }
+    b.labels.push_back(key + "  " + q.choices[k].label);
+  }
   if (!ask_.revealed) {
     b.question = model::prompt(m, q);
     b.hint = predict_hint(q.kind);
@@ -223,7 +253,11 @@ void App::draw_predict_choices(const PredictBody& b) {
     const model::Choice& c = q.choices[k];
     const model::TaskInfo* t = c.task >= 0 ? m.task(c.task, 0) : nullptr;
     ImU32 col = t ? th.task(t->color) : th.callback;
-    if (ask_.revealed && int(k) != q.answer) col = mix(col, th.bg, 0.7f);
+    const bool order = q.kind == model::Question::Kind::order;
+    if (ask_.revealed && int(k) != q.answer && !order) col = mix(col, th.bg, 0.7f);
+    // An order question: a choice already placed fades until the reveal.
+    if (!ask_.revealed && order && std::find(ask_.picked.begin(), ask_.picked.end(), int(k)) != ask_.picked.end())
+      col = mix(col, th.bg, 0.5f);
     const char* label = b.labels[k].c_str();
     float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
     if (k > 0) same_line_if_fits(w, gap);
@@ -234,7 +268,11 @@ void App::draw_predict_choices(const PredictBody& b) {
     ImGui::PushStyleColor(ImGuiCol_Text, ink_on(col));
     if (ImGui::Button(label)) answer(int(k));
     ImGui::PopStyleColor(4);
-    const bool wrong = ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer;
+    bool wrong = ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer;
+    if (order && ask_.revealed && !ask_.picked.empty()) {  // outlined: each one the student put in the wrong place
+      auto at = std::find(ask_.picked.begin(), ask_.picked.end(), int(k));
+      wrong = at != ask_.picked.end() && q.order[k] != int(at - ask_.picked.begin());
+    }
     const ImVec2 b0 = ImGui::GetItemRectMin(), b1 = ImGui::GetItemRectMax();
     if (wrong) ImGui::GetWindowDrawList()->AddRect(b0, b1, th.error, ImGui::GetStyle().FrameRounding, 0, 2.5f);
     geo_.predict_choices.push_back({int(k), {b0.x, b0.y, b1.x, b1.y}, col, wrong});
