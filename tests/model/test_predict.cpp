@@ -5,6 +5,7 @@
 
 #include "core/trace_schema.hpp"
 #include "model/predict.hpp"
+#include "predict_check.hpp"
 #include "scenario_model.hpp"
 
 using namespace loopscope;
@@ -252,55 +253,7 @@ TEST_CASE("an order question's answer is the order the iteration really ran its 
   for (const char* id : {"cooperative-yield", "gather-errors", "taskgroup-cancel", "timeout", "producer-consumer"}) {
     CAPTURE(id);
     auto sm = test::run_scenario_model(id);
-    for (const Question& q : order_questions(sm->model)) {
-      CAPTURE(q.it);
-      ++asked;
-      REQUIRE(q.kind == Question::Kind::order);
-      // The iteration's runs of loop 0, in order.
-      std::vector<size_t> runs;
-      for (size_t i = 0; i < sm->events.size(); ++i)
-        if (sm->events[i].kind == Ev::ready_run && sm->events[i].loop == 0 && sm->events[i].it == q.it) runs.push_back(i);
-      REQUIRE(runs.size() == q.choices.size());
-      CHECK(runs.size() >= 2);
-      CHECK(runs.size() <= 4);
-      CHECK(q.answer_at == runs.back());
-      CHECK(q.ask_at < runs.front());
-      // Choice at run position k stands for the k-th handle run: the handle
-      // itself (queued before the question) or the timer whose firing queued it.
-      REQUIRE(q.order.size() == q.choices.size());
-      std::vector<int> ran(q.order.size(), -1);
-      for (size_t k = 0; k < q.order.size(); ++k) ran[size_t(q.order[k])] = int(k);
-      const LoopState s = sm->model.state_at(q.ask_at);
-      for (size_t pos = 0; pos < runs.size(); ++pos) {
-        REQUIRE(ran[pos] >= 0);
-        const Choice& c = q.choices[size_t(ran[pos])];
-        const Event& r = sm->events[runs[pos]];
-        CAPTURE(c.label);
-        if (c.kind == Choice::Kind::ready) {
-          CHECK(c.handle == r.id);
-          bool queued = false;
-          for (const ReadyChip& x : s.ready) queued |= x.handle == r.id;
-          CHECK(queued);
-        } else {
-          REQUIRE(c.kind == Choice::Kind::timer);
-          // The timer fired after the question and its push queued this very handle.
-          size_t fire = sm->find([&](const Event& e) { return e.kind == Ev::timer_fire && e.id == c.timer; }, q.ask_at);
-          REQUIRE(fire < runs.front());
-          size_t push = sm->find([&](const Event& e) { return e.kind == Ev::ready_push && e.id == r.id; }, fire);
-          CHECK(push < runs.front());
-        }
-      }
-      CHECK(q.answer == ran[0]);
-      // The choices are listed by name, not in run order.
-      for (size_t k = 1; k < q.choices.size(); ++k) CHECK(q.choices[k - 1].label <= q.choices[k].label);
-      CHECK(right_order(q, ran));
-      CHECK(explain_order(sm->model, q, ran).find("Right: ") == 0);
-      std::vector<int> wrong = ran;
-      std::swap(wrong[0], wrong[1]);
-      CHECK_FALSE(right_order(q, wrong));
-      CHECK(explain_order(sm->model, q, wrong).find("Not this time: the loop ran ") == 0);
-      CHECK(prompt(sm->model, q).find("In what order?") != std::string::npos);
-    }
+    asked += test::check_order_questions(sm->model);
   }
   CHECK(asked > 0);
 }
