@@ -1,6 +1,7 @@
 #include "predict.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string_view>
 #include <unordered_set>
 
@@ -35,6 +36,23 @@ std::string timer_name(const Model& m, int32_t task, const char* label) {
 }  // namespace
 
 namespace {
+// A question stopping at `ask_at`, answered at `answer_at` (SIZE_MAX: found later), about iteration `it`.
+Question new_question(Question::Kind kind, size_t ask_at, size_t answer_at, uint32_t it) {
+  Question q;
+  q.kind = kind, q.ask_at = ask_at, q.answer_at = answer_at, q.it = it;
+  return q;
+}
+// An outcome question's choices: one per outcome, all in `task`'s colour; the answer's index where it is `right`.
+template <class Outcome, class Label>
+void add_outcomes(Question& q, int32_t task, std::initializer_list<Outcome> outcomes, Label label, const Outcome* right = nullptr) {
+  for (Outcome o : outcomes) {
+    if (right && o == *right) q.answer = int(q.choices.size());
+    Choice c{Choice::Kind::outcome, task, label(o)};
+    c.op = int32_t(o);
+    q.choices.push_back(std::move(c));
+  }
+}
+
 // The event a handle question stops at: the loop.iter of the iteration that
 // runs `answer_at` (its last iteration's handles have finished), or the last
 // event of loop 0 before that iteration.
@@ -124,11 +142,7 @@ void set_answer(const Model& m, Question& q) {
 }
 
 Question handle_question(const Model& m, const LoopState& s, size_t ask_at, size_t answer_at, Question::Kind kind) {
-  Question q;
-  q.kind = kind;
-  q.ask_at = ask_at;
-  q.answer_at = answer_at;
-  q.it = m.events()[answer_at].it;
+  Question q = new_question(kind, ask_at, answer_at, m.events()[answer_at].it);
   add_choices(m, s, q);
   set_answer(m, q);
   return q;
@@ -158,11 +172,7 @@ bool order_question(const Model& m, const LoopState& s, size_t ask_at, const std
                     const std::unordered_set<int32_t>& loose, Question& q) {
   if (runs.size() < 2 || runs.size() > 4) return false;
   const auto& ev = m.events();
-  q = {};
-  q.kind = Question::Kind::order;
-  q.ask_at = ask_at;
-  q.answer_at = runs.back();
-  q.it = ev[runs.back()].it;
+  q = new_question(Question::Kind::order, ask_at, runs.back(), ev[runs.back()].it);
   std::vector<int64_t> dues;
   int ios = 0;
   for (size_t run : runs) {
@@ -354,19 +364,10 @@ std::vector<Question> cancel_questions(const Model& m) {
           : how == Outcome::result  ? CancelOutcome::returns
                                     : CancelOutcome::raises_other;
     }
-    Question q;
-    q.kind = Question::Kind::cancel_outcome;
-    q.ask_at = i;
-    q.answer_at = end;
-    q.it = b.it;
+    Question q = new_question(Question::Kind::cancel_outcome, i, end, b.it);
     q.cancelled_in = cancelled_in[t];
-    for (CancelOutcome c : {CancelOutcome::ends_cancelled, CancelOutcome::awaits_again, CancelOutcome::returns,
-                            CancelOutcome::raises_other}) {
-      Choice ch{Choice::Kind::outcome, b.task, outcome_label(c)};
-      ch.op = int32_t(c);
-      if (c == o) q.answer = int(q.choices.size());
-      q.choices.push_back(std::move(ch));
-    }
+    add_outcomes(q, b.task, {CancelOutcome::ends_cancelled, CancelOutcome::awaits_again, CancelOutcome::returns,
+                             CancelOutcome::raises_other}, outcome_label, &o);
     out.push_back(std::move(q));
   }
   return out;
@@ -412,15 +413,9 @@ std::vector<Question> gather_questions(const Model& m) {
       const int32_t pk = child ? m.task_index(child->parent, 0) : -1;
       if (pk >= 0 && on_gather[size_t(pk)] && !asked[size_t(pk)] && d.s1) {
         asked[size_t(pk)] = 1;
-        Question q;
-        q.kind = Question::Kind::gather_error;
-        q.ask_at = failed_at;
-        q.it = d.it;
-        for (GatherOutcome o : {GatherOutcome::raises, GatherOutcome::returns_list, GatherOutcome::cancels_first}) {
-          Choice c{Choice::Kind::outcome, child->parent, fill(gather_label(o), type_of_repr(d.s1))};
-          c.op = int32_t(o);
-          q.choices.push_back(std::move(c));
-        }
+        Question q = new_question(Question::Kind::gather_error, failed_at, 0, d.it);  // answered at the parent's next step
+        add_outcomes(q, child->parent, {GatherOutcome::raises, GatherOutcome::returns_list, GatherOutcome::cancels_first},
+                     [&](GatherOutcome o) { return fill(gather_label(o), type_of_repr(d.s1)); });
         pending[size_t(pk)] = int(out.size());
         out.push_back(std::move(q));
       }
@@ -649,7 +644,7 @@ bool right_order(const Question& q, const std::vector<int>& picked) {
   return true;
 }
 
-std::string explain_order(const Model& m, const Question& q, const std::vector<int>& picked) {
+std::string explain_order(const Model& /*m*/, const Question& q, const std::vector<int>& picked) {
   // The choices in run order.
   std::vector<int> ran(q.order.size());
   for (size_t k = 0; k < q.order.size(); ++k) ran[size_t(q.order[k])] = int(k);

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,20 @@
 #include "model/predict.hpp"
 
 namespace loopscope::test {
+
+// Whether a handle question's choice is a candidate the stage shows at the
+// question: a queued handle, an armed timer, pending I/O or a pool job.
+inline bool on_stage(const model::LoopState& s, const model::Choice& c) {
+  using K = model::Choice::Kind;
+  auto any = [](const auto& v, auto pred) { return std::any_of(v.begin(), v.end(), pred); };
+  switch (c.kind) {
+    case K::ready: return any(s.ready, [&](const model::ReadyChip& x) { return x.handle == c.handle; });
+    case K::timer: return any(s.timers, [&](const model::TimerChip& x) { return x.timer == c.timer; });
+    case K::io: return any(s.io, [&](const model::IoChip& x) { return x.op == c.op; });
+    case K::pool: return any(s.workers, [&](const model::WorkerChip& x) { return x.job == c.op; });
+    default: return false;
+  }
+}
 
 // For every order question of `m`: the choices are exactly the handles loop 0
 // ran in that iteration (a handle queued before the question, or the timer
