@@ -316,8 +316,9 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     // The Why is never cut: when its text needs more than its share, the
     // Tasks list gives room first (it counts what it leaves out), then the
     // Code, then the Console (both scroll), each down to a few lines.
-    if (show[3] && why_need_.w == right_w && why_need_.px == fonts_.px && h[1] < why_need_.need) {
-      float lack = why_need_.need - h[1];
+    const float need = ask_.open ? predict_need(right_w) : why_need_.w == right_w && why_need_.px == fonts_.px ? why_need_.need : 0;
+    if (show[3] && h[1] < need) {
+      float lack = need - h[1];
       // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.
       const float keep[4] = {fonts_.px * 6.5f, 0, fonts_.px * 5.4f, fonts_.px * 5.4f};
       for (int k : {2, 0, 3}) {
@@ -325,11 +326,14 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
         float give = std::min(lack, std::max(0.0f, h[k] - keep[k]));
         h[k] -= give, h[1] += give, lack -= give;
       }
+      // A predict question still short of room: the Console (the run's past
+      // prints) steps aside until it is answered.
+      if (ask_.open && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, h[3] = 0;
     }
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
     if (tasks) draw_tasks(ImVec2(right_w, h[2]));
-    if (show[4]) draw_console(ImVec2(right_w, h[3]));
+    if (show[4] && h[3] > 0) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
   ImGui::PopAllowKeyboardFocus();

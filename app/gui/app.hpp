@@ -126,6 +126,9 @@ struct Geometry {
     bool marked_wrong = false;  // after the reveal: the student's wrong guess, outlined
   };
   std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
+  Box predict_body;          // the Predict panel's body (never scrolls)
+  float predict_px = 0;      // its text size
+  float predict_bottom = 0;  // the bottom of the last thing it drew
   std::vector<FileBrowser::Row> open_files;  // the Open dialog's file list, as drawn
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
@@ -331,7 +334,15 @@ class App {
   void set_status(std::string text, bool error);
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
-  void draw_predict_choices();  // its choice buttons (and Continue after the reveal)
+  // What the Predict panel shows: the question or the reveal, each choice's button label.
+  struct PredictBody {
+    std::string question, hint, context, reveal, score;
+    std::vector<std::string> labels;
+  };
+  PredictBody predict_body() const;
+  float predict_height(const PredictBody& b, float scale, float width) const;  // its height at text scale `scale`
+  float predict_need(float panel_w) const;  // the panel's height that shows it at body size
+  void draw_predict_choices(const PredictBody& b);  // its choice buttons (and Continue after the reveal)
   void draw_help();
   void draw_gallery();
   void stop_following() { follow_live_ = false; }
@@ -464,6 +475,7 @@ class App {
     bool open = false, revealed = false, resume = false;
     model::Question q;
     int chosen = -1;
+    std::vector<int> picked;  // an order question: the choices clicked so far, first to last
     std::string text;
   } ask_;
   std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)

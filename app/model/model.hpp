@@ -219,6 +219,12 @@ class Model {
 
   // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery + the state's size).
   LoopState state_at(size_t event_index, uint8_t loop = 0) const;
+  // Applies event `i` to `s` when it is of s.loop's: a pass that starts from
+  // LoopState{} (its loop set) and advances over every event in order sees each
+  // state state_at would give, without a seek per stop (predict's quiz).
+  void advance(LoopState& s, size_t i) const {
+    if (events()[i].loop == s.loop) step_state(s, events()[i], i);
+  }
 
   // [SECTION] Navigation (all return an event index; clamp at the ends)
   size_t index_at_time(int64_t t_ns) const;  // last event with t <= t_ns
