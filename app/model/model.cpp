@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <string_view>
 
 #include "core/reserve.hpp"
@@ -32,6 +33,27 @@ bool is_task_handle(const Event& e) {
 bool runs_no_event_loop(const Event& e) { return as<ev::RunBegin>(e).entry == Entry::none; }
 
 uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
+
+// The lowest palette index no live task holds (tasks of every loop share the screen).
+template <class Cursor>
+int take_color(Cursor& cur) {
+  auto& live = cur.live_colors;
+  auto& free = cur.free_colors;
+  while (!free.empty() && live[size_t(free.front())] != 0) {  // stale: taken again since it was freed
+    std::pop_heap(free.begin(), free.end(), std::greater<>());
+    free.pop_back();
+  }
+  size_t c = live.size();
+  if (!free.empty()) {
+    c = size_t(free.front());
+    std::pop_heap(free.begin(), free.end(), std::greater<>());
+    free.pop_back();
+  } else {
+    live.push_back(0);
+  }
+  ++live[c];
+  return int(c);
+}
 
 template <class V, class Pred>
 void pop_while(V& v, Pred pred) {
@@ -357,10 +379,7 @@ void Model::apply(const Event& e, size_t i) {
       if (thread_code) t.name = "server thread", t.thread = true;
       t.loop = e.loop;
       // The lowest palette index no live task holds (tasks of every loop share the screen).
-      auto& live = cur_.live_colors;
-      t.color = int(std::find(live.begin(), live.end(), 0) - live.begin());
-      if (size_t(t.color) == live.size()) live.push_back(0);
-      ++live[size_t(t.color)];
+      t.color = take_color(cur_);
       t.created_at = i;
       const int32_t parent_id = as<ev::TaskNew>(e).parent;
       int32_t parent = parent_id >= 0 ? task_index(parent_id, e.loop) : -1;
@@ -393,7 +412,10 @@ void Model::apply(const Event& e, size_t i) {
       if (ti >= 0) {
         auto& live = cur_.live_colors;
         size_t c = size_t(tasks_[size_t(ti)].color);
-        if (c < live.size() && live[c] > 0) --live[c];  // its colour is free for tasks created from now on
+        if (c < live.size() && live[c] > 0 && --live[c] == 0) {  // its colour is free for tasks created from now on
+          cur_.free_colors.push_back(int32_t(c));
+          std::push_heap(cur_.free_colors.begin(), cur_.free_colors.end(), std::greater<>());
+        }
       }
       open_seg(tlane, e, i, TaskState::done, Wait::none, Outcome(e.code));
       if (Outcome(e.code) == Outcome::error) {
@@ -460,7 +482,7 @@ void Model::apply(const Event& e, size_t i) {
 void Model::clear() { *this = Model(); }
 
 size_t Model::Cursor::weight() const {
-  size_t w = pool_done.size();
+  size_t w = pool_done.size() + live_colors.size() + free_colors.size();
   for (const LoopState& s : loops) w += s.ready.size() + s.timers.size() + s.io.size() + s.workers.size() + s.tasks.size();
   for (const LoopCursor& c : lc) w += c.pending.size();
   return w;

@@ -270,6 +270,10 @@ class Model {
     std::vector<LoopCursor> lc;
     std::vector<Origin> pool_done;  // by task index: the worker that finished its last job
     std::vector<int32_t> live_colors;  // by color: how many live (created, not done) tasks hold it
+    // A min-heap of the colours whose count fell to 0 (entries may be stale:
+    // taken again since): the lowest free colour in O(log n), where a scan of
+    // live_colors made 10^6 live tasks quadratic.
+    std::vector<int32_t> free_colors;
     size_t weight() const;          // elements a copy holds (what a snapshot costs)
   };
   struct Checkpoint {
