@@ -282,7 +282,7 @@ void Model::apply(const Event& e, size_t i) {
   const int32_t ti = e.task >= 0 ? task_index(e.task, e.loop) : -1;
   const int32_t tlane = ti >= 0 ? tasks_[size_t(ti)].lane : -1;
   auto mark = [&](int32_t lane, int32_t by = -1) {
-    if (lane >= 0) lanes_[size_t(lane)].marks.push_back({e.t_ns, e.kind, uint32_t(i), by});
+    if (lane >= 0) marks_.push_back({lane, {e.t_ns, e.kind, uint32_t(i), by}});
   };
 
   switch (e.kind) {
@@ -529,12 +529,12 @@ void Model::rollback(size_t changed_from) {
     undo_.pop_back();
   }
   pop_while(wakeups_, [&](const Wakeup& w) { return late(w.event); });
+  pop_while(marks_, [&](const LaneMark& m) { return late(m.mark.event); });
   // FIXME-PERF: O(lanes); a log of touched lanes would make this O(events dropped).
   for (size_t l = 0; l < lanes_.size(); ++l) {
     Lane& lane = lanes_[l];
     size_t before = lane.segments.size();
     pop_while(lane.segments, [&](const Segment& s) { return late(s.first_event); });
-    pop_while(lane.marks, [&](const Mark& m) { return late(m.event); });
     pop_while(lane.wakeups_in, [&](uint32_t w) { return w >= wakeups_.size(); });
     bool popped = lane.segments.size() != before;
     bool reopened = !lane.segments.empty() && late(lane.segments.back().last_event);
@@ -590,6 +590,14 @@ const char* Model::full_name(const TaskInfo& t) const {
 const TaskInfo* Model::task(int32_t id, uint8_t loop) const {
   int32_t k = task_index(id, loop);
   return k < 0 ? nullptr : &tasks_[size_t(k)];
+}
+
+std::vector<Mark> Model::marks_of(const Lane& lane) const {
+  std::vector<Mark> out;
+  const int32_t l = int32_t(&lane - lanes_.data());
+  for (const LaneMark& m : marks_)
+    if (m.lane == l) out.push_back(m.mark);
+  return out;
 }
 
 int32_t Model::task_index(int32_t id, uint8_t loop) const {
