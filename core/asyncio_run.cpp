@@ -25,17 +25,4 @@ MainOutcome asyncio_run(Trace& trace, const LoopOptions& opts, const std::functi
   return o;
 }
 
-std::string describe(const std::exception_ptr& error) {
-  if (!error) return {};
-  try {
-    std::rethrow_exception(error);
-  } catch (const PyError& e) {
-    return e.repr();
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 }  // namespace loopscope

@@ -31,7 +31,4 @@ struct RunHooks {
 MainOutcome asyncio_run(Trace& trace, const LoopOptions& opts, const std::function<Coroutine()>& main,
                         const char* name = "main", const RunHooks& hooks = {});
 
-// How an error reads in a summary: a Python exception's repr, else what().
-std::string describe(const std::exception_ptr& error);
-
 }  // namespace loopscope

@@ -242,7 +242,7 @@ RunResult run_scenario(const Scenario& s, const Params& p, Trace& trace, RunOpti
   hooks.closed = [&](Loop& loop, const MainOutcome& o) {
     r.ok = !o.error;
     if (r.ok) r.value = o.value.repr();
-    else r.error = describe(o.error);
+    else r.error = repr(o.error);
     r.stopped_by = o.stopped_by;
     r.loop_close_rc = o.close_rc;
     Event e = loop.event(Ev::run_end);

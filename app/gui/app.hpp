@@ -14,6 +14,7 @@
 
 #include "compare.hpp"
 #include "export.hpp"
+#include "file_browser.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
 #include "playback.hpp"
@@ -122,6 +123,7 @@ struct Geometry {
     bool marked_wrong = false;  // after the reveal: the student's wrong guess, outlined
   };
   std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
+  std::vector<FileBrowser::Row> open_files;  // the Open dialog's file list, as drawn
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
   std::vector<std::pair<std::string, std::string>> help_rows;  // the help overlay as drawn: (keys, what they do)
@@ -184,7 +186,7 @@ class App {
   bool watching() const { return watch_.on; }
   void set_watching(bool on) { watch_.on = on; }
   // The open dialog (toolbar "Open .py", Ctrl+O): a path box over the recent files.
-  void open_program_dialog() { open_dialog_ = true, open_focus_ = true; }
+  void open_program_dialog() { open_dialog_ = true, open_focus_ = true, open_focus_browser_ = true; }
   std::string& open_path() { return open_path_; }
   // The built-in editor (toolbar "Edit", Ctrl+E): Save & Run writes the file and runs it again.
   void open_editor();
@@ -376,6 +378,8 @@ class App {
   std::vector<std::string> recent_, program_args_;
   std::string open_path_, open_error_, code_file_;
   bool open_dialog_ = false, open_focus_ = false, code_file_pinned_ = false;
+  bool open_focus_browser_ = false;  // the Open dialog just opened: list its folder afresh
+  FileBrowser open_browser_;
   struct {
     bool on = true;
     std::string path;

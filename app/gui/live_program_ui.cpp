@@ -302,6 +302,9 @@ void App::draw_program_dialogs() {
         for (const std::string& r : recent_)
           if (ImGui::Selectable(r.c_str())) pick = r;
       }
+      if (open_focus_browser_) open_browser_.refresh(), open_focus_browser_ = false;
+      geo_.open_files.clear();
+      if (open_browser_.draw(open_path_, px * 8, &geo_.open_files)) pick = open_path_;
       ImGui::TextDisabled("Or drop a .py file on the window.");
       if (!open_error_.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", open_error_.c_str());
       bool go = ImGui::Button("Run") || enter;

@@ -94,7 +94,7 @@ class _Lazy:
     names the task only after loop.create_task has queued its first step. It
     holds the task weakly: a queued event must not keep a task alive (its
     "exception was never retrieved" comes when it is collected)."""
-    __slots__ = ("ref", "name", "suffix", "js")
+    __slots__ = ("ref", "name", "auto", "suffix", "js")
 
     def __init__(self, task, suffix=""):
         self.suffix = suffix
@@ -103,7 +103,8 @@ class _Lazy:
 
     def set(self, task):
         self.ref = weakref.ref(task) if task is not None else None
-        self.name = task.get_name() if task is not None else None
+        self.auto = task.get_name() if task is not None else None
+        self.name = _name_to_come(self.auto)
 
     def __str__(self):
         """The name as JSON text (so that a template's %s takes a _Lazy or an encoded str alike)."""
@@ -111,13 +112,33 @@ class _Lazy:
         if t is not None:
             try:
                 n = t.get_name()
-                if n != self.name:
+                if n != self.name and n != self.auto:  # renamed (set_name), not yet named
                     self.name, self.js = n, None
             except Exception:
                 pass
         if self.js is None:
             self.js = _js(str(self.name or "?") + self.suffix)
         return self.js
+
+
+_NAMING_CODES = {asyncio.tasks.create_task.__code__, asyncio.taskgroups.TaskGroup.create_task.__code__}
+
+
+def _name_to_come(auto):
+    """The name a task is about to get. On 3.11 asyncio.create_task(name=) and
+    TaskGroup.create_task(name=) name the task only after loop.create_task has
+    queued its first step, and the writer thread may format task.new in between:
+    so the name is read from their frame's argument, the same name every run.
+    (3.12+ passes the name to Task() itself: no such frame then.)"""
+    f = sys._getframe(1)
+    for _ in range(12):  # up through task_id, the ready queue's append, call_soon, create_task
+        if f is None:
+            break
+        if f.f_code in _NAMING_CODES:
+            n = f.f_locals.get("name")
+            return auto if n is None else str(n)
+        f = f.f_back
+    return auto
 
 
 def _fields(kind, a):
@@ -831,14 +852,8 @@ def _hot_hooks(rec, hrun):
                 cause = "timer" if type(h) is TimerHandle else "io"
             else:
                 cause = None
+            step = None  # True: Task.__step; False: Task.__wakeup; None: not a task's own step
             if task is not None and (type(task) is Task or isinstance(task, Task)):
-                tid = ls.tasks.get(id(task))
-                known = tid is not None
-                if not known:
-                    tid = rec.task_id(ls, task)
-                lab = ls.labels.get(tid)
-                if lab is None:
-                    lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
                 tcb = type(cb)
                 if tcb in step_types:
                     step = True
@@ -847,8 +862,20 @@ def _hot_hooks(rec, hrun):
                     if name is None:  # C: TaskStepMethWrapper
                         step_types.add(tcb)
                         step = True
-                    else:  # Python: __step / __wakeup; C: task_wakeup
-                        step = name.endswith("step")
+                    elif name.endswith("step"):  # Python: __step
+                        step = True
+                    elif name.endswith("wakeup"):  # Python: __wakeup; C: task_wakeup
+                        step = False
+                    # else another bound method of the task, e.g. call_soon(task.cancel):
+                    # a plain callback, not a step of the task
+            if step is not None:
+                tid = ls.tasks.get(id(task))
+                known = tid is not None
+                if not known:
+                    tid = rec.task_id(ls, task)
+                lab = ls.labels.get(tid)
+                if lab is None:
+                    lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
                 if step:
                     fn = "task.step"
                     if cause is None:

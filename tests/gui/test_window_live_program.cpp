@@ -103,3 +103,20 @@ TEST_CASE("a .py dropped on the window runs live; anything else opens the Open d
   // Both files have tasks in them: a tab each.
   CHECK(r.app.code_tabs() == std::vector<std::string>{"main.py", "helper.py"});
 }
+
+TEST_CASE("the Open dialog lists the program's folder, and a click on a program there runs it") {
+  gui::test::WindowRig r("gather", {"a=0.01", "b=0.01", "c=0.01"});
+  r.app.open_path() = LOOPSCOPE_SOURCE_DIR "/tests/programs/two_files/";
+  r.app.open_program_dialog();
+  r.frame();
+  r.frame();
+  std::vector<std::string> listed;
+  for (const auto& row : r.app.geometry().open_files) listed.push_back(row.name);
+  CHECK(listed == std::vector<std::string>{"..", "helper.py", "main.py"});
+  for (const auto& row : r.app.geometry().open_files) {  // drawn inside the window, one below the other
+    CHECK(row.x0 >= 0);
+    CHECK(row.x1 <= 1280);
+    CHECK(row.y1 <= 720);
+  }
+  r.capture("open-dialog");
+}

@@ -261,6 +261,38 @@ class RecorderTest(unittest.TestCase):
         self.assertTrue(all(e["wait"] == "sleep" for e in r.of("step.end") if e.get("on") == "timeout"))
         self.loads(r.path)
 
+    def test_a_task_method_scheduled_with_call_soon_is_a_plain_callback_not_a_step_of_the_task(self):
+        prog = os.path.join(self.tmp, "cancel_soon.py")
+        with open(prog, "w") as f:
+            f.write("import asyncio\n"
+                    "async def sleeper():\n"
+                    "    try:\n"
+                    "        await asyncio.sleep(5)\n"
+                    "    except asyncio.CancelledError:\n"
+                    "        print('cancelled')\n"
+                    "        raise\n"
+                    "async def main():\n"
+                    "    t = asyncio.create_task(sleeper(), name='sleeper')\n"
+                    "    await asyncio.sleep(0)\n"
+                    "    asyncio.get_running_loop().call_soon(t.cancel)\n"
+                    "    try:\n"
+                    "        await t\n"
+                    "    except asyncio.CancelledError:\n"
+                    "        print('main saw it')\n"
+                    "asyncio.run(main())\n")
+        r = self.record(prog)
+        self.assertEqual((r.rc, r.out), (0, "cancelled\nmain saw it\n"), r.err)
+        pushes = [e for e in r.of("ready.push") if e["label"] == "Task.cancel"]
+        self.assertEqual(len(pushes), 1, [e["label"] for e in r.of("ready.push")])
+        self.assertEqual((pushes[0]["fn"], pushes[0]["task"], pushes[0]["cause"]), ("callback", None, "call_soon"))
+        # What Task.cancel does next: the sleeper's pending sleep is cancelled, and its
+        # wakeup throws CancelledError into it.
+        sleeper = next(e["task"] for e in r.of("task.new") if e["name"] == "sleeper")
+        thrown = [e.get("thrown") for e in r.of("step.begin") if e["task"] == sleeper]
+        self.assertEqual(thrown, [None, "CancelledError"])
+        self.assertEqual([e["outcome"] for e in r.of("task.done") if e["task"] == sleeper], ["cancelled"])
+        self.loads(r.path)
+
     def test_asyncio_run_twice_gives_one_trace_whose_iterations_continue(self):
         r = self.record(os.path.join(PROGRAMS, "run_twice.py"))
         self.assertEqual(r.out, "run 1\nrun 2\n")

@@ -17,7 +17,9 @@ TEST_CASE("a task made with create_task only starts at main's first await") {
 }
 
 TEST_CASE("the background task ticks while main sleeps on its own work") {
-  ScenarioRun r = run_scenario_id("create-task", {"steps=4", "period=0.05", "work=0.12"});
+  // Tick 2 (two sleeps, their drift added up) must come before main's own work ends: at
+  // time_scale 10 they are 200 ms apart, more than a loaded machine delays a timer.
+  ScenarioRun r = run_scenario_id("create-task", {"steps=4", "period=0.05", "work=0.12"}, 10.0);
   auto p = r.prints();
   REQUIRE(p.size() == 7);
   CHECK(p[1] == "bg: tick 1");

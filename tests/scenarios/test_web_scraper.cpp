@@ -18,7 +18,9 @@ std::string timer_pattern(const ScenarioRun& r) {
 }  // namespace
 
 TEST_CASE("with gather every request waits on the server at the same time") {
-  ScenarioRun r = run_scenario_id("web-scraper", {"mode=concurrent", "pages=4", "latency=0.05"});
+  // Every request arms its wait before the first one ends: at time_scale 4 the first ends
+  // 200 ms after it began, more than a loaded machine needs to accept and read four requests.
+  ScenarioRun r = run_scenario_id("web-scraper", {"mode=concurrent", "pages=4", "latency=0.05"}, 4.0);
   CHECK(timer_pattern(r) == "aaaaffff");
   auto p = r.prints();
   REQUIRE(p.size() == 4);

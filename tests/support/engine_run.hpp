@@ -69,7 +69,7 @@ inline RunOutcome run_main(Trace& trace, const std::function<Coroutine()>& make_
   RunOutcome o;
   MainOutcome m = asyncio_run(trace, opts, make_main);
   o.result = std::move(m.value);
-  o.error = describe(m.error);
+  o.error = m.error ? repr(m.error) : std::string();  // "" when main returned
   o.deadlock = m.deadlock;
   o.close_rc = m.close_rc;
   o.events = merged_events(trace);
