@@ -427,11 +427,20 @@ void App::zoom(float factor, double anchor) {
 
 void App::handle_keys(const KeyInput& keys) {
   fired_.clear();
-  if (ImGui::GetIO().WantTextInput || dialog_open()) return;
-  // The gallery is a page of its own; a predict question takes the digits and Space.
-  Context where = gallery_ ? kGallery : ask_.open ? kQuestion : kView;
-  for_each_fired(keys, where, [&](Fired f) { fired_.push_back(f); });
+  auto fire = [&](Fired f) { fired_.push_back(f); };
+  if (dialog_open()) {
+    for_each_fired(keys, kDialog, fire);  // a dialog has the keyboard: only its own keys (Esc)
+  } else {
+    if (editor_.open) for_each_fired(keys, kEditor, fire);  // Ctrl+Enter, also while its text box has the keyboard
+    // The gallery is a page of its own; a predict question takes the digits and Space.
+    Context where = gallery_ ? kGallery : ask_.open ? kQuestion : kView;
+    if (!ImGui::GetIO().WantTextInput) for_each_fired(keys, where, fire);
+  }
   for (Fired f : fired_) act(f.action, f.arg);
+}
+
+bool App::fired(Action a) const {
+  return std::any_of(fired_.begin(), fired_.end(), [&](Fired f) { return f.action == a; });
 }
 
 void App::act(Action a, int arg) {
@@ -489,6 +498,10 @@ void App::act(Action a, int arg) {
     case Action::Fullscreen: fullscreen_toggle_ = true; break;
     case Action::Help: help_ = !help_; break;
     case Action::CloseHelp: help_ = false; break;
+    case Action::CloseDialog: break;  // the open dialog closes itself as it draws (its popup is ImGui's to close)
+    case Action::SaveAndRun:
+      if (editor_.open) save_and_run();
+      break;
     case Action::Count: break;
   }
 }
@@ -573,11 +586,15 @@ void App::draw_toolbar() {
   }
   // Compare with another scenario (its default parameters), on the same time axis.
   flow(button_w("Compare with..."), px * 0.25f);
-  if (ImGui::Button(compare_on_ ? "Compare: off" : "Compare with...")) {
+  // The button says what it does: while compare is on, it ends it.
+  if (ImGui::Button(compare_on_ ? "End compare" : "Compare with...")) {
     if (compare_on_) stop_compare();
     else ImGui::OpenPopup("compare_with");
   }
   note("Compare");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(compare_on_ ? "Back to one run: the compared run closes"
+                                  : "Run another scenario beside this one, on the same time axis");
   if (ImGui::BeginPopup("compare_with")) {
     for (const Scenario& sc : all)
       if (ImGui::Selectable(sc.id.c_str())) start_compare(sc, sc.resolve({}));
@@ -738,6 +755,8 @@ void App::draw_help() {
       {kView, nullptr},
       {kQuestion, "While a predict question is open"},
       {kGallery, "In the gallery"},
+      {kDialog, "In a dialog (Save trace, Record clip, Open)"},
+      {kEditor, "In the program editor"},
   };
   // Rows: (keys, what); a heading has no keys.
   std::vector<std::pair<std::string, const char*>> rows;

@@ -88,8 +88,10 @@ struct Geometry {
   std::vector<float> lane_mid;                     // y of each model lane's centre line
   Box timeline2, plot2, summary;                   // compare mode: the second run's timeline, the summary strip
   std::vector<float> lane_mid2;
+  std::vector<std::string> lane_labels, lane_labels2;  // each lane label as drawn (in view), top first
   float playhead_x = -1, playhead2_x = -1;  // compare mode: run 2's playhead
   int lanes_hidden = 0, lanes_hidden2 = 0;   // lanes scrolled out of view (counted on screen)
+  Box lanes_count, lanes_count2;             // where they are counted (a strip under the lanes; empty: none hidden)
   std::vector<std::pair<std::string, Box>> toolbar;  // each toolbar control, by name, where it was drawn
   std::vector<std::string> stage_chips;            // chip texts on the stage, settled state
   int stage_hidden = 0;                            // chips that did not fit their area (counted on screen)
@@ -111,6 +113,7 @@ struct Geometry {
   };
   std::vector<CodeChip> code_chips;  // cursor chips drawn after their lines' text
   float code_px = 0, code_char_w = 0, code_hscroll = 0;
+  std::vector<std::string> console_rows;  // the Console's rows as drawn, top first (a wrapped print: one per row)
   struct TaskRow {
     int32_t task = -1;
     std::string state, awaits;
@@ -209,7 +212,7 @@ class App {
   // [SECTION] Saving and recording (export_ui.cpp): toolbar buttons, Ctrl+S / Ctrl+R
   void open_save_dialog();
   void open_record_dialog();
-  bool dialog_open() const { return save_open_ || record_open_; }
+  bool dialog_open() const { return save_open_ || record_open_ || open_dialog_; }
   // What the dialogs fill in and confirm (Enter or their button).
   std::string& save_path() { return save_path_; }
   ClipRequest& clip_request() { return clip_req_; }
@@ -263,6 +266,7 @@ class App {
   // What a shortcut does (keys, menus and tests go through here).
   void act(Action a, int arg = 0);
   const std::vector<Fired>& fired() const { return fired_; }  // the shortcuts the last frame's keys triggered
+  bool fired(Action a) const;
   // Seeks and lets the stage settle (for screenshots and tests).
   void seek(size_t event_index);
   void seek_end();  // the last event; during a live run the view follows the newest again

@@ -140,15 +140,22 @@ void App::draw_summary(const ImVec2& size) {
   const RunSummary r[2] = {summary_of(0), summary_of(1)};
   std::vector<std::string> lines = summary_lines(r[0], r[1]);
   ImGui::SameLine(0, fonts_.px);  // the first line beside the heading: the strip stays short
-  ImGui::PushTextWrapPos(0);
   for (size_t k = 0; k < lines.size(); ++k) {
     bool run = k < 2;
     if (run && (k == 0 ? session_ : run2_.session()).live()) lines[k] += "  (running...)";
     ImGui::PushStyleColor(ImGuiCol_Text, run && r[k].blocked_ns > 0 ? th.error : th.text);
-    ImGui::TextUnformatted(model::elide(lines[k]).c_str());
+    // Wrapped between words (gui::wrap_row: "4.01" stays whole), each row at the line's own indent.
+    const std::string text = model::elide(lines[k]);
+    float x = ImGui::GetCursorPosX();
+    for (const char *p = text.c_str(), *end = p + text.size(); p < end;) {
+      if (p != text.c_str()) ImGui::SetCursorPosX(x);
+      const char* next = end;
+      const char* row_end = wrap_row(ImGui::GetFont(), ImGui::GetFontSize(), p, end, ImGui::GetContentRegionMax().x - x, &next);
+      ImGui::TextUnformatted(p, row_end);
+      p = next;
+    }
     ImGui::PopStyleColor();
   }
-  ImGui::PopTextWrapPos();
   end_panel();
 }
 

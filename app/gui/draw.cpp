@@ -1,5 +1,7 @@
 #include "draw.hpp"
 
+#include <imgui_internal.h>  // ImTextCharFromUtf8
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -115,6 +117,46 @@ std::string elide(ImFont* font, float px, const std::string& text, float max_w) 
   float dots = font->CalcTextSizeA(px, FLT_MAX, 0, "\xe2\x80\xa6").x;
   font->CalcTextSizeA(px, std::max(max_w - dots, 0.0f), 0, text.c_str(), end, &cut);
   return std::string(text.c_str(), cut ? cut : text.c_str()) + "\xe2\x80\xa6";
+}
+
+const char* wrap_row(ImFont* font, float px, const char* p, const char* end, float max_w, const char** next) {
+  const float scale = px / font->FontSize;
+  const char* brk = nullptr;  // the row's end at the last break that fits
+  const char* brk_next = nullptr;
+  float w = 0;
+  auto skip_spaces = [&](const char* q) {
+    while (q < end && *q == ' ') ++q;
+    return q;
+  };
+  for (const char* s = p; s < end;) {
+    unsigned c = uint8_t(*s);
+    const char* after = s + 1;
+    if (c >= 0x80) after = s + std::max(1, ImTextCharFromUtf8(&c, s, end));
+    if (c == '\n') {
+      *next = after;
+      return s;
+    }
+    if (c == ' ') {  // a break before the space; the next row starts at the next word
+      brk = s, brk_next = skip_spaces(s);
+      w += font->GetCharAdvance(ImWchar(c)) * scale;
+      s = after;
+      continue;
+    }
+    w += font->GetCharAdvance(ImWchar(c)) * scale;
+    if (w > max_w) {
+      if (brk && brk > p) {
+        *next = brk_next;
+        return brk;
+      }
+      const char* cut = s > p ? s : after;  // a word wider than the row: broken where the row is full
+      *next = skip_spaces(cut);
+      return cut;
+    }
+    if ((c == ',' || c == ';') && after < end && *after != ' ') brk = brk_next = after;
+    s = after;
+  }
+  *next = end;
+  return end;
 }
 
 float button_w(const char* label) {

@@ -183,7 +183,7 @@ void App::draw_export_dialogs() {
   auto buttons = [&](const char* ok) {
     bool go = ImGui::Button(ok);
     ImGui::SameLine();
-    bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+    bool cancel = ImGui::Button("Cancel") || fired(Action::CloseDialog);
     return cancel ? -1 : go ? 1 : 0;
   };
   const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |

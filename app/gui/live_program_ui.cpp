@@ -309,7 +309,7 @@ void App::draw_program_dialogs() {
       if (!open_error_.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", open_error_.c_str());
       bool go = ImGui::Button("Run") || enter;
       ImGui::SameLine();
-      bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+      bool cancel = ImGui::Button("Cancel") || fired(Action::CloseDialog);
       if (go && pick.empty()) pick = open_path_;
       if (!pick.empty()) {
         open_path_ = pick;
@@ -327,9 +327,8 @@ void App::draw_program_dialogs() {
     ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x * 0.7f, io.DisplaySize.y * 0.8f), ImGuiCond_Appearing);
     std::string title = "Edit " + base_name(editor_.path) + "###editor";
     if (ImGui::Begin(title.c_str(), &editor_.open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
-      bool ctrl = io.KeyCtrl;
-      bool run = ImGui::Button("Save & Run") || (ctrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false));
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Write the file and run it again (Ctrl+Enter)");
+      bool run = ImGui::Button("Save & Run");  // Ctrl+Enter: the shortcut table's SaveAndRun (handle_keys)
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", with_keys("Write the file and run it again", Action::SaveAndRun).c_str());
       ImGui::SameLine();
       if (ImGui::Button("Close")) editor_.open = false;
       if (!editor_.error.empty()) {

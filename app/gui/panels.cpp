@@ -567,9 +567,12 @@ void App::draw_console(const ImVec2& size) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
     return (own_it ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
   };
+  // Rows wrap between words (gui::wrap_row): an identifier or a number is never split across rows.
+  auto wrap_w = [&](const char* text) { return std::max(c1.x - text_x(text), px * 4); };
   auto rows_of = [&](const char* text) {
-    float wrap = std::max(c1.x - text_x(text), px * 4);
-    return std::max(1.0f, std::round(fonts_.mono->CalcTextSizeA(px, FLT_MAX, wrap, text).y / px));
+    float n = 0, ww = wrap_w(text);
+    for (const char *p = text, *end = p + std::strlen(p); p < end; ++n) wrap_row(fonts_.mono, px, p, end, ww, &p);
+    return std::max(1.0f, n);
   };
   size_t first = shown;
   float need = 0;
@@ -581,6 +584,7 @@ void App::draw_console(const ImVec2& size) {
   }
   dl->PushClipRect(c0, c1, true);
   float y = c0.y;
+  geo_.console_rows.clear();
   for (size_t k = first; k < shown; ++k) {
     const Event& e = m.events()[prints[k]];
     // A print may be 64 KiB: wrapped whole it would be a thousand rows of vertices (core/limits.hpp).
@@ -606,17 +610,18 @@ void App::draw_console(const ImVec2& size) {
     const char* end = text + std::strlen(text);
     float ry = y;
     while (p < end && ry + lh <= c1.y + 0.5f) {  // rows below the panel are not drawn
-      const char* next = fonts_.mono->CalcWordWrapPositionA(px / fonts_.mono->FontSize, p, end, std::max(c1.x - x, px * 4));
-      if (next == p) next = p + 1;
+      const char* next = end;
+      const char* row_end = wrap_row(fonts_.mono, px, p, end, wrap_w(text), &next);
       if (next < end && ry + 2 * lh > c1.y + 0.5f) {
         // The last row that fits, with text still to come: it ends in an ellipsis, never a half-drawn row.
         std::string last = elide(fonts_.mono, px, std::string(p, end), c1.x - x);
         dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
+        geo_.console_rows.push_back(std::move(last));
         break;
       }
-      dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, next);
+      dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, row_end);
+      geo_.console_rows.emplace_back(p, row_end);
       p = next;
-      while (p < end && *p == ' ') ++p;
       ry += lh;
     }
     y += h;

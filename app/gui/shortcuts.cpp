@@ -97,6 +97,10 @@ constexpr Shortcut kShortcuts[] = {
     // The gallery page.
     ROW(CloseGallery, 0, G, kNoMods, false, kGallery, "close the gallery"),
     ROW(CloseGallery, 0, Escape, kNoMods, false, kGallery, "close the gallery"),
+    // A dialog (Save trace, Record clip, Open a program): Enter in its file field confirms.
+    ROW(CloseDialog, 0, Escape, kNoMods, false, kDialog, "close the dialog (Cancel)"),
+    // The program editor: it works while the text box has the keyboard.
+    ROW(SaveAndRun, 0, Enter, kCtrl, false, kEditor, "save your program and run it again"),
 };
 #undef ROW
 #undef ALIAS

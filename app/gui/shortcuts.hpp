@@ -54,13 +54,15 @@ enum class Action : uint8_t {
   Theme, Smaller, Larger, Presenter, Fullscreen, Help, CloseHelp,
   Answer, ShowOrContinue, LeavePredict,  // while a predict question is open
   CloseGallery,                          // while the gallery is open
+  CloseDialog,                           // while a dialog is open (Save trace, Record clip, Open a program)
+  SaveAndRun,                            // while the program editor is open
   Count
 };
 
 // Where a shortcut works: the usual view, a predict question waiting for an
-// answer, the gallery page. A key may mean different things in each (digits
-// toggle panels, or answer a question).
-enum Context : uint8_t { kView = 1, kQuestion = 2, kGallery = 4 };
+// answer, the gallery page, a dialog, the program editor. A key may mean
+// different things in each (digits toggle panels, or answer a question).
+enum Context : uint8_t { kView = 1, kQuestion = 2, kGallery = 4, kDialog = 8, kEditor = 16 };
 
 struct Shortcut {
   Action action;

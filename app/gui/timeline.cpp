@@ -25,6 +25,14 @@ int64_t tick_step(int64_t span, float target) {
   return int64_t(p * 10);
 }
 
+// What a lane's label can say, longest first: the label, then without its
+// remark ("server thread (no event loop)" -> "server thread").
+std::vector<std::string> lane_label_forms(const std::string& label) {
+  std::vector<std::string> forms{label};
+  if (size_t paren = label.find(" ("); paren != std::string::npos && paren > 0) forms.push_back(label.substr(0, paren));
+  return forms;
+}
+
 // A squeezed wait's length where the full form does not fit: "2 s", "340ms", "7ms".
 std::string short_duration(int64_t ns) {
   char buf[32];
@@ -202,6 +210,8 @@ void App::draw_timeline(const ImVec2& size, int which) {
   std::vector<float>& lane_mid = primary ? geo_.lane_mid : geo_.lane_mid2;
   window_box(gbox.x0, gbox.y0, gbox.x1, gbox.y1);
   lane_mid.clear();
+  std::vector<std::string>& lane_labels = primary ? geo_.lane_labels : geo_.lane_labels2;
+  lane_labels.clear();
   (primary ? geo_.playhead_x : geo_.playhead2_x) = -1;
   // The axis: chosen automatically until the user picks one (A or the button).
   // Compared runs share real time: their story clocks differ.
@@ -323,27 +333,43 @@ void App::draw_timeline(const ImVec2& size, int which) {
                     std::max(22.0f, std::ceil(floor_px * 1.2f)));
   };
   float lane_h = lane_h_of(lanes.size());
+  // Lanes that do not all fit scroll, and a strip of their own under them
+  // counts the lanes out of view: the count never covers a label or a lane.
+  const float count_px = std::max(floor_px, px * 0.8f), count_h = std::ceil(count_px * 1.4f);
+  float count_strip = 0;
   {
     // Scrolling lanes: as many whole lanes as fit, sharing the height (no lane cut in half at the bottom).
     float room = c1.y - c0.y - axis_h;
-    if (float(lanes.size()) * lane_h > room + 0.5f) lane_h = room / std::max(1.0f, std::floor(room / lane_h));
+    if (float(lanes.size()) * lane_h > room + 0.5f) {
+      count_strip = std::min(count_h, std::max(room - lane_h, 0.0f));  // one lane stays in view, whatever the room
+      room -= count_strip;
+      lane_h = room / std::max(1.0f, std::floor(room / lane_h));
+    }
   }
   float label_px = std::max(floor_px, std::min(px, lane_h * 0.62f));  // the floor wins over the lane's 62 %
   float& lane_scroll = primary ? timeline_.lane_scroll : timeline_.lane_scroll2;
-  lane_scroll = std::clamp(lane_scroll, 0.0f, std::max(0.0f, float(lanes.size()) * lane_h - (c1.y - c0.y - axis_h)));
+  lane_scroll = std::clamp(lane_scroll, 0.0f, std::max(0.0f, float(lanes.size()) * lane_h - (c1.y - c0.y - axis_h - count_strip)));
   // The label gutter is as wide as the longest label needs (up to 6.5 em): in
-  // presenter mode the plot keeps its room. Compared runs share one gutter, so
-  // their time axes line up.
-  float gutter = px * 2;
+  // presenter mode the plot keeps its room. Past that it is still as wide as
+  // every label's shortest form at the text floor ("server thread" of
+  // "server thread (no event loop)"), so no label ends in "…". Compared runs
+  // share one gutter, so their time axes line up.
+  float gutter = px * 2, gutter_min = 0;
   auto widen = [&](const model::Model& mm) {
     float lpx = std::max(floor_px, std::min(px, lane_h_of(mm.lanes().size()) * 0.62f));
-    for (const model::Lane& l : mm.lanes())
-      gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, l.label.empty() ? "event loop" : l.label.c_str()).x + px * 0.9f);
+    for (const model::Lane& l : mm.lanes()) {
+      auto forms = lane_label_forms(l.label.empty() ? std::string("event loop") : l.label);
+      gutter = std::max(gutter, fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, forms.front().c_str()).x + px * 0.9f);
+      // The label's start and end margins as drawn below (a repeated hue's swatch is wider).
+      const model::TaskInfo* ti = l.kind == model::LaneKind::task ? mm.task(l.id, l.loop) : nullptr;
+      float margins = (ti && ti->color >= model::kTaskHues ? px * 1.3f : px * 0.8f) + 1;
+      gutter_min = std::max(gutter_min, fonts_.bold->CalcTextSizeA(floor_px, FLT_MAX, 0, forms.back().c_str()).x + margins);
+    }
   };
   widen(m);
   if (compare_active()) widen(primary ? run2_.model() : session_.model());
-  gutter = std::min(gutter, px * 6.5f);
-  ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1 = c1;
+  gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.5f);  // the plot keeps half
+  ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1(c1.x, c1.y - count_strip);
   float w = plot1.x - plot0.x;
   // x of trace time t, and the trace time under x.
   auto x_of = [&](int64_t t) { return plot0.x + float((axis_of(t + shift) - double(t0)) / double(t1 - t0)) * w; };
@@ -473,14 +499,23 @@ void App::draw_timeline(const ImVec2& size, int which) {
       float top = (y0 + y1 - hpx - rpx) * 0.5f;
       dl->AddText(fonts_.bold, hpx, ImVec2(lx, top), label_col, head.c_str());
       dl->AddText(fonts_.ui, rpx, ImVec2(lx, top + hpx), th.text_dim, remark.c_str());
+      lane_labels.push_back(head + " (" + remark);
     } else {
       // A label wider than the gutter is drawn smaller to fit (never under the
-      // floor); past that it ends in an ellipsis, never cut mid-letter.
+      // floor); past that its shorter form; only a form that fits nowhere ends
+      // in an ellipsis, never cut mid-letter.
       float lpx = label_px, room = plot0.x - px * 0.3f - lx;
-      float lw = fonts_.bold->CalcTextSizeA(lpx, FLT_MAX, 0, label.c_str()).x;
-      if (lw > room) lpx = std::max(floor_px, lpx * room / lw);
-      label = elide(fonts_.bold, lpx, label, room);
+      auto forms = lane_label_forms(label);
+      for (size_t k = 0; k < forms.size(); ++k) {
+        float fpx = label_px, lw = fonts_.bold->CalcTextSizeA(fpx, FLT_MAX, 0, forms[k].c_str()).x;
+        if (lw > room) fpx = std::max(floor_px, fpx * room / lw);
+        if (fonts_.bold->CalcTextSizeA(fpx, FLT_MAX, 0, forms[k].c_str()).x <= room + 0.5f || k + 1 == forms.size()) {
+          lpx = fpx, label = elide(fonts_.bold, fpx, forms[k], room);
+          break;
+        }
+      }
       dl->AddText(fonts_.bold, lpx, ImVec2(lx, (y0 + y1 - lpx) * 0.5f), label_col, label.c_str());
+      lane_labels.push_back(label);
     }
 
     items_.clear();
@@ -623,23 +658,39 @@ void App::draw_timeline(const ImVec2& size, int which) {
   for (uint32_t w : arrows) draw_arrow(m.wakeups()[w]);
   dl->PopClipRect();
 
-  // Lanes out of view are counted at the edge they are past: "+3 lanes below".
+  // Lanes out of view are counted in their strip under the lanes, left to
+  // right: "▲ +2 lanes above", "▼ +3 lanes below", then how to scroll; where
+  // the strip is narrow, shorter forms ("▼ +3"), never a cut word.
   {
-    int above = int(std::floor(lane_scroll / lane_h + 0.01f));
-    int below = int(lanes.size()) - int(std::floor((lane_scroll + (plot1.y - plot0.y)) / lane_h + 0.01f));
-    auto tag = [&](int n, const char* where, float y, bool top) {
-      if (n <= 0) return;
-      std::string t = "+" + std::to_string(n) + (n == 1 ? " lane " : " lanes ") + where + " (Shift+wheel)";
-      float tpx = std::max(floor_px, px * 0.8f);
-      ImVec2 ts = fonts_.bold->CalcTextSizeA(tpx, FLT_MAX, 0, t.c_str());
-      if (ts.x + px > plot1.x - c0.x) t = "+" + std::to_string(n) + (top ? " \xe2\x96\xb2" : " \xe2\x96\xbc"), ts = fonts_.bold->CalcTextSizeA(tpx, FLT_MAX, 0, t.c_str());
-      ImVec2 a(plot1.x - ts.x - px * 0.6f, top ? y : y - ts.y - px * 0.2f), b(plot1.x, top ? y + ts.y + px * 0.2f : y);
-      dl->AddRectFilled(a, b, th.highlight, px * 0.25f);
-      dl->AddText(fonts_.bold, tpx, ImVec2(a.x + px * 0.3f, a.y + px * 0.1f), th.text, t.c_str());
-    };
-    tag(above, "above", plot0.y, true);
-    tag(below, "below", plot1.y, false);
-    (primary ? geo_.lanes_hidden : geo_.lanes_hidden2) = std::max(above, 0) + std::max(below, 0);
+    int above = std::max(0, int(std::floor(lane_scroll / lane_h + 0.01f)));
+    int below = std::max(0, int(lanes.size()) - int(std::floor((lane_scroll + (plot1.y - plot0.y)) / lane_h + 0.01f)));
+    (primary ? geo_.lanes_hidden : geo_.lanes_hidden2) = above + below;
+    Box& badge = primary ? geo_.lanes_count : geo_.lanes_count2;
+    badge = {};
+    if (count_strip > 0 && above + below > 0) {
+      auto count = [&](int n, const char* arrow, const char* where, bool long_form) {
+        if (n <= 0) return std::string();
+        return std::string(arrow) + " +" + std::to_string(n) + (long_form ? (n == 1 ? " lane " : " lanes ") + std::string(where) : "");
+      };
+      const char* up = "\xe2\x96\xb2";
+      const char* down = "\xe2\x96\xbc";
+      float gap = px * 0.5f, pad = px * 0.3f, room = c1.x - c0.x;
+      auto width = [&](const std::string& t) { return t.empty() ? 0.0f : fonts_.bold->CalcTextSizeA(count_px, FLT_MAX, 0, t.c_str()).x + pad * 2 + gap; };
+      std::string a = count(above, up, "above", true), bl = count(below, down, "below", true);
+      if (width(a) + width(bl) > room) a = count(above, up, "", false), bl = count(below, down, "", false);
+      const char* hint = "Shift+wheel scrolls";
+      float x = c0.x, y0 = c1.y - count_strip + (count_strip - count_px * 1.25f) * 0.5f, y1 = y0 + count_px * 1.25f;
+      for (const std::string& t : {a, bl}) {
+        if (t.empty()) continue;
+        float w = width(t) - gap;
+        dl->AddRectFilled(ImVec2(x, y0), ImVec2(x + w, y1), th.highlight, px * 0.25f);
+        dl->AddText(fonts_.bold, count_px, ImVec2(x + pad, y0 + count_px * 0.1f), th.text, t.c_str());
+        badge = {badge.x1 > badge.x0 ? badge.x0 : x, y0, x + w, y1};
+        x += w + gap;
+      }
+      if (x + fonts_.ui->CalcTextSizeA(count_px, FLT_MAX, 0, hint).x <= c1.x)
+        dl->AddText(fonts_.ui, count_px, ImVec2(x, y0 + count_px * 0.1f), th.text_faint, hint);
+    }
   }
 
   // The future is dimmed: what the playhead has not reached has not happened yet.

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -64,6 +65,37 @@ inline std::vector<DrawnGlyph> drawn_glyphs() {
         out.push_back({v[0].pos.x, v[0].pos.y, v[2].pos.x, v[2].pos.y, px, !uv_whole || straddles, g.c});
         i += 3;
       }
+    }
+  }
+  return out;
+}
+
+// The text the last frame drew inside a box, read from its glyphs: rows top
+// to bottom (a new row where a glyph starts below the row's lowest glyph so far:
+// a '.' sits low, and is still on its row),
+// left to right, a space where glyphs stand apart by a quarter of their size.
+inline std::string drawn_text(float x0, float y0, float x1, float y1) {
+  std::vector<DrawnGlyph> in;
+  for (const DrawnGlyph& g : drawn_glyphs())
+    if (g.x0 >= x0 && g.x1 <= x1 && g.y0 >= y0 && g.y1 <= y1) in.push_back(g);
+  std::stable_sort(in.begin(), in.end(), [](const DrawnGlyph& a, const DrawnGlyph& b) { return a.y0 < b.y0; });
+  std::vector<std::vector<DrawnGlyph>> rows;
+  float bottom = -1e9f;
+  for (const DrawnGlyph& g : in) {
+    if (rows.empty() || g.y0 > bottom - 1) rows.emplace_back(), bottom = -1e9f;
+    rows.back().push_back(g);
+    bottom = std::max(bottom, g.y1);
+  }
+  std::string out;
+  for (auto& row : rows) {
+    std::sort(row.begin(), row.end(), [](const DrawnGlyph& a, const DrawnGlyph& b) { return a.x0 < b.x0; });
+    if (!out.empty()) out += '\n';
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i && row[i].x0 - row[i - 1].x1 > row[i].px * 0.25f) out += ' ';
+      unsigned c = row[i].codepoint;  // as UTF-8
+      if (c < 0x80) out += char(c);
+      else if (c < 0x800) out += char(0xC0 | (c >> 6)), out += char(0x80 | (c & 0x3F));
+      else out += char(0xE0 | (c >> 12)), out += char(0x80 | ((c >> 6) & 0x3F)), out += char(0x80 | (c & 0x3F));
     }
   }
   return out;

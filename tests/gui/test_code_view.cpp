@@ -104,28 +104,12 @@ TEST_CASE("while the loop is blocked, the code panel scrolls to the blocking lin
 // indent, "↪" in the gutter). Every row ends inside the panel, and the rows
 // of a line hold all of its code.
 TEST_CASE("in a presenter clip half every code row ends inside the panel and a wrapped line keeps all its code") {
-  std::string err;
-  auto h = Headless::create(640, 720, err);
-  REQUIRE_MESSAGE(h, err);
-  Appearance look;
-  look.presenter = true;
-  look.display_h = 720;
-  look.show[3] = false;  // a captioned half: the caption band says what the Why panel would
-  App app(look);
-  REQUIRE(app.init_context());
-  const Scenario* s = find_scenario("blocking-call");
-  REQUIRE(s);
-  REQUIRE(run_to_end(*h, app, *s, s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"})) == "");
-  app.set_header_room(look.font_px() * 2.6f);
-  const model::Model& m = app.session().model();
-  size_t b = 0;
-  for (size_t i = 0; i < m.size() && !b; ++i)
-    if (m.events()[i].kind == Ev::block_begin) b = i;
-  REQUIRE(b > 0);
-  app.seek(b);  // the code panel shows line 14, time.sleep(seconds), outlined
-  settle(*h, app);
-  const Geometry& g = app.geometry();
-  CHECK(g.code_px >= look.floor_px() - 0.5f);
+  const std::vector<std::string> sets = {"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"};
+  Rig r(Rig::ClipHalf{.captioned = true}, "blocking-call", sets);
+  r.app->seek(r.find(Ev::block_begin));  // the code panel shows line 14, time.sleep(seconds), outlined
+  settle(*r.h, *r.app);
+  const Geometry& g = r.app->geometry();
+  CHECK(g.code_px >= r.app->appearance().floor_px() - 0.5f);
   CHECK(g.code_overflow == 0.0f);
   std::map<int, std::string> code_of;  // a line's code rows, joined
   bool continued = false;
@@ -141,7 +125,9 @@ TEST_CASE("in a presenter clip half every code row ends inside the panel and a w
     std::erase(t, ' ');
     return t;
   };
-  std::string listing = s->source(s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"}));  // as drawn
+  const Scenario* s = find_scenario("blocking-call");
+  REQUIRE(s);
+  std::string listing = s->source(s->resolve(sets));  // as drawn
   REQUIRE(!listing.empty());
   std::vector<std::string> lines;
   for (size_t p = 0, n; p <= listing.size(); p = n + 1) {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "gui/compare.hpp"
+#include "gui/draw_audit.hpp"
 #include "gui/rig.hpp"
 
 using namespace loopscope;
@@ -23,6 +24,13 @@ TEST_CASE("comparing the sequential and the concurrent server shows both runs' l
   CHECK(g.lane_mid2.size() == m2.lanes().size());
   CHECK(g.plot2.y0 > g.plot.y1);  // run 2 under run 1
   CHECK(g.summary.y0 > g.plot2.y1);
+  // The toolbar's compare button says what a click does now: it ends compare.
+  auto compare_button = [&] {
+    for (const auto& [name, box] : r.app->geometry().toolbar)
+      if (name == "Compare") return test::drawn_text(box.x0, box.y0, box.x1, box.y1);
+    return std::string("(no Compare button)");
+  };
+  CHECK(compare_button() == "End compare");
   // Both plots share one x range: the same trace-relative time lands on the same column.
   CHECK(g.plot.x1 == doctest::Approx(g.plot2.x1).epsilon(0.05));
   // The summary: the sequential server blocked its loop, the concurrent one never did.
@@ -38,6 +46,7 @@ TEST_CASE("comparing the sequential and the concurrent server shows both runs' l
   r.app->stop_compare();
   r.shoot(r.m().size() - 1);
   CHECK(r.app->geometry().plot.y1 > g.summary.y0 - 1);  // one timeline again, down to the bottom
+  CHECK(compare_button() == "Compare with...");
 }
 
 TEST_CASE("compared runs play on one real-time axis, each with its own playhead, and the second is not drawn finished") {

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "gui/draw_audit.hpp"
 #include "gui/rig.hpp"
 
 using namespace loopscope;
@@ -36,6 +37,8 @@ TEST_CASE("a blocking call makes the armed timer late, and the stage says by how
   CHECK(any_chip(g, "late by"));  // the ticker's timer: "sleep (ticker)  late by ..."
   CHECK_FALSE(any_chip(g, "in 0 ns"));
   CHECK(r.app->geometry().stage_hidden == 0);  // the chip is on screen, not counted away
+  // The frame really shows it: the glyphs drawn on the stage read "late by".
+  CHECK(test::drawn_text(g.stage.x0, g.stage.y0, g.stage.x1, g.stage.y1).find("late by") != std::string::npos);
   // Real pixels: the late chip is filled with the warning colour (the banner's red) inside the stage, below the banner.
   const Theme& th = theme(true);
   CHECK(r.f.count(g.stage.x0, g.stage.y0 + (g.stage.y1 - g.stage.y0) * 0.45f, g.stage.x1, g.stage.y1, th.blocked, 20) > 200);
@@ -50,27 +53,12 @@ TEST_CASE("a blocking call makes the armed timer late, and the stage says by how
 // room for "sleep (ticker)  late by 190 ms": it says a shorter form that
 // keeps who and how late ("ticker late by 190 ms", "ticker +190 ms"), never one cut by an ellipsis.
 TEST_CASE("in a clip half a late timer's chip says who is late and by how much in a shorter form, never cut short") {
-  std::string err;
-  auto h = Headless::create(640, 720, err);
-  REQUIRE_MESSAGE(h, err);
-  Appearance look;
-  look.presenter = true;
-  look.display_h = 720;
-  App app(look);
-  REQUIRE(app.init_context());
-  const Scenario* s = find_scenario("blocking-call");
-  REQUIRE(s);
-  REQUIRE(run_to_end(*h, app, *s, s->resolve({"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"})) == "");
-  app.set_header_room(look.font_px() * 2.6f);  // the clip header, as the recorder leaves room for it
-  const model::Model& m = app.session().model();
-  size_t e = 0;
-  for (size_t i = 0; i < m.size(); ++i)
-    if (m.events()[i].kind == Ev::block_end) e = i;
-  REQUIRE(e > 0);
-  app.seek_time(m.events()[e].t_ns - 20000000);  // 20 ms before the block ends: the 50 ms timer is long overdue
-  settle(*h, app);
-  const Geometry& g = app.geometry();
-  CHECK(app.session().model().state_at(app.playback().index()).blocked);
+  Rig r(Rig::ClipHalf{}, "blocking-call", {"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"});
+  size_t e = r.find_last(Ev::block_end);
+  r.app->seek_time(r.m().events()[e].t_ns - 20000000);  // 20 ms before the block ends: the 50 ms timer is long overdue
+  settle(*r.h, *r.app);
+  const Geometry& g = r.app->geometry();
+  CHECK(r.m().state_at(r.app->playback().index()).blocked);
   bool ticker_late = false;
   for (const std::string& c : g.stage_chips) {
     CAPTURE(c);

@@ -2,11 +2,17 @@
 // window (GLFW under Xvfb): every row's key, pressed through GLFW's callback
 // path and the platform's translation, fires the row's action; the help
 // overlay lists every row, so the shortcuts shown are the shortcuts handled.
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include <imgui.h>
 
@@ -17,6 +23,25 @@ using namespace loopscope::gui;
 using loopscope::gui::test::WindowRig;
 
 namespace {
+
+// Runs a small program of its own (a copy in /tmp: Save & Run writes it) and
+// opens the built-in editor on it, its text box focused.
+void open_editor_on_program(WindowRig& r) {
+  std::string dir = "/tmp/loopscope-keys-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::string file = dir + "/hello.py";
+  std::ofstream(file) << "import asyncio\n\nasync def main():\n    print('hello')\n\nasyncio.run(main())\n";
+  r.app.start_program(file);
+  for (int n = 0; (r.app.session().live() || r.app.following_live()) && n < 100000; ++n) {
+    r.frame();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  REQUIRE_FALSE(r.app.session().live());
+  r.app.open_editor();
+  // The text box takes the keyboard a frame or two after the window appears.
+  for (int n = 0; n < 10 && !ImGui::GetIO().WantTextInput; ++n) r.frame();
+  REQUIRE(r.app.editor_open());
+}
 
 // Puts the rig where `s` works: the usual view, a predict question open, or the gallery.
 void enter_context(std::unique_ptr<WindowRig>& r, const Shortcut& s) {
@@ -37,6 +62,18 @@ void enter_context(std::unique_ptr<WindowRig>& r, const Shortcut& s) {
   if (s.where == kGallery && !r->app.gallery_open()) {
     r->app.open_gallery();
     r->frame();
+  }
+  if (s.where == kDialog && !r->app.dialog_open()) {
+    r.reset();  // one window at a time (one ImGui platform backend)
+    r = std::make_unique<WindowRig>("gather");
+    r->app.act(Action::Save);  // the Save trace dialog, its file field focused
+    r->frame();
+    REQUIRE(r->app.dialog_open());
+  }
+  if (s.where == kEditor && !r->app.editor_open()) {
+    r.reset();
+    r = std::make_unique<WindowRig>("gather");
+    open_editor_on_program(*r);
   }
 }
 
@@ -161,4 +198,56 @@ TEST_CASE("the labels read as a keyboard says them") {
     CAPTURE(want);
     CHECK(std::count(labels.begin(), labels.end(), want) == 1);
   }
+}
+
+TEST_CASE("Esc closes each dialog and Ctrl+Enter in the editor's text box saves and runs the program, through the table") {
+  WindowRig r("gather");
+  // Save trace and Record clip: Esc is Cancel, whether or not the file field has the keyboard.
+  for (Action opens : {Action::Save, Action::Record}) {
+    CAPTURE(int(opens));
+    r.app.act(opens);
+    r.frame();
+    REQUIRE(r.app.dialog_open());
+    r.w->press(Key::Escape, kNoMods);
+    r.frame();
+    CHECK(r.app.fired(Action::CloseDialog));
+    r.frame();
+    CHECK_FALSE(r.app.dialog_open());
+  }
+  // While a dialog is open, the view's keys do nothing: T does not change the theme under it.
+  r.app.act(Action::Save);
+  r.frame();
+  bool dark = r.app.appearance().dark;
+  r.w->press(Key::T, kNoMods);
+  r.frame();
+  r.frame();
+  CHECK(r.app.appearance().dark == dark);
+  r.w->press(Key::Escape, kNoMods);
+  r.frame();
+  r.frame();
+  CHECK_FALSE(r.app.dialog_open());
+  // Open a program: the same Esc.
+  r.app.open_program_dialog();
+  r.frame();
+  REQUIRE(r.app.dialog_open());
+  r.w->press(Key::Escape, kNoMods);
+  r.frame();
+  r.frame();
+  CHECK_FALSE(r.app.dialog_open());
+
+  // The editor: its text box has the keyboard, and Ctrl+Enter still saves and runs (a new run).
+  open_editor_on_program(r);
+  CHECK(ImGui::GetIO().WantTextInput);
+  uint64_t gen = r.app.session().generation();
+  r.w->press(Key::Enter, kCtrl);
+  r.frame();
+  CHECK(r.app.fired(Action::SaveAndRun));
+  CHECK(r.app.session().generation() != gen);
+  for (int n = 0; (r.app.session().live() || r.app.following_live()) && n < 100000; ++n) {
+    r.frame();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  // And the help overlay lists both keys under their own headings.
+  CHECK(keys_of(Action::CloseDialog) == "Esc");
+  CHECK(keys_of(Action::SaveAndRun) == "Ctrl+Enter");
 }
