@@ -1,8 +1,20 @@
-# Clips (loopscope record): app/record joins the GUI library, whose headless
-# renderer draws the frames; tests/record/test_*.cpp drive the real command
-# and check its output with ffprobe/ffmpeg (label record).
+# Clips (loopscope record): a library of its own over the GUI library, whose
+# headless renderer draws the frames. record depends on gui, never the
+# reverse: loopscope_gui cannot include app/record (it does not link it).
+# tests/record/test_*.cpp drive the real command and check its output with
+# ffprobe/ffmpeg (label record).
 file(GLOB RECORD_SOURCES CONFIGURE_DEPENDS app/record/*.cpp)
-target_sources(loopscope_gui PRIVATE ${RECORD_SOURCES})
+# The include path reaches app/record from app/gui too: refuse such an include here.
+file(GLOB _gui_files app/gui/*.cpp app/gui/*.hpp)
+foreach(f ${_gui_files})
+  file(STRINGS ${f} _up REGEX "#include \"record/")
+  if(_up)
+    message(FATAL_ERROR "${f} includes app/record: the view must not depend on the recorder (record depends on gui)")
+  endif()
+endforeach()
+add_library(loopscope_record STATIC ${RECORD_SOURCES})
+target_link_libraries(loopscope_record PUBLIC loopscope_gui)
+loopscope_target(loopscope_record)
 
 find_program(FFMPEG_EXECUTABLE ffmpeg)
 find_program(FFPROBE_EXECUTABLE ffprobe)
@@ -17,7 +29,7 @@ function(loopscope_record_tests)
   foreach(src ${RECORD_TESTS})
     get_filename_component(name ${src} NAME_WE)
     add_executable(record_${name} ${src})
-    target_link_libraries(record_${name} PRIVATE loopscope_gui loopscope_doctest_main)
+    target_link_libraries(record_${name} PRIVATE loopscope_record loopscope_doctest_main)
     target_compile_definitions(record_${name} PRIVATE LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
     add_dependencies(record_${name} loopscope)
     loopscope_target(record_${name})

@@ -143,6 +143,13 @@ Trace::Stream::~Stream() {
   for (size_t i = 0; i < kMaxChunks; ++i) std::free(chunks_[i].load(std::memory_order_relaxed));
 }
 
+void Trace::Stream::release_events() {
+  for (size_t i = 0; i < kMaxChunks; ++i) std::free(chunks_[i].exchange(nullptr, std::memory_order_acq_rel));
+  chunk_ = nullptr;
+  full_ = true;  // a late append would find no chunk: it is dropped, not written into freed memory
+  next_check_ = written_;
+}
+
 Event* Trace::Stream::grow(size_t c) {
   // Raw, huge-page-aligned memory: no value-initialisation pass, and one page
   // fault per 2 MiB instead of one per 4 KiB (THP is `madvise` on Debian).
@@ -193,6 +200,10 @@ Trace::Stream& Trace::add_stream() {
   slot(n).store(owned_.back().get(), std::memory_order_release);
   nstreams_.store(n + 1, std::memory_order_release);
   return *owned_.back();
+}
+
+void Trace::release_events() {
+  for (int i = 0, m = stream_count(); i < m; ++i) slot(i).load(std::memory_order_acquire)->release_events();
 }
 
 size_t Trace::dropped() const {

@@ -239,6 +239,9 @@ class Trace {
     }
     const char* intern(std::string_view s);  // copy into the arena; stable forever
     size_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+    // Frees the event chunks of a stream that no producer writes any more and
+    // whose events were all read (Trace::release_events). size() stays.
+    void release_events();
 
     // Reader side.
     size_t size() const { return size_.load(std::memory_order_acquire); }
@@ -298,6 +301,13 @@ class Trace {
 
   // Total events published so far across streams.
   size_t size() const;
+
+  // A loaded file, once a TraceReader holds all its events: frees the chunks
+  // (a second copy of every event, 64 bytes each) and keeps the interned
+  // strings that the reader's events point to. Only for a trace that no
+  // thread writes any more; at() is invalid afterwards, size() unchanged, so
+  // the reader's next poll finds nothing new.
+  void release_events();
 
  private:
   std::atomic<Stream*>& slot(int i) const {

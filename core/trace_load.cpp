@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -37,6 +38,8 @@ namespace od = simdjson::ondemand;
 // never used): a line with fewer readable bytes after it is copied first.
 constexpr size_t kPadding = sj::SIMDJSON_PADDING;
 constexpr size_t kMaxFields = 64;
+// The document stream's batch: lines longer than this are parsed one by one.
+constexpr size_t kStreamBatch = size_t(256) << 10;
 
 const char* type_name(dom::element_type t) {
   switch (t) {
@@ -185,7 +188,20 @@ class Loader {
   }
 
   // Splits into lines; returns false on the first error (then error() says it).
-  bool feed(const char* data, size_t n) {
+  // `avail` (>= n) bytes from data are readable: past kPadding of them, whole
+  // lines are parsed in one pass (fast_lines).
+  bool feed(const char* data, size_t n, size_t avail) {
+    if (pending_.empty() && parse_failed_.empty() && avail > kPadding) {
+      // The lines that end with kPadding readable bytes after them.
+      if (const char* last = static_cast<const char*>(memrchr(data, '\n', std::min(n, avail - kPadding)))) {
+        size_t m = size_t(last - data) + 1;
+        size_t done = fast_lines(data, m, avail);
+        if (!err_.empty()) return false;
+        data += done;
+        n -= done;
+        avail -= done;
+      }
+    }
     while (n > 0) {
       const char* nl = static_cast<const char*>(std::memchr(data, '\n', n));
       size_t take = nl ? size_t(nl - data) : n;
@@ -274,6 +290,59 @@ class Loader {
     line_avail_ = avail;
     dom::element root;
     if (auto er = parser_.parse(p, n, false).get(root)) return fail_line(explain(er));
+    return event(root);
+  }
+
+  // Whole lines [data, data + m) (m ends with '\n', `avail` >= m + kPadding
+  // readable): one simdjson document stream over all of them instead of a
+  // parse per line, which cost more than the lines' bytes. A line is taken
+  // from the stream only when its one document spans exactly the line's text;
+  // anything else (an error, two objects on a line, a line over the stream's
+  // batch) stops here, and feed() parses the rest line by line, which says
+  // what is wrong exactly as before. Returns the bytes consumed (whole lines).
+  size_t fast_lines(const char* data, size_t m, size_t avail) {
+    if (!stream_ready_) {  // allocated on first use, with the per-line parser's depth limit
+      if (stream_parser_.allocate(kStreamBatch, size_t(lim_.max_depth) + 1)) return 0;
+      stream_parser_.threaded = false;  // a second thread for stage 1 would only contend on a busy machine
+      stream_ready_ = true;
+    }
+    dom::document_stream docs;
+    if (stream_parser_.parse_many(reinterpret_cast<const uint8_t*>(data), m, kStreamBatch).get(docs)) return 0;
+    size_t at = 0;  // start of the next line to take
+    auto it = docs.begin();
+    while (at < m) {
+      const char* ls = data + at;
+      const char* nl = static_cast<const char*>(std::memchr(ls, '\n', m - at));
+      size_t n = size_t(nl - ls);
+      size_t k = 0;
+      while (k < n && (ls[k] == ' ' || ls[k] == '\t' || ls[k] == '\r')) ++k;
+      if (k == n) {  // a blank line
+        ++line_no_;
+        at += n + 1;
+        continue;
+      }
+      if (n > lim_.max_line_bytes || count_ >= lim_.max_events || !(it != docs.end())) return at;
+      dom::element root;
+      if ((*it).get(root) || it.current_index() != at + k) return at;
+      std::string_view src = it.source();
+      size_t end = k + src.size();
+      while (end < n && (ls[end] == ' ' || ls[end] == '\t' || ls[end] == '\r')) ++end;
+      if (end != n) return at;  // more on this line than one document
+      line_ = std::string_view(ls, n);
+      line_avail_ = avail - at;
+      bool ok = event(root);
+      ++line_no_;
+      if (!ok) return at;
+      at += n + 1;
+      ++it;
+    }
+    return at;
+  }
+
+  // One parsed line (line_) into an event.
+  bool event(dom::element root) {
+    const char* p = line_.data();
+    const size_t n = line_.size();
     dom::object obj;
     if (root.get_object().get(obj)) return fail_line("expected '{' at the start of the line");
     // A string can be over the cap only on a line that long, and NUL only from a \u0000 escape.
@@ -490,6 +559,8 @@ class Loader {
   std::string err_;
   std::string pending_;
   dom::parser parser_;
+  dom::parser stream_parser_{kStreamBatch};
+  bool stream_ready_ = false;
   od::parser od_parser_;
   std::string parse_failed_;
   PaddedLine padded_;
@@ -546,7 +617,7 @@ std::string load_trace_bytes(const std::string& name, const char* data, size_t s
                 std::to_string(limits.max_file_bytes >> 20) + " MiB)");
     return l.error();
   }
-  if (!l.feed(data, size) || !l.finish()) return l.error();
+  if (!l.feed(data, size, size) || !l.finish()) return l.error();
   return {};
 }
 
@@ -577,10 +648,11 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
                 std::to_string(limits.max_file_bytes >> 20) + " MiB)");
     return l.error();
   }
-  std::vector<char> buf(size_t(1) << 20);
+  constexpr size_t kBlock = size_t(1) << 20;
+  std::vector<char> buf(kBlock + kPadding);  // the padding lets simdjson read a block's last line in place
   uint64_t total = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
+    ssize_t n = ::read(fd, buf.data(), kBlock);
     if (n < 0) {
       if (errno == EINTR) continue;
       l.fail_file(std::string("read error (") + std::strerror(errno) + ")");
@@ -592,7 +664,7 @@ std::string load_trace_file(const std::string& path, Trace& into, const TraceLoa
       l.fail_file("too large (over " + std::to_string(limits.max_file_bytes >> 20) + " MiB)");
       return l.error();
     }
-    if (!l.feed(buf.data(), size_t(n))) return l.error();
+    if (!l.feed(buf.data(), size_t(n), buf.size())) return l.error();
   }
   if (!l.finish()) return l.error();
   return {};
@@ -613,7 +685,7 @@ TraceFeeder::~TraceFeeder() = default;
 
 bool TraceFeeder::feed(const char* data, size_t size) {
   if (impl_->failed) return false;
-  return !(impl_->failed = !impl_->loader.feed(data, size));
+  return !(impl_->failed = !impl_->loader.feed(data, size, size));
 }
 
 bool TraceFeeder::finish() {

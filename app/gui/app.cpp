@@ -196,9 +196,9 @@ bool App::animating() const {
          (!status_.empty() && !status_error_);  // a status line that times out
 }
 
-void App::frame(float dt, const KeyInput& keys) {
+void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   // Presenter text follows the window's height (the fonts are rebuilt between frames).
-  if (float h = ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
+  if (float h = view.text_h > 0 ? view.text_h : ImGui::GetIO().DisplaySize.y; h > 0 && h != look_.display_h) {
     Appearance a = look_;
     a.display_h = h;
     set_appearance(a);
@@ -234,8 +234,10 @@ void App::frame(float dt, const KeyInput& keys) {
   if (bookmarks_gen_ != session_.generation()) bookmarks_.clear(), bookmarks_gen_ = session_.generation();
 
   ImGuiIO& io = ImGui::GetIO();
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(io.DisplaySize);
+  Box area = view.rect;
+  if (area.x1 <= area.x0 || area.y1 <= area.y0) area = {0, 0, io.DisplaySize.x, io.DisplaySize.y};
+  ImGui::SetNextWindowPos(ImVec2(area.x0, area.y0));
+  ImGui::SetNextWindowSize(ImVec2(area.x1 - area.x0, area.y1 - area.y0));
   ImGuiWindowFlags root = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                           ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground;
@@ -246,12 +248,9 @@ void App::frame(float dt, const KeyInput& keys) {
   // Tab is a shortcut (compare: which run Code, Why and Console follow): ImGui
   // must not also take it to focus the next text box, which then swallows the keys.
   ImGui::PushAllowKeyboardFocus(false);
-  if (header_room_ >= 0) {
-    geo_.toolbar.clear();
-    ImGui::Dummy(ImVec2(1, header_room_));
-  } else {
-    draw_toolbar();
-  }
+  clip_layout_ = !view.toolbar;
+  if (clip_layout_) geo_.toolbar.clear();
+  else draw_toolbar();
 
   // Left: stage over timeline. Right: code, why, console. Hidden panels (keys
   // 1-6) give their room to the others in their column; an empty column gives
@@ -317,8 +316,9 @@ void App::frame(float dt, const KeyInput& keys) {
     // The Why is never cut: when its text needs more than its share, the
     // Tasks list gives room first (it counts what it leaves out), then the
     // Code, then the Console (both scroll), each down to a few lines.
-    if (show[3] && why_need_.w == right_w && why_need_.px == fonts_.px && h[1] < why_need_.need) {
-      float lack = why_need_.need - h[1];
+    const float need = ask_.open ? predict_need(right_w) : why_need_.w == right_w && why_need_.px == fonts_.px ? why_need_.need : 0;
+    if (show[3] && h[1] < need) {
+      float lack = need - h[1];
       // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.
       const float keep[4] = {fonts_.px * 6.5f, 0, fonts_.px * 5.4f, fonts_.px * 5.4f};
       for (int k : {2, 0, 3}) {
@@ -326,11 +326,14 @@ void App::frame(float dt, const KeyInput& keys) {
         float give = std::min(lack, std::max(0.0f, h[k] - keep[k]));
         h[k] -= give, h[1] += give, lack -= give;
       }
+      // A predict question still short of room: the Console (the run's past
+      // prints) steps aside until it is answered.
+      if (ask_.open && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, h[3] = 0;
     }
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
     if (tasks) draw_tasks(ImVec2(right_w, h[2]));
-    if (show[4]) draw_console(ImVec2(right_w, h[3]));
+    if (show[4] && h[3] > 0) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
   ImGui::PopAllowKeyboardFocus();

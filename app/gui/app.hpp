@@ -126,6 +126,9 @@ struct Geometry {
     bool marked_wrong = false;  // after the reveal: the student's wrong guess, outlined
   };
   std::vector<ChoiceButton> predict_choices;  // predict mode's choice buttons, in order
+  Box predict_body;          // the Predict panel's body (never scrolls)
+  float predict_px = 0;      // its text size
+  float predict_bottom = 0;  // the bottom of the last thing it drew
   std::vector<FileBrowser::Row> open_files;  // the Open dialog's file list, as drawn
   float code_overflow = 0;  // px the widest row is wider than the panel (the sideways scroll's range)
   std::string why_text, why_other_loop;  // the Why panel's text: loop 0's story, and another loop's event at the playhead
@@ -134,6 +137,17 @@ struct Geometry {
 };
 // Notes the last ImGui item as toolbar control `name`, where it was drawn (tests check none is missing or cut).
 void note_toolbar_item(Geometry& g, std::string name);
+
+// Where a frame lays the view out. The window and screenshots give the whole
+// display, headed by the toolbar; a clip gives the rectangle its header and
+// caption bands leave, without the toolbar (a clip has no use for buttons).
+struct ViewArea {
+  Box rect;              // px; empty (x1 <= x0): the whole display
+  bool toolbar = true;
+  // The height presenter text follows (Appearance::display_h); 0: the display's.
+  // A captioned clip gives the height above its caption band, as it always has.
+  float text_h = 0;
+};
 
 class App {
  public:
@@ -251,9 +265,6 @@ class App {
   // pointer kept from before a reload dangles. False from it fails the reload.
   // Set it before init_context(), so the atlas is built once.
   void set_extra_fonts(std::function<bool()> add) { extra_fonts_ = std::move(add); }
-  // Clips: no toolbar (a clip has no use for buttons); the view starts under
-  // `h` px kept free for the clip's own header. Negative: the toolbar (default).
-  void set_header_room(float h) { header_room_ = h; }
   bool take_fullscreen_toggle() { return std::exchange(fullscreen_toggle_, false); }
   const Theme& theme() const { return gui::theme(look_.dark); }
   const Appearance& appearance() const { return look_; }
@@ -261,8 +272,9 @@ class App {
 
   // [SECTION] Frames
   // Pulls new events, advances playback by dt (wall seconds), handles this
-  // frame's keys (the platform translates them: shortcuts.hpp) and builds the screen.
-  void frame(float dt, const KeyInput& keys = {});
+  // frame's keys (the platform translates them: shortcuts.hpp) and builds the
+  // screen in `area` (default: the whole display, with the toolbar).
+  void frame(float dt, const KeyInput& keys = {}, const ViewArea& area = {});
   // What a shortcut does (keys, menus and tests go through here).
   void act(Action a, int arg = 0);
   const std::vector<Fired>& fired() const { return fired_; }  // the shortcuts the last frame's keys triggered
@@ -280,6 +292,8 @@ class App {
   const TimelineView& timeline() const { return timeline_; }
   TimelineView& timeline() { return timeline_; }  // clips: compare runs on one shared time range
   const model::LoopState& state() const { return cur_; }
+  // The event whose state the stage shows (what the last frame drew; the Why panel narrates the same one).
+  size_t shown_index() const { return cur_index_; }
   const Geometry& geometry() const { return geo_; }
 
   // Playback commands (keys and toolbar buttons).
@@ -320,7 +334,15 @@ class App {
   void set_status(std::string text, bool error);
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
-  void draw_predict_choices();  // its choice buttons (and Continue after the reveal)
+  // What the Predict panel shows: the question or the reveal, each choice's button label.
+  struct PredictBody {
+    std::string question, hint, context, reveal, score;
+    std::vector<std::string> labels;
+  };
+  PredictBody predict_body() const;
+  float predict_height(const PredictBody& b, float scale, float width) const;  // its height at text scale `scale`
+  float predict_need(float panel_w) const;  // the panel's height that shows it at body size
+  void draw_predict_choices(const PredictBody& b);  // its choice buttons (and Continue after the reveal)
   void draw_help();
   void draw_gallery();
   void stop_following() { follow_live_ = false; }
@@ -439,7 +461,7 @@ class App {
   size_t listing_size_ = 0;
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
-  float header_room_ = -1;
+  bool clip_layout_ = false;  // this frame has no toolbar (a clip): nobody scrolls or clicks
   // Saving and recording.
   ClipJob clip_;
   ClipRequest clip_req_;
@@ -453,6 +475,7 @@ class App {
     bool open = false, revealed = false, resume = false;
     model::Question q;
     int chosen = -1;
+    std::vector<int> picked;  // an order question: the choices clicked so far, first to last
     std::string text;
   } ask_;
   std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)

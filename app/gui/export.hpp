@@ -34,6 +34,13 @@ std::string default_output(const Session& s, const Session* compare, const std::
 // This program's own executable, for the child recorder ("" when unknown).
 std::string self_program();
 
+// A clip's parts around its playback (app/record, docs/clips.md): the title
+// card and the default hold of the last frame, in seconds. Here, under the
+// view, because the Record dialog estimates a clip's length (record depends
+// on gui, never the reverse).
+constexpr double kClipTitleSeconds = 2.5;
+constexpr double kClipHoldSeconds = 3.0;
+
 struct ClipRequest {
   std::string out;  // .mp4, .gif, .webm or a directory (PNG frames)
   int fps = 30, w = 1280, h = 720;

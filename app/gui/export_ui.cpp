@@ -8,7 +8,6 @@
 
 #include "app.hpp"
 #include "draw.hpp"
-#include "record/record.hpp"
 
 namespace loopscope::gui {
 
@@ -243,7 +242,7 @@ void App::draw_export_dialogs() {
       ImGui::SameLine(0, px * 1.5f);
       ImGui::Checkbox("captions (the Why text)", &r.captions);
       // How long the clip will be: title, the playback's story time at this speed, the held end.
-      double clip_s = rec::kTitleSeconds + record_story_s_ / std::max(r.speed, 0.05) + rec::kHoldSeconds;
+      double clip_s = kClipTitleSeconds + record_story_s_ / std::max(r.speed, 0.05) + kClipHoldSeconds;
       ImGui::PushStyleColor(ImGuiCol_Text, clip_s > 60 ? theme().error : theme().text_faint);
       ImGui::Text("about %s of clip, %d frames%s", clock_text(clip_s).c_str(), int(clip_s * r.fps),
                   clip_s > 60 ? ": raise the speed for a short clip" : "");

@@ -156,7 +156,7 @@ void App::draw_code(const ImVec2& size) {
   }
   // In presenter mode and in clips nobody scrolls sideways: the listing must read whole. It shrinks down
   // to the presenter floor, then trailing comments move to rows of their own, then rows wrap.
-  const bool whole = look_.presenter || header_room_ >= 0;
+  const bool whole = look_.presenter || clip_layout_;
   ImFont* font = fonts_.mono;
   float cpx = px;
   for (auto [f, fpx] : {std::pair{fonts_.mono_small, fonts_.mono_small_px}, std::pair{fonts_.mono_floor, fonts_.mono_floor_px}}) {

@@ -410,6 +410,12 @@ Headless::~Headless() {
 }
 
 void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
+  begin_frame(app, dt);
+  app.frame(dt, std::exchange(keys_, {}), area_);
+  end_frame(app, rgba);
+}
+
+void Headless::begin_frame(App& app, float dt) {
   ImGui::SetCurrentContext(static_cast<ImGuiContext*>(imgui_));
   refresh_fonts(app);
   ImGuiIO& io = ImGui::GetIO();
@@ -418,7 +424,9 @@ void Headless::frame(App& app, float dt, std::vector<uint8_t>* rgba) {
   io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no mouse: no hover tooltips in screenshots
   ImGui_ImplOpenGL3_NewFrame();
   ImGui::NewFrame();
-  app.frame(dt, std::exchange(keys_, {}));
+}
+
+void Headless::end_frame(App& app, std::vector<uint8_t>* rgba) {
   ImGui::Render();
   glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
   glViewport(0, 0, w_, h_);

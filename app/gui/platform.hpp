@@ -9,11 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "app.hpp"
 #include "shortcuts.hpp"
 
 namespace loopscope::gui {
-
-class App;
 
 // True when a windowing system is reachable (DISPLAY or WAYLAND_DISPLAY set).
 bool display_available();
@@ -76,9 +75,17 @@ class Headless {
   ~Headless();
   int width() const { return w_; }
   int height() const { return h_; }
-  // One frame of the app advanced by `dt` seconds of wall time. With `rgba`,
-  // reads the frame back: w*h*4 bytes, top row first, opaque.
+  // One frame of the app advanced by `dt` seconds of wall time, laid out in
+  // set_area()'s area. With `rgba`, reads the frame back: w*h*4 bytes, top
+  // row first, opaque.
   void frame(App& app, float dt, std::vector<uint8_t>* rgba = nullptr);
+  // The same in two halves, for a caller that draws over the view in the same
+  // frame (clips: header, captions, title card): begin_frame, App::frame with
+  // the caller's area, the caller's own drawing, end_frame.
+  void begin_frame(App& app, float dt);
+  void end_frame(App& app, std::vector<uint8_t>* rgba = nullptr);
+  // Where frame() lays the view out (default: the whole surface, with the toolbar).
+  void set_area(const ViewArea& a) { area_ = a; }
   // No keyboard here: a key pressed for the next frame (tests, tools).
   void press(Key key, uint8_t mods = kNoMods) { keys_.press(key, mods); }
 
@@ -91,6 +98,7 @@ class Headless {
   void* imgui_ = nullptr;  // ImGuiContext
   bool renderer_ = false;  // ImGui_ImplOpenGL3_Init succeeded
   KeyInput keys_;
+  ViewArea area_;
 };
 
 // Writes an RGBA buffer (top row first) as PNG through OutputFile: a temporary

@@ -21,10 +21,9 @@ double slot_base(Ev kind) {
 
 void Playback::clear() {
   t_ns_.clear();
-  base_.clear();
+  kind_.clear();
   notable_.clear();
   level_.clear();
-  hold_.clear();
   att_.clear();
   start_.clear();
   ++version_, last_from_ = 0;
@@ -42,15 +41,15 @@ void Playback::sync(size_t n, size_t changed_from, const std::function<Moment(si
   size_t from = std::min(changed_from, t_ns_.size());
   if (from > 0) --from;
   t_ns_.resize(from);
-  base_.resize(from);
+  kind_.resize(from);
   notable_.resize(from);
   reserve_for(t_ns_, n);
-  reserve_for(base_, n);
+  reserve_for(kind_, n);
   reserve_for(notable_, n);
   for (size_t i = from; i < n; ++i) {
     const Moment m = at(i);
     t_ns_.push_back(m.t_ns);
-    base_.push_back(slot_base(m.kind));
+    kind_.push_back(m.kind);
     notable_.push_back(notable_of_ && notable_of_(i) ? 1 : 0);
   }
   recompute(from);
@@ -63,16 +62,16 @@ void Playback::set_pause(double seconds) {
   double f = fraction();
   pause_ = std::max(0.0, seconds);
   recompute(0);
-  if (i < size()) seek_story(start_[i] + hold_[i] + f * (start_[i + 1] - start_[i] - hold_[i]));
+  if (i < size()) seek_story(start_[i] + hold(i) + f * (start_[i + 1] - start_[i] - hold(i)));
 }
 
 void Playback::recompute(size_t from) {
   size_t n = t_ns_.size();
   from = std::min(from, n);
   ++version_, last_from_ = from;
-  level_.resize(from), hold_.resize(from), att_.resize(from);
+  level_.resize(from), att_.resize(from);
   start_.resize(from + 1);
-  reserve_for(level_, n), reserve_for(hold_, n), reserve_for(att_, n), reserve_for(start_, n + 1);
+  reserve_for(level_, n), reserve_for(att_, n), reserve_for(start_, n + 1);
   if (from == 0) start_[0] = 0;
   double level = kAttention;
   if (from > 0)
@@ -81,11 +80,10 @@ void Playback::recompute(size_t from) {
   for (size_t i = from; i < n; ++i) {
     level_.push_back(level);
     // Full attention while the bucket is full, less as a burst drains it.
-    double att = std::max(kMinSlot, base_[i] * level / kAttention);
+    double att = std::max(kMinSlot, slot_base(kind_[i]) * level / kAttention);
     double gap = i + 1 < n ? double(t_ns_[i + 1] - t_ns_[i]) / 1e9 : 0.0;
-    hold_.push_back(notable_[i] ? pause_ : 0.0);
     att_.push_back(att);
-    start_.push_back(start_[i] + hold_[i] + att + std::max(gap, 0.0));
+    start_.push_back(start_[i] + hold(i) + att + std::max(gap, 0.0));
     level = std::min(kAttention, std::max(0.0, level - att) + kRefillPerSecond * std::max(gap, 0.0));
   }
   seek_story(t_);
@@ -117,7 +115,7 @@ double Playback::story_of_trace(int64_t t) const {
 
 double Playback::fraction() const {
   if (index_ + 1 >= start_.size()) return 0;
-  double a = start_[index_] + hold_[index_], len = start_[index_ + 1] - a;
+  double a = start_[index_] + hold(index_), len = start_[index_ + 1] - a;
   return len > 0 ? std::clamp((t_ - a) / len, 0.0, 1.0) : 0.0;
 }
 

@@ -64,8 +64,8 @@ class Playback {
   double story_end() const { return start_.empty() ? 0 : start_.back(); }
   double story_start(size_t i) const { return i < start_.size() ? start_[i] : story_end(); }
   // Where event i's real gap begins (after its hold and attention).
-  double gap_start(size_t i) const { return i < size() ? start_[i] + hold_[i] + att_[i] : story_end(); }
-  bool holding() const { return index_ < size() && t_ < start_[index_] + hold_[index_]; }
+  double gap_start(size_t i) const { return i < size() ? start_[i] + hold(i) + att_[i] : story_end(); }
+  bool holding() const { return index_ < size() && t_ < start_[index_] + hold(index_); }
 
   // Trace time (ns) at the playhead: the current event's time, moving on
   // through the real gap to the next one. The timeline's playhead stands here.
@@ -94,12 +94,16 @@ class Playback {
  private:
   void recompute(size_t from);
 
-  // Per event: its time, base attention, whether notable; then the computed slot.
+  // Event i's hold: the pause on a notable event (derived, not stored: a
+  // 10^6-event trace keeps two clocks when recorded).
+  double hold(size_t i) const { return notable_[i] ? pause_ : 0.0; }
+
+  // Per event: its time, kind (for its base attention), whether notable; then the computed slot.
   std::vector<int64_t> t_ns_;
-  std::vector<double> base_;
+  std::vector<Ev> kind_;
   std::vector<uint8_t> notable_;
   std::vector<double> level_;  // attention left in the bucket before event i
-  std::vector<double> hold_, att_;
+  std::vector<double> att_;
   std::vector<double> start_;  // start_[i]: story start of event i; start_[n] = end of the last slot
   std::function<bool(size_t)> notable_of_;
   double pause_ = 0;

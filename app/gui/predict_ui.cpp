@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <string>
 
@@ -59,10 +60,28 @@ void App::answer(int choice) {
   if (!ask_.open || ask_.revealed) return;
   const model::Question& q = ask_.q;
   if (choice >= int(q.choices.size())) return;
-  ask_.chosen = choice;
+  if (q.kind == model::Question::Kind::order) {
+    // Clicked first to last; the last one left completes the order. -1 (Space): show me.
+    std::vector<int>& p = ask_.picked;
+    if (choice >= 0) {
+      if (std::find(p.begin(), p.end(), choice) != p.end()) return;
+      p.push_back(choice);
+      if (p.size() + 1 == q.choices.size())
+        for (int k = 0; k < int(q.choices.size()); ++k)
+          if (std::find(p.begin(), p.end(), k) == p.end()) p.push_back(k);
+      if (p.size() < q.choices.size()) return;
+      ++score_asked_, score_right_ += model::right_order(q, p);
+    } else {
+      p.clear();
+    }
+    ask_.chosen = p.empty() ? -1 : model::right_order(q, p) ? q.answer : p.front();
+    ask_.text = model::explain_order(session_.model(), q, p);
+  } else {
+    ask_.chosen = choice;
+    ask_.text = model::explain(session_.model(), q, choice);
+    if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
+  }
   ask_.revealed = true;
-  ask_.text = model::explain(session_.model(), q, choice);
-  if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
   answered_.insert(std::upper_bound(answered_.begin(), answered_.end(), q.answer_at), q.answer_at);
   // Show the answer happening: the poll, what it woke, the handle running.
   seek(q.answer_at);
@@ -77,71 +96,171 @@ void App::continue_after_answer() {
   if (resume) playback_.playing = true;
 }
 
-void App::draw_predict() {
-  const Theme& th = theme();
+namespace {
+// The hint under a question: where to look.
+const char* predict_hint(model::Question::Kind k) {
+  switch (k) {
+    case model::Question::Kind::cancel_outcome:
+      return "Read the code around its await: an except or finally? Click or press a number (Space: show me).";
+    case model::Question::Kind::last_handle:
+      return "Read the ready queue to its end, then the timers: what the poll wakes joins behind the queue. Click or "
+             "press a number (Space: show me).";
+    case model::Question::Kind::order:
+      return "Read the ready queue front to back, then what the poll wakes: it joins behind. Click the first, then the "
+             "next (Space: show me).";
+    case model::Question::Kind::gather_error:
+      return "Read the gather() call: does it pass return_exceptions=True? Click or press a number (Space: show me).";
+    default: return "Read the ready queue, then the timers. Click or press a number (Space: show me).";
+  }
+}
+}  // namespace
+
+// The Predict panel's body, measured before it is drawn: the question (or,
+// after the reveal, the explanation), every choice and the hint must show
+// without scrolling, so the text shrinks as far as the floor, and the
+// question's context (the narration so far) gives way first.
+App::PredictBody App::predict_body() const {
   const model::Model& m = session_.model();
   const model::Question& q = ask_.q;
-  float px = fonts_.px;
-  ImGui::BeginChild("predict", ImGui::GetContentRegionAvail(), false);
-  ImGui::PushTextWrapPos(0);
+  PredictBody b;
+  for (size_t k = 0; k < q.choices.size(); ++k) {
+    std::string key = std::to_string(k + 1);
+    if (q.kind == model::Question::Kind::order) {
+      // Where the student put it (before the reveal), where it ran (after).
+      auto at = std::find(ask_.picked.begin(), ask_.picked.end(), int(k));
+      if (ask_.revealed) key = "ran #" + std::to_string(q.order[k] + 1);
+      else if (at != ask_.picked.end()) key = "#" + std::to_string(at - ask_.picked.begin() + 1);
+    }
+    b.labels.push_back(key + "  " + q.choices[k].label);
+  }
   if (!ask_.revealed) {
-    const std::string head = model::prompt(m, q);
-    geo_.why_text = head;
+    b.question = model::prompt(m, q);
+    b.hint = predict_hint(q.kind);
+    if (m.size()) b.context = "So far: " + model::narrate(m, std::min(playback_.index(), m.size() - 1));
+  } else {
+    b.reveal = model::elide(ask_.text, limits::kShownParagraphChars);
+    if (score_asked_ > 0) b.score = std::to_string(score_right_) + " of " + std::to_string(score_asked_) + " right";
+  }
+  return b;
+}
+
+namespace {
+constexpr const char* kContinue = "Continue (Space)";
+}
+
+float App::predict_height(const PredictBody& b, float s, float w) const {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float ui = fonts_.ui->FontSize * s, bold = fonts_.bold->FontSize * s, px = fonts_.px;
+  auto text_h = [&](ImFont* f, float fpx, const std::string& t) { return f->CalcTextSizeA(fpx, FLT_MAX, w, t.c_str()).y; };
+  auto text_w = [&](const std::string& t) { return fonts_.ui->CalcTextSizeA(ui, FLT_MAX, 0, t.c_str()).x; };
+  float h = 0;
+  int items = 0;
+  auto item = [&](float ih) { h += ih, ++items; };
+  if (!b.question.empty()) item(text_h(fonts_.bold, bold, b.question));
+  // The buttons flow in rows, as draw_predict_choices places them.
+  int rows = 0;
+  float x = w + 1;
+  auto flow = [&](float bw, float gap) {
+    if (rows > 0 && x + gap + bw < w) x += gap + bw;
+    else ++rows, x = bw;
+  };
+  for (const std::string& l : b.labels) flow(text_w(l) + st.FramePadding.x * 2, st.ItemSpacing.x);
+  if (!b.reveal.empty()) {
+    flow(text_w(kContinue) + st.FramePadding.x * 2 + px, st.ItemSpacing.x);
+    if (!b.score.empty()) flow(text_w(b.score), px);
+  }
+  for (int r = 0; r < rows; ++r) item(ui + st.FramePadding.y * 2);
+  if (!b.hint.empty()) item(text_h(fonts_.ui, ui, b.hint));
+  if (!b.context.empty()) item(text_h(fonts_.ui, ui, b.context));
+  if (!b.reveal.empty()) item(px * 0.1f), item(text_h(fonts_.ui, ui, b.reveal));
+  return h + float(std::max(items - 1, 0)) * st.ItemSpacing.y;
+}
+
+// What the Predict panel needs at body size, for the layout (which takes
+// room from the Code and Console panels for it): worked out before the frame
+// is drawn, so the buttons never move under the pointer.
+float App::predict_need(float panel_w) const {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float chrome = st.WindowPadding.y * 2 + fonts_.bold->FontSize + st.ItemSpacing.y;
+  return chrome + predict_height(predict_body(), 1, panel_w - st.WindowPadding.x * 2) + fonts_.px * 0.2f;
+}
+
+void App::draw_predict() {
+  const Theme& th = theme();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  PredictBody b = predict_body();
+  // The largest text that fits, down to the floor; then the context gives way.
+  const float floor_scale = std::min(1.0f, look_.floor_px() / fonts_.ui->FontSize);
+  float scale = 1;
+  auto fit = [&] {
+    for (scale = 1; scale > floor_scale && predict_height(b, scale, avail.x) > avail.y; scale *= 0.96f) {}
+    scale = std::max(scale, floor_scale);
+    return predict_height(b, scale, avail.x) <= avail.y;
+  };
+  if (!fit() && !b.context.empty()) {
+    b.context.clear();
+    fit();
+  }
+  ImGui::BeginChild("predict", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  window_box(geo_.predict_body.x0, geo_.predict_body.y0, geo_.predict_body.x1, geo_.predict_body.y1);
+  ImGui::SetWindowFontScale(scale);
+  geo_.predict_px = fonts_.ui->FontSize * scale;
+  ImGui::PushTextWrapPos(0);
+  if (!b.question.empty()) {
+    geo_.why_text = b.question;
     ImGui::PushFont(fonts_.bold);
-    ImGui::TextUnformatted(head.c_str());
+    ImGui::TextUnformatted(b.question.c_str());
     ImGui::PopFont();
   }
-  // The choices come right after the question (or first, after the reveal), so
-  // they never scroll below a short panel: the context and the explanation follow.
-  draw_predict_choices();
-  if (!ask_.revealed) {
+  // The choices come right after the question (or first, after the reveal):
+  // the hint, the context and the explanation follow.
+  draw_predict_choices(b);
+  if (ask_.revealed && b.reveal.empty()) b = predict_body();  // answered by a click just now: the rest tells the answer
+  if (!b.hint.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    const char* hint = "Read the ready queue, then the timers. Click or press a number (Space: show me).";
-    if (q.kind == model::Question::Kind::cancel_outcome)
-      hint = "Read the code around its await: an except or finally? Click or press a number (Space: show me).";
-    else if (q.kind == model::Question::Kind::last_handle)
-      hint = "Read the ready queue to its end, then the timers: what the poll wakes joins behind the queue. Click or "
-             "press a number (Space: show me).";
-    else if (q.kind == model::Question::Kind::gather_error)
-      hint = "Read the gather() call: does it pass return_exceptions=True? Click or press a number (Space: show me).";
-    ImGui::TextUnformatted(hint);
+    ImGui::TextUnformatted(b.hint.c_str());
     ImGui::PopStyleColor();
-    // The question's context: what just happened, as the Why panel told it.
-    if (m.size()) {
-      ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
-      std::string ctx = "So far: " + model::narrate(m, std::min(playback_.index(), m.size() - 1));
-      ImGui::TextUnformatted(ctx.c_str());
-      ImGui::PopStyleColor();
-    }
-  } else {
-    geo_.why_text = model::elide(ask_.text, limits::kShownParagraphChars);
-    ImGui::Dummy(ImVec2(1, px * 0.1f));
-    ImGui::TextUnformatted(geo_.why_text.c_str());
   }
+  if (!b.context.empty()) {
+    // The question's context: what just happened, as the Why panel told it.
+    ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
+    ImGui::TextUnformatted(b.context.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (!b.reveal.empty()) {
+    geo_.why_text = b.reveal;
+    ImGui::Dummy(ImVec2(1, fonts_.px * 0.1f));
+    ImGui::TextUnformatted(b.reveal.c_str());
+  }
+  geo_.predict_bottom = ImGui::GetItemRectMax().y;
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
 }
 
-void App::draw_predict_choices() {
+void App::draw_predict_choices(const PredictBody& b) {
   const Theme& th = theme();
   const model::Model& m = session_.model();
   const model::Question& q = ask_.q;
   float px = fonts_.px;
   // Each choice in its task's colour (a plain callback's: the callback colour);
   // after the reveal the answer stays bright, the others fade, a wrong guess is outlined.
-  auto same_line_if_fits = [&](float w) {
-    float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w;
-    if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+  auto same_line_if_fits = [&](float w, float gap) {
+    float right = ImGui::GetItemRectMax().x + gap + w;
+    if (right < ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine(0, gap);
   };
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
   for (size_t k = 0; k < q.choices.size(); ++k) {
     const model::Choice& c = q.choices[k];
     const model::TaskInfo* t = c.task >= 0 ? m.task(c.task, 0) : nullptr;
     ImU32 col = t ? th.task(t->color) : th.callback;
-    if (ask_.revealed && int(k) != q.answer) col = mix(col, th.bg, 0.7f);
-    char label[96];
-    std::snprintf(label, sizeof label, "%zu  %s", k + 1, c.label.c_str());
+    const bool order = q.kind == model::Question::Kind::order;
+    if (ask_.revealed && int(k) != q.answer && !order) col = mix(col, th.bg, 0.7f);
+    // An order question: a choice already placed fades until the reveal.
+    if (!ask_.revealed && order && std::find(ask_.picked.begin(), ask_.picked.end(), int(k)) != ask_.picked.end())
+      col = mix(col, th.bg, 0.5f);
+    const char* label = b.labels[k].c_str();
     float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
-    if (k > 0) same_line_if_fits(w);
+    if (k > 0) same_line_if_fits(w, gap);
     ImGui::PushID(int(k));
     ImGui::PushStyleColor(ImGuiCol_Button, col);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, mix(col, th.text, 0.2f));
@@ -149,20 +268,23 @@ void App::draw_predict_choices() {
     ImGui::PushStyleColor(ImGuiCol_Text, ink_on(col));
     if (ImGui::Button(label)) answer(int(k));
     ImGui::PopStyleColor(4);
-    const bool wrong = ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer;
+    bool wrong = ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer;
+    if (order && ask_.revealed && !ask_.picked.empty()) {  // outlined: each one the student put in the wrong place
+      auto at = std::find(ask_.picked.begin(), ask_.picked.end(), int(k));
+      wrong = at != ask_.picked.end() && q.order[k] != int(at - ask_.picked.begin());
+    }
     const ImVec2 b0 = ImGui::GetItemRectMin(), b1 = ImGui::GetItemRectMax();
     if (wrong) ImGui::GetWindowDrawList()->AddRect(b0, b1, th.error, ImGui::GetStyle().FrameRounding, 0, 2.5f);
     geo_.predict_choices.push_back({int(k), {b0.x, b0.y, b1.x, b1.y}, col, wrong});
     ImGui::PopID();
   }
   if (!ask_.revealed) return;
-  const char* next = "Continue (Space)";
-  same_line_if_fits(ImGui::CalcTextSize(next).x + ImGui::GetStyle().FramePadding.x * 2 + px);
-  if (ImGui::Button(next)) continue_after_answer();
-  if (score_asked_ > 0) {
-    ImGui::SameLine(0, px);
+  same_line_if_fits(ImGui::CalcTextSize(kContinue).x + ImGui::GetStyle().FramePadding.x * 2 + px, gap);
+  if (ImGui::Button(kContinue)) continue_after_answer();
+  if (!b.score.empty()) {
+    same_line_if_fits(ImGui::CalcTextSize(b.score.c_str()).x, px);
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
-    ImGui::Text("%d of %d right", score_right_, score_asked_);
+    ImGui::TextUnformatted(b.score.c_str());
     ImGui::PopStyleColor();
   }
 }

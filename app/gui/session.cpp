@@ -119,7 +119,12 @@ std::string Session::load(const std::string& path) {
   }
   reader_ = std::make_unique<TraceReader>(*trace_);
   state_->done = true;
-  poll();
+  // The reader's merged copy is all the view reads: free the loaded chunks
+  // before the model is built, so the two never peak together.
+  const size_t changed = reader_->poll();
+  trace_->release_events();
+  model_.update(reader_->events(), changed);
+  changed_from_ = changed;
   scenario_ = model_.scenario() ? find_scenario(model_.scenario()) : nullptr;
   listing_.clear();
   if (scenario_) {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <string_view>
 
 #include "core/reserve.hpp"
@@ -32,6 +33,27 @@ bool is_task_handle(const Event& e) {
 bool runs_no_event_loop(const Event& e) { return as<ev::RunBegin>(e).entry == Entry::none; }
 
 uint64_t task_key(uint8_t loop, int32_t id) { return uint64_t(loop) << 32 | uint32_t(id); }
+
+// The lowest palette index no live task holds (tasks of every loop share the screen).
+template <class Cursor>
+int take_color(Cursor& cur) {
+  auto& live = cur.live_colors;
+  auto& free = cur.free_colors;
+  while (!free.empty() && live[size_t(free.front())] != 0) {  // stale: taken again since it was freed
+    std::pop_heap(free.begin(), free.end(), std::greater<>());
+    free.pop_back();
+  }
+  size_t c = live.size();
+  if (!free.empty()) {
+    c = size_t(free.front());
+    std::pop_heap(free.begin(), free.end(), std::greater<>());
+    free.pop_back();
+  } else {
+    live.push_back(0);
+  }
+  ++live[c];
+  return int(c);
+}
 
 template <class V, class Pred>
 void pop_while(V& v, Pred pred) {
@@ -260,7 +282,7 @@ void Model::apply(const Event& e, size_t i) {
   const int32_t ti = e.task >= 0 ? task_index(e.task, e.loop) : -1;
   const int32_t tlane = ti >= 0 ? tasks_[size_t(ti)].lane : -1;
   auto mark = [&](int32_t lane, int32_t by = -1) {
-    if (lane >= 0) lanes_[size_t(lane)].marks.push_back({e.t_ns, e.kind, uint32_t(i), by});
+    if (lane >= 0) marks_.push_back({lane, {e.t_ns, e.kind, uint32_t(i), by}});
   };
 
   switch (e.kind) {
@@ -357,10 +379,7 @@ void Model::apply(const Event& e, size_t i) {
       if (thread_code) t.name = "server thread", t.thread = true;
       t.loop = e.loop;
       // The lowest palette index no live task holds (tasks of every loop share the screen).
-      auto& live = cur_.live_colors;
-      t.color = int(std::find(live.begin(), live.end(), 0) - live.begin());
-      if (size_t(t.color) == live.size()) live.push_back(0);
-      ++live[size_t(t.color)];
+      t.color = take_color(cur_);
       t.created_at = i;
       const int32_t parent_id = as<ev::TaskNew>(e).parent;
       int32_t parent = parent_id >= 0 ? task_index(parent_id, e.loop) : -1;
@@ -393,7 +412,10 @@ void Model::apply(const Event& e, size_t i) {
       if (ti >= 0) {
         auto& live = cur_.live_colors;
         size_t c = size_t(tasks_[size_t(ti)].color);
-        if (c < live.size() && live[c] > 0) --live[c];  // its colour is free for tasks created from now on
+        if (c < live.size() && live[c] > 0 && --live[c] == 0) {  // its colour is free for tasks created from now on
+          cur_.free_colors.push_back(int32_t(c));
+          std::push_heap(cur_.free_colors.begin(), cur_.free_colors.end(), std::greater<>());
+        }
       }
       open_seg(tlane, e, i, TaskState::done, Wait::none, Outcome(e.code));
       if (Outcome(e.code) == Outcome::error) {
@@ -460,7 +482,7 @@ void Model::apply(const Event& e, size_t i) {
 void Model::clear() { *this = Model(); }
 
 size_t Model::Cursor::weight() const {
-  size_t w = pool_done.size();
+  size_t w = pool_done.size() + live_colors.size() + free_colors.size();
   for (const LoopState& s : loops) w += s.ready.size() + s.timers.size() + s.io.size() + s.workers.size() + s.tasks.size();
   for (const LoopCursor& c : lc) w += c.pending.size();
   return w;
@@ -507,12 +529,12 @@ void Model::rollback(size_t changed_from) {
     undo_.pop_back();
   }
   pop_while(wakeups_, [&](const Wakeup& w) { return late(w.event); });
+  pop_while(marks_, [&](const LaneMark& m) { return late(m.mark.event); });
   // FIXME-PERF: O(lanes); a log of touched lanes would make this O(events dropped).
   for (size_t l = 0; l < lanes_.size(); ++l) {
     Lane& lane = lanes_[l];
     size_t before = lane.segments.size();
     pop_while(lane.segments, [&](const Segment& s) { return late(s.first_event); });
-    pop_while(lane.marks, [&](const Mark& m) { return late(m.event); });
     pop_while(lane.wakeups_in, [&](uint32_t w) { return w >= wakeups_.size(); });
     bool popped = lane.segments.size() != before;
     bool reopened = !lane.segments.empty() && late(lane.segments.back().last_event);
@@ -568,6 +590,14 @@ const char* Model::full_name(const TaskInfo& t) const {
 const TaskInfo* Model::task(int32_t id, uint8_t loop) const {
   int32_t k = task_index(id, loop);
   return k < 0 ? nullptr : &tasks_[size_t(k)];
+}
+
+std::vector<Mark> Model::marks_of(const Lane& lane) const {
+  std::vector<Mark> out;
+  const int32_t l = int32_t(&lane - lanes_.data());
+  for (const LaneMark& m : marks_)
+    if (m.lane == l) out.push_back(m.mark);
+  return out;
 }
 
 int32_t Model::task_index(int32_t id, uint8_t loop) const {

@@ -70,13 +70,14 @@ struct Mark {
 
 enum class LaneKind : uint8_t { loop, task, worker };
 
+// One per task (a 10^6-task trace has 10^6 lanes): marks live in the model's
+// one table (Model::marks_of), as most lanes have none.
 struct Lane {
-  LaneKind kind = LaneKind::task;
   int32_t id = -1;  // loop id / task id / worker id
+  LaneKind kind = LaneKind::task;
   uint8_t loop = 0;
   std::string label;
   std::vector<Segment> segments;  // sorted by t0, non-overlapping; the last may be open (t1 = last event's t)
-  std::vector<Mark> marks;        // sorted by t
   std::vector<uint32_t> wakeups_in;  // indexes into Model::wakeups() of the arrows ending here, in time order
   size_t created_at = 0;          // event index that created the lane
 };
@@ -206,6 +207,7 @@ class Model {
   int32_t task_index(int32_t id, uint8_t loop = 0) const;  // index into tasks(), -1 if unknown
   int32_t loop_lane(uint8_t loop = 0) const;                // index into lanes(), -1 if not seen yet
   const std::vector<Lane>& lanes() const { return lanes_; }
+  std::vector<Mark> marks_of(const Lane& lane) const;  // its marks, sorted by t
   const std::vector<Wakeup>& wakeups() const { return wakeups_; }
   int64_t begin_ns() const;
   int64_t end_ns() const;
@@ -219,6 +221,12 @@ class Model {
 
   // State of `loop` after event `event_index` (clamped). O(kSnapshotEvery + the state's size).
   LoopState state_at(size_t event_index, uint8_t loop = 0) const;
+  // Applies event `i` to `s` when it is of s.loop's: a pass that starts from
+  // LoopState{} (its loop set) and advances over every event in order sees each
+  // state state_at would give, without a seek per stop (predict's quiz).
+  void advance(LoopState& s, size_t i) const {
+    if (events()[i].loop == s.loop) step_state(s, events()[i], i);
+  }
 
   // [SECTION] Navigation (all return an event index; clamp at the ends)
   size_t index_at_time(int64_t t_ns) const;  // last event with t <= t_ns
@@ -270,6 +278,10 @@ class Model {
     std::vector<LoopCursor> lc;
     std::vector<Origin> pool_done;  // by task index: the worker that finished its last job
     std::vector<int32_t> live_colors;  // by color: how many live (created, not done) tasks hold it
+    // A min-heap of the colours whose count fell to 0 (entries may be stale:
+    // taken again since): the lowest free colour in O(log n), where a scan of
+    // live_colors made 10^6 live tasks quadratic.
+    std::vector<int32_t> free_colors;
     size_t weight() const;          // elements a copy holds (what a snapshot costs)
   };
   struct Checkpoint {
@@ -306,6 +318,11 @@ class Model {
   int64_t max_wakeup_span_ = 0;  // never lowered on rollback: a bound is enough
   Cursor cur_;
   std::vector<Checkpoint> checkpoints_;  // by next, increasing
+  struct LaneMark {
+    int32_t lane = -1;
+    Mark mark;
+  };
+  std::vector<LaneMark> marks_;      // every lane's, in event order
   std::vector<FlagUndo> undo_;       // blocked flags set on segments opened earlier
   std::unordered_map<uint64_t, int32_t> task_index_;  // (loop << 32 | id) -> index into tasks_
   std::vector<int32_t> worker_lane_;                  // by worker id

@@ -1,7 +1,9 @@
 #include "predict.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string_view>
+#include <unordered_set>
 
 #include "core/trace_schema.hpp"
 
@@ -33,63 +35,48 @@ std::string timer_name(const Model& m, int32_t task, const char* label) {
 }
 }  // namespace
 
-std::vector<Question> questions(const Model& m) {
-  std::vector<Question> out;
-  const auto& ev = m.events();
-  uint32_t last_it = 0;
-  for (size_t i = 0; i < m.size(); ++i) {
-    const Event& e = ev[i];
-    if (e.kind != Ev::ready_run || e.loop != 0 || e.it == last_it) continue;
-    last_it = e.it;
-    Question q = question_for(m, i);
-    if (q.choices.size() >= 2 && determined(m, q)) out.push_back(std::move(q));
-  }
-  return out;
-}
-
-std::vector<size_t> decisions(const Model& m) {
-  std::vector<size_t> out;
-  for (const Question& q : questions(m)) out.push_back(q.answer_at);
-  return out;
-}
-
 namespace {
-Question build_question(const Model& m, size_t answer_at, Question::Kind kind);
-}
-
-Question question_for(const Model& m, size_t answer_at) { return build_question(m, answer_at, Question::Kind::first_handle); }
-
-namespace {
-// A handle question: which handle does the coming iteration run first (or
-// last)? The ready.run at `answer_at` answers it.
-Question build_question(const Model& m, size_t answer_at, Question::Kind kind) {
-  const auto& ev = m.events();
-  const bool last = kind == Question::Kind::last_handle;
+// A question stopping at `ask_at`, answered at `answer_at` (SIZE_MAX: found later), about iteration `it`.
+Question new_question(Question::Kind kind, size_t ask_at, size_t answer_at, uint32_t it) {
   Question q;
-  q.kind = kind;
-  q.answer_at = answer_at;
+  q.kind = kind, q.ask_at = ask_at, q.answer_at = answer_at, q.it = it;
+  return q;
+}
+// An outcome question's choices: one per outcome, all in `task`'s colour; the answer's index where it is `right`.
+template <class Outcome, class Label>
+void add_outcomes(Question& q, int32_t task, std::initializer_list<Outcome> outcomes, Label label, const Outcome* right = nullptr) {
+  for (Outcome o : outcomes) {
+    if (right && o == *right) q.answer = int(q.choices.size());
+    Choice c{Choice::Kind::outcome, task, label(o)};
+    c.op = int32_t(o);
+    q.choices.push_back(std::move(c));
+  }
+}
+
+// The event a handle question stops at: the loop.iter of the iteration that
+// runs `answer_at` (its last iteration's handles have finished), or the last
+// event of loop 0 before that iteration.
+size_t ask_point(const Model& m, size_t answer_at) {
+  const auto& ev = m.events();
   const Event& r = ev[answer_at];
-  q.it = r.it;
-  // Back to the last event of loop 0 before this iteration...
   size_t j = answer_at;
   while (j > 0 && !(ev[j - 1].loop == 0 && ev[j - 1].it < r.it)) --j;
-  q.ask_at = j > 0 ? j - 1 : 0;
-  // Better: at the iteration's loop.iter, when the last iteration's handle has finished.
   for (size_t k = j; k < answer_at; ++k)
-    if (ev[k].loop == 0 && ev[k].kind == Ev::loop_iter) {
-      q.ask_at = k;
-      break;
-    }
+    if (ev[k].loop == 0 && ev[k].kind == Ev::loop_iter) return k;
+  return j > 0 ? j - 1 : 0;
+}
 
-  const LoopState s = m.state_at(q.ask_at, 0);
+// A handle question's choices, from the loop's state at the question: the
+// ready queue first (FIFO), then what the poll could wake: the soonest
+// timers, pending I/O and pool jobs. Every choice is a handle that could run
+// (last: every queued handle, since any of them could be the last).
+void add_choices(const Model& m, const LoopState& s, Question& q) {
+  const bool last = q.kind == Question::Kind::last_handle;
   auto add = [&](Choice c) {
     for (const Choice& x : q.choices)
       if (x.label == c.label) return;
     q.choices.push_back(std::move(c));
   };
-  // The ready queue first (FIFO), then what the poll could wake: the soonest
-  // timers, pending I/O and pool jobs. Every choice is a handle that could run
-  // (last: every queued handle, since any of them could be the last).
   for (const ReadyChip& c : s.ready) {
     if (!last && q.choices.size() >= 5) break;
     add({Choice::Kind::ready, c.task, handle_name(m, c.fn, c.task, c.label), c.handle});
@@ -113,27 +100,37 @@ Question build_question(const Model& m, size_t answer_at, Question::Kind kind) {
       add(c);
     }
   }
+}
 
-  // The answer: the handle that ran, or what queued it during the poll.
+// The ready.push (at or after `from`) that queued the handle run at `run`,
+// and the timer.fire just before it when a timer queued it (else null).
+std::pair<const Event*, const Event*> queued_by(const Model& m, size_t from, size_t run) {
+  const auto& ev = m.events();
   const Event* pushed = nullptr;
-  for (size_t k = answer_at; k-- > q.ask_at;)
-    if (ev[k].loop == 0 && ev[k].kind == Ev::ready_push && ev[k].id == r.id) {
+  for (size_t k = run; k-- > from;)
+    if (ev[k].loop == 0 && ev[k].kind == Ev::ready_push && ev[k].id == ev[run].id) {
       pushed = &ev[k];
       break;
     }
   const Event* fired = nullptr;
-  if (pushed)
-    for (const Event* k = pushed; k-- > ev.data() + q.ask_at;)
+  if (pushed && Cause(pushed->code) == Cause::timer)
+    for (const Event* k = pushed; k-- > ev.data() + from;)
       if (k->loop == 0 && k->kind == Ev::timer_fire) {
         fired = k;
         break;
       }
+  return {pushed, fired};
+}
+
+// The answer: the choice that stands for the handle run at q.answer_at (the
+// handle itself, or what queued it during the poll).
+void set_answer(const Model& m, Question& q) {
+  const Event& r = m.events()[q.answer_at];
+  const auto [pushed, fired] = queued_by(m, q.ask_at, q.answer_at);
   for (size_t k = 0; k < q.choices.size() && q.answer < 0; ++k) {
     const Choice& c = q.choices[k];
     if (c.kind == Choice::Kind::ready && c.handle == r.id) q.answer = int(k);
-    if (c.kind == Choice::Kind::timer && pushed && Cause(pushed->code) == Cause::timer && fired &&
-        as<ev::Timer>(*fired).timer == c.timer)
-      q.answer = int(k);
+    if (c.kind == Choice::Kind::timer && pushed && fired && as<ev::Timer>(*fired).timer == c.timer) q.answer = int(k);
     if (c.kind == Choice::Kind::io && pushed && Cause(pushed->code) == Cause::io && c.task == r.task) q.answer = int(k);
     if (c.kind == Choice::Kind::pool && pushed && Cause(pushed->code) == Cause::pool && c.task == r.task) q.answer = int(k);
   }
@@ -142,48 +139,174 @@ Question build_question(const Model& m, size_t answer_at, Question::Kind kind) {
     q.choices.push_back(c);
     q.answer = int(q.choices.size()) - 1;
   }
+}
+
+Question handle_question(const Model& m, const LoopState& s, size_t ask_at, size_t answer_at, Question::Kind kind) {
+  Question q = new_question(kind, ask_at, answer_at, m.events()[answer_at].it);
+  add_choices(m, s, q);
+  set_answer(m, q);
   return q;
 }
-}  // namespace
 
-std::vector<Question> last_handle_questions(const Model& m) {
-  std::vector<Question> out;
+// Whether "which runs last?" is asked: the queue holds a few handles (each
+// one a choice) and the last one is foreseeable.
+bool last_is_fair(const LoopState& s, const Question& q) {
+  const Choice& a = q.choices[size_t(q.answer)];
+  const bool foreseen = a.kind != Choice::Kind::ready ||
+                        std::any_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == a.handle; });
+  // Two queued handles that read the same (two _on_task_done callbacks) would be one button: not asked.
+  const bool distinct = std::all_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) {
+    return std::any_of(q.choices.begin(), q.choices.end(), [&](const Choice& x) { return x.handle == c.handle; });
+  });
+  return !s.ready.empty() && s.ready.size() <= 5 && q.choices.size() >= 2 && foreseen && distinct;
+}
+
+// "In what order does the iteration run its handles?", for 2 to 4 handles:
+// each choice is one handle that ran (the ready chip it was, or the timer or
+// I/O whose callback the poll queued), listed by name so the list does not
+// give the order away. Not asked where CPython does not fix the order: two
+// timers due at the same time (a heap's ties), two I/O callbacks of one poll
+// (the OS's order), a pool job's or another thread's callback (timing),
+// handles TaskGroup queued in set order (`loose`).
+bool order_question(const Model& m, const LoopState& s, size_t ask_at, const std::vector<size_t>& runs,
+                    const std::unordered_set<int32_t>& loose, Question& q) {
+  if (runs.size() < 2 || runs.size() > 4) return false;
   const auto& ev = m.events();
-  // One forward pass: each iteration's first and last ready.run of loop 0.
-  size_t lastrun = SIZE_MAX, runs = 0;
-  auto close = [&] {
-    if (runs >= 2 && lastrun != SIZE_MAX) {
-      Question q = build_question(m, lastrun, Question::Kind::last_handle);
-      const LoopState s = m.state_at(q.ask_at, 0);
-      // Asked when the queue holds a few handles (each one a choice) and
-      // the last one is foreseeable and determined.
-      const Choice& a = q.choices[size_t(q.answer)];
-      const bool foreseen = a.kind != Choice::Kind::ready ||
-                            std::any_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == a.handle; });
-      // Two queued handles that read the same (two _on_task_done callbacks) would be one button: not asked.
-      const bool distinct = std::all_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) {
-        return std::any_of(q.choices.begin(), q.choices.end(), [&](const Choice& x) { return x.handle == c.handle; });
-      });
-      if (!s.ready.empty() && s.ready.size() <= 5 && q.choices.size() >= 2 && foreseen && distinct && determined(m, q))
-        out.push_back(std::move(q));
+  q = new_question(Question::Kind::order, ask_at, runs.back(), ev[runs.back()].it);
+  std::vector<int64_t> dues;
+  int ios = 0;
+  for (size_t run : runs) {
+    const Event& r = ev[run];
+    if (loose.count(r.id)) return false;
+    Choice c;
+    auto chip = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& x) { return x.handle == r.id; });
+    if (chip != s.ready.end()) {
+      c = {Choice::Kind::ready, chip->task, handle_name(m, chip->fn, chip->task, chip->label), chip->handle};
+    } else {
+      const auto [pushed, fired] = queued_by(m, ask_at, run);
+      if (!pushed) return false;
+      if (fired) {
+        const int32_t timer = as<ev::Timer>(*fired).timer;
+        auto t = std::find_if(s.timers.begin(), s.timers.end(), [&](const TimerChip& x) { return x.timer == timer; });
+        if (t == s.timers.end() || std::find(dues.begin(), dues.end(), t->due_ns) != dues.end()) return false;
+        dues.push_back(t->due_ns);
+        c = {Choice::Kind::timer, t->task, timer_name(m, t->task, t->label)};
+        c.timer = timer;
+      } else if (Cause(pushed->code) == Cause::io && ios++ == 0) {
+        auto io = std::find_if(s.io.begin(), s.io.end(), [&](const IoChip& x) { return x.task == r.task; });
+        if (io == s.io.end()) return false;
+        c = {Choice::Kind::io, io->task, "I/O for " + owner(m, io->task) + " (" + name(io->kind) + ")"};
+        c.op = io->op;
+      } else {
+        return false;
+      }
     }
-    lastrun = SIZE_MAX;
-    runs = 0;
+    for (const Choice& x : q.choices)
+      if (x.label == c.label) return false;  // two buttons that read the same
+    q.choices.push_back(std::move(c));
+  }
+  // Listed by name; `order` keeps the run order.
+  std::vector<int> idx(q.choices.size());
+  for (size_t k = 0; k < idx.size(); ++k) idx[k] = int(k);
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return q.choices[size_t(a)].label < q.choices[size_t(b)].label; });
+  std::vector<Choice> sorted;
+  q.order.assign(idx.size(), -1);
+  for (size_t k = 0; k < idx.size(); ++k) {
+    sorted.push_back(q.choices[size_t(idx[k])]);
+    q.order[k] = idx[k];  // shown at k: the handle that ran at position idx[k]
+  }
+  q.choices = std::move(sorted);
+  q.answer = int(std::find(q.order.begin(), q.order.end(), 0) - q.order.begin());
+  return true;
+}
+
+// Every handle question of loop 0, in one forward pass: the loop's state is
+// advanced event by event (no state_at per iteration), and the handles whose
+// order CPython leaves to a set are noted as they are queued.
+struct HandleQuestions {
+  std::vector<Question> first, last, order;
+};
+HandleQuestions handle_questions(const Model& m) {
+  HandleQuestions out;
+  const auto& ev = m.events();
+  LoopState s;
+  s.loop = 0;
+  // Handles queued by a TaskGroup._on_task_done that cancelled two or more tasks.
+  std::unordered_set<int32_t> loose;
+  bool in_on_task_done = false;
+  int cancels = 0;
+  std::vector<int32_t> pushed;
+  auto end_handle = [&] {
+    if (in_on_task_done && cancels >= 2) loose.insert(pushed.begin(), pushed.end());
+    in_on_task_done = false, cancels = 0, pushed.clear();
   };
+  // The iteration walked: where its question stops, the state there, its runs.
   uint32_t it = 0;
+  size_t ask_at = 0, prev0 = 0;
+  LoopState at;
+  std::vector<size_t> runs;
+  auto snapshot = [&](size_t i) {
+    ask_at = i;
+    at.ready = s.ready, at.timers = s.timers, at.io = s.io, at.workers = s.workers;
+  };
+  auto close = [&] {
+    if (runs.size() >= 2 && !at.ready.empty() && at.ready.size() <= 5) {  // else last_is_fair says no
+      Question q = handle_question(m, at, ask_at, runs.back(), Question::Kind::last_handle);
+      if (last_is_fair(at, q) && !loose.count(ev[runs.back()].id)) out.last.push_back(std::move(q));
+    }
+    if (Question q; order_question(m, at, ask_at, runs, loose, q)) out.order.push_back(std::move(q));
+    runs.clear();
+  };
   for (size_t i = 0; i < ev.size(); ++i) {
     const Event& e = ev[i];
-    if (e.loop != 0 || e.kind != Ev::ready_run) continue;
-    if (e.it != it) {
+    if (e.loop != 0) continue;
+    if (e.it != it && e.it > it) {  // a new iteration: its question stops before it
       close();
       it = e.it;
+      if (e.kind != Ev::loop_iter) snapshot(prev0);  // (a loop.iter takes its own, below)
     }
-    lastrun = i;
-    ++runs;
+    m.advance(s, i);
+    prev0 = i;
+    switch (e.kind) {
+      case Ev::loop_iter:
+        end_handle();
+        if (runs.empty()) snapshot(i);
+        break;
+      case Ev::ready_run:
+        end_handle();
+        in_on_task_done = as<ev::ReadyRun>(e).fn == HandleFn::taskgroup_on_task_done;
+        if (runs.empty() && it > 0) {
+          Question q = handle_question(m, at, ask_at, i, Question::Kind::first_handle);
+          if (q.choices.size() >= 2 && !loose.count(e.id)) out.first.push_back(std::move(q));
+        }
+        if (it > 0) runs.push_back(i);
+        break;
+      case Ev::task_cancel: ++cancels; break;
+      case Ev::ready_push: pushed.push_back(e.id); break;
+      default: break;
+    }
   }
   close();
   return out;
 }
+}  // namespace
+
+std::vector<Question> questions(const Model& m) { return handle_questions(m).first; }
+
+std::vector<size_t> decisions(const Model& m) {
+  std::vector<size_t> out;
+  for (const Question& q : questions(m)) out.push_back(q.answer_at);
+  return out;
+}
+
+Question question_for(const Model& m, size_t answer_at) {
+  const size_t ask_at = ask_point(m, answer_at);
+  return handle_question(m, m.state_at(ask_at, 0), ask_at, answer_at, Question::Kind::first_handle);
+}
+
+std::vector<Question> last_handle_questions(const Model& m) { return handle_questions(m).last; }
+
+std::vector<Question> order_questions(const Model& m) { return handle_questions(m).order; }
 
 // [SECTION] Cancellation questions
 
@@ -241,19 +364,10 @@ std::vector<Question> cancel_questions(const Model& m) {
           : how == Outcome::result  ? CancelOutcome::returns
                                     : CancelOutcome::raises_other;
     }
-    Question q;
-    q.kind = Question::Kind::cancel_outcome;
-    q.ask_at = i;
-    q.answer_at = end;
-    q.it = b.it;
+    Question q = new_question(Question::Kind::cancel_outcome, i, end, b.it);
     q.cancelled_in = cancelled_in[t];
-    for (CancelOutcome c : {CancelOutcome::ends_cancelled, CancelOutcome::awaits_again, CancelOutcome::returns,
-                            CancelOutcome::raises_other}) {
-      Choice ch{Choice::Kind::outcome, b.task, outcome_label(c)};
-      ch.op = int32_t(c);
-      if (c == o) q.answer = int(q.choices.size());
-      q.choices.push_back(std::move(ch));
-    }
+    add_outcomes(q, b.task, {CancelOutcome::ends_cancelled, CancelOutcome::awaits_again, CancelOutcome::returns,
+                             CancelOutcome::raises_other}, outcome_label, &o);
     out.push_back(std::move(q));
   }
   return out;
@@ -299,15 +413,9 @@ std::vector<Question> gather_questions(const Model& m) {
       const int32_t pk = child ? m.task_index(child->parent, 0) : -1;
       if (pk >= 0 && on_gather[size_t(pk)] && !asked[size_t(pk)] && d.s1) {
         asked[size_t(pk)] = 1;
-        Question q;
-        q.kind = Question::Kind::gather_error;
-        q.ask_at = failed_at;
-        q.it = d.it;
-        for (GatherOutcome o : {GatherOutcome::raises, GatherOutcome::returns_list, GatherOutcome::cancels_first}) {
-          Choice c{Choice::Kind::outcome, child->parent, fill(gather_label(o), type_of_repr(d.s1))};
-          c.op = int32_t(o);
-          q.choices.push_back(std::move(c));
-        }
+        Question q = new_question(Question::Kind::gather_error, failed_at, 0, d.it);  // answered at the parent's next step
+        add_outcomes(q, child->parent, {GatherOutcome::raises, GatherOutcome::returns_list, GatherOutcome::cancels_first},
+                     [&](GatherOutcome o) { return fill(gather_label(o), type_of_repr(d.s1)); });
         pending[size_t(pk)] = int(out.size());
         out.push_back(std::move(q));
       }
@@ -362,15 +470,22 @@ std::vector<Question> gather_questions(const Model& m) {
 // [SECTION] The quiz
 
 std::vector<Question> quiz(const Model& m) {
-  std::vector<Question> all = questions(m), more = cancel_questions(m), gathers = gather_questions(m);
-  // Where the first handle is just the front of the ready queue, ask which runs last instead.
-  const std::vector<Question> lasts = last_handle_questions(m);
-  size_t k = 0;
+  HandleQuestions h = handle_questions(m);
+  std::vector<Question> all = std::move(h.first), more = cancel_questions(m), gathers = gather_questions(m);
+  // Per iteration: the order of the whole iteration where it runs three or
+  // four handles; else, where the first handle is just the front of the ready
+  // queue, which runs last.
+  size_t k = 0, o = 0;
   for (Question& q : all) {
-    while (k < lasts.size() && lasts[k].it < q.it) ++k;
-    if (k == lasts.size() || lasts[k].it != q.it) continue;
+    while (o < h.order.size() && h.order[o].it < q.it) ++o;
+    if (o < h.order.size() && h.order[o].it == q.it && h.order[o].choices.size() >= 3) {
+      q = h.order[o];
+      continue;
+    }
+    while (k < h.last.size() && h.last[k].it < q.it) ++k;
+    if (k == h.last.size() || h.last[k].it != q.it) continue;
     const Choice& a = q.choices[size_t(q.answer)];
-    if (q.answer == 0 && a.kind == Choice::Kind::ready) q = lasts[k];
+    if (q.answer == 0 && a.kind == Choice::Kind::ready) q = h.last[k];
   }
   all.insert(all.end(), more.begin(), more.end());
   all.insert(all.end(), gathers.begin(), gathers.end());
@@ -390,6 +505,9 @@ std::string prompt(const Model& m, const Question& q) {
   }
   if (q.kind == Question::Kind::last_handle)
     return "Iteration " + std::to_string(q.it) + " is about to start. Which handle does it run last?";
+  if (q.kind == Question::Kind::order)
+    return "Iteration " + std::to_string(q.it) + " is about to start and runs these " + std::to_string(q.choices.size()) +
+           " handles. In what order? Click them first to last.";
   return "Iteration " + std::to_string(q.it) + " is about to start. Which handle does the loop run first?";
 }
 
@@ -420,6 +538,7 @@ bool determined(const Model& m, const Question& q) {
 
 std::string explain(const Model& m, const Question& q, int chosen) {
   const auto& ev = m.events();
+  if (q.kind == Question::Kind::order) return explain_order(m, q, {});
   if (q.kind == Question::Kind::gather_error) {
     const std::string right = q.choices[size_t(q.answer)].label;
     std::string out = chosen == q.answer ? "Right: it " + right + ". "
@@ -516,6 +635,40 @@ std::string explain(const Model& m, const Question& q, int chosen) {
     default:
       return out + narrate(m, push);
   }
+}
+
+bool right_order(const Question& q, const std::vector<int>& picked) {
+  if (picked.size() != q.order.size()) return false;
+  for (size_t k = 0; k < picked.size(); ++k)
+    if (picked[k] < 0 || size_t(picked[k]) >= q.order.size() || q.order[size_t(picked[k])] != int(k)) return false;
+  return true;
+}
+
+std::string explain_order(const Model& /*m*/, const Question& q, const std::vector<int>& picked) {
+  // The choices in run order.
+  std::vector<int> ran(q.order.size());
+  for (size_t k = 0; k < q.order.size(); ++k) ran[size_t(q.order[k])] = int(k);
+  auto list = [&](const std::vector<int>& ks) {
+    std::string out;
+    for (size_t k = 0; k < ks.size(); ++k) out += (k ? ", " : "") + q.choices[size_t(ks[k])].label;
+    return out;
+  };
+  std::string out = right_order(q, picked) ? "Right: " + list(ran) + ". "
+                    : picked.empty()        ? "The order: " + list(ran) + ". "
+                                            : "Not this time: the loop ran " + list(ran) + " (not " + list(picked) + "). ";
+  int queued = 0, woken = 0;
+  for (const Choice& c : q.choices) (c.kind == Choice::Kind::ready ? queued : woken) += 1;
+  out += "After the poll the loop runs exactly the handles queued by then, first in, first out";
+  if (queued && woken)
+    out += ": the " + std::to_string(queued) + " already in the ready queue (in the order they were queued), then " +
+           "what the poll queued behind them: the callbacks of ready I/O, then those of due timers, soonest first.";
+  else if (woken)
+    out += ". Nothing was ready before the poll: it queued the callbacks of ready I/O, then those of due timers, "
+           "soonest first.";
+  else
+    out += ", in the order they were queued (the poll added nothing).";
+  out += " Whatever these handles queue waits for iteration " + std::to_string(q.it + 1) + ".";
+  return out;
 }
 
 }  // namespace loopscope::model

@@ -50,13 +50,17 @@ struct Question {
   // last_handle: which handle does the coming iteration run last?
   // cancel_outcome: a cancelled task runs; what does the CancelledError do?
   // gather_error: a child of the gather a task awaits failed; what does the await give?
-  enum class Kind : uint8_t { first_handle, last_handle, cancel_outcome, gather_error };
+  // order: in what order does the coming iteration run its handles (2 to 4)?
+  enum class Kind : uint8_t { first_handle, last_handle, cancel_outcome, gather_error, order };
   Kind kind = Kind::first_handle;
   size_t ask_at = 0;     // the playhead stops here (the last event before the iteration)
   size_t answer_at = 0;  // the ready.run that answers it (cancel_outcome: the step.end; gather_error: the step.begin)
   uint32_t it = 0;       // the iteration about to start
   std::vector<Choice> choices;
-  int answer = -1;  // index into choices
+  int answer = -1;  // index into choices (order: the handle run first)
+  // order: by choice, the position (0 = first) its handle ran at. The
+  // choices are listed by name, so their order does not give this away.
+  std::vector<int> order;
   // cancel_outcome: the handle (its ready.run) that called cancel() last, or SIZE_MAX.
   size_t cancelled_in = SIZE_MAX;
 };
@@ -78,6 +82,13 @@ std::vector<Question> cancel_questions(const Model& m);
 // runs at least two handles and starts with one to five queued (so every
 // one of them is a choice), answered by the iteration's last ready.run.
 std::vector<Question> last_handle_questions(const Model& m);
+// "In what order does this iteration run its handles?" for each iteration of
+// loop 0 that runs 2 to 4 handles, every one of them foreseeable at the
+// question (queued, or a timer / I/O the poll wakes) and in an order CPython
+// fixes (not two timers due at once, two I/O callbacks of one poll, a pool or
+// thread's callback, TaskGroup's set-ordered cancellations): the choices are
+// exactly the handles that ran, answered by the iteration's last ready.run.
+std::vector<Question> order_questions(const Model& m);
 // Every gather question: at the task.done of a failed child whose parent
 // awaits a gather (the child's done-callback is gather's), answered by the
 // parent's next step.begin (its `thrown`). Not asked when the parent resumes
@@ -85,8 +96,10 @@ std::vector<Question> last_handle_questions(const Model& m);
 // in a trace without any `thrown` (a producer older than the field).
 std::vector<Question> gather_questions(const Model& m);
 // predict mode's quiz, in the order asked (by ask_at): each iteration's
-// first-handle question, or its last-handle question when the first answer is
-// simply the front of the ready queue; the cancellation and gather questions.
+// order question where it runs 3 or 4 handles, else its first-handle
+// question, or its last-handle question when the first answer is simply the
+// front of the ready queue; the cancellation and gather questions. One
+// forward pass over the run for all the handle questions.
 std::vector<Question> quiz(const Model& m);
 // The question line predict mode shows.
 std::string prompt(const Model& m, const Question& q);
@@ -94,5 +107,10 @@ std::string prompt(const Model& m, const Question& q);
 bool determined(const Model& m, const Question& q);
 // The reveal: whether `chosen` was right, what ran and why.
 std::string explain(const Model& m, const Question& q, int chosen);
+// The reveal of an order question: `picked` are choices in the order the
+// student put them (empty: shown without a guess).
+std::string explain_order(const Model& m, const Question& q, const std::vector<int>& picked);
+// Whether `picked` is the order the handles ran in.
+bool right_order(const Question& q, const std::vector<int>& picked);
 
 }  // namespace loopscope::model

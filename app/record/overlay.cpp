@@ -1,5 +1,5 @@
 // [SECTION] index
-// - Fonts and the hook
+// - Fonts and the layout
 // - Wrapped, centred text
 // - Header, captions, title card
 #include "overlay.hpp"
@@ -23,7 +23,7 @@ namespace loopscope::rec {
 
 using gui::Theme;
 
-// [SECTION] Fonts and the hook
+// [SECTION] Fonts and the layout
 
 namespace {
 // A larger size of a face the view already loaded (same file data, same
@@ -59,15 +59,6 @@ bool Overlay::install(gui::App& app) {
     label_ = larger("DejaVuSans-Bold.ttf", px * 1.3f);
     return title_ && body_ && label_;
   });
-
-  ImGuiContextHook h;
-  h.Type = ImGuiContextHookType_NewFramePost;  // the viewport is sized; App::frame has not run yet
-  h.Callback = &Overlay::reserve;
-  h.UserData = this;
-  ImGui::AddContextHook(ImGui::GetCurrentContext(), &h);
-  h.Type = ImGuiContextHookType_EndFramePre;  // the frame is still open: we may draw
-  h.Callback = &Overlay::hook;
-  ImGui::AddContextHook(ImGui::GetCurrentContext(), &h);
   return true;
 }
 
@@ -78,10 +69,12 @@ float Overlay::band_height() const {
   return std::floor(inner + 2 * body_->FontSize * 0.6f);
 }
 
-void Overlay::reserve(ImGuiContext*, ImGuiContextHook* h) {
-  auto* self = static_cast<Overlay*>(h->UserData);
-  ImGui::GetIO().DisplaySize.y -= self->band_height();
-  self->app_->set_header_room(self->header_height());
+gui::ViewArea Overlay::area() const {
+  ImVec2 size = ImGui::GetIO().DisplaySize;
+  // One item spacing between the header's band and the view's first panel.
+  float top = std::floor(header_height() + ImGui::GetStyle().ItemSpacing.y);  // whole pixels, as ImGui places windows
+  // Presenter text follows the height above the caption band (the view's room).
+  return {{0, top, size.x, size.y - band_height()}, false, size.y - band_height()};
 }
 
 // The name and the readout on one line when both fit the width (the readout
@@ -99,12 +92,6 @@ float Overlay::header_height() const {
   ImFont* ui = ImGui::GetFont();
   bool one_line = one_line_header(ImGui::GetIO().DisplaySize.x);
   return std::floor(one_line ? label_->FontSize * 1.5f : label_->FontSize + ui->FontSize + 12);
-}
-
-void Overlay::hook(ImGuiContext*, ImGuiContextHook* h) {
-  auto* self = static_cast<Overlay*>(h->UserData);
-  ImGui::GetIO().DisplaySize = ImGui::GetMainViewport()->Size;  // the whole frame again
-  self->draw();
 }
 
 void Overlay::draw() {
@@ -214,45 +201,78 @@ void Overlay::draw_header() {
     dl->AddText(ui, ui->FontSize, ImVec2(x, ry), th.text_faint, params.c_str());
 }
 
-void Overlay::draw_captions() {
+std::string Overlay::caption_at(size_t index) const {
   const model::Model& m = app_->session().model();
+  if (m.size() == 0) return "";
+  // The Why panel's text, both of its paragraphs in its order (loop 0's
+  // story, then another loop's event at the playhead): caption and panel agree.
+  model::Why why = model::why_at(m, std::min(index, m.size() - 1));
+  if (why.text.empty()) return why.other_loop;
+  return why.other_loop.empty() ? why.text : why.text + "\n" + why.other_loop;
+}
+
+// The larger face in two lines when it fits, else the view's face in as many
+// lines as the band holds, smaller if need be (down to the text floor); lines
+// that still do not fit are left out (draw_captions ends the last in "…").
+Overlay::CaptionFit Overlay::fit_caption(const std::string& text) const {
+  ImVec2 size = ImGui::GetIO().DisplaySize;
+  const float h = band_height(), pad = body_->FontSize * 0.6f, wrap = size.x - 4 * pad;
+  CaptionFit c{body_, body_->FontSize, 1.25f, {}, true};
+  c.lines = wrap_lines(c.font, text, wrap);
+  if (c.lines.size() > 2) {
+    c.font = ImGui::GetFont(), c.leading = 1.15f, c.px = c.font->FontSize;
+    c.lines = wrap_lines(c.font, text, wrap);
+    // The floor of the whole frame's height, not of the view above the band.
+    const float room = h - 2 * pad,
+                floor_px = app_->appearance().presenter ? size.y / 36.0f : app_->appearance().floor_px();
+    while (float(c.lines.size()) * c.px * c.leading > room && c.px * 0.95f >= floor_px) {
+      c.px *= 0.95f;
+      c.lines = wrap_lines(c.font, text, wrap, c.px);
+    }
+  }
+  c.rows = size_t(std::max(1.0f, std::floor((h - 2 * pad) / (c.px * c.leading) + 0.01f)));
+  c.whole = c.lines.size() <= c.rows;
+  return c;
+}
+
+std::string Overlay::caption_fitted(size_t index) const {
+  const model::Model& m = app_->session().model();
+  std::string full = caption_at(index);
+  if (full.empty() || caption_fits(full)) return full;
+  // As the Why panel does at its floor: the other loop's line gives way first.
+  model::Why why = model::why_at(m, std::min(index, m.size() - 1));
+  std::string text = why.text.empty() ? why.other_loop : why.text;
+  // Then the story's last sentences, whole: a shorter true caption, never a cut one.
+  for (size_t end = text.size();;) {
+    std::string head = text.substr(0, end);
+    if (caption_fits(head)) return head;
+    size_t dot = end > 1 ? text.rfind(". ", end - 2) : std::string::npos;
+    if (dot == std::string::npos) return head;  // one sentence too long: the ellipsis is the last resort
+    end = dot + 1;
+  }
+}
+
+void Overlay::draw_captions() {
   const Theme& th = app_->theme();
   ImVec2 size = ImGui::GetIO().DisplaySize;
   float h = band_height(), pad = body_->FontSize * 0.6f;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   dl->AddRectFilled(ImVec2(0, size.y - h), size, th.panel);
   dl->AddRectFilled(ImVec2(0, size.y - h), ImVec2(size.x, size.y - h + 2), th.panel_border);
-  if (m.size() == 0) return;
-  // The Why panel's own text (loop 0's story first), so caption and panel agree.
-  model::Why why = model::why_at(m, app_->playback().index());
-  std::string text = why.text.empty() ? why.other_loop : why.text;
-  // The larger face in two lines when it fits, else the view's face in
-  // three, else smaller (down to the presenter floor) in as many as the band holds.
-  float wrap = size.x - 4 * pad;
-  ImFont* f = body_;
-  float leading = 1.25f, fpx = f->FontSize;
-  auto lines = wrap_lines(f, text, wrap);
-  if (lines.size() > 2) {
-    f = ImGui::GetFont(), leading = 1.15f, fpx = f->FontSize;
-    lines = wrap_lines(f, text, wrap);
-    // The floor of the whole frame's height, not of the view above the band.
-    const float room = h - 2 * pad,
-                floor_px = app_->appearance().presenter ? ImGui::GetMainViewport()->Size.y / 36.0f : app_->appearance().floor_px();
-    while (float(lines.size()) * fpx * leading > room && fpx * 0.95f >= floor_px) {
-      fpx *= 0.95f;
-      lines = wrap_lines(f, text, wrap, fpx);
-    }
-  }
+  caption_ = caption_fitted(app_->playback().index());
+  if (caption_.empty()) return;
+  CaptionFit c = fit_caption(caption_);
+  caption_whole_ = c.whole;
   std::string last;
-  size_t fit = size_t(std::max(1.0f, std::floor((h - 2 * pad) / (fpx * leading) + 0.01f)));
-  if (lines.size() > fit) {
+  if (!c.whole) {
     // Still too long: the last line that fits ends in an ellipsis, never a cut word.
-    last = gui::elide(f, fpx, std::string(lines[fit - 1].first, text.c_str() + text.size()), wrap);
-    lines.resize(fit);
-    lines.back() = {last.c_str(), last.c_str() + last.size()};
+    last = gui::elide(c.font, c.px, std::string(c.lines[c.rows - 1].first, caption_.c_str() + caption_.size()),
+                      size.x - 4 * pad);
+    c.lines.resize(c.rows);
+    c.lines.back() = {last.c_str(), last.c_str() + last.size()};
   }
-  float y = size.y - h / 2 - fpx * leading * float(lines.size()) / 2;
-  centred(dl, f, lines, size.x / 2, y, th.text, leading, fpx);
+  float y = size.y - h / 2 - c.px * c.leading * float(c.lines.size()) / 2;
+  centred(dl, c.font, c.lines, size.x / 2, y, th.text, c.leading, c.px);
 }
 
 void Overlay::draw_card() {

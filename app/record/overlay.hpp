@@ -1,5 +1,7 @@
-// What a clip draws over the view. An ImGui context hook runs at the end of
-// every frame, after App::frame() has built the screen, and adds:
+// What a clip draws around and over the view. The recorder asks area() for
+// the rectangle the view may use (the frame minus the header and caption
+// bands), lets App::frame() build the view in it, then calls draw(), in the
+// same ImGui frame, which adds:
 // - the title card (the scenario's title and lesson, large and calm), faded out
 //   into the view;
 // - a header over the toolbar: a clip has no use for Run/Play buttons, but
@@ -7,23 +9,19 @@
 // - with captions, the Why panel's narration of the current event (model::why_at)
 //   in a band at the bottom;
 // - in a compare clip, over the held end, this run's line of the compare summary.
-//   The band has its own room: a second hook, at the start of the frame, lays
-//   the view out in the display minus the band (App::frame sizes its root
-//   window from io.DisplaySize), so captions never cover the console.
-// The view's code is untouched: the hooks only resize and draw on the foreground.
+// The bands have their own room (area() leaves it), so captions never cover
+// the console; the view knows nothing of clips but the rectangle it is given.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "gui/app.hpp"
 #include "gui/compare.hpp"
 
 struct ImFont;
-struct ImGuiContext;
-struct ImGuiContextHook;
-
-namespace loopscope::gui {
-class App;
-}
 
 namespace loopscope::rec {
 
@@ -35,9 +33,28 @@ struct TitleCard {
 class Overlay {
  public:
   // Call in the App's ImGui context before App::init_context(): registers
-  // the larger sizes of the view's fonts (built with the view's atlas) and
-  // installs the hooks. init_context() then fails when the fonts are missing.
+  // the larger sizes of the view's fonts (built with the view's atlas).
+  // init_context() then fails when the fonts are missing.
   bool install(gui::App& app);
+  // Inside a frame (the display sized, the fonts built): the rectangle the
+  // view is laid out in, under the header and above the caption band.
+  gui::ViewArea area() const;
+  // Inside the same frame, after App::frame(): the header, captions, divider, summary and card.
+  void draw();
+
+  // The caption for the event at `index`: the Why panel's text (model::why_at),
+  // both its paragraphs, so caption and panel say the same at the same moment.
+  std::string caption_at(size_t index) const;
+  // Inside a frame: whether `text` fits the band whole at caption_lines (no "…").
+  bool caption_fits(const std::string& text) const { return fit_caption(text).whole; }
+  // What the caption band says at `index`: caption_at() when it fits the band
+  // whole; else, as the Why panel does at its floor, without the other loop's
+  // line; else the story up to its last whole sentence that fits.
+  std::string caption_fitted(size_t index) const;
+  // The caption the last frame drew ("" without captions), and whether it
+  // fitted whole (false: its last line ended in "…"). Tests compare it with the Why panel.
+  const std::string& caption_drawn() const { return caption_; }
+  bool caption_whole() const { return caption_whole_; }
 
   // What the next frames show.
   TitleCard card;
@@ -47,18 +64,25 @@ class Overlay {
   std::string params;    // header: its parameters, shown faint
   double speed = 1;      // header: shown when not 1x
   bool captions = false;
-  int caption_lines = 3;  // lines of the view's text the caption band holds (a narrow compare half: 4)
+  int caption_lines = 3;  // lines of the view's text the caption band holds (the recorder raises it to fit the clip's longest caption)
   bool divider = false;  // compare clips: a rule on the right edge between the halves
   gui::SummaryLine summary;  // compare clips: this run's line of the compare summary...
   float summary_alpha = 0;   // ...shown over the held end (0: hidden)
 
  private:
-  static void hook(ImGuiContext* ctx, ImGuiContextHook* h);
-  static void reserve(ImGuiContext* ctx, ImGuiContextHook* h);
   float band_height() const;
+  struct CaptionFit {
+    ImFont* font;
+    float px, leading;
+    std::vector<std::pair<const char*, const char*>> lines;  // into the text
+    bool whole;
+    size_t rows = 0;  // lines the band holds at this size
+  };
+  CaptionFit fit_caption(const std::string& text) const;
+  std::string caption_;
+  bool caption_whole_ = true;
   float header_height() const;  // the room App::frame keeps free above the view
   bool one_line_header(float width) const;
-  void draw();
   void draw_header();
   void draw_captions();
   void draw_card();

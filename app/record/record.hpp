@@ -12,6 +12,7 @@
 //   round(fps * kTitleSeconds) + round(fps * story span / speed) + round(fps * hold)
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,10 +22,12 @@
 
 namespace loopscope::rec {
 
-constexpr double kTitleSeconds = 2.5;
+constexpr double kTitleSeconds = gui::kClipTitleSeconds;
 constexpr double kFadeSeconds = 0.5;
-constexpr double kHoldSeconds = 3.0;  // default --hold
+constexpr double kHoldSeconds = gui::kClipHoldSeconds;  // default --hold
 constexpr double kMinSpeed = 0.05, kMaxSpeed = 20;  // --speed
+
+class Overlay;
 
 struct ClipOptions {
   std::string out;
@@ -38,6 +41,8 @@ struct ClipOptions {
   bool title = true, captions = false, progress = true;
   bool progress_lines = false;  // a progress line at each percent (for the GUI), even on a terminal
   gui::Appearance look;
+  // Tests: called after each side of each drawn frame with its App and overlay (frame number, side).
+  std::function<void(int, size_t, const gui::App&, const Overlay&)> inspect;
 };
 
 // How many frames each part of the clip gets.

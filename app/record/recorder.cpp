@@ -50,7 +50,10 @@ struct Side {
   }
   void frame(float dt, std::vector<uint8_t>* out) {
     make_current();
-    h->frame(*app, dt, out);
+    h->begin_frame(*app, dt);
+    app->frame(dt, {}, overlay.area());
+    overlay.draw();
+    h->end_frame(*app, out);
   }
   const model::Model& model() const { return app->session().model(); }
 };
@@ -187,6 +190,43 @@ void place(std::vector<std::unique_ptr<Side>>& sides, const ClipClock& clock, do
   }
 }
 
+// The caption band holds the clip's longest caption whole: its rows go up
+// (to kMaxCaptionRows) until every caption the clip will show fits, at the
+// text floor at the smallest (longer ones take their shorter form:
+// Overlay::caption_fitted); both halves of a compare clip get the same
+// band, so they line up. Measured in a frame of each side (fonts built).
+constexpr int kMaxCaptionRows = 5;  // more squeezes a 720p half's stage below what reads (measured on the server pair)
+void size_caption_bands(std::vector<std::unique_ptr<Side>>& sides, const ClipClock& clock, const ClipPlan& p,
+                        const ClipOptions& o) {
+  if (!o.captions) return;
+  std::vector<std::vector<std::string>> texts(sides.size());
+  for (size_t k = 0; k < sides.size(); ++k) {
+    const gui::Playback& pb = sides[k]->app->playback();
+    size_t last = SIZE_MAX;
+    for (int f = 0; f <= p.play_frames; ++f) {
+      double story = std::min(p.story_to, p.story_from + double(f) * o.speed / o.fps);
+      size_t i = pb.index_at(clock.side_story(k, story));
+      if (i != last) texts[k].push_back(sides[k]->overlay.caption_at(i)), last = i;
+    }
+    std::sort(texts[k].begin(), texts[k].end());
+    texts[k].erase(std::unique(texts[k].begin(), texts[k].end()), texts[k].end());
+  }
+  int rows = sides[0]->overlay.caption_lines;
+  for (bool all = false; !all && rows <= kMaxCaptionRows; all || ++rows) {
+    all = true;
+    for (size_t k = 0; k < sides.size(); ++k) {
+      Side& s = *sides[k];
+      s.overlay.caption_lines = rows;
+      s.make_current();
+      s.h->begin_frame(*s.app, 0);
+      s.app->frame(0, {}, s.overlay.area());  // a still frame: nothing moves at dt 0
+      for (const std::string& t : texts[k]) all = all && s.overlay.caption_fits(t);
+      s.h->end_frame(*s.app);
+    }
+  }
+  for (auto& s : sides) s->overlay.caption_lines = std::min(rows, kMaxCaptionRows);
+}
+
 void compose(const std::vector<std::unique_ptr<Side>>& sides, int w, int h, std::vector<uint8_t>& out) {
   size_t half = size_t(w / 2) * 4;
   out.resize(size_t(w) * size_t(h) * 4);
@@ -268,6 +308,8 @@ ClipReport record_clip(const ClipOptions& o) {
   for (auto& s : sides)
     for (int k = 0; k < 30 && (k < 3 || !s->app->settled()); ++k) s->frame(0.1f, nullptr);
 
+  size_caption_bands(sides, clock, r.plan, o);
+
   const ClipPlan& p = r.plan;
   const int total = p.frames();
   const int fade = int(std::lround(o.fps * kFadeSeconds));
@@ -302,11 +344,13 @@ ClipReport record_clip(const ClipOptions& o) {
     if (!same) {
       prev_settled = story == prev_story;  // settled before drawing an unchanged playhead: a still picture
       place(sides, clock, story);
-      for (auto& s : sides) {
-        prev_settled = prev_settled && s->app->settled();
-        s->overlay.card_alpha = card;
-        s->overlay.summary_alpha = summary;
-        s->frame(dt, &s->rgba);
+      for (size_t k = 0; k < sides.size(); ++k) {
+        Side& s = *sides[k];
+        prev_settled = prev_settled && s.app->settled();
+        s.overlay.card_alpha = card;
+        s.overlay.summary_alpha = summary;
+        s.frame(dt, &s.rgba);
+        if (o.inspect) o.inspect(f, k, *s.app, s.overlay);
       }
       if (compare) compose(sides, o.w, o.h, composed);
     }

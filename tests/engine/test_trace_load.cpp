@@ -348,3 +348,49 @@ TEST_CASE("run.begin's params come back as written, and as key and value for the
   CHECK(json_object_fields("[1]").empty());
   CHECK(json_object_fields("{\"a\": 1} x").empty());
 }
+
+TEST_CASE("a bad line deep in a big file is named by its own line number, with the message it gets on its own") {
+  // Whole lines are parsed as one document stream (trace_load.cpp's fast_lines);
+  // anything unusual falls back to the line-by-line reader, whose messages these are.
+  TempDir tmp;
+  auto line = [](int seq, const std::string& extra) {
+    return "{\"seq\": " + std::to_string(seq) + ", \"t_ns\": 5, \"loop\": 0, \"it\": 1, \"ev\": \"deadlock\", \"task\": 0" +
+           extra + "}";
+  };
+  const std::vector<std::string> bad = {
+      line(-1, "") + " {}",                       // text after the object
+      line(-1, "") + line(-1, ""),                // two objects on one line
+      line(-1, ", \"z\": \"caf\xc3\x28\""),       // invalid UTF-8
+      line(-1, ", \"x\": " + std::string(100, '[') + std::string(100, ']')),  // nested too deeply
+      line(-1, ", \"task\": 1"),                  // duplicate field
+      line(-1, ", \"z\": 1e999999"),              // a number out of range
+      "[1, 2]",                                   // not an object
+      line(-1, "").substr(0, 30),                 // cut short
+  };
+  for (size_t b = 0; b < bad.size(); ++b) {
+    CAPTURE(b);
+    auto with_seq = [&](int seq) {  // the bad line with the seq it must have there
+      std::string s = bad[b];
+      for (size_t at; (at = s.find("\"seq\": -1")) != std::string::npos;) s.replace(at, 9, "\"seq\": " + std::to_string(seq));
+      return s;
+    };
+    Trace alone;
+    const std::string first = load_trace_bytes("f", (with_seq(0) + "\n").data(), with_seq(0).size() + 1, alone);
+    REQUIRE(first.rfind("f:1: ", 0) == 0);
+    std::string deep;
+    for (int i = 0; i < 3000; ++i) deep += line(i, "") + (i % 500 == 7 ? "\n \t\n" : "\n");  // blank lines count too
+    const int blank = 6;  // lines 7, 507, ..., 2507 are each followed by one
+    deep += with_seq(3000) + "\n" + line(3001, "") + "\n";
+    const std::string expect = "f:" + std::to_string(3001 + blank) + ": " + first.substr(5);
+    Trace from_bytes;
+    CHECK(load_trace_bytes("f", deep.data(), deep.size(), from_bytes) == expect);
+    Trace from_file;
+    const std::string path = tmp.write("deep.jsonl", deep);
+    CHECK(load_trace_file(path, from_file) == path + expect.substr(1));
+  }
+  std::string good;
+  for (int i = 0; i < 100000; ++i) good += line(i, "") + (i % 777 == 0 ? "\r\n" : "\n");
+  Trace t;
+  CHECK(load_trace_bytes("f", good.data(), good.size(), t) == "");
+  CHECK(t.size() == 100000);
+}

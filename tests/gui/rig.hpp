@@ -41,7 +41,7 @@ struct Rig {
     look.display_h = 720;
     look.show[3] = !half.captioned;
     open(id, sets, look, 640, 720);
-    app->set_header_room(look.font_px() * 2.6f);
+    h->set_area({{0, look.font_px() * 2.6f, 640, 720}, false});  // under the clip header, no toolbar
   }
   void open(const std::string& id, const std::vector<std::string>& sets, const Appearance& look, int w, int h_px) {
     std::string err;

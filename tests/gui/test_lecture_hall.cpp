@@ -182,8 +182,12 @@ TEST_CASE("each half of a presenter compare clip reads on a projector at 640x720
     App app(look);
     REQUIRE(app.init_context());
     REQUIRE(app.load(traces.path[s.id]) == "");
-    app.set_header_room(look.font_px() * 2.6f);  // the clip header's two lines at a half's width
     for (bool captions : {false, true}) {
+      // Under the clip header's two lines at a half's width; with captions, above
+      // the tallest caption band the recorder makes (5 rows of 22 px text, which
+      // follows the height above the band: app/record/overlay.cpp).
+      const float band = captions ? std::floor(22 * (5 * 1.15f + 2 * 1.3f * 0.6f)) : 0;
+      hl->set_area({{0, look.font_px() * 2.6f, 640, 720 - band}, false, 720 - band});
       Appearance a = app.appearance();
       a.show[3] = !captions;
       app.set_appearance(a);

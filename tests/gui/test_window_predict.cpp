@@ -54,6 +54,7 @@ TEST_CASE("Q starts predict mode: playback stops before an iteration and the Why
   CHECK(r.index() == q.ask_at);
   // The first question of the run, or (where the first handle is just the queue's front) the last one.
   CHECK(r.app.geometry().why_text.find(q.kind == model::Question::Kind::last_handle ? "Which handle does it run last?"
+                                       : q.kind == model::Question::Kind::order     ? "In what order?"
                                                                                     : "Which handle does the loop run first?") !=
         std::string::npos);
   // Every choice is a button inside the Why panel, filled with its task's colour
@@ -109,7 +110,7 @@ TEST_CASE("a wrong answer is corrected and explained, with the playhead on the h
   for (int guard = 0; guard < 40 && r.frames_until_question(); ++guard) {
     const model::Question& q = *r.app.question();
     const model::Choice& a = q.choices[size_t(q.answer)];
-    for (size_t k = 0; k < q.choices.size() && wrong < 0; ++k)
+    for (size_t k = 0; k < q.choices.size() && wrong < 0 && q.kind != model::Question::Kind::order; ++k)
       if (int(k) != q.answer && q.choices[k].task != a.task) wrong = int(k);
     if (wrong >= 0) break;
     r.key(GLFW_KEY_SPACE);  // show me

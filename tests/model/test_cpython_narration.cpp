@@ -14,6 +14,7 @@
 
 #include "core/trace_load.hpp"
 #include "narration_check.hpp"
+#include "predict_check.hpp"
 #include "support/process.hpp"
 
 using namespace loopscope;
@@ -112,6 +113,7 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
   REQUIRE(run(script).code == 0);
 
   size_t checked_events = 0, finished_wakeups = 0;
+  int order_questions_checked = 0;
   std::map<std::string, int> kinds_seen;
   for (size_t i = 0; i < progs.size(); ++i) {
     const Recording& r = progs[i];
@@ -134,6 +136,8 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
     for (const NarrationProblem& p : check_narration(m))
       FAIL_CHECK(r.name << " event " << p.event << ": " << p.problem << "\n  \"" << p.sentence << "\"");
     checked_events += events.size();
+    // Predict's order questions hold for CPython's own order too.
+    order_questions_checked += check_order_questions(m);
     // A task that awaited another: CPython queues the wakeup before the
     // recorder writes the awaited task's end, and the sentence still says it finished.
     for (size_t k = 0; k < events.size(); ++k)
@@ -143,6 +147,8 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
   MESSAGE(finished_wakeups << " wakeups narrated as an awaited task having finished");
   CHECK(finished_wakeups >= 2);  // create-task's and producer-consumer's main at least
   MESSAGE(checked_events << " events of " << progs.size() << " CPython runs checked");
+  MESSAGE(order_questions_checked << " predict order questions checked against CPython's order");
+  CHECK(order_questions_checked > 0);
   CHECK(checked_events > 1000);
   run("rm -rf " + tmp);
 }

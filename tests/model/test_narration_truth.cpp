@@ -22,7 +22,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 }  // namespace
 
 TEST_CASE("the narration of every teaching scenario agrees with its trace, sentence by sentence") {
-  for (const char* id : {"create-task", "gather", "gather-errors", "taskgroup-cancel", "timeout", "producer-consumer",
+  for (const char* id : {"create-task", "gather", "gather-errors", "gather-fail", "taskgroup-cancel", "timeout", "producer-consumer",
                          "cooperative-yield", "blocking-call", "file-reads", "sqlite-api"})
     check_scenario(id);
 }
