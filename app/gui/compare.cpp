@@ -171,8 +171,16 @@ float App::summary_rows(float width) const {
   std::vector<std::string> lines = summary_lines(summary_of(0), summary_of(1));
   float room = width - ImGui::GetStyle().WindowPadding.x * 2, rows = 0;
   for (size_t k = 0; k < lines.size(); ++k) {
-    float w = ImGui::CalcTextSize(lines[k].c_str()).x + (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + fonts_.px : 0);
-    rows += std::max(1.0f, std::ceil(w * 1.1f / std::max(room, 1.0f)));  // words wrap whole: a little more than the width says
+    // The rows draw_summary wraps this line into: the first line sits beside the heading.
+    const bool live = k < 2 && (k == 0 ? session_ : run2_.session()).live();
+    const std::string text = model::elide(lines[k]) + (live ? "  (running...)" : "");
+    float w = std::max(room - (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + fonts_.px : 0.0f), fonts_.px);
+    for (const char *p = text.c_str(), *end = p + text.size(); p < end; rows += 1) {
+      const char* next = end;
+      wrap_row(ImGui::GetFont(), ImGui::GetFontSize(), p, end, w, &next);
+      if (next <= p) break;
+      p = next;
+    }
   }
   return std::max(rows, 1.0f);
 }
