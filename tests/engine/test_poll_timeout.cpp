@@ -33,8 +33,11 @@ TEST_CASE("a run with only a 40 ms timer polls with a timeout of about 40 ms and
   REQUIRE(wait);
   const ev::Poll p = as<ev::Poll>(*wait);
   MESSAGE("timeout_ms=" << p.timeout_ms << " waited_ns=" << p.waited_ns);
-  // The timeout is what was left of the 40 ms when the poll began (a busy machine may
-  // start it a few ms late), in libuv's whole milliseconds.
+  // The timeout is what was left of the 40 ms when the poll began, in libuv's whole
+  // milliseconds. libuv reads its clock after the event is stamped, so on a busy machine
+  // (ASan beside stress --cpu 2: 36 ms against 38 ms left) it can be less than what the
+  // stamp says was left, by however long the thread was preempted: only never more, and
+  // never the 0 ms of the bug this guards.
   int64_t due_ns = -1;
   for (const Event& e : o.events)
     if (e.kind == Ev::timer_arm) due_ns = e.num;
@@ -42,7 +45,7 @@ TEST_CASE("a run with only a 40 ms timer polls with a timeout of about 40 ms and
   const double left_ms = double(due_ns - wait->t_ns) / 1e6;
   CAPTURE(left_ms);
   CHECK(p.timeout_ms <= 41);
-  CHECK(p.timeout_ms >= left_ms - 2);
+  CHECK(p.timeout_ms > 0);
   CHECK(p.timeout_ms <= left_ms + 2);
   CHECK(p.waited_ns >= int64_t(p.timeout_ms - 2) * 1'000'000);
   check_clean(o);
