@@ -53,8 +53,12 @@ std::string folder_of(const std::string& path_text) {
 }
 
 bool FileBrowser::draw(std::string& path, float height, std::vector<Row>* rows) {
-  std::string folder = fs::absolute(folder_of(path)).lexically_normal().string();
-  if (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+  if (folder_.empty() || path != path_seen_) {  // the folder is asked of the file system only when the path box changes
+    path_seen_ = path;
+    folder_ = fs::absolute(folder_of(path)).lexically_normal().string();
+    if (folder_.size() > 1 && folder_.back() == '/') folder_.pop_back();
+  }
+  const std::string folder = folder_;
   if (folder != listed_) {
     entries_ = list_openable(folder, &error_);
     listed_ = folder;

@@ -34,9 +34,10 @@ class FileBrowser {
   };
   bool draw(std::string& path, float height, std::vector<Row>* rows = nullptr);
   // Lists the folder again on the next draw (the dialog opened: files may be new).
-  void refresh() { listed_.clear(); }
+  void refresh() { listed_.clear(), path_seen_.clear(), folder_.clear(); }
 
  private:
+  std::string path_seen_, folder_;  // the path box's text last drawn, and the folder it names
   std::string listed_;  // the folder `entries_` lists
   std::vector<DirEntry> entries_;
   std::string error_;
