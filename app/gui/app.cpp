@@ -18,7 +18,6 @@
 namespace loopscope::gui {
 
 App::App(Appearance a) : look_(a) {
-  playback_.set_notable([this](size_t i) { return session_.model().is_notable(i); });
   for (const Scenario& s : scenarios()) {
     ParamState st;
     for (const Param& p : s.params) {
@@ -38,13 +37,11 @@ void App::select_scenario(int i) {
 
 void App::start(const Scenario& s, const Params& p) {
   mirror_toolbar(s, p);
-  session_.start(s, p);
+  run1_.start(s, p);
   follow_new_run();
 }
 
 void App::follow_new_run() {
-  playback_.clear();
-  prints_.clear();
   follow_live_ = true;
   was_live_ = true;
   timeline_.fit = true;
@@ -104,27 +101,16 @@ void App::start_open(const Params& p, int port, double duration) {
   if (const Scenario* s = find_scenario("concurrent-server")) mirror_toolbar(*s, p);
   open_.on = true, open_.port = port, open_.duration = float(duration);
   if (compare_on_) stop_compare();
-  session_.start_open(p, port, duration);
+  run1_.start_open(p, port, duration);
   open_started_ = std::chrono::steady_clock::now();
   follow_new_run();
 }
 
 std::string App::load(const std::string& path) {
-  playback_.clear();
-  std::string err = session_.load(path);
+  std::string err = run1_.load(path);
   if (err.empty()) {
-    playback_.sync(session_.model().events(), 0);
-    track_prints(0);
-    // The teacher's marks saved with the trace (`bookmark` events: `at` is the marked event's seq).
-    bookmarks_.clear();
-    const auto& ev = session_.model().events();
-    for (size_t k = ev.size(); k-- > 0 && ev[k].kind == Ev::bookmark;)
-      if (ev[k].num >= 0 && size_t(ev[k].num) < ev.size()) bookmarks_.push_back(size_t(ev[k].num));
-    std::sort(bookmarks_.begin(), bookmarks_.end());
-    bookmarks_.erase(std::unique(bookmarks_.begin(), bookmarks_.end()), bookmarks_.end());
-    bookmarks_gen_ = session_.generation();
     // The toolbar shows the saved run's scenario and parameters (R re-runs it live).
-    if (session_.scenario()) mirror_toolbar(*session_.scenario(), session_.params());
+    if (run1_.session().scenario()) mirror_toolbar(*run1_.session().scenario(), run1_.session().params());
   }
   follow_live_ = false;
   was_live_ = false;
@@ -157,25 +143,25 @@ void App::set_appearance(const Appearance& a) {
 
 void App::seek(size_t i) {
   stop_following();
-  playback_.playing = false;
-  playback_.seek(i);
+  run1_.playback().playing = false;
+  run1_.playback().seek(i);
 }
 
 void App::seek_end() {
-  seek(playback_.size() ? playback_.size() - 1 : 0);
-  if (session_.live()) follow_live_ = true;  // scrubbed back during a live run: End follows it again
+  seek(run1_.playback().size() ? run1_.playback().size() - 1 : 0);
+  if (run1_.session().live()) follow_live_ = true;  // scrubbed back during a live run: End follows it again
 }
 
 void App::update_states(double dt_play) {
-  const model::Model& m = session_.model();
-  size_t i = playback_.index();
+  const model::Model& m = run1_.model();
+  size_t i = run1_.playback().index();
   if (m.size() == 0) {
     cur_ = prev_ = {};
     cur_index_ = SIZE_MAX;
     return;
   }
-  if (i != cur_index_ || session_.generation() != cur_generation_ || session_.live()) {
-    bool same_run = session_.generation() == cur_generation_;
+  if (i != cur_index_ || run1_.version() != cur_version_) {
+    bool same_run = run1_.generation() == cur_generation_;
     if (i != cur_index_) {
       // Glide from what is on screen now to the new state.
       // Moved, not copied: a 300k-task state is 12 MB a copy (docs/performance.md).
@@ -186,13 +172,14 @@ void App::update_states(double dt_play) {
     }
     cur_ = m.state_at(i);
     cur_index_ = i;
-    cur_generation_ = session_.generation();
+    cur_generation_ = run1_.generation();
+    cur_version_ = run1_.version();
   }
   tween_.t = std::min(1.0, tween_.t + dt_play / kTweenSeconds);
 }
 
 bool App::animating() const {
-  return playback_.playing || !settled() || follow_live_ || session_.live() || run2_.session().live() || clip_.running() ||
+  return run1_.playback().playing || !settled() || follow_live_ || run1_.session().live() || run2_.session().live() || clip_.running() ||
          (!status_.empty() && !status_error_);  // a status line that times out
 }
 
@@ -204,34 +191,28 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     set_appearance(a);
   }
   // Pull what the run published since the last frame.
-  if (session_.poll()) {
-    playback_.sync(session_.model().events(), session_.changed_from());
-    track_prints(session_.changed_from());
-  }
+  run1_.poll();
   if (compare_on_) run2_.poll();
   watch_program(dt);
-  bool live = session_.live();
+  bool live = run1_.session().live();
   if (follow_live_) {
     if (live) {
-      playback_.seek(playback_.size() ? playback_.size() - 1 : 0);
+      run1_.playback().seek(run1_.playback().size() ? run1_.playback().size() - 1 : 0);
     } else if (was_live_) {
-      session_.wait();  // join the finished run, take its last events
-      playback_.sync(session_.model().events(), 0);
-      track_prints(0);
-      playback_.seek(0);  // the run is done: replay it from the start
-      playback_.playing = true;
+      run1_.wait();  // join the finished run, take its last events
+      run1_.playback().seek(0);  // the run is done: replay it from the start
+      run1_.playback().playing = true;
       follow_live_ = false;
     }
   }
   was_live_ = live;
 
   handle_keys(keys);
-  double dt_play = dt * (playback_.playing ? playback_.speed : 1.0);
-  playback_.tick(dt);
+  double dt_play = dt * (run1_.playback().playing ? run1_.playback().speed : 1.0);
+  run1_.playback().tick(dt);
   predict_gate();
   update_states(dt_play);
   update_compare();
-  if (bookmarks_gen_ != session_.generation()) bookmarks_.clear(), bookmarks_gen_ = session_.generation();
 
   ImGuiIO& io = ImGui::GetIO();
   Box area = view.rect;
@@ -348,58 +329,58 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
 // [SECTION] Keys
 
 void App::step(int dir) {
-  const auto& m = session_.model();
-  seek(dir > 0 ? m.next_event(playback_.index()) : m.prev_event(playback_.index()));
+  const auto& m = run1_.model();
+  seek(dir > 0 ? m.next_event(run1_.playback().index()) : m.prev_event(run1_.playback().index()));
 }
 void App::step_task(int dir) {
-  const auto& m = session_.model();
-  seek(dir > 0 ? m.next_step(playback_.index()) : m.prev_step(playback_.index()));
+  const auto& m = run1_.model();
+  seek(dir > 0 ? m.next_step(run1_.playback().index()) : m.prev_step(run1_.playback().index()));
 }
 void App::step_iteration(int dir) {
-  const auto& m = session_.model();
-  seek(dir > 0 ? m.next_iteration(playback_.index()) : m.prev_iteration(playback_.index()));
+  const auto& m = run1_.model();
+  seek(dir > 0 ? m.next_iteration(run1_.playback().index()) : m.prev_iteration(run1_.playback().index()));
 }
 void App::step_notable(int dir) {
-  const auto& m = session_.model();
-  seek(dir > 0 ? m.next_notable(playback_.index()) : m.prev_notable(playback_.index()));
+  const auto& m = run1_.model();
+  seek(dir > 0 ? m.next_notable(run1_.playback().index()) : m.prev_notable(run1_.playback().index()));
 }
 
 void App::toggle_bookmark() {
-  if (session_.model().size() == 0) return;
-  size_t i = playback_.index();
-  auto it = std::lower_bound(bookmarks_.begin(), bookmarks_.end(), i);
-  if (it != bookmarks_.end() && *it == i) bookmarks_.erase(it);
-  else bookmarks_.insert(it, i);
+  if (run1_.model().size() == 0) return;
+  size_t i = run1_.playback().index();
+  auto it = std::lower_bound(run1_.bookmarks().begin(), run1_.bookmarks().end(), i);
+  if (it != run1_.bookmarks().end() && *it == i) run1_.bookmarks().erase(it);
+  else run1_.bookmarks().insert(it, i);
 }
 
 void App::step_bookmark(int dir) {
-  size_t i = playback_.index();
+  size_t i = run1_.playback().index();
   if (dir > 0) {
-    auto it = std::upper_bound(bookmarks_.begin(), bookmarks_.end(), i);
-    if (it != bookmarks_.end()) seek(*it);
+    auto it = std::upper_bound(run1_.bookmarks().begin(), run1_.bookmarks().end(), i);
+    if (it != run1_.bookmarks().end()) seek(*it);
   } else {
-    auto it = std::lower_bound(bookmarks_.begin(), bookmarks_.end(), i);
-    if (it != bookmarks_.begin()) seek(*std::prev(it));
+    auto it = std::lower_bound(run1_.bookmarks().begin(), run1_.bookmarks().end(), i);
+    if (it != run1_.bookmarks().begin()) seek(*std::prev(it));
   }
 }
 
 int64_t App::playhead_ns() const {
-  const model::Model& m = session_.model();
-  size_t n = std::min(m.size(), playback_.size()), i = playback_.index();
+  const model::Model& m = run1_.model();
+  size_t n = std::min(m.size(), run1_.playback().size()), i = run1_.playback().index();
   if (n == 0) return 0;
   if (i + 1 >= n) return m.events()[n - 1].t_ns;
-  return playback_.trace_now();
+  return run1_.playback().trace_now();
 }
 
 void App::seek_time(int64_t t) {
   stop_following();
-  playback_.playing = false;
-  playback_.seek_story(playback_.story_of_trace(t));
+  run1_.playback().playing = false;
+  run1_.playback().seek_story(run1_.playback().story_of_trace(t));
 }
 
 void App::cycle_pause() {
-  double next = playback_.pause() >= 2 ? 0 : playback_.pause() + 1;
-  playback_.set_pause(next);
+  double next = run1_.playback().pause() >= 2 ? 0 : run1_.playback().pause() + 1;
+  run1_.playback().set_pause(next);
   char text[64];
   std::snprintf(text, sizeof text, next > 0 ? "Holding %g s on each notable event (H)" : "No hold on notable events (H)",
                 next);
@@ -408,16 +389,16 @@ void App::cycle_pause() {
 
 void App::toggle_play() {
   stop_following();
-  if (!playback_.playing && playback_.at_end()) playback_.seek(0);
-  playback_.playing = !playback_.playing;
+  if (!run1_.playback().playing && run1_.playback().at_end()) run1_.playback().seek(0);
+  run1_.playback().playing = !run1_.playback().playing;
 }
 
 void App::zoom(float factor, double anchor) {
-  const auto& m = session_.model();
+  const auto& m = run1_.model();
   int64_t span = timeline_.t1 - timeline_.t0;
   if (anchor < 0) {
     // Zoom around the playhead.
-    int64_t t = m.size() ? int64_t(axis_of(m.events()[playback_.index()].t_ns)) : timeline_.t0;
+    int64_t t = m.size() ? int64_t(axis_of(m.events()[run1_.playback().index()].t_ns)) : timeline_.t0;
     anchor = span > 0 ? std::clamp(double(t - timeline_.t0) / double(span), 0.0, 1.0) : 0.5;
   }
   int64_t full = std::max<int64_t>(int64_t(axis_of(m.end_ns()) - axis_of(m.begin_ns())), 1000);
@@ -488,7 +469,7 @@ void App::act(Action a, int arg) {
       break;
     case Action::LeavePredict: if (predict_on_) toggle_predict(); break;
     case Action::Rerun:
-      if (!session_.live()) session_.is_program() ? rerun_program() : start_selected();
+      if (!run1_.session().live()) run1_.session().is_program() ? rerun_program() : start_selected();
       break;
     case Action::Open: open_program_dialog(); break;
     case Action::Edit: open_editor(); break;
@@ -537,9 +518,9 @@ void App::draw_toolbar() {
   if (ImGui::Button("Open .py...")) open_program_dialog();
   note("Open");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run your own asyncio program live (%s; or drop a .py on the window)", keys_of(Action::Open).c_str());
-  bool live = session_.live();
-  const model::Model& loaded = session_.model();
-  if (session_.is_program()) {
+  bool live = run1_.session().live();
+  const model::Model& loaded = run1_.model();
+  if (run1_.session().is_program()) {
     draw_program_bar();
   } else if (loaded.recorded_under_cpython() && loaded.scenario()) {
     // A trace recorded under CPython (view F.jsonl, screenshot F.py): its
@@ -576,8 +557,8 @@ void App::draw_toolbar() {
   }
   if (cur && cur->id == "concurrent-server") draw_open_toggle();
   flow(button_w("Running..."), ImGui::GetStyle().ItemSpacing.x);
-  if (live && session_.open_mode()) {
-    if (ImGui::Button("Stop")) session_.stop();
+  if (live && run1_.session().open_mode()) {
+    if (ImGui::Button("Stop")) run1_.session().stop();
     note("Run");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop listening, as Ctrl-C does: the handlers in flight finish");
   } else {
@@ -618,19 +599,19 @@ void App::draw_toolbar() {
   ImGui::BeginGroup();
   if (button("|<", with_keys("Start", Action::Start), true)) seek(0);
   if (button("<", with_keys("Back one event", Action::Step, -1))) step(-1);
-  if (button(playback_.playing ? "Pause" : "Play", with_keys("Play / pause", Action::Play))) toggle_play();
+  if (button(run1_.playback().playing ? "Pause" : "Play", with_keys("Play / pause", Action::Play))) toggle_play();
   if (button(">", with_keys("Forward one event", Action::Step, +1))) step(+1);
   if (button(">|", with_keys("End", Action::End) + ": while a run is live, follow its newest event again")) seek_end();
   ImGui::SameLine(0, px);
   ImGui::SetNextItemWidth(px * 7);
-  float speed = float(playback_.speed);
+  float speed = float(run1_.playback().speed);
   if (ImGui::SliderFloat("##speed", &speed, 0.1f, 10.0f, "speed %.2gx", ImGuiSliderFlags_Logarithmic))
-    playback_.speed = speed;
+    run1_.playback().speed = speed;
   note("speed");
 
   ImGui::EndGroup();
   // Readout: where the playhead is, in trace time and loop iterations.
-  const auto& m = session_.model();
+  const auto& m = run1_.model();
   same_line_if_room(px * 14);
   if (m.size()) {
     double t_ms = double(playhead_ns() - m.begin_ns()) / 1e6;
@@ -638,7 +619,7 @@ void App::draw_toolbar() {
     ImGui::SameLine(0, px);
     ImGui::Text("iteration %u", cur_.it);
     char ev[48];
-    std::snprintf(ev, sizeof ev, "event %zu / %zu", playback_.index() + 1, m.size());
+    std::snprintf(ev, sizeof ev, "event %zu / %zu", run1_.playback().index() + 1, m.size());
     float room = ImGui::GetWindowContentRegionMax().x - px * 2.2f - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x);
     float tail = ImGui::GetFrameHeight() + ImGui::CalcTextSize("Predict").x + px * 2 + export_controls_width() + button_w("?");
     if (ImGui::CalcTextSize(ev).x + px + tail < room) {  // only where it leaves the right end its room
@@ -650,11 +631,11 @@ void App::draw_toolbar() {
   } else {
     ImGui::TextDisabled("no run yet: press Run");
   }
-  if (live && session_.open_mode()) {
+  if (live && run1_.session().open_mode()) {
     // Open mode: where to point curl or a browser, and how long is left.
     ImGui::SameLine(0, px);
-    int port = session_.open_port();
-    double left = session_.open_duration() -
+    int port = run1_.session().open_port();
+    double left = run1_.session().open_duration() -
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - open_started_).count();
     if (port > 0)
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "listening on http://127.0.0.1:%d/  (%.0f s left)",
@@ -664,9 +645,9 @@ void App::draw_toolbar() {
   } else if (live) {
     ImGui::SameLine(0, px);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), following_live() ? "live" : "live (End follows)");
-  } else if (session_.open_mode() && !session_.result().ok && !session_.result().error.empty()) {
+  } else if (run1_.session().open_mode() && !run1_.session().result().ok && !run1_.session().result().error.empty()) {
     ImGui::SameLine(0, px);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "open server: %s", session_.result().error.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "open server: %s", run1_.session().result().error.c_str());
   }
   // The right end: Predict, Save trace, Record clip and help. Where the row
   // has no room for them (large text in a small window) they fold into one
@@ -687,7 +668,7 @@ void App::draw_toolbar() {
     for (const char* folded : {"Predict", "Save trace", "Record clip", "?"}) geo_.toolbar.push_back({folded, geo_.toolbar.back().second});
     if (ImGui::BeginPopup("toolbar_more")) {
       if (ImGui::MenuItem("Predict", keys_of(Action::Predict).c_str(), predict_on_)) toggle_predict();
-      bool can = session_.model().size() > 0 && !session_.live();
+      bool can = run1_.model().size() > 0 && !run1_.session().live();
       if (ImGui::MenuItem("Save trace...", keys_of(Action::Save).c_str(), false, can)) open_save_dialog();
       if (ImGui::MenuItem("Record clip...", keys_of(Action::Record).c_str(), false, can)) open_record_dialog();
       if (ImGui::MenuItem("Keyboard shortcuts", keys_of(Action::Help).c_str())) help_ = !help_;
@@ -722,7 +703,7 @@ void App::draw_toolbar() {
 
 void App::draw_open_toggle() {
   float px = look_.font_px();
-  bool live = session_.live();
+  bool live = run1_.session().live();
   ImGui::SameLine(0, px * 0.6f);
   if (live) ImGui::BeginDisabled();
   ImGui::Checkbox("outside clients", &open_.on);

@@ -1,5 +1,5 @@
-// The application: one Session (the run under view), its Playback, the view
-// settings, and App::frame(), which builds the whole screen into the current
+// The application: a RunView per run (the run under view, and compare mode's
+// second), the view settings, and App::frame(), which builds the whole screen into the current
 // ImGui frame. The window, the headless renderer and the tests all call the
 // same frame(), so they show the same thing.
 #pragma once
@@ -186,10 +186,10 @@ class App {
   // Which run Code, Why and Console follow in compare mode (Tab switches): 0 or 1.
   int focus() const { return compare_on_ ? focus_ : 0; }
   void toggle_focus() { focus_ = compare_on_ ? 1 - focus_ : 0; }
-  Session& session() { return session_; }
-  const Session& session() const { return session_; }
-  Playback& playback() { return playback_; }
-  const Playback& playback() const { return playback_; }
+  Session& session() { return run1_.session(); }
+  const Session& session() const { return run1_.session(); }
+  Playback& playback() { return run1_.playback(); }
+  const Playback& playback() const { return run1_.playback(); }
 
   // [SECTION] Your own program (live_program_ui.cpp): a .py file run live
   // under CPython with the recorder; Stop sends it SIGINT (KeyboardInterrupt).
@@ -305,7 +305,7 @@ class App {
   // playhead, B / Shift+B jump to the next / previous). Drawn on the timeline.
   void toggle_bookmark();
   void step_bookmark(int dir);
-  const std::vector<size_t>& bookmarks() const { return bookmarks_; }  // event indexes, sorted
+  const std::vector<size_t>& bookmarks() const { return run1_.bookmarks(); }  // event indexes, sorted
   void toggle_play();
   // The playhead in trace time: between events it moves with playback (a long
   // block's time passes on screen instead of jumping at its end).
@@ -352,8 +352,7 @@ class App {
   void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
   void draw_summary(const ImVec2& size);
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
-  const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
-  mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_;  // run 1's
+  const RunSummary& summary_of(int run) const;  // RunView::summary(): once per version
   static std::string run_label(const Session& s);  // "id k=v ..." 
   std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
@@ -376,14 +375,11 @@ class App {
   std::string focus_title(const char* panel) const;  // "Code", or "Code: 2 asyncio-sleep" in compare mode
   void update_compare();
 
-  Session session_;
+  RunView run1_;  // the run under view
   RunView run2_;  // compare mode's second run (idle otherwise)
   bool compare_on_ = false;
   bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
   int focus_ = 0;
-  std::vector<size_t> bookmarks_;
-  uint64_t bookmarks_gen_ = UINT64_MAX;  // a new run starts without marks
-  Playback playback_;
   Appearance look_;
   Fonts fonts_;
   std::function<bool()> extra_fonts_;
@@ -432,7 +428,7 @@ class App {
   Tween tween_;
   model::LoopState prev_, cur_;
   size_t cur_index_ = SIZE_MAX;
-  uint64_t cur_generation_ = UINT64_MAX;
+  uint64_t cur_generation_ = UINT64_MAX, cur_version_ = UINT64_MAX;  // same run: glide; new events: replay the state
   // Toolbar selection.
   int selected_ = 0;
   // Parameter widgets' values, one set per scenario (the toolbar shows the
@@ -450,10 +446,8 @@ class App {
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
   struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false, queue = false; } stage_uses_;  // scanned incrementally
-  struct { uint64_t gen = UINT64_MAX; size_t n = 0; int w = 0; bool crowded = false; } crowd_;
+  struct { uint64_t version = UINT64_MAX; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
-  std::vector<size_t> prints_;          // indexes of print events, kept incrementally
-  void track_prints(size_t changed_from);
   std::vector<std::string> listing_lines_;  // the listing, split once per run
   uint64_t listing_gen_ = UINT64_MAX;
   const Session* listing_of_ = nullptr;

@@ -95,8 +95,8 @@ std::string App::run_label(const Session& s) {
 std::string App::compare_title(int run, float width) const {
   // Longest first: every parameter; only those the two runs do not share (the
   // difference is the lesson: "mode=asyncio.sleep"); the id alone; the id elided.
-  const Session& s = run == 0 ? session_ : run2_.session();
-  const Session& o = run == 0 ? run2_.session() : session_;
+  const Session& s = run == 0 ? run1_.session() : run2_.session();
+  const Session& o = run == 0 ? run2_.session() : run1_.session();
   std::string lead = std::to_string(run + 1) + ": ";
   std::string full = lead + run_label(s);
   float px = fonts_.bold->FontSize;
@@ -113,14 +113,14 @@ std::string App::compare_title(int run, float width) const {
 }
 
 void App::start_compare(const Scenario& s, const Params& p) {
-  run2_.session().start(s, p);
+  run2_.start(s, p);
   compare_on_ = true;
   focus_ = 0;
   timeline_.fit = true;
 }
 
 std::string App::load_compare(const std::string& path) {
-  std::string err = run2_.session().load(path);
+  std::string err = run2_.load(path);
   if (!err.empty()) return err;
   compare_on_ = true;
   focus_ = 0;
@@ -142,7 +142,7 @@ void App::draw_summary(const ImVec2& size) {
   ImGui::SameLine(0, fonts_.px);  // the first line beside the heading: the strip stays short
   for (size_t k = 0; k < lines.size(); ++k) {
     bool run = k < 2;
-    if (run && (k == 0 ? session_ : run2_.session()).live()) lines[k] += "  (running...)";
+    if (run && (k == 0 ? run1_.session() : run2_.session()).live()) lines[k] += "  (running...)";
     ImGui::PushStyleColor(ImGuiCol_Text, run && r[k].blocked_ns > 0 ? th.error : th.text);
     // Wrapped between words (gui::wrap_row: "4.01" stays whole), each row at the line's own indent.
     const std::string text = model::elide(lines[k]);
@@ -160,11 +160,7 @@ void App::draw_summary(const ImVec2& size) {
 }
 
 const RunSummary& App::summary_of(int run) const {
-  if (run == 1) return run2_.summary();
-  const Session& s = session_;
-  auto& c = summary_cache_;
-  if (c.gen != s.generation() || c.n != s.model().size()) c.r = summarize(s.model()), c.gen = s.generation(), c.n = s.model().size();
-  return c.r;
+  return run == 1 ? run2_.summary() : run1_.summary();
 }
 
 float App::summary_rows(float width) const {
@@ -172,7 +168,7 @@ float App::summary_rows(float width) const {
   float room = width - ImGui::GetStyle().WindowPadding.x * 2, rows = 0;
   for (size_t k = 0; k < lines.size(); ++k) {
     // The rows draw_summary wraps this line into: the first line sits beside the heading.
-    const bool live = k < 2 && (k == 0 ? session_ : run2_.session()).live();
+    const bool live = k < 2 && (k == 0 ? run1_.session() : run2_.session()).live();
     const std::string text = model::elide(lines[k]) + (live ? "  (running...)" : "");
     float w = std::max(room - (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + fonts_.px : 0.0f), fonts_.px);
     for (const char *p = text.c_str(), *end = p + text.size(); p < end; rows += 1) {
@@ -187,7 +183,7 @@ float App::summary_rows(float width) const {
 
 void App::update_compare() {
   if (!compare_on_) return;
-  const model::Model& m1 = session_.model();
+  const model::Model& m1 = run1_.model();
   const model::Model& m2 = run2_.model();
   // Run 2's playhead: the same real time since its first event as run 1's.
   if (m2.size() == 0) run2_.seek(0);
@@ -197,7 +193,7 @@ void App::update_compare() {
 
 App::Focus App::focused() const {
   if (focus() == 1) return {&run2_.session(), run2_.index(), &run2_.state(), &run2_.prints(), 1};
-  return {&session_, playback_.index(), &cur_, &prints_, 0};
+  return {&run1_.session(), run1_.playback().index(), &cur_, &run1_.prints(), 0};
 }
 
 std::string App::focus_title(const char* panel) const {

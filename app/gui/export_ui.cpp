@@ -53,21 +53,21 @@ void App::set_status(std::string text, bool error) {
 }
 
 void App::open_save_dialog() {
-  if (session_.model().size() == 0 || session_.live()) return;
-  save_path_ = default_output(session_, nullptr, ".jsonl");
+  if (run1_.model().size() == 0 || run1_.session().live()) return;
+  save_path_ = default_output(run1_.session(), nullptr, ".jsonl");
   save_open_ = true;
 }
 
 void App::open_record_dialog() {
-  if (session_.model().size() == 0 || session_.live() || clip_.running()) return;
+  if (run1_.model().size() == 0 || run1_.session().live() || clip_.running()) return;
   const Session* cmp = compare_on_ ? &run2_.session() : nullptr;
   int f = clip_req_.out.empty() ? 0 : format_of_path(clip_req_.out);
-  clip_req_.out = default_output(session_, cmp, kFormats[f].ext[0] ? kFormats[f].ext : "-frames");
+  clip_req_.out = default_output(run1_.session(), cmp, kFormats[f].ext[0] ? kFormats[f].ext : "-frames");
   clip_req_.dark = look_.dark;
   clip_req_.presenter = look_.presenter;
   if (cmp) clip_req_.w = std::max(clip_req_.w, 1280);
   // The playback's story length (the longer run's, when comparing): the clip's length at 1x.
-  record_story_s_ = playback_.story_end();
+  record_story_s_ = run1_.playback().story_end();
   if (cmp) {
     Playback other;
     other.sync(cmp->model().events(), 0);
@@ -78,10 +78,10 @@ void App::open_record_dialog() {
 
 void App::save_now() {
   save_open_ = false;
-  std::string err = save_trace(session_, save_path_, bookmarks_);
+  std::string err = save_trace(run1_.session(), save_path_, run1_.bookmarks());
   if (err.empty()) {
     char msg[64];
-    std::snprintf(msg, sizeof msg, "%zu events", session_.model().size());
+    std::snprintf(msg, sizeof msg, "%zu events", run1_.model().size());
     set_status("Saved " + save_path_ + " (" + msg + "; loopscope view opens it)", false);
   } else {
     set_status("Not saved: " + err, true);
@@ -91,7 +91,7 @@ void App::save_now() {
 void App::record_now() {
   record_open_ = false;
   const Session* cmp = compare_on_ && run2_.model().size() ? &run2_.session() : nullptr;
-  std::string err = clip_.start(program_, clip_req_, session_, cmp);
+  std::string err = clip_.start(program_, clip_req_, run1_.session(), cmp);
   if (err.empty()) set_status("", false);
   else set_status("Not recorded: " + err, true);
 }
@@ -152,7 +152,7 @@ void App::draw_export_controls() {
     if (ImGui::Button("OK") || (!status_error_ && status_age_ > 12)) set_status("", false);
     return;
   }
-  bool can = session_.model().size() > 0 && !session_.live();
+  bool can = run1_.model().size() > 0 && !run1_.session().live();
   if (!can) ImGui::BeginDisabled();
   if (ImGui::Button("Save trace")) open_save_dialog();
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
@@ -194,7 +194,7 @@ void App::draw_export_dialogs() {
     if (ImGui::BeginPopupModal("Save trace", &save_open_, flags)) {
       ImGui::TextUnformatted("JSON Lines file (the documented trace format):");
       bool enter = path_field(save_path_);
-      ImGui::TextDisabled("%zu events of %s", session_.model().size(), run_label(session_).c_str());
+      ImGui::TextDisabled("%zu events of %s", run1_.model().size(), run_label(run1_.session()).c_str());
       int b = buttons("Save");
       if (b < 0) save_open_ = false;
       if (b > 0 || enter) save_now();
@@ -209,7 +209,7 @@ void App::draw_export_dialogs() {
     if (ImGui::BeginPopupModal("Record clip", &record_open_, flags)) {
       ClipRequest& r = clip_req_;
       bool cmp = compare_on_ && run2_.model().size();
-      ImGui::Text("%s%s%s", run_label(session_).c_str(), cmp ? "  beside  " : "",
+      ImGui::Text("%s%s%s", run_label(run1_.session()).c_str(), cmp ? "  beside  " : "",
                   cmp ? run_label(run2_.session()).c_str() : "");
       ImGui::TextDisabled("the run as it is on screen: a title card, the playback, the end held");
       bool enter = path_field(r.out);

@@ -141,7 +141,7 @@ void App::draw_gallery() {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 origin = ImGui::GetCursorScreenPos();
   float y = origin.y;
-  const Scenario* running = session_.scenario();
+  const Scenario* running = run1_.session().scenario();
   for (size_t row = 0; row * size_t(cols) < all.size(); ++row) {
     float row_h = 0;
     for (size_t c = 0; c < size_t(cols) && row * cols + c < all.size(); ++c) row_h = std::max(row_h, card_h(all[row * cols + c]));

@@ -47,7 +47,7 @@ void App::start_program(const std::string& path, const std::vector<std::string>&
   std::string abs = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (ec) abs = path;
   program_args_ = args;
-  session_.start_program(abs, args);
+  run1_.start_program(abs, args);
   follow_new_run();
   watch_.path = abs;
   watch_.mtime_ns = mtime_ns(abs);
@@ -61,7 +61,7 @@ void App::start_program(const std::string& path, const std::vector<std::string>&
 }
 
 void App::rerun_program() {
-  if (session_.is_program()) start_program(session_.program(), std::vector<std::string>(program_args_));
+  if (run1_.session().is_program()) start_program(run1_.session().program(), std::vector<std::string>(program_args_));
 }
 
 std::string App::open_file(const std::string& path) {
@@ -83,7 +83,7 @@ bool App::drop_file(const std::string& path) {
 }
 
 void App::watch_program(float dt) {
-  if (!watch_.on || !session_.is_program() || watch_.path != session_.program()) return;
+  if (!watch_.on || !run1_.session().is_program() || watch_.path != run1_.session().program()) return;
   watch_.age += dt;
   if (watch_.age < 0.5) return;
   watch_.age = 0;
@@ -98,13 +98,13 @@ void App::watch_program(float dt) {
 
 void App::scan_program() {
   auto& sc = program_scan_;
-  const model::Model& m = session_.model();
-  if (sc.gen != session_.generation() || m.size() < sc.n) {
+  const model::Model& m = run1_.model();
+  if (sc.gen != run1_.generation() || m.size() < sc.n) {
     sc = {};
-    sc.gen = session_.generation();
+    sc.gen = run1_.generation();
   }
   if (m.size() == 0) return;  // no events list yet
-  if (!session_.is_program() && !m.recorded_under_cpython()) {
+  if (!run1_.session().is_program() && !m.recorded_under_cpython()) {
     sc.n = m.size();
     return;
   }
@@ -157,7 +157,7 @@ void App::scan_program() {
 }
 
 const std::string& App::code_listing(const Session& run) {
-  if (&run != &session_) return run.listing();
+  if (&run != &run1_.session()) return run.listing();
   scan_program();
   const auto& sources = program_scan_.sources;
   if (sources.empty()) return run.listing();
@@ -167,7 +167,7 @@ const std::string& App::code_listing(const Session& run) {
 }
 
 void App::draw_code_tabs(const Session& run, float px) {
-  if (&run != &session_) return;
+  if (&run != &run1_.session()) return;
   scan_program();
   const auto& tabs = program_scan_.tabs;
   // Failures the playhead has reached. One that has just appeared brings its
@@ -177,7 +177,7 @@ void App::draw_code_tabs(const Session& run, float px) {
   size_t seen = 0;
   const Failure* newest = nullptr;
   for (const Failure& f : program_scan_.failures)
-    if (f.at <= playback_.index()) ++seen, newest = &f;
+    if (f.at <= run1_.playback().index()) ++seen, newest = &f;
   if (seen > program_scan_.failures_seen && newest) code_file_ = newest->file, code_file_pinned_ = true;
   program_scan_.failures_seen = seen;
   // The tab follows the running task's file (then a failure's) until the user picks one.
@@ -196,7 +196,7 @@ void App::draw_code_tabs(const Session& run, float px) {
     bool on = f == code_file_ || (code_file_.empty() && &f == &tabs.front());
     bool failed = false;
     for (const Failure& fl : program_scan_.failures)
-      failed = failed || (fl.at <= playback_.index() && fl.file == f);
+      failed = failed || (fl.at <= run1_.playback().index() && fl.file == f);
     ImGui::PushStyleColor(ImGuiCol_Button, on ? th.highlight : th.panel);
     ImGui::PushStyleColor(ImGuiCol_Text, failed && !on ? th.error : on ? th.text : th.text_dim);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(px * 0.35f, 0));
@@ -215,16 +215,16 @@ void App::draw_program_bar() {
   const Theme& th = theme();
   float px = look_.font_px();
   auto note = [&](const std::string& name) { note_toolbar_item(geo_, name); };
-  bool live = session_.live();
+  bool live = run1_.session().live();
   ImGui::SameLine(0, px * 0.6f);
   ImGui::PushFont(fonts_.bold);
-  ImGui::TextUnformatted(base_name(session_.program()).c_str());
+  ImGui::TextUnformatted(base_name(run1_.session().program()).c_str());
   ImGui::PopFont();
   note("program");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", session_.program().c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", run1_.session().program().c_str());
   ImGui::SameLine(0, px * 0.6f);
   if (live) {
-    if (ImGui::Button("Stop")) session_.stop();
+    if (ImGui::Button("Stop")) run1_.session().stop();
     note("Run");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop the program as Ctrl-C would: SIGINT, so it sees KeyboardInterrupt");
   } else {
@@ -240,28 +240,28 @@ void App::draw_program_bar() {
   ImGui::Checkbox("re-run on save", &watch_.on);
   note("re-run on save");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saving the file in your own editor runs it again");
-  if (!live && session_.model().size()) {
+  if (!live && run1_.model().size()) {
     ImGui::SameLine(0, px * 0.6f);
-    int st = session_.exit_status();
-    const std::string& err = session_.result().error;
-    const auto& ev = session_.model().events();
+    int st = run1_.session().exit_status();
+    const std::string& err = run1_.session().result().error;
+    const auto& ev = run1_.model().events();
     bool interrupted = ev.back().kind == Ev::run_end && as<ev::RunEnd>(ev.back()).how == EndHow::sigint;
     if (interrupted) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "stopped (Ctrl-C), exit %d", st);
     else if (st == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "exit 0");
     else if (st > 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "exit %d", st);
     else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", err.c_str());
     note("exit");
-  } else if (!live && !session_.result().error.empty()) {
+  } else if (!live && !run1_.session().result().error.empty()) {
     ImGui::SameLine(0, px * 0.6f);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", session_.result().error.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", run1_.session().result().error.c_str());
   }
 }
 
 // [SECTION] The open dialog and the editor
 
 void App::open_editor() {
-  if (!session_.is_program()) return;
-  editor_.path = session_.program();
+  if (!run1_.session().is_program()) return;
+  editor_.path = run1_.session().program();
   std::ifstream in(editor_.path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
@@ -349,8 +349,8 @@ void App::draw_program_dialogs() {
 // [SECTION] Console: the program's stderr
 
 size_t App::program_stderr_lines() const {
-  if (!session_.is_program()) return 0;
-  const std::string& e = session_.program_stderr();
+  if (!run1_.session().is_program()) return 0;
+  const std::string& e = run1_.session().program_stderr();
   // Capped at 8 lines: stop counting there (the text can hold 1 MiB, and this runs every frame).
   size_t n = 0;
   for (size_t at = e.find('\n'); at != std::string::npos && n < 8; at = e.find('\n', at + 1)) ++n;
@@ -359,12 +359,12 @@ size_t App::program_stderr_lines() const {
 
 void App::draw_program_stderr(ImDrawList* dl, const ImVec2& c0, ImVec2& c1) {
   const Focus f = focused();
-  if (f.s != &session_ || !session_.is_program()) return;
-  const std::string& err = session_.program_stderr();
+  if (f.s != &run1_.session() || !run1_.session().is_program()) return;
+  const std::string& err = run1_.session().program_stderr();
   // stderr has no timestamps: it belongs to the run's end (a traceback), so it
   // shows while the run is live or when the playhead is on the last event.
-  const model::Model& m = session_.model();
-  if (err.empty() || (!session_.live() && m.size() && f.index + 1 < m.size())) return;
+  const model::Model& m = run1_.model();
+  if (err.empty() || (!run1_.session().live() && m.size() && f.index + 1 < m.size())) return;
   const Theme& th = theme();
   float px = fonts_.px, spx = std::max(px * 0.85f, look_.floor_px());
   float lh = std::round(spx * 1.3f), w = std::max(c1.x - c0.x - px * 0.6f, px * 4);

@@ -109,7 +109,7 @@ void App::draw_code(const ImVec2& size) {
     listing_gen_ = run.generation(), listing_of_ = &run, listing_text_ = listing.data(), listing_size_ = listing.size();
   }
   // A program's cursors and marks: only those in the file shown.
-  const bool program = &run == &session_ && !code_tabs().empty();  // a CPython trace: live or loaded
+  const bool program = &run == &run1_.session() && !code_tabs().empty();  // a CPython trace: live or loaded
   auto in_file = [&](const char* file) { return !program || (file && code_file_ == file); };
   const std::vector<std::string>& lines = listing_lines_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
@@ -541,7 +541,6 @@ void App::draw_why(const ImVec2& size) {
 
 // [SECTION] Console
 
-void App::track_prints(size_t changed_from) { gui::track_prints(session_.model(), prints_, changed_from); }
 
 void App::draw_console(const ImVec2& size) {
   const Theme& th = theme();

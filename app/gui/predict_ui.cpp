@@ -16,26 +16,26 @@ namespace loopscope::gui {
 void App::toggle_predict() {
   predict_on_ = !predict_on_;
   ask_ = {};
-  predict_last_ = playback_.index();
-  if (predict_on_ && playback_.size() && playback_.at_end()) {
+  predict_last_ = run1_.playback().index();
+  if (predict_on_ && run1_.playback().size() && run1_.playback().at_end()) {
     // Started at the end: the quiz starts from the beginning.
     seek(0);
     predict_last_ = 0;
-    playback_.playing = true;
+    run1_.playback().playing = true;
   }
 }
 
 void App::predict_gate() {
-  const model::Model& m = session_.model();
-  size_t idx = playback_.index();
-  if (!predict_on_ || ask_.open || session_.live() || !m.finished()) {
+  const model::Model& m = run1_.model();
+  size_t idx = run1_.playback().index();
+  if (!predict_on_ || ask_.open || run1_.session().live() || !m.finished()) {
     predict_last_ = idx;
     return;
   }
-  if (questions_gen_ != session_.generation() || questions_n_ != m.size()) {
-    if (questions_gen_ != session_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
+  if (questions_gen_ != run1_.generation() || questions_n_ != m.size()) {
+    if (questions_gen_ != run1_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
     questions_ = model::quiz(m);
-    questions_gen_ = session_.generation();
+    questions_gen_ = run1_.generation();
     questions_n_ = m.size();
   }
   if (idx > predict_last_) {
@@ -43,7 +43,7 @@ void App::predict_gate() {
       if (q.ask_at <= predict_last_) continue;
       if (q.ask_at > idx) break;
       if (std::binary_search(answered_.begin(), answered_.end(), q.answer_at)) continue;
-      bool playing = playback_.playing;
+      bool playing = run1_.playback().playing;
       seek(q.ask_at);
       ask_ = {};
       ask_.open = true;
@@ -53,7 +53,7 @@ void App::predict_gate() {
       break;
     }
   }
-  predict_last_ = playback_.index();
+  predict_last_ = run1_.playback().index();
 }
 
 void App::answer(int choice) {
@@ -75,10 +75,10 @@ void App::answer(int choice) {
       p.clear();
     }
     ask_.chosen = p.empty() ? -1 : model::right_order(q, p) ? q.answer : p.front();
-    ask_.text = model::explain_order(session_.model(), q, p);
+    ask_.text = model::explain_order(run1_.model(), q, p);
   } else {
     ask_.chosen = choice;
-    ask_.text = model::explain(session_.model(), q, choice);
+    ask_.text = model::explain(run1_.model(), q, choice);
     if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
   }
   ask_.revealed = true;
@@ -93,7 +93,7 @@ void App::continue_after_answer() {
   if (!ask_.revealed) answer(-1);
   bool resume = ask_.resume;
   ask_ = {};
-  if (resume) playback_.playing = true;
+  if (resume) run1_.playback().playing = true;
 }
 
 namespace {
@@ -120,7 +120,7 @@ const char* predict_hint(model::Question::Kind k) {
 // without scrolling, so the text shrinks as far as the floor, and the
 // question's context (the narration so far) gives way first.
 App::PredictBody App::predict_body() const {
-  const model::Model& m = session_.model();
+  const model::Model& m = run1_.model();
   const model::Question& q = ask_.q;
   PredictBody b;
   for (size_t k = 0; k < q.choices.size(); ++k) {
@@ -136,7 +136,7 @@ App::PredictBody App::predict_body() const {
   if (!ask_.revealed) {
     b.question = model::prompt(m, q);
     b.hint = predict_hint(q.kind);
-    if (m.size()) b.context = "So far: " + model::narrate(m, std::min(playback_.index(), m.size() - 1));
+    if (m.size()) b.context = "So far: " + model::narrate(m, std::min(run1_.playback().index(), m.size() - 1));
   } else {
     b.reveal = model::elide(ask_.text, limits::kShownParagraphChars);
     if (score_asked_ > 0) b.score = std::to_string(score_right_) + " of " + std::to_string(score_asked_) + " right";
@@ -239,7 +239,7 @@ void App::draw_predict() {
 
 void App::draw_predict_choices(const PredictBody& b) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const model::Model& m = run1_.model();
   const model::Question& q = ask_.q;
   float px = fonts_.px;
   // Each choice in its task's colour (a plain callback's: the callback colour);

@@ -277,7 +277,7 @@ std::vector<std::string> handle_forms(const std::string& name, const char* label
 
 void App::draw_stage(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const model::Model& m = run1_.model();
   float px = fonts_.px;
   begin_panel("stage", "Stage", size, fonts_, th);
   window_box(geo_.stage.x0, geo_.stage.y0, geo_.stage.x1, geo_.stage.y1);
@@ -381,7 +381,7 @@ void App::draw_stage(const ImVec2& size) {
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
   // Areas a run never uses (I/O, the pool) are left out, so the others get the room.
-  if (stage_uses_.gen != session_.generation() || stage_uses_.n > m.size()) stage_uses_ = {session_.generation(), 0, false, false, false};
+  if (stage_uses_.gen != run1_.generation() || stage_uses_.n > m.size()) stage_uses_ = {run1_.generation(), 0, false, false, false};
   for (; stage_uses_.n < m.size(); ++stage_uses_.n) {
     Ev k = m.events()[stage_uses_.n].kind;
     stage_uses_.io |= k == Ev::io_wait || k == Ev::io_done;

@@ -22,7 +22,7 @@ struct Row {
 }  // namespace
 
 std::string App::awaits_text(const model::TaskSnapshot& t) const {
-  const model::Model& m = session_.model();
+  const model::Model& m = run1_.model();
   auto name_of = [&](int32_t id) {
     const model::TaskInfo* ti = id >= 0 ? m.task(id) : nullptr;
     return ti ? ti->name : std::string("a task");
@@ -71,7 +71,7 @@ std::string App::awaits_text(const model::TaskSnapshot& t) const {
 
 void App::draw_tasks(const ImVec2& size) {
   const Theme& th = theme();
-  const model::Model& m = session_.model();
+  const model::Model& m = run1_.model();
   float px = fonts_.px;
   begin_panel("tasks", "Tasks", size, fonts_, th);
   window_box(geo_.tasks.x0, geo_.tasks.y0, geo_.tasks.x1, geo_.tasks.y1);

@@ -124,12 +124,12 @@ constexpr size_t kArrowsPerStrip = 4;
 
 // The by-iteration axis (story_axis.hpp): extended over the new events each
 // frame of a live run, rebuilt when the run or the story clock changes.
-void App::update_axis() const { axis_.update(session_.model().events(), playback_, session_.generation()); }
+void App::update_axis() const { axis_.update(run1_.model().events(), run1_.playback(), run1_.generation()); }
 
 double App::axis_of(int64_t t) const {
   if (!timeline_.story) return double(t);
   update_axis();
-  const auto& ev = session_.model().events();
+  const auto& ev = run1_.model().events();
   size_t n = axis_.size();
   if (n == 0) return double(t);
   // Piecewise linear through (t_ns[i], start(i)); straight real time outside the run.
@@ -145,7 +145,7 @@ double App::axis_of(int64_t t) const {
 int64_t App::trace_of(double u) const {
   if (!timeline_.story) return int64_t(u);
   update_axis();
-  const auto& ev = session_.model().events();
+  const auto& ev = run1_.model().events();
   size_t n = axis_.size();
   if (n == 0) return int64_t(u);
   size_t lo = axis_.index_at(u);
@@ -157,11 +157,11 @@ int64_t App::trace_of(double u) const {
 }
 
 bool App::crowded_real_axis(float width) {
-  const model::Model& m = session_.model();
+  const model::Model& m = run1_.model();
   size_t n = m.size();
   int w = int(width);
-  if (crowd_.gen == session_.generation() && crowd_.n == n && crowd_.w == w) return crowd_.crowded;
-  crowd_ = {session_.generation(), n, w, false};
+  if (crowd_.version == run1_.version() && crowd_.w == w) return crowd_.crowded;
+  crowd_ = {run1_.version(), w, false};
   // Big traces keep real time: the story axis costs O(visible events) per frame.
   if (n < 8 || n > kStoryAxisMaxEvents || w < 10) return false;
   // Where duration is the lesson (the loop blocked, a server answering
@@ -181,7 +181,7 @@ bool App::crowded_real_axis(float width) {
 }
 
 void App::toggle_axis() {
-  size_t n = session_.model().size();
+  size_t n = run1_.model().size();
   if (!timeline_.story && n > kStoryAxisMaxEvents) {
     set_status("By iteration needs at most " + std::to_string(kStoryAxisMaxEvents / 1000) + "k events; this run has " +
                    std::to_string(n / 1000) + "k: real time it is",
@@ -199,8 +199,8 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // which = 1: the compare run, drawn on run 1's clock (its first event at run 1's first event).
   const Theme& th = theme();
   bool primary = which == 0;
-  const model::Model& m = primary ? session_.model() : run2_.model();
-  int64_t shift = primary ? 0 : session_.model().begin_ns() - m.begin_ns();
+  const model::Model& m = primary ? run1_.model() : run2_.model();
+  int64_t shift = primary ? 0 : run1_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
   // A compare title keeps what tells the runs apart when the panel is narrow.
   float title_w = size.x - 2 * ImGui::GetStyle().WindowPadding.x;
@@ -237,7 +237,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   bool failed = false, cancelled = false;
   {
     // Run 1: marks up to the playhead; the compared run: its whole run.
-    int64_t upto = !primary ? m.end_ns() : m.size() ? m.events()[std::min(playback_.index(), m.size() - 1)].t_ns : 0;
+    int64_t upto = !primary ? m.end_ns() : m.size() ? m.events()[std::min(run1_.playback().index(), m.size() - 1)].t_ns : 0;
     for (const model::Lane& lane : m.lanes()) {
       if (lane.segments.empty() || lane.segments.back().state != model::TaskState::done || lane.segments.back().t0 > upto) continue;
       failed |= lane.segments.back().outcome == Outcome::error;
@@ -295,13 +295,13 @@ void App::draw_timeline(const ImVec2& size, int which) {
   bool story = timeline_.story;
   int64_t b = m.begin_ns() + shift, e = std::max(m.end_ns() + shift, b + 1000000);
   if (compare_active()) {  // one range for both runs
-    b = session_.model().begin_ns();
-    e = std::max({e, session_.model().end_ns(), b + (run2_.model().end_ns() - run2_.model().begin_ns())});
+    b = run1_.model().begin_ns();
+    e = std::max({e, run1_.model().end_ns(), b + (run2_.model().end_ns() - run2_.model().begin_ns())});
   }
   // Each run has its own playhead; run 2's is at the same real time since its start as run 1's.
   // (at that real time, not snapped to its last event: a run that is idle still has its clock moving).
   int64_t now = playhead_ns();
-  if (const model::Model& m1 = session_.model(); !primary && m1.size() == 0) {
+  if (const model::Model& m1 = run1_.model(); !primary && m1.size() == 0) {
     now = m.end_ns();
   } else if (!primary) {
     now = std::min(m.end_ns(), m.begin_ns() + (playhead_ns() - m1.begin_ns()));
@@ -314,7 +314,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     timeline_.t0 = ab - margin, timeline_.t1 = ae + margin;
   } else {
     int64_t span = timeline_.t1 - timeline_.t0;
-    if (playback_.playing && (anow < timeline_.t0 || anow > timeline_.t1)) {
+    if (run1_.playback().playing && (anow < timeline_.t0 || anow > timeline_.t1)) {
       timeline_.t0 = anow - span / 10;
       timeline_.t1 = timeline_.t0 + span;
     }
@@ -367,7 +367,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     }
   };
   widen(m);
-  if (compare_active()) widen(primary ? run2_.model() : session_.model());
+  if (compare_active()) widen(primary ? run2_.model() : run1_.model());
   gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.5f);  // the plot keeps half
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1(c1.x, c1.y - count_strip);
   float w = plot1.x - plot0.x;
@@ -712,9 +712,9 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // Bookmarks: a flag on the axis row at each marked event (run 1's).
   if (primary) {
     const auto& ev = m.events();
-    for (size_t k = 0; k < bookmarks_.size(); ++k) {
-      if (bookmarks_[k] >= m.size()) continue;
-      float x = x_of(ev[bookmarks_[k]].t_ns);
+    for (size_t k = 0; k < run1_.bookmarks().size(); ++k) {
+      if (run1_.bookmarks()[k] >= m.size()) continue;
+      float x = x_of(ev[run1_.bookmarks()[k]].t_ns);
       if (x < plot0.x || x > plot1.x) continue;
       float fh = px * 0.9f;
       dl->AddLine(ImVec2(x, c0.y), ImVec2(x, plot1.y), th.highlight, 2.0f);
