@@ -17,22 +17,12 @@
 
 namespace loopscope::gui {
 
-App::App(Appearance a) : look_(a) {
-  for (const Scenario& s : scenarios()) {
-    ParamState st;
-    for (const Param& p : s.params) {
-      st.num.push_back(float(std::atof(p.def.c_str())));
-      auto it = std::find(p.choices.begin(), p.choices.end(), p.def);
-      st.choice.push_back(it == p.choices.end() ? 0 : int(it - p.choices.begin()));
-    }
-    param_state_.push_back(std::move(st));
-  }
-}
+App::App(Appearance a) : look_(a) {}
 
 // [SECTION] Runs
 
 void App::select_scenario(int i) {
-  if (!param_state_.empty()) selected_ = std::clamp(i, 0, int(param_state_.size()) - 1);
+  if (params_.size()) selected_ = std::clamp(i, 0, int(params_.size()) - 1);
 }
 
 void App::start(const Scenario& s, const Params& p) {
@@ -52,47 +42,20 @@ void App::mirror_toolbar(const Scenario& s, const Params& p) {
   for (size_t i = 0; i < all.size(); ++i) {
     if (&all[i] != &s) continue;
     select_scenario(int(i));
-    // Mirror the run's parameters in the widgets.
-    ParamState& st = param_state_[i];
-    for (size_t k = 0; k < s.params.size(); ++k) {
-      auto v = p.values.find(s.params[k].key);
-      if (v == p.values.end()) continue;
-      st.num[k] = float(std::atof(v->second.c_str()));
-      const auto& ch = s.params[k].choices;
-      auto it = std::find(ch.begin(), ch.end(), v->second);
-      if (it != ch.end()) st.choice[k] = int(it - ch.begin());
-    }
+    params_.mirror(i, p);  // the widgets show the run's parameters
   }
-}
-
-std::vector<std::string> App::param_sets(int scenario) const {
-  const Scenario& s = scenarios()[size_t(scenario)];
-  const ParamState& st = param_state_[size_t(scenario)];
-  std::vector<std::string> sets;
-  for (size_t k = 0; k < s.params.size(); ++k) {
-    const Param& p = s.params[k];
-    if (!p.choices.empty()) {
-      sets.push_back(p.key + "=" + p.choices[size_t(st.choice[k])]);
-    } else if (std::isfinite(st.num[k])) {  // a NaN typed into the widget keeps the default
-      double v = p.integer ? std::round(double(st.num[k])) : double(st.num[k]);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", v);
-      sets.push_back(p.key + "=" + buf);
-    }
-  }
-  return sets;
 }
 
 void App::start_scenario(int scenario) {
-  if (scenario < 0 || scenario >= int(param_state_.size())) return;
+  if (scenario < 0 || scenario >= int(params_.size())) return;
   const Scenario& s = scenarios()[size_t(scenario)];
-  start(s, s.resolve_or_defaults(param_sets(scenario)));
+  start(s, s.resolve_or_defaults(params_.sets(scenario)));
 }
 
 void App::start_selected() {
   const auto& all = scenarios();
   if (open_.on && selected_ < int(all.size()) && all[size_t(selected_)].id == "concurrent-server")
-    start_open(all[size_t(selected_)].resolve_or_defaults(param_sets(selected_)), open_.port, open_.duration);
+    start_open(all[size_t(selected_)].resolve_or_defaults(params_.sets(selected_)), open_.port, open_.duration);
   else
     start_scenario(selected_);
 }
@@ -282,7 +245,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     ImGui::BeginGroup();
     float h[4];
     // A predict question needs the Why panel's room for its choices.
-    float console_share = ask_.open ? 0.24f : look_.presenter ? 0.27f : 0.30f;
+    float console_share = quiz_.open() ? 0.24f : look_.presenter ? 0.27f : 0.30f;
     // The Console is only as tall as the run's prints need (an empty one keeps
     // its heading and one line): the Why gets the rest. Decided per run, not
     // per frame, so panels do not jump while playing.
@@ -291,13 +254,13 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
       float need = look_.font_px() * (1.35f * std::min(lines, 12.0f) + 2.6f);
       console_share = std::min(console_share, need / std::max(avail.y, 1.0f));
     }
-    if (ask_.open) heights({{show[2], 0.30f}, {show[3], 0.58f - console_share}, {tasks, 0.12f}, {show[4], console_share}}, avail.y, h);
+    if (quiz_.open()) heights({{show[2], 0.30f}, {show[3], 0.58f - console_share}, {tasks, 0.12f}, {show[4], console_share}}, avail.y, h);
     else if (look_.presenter) heights({{show[2], 0.37f}, {show[3], 0.63f - console_share}, {false, 0}, {show[4], console_share}}, avail.y, h);  // large text: the Why needs lines
     else heights({{show[2], 0.38f}, {show[3], 0.42f - console_share}, {tasks, 0.20f}, {show[4], console_share}}, avail.y, h);
     // The Why is never cut: when its text needs more than its share, the
     // Tasks list gives room first (it counts what it leaves out), then the
     // Code, then the Console (both scroll), each down to a few lines.
-    const float need = ask_.open ? predict_need(right_w) : why_need_.w == right_w && why_need_.px == fonts_.px ? why_need_.need : 0;
+    const float need = quiz_.open() ? predict_need(right_w) : why_need_.w == right_w && why_need_.px == fonts_.px ? why_need_.need : 0;
     if (show[3] && h[1] < need) {
       float lack = need - h[1];
       // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.
@@ -309,7 +272,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
       }
       // A predict question still short of room: the Console (the run's past
       // prints) steps aside until it is answered.
-      if (ask_.open && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, h[3] = 0;
+      if (quiz_.open() && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, h[3] = 0;
     }
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
@@ -417,7 +380,7 @@ void App::handle_keys(const KeyInput& keys) {
   } else {
     if (editor_.open) for_each_fired(keys, kEditor, fire);  // Ctrl+Enter, also while its text box has the keyboard
     // The gallery is a page of its own; a predict question takes the digits and Space.
-    Context where = gallery_ ? kGallery : ask_.open ? kQuestion : kView;
+    Context where = gallery_ ? kGallery : quiz_.open() ? kQuestion : kView;
     if (!ImGui::GetIO().WantTextInput) for_each_fired(keys, where, fire);
   }
   for (Fired f : fired_) act(f.action, f.arg);
@@ -461,13 +424,13 @@ void App::act(Action a, int arg) {
     case Action::Gallery: gallery_ = true; break;
     case Action::CloseGallery: gallery_ = false; break;
     case Action::Predict: toggle_predict(); break;
-    case Action::Answer: if (ask_.open) answer(arg); break;
+    case Action::Answer: if (quiz_.open()) answer(arg); break;
     case Action::ShowOrContinue:
-      if (!ask_.open) break;
-      if (ask_.revealed) continue_after_answer();
+      if (!quiz_.open()) break;
+      if (quiz_.revealed()) continue_after_answer();
       else answer(-1);
       break;
-    case Action::LeavePredict: if (predict_on_) toggle_predict(); break;
+    case Action::LeavePredict: if (quiz_.on()) toggle_predict(); break;
     case Action::Rerun:
       if (!run1_.session().live()) run1_.session().is_program() ? rerun_program() : start_selected();
       break;
@@ -487,6 +450,14 @@ void App::act(Action a, int arg) {
       if (editor_.open) save_and_run();
       break;
     case Action::Count: break;
+  }
+}
+
+void App::apply(const Commands& commands) {
+  for (const Command& c : commands) {
+    if (auto* s = std::get_if<cmd::Seek>(&c)) seek(s->index);
+    else if (std::holds_alternative<cmd::Play>(c)) run1_.playback().playing = true;
+    else if (auto* p = std::get_if<cmd::ShowPanel>(&c)) look_.show[p->panel] = true;
   }
 }
 
@@ -553,7 +524,7 @@ void App::draw_toolbar() {
   }
   if (cur && !cur->params.empty()) {
     flow(px * 6, ImGui::GetStyle().ItemSpacing.x);
-    param_widgets(selected_, px);
+    params_.draw(selected_, px);
   }
   if (cur && cur->id == "concurrent-server") draw_open_toggle();
   flow(button_w("Running..."), ImGui::GetStyle().ItemSpacing.x);
@@ -667,7 +638,7 @@ void App::draw_toolbar() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Predict, Save trace, Record clip, keyboard shortcuts");
     for (const char* folded : {"Predict", "Save trace", "Record clip", "?"}) geo_.toolbar.push_back({folded, geo_.toolbar.back().second});
     if (ImGui::BeginPopup("toolbar_more")) {
-      if (ImGui::MenuItem("Predict", keys_of(Action::Predict).c_str(), predict_on_)) toggle_predict();
+      if (ImGui::MenuItem("Predict", keys_of(Action::Predict).c_str(), quiz_.on())) toggle_predict();
       bool can = run1_.model().size() > 0 && !run1_.session().live();
       if (ImGui::MenuItem("Save trace...", keys_of(Action::Save).c_str(), false, can)) open_save_dialog();
       if (ImGui::MenuItem("Record clip...", keys_of(Action::Record).c_str(), false, can)) open_record_dialog();
@@ -677,7 +648,7 @@ void App::draw_toolbar() {
     return;
   }
   flow(predict_w, px);
-  bool predict = predict_on_;
+  bool predict = quiz_.on();
   if (ImGui::Checkbox("Predict", &predict)) toggle_predict();
   note("Predict");
   if (ImGui::IsItemHovered())

@@ -12,12 +12,15 @@
 #include <utility>
 #include <vector>
 
+#include "command.hpp"
 #include "compare.hpp"
 #include "export.hpp"
 #include "file_browser.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
+#include "param_widgets.hpp"
 #include "playback.hpp"
+#include "predict_quiz.hpp"
 #include "run_view.hpp"
 #include "session.hpp"
 #include "shortcuts.hpp"
@@ -244,15 +247,15 @@ class App {
   // [SECTION] Predict mode (predict_ui.cpp): Q toggles. Playback stops before
   // each scheduling decision and the Why panel asks which handle runs next.
   void toggle_predict();
-  bool predict_on() const { return predict_on_; }
+  bool predict_on() const { return quiz_.on(); }
   // The open question (null when none), whether it was answered, and the reveal text.
-  const model::Question* question() const { return ask_.open ? &ask_.q : nullptr; }
-  bool revealed() const { return ask_.revealed; }
-  const std::string& reveal_text() const { return ask_.text; }
+  const model::Question* question() const { return quiz_.question(); }
+  bool revealed() const { return quiz_.revealed(); }
+  const std::string& reveal_text() const { return quiz_.reveal_text(); }
   void answer(int choice);  // -1: just show me
   void continue_after_answer();
-  int predict_score() const { return score_right_; }
-  int predict_asked() const { return score_asked_; }
+  int predict_score() const { return quiz_.score(); }
+  int predict_asked() const { return quiz_.asked(); }
 
   // [SECTION] Platform hooks
   // After the ImGui context exists: fonts and style. False when the fonts are missing.
@@ -277,6 +280,8 @@ class App {
   void frame(float dt, const KeyInput& keys = {}, const ViewArea& area = {});
   // What a shortcut does (keys, menus and tests go through here).
   void act(Action a, int arg = 0);
+  // What the view's parts (the quiz, the dialogs, the widgets) ask for, in order.
+  void apply(const Commands& commands);
   const std::vector<Fired>& fired() const { return fired_; }  // the shortcuts the last frame's keys triggered
   bool fired(Action a) const;
   // Seeks and lets the stage settle (for screenshots and tests).
@@ -334,12 +339,8 @@ class App {
   void set_status(std::string text, bool error);
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
-  // What the Predict panel shows: the question or the reveal, each choice's button label.
-  struct PredictBody {
-    std::string question, hint, context, reveal, score;
-    std::vector<std::string> labels;
-  };
-  PredictBody predict_body() const;
+  PredictQuiz::Playhead quiz_playhead() const;
+  PredictBody predict_body() const { return quiz_.body(run1_.model(), run1_.playback().index()); }
   float predict_height(const PredictBody& b, float scale, float width) const;  // its height at text scale `scale`
   float predict_need(float panel_w) const;  // the panel's height that shows it at body size
   void draw_predict_choices(const PredictBody& b);  // its choice buttons (and Continue after the reveal)
@@ -431,17 +432,9 @@ class App {
   uint64_t cur_generation_ = UINT64_MAX, cur_version_ = UINT64_MAX;  // same run: glide; new events: replay the state
   // Toolbar selection.
   int selected_ = 0;
-  // Parameter widgets' values, one set per scenario (the toolbar shows the
-  // selected one's; each gallery card its own).
-  struct ParamState {
-    std::vector<float> num;
-    std::vector<int> choice;
-  };
-  std::vector<ParamState> param_state_;
+  ParamWidgets params_;  // the toolbar's and the gallery cards' parameter values
   void select_scenario(int i);
   void follow_new_run();  // a run just started: the view follows it live, then replays it
-  std::vector<std::string> param_sets(int scenario) const;  // the widgets' values as k=v
-  bool param_widgets(int scenario, float px);                // true when a value changed
   void start_scenario(int scenario);                         // with its widgets' values
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
@@ -463,20 +456,7 @@ class App {
   bool status_error_ = false, save_open_ = false, record_open_ = false;
   double status_age_ = 0;  // wall seconds the status has been shown
   double record_story_s_ = 0;  // the record dialog's run length in story seconds
-  // Predict mode.
-  bool predict_on_ = false;
-  struct {
-    bool open = false, revealed = false, resume = false;
-    model::Question q;
-    int chosen = -1;
-    std::vector<int> picked;  // an order question: the choices clicked so far, first to last
-    std::string text;
-  } ask_;
-  std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)
-  uint64_t questions_gen_ = UINT64_MAX;
-  size_t questions_n_ = 0, predict_last_ = 0;
-  std::vector<size_t> answered_;  // answer_at of questions done with (sorted)
-  int score_right_ = 0, score_asked_ = 0;
+  PredictQuiz quiz_;  // predict mode
 };
 
 }  // namespace loopscope::gui

@@ -1,6 +1,5 @@
 // The scenario gallery: every lesson as a card (title, lesson, parameters,
-// Run, and Compare for the natural pairs), and the parameter widgets the
-// cards share with the toolbar.
+// Run, and Compare for the natural pairs).
 #include <imgui.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 
 #include "app.hpp"
 #include "draw.hpp"
+#include "param_widgets.hpp"
 
 namespace loopscope::gui {
 
@@ -37,45 +37,7 @@ const Pair* pair_of(const std::string& id) {
   return nullptr;
 }
 
-float param_item_w(const Param& p, float px) {
-  return ImGui::CalcTextSize(p.key.c_str()).x + px * 0.3f + (p.choices.empty() ? px * 3.6f : px * 7) +
-         ImGui::GetStyle().ItemSpacing.x;
-}
 }  // namespace
-
-bool App::param_widgets(int scenario, float px) {
-  const Scenario& s = scenarios()[size_t(scenario)];
-  ParamState& st = param_state_[size_t(scenario)];
-  bool changed = false;
-  ImGui::PushID(scenario);
-  for (size_t k = 0; k < s.params.size(); ++k) {
-    const Param& p = s.params[k];
-    if (k > 0) {
-      // Flow: the next item on this line when it fits, else on the next.
-      float right = ImGui::GetItemRectMax().x + param_item_w(p, px);
-      if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
-    }
-    ImGui::PushID(int(k));
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(p.key.c_str());
-    if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
-    ImGui::SameLine(0, px * 0.3f);
-    if (!p.choices.empty()) {
-      ImGui::SetNextItemWidth(px * 7);
-      std::vector<const char*> names;
-      for (const auto& c : p.choices) names.push_back(c.c_str());
-      changed |= ImGui::Combo("##v", &st.choice[k], names.data(), int(names.size()));
-    } else {
-      ImGui::SetNextItemWidth(px * 3.6f);
-      changed |= ImGui::DragFloat("##v", &st.num[k], float(p.max - p.min) / 400.0f, float(p.min), float(p.max), p.integer ? "%.0f" : "%g",
-                                  ImGuiSliderFlags_AlwaysClamp);
-    }
-    if (ImGui::IsItemHovered() && !p.help.empty()) ImGui::SetTooltip("%s", p.help.c_str());
-    ImGui::PopID();
-  }
-  ImGui::PopID();
-  return changed;
-}
 
 void App::run_card(int scenario, bool compare) {
   const auto& all = scenarios();
@@ -89,7 +51,7 @@ void App::run_card(int scenario, bool compare) {
   if (!partner) return;
   // The partner shares the card's parameters where it has them (same clients, same work).
   std::vector<std::string> sets;
-  for (const std::string& kv : param_sets(scenario)) {
+  for (const std::string& kv : params_.sets(scenario)) {
     std::string key = kv.substr(0, kv.find('='));
     for (const Param& q : partner->params)
       if (q.key == key) sets.push_back(kv);
@@ -175,7 +137,7 @@ void App::draw_gallery() {
         // Flow within the card: wrap against the card's right edge, not the window's.
         ImGui::BeginChild("params", ImVec2(inner, line * float(params_lines(s))), false,
                           ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
-        param_widgets(int(i), px);
+        params_.draw(int(i), px);
         ImGui::EndChild();
         ImGui::SetCursorScreenPos(ImVec2(a.x + pad, ImGui::GetCursorScreenPos().y));  // a new line starts at the window's edge
       }

@@ -435,11 +435,11 @@ void App::draw_why(const ImVec2& size) {
   const Focus f = focused();
   const model::Model& m = f.s->model();
   float px = fonts_.px;
-  std::string heading = ask_.open ? std::string("Predict") : focus_title("Why");
+  std::string heading = quiz_.open() ? std::string("Predict") : focus_title("Why");
   begin_panel("why", heading.c_str(), size, fonts_, th);
   window_box(geo_.why.x0, geo_.why.y0, geo_.why.x1, geo_.why.y1);
   geo_.predict_choices.clear();
-  if (ask_.open) {
+  if (quiz_.open()) {
     draw_predict();
     end_panel();
     return;

@@ -13,136 +13,20 @@
 
 namespace loopscope::gui {
 
-void App::toggle_predict() {
-  predict_on_ = !predict_on_;
-  ask_ = {};
-  predict_last_ = run1_.playback().index();
-  if (predict_on_ && run1_.playback().size() && run1_.playback().at_end()) {
-    // Started at the end: the quiz starts from the beginning.
-    seek(0);
-    predict_last_ = 0;
-    run1_.playback().playing = true;
-  }
+PredictQuiz::Playhead App::quiz_playhead() const {
+  const Playback& p = run1_.playback();
+  return {p.index(), p.size(), p.playing, p.at_end()};
 }
+
+void App::toggle_predict() { apply(quiz_.toggle(quiz_playhead())); }
 
 void App::predict_gate() {
-  const model::Model& m = run1_.model();
-  size_t idx = run1_.playback().index();
-  if (!predict_on_ || ask_.open || run1_.session().live() || !m.finished()) {
-    predict_last_ = idx;
-    return;
-  }
-  if (questions_gen_ != run1_.generation() || questions_n_ != m.size()) {
-    if (questions_gen_ != run1_.generation()) answered_.clear(), score_right_ = score_asked_ = 0;
-    questions_ = model::quiz(m);
-    questions_gen_ = run1_.generation();
-    questions_n_ = m.size();
-  }
-  if (idx > predict_last_) {
-    for (const model::Question& q : questions_) {
-      if (q.ask_at <= predict_last_) continue;
-      if (q.ask_at > idx) break;
-      if (std::binary_search(answered_.begin(), answered_.end(), q.answer_at)) continue;
-      bool playing = run1_.playback().playing;
-      seek(q.ask_at);
-      ask_ = {};
-      ask_.open = true;
-      ask_.q = q;
-      ask_.resume = playing;
-      look_.show[3] = true;  // the question lives in the Why panel
-      break;
-    }
-  }
-  predict_last_ = run1_.playback().index();
+  apply(quiz_.gate(run1_.model(), run1_.generation(), run1_.session().live(), quiz_playhead()));
 }
 
-void App::answer(int choice) {
-  if (!ask_.open || ask_.revealed) return;
-  const model::Question& q = ask_.q;
-  if (choice >= int(q.choices.size())) return;
-  if (q.kind == model::Question::Kind::order) {
-    // Clicked first to last; the last one left completes the order. -1 (Space): show me.
-    std::vector<int>& p = ask_.picked;
-    if (choice >= 0) {
-      if (std::find(p.begin(), p.end(), choice) != p.end()) return;
-      p.push_back(choice);
-      if (p.size() + 1 == q.choices.size())
-        for (int k = 0; k < int(q.choices.size()); ++k)
-          if (std::find(p.begin(), p.end(), k) == p.end()) p.push_back(k);
-      if (p.size() < q.choices.size()) return;
-      ++score_asked_, score_right_ += model::right_order(q, p);
-    } else {
-      p.clear();
-    }
-    ask_.chosen = p.empty() ? -1 : model::right_order(q, p) ? q.answer : p.front();
-    ask_.text = model::explain_order(run1_.model(), q, p);
-  } else {
-    ask_.chosen = choice;
-    ask_.text = model::explain(run1_.model(), q, choice);
-    if (choice >= 0) ++score_asked_, score_right_ += choice == q.answer;
-  }
-  ask_.revealed = true;
-  answered_.insert(std::upper_bound(answered_.begin(), answered_.end(), q.answer_at), q.answer_at);
-  // Show the answer happening: the poll, what it woke, the handle running.
-  seek(q.answer_at);
-  predict_last_ = q.answer_at;
-}
+void App::answer(int choice) { apply(quiz_.answer(run1_.model(), choice)); }
 
-void App::continue_after_answer() {
-  if (!ask_.open) return;
-  if (!ask_.revealed) answer(-1);
-  bool resume = ask_.resume;
-  ask_ = {};
-  if (resume) run1_.playback().playing = true;
-}
-
-namespace {
-// The hint under a question: where to look.
-const char* predict_hint(model::Question::Kind k) {
-  switch (k) {
-    case model::Question::Kind::cancel_outcome:
-      return "Read the code around its await: an except or finally? Click or press a number (Space: show me).";
-    case model::Question::Kind::last_handle:
-      return "Read the ready queue to its end, then the timers: what the poll wakes joins behind the queue. Click or "
-             "press a number (Space: show me).";
-    case model::Question::Kind::order:
-      return "Read the ready queue front to back, then what the poll wakes: it joins behind. Click the first, then the "
-             "next (Space: show me).";
-    case model::Question::Kind::gather_error:
-      return "Read the gather() call: does it pass return_exceptions=True? Click or press a number (Space: show me).";
-    default: return "Read the ready queue, then the timers. Click or press a number (Space: show me).";
-  }
-}
-}  // namespace
-
-// The Predict panel's body, measured before it is drawn: the question (or,
-// after the reveal, the explanation), every choice and the hint must show
-// without scrolling, so the text shrinks as far as the floor, and the
-// question's context (the narration so far) gives way first.
-App::PredictBody App::predict_body() const {
-  const model::Model& m = run1_.model();
-  const model::Question& q = ask_.q;
-  PredictBody b;
-  for (size_t k = 0; k < q.choices.size(); ++k) {
-    std::string key = std::to_string(k + 1);
-    if (q.kind == model::Question::Kind::order) {
-      // Where the student put it (before the reveal), where it ran (after).
-      auto at = std::find(ask_.picked.begin(), ask_.picked.end(), int(k));
-      if (ask_.revealed) key = "ran #" + std::to_string(q.order[k] + 1);
-      else if (at != ask_.picked.end()) key = "#" + std::to_string(at - ask_.picked.begin() + 1);
-    }
-    b.labels.push_back(key + "  " + q.choices[k].label);
-  }
-  if (!ask_.revealed) {
-    b.question = model::prompt(m, q);
-    b.hint = predict_hint(q.kind);
-    if (m.size()) b.context = "So far: " + model::narrate(m, std::min(run1_.playback().index(), m.size() - 1));
-  } else {
-    b.reveal = model::elide(ask_.text, limits::kShownParagraphChars);
-    if (score_asked_ > 0) b.score = std::to_string(score_right_) + " of " + std::to_string(score_asked_) + " right";
-  }
-  return b;
-}
+void App::continue_after_answer() { apply(quiz_.continue_after_answer(run1_.model())); }
 
 namespace {
 constexpr const char* kContinue = "Continue (Space)";
@@ -215,7 +99,7 @@ void App::draw_predict() {
   // The choices come right after the question (or first, after the reveal):
   // the hint, the context and the explanation follow.
   draw_predict_choices(b);
-  if (ask_.revealed && b.reveal.empty()) b = predict_body();  // answered by a click just now: the rest tells the answer
+  if (quiz_.revealed() && b.reveal.empty()) b = predict_body();  // answered by a click just now: the rest tells the answer
   if (!b.hint.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
     ImGui::TextUnformatted(b.hint.c_str());
@@ -240,7 +124,8 @@ void App::draw_predict() {
 void App::draw_predict_choices(const PredictBody& b) {
   const Theme& th = theme();
   const model::Model& m = run1_.model();
-  const model::Question& q = ask_.q;
+  const model::Question& q = *quiz_.question();
+  const std::vector<int>& picked = quiz_.picked();
   float px = fonts_.px;
   // Each choice in its task's colour (a plain callback's: the callback colour);
   // after the reveal the answer stays bright, the others fade, a wrong guess is outlined.
@@ -254,9 +139,9 @@ void App::draw_predict_choices(const PredictBody& b) {
     const model::TaskInfo* t = c.task >= 0 ? m.task(c.task, 0) : nullptr;
     ImU32 col = t ? th.task(t->color) : th.callback;
     const bool order = q.kind == model::Question::Kind::order;
-    if (ask_.revealed && int(k) != q.answer && !order) col = mix(col, th.bg, 0.7f);
+    if (quiz_.revealed() && int(k) != q.answer && !order) col = mix(col, th.bg, 0.7f);
     // An order question: a choice already placed fades until the reveal.
-    if (!ask_.revealed && order && std::find(ask_.picked.begin(), ask_.picked.end(), int(k)) != ask_.picked.end())
+    if (!quiz_.revealed() && order && std::find(picked.begin(), picked.end(), int(k)) != picked.end())
       col = mix(col, th.bg, 0.5f);
     const char* label = b.labels[k].c_str();
     float w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
@@ -268,17 +153,17 @@ void App::draw_predict_choices(const PredictBody& b) {
     ImGui::PushStyleColor(ImGuiCol_Text, ink_on(col));
     if (ImGui::Button(label)) answer(int(k));
     ImGui::PopStyleColor(4);
-    bool wrong = ask_.revealed && int(k) == ask_.chosen && ask_.chosen != q.answer;
-    if (order && ask_.revealed && !ask_.picked.empty()) {  // outlined: each one the student put in the wrong place
-      auto at = std::find(ask_.picked.begin(), ask_.picked.end(), int(k));
-      wrong = at != ask_.picked.end() && q.order[k] != int(at - ask_.picked.begin());
+    bool wrong = quiz_.revealed() && int(k) == quiz_.chosen() && quiz_.chosen() != q.answer;
+    if (order && quiz_.revealed() && !picked.empty()) {  // outlined: each one the student put in the wrong place
+      auto at = std::find(picked.begin(), picked.end(), int(k));
+      wrong = at != picked.end() && q.order[k] != int(at - picked.begin());
     }
     const ImVec2 b0 = ImGui::GetItemRectMin(), b1 = ImGui::GetItemRectMax();
     if (wrong) ImGui::GetWindowDrawList()->AddRect(b0, b1, th.error, ImGui::GetStyle().FrameRounding, 0, 2.5f);
     geo_.predict_choices.push_back({int(k), {b0.x, b0.y, b1.x, b1.y}, col, wrong});
     ImGui::PopID();
   }
-  if (!ask_.revealed) return;
+  if (!quiz_.revealed()) return;
   same_line_if_fits(ImGui::CalcTextSize(kContinue).x + ImGui::GetStyle().FramePadding.x * 2 + px, gap);
   if (ImGui::Button(kContinue)) continue_after_answer();
   if (!b.score.empty()) {

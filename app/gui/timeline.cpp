@@ -697,7 +697,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   float xp = x_of(now);
   // While a predict question is open it is hidden outright (axis labels
   // included): the lanes past the playhead would give the answer away.
-  bool quiz = primary && ask_.open && !ask_.revealed;
+  bool quiz = primary && quiz_.open() && !quiz_.revealed();
   if (xp < plot1.x) {
     ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(quiz ? 255 : 150) << IM_COL32_A_SHIFT);
     ImVec2 va(std::max(xp, plot0.x), quiz ? c0.y : plot0.y);

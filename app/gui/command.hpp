@@ -1,0 +1,25 @@
+// What a part of the view asks the App to do. The quiz, the dialogs and the
+// toolbar's widgets read the run (a const Model&) and return commands; the App
+// applies them (App::apply), so only the App moves the playhead or starts runs.
+#pragma once
+
+#include <cstddef>
+#include <variant>
+#include <vector>
+
+namespace loopscope::gui {
+
+namespace cmd {
+struct Seek {  // the playhead to an event (playback stops there)
+  size_t index = 0;
+};
+struct Play {};  // playback runs on
+struct ShowPanel {  // a panel (0-5, the keys 1-6) comes into view
+  int panel = 0;
+};
+}  // namespace cmd
+
+using Command = std::variant<cmd::Seek, cmd::Play, cmd::ShowPanel>;
+using Commands = std::vector<Command>;
+
+}  // namespace loopscope::gui
