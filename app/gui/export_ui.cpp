@@ -68,11 +68,7 @@ void App::open_record_dialog() {
   if (cmp) clip_req_.w = std::max(clip_req_.w, 1280);
   // The playback's story length (the longer run's, when comparing): the clip's length at 1x.
   record_story_s_ = run1_.playback().story_end();
-  if (cmp) {
-    Playback other;
-    other.sync(cmp->model().events(), 0);
-    record_story_s_ = std::max(record_story_s_, other.story_end());
-  }
+  if (cmp) record_story_s_ = std::max(record_story_s_, run2_.playback().story_end());
   record_open_ = true;
 }
 
