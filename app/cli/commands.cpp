@@ -151,9 +151,10 @@ int cmd_run(const std::vector<std::string>& argv) {
           "  --chrome-trace F   write a Chrome Trace Event file (opens in Perfetto)\n"
           "  --scale X          multiply every delay by X (0.01-100; default 1)\n"
           "  --quiet            no print output, summary only\n"
-          "  --listen PORT      concurrent-server only: keep listening on 127.0.0.1:PORT (0: any free port)\n"
-          "                     for outside clients (curl, nc, a browser), answering HTTP/1.1 with a page;\n"
-          "                     stops at --duration or on Ctrl-C or SIGTERM (twice: exit at once)\n"
+          "  --listen PORT      concurrent-server only: open server mode, listening on 127.0.0.1:PORT\n"
+          "                     (0: any free port) for outside clients (curl, nc, a browser), answering\n"
+          "                     HTTP/1.1 with a page; stops at --duration or on Ctrl-C or SIGTERM (twice:\n"
+          "                     exit at once)\n"
           "  --duration S       seconds to listen with --listen (default 30)\n");
       return 0;
     } else if (t == "--set") {

@@ -603,7 +603,7 @@ void App::draw_toolbar() {
     ImGui::TextDisabled("no run yet: press Run");
   }
   if (live && run1_.session().open_mode()) {
-    // Open mode: where to point curl or a browser, and how long is left.
+    // Open server mode: where to point curl or a browser, and how long is left.
     ImGui::SameLine(0, px);
     int port = run1_.session().open_port();
     double left = run1_.session().open_duration() -
@@ -677,7 +677,7 @@ void App::draw_open_toggle() {
   bool live = run1_.session().live();
   ImGui::SameLine(0, px * 0.6f);
   if (live) ImGui::BeginDisabled();
-  ImGui::Checkbox("outside clients", &open_.on);
+  ImGui::Checkbox("open server", &open_.on);
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("Open server mode: Run listens on 127.0.0.1 for real clients (curl, nc, a browser)\n"
                       "instead of the scenario's own; each connection appears as it arrives.");

@@ -159,7 +159,7 @@ class App {
   // [SECTION] Runs
   void start(const Scenario& s, const Params& p);
   void start_selected();  // the toolbar's scenario and parameters
-  // concurrent-server's open mode (the toolbar's "outside clients" toggle):
+  // concurrent-server's open server mode (the toolbar's "open server" toggle; `--listen` on the command line):
   // listening on 127.0.0.1:port for curl, nc or a browser, for `duration` s.
   void start_open(const Params& p, int port, double duration);
   struct OpenToggle {
@@ -386,7 +386,7 @@ class App {
   std::function<bool()> extra_fonts_;
   OpenToggle open_;
   std::chrono::steady_clock::time_point open_started_;
-  void draw_open_toggle();  // the toolbar's open-mode controls (concurrent-server)
+  void draw_open_toggle();  // the toolbar's open server mode controls (concurrent-server)
   // Your own program (live_program_ui.cpp).
   void draw_program_bar();       // the toolbar while a .py is under view: its name, Stop / Run, Edit
   void draw_program_dialogs();   // the open dialog and the editor

@@ -1,7 +1,7 @@
-// The open server toggle in the real window (GLFW under Xvfb): Run listens on
+// The open server mode toggle in the real window (GLFW under Xvfb): Run listens on
 // loopback for outside clients, the toolbar says where, each real connection
-// shows up as a task with the open mode's own listing, and Stop ends the run
-// cleanly. A saved open-mode trace reopens with that listing.
+// shows up as a task with the open server mode's own listing, and Stop ends the run
+// cleanly. A saved open server mode trace reopens with that listing.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -12,7 +12,7 @@
 using namespace loopscope;
 using namespace loopscope::gui;
 
-TEST_CASE("outside clients: the window's server answers a real HTTP client, shows its handler task, and Stop ends it") {
+TEST_CASE("open server mode: the window's server answers a real HTTP client, shows its handler task, and Stop ends it") {
   gui::test::WindowRig r("gather", {"a=0.01", "b=0.01", "c=0.01"});
   const Scenario* s = find_scenario("concurrent-server");
   REQUIRE(s);
@@ -46,7 +46,7 @@ TEST_CASE("outside clients: the window's server answers a real HTTP client, show
     stopped |= e.kind == Ev::print && e.s1 && std::string(e.s1) == "stopping: SIGINT" && e.line > 0;
   CHECK(stopped);
 
-  // Saved and reopened, it keeps the open mode's listing.
+  // Saved and reopened, it keeps the open server mode's listing.
   std::string path = "/tmp/loopscope-open-" + std::to_string(::getpid()) + ".jsonl";
   REQUIRE(save_trace(r.app.session(), path) == "");
   App viewer;
