@@ -62,10 +62,9 @@ void App::start_selected() {
 
 void App::start_open(const Params& p, int port, double duration) {
   if (const Scenario* s = find_scenario("concurrent-server")) mirror_toolbar(*s, p);
-  open_.on = true, open_.port = port, open_.duration = float(duration);
   if (compare_on_) stop_compare();
   run1_.start_open(p, port, duration);
-  open_started_ = std::chrono::steady_clock::now();
+  open_.started(port, duration);
   follow_new_run();
 }
 
@@ -526,7 +525,7 @@ void App::draw_toolbar() {
     flow(px * 6, ImGui::GetStyle().ItemSpacing.x);
     params_.draw(selected_, px);
   }
-  if (cur && cur->id == "concurrent-server") draw_open_toggle();
+  if (cur && cur->id == "concurrent-server") open_.draw(px, live);
   flow(button_w("Running..."), ImGui::GetStyle().ItemSpacing.x);
   if (live && run1_.session().open_mode()) {
     if (ImGui::Button("Stop")) run1_.session().stop();
@@ -606,8 +605,7 @@ void App::draw_toolbar() {
     // Open server mode: where to point curl or a browser, and how long is left.
     ImGui::SameLine(0, px);
     int port = run1_.session().open_port();
-    double left = run1_.session().open_duration() -
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - open_started_).count();
+    double left = open_.seconds_left(run1_.session().open_duration());
     if (port > 0)
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "listening on http://127.0.0.1:%d/  (%.0f s left)",
                          port, std::max(left, 0.0));
@@ -670,31 +668,6 @@ void App::draw_toolbar() {
   if (ImGui::Button("?")) help_ = !help_;
   note("?");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", with_keys("Keyboard shortcuts", Action::Help).c_str());
-}
-
-void App::draw_open_toggle() {
-  float px = look_.font_px();
-  bool live = run1_.session().live();
-  ImGui::SameLine(0, px * 0.6f);
-  if (live) ImGui::BeginDisabled();
-  ImGui::Checkbox("open server", &open_.on);
-  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-    ImGui::SetTooltip("Open server mode: Run listens on 127.0.0.1 for real clients (curl, nc, a browser)\n"
-                      "instead of the scenario's own; each connection appears as it arrives.");
-  if (open_.on) {
-    ImGui::SameLine(0, px * 0.3f);
-    ImGui::TextUnformatted("port");
-    ImGui::SameLine(0, px * 0.3f);
-    ImGui::SetNextItemWidth(px * 3.6f);
-    ImGui::DragInt("##port", &open_.port, 1, 0, 65535, "%d", ImGuiSliderFlags_AlwaysClamp);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("0: any free port");
-    ImGui::SameLine(0, px * 0.3f);
-    ImGui::TextUnformatted("for");
-    ImGui::SameLine(0, px * 0.3f);
-    ImGui::SetNextItemWidth(px * 3.6f);
-    ImGui::DragFloat("##duration", &open_.duration, 1, 5, 3600, "%g s", ImGuiSliderFlags_AlwaysClamp);
-  }
-  if (live) ImGui::EndDisabled();
 }
 
 // [SECTION] Help overlay

@@ -18,6 +18,7 @@
 #include "file_browser.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
+#include "open_server_controls.hpp"
 #include "param_widgets.hpp"
 #include "playback.hpp"
 #include "predict_quiz.hpp"
@@ -162,12 +163,7 @@ class App {
   // concurrent-server's open server mode (the toolbar's "open server" toggle; `--listen` on the command line):
   // listening on 127.0.0.1:port for curl, nc or a browser, for `duration` s.
   void start_open(const Params& p, int port, double duration);
-  struct OpenToggle {
-    bool on = false;
-    int port = 8000;
-    float duration = 60;
-  };
-  OpenToggle& open_toggle() { return open_; }
+  OpenServerControls& open_server() { return open_; }
   // The gallery (G, toolbar "Scenarios"): every scenario as a card with its
   // title, lesson, parameters and Run; natural pairs offer Compare.
   void open_gallery() { gallery_ = true; }
@@ -384,9 +380,7 @@ class App {
   Appearance look_;
   Fonts fonts_;
   std::function<bool()> extra_fonts_;
-  OpenToggle open_;
-  std::chrono::steady_clock::time_point open_started_;
-  void draw_open_toggle();  // the toolbar's open server mode controls (concurrent-server)
+  OpenServerControls open_;  // the toolbar's open server mode controls (concurrent-server)
   // Your own program (live_program_ui.cpp).
   void draw_program_bar();       // the toolbar while a .py is under view: its name, Stop / Run, Edit
   void draw_program_dialogs();   // the open dialog and the editor
