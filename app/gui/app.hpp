@@ -351,6 +351,7 @@ class App {
   void draw_stage(const ImVec2& size);
   void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
   void draw_summary(const ImVec2& size);
+  void draw_narrow(const ImVec2& avail);  // a narrow presenter view: stage, timeline beside Why/Console, code under them
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
   const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
   mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_;  // run 1's

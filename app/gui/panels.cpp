@@ -559,21 +559,35 @@ void App::draw_console(const ImVec2& size) {
   size_t idx = f.index;
   // Prints up to the playhead; the latest is the current one.
   size_t shown = size_t(std::upper_bound(prints.begin(), prints.end(), idx) - prints.begin());
-  float lh = px * 1.35f;
-  float it_w = fonts_.mono->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, "it 000").x + px * 0.6f;
-  // Long prints wrap at the panel's edge (a cut line hides the punchline); the
-  // latest prints that fit are shown, the newest at the bottom.
+  // The newest print is shown whole: when it does not fit at body size, the
+  // Console's text steps down to the floor face, then gives up its iteration
+  // column (a narrow panel); only a print taller than all of that is elided.
+  ImFont* font = fonts_.mono;
+  float lh = 0, it_w = 0;
+  bool it_col = true;
   auto text_x = [&](const char* text) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
-    return (own_it ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
+    return (own_it || !it_col ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
   };
   // Rows wrap between words (gui::wrap_row): an identifier or a number is never split across rows.
   auto wrap_w = [&](const char* text) { return std::max(c1.x - text_x(text), px * 4); };
   auto rows_of = [&](const char* text) {
     float n = 0, ww = wrap_w(text);
-    for (const char *p = text, *end = p + std::strlen(p); p < end; ++n) wrap_row(fonts_.mono, px, p, end, ww, &p);
+    for (const char *p = text, *end = p + std::strlen(p); p < end; ++n) wrap_row(font, px, p, end, ww, &p);
     return std::max(1.0f, n);
   };
+  const float body_px = px;
+  for (int step = 0; step < 3; ++step) {
+    if (step > 0) {
+      if (!fonts_.mono_floor || fonts_.mono_floor_px >= body_px) break;  // no smaller face (at the desk)
+      font = fonts_.mono_floor, px = fonts_.mono_floor_px, it_col = step < 2;
+    }
+    lh = px * 1.35f;
+    it_w = fonts_.mono->CalcTextSizeA(std::max(px * 0.85f, look_.floor_px()), FLT_MAX, 0, "it 000").x + px * 0.6f;
+    if (shown == 0) break;
+    const Event& e = m.events()[prints[shown - 1]];
+    if (rows_of(model::elide(e.s1, limits::kShownParagraphChars).c_str()) * lh <= c1.y - c0.y + 0.5f) break;
+  }
   size_t first = shown;
   float need = 0;
   while (first > 0) {
@@ -600,10 +614,11 @@ void App::draw_console(const ImVec2& size) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;
     float x = text_x(text);
     if (ti) dl->AddRectFilled(ImVec2(x - px * 0.7f, y + lh * 0.2f), ImVec2(x - px * 0.4f, y + h - lh * 0.2f), th.task(ti->color));
-    if (!own_it) {
+    if (!own_it && it_col) {
       char it[16];
       std::snprintf(it, sizeof it, "it %u", e.it);
-      dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
+      float ipx = std::max(px * 0.85f, look_.floor_px());
+      dl->AddText(fonts_.mono, ipx, ImVec2(c0.x + px * 0.3f, y + (lh - ipx) * 0.5f), th.text_faint, it);
     }
     // One wrapped row per lh (AddText's own line height is the font size).
     const char* p = text;
@@ -611,15 +626,15 @@ void App::draw_console(const ImVec2& size) {
     float ry = y;
     while (p < end && ry + lh <= c1.y + 0.5f) {  // rows below the panel are not drawn
       const char* next = end;
-      const char* row_end = wrap_row(fonts_.mono, px, p, end, wrap_w(text), &next);
+      const char* row_end = wrap_row(font, px, p, end, wrap_w(text), &next);
       if (next < end && ry + 2 * lh > c1.y + 0.5f) {
         // The last row that fits, with text still to come: it ends in an ellipsis, never a half-drawn row.
-        std::string last = elide(fonts_.mono, px, std::string(p, end), c1.x - x);
-        dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
+        std::string last = elide(font, px, std::string(p, end), c1.x - x);
+        dl->AddText(font, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
         geo_.console_rows.push_back(std::move(last));
         break;
       }
-      dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, row_end);
+      dl->AddText(font, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, row_end);
       geo_.console_rows.emplace_back(p, row_end);
       p = next;
       ry += lh;
