@@ -121,9 +121,9 @@ struct Placer {
       c.size = ImVec2(std::min(width(c.px, c.text) + 2 * pad + tab, w), h);
       return false;
     };
-    // A chip that cannot say even a few letters of its shortest form in a
-    // whole row ("T…", ".") says nothing: it gives way and is counted ("+1").
-    if (!fit(area.x1 - area.x0) && std::count_if(c.text.begin(), c.text.end(), [](char ch) { return (ch & 0xC0) != 0x80; }) < 5) {
+    // A chip whose shortest form does not fit a whole row even at the floor
+    // size ("Ta…", "'ite…", ".") says too little: it gives way and is counted ("+1").
+    if (!fit(area.x1 - area.x0)) {
       area.full = true;
       return void(++area.hidden);
     }

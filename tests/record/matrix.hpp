@@ -73,6 +73,13 @@ inline void audit_clip_frame(const gui::App& app, const rec::Overlay& ov, float 
     // Console row and a code row wrap. (A lane label or a header may elide.)
     const char* panel = in(g.stage, d) ? "the stage" : in(g.console, d) ? "the Console" : in(g.code, d) ? "the Code panel" : nullptr;
     if (!panel) continue;
+    // The Console's last resort: a print taller than the whole panel at the floor face ends in "…".
+    if (in(g.console, d) && floor_px > 0 && d.px <= floor_px + 0.5f) continue;
+    // A trailing comment takes two rows at most, then ends in "…" (the code keeps the panel's rows): by design.
+    if (in(g.code, d) && std::any_of(g.code_rows.begin(), g.code_rows.end(), [&](const gui::Geometry::CodeRow& r) {
+          return r.comment && d.y0 >= r.y0 - 1 && d.y1 <= r.y1 + 1;
+        }))
+      continue;
     std::string what;
     if (in(g.stage, d))
       for (const std::string& c : g.stage_chips) what += c.find("\xe2\x80\xa6") != std::string::npos ? " '" + c + "'" : "";
