@@ -874,27 +874,28 @@ bool App::draw_narrow(const ImVec2& avail) {
   // The code: its heading and at least three rows of the listing (at the floor face, where a long listing ends up).
   const float overhead = px + gap_y + 2 * st.WindowPadding.y;
   const float lh = std::round(fonts_.mono_floor_px * 1.3f);
-  float code_h = std::floor(std::max(overhead + 3.3f * lh, (avail.y - gap_y) * 0.3f));
+  float code_h = std::floor(std::max(overhead + 3.1f * lh, (avail.y - gap_y) * 0.3f));
   float top_h = avail.y - code_h - gap_y;
   bool under = show[3] || show[4];  // Why and Console, under the stage
   bool left = show[0] || under;
   float left_w = !show[1] ? avail.x : left ? std::floor((avail.x - gap_x) * 0.5f) : 0;
   if (left) {
-    // Under the stage: the Console's heading and three rows of prints at the
-    // floor face (where a long print steps down to); the Why (no captions) its heading and three rows.
-    // (more, up to five, for a print that wraps into more at the floor face without the iteration column).
+    // Under the stage: the Console's heading and two rows of prints at the floor face (where a long print
+    // steps down to), up to five for a print that wraps into more there without the iteration column; the
+    // Why (no captions) its heading and three rows. The stage keeps two rows of compact areas (chips at the floor).
+    const float stage_rows = 2 * std::max(look_.floor_px(), px * 0.78f) * 1.55f + px * 0.5f;
     const float floor_rows = std::clamp(
-        tallest_print_rows(left_w - 2 * st.WindowPadding.x, fonts_.mono_floor, fonts_.mono_floor_px, false), 3.0f, 5.0f);
-    float con_h = show[4] ? std::floor(overhead + std::max(2 * px, floor_rows * fonts_.mono_floor_px) * 1.35f) : 0;
+        tallest_print_rows(left_w - 2 * st.WindowPadding.x, fonts_.mono_floor, fonts_.mono_floor_px, false), 2.0f, 5.0f);
+    float con_h = show[4] ? std::floor(overhead + floor_rows * fonts_.mono_floor_px * 1.35f) : 0;
     float why_h = show[3] ? std::floor(overhead + 3 * px * 1.25f) : 0;
     // The stage keeps its heading and two rows of areas: a print longer still is the Console's to elide.
     if (show[0] && show[4]) {
-      float stage_min = overhead + px * 3.6f, rest = top_h - stage_min - why_h - gap_y * float(show[3] + show[4]);
-      con_h = std::max(std::min(con_h, std::floor(rest)), std::floor(overhead + 2 * px * 1.35f));
+      float stage_min = overhead + stage_rows, rest = top_h - stage_min - why_h - gap_y * float(show[3] + show[4]);
+      con_h = std::max(std::min(con_h, std::floor(rest)), std::floor(overhead + 2 * fonts_.mono_floor_px * 1.35f));
     }
     float stage_h = show[0] ? top_h - con_h - why_h - gap_y * float(show[3] + show[4]) : 0;
     // Too short for a stage of two rows of areas under its heading (a window under a tall toolbar): two columns.
-    if (show[0] && stage_h < overhead + px * 3.6f) return false;
+    if (show[0] && stage_h < overhead + stage_rows) return false;
     if (!show[0]) {  // no stage: Why and Console share the column
       if (show[3] && show[4]) why_h = std::floor((top_h - gap_y) * 0.6f), con_h = top_h - gap_y - why_h;
       else why_h = show[3] ? top_h : 0, con_h = show[4] ? top_h : 0;
