@@ -122,8 +122,14 @@ struct Placer {
       return false;
     };
     // A chip whose shortest form does not fit a whole row even at the floor
-    // size ("Ta…", "'ite…", ".") says too little: it gives way and is counted ("+1").
-    if (!fit(area.x1 - area.x0)) {
+    // size says too little when cut ("Ta…", "TaskGro…", "'ite…", "."): it
+    // gives way and is counted ("+1"). Only a long form (a 20k label) keeps
+    // its first dozen characters and an ellipsis.
+    auto chars = [](const std::string& t) {
+      return size_t(std::count_if(t.begin(), t.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+    };
+    const size_t shortest = all.empty() ? 0 : chars(model::elide(all.back()));
+    if (!fit(area.x1 - area.x0) && (shortest <= 12 || chars(c.text) < 13)) {
       area.full = true;
       return void(++area.hidden);
     }
@@ -468,10 +474,10 @@ void App::draw_stage(const ImVec2& size) {
 
   const int64_t now_ns = playhead_ns();  // between events too: a blocked loop's timers grow late as time passes
   // `reserve`: compact areas keep room for a "+N" at their right (Running never needs it: it holds one chip).
-  auto place_all = [&](const model::LoopState& st, Layout& out, bool reserve) {
+  auto place_all = [&](const model::LoopState& st, Layout& out, const std::vector<const Area*>& reserve) {
     for (Area* a : areas)
       start_area(*a, px, fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles.back().c_str()).x,
-                 reserve && a != &running ? more_w : 0);
+                 std::count(reserve.begin(), reserve.end(), a) && a != &running ? more_w : 0);
     Placer p{m, th, fonts_.ui, px, look_.floor_px(), out};
     // After this iteration's handles, a boundary: what was queued while they
     // ran waits for the next iteration (asyncio runs exactly ntodo handles).
@@ -543,12 +549,16 @@ void App::draw_stage(const ImVec2& size) {
       p.place(pool, key_for(w.task, w.job, 4), w.task, forms);
     }
   };
-  // A compact area's row gets its whole width unless some chip does not fit: then the room for "+N" is kept.
+    // Only the compact areas that had chips left over keep that room (a Running
+  // area with its chip counted does not shorten the timers' row).
   auto layout = [&](const model::LoopState& st, Layout& out) {
-    place_all(st, out, false);
-    if (std::any_of(areas.begin(), areas.end(), [](const Area* a) { return a->compact && a->hidden > 0; })) {
+    place_all(st, out, {});
+    std::vector<const Area*> short_of;
+    for (const Area* a : areas)
+      if (a->compact && a->hidden > 0) short_of.push_back(a);
+    if (!short_of.empty()) {
       out = {};
-      place_all(st, out, true);
+      place_all(st, out, short_of);
     }
   };
   Layout before, after;
