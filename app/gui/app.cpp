@@ -207,7 +207,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   // A narrow presenter view (a compare clip's half, a 640 px window): two
   // columns would leave the code a dozen characters. The code gets the whole
   // width under the stage and the timeline (Why and Console beside the timeline).
-  if (look_.presenter && !compare_on_ && !ask_.open && avail.x < fonts_.px * 30 && show[2] && (show[0] || show[1]) &&
+  if (look_.presenter && !compare_on_ && !quiz_.open() && avail.x < fonts_.px * 30 && show[2] && (show[0] || show[1]) &&
       draw_narrow(avail)) {
     ImGui::PopAllowKeyboardFocus();
     ImGui::End();
