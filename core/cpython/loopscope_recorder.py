@@ -204,6 +204,12 @@ K_TRUNCATED = _kind("truncated", ',"reason":%s,"limit":%s')
 K_RUN_BEGIN = _kind("run.begin", ',"scenario":%s,"params":%s,"entry":%s,"engine":"cpython","python":%s')
 K_RUN_END = _kind("run.end", ',"status":%s,"error":%s,"how":%s,"exit_code":%s')
 
+# Queued by name and made into records when written: their args hold what is
+# read then (a task's _Lazy name, run.begin's entry), which marshal refuses, so
+# the writer's fast path notices them. The hot path queues "ready.push" and
+# "ready.run" by name too while a task's labels are still _Lazy.
+LAZY_KINDS = {"task.new", "run.begin"}
+
 HEAD = '{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":'
 TEMPLATES = [HEAD + k + "\n" for k in KINDS]
 NULL = "null"
@@ -288,7 +294,7 @@ class Writer:
         self.fd = fd
         self.limit = limit
         self.records = records
-        self.q = collections.deque()
+        self.q = []  # list.append is atomic under the GIL; the writer takes a batch with q[:n], del q[:n]
         self.lock = threading.Lock()
         self.seq = 0
         self.last_t = 0
@@ -318,24 +324,23 @@ class Writer:
             n = len(q)  # what is queued now: a busy producer cannot keep this loop going
             if n == 0:
                 return
+            batch = q[:n]  # appends from other threads go after the first n: none is lost
+            del q[:n]
+            seq, limit = self.seq, self.limit
+            if self.records and seq + n <= limit:  # the usual case: the records as they are
+                try:
+                    data = marshal.dumps(batch, 4)
+                except ValueError:  # a record queued by name holds a name to read now (_Lazy)
+                    data = marshal.dumps([_as_record(e) if e[0].__class__ is str else e for e in batch], 4)
+                self.seq = seq + n
+                self.write(len(data).to_bytes(4, "little") + data)
+                return
             out = []
             put = out.append
-            pop = q.popleft
-            seq, limit = self.seq, self.limit
-            if self.records and seq + n <= limit:  # the usual case: pass the records on as they are
-                for _ in range(n):
-                    e = pop()
-                    if e[0].__class__ is str:  # queued by name: its record is made now
-                        e = _as_record(e)
-                    put(e)
-                self.seq = seq + n
-                self.write_frame(out)
-                return
             last = self.last_t
-            for _ in range(n):
-                e = pop()
+            for e in batch:
                 k = e[0]
-                if seq >= limit and k != "run.end":
+                if seq >= limit and k != K_RUN_END:
                     if not self.truncated:
                         self.truncated = True
                         r = (K_TRUNCATED, last, 0, e[3], (_js("event limit reached"), limit))
@@ -465,6 +470,8 @@ class LoopState:
     (asyncio.run twice, a 3.4-style loop then asyncio.run) share number 0: its
     iterations and ids continue. A loop running while another is open gets the
     next free number."""
+    __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
+                 "timers", "next_timer", "io", "next_op", "cancels", "labels", "suspended", "thread", "loop", "eager")
 
     def __init__(self, number):
         self.number = number
@@ -513,10 +520,14 @@ class Recorder:
     # -- emitting
 
     def emit(self, kind, ls, t, args):
+        """Queues an event given by name and raw args: its record is made now, or when
+        written for the kinds whose args hold a name to read then (LAZY_KINDS)."""
+        if kind not in LAZY_KINDS:
+            kind, args = _record(kind, args)
         self.q.append((kind, t - self.t0 if t else 0, ls.number if ls else 0, ls.it if ls else 0, args))
 
     def emit_now(self, kind, ls, args):
-        self.q.append((kind, _now() - self.t0, ls.number if ls else 0, ls.it if ls else 0, args))
+        self.emit(kind, ls, _now(), args)
 
     # -- loops
 
@@ -586,16 +597,9 @@ class Recorder:
                 break
             if top is None:
                 top = f
-            code = f.f_code
-            k = info.get(code)
-            if k is None:  # a tuple: the user's code (its file as JSON text); else the asyncio qualname, or ""
-                fn = code.co_filename
-                rel = self.files.rel(fn)
-                if rel is not None:
-                    k = (_js(rel),)
-                else:
-                    k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
-                info[code] = k
+            k = info.get(f.f_code)
+            if k is None:
+                k = self.code_kind(f.f_code)
             if k.__class__ is tuple:
                 user = f
                 fjs = k[0]
@@ -605,6 +609,18 @@ class Recorder:
                 below.append(k)
             obj = nxt
         return user, fjs, below, top
+
+    def code_kind(self, code):
+        """What a code object is, looked up once: a tuple (its file as JSON text) for the user's
+        code; else its qualname for asyncio's own functions, or "" for other library code."""
+        fn = code.co_filename
+        rel = self.files.rel(fn)
+        if rel is not None:
+            k = (_js(rel),)
+        else:
+            k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
+        self.code_info[code] = k
+        return k
 
     def where(self, task):
         """(line, file relative path, asyncio functions below) where a task is suspended."""
@@ -682,14 +698,46 @@ class Recorder:
             ls.labels.pop(tid, None)
             ls.suspended.pop(tid, None)
             return
-        f, fjs, below, top = self.chain(task)
+        # chain() inline (every step ends here): the innermost user frame, and the asyncio
+        # functions below it, read only when the task awaits a future.
+        waiter = task._fut_waiter
+        obj = task.get_coro()
+        f = fjs = top = below = None
+        info = self.code_info
+        while obj is not None:
+            tp = type(obj)
+            if tp is _Coroutine:
+                fr = obj.cr_frame
+                nxt = obj.cr_await
+            elif tp is _Generator:
+                fr = obj.gi_frame
+                nxt = obj.gi_yieldfrom
+            else:
+                break
+            if fr is None:
+                break
+            if top is None:
+                top = fr
+            k = info.get(fr.f_code)
+            if k is None:
+                k = self.code_kind(fr.f_code)
+            if k.__class__ is tuple:
+                f = fr
+                fjs = k[0]
+                below = None
+            elif k and waiter is not None:
+                if below is None:
+                    below = [k]
+                else:
+                    below.append(k)
+            obj = nxt
         line = (f.f_lineno or 0) if f is not None else 0
         ls.suspended[tid] = (line, fjs, top)
-        if task._fut_waiter is None:  # a bare yield (sleep(0)): its next step is already queued
+        if waiter is None:  # a bare yield (sleep(0)): its next step is already queued
             wait = on = Q_YIELD
             target = None
         else:
-            wait, on, target = self.awaits(ls, task, below)
+            wait, on, target = self.awaits(ls, task, below or ())
             wait, on = Q[wait], Q[on]
         slow = dur > SLOW_NS
         if fjs is None:
@@ -1517,7 +1565,7 @@ def main(argv):
         rec.print_buf.clear()
         rec.on = False
         ls = rec.last_ls
-        rec.q.append(("run.end", _now() - rec.t0, 0, ls.it if ls else 0, rec.end))
+        rec.q.append((K_RUN_END, _now() - rec.t0, 0, ls.it if ls else 0, _record("run.end", rec.end)[1]))
         writer.held = False
         writer.flush()
         writer.closed = True
