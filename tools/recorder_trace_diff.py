@@ -2,7 +2,8 @@
 """Compares two CPython-recorder traces event by event, ignoring what legitimately
 differs between two runs of one program: time stamps and durations (t_ns, dur_ns,
 waited_ns, due_ns, a poll's timeout_ms) and the interpreter's version string.
-Everything else (kinds, order, ids, labels, causes, lines, files, texts) must match.
+Everything else (kinds, order, ids, labels, causes, lines, files, texts, the
+order of the fields) must match.
 
     python3 tools/recorder_trace_diff.py A.jsonl B.jsonl     # exit 0 when alike, 1 with the first difference
 
@@ -32,7 +33,7 @@ def normalized(path):
 def first_difference(a, b):
     """None when the two event lists are alike, else one line saying where they part."""
     for i, (x, y) in enumerate(zip(a, b)):
-        if x != y:
+        if list(x.items()) != list(y.items()):  # the same fields in the same order
             return "event %d differs:\n  %s\n  %s" % (i, json.dumps(x, sort_keys=True), json.dumps(y, sort_keys=True))
     if len(a) != len(b):
         return "lengths differ: %d and %d events (first extra: %s)" % (
