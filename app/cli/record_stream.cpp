@@ -213,16 +213,16 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
   }
   for (const Val& rec : items) {
     const std::vector<Val>* f = rec.t == T::seq ? &pool[rec.seq] : nullptr;
-    if (!f || f->size() != 5 || (*f)[0].t != T::integer || (*f)[1].t != T::integer || (*f)[2].t != T::integer ||
-        (*f)[3].t != T::integer || (*f)[4].t != T::seq || (*f)[0].i < 0 || uint64_t((*f)[0].i) >= kinds_.size()) {
+    if (!f || f->size() < 4 || (*f)[0].t != T::integer || (*f)[1].t != T::integer || (*f)[2].t != T::integer ||
+        (*f)[3].t != T::integer || (*f)[0].i < 0 || uint64_t((*f)[0].i) >= kinds_.size()) {
       error_ = "the recorder's stream is malformed (event " + std::to_string(seq_) + " is not a record)";
       return false;
     }
     const std::vector<std::string>& parts = kinds_[size_t((*f)[0].i)];
-    const std::vector<Val>& args = pool[(*f)[4].seq];
-    if (args.size() + 1 != parts.size()) {
+    const size_t nargs = f->size() - 4;  // the args follow (kind, t, loop, it)
+    if (nargs + 1 != parts.size()) {
       error_ = "the recorder's stream is malformed (event " + std::to_string(seq_) + " has " +
-               std::to_string(args.size()) + " fields for " + std::to_string(parts.size() - 1) + ")";
+               std::to_string(nargs) + " fields for " + std::to_string(parts.size() - 1) + ")";
       return false;
     }
     size_t line_start = out.size();
@@ -239,8 +239,8 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
     put_int(out, (*f)[3].i);
     out += ",\"ev\":";
     out += parts[0];
-    for (size_t j = 0; j < args.size(); ++j) {
-      const Val& a = args[j];
+    for (size_t j = 0; j < nargs; ++j) {
+      const Val& a = (*f)[4 + j];
       switch (a.t) {
         case T::integer: put_int(out, a.i); break;
         case T::text: put_text(out, a.s); break;

@@ -3,7 +3,8 @@
 //
 // The recorder does not format JSON per event (it cost more than CPython's own
 // step): each flush is a frame, a 4-byte little-endian length and a
-// `marshal.dumps(list_of_records, 4)`; a record is (kind, t, loop, it, args).
+// `marshal.dumps(list_of_records, 4)`; a record is one flat tuple
+// (kind, t, loop, it, *args).
 // The first frame is ("loopscope-records", 1, KINDS): for each kind the JSON
 // text after "ev": with a %s per arg. Args are ints (written in decimal) or
 // JSON text (written as it is). Here the records are numbered (seq), their

@@ -147,7 +147,7 @@ def _name_to_come(auto):
 
 # [SECTION] Record kinds: one table serves both outputs
 #
-# A record is (kind, t, loop, it, args). Its kind is a code into KINDS, whose
+# A record is one flat tuple (kind, t, loop, it, *args). Its kind is a code into KINDS, whose
 # entry is the event's JSON text after "ev": with a %s for each field: every
 # arg is an int or JSON text (a str written as it is: "null", '"yield"', an
 # encoded label). Variants of an event with fields present or absent (a
@@ -274,9 +274,9 @@ Q = {w: _q(w) for w in ("yield", "new", "cancel", "future", "call_soon", "thread
 
 
 def _as_record(e):
-    """A record queued by event name with raw args, as (code, t, loop, it, args)."""
-    k, a = _record(e[0], e[4])
-    return (k, e[1], e[2], e[3], a)
+    """A record queued by event name with raw args, as (code, t, loop, it, *args)."""
+    k, a = _record(e[0], e[4:])
+    return (k, e[1], e[2], e[3]) + a
 
 
 class Writer:
@@ -343,8 +343,8 @@ class Writer:
                 if seq >= limit and k != K_RUN_END:
                     if not self.truncated:
                         self.truncated = True
-                        r = (K_TRUNCATED, last, 0, e[3], (_js("event limit reached"), limit))
-                        put(r if self.records else TEMPLATES[K_TRUNCATED] % (seq, last, 0, e[3], *r[4]))
+                        r = (K_TRUNCATED, last, 0, e[3], _js("event limit reached"), limit)
+                        put(r if self.records else TEMPLATES[K_TRUNCATED] % ((seq,) + r[1:]))
                         seq += 1
                         if self.on_truncate:
                             self.on_truncate()
@@ -360,7 +360,7 @@ class Writer:
                         t = last
                     else:
                         last = t
-                    put(TEMPLATES[k] % (seq, t, e[2], e[3], *e[4]))
+                    put(TEMPLATES[k] % ((seq, t) + e[2:]))
                 seq += 1
             self.seq, self.last_t = seq, last
             if not out:
@@ -524,7 +524,7 @@ class Recorder:
         written for the kinds whose args hold a name to read then (LAZY_KINDS)."""
         if kind not in LAZY_KINDS:
             kind, args = _record(kind, args)
-        self.q.append((kind, t - self.t0 if t else 0, ls.number if ls else 0, ls.it if ls else 0, args))
+        self.q.append((kind, t - self.t0 if t else 0, ls.number if ls else 0, ls.it if ls else 0) + args)
 
     def emit_now(self, kind, ls, args):
         self.emit(kind, ls, _now(), args)
@@ -744,7 +744,7 @@ class Recorder:
             a = (tid, line, wait, dur, on) if target is None else (tid, line, wait, dur, on, target)
         else:
             a = (tid, line, wait, dur, fjs, on) if target is None else (tid, line, wait, dur, fjs, on, target)
-        self.q.append((K_END[slow][fjs is not None][1][target is not None], t2 - self.t0, ls.number, ls.it, a))
+        self.q.append((K_END[slow][fjs is not None][1][target is not None], t2 - self.t0, ls.number, ls.it) + a)
 
     def task_done(self, ls, task, tid, t):
         if task.cancelled():
@@ -1039,7 +1039,7 @@ def _hot_hooks(rec, hrun):
             hid = ls.next_handle
             ls.next_handle = hid + 1
             ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)
-            q_append(("ready.push" if lazy else K_PUSH, now() - t0, ls.number, ls.it, (hid, tid, label, cause, fn)))
+            q_append(("ready.push" if lazy else K_PUSH, now() - t0, ls.number, ls.it, hid, tid, label, cause, fn))
 
 
     def run(h):
@@ -1062,7 +1062,7 @@ def _hot_hooks(rec, hrun):
         num = ls.number
         it = ls.it
         if task is None:
-            q_append((K_RUN, t - t0, num, it, (hid, tid, label, left, fn)))
+            q_append((K_RUN, t - t0, num, it, hid, tid, label, left, fn))
             op = ls.io.get(id(h)) if ls.io else None
             try:
                 return hrun(h)
@@ -1076,7 +1076,7 @@ def _hot_hooks(rec, hrun):
         if lab is None or lab[0] != name:  # its first step (or set_name since): labels as JSON text now
             s = str(name)
             lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
-        q_append(("ready.run" if lazy else K_RUN, t - t0, num, it, (hid, tid, label, left, fn)))
+        q_append(("ready.run" if lazy else K_RUN, t - t0, num, it, hid, tid, label, left, fn))
         pos = ls.suspended.pop(tid, None)
         if pos is None:
             line, f = where(task)[:2]
@@ -1086,13 +1086,13 @@ def _hot_hooks(rec, hrun):
         thrown = _thrown(task, h, fn is Q_WAKEUP) if h._args or getattr(task, "_must_cancel", False) else None
         if thrown is None:
             if pos[1] is None:
-                q_append((K_BEGIN_NOFILE, t - t0, num, it, (tid, pos[0])))
+                q_append((K_BEGIN_NOFILE, t - t0, num, it, tid, pos[0]))
             else:
-                q_append((K_BEGIN, t - t0, num, it, (tid, pos[0], pos[1])))
+                q_append((K_BEGIN, t - t0, num, it, tid, pos[0], pos[1]))
         elif pos[1] is None:
-            q_append((K_BEGIN_NOFILE_THROWN, t - t0, num, it, (tid, pos[0], _js(thrown))))
+            q_append((K_BEGIN_NOFILE_THROWN, t - t0, num, it, tid, pos[0], _js(thrown)))
         else:
-            q_append((K_BEGIN_THROWN, t - t0, num, it, (tid, pos[0], pos[1], _js(thrown))))
+            q_append((K_BEGIN_THROWN, t - t0, num, it, tid, pos[0], pos[1], _js(thrown)))
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
@@ -1369,7 +1369,7 @@ def _hook_selector(rec, loop, sel):
         ls.phase = POLL
         num = ls.number
         t = now()
-        q_append((K_ITER, t - t0, num, it, (len(loop._ready),)))
+        q_append((K_ITER, t - t0, num, it, len(loop._ready)))
         if t - w.flushed_ns >= FLUSH_NS:
             w.flush_from_loop()
         try:
@@ -1385,7 +1385,7 @@ def _hook_selector(rec, loop, sel):
                 ms = 0
             else:  # what epoll_wait is given (selectors rounds up to whole ms)
                 ms = -(-int(timeout * 1e9) // 1_000_000)
-            q_append((K_POLL, t - t0, num, it, (ms, t2 - t)))
+            q_append((K_POLL, t - t0, num, it, ms, t2 - t))
         ls.phase = IO
         return r
     sel.select = select_
@@ -1565,7 +1565,7 @@ def main(argv):
         rec.print_buf.clear()
         rec.on = False
         ls = rec.last_ls
-        rec.q.append((K_RUN_END, _now() - rec.t0, 0, ls.it if ls else 0, _record("run.end", rec.end)[1]))
+        rec.q.append((K_RUN_END, _now() - rec.t0, 0, ls.it if ls else 0) + _record("run.end", rec.end)[1])
         writer.held = False
         writer.flush()
         writer.closed = True

@@ -246,9 +246,14 @@ class RecorderTest(unittest.TestCase):
                 via = self.via_loopscope(prog, *args, limit=limit)
                 self.assertEqual((via.rc, via.out), (own.rc, own.out))
                 self.assertGreater(len(own.events), 3)
-                self.assertIsNone(first_difference(normalized(own.path), normalized(via.path)))
+                a, b = normalized(own.path), normalized(via.path)
                 if limit:
                     self.assertEqual([e["ev"] for e in via.events[-2:]], ["truncated", "run.end"])
+                    # The hooks turn off when the writer meets the limit, which is a matter of
+                    # when it flushes: the iteration run.end names is the last one recorded.
+                    for e in (a[-1], b[-1]):
+                        e.pop("it")
+                self.assertIsNone(first_difference(a, b))
 
     # -- programs written for the recorder
 
