@@ -16,6 +16,7 @@ imports it so that its compiled code is cached.
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -69,14 +70,15 @@ def main():
             runs["recorded"].append(cpu_of([a.loopscope, "run", prog[0], "--quiet", "--python", a.python, "--events",
                                             trace, "--limit", "4000000", "--"] + prog[1:]))
             events["recorded"] = sum(1 for _ in open(trace))
-        p = min(runs["plain"])
-        print("%s (goal <= %.2fx)" % (title, goal))
-        print("  %-9s %6.3f s   (all: %s)" % ("plain", p, " ".join("%.3f" % x for x in runs["plain"])))
+        p, pm = min(runs["plain"]), statistics.median(runs["plain"])
+        print("%s (goal <= %.2fx); best, and the median beside it" % (title, goal))
+        print("  %-9s %6.3f s           median %6.3f s          (all: %s)" % (
+            "plain", p, pm, " ".join("%.3f" % x for x in runs["plain"])))
         for k in ("before", "recorded"):
             if runs[k]:
-                r = min(runs[k])
-                print("  %-9s %6.3f s = %.2fx  %d events  (all: %s)" % (
-                    k, r, r / p, events[k], " ".join("%.3f" % x for x in runs[k])))
+                r, rm = min(runs[k]), statistics.median(runs[k])
+                print("  %-9s %6.3f s = %.2fx  median %6.3f s = %.2fx  %d events  (all: %s)" % (
+                    k, r, r / p, rm, rm / pm, events[k], " ".join("%.3f" % x for x in runs[k])))
     os.unlink(trace)
 
 

@@ -9,28 +9,24 @@ namespace {
 
 constexpr uint32_t kMaxFrame = 1u << 30;
 
-// A decoded marshal value: what a record holds (ints, str, None, bools, tuples, lists).
-enum class T : uint8_t { none, boolean, integer, text, seq };
-struct Val {
-  T t = T::none;
-  int64_t i = 0;
-  std::string_view s;
-  uint32_t seq = 0;  // T::seq: its items are Reader::seqs[seq]
-};
+using Val = RecordStream::Value;
+using T = Val::Type;
 
 // marshal format version 4 (Python/marshal.c), the subset the recorder sends:
 // a type byte, its 0x80 bit asking for the object to join the reference table
 // (a container joins before its items, a scalar after it), 'r' naming an entry.
+// Values are read one at a time, containers as headers, so that a record's
+// fields need no allocation.
 struct Reader {
   const unsigned char* p;
   const unsigned char* end;
-  std::vector<Val> refs;
-  std::vector<std::vector<Val>>& seqs;
-  size_t used = 0;
+  std::vector<Val>& refs;
   std::string err;
 
-  Reader(std::string_view d, std::vector<std::vector<Val>>& pool)
-      : p(reinterpret_cast<const unsigned char*>(d.data())), end(p + d.size()), seqs(pool) {}
+  Reader(std::string_view d, std::vector<Val>& table)
+      : p(reinterpret_cast<const unsigned char*>(d.data())), end(p + d.size()), refs(table) {
+    refs.clear();
+  }
 
   bool fail(const char* why) {
     if (err.empty()) err = why;
@@ -55,8 +51,8 @@ struct Reader {
     return true;
   }
 
-  bool value(Val& v, int depth) {
-    if (depth > 8) return fail("values nested too deep");
+  // The next value; a tuple or list gives its length (T::seq) and its items come next.
+  bool next(Val& v) {
     uint32_t code = 0;
     if (!u8(code)) return false;
     bool ref = code & 0x80;
@@ -65,11 +61,11 @@ struct Reader {
     uint32_t small = 0;
     switch (code) {
       case 'N': v = Val{}; return true;
-      case 'T': v = Val{T::boolean, 1, {}, 0}; return true;
-      case 'F': v = Val{T::boolean, 0, {}, 0}; return true;
+      case 'T': v = Val{T::boolean, 1, {}}; return true;
+      case 'F': v = Val{T::boolean, 0, {}}; return true;
       case 'i':
         if (!i32(n)) return false;
-        v = Val{T::integer, n, {}, 0};
+        v = Val{T::integer, n, {}};
         break;
       case 'l': {  // |n| digits of 15 bits, least significant first; the sign is n's
         if (!i32(n)) return false;
@@ -84,47 +80,34 @@ struct Reader {
           x |= d << (15 * k);
         }
         if (x > uint64_t(INT64_MAX)) return fail("an integer wider than 64 bits");
-        v = Val{T::integer, n < 0 ? -int64_t(x) : int64_t(x), {}, 0};
+        v = Val{T::integer, n < 0 ? -int64_t(x) : int64_t(x), {}};
         break;
       }
       case 'u': case 't': case 'a': case 'A':
         if (!i32(n)) return false;
         if (n < 0) return fail("a negative length");
-        v = Val{T::text, 0, {}, 0};
+        v = Val{T::text, 0, {}};
         if (!bytes(size_t(n), v.s)) return false;
         break;
       case 'z': case 'Z':
         if (!u8(small)) return false;
-        v = Val{T::text, 0, {}, 0};
+        v = Val{T::text, 0, {}};
         if (!bytes(small, v.s)) return false;
         break;
-      case '(': case '[': case ')': {
-        size_t count = 0;
+      case '(': case '[': case ')':
         if (code == ')') {
           if (!u8(small)) return false;
-          count = small;
-        } else {
-          if (!i32(n)) return false;
-          if (n < 0 || size_t(n) > size_t(end - p)) return fail("a bad length");
-          count = size_t(n);
+          n = int32_t(small);
+        } else if (!i32(n)) {
+          return false;
         }
-        size_t slot = refs.size();
-        if (ref) refs.emplace_back();
-        size_t k = used++;
-        if (seqs.size() <= k) seqs.emplace_back();
-        seqs[k].clear();
-        for (size_t j = 0; j < count; ++j) {
-          Val item;
-          if (!value(item, depth + 1)) return false;
-          seqs[k].push_back(item);
-        }
-        v = Val{T::seq, 0, {}, uint32_t(k)};
-        if (ref) refs[slot] = v;
+        if (n < 0 || n > end - p) return fail("a bad length");
+        v = Val{T::seq, n, {}};
+        if (ref) refs.push_back(Val{T::seq, -1, {}});  // its slot; a reference to it is refused below
         return true;
-      }
       case 'r': {
         if (!i32(n)) return false;
-        if (n < 0 || size_t(n) >= refs.size()) return fail("a reference to nothing");
+        if (n < 0 || size_t(n) >= refs.size() || refs[size_t(n)].t == T::seq) return fail("a bad reference");
         v = refs[size_t(n)];
         return true;
       }
@@ -184,49 +167,49 @@ bool RecordStream::feed(const char* data, size_t size, std::string& out) {
 }
 
 bool RecordStream::frame(std::string_view data, std::string& out) {
-  thread_local std::vector<std::vector<Val>> pool;
-  Reader r(data, pool);
-  Val top;
-  if (!r.value(top, 0) || top.t != T::seq) {
-    error_ = "the recorder's stream is malformed (" + (r.err.empty() ? std::string("not a list") : r.err) + ")";
+  Reader r(data, refs_);
+  auto bad = [&](const std::string& what) {
+    error_ = "the recorder's stream is malformed (" + (r.err.empty() ? what : r.err) + ")";
     return false;
-  }
-  const std::vector<Val>& items = pool[top.seq];
+  };
+  Val top;
+  if (!r.next(top) || top.t != T::seq) return bad("not a list");
   if (kinds_.empty()) {  // the header: ("loopscope-records", 1, KINDS)
-    if (items.size() != 3 || items[0].t != T::text || items[0].s != "loopscope-records" ||
-        items[1].t != T::integer || items[1].i != 1 || items[2].t != T::seq) {
+    Val name, version, kinds;
+    if (top.i != 3 || !r.next(name) || name.t != T::text || name.s != "loopscope-records" || !r.next(version) ||
+        version.t != T::integer || version.i != 1 || !r.next(kinds) || kinds.t != T::seq) {
       error_ = "the recorder's stream does not start with its header (an older or newer recorder?)";
       return false;
     }
-    for (const Val& k : pool[items[2].seq]) {
-      if (k.t != T::text) {
-        error_ = "the recorder's stream is malformed (a kind is not text)";
-        return false;
-      }
+    for (int64_t j = 0; j < kinds.i; ++j) {
+      Val k;
+      if (!r.next(k) || k.t != T::text) return bad("a kind is not text");
       std::vector<std::string> parts;
       std::string_view s = k.s;
-      for (size_t j; (j = s.find("%s")) != std::string_view::npos; s.remove_prefix(j + 2)) parts.emplace_back(s.substr(0, j));
+      for (size_t at; (at = s.find("%s")) != std::string_view::npos; s.remove_prefix(at + 2))
+        parts.emplace_back(s.substr(0, at));
       parts.emplace_back(s);
       kinds_.push_back(std::move(parts));
     }
     return true;
   }
-  for (const Val& rec : items) {
-    const std::vector<Val>* f = rec.t == T::seq ? &pool[rec.seq] : nullptr;
-    if (!f || f->size() < 4 || (*f)[0].t != T::integer || (*f)[1].t != T::integer || (*f)[2].t != T::integer ||
-        (*f)[3].t != T::integer || (*f)[0].i < 0 || uint64_t((*f)[0].i) >= kinds_.size()) {
-      error_ = "the recorder's stream is malformed (event " + std::to_string(seq_) + " is not a record)";
-      return false;
-    }
-    const std::vector<std::string>& parts = kinds_[size_t((*f)[0].i)];
-    const size_t nargs = f->size() - 4;  // the args follow (kind, t, loop, it)
-    if (nargs + 1 != parts.size()) {
-      error_ = "the recorder's stream is malformed (event " + std::to_string(seq_) + " has " +
-               std::to_string(nargs) + " fields for " + std::to_string(parts.size() - 1) + ")";
-      return false;
-    }
-    size_t line_start = out.size();
-    int64_t t = (*f)[1].i;
+  constexpr size_t kMaxFields = 32;
+  Val f[kMaxFields];
+  for (int64_t k = 0; k < top.i; ++k) {
+    Val rec;
+    if (!r.next(rec) || rec.t != T::seq || rec.i < 4 || size_t(rec.i) > kMaxFields)
+      return bad("event " + std::to_string(seq_) + " is not a record");
+    for (int64_t j = 0; j < rec.i; ++j)
+      if (!r.next(f[j]) || f[j].t == T::seq) return bad("event " + std::to_string(seq_) + " has a nested field");
+    if (f[0].t != T::integer || f[1].t != T::integer || f[2].t != T::integer || f[3].t != T::integer ||
+        f[0].i < 0 || uint64_t(f[0].i) >= kinds_.size())
+      return bad("event " + std::to_string(seq_) + " is not a record");
+    const std::vector<std::string>& parts = kinds_[size_t(f[0].i)];
+    const size_t nargs = size_t(rec.i) - 4;  // the args follow (kind, t, loop, it)
+    if (nargs + 1 != parts.size())
+      return bad("event " + std::to_string(seq_) + " has " + std::to_string(nargs) + " fields for " +
+                 std::to_string(parts.size() - 1));
+    int64_t t = f[1].i;
     if (t < last_t_) t = last_t_;  // a worker thread's event may be queued a moment after a later stamp
     last_t_ = t;
     out += "{\"seq\":";
@@ -234,22 +217,18 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
     out += ",\"t_ns\":";
     put_int(out, t);
     out += ",\"loop\":";
-    put_int(out, (*f)[2].i);
+    put_int(out, f[2].i);
     out += ",\"it\":";
-    put_int(out, (*f)[3].i);
+    put_int(out, f[3].i);
     out += ",\"ev\":";
     out += parts[0];
     for (size_t j = 0; j < nargs; ++j) {
-      const Val& a = (*f)[4 + j];
+      const Val& a = f[4 + j];
       switch (a.t) {
         case T::integer: put_int(out, a.i); break;
         case T::text: put_text(out, a.s); break;
-        case T::none: out += "null"; break;
         case T::boolean: out += a.i ? "true" : "false"; break;
-        case T::seq:
-          out.resize(line_start);
-          error_ = "the recorder's stream is malformed (event " + std::to_string(seq_ - 1) + " has a nested field)";
-          return false;
+        default: out += "null"; break;
       }
       out += parts[j + 1];
     }

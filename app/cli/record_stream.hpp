@@ -22,6 +22,14 @@ namespace loopscope::cli {
 
 class RecordStream {
  public:
+  // One decoded marshal value (record_stream.cpp): an int, a str (JSON text),
+  // None, a bool, or a tuple/list header whose items follow in the stream.
+  struct Value {
+    enum class Type : uint8_t { none, boolean, integer, text, seq } t = Type::none;
+    int64_t i = 0;  // seq: how many items follow
+    std::string_view s;
+  };
+
   // Takes the next bytes of the stream; appends each whole frame's events to
   // `out` as whole lines. False once the stream is malformed (error() says
   // how); later calls then do nothing.
@@ -36,6 +44,7 @@ class RecordStream {
 
   std::string pending_;  // bytes of a frame not yet complete
   std::vector<std::vector<std::string>> kinds_;  // per kind: the template's text between its %s
+  std::vector<Value> refs_;                      // marshal's reference table of the frame being read
   uint64_t seq_ = 0;
   int64_t last_t_ = 0;
   std::string error_;
