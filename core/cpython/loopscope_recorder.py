@@ -739,12 +739,17 @@ class Recorder:
         else:
             wait, on, target = self.awaits(ls, task, below or ())
             wait, on = Q[wait], Q[on]
-        slow = dur > SLOW_NS
-        if fjs is None:
-            a = (tid, line, wait, dur, on) if target is None else (tid, line, wait, dur, on, target)
+        kinds = K_END[dur > SLOW_NS][fjs is not None][1]
+        tt, num, it = t2 - self.t0, ls.number, ls.it
+        if target is None:  # one tuple built, the record itself
+            if fjs is None:
+                self.q.append((kinds[0], tt, num, it, tid, line, wait, dur, on))
+            else:
+                self.q.append((kinds[0], tt, num, it, tid, line, wait, dur, fjs, on))
+        elif fjs is None:
+            self.q.append((kinds[1], tt, num, it, tid, line, wait, dur, on, target))
         else:
-            a = (tid, line, wait, dur, fjs, on) if target is None else (tid, line, wait, dur, fjs, on, target)
-        self.q.append((K_END[slow][fjs is not None][1][target is not None], t2 - self.t0, ls.number, ls.it) + a)
+            self.q.append((kinds[1], tt, num, it, tid, line, wait, dur, fjs, on, target))
 
     def task_done(self, ls, task, tid, t):
         if task.cancelled():
@@ -1076,7 +1081,8 @@ def _hot_hooks(rec, hrun):
         if lab is None or lab[0] != name:  # its first step (or set_name since): labels as JSON text now
             s = str(name)
             lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
-        q_append(("ready.run" if lazy else K_RUN, t - t0, num, it, hid, tid, label, left, fn))
+        tt = t - t0
+        q_append(("ready.run" if lazy else K_RUN, tt, num, it, hid, tid, label, left, fn))
         pos = ls.suspended.pop(tid, None)
         if pos is None:
             line, f = where(task)[:2]
@@ -1086,13 +1092,13 @@ def _hot_hooks(rec, hrun):
         thrown = _thrown(task, h, fn is Q_WAKEUP) if h._args or getattr(task, "_must_cancel", False) else None
         if thrown is None:
             if pos[1] is None:
-                q_append((K_BEGIN_NOFILE, t - t0, num, it, tid, pos[0]))
+                q_append((K_BEGIN_NOFILE, tt, num, it, tid, pos[0]))
             else:
-                q_append((K_BEGIN, t - t0, num, it, tid, pos[0], pos[1]))
+                q_append((K_BEGIN, tt, num, it, tid, pos[0], pos[1]))
         elif pos[1] is None:
-            q_append((K_BEGIN_NOFILE_THROWN, t - t0, num, it, tid, pos[0], _js(thrown)))
+            q_append((K_BEGIN_NOFILE_THROWN, tt, num, it, tid, pos[0], _js(thrown)))
         else:
-            q_append((K_BEGIN_THROWN, t - t0, num, it, tid, pos[0], pos[1], _js(thrown)))
+            q_append((K_BEGIN_THROWN, tt, num, it, tid, pos[0], pos[1], _js(thrown)))
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
