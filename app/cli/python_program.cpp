@@ -207,6 +207,9 @@ RecorderRun run_recorder(const std::string& file, const ProgramOptions& o,
   ::close(fds[1]);
   int rfd = fds[0];
   ::fcntl(rfd, F_SETFL, ::fcntl(rfd, F_GETFL) | O_NONBLOCK);
+  // Room for what the recorder sends while we sleep between reads (best effort:
+  // /proc/sys/fs/pipe-max-size caps it); a full pipe would hold the program up.
+  ::fcntl(rfd, F_SETPIPE_SZ, 1 << 20);
   pid_t child = w < 0 ? -1 : start_program(file, o, w, r.error);
   if (w >= 0) ::close(w);
   if (child < 0) {
@@ -234,12 +237,17 @@ RecorderRun run_recorder(const std::string& file, const ProgramOptions& o,
       text.clear();
     }
   };
+  // A live view reads records as soon as they arrive. Otherwise reads are
+  // paced: each wake-up costs system calls (poll, reads, a write, waitpid: tens
+  // of microseconds each on a VM), and the recorder flushes every 10-20 ms.
+  const useconds_t pace_us = lines ? 0 : 25'000;
   int st = 0;
   for (;;) {
     if (!eof) {
       pollfd p{rfd, POLLIN, 0};
-      ::poll(&p, 1, 5);  // a live view sees records as soon as they arrive; the timeout only paces waitpid
+      ::poll(&p, 1, 100);  // the timeout only paces waitpid
       drain();
+      if (pace_us && !eof) ::usleep(pace_us);
     }
     pid_t k = ::waitpid(child, &st, eof ? 0 : WNOHANG);
     if (k == child) break;
