@@ -189,7 +189,8 @@ K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
           "result": _kind("task.done", ',"task":%s,"outcome":"result","value":%s'),
           "error": _kind("task.done", ',"task":%s,"outcome":"error","error":%s')}
 K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
-K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s') for k in ("timer.arm", "timer.fire", "timer.cancel")}
+K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s')
+           for k in ("timer.arm", "timer.fire", "timer.cancel")}
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
@@ -1029,7 +1030,8 @@ def _hot_hooks(rec, hrun):
                 if cause is None:
                     a = h._args
                     cause = Q_FUTURE if (a and isinstance(a[0], Future)) else Q_SOON
-                elif cause is Q_THREADSAFE and fn == "callback" and getattr(cb, "__qualname__", "").startswith("_chain_future"):
+                elif cause is Q_THREADSAFE and fn == "callback" and \
+                        getattr(cb, "__qualname__", "").startswith("_chain_future"):
                     fn = "pool.done"
                 fn = Q[fn]
             if cause is Q_TIMER:
@@ -1430,8 +1432,8 @@ class _Stdout:
 # [SECTION] Main: run the program as python3 FILE.py would
 
 def _usage():
-    sys.stderr.write("usage: loopscope_recorder.py [--events F.jsonl | --fd N | --records-fd N] [--duration S] [--limit N] "
-                     "[--] FILE.py [ARGS...]\n")
+    sys.stderr.write("usage: loopscope_recorder.py [--events F.jsonl | --fd N | --records-fd N] [--duration S] "
+                     "[--limit N] [--] FILE.py [ARGS...]\n")
     sys.exit(2)
 
 
