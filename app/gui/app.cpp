@@ -261,6 +261,20 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   bool tasks = show[5] && !look_.presenter;  // presenter mode keeps the room for large text
   bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4] || tasks;
   if (!left && !right) right = true;
+  // A narrow presenter view (a compare clip's half, a 640 px window): two
+  // columns would leave the code a dozen characters. The code gets the whole
+  // width under the stage and the timeline (Why and Console beside the timeline).
+  if (look_.presenter && !compare_on_ && !ask_.open && avail.x < fonts_.px * 30 && show[2] && (show[0] || show[1]) &&
+      draw_narrow(avail)) {
+    ImGui::PopAllowKeyboardFocus();
+    ImGui::End();
+    if (gallery_) draw_gallery();
+    draw_export_dialogs();
+    draw_program_dialogs();
+    if (help_) draw_help();
+    else geo_.help = {}, geo_.help_rows.clear();
+    return;
+  }
   float left_w = !right ? avail.x : !left ? 0 : std::floor(avail.x * 0.57f);
   float right_w = avail.x - left_w - (left && right ? st.ItemSpacing.x : 0);
   // Heights in a column: shares of the visible panels' weights.
@@ -307,6 +321,8 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     // per frame, so panels do not jump while playing.
     if (show[4]) {
       float lines = float(std::max<size_t>(focused().prints->size() + program_stderr_lines(), 1));
+      // A print that wraps into more rows than there are prints (a long list in one print) counts its rows.
+      lines = std::max(lines, tallest_print_rows(right_w - 2 * st.WindowPadding.x, fonts_.mono, fonts_.px, true));
       float need = look_.font_px() * (1.35f * std::min(lines, 12.0f) + 2.6f);
       console_share = std::min(console_share, need / std::max(avail.y, 1.0f));
     }
@@ -838,6 +854,62 @@ void App::draw_help() {
     ImGui::EndTable();
   }
   ImGui::End();
+}
+
+}  // namespace loopscope::gui
+
+namespace loopscope::gui {
+
+// [SECTION] The narrow layout
+// A compare clip's half (640x720 at 720p) or a narrow window in presenter
+// mode: about 25 lines of body text wide. Two columns there leave the code a
+// dozen characters, so the code takes the whole width at the bottom, where a
+// Python line reads whole, and above it the stage (Why and Console under it)
+// stands beside the timeline, each half the width: the timeline's lanes keep
+// the height they have in two columns.
+bool App::draw_narrow(const ImVec2& avail) {
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const bool* show = look_.show;
+  const float gap_y = st.ItemSpacing.y, gap_x = st.ItemSpacing.x, px = fonts_.px;
+  // The code: its heading and at least three rows of the listing (at the floor face, where a long listing ends up).
+  const float overhead = px + gap_y + 2 * st.WindowPadding.y;
+  const float lh = std::round(fonts_.mono_floor_px * 1.3f);
+  float code_h = std::floor(std::max(overhead + 3.1f * lh, (avail.y - gap_y) * 0.3f));
+  float top_h = avail.y - code_h - gap_y;
+  bool under = show[3] || show[4];  // Why and Console, under the stage
+  bool left = show[0] || under;
+  float left_w = !show[1] ? avail.x : left ? std::floor((avail.x - gap_x) * 0.5f) : 0;
+  if (left) {
+    // Under the stage: the Console's heading and two rows of prints at the floor face (where a long print
+    // steps down to), up to five for a print that wraps into more there without the iteration column; the
+    // Why (no captions) its heading and three rows. The stage keeps two rows of compact areas (chips at the floor).
+    const float stage_rows = 2 * std::max(look_.floor_px(), px * 0.78f) * 1.55f + px * 0.5f;
+    const float floor_rows = std::clamp(
+        tallest_print_rows(left_w - 2 * st.WindowPadding.x, fonts_.mono_floor, fonts_.mono_floor_px, false), 2.0f, 5.0f);
+    float con_h = show[4] ? std::floor(overhead + floor_rows * fonts_.mono_floor_px * 1.35f) : 0;
+    float why_h = show[3] ? std::floor(overhead + 3 * px * 1.25f) : 0;
+    // The stage keeps its heading and two rows of areas: a print longer still is the Console's to elide.
+    if (show[0] && show[4]) {
+      float stage_min = overhead + stage_rows, rest = top_h - stage_min - why_h - gap_y * float(show[3] + show[4]);
+      con_h = std::max(std::min(con_h, std::floor(rest)), std::floor(overhead + 2 * fonts_.mono_floor_px * 1.35f));
+    }
+    float stage_h = show[0] ? top_h - con_h - why_h - gap_y * float(show[3] + show[4]) : 0;
+    // Too short for a stage of two rows of areas under its heading (a window under a tall toolbar): two columns.
+    if (show[0] && stage_h < overhead + stage_rows) return false;
+    if (!show[0]) {  // no stage: Why and Console share the column
+      if (show[3] && show[4]) why_h = std::floor((top_h - gap_y) * 0.6f), con_h = top_h - gap_y - why_h;
+      else why_h = show[3] ? top_h : 0, con_h = show[4] ? top_h : 0;
+    }
+    ImGui::BeginGroup();
+    if (show[0]) draw_stage(ImVec2(left_w, stage_h));
+    if (show[3]) draw_why(ImVec2(left_w, why_h));
+    if (show[4] && con_h > 0) draw_console(ImVec2(left_w, con_h));
+    ImGui::EndGroup();
+    if (show[1]) ImGui::SameLine();
+  }
+  if (show[1]) draw_timeline(ImVec2(avail.x - (left ? left_w + gap_x : 0), top_h));
+  draw_code(ImVec2(avail.x, code_h));
+  return true;
 }
 
 }  // namespace loopscope::gui

@@ -351,6 +351,9 @@ class App {
   void draw_stage(const ImVec2& size);
   void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
   void draw_summary(const ImVec2& size);
+  // A narrow presenter view: stage (Why, Console under it) beside the timeline, the code under them. False
+  // (nothing drawn) when too short for it.
+  bool draw_narrow(const ImVec2& avail);
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
   const RunSummary& summary_of(int run) const;  // cached per run and trace length: summarize() walks the trace
   mutable struct { RunSummary r; uint64_t gen = UINT64_MAX; size_t n = SIZE_MAX; } summary_cache_;  // run 1's
@@ -361,6 +364,8 @@ class App {
   // The Why panel's height for the longest text met so far in this run (at body size, this width).
   struct { uint64_t gen = UINT64_MAX; int run = -1; float w = 0, px = 0, need = 0; } why_need_;
   void draw_console(const ImVec2& size);
+  // Rows the tallest of the focused run's prints wraps into in a Console `w` px wide inside (the last 64 prints).
+  float tallest_print_rows(float w, ImFont* font, float fpx, bool it_col);
   void draw_tasks(const ImVec2& size);  // task_list.cpp
   std::string awaits_text(const model::TaskSnapshot& t) const;
   const std::string& listing_line(int line);  // 1-based; "" when out of range

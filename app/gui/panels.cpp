@@ -457,18 +457,27 @@ void App::draw_why(const ImVec2& size) {
     const float inset = std::ceil(px * 0.15f);
     const float wrap_w = avail.x - 2 * inset;
     bool other = !geo_.why_other_loop.empty();
+    // Rows wrap between words (gui::wrap_row, as the Console and the compare
+    // summary do: "asyncio.run" and "3.0 s" stay whole), and the height the
+    // panel asks for is counted with the same wrap.
+    auto rows_of = [&](ImFont* fnt, float fpx, const std::string& t) {
+      float n = 0;
+      for (const char *p = t.c_str(), *end = p + t.size(); p < end; ++n) wrap_row(fnt, fpx, p, end, wrap_w, &p);
+      return std::max(1.0f, n);
+    };
+    // The other loop's line is body text (at the main text's scale when that is body text too).
+    auto other_px = [&](ImFont* fnt, float fpx) { return fnt == fonts_.ui ? fpx : fonts_.ui->FontSize; };
+    const float gap = px * 0.3f + ImGui::GetStyle().ItemSpacing.y;
     auto fits_in = [&](ImFont* fnt, float fpx) {
-      float h_text = fnt->CalcTextSizeA(fpx, FLT_MAX, wrap_w, text.c_str()).y +
-                     (other ? fnt->CalcTextSizeA(fpx, FLT_MAX, wrap_w, geo_.why_other_loop.c_str()).y + px * 0.6f +
-                                  ImGui::GetStyle().ItemSpacing.y * 2
-                            : 0);
+      float h_text = rows_of(fnt, fpx, text) * fpx +
+                     (other ? gap + rows_of(fonts_.ui, other_px(fnt, fpx), geo_.why_other_loop) * other_px(fnt, fpx) : 0);
       return h_text + px * 0.3f <= avail.y;
     };
     // What the panel needs for this text at body size: the layout gives the
     // Why at least the most any event of this run has needed so far (grow-only,
     // so panels do not jump back and forth while playing).
     {
-      float body = fonts_.ui->CalcTextSizeA(fonts_.ui->FontSize, FLT_MAX, wrap_w, text.c_str()).y;
+      float body = rows_of(fonts_.ui, fonts_.ui->FontSize, text) * fonts_.ui->FontSize;
       float need = size.y - avail.y + body + px * 0.3f;
       if (why_need_.gen != f.s->generation() || why_need_.run != f.run || why_need_.w != size.x || why_need_.px != px)
         why_need_ = {f.s->generation(), f.run, size.x, px, 0};
@@ -477,59 +486,48 @@ void App::draw_why(const ImVec2& size) {
     // Large text when it fits, else body text scaled down as far as the text
     // floor, so the panel never needs scrolling on a projector.
     ImFont* font = fonts_.big;
-    float scale = 1;
-    auto fits = [&](float fpx) { return fits_in(font, fpx); };
+    float fpx = font->FontSize;
     auto pick_size = [&] {
       font = fits_in(fonts_.big, fonts_.big->FontSize) ? fonts_.big : fonts_.ui;
-      scale = 1;
-      for (; font == fonts_.ui && !fits(font->FontSize * scale) && scale * font->FontSize > look_.floor_px() + 0.5f; scale *= 0.95f) {}
-      scale = std::max(scale, look_.floor_px() / font->FontSize);
+      fpx = font->FontSize;
+      for (; font == fonts_.ui && !fits_in(font, fpx) && fpx > look_.floor_px() + 0.5f; fpx *= 0.95f) {}
+      fpx = std::max(fpx, look_.floor_px());
     };
     pick_size();
     // At the floor and still too long: the other loop's line (the secondary
     // story) gives way, and the main text takes the size it fits alone.
-    if (font == fonts_.ui && other && !fits(font->FontSize * scale)) {
+    if (font == fonts_.ui && other && !fits_in(font, fpx)) {
       other = false;
       pick_size();
     }
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(inset, 0));
     ImGui::BeginChild("why_text", avail, false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_AlwaysUseWindowPadding);
     ImGui::PopStyleVar();
-    ImGui::SetWindowFontScale(scale);
-    ImGui::PushFont(font);
-    if (fits(font->FontSize * scale)) {
-      ImGui::PushTextWrapPos(0);
-      ImGui::TextUnformatted(text.c_str());
-      ImGui::PopTextWrapPos();
-    } else {
-      // At the floor and still too long (a narrow, short panel): the lines that
-      // fit, the last ending in an ellipsis; never a line cut in half.
-      float fpx = font->FontSize * scale;
-      int rows = std::max(1, int((avail.y - px * 0.3f) / fpx));
-      const char* p = text.c_str();
-      const char* end = p + text.size();
-      for (int r = 0; r < rows && p < end; ++r) {
-        const char* next = font->CalcWordWrapPositionA(scale, p, end, wrap_w);
-        if (next == p) next = p + 1;
-        if (r + 1 == rows && next < end) {
-          std::string last = elide(font, fpx, std::string(p, end), wrap_w);
-          ImGui::TextUnformatted(last.c_str());
-          break;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float bottom = pos.y + avail.y - px * 0.3f;
+    // Rows of `t` from y; the last row that fits, with text still to come, ends in an ellipsis (a narrow,
+    // short panel at the floor): never a row cut in half. Returns the y under the rows.
+    auto draw_rows = [&](ImFont* fnt, float rpx, const std::string& t, ImU32 col, float y) {
+      const char* p = t.c_str();
+      const char* end = p + t.size();
+      while (p < end && y + rpx <= bottom + 0.5f) {
+        const char* next = end;
+        const char* row_end = wrap_row(fnt, rpx, p, end, wrap_w, &next);
+        if (next < end && y + 2 * rpx > bottom + 0.5f) {
+          std::string last = elide(fnt, rpx, std::string(p, end), wrap_w);
+          dl->AddText(fnt, rpx, ImVec2(pos.x, y), col, last.c_str());
+          return y + rpx;
         }
-        ImGui::TextUnformatted(p, next);
+        dl->AddText(fnt, rpx, ImVec2(pos.x, y), col, p, row_end);
         p = next;
-        while (p < end && *p == ' ') ++p;
+        y += rpx;
       }
-    }
-    ImGui::PopFont();
-    if (other) {
-      ImGui::Dummy(ImVec2(1, px * 0.3f));
-      ImGui::PushStyleColor(ImGuiCol_Text, th.text_dim);
-      ImGui::PushTextWrapPos(0);
-      ImGui::TextUnformatted(geo_.why_other_loop.c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::PopStyleColor();
-    }
+      return y;
+    };
+    float y = draw_rows(font, fpx, text, th.text, pos.y);
+    if (other) y = draw_rows(fonts_.ui, other_px(font, fpx), geo_.why_other_loop, th.text_dim, y + gap);
+    ImGui::Dummy(ImVec2(wrap_w, std::max(1.0f, y - pos.y)));
     ImGui::EndChild();
   } else {
     ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
@@ -542,6 +540,24 @@ void App::draw_why(const ImVec2& size) {
 // [SECTION] Console
 
 void App::track_prints(size_t changed_from) { gui::track_prints(session_.model(), prints_, changed_from); }
+
+float App::tallest_print_rows(float w, ImFont* font, float fpx, bool it_col) {
+  const Focus f = focused();
+  const model::Model& m = f.s->model();
+  const std::vector<size_t>& prints = *f.prints;
+  // As draw_console places a print's text: after the iteration column (or a small margin) and the task's bar.
+  const float it_w = fonts_.mono->CalcTextSizeA(std::max(fpx * 0.85f, look_.floor_px()), FLT_MAX, 0, "it 000").x + fpx * 0.6f;
+  float tallest = 0;
+  for (size_t k = prints.size() > 64 ? prints.size() - 64 : 0; k < prints.size(); ++k) {  // a program may print thousands
+    const std::string text = model::elide(m.events()[prints[k]].s1, limits::kShownParagraphChars);
+    bool own_it = std::strncmp(text.c_str(), "[it", 3) == 0;
+    float ww = std::max(w - ((own_it || !it_col ? fpx * 0.3f : it_w) + fpx * 0.7f), fpx * 4);
+    float n = 0;
+    for (const char *p = text.c_str(), *end = p + text.size(); p < end; ++n) wrap_row(font, fpx, p, end, ww, &p);
+    tallest = std::max(tallest, n);
+  }
+  return tallest;
+}
 
 void App::draw_console(const ImVec2& size) {
   const Theme& th = theme();
@@ -559,21 +575,35 @@ void App::draw_console(const ImVec2& size) {
   size_t idx = f.index;
   // Prints up to the playhead; the latest is the current one.
   size_t shown = size_t(std::upper_bound(prints.begin(), prints.end(), idx) - prints.begin());
-  float lh = px * 1.35f;
-  float it_w = fonts_.mono->CalcTextSizeA(px * 0.85f, FLT_MAX, 0, "it 000").x + px * 0.6f;
-  // Long prints wrap at the panel's edge (a cut line hides the punchline); the
-  // latest prints that fit are shown, the newest at the bottom.
+  // The newest print is shown whole: when it does not fit at body size, the
+  // Console's text steps down to the floor face, then gives up its iteration
+  // column (a narrow panel); only a print taller than all of that is elided.
+  ImFont* font = fonts_.mono;
+  float lh = 0, it_w = 0;
+  bool it_col = true;
   auto text_x = [&](const char* text) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;  // the listing prints its own iteration
-    return (own_it ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
+    return (own_it || !it_col ? c0.x + px * 0.3f : c0.x + it_w) + px * 0.7f;
   };
   // Rows wrap between words (gui::wrap_row): an identifier or a number is never split across rows.
   auto wrap_w = [&](const char* text) { return std::max(c1.x - text_x(text), px * 4); };
   auto rows_of = [&](const char* text) {
     float n = 0, ww = wrap_w(text);
-    for (const char *p = text, *end = p + std::strlen(p); p < end; ++n) wrap_row(fonts_.mono, px, p, end, ww, &p);
+    for (const char *p = text, *end = p + std::strlen(p); p < end; ++n) wrap_row(font, px, p, end, ww, &p);
     return std::max(1.0f, n);
   };
+  const float body_px = px;
+  for (int step = 0; step < 3; ++step) {
+    if (step > 0) {
+      if (!fonts_.mono_floor || fonts_.mono_floor_px >= body_px) break;  // no smaller face (at the desk)
+      font = fonts_.mono_floor, px = fonts_.mono_floor_px, it_col = step < 2;
+    }
+    lh = px * 1.35f;
+    it_w = fonts_.mono->CalcTextSizeA(std::max(px * 0.85f, look_.floor_px()), FLT_MAX, 0, "it 000").x + px * 0.6f;
+    if (shown == 0) break;
+    const Event& e = m.events()[prints[shown - 1]];
+    if (rows_of(model::elide(e.s1, limits::kShownParagraphChars).c_str()) * lh <= c1.y - c0.y + 0.5f) break;
+  }
   size_t first = shown;
   float need = 0;
   while (first > 0) {
@@ -600,10 +630,11 @@ void App::draw_console(const ImVec2& size) {
     bool own_it = std::strncmp(text, "[it", 3) == 0;
     float x = text_x(text);
     if (ti) dl->AddRectFilled(ImVec2(x - px * 0.7f, y + lh * 0.2f), ImVec2(x - px * 0.4f, y + h - lh * 0.2f), th.task(ti->color));
-    if (!own_it) {
+    if (!own_it && it_col) {
       char it[16];
       std::snprintf(it, sizeof it, "it %u", e.it);
-      dl->AddText(fonts_.mono, px * 0.85f, ImVec2(c0.x + px * 0.3f, y + (lh - px * 0.85f) * 0.5f), th.text_faint, it);
+      float ipx = std::max(px * 0.85f, look_.floor_px());
+      dl->AddText(fonts_.mono, ipx, ImVec2(c0.x + px * 0.3f, y + (lh - ipx) * 0.5f), th.text_faint, it);
     }
     // One wrapped row per lh (AddText's own line height is the font size).
     const char* p = text;
@@ -611,15 +642,15 @@ void App::draw_console(const ImVec2& size) {
     float ry = y;
     while (p < end && ry + lh <= c1.y + 0.5f) {  // rows below the panel are not drawn
       const char* next = end;
-      const char* row_end = wrap_row(fonts_.mono, px, p, end, wrap_w(text), &next);
+      const char* row_end = wrap_row(font, px, p, end, wrap_w(text), &next);
       if (next < end && ry + 2 * lh > c1.y + 0.5f) {
         // The last row that fits, with text still to come: it ends in an ellipsis, never a half-drawn row.
-        std::string last = elide(fonts_.mono, px, std::string(p, end), c1.x - x);
-        dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
+        std::string last = elide(font, px, std::string(p, end), c1.x - x);
+        dl->AddText(font, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, last.c_str());
         geo_.console_rows.push_back(std::move(last));
         break;
       }
-      dl->AddText(fonts_.mono, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, row_end);
+      dl->AddText(font, px, ImVec2(x, ry + (lh - px) * 0.5f), th.text, p, row_end);
       geo_.console_rows.emplace_back(p, row_end);
       p = next;
       ry += lh;

@@ -121,7 +121,18 @@ struct Placer {
       c.size = ImVec2(std::min(width(c.px, c.text) + 2 * pad + tab, w), h);
       return false;
     };
-    fit(area.x1 - area.x0);
+    // A chip whose shortest form does not fit a whole row even at the floor
+    // size says too little when cut ("Ta…", "TaskGro…", "'ite…", "."): it
+    // gives way and is counted ("+1"). Only a long form (a 20k label) keeps
+    // its first dozen characters and an ellipsis.
+    auto chars = [](const std::string& t) {
+      return size_t(std::count_if(t.begin(), t.end(), [](char ch) { return (ch & 0xC0) != 0x80; }));
+    };
+    const size_t shortest = all.empty() ? 0 : chars(model::elide(all.back()));
+    if (!fit(area.x1 - area.x0) && (shortest <= 12 || chars(c.text) < 13)) {
+      area.full = true;
+      return void(++area.hidden);
+    }
     if (area.cursor_x + c.size.x > area.x1 && area.cursor_x > area.x0 + 1) {
       bool next_row = !area.compact && area.cursor_y + (c.size.y + pad * 0.6f) + c.size.y <= area.b.y - pad * 0.2f;
       Chip whole = c;
@@ -279,12 +290,18 @@ void App::draw_stage(const ImVec2& size) {
   const Theme& th = theme();
   const model::Model& m = session_.model();
   float px = fonts_.px;
-  begin_panel("stage", "Stage", size, fonts_, th);
+  const model::LoopState& s = cur_;
+  // A short stage (a narrow layout's, a small window's) has no room for the
+  // banner under its heading: a blocked loop's banner takes the heading's row
+  // instead (it says what the heading and the phase would).
+  const float banner_h = fonts_.big->FontSize * 1.3f + px * 0.4f;
+  const bool banner_in_heading = s.blocked && size.y < px * 4.2f + banner_h + ImGui::GetStyle().WindowPadding.y * 2;
+  begin_panel("stage", banner_in_heading ? "" : "Stage", size, fonts_, th);
   window_box(geo_.stage.x0, geo_.stage.y0, geo_.stage.x1, geo_.stage.y1);
+  const ImVec2 heading_a = ImGui::GetItemRectMin(), heading_b = ImGui::GetItemRectMax();
 
   // Phase, after the heading.
-  const model::LoopState& s = cur_;
-  ImGui::SameLine(0, px);
+  if (!banner_in_heading) ImGui::SameLine(0, px);
   // What the loop is doing, longest first: a narrow stage drops the explanation, then the iteration
   // number (a clip's header says it), keeping the facts.
   std::vector<std::string> phase;
@@ -328,18 +345,20 @@ void App::draw_stage(const ImVec2& size) {
   if (m.no_event_loop() && m.size()) {
     if (s.phase == model::Phase::done) phase = {"the script has ended", "ended"};
     else if (s.blocked) phase = {"server thread (no event loop): blocked in a call", "blocked in a call", "blocked"};
-    else phase = {"server thread (no event loop): runs the script line by line", "runs line by line"};
+    else phase = {"server thread (no event loop): runs the script line by line", "runs line by line", "running"};
   }
   ImGui::PushStyleColor(ImGuiCol_Text, th.text);
-  float room = ImGui::GetContentRegionAvail().x;
+  float room = banner_in_heading ? 0 : ImGui::GetContentRegionAvail().x;
   const std::string* shown = &phase.back();
   for (const std::string& f : phase)
     if (ImGui::CalcTextSize(f.c_str()).x <= room) {
       shown = &f;
       break;
     }
-  std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), *shown, room);  // never cut mid-word
-  ImGui::TextUnformatted(phase_shown.c_str());
+  if (!banner_in_heading) {
+    std::string phase_shown = elide(ImGui::GetFont(), ImGui::GetFontSize(), *shown, room);  // never cut mid-word
+    ImGui::TextUnformatted(phase_shown.c_str());
+  }
   ImGui::PopStyleColor();
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -356,6 +375,7 @@ void App::draw_stage(const ImVec2& size) {
   if (s.blocked) {
     float bh = fonts_.big->FontSize * 1.3f;
     ImVec2 a = c0, b(c1.x, c0.y + bh);
+    if (banner_in_heading) a = ImVec2(c0.x, heading_a.y - px * 0.15f), b = ImVec2(c1.x, heading_b.y + px * 0.15f);
     dl->AddRectFilled(a, b, th.blocked, px * 0.25f);
     const char* what = m.no_event_loop() ? "THREAD BLOCKED" : "LOOP BLOCKED";  // no loop to block on a plain thread
     // The longest form that fits the banner: a narrow stage drops the
@@ -366,17 +386,18 @@ void App::draw_stage(const ImVec2& size) {
     std::snprintf(forms[1], sizeof forms[1], s.blocked_line > 0 ? "%s  (line %d)" : "%s", what, s.blocked_line);
     std::snprintf(forms[2], sizeof forms[2], "%s", what);
     const char* banner = forms[2];
+    // In the heading's row the banner's text is the heading's size at most.
+    float bpx = banner_in_heading ? std::min(fonts_.big->FontSize, std::max(look_.floor_px(), px)) : fonts_.big->FontSize;
     for (const char* f : {forms[0], forms[1]})
-      if (fonts_.big->CalcTextSizeA(fonts_.big->FontSize, FLT_MAX, 0, f).x + px <= b.x - a.x) {
+      if (fonts_.big->CalcTextSizeA(bpx, FLT_MAX, 0, f).x + px <= b.x - a.x) {
         banner = f;
         break;
       }
-    float bpx = fonts_.big->FontSize;
     if (float w = fonts_.big->CalcTextSizeA(bpx, FLT_MAX, 0, banner).x; w + px > b.x - a.x)
       bpx = std::max(look_.floor_px(), bpx * (b.x - a.x - px) / w);
     std::string shown = elide(fonts_.big, bpx, banner, b.x - a.x - px * 0.5f);
     text_centered(dl, fonts_.big, bpx, a, b, th.blocked_text, shown.c_str());
-    c0.y = b.y + px * 0.4f;
+    if (!banner_in_heading) c0.y = b.y + px * 0.4f;
   }
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
@@ -390,11 +411,15 @@ void App::draw_stage(const ImVec2& size) {
   }
   bool show_io = stage_uses_.io || m.size() == 0, show_pool = stage_uses_.pool || m.size() == 0;
   float h = c1.y - c0.y;
-  float row1 = std::floor(h * (show_pool ? 0.36f : 0.5f)), row2 = show_pool ? std::floor(h * 0.36f) : h - row1;
+  // A short stage (a narrow layout's) has no room for a third row: a pool
+  // without I/O or a queue beside it takes the I/O waits' place, beside the timers.
+  const bool pool_beside = show_pool && !show_io && !stage_uses_.queue && c1.y - c0_top < px * 8;
+  const bool three_rows = show_pool && !pool_beside;
+  float row1 = std::floor(h * (three_rows ? 0.36f : 0.5f)), row2 = three_rows ? std::floor(h * 0.36f) : h - row1;
   // Chip text shrinks when the stage is short (a small window), so an area
   // holds its title and one row of chips; never below the presenter floor, and
   // never because the LOOP BLOCKED banner took room (chips that do not fit are counted).
-  float row2_full = show_pool ? std::floor((c1.y - c0_top) * 0.36f) : (c1.y - c0_top) * 0.5f;
+  float row2_full = three_rows ? std::floor((c1.y - c0_top) * 0.36f) : (c1.y - c0_top) * 0.5f;
   px = std::max(look_.floor_px(), std::min(px, row2_full / 3.2f));
   float gap = px * 0.5f;
   // Running holds one chip: on a narrow stage it takes more than its 30 %, enough for a task's name.
@@ -404,11 +429,11 @@ void App::draw_stage(const ImVec2& size) {
   Area ready{c0, ImVec2(split - gap * 0.5f, c0.y + row1), {"Ready queue (FIFO: front on the left)", "Ready queue (FIFO)", "Ready queue", "Ready"}};
   Area running{ImVec2(split + gap * 0.5f, c0.y), ImVec2(c1.x, c0.y + row1), {"Running", "Run"}};
   float y2 = c0.y + row1 + gap;
-  float y2b = show_pool ? y2 + row2 - gap : c1.y;
+  float y2b = three_rows ? y2 + row2 - gap : c1.y;
   // A run with an asyncio.Queue shows it beside the timers (and the I/O waits, if any).
   bool show_queue = stage_uses_.queue;
   float third = std::floor((c1.x - c0.x) / 3.0f);
-  float timers_x1 = show_io && show_queue ? c0.x + third - gap * 0.5f : show_io || show_queue ? mid - gap * 0.5f : c1.x;
+  float timers_x1 = show_io && show_queue ? c0.x + third - gap * 0.5f : show_io || show_queue || pool_beside ? mid - gap * 0.5f : c1.x;
   Area timers{ImVec2(c0.x, y2), ImVec2(timers_x1, y2b), {"Timers (soonest first)", "Timers"}};
   Area queue{ImVec2(timers_x1 + gap, y2), ImVec2(show_io ? c0.x + 2 * third - gap * 0.5f : c1.x, y2b), {"Queue (front on the left)", "Queue"}};
   // One queue (the usual case) says how full it is in its title, so its chips
@@ -431,7 +456,7 @@ void App::draw_stage(const ImVec2& size) {
   }
   Area io{ImVec2(show_queue ? queue.b.x + gap : mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), {"I/O waits", "I/O"}};
   float y3 = y2 + row2;
-  Area pool{ImVec2(c0.x, y3), c1, {"Thread pool", "Pool"}};
+  Area pool{pool_beside ? ImVec2(mid + gap * 0.5f, y2) : ImVec2(c0.x, y3), c1, {"Thread pool", "Pool"}};
   std::vector<Area*> areas = {&ready, &running, &timers};
   if (show_io) areas.push_back(&io);
   if (show_pool) areas.push_back(&pool);
@@ -449,10 +474,10 @@ void App::draw_stage(const ImVec2& size) {
 
   const int64_t now_ns = playhead_ns();  // between events too: a blocked loop's timers grow late as time passes
   // `reserve`: compact areas keep room for a "+N" at their right (Running never needs it: it holds one chip).
-  auto place_all = [&](const model::LoopState& st, Layout& out, bool reserve) {
+  auto place_all = [&](const model::LoopState& st, Layout& out, const std::vector<const Area*>& reserve) {
     for (Area* a : areas)
       start_area(*a, px, fonts_.ui->CalcTextSizeA(title_px, FLT_MAX, 0, a->titles.back().c_str()).x,
-                 reserve && a != &running ? more_w : 0);
+                 std::count(reserve.begin(), reserve.end(), a) && a != &running ? more_w : 0);
     Placer p{m, th, fonts_.ui, px, look_.floor_px(), out};
     // After this iteration's handles, a boundary: what was queued while they
     // ran waits for the next iteration (asyncio runs exactly ntodo handles).
@@ -524,12 +549,16 @@ void App::draw_stage(const ImVec2& size) {
       p.place(pool, key_for(w.task, w.job, 4), w.task, forms);
     }
   };
-  // A compact area's row gets its whole width unless some chip does not fit: then the room for "+N" is kept.
+    // Only the compact areas that had chips left over keep that room (a Running
+  // area with its chip counted does not shorten the timers' row).
   auto layout = [&](const model::LoopState& st, Layout& out) {
-    place_all(st, out, false);
-    if (std::any_of(areas.begin(), areas.end(), [](const Area* a) { return a->compact && a->hidden > 0; })) {
+    place_all(st, out, {});
+    std::vector<const Area*> short_of;
+    for (const Area* a : areas)
+      if (a->compact && a->hidden > 0) short_of.push_back(a);
+    if (!short_of.empty()) {
       out = {};
-      place_all(st, out, true);
+      place_all(st, out, short_of);
     }
   };
   Layout before, after;

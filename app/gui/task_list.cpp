@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -169,7 +170,17 @@ void App::draw_tasks(const ImVec2& size) {
   const char* none = !m.size() ? "no run yet"
                      : m.no_event_loop() ? "no asyncio task here: the server thread runs no event loop"
                                          : "no task yet";
-  if (rows.empty()) dl->AddText(fonts_.ui, px, c0, th.text_faint, none);
+  if (rows.empty()) {
+    // Wrapped between words (a narrow panel), as many rows as fit.
+    const char* p = none;
+    const char* end = none + std::strlen(none);
+    for (float y = c0.y; p < end && y + px <= c1.y + 0.5f; y += px * 1.25f) {
+      const char* next = end;
+      const char* row_end = wrap_row(fonts_.ui, px, p, end, c1.x - c0.x, &next);
+      dl->AddText(fonts_.ui, px, ImVec2(c0.x, y), th.text_faint, p, row_end);
+      p = next;
+    }
+  }
   dl->PopClipRect();
   end_panel();
 }

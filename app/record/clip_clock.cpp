@@ -1,6 +1,7 @@
 #include "clip_clock.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "model/model.hpp"
@@ -16,6 +17,16 @@ void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui
   at_.assign(runs.size(), {});
   t_.assign(runs.size(), {});
   own_.clear();
+  clock_.clear();
+  single_ = nullptr;
+  if (runs.size() == 1) {
+    const gui::Playback& own = *runs[0].second;
+    assert(own.pause() == pause);
+    (void)pause;
+    single_ = &own, begin_ns_ = runs[0].first->begin_ns();
+    end_ = own.size() == 0 ? 0 : own.story_start(own.size() - 1);
+    return;
+  }
   // Sized up front: growing these by doubling would briefly hold twice a big trace.
   size_t total = 0;
   for (const auto& r : runs) total += r.first->size();
@@ -35,7 +46,6 @@ void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui
   auto by_time = [](const Ref& a, const Ref& b) { return a.t < b.t; };
   if (!std::is_sorted(refs.begin(), refs.end(), by_time)) std::stable_sort(refs.begin(), refs.end(), by_time);
   // The clock reads the merged events in place: no copy of them is kept.
-  clock_.clear();
   clock_.set_notable([&](size_t k) { return runs[refs[k].side].first->is_notable(refs[k].index); });
   clock_.set_pause(pause);
   clock_.sync(refs.size(), 0, [&](size_t k) {
@@ -47,10 +57,12 @@ void ClipClock::build(const std::vector<std::pair<const model::Model*, const gui
 }
 
 double ClipClock::story_at(double run_s) const {
-  return std::min(end_, clock_.story_of_trace(int64_t(std::llround(run_s * 1e9))));
+  int64_t t = int64_t(std::llround(run_s * 1e9));
+  return std::min(end_, single_ ? single_->story_of_trace(begin_ns_ + t) : clock_.story_of_trace(t));
 }
 
 double ClipClock::side_story(size_t side, double s) const {
+  if (single_) return s;
   const auto& at = at_[side];
   const gui::Playback& own = *own_[side];
   if (at.empty() || own.size() == 0) return 0;

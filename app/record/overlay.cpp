@@ -74,7 +74,7 @@ gui::ViewArea Overlay::area() const {
   // One item spacing between the header's band and the view's first panel.
   float top = std::floor(header_height() + ImGui::GetStyle().ItemSpacing.y);  // whole pixels, as ImGui places windows
   // Presenter text follows the height above the caption band (the view's room).
-  return {{0, top, size.x, size.y - band_height()}, false, size.y - band_height()};
+  return {{0, top, size.x, size.y - band_height()}, false, size.y};
 }
 
 // The name and the readout on one line when both fit the width (the readout

@@ -290,6 +290,7 @@ ClipReport record_clip(const ClipOptions& o) {
   ClipClock clock;
   std::vector<std::pair<const model::Model*, const gui::Playback*>> runs;
   for (auto& s : sides) runs.emplace_back(&s->model(), &s->app->playback());
+  if (sides.size() == 1) sides[0]->app->playback().set_pause(o.pause_s);  // its own clock (clip_clock.hpp)
   clock.build(runs, o.pause_s);
   std::string err = plan(clock, o, r.plan);
   if (!err.empty()) {

@@ -98,11 +98,12 @@ TEST_CASE("while the loop is blocked, the code panel scrolls to the blocking lin
 }
 
 // A compare clip's half (640x720, presenter text, the clip header instead of
-// the toolbar) has a code panel about 17 characters wide: nobody can scroll
-// a projector sideways, so the listing shrinks to the presenter floor, moves
-// trailing comments to rows of their own and wraps its rows (a hanging
-// indent, "↪" in the gutter). Every row ends inside the panel, and the rows
-// of a line hold all of its code.
+// the toolbar) is laid out in rows: its code panel takes the half's whole
+// width (two columns left it about 16 characters), so a Python line reads
+// whole. Nobody can scroll a projector sideways, so the listing shrinks to
+// the presenter floor, moves trailing comments to rows of their own and wraps
+// what is still too long (a hanging indent, "↪" in the gutter). Every row
+// ends inside the panel, and the rows of a line hold all of its code.
 TEST_CASE("in a presenter clip half every code row ends inside the panel and a wrapped line keeps all its code") {
   const std::vector<std::string> sets = {"mode=time.sleep", "seconds=0.25", "beats=3", "period=0.05"};
   Rig r(Rig::ClipHalf{.captioned = true}, "blocking-call", sets);
@@ -119,7 +120,9 @@ TEST_CASE("in a presenter clip half every code row ends inside the panel and a w
     CHECK(row.x + float(row.text.size()) * g.code_char_w <= g.code.x1 + 0.5f);
     if (!row.comment) continued |= code_of.count(row.line) > 0, code_of[row.line] += row.text;
   }
-  CHECK(continued);  // some line did wrap at this width
+  // Real lines at a glance: 40 characters or more, and the line under the cursor on one row.
+  CHECK((g.code.x1 - g.code.x0) / g.code_char_w >= 40);
+  CHECK_FALSE(continued);  // blocking-call's code lines fit whole at this width (their comments go to rows of their own)
   // The code of each line drawn is all there, in order (spaces aside: a wrap eats the space it breaks at).
   auto squeeze = [](std::string t) {
     std::erase(t, ' ');

@@ -183,11 +183,12 @@ TEST_CASE("each half of a presenter compare clip reads on a projector at 640x720
     REQUIRE(app.init_context());
     REQUIRE(app.load(traces.path[s.id]) == "");
     for (bool captions : {false, true}) {
-      // Under the clip header's two lines at a half's width; with captions, above
-      // the tallest caption band the recorder makes (5 rows of 22 px text, which
-      // follows the height above the band: app/record/overlay.cpp).
-      const float band = captions ? std::floor(22 * (5 * 1.15f + 2 * 1.3f * 0.6f)) : 0;
-      hl->set_area({{0, look.font_px() * 2.6f, 640, 720 - band}, false, 720 - band});
+      // Under the clip header's two lines at a half's width (a bold line 1.3x the
+      // text, a text line, 12 px and an item spacing); with captions, above the
+      // tallest caption band the recorder makes (5 rows of the view's text). The
+      // text follows the frame's height, band or not (app/record/overlay.cpp).
+      const float px = look.font_px(), band = captions ? std::floor(5 * px * 1.15f + 2 * 1.3f * px * 0.6f) : 0;
+      hl->set_area({{0, std::floor(2.3f * px + 12 + px * 7 / 18), 640, 720 - band}, false, 0});
       Appearance a = app.appearance();
       a.show[3] = !captions;
       app.set_appearance(a);

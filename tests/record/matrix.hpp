@@ -1,23 +1,33 @@
-// The record matrix: every scenario records without a crash, with and
-// without presenter text, alone and compared, a few frames at three playhead
-// times (start, a third, two thirds) of each run. The runs are saved once
-// (scaled down) and replayed, so the matrix stays quick; every clip is the
-// real command, and its frames are read back. One test file per frame size
-// (test_record_matrix_720p.cpp, _1080p.cpp), so ctest runs them side by side.
-// 720p, the tightest layout, records both; 1080p (a lecture hall's projector)
-// only presenter mode, which keeps the suite's time down on 2 cores.
+// The record matrix: every scenario records, with and without presenter text,
+// alone and compared, a few frames at three playhead times (start, a third,
+// two thirds) of each run. The runs are saved once (scaled down) and replayed.
+// Each clip is made in process by rec::record_clip, whose inspect hook sees
+// every drawn frame of each side; the frame is checked from ImGui's draw data
+// (what was really drawn, header and caption band included): in presenter
+// mode no text under the floor of the FRAME's height (1/36), no glyph cut by
+// its panel, and no text cut short with an ellipsis where the view promises
+// it whole (stage chips, Console rows, code rows, the caption). One test file
+// per frame size (test_record_matrix_720p.cpp, _1080p.cpp), so ctest runs
+// them side by side. 720p, the tightest layout, records both; 1080p (a
+// lecture hall's projector) only presenter mode, which keeps the suite's time
+// down on 2 cores.
 #pragma once
 
 #include "record/clip.hpp"
 #include "record/frames.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <initializer_list>
+#include <map>
 
+#include "gui/draw_audit.hpp"
 #include "gui/theme.hpp"
 #include "record/clip_clock.hpp"
+#include "record/overlay.hpp"
 
 namespace loopscope::rec::test {
+
 // The clip clock's span over the runs (as record computes it).
 inline double span_of(const std::vector<std::string>& traces) {
   std::vector<std::unique_ptr<gui::Session>> sessions;
@@ -34,53 +44,141 @@ inline double span_of(const std::vector<std::string>& traces) {
   return clock.end();
 }
 
+struct ClipFindings {
+  std::vector<std::string> small, cut, elided;
+  int frames = 0;
+};
+
+// One drawn frame of one side of a clip, checked from ImGui's draw data.
+inline void audit_clip_frame(const gui::App& app, const rec::Overlay& ov, float frame_h, const std::string& where,
+                             ClipFindings& f) {
+  const gui::Geometry& g = app.geometry();
+  const bool presenter = app.appearance().presenter;
+  // The floor is the frame's: a captioned clip's view sits above its band, and still must read at the back row.
+  const float floor_px = presenter ? frame_h / 36.0f : 0;
+  auto in = [](const gui::Box& b, const gui::test::DrawnGlyph& d) {
+    return b.x1 > b.x0 && d.x0 >= b.x0 - 0.5f && d.x1 <= b.x1 + 0.5f && d.y0 >= b.y0 - 0.5f && d.y1 <= b.y1 + 0.5f;
+  };
+  // At the desk a code row may scroll sideways on purpose: its glyphs are not checked for cuts there.
+  const float code_body_y = g.code_rows.empty() || presenter ? 1e9f : g.code_rows.front().y0;
+  for (const gui::test::DrawnGlyph& d : gui::test::drawn_glyphs()) {
+    char at[96];
+    std::snprintf(at, sizeof at, " at (%.0f, %.0f), U+%04X", d.x0, d.y0, d.codepoint);
+    if (!d.cut && d.px < floor_px - 0.5f)
+      f.small.push_back(where + ": " + std::to_string(d.px) + " px < " + std::to_string(floor_px) + at);
+    bool in_code = d.x0 >= g.code.x0 && d.x1 <= g.code.x1 && d.y0 >= code_body_y - 1 && d.y1 <= g.code.y1;
+    if (d.cut && !in_code) f.cut.push_back(where + ": text cut" + at);
+    if (d.codepoint != 0x2026) continue;
+    // Where the view promises text whole: a stage chip takes a shorter form, a
+    // Console row and a code row wrap. (A lane label or a header may elide.)
+    const char* panel = in(g.stage, d) ? "the stage" : in(g.console, d) ? "the Console" : in(g.code, d) ? "the Code panel" : nullptr;
+    if (!panel) continue;
+    // The Console's last resort: a print taller than the whole panel at the floor face ends in "…".
+    if (in(g.console, d) && floor_px > 0 && d.px <= floor_px + 0.5f) continue;
+    // A trailing comment takes two rows at most, then ends in "…" (the code keeps the panel's rows): by design.
+    if (in(g.code, d) && std::any_of(g.code_rows.begin(), g.code_rows.end(), [&](const gui::Geometry::CodeRow& r) {
+          return r.comment && d.y0 >= r.y0 - 1 && d.y1 <= r.y1 + 1;
+        }))
+      continue;
+    std::string what;
+    if (in(g.stage, d))
+      for (const std::string& c : g.stage_chips) what += c.find("\xe2\x80\xa6") != std::string::npos ? " '" + c + "'" : "";
+    if (in(g.console, d))
+      for (const std::string& r : g.console_rows) what += r.find("\xe2\x80\xa6") != std::string::npos ? " '" + r + "'" : "";
+    if (in(g.code, d))
+      for (const auto& r : g.code_rows) what += r.text.find("\xe2\x80\xa6") != std::string::npos ? " '" + r.text + "'" : "";
+    f.elided.push_back(where + ": '\xe2\x80\xa6' in " + panel + at + what);
+  }
+  if (ov.captions && !ov.caption_whole()) f.elided.push_back(where + ": the caption ends in '\xe2\x80\xa6': " + ov.caption_drawn());
+  ++f.frames;
+}
+
+inline void report(const char* what, const std::vector<std::string>& v) {
+  if (!v.empty()) MESSAGE(std::string(what) << ": " << v.size() << " in all, the first 12:");
+  if (std::getenv("LOOPSCOPE_MATRIX_ALL"))  // every finding, for diagnosis
+    for (const std::string& l : v) std::fprintf(stderr, "%s: %s\n", what, l.c_str());
+  for (size_t k = 0; k < v.size() && k < 12; ++k) {
+    std::string line = std::string(what) + ": " + v[k];
+    MESSAGE(line);
+  }
+}
+
+// The compare partner a teacher would pick; else the next scenario in the list (another set of lanes beside it).
+inline std::string partner_of(const std::vector<std::string>& ids, size_t k) {
+  static const std::map<std::string, std::string> pairs = {
+      {"sequential-server", "concurrent-server"}, {"concurrent-server", "sequential-server"},
+      {"gather", "taskgroup-cancel"},             {"taskgroup-cancel", "gather"},
+      {"gather-errors", "taskgroup-cancel"},      {"blocking-call", "blocking-call:asyncio.sleep"}};
+  auto it = pairs.find(ids[k]);
+  return it != pairs.end() ? it->second : ids[(k + 1) % ids.size()];
+}
+
 // `presenters`: the presenter settings recorded at this size.
-inline void record_matrix(const char* size, std::initializer_list<bool> presenters = {false, true}) {
+inline void record_matrix(int w, int h, std::initializer_list<bool> presenters = {false, true}) {
   no_display();
   std::vector<std::string> ids;
   for (const std::string& l : loopscope::test::lines(run(loopscope::test::loopscope_cmd("list")).out))
     ids.push_back(l.substr(0, l.find('\t')));
   REQUIRE(ids.size() >= 10);
-  std::vector<std::string> traces;
-  for (const std::string& id : ids) traces.push_back(save_trace(id, "--scale 0.1"));
+  std::map<std::string, std::string> traces;
+  for (const std::string& id : ids) traces[id] = save_trace(id, "--scale 0.1");
+  // blocking-call's lesson is its own pair: time.sleep against asyncio.sleep.
+  traces["blocking-call:asyncio.sleep"] = save_trace("blocking-call", "--scale 0.1 --set mode=asyncio.sleep");
 
   const gui::Theme& dark = gui::theme(true);
+  ClipFindings f;
   int clips = 0;
   for (size_t k = 0; k < ids.size(); ++k) {
-    // Compared with the next scenario in the list: another set of lanes beside it.
-    size_t other = (k + 1) % ids.size();
+    const std::string other = partner_of(ids, k);
     for (bool compare : {false, true}) {
-      double span = compare ? span_of({traces[k], traces[other]}) : span_of({traces[k]});
-      // One frame per second at a speed that puts about three frames across the run.
-      char speed[32];
-      std::snprintf(speed, sizeof speed, "%.4f", std::clamp(span / 2.9, 0.05, 20.0));
+      std::vector<std::string> runs = {traces[ids[k]]};
+      if (compare) runs.push_back(traces[other]);
+      // One frame per second at a speed that puts about three frames across the run, and a held end (the summary).
+      double span = span_of(runs);
       for (bool presenter : presenters) {
-        {
-          std::string dir = temp_path("matrix");
-          std::string args = traces[k] + (compare ? " --compare " + traces[other] : "") + " -o " + dir +
-                             " --fps 1 --no-title --hold 0 --captions --speed " + speed + " --size " + size +
-                             (presenter ? " --presenter" : "");
-          CAPTURE(ids[k]);
-          CAPTURE(args);
-          Process p = record(args);
-          CHECK_MESSAGE(p.code == 0, p.err);
-          auto files = frame_files(dir);
-          CHECK(files.size() >= 3);
-          CHECK_FALSE(exists(dir + ".part"));
-          if (!files.empty()) {
-            // The last frame is a real picture of the view: the theme's background and text.
-            auto f = read_png(dir + "/" + files.back());
-            CHECK(f.w == (size[0] == '1' && size[1] == '9' ? 1920 : 1280));
-            CHECK(f.count(0, 0, float(f.w), float(f.h), dark.text, 40) > 500);
-          }
-          remove_frames_dir(dir);
-          ++clips;
+        rec::ClipOptions o;
+        o.out = temp_path("matrix");  // a directory of PNG frames
+        o.format = rec::Format::png;
+        for (const std::string& t : runs) {
+          cli::RunInput in;
+          in.trace = t;
+          o.runs.push_back(in);
         }
+        o.fps = 1, o.w = w, o.h = h, o.title = false, o.hold_s = 1, o.captions = true, o.progress = false;
+        o.speed = std::clamp(span / 2.9, 0.05, 20.0);
+        o.look.presenter = presenter;
+        std::string where = ids[k] + (compare ? " vs " + other : "") + (presenter ? " presenter" : "") + " " +
+                            std::to_string(w) + "x" + std::to_string(h);
+        o.inspect = [&](int frame, size_t side, const gui::App& app, const rec::Overlay& ov) {
+          audit_clip_frame(app, ov, float(h), where + " frame " + std::to_string(frame) + (side ? " right" : " left"), f);
+        };
+        CAPTURE(where);
+        rec::ClipReport r = rec::record_clip(o);
+        CHECK_MESSAGE(r.error == "", r.error);
+        auto files = frame_files(o.out);
+        CHECK(files.size() >= 3);
+        CHECK_FALSE(exists(o.out + ".part"));
+        if (!files.empty()) {
+          // The last frame is a real picture of the view: the theme's background and text.
+          auto png = read_png(o.out + "/" + files.back());
+          CHECK(png.w == w);
+          CHECK(png.count(0, 0, float(png.w), float(png.h), dark.text, 40) > 500);
+        }
+        remove_frames_dir(o.out);
+        ++clips;
       }
     }
   }
+  MESSAGE(clips << " clips, " << f.frames << " drawn frames checked");
   CHECK(clips == int(ids.size() * 2 * presenters.size()));
-  for (const std::string& t : traces) std::remove(t.c_str());
+  CHECK(f.frames >= clips * 3);
+  report("small text", f.small);
+  report("cut text", f.cut);
+  report("elided", f.elided);
+  CHECK(f.small.empty());
+  CHECK(f.cut.empty());
+  CHECK(f.elided.empty());
+  for (const auto& [id, t] : traces) std::remove(t.c_str());
 }
 
 }  // namespace loopscope::rec::test
