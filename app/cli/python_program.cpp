@@ -8,12 +8,14 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "args.hpp"
+#include "record_stream.hpp"
 #include "core/chrome_trace.hpp"
 #include "core/output_file.hpp"
 #include "core/trace_load.hpp"
@@ -119,7 +121,8 @@ std::string check_python(const std::string& python) {
   posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   std::string err;
-  pid_t pid = spawn({python, "-c", "import sys; print('%d %d %d' % sys.version_info[:3])"}, &fa, err);
+  // -S -E: no site import (the version needs none; site-packages .pth files cost 60 ms a start here).
+  pid_t pid = spawn({python, "-S", "-E", "-c", "import sys; print('%d %d %d' % sys.version_info[:3])"}, &fa, err);
   posix_spawn_file_actions_destroy(&fa);
   ::close(fds[1]);
   std::string out;
@@ -143,13 +146,17 @@ std::string check_python(const std::string& python) {
   return {};
 }
 
-pid_t start_program(const std::string& file, const ProgramOptions& o, std::string& err) {
+namespace {
+
+constexpr int kRecordsFd = 3;  // where the child finds the pipe for its records (--records-fd)
+
+pid_t start_program(const std::string& file, const ProgramOptions& o, int records_fd, std::string& err) {
   std::string rec = recorder_script();
   if (rec.empty()) {
     err = "the recorder (loopscope_recorder.py) is missing next to the binary and in ../share/loopscope";
     return -1;
   }
-  std::vector<std::string> argv = {o.python, "-c", kRecorderBootstrap, rec, "--events", o.events};
+  std::vector<std::string> argv = {o.python, "-c", kRecorderBootstrap, rec, "--records-fd", std::to_string(kRecordsFd)};
   if (o.duration > 0) argv.insert(argv.end(), {"--duration", std::to_string(o.duration)});
   if (o.limit > 0) argv.insert(argv.end(), {"--limit", std::to_string(o.limit)});
   argv.push_back("--");
@@ -158,6 +165,7 @@ pid_t start_program(const std::string& file, const ProgramOptions& o, std::strin
   std::string e;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, records_fd, kRecordsFd);
   if (o.stderr_fd >= 0) posix_spawn_file_actions_adddup2(&fa, o.stderr_fd, 2);
   pid_t pid = spawn(argv, &fa, e);
   posix_spawn_file_actions_destroy(&fa);
@@ -165,16 +173,103 @@ pid_t start_program(const std::string& file, const ProgramOptions& o, std::strin
   return pid;
 }
 
-int wait_program(pid_t pid, int& crash_signal) {
-  crash_signal = 0;
-  int st = 0;
-  while (::waitpid(pid, &st, 0) < 0) {
-    if (errno != EINTR) return 1;
+bool write_all(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= size_t(w);
   }
-  if (WIFEXITED(st)) return WEXITSTATUS(st);
-  int sig = WTERMSIG(st);
-  if (sig != SIGINT && sig != SIGTERM && sig != SIGKILL) crash_signal = sig;
-  return 128 + sig;
+  return true;
+}
+
+}  // namespace
+
+RecorderRun run_recorder(const std::string& file, const ProgramOptions& o,
+                         const std::function<bool(const char*, size_t)>& lines, std::atomic<pid_t>* pid) {
+  RecorderRun r;
+  int out = ::open(o.events.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    r.error = o.events + ": " + std::strerror(errno);
+    return r;
+  }
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    r.error = std::string("pipe: ") + std::strerror(errno);
+    ::close(out);
+    return r;
+  }
+  // The write end is moved above kRecordsFd so that the child's dup2 onto it is
+  // never a no-op that would leave it close-on-exec; only the read end is
+  // non-blocking (the recorder's writes block while we are behind).
+  int w = ::fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
+  ::close(fds[1]);
+  int rfd = fds[0];
+  ::fcntl(rfd, F_SETFL, ::fcntl(rfd, F_GETFL) | O_NONBLOCK);
+  // Room for what the recorder sends while we sleep between reads (best effort:
+  // /proc/sys/fs/pipe-max-size caps it); a full pipe would hold the program up.
+  ::fcntl(rfd, F_SETPIPE_SZ, 1 << 20);
+  pid_t child = w < 0 ? -1 : start_program(file, o, w, r.error);
+  if (w >= 0) ::close(w);
+  if (child < 0) {
+    if (r.error.empty()) r.error = std::string("pipe: ") + std::strerror(errno);
+    ::close(rfd);
+    ::close(out);
+    return r;
+  }
+  if (pid) pid->store(child);
+
+  RecordStream stream;
+  std::string text;
+  std::vector<char> buf(1 << 16);
+  bool eof = false, sink = bool(lines), written = true;
+  auto drain = [&] {
+    for (;;) {
+      ssize_t n = ::read(rfd, buf.data(), buf.size());
+      if (n == 0) eof = true;
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // EAGAIN: nothing more now
+      // A malformed stream (a recorder bug) ends the trace; the pipe is still drained so the program runs on.
+      if (!stream.feed(buf.data(), size_t(n), text) || text.empty()) continue;
+      if (written) written = write_all(out, text.data(), text.size());
+      if (sink) sink = lines(text.data(), text.size());
+      text.clear();
+    }
+  };
+  // A live view reads records as soon as they arrive. Otherwise reads are
+  // paced: each wake-up costs system calls (poll, reads, a write, waitpid: tens
+  // of microseconds each on a VM), and the recorder flushes every 10-20 ms.
+  const useconds_t pace_us = lines ? 0 : 25'000;
+  int st = 0;
+  for (;;) {
+    if (!eof) {
+      pollfd p{rfd, POLLIN, 0};
+      ::poll(&p, 1, 100);  // the timeout only paces waitpid
+      drain();
+      if (pace_us && !eof) ::usleep(pace_us);
+    }
+    pid_t k = ::waitpid(child, &st, eof ? 0 : WNOHANG);
+    if (k == child) break;
+    if (k < 0 && errno != EINTR) {
+      st = 0;
+      break;
+    }
+  }
+  if (pid) pid->store(-1);
+  drain();  // what it wrote before it exited (a forked grandchild holding the pipe does not keep us here)
+  ::close(rfd);
+  if (!written) r.error = o.events + ": " + std::strerror(errno);
+  if (!stream.error().empty()) r.error = stream.error();
+  ::close(out);
+  if (WIFEXITED(st)) {
+    r.status = WEXITSTATUS(st);
+  } else {
+    int sig = WTERMSIG(st);
+    if (sig != SIGINT && sig != SIGTERM && sig != SIGKILL) r.crash_signal = sig;
+    r.status = 128 + sig;
+  }
+  return r;
 }
 
 std::string end_crashed_trace(const std::string& path, int signal) {
@@ -212,43 +307,20 @@ std::string end_crashed_trace(const std::string& path, int signal) {
 
 int follow_program(const std::string& file, const ProgramOptions& o, Trace& into, std::atomic<pid_t>& pid,
                    std::string& err) {
-  int fd = ::open(o.events.c_str(), O_RDONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    err = o.events + ": " + std::strerror(errno);
-    return -1;
-  }
-  pid_t child = start_program(file, o, err);
-  if (child < 0) {
-    ::close(fd);
-    return -1;
-  }
-  pid.store(child);
   TraceFeeder feeder(o.events, into);
-  std::vector<char> buf(1 << 16);
-  bool ok = true;
-  auto drain = [&] {
-    for (ssize_t n; ok && (n = ::read(fd, buf.data(), buf.size())) > 0;) ok = feeder.feed(buf.data(), size_t(n));
-  };
-  int status = 0, crash = 0;
-  for (;;) {
-    drain();
-    int st = 0;
-    pid_t r = ::waitpid(child, &st, WNOHANG);
-    if (r == child) {
-      status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-      if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM && WTERMSIG(st) != SIGKILL)
-        crash = WTERMSIG(st);
-      break;
-    }
-    if (r < 0 && errno != EINTR) break;
-    ::usleep(5'000);  // the recorder flushes every 20 ms; a live view adds at most this to it
+  RecorderRun r = run_recorder(file, o, [&](const char* p, size_t n) { return feeder.feed(p, n); }, &pid);
+  if (r.status < 0) {
+    err = r.error;
+    return -1;
   }
-  pid.store(-1);
-  drain();
-  ::close(fd);
-  if (crash) {  // the partial trace is shown as it is; the file gets its run.end
-    err = "the Python interpreter crashed (signal " + std::to_string(crash) + ", " + strsignal(crash) + ")";
-    end_crashed_trace(o.events, crash);
+  bool ok = feeder.error().empty();
+  if (r.crash_signal) {  // the partial trace is shown as it is; the file gets its run.end
+    err = "the Python interpreter crashed (signal " + std::to_string(r.crash_signal) + ", " +
+          strsignal(r.crash_signal) + ")";
+    end_crashed_trace(o.events, r.crash_signal);
+  } else if (!r.error.empty()) {
+    err = r.error;
+    return -1;
   } else if (ok) {
     ok = feeder.finish();
   }
@@ -256,7 +328,7 @@ int follow_program(const std::string& file, const ProgramOptions& o, Trace& into
     err = feeder.error();
     return -1;
   }
-  return status;
+  return r.status;
 }
 
 int cmd_run_program(const std::string& file, const std::vector<std::string>& argv_in) {
@@ -284,7 +356,7 @@ int cmd_run_program(const std::string& file, const std::vector<std::string>& arg
           "  --python PATH      the interpreter (default: python3 on PATH; 3.11 or newer)\n"
           "  --duration S       stop the program after S seconds as Ctrl-C would; the trace stays complete\n"
           "  --limit N          events before the trace is capped with a 'truncated' event (default 1000000)\n"
-          "  --quiet            no summary line at the end\n"
+          "  --quiet            no summary line at the end (the trace is then not read back)\n"
           "The exit status is the program's own.\n");
       return 0;
     } else if (t == "--events") {
@@ -329,17 +401,16 @@ int cmd_run_program(const std::string& file, const std::vector<std::string>& arg
   ign.sa_handler = SIG_IGN;
   sigaction(SIGINT, &ign, &old_int);
   sigaction(SIGQUIT, &ign, &old_quit);
-  std::string err;
-  pid_t pid = start_program(file, o, err);
-  int crash = 0;
-  int rc = pid < 0 ? 1 : wait_program(pid, crash);
+  RecorderRun run = run_recorder(file, o);
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGQUIT, &old_quit, nullptr);
-  if (pid < 0) {
-    std::fprintf(stderr, "loopscope: %s\n", err.c_str());
+  if (run.status < 0) {
+    std::fprintf(stderr, "loopscope: %s\n", run.error.c_str());
     if (!tmp.empty()) ::unlink(tmp.c_str());
     return 1;
   }
+  int rc = run.status, crash = run.crash_signal;
+  if (!run.error.empty()) std::fprintf(stderr, "loopscope: %s\n", run.error.c_str());
   std::fflush(stdout);
   if (crash) {
     std::fprintf(stderr, "loopscope: %s: the Python interpreter crashed (signal %d, %s); the trace so far is kept\n",
@@ -348,6 +419,12 @@ int cmd_run_program(const std::string& file, const std::vector<std::string>& arg
     if (!e.empty()) std::fprintf(stderr, "loopscope: %s\n", e.c_str());
   }
 
+  // The trace is read back only for the summary line and the Chrome export:
+  // --quiet alone costs the run nothing more (the recorder's benchmark measures that).
+  if (quiet && chrome_path.empty()) {
+    if (!tmp.empty()) ::unlink(tmp.c_str());
+    return rc;
+  }
   Trace trace;
   std::string lerr = load_trace_file(o.events, trace);
   if (!lerr.empty()) {

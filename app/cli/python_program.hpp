@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -35,14 +36,20 @@ std::string check_program_file(const std::string& file);
 // "" when `python` runs and is 3.11 or newer, else one line saying what is needed.
 std::string check_python(const std::string& python);
 
-// Starts the recorder on `file` (stdin/stdout/stderr inherited; SIGINT and
-// SIGTERM at their defaults in the child). Returns the pid, or -1 with `err`.
-pid_t start_program(const std::string& file, const ProgramOptions& o, std::string& err);
-
-// Waits for it; returns the status a shell would show (128 + signal when killed).
-// `crash_signal` is set when the interpreter died of a signal other than
-// SIGINT/SIGTERM/SIGKILL.
-int wait_program(pid_t pid, int& crash_signal);
+// One run of the recorder on `file` (stdin/stdout/stderr inherited; SIGINT
+// and SIGTERM at their defaults in the child). It sends compact records
+// through a pipe (record_stream.hpp); they become the JSON Lines trace in
+// o.events, written as they arrive, and each chunk of whole lines is also
+// handed to `lines` when given (false from it stops the handing, not the run).
+// `pid` (when given) holds the child while it runs, for a Stop that sends SIGINT.
+struct RecorderRun {
+  int status = -1;        // as a shell shows it (128 + signal when killed); -1: it did not start
+  int crash_signal = 0;   // set when the interpreter died of a signal other than SIGINT/SIGTERM/SIGKILL
+  std::string error;      // why it did not start, or where its stream went wrong (the trace stops there)
+};
+RecorderRun run_recorder(const std::string& file, const ProgramOptions& o,
+                         const std::function<bool(const char*, size_t)>& lines = {},
+                         std::atomic<pid_t>* pid = nullptr);
 
 // After a crash the trace has no run.end: drop a cut last line and append one
 // (how "crash"), so the partial trace loads and says how it ended.
@@ -50,7 +57,7 @@ std::string end_crashed_trace(const std::string& path, int signal);
 
 // Runs the program and loads its trace into `into` while it is written (a
 // live view reads `into` meanwhile); `pid` holds the child while it runs (for
-// a Stop that sends SIGINT). Returns the program's exit status (as wait_program),
+// a Stop that sends SIGINT). Returns the program's exit status (as RecorderRun::status),
 // or -1 with `err` when it did not start or the trace did not load.
 int follow_program(const std::string& file, const ProgramOptions& o, Trace& into,
                    std::atomic<pid_t>& pid, std::string& err);

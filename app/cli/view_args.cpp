@@ -53,13 +53,12 @@ std::string record_program(const std::string& cmd, const std::string& file) {
   o.events = "/tmp/loopscope-" + cmd + "-" + std::to_string(::getpid()) + "-" + std::to_string(temporaries.size()) +
              ".jsonl";
   temporaries.push_back(o.events);
-  std::string err;
-  pid_t pid = start_program(file, o, err);
-  if (pid < 0) throw UsageError(cmd + ": " + err);
-  int crash = 0;
-  int status = wait_program(pid, crash);
-  if (crash) end_crashed_trace(o.events, crash);
-  std::fprintf(stderr, "%s: %s exited with status %d; its trace is shown\n", cmd.c_str(), file.c_str(), status);
+  RecorderRun run = run_recorder(file, o);
+  if (run.status < 0) throw UsageError(cmd + ": " + run.error);
+  if (!run.error.empty()) std::fprintf(stderr, "%s: %s\n", cmd.c_str(), run.error.c_str());
+  if (run.crash_signal) end_crashed_trace(o.events, run.crash_signal);
+  std::fprintf(stderr, "%s: %s exited with status %d; its trace is shown\n", cmd.c_str(), file.c_str(),
+               run.status);
   return o.events;
 }
 }  // namespace

@@ -3,8 +3,11 @@
 would, on CPython's own asyncio event loop, and writes what that loop does as
 a loopscope trace (JSON Lines, docs/trace-format.md).
 
-    python3 loopscope_recorder.py [--events F.jsonl | --fd N] [--duration S]
-                                  [--limit N] [--] FILE.py [ARGS...]
+    python3 loopscope_recorder.py [--events F.jsonl | --fd N | --records-fd N]
+                                  [--duration S] [--limit N] [--] FILE.py [ARGS...]
+
+--records-fd (loopscope's way) sends compact records that loopscope turns
+into the same JSON Lines (the Writer class says how).
 
 It never reimplements the loop: it wraps the points where CPython's own
 `_run_once` calls out (the ready deque, Handle._run, the selector's select,
@@ -33,6 +36,7 @@ import asyncio.tasks
 import collections
 import functools
 import json
+import marshal
 import os
 import runpy
 import signal
@@ -141,112 +145,157 @@ def _name_to_come(auto):
     return auto
 
 
-def _fields(kind, a):
-    """The JSON text after "ev" for one queued event; the order is the documented one."""
-    if kind == "ready.push":  # handle, task, label, cause, fn
-        return ',"handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
-    if kind == "ready.run":   # handle, task, label, left, fn
-        return ',"handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"' % (a[0], _id(a[1]), _js(a[2]), a[3], a[4])
-    if kind == "step.begin":  # task, line, file, thrown
-        return _f_begin(a)
+# [SECTION] Record kinds: one table serves both outputs
+#
+# A record is one flat tuple (kind, t, loop, it, *args). Its kind is a code into KINDS, whose
+# entry is the event's JSON text after "ev": with a %s for each field: every
+# arg is an int or JSON text (a str written as it is: "null", '"yield"', an
+# encoded label). Variants of an event with fields present or absent (a
+# step.end with "slow":true, a step.begin with a file) are kinds of their own,
+# so a record never has optional fields. The writer either formats records
+# itself (--events: `%` with HEAD + KINDS[kind]) or sends them as marshalled
+# batches (--records-fd: loopscope's RecordStream fills the same templates,
+# sent first, in C++; docs/recorder.md). The hot kinds are queued with their
+# code; the rest are queued with their event name and raw args, and turned
+# into a record by _record() when written (so a task's name is read then).
+
+KINDS = []
+
+
+def _kind(name, fields):
+    KINDS.append('"%s"%s}' % (name, fields))
+    return len(KINDS) - 1
+
+
+def _q(word):
+    """A bare word as JSON text (enum values: causes, fns, waits)."""
+    return '"%s"' % word
+
+
+K_PUSH = _kind("ready.push", ',"handle":%s,"task":%s,"label":%s,"cause":%s,"fn":%s')
+K_RUN = _kind("ready.run", ',"handle":%s,"task":%s,"label":%s,"left":%s,"fn":%s')
+K_BEGIN_NOFILE = _kind("step.begin", ',"task":%s,"line":%s')
+K_BEGIN = _kind("step.begin", ',"task":%s,"line":%s,"file":%s')
+K_BEGIN_NOFILE_THROWN = _kind("step.begin", ',"task":%s,"line":%s,"thrown":%s')
+K_BEGIN_THROWN = _kind("step.begin", ',"task":%s,"line":%s,"file":%s,"thrown":%s')
+K_ITER = _kind("loop.iter", ',"ready":%s')
+K_POLL = _kind("loop.poll", ',"timeout_ms":%s,"waited_ns":%s')
+# K_END[slow][has file][has on][has target]: args task, line, wait, dur, [file], [on], [target]
+K_END = [[[[_kind("step.end", ',"task":%s,"line":%s,"wait":%s,"dur_ns":%s' + (',"slow":true' if s else "") +
+                  (',"file":%s' if f else "") + (',"on":%s' if o else "") + (',"target":%s' if g else ""))
+            for g in (0, 1)] for o in (0, 1)] for f in (0, 1)] for s in (0, 1)]
+K_TASK_NEW = _kind("task.new", ',"task":%s,"name":%s,"parent":%s')
+K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
+          "result": _kind("task.done", ',"task":%s,"outcome":"result","value":%s'),
+          "error": _kind("task.done", ',"task":%s,"outcome":"error","error":%s')}
+K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
+K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s')
+           for k in ("timer.arm", "timer.fire", "timer.cancel")}
+K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
+K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
+K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
+K_POOL = {k: _kind(k, ',"job":%s,"task":%s,"worker":%s') for k in ("pool.start", "pool.end")}
+K_BLOCK_BEGIN = [_kind("block.begin", ',"task":%s,"kind":%s,"line":%s,"label":%s' + (',"file":%s' if f else ""))
+                 for f in (0, 1)]
+K_BLOCK_END = _kind("block.end", ',"task":%s,"kind":%s,"line":%s,"dur_ns":%s,"label":%s')
+K_PRINT = [_kind("print", ',"task":%s,"line":%s,"text":%s' + (',"file":%s' if f else "")) for f in (0, 1)]
+K_UNRETRIEVED = _kind("task.unretrieved", ',"task":%s,"error":%s')
+K_SOURCE = _kind("source", ',"file":%s,"text":%s')
+K_TRUNCATED = _kind("truncated", ',"reason":%s,"limit":%s')
+K_RUN_BEGIN = _kind("run.begin", ',"scenario":%s,"params":%s,"entry":%s,"engine":"cpython","python":%s')
+K_RUN_END = _kind("run.end", ',"status":%s,"error":%s,"how":%s,"exit_code":%s')
+
+# Queued by name and made into records when written: their args hold what is
+# read then (a task's _Lazy name, run.begin's entry), which marshal refuses, so
+# the writer's fast path notices them. The hot path queues "ready.push" and
+# "ready.run" by name too while a task's labels are still _Lazy.
+LAZY_KINDS = {"task.new", "run.begin"}
+
+HEAD = '{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":'
+TEMPLATES = [HEAD + k + "\n" for k in KINDS]
+NULL = "null"
+
+
+def _record(kind, a):
+    """(kind code, args as ints and JSON text) of an event queued by name with raw args."""
+    if kind == "task.new":    # task, name (lazy: read now), parent
+        return K_TASK_NEW, (a[0], _js(a[1]), _id(a[2]))
+    if kind == "ready.push":  # a push whose label is still lazy: handle, task, label, cause, fn
+        return K_PUSH, (a[0], a[1], _js(a[2]), a[3], a[4])
+    if kind == "ready.run":   # the same handle's run
+        return K_RUN, (a[0], a[1], _js(a[2]), a[3], a[4])
     if kind == "step.end":    # task, line, wait, dur, slow, file, on, target
-        s = ',"task":%d,"line":%d,"wait":"%s","dur_ns":%d' % (a[0], a[1], a[2], a[3])
-        if a[4]:
-            s += ',"slow":true'
-        s += _file(a[5])
-        if a[6]:
-            s += ',"on":"%s"' % a[6]
-        if a[7] is not None:
-            s += ',"target":%d' % a[7]
-        return s
-    if kind == "loop.iter":
-        return ',"ready":%d' % a[0]
-    if kind == "loop.poll":
-        return ',"timeout_ms":%d,"waited_ns":%d' % (a[0], a[1])
-    if kind == "task.new":    # task, name (lazy), parent
-        return ',"task":%d,"name":%s,"parent":%s' % (a[0], _js(a[1]), _id(a[2]))
+        f, on, target = a[5], a[6], a[7]
+        args = (a[0], a[1], _q(a[2]), a[3]) + ((_js(f),) if f else ()) + ((_q(on),) if on else ()) + \
+            ((target,) if target is not None else ())
+        return K_END[1 if a[4] else 0][1 if f else 0][1 if on else 0][0 if target is None else 1], args
+    if kind == "step.begin":  # task, line, file (an eager task's first step)
+        return (K_BEGIN, (a[0], a[1], _js(a[2]))) if a[2] else (K_BEGIN_NOFILE, (a[0], a[1]))
     if kind == "task.done":   # task, outcome, text
-        key = {"result": "value", "error": "error"}.get(a[1])
-        return ',"task":%d,"outcome":"%s"%s' % (a[0], a[1], (',"%s":%s' % (key, _js(a[2]))) if key else "")
+        return K_DONE[a[1]], (a[0],) if a[1] == "cancelled" else (a[0], _js(a[2]))
     if kind == "task.cancel":
-        return ',"task":%d,"by":%s' % (a[0], _id(a[1]))
-    if kind in ("timer.arm", "timer.fire", "timer.cancel"):  # timer, due_ns, task, label
-        return ',"timer":%d,"due_ns":%d,"task":%s,"label":%s' % (a[0], a[1], _id(a[2]), _js(a[3]))
+        return K_CANCEL, (a[0], _id(a[1]))
+    if kind in K_TIMER:       # timer, due_ns, task, label
+        return K_TIMER[kind], (a[0], a[1], _id(a[2]), _js(a[3]))
     if kind == "io.wait":     # op, task, kind, target
-        return ',"op":%d,"task":%s,"kind":"%s","target":%s' % (a[0], _id(a[1]), a[2], _js(a[3]))
+        return K_IO_WAIT, (a[0], _id(a[1]), _q(a[2]), _js(a[3]))
     if kind == "io.done":     # op, task, kind, status, bytes
-        return ',"op":%d,"task":%s,"kind":"%s","status":%s,"bytes":%d' % (a[0], _id(a[1]), a[2], _js(a[3]), a[4])
+        return K_IO_DONE, (a[0], _id(a[1]), _q(a[2]), _js(a[3]), a[4])
     if kind == "pool.submit":
-        return ',"job":%d,"task":%s,"label":%s' % (a[0], _id(a[1]), _js(a[2]))
-    if kind in ("pool.start", "pool.end"):
-        return ',"job":%d,"task":%s,"worker":%d' % (a[0], _id(a[1]), a[2])
+        return K_POOL_SUBMIT, (a[0], _id(a[1]), _js(a[2]))
+    if kind in K_POOL:
+        return K_POOL[kind], (a[0], _id(a[1]), a[2])
     if kind == "block.begin":  # task, kind, line, label, file
-        return ',"task":%s,"kind":"%s","line":%d,"label":%s%s' % (_id(a[0]), a[1], a[2], _js(a[3]), _file(a[4]))
+        return K_BLOCK_BEGIN[1 if a[4] else 0], (_id(a[0]), _q(a[1]), a[2], _js(a[3])) + ((_js(a[4]),) if a[4] else ())
     if kind == "block.end":    # task, kind, line, dur, label, file (the format has it on block.begin only)
-        return ',"task":%s,"kind":"%s","line":%d,"dur_ns":%d,"label":%s' % (_id(a[0]), a[1], a[2], a[3], _js(a[4]))
+        return K_BLOCK_END, (_id(a[0]), _q(a[1]), a[2], a[3], _js(a[4]))
     if kind == "print":        # task, line, text, file
-        return ',"task":%s,"line":%d,"text":%s%s' % (_id(a[0]), a[1], _js(a[2]), _file(a[3]))
+        return K_PRINT[1 if a[3] else 0], (_id(a[0]), a[1], _js(a[2])) + ((_js(a[3]),) if a[3] else ())
     if kind == "task.unretrieved":
-        return ',"task":%s,"error":%s' % (_id(a[0]), _js(a[1]))
+        return K_UNRETRIEVED, (_id(a[0]), _js(a[1]))
     if kind == "source":
-        return ',"file":%s,"text":%s' % (_js(a[0]), _js(a[1]))
+        return K_SOURCE, (_js(a[0]), _js(a[1]))
     if kind == "truncated":
-        return ',"reason":%s,"limit":%d' % (_js(a[0]), a[1])
+        return K_TRUNCATED, (_js(a[0]), a[1])
     if kind == "run.begin":    # scenario, params (JSON text), entry (callable: known at write time), python
-        return ',"scenario":%s,"params":%s,"entry":"%s","engine":"cpython","python":%s' % (
-            _js(a[0]), a[1], a[2](), _js(a[3]))
+        return K_RUN_BEGIN, (_js(a[0]), a[1], _q(a[2]()), _js(a[3]))
     if kind == "run.end":      # status, error, how, exit_code
-        return ',"status":"%s","error":%s,"how":"%s","exit_code":%d' % (a[0], _js(a[1]), a[2], a[3])
+        return K_RUN_END, (_q(a[0]), _js(a[1]), _q(a[2]), a[3])
     raise ValueError(kind)
 
 
-# The hot kinds (a task step's ready.push, ready.run, step.begin, step.end and
-# an iteration's loop.iter, loop.poll) are queued with their whole line as a
-# template, so the writer formats each with one `%` and no per-kind dispatch.
-# Their string arguments arrive JSON-encoded already (labels and file names are
-# encoded once per task and per file, not per event).
-_HEAD = '{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":'
-T_PUSH = _HEAD + '"ready.push","handle":%d,"task":%s,"label":%s,"cause":"%s","fn":"%s"}\n'
-T_RUN = _HEAD + '"ready.run","handle":%d,"task":%s,"label":%s,"left":%d,"fn":"%s"}\n'
-T_BEGIN = _HEAD + '"step.begin","task":%d,"line":%d,"file":%s}\n'
-T_BEGIN_NOFILE = _HEAD + '"step.begin","task":%d,"line":%d}\n'
-T_BEGIN_THROWN = _HEAD + '"step.begin","task":%d,"line":%d,"file":%s,"thrown":%s}\n'
-T_BEGIN_NOFILE_THROWN = _HEAD + '"step.begin","task":%d,"line":%d,"thrown":%s}\n'
-T_ITER = _HEAD + '"loop.iter","ready":%d}\n'
-T_POLL = _HEAD + '"loop.poll","timeout_ms":%d,"waited_ns":%d}\n'
+# Causes and fns as JSON text, for the hot path.
+Q = {w: _q(w) for w in ("yield", "new", "cancel", "future", "call_soon", "threadsafe", "timer", "io", "task.step",
+                        "task.wakeup", "pool.done", "callback", "sleep.set_result", "gather.done_callback",
+                        "taskgroup.on_task_done", "timeout.on_timeout", "wait_for.release_waiter",
+                        "run_until_complete_cb", "io.callback", "none", "sleep", "task", "gather", "taskgroup",
+                        "wait_for", "timeout", "queue", "queue.get", "queue.put", "queue.join", "event", "event.wait",
+                        "lock", "lock.acquire", "semaphore", "semaphore.acquire", "io.accept", "io.read", "io.write",
+                        "io.connect", "io.drain", "pool")}
 
 
-def _end_template(slow, file, target):
-    return (_HEAD + '"step.end","task":%d,"line":%d,"wait":"%s","dur_ns":%d' + (',"slow":true' if slow else "") +
-            (',"file":%s' if file else "") + ',"on":"%s"' + (',"target":%d' if target else "") + "}\n")
-
-
-# T_END[slow][has file][has target]: args task, line, wait, dur, [file], on, [target]
-T_END = [[[_end_template(s, f, g) for g in (0, 1)] for f in (0, 1)] for s in (0, 1)]
-
-
-def _f_begin(a):
-    """step.begin's fields after "ev" (the generic path: an eager task's first step)."""
-    s = ',"task":%d,"line":%d,"file":%s' % (a[0], a[1], _js(a[2])) if a[2] else ',"task":%d,"line":%d' % (a[0], a[1])
-    if len(a) > 3 and a[3]:
-        s += ',"thrown":' + _js(a[3])
-    return s
-
-
-def _file(f):
-    return ',"file":%s' % _js(f) if f else ""
+def _as_record(e):
+    """A record queued by event name with raw args, as (code, t, loop, it, *args)."""
+    k, a = _record(e[0], e[4:])
+    return (k, e[1], e[2], e[3]) + a
 
 
 class Writer:
     """Any thread queues events (a deque append is atomic under the GIL); one
     thread at a time numbers, formats and writes them, whole lines per write(),
     so a partial trace is always loadable. t_ns is clamped to never decrease:
-    events from worker threads may be queued a moment after a later stamp."""
+    events from worker threads may be queued a moment after a later stamp.
 
-    def __init__(self, fd, limit):
+    With `records` (--records-fd, how loopscope starts it) it formats nothing:
+    each flush is one frame, a 4-byte little-endian length and a marshalled
+    list of records, and loopscope numbers, clamps and formats them in C++ (the
+    first frame holds KINDS). A crash leaves whole frames, so whole lines."""
+
+    def __init__(self, fd, limit, records=False):
         self.fd = fd
         self.limit = limit
-        self.q = collections.deque()
+        self.records = records
+        self.q = []  # list.append is atomic under the GIL; the writer takes a batch with q[:n], del q[:n]
         self.lock = threading.Lock()
         self.seq = 0
         self.last_t = 0
@@ -255,6 +304,8 @@ class Writer:
         self.closed = False
         self.on_truncate = None
         self.flushed_ns = 0  # when the last flush began (_now())
+        if records:
+            self.write_frame(("loopscope-records", 1, KINDS))
 
     def flush_from_loop(self):
         """Called by the loop's thread as an iteration starts, FLUSH_NS after the
@@ -271,45 +322,69 @@ class Writer:
             if self.held or self.closed:
                 return
             q = self.q
+            n = len(q)  # what is queued now: a busy producer cannot keep this loop going
+            if n == 0:
+                return
+            batch = q[:n]  # appends from other threads go after the first n: none is lost
+            del q[:n]
+            seq, limit = self.seq, self.limit
+            if self.records and seq + n <= limit:  # the usual case: the records as they are
+                try:
+                    data = marshal.dumps(batch, 4)
+                except ValueError:  # a record queued by name holds a name to read now (_Lazy)
+                    data = marshal.dumps([_as_record(e) if e[0].__class__ is str else e for e in batch], 4)
+                self.seq = seq + n
+                self.write(len(data).to_bytes(4, "little") + data)
+                return
             out = []
             put = out.append
-            pop = q.popleft
-            seq, last, limit = self.seq, self.last_t, self.limit
-            for _ in range(len(q)):  # what is queued now: a busy producer cannot keep this loop going
-                e = pop()
+            last = self.last_t
+            for e in batch:
                 k = e[0]
-                if seq >= limit and k != "run.end":
+                if seq >= limit and k != K_RUN_END:
                     if not self.truncated:
                         self.truncated = True
-                        put('{"seq":%d,"t_ns":%d,"loop":0,"it":%d,"ev":"truncated"%s}\n' % (
-                            seq, last, e[3], _fields("truncated", ("event limit reached", limit))))
+                        r = (K_TRUNCATED, last, 0, e[3], _js("event limit reached"), limit)
+                        put(r if self.records else TEMPLATES[K_TRUNCATED] % ((seq,) + r[1:]))
                         seq += 1
                         if self.on_truncate:
                             self.on_truncate()
                     continue
-                t = e[1]
-                if t < last:
-                    t = last
+                if k.__class__ is str:
+                    e = _as_record(e)
+                    k = e[0]
+                if self.records:
+                    put(e)
                 else:
-                    last = t
-                if k[0] == "{":  # a hot kind's template
-                    put(k % (seq, t, e[2], e[3], *e[4]))
-                else:
-                    put('{"seq":%d,"t_ns":%d,"loop":%d,"it":%d,"ev":"%s"%s}\n' % (
-                        seq, t, e[2], e[3], k, _fields(k, e[4])))
+                    t = e[1]
+                    if t < last:
+                        t = last
+                    else:
+                        last = t
+                    put(TEMPLATES[k] % ((seq, t) + e[2:]))
                 seq += 1
             self.seq, self.last_t = seq, last
-            if out:
-                data = "".join(out).encode("utf-8", "replace")
-                while data:
-                    try:
-                        n = os.write(self.fd, data)
-                    except InterruptedError:
-                        continue
-                    except OSError:
-                        self.closed = True  # the reader went away: keep running the program
-                        return
-                    data = data[n:]
+            if not out:
+                return
+            if self.records:
+                self.write_frame(out)
+            else:
+                self.write("".join(out).encode("utf-8", "replace"))
+
+    def write_frame(self, obj):
+        data = marshal.dumps(obj, 4)
+        self.write(len(data).to_bytes(4, "little") + data)
+
+    def write(self, data):
+        while data:
+            try:
+                n = os.write(self.fd, data)
+            except InterruptedError:
+                continue
+            except OSError:
+                self.closed = True  # the reader went away: keep running the program
+                return
+            data = data[n:]
 
     def run_flusher(self):
         def loop():
@@ -321,6 +396,10 @@ class Writer:
                     pass
         th = threading.Thread(target=loop, name="loopscope-writer", daemon=True)
         th.start()
+
+Q_YIELD, Q_NEW, Q_CANCEL, Q_FUTURE, Q_SOON, Q_THREADSAFE, Q_TIMER, Q_IO, Q_STEP, Q_WAKEUP = (
+    Q[w] for w in ("yield", "new", "cancel", "future", "call_soon", "threadsafe", "timer", "io", "task.step",
+                   "task.wakeup"))
 
 
 # [SECTION] Program files: which frames are the user's
@@ -392,6 +471,8 @@ class LoopState:
     (asyncio.run twice, a 3.4-style loop then asyncio.run) share number 0: its
     iterations and ids continue. A loop running while another is open gets the
     next free number."""
+    __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
+                 "timers", "next_timer", "io", "next_op", "cancels", "labels", "suspended", "thread", "loop", "eager")
 
     def __init__(self, number):
         self.number = number
@@ -440,10 +521,14 @@ class Recorder:
     # -- emitting
 
     def emit(self, kind, ls, t, args):
-        self.q.append((kind, t - self.t0 if t else 0, ls.number if ls else 0, ls.it if ls else 0, args))
+        """Queues an event given by name and raw args: its record is made now, or when
+        written for the kinds whose args hold a name to read then (LAZY_KINDS)."""
+        if kind not in LAZY_KINDS:
+            kind, args = _record(kind, args)
+        self.q.append((kind, t - self.t0 if t else 0, ls.number if ls else 0, ls.it if ls else 0) + args)
 
     def emit_now(self, kind, ls, args):
-        self.q.append((kind, _now() - self.t0, ls.number if ls else 0, ls.it if ls else 0, args))
+        self.emit(kind, ls, _now(), args)
 
     # -- loops
 
@@ -513,16 +598,9 @@ class Recorder:
                 break
             if top is None:
                 top = f
-            code = f.f_code
-            k = info.get(code)
-            if k is None:  # a tuple: the user's code (its file as JSON text); else the asyncio qualname, or ""
-                fn = code.co_filename
-                rel = self.files.rel(fn)
-                if rel is not None:
-                    k = (_js(rel),)
-                else:
-                    k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
-                info[code] = k
+            k = info.get(f.f_code)
+            if k is None:
+                k = self.code_kind(f.f_code)
             if k.__class__ is tuple:
                 user = f
                 fjs = k[0]
@@ -532,6 +610,18 @@ class Recorder:
                 below.append(k)
             obj = nxt
         return user, fjs, below, top
+
+    def code_kind(self, code):
+        """What a code object is, looked up once: a tuple (its file as JSON text) for the user's
+        code; else its qualname for asyncio's own functions, or "" for other library code."""
+        fn = code.co_filename
+        rel = self.files.rel(fn)
+        if rel is not None:
+            k = (_js(rel),)
+        else:
+            k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
+        self.code_info[code] = k
+        return k
 
     def where(self, task):
         """(line, file relative path, asyncio functions below) where a task is suspended."""
@@ -609,19 +699,58 @@ class Recorder:
             ls.labels.pop(tid, None)
             ls.suspended.pop(tid, None)
             return
-        f, fjs, below, top = self.chain(task)
+        # chain() inline (every step ends here): the innermost user frame, and the asyncio
+        # functions below it, read only when the task awaits a future.
+        waiter = task._fut_waiter
+        obj = task.get_coro()
+        f = fjs = top = below = None
+        info = self.code_info
+        while obj is not None:
+            tp = type(obj)
+            if tp is _Coroutine:
+                fr = obj.cr_frame
+                nxt = obj.cr_await
+            elif tp is _Generator:
+                fr = obj.gi_frame
+                nxt = obj.gi_yieldfrom
+            else:
+                break
+            if fr is None:
+                break
+            if top is None:
+                top = fr
+            k = info.get(fr.f_code)
+            if k is None:
+                k = self.code_kind(fr.f_code)
+            if k.__class__ is tuple:
+                f = fr
+                fjs = k[0]
+                below = None
+            elif k and waiter is not None:
+                if below is None:
+                    below = [k]
+                else:
+                    below.append(k)
+            obj = nxt
         line = (f.f_lineno or 0) if f is not None else 0
         ls.suspended[tid] = (line, fjs, top)
-        if task._fut_waiter is None:  # a bare yield (sleep(0)): its next step is already queued
-            wait, on, target = "yield", "yield", None
+        if waiter is None:  # a bare yield (sleep(0)): its next step is already queued
+            wait = on = Q_YIELD
+            target = None
         else:
-            wait, on, target = self.awaits(ls, task, below)
-        slow = dur > SLOW_NS
-        if fjs is None:
-            a = (tid, line, wait, dur, on) if target is None else (tid, line, wait, dur, on, target)
+            wait, on, target = self.awaits(ls, task, below or ())
+            wait, on = Q[wait], Q[on]
+        kinds = K_END[dur > SLOW_NS][fjs is not None][1]
+        tt, num, it = t2 - self.t0, ls.number, ls.it
+        if target is None:  # one tuple built, the record itself
+            if fjs is None:
+                self.q.append((kinds[0], tt, num, it, tid, line, wait, dur, on))
+            else:
+                self.q.append((kinds[0], tt, num, it, tid, line, wait, dur, fjs, on))
+        elif fjs is None:
+            self.q.append((kinds[1], tt, num, it, tid, line, wait, dur, on, target))
         else:
-            a = (tid, line, wait, dur, fjs, on) if target is None else (tid, line, wait, dur, fjs, on, target)
-        self.q.append((T_END[slow][fjs is not None][target is not None], t2 - self.t0, ls.number, ls.it, a))
+            self.q.append((kinds[1], tt, num, it, tid, line, wait, dur, fjs, on, target))
 
     def task_done(self, ls, task, tid, t):
         if task.cancelled():
@@ -698,7 +827,7 @@ def ls_last_line(rec, task):
     return line, f
 
 
-def _thrown(task, h, fn):
+def _thrown(task, h, wakeup):
     """The exception type Task.__step will throw into the coroutine (coro.throw), or None (send(None)).
 
     Read before the handle runs, as Task.__step decides it: a requested
@@ -712,7 +841,7 @@ def _thrown(task, h, fn):
         if not args:
             return None
         a = args[0]
-        if fn == "task.wakeup":
+        if wakeup:
             if a.cancelled():
                 return "CancelledError"
             exc = getattr(a, "_exception", None)  # not a.exception(): that would mark it retrieved
@@ -818,7 +947,7 @@ def _hot_hooks(rec, hrun):
     queue (push); run(h): Handle._run.
     Every task step passes both, so they are closures over local names (no
     attribute or global look-ups they can avoid) and queue their events as
-    templates (T_PUSH ...), formatted later by the writer."""
+    records (K_PUSH ...), formatted later by the writer."""
     q_append = rec.q.append
     t0 = rec.t0
     now = _now
@@ -847,9 +976,9 @@ def _hot_hooks(rec, hrun):
             if phase == RUN:
                 ls.pushed += 1
             if (loop._thread_id or ls.thread) != get_ident():
-                cause = "threadsafe"
+                cause = Q_THREADSAFE
             elif phase == IO:  # after the poll: what _process_events queues, then the due timers
-                cause = "timer" if type(h) is TimerHandle else "io"
+                cause = Q_TIMER if type(h) is TimerHandle else Q_IO
             else:
                 cause = None
             step = None  # True: Task.__step; False: Task.__wakeup; None: not a task's own step
@@ -877,43 +1006,47 @@ def _hot_hooks(rec, hrun):
                 if lab is None:
                     lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
                 if step:
-                    fn = "task.step"
+                    fn = Q_STEP
                     if cause is None:
-                        cause = "yield" if tid == ls.current else ("new" if not known else "cancel")
+                        cause = Q_YIELD if tid == ls.current else (Q_NEW if not known else Q_CANCEL)
                     label = lab[1]
                 else:  # a future it awaited is done
-                    fn = "task.wakeup"
+                    fn = Q_WAKEUP
                     if cause is None:
-                        cause = "future"
+                        cause = Q_FUTURE
                         fut = h._args[0] if h._args else None
                         if fut is not None and fut.cancelled() and task.cancelling():
-                            cause = "cancel"
+                            cause = Q_CANCEL
                             note_cancel(ls, task, tid)
                     label = lab[2]
+                lazy = lab[0] is None  # before the task's first step its name may still change
                 raw = None
             else:
                 task = None
-                tid = None
+                tid = NULL
                 fn, raw = _describe(cb)
                 label = _js(raw)
+                lazy = False
                 if cause is None:
                     a = h._args
-                    cause = "future" if (a and isinstance(a[0], Future)) else "call_soon"
-                elif cause == "threadsafe" and fn == "callback" and getattr(cb, "__qualname__", "").startswith("_chain_future"):
+                    cause = Q_FUTURE if (a and isinstance(a[0], Future)) else Q_SOON
+                elif cause is Q_THREADSAFE and fn == "callback" and \
+                        getattr(cb, "__qualname__", "").startswith("_chain_future"):
                     fn = "pool.done"
-            if cause == "timer":
+                fn = Q[fn]
+            if cause is Q_TIMER:
                 t = ls.timers.pop(id(h), None)
                 if t is not None:
                     rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1]))
-            elif cause == "io":
+            elif cause is Q_IO:
                 op = ls.io.get(id(h))
                 if op is not None and op[5]:
                     op[5] = False
                     rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
             hid = ls.next_handle
             ls.next_handle = hid + 1
-            ls.handles[id(h)] = (hid, tid, label, fn, task)
-            q_append((T_PUSH, now() - t0, ls.number, ls.it, (hid, "null" if tid is None else tid, label, cause, fn)))
+            ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)
+            q_append(("ready.push" if lazy else K_PUSH, now() - t0, ls.number, ls.it, hid, tid, label, cause, fn))
 
 
     def run(h):
@@ -931,12 +1064,12 @@ def _hot_hooks(rec, hrun):
         t = now()
         if info is None:
             fn, raw = _describe(h._callback)
-            info = (0, None, _js(raw), fn, None)
-        hid, tid, label, fn, task = info
+            info = (0, NULL, _js(raw), Q[fn], None, False)
+        hid, tid, label, fn, task, lazy = info
         num = ls.number
         it = ls.it
         if task is None:
-            q_append((T_RUN, t - t0, num, it, (hid, "null" if tid is None else tid, label, left, fn)))
+            q_append((K_RUN, t - t0, num, it, hid, tid, label, left, fn))
             op = ls.io.get(id(h)) if ls.io else None
             try:
                 return hrun(h)
@@ -950,23 +1083,24 @@ def _hot_hooks(rec, hrun):
         if lab is None or lab[0] != name:  # its first step (or set_name since): labels as JSON text now
             s = str(name)
             lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
-        q_append((T_RUN, t - t0, num, it, (hid, tid, label, left, fn)))
+        tt = t - t0
+        q_append(("ready.run" if lazy else K_RUN, tt, num, it, hid, tid, label, left, fn))
         pos = ls.suspended.pop(tid, None)
         if pos is None:
             line, f = where(task)[:2]
             pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
         # What Task.__step throws into the coroutine: only a wakeup (its future) or a step with an
         # argument or a pending cancel can throw.
-        thrown = _thrown(task, h, fn) if h._args or getattr(task, "_must_cancel", False) else None
+        thrown = _thrown(task, h, fn is Q_WAKEUP) if h._args or getattr(task, "_must_cancel", False) else None
         if thrown is None:
             if pos[1] is None:
-                q_append((T_BEGIN_NOFILE, t - t0, num, it, (tid, pos[0])))
+                q_append((K_BEGIN_NOFILE, tt, num, it, tid, pos[0]))
             else:
-                q_append((T_BEGIN, t - t0, num, it, (tid, pos[0], pos[1])))
+                q_append((K_BEGIN, tt, num, it, tid, pos[0], pos[1]))
         elif pos[1] is None:
-            q_append((T_BEGIN_NOFILE_THROWN, t - t0, num, it, (tid, pos[0], _js(thrown))))
+            q_append((K_BEGIN_NOFILE_THROWN, tt, num, it, tid, pos[0], _js(thrown)))
         else:
-            q_append((T_BEGIN_THROWN, t - t0, num, it, (tid, pos[0], pos[1], _js(thrown))))
+            q_append((K_BEGIN_THROWN, tt, num, it, tid, pos[0], pos[1], _js(thrown)))
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
@@ -1243,7 +1377,7 @@ def _hook_selector(rec, loop, sel):
         ls.phase = POLL
         num = ls.number
         t = now()
-        q_append((T_ITER, t - t0, num, it, (len(loop._ready),)))
+        q_append((K_ITER, t - t0, num, it, len(loop._ready)))
         if t - w.flushed_ns >= FLUSH_NS:
             w.flush_from_loop()
         try:
@@ -1259,7 +1393,7 @@ def _hook_selector(rec, loop, sel):
                 ms = 0
             else:  # what epoll_wait is given (selectors rounds up to whole ms)
                 ms = -(-int(timeout * 1e9) // 1_000_000)
-            q_append((T_POLL, t - t0, num, it, (ms, t2 - t)))
+            q_append((K_POLL, t - t0, num, it, ms, t2 - t))
         ls.phase = IO
         return r
     sel.select = select_
@@ -1298,8 +1432,8 @@ class _Stdout:
 # [SECTION] Main: run the program as python3 FILE.py would
 
 def _usage():
-    sys.stderr.write("usage: loopscope_recorder.py [--events F.jsonl | --fd N] [--duration S] [--limit N] "
-                     "[--] FILE.py [ARGS...]\n")
+    sys.stderr.write("usage: loopscope_recorder.py [--events F.jsonl | --fd N | --records-fd N] [--duration S] "
+                     "[--limit N] [--] FILE.py [ARGS...]\n")
     sys.exit(2)
 
 
@@ -1319,6 +1453,7 @@ def main(argv):
     fd = None
     duration = None
     limit = DEFAULT_LIMIT
+    records = False
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -1335,6 +1470,9 @@ def main(argv):
                 events = v
             elif a == "--fd":
                 fd = int(v)
+            elif a == "--records-fd":
+                fd = int(v)
+                records = True
             elif a == "--duration":
                 duration = float(v)
             elif a == "--limit":
@@ -1359,7 +1497,9 @@ def main(argv):
             events = os.devnull
         fd = os.open(events, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     root = os.path.dirname(os.path.realpath(script))
-    writer = Writer(fd, limit)
+    if records:
+        os.set_inheritable(fd, False)  # the program's own children must not hold loopscope's pipe open
+    writer = Writer(fd, limit, records)
     rec = None
 
     def emit_source(rel, text):
@@ -1433,7 +1573,7 @@ def main(argv):
         rec.print_buf.clear()
         rec.on = False
         ls = rec.last_ls
-        rec.q.append(("run.end", _now() - rec.t0, 0, ls.it if ls else 0, rec.end))
+        rec.q.append((K_RUN_END, _now() - rec.t0, 0, ls.it if ls else 0) + _record("run.end", rec.end)[1])
         writer.held = False
         writer.flush()
         writer.closed = True

@@ -25,6 +25,8 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SRC, "tools"))
+from recorder_trace_diff import first_difference, normalized  # noqa: E402
 RECORDER = os.path.join(SRC, "core", "cpython", "loopscope_recorder.py")
 PROGRAMS = os.path.join(SRC, "tests", "programs")
 REFERENCE = os.path.join(SRC, "tests", "reference")
@@ -211,6 +213,47 @@ class RecorderTest(unittest.TestCase):
                 first = [e for e in r.events if e["ev"] == "step.begin" and e["task"] == 1][0]
                 self.assertEqual(first["it"], 1)
                 self.loads(r.path)
+
+    # -- the two outputs: the recorder's own JSON and loopscope's from its compact records
+
+    def via_loopscope(self, program, *args, limit=None, cwd=None):
+        trace = os.path.join(self.tmp, "via-%d.jsonl" % len(os.listdir(self.tmp)))
+        cmd = [BINARY, "run", program, "--quiet", "--python", PY, "--events", trace]
+        if limit is not None:
+            cmd += ["--limit", str(limit)]
+        p = subprocess.run(cmd + ["--"] + list(args), capture_output=True, text=True, timeout=300,
+                           cwd=cwd or os.path.dirname(program))
+        r = Run(p, p.stdout, p.stderr, trace)
+        self.check_trace(r)
+        return r
+
+    def test_loopscope_turns_the_compact_records_into_the_same_trace_the_recorder_writes_itself(self):
+        """`loopscope run` (--records-fd: marshalled records, formatted in C++) and the recorder
+        alone (--events: formatted in Python) give the same events with the same fields in the
+        same order, apart from time stamps and durations; a capped trace too."""
+        if not BINARY:
+            self.skipTest("LOOPSCOPE_BINARY is not set")
+        cases = [(self.scaled_copy("gather_demo.py", 20), (), None),
+                 (os.path.join(PROGRAMS, "two_files", "main.py"), (), None),
+                 (os.path.join(PROGRAMS, "two_files_fail", "main.py"), (), None),
+                 (os.path.join(PROGRAMS, "run_twice.py"), (), None),
+                 (os.path.join(PROGRAMS, "loop_34_style.py"), (), None),
+                 (os.path.join(PROGRAMS, "bad", "raises.py"), (), None),
+                 (os.path.join(PROGRAMS, "bad", "flood.py"), ("3000",), 5000)]
+        for prog, args, limit in cases:
+            with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
+                own = self.record(prog, *args, limit=limit)
+                via = self.via_loopscope(prog, *args, limit=limit)
+                self.assertEqual((via.rc, via.out), (own.rc, own.out))
+                self.assertGreater(len(own.events), 3)
+                a, b = normalized(own.path), normalized(via.path)
+                if limit:
+                    self.assertEqual([e["ev"] for e in via.events[-2:]], ["truncated", "run.end"])
+                    # The hooks turn off when the writer meets the limit, which is a matter of
+                    # when it flushes: the iteration run.end names is the last one recorded.
+                    for e in (a[-1], b[-1]):
+                        e.pop("it")
+                self.assertIsNone(first_difference(a, b))
 
     # -- programs written for the recorder
 
