@@ -368,7 +368,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   };
   widen(m);
   if (compare_active()) widen(primary ? run2_.model() : run1_.model());
-  gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.5f);  // the plot keeps half
+  gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.6f);  // the plot keeps 40 %: whole lane names in a clip half
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1(c1.x, c1.y - count_strip);
   float w = plot1.x - plot0.x;
   // x of trace time t, and the trace time under x.
