@@ -296,8 +296,18 @@ void App::draw_code(const ImVec2& size) {
   };
   if (failed_line > 0 && cursors.empty()) running = row_of(failed_line), lo = std::min(lo, running), hi = std::max(hi, running);
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
-  int named = m.size() && at < m.size() && m.events()[at].loop == 0 && m.events()[at].line > 0 &&
-                      (!program || in_file(m.events()[at].s2)) ? m.events()[at].line : 0;
+  auto line_of = [&](size_t i) {
+    const auto& e = m.events()[i];
+    return e.loop == 0 && e.line > 0 && (!program || in_file(e.s2)) ? e.line : 0;
+  };
+  int named = m.size() && at < m.size() ? line_of(at) : 0;
+  // Nothing to point at (a timer's callback, the loop's own events, the run's end): the line the
+  // story last named, so the listing stays where it was instead of jumping to its imports.
+  // Looked up a bounded way back: still a function of the playhead alone.
+  if (named == 0 && cursors.empty() && blocked_line == 0 && failed_line == 0 && at < m.size())
+    for (size_t i = at, n = 0; i-- > 0 && n < 4096 && named == 0; ++n)
+      if (Ev k = m.events()[i].kind; k == Ev::step_begin || k == Ev::step_end || k == Ev::print || k == Ev::block_begin)
+        named = line_of(i);
   if (named > 0 && size_t(named) <= lines.size()) running = row_of(named), lo = std::min(lo, running), hi = std::max(hi, running);
   if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0 || failed_line > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);

@@ -155,3 +155,22 @@ TEST_CASE("in a presenter clip half every code row ends inside the panel and a w
   }
   CHECK(saw_sleep);  // the blocking line is in view, whole
 }
+
+// When nothing at the playhead has a line (the loop's own events, a plain
+// callback, the run's end) the listing stays at the line the story last named
+// instead of jumping back to its imports: at concurrent-server's end that is
+// main's last await.
+TEST_CASE("at the end of a run the code panel still shows main's last line, not the top of the listing") {
+  Appearance look;
+  look.presenter = true;
+  Rig r(look, "concurrent-server", {"clients=1", "work=0.05"});
+  size_t last_step = r.find_last(Ev::step_end);
+  const model::Model& m = r.app->session().model();
+  REQUIRE(m.events()[last_step].task >= 0);
+  const int line = m.events()[last_step].line;
+  REQUIRE(line > 5);  // past the imports, so the check below can fail
+  r.shoot(m.size() - 1);
+  bool shown = false;
+  for (const auto& cr : r.app->geometry().code_rows) shown |= cr.line == line && !cr.comment;
+  CHECK(shown);
+}
