@@ -209,13 +209,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   // width under the stage and the timeline (Why and Console beside the timeline).
   if (look_.presenter && !compare_on_ && !quiz_.open() && avail.x < fonts_.px * 30 && show[2] && (show[0] || show[1]) &&
       draw_narrow(avail)) {
-    ImGui::PopAllowKeyboardFocus();
-    ImGui::End();
-    if (gallery_) draw_gallery();
-    draw_export_dialogs();
-    draw_program_dialogs();
-    if (help_) draw_help();
-    else geo_.help = {}, geo_.help_rows.clear();
+    end_main_window();
     return;
   }
   float left_w = !right ? avail.x : !left ? 0 : std::floor(avail.x * 0.57f);
@@ -295,13 +289,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     if (show[4] && h[3] > 0) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
-  ImGui::PopAllowKeyboardFocus();
-  ImGui::End();
-  if (gallery_) draw_gallery();
-  draw_export_dialogs();
-  draw_program_dialogs();
-  if (help_) draw_help();
-  else geo_.help = {}, geo_.help_rows.clear();
+  end_main_window();
 }
 
 // [SECTION] Keys
@@ -835,6 +823,16 @@ bool App::draw_narrow(const ImVec2& avail) {
   if (show[1]) draw_timeline(ImVec2(avail.x - (left ? left_w + gap_x : 0), top_h));
   draw_code(ImVec2(avail.x, code_h));
   return true;
+}
+
+void App::end_main_window() {
+  ImGui::PopAllowKeyboardFocus();
+  ImGui::End();
+  if (gallery_) draw_gallery();
+  draw_export_dialogs();
+  draw_program_dialogs();
+  if (help_) draw_help();
+  else geo_.help = {}, geo_.help_rows.clear();
 }
 
 }  // namespace loopscope::gui

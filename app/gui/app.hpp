@@ -351,6 +351,8 @@ class App {
   // A narrow presenter view: stage (Why, Console under it) beside the timeline, the code under them. False
   // (nothing drawn) when too short for it.
   bool draw_narrow(const ImVec2& avail);
+  // Closes the main window, then draws what floats over it (gallery, dialogs, help).
+  void end_main_window();
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
   const RunSummary& summary_of(int run) const;  // RunView::summary(): once per version
   static std::string run_label(const Session& s);  // "id k=v ..." 
