@@ -152,6 +152,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     a.display_h = h;
     set_appearance(a);
   }
+  code_shown_ = nullptr;  // the Code panel draws first: the Tasks panel quotes its lines
   // Pull what the run published since the last frame.
   run1_.poll();
   if (compare_on_) run2_.poll();
@@ -269,7 +270,8 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     // The Why is never cut: when its text needs more than its share, the
     // Tasks list gives room first (it counts what it leaves out), then the
     // Code, then the Console (both scroll), each down to a few lines.
-    const float need = quiz_.open() ? predict_need(right_w) : why_need_.w == right_w && why_need_.px == fonts_.px ? why_need_.need : 0;
+    const RunMemo& memo = focused_run().memo();
+    const float need = quiz_.open() ? predict_need(right_w) : memo.why_w == right_w && memo.why_px == fonts_.px ? memo.why_need : 0;
     if (show[3] && h[1] < need) {
       float lack = need - h[1];
       // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.

@@ -213,14 +213,9 @@ class App {
   const std::string& code_file() const { return code_file_; }
   void set_code_file(const std::string& f) { code_file_ = f, code_file_pinned_ = true; }
   // Where the program failed: a task's exception or a syntax error (file, line, what).
-  struct Failure {
-    std::string file;
-    int line = 0;
-    std::string what;
-    size_t at = 0;  // event index from which it shows
-  };
-  const std::vector<Failure>& failures() { scan_program(); return program_scan_.failures; }
-  const std::vector<std::string>& code_tabs() { scan_program(); return program_scan_.tabs; }
+  using Failure = ProgramFailure;
+  const std::vector<Failure>& failures() const { return run1_.program_files().failures; }
+  const std::vector<std::string>& code_tabs() const { return run1_.program_files().tabs; }
 
   // [SECTION] Saving and recording (export_ui.cpp): toolbar buttons, Ctrl+S / Ctrl+R
   void open_save_dialog();
@@ -359,8 +354,6 @@ class App {
   std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
-  // The Why panel's height for the longest text met so far in this run (at body size, this width).
-  struct { uint64_t gen = UINT64_MAX; int run = -1; float w = 0, px = 0, need = 0; } why_need_;
   void draw_console(const ImVec2& size);
   // Rows the tallest of the focused run's prints wraps into in a Console `w` px wide inside (the last 64 prints).
   float tallest_print_rows(float w, ImFont* font, float fpx, bool it_col);
@@ -376,6 +369,7 @@ class App {
     int run;  // 0 or 1
   };
   Focus focused() const;
+  RunView& focused_run() { return focus() == 1 ? run2_ : run1_; }
   std::string focus_title(const char* panel) const;  // "Code", or "Code: 2 asyncio-sleep" in compare mode
   void update_compare();
 
@@ -392,8 +386,8 @@ class App {
   void draw_program_bar();       // the toolbar while a .py is under view: its name, Stop / Run, Edit
   void draw_program_dialogs();   // the open dialog and the editor
   void watch_program(float dt);  // re-run on save: the file's mtime, checked twice a second
-  void scan_program();           // source files, tabs and failures, scanned incrementally
-  const std::string& code_listing(const Session& run);  // what the Code panel lists: the scenario's, or the tab's file
+  // What the Code panel lists: the scenario's listing, or the tab's file (run 1 only).
+  const std::vector<std::string>& code_lines(int run) const;
   void draw_code_tabs(const Session& run, float px);
   // The Console's tail: what the program wrote to stderr (a traceback), in
   // the rows at the bottom of [c0, c1]; c1.y moves up above it.
@@ -414,16 +408,6 @@ class App {
     bool open = false, focus = false;
     std::string text, path, error;
   } editor_;
-  struct {
-    uint64_t gen = UINT64_MAX;
-    size_t n = 0;
-    std::vector<std::pair<std::string, std::string>> sources;  // file, text
-    std::vector<std::string> tabs;                             // files a task stepped in, first seen first
-    std::vector<Failure> failures;
-    std::vector<std::pair<const char*, int>> last_at;  // [task + 1] -> its last (file, line); [0]: no task
-    const char* last_tab = nullptr;                    // the file of the latest step (most steps repeat it)
-    size_t failures_seen = 0;                          // failures the playhead had reached at the last frame
-  } program_scan_;
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
   TimelineView timeline_;
@@ -439,14 +423,9 @@ class App {
   void start_scenario(int scenario);                         // with its widgets' values
   void mirror_toolbar(const Scenario& s, const Params& p);  // the toolbar shows this run
   bool crowded_real_axis(float width);
-  struct { uint64_t gen = UINT64_MAX; size_t n = 0; bool io = false, pool = false, queue = false; } stage_uses_;  // scanned incrementally
   struct { uint64_t version = UINT64_MAX; int w = 0; bool crowded = false; } crowd_;
   std::vector<model::DrawItem> items_;  // reused by the timeline each frame
-  std::vector<std::string> listing_lines_;  // the listing, split once per run
-  uint64_t listing_gen_ = UINT64_MAX;
-  const Session* listing_of_ = nullptr;
-  const char* listing_text_ = nullptr;  // the text split (a program's Code tab switches it)
-  size_t listing_size_ = 0;
+  const std::vector<std::string>* code_shown_ = nullptr;  // the lines the Code panel drew this frame (a RunView's)
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
   bool clip_layout_ = false;  // this frame has no toolbar (a clip): nobody scrolls or clicks

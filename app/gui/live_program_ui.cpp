@@ -96,90 +96,25 @@ void App::watch_program(float dt) {
 
 // [SECTION] What the trace says about the program's files
 
-void App::scan_program() {
-  auto& sc = program_scan_;
-  const model::Model& m = run1_.model();
-  if (sc.gen != run1_.generation() || m.size() < sc.n) {
-    sc = {};
-    sc.gen = run1_.generation();
-  }
-  if (m.size() == 0) return;  // no events list yet
-  if (!run1_.session().is_program() && !m.recorded_under_cpython()) {
-    sc.n = m.size();
-    return;
-  }
-  const auto& ev = m.events();
-  for (size_t i = sc.n; i < ev.size(); ++i) {
-    const Event& e = ev[i];
-    if (e.loop != 0) continue;
-    // Indexed by task id (ids are below limits::max_id, docs/trace-format.md): O(1) a step.
-    auto last = [&](int32_t task) -> std::pair<const char*, int>& {
-      size_t k = size_t(std::max(task, -1) + 1);
-      if (k >= sc.last_at.size()) sc.last_at.resize(k + 1, {nullptr, 0});
-      return sc.last_at[k];
-    };
-    switch (e.kind) {
-      case Ev::source:
-        if (e.s2 && e.s1) sc.sources.push_back({e.s2, e.s1});
-        if (sc.tabs.empty() && e.s2) sc.tabs.push_back(e.s2);  // the main file, before any task steps
-        break;
-      case Ev::step_begin:
-      case Ev::step_end:
-      case Ev::print:
-        if (e.s2 && e.line > 0) {
-          last(e.task) = {e.s2, e.line};
-          // The latest step's file (the same pointer) is a tab already: skip the search.
-          if (e.s2 != sc.last_tab && std::find(sc.tabs.begin(), sc.tabs.end(), e.s2) == sc.tabs.end())
-            sc.tabs.push_back(e.s2);
-          sc.last_tab = e.s2;
-        }
-        break;
-      case Ev::task_done:
-        if (Outcome(e.code) == Outcome::error) {
-          auto [file, line] = last(e.task);
-          const model::TaskInfo* t = m.task(e.task);
-          std::string what = (t ? t->name + ": " : std::string()) + (e.s1 ? e.s1 : "an exception");
-          if (file && line > 0) sc.failures.push_back({file, line, what, i});
-        }
-        break;
-      case Ev::run_end:
-        // A syntax error never ran a task: the recorder says "... (file.py, line 4)".
-        if (const char* err = as<ev::RunEnd>(e).error; err && std::strncmp(err, "SyntaxError", 11) == 0) {
-          const char* open = std::strrchr(err, '(');
-          const char* comma = open ? std::strstr(open, ", line ") : nullptr;
-          if (open && comma) sc.failures.push_back({std::string(open + 1, comma), std::atoi(comma + 7), err, i});
-        }
-        break;
-      default: break;
-    }
-  }
-  sc.n = ev.size();
-}
-
-const std::string& App::code_listing(const Session& run) {
-  if (&run != &run1_.session()) return run.listing();
-  scan_program();
-  const auto& sources = program_scan_.sources;
-  if (sources.empty()) return run.listing();
-  for (const auto& [file, text] : sources)
-    if (file == code_file_) return text;
-  return sources.front().second;
+const std::vector<std::string>& App::code_lines(int run) const {
+  return run == 1 ? run2_.listing_lines() : run1_.listing_lines(code_file_);
 }
 
 void App::draw_code_tabs(const Session& run, float px) {
   if (&run != &run1_.session()) return;
-  scan_program();
-  const auto& tabs = program_scan_.tabs;
+  const ProgramFiles& files = run1_.program_files();
+  const auto& tabs = files.tabs;
   // Failures the playhead has reached. One that has just appeared brings its
   // file's tab forward, even over a tab the user picked: the red line is what
   // the student must see. The user can pick another tab again; the failing
   // file's tab then keeps a red "!".
   size_t seen = 0;
   const Failure* newest = nullptr;
-  for (const Failure& f : program_scan_.failures)
+  for (const Failure& f : files.failures)
     if (f.at <= run1_.playback().index()) ++seen, newest = &f;
-  if (seen > program_scan_.failures_seen && newest) code_file_ = newest->file, code_file_pinned_ = true;
-  program_scan_.failures_seen = seen;
+  size_t& seen_before = run1_.memo().failures_seen;
+  if (seen > seen_before && newest) code_file_ = newest->file, code_file_pinned_ = true;
+  seen_before = seen;
   // The tab follows the running task's file (then a failure's) until the user picks one.
   if (!code_file_pinned_) {
     const model::LoopState& cur = cur_;
@@ -195,7 +130,7 @@ void App::draw_code_tabs(const Session& run, float px) {
     ImGui::SameLine(0, px * 0.4f);
     bool on = f == code_file_ || (code_file_.empty() && &f == &tabs.front());
     bool failed = false;
-    for (const Failure& fl : program_scan_.failures)
+    for (const Failure& fl : files.failures)
       failed = failed || (fl.at <= run1_.playback().index() && fl.file == f);
     ImGui::PushStyleColor(ImGuiCol_Button, on ? th.highlight : th.panel);
     ImGui::PushStyleColor(ImGuiCol_Text, failed && !on ? th.error : on ? th.text : th.text_dim);

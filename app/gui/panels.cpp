@@ -18,18 +18,6 @@
 namespace loopscope::gui {
 
 namespace {
-std::vector<std::string> split_lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t p = 0;
-  while (p <= s.size()) {
-    size_t n = s.find('\n', p);
-    if (n == std::string::npos) n = s.size();
-    if (n == s.size() && p == s.size()) break;
-    out.push_back(s.substr(p, n - p));
-    p = n + 1;
-  }
-  return out;
-}
 
 // The first listing line task `task` reaches after event `i`, within its
 // current step (a print, an await, a blocking call): 0 when none is traced.
@@ -75,7 +63,7 @@ void content_rect(ImVec2& c0, ImVec2& c1) {
 const std::string& App::listing_line(int line) {
   // The lines draw_code() cached (it draws first in a frame); none while the Code panel is hidden.
   static const std::string kNone;
-  return line >= 1 && size_t(line) <= listing_lines_.size() ? listing_lines_[size_t(line - 1)] : kNone;
+  return code_shown_ && line >= 1 && size_t(line) <= code_shown_->size() ? (*code_shown_)[size_t(line - 1)] : kNone;
 }
 
 void App::draw_code(const ImVec2& size) {
@@ -101,17 +89,12 @@ void App::draw_code(const ImVec2& size) {
   ImVec2 c0, c1;
   content_rect(c0, c1);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  // Listings are cached per run: re-splitting every frame would allocate.
-  const std::string& listing = code_listing(run);
-  if (listing_gen_ != run.generation() || listing_of_ != &run || listing_text_ != listing.data() ||
-      listing_size_ != listing.size()) {
-    listing_lines_ = split_lines(listing);
-    listing_gen_ = run.generation(), listing_of_ = &run, listing_text_ = listing.data(), listing_size_ = listing.size();
-  }
+  // Listings are split once per run (RunView): re-splitting every frame would allocate.
+  code_shown_ = &code_lines(f.run);
   // A program's cursors and marks: only those in the file shown.
   const bool program = &run == &run1_.session() && !code_tabs().empty();  // a CPython trace: live or loaded
   auto in_file = [&](const char* file) { return !program || (file && code_file_ == file); };
-  const std::vector<std::string>& lines = listing_lines_;
+  const std::vector<std::string>& lines = *code_shown_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
   // load_fonts). Too wide at the normal size: the smaller baked face; still
   // too wide: trailing comments move to a row of their own; still too wide:
@@ -489,9 +472,9 @@ void App::draw_why(const ImVec2& size) {
     {
       float body = rows_of(fonts_.ui, fonts_.ui->FontSize, text) * fonts_.ui->FontSize;
       float need = size.y - avail.y + body + px * 0.3f;
-      if (why_need_.gen != f.s->generation() || why_need_.run != f.run || why_need_.w != size.x || why_need_.px != px)
-        why_need_ = {f.s->generation(), f.run, size.x, px, 0};
-      why_need_.need = std::max(why_need_.need, need);
+      RunMemo& memo = focused_run().memo();
+      if (memo.why_w != size.x || memo.why_px != px) memo.why_w = size.x, memo.why_px = px, memo.why_need = 0;
+      memo.why_need = std::max(memo.why_need, need);
     }
     // Large text when it fits, else body text scaled down as far as the text
     // floor, so the panel never needs scrolling on a projector.

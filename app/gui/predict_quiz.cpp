@@ -19,18 +19,13 @@ Commands PredictQuiz::toggle(const Playhead& p) {
   return {};
 }
 
-Commands PredictQuiz::gate(const model::Model& m, uint64_t run, bool live, const Playhead& p) {
+Commands PredictQuiz::gate(const RunView& run, const Playhead& p) {
   const size_t idx = p.index, from = last_;  // where the playhead is, and was at the last gate
   last_ = idx;
-  if (!on_ || ask_.open || live || !m.finished()) return {};
-  if (questions_run_ != run || questions_n_ != m.size()) {
-    if (questions_run_ != run) answered_.clear(), score_right_ = score_asked_ = 0;
-    questions_ = model::quiz(m);
-    questions_run_ = run;
-    questions_n_ = m.size();
-  }
+  if (!on_ || ask_.open || run.session().live() || !run.model().finished()) return {};
+  if (run_ != run.generation()) answered_.clear(), score_right_ = score_asked_ = 0, run_ = run.generation();
   if (idx <= from) return {};
-  for (const model::Question& q : questions_) {
+  for (const model::Question& q : run.questions()) {  // by ask_at (model::quiz)
     if (q.ask_at <= from) continue;
     if (q.ask_at > idx) break;
     if (std::binary_search(answered_.begin(), answered_.end(), q.answer_at)) continue;

@@ -11,6 +11,7 @@
 #include "command.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
+#include "run_view.hpp"
 
 namespace loopscope::gui {
 
@@ -30,9 +31,9 @@ class PredictQuiz {
 
   bool on() const { return on_; }
   Commands toggle(const Playhead& p);
-  // After playback moved: stops before a decision not yet answered. `run` is
-  // the run's identity (a new one resets the score); `live` runs ask nothing.
-  Commands gate(const model::Model& m, uint64_t run, bool live, const Playhead& p);
+  // After playback moved: stops before a decision not yet answered. A new
+  // run resets the score; a live run asks nothing.
+  Commands gate(const RunView& run, const Playhead& p);
   Commands answer(const model::Model& m, int choice);  // -1: just show me
   Commands continue_after_answer(const model::Model& m);
 
@@ -56,9 +57,8 @@ class PredictQuiz {
     std::vector<int> picked;
     std::string text;
   } ask_;
-  std::vector<model::Question> questions_;  // of the run under view, by ask_at (model::quiz)
-  uint64_t questions_run_ = UINT64_MAX;
-  size_t questions_n_ = 0, last_ = 0;
+  uint64_t run_ = UINT64_MAX;  // the run the score is of (RunView::generation)
+  size_t last_ = 0;
   std::vector<size_t> answered_;  // answer_at of questions done with (sorted)
   int score_right_ = 0, score_asked_ = 0;
 };

@@ -21,7 +21,7 @@ PredictQuiz::Playhead App::quiz_playhead() const {
 void App::toggle_predict() { apply(quiz_.toggle(quiz_playhead())); }
 
 void App::predict_gate() {
-  apply(quiz_.gate(run1_.model(), run1_.generation(), run1_.session().live(), quiz_playhead()));
+  apply(quiz_.gate(run1_, quiz_playhead()));
 }
 
 void App::answer(int choice) { apply(quiz_.answer(run1_.model(), choice)); }

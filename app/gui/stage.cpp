@@ -402,18 +402,12 @@ void App::draw_stage(const ImVec2& size) {
 
   // Areas: ready queue and running on top; timers and I/O; the thread pool.
   // Areas a run never uses (I/O, the pool) are left out, so the others get the room.
-  if (stage_uses_.gen != run1_.generation() || stage_uses_.n > m.size()) stage_uses_ = {run1_.generation(), 0, false, false, false};
-  for (; stage_uses_.n < m.size(); ++stage_uses_.n) {
-    Ev k = m.events()[stage_uses_.n].kind;
-    stage_uses_.io |= k == Ev::io_wait || k == Ev::io_done;
-    stage_uses_.pool |= k == Ev::pool_submit;
-    stage_uses_.queue |= k == Ev::queue_put;
-  }
-  bool show_io = stage_uses_.io || m.size() == 0, show_pool = stage_uses_.pool || m.size() == 0;
+  const StageUses& uses = run1_.stage_uses();
+  bool show_io = uses.io || m.size() == 0, show_pool = uses.pool || m.size() == 0;
   float h = c1.y - c0.y;
   // A short stage (a narrow layout's) has no room for a third row: a pool
   // without I/O or a queue beside it takes the I/O waits' place, beside the timers.
-  const bool pool_beside = show_pool && !show_io && !stage_uses_.queue && c1.y - c0_top < px * 8;
+  const bool pool_beside = show_pool && !show_io && !uses.queue && c1.y - c0_top < px * 8;
   const bool three_rows = show_pool && !pool_beside;
   float row1 = std::floor(h * (three_rows ? 0.36f : 0.5f)), row2 = three_rows ? std::floor(h * 0.36f) : h - row1;
   // Chip text shrinks when the stage is short (a small window), so an area
@@ -431,7 +425,7 @@ void App::draw_stage(const ImVec2& size) {
   float y2 = c0.y + row1 + gap;
   float y2b = three_rows ? y2 + row2 - gap : c1.y;
   // A run with an asyncio.Queue shows it beside the timers (and the I/O waits, if any).
-  bool show_queue = stage_uses_.queue;
+  bool show_queue = uses.queue;
   float third = std::floor((c1.x - c0.x) / 3.0f);
   float timers_x1 = show_io && show_queue ? c0.x + third - gap * 0.5f : show_io || show_queue || pool_beside ? mid - gap * 0.5f : c1.x;
   Area timers{ImVec2(c0.x, y2), ImVec2(timers_x1, y2b), {"Timers (soonest first)", "Timers"}};
