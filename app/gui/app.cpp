@@ -140,9 +140,12 @@ void App::update_states(double dt_play) {
   tween_.t = std::min(1.0, tween_.t + dt_play / kTweenSeconds);
 }
 
+ExportPanel::View App::export_view() const {
+  return {run1_, compare_on_ ? &run2_ : nullptr, theme(), look_.dark, look_.presenter, look_.font_px()};
+}
+
 bool App::animating() const {
-  return run1_.playback().playing || !settled() || follow_live_ || run1_.session().live() || run2_.session().live() || clip_.running() ||
-         (!status_.empty() && !status_error_);  // a status line that times out
+  return run1_.playback().playing || !settled() || follow_live_ || run1_.session().live() || run2_.session().live() || export_.animating();
 }
 
 void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
@@ -597,7 +600,7 @@ void App::draw_toolbar() {
     char ev[48];
     std::snprintf(ev, sizeof ev, "event %zu / %zu", run1_.playback().index() + 1, m.size());
     float room = ImGui::GetWindowContentRegionMax().x - px * 2.2f - (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x);
-    float tail = ImGui::GetFrameHeight() + ImGui::CalcTextSize("Predict").x + px * 2 + export_controls_width() + button_w("?");
+    float tail = ImGui::GetFrameHeight() + ImGui::CalcTextSize("Predict").x + px * 2 + export_.controls_width(look_.font_px()) + button_w("?");
     if (ImGui::CalcTextSize(ev).x + px + tail < room) {  // only where it leaves the right end its room
       ImGui::SameLine(0, px);
       ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
@@ -627,10 +630,10 @@ void App::draw_toolbar() {
   // The right end: Predict, Save trace, Record clip and help. Where the row
   // has no room for them (large text in a small window) they fold into one
   // menu button, "More": every control stays one click away, none is dropped.
-  bool busy = clip_.running() || !status_.empty();  // a clip's progress or a status: shown inline, wrapping if need be
+  bool busy = export_.busy();  // a clip's progress or a status: shown inline, wrapping if need be
   float help_w = button_w("?"), sp = ImGui::GetStyle().ItemSpacing.x;
   float predict_w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("Predict").x;
-  float tail_w = predict_w + px + export_controls_width() + sp + help_w + sp;
+  float tail_w = predict_w + px + export_.controls_width(look_.font_px()) + sp + help_w + sp;
   float used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
   float max_x = ImGui::GetWindowContentRegionMax().x;
   bool fold = !busy && max_x - used - px < tail_w;
@@ -660,11 +663,11 @@ void App::draw_toolbar() {
                       keys_of(Action::Predict).c_str());
   // Right end: Save trace / Record clip (or the clip's progress), then help.
   used = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
-  float right_w = export_controls_width() + sp + help_w;
+  float right_w = export_.controls_width(look_.font_px()) + sp + help_w;
   if (max_x - used > right_w + px) ImGui::SameLine(max_x - right_w);
   else ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), max_x - right_w));
   ImGui::BeginGroup();
-  draw_export_controls();
+  export_.draw_controls(export_view());
   ImGui::EndGroup();
   if (!busy) {
     note_toolbar_item(geo_, "Save trace");
@@ -831,7 +834,7 @@ void App::end_main_window() {
   ImGui::PopAllowKeyboardFocus();
   ImGui::End();
   if (gallery_) draw_gallery();
-  draw_export_dialogs();
+  export_.draw_dialogs(export_view(), fired(Action::CloseDialog));
   draw_program_dialogs();
   if (help_) draw_help();
   else geo_.help = {}, geo_.help_rows.clear();

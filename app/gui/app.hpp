@@ -14,7 +14,7 @@
 
 #include "command.hpp"
 #include "compare.hpp"
-#include "export.hpp"
+#include "export_panel.hpp"
 #include "file_browser.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
@@ -32,9 +32,6 @@ struct ImVec2;
 struct ImDrawList;
 
 namespace loopscope::gui {
-
-// The fill of the toolbar's clip progress bar.
-ImU32 clip_bar_colour(const Theme& th);
 
 // The story axis ("by iteration") draws every visible event: beyond this many
 // events the timeline keeps real time, where it folds what is narrower than a pixel.
@@ -217,23 +214,23 @@ class App {
   const std::vector<Failure>& failures() const { return run1_.program_files().failures; }
   const std::vector<std::string>& code_tabs() const { return run1_.program_files().tabs; }
 
-  // [SECTION] Saving and recording (export_ui.cpp): toolbar buttons, Ctrl+S / Ctrl+R
-  void open_save_dialog();
-  void open_record_dialog();
-  bool dialog_open() const { return save_open_ || record_open_ || open_dialog_; }
+  // [SECTION] Saving and recording (ExportPanel): toolbar buttons, Ctrl+S / Ctrl+R
+  void open_save_dialog() { export_.open_save(export_view()); }
+  void open_record_dialog() { export_.open_record(export_view()); }
+  bool dialog_open() const { return export_.dialog_open() || open_dialog_; }
   // What the dialogs fill in and confirm (Enter or their button).
-  std::string& save_path() { return save_path_; }
-  ClipRequest& clip_request() { return clip_req_; }
+  std::string& save_path() { return export_.save_path(); }
+  ClipRequest& clip_request() { return export_.clip_request(); }
   // Saves the run under view to save_path(); records clip_request(). Both report through status().
-  void save_now();
-  void record_now();
-  ClipJob& clip_job() { return clip_; }
-  const ClipJob& clip_job() const { return clip_; }
+  void save_now() { export_.save_now(export_view()); }
+  void record_now() { export_.record_now(export_view()); }
+  ClipJob& clip_job() { return export_.clip_job(); }
+  const ClipJob& clip_job() const { return export_.clip_job(); }
   // The last save / record outcome, as the toolbar shows it ("" when none).
-  const std::string& status() const { return status_; }
-  bool status_is_error() const { return status_error_; }
+  const std::string& status() const { return export_.status(); }
+  bool status_is_error() const { return export_.status_is_error(); }
   // The loopscope executable that records clips (default: this process's own).
-  void set_program(std::string path) { program_ = std::move(path); }
+  void set_program(std::string path) { export_.set_program(std::move(path)); }
 
   // [SECTION] Predict mode (predict_ui.cpp): Q toggles. Playback stops before
   // each scheduling decision and the Why panel asks which handle runs next.
@@ -324,10 +321,8 @@ class App {
   mutable StoryAxis axis_;
   void update_states(double dt_play);
   void draw_toolbar();
-  void draw_export_controls();  // right end of the toolbar: Save / Record, or the clip's progress
-  float export_controls_width() const;
-  void draw_export_dialogs();
-  void set_status(std::string text, bool error);
+  ExportPanel::View export_view() const;  // what the export panel reads this frame
+  void set_status(std::string text, bool error) { export_.set_status(std::move(text), error); }
   void predict_gate();  // after playback moved: stop before a decision not yet answered
   void draw_predict();  // the Why panel's body while a question is open
   PredictQuiz::Playhead quiz_playhead() const;
@@ -350,7 +345,6 @@ class App {
   void end_main_window();
   float summary_rows(float width) const;  // text rows the summary strip needs at this width
   const RunSummary& summary_of(int run) const;  // RunView::summary(): once per version
-  static std::string run_label(const Session& s);  // "id k=v ..." 
   std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
@@ -429,13 +423,7 @@ class App {
   float code_hscroll_ = 0;  // px the code is scrolled right (Shift+wheel) when even wrapped lines are too wide
   Geometry geo_;
   bool clip_layout_ = false;  // this frame has no toolbar (a clip): nobody scrolls or clicks
-  // Saving and recording.
-  ClipJob clip_;
-  ClipRequest clip_req_;
-  std::string program_ = self_program(), save_path_, status_;
-  bool status_error_ = false, save_open_ = false, record_open_ = false;
-  double status_age_ = 0;  // wall seconds the status has been shown
-  double record_story_s_ = 0;  // the record dialog's run length in story seconds
+  ExportPanel export_;  // saving and recording
   PredictQuiz quiz_;  // predict mode
 };
 

@@ -85,13 +85,6 @@ std::vector<SummaryLine> compare_summary(const model::Model& run1, const model::
   return out;
 }
 
-std::string App::run_label(const Session& s) {
-  if (!s.scenario()) return "(saved trace)";
-  std::string out = s.scenario()->id;
-  for (const auto& [k, v] : s.params().values) out += "  " + k + "=" + v;
-  return out;
-}
-
 std::string App::compare_title(int run, float width) const {
   // Longest first: every parameter; only those the two runs do not share (the
   // difference is the lesson: "mode=asyncio.sleep"); the id alone; the id elided.

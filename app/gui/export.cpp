@@ -66,6 +66,13 @@ std::string default_output(const Session& s, const Session* compare, const std::
   return p;
 }
 
+std::string clock_text(double s) {
+  int t = int(s + 0.5);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
+  return buf;
+}
+
 std::string self_program() {
   char buf[PATH_MAX];
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);

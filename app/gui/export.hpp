@@ -34,6 +34,9 @@ std::string default_output(const Session& s, const Session* compare, const std::
 // This program's own executable, for the child recorder ("" when unknown).
 std::string self_program();
 
+// A clip's length or time left as "m:ss" (the Record dialog, a clip's progress, record's progress line).
+std::string clock_text(double s);
+
 // A clip's parts around its playback (app/record, docs/clips.md): the title
 // card and the default hold of the last frame, in seconds. Here, under the
 // view, because the Record dialog estimates a clip's length (record depends

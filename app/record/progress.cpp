@@ -4,16 +4,11 @@
 
 #include <cstdio>
 
+#include "gui/export.hpp"
+
 namespace loopscope::rec {
 
-namespace {
-std::string clock_text(double s) {
-  int t = int(s + 0.5);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
-  return buf;
-}
-}  // namespace
+using gui::clock_text;
 
 Progress::Progress(std::string what, int total, bool enabled, bool lines)
     : what_(std::move(what)), total_(total), enabled_(enabled), tty_(!lines && ::isatty(2) == 1), lines_(lines) {

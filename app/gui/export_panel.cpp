@@ -1,13 +1,15 @@
-// The toolbar's Save trace / Record clip buttons, their dialogs, and the
-// clip's progress (export.hpp does the work).
+// The toolbar's Save trace / Record clip buttons, their dialogs, the clip's
+// progress and the status line (export_panel.hpp).
+#include "export_panel.hpp"
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cstdio>
 
-#include "app.hpp"
 #include "draw.hpp"
+#include "shortcuts.hpp"
 
 namespace loopscope::gui {
 
@@ -35,76 +37,80 @@ std::string with_format(std::string p, int f) {
   if (f != 3 && old == 3 && p.size() > 7 && p.compare(p.size() - 7, 7, "-frames") == 0) p.resize(p.size() - 7);
   return p + kFormats[f].ext;
 }
-
-std::string clock_text(double s) {
-  int t = int(s + 0.5);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
-  return buf;
-}
 }  // namespace
 
 ImU32 clip_bar_colour(const Theme& th) { return th.task(0); }
 
-void App::set_status(std::string text, bool error) {
+std::string run_label(const Session& s) {
+  if (!s.scenario()) return "(saved trace)";
+  std::string out = s.scenario()->id;
+  for (const auto& [k, v] : s.params().values) out += "  " + k + "=" + v;
+  return out;
+}
+
+void ExportPanel::set_status(std::string text, bool error) {
   status_ = std::move(text);
-  status_error_ = error;
+  error_ = error;
   status_age_ = 0;
 }
 
-void App::open_save_dialog() {
-  if (run1_.model().size() == 0 || run1_.session().live()) return;
-  save_path_ = default_output(run1_.session(), nullptr, ".jsonl");
+namespace {
+// Save and Record need a run with events that is not live.
+bool can_export(const RunView& r) { return r.model().size() > 0 && !r.session().live(); }
+}  // namespace
+
+void ExportPanel::open_save(const View& v) {
+  if (!can_export(v.run1)) return;
+  save_path_ = default_output(v.run1.session(), nullptr, ".jsonl");
   save_open_ = true;
 }
 
-void App::open_record_dialog() {
-  if (run1_.model().size() == 0 || run1_.session().live() || clip_.running()) return;
-  const Session* cmp = compare_on_ ? &run2_.session() : nullptr;
-  int f = clip_req_.out.empty() ? 0 : format_of_path(clip_req_.out);
-  clip_req_.out = default_output(run1_.session(), cmp, kFormats[f].ext[0] ? kFormats[f].ext : "-frames");
-  clip_req_.dark = look_.dark;
-  clip_req_.presenter = look_.presenter;
-  if (cmp) clip_req_.w = std::max(clip_req_.w, 1280);
+void ExportPanel::open_record(const View& v) {
+  if (!can_export(v.run1) || clip_.running()) return;
+  const Session* cmp = v.run2 ? &v.run2->session() : nullptr;
+  int f = req_.out.empty() ? 0 : format_of_path(req_.out);
+  req_.out = default_output(v.run1.session(), cmp, kFormats[f].ext[0] ? kFormats[f].ext : "-frames");
+  req_.dark = v.dark;
+  req_.presenter = v.presenter;
+  if (cmp) req_.w = std::max(req_.w, 1280);
   // The playback's story length (the longer run's, when comparing): the clip's length at 1x.
-  record_story_s_ = run1_.playback().story_end();
-  if (cmp) record_story_s_ = std::max(record_story_s_, run2_.playback().story_end());
+  story_s_ = v.run1.playback().story_end();
+  if (cmp) story_s_ = std::max(story_s_, v.run2->playback().story_end());
   record_open_ = true;
 }
 
-void App::save_now() {
+void ExportPanel::save_now(const View& v) {
   save_open_ = false;
-  std::string err = save_trace(run1_.session(), save_path_, run1_.bookmarks());
+  std::string err = save_trace(v.run1.session(), save_path_, v.run1.bookmarks());
   if (err.empty()) {
     char msg[64];
-    std::snprintf(msg, sizeof msg, "%zu events", run1_.model().size());
+    std::snprintf(msg, sizeof msg, "%zu events", v.run1.model().size());
     set_status("Saved " + save_path_ + " (" + msg + "; loopscope view opens it)", false);
   } else {
     set_status("Not saved: " + err, true);
   }
 }
 
-void App::record_now() {
+void ExportPanel::record_now(const View& v) {
   record_open_ = false;
-  const Session* cmp = compare_on_ && run2_.model().size() ? &run2_.session() : nullptr;
-  std::string err = clip_.start(program_, clip_req_, run1_.session(), cmp);
+  const Session* cmp = v.run2 && v.run2->model().size() ? &v.run2->session() : nullptr;
+  std::string err = clip_.start(program_, req_, v.run1.session(), cmp);
   if (err.empty()) set_status("", false);
   else set_status("Not recorded: " + err, true);
 }
 
 // [SECTION] Toolbar
 
-float App::export_controls_width() const {
+float ExportPanel::controls_width(float px) const {
   const ImGuiStyle& st = ImGui::GetStyle();
-  float px = look_.font_px();
   if (clip_.running()) return px * 8 + button_w("Cancel") + px * 4.5f + st.ItemSpacing.x * 3;
   if (!status_.empty()) return std::min(ImGui::CalcTextSize(status_.c_str()).x, px * 24) + button_w("OK") + st.ItemSpacing.x;
   return button_w("Save trace") + button_w("Record clip") + st.ItemSpacing.x;
 }
 
-void App::draw_export_controls() {
-  const Theme& th = theme();
-  float px = look_.font_px();
+void ExportPanel::draw_controls(const View& v) {
+  const Theme& th = v.th;
+  const float px = v.px;
   clip_.poll();
   if (clip_.state() == ClipJob::State::done) {
     set_status("Clip written: " + clip_.out(), false);
@@ -135,7 +141,7 @@ void App::draw_export_controls() {
   }
   if (!status_.empty()) {
     // The outcome, until dismissed (or for a while).
-    ImGui::PushStyleColor(ImGuiCol_Text, status_error_ ? th.error : th.text_faint);
+    ImGui::PushStyleColor(ImGuiCol_Text, error_ ? th.error : th.text_faint);
     float w = std::min(ImGui::CalcTextSize(status_.c_str()).x, px * 24);
     ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
                         ImVec2(ImGui::GetCursorScreenPos().x + w, ImGui::GetCursorScreenPos().y + px * 2), true);
@@ -145,16 +151,16 @@ void App::draw_export_controls() {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", status_.c_str());
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x + w - ImGui::GetItemRectSize().x);
     status_age_ += ImGui::GetIO().DeltaTime;
-    if (ImGui::Button("OK") || (!status_error_ && status_age_ > 12)) set_status("", false);
+    if (ImGui::Button("OK") || (!error_ && status_age_ > 12)) set_status("", false);
     return;
   }
-  bool can = run1_.model().size() > 0 && !run1_.session().live();
+  bool can = can_export(v.run1);
   if (!can) ImGui::BeginDisabled();
-  if (ImGui::Button("Save trace")) open_save_dialog();
+  if (ImGui::Button("Save trace")) open_save(v);
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("%s", with_keys("Save this run as JSON Lines, for loopscope view and other tools", Action::Save).c_str());
   ImGui::SameLine();
-  if (ImGui::Button("Record clip")) open_record_dialog();
+  if (ImGui::Button("Record clip")) open_record(v);
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
     ImGui::SetTooltip("%s", with_keys("Record this run as a video clip, with a title card", Action::Record).c_str());
   if (!can) ImGui::EndDisabled();
@@ -162,8 +168,8 @@ void App::draw_export_controls() {
 
 // [SECTION] Dialogs
 
-void App::draw_export_dialogs() {
-  float px = look_.font_px();
+void ExportPanel::draw_dialogs(const View& v, bool close) {
+  const float px = v.px;
   ImGuiIO& io = ImGui::GetIO();
   auto centre = [&] {
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Always,
@@ -178,7 +184,7 @@ void App::draw_export_dialogs() {
   auto buttons = [&](const char* ok) {
     bool go = ImGui::Button(ok);
     ImGui::SameLine();
-    bool cancel = ImGui::Button("Cancel") || fired(Action::CloseDialog);
+    bool cancel = ImGui::Button("Cancel") || close;
     return cancel ? -1 : go ? 1 : 0;
   };
   const ImGuiWindowFlags flags = ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
@@ -190,10 +196,10 @@ void App::draw_export_dialogs() {
     if (ImGui::BeginPopupModal("Save trace", &save_open_, flags)) {
       ImGui::TextUnformatted("JSON Lines file (the documented trace format):");
       bool enter = path_field(save_path_);
-      ImGui::TextDisabled("%zu events of %s", run1_.model().size(), run_label(run1_.session()).c_str());
+      ImGui::TextDisabled("%zu events of %s", v.run1.model().size(), run_label(v.run1.session()).c_str());
       int b = buttons("Save");
       if (b < 0) save_open_ = false;
-      if (b > 0 || enter) save_now();
+      if (b > 0 || enter) save_now(v);
       if (!save_open_) ImGui::CloseCurrentPopup();
       ImGui::EndPopup();
     }
@@ -203,10 +209,10 @@ void App::draw_export_dialogs() {
     if (!ImGui::IsPopupOpen("Record clip")) ImGui::OpenPopup("Record clip");
     centre();
     if (ImGui::BeginPopupModal("Record clip", &record_open_, flags)) {
-      ClipRequest& r = clip_req_;
-      bool cmp = compare_on_ && run2_.model().size();
-      ImGui::Text("%s%s%s", run_label(run1_.session()).c_str(), cmp ? "  beside  " : "",
-                  cmp ? run_label(run2_.session()).c_str() : "");
+      ClipRequest& r = req_;
+      bool cmp = v.run2 && v.run2->model().size();
+      ImGui::Text("%s%s%s", run_label(v.run1.session()).c_str(), cmp ? "  beside  " : "",
+                  cmp ? run_label(v.run2->session()).c_str() : "");
       ImGui::TextDisabled("the run as it is on screen: a title card, the playback, the end held");
       bool enter = path_field(r.out);
       int f = format_of_path(r.out);
@@ -238,15 +244,15 @@ void App::draw_export_dialogs() {
       ImGui::SameLine(0, px * 1.5f);
       ImGui::Checkbox("captions (the Why text)", &r.captions);
       // How long the clip will be: title, the playback's story time at this speed, the held end.
-      double clip_s = kClipTitleSeconds + record_story_s_ / std::max(r.speed, 0.05) + kClipHoldSeconds;
-      ImGui::PushStyleColor(ImGuiCol_Text, clip_s > 60 ? theme().error : theme().text_faint);
+      double clip_s = kClipTitleSeconds + story_s_ / std::max(r.speed, 0.05) + kClipHoldSeconds;
+      ImGui::PushStyleColor(ImGuiCol_Text, clip_s > 60 ? v.th.error : v.th.text_faint);
       ImGui::Text("about %s of clip, %d frames%s", clock_text(clip_s).c_str(), int(clip_s * r.fps),
                   clip_s > 60 ? ": raise the speed for a short clip" : "");
       ImGui::PopStyleColor();
       ImGui::TextDisabled("%s theme%s, as on screen", r.dark ? "dark" : "light", r.presenter ? ", presenter text" : "");
       int b = buttons("Record");
       if (b < 0) record_open_ = false;
-      if (b > 0 || enter) record_now();
+      if (b > 0 || enter) record_now(v);
       if (!record_open_) ImGui::CloseCurrentPopup();
       ImGui::EndPopup();
     }
