@@ -159,7 +159,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   // Pull what the run published since the last frame.
   run1_.poll();
   if (compare_on_) run2_.poll();
-  watch_program(dt);
+  apply(program_.watch(run1_, dt));
   bool live = run1_.session().live();
   if (follow_live_) {
     if (live) {
@@ -386,7 +386,7 @@ void App::handle_keys(const KeyInput& keys) {
   if (dialog_open()) {
     for_each_fired(keys, kDialog, fire);  // a dialog has the keyboard: only its own keys (Esc)
   } else {
-    if (editor_.open) for_each_fired(keys, kEditor, fire);  // Ctrl+Enter, also while its text box has the keyboard
+    if (program_.editor_open()) for_each_fired(keys, kEditor, fire);  // Ctrl+Enter, also while its text box has the keyboard
     // The gallery is a page of its own; a predict question takes the digits and Space.
     Context where = gallery_ ? kGallery : quiz_.open() ? kQuestion : kView;
     if (!ImGui::GetIO().WantTextInput) for_each_fired(keys, where, fire);
@@ -455,7 +455,7 @@ void App::act(Action a, int arg) {
     case Action::CloseHelp: help_ = false; break;
     case Action::CloseDialog: break;  // the open dialog closes itself as it draws (its popup is ImGui's to close)
     case Action::SaveAndRun:
-      if (editor_.open) save_and_run();
+      if (program_.editor_open()) save_and_run();
       break;
     case Action::Count: break;
   }
@@ -466,6 +466,8 @@ void App::apply(const Commands& commands) {
     if (auto* s = std::get_if<cmd::Seek>(&c)) seek(s->index);
     else if (std::holds_alternative<cmd::Play>(c)) run1_.playback().playing = true;
     else if (auto* p = std::get_if<cmd::ShowPanel>(&c)) look_.show[p->panel] = true;
+    else if (auto* r = std::get_if<cmd::RunProgram>(&c)) start_program(r->file, r->args);
+    else if (std::holds_alternative<cmd::StopRun>(c)) run1_.session().stop();
   }
 }
 
@@ -500,7 +502,7 @@ void App::draw_toolbar() {
   bool live = run1_.session().live();
   const model::Model& loaded = run1_.model();
   if (run1_.session().is_program()) {
-    draw_program_bar();
+    apply(program_.draw_bar(run1_, fonts_, theme(), look_.font_px(), [&](const std::string& n) { note_toolbar_item(geo_, n); }));
   } else if (loaded.recorded_under_cpython() && loaded.scenario()) {
     // A trace recorded under CPython (view F.jsonl, screenshot F.py): its
     // program's name, not the controls of a scenario it is not.
@@ -835,7 +837,8 @@ void App::end_main_window() {
   ImGui::End();
   if (gallery_) draw_gallery();
   export_.draw_dialogs(export_view(), fired(Action::CloseDialog));
-  draw_program_dialogs();
+  draw_open_dialog();
+  apply(program_.draw_editor(fonts_, theme(), look_.font_px()));
   if (help_) draw_help();
   else geo_.help = {}, geo_.help_rows.clear();
 }

@@ -22,6 +22,7 @@
 #include "param_widgets.hpp"
 #include "playback.hpp"
 #include "predict_quiz.hpp"
+#include "program_source.hpp"
 #include "run_view.hpp"
 #include "session.hpp"
 #include "shortcuts.hpp"
@@ -196,19 +197,19 @@ class App {
   bool drop_file(const std::string& path);  // open_file; on an error the Open dialog shows it
   std::vector<std::string>& recent_programs() { return recent_; }  // newest first (settings.ini keeps them)
   // The program file is watched: saved in the user's editor, it runs again.
-  bool watching() const { return watch_.on; }
-  void set_watching(bool on) { watch_.on = on; }
+  bool watching() const { return program_.watching(); }
+  void set_watching(bool on) { program_.set_watching(on); }
   // The open dialog (toolbar "Open .py", Ctrl+O): a path box over the recent files.
   void open_program_dialog() { open_dialog_ = true, open_focus_ = true, open_focus_browser_ = true; }
   std::string& open_path() { return open_path_; }
   // The built-in editor (toolbar "Edit", Ctrl+E): Save & Run writes the file and runs it again.
-  void open_editor();
-  bool editor_open() const { return editor_.open; }
-  std::string& editor_text() { return editor_.text; }
-  std::string save_and_run();  // "" or a one-line error
+  void open_editor() { program_.open_editor(run1_); }
+  bool editor_open() const { return program_.editor_open(); }
+  std::string& editor_text() { return program_.editor_text(); }
+  std::string save_and_run() { apply(program_.save_and_run()); return program_.editor_error(); }  // "" or a one-line error
   // The Code panel's file tab (a program's files that have a task in them).
-  const std::string& code_file() const { return code_file_; }
-  void set_code_file(const std::string& f) { code_file_ = f, code_file_pinned_ = true; }
+  const std::string& code_file() const { return program_.code_file(); }
+  void set_code_file(const std::string& f) { program_.set_code_file(f); }
   // Where the program failed: a task's exception or a syntax error (file, line, what).
   using Failure = ProgramFailure;
   const std::vector<Failure>& failures() const { return run1_.program_files().failures; }
@@ -377,31 +378,19 @@ class App {
   std::function<bool()> extra_fonts_;
   OpenServerControls open_;  // the toolbar's open server mode controls (concurrent-server)
   // Your own program (live_program_ui.cpp).
-  void draw_program_bar();       // the toolbar while a .py is under view: its name, Stop / Run, Edit
-  void draw_program_dialogs();   // the open dialog and the editor
-  void watch_program(float dt);  // re-run on save: the file's mtime, checked twice a second
+  void draw_open_dialog();
   // What the Code panel lists: the scenario's listing, or the tab's file (run 1 only).
   const std::vector<std::string>& code_lines(int run) const;
-  void draw_code_tabs(const Session& run, float px);
   // The Console's tail: what the program wrote to stderr (a traceback), in
   // the rows at the bottom of [c0, c1]; c1.y moves up above it.
   void draw_program_stderr(ImDrawList* dl, const ImVec2& c0, ImVec2& c1);
   size_t program_stderr_lines() const;  // what the Console's height makes room for
-  std::vector<std::string> recent_, program_args_;
-  std::string open_path_, open_error_, code_file_;
-  bool open_dialog_ = false, open_focus_ = false, code_file_pinned_ = false;
+  ProgramSource program_;  // a program's editor, file watch, program bar and Code tabs
+  std::vector<std::string> recent_;
+  std::string open_path_, open_error_;
+  bool open_dialog_ = false, open_focus_ = false;
   bool open_focus_browser_ = false;  // the Open dialog just opened: list its folder afresh
   FileBrowser open_browser_;
-  struct {
-    bool on = true;
-    std::string path;
-    int64_t mtime_ns = 0;
-    double age = 0;
-  } watch_;
-  struct {
-    bool open = false, focus = false;
-    std::string text, path, error;
-  } editor_;
   bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
   bool follow_live_ = false, was_live_ = false;
   TimelineView timeline_;

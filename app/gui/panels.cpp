@@ -78,7 +78,8 @@ void App::draw_code(const ImVec2& size) {
   window_box(geo_.code.x0, geo_.code.y0, geo_.code.x1, geo_.code.y1);
   // The scenario's title beside the heading where it fits whole; else the
   // heading alone (a cut title reads as a mistake on a projector).
-  draw_code_tabs(run, px);  // a program's files (none for a scenario)
+  if (f.run == 0)  // a program's files (none for a scenario)
+    program_.draw_tabs(run1_, cur_, th, px, [&](const std::string& n) { note_toolbar_item(geo_, n); });
   if (run.scenario() && ImGui::CalcTextSize(run.scenario()->title.c_str()).x + px < ImGui::GetContentRegionAvail().x -
                                                                                        ImGui::GetItemRectSize().x) {
     ImGui::SameLine(0, px);
@@ -93,7 +94,7 @@ void App::draw_code(const ImVec2& size) {
   code_shown_ = &code_lines(f.run);
   // A program's cursors and marks: only those in the file shown.
   const bool program = &run == &run1_.session() && !code_tabs().empty();  // a CPython trace: live or loaded
-  auto in_file = [&](const char* file) { return !program || (file && code_file_ == file); };
+  auto in_file = [&](const char* file) { return !program || (file && program_.code_file() == file); };
   const std::vector<std::string>& lines = *code_shown_;
   // Projector rule: code is never drawn under 16 px and never scaled (see
   // load_fonts). Too wide at the normal size: the smaller baked face; still
@@ -271,7 +272,7 @@ void App::draw_code(const ImVec2& size) {
   std::vector<std::pair<int, const std::string*>> failed;
   if (program)
     for (const Failure& fl : failures())
-      if (fl.at <= at && fl.file == code_file_) failed.push_back({fl.line, &fl.what}), failed_line = fl.line;
+      if (fl.at <= at && fl.file == program_.code_file()) failed.push_back({fl.line, &fl.what}), failed_line = fl.line;
   auto failed_at = [&](int line) -> const std::string* {
     for (auto& [l, w] : failed)
       if (l == line) return w;
