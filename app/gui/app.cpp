@@ -52,6 +52,43 @@ void App::start_scenario(int scenario) {
   start(s, s.resolve_or_defaults(params_.sets(scenario)));
 }
 
+void App::start_compare(const Scenario& s, const Params& p) {
+  compare_.start(s, p);
+  timeline_.fit = true;
+}
+
+std::string App::load_compare(const std::string& path) {
+  std::string err = compare_.load(path);
+  if (err.empty()) timeline_.fit = true;
+  return err;
+}
+
+void App::stop_compare() {
+  compare_.stop();
+  timeline_.axis_auto = true;
+}
+
+void App::run_card(int scenario, bool compare) {
+  const auto& all = scenarios();
+  if (scenario < 0 || scenario >= int(all.size())) return;
+  gallery_.set_open(false);
+  if (compare_.on()) stop_compare();
+  start_scenario(scenario);
+  const ComparePartner* p = compare ? compare_partner(all[size_t(scenario)].id) : nullptr;
+  if (!p) return;
+  const Scenario* partner = find_scenario(p->partner);
+  if (!partner) return;
+  // The partner shares the card's parameters where it has them (same clients, same work).
+  std::vector<std::string> sets;
+  for (const std::string& kv : params_.sets(scenario)) {
+    std::string key = kv.substr(0, kv.find('='));
+    for (const Param& q : partner->params)
+      if (q.key == key) sets.push_back(kv);
+  }
+  if (*p->set) sets.push_back(p->set);
+  start_compare(*partner, partner->resolve_or_defaults(sets));
+}
+
 void App::start_selected() {
   const auto& all = scenarios();
   if (open_.on && selected_ < int(all.size()) && all[size_t(selected_)].id == "concurrent-server")
@@ -62,7 +99,7 @@ void App::start_selected() {
 
 void App::start_open(const Params& p, int port, double duration) {
   if (const Scenario* s = find_scenario("concurrent-server")) mirror_toolbar(*s, p);
-  if (compare_on_) stop_compare();
+  if (compare_.on()) stop_compare();
   run1_.start_open(p, port, duration);
   open_.started(port, duration);
   follow_new_run();
@@ -141,11 +178,11 @@ void App::update_states(double dt_play) {
 }
 
 ExportPanel::View App::export_view() const {
-  return {run1_, compare_on_ ? &run2_ : nullptr, theme(), look_.dark, look_.presenter, look_.font_px()};
+  return {run1_, compare_.on() ? &compare_.run() : nullptr, theme(), look_.dark, look_.presenter, look_.font_px()};
 }
 
 bool App::animating() const {
-  return run1_.playback().playing || !settled() || follow_live_ || run1_.session().live() || run2_.session().live() || export_.animating();
+  return run1_.playback().playing || !settled() || follow_live_ || run1_.session().live() || compare_.run().session().live() || export_.animating();
 }
 
 void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
@@ -158,7 +195,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   code_shown_ = nullptr;  // the Code panel draws first: the Tasks panel quotes its lines
   // Pull what the run published since the last frame.
   run1_.poll();
-  if (compare_on_) run2_.poll();
+  if (compare_.on()) compare_.run().poll();
   apply(program_.watch(run1_, dt));
   bool live = run1_.session().live();
   if (follow_live_) {
@@ -178,7 +215,7 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   run1_.playback().tick(dt);
   predict_gate();
   update_states(dt_play);
-  update_compare();
+  compare_.follow(run1_, playhead_ns());
 
   ImGuiIO& io = ImGui::GetIO();
   Box area = view.rect;
@@ -206,12 +243,12 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   const ImGuiStyle& st = ImGui::GetStyle();
   const bool* show = look_.show;
   bool tasks = show[5] && !look_.presenter;  // presenter mode keeps the room for large text
-  bool left = show[0] || show[1] || compare_on_, right = show[2] || show[3] || show[4] || tasks;
+  bool left = show[0] || show[1] || compare_.on(), right = show[2] || show[3] || show[4] || tasks;
   if (!left && !right) right = true;
   // A narrow presenter view (a compare clip's half, a 640 px window): two
   // columns would leave the code a dozen characters. The code gets the whole
   // width under the stage and the timeline (Why and Console beside the timeline).
-  if (look_.presenter && !compare_on_ && !quiz_.open() && avail.x < fonts_.px * 30 && show[2] && (show[0] || show[1]) &&
+  if (look_.presenter && !compare_.on() && !quiz_.open() && avail.x < fonts_.px * 30 && show[2] && (show[0] || show[1]) &&
       draw_narrow(avail)) {
     end_main_window();
     return;
@@ -229,18 +266,19 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
   };
   if (left) {
     ImGui::BeginGroup();
-    if (compare_on_) {
+    if (compare_.on()) {
       // Compare: the two runs' timelines on one axis and the summary strip; the
       // stage (run 1's only) when asked for with 1, so every lane fits.
-      bool stage = show[0] && compare_stage_;
+      bool stage = show[0] && compare_.stage();
       float stage_h = stage ? std::floor(avail.y * 0.22f) : 0;
       // The summary strip: its lines (the first beside its heading), wrapped at the column's width.
-      float summary_h = std::floor(ImGui::GetTextLineHeightWithSpacing() * (summary_rows(left_w) + 0.4f) + st.WindowPadding.y * 2);
+      float summary_h = std::floor(ImGui::GetTextLineHeightWithSpacing() * (compare_.summary_rows(run1_, left_w, fonts_.px) + 0.4f) + st.WindowPadding.y * 2);
       float tl_h = std::floor((avail.y - stage_h - summary_h - (stage ? 3 : 2) * st.ItemSpacing.y) * 0.5f);
       if (stage) draw_stage(ImVec2(left_w, stage_h));
       draw_timeline(ImVec2(left_w, tl_h), 0);
       draw_timeline(ImVec2(left_w, tl_h), 1);
-      draw_summary(ImVec2(left_w, summary_h));
+      compare_.draw_summary(run1_, fonts_, theme(), ImVec2(left_w, summary_h), geo_.summary.x0, geo_.summary.y0,
+                            geo_.summary.x1, geo_.summary.y1);
     } else {
       // The stage needs its height in presenter mode too: large chips under a LOOP BLOCKED banner.
       float h[2];
@@ -388,7 +426,7 @@ void App::handle_keys(const KeyInput& keys) {
   } else {
     if (program_.editor_open()) for_each_fired(keys, kEditor, fire);  // Ctrl+Enter, also while its text box has the keyboard
     // The gallery is a page of its own; a predict question takes the digits and Space.
-    Context where = gallery_ ? kGallery : quiz_.open() ? kQuestion : kView;
+    Context where = gallery_.open() ? kGallery : quiz_.open() ? kQuestion : kView;
     if (!ImGui::GetIO().WantTextInput) for_each_fired(keys, where, fire);
   }
   for (Fired f : fired_) act(f.action, f.arg);
@@ -426,11 +464,11 @@ void App::act(Action a, int arg) {
     case Action::Axis: toggle_axis(); break;
     case Action::Focus: toggle_focus(); break;
     case Action::Panel:
-      if (arg == 0 && compare_on_) compare_stage_ = !compare_stage_;  // compare hides the stage unless asked
+      if (arg == 0 && compare_.on()) compare_.toggle_stage();  // compare hides the stage unless asked
       else if (arg >= 0 && arg < kPanels) look_.show[arg] = !look_.show[arg];
       break;
-    case Action::Gallery: gallery_ = true; break;
-    case Action::CloseGallery: gallery_ = false; break;
+    case Action::Gallery: gallery_.set_open(true); break;
+    case Action::CloseGallery: gallery_.set_open(false); break;
     case Action::Predict: toggle_predict(); break;
     case Action::Answer: if (quiz_.open()) answer(arg); break;
     case Action::ShowOrContinue:
@@ -468,6 +506,7 @@ void App::apply(const Commands& commands) {
     else if (auto* p = std::get_if<cmd::ShowPanel>(&c)) look_.show[p->panel] = true;
     else if (auto* r = std::get_if<cmd::RunProgram>(&c)) start_program(r->file, r->args);
     else if (std::holds_alternative<cmd::StopRun>(c)) run1_.session().stop();
+    else if (auto* k = std::get_if<cmd::RunCard>(&c)) run_card(k->scenario, k->compare);
   }
 }
 
@@ -492,7 +531,7 @@ void App::draw_toolbar() {
     if (ImGui::GetWindowContentRegionMax().x - used - spacing >= need) ImGui::SameLine(0, spacing);
   };
 
-  if (ImGui::Button("Scenarios")) gallery_ = !gallery_;
+  if (ImGui::Button("Scenarios")) gallery_.toggle();
   note("Scenarios");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", with_keys("Every lesson with its parameters", Action::Gallery).c_str());
   flow(button_w("Open .py..."), px * 0.25f);
@@ -552,13 +591,13 @@ void App::draw_toolbar() {
   // Compare with another scenario (its default parameters), on the same time axis.
   flow(button_w("Compare with..."), px * 0.25f);
   // The button says what it does: while compare is on, it ends it.
-  if (ImGui::Button(compare_on_ ? "End compare" : "Compare with...")) {
-    if (compare_on_) stop_compare();
+  if (ImGui::Button(compare_.on() ? "End compare" : "Compare with...")) {
+    if (compare_.on()) stop_compare();
     else ImGui::OpenPopup("compare_with");
   }
   note("Compare");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip(compare_on_ ? "Back to one run: the compared run closes"
+    ImGui::SetTooltip(compare_.on() ? "Back to one run: the compared run closes"
                                   : "Run another scenario beside this one, on the same time axis");
   if (ImGui::BeginPopup("compare_with")) {
     for (const Scenario& sc : all)
@@ -835,12 +874,23 @@ bool App::draw_narrow(const ImVec2& avail) {
 void App::end_main_window() {
   ImGui::PopAllowKeyboardFocus();
   ImGui::End();
-  if (gallery_) draw_gallery();
+  if (gallery_.open()) apply(gallery_.draw(run1_.session().scenario(), params_, fonts_, theme()));
   export_.draw_dialogs(export_view(), fired(Action::CloseDialog));
   draw_open_dialog();
   apply(program_.draw_editor(fonts_, theme(), look_.font_px()));
   if (help_) draw_help();
   else geo_.help = {}, geo_.help_rows.clear();
+}
+
+App::Focus App::focused() const {
+  if (focus() == 1) return {&compare_.run().session(), compare_.run().index(), &compare_.run().state(), &compare_.run().prints(), 1};
+  return {&run1_.session(), run1_.playback().index(), &cur_, &run1_.prints(), 0};
+}
+
+std::string App::focus_title(const char* panel) const {
+  if (!compare_.on()) return panel;
+  return std::string(panel) + "  " + std::to_string(focus() + 1) + ": " +
+         (focused().s->scenario() ? focused().s->scenario()->id : std::string("saved trace")) + "  (Tab)";
 }
 
 }  // namespace loopscope::gui

@@ -14,8 +14,10 @@
 
 #include "command.hpp"
 #include "compare.hpp"
+#include "compare_view.hpp"
 #include "export_panel.hpp"
 #include "file_browser.hpp"
+#include "gallery.hpp"
 #include "model/model.hpp"
 #include "model/predict.hpp"
 #include "open_server_controls.hpp"
@@ -164,8 +166,8 @@ class App {
   OpenServerControls& open_server() { return open_; }
   // The gallery (G, toolbar "Scenarios"): every scenario as a card with its
   // title, lesson, parameters and Run; natural pairs offer Compare.
-  void open_gallery() { gallery_ = true; }
-  bool gallery_open() const { return gallery_; }
+  void open_gallery() { gallery_.set_open(true); }
+  bool gallery_open() const { return gallery_.open(); }
   // Runs gallery card `scenario` (as its Run button does); with `compare`, the card's Compare button.
   void run_card(int scenario, bool compare = false);
   std::string load(const std::string& path);
@@ -173,16 +175,16 @@ class App {
   void start_compare(const Scenario& s, const Params& p);
   std::string load_compare(const std::string& path);  // a saved trace as the second run; "" or an error
   void stop_compare();
-  bool compare_active() const { return compare_on_; }
-  Session& compare_session() { return run2_.session(); }
-  const Session& compare_session() const { return run2_.session(); }
+  bool compare_active() const { return compare_.on(); }
+  Session& compare_session() { return compare_.run().session(); }
+  const Session& compare_session() const { return compare_.run().session(); }
   // Compare mode: run 2's playhead is at the same real time since its start
   // as run 1's (one real-time axis, two playheads).
-  size_t compare_index() const { return run2_.index(); }
-  const model::LoopState& compare_state() const { return run2_.state(); }
+  size_t compare_index() const { return compare_.run().index(); }
+  const model::LoopState& compare_state() const { return compare_.run().state(); }
   // Which run Code, Why and Console follow in compare mode (Tab switches): 0 or 1.
-  int focus() const { return compare_on_ ? focus_ : 0; }
-  void toggle_focus() { focus_ = compare_on_ ? 1 - focus_ : 0; }
+  int focus() const { return compare_.focus(); }
+  void toggle_focus() { compare_.toggle_focus(); }
   Session& session() { return run1_.session(); }
   const Session& session() const { return run1_.session(); }
   Playback& playback() { return run1_.playback(); }
@@ -332,21 +334,16 @@ class App {
   float predict_need(float panel_w) const;  // the panel's height that shows it at body size
   void draw_predict_choices(const PredictBody& b);  // its choice buttons (and Continue after the reveal)
   void draw_help();
-  void draw_gallery();
   void stop_following() { follow_live_ = false; }
 
   // Panels (stage.cpp, timeline.cpp, panels.cpp).
   void draw_stage(const ImVec2& size);
   void draw_timeline(const ImVec2& size, int which = 0);  // which = 1: the compare run
-  void draw_summary(const ImVec2& size);
   // A narrow presenter view: stage (Why, Console under it) beside the timeline, the code under them. False
   // (nothing drawn) when too short for it.
   bool draw_narrow(const ImVec2& avail);
   // Closes the main window, then draws what floats over it (gallery, dialogs, help).
   void end_main_window();
-  float summary_rows(float width) const;  // text rows the summary strip needs at this width
-  const RunSummary& summary_of(int run) const;  // RunView::summary(): once per version
-  std::string compare_title(int run, float width) const;  // "1: id k=v ...", as much as fits `width`
   void draw_code(const ImVec2& size);
   void draw_why(const ImVec2& size);
   void draw_console(const ImVec2& size);
@@ -364,15 +361,11 @@ class App {
     int run;  // 0 or 1
   };
   Focus focused() const;
-  RunView& focused_run() { return focus() == 1 ? run2_ : run1_; }
+  RunView& focused_run() { return focus() == 1 ? compare_.run() : run1_; }
   std::string focus_title(const char* panel) const;  // "Code", or "Code: 2 asyncio-sleep" in compare mode
-  void update_compare();
 
   RunView run1_;  // the run under view
-  RunView run2_;  // compare mode's second run (idle otherwise)
-  bool compare_on_ = false;
-  bool compare_stage_ = false;  // compare mode shows the stage only when asked (key 1)
-  int focus_ = 0;
+  CompareView compare_;  // compare mode: the second run, its summary strip
   Appearance look_;
   Fonts fonts_;
   std::function<bool()> extra_fonts_;
@@ -391,7 +384,8 @@ class App {
   bool open_dialog_ = false, open_focus_ = false;
   bool open_focus_browser_ = false;  // the Open dialog just opened: list its folder afresh
   FileBrowser open_browser_;
-  bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false, gallery_ = false;
+  bool fonts_dirty_ = false, fullscreen_toggle_ = false, help_ = false;
+  Gallery gallery_;
   bool follow_live_ = false, was_live_ = false;
   TimelineView timeline_;
   Tween tween_;

@@ -24,9 +24,13 @@ struct RunProgram {  // a .py program runs (again) as run 1
   std::vector<std::string> args;
 };
 struct StopRun {};  // run 1 stops, as Ctrl-C would a program
+struct RunCard {  // a gallery card's Run (or, with compare, its Compare) button
+  int scenario = 0;
+  bool compare = false;
+};
 }  // namespace cmd
 
-using Command = std::variant<cmd::Seek, cmd::Play, cmd::ShowPanel, cmd::RunProgram, cmd::StopRun>;
+using Command = std::variant<cmd::Seek, cmd::Play, cmd::ShowPanel, cmd::RunProgram, cmd::StopRun, cmd::RunCard>;
 using Commands = std::vector<Command>;
 
 }  // namespace loopscope::gui

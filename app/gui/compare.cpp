@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "app.hpp"
+#include "compare_view.hpp"
 #include "draw.hpp"
 
 namespace loopscope::gui {
@@ -85,16 +85,16 @@ std::vector<SummaryLine> compare_summary(const model::Model& run1, const model::
   return out;
 }
 
-std::string App::compare_title(int run, float width) const {
+std::string CompareView::title(const RunView& run1, int run, const Fonts& fonts, float width) const {
   // Longest first: every parameter; only those the two runs do not share (the
   // difference is the lesson: "mode=asyncio.sleep"); the id alone; the id elided.
-  const Session& s = run == 0 ? run1_.session() : run2_.session();
-  const Session& o = run == 0 ? run2_.session() : run1_.session();
+  const Session& s = run == 0 ? run1.session() : run2_.session();
+  const Session& o = run == 0 ? run2_.session() : run1.session();
   std::string lead = std::to_string(run + 1) + ": ";
   std::string full = lead + run_label(s);
-  float px = fonts_.bold->FontSize;
-  auto fits = [&](const std::string& t) { return fonts_.bold->CalcTextSizeA(px, FLT_MAX, 0, t.c_str()).x <= width; };
-  if (fits(full) || !s.scenario()) return elide(fonts_.bold, px, full, width);
+  float px = fonts.bold->FontSize;
+  auto fits = [&](const std::string& t) { return fonts.bold->CalcTextSizeA(px, FLT_MAX, 0, t.c_str()).x <= width; };
+  if (fits(full) || !s.scenario()) return elide(fonts.bold, px, full, width);
   std::string diff = lead + s.scenario()->id;
   for (const auto& [k, v] : s.params().values) {
     bool shared = o.scenario() == s.scenario() &&
@@ -102,40 +102,33 @@ std::string App::compare_title(int run, float width) const {
     if (!shared) diff += "  " + k + "=" + v;
   }
   if (fits(diff)) return diff;
-  return elide(fonts_.bold, px, lead + s.scenario()->id, width);
+  return elide(fonts.bold, px, lead + s.scenario()->id, width);
 }
 
-void App::start_compare(const Scenario& s, const Params& p) {
+void CompareView::start(const Scenario& s, const Params& p) {
   run2_.start(s, p);
-  compare_on_ = true;
+  on_ = true;
   focus_ = 0;
-  timeline_.fit = true;
 }
 
-std::string App::load_compare(const std::string& path) {
+std::string CompareView::load(const std::string& path) {
   std::string err = run2_.load(path);
   if (!err.empty()) return err;
-  compare_on_ = true;
+  on_ = true;
   focus_ = 0;
-  timeline_.fit = true;
   return "";
 }
 
-void App::stop_compare() {
-  compare_on_ = false;
-  timeline_.axis_auto = true;
-}
-
-void App::draw_summary(const ImVec2& size) {
-  const Theme& th = theme();
-  begin_panel("summary", "Compare", size, fonts_, th);
-  window_box(geo_.summary.x0, geo_.summary.y0, geo_.summary.x1, geo_.summary.y1);
-  const RunSummary r[2] = {summary_of(0), summary_of(1)};
+void CompareView::draw_summary(const RunView& run1, const Fonts& fonts, const Theme& th, const ImVec2& size, float& x0,
+                               float& y0, float& x1, float& y1) const {
+  begin_panel("summary", "Compare", size, fonts, th);
+  window_box(x0, y0, x1, y1);
+  const RunSummary r[2] = {run1.summary(), run2_.summary()};
   std::vector<std::string> lines = summary_lines(r[0], r[1]);
-  ImGui::SameLine(0, fonts_.px);  // the first line beside the heading: the strip stays short
+  ImGui::SameLine(0, fonts.px);  // the first line beside the heading: the strip stays short
   for (size_t k = 0; k < lines.size(); ++k) {
     bool run = k < 2;
-    if (run && (k == 0 ? run1_.session() : run2_.session()).live()) lines[k] += "  (running...)";
+    if (run && (k == 0 ? run1.session() : run2_.session()).live()) lines[k] += "  (running...)";
     ImGui::PushStyleColor(ImGuiCol_Text, run && r[k].blocked_ns > 0 ? th.error : th.text);
     // Wrapped between words (gui::wrap_row: "4.01" stays whole), each row at the line's own indent.
     const std::string text = model::elide(lines[k]);
@@ -152,18 +145,14 @@ void App::draw_summary(const ImVec2& size) {
   end_panel();
 }
 
-const RunSummary& App::summary_of(int run) const {
-  return run == 1 ? run2_.summary() : run1_.summary();
-}
-
-float App::summary_rows(float width) const {
-  std::vector<std::string> lines = summary_lines(summary_of(0), summary_of(1));
+float CompareView::summary_rows(const RunView& run1, float width, float px) const {
+  std::vector<std::string> lines = summary_lines(run1.summary(), run2_.summary());
   float room = width - ImGui::GetStyle().WindowPadding.x * 2, rows = 0;
   for (size_t k = 0; k < lines.size(); ++k) {
     // The rows draw_summary wraps this line into: the first line sits beside the heading.
-    const bool live = k < 2 && (k == 0 ? run1_.session() : run2_.session()).live();
+    const bool live = k < 2 && (k == 0 ? run1.session() : run2_.session()).live();
     const std::string text = model::elide(lines[k]) + (live ? "  (running...)" : "");
-    float w = std::max(room - (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + fonts_.px : 0.0f), fonts_.px);
+    float w = std::max(room - (k == 0 ? ImGui::CalcTextSize("Compare").x * 1.1f + px : 0.0f), px);
     for (const char *p = text.c_str(), *end = p + text.size(); p < end; rows += 1) {
       const char* next = end;
       wrap_row(ImGui::GetFont(), ImGui::GetFontSize(), p, end, w, &next);
@@ -174,25 +163,14 @@ float App::summary_rows(float width) const {
   return std::max(rows, 1.0f);
 }
 
-void App::update_compare() {
-  if (!compare_on_) return;
-  const model::Model& m1 = run1_.model();
+void CompareView::follow(const RunView& run1, int64_t playhead_ns) {
+  if (!on_) return;
+  const model::Model& m1 = run1.model();
   const model::Model& m2 = run2_.model();
   // Run 2's playhead: the same real time since its first event as run 1's.
   if (m2.size() == 0) run2_.seek(0);
   else if (m1.size() == 0) run2_.seek(m2.size() - 1);
-  else run2_.seek(m2.index_at_time(m2.begin_ns() + (playhead_ns() - m1.begin_ns())));
-}
-
-App::Focus App::focused() const {
-  if (focus() == 1) return {&run2_.session(), run2_.index(), &run2_.state(), &run2_.prints(), 1};
-  return {&run1_.session(), run1_.playback().index(), &cur_, &run1_.prints(), 0};
-}
-
-std::string App::focus_title(const char* panel) const {
-  if (!compare_on_) return panel;
-  return std::string(panel) + "  " + std::to_string(focus() + 1) + ": " +
-         (focused().s->scenario() ? focused().s->scenario()->id : std::string("saved trace")) + "  (Tab)";
+  else run2_.seek(m2.index_at_time(m2.begin_ns() + (playhead_ns - m1.begin_ns())));
 }
 
 }  // namespace loopscope::gui

@@ -41,13 +41,6 @@ std::string with_format(std::string p, int f) {
 
 ImU32 clip_bar_colour(const Theme& th) { return th.task(0); }
 
-std::string run_label(const Session& s) {
-  if (!s.scenario()) return "(saved trace)";
-  std::string out = s.scenario()->id;
-  for (const auto& [k, v] : s.params().values) out += "  " + k + "=" + v;
-  return out;
-}
-
 void ExportPanel::set_status(std::string text, bool error) {
   status_ = std::move(text);
   error_ = error;

@@ -16,9 +16,6 @@ namespace loopscope::gui {
 // The fill of the toolbar's clip progress bar.
 ImU32 clip_bar_colour(const Theme& th);
 
-// "id k=v ...": a run's scenario and parameters ("(saved trace)" without one).
-std::string run_label(const Session& s);
-
 class ExportPanel {
  public:
   // What the panel reads this frame: run 1, compare mode's run (null when

@@ -1,5 +1,7 @@
 // The scenario gallery: every lesson as a card (title, lesson, parameters,
 // Run, and Compare for the natural pairs).
+#include "gallery.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -7,21 +9,13 @@
 #include <cstdio>
 #include <cstring>
 
-#include "app.hpp"
 #include "draw.hpp"
-#include "param_widgets.hpp"
 
 namespace loopscope::gui {
 
 namespace {
 // Runs a lesson is best seen against: (scenario, partner, the partner's k=v).
-struct Pair {
-  const char* id;
-  const char* partner;
-  const char* set;  // "" = the partner's defaults
-  const char* label;
-};
-constexpr Pair kPairs[] = {
+constexpr ComparePartner kPairs[] = {
     {"sequential-server", "concurrent-server", "", "Compare with concurrent-server"},
     {"concurrent-server", "sequential-server", "", "Compare with sequential-server"},
     {"gather-errors", "taskgroup-cancel", "", "Compare with taskgroup-cancel"},
@@ -30,42 +24,20 @@ constexpr Pair kPairs[] = {
     {"blocking-call", "blocking-call", "mode=asyncio.sleep", "Compare with asyncio.sleep"},
     {"web-scraper", "web-scraper", "mode=sequential", "Compare with one by one"},
 };
+}  // namespace
 
-const Pair* pair_of(const std::string& id) {
-  for (const Pair& p : kPairs)
+const ComparePartner* compare_partner(const std::string& id) {
+  for (const ComparePartner& p : kPairs)
     if (id == p.id) return &p;
   return nullptr;
 }
 
-}  // namespace
-
-void App::run_card(int scenario, bool compare) {
-  const auto& all = scenarios();
-  if (scenario < 0 || scenario >= int(all.size())) return;
-  gallery_ = false;
-  if (compare_on_) stop_compare();
-  start_scenario(scenario);
-  const Pair* p = compare ? pair_of(all[size_t(scenario)].id) : nullptr;
-  if (!p) return;
-  const Scenario* partner = find_scenario(p->partner);
-  if (!partner) return;
-  // The partner shares the card's parameters where it has them (same clients, same work).
-  std::vector<std::string> sets;
-  for (const std::string& kv : params_.sets(scenario)) {
-    std::string key = kv.substr(0, kv.find('='));
-    for (const Param& q : partner->params)
-      if (q.key == key) sets.push_back(kv);
-  }
-  if (*p->set) sets.push_back(p->set);
-  start_compare(*partner, partner->resolve_or_defaults(sets));
-}
-
-void App::draw_gallery() {
-  const Theme& th = theme();
+Commands Gallery::draw(const Scenario* running, ParamWidgets& params, const Fonts& fonts, const Theme& th) {
+  Commands out;
   const auto& all = scenarios();
   ImGuiIO& io = ImGui::GetIO();
   const ImGuiStyle& st = ImGui::GetStyle();
-  float px = fonts_.px;
+  float px = fonts.px;
   ImVec2 size(std::floor(io.DisplaySize.x * 0.94f), std::floor(io.DisplaySize.y * 0.9f));
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(size, ImGuiCond_Always);
@@ -75,7 +47,7 @@ void App::draw_gallery() {
   ImGui::Begin("Scenarios: pick a lesson", &open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                                        ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove);
   ImGui::PopStyleColor();
-  if (!open) gallery_ = false;
+  if (!open) open_ = false;
 
   // Cards in columns of at least ~21 em; each row as tall as its tallest card.
   float avail = ImGui::GetContentRegionAvail().x;
@@ -95,7 +67,7 @@ void App::draw_gallery() {
     return lines;
   };
   auto card_h = [&](const Scenario& s) {
-    float title = fonts_.bold->CalcTextSizeA(fonts_.bold->FontSize, FLT_MAX, inner, s.title.c_str()).y;
+    float title = fonts.bold->CalcTextSizeA(fonts.bold->FontSize, FLT_MAX, inner, s.title.c_str()).y;
     float lesson = ImGui::CalcTextSize(s.lesson.c_str(), nullptr, false, inner).y;
     return pad * 2 + title + st.ItemSpacing.y + ImGui::GetTextLineHeightWithSpacing() + lesson + st.ItemSpacing.y * 2 +
            line * float(params_lines(s)) + line;
@@ -103,7 +75,6 @@ void App::draw_gallery() {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImVec2 origin = ImGui::GetCursorScreenPos();
   float y = origin.y;
-  const Scenario* running = run1_.session().scenario();
   for (size_t row = 0; row * size_t(cols) < all.size(); ++row) {
     float row_h = 0;
     for (size_t c = 0; c < size_t(cols) && row * cols + c < all.size(); ++c) row_h = std::max(row_h, card_h(all[row * cols + c]));
@@ -118,7 +89,7 @@ void App::draw_gallery() {
       ImGui::PushID(int(i));
       ImGui::BeginGroup();
       ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + inner);  // window-local x
-      ImGui::PushFont(fonts_.bold);
+      ImGui::PushFont(fonts.bold);
       ImGui::TextUnformatted(s.title.c_str());
       ImGui::PopFont();
       ImGui::PushStyleColor(ImGuiCol_Text, th.text_faint);
@@ -137,14 +108,14 @@ void App::draw_gallery() {
         // Flow within the card: wrap against the card's right edge, not the window's.
         ImGui::BeginChild("params", ImVec2(inner, line * float(params_lines(s))), false,
                           ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
-        params_.draw(int(i), px);
+        params.draw(int(i), px);
         ImGui::EndChild();
         ImGui::SetCursorScreenPos(ImVec2(a.x + pad, ImGui::GetCursorScreenPos().y));  // a new line starts at the window's edge
       }
-      if (ImGui::Button("Run")) run_card(int(i));
-      if (const Pair* p = pair_of(s.id)) {
+      if (ImGui::Button("Run")) out.push_back(cmd::RunCard{int(i), false});
+      if (const ComparePartner* p = compare_partner(s.id)) {
         ImGui::SameLine();
-        if (ImGui::Button(p->label)) run_card(int(i), true);
+        if (ImGui::Button(p->label)) out.push_back(cmd::RunCard{int(i), true});
       }
       ImGui::PopClipRect();
       ImGui::PopID();
@@ -157,6 +128,7 @@ void App::draw_gallery() {
                          "G or Esc closes this.");
   ImGui::PopStyleColor();
   ImGui::End();
+  return out;
 }
 
 }  // namespace loopscope::gui

@@ -30,7 +30,7 @@ constexpr size_t kRecent = 8;
 // [SECTION] Runs
 
 void App::start_program(const std::string& path, const std::vector<std::string>& args) {
-  if (compare_on_) stop_compare();
+  if (compare_.on()) stop_compare();
   std::error_code ec;
   std::string abs = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (ec) abs = path;
@@ -66,7 +66,7 @@ bool App::drop_file(const std::string& path) {
 // [SECTION] What the trace says about the program's files
 
 const std::vector<std::string>& App::code_lines(int run) const {
-  return run == 1 ? run2_.listing_lines() : run1_.listing_lines(program_.code_file());
+  return run == 1 ? compare_.run().listing_lines() : run1_.listing_lines(program_.code_file());
 }
 
 // [SECTION] Toolbar

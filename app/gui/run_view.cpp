@@ -21,6 +21,13 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
+std::string run_label(const Session& s) {
+  if (!s.scenario()) return "(saved trace)";
+  std::string out = s.scenario()->id;
+  for (const auto& [k, v] : s.params().values) out += "  " + k + "=" + v;
+  return out;
+}
+
 void track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from) {
   const auto& ev = m.events();
   while (!prints.empty() && prints.back() >= changed_from) prints.pop_back();

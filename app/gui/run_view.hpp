@@ -29,6 +29,9 @@ namespace loopscope::gui {
 // from `changed_from` on changed: only those are scanned.
 void track_prints(const model::Model& m, std::vector<size_t>& prints, size_t changed_from);
 
+// "id k=v ...": a run's scenario and parameters ("(saved trace)" without one).
+std::string run_label(const Session& s);
+
 // A text's lines, without their line ends.
 std::vector<std::string> split_lines(const std::string& s);
 

@@ -199,12 +199,12 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // which = 1: the compare run, drawn on run 1's clock (its first event at run 1's first event).
   const Theme& th = theme();
   bool primary = which == 0;
-  const model::Model& m = primary ? run1_.model() : run2_.model();
+  const model::Model& m = primary ? run1_.model() : compare_.run().model();
   int64_t shift = primary ? 0 : run1_.model().begin_ns() - m.begin_ns();
   float px = fonts_.px;
   // A compare title keeps what tells the runs apart when the panel is narrow.
   float title_w = size.x - 2 * ImGui::GetStyle().WindowPadding.x;
-  std::string title = compare_active() ? compare_title(primary ? 0 : 1, title_w) : std::string("Timeline");
+  std::string title = compare_active() ? compare_.title(run1_, primary ? 0 : 1, fonts_, title_w) : std::string("Timeline");
   begin_panel(primary ? "timeline" : "timeline2", title.c_str(), size, fonts_, th);
   Box& gbox = primary ? geo_.timeline : geo_.timeline2;
   std::vector<float>& lane_mid = primary ? geo_.lane_mid : geo_.lane_mid2;
@@ -296,7 +296,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
   int64_t b = m.begin_ns() + shift, e = std::max(m.end_ns() + shift, b + 1000000);
   if (compare_active()) {  // one range for both runs
     b = run1_.model().begin_ns();
-    e = std::max({e, run1_.model().end_ns(), b + (run2_.model().end_ns() - run2_.model().begin_ns())});
+    e = std::max({e, run1_.model().end_ns(), b + (compare_.run().model().end_ns() - compare_.run().model().begin_ns())});
   }
   // Each run has its own playhead; run 2's is at the same real time since its start as run 1's.
   // (at that real time, not snapped to its last event: a run that is idle still has its clock moving).
@@ -367,7 +367,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     }
   };
   widen(m);
-  if (compare_active()) widen(primary ? run2_.model() : run1_.model());
+  if (compare_active()) widen(primary ? compare_.run().model() : run1_.model());
   gutter = std::min(std::max(std::min(gutter, px * 6.5f), gutter_min), (c1.x - c0.x) * 0.6f);  // the plot keeps 40 %: whole lane names in a clip half
   ImVec2 plot0(c0.x + gutter, c0.y + axis_h), plot1(c1.x, c1.y - count_strip);
   float w = plot1.x - plot0.x;
