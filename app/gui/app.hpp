@@ -1,7 +1,7 @@
-// The application: a RunView per run (the run under view, and compare mode's
-// second), the view settings, and App::frame(), which builds the whole screen into the current
-// ImGui frame. The window, the headless renderer and the tests all call the
-// same frame(), so they show the same thing.
+// The application: the composition of the view's parts (a RunView per run, compare mode, the quiz, the export
+// panel, a program's source, the gallery, the toolbar's widgets: docs/architecture.md; they return commands that
+// App::apply carries out), the view settings, and App::frame(), which builds the whole screen into the current
+// ImGui frame. The window, the headless renderer and the tests all call the same frame(): they show the same thing.
 #pragma once
 
 #include <algorithm>
