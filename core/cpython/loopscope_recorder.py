@@ -37,6 +37,7 @@ import collections
 import functools
 import json
 import marshal
+import operator
 import os
 import runpy
 import signal
@@ -184,6 +185,18 @@ K_POLL = _kind("loop.poll", ',"timeout_ms":%s,"waited_ns":%s')
 K_END = [[[[_kind("step.end", ',"task":%s,"line":%s,"wait":%s,"dur_ns":%s' + (',"slow":true' if s else "") +
                   (',"file":%s' if f else "") + (',"on":%s' if o else "") + (',"target":%s' if g else ""))
             for g in (0, 1)] for o in (0, 1)] for f in (0, 1)] for s in (0, 1)]
+# A task's handle run and its step's start in one record, where the step resumes where the
+# task's last step.end left it (always, but for its first step and an exception thrown in):
+# the reader writes the ready.run line (this template: K_RUN's) and then step.begin with
+# the run's task and the line (and file) of that task's last step.end (RESUME says which
+# kinds those are). One record a step fewer: docs/performance.md.
+K_RUN_RESUME = _kind("ready.run", ',"handle":%s,"task":%s,"label":%s,"left":%s,"fn":%s')
+# (resume kind, step.begin without / with file, step.end kinds without / with file: their
+# args start task, line, wait, dur, [file])
+RESUME = (K_RUN_RESUME, K_BEGIN_NOFILE, K_BEGIN,
+          tuple(K_END[s][0][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
+          tuple(K_END[s][1][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)))
+END_NOFILE, END_FILE = frozenset(RESUME[3]), frozenset(RESUME[4])
 K_TASK_NEW = _kind("task.new", ',"task":%s,"name":%s,"parent":%s')
 K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
           "result": _kind("task.done", ',"task":%s,"outcome":"result","value":%s'),
@@ -274,6 +287,9 @@ Q = {w: _q(w) for w in ("yield", "new", "cancel", "future", "call_soon", "thread
                         "io.connect", "io.drain", "pool")}
 
 
+_first = operator.itemgetter(0)
+
+
 def _as_record(e):
     """A record queued by event name with raw args, as (code, t, loop, it, *args)."""
     k, a = _record(e[0], e[4:])
@@ -289,7 +305,8 @@ class Writer:
     With `records` (--records-fd, how loopscope starts it) it formats nothing:
     each flush is one frame, a 4-byte little-endian length and a marshalled
     list of records, and loopscope numbers, clamps and formats them in C++ (the
-    first frame holds KINDS). A crash leaves whole frames, so whole lines."""
+    first frame holds KINDS and RESUME). A crash leaves whole frames, so whole
+    lines. A K_RUN_RESUME record is two events (ready.run, step.begin)."""
 
     def __init__(self, fd, limit, records=False):
         self.fd = fd
@@ -304,8 +321,9 @@ class Writer:
         self.closed = False
         self.on_truncate = None
         self.flushed_ns = 0  # when the last flush began (_now())
+        self.resumes = {}    # --events: (loop, task) -> (line, file) of its last step.end, for K_RUN_RESUME
         if records:
-            self.write_frame(("loopscope-records", 1, KINDS))
+            self.write_frame(("loopscope-records", 2, KINDS, RESUME))
 
     def flush_from_loop(self):
         """Called by the loop's thread as an iteration starts, FLUSH_NS after the
@@ -328,12 +346,12 @@ class Writer:
             batch = q[:n]  # appends from other threads go after the first n: none is lost
             del q[:n]
             seq, limit = self.seq, self.limit
-            if self.records and seq + n <= limit:  # the usual case: the records as they are
+            if self.records and seq + 2 * n <= limit:  # the usual case: the records as they are
                 try:
                     data = marshal.dumps(batch, 4)
                 except ValueError:  # a record queued by name holds a name to read now (_Lazy)
                     data = marshal.dumps([_as_record(e) if e[0].__class__ is str else e for e in batch], 4)
-                self.seq = seq + n
+                self.seq = seq + n + list(map(_first, batch)).count(K_RUN_RESUME)  # two events each
                 self.write(len(data).to_bytes(4, "little") + data)
                 return
             out = []
@@ -353,16 +371,29 @@ class Writer:
                 if k.__class__ is str:
                     e = _as_record(e)
                     k = e[0]
+                if k == K_RUN_RESUME and seq + 1 >= limit:  # room for its ready.run only
+                    e = (K_RUN,) + e[1:]
+                    k = K_RUN
                 if self.records:
                     put(e)
+                    seq += 2 if k == K_RUN_RESUME else 1
+                    continue
+                t = e[1]
+                if t < last:
+                    t = last
                 else:
-                    t = e[1]
-                    if t < last:
-                        t = last
-                    else:
-                        last = t
-                    put(TEMPLATES[k] % ((seq, t) + e[2:]))
+                    last = t
+                put(TEMPLATES[k] % ((seq, t) + e[2:]))
                 seq += 1
+                if k == K_RUN_RESUME:  # its step.begin: where the task's last step.end left it
+                    line, f = self.resumes.get((e[2], e[5]), (0, None))
+                    put(TEMPLATES[K_BEGIN_NOFILE] % (seq, t, e[2], e[3], e[5], line) if f is None else
+                        TEMPLATES[K_BEGIN] % (seq, t, e[2], e[3], e[5], line, f))
+                    seq += 1
+                elif k in END_NOFILE:
+                    self.resumes[(e[2], e[4])] = (e[5], None)
+                elif k in END_FILE:
+                    self.resumes[(e[2], e[4])] = (e[5], e[8])
             self.seq, self.last_t = seq, last
             if not out:
                 return
@@ -942,6 +973,19 @@ _IO_KIND = {"_accept_connection": "accept", "_sock_accept": "accept", "_read_rea
 R = None  # the Recorder while a program runs
 
 
+def _begin(q_append, tt, num, it, tid, pos, thrown):
+    """A step.begin record of its own: a task's first step, or one that an exception is thrown into."""
+    if thrown is None:
+        if pos[1] is None:
+            q_append((K_BEGIN_NOFILE, tt, num, it, tid, pos[0]))
+        else:
+            q_append((K_BEGIN, tt, num, it, tid, pos[0], pos[1]))
+    elif pos[1] is None:
+        q_append((K_BEGIN_NOFILE_THROWN, tt, num, it, tid, pos[0], _js(thrown)))
+    else:
+        q_append((K_BEGIN_THROWN, tt, num, it, tid, pos[0], pos[1], _js(thrown)))
+
+
 def _hot_hooks(rec, hrun):
     """ReadyQueue: loop._ready, whose append() is where a handle joins the ready
     queue (push); run(h): Handle._run.
@@ -1084,23 +1128,19 @@ def _hot_hooks(rec, hrun):
             s = str(name)
             lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
         tt = t - t0
-        q_append(("ready.run" if lazy else K_RUN, tt, num, it, hid, tid, label, left, fn))
         pos = ls.suspended.pop(tid, None)
-        if pos is None:
-            line, f = where(task)[:2]
-            pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
         # What Task.__step throws into the coroutine: only a wakeup (its future) or a step with an
         # argument or a pending cancel can throw.
         thrown = _thrown(task, h, fn is Q_WAKEUP) if h._args or getattr(task, "_must_cancel", False) else None
-        if thrown is None:
-            if pos[1] is None:
-                q_append((K_BEGIN_NOFILE, tt, num, it, tid, pos[0]))
-            else:
-                q_append((K_BEGIN, tt, num, it, tid, pos[0], pos[1]))
-        elif pos[1] is None:
-            q_append((K_BEGIN_NOFILE_THROWN, tt, num, it, tid, pos[0], _js(thrown)))
+        if pos is not None and thrown is None and not lazy:
+            # It resumes where its last step.end left it: the reader writes that step.begin.
+            q_append((K_RUN_RESUME, tt, num, it, hid, tid, label, left, fn))
         else:
-            q_append((K_BEGIN_THROWN, tt, num, it, tid, pos[0], pos[1], _js(thrown)))
+            q_append(("ready.run" if lazy else K_RUN, tt, num, it, hid, tid, label, left, fn))
+            if pos is None:
+                line, f = where(task)[:2]
+                pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
+            _begin(q_append, tt, num, it, tid, pos, thrown)
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
