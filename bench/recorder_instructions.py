@@ -24,8 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 
 # Imports the recorder from its bytecode cache (as loopscope's bootstrap does)
-# and makes its loop-thread flush fire by count.
-# hook's clock test replaced by the queue's length.
+# and makes its loop-thread flush fire by count instead of by the clock.
 BOOTSTRAP = r"""
 import os, sys
 sys.path.insert(0, os.path.dirname(sys.argv[1]))
