@@ -193,7 +193,8 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
       parts.emplace_back(s);
       kinds_.push_back(std::move(parts));
     }
-    // RESUME: (resume kind, step.begin without file, with file, (step.end kinds without file), (with file))
+    // RESUME: (resume kind, step.begin without file, with file, (step.end kinds without file), (with file),
+    // (task.done kinds))
     const int64_t nk = int64_t(kinds_.size());
     auto kind_code = [&](int64_t& code) {
       Val v;
@@ -202,19 +203,19 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
       return true;
     };
     Val resume;
-    if (!r.next(resume) || resume.t != T::seq || resume.i != 5 || !kind_code(resume_) || !kind_code(begin_nofile_) ||
+    if (!r.next(resume) || resume.t != T::seq || resume.i != 6 || !kind_code(resume_) || !kind_code(begin_nofile_) ||
         !kind_code(begin_file_) || kinds_[size_t(resume_)].size() != 6 || kinds_[size_t(begin_nofile_)].size() != 3 ||
         kinds_[size_t(begin_file_)].size() != 4)
       return bad("the header's RESUME");
     end_file_.assign(kinds_.size(), 0);
-    for (uint8_t with_file = 1; with_file <= 2; ++with_file) {
+    for (uint8_t role = 1; role <= 3; ++role) {  // step.end without file, with file, task.done
       Val ends;
       if (!r.next(ends) || ends.t != T::seq) return bad("the header's RESUME");
       for (int64_t j = 0; j < ends.i; ++j) {
         int64_t code = 0;
-        if (!kind_code(code) || kinds_[size_t(code)].size() < (with_file == 2 ? 6u : 5u))
+        if (!kind_code(code) || kinds_[size_t(code)].size() < (role == 2 ? 6u : role == 1 ? 5u : 2u))
           return bad("the header's RESUME");
-        end_file_[size_t(code)] = with_file;
+        end_file_[size_t(code)] = role;
       }
     }
     return true;
@@ -278,6 +279,8 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
         out += b[3];
       }
       out += '\n';
+    } else if (end_file_[size_t(kind)] == 3) {  // task.done: its position is not needed again
+      if (f[4].t == T::integer) resumes_.erase(resume_key(f[2].i, f[4].i));
     } else if (end_file_[size_t(kind)] != 0 && f[4].t == T::integer && f[5].t == T::integer) {
       Position& at = resumes_[resume_key(f[2].i, f[4].i)];  // args: task, line, wait, dur, [file]
       at.line = f[5].i;

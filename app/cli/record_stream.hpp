@@ -13,7 +13,7 @@
 // derived kind: a task's ready.run whose step.begin is not sent, because the
 // step resumes where that task's last step.end left it (its line and file,
 // remembered here); RESUME = (that kind, step.begin without / with file,
-// step.end kinds without / with file).
+// step.end kinds without / with file, task.done kinds: forgotten then).
 #pragma once
 
 #include <cstddef>
@@ -52,7 +52,7 @@ class RecordStream {
   std::vector<Value> refs_;                      // marshal's reference table of the frame being read
   // RESUME (see above): kind codes, -1 until the header says.
   int64_t resume_ = -1, begin_nofile_ = -1, begin_file_ = -1;
-  std::vector<uint8_t> end_file_;  // by kind: 1 a step.end without file, 2 with file, 0 other
+  std::vector<uint8_t> end_file_;  // by kind: 1 a step.end without file, 2 with file, 3 task.done, 0 other
   struct Position {
     int64_t line = 0;
     bool has_file = false;

@@ -191,16 +191,17 @@ K_END = [[[[_kind("step.end", ',"task":%s,"line":%s,"wait":%s,"dur_ns":%s' + (',
 # the run's task and the line (and file) of that task's last step.end (RESUME says which
 # kinds those are). One record a step fewer: docs/performance.md.
 K_RUN_RESUME = _kind("ready.run", ',"handle":%s,"task":%s,"label":%s,"left":%s,"fn":%s')
-# (resume kind, step.begin without / with file, step.end kinds without / with file: their
-# args start task, line, wait, dur, [file])
-RESUME = (K_RUN_RESUME, K_BEGIN_NOFILE, K_BEGIN,
-          tuple(K_END[s][0][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
-          tuple(K_END[s][1][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)))
-END_NOFILE, END_FILE = frozenset(RESUME[3]), frozenset(RESUME[4])
 K_TASK_NEW = _kind("task.new", ',"task":%s,"name":%s,"parent":%s')
 K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
           "result": _kind("task.done", ',"task":%s,"outcome":"result","value":%s'),
           "error": _kind("task.done", ',"task":%s,"outcome":"error","error":%s')}
+# (resume kind, step.begin without / with file, step.end kinds without / with file: their
+# args start task, line, wait, dur, [file]; task.done kinds: the task's position is forgotten)
+RESUME = (K_RUN_RESUME, K_BEGIN_NOFILE, K_BEGIN,
+          tuple(K_END[s][0][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
+          tuple(K_END[s][1][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
+          tuple(K_DONE.values()))
+END_NOFILE, END_FILE, DONE = frozenset(RESUME[3]), frozenset(RESUME[4]), frozenset(RESUME[5])
 K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
 K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s')
            for k in ("timer.arm", "timer.fire", "timer.cancel")}
@@ -394,6 +395,8 @@ class Writer:
                     self.resumes[(e[2], e[4])] = (e[5], None)
                 elif k in END_FILE:
                     self.resumes[(e[2], e[4])] = (e[5], e[8])
+                elif k in DONE:
+                    self.resumes.pop((e[2], e[4]), None)
             self.seq, self.last_t = seq, last
             if not out:
                 return
