@@ -207,7 +207,7 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
         !kind_code(begin_file_) || kinds_[size_t(resume_)].size() != 6 || kinds_[size_t(begin_nofile_)].size() != 3 ||
         kinds_[size_t(begin_file_)].size() != 4)
       return bad("the header's RESUME");
-    end_file_.assign(kinds_.size(), 0);
+    resume_role_.assign(kinds_.size(), 0);
     for (uint8_t role = 1; role <= 3; ++role) {  // step.end without file, with file, task.done
       Val ends;
       if (!r.next(ends) || ends.t != T::seq) return bad("the header's RESUME");
@@ -215,7 +215,7 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
         int64_t code = 0;
         if (!kind_code(code) || kinds_[size_t(code)].size() < (role == 2 ? 6u : role == 1 ? 5u : 2u))
           return bad("the header's RESUME");
-        end_file_[size_t(code)] = role;
+        resume_role_[size_t(code)] = role;
       }
     }
     return true;
@@ -266,7 +266,9 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
     const int64_t kind = f[0].i;
     if (kind == resume_) {  // the task's step.begin, where its last step.end left it
       if (f[5].t != T::integer) return bad("event " + std::to_string(seq_) + " resumes no task");
-      const Position& at = resumes_[resume_key(f[2].i, f[5].i)];
+      static const Position kNone;  // never seen suspend (the recorder sends none such): line 0, as it writes
+      auto known = resumes_.find(resume_key(f[2].i, f[5].i));
+      const Position& at = known != resumes_.end() ? known->second : kNone;
       const std::vector<std::string>& b = kinds_[size_t(at.has_file ? begin_file_ : begin_nofile_)];
       head();
       out += b[0];
@@ -279,12 +281,12 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
         out += b[3];
       }
       out += '\n';
-    } else if (end_file_[size_t(kind)] == 3) {  // task.done: its position is not needed again
+    } else if (resume_role_[size_t(kind)] == 3) {  // task.done: its position is not needed again
       if (f[4].t == T::integer) resumes_.erase(resume_key(f[2].i, f[4].i));
-    } else if (end_file_[size_t(kind)] != 0 && f[4].t == T::integer && f[5].t == T::integer) {
+    } else if (resume_role_[size_t(kind)] != 0 && f[4].t == T::integer && f[5].t == T::integer) {
       Position& at = resumes_[resume_key(f[2].i, f[4].i)];  // args: task, line, wait, dur, [file]
       at.line = f[5].i;
-      at.has_file = end_file_[size_t(kind)] == 2 && f[8].t == T::text;
+      at.has_file = resume_role_[size_t(kind)] == 2 && f[8].t == T::text;
       if (at.has_file) at.file.assign(f[8].s);
       else at.file.clear();
     }

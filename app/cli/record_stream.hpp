@@ -52,7 +52,7 @@ class RecordStream {
   std::vector<Value> refs_;                      // marshal's reference table of the frame being read
   // RESUME (see above): kind codes, -1 until the header says.
   int64_t resume_ = -1, begin_nofile_ = -1, begin_file_ = -1;
-  std::vector<uint8_t> end_file_;  // by kind: 1 a step.end without file, 2 with file, 3 task.done, 0 other
+  std::vector<uint8_t> resume_role_;  // by kind: 1 a step.end without file, 2 with file, 3 task.done, 0 other
   struct Position {
     int64_t line = 0;
     bool has_file = false;
