@@ -646,12 +646,13 @@ class Recorder:
         return user, fjs, below, top
 
     def code_kind(self, code):
-        """What a code object is, looked up once: a tuple (its file as JSON text) for the user's
+        """What a code object is, looked up once: a tuple (its file as JSON text, a cache of its
+        lines by instruction offset: f_lineno reads the line table every time) for the user's
         code; else its qualname for asyncio's own functions, or "" for other library code."""
         fn = code.co_filename
         rel = self.files.rel(fn)
         if rel is not None:
-            k = (_js(rel),)
+            k = (_js(rel), {})  # its file as JSON text; its lines by instruction offset (f_lasti)
         else:
             k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
         self.code_info[code] = k
@@ -759,6 +760,7 @@ class Recorder:
             if k.__class__ is tuple:
                 f = fr
                 fjs = k[0]
+                lines = k[1]
                 below = None
             elif k and waiter is not None:
                 if below is None:
@@ -766,7 +768,13 @@ class Recorder:
                 else:
                     below.append(k)
             obj = nxt
-        line = (f.f_lineno or 0) if f is not None else 0
+        if f is None:
+            line = 0
+        else:
+            at = f.f_lasti
+            line = lines.get(at)
+            if line is None:
+                line = lines[at] = f.f_lineno or 0
         ls.suspended[tid] = (line, fjs, top)
         if waiter is None:  # a bare yield (sleep(0)): its next step is already queued
             wait = on = Q_YIELD
