@@ -203,7 +203,7 @@ RESUME = (K_RUN_RESUME, K_BEGIN_NOFILE, K_BEGIN,
           tuple(K_DONE.values()))
 END_NOFILE, END_FILE, DONE = frozenset(RESUME[3]), frozenset(RESUME[4]), frozenset(RESUME[5])
 K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
-K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s')
+K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s,"fn":%s')
            for k in ("timer.arm", "timer.fire", "timer.cancel")}
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
@@ -249,8 +249,8 @@ def _record(kind, a):
         return K_DONE[a[1]], (a[0],) if a[1] == "cancelled" else (a[0], _js(a[2]))
     if kind == "task.cancel":
         return K_CANCEL, (a[0], _id(a[1]))
-    if kind in K_TIMER:       # timer, due_ns, task, label
-        return K_TIMER[kind], (a[0], a[1], _id(a[2]), _js(a[3]))
+    if kind in K_TIMER:       # timer, due_ns, task, label, fn
+        return K_TIMER[kind], (a[0], a[1], _id(a[2]), _js(a[3]), _q(a[4]))
     if kind == "io.wait":     # op, task, kind, target
         return K_IO_WAIT, (a[0], _id(a[1]), _q(a[2]), _js(a[3]))
     if kind == "io.done":     # op, task, kind, status, bytes
@@ -1092,7 +1092,7 @@ def _hot_hooks(rec, hrun):
             if cause is Q_TIMER:
                 t = ls.timers.pop(id(h), None)
                 if t is not None:
-                    rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1]))
+                    rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
             elif cause is Q_IO:
                 op = ls.io.get(id(h))
                 if op is not None and op[5]:
@@ -1235,8 +1235,9 @@ def _install(rec):
                 ls.next_timer += 1
                 due = int(when * 1e9) - rec.t0
                 cur = ls.current if _get_ident() == ls.thread else None
-                ls.timers[id(h)] = (timer, due, cur)
-                rec.emit_now("timer.arm", ls, (timer, due, cur, _describe(callback)[1]))
+                fn, label = _describe(callback)
+                ls.timers[id(h)] = (timer, due, cur, fn)
+                rec.emit_now("timer.arm", ls, (timer, due, cur, label, fn))
             return h
         return call_at_
     wrap(BEL, "call_at", call_at)
@@ -1248,7 +1249,7 @@ def _install(rec):
         if ls is not None and rec.on and not self._cancelled:
             t = ls.timers.pop(id(self), None)
             if t is not None:
-                rec.emit_now("timer.cancel", ls, (t[0], t[1], t[2], _describe(self._callback)[1]))
+                rec.emit_now("timer.cancel", ls, (t[0], t[1], t[2], _describe(self._callback)[1], t[3]))
         return tcancel(self)
     asyncio.events.TimerHandle.cancel = timer_cancel
 
