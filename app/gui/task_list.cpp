@@ -167,7 +167,9 @@ void App::draw_tasks(const ImVec2& size) {
     std::snprintf(more, sizeof more, "+%zu more", rows.size() - shown);
     const float head_y = wp.y + st.WindowPadding.y, head_h = c0.y - st.ItemSpacing.y - head_y;
     const float w = fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, more).x;
+    dl->PushClipRect(ImVec2(c0.x, head_y), c1, false);  // the rows' clip starts below the heading
     dl->AddText(fonts_.ui, px, ImVec2(c1.x - w, head_y + (head_h - px) * 0.5f), th.text_faint, more);
+    dl->PopClipRect();
   }
   const char* none = !m.size() ? "no run yet"
                      : m.no_event_loop() ? "no asyncio task here: the server thread runs no event loop"
