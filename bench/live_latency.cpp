@@ -39,6 +39,11 @@ int main(int argc, char** argv) {
   };
   double poll_max_ms = 0, poll_total_ms = 0, poll_cpu_max_ms = 0;
   size_t polls = 0;
+  struct Slow {
+    double cpu_ms, wall_ms;
+    size_t added, total;
+  };
+  std::vector<Slow> slow;  // the frames whose poll took the most CPU time: what they took in
   // The poll's own CPU time beside its wall time: on a busy machine a long
   // wall time is often the thread waiting for a core, not work.
   auto thread_cpu_ms = [] {
@@ -49,9 +54,12 @@ int main(int argc, char** argv) {
   while (s.live()) {
     auto t0 = std::chrono::steady_clock::now();
     double c0 = thread_cpu_ms();
+    const size_t had = s.model().events().size();
     bool got = s.poll();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    poll_cpu_max_ms = std::max(poll_cpu_max_ms, thread_cpu_ms() - c0);
+    const double cpu = thread_cpu_ms() - c0;
+    poll_cpu_max_ms = std::max(poll_cpu_max_ms, cpu);
+    slow.push_back({cpu, ms, s.model().events().size() - had, s.model().events().size()});
     poll_max_ms = std::max(poll_max_ms, ms), poll_total_ms += ms, ++polls;
     if (got) scan();
     std::this_thread::sleep_for(std::chrono::milliseconds(16));
@@ -75,5 +83,11 @@ int main(int argc, char** argv) {
   std::printf("the view's side: Session::poll (new events into the model) %.2f ms a frame on average, %.1f ms at most "
               "(%.1f ms of it CPU time at most)\n",
               polls ? poll_total_ms / double(polls) : 0.0, poll_max_ms, poll_cpu_max_ms);
+  std::sort(slow.begin(), slow.end(), [](const Slow& a, const Slow& b) { return a.cpu_ms > b.cpu_ms; });
+  std::printf("the polls that took the most CPU time:");
+  for (size_t k = 0; k < std::min<size_t>(5, slow.size()); ++k)
+    std::printf(" %.1f ms (wall %.1f ms, +%zu events to %zu);", slow[k].cpu_ms, slow[k].wall_ms, slow[k].added,
+                slow[k].total);
+  std::printf("\n");
   return 0;
 }

@@ -172,6 +172,17 @@ Timer* Loop::alloc_timer() {
   return t;
 }
 
+namespace {
+// The fields timer.arm, timer.fire and timer.cancel share (trace_schema.hpp's kTimer).
+Event& timer_fields(Event& e, const Timer& t) {
+  e.id = t.id;
+  e.num = t.due_ns;
+  e.task = t.task;
+  e.line = int32_t(t.handle.what);  // fn: what the timer's callback is
+  return e;
+}
+}  // namespace
+
 int32_t Loop::call_later(double delay_s, ReadyHandle h, int32_t for_task) {
   Timer* t = alloc_timer();
   t->handle = h;
@@ -186,11 +197,8 @@ int32_t Loop::call_later(double delay_s, ReadyHandle h, int32_t for_task) {
   // The deadline in the loop's own nanosecond clock, read now (asyncio's loop.time() + delay):
   // run_once compares it with the clock after the poll.
   t->due_ns = (tracer_.on() ? e.t_ns : trace_.now()) + int64_t(delay_s * 1e9);
-  e.id = t->id;
-  e.num = t->due_ns;
-  e.task = for_task;
   e.s1 = h.label;
-  emit(e);
+  emit(timer_fields(e, *t));
   uv_timer_start(
       &t->uv, [](uv_timer_t* u) { static_cast<Timer*>(u->data)->loop->timer_due(static_cast<Timer*>(u->data)); },
       timeout, 0);
@@ -245,10 +253,7 @@ void Loop::cancel_timer(int32_t timer_id) {
       uv_timer_stop(&t->uv);
       t->armed = false;
       Event e = event(Ev::timer_cancel);
-      e.id = t->id;
-      e.num = t->due_ns;
-      e.task = t->task;
-      emit(e);
+      emit(timer_fields(e, *t));
       free_timers_.push_back(t);
       // A due timer already collected by this iteration's poll is dropped too.
       std::erase(timers_due_, t);
@@ -362,10 +367,7 @@ void Loop::queue_completions(bool polled) {
   for (Timer* t : timers_due_) {
     t->armed = false;
     Event f = event(Ev::timer_fire);
-    f.id = t->id;
-    f.num = t->due_ns;
-    f.task = t->task;
-    emit(f);
+    emit(timer_fields(f, *t));
     call_soon(t->handle, Cause::timer);
     free_timers_.push_back(t);
   }

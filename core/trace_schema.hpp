@@ -144,8 +144,9 @@ inline constexpr FieldSpec kTaskDone[] = {kTask, E("outcome", Slot::code, kOutco
                                           {"value", Slot::s1, Type::str, Presence::when_code, 0, 0, uint8_t(Outcome::result)},
                                           {"error", Slot::s1, Type::str, Presence::when_code, 0, 0, uint8_t(Outcome::error)}};
 inline constexpr FieldSpec kTaskCancel[] = {kTask, F("by", Slot::ref, Type::id)};
+// fn: what the timer's callback is (sleep's set_result, wait_for's or timeout()'s deadline, a plain callback).
 inline constexpr FieldSpec kTimer[] = {F("timer", Slot::id, Type::id), F("due_ns", Slot::num, Type::i64), kTask,
-                                       F("label", Slot::s1, Type::str, Presence::if_set)};
+                                       F("label", Slot::s1, Type::str, Presence::if_set), kFn};
 inline constexpr FieldSpec kIoWait[] = {F("op", Slot::id, Type::id), kTask, E("kind", Slot::code, kIoKind),
                                         F("target", Slot::s1, Type::str)};
 inline constexpr FieldSpec kIoDone[] = {F("op", Slot::id, Type::id), kTask, E("kind", Slot::code, kIoKind),
@@ -201,6 +202,16 @@ constexpr std::span<const FieldSpec> fields_of(Ev kind) {
   }
   return {};
 }
+
+// The listing line an event names (step.begin/end, print, block.begin/end),
+// 0 for a kind without one: ready.push, ready.run and the timers keep their
+// `fn` in the same slot.
+constexpr bool has_line(Ev kind) {
+  for (const FieldSpec& f : fields_of(kind))
+    if (f.slot == Slot::line && std::string_view(f.name) == "line") return true;
+  return false;
+}
+inline int32_t line_of(const Event& e) { return has_line(e.kind) && e.line > 0 ? e.line : 0; }
 
 // [SECTION] Reading and writing one field's bits
 
@@ -455,9 +466,11 @@ struct Timer {  // timer.arm, timer.fire, timer.cancel
   int64_t due_ns = 0;
   int32_t task = -1;
   const char* label = nullptr;
+  HandleFn fn = HandleFn::unset;
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(Timer, timer), LOOPSCOPE_VIEW_MEMBER(Timer, due_ns),
-                      LOOPSCOPE_VIEW_MEMBER(Timer, task), LOOPSCOPE_VIEW_MEMBER(Timer, label)};
+                      LOOPSCOPE_VIEW_MEMBER(Timer, task), LOOPSCOPE_VIEW_MEMBER(Timer, label),
+                      LOOPSCOPE_VIEW_MEMBER(Timer, fn)};
   }
 };
 struct IoWait {

@@ -145,6 +145,8 @@ void put_text(std::string& out, std::string_view s) {
   out.append(s);
 }
 
+uint64_t resume_key(int64_t loop, int64_t task) { return uint64_t(loop) << 32 ^ uint64_t(uint32_t(task)); }
+
 }  // namespace
 
 bool RecordStream::feed(const char* data, size_t size, std::string& out) {
@@ -174,10 +176,10 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
   };
   Val top;
   if (!r.next(top) || top.t != T::seq) return bad("not a list");
-  if (kinds_.empty()) {  // the header: ("loopscope-records", 1, KINDS)
+  if (kinds_.empty()) {  // the header: ("loopscope-records", 2, KINDS, RESUME)
     Val name, version, kinds;
-    if (top.i != 3 || !r.next(name) || name.t != T::text || name.s != "loopscope-records" || !r.next(version) ||
-        version.t != T::integer || version.i != 1 || !r.next(kinds) || kinds.t != T::seq) {
+    if (top.i != 4 || !r.next(name) || name.t != T::text || name.s != "loopscope-records" || !r.next(version) ||
+        version.t != T::integer || version.i != 2 || !r.next(kinds) || kinds.t != T::seq) {
       error_ = "the recorder's stream does not start with its header (an older or newer recorder?)";
       return false;
     }
@@ -190,6 +192,31 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
         parts.emplace_back(s.substr(0, at));
       parts.emplace_back(s);
       kinds_.push_back(std::move(parts));
+    }
+    // RESUME: (resume kind, step.begin without file, with file, (step.end kinds without file), (with file),
+    // (task.done kinds))
+    const int64_t nk = int64_t(kinds_.size());
+    auto kind_code = [&](int64_t& code) {
+      Val v;
+      if (!r.next(v) || v.t != T::integer || v.i < 0 || v.i >= nk) return false;
+      code = v.i;
+      return true;
+    };
+    Val resume;
+    if (!r.next(resume) || resume.t != T::seq || resume.i != 6 || !kind_code(resume_) || !kind_code(begin_nofile_) ||
+        !kind_code(begin_file_) || kinds_[size_t(resume_)].size() != 6 || kinds_[size_t(begin_nofile_)].size() != 3 ||
+        kinds_[size_t(begin_file_)].size() != 4)
+      return bad("the header's RESUME");
+    resume_role_.assign(kinds_.size(), 0);
+    for (uint8_t role = 1; role <= 3; ++role) {  // step.end without file, with file, task.done
+      Val ends;
+      if (!r.next(ends) || ends.t != T::seq) return bad("the header's RESUME");
+      for (int64_t j = 0; j < ends.i; ++j) {
+        int64_t code = 0;
+        if (!kind_code(code) || kinds_[size_t(code)].size() < (role == 2 ? 6u : role == 1 ? 5u : 2u))
+          return bad("the header's RESUME");
+        resume_role_[size_t(code)] = role;
+      }
     }
     return true;
   }
@@ -212,15 +239,18 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
     int64_t t = f[1].i;
     if (t < last_t_) t = last_t_;  // a worker thread's event may be queued a moment after a later stamp
     last_t_ = t;
-    out += "{\"seq\":";
-    put_int(out, int64_t(seq_++));
-    out += ",\"t_ns\":";
-    put_int(out, t);
-    out += ",\"loop\":";
-    put_int(out, f[2].i);
-    out += ",\"it\":";
-    put_int(out, f[3].i);
-    out += ",\"ev\":";
+    auto head = [&] {
+      out += "{\"seq\":";
+      put_int(out, int64_t(seq_++));
+      out += ",\"t_ns\":";
+      put_int(out, t);
+      out += ",\"loop\":";
+      put_int(out, f[2].i);
+      out += ",\"it\":";
+      put_int(out, f[3].i);
+      out += ",\"ev\":";
+    };
+    head();
     out += parts[0];
     for (size_t j = 0; j < nargs; ++j) {
       const Val& a = f[4 + j];
@@ -233,6 +263,33 @@ bool RecordStream::frame(std::string_view data, std::string& out) {
       out += parts[j + 1];
     }
     out += '\n';
+    const int64_t kind = f[0].i;
+    if (kind == resume_) {  // the task's step.begin, where its last step.end left it
+      if (f[5].t != T::integer) return bad("event " + std::to_string(seq_) + " resumes no task");
+      static const Position kNone;  // never seen suspend (the recorder sends none such): line 0, as it writes
+      auto known = resumes_.find(resume_key(f[2].i, f[5].i));
+      const Position& at = known != resumes_.end() ? known->second : kNone;
+      const std::vector<std::string>& b = kinds_[size_t(at.has_file ? begin_file_ : begin_nofile_)];
+      head();
+      out += b[0];
+      put_int(out, f[5].i);
+      out += b[1];
+      put_int(out, at.line);
+      out += b[2];
+      if (at.has_file) {
+        put_text(out, at.file);
+        out += b[3];
+      }
+      out += '\n';
+    } else if (resume_role_[size_t(kind)] == 3) {  // task.done: its position is not needed again
+      if (f[4].t == T::integer) resumes_.erase(resume_key(f[2].i, f[4].i));
+    } else if (resume_role_[size_t(kind)] != 0 && f[4].t == T::integer && f[5].t == T::integer) {
+      Position& at = resumes_[resume_key(f[2].i, f[4].i)];  // args: task, line, wait, dur, [file]
+      at.line = f[5].i;
+      at.has_file = resume_role_[size_t(kind)] == 2 && f[8].t == T::text;
+      if (at.has_file) at.file.assign(f[8].s);
+      else at.file.clear();
+    }
   }
   return true;
 }

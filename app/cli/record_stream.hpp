@@ -5,17 +5,22 @@
 // step): each flush is a frame, a 4-byte little-endian length and a
 // `marshal.dumps(list_of_records, 4)`; a record is one flat tuple
 // (kind, t, loop, it, *args).
-// The first frame is ("loopscope-records", 1, KINDS): for each kind the JSON
-// text after "ev": with a %s per arg. Args are ints (written in decimal) or
-// JSON text (written as it is). Here the records are numbered (seq), their
-// t_ns clamped never to decrease, and the templates filled: the same bytes
-// the recorder writes itself with `--events`.
+// The first frame is ("loopscope-records", 2, KINDS, RESUME): for each kind
+// the JSON text after "ev": with a %s per arg. Args are ints (written in
+// decimal) or JSON text (written as it is). Here the records are numbered
+// (seq), their t_ns clamped never to decrease, and the templates filled: the
+// same bytes the recorder writes itself with `--events`. RESUME names the one
+// derived kind: a task's ready.run whose step.begin is not sent, because the
+// step resumes where that task's last step.end left it (its line and file,
+// remembered here); RESUME = (that kind, step.begin without / with file,
+// step.end kinds without / with file, task.done kinds: forgotten then).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace loopscope::cli {
@@ -45,6 +50,15 @@ class RecordStream {
   std::string pending_;  // bytes of a frame not yet complete
   std::vector<std::vector<std::string>> kinds_;  // per kind: the template's text between its %s
   std::vector<Value> refs_;                      // marshal's reference table of the frame being read
+  // RESUME (see above): kind codes, -1 until the header says.
+  int64_t resume_ = -1, begin_nofile_ = -1, begin_file_ = -1;
+  std::vector<uint8_t> resume_role_;  // by kind: 1 a step.end without file, 2 with file, 3 task.done, 0 other
+  struct Position {
+    int64_t line = 0;
+    bool has_file = false;
+    std::string file;  // JSON text
+  };
+  std::unordered_map<uint64_t, Position> resumes_;  // (loop, task) -> where its last step.end left it
   uint64_t seq_ = 0;
   int64_t last_t_ = 0;
   std::string error_;

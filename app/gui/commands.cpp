@@ -216,14 +216,17 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
     std::string t = a.next();
     if (t == "--help" || t == "-h") {
       std::printf(
-          "usage: loopscope screenshot ID -o F.png [--at SECONDS] [--compare ID2] [--set k=v]... [--set2 k=v]...\n"
-          "                            [--size WxH] [--theme dark|light] [--presenter]\n\n"
+          "usage: loopscope screenshot ID -o F.png [--at SECONDS | --predict N [--reveal]] [--compare ID2]\n"
+          "                            [--set k=v]... [--set2 k=v]... [--size WxH] [--theme dark|light] [--presenter]\n\n"
           "Puts the playhead on the last event at or before SECONDS (default: the end of the run) and writes\n"
           "the window's view as a PNG. Headless: it renders with EGL on Mesa's surfaceless platform and needs\n"
           "no display or X server. ID, --compare, --set, --set2, --size, --theme and --presenter mean what\n"
           "they mean for loopscope record.\n"
           "  -o F.png          where to write (written to a temporary file, then renamed)\n"
           "  --at SECONDS      playhead time, counted from the run's first event (the toolbar's t =)\n"
+          "  --predict N       predict mode (the GUI's Q) with the quiz's Nth question open, as the window\n"
+          "                    asks it: the future hidden, the choices as buttons (not with --compare)\n"
+          "  --reveal          with --predict: answered right, the explanation shown\n"
           "%s"
           "  --compare shows ID2 under ID in one window, as the GUI's compare mode does.\n"
           "Exit status: 0 written, 1 failed (one line on stderr), 2 usage error.\n",
@@ -233,12 +236,19 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
       out = a.output(t);
     } else if (t == "--at") {
       o.at_s = a.number(t, 0, 1e6);
+    } else if (t == "--predict") {
+      o.predict = a.integer(t, 1, 1000000);
+    } else if (t == "--reveal") {
+      o.reveal = true;
     } else if (!view.take(a, t)) {
       a.unknown(t);
     }
   }
   std::vector<cli::RunInput> runs = view.resolve("screenshot");
   if (out.empty()) throw UsageError("screenshot: -o F.png is required");
+  if (o.predict > 0 && o.at_s >= 0) throw UsageError("screenshot: --predict puts the playhead at its question; drop --at");
+  if (o.predict > 0 && runs.size() > 1) throw UsageError("screenshot: --predict quizzes one run; drop --compare");
+  if (o.reveal && o.predict == 0) throw UsageError("screenshot: --reveal needs --predict N");
   o.w = view.w, o.h = view.h;
   o.look.dark = view.dark, o.look.presenter = view.presenter;
   std::string err = screenshot(runs, out, o);

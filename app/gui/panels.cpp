@@ -14,6 +14,7 @@
 #include "app.hpp"
 #include "draw.hpp"
 #include "model/why.hpp"
+#include "trace_schema.hpp"
 
 namespace loopscope::gui {
 
@@ -26,7 +27,7 @@ int first_line_ahead(const model::Model& m, size_t i, int32_t task, uint8_t loop
   for (size_t j = i + 1; j < ev.size() && j < i + 4096; ++j) {
     const Event& e = ev[j];
     if (e.loop != loop || e.task != task) continue;
-    if (e.line > 0) return e.line;
+    if (int32_t line = line_of(e)) return line;
     if (e.kind == Ev::step_end || e.kind == Ev::task_done) break;
   }
   return 0;
@@ -280,18 +281,17 @@ void App::draw_code(const ImVec2& size) {
   };
   if (failed_line > 0 && cursors.empty()) running = row_of(failed_line), lo = std::min(lo, running), hi = std::max(hi, running);
   if (blocked_line > 0) running = row_of(blocked_line), lo = std::min(lo, running), hi = std::max(hi, running);
-  auto line_of = [&](size_t i) {
+  auto named_at = [&](size_t i) {
     const auto& e = m.events()[i];
-    return e.loop == 0 && e.line > 0 && (!program || in_file(e.s2)) ? e.line : 0;
+    return e.loop == 0 && (!program || in_file(e.s2)) ? line_of(e) : 0;
   };
-  int named = m.size() && at < m.size() ? line_of(at) : 0;
+  int named = m.size() && at < m.size() ? named_at(at) : 0;
   // Nothing to point at (a timer's callback, the loop's own events, the run's end): the line the
   // story last named, so the listing stays where it was instead of jumping to its imports.
   // Looked up a bounded way back: still a function of the playhead alone.
   if (named == 0 && cursors.empty() && blocked_line == 0 && failed_line == 0 && at < m.size())
     for (size_t i = at, n = 0; i-- > 0 && n < 4096 && named == 0; ++n)
-      if (Ev k = m.events()[i].kind; k == Ev::step_begin || k == Ev::step_end || k == Ev::print || k == Ev::block_begin)
-        named = line_of(i);
+      named = named_at(i);
   if (named > 0 && size_t(named) <= lines.size()) running = row_of(named), lo = std::min(lo, running), hi = std::max(hi, running);
   if (int(rows.size()) > fit && (!cursors.empty() || blocked_line > 0 || named > 0 || failed_line > 0)) {
     int want = running ? running - fit / 2 : (hi - lo < fit - 1 ? lo - 2 : lo - 1);

@@ -73,6 +73,26 @@ size_t index_at_seconds(const model::Model& m, double at_s) {
   return m.index_at_time(m.begin_ns() + int64_t(at_s * 1e9));
 }
 
+std::string open_question(Headless& h, App& app, int n, bool reveal) {
+  const std::vector<model::Question> qs = model::quiz(app.session().model());
+  if (n < 1 || size_t(n) > qs.size())
+    return "--predict " + std::to_string(n) + ": this run's quiz has " + std::to_string(qs.size()) + " question" +
+           (qs.size() == 1 ? "" : "s");
+  // As in the window: predict mode turned on just before the decision, then
+  // playback reaches it and the gate asks.
+  const model::Question& q = qs[size_t(n) - 1];
+  std::vector<uint8_t> rgba;
+  shot_at(h, app, q.ask_at > 0 ? q.ask_at - 1 : 0, rgba);
+  app.toggle_predict();
+  shot_at(h, app, q.ask_at, rgba);
+  if (!app.question()) return "--predict " + std::to_string(n) + ": the question was not asked";
+  if (reveal) {
+    app.answer(q.answer);
+    settle(h, app);
+  }
+  return "";
+}
+
 std::string render_shot(const std::vector<cli::RunInput>& runs, const ShotOptions& o, std::vector<uint8_t>& rgba) {
   if (runs.empty()) return "nothing to show";
   std::string err;
@@ -86,6 +106,12 @@ std::string render_shot(const std::vector<cli::RunInput>& runs, const ShotOption
   if (err.empty() && runs.size() > 1) err = open_compare(*h, app, runs[1]);
   if (!err.empty()) return err;
   const model::Model& m = app.session().model();
+  if (o.predict > 0) {
+    err = open_question(*h, app, o.predict, o.reveal);
+    if (!err.empty()) return err;
+    h->frame(app, 0.1f, &rgba);
+    return "";
+  }
   app.seek(index_at_seconds(m, o.at_s));
   // The playhead at that very run time, inside a block or a wait if it falls there.
   if (o.at_s >= 0) app.playback().seek_story(app.playback().story_of_trace(m.begin_ns() + int64_t(o.at_s * 1e9)));

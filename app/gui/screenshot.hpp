@@ -16,6 +16,10 @@ struct ShotOptions {
   double at_s = -1;  // seconds since the run's first event (as the toolbar's "t ="); < 0: the end of the run
   int w = 1280, h = 720;
   Appearance look;
+  // Predict mode: question `predict` (1 = the quiz's first) open, as the gate
+  // asks it; `reveal`: answered right, its explanation shown. 0: no quiz.
+  int predict = 0;
+  bool reveal = false;
 };
 
 // The event --at SECONDS names: the last one at most `at_s` after the run's
@@ -30,6 +34,10 @@ std::string open_run(Headless& h, App& app, const cli::RunInput& in);
 std::string run_to_end(Headless& h, App& app, const Scenario& s, const Params& p);
 // The same for compare mode's second run.
 std::string open_compare(Headless& h, App& app, const cli::RunInput& in);
+
+// Predict mode with the quiz's `n`th question (1-based) open, as the window's
+// gate asks it; `reveal`: answered right. Returns "" or a one-line error.
+std::string open_question(Headless& h, App& app, int n, bool reveal);
 
 // Renders runs[0] (with runs[1] in compare mode, when given) at o.at_s into
 // `rgba` (w*h*4, top row first). Returns "" or a one-line error.

@@ -49,17 +49,6 @@ struct Area {
   int hidden = 0;
 };
 
-// What a timer does when due, as a student reads the listing: from the
-// label of the handle it queues (the trace's timer.arm `label`).
-std::string timer_purpose(const char* label) {
-  if (!label) return {};
-  std::string_view l(label);
-  if (l == "sleep timer: set_result") return "sleep";
-  if (l == "wait_for: _release_waiter") return "wait_for deadline";
-  if (l.find("_on_timeout") != std::string_view::npos) return "Timeout._on_timeout";
-  return std::string(l);
-}
-
 struct Layout {
   std::vector<Chip> chips;
   std::vector<uint32_t> seen;  // keys used, to number repeats
@@ -262,8 +251,9 @@ void add_late_forms(std::vector<std::string>& forms, const std::string& who, int
 
 // A callback's label said briefly: what it belongs to ("sleep timer: set_result" -> "sleep timer",
 // "TaskGroup._on_task_done" -> "TaskGroup"); the loop's own stopping callback by what it does.
-std::string callback_brief(std::string_view label) {
-  if (label == "_run_until_complete_cb") return "loop.stop";
+std::string callback_brief(const model::ReadyChip& h) {
+  if (h.fn == HandleFn::run_until_complete_cb) return "loop.stop";
+  std::string_view label = h.label ? h.label : "handle";
   size_t cut = label.find_first_of(":.", 1);
   return std::string(label.substr(0, cut));
 }
@@ -271,15 +261,15 @@ std::string callback_brief(std::string_view label) {
 // What a chip on the ready queue or in Running can say, longest first: the
 // handle's label with its task ("main: sleep timer: set_result", "ticker
 // wakeup"), lateness first when its timer was overdue; then shorter forms, down to the task's name.
-std::vector<std::string> handle_forms(const std::string& name, const char* label, int64_t late_ns) {
-  std::string text = label ? std::string(label) : name;
+std::vector<std::string> handle_forms(const std::string& name, const model::ReadyChip& h, int64_t late_ns) {
+  std::string text = h.label ? std::string(h.label) : name;
   bool callback = !name.empty() && text.find(name) == std::string::npos;  // queued on the task's behalf
   if (callback) text = name + ": " + text;
   bool late = late_ns >= kLateNs;
   std::vector<std::string> forms = {late ? "late by " + format_duration(late_ns) + ": " + text : text};
-  std::string who = !name.empty() ? name : label ? callback_brief(label) : std::string("handle");
+  std::string who = !name.empty() ? name : h.label ? callback_brief(h) : std::string("handle");
   if (late) add_late_forms(forms, who, late_ns);
-  else if (callback) forms.push_back(name + ": " + callback_brief(label));
+  else if (callback) forms.push_back(name + ": " + callback_brief(h));
   forms.push_back(who);
   return forms;
 }
@@ -483,18 +473,18 @@ void App::draw_stage(const ImVec2& size) {
       // ▸; a one-row area says it briefly, leaving room for the handle after it
       if (split && k == st.this_iter) p.divider(ready, ready.compact ? "next \xe2\x96\xb8" : "next iteration \xe2\x96\xb8");
       int64_t late = late_wakeup_ns(m, st, r.task);
-      p.place(ready, key_for(r.task, r.handle, 1), r.task, handle_forms(p.task_name(r.task), r.label, late), false, late >= kLateNs);
+      p.place(ready, key_for(r.task, r.handle, 1), r.task, handle_forms(p.task_name(r.task), r, late), false, late >= kLateNs);
     }
     const model::TaskInfo* running_ti = st.running.task >= 0 ? m.task(st.running.task) : nullptr;
     if (st.running.handle >= 0 && !(running_ti && running_ti->thread)) {
       int64_t late = late_wakeup_ns(m, st, st.running.task);
       p.place(running, key_for(st.running.task, st.running.handle, 1), st.running.task,
-              handle_forms(p.task_name(st.running.task), st.running.label, late), true, late >= kLateNs);
+              handle_forms(p.task_name(st.running.task), st.running, late), true, late >= kLateNs);
     }
     for (const auto& t : st.timers) {
       if (timers.full && ++timers.hidden) continue;
       // What the timer is for, then whose it is: "wait_for deadline (main)".
-      std::string text = timer_purpose(t.label), owner = p.task_name(t.task);
+      std::string text = model::timer_purpose(t), owner = p.task_name(t.task);
       if (!owner.empty()) text = text.empty() ? owner : text + " (" + owner + ")";
       if (text.empty()) text = "timer";
       // A timer past its due time (the loop was busy or blocked) says how late it is.

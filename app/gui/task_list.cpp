@@ -98,7 +98,6 @@ void App::draw_tasks(const ImVec2& size) {
   float lh = std::round(px * 1.3f);
   int fit = std::max(1, int((c1.y - c0.y) / lh));
   size_t shown = std::min(rows.size(), size_t(fit));
-  if (rows.size() > shown && shown > 0) --shown;  // room for "+N more"
   float name_w = px * 3;
   for (size_t r = 0; r < shown; ++r) name_w = std::max(name_w, fonts_.bold->CalcTextSizeA(px, FLT_MAX, 0, tasks[rows[r].k].name.c_str()).x);
   name_w = std::min(name_w, (c1.x - c0.x) * 0.25f);
@@ -163,9 +162,14 @@ void App::draw_tasks(const ImVec2& size) {
     geo_.task_rows.push_back({tasks[rows[r].k].id, state, what});
   }
   if (rows.size() > shown) {
+    // Counted in the heading's row, right-aligned, so a short panel still shows a task.
     char more[48];
     std::snprintf(more, sizeof more, "+%zu more", rows.size() - shown);
-    dl->AddText(fonts_.ui, px, ImVec2(c0.x, c0.y + float(shown) * lh + (lh - px) * 0.5f), th.text_faint, more);
+    const float head_y = wp.y + st.WindowPadding.y, head_h = c0.y - st.ItemSpacing.y - head_y;
+    const float w = fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, more).x;
+    dl->PushClipRect(ImVec2(c0.x, head_y), c1, false);  // the rows' clip starts below the heading
+    dl->AddText(fonts_.ui, px, ImVec2(c1.x - w, head_y + (head_h - px) * 0.5f), th.text_faint, more);
+    dl->PopClipRect();
   }
   const char* none = !m.size() ? "no run yet"
                      : m.no_event_loop() ? "no asyncio task here: the server thread runs no event loop"

@@ -156,7 +156,8 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       if (TaskSnapshot* t = task_of(e.task)) t->cancelling = true;
       break;
     case Ev::timer_arm: {
-      TimerChip c{e.id, e.task, e.num, e.s1};
+      const auto t = as<ev::Timer>(e);
+      TimerChip c{t.timer, t.task, t.due_ns, t.label, t.fn};
       // Timers are mostly armed in due order: append without a search.
       if (s.timers.empty() || s.timers.back().due_ns <= c.due_ns) {
         s.timers.push_back(c);
@@ -631,6 +632,15 @@ LoopState Model::state_at(size_t event_index, uint8_t loop) const {
   s.tasks.reserve(tasks_.size());
   for (size_t k = s.tasks.size(); k < tasks_.size(); ++k) s.tasks.emplace_back().id = tasks_[k].id;
   return s;
+}
+
+std::string timer_purpose(const TimerChip& t) {
+  switch (t.fn) {
+    case HandleFn::sleep_set_result: return "sleep";
+    case HandleFn::wait_for_release_waiter: return "wait_for deadline";
+    case HandleFn::timeout_on_timeout: return "timeout() deadline";
+    default: return t.label ? t.label : "";
+  }
 }
 
 }  // namespace loopscope::model

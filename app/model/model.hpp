@@ -127,7 +127,11 @@ struct TimerChip {
   int32_t timer = -1, task = -1;
   int64_t due_ns = 0;
   const char* label = nullptr;
+  HandleFn fn = HandleFn::unset;
 };
+// What a timer is for, as a student reads the listing: "sleep", "wait_for
+// deadline", "timeout() deadline"; else the callback's label ("on_tick"), else "".
+std::string timer_purpose(const TimerChip& t);
 struct IoChip {
   int32_t op = -1, task = -1;
   IoKind kind = IoKind::read;

@@ -694,9 +694,21 @@ std::string narrate(const Model& m, size_t event_index) {
     case Ev::step_end: return step_end(c);
     case Ev::task_done: return done(c);
     case Ev::task_cancel: return cancel(c);
-    case Ev::timer_arm:
-      return t + " arms a timer due in " + delay(e.num - e.t_ns) +
-             ". The loop never waits longer than that in its next poll.";
+    case Ev::timer_arm: {
+      // Who arms it, from the timer's fn (older traces have none: then "a timer").
+      const auto arm = as<ev::Timer>(e);
+      const std::string d = delay(arm.due_ns - e.t_ns);
+      std::string what = t + " arms a timer due in " + d;
+      switch (arm.fn) {
+        case HandleFn::sleep_set_result: what = t + "'s asyncio.sleep() arms a timer due in " + d; break;
+        case HandleFn::wait_for_release_waiter: what = t + "'s wait_for() arms its deadline, a timer due in " + d; break;
+        case HandleFn::timeout_on_timeout:
+          what = t + "'s asyncio.timeout() block arms its deadline, a timer due in " + d;
+          break;
+        default: break;
+      }
+      return what + ". The loop never waits longer than that in its next poll.";
+    }
     case Ev::timer_fire: {
       const Event* arm =
           c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.id == e.id; }, event_index);

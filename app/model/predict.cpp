@@ -30,8 +30,11 @@ std::string handle_name(const Model& m, HandleFn fn, int32_t task, const char* l
   return task >= 0 ? task_name(m, task) + ": " + l : l;
 }
 std::string owner(const Model& m, int32_t task) { return task >= 0 ? task_name(m, task) : std::string("a callback"); }
-std::string timer_name(const Model& m, int32_t task, const char* label) {
-  return (task >= 0 ? task_name(m, task) + "'s timer" : std::string("a timer")) + (label ? std::string(" (") + label + ")" : "");
+// "B's timer (sleep)", "main's timer (wait_for deadline)", "a timer (on_tick)".
+std::string timer_name(const Model& m, const TimerChip& t) {
+  const std::string purpose = timer_purpose(t);
+  return (t.task >= 0 ? task_name(m, t.task) + "'s timer" : std::string("a timer")) +
+         (purpose.empty() ? "" : " (" + purpose + ")");
 }
 }  // namespace
 
@@ -84,7 +87,7 @@ void add_choices(const Model& m, const LoopState& s, Question& q) {
   int timers = 0;
   for (const TimerChip& t : s.timers) {
     if (timers++ >= (s.ready.empty() ? 4 : 2)) break;
-    Choice c{Choice::Kind::timer, t.task, timer_name(m, t.task, t.label)};
+    Choice c{Choice::Kind::timer, t.task, timer_name(m, t)};
     c.timer = t.timer;
     add(c);
   }
@@ -190,7 +193,7 @@ bool order_question(const Model& m, const LoopState& s, size_t ask_at, const std
         auto t = std::find_if(s.timers.begin(), s.timers.end(), [&](const TimerChip& x) { return x.timer == timer; });
         if (t == s.timers.end() || std::find(dues.begin(), dues.end(), t->due_ns) != dues.end()) return false;
         dues.push_back(t->due_ns);
-        c = {Choice::Kind::timer, t->task, timer_name(m, t->task, t->label)};
+        c = {Choice::Kind::timer, t->task, timer_name(m, *t)};
         c.timer = timer;
       } else if (Cause(pushed->code) == Cause::io && ios++ == 0) {
         auto io = std::find_if(s.io.begin(), s.io.end(), [&](const IoChip& x) { return x.task == r.task; });

@@ -37,6 +37,7 @@ import collections
 import functools
 import json
 import marshal
+import operator
 import os
 import runpy
 import signal
@@ -184,12 +185,25 @@ K_POLL = _kind("loop.poll", ',"timeout_ms":%s,"waited_ns":%s')
 K_END = [[[[_kind("step.end", ',"task":%s,"line":%s,"wait":%s,"dur_ns":%s' + (',"slow":true' if s else "") +
                   (',"file":%s' if f else "") + (',"on":%s' if o else "") + (',"target":%s' if g else ""))
             for g in (0, 1)] for o in (0, 1)] for f in (0, 1)] for s in (0, 1)]
+# A task's handle run and its step's start in one record, where the step resumes where the
+# task's last step.end left it (always, but for its first step and an exception thrown in):
+# the reader writes the ready.run line (this template: K_RUN's) and then step.begin with
+# the run's task and the line (and file) of that task's last step.end (RESUME says which
+# kinds those are). One record a step fewer: docs/performance.md.
+K_RUN_RESUME = _kind("ready.run", ',"handle":%s,"task":%s,"label":%s,"left":%s,"fn":%s')
 K_TASK_NEW = _kind("task.new", ',"task":%s,"name":%s,"parent":%s')
 K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
           "result": _kind("task.done", ',"task":%s,"outcome":"result","value":%s'),
           "error": _kind("task.done", ',"task":%s,"outcome":"error","error":%s')}
+# (resume kind, step.begin without / with file, step.end kinds without / with file: their
+# args start task, line, wait, dur, [file]; task.done kinds: the task's position is forgotten)
+RESUME = (K_RUN_RESUME, K_BEGIN_NOFILE, K_BEGIN,
+          tuple(K_END[s][0][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
+          tuple(K_END[s][1][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
+          tuple(K_DONE.values()))
+END_NOFILE, END_FILE, DONE = frozenset(RESUME[3]), frozenset(RESUME[4]), frozenset(RESUME[5])
 K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
-K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s')
+K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s,"fn":%s')
            for k in ("timer.arm", "timer.fire", "timer.cancel")}
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
@@ -235,8 +249,8 @@ def _record(kind, a):
         return K_DONE[a[1]], (a[0],) if a[1] == "cancelled" else (a[0], _js(a[2]))
     if kind == "task.cancel":
         return K_CANCEL, (a[0], _id(a[1]))
-    if kind in K_TIMER:       # timer, due_ns, task, label
-        return K_TIMER[kind], (a[0], a[1], _id(a[2]), _js(a[3]))
+    if kind in K_TIMER:       # timer, due_ns, task, label, fn
+        return K_TIMER[kind], (a[0], a[1], _id(a[2]), _js(a[3]), _q(a[4]))
     if kind == "io.wait":     # op, task, kind, target
         return K_IO_WAIT, (a[0], _id(a[1]), _q(a[2]), _js(a[3]))
     if kind == "io.done":     # op, task, kind, status, bytes
@@ -274,6 +288,9 @@ Q = {w: _q(w) for w in ("yield", "new", "cancel", "future", "call_soon", "thread
                         "io.connect", "io.drain", "pool")}
 
 
+_first = operator.itemgetter(0)
+
+
 def _as_record(e):
     """A record queued by event name with raw args, as (code, t, loop, it, *args)."""
     k, a = _record(e[0], e[4:])
@@ -289,7 +306,8 @@ class Writer:
     With `records` (--records-fd, how loopscope starts it) it formats nothing:
     each flush is one frame, a 4-byte little-endian length and a marshalled
     list of records, and loopscope numbers, clamps and formats them in C++ (the
-    first frame holds KINDS). A crash leaves whole frames, so whole lines."""
+    first frame holds KINDS and RESUME). A crash leaves whole frames, so whole
+    lines. A K_RUN_RESUME record is two events (ready.run, step.begin)."""
 
     def __init__(self, fd, limit, records=False):
         self.fd = fd
@@ -304,8 +322,9 @@ class Writer:
         self.closed = False
         self.on_truncate = None
         self.flushed_ns = 0  # when the last flush began (_now())
+        self.resumes = {}    # --events: (loop, task) -> (line, file) of its last step.end, for K_RUN_RESUME
         if records:
-            self.write_frame(("loopscope-records", 1, KINDS))
+            self.write_frame(("loopscope-records", 2, KINDS, RESUME))
 
     def flush_from_loop(self):
         """Called by the loop's thread as an iteration starts, FLUSH_NS after the
@@ -328,12 +347,12 @@ class Writer:
             batch = q[:n]  # appends from other threads go after the first n: none is lost
             del q[:n]
             seq, limit = self.seq, self.limit
-            if self.records and seq + n <= limit:  # the usual case: the records as they are
+            if self.records and seq + 2 * n <= limit:  # the usual case: the records as they are
                 try:
                     data = marshal.dumps(batch, 4)
                 except ValueError:  # a record queued by name holds a name to read now (_Lazy)
                     data = marshal.dumps([_as_record(e) if e[0].__class__ is str else e for e in batch], 4)
-                self.seq = seq + n
+                self.seq = seq + n + list(map(_first, batch)).count(K_RUN_RESUME)  # two events each
                 self.write(len(data).to_bytes(4, "little") + data)
                 return
             out = []
@@ -353,16 +372,31 @@ class Writer:
                 if k.__class__ is str:
                     e = _as_record(e)
                     k = e[0]
+                if k == K_RUN_RESUME and seq + 1 >= limit:  # room for its ready.run only
+                    e = (K_RUN,) + e[1:]
+                    k = K_RUN
                 if self.records:
                     put(e)
+                    seq += 2 if k == K_RUN_RESUME else 1
+                    continue
+                t = e[1]
+                if t < last:
+                    t = last
                 else:
-                    t = e[1]
-                    if t < last:
-                        t = last
-                    else:
-                        last = t
-                    put(TEMPLATES[k] % ((seq, t) + e[2:]))
+                    last = t
+                put(TEMPLATES[k] % ((seq, t) + e[2:]))
                 seq += 1
+                if k == K_RUN_RESUME:  # its step.begin: where the task's last step.end left it
+                    line, f = self.resumes.get((e[2], e[5]), (0, None))
+                    put(TEMPLATES[K_BEGIN_NOFILE] % (seq, t, e[2], e[3], e[5], line) if f is None else
+                        TEMPLATES[K_BEGIN] % (seq, t, e[2], e[3], e[5], line, f))
+                    seq += 1
+                elif k in END_NOFILE:
+                    self.resumes[(e[2], e[4])] = (e[5], None)
+                elif k in END_FILE:
+                    self.resumes[(e[2], e[4])] = (e[5], e[8])
+                elif k in DONE:
+                    self.resumes.pop((e[2], e[4]), None)
             self.seq, self.last_t = seq, last
             if not out:
                 return
@@ -612,12 +646,13 @@ class Recorder:
         return user, fjs, below, top
 
     def code_kind(self, code):
-        """What a code object is, looked up once: a tuple (its file as JSON text) for the user's
+        """What a code object is, looked up once: a tuple (its file as JSON text, a cache of its
+        lines by instruction offset: f_lineno reads the line table every time) for the user's
         code; else its qualname for asyncio's own functions, or "" for other library code."""
         fn = code.co_filename
         rel = self.files.rel(fn)
         if rel is not None:
-            k = (_js(rel),)
+            k = (_js(rel), {})  # its file as JSON text; its lines by instruction offset (f_lasti)
         else:
             k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
         self.code_info[code] = k
@@ -725,6 +760,7 @@ class Recorder:
             if k.__class__ is tuple:
                 f = fr
                 fjs = k[0]
+                lines = k[1]
                 below = None
             elif k and waiter is not None:
                 if below is None:
@@ -732,7 +768,13 @@ class Recorder:
                 else:
                     below.append(k)
             obj = nxt
-        line = (f.f_lineno or 0) if f is not None else 0
+        if f is None:
+            line = 0
+        else:
+            at = f.f_lasti
+            line = lines.get(at)
+            if line is None:
+                line = lines[at] = f.f_lineno or 0
         ls.suspended[tid] = (line, fjs, top)
         if waiter is None:  # a bare yield (sleep(0)): its next step is already queued
             wait = on = Q_YIELD
@@ -942,6 +984,19 @@ _IO_KIND = {"_accept_connection": "accept", "_sock_accept": "accept", "_read_rea
 R = None  # the Recorder while a program runs
 
 
+def _begin(q_append, tt, num, it, tid, pos, thrown):
+    """A step.begin record of its own: a task's first step, or one that an exception is thrown into."""
+    if thrown is None:
+        if pos[1] is None:
+            q_append((K_BEGIN_NOFILE, tt, num, it, tid, pos[0]))
+        else:
+            q_append((K_BEGIN, tt, num, it, tid, pos[0], pos[1]))
+    elif pos[1] is None:
+        q_append((K_BEGIN_NOFILE_THROWN, tt, num, it, tid, pos[0], _js(thrown)))
+    else:
+        q_append((K_BEGIN_THROWN, tt, num, it, tid, pos[0], pos[1], _js(thrown)))
+
+
 def _hot_hooks(rec, hrun):
     """ReadyQueue: loop._ready, whose append() is where a handle joins the ready
     queue (push); run(h): Handle._run.
@@ -1037,7 +1092,7 @@ def _hot_hooks(rec, hrun):
             if cause is Q_TIMER:
                 t = ls.timers.pop(id(h), None)
                 if t is not None:
-                    rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1]))
+                    rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
             elif cause is Q_IO:
                 op = ls.io.get(id(h))
                 if op is not None and op[5]:
@@ -1084,23 +1139,19 @@ def _hot_hooks(rec, hrun):
             s = str(name)
             lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
         tt = t - t0
-        q_append(("ready.run" if lazy else K_RUN, tt, num, it, hid, tid, label, left, fn))
         pos = ls.suspended.pop(tid, None)
-        if pos is None:
-            line, f = where(task)[:2]
-            pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
         # What Task.__step throws into the coroutine: only a wakeup (its future) or a step with an
         # argument or a pending cancel can throw.
         thrown = _thrown(task, h, fn is Q_WAKEUP) if h._args or getattr(task, "_must_cancel", False) else None
-        if thrown is None:
-            if pos[1] is None:
-                q_append((K_BEGIN_NOFILE, tt, num, it, tid, pos[0]))
-            else:
-                q_append((K_BEGIN, tt, num, it, tid, pos[0], pos[1]))
-        elif pos[1] is None:
-            q_append((K_BEGIN_NOFILE_THROWN, tt, num, it, tid, pos[0], _js(thrown)))
+        if pos is not None and thrown is None and not lazy:
+            # It resumes where its last step.end left it: the reader writes that step.begin.
+            q_append((K_RUN_RESUME, tt, num, it, hid, tid, label, left, fn))
         else:
-            q_append((K_BEGIN_THROWN, tt, num, it, tid, pos[0], pos[1], _js(thrown)))
+            q_append(("ready.run" if lazy else K_RUN, tt, num, it, hid, tid, label, left, fn))
+            if pos is None:
+                line, f = where(task)[:2]
+                pos = (line, _js(f) if f is not None else None, getattr(task.get_coro(), "cr_frame", None))
+            _begin(q_append, tt, num, it, tid, pos, thrown)
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
@@ -1184,8 +1235,9 @@ def _install(rec):
                 ls.next_timer += 1
                 due = int(when * 1e9) - rec.t0
                 cur = ls.current if _get_ident() == ls.thread else None
-                ls.timers[id(h)] = (timer, due, cur)
-                rec.emit_now("timer.arm", ls, (timer, due, cur, _describe(callback)[1]))
+                fn, label = _describe(callback)
+                ls.timers[id(h)] = (timer, due, cur, fn)
+                rec.emit_now("timer.arm", ls, (timer, due, cur, label, fn))
             return h
         return call_at_
     wrap(BEL, "call_at", call_at)
@@ -1197,7 +1249,7 @@ def _install(rec):
         if ls is not None and rec.on and not self._cancelled:
             t = ls.timers.pop(id(self), None)
             if t is not None:
-                rec.emit_now("timer.cancel", ls, (t[0], t[1], t[2], _describe(self._callback)[1]))
+                rec.emit_now("timer.cancel", ls, (t[0], t[1], t[2], _describe(self._callback)[1], t[3]))
         return tcancel(self)
     asyncio.events.TimerHandle.cancel = timer_cancel
 

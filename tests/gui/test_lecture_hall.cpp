@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/trace_json.hpp"
-#include "gui/draw_audit.hpp"
+#include "gui/text_audit.hpp"
 #include "gui/screenshot.hpp"
 
 using namespace loopscope;
@@ -61,8 +61,8 @@ struct Traces {
   ~Traces() { std::filesystem::remove_all(dir); }
 };
 
-struct Findings {
-  std::vector<std::string> small, cut, toolbar, elided;
+struct Findings : test::TextFindings {
+  std::vector<std::string> toolbar;
 };
 
 // Runs recorded once for both cases.
@@ -74,26 +74,7 @@ Traces& saved_traces() {
 // `stage`: the frame draws the stage (the window's compare mode shows two timelines instead).
 void audit(const App& app, int w, int h, const std::string& where, Findings& f, bool toolbar = true, bool stage = true) {
   const Geometry& g = app.geometry();
-  float floor_px = app.appearance().floor_px();
-  // At the desk the code body may scroll sideways on purpose (with its scroll bar): its rows are not
-  // checked for cuts there. In presenter mode the listing reads whole (it shrinks, then wraps).
-  float code_body_y = g.code_rows.empty() || app.appearance().presenter ? 1e9f : g.code_rows.front().y0;
-  for (const test::DrawnGlyph& d : test::drawn_glyphs()) {
-    char at[96];
-    std::snprintf(at, sizeof at, " at (%.0f, %.0f), U+%04X", d.x0, d.y0, d.codepoint);
-    if (app.appearance().presenter && !d.cut && d.px < floor_px - 0.5f)
-      f.small.push_back(where + ": " + std::to_string(d.px) + " px < " + std::to_string(floor_px) + at);
-    bool in_code = d.x0 >= g.code.x0 && d.x1 <= g.code.x1 && d.y0 >= code_body_y - 1 && d.y1 <= g.code.y1;
-    if (d.cut && !in_code) f.cut.push_back(where + ": text cut" + at);
-    // A stage chip (or the stage's phase line) picks a shorter form that fits: an ellipsis is text cut short too.
-    bool in_stage = d.x0 >= g.stage.x0 && d.x1 <= g.stage.x1 && d.y0 >= g.stage.y0 && d.y1 <= g.stage.y1;
-    if (stage && in_stage && d.codepoint == 0x2026) {
-      std::string chips;
-      for (const std::string& c : g.stage_chips)
-        if (c.find("\xe2\x80\xa6") != std::string::npos) chips += " '" + c + "'";
-      f.elided.push_back(where + ": '\xe2\x80\xa6' on the stage" + at + (chips.empty() ? "" : ", chips" + chips));
-    }
-  }
+  test::audit_text(app, app.appearance().presenter ? app.appearance().floor_px() : 0, where, f, {.stage = stage});
   if (!toolbar) return;
   std::set<std::string> seen;
   for (const auto& [name, b] : g.toolbar) {
@@ -107,14 +88,7 @@ void audit(const App& app, int w, int h, const std::string& where, Findings& f, 
   if (!seen.count("Play") && !seen.count("Pause")) f.toolbar.push_back(where + ": toolbar control 'Play' missing");
 }
 
-void report(const char* what, const std::vector<std::string>& v) {
-  if (!v.empty()) MESSAGE(std::string(what) << ": " << v.size() << " in all, the first 12:");
-  if (std::getenv("LOOPSCOPE_MATRIX_ALL")) for (const std::string& l : v) std::fprintf(stderr, "%s\n", l.c_str());  // every finding, for diagnosis
-  for (size_t k = 0; k < v.size() && k < 12; ++k) {
-    std::string line = std::string(what) + ": " + v[k];
-    MESSAGE(line);
-  }
-}
+using test::report;
 
 }  // namespace
 

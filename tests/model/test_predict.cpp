@@ -261,3 +261,24 @@ TEST_CASE("the quiz asks the order of an iteration that runs three or four handl
   }
   CHECK(orders > 0);
 }
+
+TEST_CASE("a timer's button says whose timer it is and what it is for, never its callback's name") {
+  // timeout: wait_for's deadline and a sleep; gather: three sleeps.
+  for (const char* id : {"timeout", "gather", "taskgroup-cancel"}) {
+    CAPTURE(id);
+    auto sm = test::run_scenario_model(id);
+    int timers = 0;
+    for (const Question& q : quiz(sm->model))
+      for (const Choice& c : q.choices) {
+        if (c.kind != Choice::Kind::timer) continue;
+        ++timers;
+        CAPTURE(c.label);
+        CHECK(c.label.find("'s timer (") != std::string::npos);
+        CHECK(c.label.find("set_result") == std::string::npos);
+        CHECK(c.label.find("_release_waiter") == std::string::npos);
+        CHECK(c.label.find("_on_timeout") == std::string::npos);
+        CHECK(c.label.size() <= 36);  // fits a button beside another at a 720p projector's text size
+      }
+    CHECK(timers > 0);
+  }
+}

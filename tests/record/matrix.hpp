@@ -21,7 +21,7 @@
 #include <initializer_list>
 #include <map>
 
-#include "gui/draw_audit.hpp"
+#include "gui/text_audit.hpp"
 #include "gui/theme.hpp"
 #include "record/clip_clock.hpp"
 #include "record/overlay.hpp"
@@ -44,64 +44,21 @@ inline double span_of(const std::vector<std::string>& traces) {
   return clock.end();
 }
 
-struct ClipFindings {
-  std::vector<std::string> small, cut, elided;
+struct ClipFindings : gui::test::TextFindings {
   int frames = 0;
 };
 
 // One drawn frame of one side of a clip, checked from ImGui's draw data.
 inline void audit_clip_frame(const gui::App& app, const rec::Overlay& ov, float frame_h, const std::string& where,
                              ClipFindings& f) {
-  const gui::Geometry& g = app.geometry();
-  const bool presenter = app.appearance().presenter;
   // The floor is the frame's: a captioned clip's view sits above its band, and still must read at the back row.
-  const float floor_px = presenter ? frame_h / 36.0f : 0;
-  auto in = [](const gui::Box& b, const gui::test::DrawnGlyph& d) {
-    return b.x1 > b.x0 && d.x0 >= b.x0 - 0.5f && d.x1 <= b.x1 + 0.5f && d.y0 >= b.y0 - 0.5f && d.y1 <= b.y1 + 0.5f;
-  };
-  // At the desk a code row may scroll sideways on purpose: its glyphs are not checked for cuts there.
-  const float code_body_y = g.code_rows.empty() || presenter ? 1e9f : g.code_rows.front().y0;
-  for (const gui::test::DrawnGlyph& d : gui::test::drawn_glyphs()) {
-    char at[96];
-    std::snprintf(at, sizeof at, " at (%.0f, %.0f), U+%04X", d.x0, d.y0, d.codepoint);
-    if (!d.cut && d.px < floor_px - 0.5f)
-      f.small.push_back(where + ": " + std::to_string(d.px) + " px < " + std::to_string(floor_px) + at);
-    bool in_code = d.x0 >= g.code.x0 && d.x1 <= g.code.x1 && d.y0 >= code_body_y - 1 && d.y1 <= g.code.y1;
-    if (d.cut && !in_code) f.cut.push_back(where + ": text cut" + at);
-    if (d.codepoint != 0x2026) continue;
-    // Where the view promises text whole: a stage chip takes a shorter form, a
-    // Console row and a code row wrap. (A lane label or a header may elide.)
-    const char* panel = in(g.stage, d) ? "the stage" : in(g.console, d) ? "the Console" : in(g.code, d) ? "the Code panel" : nullptr;
-    if (!panel) continue;
-    // The Console's last resort: a print taller than the whole panel at the floor face ends in "…".
-    if (in(g.console, d) && floor_px > 0 && d.px <= floor_px + 0.5f) continue;
-    // A trailing comment takes two rows at most, then ends in "…" (the code keeps the panel's rows): by design.
-    if (in(g.code, d) && std::any_of(g.code_rows.begin(), g.code_rows.end(), [&](const gui::Geometry::CodeRow& r) {
-          return r.comment && d.y0 >= r.y0 - 1 && d.y1 <= r.y1 + 1;
-        }))
-      continue;
-    std::string what;
-    if (in(g.stage, d))
-      for (const std::string& c : g.stage_chips) what += c.find("\xe2\x80\xa6") != std::string::npos ? " '" + c + "'" : "";
-    if (in(g.console, d))
-      for (const std::string& r : g.console_rows) what += r.find("\xe2\x80\xa6") != std::string::npos ? " '" + r + "'" : "";
-    if (in(g.code, d))
-      for (const auto& r : g.code_rows) what += r.text.find("\xe2\x80\xa6") != std::string::npos ? " '" + r.text + "'" : "";
-    f.elided.push_back(where + ": '\xe2\x80\xa6' in " + panel + at + what);
-  }
+  const float floor_px = app.appearance().presenter ? frame_h / 36.0f : 0;
+  gui::test::audit_text(app, floor_px, where, f, {.stage = true, .console = true, .code = true});
   if (ov.captions && !ov.caption_whole()) f.elided.push_back(where + ": the caption ends in '\xe2\x80\xa6': " + ov.caption_drawn());
   ++f.frames;
 }
 
-inline void report(const char* what, const std::vector<std::string>& v) {
-  if (!v.empty()) MESSAGE(std::string(what) << ": " << v.size() << " in all, the first 12:");
-  if (std::getenv("LOOPSCOPE_MATRIX_ALL"))  // every finding, for diagnosis
-    for (const std::string& l : v) std::fprintf(stderr, "%s: %s\n", what, l.c_str());
-  for (size_t k = 0; k < v.size() && k < 12; ++k) {
-    std::string line = std::string(what) + ": " + v[k];
-    MESSAGE(line);
-  }
-}
+using gui::test::report;
 
 // The compare partner a teacher would pick; else the next scenario in the list (another set of lanes beside it).
 inline std::string partner_of(const std::vector<std::string>& ids, size_t k) {
