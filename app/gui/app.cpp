@@ -324,11 +324,19 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
       }
       // A predict question still short of room: the Console (the run's past
       // prints) steps aside until it is answered.
-      if (quiz_.open() && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, h[3] = 0;
+      if (quiz_.open() && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, lack -= h[3] + st.ItemSpacing.y, h[3] = 0;
+      // Still short (a long reveal on a 720p projector): the Tasks list steps aside
+      // too, then the Code keeps its heading and two lines.
+      if (quiz_.open() && lack > 0 && h[2] > 0) h[1] += h[2] + st.ItemSpacing.y, lack -= h[2] + st.ItemSpacing.y, h[2] = 0;
+      if (quiz_.open() && lack > 0 && h[0] > 0) {
+        float give = std::min(lack, std::max(0.0f, h[0] - fonts_.px * 4.2f));
+        h[0] -= give, h[1] += give, lack -= give;
+      }
     }
     if (show[2]) draw_code(ImVec2(right_w, h[0]));
     if (show[3]) draw_why(ImVec2(right_w, h[1]));
-    if (tasks) draw_tasks(ImVec2(right_w, h[2]));
+    if (tasks && h[2] > 0) draw_tasks(ImVec2(right_w, h[2]));
+    else geo_.tasks = {}, geo_.task_rows.clear();
     if (show[4] && h[3] > 0) draw_console(ImVec2(right_w, h[3]));
     ImGui::EndGroup();
   }
