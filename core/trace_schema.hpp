@@ -13,6 +13,7 @@
 // `put(e, view)` writes a view back into an event.
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <span>
@@ -211,7 +212,15 @@ constexpr bool has_line(Ev kind) {
     if (f.slot == Slot::line && std::string_view(f.name) == "line") return true;
   return false;
 }
-inline int32_t line_of(const Event& e) { return has_line(e.kind) && e.line > 0 ? e.line : 0; }
+// By kind, worked out at compile time: line_of runs in per-frame walks over thousands of events.
+inline constexpr auto kHasLine = [] {
+  std::array<bool, size_t(Ev::count_)> a{};
+  for (size_t k = 0; k < a.size(); ++k) a[k] = has_line(Ev(k));
+  return a;
+}();
+inline int32_t line_of(const Event& e) {
+  return size_t(e.kind) < kHasLine.size() && kHasLine[size_t(e.kind)] && e.line > 0 ? e.line : 0;
+}
 
 // [SECTION] Reading and writing one field's bits
 

@@ -323,11 +323,10 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
         h[k] -= give, h[1] += give, lack -= give;
       }
       // A predict question still short of room: the Console (the run's past
-      // prints) steps aside until it is answered.
-      if (quiz_.open() && lack > 0 && h[3] > 0) h[1] += h[3] + st.ItemSpacing.y, lack -= h[3] + st.ItemSpacing.y, h[3] = 0;
-      // Still short (a long reveal on a 720p projector): the Tasks list steps aside
-      // too, then the Code keeps its heading and two lines.
-      if (quiz_.open() && lack > 0 && h[2] > 0) h[1] += h[2] + st.ItemSpacing.y, lack -= h[2] + st.ItemSpacing.y, h[2] = 0;
+      // prints) steps aside until it is answered, then the Tasks list (a long
+      // reveal on a 720p projector), then the Code keeps its heading and two lines.
+      for (int k : {3, 2})
+        if (quiz_.open() && lack > 0 && h[k] > 0) h[1] += h[k] + st.ItemSpacing.y, lack -= h[k] + st.ItemSpacing.y, h[k] = 0;
       if (quiz_.open() && lack > 0 && h[0] > 0) {
         float give = std::min(lack, std::max(0.0f, h[0] - fonts_.px * 4.2f));
         h[0] -= give, h[1] += give, lack -= give;
