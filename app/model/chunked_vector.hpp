@@ -126,8 +126,9 @@ class ChunkedVector {
   }
 
   void push_back(const T& v) {
+    const T copy = v;  // `v` may be one of ours, and the head may move
     if (size_ == capacity()) grow();
-    ::new (static_cast<void*>(slot(size_))) T(v);
+    ::new (static_cast<void*>(slot(size_))) T(copy);
     ++size_;
   }
   void pop_back() {

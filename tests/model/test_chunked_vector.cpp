@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "model/model.hpp"
@@ -92,9 +93,18 @@ TEST_CASE("popped elements make room that the next pushes reuse, and a copy is a
   CHECK(v.capacity() == cap);
 }
 
+TEST_CASE("pushing a copy of the list's own element is safe while the head moves") {
+  ChunkedVector<Segment> v;
+  v.push_back(seg(5));
+  for (size_t i = 0; i < 2 * ChunkedVector<Segment>::kHead; ++i) v.push_back(v.back());
+  CHECK(std::all_of(v.begin(), v.end(), [](const Segment& s) { return s.first_event == 5; }));
+}
+
 TEST_CASE("a short list costs what a vector costs: the same size and the same room") {
   // A 10^6-task trace has 10^6 lanes of a few segments each (docs/performance.md, memory).
   CHECK(sizeof(ChunkedVector<Segment>) == sizeof(std::vector<Segment>));
+  // The lanes' vector moves its lanes when it grows, never copies their segments.
+  static_assert(std::is_nothrow_move_constructible_v<Lane>);
   ChunkedVector<Segment> v;
   std::vector<Segment> w;
   for (size_t i = 0; i < 5; ++i) {
