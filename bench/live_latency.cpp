@@ -1,10 +1,11 @@
 // The live view's latency: how long after a user's program does something the
-// event is visible in the view's model (docs/performance.md). bench/live_feed.py
-// runs under the recorder through Session::start_program, exactly as
+// event is taken in by the view (docs/performance.md). bench/live_feed.py
+// runs under the recorder through RunView::start_program, exactly as
 // `loopscope FILE.py` runs it, at a target event rate; about every 10 ms it
-// prints the wall clock. This polls the session once per 16 ms (a 60 Hz frame,
-// as the window does) and, for each print that has arrived, takes
-// now - printed. Measured, never asserted.
+// prints the wall clock. This polls the view once per 16 ms (a 60 Hz frame,
+// as the window does: the model, the playback clock and the print list) and,
+// for each print that has arrived, takes now - printed. Drawing is not
+// included. Measured, never asserted.
 // usage: live_latency_bench [EVENTS_PER_SECOND] [SECONDS]
 #include <algorithm>
 #include <chrono>
@@ -15,15 +16,19 @@
 #include <thread>
 #include <vector>
 
-#include "gui/session.hpp"
+#include "gui/run_view.hpp"
 #include "percentiles.hpp"
 
 using namespace loopscope;
 
 int main(int argc, char** argv) {
   std::string rate = argc > 1 ? argv[1] : "100000", seconds = argc > 2 ? argv[2] : "5";
-  gui::Session s;
-  s.start_program(LOOPSCOPE_SOURCE_DIR "/bench/live_feed.py", {rate, seconds});
+  // A RunView, as the window has: its poll takes the new events into the
+  // model, the playback clock and the print list, the view's work per frame
+  // before it draws.
+  gui::RunView view;
+  view.start_program(LOOPSCOPE_SOURCE_DIR "/bench/live_feed.py", {rate, seconds});
+  const gui::Session& s = view.session();
   std::vector<double> lat_ms;
   auto wall_ns = [] {
     timespec now{};
@@ -74,7 +79,7 @@ int main(int argc, char** argv) {
     const int64_t begin_ns = wall_ns();
     double c0 = thread_cpu_ms();
     const size_t had = s.model().events().size();
-    bool got = s.poll();
+    bool got = view.poll();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = thread_cpu_ms() - c0;
     frames.push_back({begin_ns, wall_ns(), cpu});
@@ -84,7 +89,7 @@ int main(int argc, char** argv) {
     if (got) scan();
     std::this_thread::sleep_for(std::chrono::milliseconds(16));
   }
-  s.wait();
+  view.wait();
   // Prints that arrive only with the program's end are not live: counted apart.
   size_t live_n = lat_ms.size();
   frames.push_back({wall_ns(), wall_ns(), 0});
@@ -101,8 +106,8 @@ int main(int argc, char** argv) {
   std::printf("print -> visible in the model (polled every 16 ms), %zu prints seen live: median %.1f ms, p95 %.1f ms, "
               "max %.1f ms; %zu more arrived with the program's end\n",
               live_n, l.median, l.p95, l.max, lat_ms.size() - live_n);
-  std::printf("the view's side: Session::poll (new events into the model) %.2f ms a frame on average, %.1f ms at most "
-              "(%.1f ms of it CPU time at most)\n",
+  std::printf("the view's side: RunView::poll (new events into the model, the playback clock, the prints) %.2f ms a "
+              "frame on average, %.1f ms at most (%.1f ms of it CPU time at most)\n",
               polls ? poll_total_ms / double(polls) : 0.0, poll_max_ms, poll_cpu_max_ms);
   std::sort(slow.begin(), slow.end(), [](const Slow& a, const Slow& b) { return a.cpu_ms > b.cpu_ms; });
   std::printf("the polls that took the most CPU time:");
