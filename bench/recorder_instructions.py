@@ -6,8 +6,8 @@ ping-pong step, unrecorded and recorded, as the difference of two runs
 
 The recorder runs as loopscope starts it (imported, `--records-fd`, its frames
 going to /dev/null: loopscope's side is another process) with PYTHONHASHSEED=0
-and its flushes made every 3000 records (from the loop's thread, as an
-iteration starts) instead of every 10 ms: under valgrind's ~50x slowdown a
+and its flushes made every 3000 records (FLUSH_RECORDS: from the loop's thread,
+as an iteration starts) instead of every 10 ms: under valgrind's ~50x slowdown a
 wall-clock period flushes a few records at a time and the figures swing with
 it. The `--io` program (bench/io_bound.py) is given as a whole run.
 
@@ -39,9 +39,13 @@ m = importlib.import_module(os.path.basename(sys.argv[1])[:-3])
 sys.pycache_prefix = None
 del sys.path[0]
 m.FLUSH_S = 1e6  # the writer thread never wakes; the loop's thread flushes every 3000 records
-m.FLUSH_NS = 0   # (the select hook asks at every iteration: a Python call more per iteration, in every variant)
-flush = m.Writer.flush
-m.Writer.flush_from_loop = lambda self: len(self.q) >= 3000 and flush(self)
+m.FLUSH_NS = 1 << 62
+if hasattr(m, "FLUSH_RECORDS"):
+    m.FLUSH_RECORDS = 3000
+else:  # an older recorder: the select hook asks at every iteration (a Python call more per iteration)
+    m.FLUSH_NS = 0
+    flush = m.Writer.flush
+    m.Writer.flush_from_loop = lambda self: len(self.q) >= 3000 and flush(self)
 m.main(sys.argv[2:])
 """
 

@@ -31,7 +31,7 @@ static struct {
   PyObject *rec, *q;                      // the Recorder, its queue (a list)
   PyObject *deque_append, *hrun;          // deque.append, Handle._run as asyncio has it
   PyObject *push_py, *run_py;             // the Python hooks: every case the C path leaves
-  PyObject *end_step_py, *awaits, *code_kind;  // Recorder.end_step / awaits / code_kind (bound)
+  PyObject *end_step_py, *awaits, *code_kind, *rewait;  // Recorder.end_step / awaits / code_kind / rewait (bound)
   PyObject *task_type, *step_types, *code_info;
   PyTypeObject *ls_type, *rq_type, *handle_type;  // LoopState, ReadyQueue, asyncio.Handle
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
@@ -39,8 +39,8 @@ static struct {
   PyObject *q_step, *q_wakeup, *q_yield, *q_future;
   PyObject* empty;                        // ()
   long long t0, slow_ns;
-  long k_push, k_run_resume, k_iter, k_poll, run_phase, io_phase, idle_phase, poll_phase;
-  long long flush_ns;
+  long k_push, k_run, k_run_resume, k_iter, k_poll, run_phase, io_phase, idle_phase, poll_phase;
+  long long flush_ns, flush_records;
   Py_ssize_t code_extra;                  // the code objects' slot for what code_kind() says of them
   int ready, on;
 } S;
@@ -48,7 +48,7 @@ static struct {
 // The __slots__ read on every step, by their offsets (LoopState, ReadyQueue,
 // Handle are classes with __slots__: a slot is a pointer at a fixed offset).
 static struct {
-  Py_ssize_t phase, pushed, current, tasks, next_handle, handles, labels, suspended, number, it, thread;  // LoopState
+  Py_ssize_t phase, pushed, current, tasks, next_handle, handles, labels, suspended, number, it, thread, io;  // LoopState
   Py_ssize_t rq_ls, rq_loop;                                    // ReadyQueue
   Py_ssize_t h_callback, h_args, h_loop;                        // Handle
 } O;
@@ -200,7 +200,7 @@ static PyObject* buf_take(Buf* b) {
   return out;
 }
 
-static void put_i32(Buf* b, long v) {
+static inline void put_i32(Buf* b, long v) {
   uint32_t u = (uint32_t)v;
   unsigned char le[4] = {(unsigned char)u, (unsigned char)(u >> 8), (unsigned char)(u >> 16), (unsigned char)(u >> 24)};
   memcpy(b->p + b->n, le, 4);
@@ -211,7 +211,7 @@ static void put_i32(Buf* b, long v) {
 // characters; longer texts make room for themselves).
 enum { ROOM = 2 + 15 * 255 };
 
-static void put_int(Buf* b, long long v) {
+static inline void put_int(Buf* b, long long v) {
   if (v >= -2147483647LL - 1 && v <= 2147483647LL) {
     b->p[b->n++] = 'i';
     put_i32(b, (long)v);
@@ -283,7 +283,7 @@ static int put_item(Buf* b, PyObject* o) {
 }
 
 // A record's marshal form: 0 done, 1 a value left to Python (nothing written), -1 an error.
-static int put_record(Buf* b, int n, const Item* items) {
+static inline int put_record(Buf* b, int n, const Item* items) {
   if (grow(b, ROOM) < 0) return -1;
   Py_ssize_t start = b->n;
   b->p[b->n++] = ')';
@@ -544,7 +544,7 @@ __attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Pus
   if (step) {
     PyObject* current = slot(ls, O.current);
     if (current == NULL) return -1;
-    int same = PyObject_RichCompareBool(tid, current, Py_EQ);
+    int same = tid == current || PyObject_RichCompareBool(tid, current, Py_EQ);
     if (same <= 0) return same;  // a new task's or a cancellation's step
     p->cause = S.q_yield;
     p->fn = S.q_step;
@@ -654,45 +654,52 @@ __attribute__((noinline)) static int end_step(PyObject* ls, PyObject* task, PyOb
   PyObject *wait = NULL, *on = NULL, *target = NULL, *pos = NULL;
   if ((waiter = task_get(T_FUT_WAITER, task)) == NULL) goto out;
   if ((obj = task_call(T_GET_CORO, task)) == NULL) goto out;
-  while (obj != Py_None) {
-    PyObject *fr, *nxt;
-    if (PyCoro_CheckExact(obj)) {
-      fr = PyObject_GetAttr(obj, s_cr_frame);
-      nxt = fr ? PyObject_GetAttr(obj, s_cr_await) : NULL;
-    } else if (PyGen_CheckExact(obj)) {
-      fr = PyObject_GetAttr(obj, s_gi_frame);
-      nxt = fr ? PyObject_GetAttr(obj, s_gi_yieldfrom) : NULL;
-    } else break;
+  for (int first = 1; obj != Py_None; first = 0) {
+    int coro = PyCoro_CheckExact(obj);
+    if (!coro && !PyGen_CheckExact(obj)) break;
+    // Its code, and its frame only where needed (the chain's top, the user's code): a frame
+    // object read from a generator is made for it (asyncio.sleep's, every step).
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+    if (((PyGenObject*)obj)->gi_frame_state >= 1) break;  // FRAME_COMPLETED: its gi_frame is None
+    PyObject* code = Py_NewRef((PyObject*)((PyGenObject*)obj)->gi_code);
+#else
+    PyObject* code = PyObject_GetAttrString(obj, coro ? "cr_code" : "gi_code");
+    if (code == NULL) goto out;
+#endif
+    PyObject* k = code_kind(code);
+    Py_DECREF(code);
+    if (k == NULL) goto out;
+    PyObject* fr = NULL;
+    if (first || PyTuple_Check(k)) {
+      fr = PyObject_GetAttr(obj, coro ? s_cr_frame : s_gi_frame);
+      if (fr == NULL || fr == Py_None) {
+        Py_DECREF(k);
+        if (fr == NULL) goto out;
+        Py_DECREF(fr);
+        break;
+      }
+      if (first) top = Py_NewRef(fr);
+    }
+    PyObject* nxt = PyObject_GetAttr(obj, coro ? s_cr_await : s_gi_yieldfrom);
     if (nxt == NULL) {
-      Py_XDECREF(fr);
+      Py_DECREF(k), Py_XDECREF(fr);
       goto out;
     }
     Py_SETREF(obj, nxt);
-    if (fr == Py_None) {
-      Py_DECREF(fr);
-      break;
-    }
-    if (top == NULL) top = Py_NewRef(fr);
-    PyObject* code = (PyObject*)PyFrame_GetCode((PyFrameObject*)fr);
-    PyObject* k = code_kind(code);
-    Py_DECREF(code);
-    if (k == NULL) {
-      Py_DECREF(fr);
-      goto out;
-    }
     if (PyTuple_Check(k)) {  // the user's code: (its file as JSON text, its lines by offset)
-      Py_XSETREF(user, Py_NewRef(fr));
+      Py_XSETREF(user, fr);
+      fr = NULL;
       Py_XSETREF(fjs, Py_NewRef(PyTuple_GET_ITEM(k, 0)));
       Py_XSETREF(lines, Py_NewRef(PyTuple_GET_ITEM(k, 1)));
       Py_CLEAR(below);
     } else if (waiter != Py_None && PyObject_IsTrue(k)) {  // asyncio's own function: what it awaits
       if ((below == NULL && (below = PyList_New(0)) == NULL) || PyList_Append(below, k) < 0) {
-        Py_DECREF(k), Py_DECREF(fr);
+        Py_DECREF(k), Py_XDECREF(fr);
         goto out;
       }
     }
     Py_DECREF(k);
-    Py_DECREF(fr);
+    Py_XDECREF(fr);
   }
   long long line = 0;
   if (user != NULL) {
@@ -758,6 +765,57 @@ out:
   return rc;
 }
 
+// The run's common part: the handle leaves ls.handles, the iteration's run
+// phase starts, and `left` (what of the ready queue is this iteration's).
+static int run_begins(PyObject* ls, PyObject* ready, PyObject* handles, PyObject* key, long long* left) {
+  long long phase, pushed;
+  if (PyDict_DelItem(handles, key) < 0 || slot_long(ls, O.phase, &phase) < 0) return -1;
+  if (phase != S.run_phase && (slot_set_long(ls, O.phase, S.run_phase) < 0 || slot_set_long(ls, O.pushed, 0) < 0))
+    return -1;
+  if (slot_long(ls, O.pushed, &pushed) < 0) return -1;
+  Py_ssize_t n = PyObject_Length(ready);
+  if (n < 0) return -1;
+  *left = (long long)n - pushed;
+  if (*left < 0) *left = 0;
+  return 0;
+}
+
+// Handle._run of a plain callback (the Python hook's `task is None` case):
+// its ready.run, the callback, then a reader/writer that stays registered waits again.
+static PyObject* run_callback(PyObject* h, PyObject* ls, PyObject* loop, PyObject* ready, PyObject* handles,
+                              PyObject* key, PyObject* info) {
+  (void)loop;
+  long long left, num, it;
+  if (run_begins(ls, ready, handles, key, &left) < 0) return NULL;
+  long long t = now_ns();
+  if (slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0) return NULL;
+  Item rec[9] = {I(S.k_run), I(t - S.t0), I(num), I(it), O(PyTuple_GET_ITEM(info, 0)),
+                 O(PyTuple_GET_ITEM(info, 1)), O(PyTuple_GET_ITEM(info, 2)), I(left), O(PyTuple_GET_ITEM(info, 3))};
+  if (queue(9, rec) < 0) return NULL;
+  PyObject* io = slot(ls, O.io);
+  if (io == NULL) return NULL;
+  PyObject* op = NULL;
+  if (PyObject_IsTrue(io)) {
+    op = get_item(io, key);
+    if (op == NULL && PyErr_Occurred()) return NULL;
+    Py_XINCREF(op);
+  }
+  PyObject* r = PyObject_CallOneArg(S.hrun, h);
+  if (op != NULL) {  // finally: rec.rewait(ls, h, op)
+    PyObject *et, *ev, *etb;
+    PyErr_Fetch(&et, &ev, &etb);
+    PyObject* w = PyObject_CallFunctionObjArgs(S.rewait, ls, h, op, NULL);
+    Py_DECREF(op);
+    if (et != NULL) {
+      Py_XDECREF(w);
+      PyErr_Clear();
+      PyErr_Restore(et, ev, etb);
+    } else if (w == NULL) Py_CLEAR(r);
+    else Py_DECREF(w);
+  }
+  return r;
+}
+
 __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   PyObject *ls = NULL, *key = NULL, *info = NULL, *name = NULL, *pos = NULL, *prev = NULL, *ready = NULL, *out = NULL;
   PyObject *loop, *handles, *suspended, *tid, *task;
@@ -765,8 +823,12 @@ __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   // The fast case's facts, read without changing anything: an armed, known
   // task's step with nothing thrown in, resuming where it suspended.
   if (!S.on || !PyObject_TypeCheck(h, S.handle_type)) goto python;
-  if ((loop = slot(h, O.h_loop)) == NULL || (ls = attr_or_none(loop, s_loopscope)) == NULL) goto out;
-  if (Py_TYPE(ls) != S.ls_type) goto python;
+  if ((loop = slot(h, O.h_loop)) == NULL || (ready = attr_or_none(loop, s_ready)) == NULL) goto out;
+  if (Py_TYPE(ready) != S.rq_type || (ls = SLOT(ready, O.rq_ls)) == NULL || Py_TYPE(ls) != S.ls_type) {
+    ls = NULL;
+    goto python;  // not a loop of the recorder's (loop._ready is its ReadyQueue, ready.ls its LoopState)
+  }
+  Py_INCREF(ls);
   if ((handles = slot(ls, O.handles)) == NULL) goto out;
   if ((info = get_by_id(handles, h, &key)) == NULL) {
     if (PyErr_Occurred()) goto out;
@@ -775,7 +837,12 @@ __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   Py_INCREF(info);
   if (!PyTuple_Check(info) || PyTuple_GET_SIZE(info) != 6) goto python;
   tid = PyTuple_GET_ITEM(info, 1), task = PyTuple_GET_ITEM(info, 4);
-  if (task == Py_None || PyTuple_GET_ITEM(info, 5) != Py_False) goto python;  // a callback; a lazy label
+  if (PyTuple_GET_ITEM(info, 5) != Py_False) goto python;  // a lazy label
+  if (task == Py_None) {  // a plain callback
+    fast = 1;
+    out = run_callback(h, ls, loop, ready, handles, key, info);
+    goto out;
+  }
   PyObject* args = slot(h, O.h_args);
   if (args == NULL) goto out;
   if (args != Py_None && (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) > 0)) goto python;  // a throw, maybe
@@ -799,7 +866,7 @@ __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   }
   if ((name = task_call(T_GET_NAME, task)) == NULL) goto out;
   if (!PyList_Check(lab) || PyList_GET_SIZE(lab) != 3) goto python;
-  int same = PyObject_RichCompareBool(PyList_GET_ITEM(lab, 0), name, Py_EQ);
+  int same = PyList_GET_ITEM(lab, 0) == name || PyObject_RichCompareBool(PyList_GET_ITEM(lab, 0), name, Py_EQ);
   if (same <= 0) {
     if (same < 0) goto out;
     goto python;  // its first step, or renamed since
@@ -812,17 +879,8 @@ __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   Py_INCREF(pos);
   fast = 1;
   // From here on the same steps as the Python hook's.
-  if (PyDict_DelItem(handles, key) < 0) goto out;
-  long long phase, pushed, num, it;
-  if (slot_long(ls, O.phase, &phase) < 0) goto out;
-  if (phase != S.run_phase && (slot_set_long(ls, O.phase, S.run_phase) < 0 || slot_set_long(ls, O.pushed, 0) < 0))
-    goto out;
-  if (slot_long(ls, O.pushed, &pushed) < 0) goto out;
-  if ((ready = PyObject_GetAttr(loop, s_ready)) == NULL) goto out;
-  Py_ssize_t n = PyObject_Length(ready);
-  if (n < 0) goto out;
-  long long left = (long long)n - pushed;
-  if (left < 0) left = 0;
+  long long left, num, it;
+  if (run_begins(ls, ready, handles, key, &left) < 0) goto out;
   long long t = now_ns();
   if (slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0) goto out;
   Item rec[9] = {I(S.k_run_resume), I(t - S.t0), I(num), I(it), O(PyTuple_GET_ITEM(info, 0)),
@@ -932,29 +990,33 @@ __attribute__((noinline)) static PyObject* select_call(PyObject* self, PyObject*
     timeout = args[0];
   else if ((kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) || nargs > 1)
     return PyObject_Vectorcall(me->select, args, nargsf, kwnames);  // not _run_once's call: as it is
-  PyObject* ls = S.on ? attr_or_none(me->loop, s_loopscope) : Py_NewRef(Py_None);
-  if (ls == NULL) return NULL;
-  if (Py_TYPE(ls) != S.ls_type) {
-    Py_DECREF(ls);
+  if (!S.on) return PyObject_Vectorcall(me->select, args, nargsf, kwnames);
+  PyObject *ls, *r = NULL, *ready = attr_or_none(me->loop, s_ready);
+  if (ready == NULL) return NULL;
+  if (Py_TYPE(ready) != S.rq_type || (ls = SLOT(ready, O.rq_ls)) == NULL || Py_TYPE(ls) != S.ls_type) {
+    Py_DECREF(ready);  // not a loop of the recorder's
     return PyObject_Vectorcall(me->select, args, nargsf, kwnames);
   }
+  Py_INCREF(ls);
   long long it, num;
-  PyObject *ready = NULL, *r = NULL;
   if (slot_long(ls, O.it, &it) < 0 || slot_set_long(ls, O.it, ++it) < 0 || slot_set_long(ls, O.pushed, 0) < 0 ||
       slot_set_long(ls, O.phase, S.poll_phase) < 0 || slot_long(ls, O.number, &num) < 0)
     goto out;
   long long t = now_ns();
-  if ((ready = PyObject_GetAttr(me->loop, s_ready)) == NULL) goto out;
   Py_ssize_t n = PyObject_Length(ready);
   if (n < 0) goto out;
   Item iter[5] = {I(S.k_iter), I(t - S.t0), I(num), I(it), I(n)};
   if (queue(5, iter) < 0) goto out;
-  PyObject* flushed = PyObject_GetAttr(me->writer, s_flushed_ns);
-  if (flushed == NULL) goto out;
-  long long f = PyLong_AsLongLong(flushed);
-  Py_DECREF(flushed);
-  if (f == -1 && PyErr_Occurred()) goto out;
-  if (t - f >= S.flush_ns) {
+  int due = S.flush_records > 0 && Py_TYPE(S.q) == &RecordsType && ((Records*)S.q)->total >= S.flush_records;
+  if (!due) {
+    PyObject* flushed = PyObject_GetAttr(me->writer, s_flushed_ns);
+    if (flushed == NULL) goto out;
+    long long f = PyLong_AsLongLong(flushed);
+    Py_DECREF(flushed);
+    if (f == -1 && PyErr_Occurred()) goto out;
+    due = t - f >= S.flush_ns;
+  }
+  if (due) {
     PyObject* x = PyObject_CallMethodNoArgs(me->writer, s_flush_from_loop);
     if (x == NULL) goto out;
     Py_DECREF(x);
@@ -1094,7 +1156,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
     PyErr_SetString(PyExc_TypeError, "setup(dict)");
     return NULL;
   }
-  long long k_push, k_run_resume, run_phase, io_phase, k_iter, k_poll, idle_phase, poll_phase;
+  long long k_push, k_run, k_run_resume, run_phase, io_phase, k_iter, k_poll, idle_phase, poll_phase;
   S.ready = 0;
   if (take(d, "rec", &S.rec) < 0 || take(d, "q", &S.q) < 0 || take(d, "deque_append", &S.deque_append) < 0 ||
       take(d, "hrun", &S.hrun) < 0 || take(d, "push", &S.push_py) < 0 || take(d, "run", &S.run_py) < 0 ||
@@ -1108,7 +1170,8 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_type(d, "ReadyQueue", &S.rq_type) < 0 || take_type(d, "Handle", &S.handle_type) < 0 ||
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
-      take_long(d, "FLUSH_NS", &S.flush_ns) < 0)
+      take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
+      take(d, "rewait", &S.rewait) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0)
     return NULL;
   if ((!PyList_CheckExact(S.q) && Py_TYPE(S.q) != &RecordsType) || !PyType_Check(S.task_type) ||
       !PySet_Check(S.step_types) || !PyDict_Check(S.code_info)) {
@@ -1125,6 +1188,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       {S.ls_type, "tasks", &O.tasks}, {S.ls_type, "next_handle", &O.next_handle},
       {S.ls_type, "handles", &O.handles}, {S.ls_type, "labels", &O.labels}, {S.ls_type, "suspended", &O.suspended},
       {S.ls_type, "number", &O.number}, {S.ls_type, "it", &O.it}, {S.ls_type, "thread", &O.thread},
+      {S.ls_type, "io", &O.io},
       {S.rq_type, "ls", &O.rq_ls}, {S.rq_type, "loop", &O.rq_loop}, {S.handle_type, "_callback", &O.h_callback},
       {S.handle_type, "_args", &O.h_args}, {S.handle_type, "_loop", &O.h_loop},
   };
@@ -1132,6 +1196,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
     if (slot_offset(slots[i].cls, slots[i].name, slots[i].off) < 0) return NULL;
   S.k_push = (long)k_push, S.k_run_resume = (long)k_run_resume, S.run_phase = (long)run_phase,
   S.io_phase = (long)io_phase;
+  S.k_run = (long)k_run;
   S.k_iter = (long)k_iter, S.k_poll = (long)k_poll, S.idle_phase = (long)idle_phase, S.poll_phase = (long)poll_phase;
   const char* words[] = {"task.step", "task.wakeup", "yield", "future"};
   PyObject** qs[] = {&S.q_step, &S.q_wakeup, &S.q_yield, &S.q_future};

@@ -68,6 +68,7 @@ if not os.environ.get("LOOPSCOPE_RECORDER_PURE"):
 SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
 FLUSH_S = 0.02             # the writer thread's period: a live view sees events within ~20 ms plus formatting (docs/performance.md)
 FLUSH_NS = 10_000_000      # the loop's own thread writes what is queued at an iteration's start when this is due
+FLUSH_RECORDS = 0          # ... or when this many records are queued (0: by time only; bench/recorder_instructions.py)
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
@@ -1203,7 +1204,7 @@ def _hot_hooks(rec, hrun):
             awaits=rec.awaits, code_kind=rec.code_kind, Task=Task, step_types=step_types, code_info=rec.code_info,
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
-            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS))
+            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, K_RUN=K_RUN, rewait=rec.rewait))
         return ReadyQueue, run_c
     return ReadyQueue, run
 
@@ -1477,7 +1478,7 @@ def _hook_selector(rec, loop, sel):
         num = ls.number
         t = now()
         q_append((K_ITER, t - t0, num, it, len(loop._ready)))
-        if t - w.flushed_ns >= FLUSH_NS:
+        if t - w.flushed_ns >= FLUSH_NS or (FLUSH_RECORDS and len(w.q) >= FLUSH_RECORDS):
             w.flush_from_loop()
         try:
             r = select(timeout)
