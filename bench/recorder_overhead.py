@@ -10,7 +10,9 @@ adds an older recorder run on its own, formatting JSON itself into --events
 (how loopscope ran it before the compact records), imported as loopscope
 imports it so that its compiled code is cached.
 
-    python3 bench/recorder_overhead.py [--python PATH] [--loopscope PATH] [--before RECORDER.py]
+--pure adds `loopscope run` with the recorder's C hot path off ("pure").
+
+    python3 bench/recorder_overhead.py [--python PATH] [--loopscope PATH] [--before RECORDER.py] [--pure]
                                        [--rounds N] [--turns N]
 """
 import argparse
@@ -31,9 +33,9 @@ BOOTSTRAP = ("import os, sys; sys.path.insert(0, os.path.dirname(sys.argv[1])); 
              "sys.pycache_prefix = None; del sys.path[0]; m.main(sys.argv[2:])")
 
 
-def cpu_of(cmd):
+def cpu_of(cmd, env=ENV):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=ENV)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -43,6 +45,8 @@ def main():
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--loopscope", default=os.path.join(SRC, "build", "loopscope"))
     ap.add_argument("--before", help="an older loopscope_recorder.py, run on its own with --events")
+    ap.add_argument("--pure", action="store_true",
+                    help="also `loopscope run` with the recorder's C hot path off (LOOPSCOPE_RECORDER_PURE=1)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--turns", type=int, default=100000)
     a = ap.parse_args()
@@ -59,7 +63,7 @@ def main():
         with open(a.before) as src, open(before, "w") as dst:
             dst.write(src.read())
     for title, prog, goal in programs:
-        runs = {"plain": [], "before": [], "recorded": []}
+        runs = {"plain": [], "before": [], "recorded": [], "pure": []}
         events = {}
         for _ in range(a.rounds):
             runs["plain"].append(cpu_of([a.python] + prog))
@@ -70,11 +74,16 @@ def main():
             runs["recorded"].append(cpu_of([a.loopscope, "run", prog[0], "--quiet", "--python", a.python, "--events",
                                             trace, "--limit", "4000000", "--"] + prog[1:]))
             events["recorded"] = sum(1 for _ in open(trace))
+            if a.pure:
+                runs["pure"].append(cpu_of([a.loopscope, "run", prog[0], "--quiet", "--python", a.python, "--events",
+                                            trace, "--limit", "4000000", "--"] + prog[1:],
+                                           dict(ENV, LOOPSCOPE_RECORDER_PURE="1")))
+                events["pure"] = sum(1 for _ in open(trace))
         p, pm = min(runs["plain"]), statistics.median(runs["plain"])
         print("%s (goal <= %.2fx); best, and the median beside it" % (title, goal))
         print("  %-9s %6.3f s           median %6.3f s          (all: %s)" % (
             "plain", p, pm, " ".join("%.3f" % x for x in runs["plain"])))
-        for k in ("before", "recorded"):
+        for k in ("before", "recorded", "pure"):
             if runs[k]:
                 r, rm = min(runs[k]), statistics.median(runs[k])
                 print("  %-9s %6.3f s = %.2fx  median %6.3f s = %.2fx  %d events  (all: %s)" % (

@@ -230,8 +230,10 @@ static inline void put_int(Buf* b, long long v) {
   }
 }
 
-// One item as marshal writes it, with ROOM made. 0: done; 1: a value this
-// writer leaves to the Python side; -1: an error.
+// One item as marshal writes it, with ROOM made (a text makes room for
+// itself: a Records buffer has made room for 4 bytes a character before, its
+// storage not being a bytes object). 0: done; 1: a value this writer leaves
+// to the Python side; -1: an error.
 static int put_item(Buf* b, PyObject* o) {
   if (PyLong_CheckExact(o)) {
     long long v;
@@ -261,15 +263,24 @@ static int put_item(Buf* b, PyObject* o) {
         put_i32(b, (long)n);
       }
     } else {
+      PyObject* utf8 = NULL;
       s = PyUnicode_AsUTF8AndSize(o, &n);
       if (s == NULL) {  // lone surrogates: marshal's surrogatepass
         PyErr_Clear();
-        return 1;
+        if ((utf8 = PyUnicode_AsEncodedString(o, "utf-8", "surrogatepass")) == NULL) return -1;
+        s = PyBytes_AS_STRING(utf8), n = PyBytes_GET_SIZE(utf8);
       }
-      if (n > 0x7fffffff) return 1;
-      if (grow(b, n + ROOM) < 0) return -1;
+      if (n > 0x7fffffff || grow(b, n + ROOM) < 0) {
+        Py_XDECREF(utf8);
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a text over 2 GiB");
+        return -1;
+      }
       b->p[b->n++] = 'u';
       put_i32(b, (long)n);
+      memcpy(b->p + b->n, s, (size_t)n);
+      b->n += n;
+      Py_XDECREF(utf8);
+      return 0;
     }
     memcpy(b->p + b->n, s, (size_t)n);
     b->n += n;
@@ -302,45 +313,66 @@ static inline int put_record(Buf* b, int n, const Item* items) {
   return 0;
 }
 
-// The queue of records in marshal form (Writer.q with --records-fd).
+// The queue of records in marshal form (Writer.q with --records-fd). Records
+// go into one of two buffers that live as long as the queue (no allocation
+// and no fresh pages per flush); take() hands the filled one to the writer as
+// a frame and switches to the other. A record queued by name (a name to read
+// only when written) waits as its tuple, with its place in the buffer.
+enum { HEAD = 9 };  // a frame's head: 4-byte length, '[', 4-byte count
+
 typedef struct {
   PyObject_HEAD
-  Buf chunk;          // records since the last part; its first 5 bytes: the list's header, when taken
-  Py_ssize_t in_chunk, total, resumes;
-  PyObject* parts;    // marshalled lists of records (bytes) and records left as tuples, in order
-  long k_resume;      // K_RUN_RESUME: a record that is two events
+  char* mem[2];
+  Py_ssize_t cap[2];
+  int cur;
+  Buf buf;             // mem[cur] as it is filled (bytes == NULL: not a bytes object)
+  Py_ssize_t total, resumes;
+  PyObject* deferred;  // [(offset in the frame, record tuple)]
+  long k_resume;       // K_RUN_RESUME: a record that is two events
 } Records;
 
 static PyTypeObject RecordsType;
 
-static int records_close_chunk(Records* q) {
-  if (q->in_chunk == 0) return 0;
-  Py_ssize_t n = q->chunk.n;
-  q->chunk.n = 0;
-  q->chunk.p[q->chunk.n++] = '[';
-  put_i32(&q->chunk, (long)q->in_chunk);
-  q->chunk.n = n;
-  q->in_chunk = 0;
-  PyObject* part = buf_take(&q->chunk);
-  if (part == NULL) return -1;
-  int r = PyList_Append(q->parts, part);
-  Py_DECREF(part);
-  return r;
+static int records_grow(Records* q, Py_ssize_t more) {
+  if (q->buf.n + more <= q->buf.cap) return 0;
+  Py_ssize_t cap = q->buf.cap * 2;
+  while (cap < q->buf.n + more) cap *= 2;
+  char* p = PyMem_RawRealloc(q->buf.p, (size_t)cap);
+  if (p == NULL) {
+    PyErr_NoMemory();
+    return -1;
+  }
+  q->buf.p = q->mem[q->cur] = p;
+  q->buf.cap = q->cap[q->cur] = cap;
+  return 0;
 }
 
 static int records_put(Records* q, int n, const Item* items, long kind) {
-  if (q->chunk.n == 0) {
-    if (grow(&q->chunk, 5 + ROOM) < 0) return -1;
-    q->chunk.n = 5;  // the header, written when the chunk is taken
+  if (records_grow(q, ROOM) < 0) return -1;
+  Buf* b = &q->buf;
+  Py_ssize_t start = b->n;
+  b->p[b->n++] = ')';
+  b->p[b->n++] = (char)n;
+  for (int i = 0; i < n; i++) {
+    if (items[i].o == NULL) {
+      put_int(b, items[i].v);
+      continue;
+    }
+    PyObject* o = items[i].o;
+    if (PyUnicode_CheckExact(o) && PyUnicode_GET_LENGTH(o) > 10 && records_grow(q, 4 * PyUnicode_GET_LENGTH(o) + ROOM) < 0)
+      return -1;  // room for its UTF-8 (at most 4 bytes a character)
+    int r = put_item(b, o);
+    if (r != 0) {
+      b->n = start;
+      return r;
+    }
   }
-  int r = put_record(&q->chunk, n, items);
-  if (r != 0) return r;
-  q->in_chunk++, q->total++;
+  q->total++;
   if (kind == q->k_resume) q->resumes++;
   return 0;
 }
 
-// Records.append(record): encoded now, or kept as it is (after the records before it).
+// Records.append(record): written now, or kept as it is at its place.
 static PyObject* records_append(PyObject* self, PyObject* rec) {
   Records* q = (Records*)self;
   if (PyTuple_CheckExact(rec) && PyTuple_GET_SIZE(rec) > 0 && PyTuple_GET_SIZE(rec) < 256 &&
@@ -352,21 +384,43 @@ static PyObject* records_append(PyObject* self, PyObject* rec) {
     if (r < 0) return NULL;
     if (r == 0) Py_RETURN_NONE;
   }
-  if (records_close_chunk(q) < 0 || PyList_Append(q->parts, rec) < 0) return NULL;
+  PyObject* at = Py_BuildValue("(nO)", q->buf.n, rec);
+  if (at == NULL || PyList_Append(q->deferred, at) < 0) {
+    Py_XDECREF(at);
+    return NULL;
+  }
+  Py_DECREF(at);
   q->total++;
   Py_RETURN_NONE;
 }
 
-// take() -> (parts, records, of which two events): all queued, the queue emptied.
+static void frame_head(char* p, Py_ssize_t len, Py_ssize_t count) {
+  Buf b = {NULL, p, 0, HEAD};
+  put_i32(&b, (long)(len - 4));
+  b.p[b.n++] = '[';
+  put_i32(&b, (long)count);
+}
+
+// take() -> (frame, deferred, records, two-event records): all queued, the
+// queue emptied. frame is a memoryview of the filled buffer, valid until the
+// next take(): a --records-fd frame as it is when deferred is empty; else
+// splice(frame, deferred) makes it one (its tuples made into records first).
 static PyObject* records_take(PyObject* self, PyObject* unused) {
   (void)unused;
   Records* q = (Records*)self;
-  if (records_close_chunk(q) < 0) return NULL;
   PyObject* fresh = PyList_New(0);
   if (fresh == NULL) return NULL;
-  PyObject* out = Py_BuildValue("(Nnn)", q->parts, q->total, q->resumes);
-  q->parts = fresh;
+  frame_head(q->buf.p, q->buf.n, q->total);
+  PyObject* view = PyMemoryView_FromMemory(q->buf.p, q->buf.n, PyBUF_READ);
+  if (view == NULL) {
+    Py_DECREF(fresh);
+    return NULL;
+  }
+  PyObject* out = Py_BuildValue("(NNnn)", view, q->deferred, q->total, q->resumes);
+  q->deferred = fresh;
   q->total = q->resumes = 0;
+  q->cur ^= 1;  // the other buffer; the one just taken is written before the next take()
+  q->buf.p = q->mem[q->cur], q->buf.cap = q->cap[q->cur], q->buf.n = HEAD;
   return out;
 }
 
@@ -379,7 +433,15 @@ static PyObject* records_new(PyTypeObject* type, PyObject* args, PyObject* kw) {
   Records* q = (Records*)type->tp_alloc(type, 0);
   if (q == NULL) return NULL;
   q->k_resume = k;
-  if ((q->parts = PyList_New(0)) == NULL) {
+  for (int i = 0; i < 2; i++) {
+    q->cap[i] = 1 << 16;
+    if ((q->mem[i] = PyMem_RawMalloc((size_t)q->cap[i])) == NULL) {
+      Py_DECREF(q);
+      return PyErr_NoMemory();
+    }
+  }
+  q->buf.p = q->mem[0], q->buf.cap = q->cap[0], q->buf.n = HEAD;
+  if ((q->deferred = PyList_New(0)) == NULL) {
     Py_DECREF(q);
     return NULL;
   }
@@ -388,14 +450,15 @@ static PyObject* records_new(PyTypeObject* type, PyObject* args, PyObject* kw) {
 
 static void records_dealloc(PyObject* self) {
   Records* q = (Records*)self;
-  Py_XDECREF(q->chunk.bytes);
-  Py_XDECREF(q->parts);
+  PyMem_RawFree(q->mem[0]);
+  PyMem_RawFree(q->mem[1]);
+  Py_XDECREF(q->deferred);
   Py_TYPE(self)->tp_free(self);
 }
 
 static PyMethodDef records_methods[] = {
     {"append", records_append, METH_O, "append(record)"},
-    {"take", records_take, METH_NOARGS, "take() -> (parts, records, two-event records)"},
+    {"take", records_take, METH_NOARGS, "take() -> (frame, deferred, records, two-event records)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -412,49 +475,71 @@ static PyTypeObject RecordsType = {
     .tp_doc = "Records(K_RUN_RESUME): the recorder's queue of records, in marshal form.",
 };
 
-// frame(parts, records) -> bytes: one --records-fd frame (a 4-byte
-// little-endian length, then the marshalled list of all records) of what
-// take() gave, its tuples made into records by the caller; None when a record
-// holds a value only marshal writes.
-static PyObject* frame(PyObject* module, PyObject* const* args, Py_ssize_t nargs) {
+// splice(frame, [(offset, record)]) -> bytes: take()'s frame with the
+// deferred records (made records by the caller) written at their places.
+static PyObject* splice(PyObject* module, PyObject* const* args, Py_ssize_t nargs) {
   (void)module;
-  if (nargs != 2 || !PyList_Check(args[0])) {
-    PyErr_SetString(PyExc_TypeError, "frame(parts, records)");
+  Py_buffer in;
+  if (nargs != 2 || !PyList_Check(args[1])) {
+    PyErr_SetString(PyExc_TypeError, "splice(frame, deferred)");
     return NULL;
   }
-  Py_ssize_t n = PyLong_AsSsize_t(args[1]);
-  if (n == -1 && PyErr_Occurred()) return NULL;
+  if (PyObject_GetBuffer(args[0], &in, PyBUF_SIMPLE) < 0) return NULL;
+  PyObject* deferred = args[1];
+  const char* src = (const char*)in.buf;
   Buf b = {0};
-  if (grow(&b, 9) < 0) return NULL;
-  b.n = 4;
-  b.p[b.n++] = '[';
-  put_i32(&b, (long)n);
-  PyObject* parts = args[0];
-  for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parts); i++) {
-    PyObject* p = PyList_GET_ITEM(parts, i);
-    int r = 1;
-    if (PyBytes_CheckExact(p) && PyBytes_GET_SIZE(p) >= 5) {
-      Py_ssize_t len = PyBytes_GET_SIZE(p) - 5;
-      r = grow(&b, len);
-      if (r == 0) {
-        memcpy(b.p + b.n, PyBytes_AS_STRING(p) + 5, (size_t)len);
-        b.n += len;
+  Py_ssize_t from = HEAD;
+  int r = grow(&b, in.len + ROOM);
+  if (r == 0) {
+    memcpy(b.p, src, HEAD);
+    b.n = HEAD;
+  }
+  for (Py_ssize_t i = 0; r == 0 && i <= PyList_GET_SIZE(deferred); i++) {
+    Py_ssize_t to = in.len;
+    PyObject* rec = NULL;
+    if (i < PyList_GET_SIZE(deferred)) {
+      PyObject* d = PyList_GET_ITEM(deferred, i);
+      if (!PyTuple_Check(d) || PyTuple_GET_SIZE(d) != 2 || !PyTuple_Check(PyTuple_GET_ITEM(d, 1))) {
+        PyErr_SetString(PyExc_TypeError, "splice: (offset, record) pairs");
+        r = -1;
+        break;
       }
-    } else if (PyTuple_CheckExact(p) && PyTuple_GET_SIZE(p) > 0 && PyTuple_GET_SIZE(p) < 256) {
-      Item items[255];
-      for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(p); j++) items[j] = O(PyTuple_GET_ITEM(p, j));
-      r = put_record(&b, (int)PyTuple_GET_SIZE(p), items);
+      to = PyLong_AsSsize_t(PyTuple_GET_ITEM(d, 0));
+      rec = PyTuple_GET_ITEM(d, 1);
+      if (to < from || to > in.len) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "splice: offsets out of order");
+        r = -1;
+        break;
+      }
     }
-    if (r != 0) {
-      Py_XDECREF(b.bytes);
-      if (r < 0) return NULL;
-      Py_RETURN_NONE;
+    if ((r = grow(&b, to - from + ROOM)) != 0) break;
+    memcpy(b.p + b.n, src + from, (size_t)(to - from));
+    b.n += to - from;
+    from = to;
+    if (rec != NULL) {
+      Py_ssize_t m = PyTuple_GET_SIZE(rec);
+      if (m == 0 || m > 255) {
+        PyErr_SetString(PyExc_ValueError, "splice: a record of 1 to 255 items");
+        r = -1;
+        break;
+      }
+      Item items[255];
+      for (Py_ssize_t j = 0; j < m; j++) {
+        PyObject* o = PyTuple_GET_ITEM(rec, j);
+        items[j] = O(o);
+        if (PyUnicode_CheckExact(o) && (r = grow(&b, 4 * PyUnicode_GET_LENGTH(o))) != 0) break;
+      }
+      if (r == 0 && (r = put_record(&b, (int)m, items)) > 0)
+        PyErr_SetString(PyExc_TypeError, "splice: a record holds what marshal form here does not write");
     }
   }
-  Py_ssize_t len = b.n - 4;
-  b.n = 0;
-  put_i32(&b, (long)len);
-  b.n = len + 4;
+  PyBuffer_Release(&in);
+  if (r != 0) {
+    Py_XDECREF(b.bytes);
+    return NULL;
+  }
+  Buf head = {NULL, b.p, 0, HEAD};  // its length (the count, from take(), counts the deferred records)
+  put_i32(&head, (long)(b.n - 4));
   return buf_take(&b);
 }
 
@@ -1231,7 +1316,7 @@ static PyMethodDef methods[] = {
     {"off", off, METH_NOARGS, "off(): stop recording (Recorder.on = False)"},
     {"select_hook", (PyCFunction)(void (*)(void))select_hook, METH_FASTCALL,
      "select_hook(loop, select, writer) -> the selector's select, recorded"},
-    {"frame", (PyCFunction)(void (*)(void))frame, METH_FASTCALL, "frame(parts, records) -> bytes or None"},
+    {"splice", (PyCFunction)(void (*)(void))splice, METH_FASTCALL, "splice(frame, deferred) -> bytes"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -354,23 +354,22 @@ class Writer:
                 return
             q = self.q
             seq, limit = self.seq, self.limit
-            if q.__class__ is not list:  # the C hot path's Records: marshalled as queued
-                parts, n, resumes = q.take()
+            if q.__class__ is not list:  # the C hot path's Records: a frame, written as queued
+                data, deferred, n, resumes = q.take()
                 if n == 0:
                     return
-                if seq + 2 * n <= limit:  # the usual case: the records as they are
-                    data = _C.frame([p if p.__class__ is bytes else _as_record(p) if p[0].__class__ is str else p
-                                     for p in parts], n)
-                    if data is not None:
+                if deferred:  # records queued by name hold a name to read now (_Lazy)
+                    data = _C.splice(data, [(at, _as_record(e) if e[0].__class__ is str else e)
+                                            for at, e in deferred])
+                try:
+                    if seq + 2 * n <= limit:  # the usual case: the records as they are
                         self.seq = seq + n + resumes  # a K_RUN_RESUME is two events
                         self.write(data)
                         return
-                batch = []
-                for p in parts:
-                    if p.__class__ is bytes:
-                        batch += marshal.loads(p)
-                    else:
-                        batch.append(p)
+                    batch = marshal.loads(data[4:])
+                finally:
+                    if data.__class__ is memoryview:
+                        data.release()  # its buffer is filled again after the next take()
             else:
                 n = len(q)  # what is queued now: a busy producer cannot keep this loop going
                 if n == 0:
