@@ -40,7 +40,7 @@ if(Python3_Development.Module_FOUND)
   Python3_add_library(_loopscope_recorder MODULE WITH_SOABI core/cpython/_loopscope_recorder.c)
   set_target_properties(_loopscope_recorder PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
                         C_VISIBILITY_PRESET hidden)
-  target_compile_options(_loopscope_recorder PRIVATE -Wall -Wextra)
+  target_compile_options(_loopscope_recorder PRIVATE -Wall -Wextra -Werror=implicit-function-declaration)
   add_dependencies(loopscope _loopscope_recorder)
   install(TARGETS _loopscope_recorder LIBRARY DESTINATION ${CMAKE_INSTALL_DATADIR}/loopscope)
 else()

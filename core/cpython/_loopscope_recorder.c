@@ -36,7 +36,9 @@ static struct {
   PyTypeObject *ls_type, *rq_type, *handle_type;  // LoopState, ReadyQueue, asyncio.Handle
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
   PyObject *k_end;                        // K_END[slow][file][on][target]
-  PyObject *q_step, *q_wakeup, *q_yield, *q_future;
+  PyObject *q_step, *q_wakeup, *q_yield, *q_future, *q_soon, *q_timer, *q_io, *null;
+  PyObject *after_poll, *describe, *js, *future_type;  // the Python hook's helpers, Future
+  PyTypeObject* timer_handle_type;
   PyObject* empty;                        // ()
   long long t0, slow_ns;
   long k_push, k_run, k_run_resume, k_iter, k_poll, run_phase, io_phase, idle_phase, poll_phase;
@@ -55,7 +57,7 @@ static struct {
 
 #define SLOT(o, off) (*(PyObject**)((char*)(o) + (off)))
 
-static PyObject *s_thread_id, *s_self, *s_cancelled, *s_loopscope, *s_cr_frame, *s_cr_await, *s_gi_frame,
+static PyObject *s_exception, *s_thread_id, *s_self, *s_cancelled, *s_loopscope, *s_cr_frame, *s_cr_await, *s_gi_frame,
     *s_gi_yieldfrom, *s_ready, *s_flushed_ns, *s_flush_from_loop;
 
 // A task's methods and attributes read on every step, as Task's own
@@ -566,18 +568,17 @@ __attribute__((noinline)) static int queue(int n, const Item* items) {
   return r ? 0 : -1;
 }
 
-#define INT(v) PyLong_FromLongLong(v)
-#define REF(o) Py_NewRef(o)
-
 // -- ReadyQueue.append -----------------------------------------------------
 
-// The fast case's facts, read without changing anything (0: the Python hook
-// decides; -1: an error). Borrowed references, but for task (owned).
+// A push's facts (borrowed references), read without changing anything.
 typedef struct {
   PyObject *ls, *task, *tid, *label, *cause, *fn;
   long long phase;
 } Push;
 
+// 1: a known task's step or wakeup, its facts in p; 2: a plain callback
+// (not a task's own step) pushed on the loop's thread; 0: the Python hook
+// decides; -1: an error. Nothing is changed.
 __attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Push* p) {
   if (Py_TYPE(self) != S.rq_type || !PyObject_TypeCheck(h, S.handle_type)) return 0;
   PyObject* ls = slot(self, O.rq_ls);
@@ -585,7 +586,6 @@ __attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Pus
   if (loop == NULL) return -1;
   if (Py_TYPE(ls) != S.ls_type) return 0;
   if (slot_long(ls, O.phase, &p->phase) < 0) return -1;
-  if (p->phase == S.io_phase) return 0;  // after the poll: timers and I/O (their events)
   PyObject* owner = PyObject_GetAttr(loop, s_thread_id);
   if (owner == NULL) return -1;
   if (owner == Py_None) {
@@ -597,26 +597,37 @@ __attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Pus
   Py_DECREF(owner);
   if (ident == (unsigned long)-1 && PyErr_Occurred()) return -1;
   if (ident != PyThread_get_thread_ident()) return 0;  // call_soon_threadsafe
+  p->ls = ls;
   PyObject* cb = slot(h, O.h_callback);
   if (cb == NULL) return -1;
   PyObject* task;
   int step;
-  if (Py_TYPE(cb) == &PyCFunction_Type || Py_TYPE(cb) == &PyCMethod_Type) {  // the C Task's task_wakeup
-    const char* name = ((PyCFunctionObject*)cb)->m_ml->ml_name;
-    size_t n = strlen(name);
-    if (n < 6 || strcmp(name + n - 6, "wakeup") != 0) return 0;
-    task = PyCFunction_GET_SELF(cb);
-    step = 0;
-  } else {
-    int known = PySet_Contains(S.step_types, (PyObject*)Py_TYPE(cb));  // the C Task's step wrapper
-    if (known <= 0) return known;
+  int known = PySet_Contains(S.step_types, (PyObject*)Py_TYPE(cb));  // the C Task's step wrapper
+  if (known < 0) return -1;
+  if (known) {
     PyObject* t = attr_or_none(cb, s_self);
     if (t == NULL) return -1;
     Py_DECREF(t);  // the wrapper holds its task
     task = t;
     step = 1;
+  } else {
+    int cfunc = Py_TYPE(cb) == &PyCFunction_Type || Py_TYPE(cb) == &PyCMethod_Type;
+    PyObject* owner_ref = NULL;
+    if (cfunc) task = PyCFunction_GET_SELF(cb);
+    else {
+      if ((owner_ref = attr_or_none(cb, s_self)) == NULL) return -1;
+      task = owner_ref;
+    }
+    int is_task = task != NULL && task != Py_None ? PyObject_IsInstance(task, S.task_type) : 0;
+    Py_XDECREF(owner_ref);  // a bound method holds its owner
+    if (is_task < 0) return -1;
+    if (!is_task) return 2;  // a plain callback
+    const char* name = cfunc ? ((PyCFunctionObject*)cb)->m_ml->ml_name : "";
+    size_t n = strlen(name);
+    if (n < 6 || strcmp(name + n - 6, "wakeup") != 0) return 0;  // the Python hook tells step from plain
+    step = 0;  // the C Task's task_wakeup
   }
-  if (task == NULL || Py_TYPE(task) != (PyTypeObject*)S.task_type) return 0;
+  if (p->phase == S.io_phase || Py_TYPE(task) != (PyTypeObject*)S.task_type) return 0;
   PyObject* tasks = slot(ls, O.tasks);
   if (tasks == NULL) return -1;
   PyObject* tid = get_by_id(tasks, task, NULL);
@@ -645,7 +656,6 @@ __attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Pus
     p->fn = S.q_wakeup;
     p->label = PyList_GET_ITEM(lab, 2);
   }
-  p->ls = ls;
   p->task = task;
   p->tid = tid;
   return 1;
@@ -669,17 +679,17 @@ __attribute__((noinline)) static PyObject* push_record(PyObject* h, Push* p) {
     Py_XDECREF(key), Py_XDECREF(info);
     return NULL;
   }
-  PyObject* hid_o = INT(hid);
+  PyObject* hid_o = PyLong_FromLongLong(hid);
   if (hid_o == NULL) {
     Py_DECREF(key), Py_DECREF(info);
     return NULL;
   }
   PyTuple_SET_ITEM(info, 0, hid_o);
-  PyTuple_SET_ITEM(info, 1, REF(p->tid));
-  PyTuple_SET_ITEM(info, 2, REF(p->label));
-  PyTuple_SET_ITEM(info, 3, REF(p->fn));
-  PyTuple_SET_ITEM(info, 4, REF(p->task));
-  PyTuple_SET_ITEM(info, 5, REF(Py_False));
+  PyTuple_SET_ITEM(info, 1, Py_NewRef(p->tid));
+  PyTuple_SET_ITEM(info, 2, Py_NewRef(p->label));
+  PyTuple_SET_ITEM(info, 3, Py_NewRef(p->fn));
+  PyTuple_SET_ITEM(info, 4, Py_NewRef(p->task));
+  PyTuple_SET_ITEM(info, 5, Py_NewRef(Py_False));
   int r = PyDict_SetItem(handles, key, info);
   Py_DECREF(key);
   Py_DECREF(info);
@@ -687,6 +697,48 @@ __attribute__((noinline)) static PyObject* push_record(PyObject* h, Push* p) {
   Item rec[9] = {I(S.k_push), I(now_ns() - S.t0), I(num), I(it), I(hid), O(p->tid), O(p->label), O(p->cause), O(p->fn)};
   if (queue(9, rec) < 0) return NULL;
   Py_RETURN_NONE;
+}
+
+// A plain callback's push (the Python hook's non-task case; after the poll, its
+// timer.fire or io.done through the hook's after_poll).
+static PyObject* push_plain(PyObject* h, Push* p) {
+  PyObject* cb = slot(h, O.h_callback);
+  if (cb == NULL) return NULL;
+  PyObject* d = PyObject_CallOneArg(S.describe, cb);  // (fn, label): cached by the hook
+  if (d == NULL) return NULL;
+  PyObject *label = NULL, *out = NULL;
+  if (!PyTuple_Check(d) || PyTuple_GET_SIZE(d) != 2) {
+    PyErr_SetString(PyExc_TypeError, "_describe() gives (fn, label)");
+    goto out;
+  }
+  PyObject* raw = PyTuple_GET_ITEM(d, 1);
+  if ((label = PyObject_CallOneArg(S.js, raw)) == NULL) goto out;
+  if ((p->fn = PyDict_GetItemWithError(S.Q, PyTuple_GET_ITEM(d, 0))) == NULL) {
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "_describe(): an fn without a word");
+    goto out;
+  }
+  if (p->phase == S.io_phase) {  // after the poll: what _process_events queues, then the due timers
+    p->cause = Py_TYPE(h) == S.timer_handle_type ? S.q_timer : S.q_io;
+    PyObject* r = PyObject_CallFunctionObjArgs(S.after_poll, p->ls, h, p->cause, raw, cb, NULL);
+    if (r == NULL) goto out;
+    Py_DECREF(r);
+  } else {
+    PyObject* args = slot(h, O.h_args);
+    if (args == NULL) goto out;
+    int fut = 0;
+    if (PyTuple_Check(args) && PyTuple_GET_SIZE(args) > 0 &&
+        (fut = PyObject_IsInstance(PyTuple_GET_ITEM(args, 0), S.future_type)) < 0)
+      goto out;
+    p->cause = fut ? S.q_future : S.q_soon;
+  }
+  p->tid = S.null;
+  p->task = Py_None;
+  p->label = label;
+  out = push_record(h, p);
+out:
+  Py_DECREF(d);
+  Py_XDECREF(label);
+  return out;
 }
 
 __attribute__((noinline)) static PyObject* do_append(PyObject* self, PyObject* h) {
@@ -697,7 +749,8 @@ __attribute__((noinline)) static PyObject* do_append(PyObject* self, PyObject* h
   if (!S.on) Py_RETURN_NONE;
   Push p = {0};
   int fast = push_facts(self, h, &p);
-  if (fast > 0) return push_record(h, &p);
+  if (fast == 1) return push_record(h, &p);
+  if (fast == 2) return push_plain(h, &p);
   if (fast == 0) return PyObject_Vectorcall(S.push_py, args, 2, NULL);
   return NULL;
 }
@@ -807,11 +860,11 @@ __attribute__((noinline)) static int end_step(PyObject* ls, PyObject* task, PyOb
   }
   PyObject* suspended = slot(ls, O.suspended);
   if (suspended == NULL || (pos = PyTuple_New(3)) == NULL) goto out;
-  PyObject* line_o = INT(line);
+  PyObject* line_o = PyLong_FromLongLong(line);
   if (line_o == NULL) goto out;
   PyTuple_SET_ITEM(pos, 0, line_o);
-  PyTuple_SET_ITEM(pos, 1, REF(fjs ? fjs : Py_None));
-  PyTuple_SET_ITEM(pos, 2, REF(top ? top : Py_None));
+  PyTuple_SET_ITEM(pos, 1, Py_NewRef(fjs ? fjs : Py_None));
+  PyTuple_SET_ITEM(pos, 2, Py_NewRef(top ? top : Py_None));
   if (PyObject_SetItem(suspended, tid, pos) < 0) goto out;
   if (waiter == Py_None) {  // a bare yield (sleep(0)): its next step is already queued
     wait = Py_NewRef(S.q_yield);
@@ -930,7 +983,21 @@ __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   }
   PyObject* args = slot(h, O.h_args);
   if (args == NULL) goto out;
-  if (args != Py_None && (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) > 0)) goto python;  // a throw, maybe
+  if (args != Py_None && (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) > 0)) {
+    // Something may be thrown in (_thrown): fast only for a wakeup by a future that holds a
+    // result (not cancelled, no _exception).
+    if (PyTuple_GET_ITEM(info, 3) != S.q_wakeup || !PyTuple_Check(args) || PyTuple_GET_SIZE(args) != 1) goto python;
+    PyObject* fut = PyTuple_GET_ITEM(args, 0);
+    int c = call_truth(fut, s_cancelled);
+    if (c != 0) {
+      if (c < 0) goto out;
+      goto python;
+    }
+    PyObject* exc = attr_or_none(fut, s_exception);
+    if (exc == NULL) goto out;
+    Py_DECREF(exc);
+    if (exc != Py_None) goto python;
+  }
   if (Py_TYPE(task) != (PyTypeObject*)S.task_type) goto python;
   int must_cancel = task_truth(T_MUST_CANCEL, task);
   if (must_cancel != 0) {
@@ -1256,7 +1323,9 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
-      take(d, "rewait", &S.rewait) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0)
+      take(d, "rewait", &S.rewait) < 0 || take(d, "after_poll", &S.after_poll) < 0 ||
+      take(d, "describe", &S.describe) < 0 || take(d, "js", &S.js) < 0 || take(d, "Future", &S.future_type) < 0 ||
+      take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0)
     return NULL;
   if ((!PyList_CheckExact(S.q) && Py_TYPE(S.q) != &RecordsType) || !PyType_Check(S.task_type) ||
       !PySet_Check(S.step_types) || !PyDict_Check(S.code_info)) {
@@ -1283,9 +1352,9 @@ static PyObject* setup(PyObject* module, PyObject* d) {
   S.io_phase = (long)io_phase;
   S.k_run = (long)k_run;
   S.k_iter = (long)k_iter, S.k_poll = (long)k_poll, S.idle_phase = (long)idle_phase, S.poll_phase = (long)poll_phase;
-  const char* words[] = {"task.step", "task.wakeup", "yield", "future"};
-  PyObject** qs[] = {&S.q_step, &S.q_wakeup, &S.q_yield, &S.q_future};
-  for (int i = 0; i < 4; i++) {
+  const char* words[] = {"task.step", "task.wakeup", "yield", "future", "call_soon", "timer", "io"};
+  PyObject** qs[] = {&S.q_step, &S.q_wakeup, &S.q_yield, &S.q_future, &S.q_soon, &S.q_timer, &S.q_io};
+  for (int i = 0; i < 7; i++) {
     PyObject* v = PyDict_GetItemString(S.Q, words[i]);
     if (v == NULL) {
       PyErr_Format(PyExc_KeyError, "setup: Q[%s] missing", words[i]);
@@ -1330,7 +1399,7 @@ PyMODINIT_FUNC PyInit__loopscope_recorder(void) {
     PyObject** slot;
     const char* s;
   } names[] = {
-      {&s_thread_id, "_thread_id"}, {&s_self, "__self__"}, {&s_cancelled, "cancelled"},
+      {&s_exception, "_exception"}, {&s_thread_id, "_thread_id"}, {&s_self, "__self__"}, {&s_cancelled, "cancelled"},
       {&s_loopscope, "_loopscope"}, {&s_cr_frame, "cr_frame"}, {&s_cr_await, "cr_await"},
       {&s_gi_frame, "gi_frame"}, {&s_gi_yieldfrom, "gi_yieldfrom"}, {&s_ready, "_ready"},
       {&s_flushed_ns, "flushed_ns"}, {&s_flush_from_loop, "flush_from_loop"},

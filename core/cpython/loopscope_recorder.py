@@ -1049,6 +1049,18 @@ def _hot_hooks(rec, hrun):
     where = rec.where
     note_cancel = rec.note_cancel
 
+    def after_poll(ls, h, cause, raw, cb):
+        """A handle pushed after the poll: a due timer's timer.fire, a ready reader's or writer's io.done."""
+        if cause is Q_TIMER:
+            t = ls.timers.pop(id(h), None)
+            if t is not None:
+                rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
+        else:
+            op = ls.io.get(id(h))
+            if op is not None and op[5]:
+                op[5] = False
+                rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
+
     def push(self, h):
         """What ReadyQueue.append records of a handle joining loop._ready (self)."""
         ls = self.ls
@@ -1117,15 +1129,8 @@ def _hot_hooks(rec, hrun):
                     getattr(cb, "__qualname__", "").startswith("_chain_future"):
                 fn = "pool.done"
             fn = Q[fn]
-        if cause is Q_TIMER:
-            t = ls.timers.pop(id(h), None)
-            if t is not None:
-                rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
-        elif cause is Q_IO:
-            op = ls.io.get(id(h))
-            if op is not None and op[5]:
-                op[5] = False
-                rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
+        if cause is Q_TIMER or cause is Q_IO:
+            after_poll(ls, h, cause, raw, cb)
         hid = ls.next_handle
         ls.next_handle = hid + 1
         ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)
@@ -1203,7 +1208,8 @@ def _hot_hooks(rec, hrun):
             awaits=rec.awaits, code_kind=rec.code_kind, Task=Task, step_types=step_types, code_info=rec.code_info,
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
-            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, K_RUN=K_RUN, rewait=rec.rewait))
+            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, K_RUN=K_RUN, rewait=rec.rewait,
+            after_poll=after_poll, describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL))
         return ReadyQueue, run_c
     return ReadyQueue, run
 
