@@ -124,6 +124,27 @@ static PyObject* attr_or_none(PyObject* o, PyObject* name) {
   return v;
 }
 
+// loop._ready (a new reference). The last loop's is remembered, weakly (the
+// program's loops are collected as under python3): a loop's ReadyQueue is set
+// once, by the recorder's BaseEventLoop.__init__, so it lives as long as its
+// loop.
+static PyObject* last_loop;   // a weak reference
+static PyObject* last_ready;  // borrowed: loop._ready of that loop
+
+static PyObject* ready_of(PyObject* loop) {
+  if (last_loop != NULL && PyWeakref_GET_OBJECT(last_loop) == loop) return Py_NewRef(last_ready);
+  PyObject* ready = attr_or_none(loop, s_ready);
+  if (ready != NULL && Py_TYPE(ready) == S.rq_type && SLOT(ready, O.rq_loop) == loop) {
+    PyObject* ref = PyWeakref_NewRef(loop, NULL);
+    if (ref == NULL) PyErr_Clear();  // not weakly referable: not remembered
+    else {
+      Py_XSETREF(last_loop, ref);
+      last_ready = ready;
+    }
+  }
+  return ready;
+}
+
 static PyObject* call0(PyObject* o, PyObject* name) { return PyObject_CallMethodNoArgs(o, name); }
 
 // Calls a method and answers its truth (-1: an error).
@@ -961,7 +982,7 @@ __attribute__((noinline)) static PyObject* do_run(PyObject* h) {
   // The fast case's facts, read without changing anything: an armed, known
   // task's step with nothing thrown in, resuming where it suspended.
   if (!S.on || !PyObject_TypeCheck(h, S.handle_type)) goto python;
-  if ((loop = slot(h, O.h_loop)) == NULL || (ready = attr_or_none(loop, s_ready)) == NULL) goto out;
+  if ((loop = slot(h, O.h_loop)) == NULL || (ready = ready_of(loop)) == NULL) goto out;
   if (Py_TYPE(ready) != S.rq_type || (ls = SLOT(ready, O.rq_ls)) == NULL || Py_TYPE(ls) != S.ls_type) {
     ls = NULL;
     goto python;  // not a loop of the recorder's (loop._ready is its ReadyQueue, ready.ls its LoopState)
@@ -1143,7 +1164,7 @@ __attribute__((noinline)) static PyObject* select_call(PyObject* self, PyObject*
   else if ((kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0) || nargs > 1)
     return PyObject_Vectorcall(me->select, args, nargsf, kwnames);  // not _run_once's call: as it is
   if (!S.on) return PyObject_Vectorcall(me->select, args, nargsf, kwnames);
-  PyObject *ls, *r = NULL, *ready = attr_or_none(me->loop, s_ready);
+  PyObject *ls, *r = NULL, *ready = ready_of(me->loop);
   if (ready == NULL) return NULL;
   if (Py_TYPE(ready) != S.rq_type || (ls = SLOT(ready, O.rq_ls)) == NULL || Py_TYPE(ls) != S.ls_type) {
     Py_DECREF(ready);  // not a loop of the recorder's
