@@ -6,14 +6,19 @@ ping-pong step, unrecorded and recorded, as the difference of two runs
 
 The recorder runs as loopscope starts it (imported, `--records-fd`, its frames
 going to /dev/null: loopscope's side is another process) with PYTHONHASHSEED=0
-and its flushes made every 3000 records (from the loop's thread, as an
-iteration starts) instead of every 10 ms: under valgrind's ~50x slowdown a
+and its flushes made every 3000 records (FLUSH_RECORDS: from the loop's thread,
+as an iteration starts) instead of every 10 ms: under valgrind's ~50x slowdown a
 wall-clock period flushes a few records at a time and the figures swing with
 it. The `--io` program (bench/io_bound.py) is given as a whole run.
+
+A recorder with its C hot path built beside it (build/: CMake puts
+_loopscope_recorder.*.so there) is measured with it and without it
+(LOOPSCOPE_RECORDER_PURE=1).
 
     python3 bench/recorder_instructions.py [--python PATH] [--recorder PY ...] [--turns N]
 """
 import argparse
+import glob
 import os
 import re
 import subprocess
@@ -34,9 +39,13 @@ m = importlib.import_module(os.path.basename(sys.argv[1])[:-3])
 sys.pycache_prefix = None
 del sys.path[0]
 m.FLUSH_S = 1e6  # the writer thread never wakes; the loop's thread flushes every 3000 records
-m.FLUSH_NS = 0   # (the select hook asks at every iteration: a Python call more per iteration, in every variant)
-flush = m.Writer.flush
-m.Writer.flush_from_loop = lambda self: len(self.q) >= 3000 and flush(self)
+m.FLUSH_NS = 1 << 62
+if hasattr(m, "FLUSH_RECORDS"):
+    m.FLUSH_RECORDS = 3000
+else:  # an older recorder: the select hook asks at every iteration (a Python call more per iteration)
+    m.FLUSH_NS = 0
+    flush = m.Writer.flush
+    m.Writer.flush_from_loop = lambda self: len(self.q) >= 3000 and flush(self)
 m.main(sys.argv[2:])
 """
 
@@ -66,40 +75,48 @@ def main():
     env = dict(os.environ, PYTHONHASHSEED="0")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     recorders = a.recorder or [os.path.join(SRC, "core", "cpython", "loopscope_recorder.py")]
-    copies = []
+    copies = []  # (name, copy, environment)
     for i, r in enumerate(recorders):  # each under a name of its own, so that its cached bytecode is its own
-        c = os.path.join(tempfile.mkdtemp(), "recorder_%d.py" % i)
+        d = tempfile.mkdtemp()
+        c = os.path.join(d, "recorder_%d.py" % i)
         with open(r) as src, open(c, "w") as dst:
             dst.write(src.read())
-        copies.append(c)
+        accel = glob.glob(os.path.join(os.path.dirname(os.path.abspath(r)), "_loopscope_recorder.*.so"))
+        for so in accel:  # its C hot path, as built beside it: measured with it and without
+            os.symlink(so, os.path.join(d, os.path.basename(so)))
+        name = os.path.relpath(r)
+        if accel:
+            copies.append((name + " (C hot path)", c, env))
+            name += " (pure Python)"
+        copies.append((name, c, dict(env, LOOPSCOPE_RECORDER_PURE="1")))
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 3)
     ping = os.path.join(HERE, "pingpong.py")
     steps = 3 * 2 * (a.turns - a.turns // 2)
 
-    def per_step(pre):
+    def per_step(pre, env=env):
         hi = instructions(pre + [ping, str(a.turns)], env, (3,))
         lo = instructions(pre + [ping, str(a.turns // 2)], env, (3,))
         return (hi - lo) / steps
 
     def recorded(c):
         return [a.python, "-c", BOOTSTRAP, c, "--records-fd", "3", "--limit", "100000000", "--"]
-    for c in copies:  # once unmeasured: the bytecode cache
-        subprocess.run(recorded(c) + [ping, "1"], env=env, check=True, stdout=subprocess.DEVNULL, pass_fds=(3,))
+    for _, c, e in copies:  # once unmeasured: the bytecode cache
+        subprocess.run(recorded(c) + [ping, "1"], env=e, check=True, stdout=subprocess.DEVNULL, pass_fds=(3,))
     base = per_step([a.python])
     print("ping-pong, instructions per step ((%d - %d turns) / %d steps):" % (a.turns, a.turns // 2, steps))
-    print("  %-40s %7.1fk" % ("unrecorded", base / 1e3))
-    for r, c in zip(recorders, copies):
-        x = per_step(recorded(c))
-        print("  %-40s %7.1fk = %.2fx" % (os.path.relpath(r), x / 1e3, x / base))
+    print("  %-55s %7.1fk" % ("unrecorded", base / 1e3))
+    for name, c, e in copies:
+        x = per_step(recorded(c), e)
+        print("  %-55s %7.1fk = %.2fx" % (name, x / 1e3, x / base))
     if a.io:
         io = os.path.join(HERE, "io_bound.py")
         b = instructions([a.python, io], env)
         print("io_bound.py, instructions of the whole run:")
-        print("  %-40s %7.0f M" % ("unrecorded", b / 1e6))
-        for r, c in zip(recorders, copies):
-            x = instructions(recorded(c) + [io], env, (3,))
-            print("  %-40s %7.0f M = %.2fx" % (os.path.relpath(r), x / 1e6, x / b))
+        print("  %-55s %7.0f M" % ("unrecorded", b / 1e6))
+        for name, c, e in copies:
+            x = instructions(recorded(c) + [io], e, (3,))
+            print("  %-55s %7.0f M = %.2fx" % (name, x / 1e6, x / b))
 
 
 if __name__ == "__main__":

@@ -30,3 +30,19 @@ configure_file(${CMAKE_CURRENT_SOURCE_DIR}/core/cpython/loopscope_recorder.py
 include(GNUInstallDirs)
 install(TARGETS loopscope RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES core/cpython/loopscope_recorder.py DESTINATION ${CMAKE_INSTALL_DATADIR}/loopscope)
+
+# Its hot path in C (core/cpython/_loopscope_recorder.c), built for the build's
+# Python (Debian's python3-dev) and put beside the recorder: a recording
+# interpreter whose ABI tag matches imports it, any other runs the recorder's
+# pure-Python hooks (docs/recorder.md).
+find_package(Python3 COMPONENTS Interpreter Development.Module)
+if(Python3_Development.Module_FOUND)
+  Python3_add_library(_loopscope_recorder MODULE WITH_SOABI core/cpython/_loopscope_recorder.c)
+  set_target_properties(_loopscope_recorder PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
+                        C_VISIBILITY_PRESET hidden)
+  target_compile_options(_loopscope_recorder PRIVATE -Wall -Wextra -Werror=implicit-function-declaration)
+  add_dependencies(loopscope _loopscope_recorder)
+  install(TARGETS _loopscope_recorder LIBRARY DESTINATION ${CMAKE_INSTALL_DATADIR}/loopscope)
+else()
+  message(STATUS "loopscope: no Python development files (python3-dev): the recorder runs without its C hot path")
+endif()

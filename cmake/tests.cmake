@@ -59,6 +59,12 @@ add_test(NAME recorder/test_recorder
          COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/recorder/test_recorder.py -v)
 set_tests_properties(recorder/test_recorder PROPERTIES LABELS recorder TIMEOUT 1200
                      ENVIRONMENT "LOOPSCOPE_BINARY=$<TARGET_FILE:loopscope>")
+# The same suite with the recorder's C hot path off: the pure-Python hooks are what
+# an interpreter that cannot import it (another version, no python3-dev) runs.
+add_test(NAME recorder/test_recorder_pure
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/tests/recorder/test_recorder.py -v)
+set_tests_properties(recorder/test_recorder_pure PROPERTIES LABELS recorder TIMEOUT 1200
+                     ENVIRONMENT "LOOPSCOPE_BINARY=$<TARGET_FILE:loopscope>;LOOPSCOPE_RECORDER_PURE=1")
 set_tests_properties(cli/test_run_python_program PROPERTIES LABELS "cli;recorder")
 
 # The attack corpus (tests/attacks/): hostile traces, hostile HTTP requests and

@@ -11,6 +11,7 @@ PACKAGES=(
   libegl-dev libegl-mesa0 libgl-dev libgl1-mesa-dri fonts-dejavu-core
   doctest-dev libbenchmark-dev clang libclang-rt-14-dev
   xvfb xauth ffmpeg curl netcat-openbsd
+  python3-dev  # the recorder's C hot path (core/cpython/_loopscope_recorder.c)
   python3-aiohttp python3-httpx python3-aiofiles python3-aiosqlite  # tests/recorder (tests/programs)
 )
 missing=()

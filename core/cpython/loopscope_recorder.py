@@ -56,9 +56,19 @@ _now = time.monotonic_ns
 _get_ident = threading.get_ident
 _get_running_loop = asyncio.events._get_running_loop
 
+# The hot path's accelerator (core/cpython/_loopscope_recorder.c), built by
+# loopscope for its own Python: used when this interpreter can import it.
+_C = None
+if not os.environ.get("LOOPSCOPE_RECORDER_PURE"):
+    try:
+        import _loopscope_recorder as _C
+    except ImportError:
+        pass
+
 SLOW_NS = 100_000_000      # a step over 100 ms is slow (asyncio debug mode's slow_callback_duration)
 FLUSH_S = 0.02             # the writer thread's period: a live view sees events within ~20 ms plus formatting (docs/performance.md)
 FLUSH_NS = 10_000_000      # the loop's own thread writes what is queued at an iteration's start when this is due
+FLUSH_RECORDS = 0          # ... or when this many records are queued (0: by time only; bench/recorder_instructions.py)
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 
@@ -313,7 +323,9 @@ class Writer:
         self.fd = fd
         self.limit = limit
         self.records = records
-        self.q = []  # list.append is atomic under the GIL; the writer takes a batch with q[:n], del q[:n]
+        # list.append is atomic under the GIL; the writer takes a batch with q[:n], del q[:n]. With
+        # records and the C hot path, the queue is its Records: each record in marshal form as queued.
+        self.q = _C.Records(K_RUN_RESUME) if records and _C is not None else []
         self.lock = threading.Lock()
         self.seq = 0
         self.last_t = 0
@@ -341,18 +353,35 @@ class Writer:
             if self.held or self.closed:
                 return
             q = self.q
-            n = len(q)  # what is queued now: a busy producer cannot keep this loop going
-            if n == 0:
-                return
-            batch = q[:n]  # appends from other threads go after the first n: none is lost
-            del q[:n]
             seq, limit = self.seq, self.limit
+            if q.__class__ is not list:  # the C hot path's Records: a frame, written as queued
+                data, deferred, n, resumes = q.take()
+                if n == 0:
+                    return
+                if deferred:  # records queued by name hold a name to read now (_Lazy)
+                    data = _C.splice(data, [(at, _as_record(e) if e[0].__class__ is str else e)
+                                            for at, e in deferred])
+                try:
+                    if seq + 2 * n <= limit:  # the usual case: the records as they are
+                        self.seq = seq + n + resumes  # a K_RUN_RESUME is two events
+                        self.write(data)
+                        return
+                    batch = marshal.loads(data[4:])
+                finally:
+                    if data.__class__ is memoryview:
+                        data.release()  # its buffer is filled again after the next take()
+            else:
+                n = len(q)  # what is queued now: a busy producer cannot keep this loop going
+                if n == 0:
+                    return
+                batch = q[:n]  # appends from other threads go after the first n: none is lost
+                del q[:n]
             if self.records and seq + 2 * n <= limit:  # the usual case: the records as they are
                 try:
                     data = marshal.dumps(batch, 4)
                 except ValueError:  # a record queued by name holds a name to read now (_Lazy)
                     data = marshal.dumps([_as_record(e) if e[0].__class__ is str else e for e in batch], 4)
-                self.seq = seq + n + list(map(_first, batch)).count(K_RUN_RESUME)  # two events each
+                self.seq = seq + n + list(map(_first, batch)).count(K_RUN_RESUME)  # a K_RUN_RESUME is two events
                 self.write(len(data).to_bytes(4, "little") + data)
                 return
             out = []
@@ -551,6 +580,11 @@ class Recorder:
         self.how = None
         self.end = None             # run.end's (status, error, how, exit_code)
         self.last_ls = None
+
+    def stop_recording(self):
+        self.on = False
+        if _C is not None:
+            _C.off()
 
     # -- emitting
 
@@ -1015,94 +1049,101 @@ def _hot_hooks(rec, hrun):
     where = rec.where
     note_cancel = rec.note_cancel
 
+    def after_poll(ls, h, cause, raw, cb):
+        """A handle pushed after the poll: a due timer's timer.fire, a ready reader's or writer's io.done."""
+        if cause is Q_TIMER:
+            t = ls.timers.pop(id(h), None)
+            if t is not None:
+                rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
+        else:
+            op = ls.io.get(id(h))
+            if op is not None and op[5]:
+                op[5] = False
+                rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
+
+    def push(self, h):
+        """What ReadyQueue.append records of a handle joining loop._ready (self)."""
+        ls = self.ls
+        loop = self.loop
+        cb = h._callback
+        task = getattr(cb, "__self__", None)
+        phase = ls.phase
+        if phase == RUN:
+            ls.pushed += 1
+        if (loop._thread_id or ls.thread) != get_ident():
+            cause = Q_THREADSAFE
+        elif phase == IO:  # after the poll: what _process_events queues, then the due timers
+            cause = Q_TIMER if type(h) is TimerHandle else Q_IO
+        else:
+            cause = None
+        step = None  # True: Task.__step; False: Task.__wakeup; None: not a task's own step
+        if task is not None and (type(task) is Task or isinstance(task, Task)):
+            tcb = type(cb)
+            if tcb in step_types:
+                step = True
+            else:
+                name = getattr(cb, "__name__", None)
+                if name is None:  # C: TaskStepMethWrapper
+                    step_types.add(tcb)
+                    step = True
+                elif name.endswith("step"):  # Python: __step
+                    step = True
+                elif name.endswith("wakeup"):  # Python: __wakeup; C: task_wakeup
+                    step = False
+                # else another bound method of the task, e.g. call_soon(task.cancel):
+                # a plain callback, not a step of the task
+        if step is not None:
+            tid = ls.tasks.get(id(task))
+            known = tid is not None
+            if not known:
+                tid = rec.task_id(ls, task)
+            lab = ls.labels.get(tid)
+            if lab is None:
+                lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
+            if step:
+                fn = Q_STEP
+                if cause is None:
+                    cause = Q_YIELD if tid == ls.current else (Q_NEW if not known else Q_CANCEL)
+                label = lab[1]
+            else:  # a future it awaited is done
+                fn = Q_WAKEUP
+                if cause is None:
+                    cause = Q_FUTURE
+                    fut = h._args[0] if h._args else None
+                    if fut is not None and fut.cancelled() and task.cancelling():
+                        cause = Q_CANCEL
+                        note_cancel(ls, task, tid)
+                label = lab[2]
+            lazy = lab[0] is None  # before the task's first step its name may still change
+            raw = None
+        else:
+            task = None
+            tid = NULL
+            fn, raw = _describe(cb)
+            label = _js(raw)
+            lazy = False
+            if cause is None:
+                a = h._args
+                cause = Q_FUTURE if (a and isinstance(a[0], Future)) else Q_SOON
+            elif cause is Q_THREADSAFE and fn == "callback" and \
+                    getattr(cb, "__qualname__", "").startswith("_chain_future"):
+                fn = "pool.done"
+            fn = Q[fn]
+        if cause is Q_TIMER or cause is Q_IO:
+            after_poll(ls, h, cause, raw, cb)
+        hid = ls.next_handle
+        ls.next_handle = hid + 1
+        ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)
+        q_append(("ready.push" if lazy else K_PUSH, now() - t0, ls.number, ls.it, hid, tid, label, cause, fn))
+
     class ReadyQueue(collections.deque):
         """loop._ready: every handle that joins the ready queue passes append()."""
         __slots__ = ("ls", "loop")
 
         def append(self, h):
             _deque_append(self, h)
-            if not rec.on:
-                return
-            ls = self.ls
-            loop = self.loop
-            cb = h._callback
-            task = getattr(cb, "__self__", None)
-            phase = ls.phase
-            if phase == RUN:
-                ls.pushed += 1
-            if (loop._thread_id or ls.thread) != get_ident():
-                cause = Q_THREADSAFE
-            elif phase == IO:  # after the poll: what _process_events queues, then the due timers
-                cause = Q_TIMER if type(h) is TimerHandle else Q_IO
-            else:
-                cause = None
-            step = None  # True: Task.__step; False: Task.__wakeup; None: not a task's own step
-            if task is not None and (type(task) is Task or isinstance(task, Task)):
-                tcb = type(cb)
-                if tcb in step_types:
-                    step = True
-                else:
-                    name = getattr(cb, "__name__", None)
-                    if name is None:  # C: TaskStepMethWrapper
-                        step_types.add(tcb)
-                        step = True
-                    elif name.endswith("step"):  # Python: __step
-                        step = True
-                    elif name.endswith("wakeup"):  # Python: __wakeup; C: task_wakeup
-                        step = False
-                    # else another bound method of the task, e.g. call_soon(task.cancel):
-                    # a plain callback, not a step of the task
-            if step is not None:
-                tid = ls.tasks.get(id(task))
-                known = tid is not None
-                if not known:
-                    tid = rec.task_id(ls, task)
-                lab = ls.labels.get(tid)
-                if lab is None:
-                    lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
-                if step:
-                    fn = Q_STEP
-                    if cause is None:
-                        cause = Q_YIELD if tid == ls.current else (Q_NEW if not known else Q_CANCEL)
-                    label = lab[1]
-                else:  # a future it awaited is done
-                    fn = Q_WAKEUP
-                    if cause is None:
-                        cause = Q_FUTURE
-                        fut = h._args[0] if h._args else None
-                        if fut is not None and fut.cancelled() and task.cancelling():
-                            cause = Q_CANCEL
-                            note_cancel(ls, task, tid)
-                    label = lab[2]
-                lazy = lab[0] is None  # before the task's first step its name may still change
-                raw = None
-            else:
-                task = None
-                tid = NULL
-                fn, raw = _describe(cb)
-                label = _js(raw)
-                lazy = False
-                if cause is None:
-                    a = h._args
-                    cause = Q_FUTURE if (a and isinstance(a[0], Future)) else Q_SOON
-                elif cause is Q_THREADSAFE and fn == "callback" and \
-                        getattr(cb, "__qualname__", "").startswith("_chain_future"):
-                    fn = "pool.done"
-                fn = Q[fn]
-            if cause is Q_TIMER:
-                t = ls.timers.pop(id(h), None)
-                if t is not None:
-                    rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
-            elif cause is Q_IO:
-                op = ls.io.get(id(h))
-                if op is not None and op[5]:
-                    op[5] = False
-                    rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
-            hid = ls.next_handle
-            ls.next_handle = hid + 1
-            ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)
-            q_append(("ready.push" if lazy else K_PUSH, now() - t0, ls.number, ls.it, hid, tid, label, cause, fn))
-
+            if rec.on:
+                push(self, h)
 
     def run(h):
         loop = h._loop
@@ -1161,6 +1202,15 @@ def _hot_hooks(rec, hrun):
             ls.current = prev
             end_step(ls, task, tid, t, now(), top)
 
+    if _C is not None:  # the same hooks with their common case in C; the rest still runs above
+        ReadyQueue.append, run_c = _C.setup(dict(
+            rec=rec, q=rec.q, deque_append=_deque_append, hrun=hrun, push=push, run=run, end_step=end_step,
+            awaits=rec.awaits, code_kind=rec.code_kind, Task=Task, step_types=step_types, code_info=rec.code_info,
+            Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
+            LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
+            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, K_RUN=K_RUN, rewait=rec.rewait,
+            after_poll=after_poll, describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL))
+        return ReadyQueue, run_c
     return ReadyQueue, run
 
 
@@ -1415,6 +1465,9 @@ def _hook_selector(rec, loop, sel):
     select()'s timeout and how long it really waited. _run_once calls select()
     once per iteration and does nothing observable before it."""
     select = sel.select
+    if _C is not None:  # the same hook in C
+        sel.select = _C.select_hook(loop, select, rec.w)
+        return
     q_append = rec.q.append
     w = rec.w
     t0 = rec.t0
@@ -1430,7 +1483,7 @@ def _hook_selector(rec, loop, sel):
         num = ls.number
         t = now()
         q_append((K_ITER, t - t0, num, it, len(loop._ready)))
-        if t - w.flushed_ns >= FLUSH_NS:
+        if t - w.flushed_ns >= FLUSH_NS or (FLUSH_RECORDS and len(w.q) >= FLUSH_RECORDS):
             w.flush_from_loop()
         try:
             r = select(timeout)
@@ -1560,7 +1613,7 @@ def main(argv):
     rec = Recorder(writer, files)
 
     def truncated():
-        rec.on = False
+        rec.stop_recording()
         sys.stderr.write("loopscope: the trace stopped at %d events (limit reached); the program runs on unrecorded\n"
                          % limit)
     writer.on_truncate = truncated
@@ -1623,7 +1676,7 @@ def main(argv):
             if rest:
                 rec.emit_now("print", rec.last_ls, (None, 0, rest, None))
         rec.print_buf.clear()
-        rec.on = False
+        rec.stop_recording()
         ls = rec.last_ls
         rec.q.append((K_RUN_END, _now() - rec.t0, 0, ls.it if ls else 0) + _record("run.end", rec.end)[1])
         writer.held = False

@@ -86,16 +86,17 @@ class RecorderTest(unittest.TestCase):
 
     # -- helpers
 
-    def record(self, program, *args, python=PY, duration=None, limit=None, stdin=None, cwd=None, timeout=300):
+    def record(self, program, *args, python=PY, duration=None, limit=None, stdin=None, cwd=None, timeout=300,
+               recorder=RECORDER, env=None):
         trace = os.path.join(self.tmp, "trace-%d.jsonl" % len(os.listdir(self.tmp)))
-        cmd = [python, RECORDER, "--events", trace]
+        cmd = [python, recorder, "--events", trace]
         if duration is not None:
             cmd += ["--duration", str(duration)]
         if limit is not None:
             cmd += ["--limit", str(limit)]
         cmd += ["--", program] + list(args)
         p = subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=cwd or os.path.dirname(program),
-                           timeout=timeout)
+                           timeout=timeout, env=dict(os.environ, **(env or {})))
         r = Run(p, p.stdout, p.stderr, trace)
         self.check_trace(r)
         return r
@@ -267,6 +268,41 @@ class RecorderTest(unittest.TestCase):
                     for e in (a[-1], b[-1]):
                         e.pop("it")
                 self.assertIsNone(first_difference(a, b))
+
+    def test_the_c_hot_path_and_the_python_hooks_record_the_same_trace(self):
+        """core/cpython/_loopscope_recorder.c takes the hooks' common case and hands the rest to
+        the Python hooks: with it and without it (LOOPSCOPE_RECORDER_PURE=1) the recorder built
+        beside loopscope writes the same events, alone (--events) and through loopscope's
+        records; a capped trace too."""
+        built = os.path.join(os.path.dirname(BINARY), "loopscope_recorder.py") if BINARY else ""
+        if not built or not glob.glob(os.path.join(os.path.dirname(built), "_loopscope_recorder.*.so")):
+            self.skipTest("no C hot path built beside LOOPSCOPE_BINARY (python3-dev missing?)")
+        if os.environ.get("LOOPSCOPE_RECORDER_PURE"):
+            self.skipTest("LOOPSCOPE_RECORDER_PURE is set: the C hot path is off in this run")
+        probe = "import sys; sys.path.insert(0, sys.argv[1]); import loopscope_recorder as m; print(m._C is not None)"
+        self.assertEqual(subprocess.run([PY, "-c", probe, os.path.dirname(built)], capture_output=True,
+                                        text=True).stdout.strip(), "True", "the recorder imports its C hot path")
+        pure = {"LOOPSCOPE_RECORDER_PURE": "1"}
+        cases = [(os.path.join(PROGRAMS, "hot_path.py"), (), None),
+                 (self.scaled_copy("gather_demo.py", 20), (), None),
+                 (self.scaled_copy("taskgroup_demo.py", 20), (), None),
+                 (self.scaled_program(os.path.join(PROGRAMS, "two_files_fail", "main.py"), 20), (), None),
+                 (self.scaled_program(os.path.join(PROGRAMS, "run_twice.py"), 20), (), None),
+                 (self.scaled_program(os.path.join(PROGRAMS, "loop_34_style.py"), 20), (), None),
+                 (os.path.join(PROGRAMS, "bad", "raises.py"), (), None),
+                 (os.path.join(PROGRAMS, "bad", "flood.py"), ("3000",), 5000)]
+        for prog, args, limit in cases:
+            with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
+                runs = [self.record(prog, *args, limit=limit, recorder=built),
+                        self.record(prog, *args, limit=limit, recorder=built, env=pure)]
+                for r in runs[1:]:
+                    self.assertEqual((r.rc, r.out), (runs[0].rc, runs[0].out))
+                traces = [normalized(r.path) for r in runs]
+                if limit:  # the iteration run.end names follows when the writer met the limit
+                    for t in traces:
+                        t[-1].pop("it")
+                self.assertGreater(len(traces[0]), 3)
+                self.assertIsNone(first_difference(traces[0], traces[1]))
 
     # -- programs written for the recorder
 
