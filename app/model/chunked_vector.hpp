@@ -2,7 +2,7 @@
 //
 // A std::vector grows by copying everything into a buffer twice as large, all
 // in one call: during a live run at 10^5 events a second a lane's segments
-// reached 4-8 MiB, and the one frame that grew them spent 15-30 ms copying and
+// reached 4-16 MiB, and the one frame that grew them spent 15-66 ms copying and
 // faulting in the new buffer's pages (docs/performance.md, session 9). Here the
 // first kHead elements grow like a vector's (copies of at most 8 KiB); after
 // them come chunks of kHead, 2 kHead, 4 kHead, ... elements that are never
