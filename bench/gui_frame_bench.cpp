@@ -15,6 +15,9 @@
 //     (the view of a saved trace with the playhead at FRACTION of its events:
 //     pictures to compare before and after a change to the drawing code)
 //   gui_frame_bench --synthetic N OUT.jsonl   (writes the synthetic trace of about N events)
+//   gui_frame_bench --live FILE.py [ARGS...]
+//     (whole frames while a program runs live, one every 16 ms as the window
+//     draws them: bench/live_feed.py 100000 5 is the live latency's case)
 #include <glad/gl.h>
 #include <imgui.h>
 
@@ -26,6 +29,7 @@
 #include <filesystem>
 #include <ctime>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gui/app.hpp"
@@ -199,6 +203,53 @@ int shot(const std::string& trace, const std::string& png, double at, bool light
   return 0;
 }
 
+// Frames of the window while a program runs live: each takes the new events
+// in (RunView::poll) and draws them, following the run's end. Wall time and
+// this thread's CPU time (llvmpipe's rasterizer threads are not in it).
+int live(const std::string& file, const std::vector<std::string>& args, const Options& o) {
+  std::string err;
+  auto h = Headless::create(o.w, o.h, err);
+  if (!h) return std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str()), 1;
+  App app{Appearance{}};
+  if (!app.init_context()) return std::fprintf(stderr, "gui_frame_bench: cannot load the DejaVu fonts\n"), 1;
+  app.start_program(file, args);
+  struct Frame {
+    double wall_ms, cpu_ms;
+    size_t events;
+  };
+  std::vector<Frame> frames;
+  std::vector<uint8_t> rgba;
+  auto thread_cpu_ms = [] {
+    timespec c{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c);
+    return double(c.tv_sec) * 1e3 + double(c.tv_nsec) / 1e6;
+  };
+  while (app.session().live()) {
+    auto t = Clock::now();
+    double c0 = thread_cpu_ms();
+    timed_frame(*h, app, o, rgba);
+    frames.push_back({ms_since(t), thread_cpu_ms() - c0, app.session().model().size()});
+    std::this_thread::sleep_for(std::chrono::milliseconds(16));
+  }
+  if (frames.size() < 2) return std::fprintf(stderr, "gui_frame_bench: the program ended before a second frame\n"), 1;
+  // The first frame builds the font atlas and the GL programs: told apart.
+  const Frame first = frames.front();
+  frames.erase(frames.begin());
+  std::vector<double> wall, cpu;
+  for (const Frame& f : frames) wall.push_back(f.wall_ms), cpu.push_back(f.cpu_ms);
+  bench::Spread w = bench::spread(wall), c = bench::spread(cpu);
+  std::printf("%zu frames while %s ran live (%zu events at the last), after the first (%.1f ms, CPU %.1f ms): wall "
+              "median %.1f ms, p95 %.1f ms, max %.1f ms; this thread's CPU median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+              frames.size(), file.c_str(), frames.back().events, first.wall_ms, first.cpu_ms, w.median, w.p95, w.max,
+              c.median, c.p95, c.max);
+  std::sort(frames.begin(), frames.end(), [](const Frame& a, const Frame& b) { return a.wall_ms > b.wall_ms; });
+  std::printf("the longest frames:");
+  for (size_t k = 0; k < std::min<size_t>(5, frames.size()); ++k)
+    std::printf(" %.1f ms (CPU %.1f ms, at %zu events);", frames[k].wall_ms, frames[k].cpu_ms, frames[k].events);
+  std::printf("\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -210,6 +261,7 @@ int main(int argc, char** argv) {
     if (!err.empty()) return std::fprintf(stderr, "gui_frame_bench: %s\n", err.c_str()), 1;
     return 0;
   }
+  if (argc >= 3 && std::string(argv[1]) == "--live") return live(argv[2], std::vector<std::string>(argv + 3, argv + argc), o);
   if (argc >= 4 && std::string(argv[1]) == "--shot") {
     double at = 0.5;
     bool light = false;

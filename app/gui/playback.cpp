@@ -32,6 +32,11 @@ void Playback::clear() {
   playing = false;
 }
 
+void Playback::reserve(size_t n) {
+  t_ns_.reserve(n), kind_.reserve(n), notable_.reserve(n);
+  level_.reserve(n), att_.reserve(n), start_.reserve(n + 1);
+}
+
 void Playback::sync(const std::vector<Event>& ev, size_t changed_from) {
   sync(ev.size(), changed_from, [&ev](size_t i) { return Moment{ev[i].t_ns, ev[i].kind}; });
 }

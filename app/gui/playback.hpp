@@ -47,6 +47,9 @@ class Playback {
   };
   void sync(size_t n, size_t changed_from, const std::function<Moment(size_t)>& at);
   void clear();
+  // Room for n events at once (a live program's, up to the recorder's limit):
+  // its tables then grow without a copy of all of them in one frame.
+  void reserve(size_t n);
   // Which events are notable (event index -> yes), asked once per event in sync.
   void set_notable(std::function<bool(size_t)> notable) { notable_of_ = std::move(notable); }
   // Story seconds to stand still on each notable event (0: none). The playhead

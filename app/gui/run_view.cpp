@@ -53,6 +53,7 @@ void RunView::start_open(const Params& p, int port, double duration) {
 
 void RunView::start_program(const std::string& file, const std::vector<std::string>& args) {
   playback_.clear();
+  playback_.reserve(Session::kLiveProgramEvents);
   session_.start_program(file, args);
   take_in(0);
 }

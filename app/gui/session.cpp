@@ -7,14 +7,6 @@
 namespace loopscope::gui {
 
 namespace {
-// A live program's trace stops at the recorder's event limit (1,000,000 by
-// default; the window passes none) plus its truncated and run.end events.
-// The reader's list gets room for all of it when the run starts: address
-// space only, whose pages are touched as events arrive, instead of a copy of
-// the whole list each time it grows by half (a frame of 50-120 ms CPU time at
-// 200k-440k events, the tail of the live latency: docs/performance.md).
-constexpr size_t kLiveProgramEvents = 1'000'000 + 16;
-
 // run.begin's params object as k=v pairs for Scenario::resolve.
 std::vector<std::string> params_as_sets(const char* json) {
   std::vector<std::string> sets;

@@ -19,6 +19,16 @@ namespace loopscope::gui {
 
 class Session {
  public:
+  // A live program's trace stops at the recorder's event limit (1,000,000 by
+  // default; the window passes none) plus its truncated and run.end events.
+  // The reader's list (and the view's playback clock) get room for all of it
+  // when the run starts: address space only, whose pages are touched as events
+  // arrive, instead of a copy of the whole list each time it grows by half
+  // (one frame's CPU time: the reader's list 50-120 ms at 200k-440k events,
+  // the playback clock 18-89 ms at 157k-796k; the live latency's tail,
+  // docs/performance.md).
+  static constexpr size_t kLiveProgramEvents = 1'000'000 + 16;
+
   Session() = default;
   ~Session();
   Session(const Session&) = delete;

@@ -22,6 +22,7 @@
 
 #include "core/limits.hpp"
 #include "core/trace.hpp"
+#include "model/chunked_vector.hpp"
 
 namespace loopscope::model {
 
@@ -77,7 +78,9 @@ struct Lane {
   LaneKind kind = LaneKind::task;
   uint8_t loop = 0;
   std::string label;
-  std::vector<Segment> segments;  // sorted by t0, non-overlapping; the last may be open (t1 = last event's t)
+  // Sorted by t0, non-overlapping; the last may be open (t1 = last event's t).
+  // Chunked: a live run's long lanes grow without a copy of the whole list in one frame.
+  ChunkedVector<Segment> segments;
   std::vector<uint32_t> wakeups_in;  // indexes into Model::wakeups() of the arrows ending here, in time order
   size_t created_at = 0;          // event index that created the lane
 };

@@ -25,11 +25,13 @@ DrawItem item_of(const Segment& s) {
 
 void Model::visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, std::vector<DrawItem>& out) const {
   out.clear();
-  const std::vector<Segment>& seg = lane.segments;
+  const ChunkedVector<Segment>& seg = lane.segments;
   const size_t n = seg.size();
-  auto ends_before = [](const Segment& s, int64_t t) { return s.t1 < t; };
-  // Segments are sorted and disjoint, so their ends are sorted too.
-  size_t i = size_t(std::lower_bound(seg.begin(), seg.end(), t0, ends_before) - seg.begin());
+  // Segments are sorted and disjoint, so their ends are sorted too: the first that ends at or after t.
+  auto first_ending_from = [&seg](size_t from, int64_t t) {
+    return seg.partition_point(from, [t](const Segment& s) { return s.t1 < t; });
+  };
+  size_t i = first_ending_from(0, t0);
   min_ns = std::max<int64_t>(min_ns, 1);
   while (i < n && seg[i].t0 <= t1) {
     const Segment& s = seg[i];
@@ -46,7 +48,7 @@ void Model::visible(const Lane& lane, int64_t t0, int64_t t1, int64_t min_ns, st
     // where they are dense (and where the loop was blocked).
     while (j < n && end < t1 && end - d.t0 < 2 * min_ns) {
       // Everything ending within min_ns of `end` is narrow and close: absorb it.
-      size_t k = size_t(std::lower_bound(seg.begin() + ptrdiff_t(j), seg.end(), end + min_ns, ends_before) - seg.begin());
+      size_t k = first_ending_from(j, end + min_ns);
       if (k > j) {
         end = seg[k - 1].t1;
         d.blocked = d.blocked || seg[k - 1].blocked;
