@@ -348,6 +348,7 @@ class App {
   void draw_why(const ImVec2& size);
   void draw_console(const ImVec2& size);
   // Rows the tallest of the focused run's prints wraps into in a Console `w` px wide inside (the last 64 prints).
+  float console_it_w(const model::Model& m, const std::vector<size_t>& prints, float px) const;
   float tallest_print_rows(float w, ImFont* font, float fpx, bool it_col);
   void draw_tasks(const ImVec2& size);  // task_list.cpp
   std::string awaits_text(const model::TaskSnapshot& t) const;

@@ -534,12 +534,23 @@ void App::draw_why(const ImVec2& size) {
 // [SECTION] Console
 
 
+// The Console's iteration column: room for "it N" of the largest iteration among the last
+// prints (a long run's "it 1503" would run under the task's bar in room for "it 000").
+float App::console_it_w(const model::Model& m, const std::vector<size_t>& prints, float px) const {
+  uint32_t most = 100;
+  for (size_t k = prints.size() > 64 ? prints.size() - 64 : 0; k < prints.size(); ++k)
+    most = std::max(most, m.events()[prints[k]].it);
+  char it[16];
+  std::snprintf(it, sizeof it, "it %u", most);
+  return fonts_.mono->CalcTextSizeA(std::max(px * 0.85f, look_.floor_px()), FLT_MAX, 0, it).x + px * 0.6f;
+}
+
 float App::tallest_print_rows(float w, ImFont* font, float fpx, bool it_col) {
   const Focus f = focused();
   const model::Model& m = f.s->model();
   const std::vector<size_t>& prints = *f.prints;
   // As draw_console places a print's text: after the iteration column (or a small margin) and the task's bar.
-  const float it_w = fonts_.mono->CalcTextSizeA(std::max(fpx * 0.85f, look_.floor_px()), FLT_MAX, 0, "it 000").x + fpx * 0.6f;
+  const float it_w = console_it_w(m, prints, fpx);
   float tallest = 0;
   for (size_t k = prints.size() > 64 ? prints.size() - 64 : 0; k < prints.size(); ++k) {  // a program may print thousands
     const std::string text = model::elide(m.events()[prints[k]].s1, limits::kShownParagraphChars);
@@ -592,7 +603,7 @@ void App::draw_console(const ImVec2& size) {
       font = fonts_.mono_floor, px = fonts_.mono_floor_px, it_col = step < 2;
     }
     lh = px * 1.35f;
-    it_w = fonts_.mono->CalcTextSizeA(std::max(px * 0.85f, look_.floor_px()), FLT_MAX, 0, "it 000").x + px * 0.6f;
+    it_w = console_it_w(m, prints, px);
     if (shown == 0) break;
     const Event& e = m.events()[prints[shown - 1]];
     if (rows_of(model::elide(e.s1, limits::kShownParagraphChars).c_str()) * lh <= c1.y - c0.y + 0.5f) break;
