@@ -23,9 +23,25 @@ size_t push_of(const Model& m, int32_t handle, size_t before) {
   return SIZE_MAX;
 }
 
+// What a callback is where its fn says it in both engines' words: the engine's label
+// "sleep timer: set_result" and CPython's "_set_result_unless_cancelled" are one thing.
+// nullptr: its label says it.
+const char* handle_purpose(HandleFn fn) {
+  switch (fn) {
+    case HandleFn::sleep_set_result: return "sleep timer";
+    case HandleFn::wait_for_release_waiter: return "wait_for deadline";
+    case HandleFn::timeout_on_timeout: return "timeout() deadline";
+    case HandleFn::gather_done_callback: return "gather callback";
+    case HandleFn::taskgroup_on_task_done: return "TaskGroup callback";
+    case HandleFn::run_until_complete_cb: return "run_until_complete callback";
+    default: return nullptr;
+  }
+}
+
 // What a button says for a handle: the task's name for its own step, else what the callback is.
 std::string handle_name(const Model& m, HandleFn fn, int32_t task, const char* label) {
   if (runs_task(fn, task)) return task_name(m, task);
+  if (const char* what = handle_purpose(fn)) return task >= 0 ? task_name(m, task) + "'s " + what : std::string(what);
   const std::string l = label ? label : "a callback";
   return task >= 0 ? task_name(m, task) + ": " + l : l;
 }
@@ -597,7 +613,10 @@ std::string explain(const Model& m, const Question& q, int chosen) {
   }
   const Event& r = ev[q.answer_at];
   std::string who = q.choices[size_t(q.answer)].label;
-  std::string label = r.s1 ? r.s1 : "a handle";
+  // The handle as the explanation names it: what it is, or its label quoted.
+  const HandleFn fn = as<ev::ReadyRun>(r).fn;
+  const std::string label = handle_purpose(fn) ? handle_name(m, fn, r.task, r.s1)
+                                               : "'" + std::string(r.s1 ? r.s1 : "a handle") + "'";
   std::string out;
   if (q.kind == Question::Kind::last_handle) {
     if (chosen == q.answer) out = "Right: " + who + ". ";
@@ -608,33 +627,33 @@ std::string explain(const Model& m, const Question& q, int chosen) {
            "Anything these handles queue waits for the next iteration. ";
     const size_t push = push_of(m, r.id, q.answer_at);
     if (push != SIZE_MAX && push <= q.ask_at)
-      return out + "'" + label + "' was the last handle queued before the iteration began, and the poll added "
+      return out + label + " was the last handle queued before the iteration began, and the poll added "
              "nothing behind it.";
-    return out + "'" + label + "' was queued by the poll, behind the handles already ready.";
+    return out + label + " was queued by the poll, behind the handles already ready.";
   }
   if (chosen == q.answer) out = "Right: " + who + ". ";
   else if (chosen >= 0) out = "Not this time: " + who + " runs first, not " + q.choices[size_t(chosen)].label + ". ";
   else out = who + " runs first. ";
 
   size_t push = push_of(m, r.id, q.answer_at);
-  if (push == SIZE_MAX) return out + "The loop ran '" + label + "', the first handle of iteration " + std::to_string(q.it) + ".";
+  if (push == SIZE_MAX) return out + "The loop ran " + label + ", the first handle of iteration " + std::to_string(q.it) + ".";
   const Event& p = ev[push];
   std::string name = task_name(m, r.task);
   if (push <= q.ask_at)
-    return out + "'" + label + "' was already in the ready queue, queued in iteration " + std::to_string(p.it) +
+    return out + label + " was already in the ready queue, queued in iteration " + std::to_string(p.it) +
            ". The loop still polls (without waiting: work is ready) and checks its timers, but anything they "
            "wake joins the back of the queue. Ready handles run first in, first out.";
   switch (Cause(p.code)) {
     case Cause::timer:
       return out + "Nothing was ready, so the poll's timeout was the soonest timer's delay" +
-             (name.empty() ? "" : " (" + name + "'s)") + ": when it was due, the loop queued the timer's callback ('" +
-             label + "'), which runs first.";
+             (name.empty() ? "" : " (" + name + "'s)") + ": when it was due, the loop queued the timer's callback (" +
+             label + "), which runs first.";
     case Cause::io:
       return out + "Nothing was ready, so the loop waited in its poll until the operating system reported I/O" +
-             (name.empty() ? "" : " for " + name) + ". Its callback ('" + label + "') was queued and runs first.";
+             (name.empty() ? "" : " for " + name) + ". Its callback (" + label + ") was queued and runs first.";
     case Cause::pool:
       return out + "Nothing was ready, so the loop waited in its poll until a thread-pool worker finished a job" +
-             (name.empty() ? "" : " of " + name) + ". The completion ('" + label + "') was queued and runs first.";
+             (name.empty() ? "" : " of " + name) + ". The completion (" + label + ") was queued and runs first.";
     default:
       return out + narrate(m, push);
   }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,40 @@ inline bool on_stage(const model::LoopState& s, const model::Choice& c) {
     case K::pool: return any(s.workers, [&](const model::WorkerChip& x) { return x.job == c.op; });
     default: return false;
   }
+}
+
+// Every question of `m`'s quiz names a callback by what it is (a sleep timer,
+// wait_for's deadline), never by either engine's label for it (the engine's
+// "sleep timer: set_result", CPython's "_set_result_unless_cancelled"): not on a
+// button, and not quoted in the reveal, right or wrong (prose may still name
+// CPython's functions, as "gather's _done_callback"). Returns how many texts
+// named one.
+inline int check_handle_names(const model::Model& m) {
+  using namespace loopscope::model;
+  static const char* const labels[] = {
+      "sleep timer: set_result", "gather: _done_callback", "wait_for: _release_waiter",  // the engine's
+      "_set_result_unless_cancelled", "gather.<locals>._done_callback", "_release_waiter", "Timeout._on_timeout",
+      "TaskGroup._on_task_done", "_run_until_complete_cb"};  // CPython's (the recorder's __qualname__)
+  int named = 0;
+  for (const Question& q : quiz(m)) {
+    std::vector<std::string> reveals;
+    for (const Choice& c : q.choices) {
+      CAPTURE(c.label);
+      for (const char* l : labels) CHECK(c.label.find(l) == std::string::npos);
+    }
+    if (q.kind == Question::Kind::order) {
+      reveals.push_back(explain_order(m, q, {}));
+    } else {
+      reveals.push_back(explain(m, q, -1));
+      for (int k = 0; k < int(q.choices.size()); ++k) reveals.push_back(explain(m, q, k));
+    }
+    for (const std::string& t : reveals) {
+      CAPTURE(t);
+      for (const char* l : labels) CHECK(t.find("'" + std::string(l)) == std::string::npos);
+      named += t.find("sleep timer") != std::string::npos || t.find("deadline") != std::string::npos;
+    }
+  }
+  return named;
 }
 
 // For every order question of `m`: the choices are exactly the handles loop 0

@@ -113,7 +113,7 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
   REQUIRE(run(script).code == 0);
 
   size_t checked_events = 0, finished_wakeups = 0;
-  int order_questions_checked = 0;
+  int order_questions_checked = 0, handles_named = 0;
   std::map<std::string, int> kinds_seen;
   for (size_t i = 0; i < progs.size(); ++i) {
     const Recording& r = progs[i];
@@ -138,6 +138,7 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
     checked_events += events.size();
     // Predict's order questions hold for CPython's own order too.
     order_questions_checked += check_order_questions(m);
+    handles_named += check_handle_names(m);
     // A task that awaited another: CPython queues the wakeup before the
     // recorder writes the awaited task's end, and the sentence still says it finished.
     for (size_t k = 0; k < events.size(); ++k)
@@ -149,6 +150,8 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
   MESSAGE(checked_events << " events of " << progs.size() << " CPython runs checked");
   MESSAGE(order_questions_checked << " predict order questions checked against CPython's order");
   CHECK(order_questions_checked > 0);
+  MESSAGE(handles_named << " predict texts name a callback by what it is, not CPython's function name");
+  CHECK(handles_named > 0);
   CHECK(checked_events > 1000);
   run("rm -rf " + tmp);
 }

@@ -282,3 +282,13 @@ TEST_CASE("a timer's button says whose timer it is and what it is for, never its
     CHECK(timers > 0);
   }
 }
+
+TEST_CASE("a callback in a question or its reveal is named by what it is, never by the engine's label for it") {
+  int named = 0;
+  for (const char* id : {"timeout", "gather", "taskgroup-cancel", "cooperative-yield", "gather-errors"}) {
+    CAPTURE(id);
+    auto sm = test::run_scenario_model(id);
+    named += test::check_handle_names(sm->model);
+  }
+  CHECK(named > 0);
+}
