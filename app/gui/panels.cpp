@@ -342,7 +342,7 @@ void App::draw_code(const ImVec2& size) {
     if (!row.cont && (!row.comment || comment_line)) {
       char num[16];
       std::snprintf(num, sizeof num, "%3d", line);
-      dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.3f, ty), th.text_faint, num);
+      dl->AddText(font, cpx, ImVec2(c0.x + cpx * 0.15f, ty), th.text_faint, num);
     }
     if (row.comment) continue;
     // Marks and chips stand after a line's last code row.
@@ -376,9 +376,10 @@ void App::draw_code(const ImVec2& size) {
     int back = 0;
     while (r - back > first && rows[size_t(r - back)].cont) ++back;
     float gy = y - lh * float(back) + 1, gh = (lh - 2) / float(here.size());
+    // In the code font's units, as the gutter is: in the UI's (larger in presenter mode) they covered the number.
     for (size_t n = 0; n < here.size(); ++n)
-      dl->AddRectFilled(ImVec2(c0.x + gutter - px * 0.45f, gy + gh * float(n)),
-                        ImVec2(c0.x + gutter - px * 0.15f, gy + gh * float(n + 1)), th.task(here[n]->color));
+      dl->AddRectFilled(ImVec2(c0.x + gutter - cpx * 0.45f, gy + gh * float(n)),
+                        ImVec2(c0.x + gutter - cpx * 0.15f, gy + gh * float(n + 1)), th.task(here[n]->color));
     // The chips: all of them; else one folded chip ("◀ S1 +3"); else the
     // count alone ("4 ◀"); else none (the gutter mark keeps the colours).
     float room_left = c1.x - text_end;
