@@ -567,7 +567,7 @@ static PyObject* splice(PyObject* module, PyObject* const* args, Py_ssize_t narg
 }
 
 // A record from a hook, into the queue.
-__attribute__((noinline)) static int queue(int n, const Item* items) {
+static int queue(int n, const Item* items) {
   if (Py_TYPE(S.q) == &RecordsType) {
     int r = records_put((Records*)S.q, n, items, (long)items[0].v);
     if (r <= 0) return r;
@@ -600,7 +600,7 @@ typedef struct {
 // 1: a known task's step or wakeup, its facts in p; 2: a plain callback
 // (not a task's own step) pushed on the loop's thread; 0: the Python hook
 // decides; -1: an error. Nothing is changed.
-__attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Push* p) {
+static int push_facts(PyObject* self, PyObject* h, Push* p) {
   if (Py_TYPE(self) != S.rq_type || !PyObject_TypeCheck(h, S.handle_type)) return 0;
   PyObject* ls = slot(self, O.rq_ls);
   PyObject* loop = ls ? slot(self, O.rq_loop) : NULL;
@@ -682,7 +682,7 @@ __attribute__((noinline)) static int push_facts(PyObject* self, PyObject* h, Pus
   return 1;
 }
 
-__attribute__((noinline)) static PyObject* push_record(PyObject* h, Push* p) {
+static PyObject* push_record(PyObject* h, Push* p) {
   PyObject* ls = p->ls;
   long long hid, num, it;
   if (p->phase == S.run_phase) {
@@ -762,7 +762,7 @@ out:
   return out;
 }
 
-__attribute__((noinline)) static PyObject* do_append(PyObject* self, PyObject* h) {
+static PyObject* do_append(PyObject* self, PyObject* h) {
   PyObject* args[2] = {self, h};
   PyObject* r = PyObject_Vectorcall(S.deque_append, args, 2, NULL);
   if (r == NULL) return NULL;
@@ -782,7 +782,7 @@ static void free_kind(void* k) { Py_XDECREF((PyObject*)k); }
 
 // What code_kind() says of a code object (new reference): kept in the code
 // object's own extra slot, so a step's end hashes no code object.
-__attribute__((noinline)) static PyObject* code_kind(PyObject* code) {
+static PyObject* code_kind(PyObject* code) {
   void* extra = NULL;
   if (S.code_extra >= 0 && _PyCode_GetExtra(code, S.code_extra, &extra) == 0 && extra != NULL)
     return Py_NewRef((PyObject*)extra);
@@ -800,7 +800,7 @@ __attribute__((noinline)) static PyObject* code_kind(PyObject* code) {
 // Recorder.end_step for a task that is not done (the Python method otherwise):
 // where the task suspended (the innermost frame of the user's code in its
 // coroutine chain, its line read once per instruction offset), what it awaits.
-__attribute__((noinline)) static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, long long t2, PyObject* top_in) {
+static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, long long t2, PyObject* top_in) {
   int done = task_truth(T_DONE, task);
   if (done < 0) return -1;
   if (done) {
@@ -975,7 +975,7 @@ static PyObject* run_callback(PyObject* h, PyObject* ls, PyObject* loop, PyObjec
   return r;
 }
 
-__attribute__((noinline)) static PyObject* do_run(PyObject* h) {
+static PyObject* do_run(PyObject* h) {
   PyObject *ls = NULL, *key = NULL, *info = NULL, *name = NULL, *pos = NULL, *prev = NULL, *ready = NULL, *out = NULL;
   PyObject *loop, *handles, *suspended, *tid, *task;
   int fast = 0;
@@ -1154,7 +1154,7 @@ typedef struct {
   PyObject *loop, *select, *writer;
 } Select;
 
-__attribute__((noinline)) static PyObject* select_call(PyObject* self, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
+static PyObject* select_call(PyObject* self, PyObject* const* args, size_t nargsf, PyObject* kwnames) {
   Select* me = (Select*)self;
   Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
   PyObject* timeout = nargs > 0 ? args[0] : Py_None;

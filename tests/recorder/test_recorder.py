@@ -245,29 +245,39 @@ class RecorderTest(unittest.TestCase):
         same order, apart from time stamps and durations; a capped trace too."""
         if not BINARY:
             self.skipTest("LOOPSCOPE_BINARY is not set")
-        # Two real runs of each program are compared: their delays are scaled so that a busy
-        # machine cannot merge two timers into one poll in one run and not in the other.
-        cases = [(self.scaled_copy("gather_demo.py", 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "two_files", "main.py"), 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "two_files_fail", "main.py"), 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "run_twice.py"), 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "loop_34_style.py"), 20), (), None),
-                 (os.path.join(PROGRAMS, "bad", "raises.py"), (), None),
-                 (os.path.join(PROGRAMS, "bad", "flood.py"), ("3000",), 5000)]
+        cases = self.compared_programs([(os.path.join(PROGRAMS, "two_files", "main.py"), 20)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
                 own = self.record(prog, *args, limit=limit)
                 via = self.via_loopscope(prog, *args, limit=limit)
-                self.assertEqual((via.rc, via.out), (own.rc, own.out))
-                self.assertGreater(len(own.events), 3)
-                a, b = normalized(own.path), normalized(via.path)
                 if limit:
                     self.assertEqual([e["ev"] for e in via.events[-2:]], ["truncated", "run.end"])
-                    # The hooks turn off when the writer meets the limit, which is a matter of
-                    # when it flushes: the iteration run.end names is the last one recorded.
-                    for e in (a[-1], b[-1]):
-                        e.pop("it")
-                self.assertIsNone(first_difference(a, b))
+                self.assertAlike(own, via, limit)
+
+    def compared_programs(self, more):
+        """(program, args, limit) recorded two ways and compared: gather_demo and tests/programs'
+        two_files_fail, run_twice and loop_34_style with their delays scaled 20x (two real runs
+        are compared: a busy machine must not merge two timers into one poll in one run and not
+        in the other), `more` ((path, scale): scale None for a program without delays), raises,
+        and a flood capped at its limit."""
+        scaled = [(os.path.join(PROGRAMS, n), 20) for n in ("two_files_fail/main.py", "run_twice.py",
+                                                            "loop_34_style.py")]
+        return ([(self.scaled_copy("gather_demo.py", 20), (), None)] +
+                [(self.scaled_program(p, k) if k else p, (), None) for p, k in more + scaled] +
+                [(os.path.join(PROGRAMS, "bad", "raises.py"), (), None),
+                 (os.path.join(PROGRAMS, "bad", "flood.py"), ("3000",), 5000)])
+
+    def assertAlike(self, one, other, limit):
+        """Two recordings of one program: the same exit status and output, and alike traces."""
+        self.assertEqual((other.rc, other.out), (one.rc, one.out))
+        self.assertGreater(len(one.events), 3)
+        a, b = normalized(one.path), normalized(other.path)
+        if limit:
+            # The hooks turn off when the writer meets the limit, which is a matter of when it
+            # flushes: the iteration run.end names is the last one recorded.
+            for e in (a[-1], b[-1]):
+                e.pop("it")
+        self.assertIsNone(first_difference(a, b))
 
     def test_the_c_hot_path_and_the_python_hooks_record_the_same_trace(self):
         """core/cpython/_loopscope_recorder.c takes the hooks' common case and hands the rest to
@@ -283,26 +293,12 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(subprocess.run([PY, "-c", probe, os.path.dirname(built)], capture_output=True,
                                         text=True).stdout.strip(), "True", "the recorder imports its C hot path")
         pure = {"LOOPSCOPE_RECORDER_PURE": "1"}
-        cases = [(os.path.join(PROGRAMS, "hot_path.py"), (), None),
-                 (self.scaled_copy("gather_demo.py", 20), (), None),
-                 (self.scaled_copy("taskgroup_demo.py", 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "two_files_fail", "main.py"), 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "run_twice.py"), 20), (), None),
-                 (self.scaled_program(os.path.join(PROGRAMS, "loop_34_style.py"), 20), (), None),
-                 (os.path.join(PROGRAMS, "bad", "raises.py"), (), None),
-                 (os.path.join(PROGRAMS, "bad", "flood.py"), ("3000",), 5000)]
+        cases = self.compared_programs([(os.path.join(PROGRAMS, "hot_path.py"), None),
+                                        (os.path.join(REFERENCE, "taskgroup_demo.py"), 20)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
-                runs = [self.record(prog, *args, limit=limit, recorder=built),
-                        self.record(prog, *args, limit=limit, recorder=built, env=pure)]
-                for r in runs[1:]:
-                    self.assertEqual((r.rc, r.out), (runs[0].rc, runs[0].out))
-                traces = [normalized(r.path) for r in runs]
-                if limit:  # the iteration run.end names follows when the writer met the limit
-                    for t in traces:
-                        t[-1].pop("it")
-                self.assertGreater(len(traces[0]), 3)
-                self.assertIsNone(first_difference(traces[0], traces[1]))
+                self.assertAlike(self.record(prog, *args, limit=limit, recorder=built),
+                                 self.record(prog, *args, limit=limit, recorder=built, env=pure), limit)
 
     # -- programs written for the recorder
 
