@@ -49,6 +49,18 @@ int64_t thread_cpu_ns() {
   return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// The thread's context switches so far: voluntary (it slept on something) and
+// involuntary (the scheduler gave its CPU to another thread).
+struct Switches {
+  long voluntary = 0, involuntary = 0;
+  Switches operator-(const Switches& o) const { return {voluntary - o.voluntary, involuntary - o.involuntary}; }
+};
+Switches switches() {
+  rusage u{};
+  getrusage(RUSAGE_THREAD, &u);
+  return {u.ru_nvcsw, u.ru_nivcsw};
+}
+
 // Pure computation until this thread has used `ns` of CPU: no syscall that sleeps.
 void compute_for(int64_t ns) {
   const int64_t end = thread_cpu_ns() + ns;
@@ -96,25 +108,35 @@ const Event* main_step_end(const RunOutcome& o) {
 
 TEST_CASE("a step that was long only because another thread had the CPU is preempted, not slow") {
   Trace trace;
-  RunOutcome o = run_beside_busy_sibling(trace, true, []() -> Coroutine {
+  Switches during{};
+  RunOutcome o = run_beside_busy_sibling(trace, true, [&during]() -> Coroutine {
+    const Switches before = switches();
     compute_for(20'000'000);  // 20 ms of CPU: at a tenth of the CPU, about 200 ms of wall time
+    during = switches() - before;
     co_return {};
   });
   REQUIRE(o.error.empty());
   const Event* end = main_step_end(o);
   REQUIRE(end);
   REQUIRE_MESSAGE(end->num > kSlowNs, "the step must have run past the threshold for the check to mean anything");
-  CHECK(as<ev::StepEnd>(*end).preempted);
-  CHECK_FALSE(as<ev::StepEnd>(*end).slow);
-  // Its CPU time is recorded: at least the 20 ms computed, at most half the step.
+  REQUIRE_MESSAGE(during.involuntary > 0, "the busy sibling must have pushed the step off its CPU");
+  // The premise, as the kernel counted it: the computation never slept. A
+  // loaded machine can still make pure computation sleep (a page fault that
+  // waits on a lock or on I/O: seen once in CI under ASan beside stress); then
+  // the step did wait on something, and slow is the engine's right verdict.
+  const bool slept = during.voluntary > 0;
+  CAPTURE(during.voluntary);
+  CAPTURE(during.involuntary);
   const ev::StepEnd v = as<ev::StepEnd>(*end);
-  CHECK(v.preempted);
+  CHECK(v.preempted == !slept);
+  CHECK(v.slow == slept);
+  // Its CPU time is recorded either way: at least the 20 ms computed, at most half the step.
   CHECK(v.cpu_ns >= 19'000'000);
   CHECK(v.cpu_ns * 2 <= end->num);
   std::string json = to_json(*end);
-  CHECK(json.find("\"preempted\": true") != std::string::npos);
   CHECK(json.find("\"cpu_ns\": ") != std::string::npos);
-  CHECK(json.find("\"slow\"") == std::string::npos);
+  CHECK((json.find("\"preempted\": true") != std::string::npos) == !slept);
+  CHECK((json.find("\"slow\"") != std::string::npos) == slept);
   check_clean(o);
 }
 
