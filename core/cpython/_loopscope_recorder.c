@@ -193,34 +193,30 @@ typedef struct {
 #define I(x) ((Item){NULL, (x)})
 #define O(x) ((Item){(x), 0})
 
+// A growing buffer of records in marshal form, in raw memory (a Records
+// queue's two frames, splice()'s output). A failed grow leaves it as it was.
 typedef struct {
-  PyObject* bytes;  // the storage (NULL until the first byte)
-  char* p;
+  char* p;  // NULL until the first grow
   Py_ssize_t n, cap;
 } Buf;
 
 static int grow_to(Buf* b, Py_ssize_t need) {
   Py_ssize_t cap = b->cap ? b->cap : 65536;
   while (cap < need) cap *= 2;
-  if (b->bytes == NULL) b->bytes = PyBytes_FromStringAndSize(NULL, cap);
-  else if (_PyBytes_Resize(&b->bytes, cap) < 0) b->bytes = NULL;
-  if (b->bytes == NULL) {
-    b->p = NULL, b->n = b->cap = 0;
+  char* p = PyMem_RawRealloc(b->p, (size_t)cap);
+  if (p == NULL) {
+    PyErr_NoMemory();
     return -1;
   }
-  b->p = PyBytes_AS_STRING(b->bytes), b->cap = cap;
+  b->p = p, b->cap = cap;
   return 0;
 }
 
 static inline int grow(Buf* b, Py_ssize_t more) { return b->n + more <= b->cap ? 0 : grow_to(b, b->n + more); }
 
-// The bytes written (a new reference; the buffer is empty after).
-static PyObject* buf_take(Buf* b) {
-  PyObject* out = b->bytes;
-  if (out == NULL) return PyBytes_FromStringAndSize(NULL, 0);
-  if (_PyBytes_Resize(&out, b->n) < 0) out = NULL;
-  b->bytes = NULL, b->p = NULL, b->n = b->cap = 0;
-  return out;
+static void buf_free(Buf* b) {
+  PyMem_RawFree(b->p);
+  b->p = NULL, b->n = b->cap = 0;
 }
 
 static inline void put_i32(Buf* b, long v) {
@@ -253,10 +249,9 @@ static inline void put_int(Buf* b, long long v) {
   }
 }
 
-// One item as marshal writes it, with ROOM made (a text makes room for
-// itself: a Records buffer has made room for 4 bytes a character before, its
-// storage not being a bytes object). 0: done; 1: a value this writer leaves
-// to the Python side; -1: an error.
+// One item as marshal writes it, with ROOM made (a text longer than ROOM
+// allows makes room for itself). 0: done; 1: a value this writer leaves to
+// the Python side; -1: an error.
 static int put_item(Buf* b, PyObject* o) {
   if (PyLong_CheckExact(o)) {
     long long v;
@@ -329,7 +324,7 @@ static inline int put_record(Buf* b, int n, const Item* items) {
     }
     int r = put_item(b, items[i].o);
     if (r != 0) {
-      if (b->p != NULL) b->n = start;
+      b->n = start;
       return r;
     }
   }
@@ -345,10 +340,8 @@ enum { HEAD = 9 };  // a frame's head: 4-byte length, '[', 4-byte count
 
 typedef struct {
   PyObject_HEAD
-  char* mem[2];
-  Py_ssize_t cap[2];
+  Buf buf[2];          // the frame being filled (buf[cur]) and the one take() handed out last
   int cur;
-  Buf buf;             // mem[cur] as it is filled (bytes == NULL: not a bytes object)
   Py_ssize_t total, resumes;
   PyObject* deferred;  // [(offset in the frame, record tuple)]
   long k_resume;       // K_RUN_RESUME: a record that is two events
@@ -356,42 +349,24 @@ typedef struct {
 
 static PyTypeObject RecordsType;
 
-static int records_grow(Records* q, Py_ssize_t more) {
-  if (q->buf.n + more <= q->buf.cap) return 0;
-  Py_ssize_t cap = q->buf.cap * 2;
-  while (cap < q->buf.n + more) cap *= 2;
-  char* p = PyMem_RawRealloc(q->buf.p, (size_t)cap);
-  if (p == NULL) {
-    PyErr_NoMemory();
-    return -1;
-  }
-  q->buf.p = q->mem[q->cur] = p;
-  q->buf.cap = q->cap[q->cur] = cap;
+static int records_put(Records* q, int n, const Item* items, long kind) {
+  int r = put_record(&q->buf[q->cur], n, items);
+  if (r != 0) return r;
+  q->total++;
+  if (kind == q->k_resume) q->resumes++;
   return 0;
 }
 
-static int records_put(Records* q, int n, const Item* items, long kind) {
-  if (records_grow(q, ROOM) < 0) return -1;
-  Buf* b = &q->buf;
-  Py_ssize_t start = b->n;
-  b->p[b->n++] = ')';
-  b->p[b->n++] = (char)n;
-  for (int i = 0; i < n; i++) {
-    if (items[i].o == NULL) {
-      put_int(b, items[i].v);
-      continue;
-    }
-    PyObject* o = items[i].o;
-    if (PyUnicode_CheckExact(o) && PyUnicode_GET_LENGTH(o) > 10 && records_grow(q, 4 * PyUnicode_GET_LENGTH(o) + ROOM) < 0)
-      return -1;  // room for its UTF-8 (at most 4 bytes a character)
-    int r = put_item(b, o);
-    if (r != 0) {
-      b->n = start;
-      return r;
-    }
+// A record kept as its tuple at its place in the frame: one queued by name,
+// or one holding a value the C writer leaves to the Python side.
+static int records_defer(Records* q, PyObject* rec) {
+  PyObject* at = Py_BuildValue("(nO)", q->buf[q->cur].n, rec);
+  if (at == NULL || PyList_Append(q->deferred, at) < 0) {
+    Py_XDECREF(at);
+    return -1;
   }
+  Py_DECREF(at);
   q->total++;
-  if (kind == q->k_resume) q->resumes++;
   return 0;
 }
 
@@ -407,18 +382,12 @@ static PyObject* records_append(PyObject* self, PyObject* rec) {
     if (r < 0) return NULL;
     if (r == 0) Py_RETURN_NONE;
   }
-  PyObject* at = Py_BuildValue("(nO)", q->buf.n, rec);
-  if (at == NULL || PyList_Append(q->deferred, at) < 0) {
-    Py_XDECREF(at);
-    return NULL;
-  }
-  Py_DECREF(at);
-  q->total++;
+  if (records_defer(q, rec) < 0) return NULL;
   Py_RETURN_NONE;
 }
 
 static void frame_head(char* p, Py_ssize_t len, Py_ssize_t count) {
-  Buf b = {NULL, p, 0, HEAD};
+  Buf b = {p, 0, HEAD};
   put_i32(&b, (long)(len - 4));
   b.p[b.n++] = '[';
   put_i32(&b, (long)count);
@@ -433,8 +402,9 @@ static PyObject* records_take(PyObject* self, PyObject* unused) {
   Records* q = (Records*)self;
   PyObject* fresh = PyList_New(0);
   if (fresh == NULL) return NULL;
-  frame_head(q->buf.p, q->buf.n, q->total);
-  PyObject* view = PyMemoryView_FromMemory(q->buf.p, q->buf.n, PyBUF_READ);
+  Buf* b = &q->buf[q->cur];
+  frame_head(b->p, b->n, q->total);
+  PyObject* view = PyMemoryView_FromMemory(b->p, b->n, PyBUF_READ);
   if (view == NULL) {
     Py_DECREF(fresh);
     return NULL;
@@ -443,7 +413,7 @@ static PyObject* records_take(PyObject* self, PyObject* unused) {
   q->deferred = fresh;
   q->total = q->resumes = 0;
   q->cur ^= 1;  // the other buffer; the one just taken is written before the next take()
-  q->buf.p = q->mem[q->cur], q->buf.cap = q->cap[q->cur], q->buf.n = HEAD;
+  q->buf[q->cur].n = HEAD;
   return out;
 }
 
@@ -457,13 +427,12 @@ static PyObject* records_new(PyTypeObject* type, PyObject* args, PyObject* kw) {
   if (q == NULL) return NULL;
   q->k_resume = k;
   for (int i = 0; i < 2; i++) {
-    q->cap[i] = 1 << 16;
-    if ((q->mem[i] = PyMem_RawMalloc((size_t)q->cap[i])) == NULL) {
+    if (grow_to(&q->buf[i], 1 << 16) < 0) {
       Py_DECREF(q);
-      return PyErr_NoMemory();
+      return NULL;
     }
+    q->buf[i].n = HEAD;
   }
-  q->buf.p = q->mem[0], q->buf.cap = q->cap[0], q->buf.n = HEAD;
   if ((q->deferred = PyList_New(0)) == NULL) {
     Py_DECREF(q);
     return NULL;
@@ -473,8 +442,8 @@ static PyObject* records_new(PyTypeObject* type, PyObject* args, PyObject* kw) {
 
 static void records_dealloc(PyObject* self) {
   Records* q = (Records*)self;
-  PyMem_RawFree(q->mem[0]);
-  PyMem_RawFree(q->mem[1]);
+  buf_free(&q->buf[0]);
+  buf_free(&q->buf[1]);
   Py_XDECREF(q->deferred);
   Py_TYPE(self)->tp_free(self);
 }
@@ -547,23 +516,20 @@ static PyObject* splice(PyObject* module, PyObject* const* args, Py_ssize_t narg
         break;
       }
       Item items[255];
-      for (Py_ssize_t j = 0; j < m; j++) {
-        PyObject* o = PyTuple_GET_ITEM(rec, j);
-        items[j] = O(o);
-        if (PyUnicode_CheckExact(o) && (r = grow(&b, 4 * PyUnicode_GET_LENGTH(o))) != 0) break;
-      }
-      if (r == 0 && (r = put_record(&b, (int)m, items)) > 0)
+      for (Py_ssize_t j = 0; j < m; j++) items[j] = O(PyTuple_GET_ITEM(rec, j));
+      if ((r = put_record(&b, (int)m, items)) > 0)
         PyErr_SetString(PyExc_TypeError, "splice: a record holds what marshal form here does not write");
     }
   }
   PyBuffer_Release(&in);
-  if (r != 0) {
-    Py_XDECREF(b.bytes);
-    return NULL;
+  PyObject* out = NULL;
+  if (r == 0) {
+    Buf head = {b.p, 0, HEAD};  // its length (the count, from take(), counts the deferred records)
+    put_i32(&head, (long)(b.n - 4));
+    out = PyBytes_FromStringAndSize(b.p, b.n);
   }
-  Buf head = {NULL, b.p, 0, HEAD};  // its length (the count, from take(), counts the deferred records)
-  put_i32(&head, (long)(b.n - 4));
-  return buf_take(&b);
+  buf_free(&b);
+  return out;
 }
 
 // A record from a hook, into the queue.
@@ -583,10 +549,9 @@ static int queue(int n, const Item* items) {
     }
     PyTuple_SET_ITEM(t, i, v);
   }
-  PyObject* r = Py_TYPE(S.q) == &RecordsType ? records_append(S.q, t) : (PyList_Append(S.q, t) < 0 ? NULL : Py_NewRef(Py_None));
+  int r = Py_TYPE(S.q) == &RecordsType ? records_defer((Records*)S.q, t) : PyList_Append(S.q, t);
   Py_DECREF(t);
-  Py_XDECREF(r);
-  return r ? 0 : -1;
+  return r;
 }
 
 // -- ReadyQueue.append -----------------------------------------------------

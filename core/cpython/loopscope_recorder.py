@@ -70,7 +70,7 @@ FLUSH_S = 0.02             # the writer thread's period: a live view sees events
 FLUSH_NS = 10_000_000      # the loop's own thread writes what is queued at an iteration's start when this is due
 FLUSH_RECORDS = 0          # ... or when this many records are queued (0: by time only; bench/recorder_instructions.py)
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
-MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
+MAX_STRING = 60_000        # bytes of UTF-8: the loader refuses strings over 64 KiB
 
 
 # [SECTION] Writer: events are queued as tuples and formatted in batches
@@ -78,8 +78,19 @@ MAX_STRING = 60_000        # the loader refuses strings over 64 KiB
 _js_cache = {}
 
 
+def _cut(s):
+    """s, cut to at most MAX_STRING bytes of UTF-8 at a character's boundary, with an ellipsis."""
+    b = s.encode("utf-8", "surrogatepass")
+    if len(b) <= MAX_STRING:
+        return s
+    n = MAX_STRING
+    while b[n] & 0xC0 == 0x80:  # not inside a character
+        n -= 1
+    return b[:n].decode("utf-8", "surrogatepass") + "\u2026"
+
+
 def _js(s):
-    """A JSON string the loader accepts: no NUL, at most MAX_STRING characters."""
+    """A JSON string the loader accepts: no NUL, at most MAX_STRING bytes of UTF-8."""
     if s is None:
         return "null"
     if not isinstance(s, str):
@@ -93,10 +104,10 @@ def _js(s):
                 _js_cache.clear()
             j = _js_cache[s] = json.dumps(s.replace("\x00", "\ufffd"), ensure_ascii=False)
         return j
-    if len(s) > MAX_STRING:
-        s = s[:MAX_STRING] + "\u2026"
     if "\x00" in s:
         s = s.replace("\x00", "\ufffd")
+    if len(s) > MAX_STRING // 4:  # maybe over MAX_STRING bytes
+        s = _cut(s)
     return json.dumps(s, ensure_ascii=False)
 
 

@@ -259,12 +259,13 @@ class RecorderTest(unittest.TestCase):
         two_files_fail, run_twice and loop_34_style with their delays scaled 20x (two real runs
         are compared: a busy machine must not merge two timers into one poll in one run and not
         in the other), `more` ((path, scale): scale None for a program without delays), raises,
-        and a flood capped at its limit."""
+        long_texts, and a flood capped at its limit."""
         scaled = [(os.path.join(PROGRAMS, n), 20) for n in ("two_files_fail/main.py", "run_twice.py",
                                                             "loop_34_style.py")]
         return ([(self.scaled_copy("gather_demo.py", 20), (), None)] +
                 [(self.scaled_program(p, k) if k else p, (), None) for p, k in more + scaled] +
                 [(os.path.join(PROGRAMS, "bad", "raises.py"), (), None),
+                 (os.path.join(PROGRAMS, "bad", "long_texts.py"), (), None),
                  (os.path.join(PROGRAMS, "bad", "flood.py"), ("3000",), 5000)])
 
     def assertAlike(self, one, other, limit):
@@ -531,6 +532,19 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(r.rc, -signal.SIGABRT)
         self.assertEqual(r.out, "about to crash\n")
         self.assertNotIn("run.end", {e["ev"] for e in r.events})
+
+    def test_texts_over_the_cap_are_cut_to_60000_bytes_of_utf8_and_the_trace_loads(self):
+        prog = os.path.join(PROGRAMS, "bad", "long_texts.py")
+        r = self.record(prog)
+        self.assertEqual((r.rc, r.out), (0, self.plain(prog).stdout))
+        texts = [e["text"] for e in r.of("print")] + [e["name"] for e in r.of("task.new")]
+        cut = [t for t in texts if t.endswith("\u2026")]
+        self.assertEqual(len(cut), 6, "five prints and the long name are cut")
+        for t in cut:
+            self.assertLessEqual(len(t[:-1].encode("utf-8")), 60_000)
+            self.assertGreater(len(t[:-1].encode("utf-8")), 60_000 - 4, "cut at the last whole character")
+        self.assertIn("\ufffd" * 1000, "".join(texts), "NULs become U+FFFD")
+        self.loads(r.path)
 
     def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
         r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
