@@ -869,6 +869,8 @@ class Recorder:
     # -- prints
 
     def on_write(self, s):
+        if not self.on:  # the limit reached, or a forked child
+            return
         loop = _get_running_loop()
         ls = getattr(loop, "_loopscope", None) if loop is not None else None
         if ls is None:
@@ -1673,14 +1675,15 @@ def main(argv):
         if rec.end is None:
             rec.end = (status, error, how, code)
 
-    def final():
+    def final(flush_stdout=True):
         if rec.how == "done":
             return
         rec.how = "done"
         if rec.end is None:
             rec.end = ("error", "the interpreter exited early", "crash", 1)
         try:
-            sys.stdout.flush()
+            if flush_stdout:
+                sys.stdout.flush()
         except Exception:
             pass
         for k, rest in list(rec.print_buf.items()):
@@ -1701,6 +1704,31 @@ def main(argv):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
     signal.signal(signal.SIGTERM, on_sigterm)
+
+    # os._exit ends the process without atexit: the trace is finished first
+    # (how it ended is "return" with its code, as for sys.exit), and the
+    # program's stdout is left unflushed, as os._exit leaves it.
+    real_exit = os._exit
+
+    def exit_(code):
+        finish("return", code, "ok" if code == 0 else "error", None if code == 0 else "os._exit(%r)" % (code,))
+        final(flush_stdout=False)
+        real_exit(code)
+    os._exit = exit_
+
+    # A forked child (os.fork, multiprocessing) runs on unrecorded: the trace
+    # is its parent's, and two writers on one pipe would interleave two runs.
+    def forked():
+        rec.stop_recording()
+        rec.how = "done"                 # no run.end at its exit
+        writer.lock = threading.Lock()   # the parent's writer thread may have held it at the fork
+        writer.closed = True
+        if writer.fd > 2:
+            try:
+                os.close(writer.fd)
+            except OSError:
+                pass
+    os.register_at_fork(after_in_child=forked)
 
     main_mod = sys.modules["__main__"]
     try:

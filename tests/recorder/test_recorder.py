@@ -239,6 +239,10 @@ class RecorderTest(unittest.TestCase):
         self.check_trace(r)
         return r
 
+    def recorded_both_ways(self, program):
+        """The recorder alone (--events) and through `loopscope run` (its records), where built."""
+        return [self.record(program)] + ([self.via_loopscope(program)] if BINARY else [])
+
     def test_loopscope_turns_the_compact_records_into_the_same_trace_the_recorder_writes_itself(self):
         """`loopscope run` (--records-fd: marshalled records, formatted in C++) and the recorder
         alone (--events: formatted in Python) give the same events with the same fields in the
@@ -545,6 +549,28 @@ class RecorderTest(unittest.TestCase):
             self.assertGreater(len(t[:-1].encode("utf-8")), 60_000 - 4, "cut at the last whole character")
         self.assertIn("\ufffd" * 1000, "".join(texts), "NULs become U+FFFD")
         self.loads(r.path)
+
+    def test_a_program_that_ends_with_os_exit_keeps_its_trace_and_its_status(self):
+        prog = os.path.join(PROGRAMS, "exits_early.py")
+        p = self.plain(prog)
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+            self.assertEqual(r.rc, 3)
+            self.assertEqual([e["text"] for e in r.of("print")][:1], ["about to leave"])
+            end = r.of("run.end")
+            self.assertEqual(len(end), 1)
+            self.assertEqual((end[0]["how"], end[0]["exit_code"], end[0]["error"]), ("return", 3, "os._exit(3)"))
+            self.loads(r.path)
+
+    def test_a_forked_child_runs_unrecorded_and_the_trace_is_the_parents_alone(self):
+        prog = os.path.join(PROGRAMS, "forks.py")
+        p = self.plain(prog)
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, sorted(r.out.splitlines())), (p.returncode, sorted(p.stdout.splitlines())))
+            self.assertEqual([e["ev"] for e in r.events].count("run.begin"), 1)
+            self.assertEqual([e["text"] for e in r.of("print")], ["parent"])
+            self.assertEqual([e["how"] for e in r.of("run.end")], ["return"])
+            self.loads(r.path)
 
     def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
         r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
