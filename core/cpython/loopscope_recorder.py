@@ -97,6 +97,8 @@ def _js(s):
         if isinstance(s, _Lazy):
             return str(s)
         s = str(s)
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s and len(s) <= MAX_STRING:
+        return '"' + s + '"'  # nothing to escape (the common print, label and name)
     if len(s) < 80:  # labels and names repeat: encode each once
         j = _js_cache.get(s)
         if j is None:
@@ -609,6 +611,10 @@ class Recorder:
     def emit_now(self, kind, ls, args):
         self.emit(kind, ls, _now(), args)
 
+    def put(self, code, ls, args):
+        """Queues a record of kind `code` (K_...) now, its args already ints and JSON text."""
+        self.q.append((code, _now() - self.t0, ls.number if ls else 0, ls.it if ls else 0) + args)
+
     # -- loops
 
     def state(self, loop):
@@ -869,27 +875,28 @@ class Recorder:
     # -- prints
 
     def on_write(self, s):
-        if not self.on:  # the limit reached, or a forked child
-            return
+        """A write to stdout that holds a newline: a print event for each line it ends."""
+        key = _get_ident()
+        buf = self.print_buf.get(key, "") + s
+        lines = buf.split("\n")
+        self.print_buf[key] = lines.pop()
         loop = _get_running_loop()
         ls = getattr(loop, "_loopscope", None) if loop is not None else None
         if ls is None:
             ls = self.last_ls
-        key = _get_ident()
-        buf = self.print_buf.get(key, "") + s
-        if "\n" not in buf:
-            self.print_buf[key] = buf
-            return
-        lines = buf.split("\n")
-        self.print_buf[key] = lines.pop()
         tid = None
         if loop is not None and ls is not None and ls.thread == key:
             task = asyncio.current_task(loop)
             if task is not None:
                 tid = self.task_id(ls, task)
         line, f = self.caller()
+        tid = _id(tid)
+        if f:
+            code, file = K_PRINT[1], (_js(f),)
+        else:
+            code, file = K_PRINT[0], ()
         for text in lines:
-            self.emit_now("print", ls, (tid, line, text, f))
+            self.put(code, ls, (tid, line, _js(text)) + file)
 
     def caller(self):
         f = sys._getframe(2)
@@ -1533,12 +1540,18 @@ class _Stdout:
     def __init__(self, real, rec):
         self._real = real
         self._rec = rec
+        self._pending = rec.print_buf
 
     def write(self, s):
         n = self._real.write(s)
-        if self._rec.on and isinstance(s, str):
+        rec = self._rec
+        if rec.on and isinstance(s, str):
+            if "\n" not in s:  # a piece of a line (print() writes them one by one), kept until its end comes
+                key = _get_ident()
+                self._pending[key] = self._pending.get(key, "") + s
+                return n
             try:
-                self._rec.on_write(s)
+                rec.on_write(s)
             except Exception:
                 pass
         return n

@@ -572,6 +572,19 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual([e["how"] for e in r.of("run.end")], ["return"])
             self.loads(r.path)
 
+    def test_a_line_written_in_pieces_is_one_print_with_the_task_that_ended_it(self):
+        prog = os.path.join(PROGRAMS, "print_pieces.py")
+        p = self.plain(prog)
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+            prints = r.of("print")
+            self.assertEqual([e["text"] for e in prints], ["ab", "one", "two", "three", "from a thread", "tail"])
+            main = r.of("task.new")[0]["task"]
+            self.assertEqual([e["task"] for e in prints[:4]], [main] * 4)
+            self.assertEqual(prints[4]["task"], None, "a thread's print belongs to no task")
+            self.assertEqual((prints[0]["line"], prints[0]["file"]), (11, "print_pieces.py"))
+            self.loads(r.path)
+
     def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
         r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
         self.assertEqual(r.rc, 0)
