@@ -89,6 +89,13 @@ def _cut(s):
     return b[:n].decode("utf-8", "surrogatepass") + "\u2026"
 
 
+def _quoted(s):
+    """s as JSON text when nothing in it needs escaping (most prints, labels and names), else None."""
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s and len(s) <= MAX_STRING:
+        return '"' + s + '"'
+    return None
+
+
 def _js(s):
     """A JSON string the loader accepts: no NUL, at most MAX_STRING bytes of UTF-8."""
     if s is None:
@@ -97,14 +104,15 @@ def _js(s):
         if isinstance(s, _Lazy):
             return str(s)
         s = str(s)
-    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s and len(s) <= MAX_STRING:
-        return '"' + s + '"'  # nothing to escape (the common print, label and name)
     if len(s) < 80:  # labels and names repeat: encode each once
         j = _js_cache.get(s)
         if j is None:
             if len(_js_cache) > 100_000:
                 _js_cache.clear()
-            j = _js_cache[s] = json.dumps(s.replace("\x00", "\ufffd"), ensure_ascii=False)
+            j = _js_cache[s] = _quoted(s) or json.dumps(s.replace("\x00", "\ufffd"), ensure_ascii=False)
+        return j
+    j = _quoted(s)
+    if j is not None:
         return j
     if "\x00" in s:
         s = s.replace("\x00", "\ufffd")
