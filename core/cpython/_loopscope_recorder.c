@@ -43,6 +43,7 @@ static struct {
   long long t0, slow_ns;
   long k_push, k_run, k_run_resume, k_iter, k_poll, run_phase, io_phase, idle_phase, poll_phase;
   long long flush_ns, flush_records;
+  long long max_line;  // MAX_LINE: a line past it is written as 0
   Py_ssize_t code_extra;                  // the code objects' slot for what code_kind() says of them
   int ready, on;
 } S;
@@ -833,7 +834,7 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
     if (l != NULL) line = PyLong_AsLongLong(l);
     else if (!PyErr_Occurred()) {
       line = PyFrame_GetLineNumber((PyFrameObject*)user);
-      if (line < 0) line = 0;
+      if (line < 0 || line > S.max_line) line = 0;
       PyObject* lo = PyLong_FromLongLong(line);
       if (lo == NULL || PyDict_SetItem(lines, at, lo) < 0) {
         Py_XDECREF(lo), Py_DECREF(at);
@@ -1302,7 +1303,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take(d, "code_kind", &S.code_kind) < 0 || take(d, "Task", &S.task_type) < 0 ||
       take(d, "step_types", &S.step_types) < 0 || take(d, "code_info", &S.code_info) < 0 ||
       take(d, "Q", &S.Q) < 0 || take(d, "K_END", &S.k_end) < 0 || take_long(d, "t0", &S.t0) < 0 ||
-      take_long(d, "SLOW_NS", &S.slow_ns) < 0 || take_long(d, "K_PUSH", &k_push) < 0 ||
+      take_long(d, "SLOW_NS", &S.slow_ns) < 0 || take_long(d, "MAX_LINE", &S.max_line) < 0 || take_long(d, "K_PUSH", &k_push) < 0 ||
       take_long(d, "K_RUN_RESUME", &k_run_resume) < 0 || take_long(d, "RUN", &run_phase) < 0 ||
       take_long(d, "IO", &io_phase) < 0 || take_type(d, "LoopState", &S.ls_type) < 0 ||
       take_type(d, "ReadyQueue", &S.rq_type) < 0 || take_type(d, "Handle", &S.handle_type) < 0 ||

@@ -71,6 +71,7 @@ FLUSH_NS = 10_000_000      # the loop's own thread writes what is queued at an i
 FLUSH_RECORDS = 0          # ... or when this many records are queued (0: by time only; bench/recorder_instructions.py)
 DEFAULT_LIMIT = 1_000_000  # events before the trace is capped with `truncated`
 MAX_STRING = 60_000        # bytes of UTF-8: the loader refuses strings over 64 KiB
+MAX_LINE = 1_000_000       # the trace's largest line number (docs/trace-format.md)
 
 
 # [SECTION] Writer: events are queued as tuples and formatted in batches
@@ -119,6 +120,11 @@ def _js(s):
     if len(s) > MAX_STRING // 4:  # maybe over MAX_STRING bytes
         s = _cut(s)
     return json.dumps(s, ensure_ascii=False)
+
+
+def _line(n):
+    """A frame's line as the trace holds it: 0 (unknown) for none, or one past MAX_LINE."""
+    return n if n and n <= MAX_LINE else 0
 
 
 def _id(x):
@@ -722,7 +728,7 @@ class Recorder:
         f, fjs, below, top = self.chain(task)
         if f is None:
             return 0, None, below
-        return f.f_lineno or 0, self.files.by_name.get(f.f_code.co_filename), below
+        return _line(f.f_lineno), self.files.by_name.get(f.f_code.co_filename), below
 
     def awaits(self, ls, task, below):
         """(wait, on, target) for a suspended task. A sleep or a plain future awaited inside an
@@ -786,7 +792,7 @@ class Recorder:
             line, f = ls_last_line(self, task)
             if line == 0 and top is not None:
                 f = self.files.rel(top.f_code.co_filename)
-                line = (top.f_lineno or 0) if f is not None else 0
+                line = _line(top.f_lineno) if f is not None else 0
             self.emit("step.end", ls, t2, (tid, line, "none", dur, dur > SLOW_NS, f, None, None))
             self.task_done(ls, task, tid, t2)
             self.timeouts.pop(id(task), None)
@@ -833,7 +839,7 @@ class Recorder:
             at = f.f_lasti
             line = lines.get(at)
             if line is None:
-                line = lines[at] = f.f_lineno or 0
+                line = lines[at] = _line(f.f_lineno)
         ls.suspended[tid] = (line, fjs, top)
         if waiter is None:  # a bare yield (sleep(0)): its next step is already queued
             wait = on = Q_YIELD
@@ -912,7 +918,7 @@ class Recorder:
         while f is not None:
             r = rel(f.f_code.co_filename)
             if r is not None:
-                return f.f_lineno or 0, r
+                return _line(f.f_lineno), r
             f = f.f_back
         return 0, None
 
@@ -926,7 +932,7 @@ def ls_last_line(rec, task):
     while tb is not None:
         r = rec.files.rel(tb.tb_frame.f_code.co_filename)
         if r is not None:
-            line, f = tb.tb_lineno, r
+            line, f = _line(tb.tb_lineno), r
         tb = tb.tb_next
     return line, f
 
@@ -1236,7 +1242,7 @@ def _hot_hooks(rec, hrun):
             awaits=rec.awaits, code_kind=rec.code_kind, Task=Task, step_types=step_types, code_info=rec.code_info,
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
-            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, K_RUN=K_RUN, rewait=rec.rewait,
+            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait,
             after_poll=after_poll, describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL))
         return ReadyQueue, run_c
     return ReadyQueue, run
@@ -1343,7 +1349,7 @@ def _install(rec):
             ls.next_task += 1
             name = _Lazy(None)
             rec.emit_now("task.new", ls, (tid, name, ls.current))
-            line = getattr(getattr(coro, "cr_frame", None), "f_lineno", 0) or 0
+            line = _line(getattr(getattr(coro, "cr_frame", None), "f_lineno", 0))
             rel = rec.files.rel(coro.cr_code.co_filename) if hasattr(coro, "cr_code") else None
             t = _now()
             rec.emit("step.begin", ls, t, (tid, line, rel))
@@ -1770,8 +1776,8 @@ def main(argv):
     except BaseException as e:
         err = "%s: %s" % (type(e).__name__, e)
         if isinstance(e, SyntaxError):
-            shown = script if e.filename == os.path.abspath(script) else e.filename
-            where = "%s:%s" % (shown, e.lineno)
+            shown = script if e.filename in (None, os.path.abspath(script)) else e.filename
+            where = shown if e.lineno is None else "%s:%s" % (shown, e.lineno)  # None: null bytes in the file
             sys.stderr.write("loopscope: %s: syntax error: %s\n" % (where, e.msg))
         finish("exception", 1, "error", err)
         e.__traceback__ = _user_traceback(e)

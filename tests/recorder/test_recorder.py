@@ -585,6 +585,18 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual((prints[0]["line"], prints[0]["file"]), (11, "print_pieces.py"))
             self.loads(r.path)
 
+    def test_a_line_past_the_traces_largest_line_number_is_written_as_0_and_the_trace_loads(self):
+        prog = os.path.join(self.tmp, "far_lines.py")
+        with open(prog, "w") as f:  # main() at line 1,500,002: the trace holds lines up to 1,000,000
+            f.write("import asyncio\n" + "\n" * 1_500_000 + "async def main():\n    print('far')\n"
+                    "    await asyncio.sleep(0)\n\n\nasyncio.run(main())\n")
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (0, "far\n"))
+            lines = [e["line"] for e in r.events if "line" in e]
+            self.assertGreater(len(lines), 3)
+            self.assertEqual(set(lines), {0})
+            self.loads(r.path)
+
     def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
         r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
         self.assertEqual(r.rc, 0)
