@@ -551,6 +551,16 @@ _AWAITS = {
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 
 
+def _unwrapped(obj):
+    """A task or timer as python3 FILE.py makes it: in debug mode asyncio keeps where
+    it was created (_source_traceback, shown as "created at" in its repr and in the
+    slow-callback warning), which must not name the recorder's own wrappers."""
+    tb = getattr(obj, "_source_traceback", None)
+    if tb:
+        tb[:] = [f for f in tb if f.filename != __file__]
+    return obj
+
+
 # [SECTION] Per-loop state
 
 IDLE, POLL, IO, RUN = range(4)
@@ -1313,6 +1323,8 @@ def _install(rec):
     def call_at(orig):
         def call_at_(self, when, callback, *args, **kw):
             h = orig(self, when, callback, *args, **kw)
+            if self._debug:
+                _unwrapped(h)
             ls = getattr(self, "_loopscope", None)
             if ls is not None and rec.on:
                 timer = ls.next_timer
@@ -1343,7 +1355,8 @@ def _install(rec):
             factory = self._task_factory
             if ls is None or not rec.on or factory is None or not self.is_running() or \
                     "eager" not in getattr(factory, "__qualname__", ""):
-                return orig(self, coro, **kw)
+                task = orig(self, coro, **kw)
+                return _unwrapped(task) if self._debug else task
             # 3.12+ eager tasks: the first step runs inside create_task, with no push.
             tid = ls.next_task
             ls.next_task += 1

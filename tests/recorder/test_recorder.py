@@ -597,6 +597,20 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual(set(lines), {0})
             self.loads(r.path)
 
+    def test_in_debug_mode_the_slow_callback_warnings_say_where_the_program_created_them(self):
+        prog = os.path.join(PROGRAMS, "debug_mode.py")
+
+        def warnings(err):  # their durations and deadlines differ from run to run
+            return [re.sub(r"took [0-9.]+|when=[0-9.]+", "", l) for l in err.splitlines() if "Executing" in l]
+        p = self.plain(prog)
+        self.assertEqual(len(warnings(p.stderr)), 2, p.stderr)
+        self.assertIn("created at %s:16" % prog, p.stderr)  # the timer; a task says asyncio/tasks.py
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out, warnings(r.err)), (p.returncode, p.stdout, warnings(p.stderr)))
+            self.assertNotIn("loopscope_recorder", r.err)
+            self.assertEqual(len([e for e in r.events if e["ev"] == "step.end" and e.get("slow")]), 1)
+            self.loads(r.path)
+
     def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
         r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
         self.assertEqual(r.rc, 0)
