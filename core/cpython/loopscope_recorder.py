@@ -148,6 +148,12 @@ class _Lazy:
         self.auto = task.get_name() if task is not None else None
         self.name = _name_to_come(self.auto)
 
+    def freeze(self):
+        """Its name from now on is the one it has now (the task's first step has begun:
+        create_task(name=) has named it), whenever its event is written."""
+        str(self)
+        self.ref = None
+
     def __str__(self):
         """The name as JSON text (so that a template's %s takes a _Lazy or an encoded str alike)."""
         t = self.ref() if self.ref is not None else None
@@ -242,6 +248,7 @@ END_NOFILE, END_FILE, DONE = frozenset(RESUME[3]), frozenset(RESUME[4]), frozens
 K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
 K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s,"fn":%s')
            for k in ("timer.arm", "timer.fire", "timer.cancel")}
+K_TIMER_ARM, K_TIMER_FIRE, K_TIMER_CANCEL = (K_TIMER[k] for k in ("timer.arm", "timer.fire", "timer.cancel"))
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
@@ -286,12 +293,6 @@ def _record(kind, a):
         return K_DONE[a[1]], (a[0],) if a[1] == "cancelled" else (a[0], _js(a[2]))
     if kind == "task.cancel":
         return K_CANCEL, (a[0], _id(a[1]))
-    if kind in K_TIMER:       # timer, due_ns, task, label, fn
-        return K_TIMER[kind], (a[0], a[1], _id(a[2]), _js(a[3]), _q(a[4]))
-    if kind == "io.wait":     # op, task, kind, target
-        return K_IO_WAIT, (a[0], _id(a[1]), _q(a[2]), _js(a[3]))
-    if kind == "io.done":     # op, task, kind, status, bytes
-        return K_IO_DONE, (a[0], _id(a[1]), _q(a[2]), _js(a[3]), a[4])
     if kind == "pool.submit":
         return K_POOL_SUBMIT, (a[0], _id(a[1]), _js(a[2]))
     if kind in K_POOL:
@@ -487,6 +488,7 @@ class Writer:
         th = threading.Thread(target=loop, name="loopscope-writer", daemon=True)
         th.start()
 
+Q_READY, Q_REMOVED = _q("ready"), _q("removed")  # io.done's status
 Q_YIELD, Q_NEW, Q_CANCEL, Q_FUTURE, Q_SOON, Q_THREADSAFE, Q_TIMER, Q_IO, Q_STEP, Q_WAKEUP = (
     Q[w] for w in ("yield", "new", "cancel", "future", "call_soon", "threadsafe", "timer", "io", "task.step",
                    "task.wakeup"))
@@ -572,7 +574,7 @@ class LoopState:
     iterations and ids continue. A loop running while another is open gets the
     next free number."""
     __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
-                 "timers", "next_timer", "io", "next_op", "cancels", "labels", "suspended", "thread", "loop", "eager")
+                 "timers", "next_timer", "io", "next_op", "cancels", "labels", "names", "suspended", "thread", "loop", "eager")
 
     def __init__(self, number):
         self.number = number
@@ -584,12 +586,13 @@ class LoopState:
         self.next_task = 0
         self.handles = {}        # id(handle) -> (handle id, task id, label, fn)
         self.next_handle = 0
-        self.timers = {}         # id(TimerHandle) -> timer id
+        self.timers = {}         # id(TimerHandle) -> its timer.arm's args (timer, due, task, label, fn)
         self.next_timer = 0
-        self.io = {}             # id(reader/writer handle) -> (op, task, kind, fd, is_reader)
+        self.io = {}             # id(reader/writer handle) -> [op, task, kind (both JSON text), fd, is_reader, waiting]
         self.next_op = 0
         self.cancels = {}        # task id -> cancelling() count already recorded
         self.labels = {}         # task id -> its (step, wakeup) labels
+        self.names = {}          # task id -> its task.new's name (a _Lazy) until its first step
         self.suspended = {}      # task id -> (line, file) where it suspended: where it resumes
         self.thread = _get_ident()
         self.loop = None
@@ -675,7 +678,8 @@ class Recorder:
         else:
             tid = ls.next_task
             ls.next_task += 1
-            self.emit_now("task.new", ls, (tid, _Lazy(task), ls.current if parent is None else parent))
+            name = ls.names[tid] = _Lazy(task)
+            self.emit_now("task.new", ls, (tid, name, ls.current if parent is None else parent))
         ls.tasks[k] = tid
         tasks = ls.tasks
         weakref.finalize(task, tasks.pop, k, None)
@@ -892,7 +896,7 @@ class Recorder:
             op[0] = ls.next_op
             ls.next_op += 1
             op[5] = True
-            self.emit_now("io.wait", ls, (op[0], op[1], op[2], _target(h)))
+            self.put(K_IO_WAIT, ls, (op[0], op[1], op[2], _js(_target(h))))
         elif not ((r is h) if op[4] else (w is h)):
             ls.io.pop(id(h), None)
 
@@ -1097,13 +1101,13 @@ def _hot_hooks(rec, hrun):
         """A handle pushed after the poll: a due timer's timer.fire, a ready reader's or writer's io.done."""
         if cause is Q_TIMER:
             t = ls.timers.pop(id(h), None)
-            if t is not None:
-                rec.emit_now("timer.fire", ls, (t[0], t[1], t[2], raw if raw is not None else _describe(cb)[1], t[3]))
+            if t is not None:  # armed with this callback: its label and fn as timer.arm gave them
+                rec.put(K_TIMER_FIRE, ls, t)
         else:
             op = ls.io.get(id(h))
             if op is not None and op[5]:
                 op[5] = False
-                rec.emit_now("io.done", ls, (op[0], op[1], op[2], "ready", 0))
+                rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_READY, 0))
 
     def push(self, h):
         """What ReadyQueue.append records of a handle joining loop._ready (self)."""
@@ -1221,6 +1225,10 @@ def _hot_hooks(rec, hrun):
         lab = ls.labels.get(tid)
         name = task.get_name()
         if lab is None or lab[0] != name:  # its first step (or set_name since): labels as JSON text now
+            if lab is None or lab[0] is None:  # its first step: what was queued with its name to come says this one
+                for lazy in [ls.names.pop(tid, None)] + (lab[1:] if lab else []):
+                    if lazy is not None:
+                        lazy.freeze()
             s = str(name)
             lab = ls.labels[tid] = [name, _js(s + " step"), _js(s + " wakeup")]
         tt = t - t0
@@ -1332,8 +1340,8 @@ def _install(rec):
                 due = int(when * 1e9) - rec.t0
                 cur = ls.current if _get_ident() == ls.thread else None
                 fn, label = _describe(callback)
-                ls.timers[id(h)] = (timer, due, cur, fn)
-                rec.emit_now("timer.arm", ls, (timer, due, cur, label, fn))
+                args = ls.timers[id(h)] = (timer, due, _id(cur), _js(label), Q[fn])  # timer.fire's and .cancel's too
+                rec.put(K_TIMER_ARM, ls, args)
             return h
         return call_at_
     wrap(BEL, "call_at", call_at)
@@ -1345,7 +1353,7 @@ def _install(rec):
         if ls is not None and rec.on and not self._cancelled:
             t = ls.timers.pop(id(self), None)
             if t is not None:
-                rec.emit_now("timer.cancel", ls, (t[0], t[1], t[2], _describe(self._callback)[1], t[3]))
+                rec.put(K_TIMER_CANCEL, ls, t)
         return tcancel(self)
     asyncio.events.TimerHandle.cancel = timer_cancel
 
@@ -1426,8 +1434,8 @@ def _install(rec):
                 op = ls.next_op
                 ls.next_op += 1
                 cur = ls.current if _get_ident() == ls.thread else None
-                ls.io[id(h)] = [op, cur, kind, fd, is_reader, True]
-                rec.emit_now("io.wait", ls, (op, cur, kind, _target(h)))
+                wait = ls.io[id(h)] = [op, _id(cur), _q(kind), fd, is_reader, True]  # task and kind as JSON text
+                rec.put(K_IO_WAIT, ls, (op, wait[1], wait[2], _js(_target(h))))
                 return h
             return add_
         wrap(SEL, name, add)
@@ -1444,7 +1452,7 @@ def _install(rec):
                         h = None
                     op = ls.io.pop(id(h), None) if h is not None else None
                     if op is not None and op[5]:
-                        rec.emit_now("io.done", ls, (op[0], op[1], op[2], "removed", 0))
+                        rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_REMOVED, 0))
                 return orig(self, fd)
             return remove_
         wrap(SEL, name, remove)

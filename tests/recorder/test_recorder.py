@@ -611,6 +611,17 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual(len([e for e in r.events if e["ev"] == "step.end" and e.get("slow")]), 1)
             self.loads(r.path)
 
+    def test_a_task_renamed_after_its_first_step_keeps_its_first_name_in_task_new_whenever_that_is_written(self):
+        """task.new's name is read when the record is written (create_task(name=) names a task
+        after queuing its first step), but as it was at the task's first step: the trace is
+        written while the renamed task is still alive (it was "renamed" when that happened)."""
+        prog = os.path.join(PROGRAMS, "renamed_late.py")
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (0, "renamed\n"))
+            self.assertEqual([e["name"] for e in r.of("task.new")][:2], ["Task-1", "first"])
+            labels = [e["label"] for e in r.of("ready.run") if e["task"] == 1]
+            self.assertEqual((labels[0], labels[-1]), ("first step", "renamed step"))
+
     def test_a_flood_of_tasks_caps_the_trace_with_a_truncation_event(self):
         r = self.record(os.path.join(PROGRAMS, "bad", "flood.py"), "20000", limit=30000)
         self.assertEqual(r.rc, 0)
