@@ -34,6 +34,7 @@ import asyncio.runners
 import asyncio.selector_events
 import asyncio.tasks
 import collections
+import concurrent.futures
 import functools
 import json
 import marshal
@@ -1391,7 +1392,9 @@ def _install(rec):
     def run_in_executor(orig):
         def run_in_executor_(self, executor, func, *args):
             ls = getattr(self, "_loopscope", None)
-            if ls is None or not rec.on:
+            if ls is None or not rec.on or not (executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)):
+                # Another process's work (a ProcessPoolExecutor) has no thread here to watch,
+                # and must stay picklable: func goes as it is, and the task awaits a future.
                 return orig(self, executor, func, *args)
             job = rec.next_job
             rec.next_job += 1

@@ -414,6 +414,16 @@ class RecorderTest(unittest.TestCase):
         self.assertGreaterEqual(blocks[0]["dur_ns"], 150_000_000)
         self.loads(r.path)
 
+    def test_a_process_pool_gets_its_function_as_it_is_and_the_task_awaits_a_future(self):
+        prog = os.path.join(PROGRAMS, "process_pool.py")
+        p = self.plain(prog)
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+            self.assertEqual(r.out, "25 [0, 1, 4, 9]\n")
+            self.assertEqual([e for e in r.events if e["ev"].startswith("pool.")], [], "no thread here runs the work")
+            self.assertIn("future", [e["wait"] for e in r.of("step.end") if e["task"] == 0])
+            self.loads(r.path)
+
     def test_aiofiles_and_aiosqlite_work_and_their_threads_show(self):
         if not has_modules(DEBIAN_PY, "aiofiles", "aiosqlite"):
             self.skipTest("python3-aiofiles / python3-aiosqlite are not installed (scripts/deps.sh)")
