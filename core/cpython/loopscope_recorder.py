@@ -1032,9 +1032,9 @@ def _target(h):
     if owner is not None and hasattr(owner, "get_extra_info"):
         try:
             p = owner.get_extra_info("peername")
-            if p is None:
+            if not p:  # None, or '' for a Unix socket's unnamed client: the end that has a name
                 p = owner.get_extra_info("sockname")
-            if p is not None:
+            if p:
                 return _addr(p)
         except Exception:
             pass
@@ -1043,7 +1043,8 @@ def _target(h):
 
 def _peer(sock):
     try:
-        return _addr(sock.getpeername())
+        p = sock.getpeername()
+        return _addr(p if p else sock.getsockname())  # '': a Unix socket's unnamed client
     except OSError:
         try:
             return "listen " + _addr(sock.getsockname())

@@ -424,6 +424,16 @@ class RecorderTest(unittest.TestCase):
             self.assertIn("future", [e["wait"] for e in r.of("step.end") if e["task"] == 0])
             self.loads(r.path)
 
+    def test_every_wait_on_a_unix_socket_names_its_path(self):
+        prog = os.path.join(PROGRAMS, "unix_socket.py")
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (0, "STREAMS\nSOCK CALLS\n"))
+            targets = [e["target"] for e in r.of("io.wait")]
+            self.assertGreater(len(targets), 3)
+            for t in targets:
+                self.assertRegex(t, r"echo\.sock$")
+            self.loads(r.path)
+
     def test_aiofiles_and_aiosqlite_work_and_their_threads_show(self):
         if not has_modules(DEBIAN_PY, "aiofiles", "aiosqlite"):
             self.skipTest("python3-aiofiles / python3-aiosqlite are not installed (scripts/deps.sh)")
