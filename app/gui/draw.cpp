@@ -123,6 +123,9 @@ const char* wrap_row(ImFont* font, float px, const char* p, const char* end, flo
   const float scale = px / font->FontSize;
   const char* brk = nullptr;  // the row's end at the last break that fits
   const char* brk_next = nullptr;
+  // Where a word wider than the row may break: after its last '.' or '_', or
+  // before a capital that follows a small letter ("Stream|Reader|Protocol.|connection_|made").
+  const char* soft = nullptr;
   float w = 0;
   auto skip_spaces = [&](const char* q) {
     while (q < end && *q == ' ') ++q;
@@ -138,21 +141,28 @@ const char* wrap_row(ImFont* font, float px, const char* p, const char* end, flo
     }
     if (c == ' ') {  // a break before the space; the next row starts at the next word
       brk = s, brk_next = skip_spaces(s);
+      soft = nullptr;
       w += font->GetCharAdvance(ImWchar(c)) * scale;
       s = after;
       continue;
     }
+    if (c >= 'A' && c <= 'Z' && s > p && s[-1] >= 'a' && s[-1] <= 'z') soft = s;
     w += font->GetCharAdvance(ImWchar(c)) * scale;
     if (w > max_w) {
       if (brk && brk > p) {
         *next = brk_next;
         return brk;
       }
-      const char* cut = s > p ? s : after;  // a word wider than the row: broken where the row is full
+      if (soft && soft > p) {  // a word wider than the row: broken at its last such place that fits
+        *next = soft;
+        return soft;
+      }
+      const char* cut = s > p ? s : after;  // ... else where the row is full
       *next = skip_spaces(cut);
       return cut;
     }
     if ((c == ',' || c == ';') && after < end && *after != ' ') brk = brk_next = after;
+    if ((c == '.' || c == '_') && after < end) soft = after;
     s = after;
   }
   *next = end;

@@ -44,7 +44,9 @@ std::string elide(ImFont* font, float px, const std::string& text, float max_w);
 // Wrapping for prose and prints: the row that starts at `p` ends at the last
 // space (or after a ',' or ';') that fits in `max_w`; a '.' or '_' inside a
 // word ("asyncio.sleep", "3.0 s", "client_1") never breaks it. Only a word
-// wider than the whole row is broken, where the row is full. A newline ends a
+// wider than the whole row is broken: after its last '.' or '_' or before a
+// capital after a small letter that fits ("StreamReader" / "Protocol." /
+// "connection_made"), else where the row is full. A newline ends a
 // row. Returns the row's end; `*next` is where the next row starts (the
 // spaces at the break skipped), `end` when none.
 const char* wrap_row(ImFont* font, float px, const char* p, const char* end, float max_w, const char** next);

@@ -81,6 +81,23 @@ TEST_CASE("a print wraps between words: asyncio.sleep, 3.0 and client_1 stay who
   CHECK(rows_seen > 200);  // it did wrap, at many widths
 }
 
+TEST_CASE("a name wider than the row breaks between its parts (after a dot or an underscore, before a capital), not inside one") {
+  Rig r("gather");
+  ImFont* font = ImGui::GetIO().Fonts->Fonts[0];
+  const float px = 20;
+  auto width = [&](const char* t) { return font->CalcTextSizeA(px, FLT_MAX, 0, t).x; };
+  // Wider than "StreamReaderProtocol.", narrower than the whole name.
+  const float w = (width("StreamReaderProtocol.") + width("StreamReaderProtocol.connection_")) / 2;
+  CHECK(rows_of(font, px, "runs StreamReaderProtocol.connection_made now", w) ==
+        std::vector<std::string>{"runs", "StreamReaderProtocol.", "connection_made now"});
+  // Narrower than its parts together: broken between them (a capital after a small letter starts one).
+  CHECK(rows_of(font, px, "StreamReaderProtocol.connection_made", width("connection_") + 1) ==
+        std::vector<std::string>{"Stream", "Reader", "Protocol.", "connection_", "made"});
+  // A part wider than the row is broken where the row is full.
+  std::vector<std::string> narrow = rows_of(font, px, "supercalifragilistic", width("supercal") + 1);
+  CHECK(narrow.front() == "supercal");
+}
+
 TEST_CASE("in a presenter clip half the Console wraps the server's replies between words, never inside a number") {
   Rig r(Rig::ClipHalf{.captioned = true}, "concurrent-server", {"clients=3", "work=0.05"});
   r.shoot(r.m().size() - 1);
