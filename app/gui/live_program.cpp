@@ -70,6 +70,11 @@ void Session::interrupt_program(RunState& st) {
   else st.interrupt_pending = true;  // not started yet (its python3 is being checked): delivered once it is
 }
 
+void Session::signal_program(RunState& st, int sig) {
+  if (st.done.load(std::memory_order_acquire)) return;
+  if (pid_t pid = st.pid.load(); pid > 0) ::kill(pid, sig);
+}
+
 void Session::deliver_pending_interrupts() {
   auto deliver = [](RunState& st) {
     if (!st.interrupt_pending || st.done.load(std::memory_order_acquire)) return;

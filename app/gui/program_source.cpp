@@ -123,9 +123,15 @@ Commands ProgramSource::draw_bar(const RunView& run1, const Fonts& fonts, const 
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", run1.session().program().c_str());
   ImGui::SameLine(0, px * 0.6f);
   if (live) {
-    if (ImGui::Button("Stop")) out.push_back(cmd::StopRun{});
+    // Ctrl-C first; a program that goes on after it is ended harder (Session::stop).
+    static constexpr const char* kStop[][2] = {
+        {"Stop", "Stop the program as Ctrl-C would: SIGINT, so it sees KeyboardInterrupt"},
+        {"Force stop", "It went on after Ctrl-C: SIGTERM ends it, and its trace is still finished"},
+        {"Kill", "It went on after SIGTERM too: SIGKILL ends it at once, its trace where it was"}};
+    const auto& stop = kStop[std::min(run1.session().stops(), 2)];
+    if (ImGui::Button(stop[0])) out.push_back(cmd::StopRun{});
     note("Run");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop the program as Ctrl-C would: SIGINT, so it sees KeyboardInterrupt");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", stop[1]);
   } else {
     if (ImGui::Button("Run again")) out = rerun(run1);
     note("Run");

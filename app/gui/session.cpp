@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include <algorithm>
+#include <csignal>
 
 #include "core/trace_load.hpp"
 
@@ -107,7 +108,9 @@ void Session::start_open(const Params& p, int port, double duration) {
 
 void Session::stop() {
   if (stop_) stop_->request();
-  interrupt_program(*state_);
+  const int n = ++state_->stops;
+  if (n == 1) interrupt_program(*state_);
+  else signal_program(*state_, n == 2 ? SIGTERM : SIGKILL);
 }
 
 std::string Session::load(const std::string& path) {

@@ -50,9 +50,13 @@ class Session {
   const std::string& program() const { return program_; }  // the .py path ("" for scenarios)
   const std::string& program_stderr() const { return program_err_; }
   int exit_status() const { return state_->exit_status; }  // the program's, once !live()
-  // Asks the live run to stop, as Ctrl-C would (thread-safe, returns at once):
-  // a program gets SIGINT (KeyboardInterrupt), a scenario its loop's stop.
+  // Asks the live run to stop, as Ctrl-C would (returns at once): a program
+  // gets SIGINT (KeyboardInterrupt), a scenario its loop's stop. A program that
+  // goes on (it catches KeyboardInterrupt, or ignores SIGINT) gets SIGTERM at
+  // the second call (the recorder still finishes its trace) and SIGKILL at the
+  // third (the trace ends where it was).
   void stop();
+  int stops() const { return state_->stops; }  // stop() calls for this run so far
   bool open_mode() const { return open_mode_; }
   int open_port() const { return open_port_ ? open_port_->load(std::memory_order_acquire) : 0; }  // 0 until it listens
   double open_duration() const { return open_duration_; }
@@ -82,10 +86,12 @@ class Session {
     std::atomic<pid_t> pid{-1};  // a program's interpreter while it runs
     int exit_status = 0;
     bool interrupt_pending = false;  // GUI thread only: Stop came before the interpreter started
+    int stops = 0;                   // GUI thread only: Stop presses so far (stop())
   };
   void poll_program_stderr();
   void deliver_pending_interrupts();  // each poll: a Stop that came before the interpreter's pid
   static void interrupt_program(RunState& st);  // SIGINT to its interpreter, if one runs
+  static void signal_program(RunState& st, int sig);  // `sig` to its interpreter, if one runs
   void end_programs();  // closing: SIGINT to every program still running, SIGKILL to those that ignore it
   void reset();
   // Joins the retired runs that have ended (their join returns at once); `all`: every one, waiting.

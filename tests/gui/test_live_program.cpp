@@ -64,6 +64,46 @@ TEST_CASE("a running program's events are in the model while it runs, and the re
   std::filesystem::remove(latch);
 }
 
+namespace {
+// Starts ignores_stops.py ignoring `ignored`, and presses Stop again each time
+// the program goes on ticking after a press; returns when it has ended.
+void stop_until_it_ends(gui::Session& s, const char* ignored) {
+  s.start_program(LOOPSCOPE_SOURCE_DIR "/tests/programs/live/ignores_stops.py", {ignored});
+  poll_until(s, [&] { return printed(s, "tick 1") || !s.live(); });
+  REQUIRE(s.live());
+  while (s.live()) {
+    int ticks = 0;  // the prints so far: the program goes on if one more comes after the press
+    for (const Event& e : s.model().events()) ticks += e.kind == Ev::print;
+    s.stop();
+    poll_until(s, [&] {
+      int now = 0;
+      for (const Event& e : s.model().events()) now += e.kind == Ev::print;
+      return now > ticks + 1 || !s.live();
+    });
+    REQUIRE(s.stops() <= 3);
+  }
+  s.wait();
+}
+}  // namespace
+
+TEST_CASE("a program that ignores Ctrl-C goes on after Stop and ends at the second, its trace finished") {
+  gui::Session s;
+  stop_until_it_ends(s, "INT");
+  CHECK(s.stops() == 2);
+  CHECK(s.exit_status() == 143);
+  const Event& last = s.model().events().back();
+  REQUIRE(last.kind == Ev::run_end);
+  CHECK(as<ev::RunEnd>(last).how == EndHow::sigterm);
+}
+
+TEST_CASE("a program that ignores Ctrl-C and SIGTERM ends at the third Stop, killed") {
+  gui::Session s;
+  stop_until_it_ends(s, "INT TERM");
+  CHECK(s.stops() == 3);
+  CHECK(s.exit_status() == 137);
+  CHECK(printed(s, "tick 2"));  // what it wrote before it was killed is there
+}
+
 TEST_CASE("a program that raises keeps its traceback for the Console and its exit status") {
   gui::Session s;
   s.start_program(LOOPSCOPE_SOURCE_DIR "/tests/programs/bad/raises.py");
