@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
@@ -150,8 +151,13 @@ Commands ProgramSource::draw_bar(const RunView& run1, const Fonts& fonts, const 
     int st = run1.session().exit_status();
     const std::string& err = run1.session().result().error;
     const auto& ev = run1.model().events();
-    bool interrupted = ev.back().kind == Ev::run_end && as<ev::RunEnd>(ev.back()).how == EndHow::sigint;
-    if (interrupted) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "stopped (Ctrl-C), exit %d", st);
+    const EndHow how = ev.back().kind == Ev::run_end ? as<ev::RunEnd>(ev.back()).how : EndHow::unset;
+    // Ended by Stop (Ctrl-C, then Force stop, then Kill: Session::stop): said plainly, not as an error.
+    const char* stopped = how == EndHow::sigint    ? "stopped (Ctrl-C)"
+                          : how == EndHow::sigterm ? "stopped (SIGTERM)"
+                          : st == 128 + SIGKILL    ? "killed"
+                                                   : nullptr;
+    if (stopped) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "%s, exit %d", stopped, st);
     else if (st == 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.text_faint), "exit 0");
     else if (st > 0) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "exit %d", st);
     else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(th.error), "%s", err.c_str());
