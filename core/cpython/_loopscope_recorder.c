@@ -1303,7 +1303,8 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take(d, "code_kind", &S.code_kind) < 0 || take(d, "Task", &S.task_type) < 0 ||
       take(d, "step_types", &S.step_types) < 0 || take(d, "code_info", &S.code_info) < 0 ||
       take(d, "Q", &S.Q) < 0 || take(d, "K_END", &S.k_end) < 0 || take_long(d, "t0", &S.t0) < 0 ||
-      take_long(d, "SLOW_NS", &S.slow_ns) < 0 || take_long(d, "MAX_LINE", &S.max_line) < 0 || take_long(d, "K_PUSH", &k_push) < 0 ||
+      take_long(d, "SLOW_NS", &S.slow_ns) < 0 ||
+      take_long(d, "MAX_LINE", &S.max_line) < 0 || take_long(d, "K_PUSH", &k_push) < 0 ||
       take_long(d, "K_RUN_RESUME", &k_run_resume) < 0 || take_long(d, "RUN", &run_phase) < 0 ||
       take_long(d, "IO", &io_phase) < 0 || take_type(d, "LoopState", &S.ls_type) < 0 ||
       take_type(d, "ReadyQueue", &S.rq_type) < 0 || take_type(d, "Handle", &S.handle_type) < 0 ||

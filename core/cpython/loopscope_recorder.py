@@ -575,7 +575,8 @@ class LoopState:
     iterations and ids continue. A loop running while another is open gets the
     next free number."""
     __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
-                 "timers", "next_timer", "io", "next_op", "cancels", "labels", "names", "suspended", "thread", "loop", "eager")
+                 "timers", "next_timer", "io", "next_op", "cancels", "labels", "names", "suspended", "thread", "loop",
+                 "eager")
 
     def __init__(self, number):
         self.number = number
@@ -1262,7 +1263,8 @@ def _hot_hooks(rec, hrun):
             awaits=rec.awaits, code_kind=rec.code_kind, Task=Task, step_types=step_types, code_info=rec.code_info,
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
-            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS, MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait,
+            IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS,
+            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait,
             after_poll=after_poll, describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL))
         return ReadyQueue, run_c
     return ReadyQueue, run
@@ -1393,7 +1395,8 @@ def _install(rec):
     def run_in_executor(orig):
         def run_in_executor_(self, executor, func, *args):
             ls = getattr(self, "_loopscope", None)
-            if ls is None or not rec.on or not (executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)):
+            thread_pool = executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)
+            if ls is None or not rec.on or not thread_pool:
                 # Another process's work (a ProcessPoolExecutor) has no thread here to watch,
                 # and must stay picklable: func goes as it is, and the task awaits a future.
                 return orig(self, executor, func, *args)
