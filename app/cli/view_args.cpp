@@ -17,7 +17,9 @@ const char* const ViewArgs::kHelp =
     "  ID                a scenario id (loopscope list), run for real to completion first; or a saved\n"
     "                    trace F.jsonl (loopscope run ID --events F.jsonl, or Save in the GUI), replayed:\n"
     "                    a file gives the same picture every time; or a .py program, recorded under\n"
-    "                    CPython first (loopscope run FILE.py; it must end by itself)\n"
+    "                    CPython first (loopscope run FILE.py)\n"
+    "  --duration S      a .py program that has not ended after S seconds is stopped as Ctrl-C would\n"
+    "                    (KeyboardInterrupt) and what it did so far is shown (default 60)\n"
     "  --compare ID2     a second run (scenario id or trace) on the same real-time axis, with the\n"
     "                    compare summary (total time, time the loop was blocked, each client's reply)\n"
     "  --set k=v         a parameter, for every run whose scenario has it (an unknown key is an error)\n"
@@ -34,9 +36,20 @@ bool is_file(const std::string& p) {
 }  // namespace
 
 namespace {
+// Whether the trace's run.end says --duration stopped the program.
+bool stopped_by_duration(const std::string& trace) {
+  FILE* f = std::fopen(trace.c_str(), "rb");
+  if (!f) return false;
+  char tail[512] = {};
+  std::fseek(f, -long(sizeof tail - 1), SEEK_END);  // a short file: stays at its start
+  size_t n = std::fread(tail, 1, sizeof tail - 1, f);
+  std::fclose(f);
+  return std::string_view(tail, n).find("\"how\":\"duration\"") != std::string_view::npos;
+}
+
 // A .py program's trace: recorded headlessly under CPython first, kept in a
 // temporary file removed at exit.
-std::string record_program(const std::string& cmd, const std::string& file) {
+std::string record_program(const std::string& cmd, const std::string& file, double duration) {
   std::string bad = check_program_file(file);
   if (!bad.empty()) throw UsageError(cmd + ": " + bad);
   std::string py = check_python("python3");
@@ -50,6 +63,7 @@ std::string record_program(const std::string& cmd, const std::string& file) {
   }();
   (void)cleanup;
   ProgramOptions o;
+  o.duration = duration > 0 ? duration : ViewArgs::kProgramSeconds;
   o.events = "/tmp/loopscope-" + cmd + "-" + std::to_string(::getpid()) + "-" + std::to_string(temporaries.size()) +
              ".jsonl";
   temporaries.push_back(o.events);
@@ -57,17 +71,22 @@ std::string record_program(const std::string& cmd, const std::string& file) {
   if (run.status < 0) throw UsageError(cmd + ": " + run.error);
   if (!run.error.empty()) std::fprintf(stderr, "%s: %s\n", cmd.c_str(), run.error.c_str());
   if (run.crash_signal) end_crashed_trace(o.events, run.crash_signal);
-  std::fprintf(stderr, "%s: %s exited with status %d; its trace is shown\n", cmd.c_str(), file.c_str(),
-               run.status);
+  if (stopped_by_duration(o.events))
+    std::fprintf(stderr, "%s: %s was stopped after %g s (--duration), as Ctrl-C would; its trace is shown\n",
+                 cmd.c_str(), file.c_str(), o.duration);
+  else
+    std::fprintf(stderr, "%s: %s exited with status %d; its trace is shown\n", cmd.c_str(), file.c_str(),
+                 run.status);
   return o.events;
 }
 }  // namespace
 
-RunInput resolve_input(const std::string& cmd, const std::string& what, const std::vector<std::string>& sets) {
+RunInput resolve_input(const std::string& cmd, const std::string& what, const std::vector<std::string>& sets,
+                       double duration) {
   RunInput r;
   const Scenario* s = find_scenario(what);
   if (!s && is_python_program(what)) {
-    r.trace = record_program(cmd, what);
+    r.trace = record_program(cmd, what, duration);
     return r;
   }
   if (!s && (is_file(what) || what.find('/') != std::string::npos || what.ends_with(".jsonl"))) {
@@ -97,6 +116,7 @@ bool ViewArgs::take(Args& a, const std::string& t) {
   else if (t == "--size") a.size(t, w, h);
   else if (t == "--theme") dark = a.dark_theme(t);
   else if (t == "--presenter") presenter = true;
+  else if (t == "--duration") duration = a.number(t, 0.1, 24 * 3600);
   else if (!a.is_option(t) && t.rfind("-", 0) != 0 && id.empty()) id = t;
   else return false;
   return true;
@@ -109,11 +129,11 @@ std::vector<RunInput> ViewArgs::resolve(const std::string& cmd) const {
     for (const std::string& kv : *list)
       if (kv.find('=') == std::string::npos || kv.front() == '=')
         throw UsageError(cmd + ": " + (list == &sets ? "--set" : "--set2") + " needs k=v, got '" + kv + "'");
-  std::vector<RunInput> runs{resolve_input(cmd, id, sets)};
+  std::vector<RunInput> runs{resolve_input(cmd, id, sets, duration)};
   if (!id2.empty()) {
     std::vector<std::string> both = sets;
     both.insert(both.end(), sets2.begin(), sets2.end());  // later values win
-    runs.push_back(resolve_input(cmd, id2, both));
+    runs.push_back(resolve_input(cmd, id2, both, duration));
   }
   // Every value must be used by some run: a typo is an error, not silently ignored.
   auto used = [](const std::string& kv, const RunInput& r) {

@@ -22,13 +22,18 @@ struct RunInput {
 // ID as a scenario id or a trace file, with the `sets` whose key its scenario
 // has. Throws UsageError (one line, naming `cmd`) for an unknown id, a missing
 // file or a bad value.
-RunInput resolve_input(const std::string& cmd, const std::string& what, const std::vector<std::string>& sets);
+RunInput resolve_input(const std::string& cmd, const std::string& what, const std::vector<std::string>& sets,
+                       double duration = 0);
 
 struct ViewArgs {
   std::string id, id2;
   std::vector<std::string> sets, sets2;
   int w = 1280, h = 720;
   bool dark = true, presenter = false;
+  double duration = 0;  // --duration: a .py program is stopped after this long (0: kProgramSeconds)
+  // A .py program that does not end by itself is stopped, as Ctrl-C would,
+  // after this many seconds unless --duration says otherwise: nothing waits forever.
+  static constexpr double kProgramSeconds = 60;
 
   // Takes `t` (just returned by a.next()) when it is one of these options or
   // the positional ID; false when it is not (the command's own option).

@@ -217,11 +217,12 @@ int cmd_screenshot(const std::vector<std::string>& argv) {
     if (t == "--help" || t == "-h") {
       std::printf(
           "usage: loopscope screenshot ID -o F.png [--at SECONDS | --predict N [--reveal]] [--compare ID2]\n"
-          "                            [--set k=v]... [--set2 k=v]... [--size WxH] [--theme dark|light] [--presenter]\n\n"
+          "                            [--set k=v]... [--set2 k=v]... [--size WxH] [--theme dark|light] [--presenter]\n"
+          "                            [--duration S]\n\n"
           "Puts the playhead on the last event at or before SECONDS (default: the end of the run) and writes\n"
           "the window's view as a PNG. Headless: it renders with EGL on Mesa's surfaceless platform and needs\n"
-          "no display or X server. ID, --compare, --set, --set2, --size, --theme and --presenter mean what\n"
-          "they mean for loopscope record.\n"
+          "no display or X server. ID, --compare, --set, --set2, --size, --theme, --presenter and --duration\n"
+          "mean what they mean for loopscope record.\n"
           "  -o F.png          where to write (written to a temporary file, then renamed)\n"
           "  --at SECONDS      playhead time, counted from the run's first event (the toolbar's t =)\n"
           "  --predict N       predict mode (the GUI's Q) with the quiz's Nth question open, as the window\n"

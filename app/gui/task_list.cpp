@@ -125,7 +125,8 @@ void App::draw_tasks(const ImVec2& size) {
                         : t.outcome == Outcome::error ? "failed"
                         : t.outcome == Outcome::cancelled ? "cancelled" : "done";
     dl->AddText(fonts_.ui, px, ImVec2(x, ty), done ? th.text_faint : th.text_dim, state);
-    x += state_w;
+    // "cancelled" is wider than the column (sized for the live states): its row's time moves right.
+    x += std::max(state_w, fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, state).x + px * 0.3f);
     std::string since = format_duration(std::max<int64_t>(0, cur_.t_ns - t.since_ns));
     dl->AddText(fonts_.ui, px * 0.9f, ImVec2(x, ty + px * 0.05f), th.text_faint, since.c_str());
     x += since_w;

@@ -19,6 +19,7 @@ const char* const kHelp =
     "usage: loopscope record ID -o OUT [--compare ID2] [--set k=v]... [--set2 k=v]... [--fps N] [--size WxH]\n"
     "                        [--from S] [--to S] [--speed X] [--hold S] [--pause-at-notable S] [--captions]\n"
     "                        [--no-title] [--theme dark|light] [--presenter] [--quiet] [--progress-lines]\n"
+    "                        [--duration S]\n"
     "\n"
     "Runs scenario ID on a real loop to completion (headless, no display needed), or replays a saved\n"
     "trace, then renders the view off-screen into a clip: a title card (2.5 s) with the scenario's title\n"

@@ -124,6 +124,17 @@ TEST_CASE("--chrome-trace exports a recorded program") {
   std::remove(chrome.c_str());
 }
 
+TEST_CASE("screenshot stops a .py that never ends after --duration, as Ctrl-C would, and draws what it did") {
+  std::string png = temp_path("forever.png");
+  Process p = run(loopscope_cmd("screenshot " + program("bad/forever.py") + " --duration 0.5 -o " + png));
+  CHECK_MESSAGE(p.code == 0, p.err);
+  CHECK(p.err.find("was stopped after 0.5 s (--duration), as Ctrl-C would") != std::string::npos);
+  std::string bytes = slurp(png);
+  REQUIRE(bytes.size() > 8);
+  CHECK(bytes.compare(1, 3, "PNG") == 0);
+  std::remove(png.c_str());
+}
+
 TEST_CASE("screenshot takes a .py where it takes a scenario id: the program is recorded first, then drawn") {
   std::string png = temp_path("two.png");
   Process p = run(loopscope_cmd("screenshot " + program("two_files/main.py") + " -o " + png));
