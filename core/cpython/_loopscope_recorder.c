@@ -706,7 +706,7 @@ static PyObject* push_plain(PyObject* h, Push* p) {
   }
   if (p->phase == S.io_phase) {  // after the poll: what _process_events queues, then the due timers
     p->cause = Py_TYPE(h) == S.timer_handle_type ? S.q_timer : S.q_io;
-    PyObject* r = PyObject_CallFunctionObjArgs(S.after_poll, p->ls, h, p->cause, raw, cb, NULL);
+    PyObject* r = PyObject_CallFunctionObjArgs(S.after_poll, p->ls, h, p->cause, NULL);
     if (r == NULL) goto out;
     Py_DECREF(r);
   } else {

@@ -1100,7 +1100,7 @@ def _hot_hooks(rec, hrun):
     where = rec.where
     note_cancel = rec.note_cancel
 
-    def after_poll(ls, h, cause, raw, cb):
+    def after_poll(ls, h, cause):
         """A handle pushed after the poll: a due timer's timer.fire, a ready reader's or writer's io.done."""
         if cause is Q_TIMER:
             t = ls.timers.pop(id(h), None)
@@ -1181,7 +1181,7 @@ def _hot_hooks(rec, hrun):
                 fn = "pool.done"
             fn = Q[fn]
         if cause is Q_TIMER or cause is Q_IO:
-            after_poll(ls, h, cause, raw, cb)
+            after_poll(ls, h, cause)
         hid = ls.next_handle
         ls.next_handle = hid + 1
         ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)

@@ -243,6 +243,14 @@ class RecorderTest(unittest.TestCase):
         """The recorder alone (--events) and through `loopscope run` (its records), where built."""
         return [self.record(program)] + ([self.via_loopscope(program)] if BINARY else [])
 
+    def recorded_as_python3(self, program):
+        """recorded_both_ways, each run with the exit status and output `python3 program` gives."""
+        p = self.plain(program)
+        runs = self.recorded_both_ways(program)
+        for r in runs:
+            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+        return runs
+
     def test_loopscope_turns_the_compact_records_into_the_same_trace_the_recorder_writes_itself(self):
         """`loopscope run` (--records-fd: marshalled records, formatted in C++) and the recorder
         alone (--events: formatted in Python) give the same events with the same fields in the
@@ -416,9 +424,7 @@ class RecorderTest(unittest.TestCase):
 
     def test_a_process_pool_gets_its_function_as_it_is_and_the_task_awaits_a_future(self):
         prog = os.path.join(PROGRAMS, "process_pool.py")
-        p = self.plain(prog)
-        for r in self.recorded_both_ways(prog):
-            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+        for r in self.recorded_as_python3(prog):
             self.assertEqual(r.out, "25 [0, 1, 4, 9]\n")
             self.assertEqual([e for e in r.events if e["ev"].startswith("pool.")], [], "no thread here runs the work")
             self.assertIn("future", [e["wait"] for e in r.of("step.end") if e["task"] == 0])
@@ -572,9 +578,7 @@ class RecorderTest(unittest.TestCase):
 
     def test_a_program_that_ends_with_os_exit_keeps_its_trace_and_its_status(self):
         prog = os.path.join(PROGRAMS, "exits_early.py")
-        p = self.plain(prog)
-        for r in self.recorded_both_ways(prog):
-            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+        for r in self.recorded_as_python3(prog):
             self.assertEqual(r.rc, 3)
             self.assertEqual([e["text"] for e in r.of("print")][:1], ["about to leave"])
             end = r.of("run.end")
@@ -594,9 +598,7 @@ class RecorderTest(unittest.TestCase):
 
     def test_a_line_written_in_pieces_is_one_print_with_the_task_that_ended_it(self):
         prog = os.path.join(PROGRAMS, "print_pieces.py")
-        p = self.plain(prog)
-        for r in self.recorded_both_ways(prog):
-            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+        for r in self.recorded_as_python3(prog):
             prints = r.of("print")
             self.assertEqual([e["text"] for e in prints], ["ab", "one", "two", "three", "from a thread", "tail"])
             main = r.of("task.new")[0]["task"]
