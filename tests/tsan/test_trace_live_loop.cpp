@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <latch>
 #include <thread>
 
 #include "core/aio.hpp"
@@ -52,16 +53,19 @@ TEST_CASE("a reader polling a running loop sees whole steps and, at the end, eve
   constexpr int kTurns = 20'000;
   Trace trace;
   std::atomic<bool> done{false};
+  std::latch polled(1);  // the run is not over before the reader has polled once (a loaded machine may
+                         // give the loop thread the whole run before this thread polls at all)
   int close_rc = -1;
   std::thread loop_thread([&] {
     close_rc = asyncio_run(trace, LoopOptions{}, [] { return pingpong(kTurns); }).close_rc;
+    polled.wait();
     done.store(true, std::memory_order_release);
   });
   TraceReader reader(trace);
   int polls = 0;
   while (!done.load(std::memory_order_acquire)) {
     reader.poll();
-    ++polls;
+    if (polls++ == 0) polled.count_down();
   }
   loop_thread.join();
   reader.poll();
