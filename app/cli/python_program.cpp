@@ -79,17 +79,21 @@ bool is_python_program(const std::string& arg) {
 // The recorder is imported, not run as a script: Python caches an imported
 // module's compiled code (a script is compiled on every run: ~25 ms, 5% of a
 // half-second program). The cache goes under ~/.cache/loopscope (the install
-// prefix may be read-only); only this import uses that prefix, so the
-// program's own modules cache where they always do (PYTHONDONTWRITEBYTECODE
-// is respected). argv[1] is the recorder's path, the rest its arguments.
+// prefix may be read-only); only this import uses that prefix, and it is
+// written even under PYTHONDONTWRITEBYTECODE (set in many containers; the
+// recorder compiled on every run there: ~95 M instructions, ~30 ms), since
+// the cache is loopscope's own and never beside a source file. The program's
+// own modules cache where they always do, and PYTHONDONTWRITEBYTECODE still
+// holds for them. argv[1] is the recorder's path, the rest its arguments.
 constexpr const char* kRecorderBootstrap =
     "import os, sys\n"
     "sys.path.insert(0, os.path.dirname(sys.argv[1]))\n"
-    "prefix = sys.pycache_prefix\n"
+    "prefix, dont_write = sys.pycache_prefix, sys.dont_write_bytecode\n"
     "sys.pycache_prefix = os.path.join(os.environ.get('XDG_CACHE_HOME') or os.path.expanduser('~/.cache'),"
     " 'loopscope', 'pycache')\n"
+    "sys.dont_write_bytecode = False\n"
     "import loopscope_recorder\n"
-    "sys.pycache_prefix = prefix\n"
+    "sys.pycache_prefix, sys.dont_write_bytecode = prefix, dont_write\n"
     "del sys.path[0]\n"
     "loopscope_recorder.main(sys.argv[2:])\n";
 

@@ -228,13 +228,13 @@ class RecorderTest(unittest.TestCase):
 
     # -- the two outputs: the recorder's own JSON and loopscope's from its compact records
 
-    def via_loopscope(self, program, *args, limit=None, cwd=None):
+    def via_loopscope(self, program, *args, limit=None, cwd=None, env=None):
         trace = os.path.join(self.tmp, "via-%d.jsonl" % len(os.listdir(self.tmp)))
         cmd = [BINARY, "run", program, "--quiet", "--python", PY, "--events", trace]
         if limit is not None:
             cmd += ["--limit", str(limit)]
         p = subprocess.run(cmd + ["--"] + list(args), capture_output=True, text=True, timeout=300,
-                           cwd=cwd or os.path.dirname(program))
+                           cwd=cwd or os.path.dirname(program), env=dict(os.environ, **(env or {})))
         r = Run(p, p.stdout, p.stderr, trace)
         self.check_trace(r)
         return r
@@ -325,6 +325,21 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(len(helper_prints), 4)
         self.assertTrue(all(e["task"] is not None and e["line"] > 0 for e in helper_prints))
         self.loads(r.path)
+
+    def test_the_recorders_bytecode_is_cached_under_dontwritebytecode_and_the_programs_is_not(self):
+        """PYTHONDONTWRITEBYTECODE is the program's: its modules get no __pycache__; the
+        recorder's own cache (under XDG_CACHE_HOME/loopscope) is written all the same."""
+        if not BINARY:
+            self.skipTest("LOOPSCOPE_BINARY is not set: the bootstrap is loopscope's")
+        prog = os.path.join(self.tmp, "prog")
+        shutil.copytree(os.path.join(PROGRAMS, "two_files"), prog)
+        cache = os.path.join(self.tmp, "cache")
+        r = self.via_loopscope(os.path.join(prog, "main.py"),
+                               env={"XDG_CACHE_HOME": cache, "PYTHONDONTWRITEBYTECODE": "1"})
+        self.assertEqual(r.rc, 0, r.err)
+        cached = [n for _, _, files in os.walk(cache) for n in files]
+        self.assertTrue(any(re.match(r"loopscope_recorder\.cpython-\d+\.pyc$", n) for n in cached), cached)
+        self.assertEqual(sorted(os.listdir(prog)), ["helper.py", "main.py"])
 
     def test_a_loop_driven_in_the_3_4_style_is_recorded_with_its_own_entry(self):
         prog = os.path.join(PROGRAMS, "loop_34_style.py")
