@@ -335,6 +335,11 @@ class Exporter {
       case Ev::deadlock: instant(pid, kLoopTid, "DEADLOCK: nothing can wake the loop", e.t_ns, 'p'); out_.end(); break;
       case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::source:
       case Ev::truncated: case Ev::bookmark: case Ev::count_: break;
+      case Ev::ready_cancel: break;  // the handle never runs: no slice to draw
+      case Ev::loop_close:
+        instant(pid, kLoopTid, "loop.close()", e.t_ns, 'p');
+        out_.args_begin().num("dropped", e.num).num("timers", e.ref).args_end().end();
+        break;
       case Ev::queue_put: case Ev::queue_get: break;  // the stage's business; DevTools shows the steps around them
     }
   }

@@ -46,6 +46,8 @@ enum class Ev : uint8_t {
   bookmark,          // a teacher's mark on an event, appended when a trace is saved
   queue_put,         // an item entered an asyncio.Queue (put / put_nowait)
   queue_get,         // an item left it (get / get_nowait)
+  loop_close,        // loop.close(): the ready queue and timers still queued are dropped
+  ready_cancel,      // a queued handle was cancelled: _run_once pops it without running it
   count_
 };
 

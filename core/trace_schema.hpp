@@ -168,6 +168,10 @@ inline constexpr FieldSpec kBookmark[] = {F("at", Slot::num, Type::count), F("la
 // queue.put / queue.get: maxsize 0 = unbounded.
 inline constexpr FieldSpec kQueue[] = {F("queue", Slot::id, Type::id), kTask, F("item", Slot::s1, Type::str),
                                        F("size", Slot::num, Type::count), F("maxsize", Slot::ref, Type::i32)};
+// loop.close: handles still in the ready queue and timers still scheduled, dropped unrun.
+// ready.cancel: a handle waiting in the ready queue was cancelled (Handle.cancel()); it never runs.
+inline constexpr FieldSpec kReadyCancel[] = {F("handle", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str)};
+inline constexpr FieldSpec kLoopClose[] = {F("dropped", Slot::num, Type::count), F("timers", Slot::ref, Type::i32)};
 }  // namespace schema_detail
 
 // The fields of `kind`, in the order the writer writes them.
@@ -199,6 +203,8 @@ constexpr std::span<const FieldSpec> fields_of(Ev kind) {
     case Ev::truncated: return kTruncated;
     case Ev::bookmark: return kBookmark;
     case Ev::queue_put: case Ev::queue_get: return kQueue;
+    case Ev::loop_close: return kLoopClose;
+    case Ev::ready_cancel: return kReadyCancel;
     case Ev::count_: break;
   }
   return {};
@@ -605,6 +611,23 @@ struct QueueChange {  // queue.put, queue.get
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(QueueChange, queue), LOOPSCOPE_VIEW_MEMBER(QueueChange, task),
                       LOOPSCOPE_VIEW_MEMBER(QueueChange, item), LOOPSCOPE_VIEW_MEMBER(QueueChange, size),
                       LOOPSCOPE_VIEW_MEMBER(QueueChange, maxsize)};
+  }
+};
+struct ReadyCancel {
+  static constexpr Ev kind = Ev::ready_cancel;
+  int32_t handle = -1, task = -1;
+  const char* label = nullptr;
+  static constexpr auto members() {
+    return std::tuple{LOOPSCOPE_VIEW_MEMBER(ReadyCancel, handle), LOOPSCOPE_VIEW_MEMBER(ReadyCancel, task),
+                      LOOPSCOPE_VIEW_MEMBER(ReadyCancel, label)};
+  }
+};
+struct LoopClose {
+  static constexpr Ev kind = Ev::loop_close;
+  int64_t dropped = 0;
+  int32_t timers = 0;
+  static constexpr auto members() {
+    return std::tuple{LOOPSCOPE_VIEW_MEMBER(LoopClose, dropped), LOOPSCOPE_VIEW_MEMBER(LoopClose, timers)};
   }
 };
 

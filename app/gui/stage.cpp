@@ -329,7 +329,12 @@ void App::draw_stage(const ImVec2& size) {
       say("polling");
       break;
     case model::Phase::blocked: phase = {"the loop thread is blocked", "blocked"}; break;  // the banner says the rest
-    case model::Phase::done: phase = {"run finished: the loop is closed", "finished"}; break;
+    case model::Phase::closed: phase = {"the loop is closed: what was still queued never runs", "loop closed", "closed"}; break;
+    case model::Phase::done:
+      // A recorded program may end with its loop open (never close()d): say only what happened.
+      if (s.closed || !m.recorded_under_cpython()) phase = {"run finished: the loop is closed", "finished"};
+      else phase = {"the program has ended (its loop was never closed)", "program ended", "ended"};
+      break;
   }
   // No event loop on this thread (sequential-server): no iterations, no polls to speak of.
   if (m.no_event_loop() && m.size()) {

@@ -79,6 +79,26 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
   };
   switch (e.kind) {
     case Ev::run_begin: s.phase = Phase::idle; break;
+    case Ev::ready_cancel: {
+      // Handle.cancel() on a queued handle: _run_once will pop it and skip it.
+      auto it = std::find_if(s.ready.begin(), s.ready.end(), [&](const ReadyChip& c) { return c.handle == e.id; });
+      if (it != s.ready.end()) {
+        if (size_t(it - s.ready.begin()) < s.this_iter) --s.this_iter;
+        s.ready.erase(it);
+      }
+      break;
+    }
+    case Ev::loop_close:
+      // BaseEventLoop.close(): _ready and _scheduled are cleared, the selector closed.
+      s.phase = Phase::closed;
+      s.closed = true;
+      s.ready.clear();
+      s.this_iter = 0;
+      s.timers.clear();
+      s.io.clear();
+      s.running = {};
+      s.running_task = -1;
+      break;
     case Ev::run_end:
     case Ev::deadlock:
       s.phase = Phase::done;
@@ -87,6 +107,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       break;
     case Ev::loop_iter:
       s.phase = Phase::idle;
+      s.closed = false;  // a new loop under the same number (asyncio.run twice)
       s.running = {};
       s.running_task = -1;
       break;
@@ -309,6 +330,12 @@ void Model::apply(const Event& e, size_t i) {
       notable_.push_back(uint32_t(i));
       break;
     case Ev::truncated: notable_.push_back(uint32_t(i)); break;
+    case Ev::loop_close:
+      close_seg(loop_lane, e.t_ns, i);
+      lc.current = {};
+      lc.current_task = -1;
+      if (as<ev::LoopClose>(e).dropped > 0) notable_.push_back(uint32_t(i));
+      break;
     case Ev::loop_iter:
       close_seg(loop_lane, e.t_ns, i);
       lc.current = {};
@@ -472,7 +499,7 @@ void Model::apply(const Event& e, size_t i) {
     case Ev::pool_submit:
     case Ev::queue_put:
     case Ev::queue_get:
-    case Ev::source: case Ev::bookmark:
+    case Ev::source: case Ev::bookmark: case Ev::ready_cancel:  // the stage's business (step_state)
     case Ev::count_: break;
   }
   step_state(st, e, i);

@@ -108,7 +108,8 @@ struct DrawItem {
 
 // [SECTION] The loop's state at one point
 
-enum class Phase : uint8_t { idle, polling, running, blocked, done };
+// closed: loop.close() ran (its ready queue and timers dropped); done: the run ended.
+enum class Phase : uint8_t { idle, polling, running, blocked, closed, done };
 
 struct ReadyChip {
   int32_t handle = -1, task = -1;
@@ -188,6 +189,7 @@ struct LoopState {
   std::vector<QueueChip> queues;  // every queue that has held an item, in order of first use
   std::vector<TaskSnapshot> tasks;  // indexed like Model::tasks()
   bool blocked = false;
+  bool closed = false;  // loop.close() ran since this loop number's last iteration
   int blocked_line = 0;
   const char* blocked_file = nullptr;
 };

@@ -318,6 +318,31 @@ std::string gather_run(const Ctx& c) {
   return s + "It counts " + X + " as finished; other children are still running, so the gather is not complete yet.";
 }
 
+// BaseEventLoop.close(): what was still queued is dropped, never run.
+std::string loop_close(const Ctx& c) {
+  const ev::LoopClose v = as<ev::LoopClose>(c.e);
+  std::string s = "The loop is closed (loop.close()): its ready queue and its timers are cleared";
+  if (v.dropped == 0 && v.timers == 0) return s + ", and nothing was left in them.";
+  s += ". ";
+  if (v.dropped > 0) {
+    s += std::to_string(v.dropped) + (v.dropped == 1 ? " handle still queued never runs" : " handles still queued never run");
+    const LoopState before = c.m.state_at(c.i > 0 ? c.i - 1 : 0, c.e.loop);
+    std::string names;
+    size_t n = 0;
+    for (const ReadyChip& h : before.ready) {
+      if (!h.label || n == 3) continue;
+      names += (n++ ? ", " : "") + std::string(h.label);
+    }
+    if (!names.empty()) s += " (" + names + (size_t(v.dropped) > n ? ", ..." : "") + ")";
+    s += v.timers > 0 ? "; " : ".";
+  }
+  if (v.timers > 0)
+    s += std::to_string(v.timers) + (v.timers == 1 ? " timer that had not fired never will." : " timers that had not fired never will.");
+  if (v.dropped == 0) return s;
+  return s + " They came too late: the loop had been told to stop (run_until_complete stops it once its future is "
+             "done), and a stopping loop ends its iteration without running what was queued during it.";
+}
+
 std::string run(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
@@ -780,6 +805,11 @@ std::string narrate(const Model& m, size_t event_index) {
              "'s text in the trace, as it was when the program ran, so the Code panel shows what really ran. "
              "No event loop work happens here.";
     }
+    case Ev::loop_close: return loop_close(c);
+    case Ev::ready_cancel:
+      return "The queued handle " + quoted(e.s1) + " is cancelled (Handle.cancel(): a reader or writer removed after "
+             "its socket was reported ready, a timer's callback cancelled after it fell due). It never runs: "
+             "_run_once skips a cancelled handle when it reaches it, so the stage takes it off the queue now.";
     case Ev::bookmark: {
       const ev::Bookmark b = as<ev::Bookmark>(e);
       return std::string("A bookmark") + (b.label && *b.label ? std::string(": ") + b.label : std::string()) +

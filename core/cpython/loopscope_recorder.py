@@ -250,6 +250,8 @@ K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
 K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s,"fn":%s')
            for k in ("timer.arm", "timer.fire", "timer.cancel")}
 K_TIMER_ARM, K_TIMER_FIRE, K_TIMER_CANCEL = (K_TIMER[k] for k in ("timer.arm", "timer.fire", "timer.cancel"))
+K_READY_CANCEL = _kind("ready.cancel", ',"handle":%s,"task":%s,"label":%s')
+K_LOOP_CLOSE = _kind("loop.close", ',"dropped":%s,"timers":%s')
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
@@ -1308,8 +1310,15 @@ def _install(rec):
 
     def close(orig):
         def close_(self):
-            orig(self)
             ls = getattr(self, "_loopscope", None)
+            if ls is not None and rec.on and not self._closed and not self.is_running():
+                # close() clears _ready and _scheduled: what is still queued never runs
+                # (a cancelled handle already had its ready.cancel).
+                rec.put(K_LOOP_CLOSE, ls, (sum(1 for h in self._ready if not h._cancelled),
+                                           sum(1 for h in self._scheduled if not h._cancelled)))
+                ls.handles.clear()
+                ls.timers.clear()
+            orig(self)
             if ls is not None and rec.claimed.get(ls.number) is not None and rec.claimed[ls.number]() is self:
                 del rec.claimed[ls.number]
         return close_
@@ -1349,6 +1358,21 @@ def _install(rec):
             return h
         return call_at_
     wrap(BEL, "call_at", call_at)
+
+    # A handle cancelled while it waits in _ready (a reader or writer removed
+    # after its fd was reported ready, a due sleep's timer of a task cancelled
+    # meanwhile) is popped by _run_once and skipped: it never runs.
+    hcancel = asyncio.events.Handle.cancel
+
+    def handle_cancel(self):
+        if not self._cancelled and rec.on:
+            ls = getattr(self._loop, "_loopscope", None)
+            info = ls.handles.pop(id(self), None) if ls is not None else None
+            if info is not None:
+                hid, tid, label = info[:3]
+                rec.put(K_READY_CANCEL, ls, (hid, tid, _js(str(label)) if info[5] else label))
+        return hcancel(self)
+    asyncio.events.Handle.cancel = handle_cancel
 
     tcancel = asyncio.events.TimerHandle.cancel
 

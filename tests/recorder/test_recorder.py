@@ -38,7 +38,7 @@ DEBIAN_PY = "/usr/bin/python3"
 KINDS = {"run.begin", "run.end", "loop.iter", "loop.poll", "ready.push", "ready.run", "task.new", "step.begin",
          "step.end", "task.done", "task.cancel", "timer.arm", "timer.fire", "timer.cancel", "io.wait", "io.done",
          "pool.submit", "pool.start", "pool.end", "block.begin", "block.end", "print", "task.unretrieved",
-         "deadlock", "source", "truncated", "bookmark"}
+         "deadlock", "source", "truncated", "bookmark", "ready.cancel", "loop.close"}
 FN = {"task.step", "task.wakeup", "sleep.set_result", "gather.done_callback", "taskgroup.on_task_done",
       "timeout.on_timeout", "wait_for.release_waiter", "run_until_complete_cb", "io.callback", "pool.done",
       "callback"}
@@ -121,6 +121,26 @@ class RecorderTest(unittest.TestCase):
         if r.events:
             self.assertEqual(r.events[0]["ev"], "run.begin")
             self.assertEqual(r.events[0]["engine"], "cpython")
+        self.check_handles_end(r)
+
+    def check_handles_end(self, r):
+        """Every handle pushed leaves the ready queue once: it runs, is cancelled
+        there (ready.cancel: _run_once skips it), or is still queued when its loop
+        closes (loop.close counts it in `dropped`)."""
+        queued = {}  # loop -> handle ids pushed and not yet gone
+        for e in r.events:
+            q = queued.setdefault(e["loop"], set())
+            if e["ev"] == "ready.push":
+                self.assertNotIn(e["handle"], q, e)
+                q.add(e["handle"])
+            elif e["ev"] == "ready.cancel":
+                self.assertIn(e["handle"], q, e)
+                q.discard(e["handle"])
+            elif e["ev"] == "ready.run":
+                q.discard(e["handle"])
+            elif e["ev"] == "loop.close":
+                self.assertEqual(e["dropped"], len(q), "the handles queued at close: %s" % sorted(q))
+                q.clear()
 
     def loads(self, path):
         """loopscope's own loader (no window) accepts the trace."""
@@ -340,6 +360,22 @@ class RecorderTest(unittest.TestCase):
         cached = [n for _, _, files in os.walk(cache) for n in files]
         self.assertTrue(any(re.match(r"loopscope_recorder\.cpython-\d+\.pyc$", n) for n in cached), cached)
         self.assertEqual(sorted(os.listdir(prog)), ["helper.py", "main.py"])
+
+    def test_a_handle_cancelled_in_the_queue_and_those_left_at_close_are_recorded_as_never_run(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "dropped_handles.py")):
+            runs = {e["handle"] for e in r.of("ready.run")}
+            cancelled = r.of("ready.cancel")
+            self.assertEqual(len(cancelled), 1)
+            self.assertIn("never", cancelled[0]["label"])
+            self.assertNotIn(cancelled[0]["handle"], runs)
+            close = r.of("loop.close")
+            self.assertEqual([(e["dropped"], e["timers"]) for e in close], [(1, 1)])
+            self.assertEqual(r.events[-1]["ev"], "run.end")
+            self.assertLess(r.events.index(close[0]), len(r.events) - 1)
+            left = [e for e in r.of("ready.push") if e["handle"] not in runs and e != cancelled[0]
+                    and e["handle"] != cancelled[0]["handle"]]
+            self.assertEqual([e["label"] for e in left], ["ticker"])
+            self.loads(r.path)
 
     def test_a_loop_driven_in_the_3_4_style_is_recorded_with_its_own_entry(self):
         prog = os.path.join(PROGRAMS, "loop_34_style.py")
