@@ -379,7 +379,10 @@ void App::draw_timeline(const ImVec2& size, int which) {
   (primary ? geo_.plot : geo_.plot2) = {plot0.x, plot0.y, plot1.x, plot1.y};
   for (size_t i = 0; i < lanes.size(); ++i) lane_mid.push_back(lane_y(i) + lane_h * 0.5f);
 
-  // Axis and grid.
+  // Axis and grid. The playhead's head (drawn last, in both runs' timelines)
+  // keeps its part of the axis row: no label is drawn under it.
+  std::pair<float, float> playhead{0, 0};
+  if (float xh = x_of(now); xh >= plot0.x && xh <= plot1.x) playhead = {xh - px * 0.5f, xh + px * 0.5f};
   if (!story) {
     int64_t step = tick_step(t1 - t0, w / (px * 6));
     for (int64_t t = ((t0 - b) / step) * step + b; t <= t1; t += step) {
@@ -387,7 +390,9 @@ void App::draw_timeline(const ImVec2& size, int which) {
       float x = x_of(t);
       dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
       std::string lab = tick_label(t - b, step);
-      if (x + fonts_.ui->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, lab.c_str()).x + 3 > plot1.x) continue;
+      float lw = fonts_.ui->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, lab.c_str()).x;
+      if (x + lw + 3 > plot1.x) continue;
+      if (playhead.second > playhead.first && x + lw + 3 > playhead.first && x < playhead.second) continue;
       dl->AddText(fonts_.ui, px * 0.8f, ImVec2(x + 3, c0.y), th.text_dim, lab.c_str());
     }
   } else {
@@ -399,11 +404,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
     float lpx = px * 0.8f;
     // x spans of the axis row already spoken for: the playhead's head, then each wait label.
     std::vector<std::pair<float, float>> taken;
-    std::pair<float, float> playhead{0, 0};  // the playhead's head, when drawn
-    if (primary) {
-      float xp = x_of(now);
-      if (xp >= plot0.x && xp <= plot1.x) playhead = {xp - px * 0.5f, xp + px * 0.5f}, taken.push_back(playhead);
-    }
+    if (playhead.second > playhead.first) taken.push_back(playhead);
     auto free_at = [&](float lo, float hi) {
       if (lo < plot0.x - 3 || hi > plot1.x + 3) return false;
       for (auto& t : taken)

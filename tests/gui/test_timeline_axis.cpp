@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "gui/draw_audit.hpp"
 #include "gui/rig.hpp"
 
 using namespace loopscope;
@@ -102,4 +103,31 @@ TEST_CASE("A switches the timeline to real time and back; the axis maps trace ti
   r.app->toggle_axis();
   r.shoot(r.m().size() - 1);
   CHECK(r.app->timeline().story);
+}
+
+// The playhead's head sits in the axis row: a tick label there ran into it
+// ("0.0▼s" in a clip's compare half). Seek across the run: in both compared
+// runs' timelines no text is drawn under the head.
+TEST_CASE("no tick label is drawn under the playhead's head, in either compared run's timeline") {
+  Rig r("sequential-server", true, {"clients=2", "work=0.1"});
+  const Scenario* s2 = find_scenario("concurrent-server");
+  REQUIRE(s2);
+  r.app->start_compare(*s2, s2->resolve({"clients=2", "work=0.1"}));
+  r.app->compare_session().wait();
+  const float px = r.app->appearance().font_px();
+  const int64_t b = r.m().begin_ns(), span = r.m().end_ns() - b;
+  int heads_seen = 0;
+  for (int k = 0; k <= 40; ++k) {
+    r.app->seek_time(b + span * k / 40);
+    settle(*r.h, *r.app);
+    REQUIRE_FALSE(r.app->timeline().story);  // the real-time axis: ticks in seconds
+    const Geometry& g = r.app->geometry();
+    for (auto [x, plot] : {std::pair{g.playhead_x, g.plot}, std::pair{g.playhead2_x, g.plot2}}) {
+      if (x < plot.x0) continue;
+      ++heads_seen;
+      CAPTURE(k);
+      CHECK(test::drawn_text(x - px * 0.5f, plot.y0 - px * 1.5f, x + px * 0.5f, plot.y0 - 1) == "");
+    }
+  }
+  CHECK(heads_seen > 40);
 }
