@@ -126,11 +126,19 @@ class RecorderTest(unittest.TestCase):
     def check_handles_end(self, r):
         """Every handle pushed leaves the ready queue once: it runs, is cancelled
         there (ready.cancel: _run_once skips it), or is still queued when its loop
-        closes (loop.close counts it in `dropped`)."""
+        closes (loop.close counts it in `dropped`). Every timer armed fires, is
+        cancelled, or is counted in loop.close's `timers`."""
         queued = {}  # loop -> handle ids pushed and not yet gone
+        armed = {}   # loop -> timers armed, not yet fired or cancelled
         for e in r.events:
             q = queued.setdefault(e["loop"], set())
-            if e["ev"] == "ready.push":
+            t = armed.setdefault(e["loop"], set())
+            if e["ev"] == "timer.arm":
+                t.add(e["timer"])
+            elif e["ev"] in ("timer.fire", "timer.cancel"):
+                self.assertIn(e["timer"], t, e)
+                t.discard(e["timer"])
+            elif e["ev"] == "ready.push":
                 self.assertNotIn(e["handle"], q, e)
                 q.add(e["handle"])
             elif e["ev"] == "ready.cancel":
@@ -140,7 +148,9 @@ class RecorderTest(unittest.TestCase):
                 q.discard(e["handle"])
             elif e["ev"] == "loop.close":
                 self.assertEqual(e["dropped"], len(q), "the handles queued at close: %s" % sorted(q))
+                self.assertEqual(e["timers"], len(t), "the timers armed at close: %s" % sorted(t))
                 q.clear()
+                t.clear()
 
     def loads(self, path):
         """loopscope's own loader (no window) accepts the trace."""
