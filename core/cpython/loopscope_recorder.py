@@ -592,7 +592,7 @@ class LoopState:
         self.next_handle = 0
         self.timers = {}         # id(TimerHandle) -> its timer.arm's args (timer, due, task, label, fn)
         self.next_timer = 0
-        self.io = {}             # id(reader/writer handle) -> [op, task, kind (both JSON text), fd, is_reader, waiting]
+        self.io = {}             # id(reader/writer handle) -> [op, task, kind, target (JSON text), is_reader, waiting]
         self.next_op = 0
         self.cancels = {}        # task id -> cancelling() count already recorded
         self.labels = {}         # task id -> its (step, wakeup) labels
@@ -888,21 +888,17 @@ class Recorder:
             self.emit("task.done", ls, t, (tid, "result", _short(repr(task._result))))
 
     def rewait(self, ls, h, op):
-        """A reader/writer that stays registered after its callback waits again."""
-        loop = h._loop
-        try:
-            key = loop._selector.get_key(op[3])
-        except (KeyError, ValueError, AttributeError, RuntimeError):
+        """A reader/writer that stays registered after its callback waits again.
+        The selector loop cancels a reader's or writer's handle whenever it stops
+        being the fd's (_remove_reader, or _add_reader with another callback), so
+        a handle not cancelled is still registered: no selector look-up."""
+        if h._cancelled:
             ls.io.pop(id(h), None)
-            return
-        r, w = key.data
-        if ((r is h) if op[4] else (w is h)) and not op[5]:
+        elif not op[5]:
             op[0] = ls.next_op
             ls.next_op += 1
             op[5] = True
-            self.put(K_IO_WAIT, ls, (op[0], op[1], op[2], _js(_target(h))))
-        elif not ((r is h) if op[4] else (w is h)):
-            ls.io.pop(id(h), None)
+            self.put(K_IO_WAIT, ls, (op[0], op[1], op[2], op[3]))
 
     # -- prints
 
@@ -1465,8 +1461,10 @@ def _install(rec):
                 op = ls.next_op
                 ls.next_op += 1
                 cur = ls.current if _get_ident() == ls.thread else None
-                wait = ls.io[id(h)] = [op, _id(cur), _q(kind), fd, is_reader, True]  # task and kind as JSON text
-                rec.put(K_IO_WAIT, ls, (op, wait[1], wait[2], _js(_target(h))))
+                # task, kind and target as JSON text: the handle keeps its callback and args, so a
+                # re-wait (rewait) has the same peer
+                wait = ls.io[id(h)] = [op, _id(cur), _q(kind), _js(_target(h)), is_reader, True]
+                rec.put(K_IO_WAIT, ls, (op, wait[1], wait[2], wait[3]))
                 return h
             return add_
         wrap(SEL, name, add)
