@@ -337,6 +337,7 @@ class RecorderTest(unittest.TestCase):
                                         text=True).stdout.strip(), "True", "the recorder imports its C hot path")
         pure = {"LOOPSCOPE_RECORDER_PURE": "1"}
         cases = self.compared_programs([(os.path.join(PROGRAMS, "hot_path.py"), None),
+                                        (os.path.join(PROGRAMS, "socket_pair.py"), None),
                                         (os.path.join(REFERENCE, "taskgroup_demo.py"), 20)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
