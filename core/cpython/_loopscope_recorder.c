@@ -36,12 +36,13 @@ static struct {
   PyTypeObject *ls_type, *rq_type, *handle_type;  // LoopState, ReadyQueue, asyncio.Handle
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
   PyObject *k_end;                        // K_END[slow][file][on][target]
-  PyObject *q_step, *q_wakeup, *q_yield, *q_future, *q_soon, *q_timer, *q_io, *null;
-  PyObject *after_poll, *describe, *js, *future_type;  // the Python hook's helpers, Future
+  PyObject *q_step, *q_wakeup, *q_yield, *q_future, *q_soon, *q_timer, *q_io, *q_ready, *null;
+  PyObject *describe, *js, *future_type;  // the Python hook's helpers, Future
   PyTypeObject* timer_handle_type;
   PyObject* empty;                        // ()
   long long t0, slow_ns;
   long k_push, k_run, k_run_resume, k_iter, k_poll, run_phase, io_phase, idle_phase, poll_phase;
+  long k_timer_fire, k_io_wait, k_io_done;
   long long flush_ns, flush_records;
   long long max_line;  // MAX_LINE: a line past it is written as 0
   Py_ssize_t code_extra;                  // the code objects' slot for what code_kind() says of them
@@ -52,8 +53,9 @@ static struct {
 // Handle are classes with __slots__: a slot is a pointer at a fixed offset).
 static struct {
   Py_ssize_t phase, pushed, current, tasks, next_handle, handles, labels, suspended, number, it, thread, io;  // LoopState
+  Py_ssize_t timers, next_op;                                   // LoopState
   Py_ssize_t rq_ls, rq_loop;                                    // ReadyQueue
-  Py_ssize_t h_callback, h_args, h_loop;                        // Handle
+  Py_ssize_t h_callback, h_args, h_loop, h_cancelled;           // Handle
 } O;
 
 #define SLOT(o, off) (*(PyObject**)((char*)(o) + (off)))
@@ -686,8 +688,74 @@ static PyObject* push_record(PyObject* h, Push* p) {
   Py_RETURN_NONE;
 }
 
+// The hook's after_poll: a handle pushed after the poll is a due timer's
+// (its timer.fire, with the args timer.arm made: ls.timers) or a ready
+// reader's or writer's (its io.done, if its wait is open: ls.io).
+static int after_poll(PyObject* ls, PyObject* h, PyObject* cause) {
+  long long num, it;
+  if (slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0) return -1;
+  PyObject* d = slot(ls, cause == S.q_timer ? O.timers : O.io);
+  if (d == NULL) return -1;
+  PyObject* key = NULL;
+  PyObject* v = get_by_id(d, h, &key);  // borrowed
+  int rc = v == NULL && PyErr_Occurred() ? -1 : 0;
+  if (v != NULL && cause == S.q_timer && PyTuple_CheckExact(v) && PyTuple_GET_SIZE(v) == 5) {
+    Py_INCREF(v);
+    if ((rc = PyDict_DelItem(d, key)) == 0) {
+      Item rec[9] = {I(S.k_timer_fire), I(now_ns() - S.t0), I(num), I(it), O(PyTuple_GET_ITEM(v, 0)),
+                     O(PyTuple_GET_ITEM(v, 1)), O(PyTuple_GET_ITEM(v, 2)), O(PyTuple_GET_ITEM(v, 3)),
+                     O(PyTuple_GET_ITEM(v, 4))};
+      rc = queue(9, rec);
+    }
+    Py_DECREF(v);
+  } else if (v != NULL && cause != S.q_timer && PyList_CheckExact(v) && PyList_GET_SIZE(v) == 6 &&
+             PyList_GET_ITEM(v, 5) == Py_True) {
+    Py_INCREF(v);
+    if ((rc = PyList_SetItem(v, 5, Py_NewRef(Py_False))) == 0) {
+      Item rec[9] = {I(S.k_io_done), I(now_ns() - S.t0), I(num), I(it), O(PyList_GET_ITEM(v, 0)),
+                     O(PyList_GET_ITEM(v, 1)), O(PyList_GET_ITEM(v, 2)), O(S.q_ready), I(0)};
+      rc = queue(9, rec);
+    }
+    Py_DECREF(v);
+  }
+  Py_XDECREF(key);
+  return rc;
+}
+
+// Recorder.rewait: after a reader's or writer's callback ran, a handle still
+// registered (not cancelled: the selector loop cancels it whenever it stops
+// being the fd's) waits again, under a new op; a cancelled one is forgotten.
+static int rewait(PyObject* ls, PyObject* h, PyObject* op, PyObject* key) {
+  PyObject* cancelled = slot(h, O.h_cancelled);
+  if (cancelled == NULL) return -1;
+  if (!PyList_CheckExact(op) || PyList_GET_SIZE(op) != 6) {  // not the hook's own list: the Python way
+    PyObject* r = PyObject_CallFunctionObjArgs(S.rewait, ls, h, op, NULL);
+    Py_XDECREF(r);
+    return r == NULL ? -1 : 0;
+  }
+  if (PyObject_IsTrue(cancelled)) {
+    PyObject* io = slot(ls, O.io);
+    if (io == NULL) return -1;
+    if (PyDict_DelItem(io, key) < 0) {
+      if (!PyErr_ExceptionMatches(PyExc_KeyError)) return -1;
+      PyErr_Clear();
+    }
+    return 0;
+  }
+  if (PyList_GET_ITEM(op, 5) == Py_True) return 0;  // still waiting: its callback ran without taking the wait
+  long long next, num, it;
+  if (slot_long(ls, O.next_op, &next) < 0 || slot_set_long(ls, O.next_op, next + 1) < 0 ||
+      slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0)
+    return -1;
+  PyObject* id = PyLong_FromLongLong(next);
+  if (id == NULL || PyList_SetItem(op, 0, id) < 0 || PyList_SetItem(op, 5, Py_NewRef(Py_True)) < 0) return -1;
+  Item rec[8] = {I(S.k_io_wait), I(now_ns() - S.t0), I(num), I(it), I(next), O(PyList_GET_ITEM(op, 1)),
+                 O(PyList_GET_ITEM(op, 2)), O(PyList_GET_ITEM(op, 3))};
+  return queue(8, rec);
+}
+
 // A plain callback's push (the Python hook's non-task case; after the poll, its
-// timer.fire or io.done through the hook's after_poll).
+// timer.fire or io.done: after_poll).
 static PyObject* push_plain(PyObject* h, Push* p) {
   PyObject* cb = slot(h, O.h_callback);
   if (cb == NULL) return NULL;
@@ -706,9 +774,7 @@ static PyObject* push_plain(PyObject* h, Push* p) {
   }
   if (p->phase == S.io_phase) {  // after the poll: what _process_events queues, then the due timers
     p->cause = Py_TYPE(h) == S.timer_handle_type ? S.q_timer : S.q_io;
-    PyObject* r = PyObject_CallFunctionObjArgs(S.after_poll, p->ls, h, p->cause, NULL);
-    if (r == NULL) goto out;
-    Py_DECREF(r);
+    if (after_poll(p->ls, h, p->cause) < 0) goto out;
   } else {
     PyObject* args = slot(h, O.h_args);
     if (args == NULL) goto out;
@@ -926,17 +992,15 @@ static PyObject* run_callback(PyObject* h, PyObject* ls, PyObject* loop, PyObjec
     Py_XINCREF(op);
   }
   PyObject* r = PyObject_CallOneArg(S.hrun, h);
-  if (op != NULL) {  // finally: rec.rewait(ls, h, op)
+  if (op != NULL) {  // finally: rewait (Recorder.rewait)
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);
-    PyObject* w = PyObject_CallFunctionObjArgs(S.rewait, ls, h, op, NULL);
+    int w = rewait(ls, h, op, key);
     Py_DECREF(op);
     if (et != NULL) {
-      Py_XDECREF(w);
       PyErr_Clear();
       PyErr_Restore(et, ev, etb);
-    } else if (w == NULL) Py_CLEAR(r);
-    else Py_DECREF(w);
+    } else if (w < 0) Py_CLEAR(r);
   }
   return r;
 }
@@ -1296,6 +1360,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
     return NULL;
   }
   long long k_push, k_run, k_run_resume, run_phase, io_phase, k_iter, k_poll, idle_phase, poll_phase;
+  long long k_timer_fire, k_io_wait, k_io_done;
   S.ready = 0;
   if (take(d, "rec", &S.rec) < 0 || take(d, "q", &S.q) < 0 || take(d, "deque_append", &S.deque_append) < 0 ||
       take(d, "hrun", &S.hrun) < 0 || take(d, "push", &S.push_py) < 0 || take(d, "run", &S.run_py) < 0 ||
@@ -1311,9 +1376,11 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
-      take(d, "rewait", &S.rewait) < 0 || take(d, "after_poll", &S.after_poll) < 0 ||
+      take(d, "rewait", &S.rewait) < 0 ||
       take(d, "describe", &S.describe) < 0 || take(d, "js", &S.js) < 0 || take(d, "Future", &S.future_type) < 0 ||
-      take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0)
+      take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0 ||
+      take_long(d, "K_TIMER_FIRE", &k_timer_fire) < 0 || take_long(d, "K_IO_WAIT", &k_io_wait) < 0 ||
+      take_long(d, "K_IO_DONE", &k_io_done) < 0 || take(d, "Q_READY", &S.q_ready) < 0)
     return NULL;
   if ((!PyList_CheckExact(S.q) && Py_TYPE(S.q) != &RecordsType) || !PyType_Check(S.task_type) ||
       !PySet_Check(S.step_types) || !PyDict_Check(S.code_info)) {
@@ -1330,7 +1397,8 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       {S.ls_type, "tasks", &O.tasks}, {S.ls_type, "next_handle", &O.next_handle},
       {S.ls_type, "handles", &O.handles}, {S.ls_type, "labels", &O.labels}, {S.ls_type, "suspended", &O.suspended},
       {S.ls_type, "number", &O.number}, {S.ls_type, "it", &O.it}, {S.ls_type, "thread", &O.thread},
-      {S.ls_type, "io", &O.io},
+      {S.ls_type, "io", &O.io}, {S.ls_type, "timers", &O.timers}, {S.ls_type, "next_op", &O.next_op},
+      {S.handle_type, "_cancelled", &O.h_cancelled},
       {S.rq_type, "ls", &O.rq_ls}, {S.rq_type, "loop", &O.rq_loop}, {S.handle_type, "_callback", &O.h_callback},
       {S.handle_type, "_args", &O.h_args}, {S.handle_type, "_loop", &O.h_loop},
   };
@@ -1339,6 +1407,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
   S.k_push = (long)k_push, S.k_run_resume = (long)k_run_resume, S.run_phase = (long)run_phase,
   S.io_phase = (long)io_phase;
   S.k_run = (long)k_run;
+  S.k_timer_fire = (long)k_timer_fire, S.k_io_wait = (long)k_io_wait, S.k_io_done = (long)k_io_done;
   S.k_iter = (long)k_iter, S.k_poll = (long)k_poll, S.idle_phase = (long)idle_phase, S.poll_phase = (long)poll_phase;
   const char* words[] = {"task.step", "task.wakeup", "yield", "future", "call_soon", "timer", "io"};
   PyObject** qs[] = {&S.q_step, &S.q_wakeup, &S.q_yield, &S.q_future, &S.q_soon, &S.q_timer, &S.q_io};

@@ -1263,7 +1263,8 @@ def _hot_hooks(rec, hrun):
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
             IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS,
             MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait,
-            after_poll=after_poll, describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL))
+            describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL,
+            K_TIMER_FIRE=K_TIMER_FIRE, K_IO_WAIT=K_IO_WAIT, K_IO_DONE=K_IO_DONE, Q_READY=Q_READY))
         return ReadyQueue, run_c
     return ReadyQueue, run
 
