@@ -979,6 +979,10 @@ def _short(s, n=200):
     return s if len(s) <= n else s[:n] + "\u2026"
 
 
+# A handle's fn by its callback's __qualname__. _set_result_unless_cancelled is
+# asyncio.sleep's timer callback only in a TimerHandle: call_soon'd, it completes
+# another waiter (a transport's, made in its __init__): a plain `callback`
+# (_handle_fn).
 _FN = {
     "_set_result_unless_cancelled": "sleep.set_result",
     "gather.<locals>._done_callback": "gather.done_callback",
@@ -991,7 +995,10 @@ _describe_cache = {}
 
 
 def _describe(cb):
-    """(fn, label) of a plain callback."""
+    """(fn, label) of a plain callback; a functools.partial (asyncio's own done
+    callbacks, e.g. sock_sendall's _sock_write_done) is named by its function."""
+    while isinstance(cb, functools.partial):
+        cb = cb.func
     q = getattr(cb, "__qualname__", None)
     if q is None:
         q = type(cb).__qualname__
@@ -1009,6 +1016,11 @@ def _describe(cb):
     r = (fn, q)
     _describe_cache[key] = r
     return r
+
+
+def _handle_fn(h, fn):
+    """The fn of handle h whose callback _describe() gave fn."""
+    return "callback" if fn == "sleep.set_result" and type(h) is not asyncio.events.TimerHandle else fn
 
 
 def _callable_label(func):
@@ -1169,6 +1181,7 @@ def _hot_hooks(rec, hrun):
             task = None
             tid = NULL
             fn, raw = _describe(cb)
+            fn = _handle_fn(h, fn)
             label = _js(raw)
             lazy = False
             if cause is None:
@@ -1209,6 +1222,7 @@ def _hot_hooks(rec, hrun):
         t = now()
         if info is None:
             fn, raw = _describe(h._callback)
+            fn = _handle_fn(h, fn)
             info = (0, NULL, _js(raw), Q[fn], None, False)
         hid, tid, label, fn, task, lazy = info
         num = ls.number

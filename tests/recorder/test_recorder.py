@@ -116,6 +116,10 @@ class RecorderTest(unittest.TestCase):
             self.assertIn(e["ev"], KINDS)
             if e["ev"] in ("ready.push", "ready.run"):
                 self.assertIn(e["fn"], FN)
+            if e["ev"] == "ready.push" and e["fn"] == "sleep.set_result":
+                # a due timer's callback; call_soon'd, _set_result_unless_cancelled completes another
+                # waiter (a transport's): the view would tell of a sleep's timer
+                self.assertEqual(e["cause"], "timer", e)
             if e["ev"] == "step.end" and e["wait"] != "none":
                 self.assertIn(e["on"], ON)
         if r.events:
