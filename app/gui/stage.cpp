@@ -331,9 +331,10 @@ void App::draw_stage(const ImVec2& size) {
     case model::Phase::blocked: phase = {"the loop thread is blocked", "blocked"}; break;  // the banner says the rest
     case model::Phase::closed: phase = {"the loop is closed: what was still queued never runs", "loop closed", "closed"}; break;
     case model::Phase::done:
-      // A recorded program may end with its loop open (never close()d): say only what happened.
+      // A recorded program may end with its loop open (never close()d), or come from a
+      // recorder older than loop.close: say only what the trace shows.
       if (s.closed || !m.recorded_under_cpython()) phase = {"run finished: the loop is closed", "finished"};
-      else phase = {"the program has ended (its loop was never closed)", "program ended", "ended"};
+      else phase = {"the program has ended", "program ended", "ended"};
       break;
   }
   // No event loop on this thread (sequential-server): no iterations, no polls to speak of.

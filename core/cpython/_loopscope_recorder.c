@@ -801,7 +801,9 @@ static PyObject* do_append(PyObject* self, PyObject* h) {
   PyObject* r = PyObject_Vectorcall(S.deque_append, args, 2, NULL);
   if (r == NULL) return NULL;
   Py_DECREF(r);
-  if (!S.on) Py_RETURN_NONE;
+  // A timer cancelled while not at the heap's head is still moved to _ready when
+  // due, and skipped there: it never runs (its timer.cancel is written), no push.
+  if (!S.on || (PyObject_TypeCheck(h, S.handle_type) && SLOT(h, O.h_cancelled) == Py_True)) Py_RETURN_NONE;
   Push p = {0};
   int fast = push_facts(self, h, &p);
   if (fast == 1) return push_record(h, &p);

@@ -1204,7 +1204,9 @@ def _hot_hooks(rec, hrun):
 
         def append(self, h):
             _deque_append(self, h)
-            if rec.on:
+            # A timer cancelled while not at the heap's head is still moved here when
+            # due, and skipped: it never runs (its timer.cancel is written), no push.
+            if rec.on and not h._cancelled:
                 push(self, h)
 
     def run(h):
@@ -1329,6 +1331,7 @@ def _install(rec):
                                            sum(1 for h in self._scheduled if not h._cancelled)))
                 ls.handles.clear()
                 ls.timers.clear()
+                ls.io.clear()
             orig(self)
             if ls is not None and rec.claimed.get(ls.number) is not None and rec.claimed[ls.number]() is self:
                 del rec.claimed[ls.number]
@@ -1381,7 +1384,12 @@ def _install(rec):
             info = ls.handles.pop(id(self), None) if ls is not None else None
             if info is not None:
                 hid, tid, label = info[:3]
-                rec.put(K_READY_CANCEL, ls, (hid, tid, _js(str(label)) if info[5] else label))
+                rec.put(K_READY_CANCEL, ls, (hid, tid, str(label) if info[5] else label))  # a _Lazy's str is JSON
+            # A reader or writer replaced by another (_add_reader with a new callback
+            # cancels the old handle): its wait ends here, not at a remove.
+            op = ls.io.pop(id(self), None) if ls is not None and ls.io else None
+            if op is not None and op[5]:
+                rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_REMOVED, 0))
         return hcancel(self)
     asyncio.events.Handle.cancel = handle_cancel
 

@@ -392,6 +392,18 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual([e["label"] for e in left], ["ticker"])
             self.loads(r.path)
 
+    def test_a_cancelled_timer_moved_to_the_queue_and_a_replaced_reader_leave_no_handle_behind(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "replaced_handles.py")):
+            # check_trace's books: every push ran, was cancelled, or was dropped at close
+            labels = [e["label"] for e in r.of("ready.push")]
+            self.assertNotIn("second", labels)  # cancelled before it was due: no push
+            self.assertNotIn("NoneType", labels)
+            self.assertEqual([e["label"] for e in r.of("ready.cancel")], ["reader_one"])
+            self.assertEqual(len(r.of("timer.cancel")), 1)
+            waits, dones = r.of("io.wait"), r.of("io.done")
+            self.assertEqual(sorted(e["op"] for e in waits), sorted(e["op"] for e in dones))
+            self.loads(r.path)
+
     def test_a_loop_driven_in_the_3_4_style_is_recorded_with_its_own_entry(self):
         prog = os.path.join(PROGRAMS, "loop_34_style.py")
         r = self.record(prog)
