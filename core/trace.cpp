@@ -48,7 +48,8 @@ constexpr std::string_view kHandleFnNames[] = {"",
                                           "run_until_complete_cb",
                                           "io.callback",
                                           "pool.done",
-                                          "callback"};
+                                          "callback",
+                                          "waiter.set_result"};
 constexpr std::string_view kAwaitOnNames[] = {"",           "sleep",        "task",           "gather",
                                          "taskgroup",  "wait_for",     "timeout",        "queue.get",
                                          "queue.put",  "queue.join",   "event.wait",     "lock.acquire",
@@ -58,7 +59,7 @@ constexpr std::string_view kAwaitOnNames[] = {"",           "sleep",        "tas
 constexpr std::string_view kEntryNames[] = {"", "asyncio.run", "asyncio.Runner", "run_until_complete", "none"};
 constexpr std::string_view kEngineNames[] = {"", "loopscope", "cpython"};
 constexpr std::string_view kEndHowNames[] = {"", "return", "exception", "sigint", "sigterm", "duration", "crash"};
-static_assert(std::size(kHandleFnNames) == size_t(HandleFn::callback) + 1);
+static_assert(std::size(kHandleFnNames) == size_t(HandleFn::waiter_set_result) + 1);
 static_assert(std::size(kAwaitOnNames) == size_t(AwaitOn::yield) + 1);
 
 template <class E, size_t N>

@@ -62,7 +62,8 @@ enum class BlockKind : uint8_t { sleep, cpu, syscall };
 // ready.push / ready.run `fn`: what the handle calls, in CPython's terms.
 enum class HandleFn : uint8_t {
   unset, task_step, task_wakeup, sleep_set_result, gather_done_callback, taskgroup_on_task_done,
-  timeout_on_timeout, wait_for_release_waiter, run_until_complete_cb, io_callback, pool_done, callback
+  timeout_on_timeout, wait_for_release_waiter, run_until_complete_cb, io_callback, pool_done, callback,
+  waiter_set_result  // futures._set_result_unless_cancelled by call_soon: a transport's connection waiter
 };
 // step.end `on`: exactly what a suspended task awaits.
 enum class AwaitOn : uint8_t {

@@ -181,6 +181,9 @@ std::string completer(const Ctx& c, const std::string& t) {
                             "so " + next;
     }
     case HandleFn::pool_done: return "The executor's result came back to the loop and set the future " + t + " awaits, so " + next;
+    case HandleFn::waiter_set_result:
+      return "A transport's connection is made: futures._set_result_unless_cancelled has set its waiter future, which " +
+             t + " awaits (asyncio's create_connection, under open_connection), so " + next;
     case HandleFn::io_callback: return "The I/O callback " + label_of(*h) + " completed the future " + t + " awaits, so " + next;
     case HandleFn::run_until_complete_cb: case HandleFn::timeout_on_timeout: case HandleFn::callback:
       return "The callback " + label_of(*h) + " completed the future " + t + " awaits, so " + next;
@@ -253,6 +256,10 @@ std::string push(const Ctx& c) {
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
       return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
+    case HandleFn::waiter_set_result:
+      return "A new transport queues futures._set_result_unless_cancelled with call_soon: in the next iteration it "
+             "sets the result of the waiter future that says its connection is made (asyncio's create_connection, "
+             "under open_connection, awaits it).";
     case HandleFn::task_step:
       if (cause == Cause::new_)
         return "create_task() schedules " + t + "'s first step: " + t + " joins the back of the ready queue. Nothing "
@@ -430,6 +437,10 @@ std::string run(const Ctx& c) {
       break;
     }
     case HandleFn::io_callback: s = "The loop runs the I/O callback " + label_of(e) + "."; break;
+    case HandleFn::waiter_set_result:
+      s = "The loop runs futures._set_result_unless_cancelled: a transport's waiter future gets its result (the "
+          "connection is made), which wakes what awaits it.";
+      break;
     case HandleFn::callback: s = "The loop runs the callback " + label_of(e) + "."; break;
   }
   // The same count as the stage: this iteration's handles still to run, and those queued for the next.

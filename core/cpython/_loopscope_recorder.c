@@ -37,7 +37,7 @@ static struct {
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
   PyObject *k_end;                        // K_END[slow][file][on][target]
   PyObject *q_step, *q_wakeup, *q_yield, *q_future, *q_soon, *q_timer, *q_io, *q_ready, *null;
-  PyObject *q_sleep_set_result, *q_callback;  // fns: a call_soon'd _set_result_unless_cancelled is a callback
+  PyObject *q_sleep_set_result, *q_waiter_set_result;  // fns: a call_soon'd _set_result_unless_cancelled
   PyObject *describe, *js, *future_type;  // the Python hook's helpers, Future
   PyTypeObject* timer_handle_type;
   PyObject* empty;                        // ()
@@ -773,7 +773,7 @@ static PyObject* push_plain(PyObject* h, Push* p) {
     if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "_describe(): an fn without a word");
     goto out;
   }
-  if (p->fn == S.q_sleep_set_result && Py_TYPE(h) != S.timer_handle_type) p->fn = S.q_callback;  // _handle_fn
+  if (p->fn == S.q_sleep_set_result && Py_TYPE(h) != S.timer_handle_type) p->fn = S.q_waiter_set_result;  // _handle_fn
   if (p->phase == S.io_phase) {  // after the poll: what _process_events queues, then the due timers
     p->cause = Py_TYPE(h) == S.timer_handle_type ? S.q_timer : S.q_io;
     if (after_poll(p->ls, h, p->cause) < 0) goto out;
@@ -1414,9 +1414,9 @@ static PyObject* setup(PyObject* module, PyObject* d) {
   S.k_timer_fire = (long)k_timer_fire, S.k_io_wait = (long)k_io_wait, S.k_io_done = (long)k_io_done;
   S.k_iter = (long)k_iter, S.k_poll = (long)k_poll, S.idle_phase = (long)idle_phase, S.poll_phase = (long)poll_phase;
   const char* words[] = {"task.step", "task.wakeup", "yield", "future", "call_soon", "timer", "io",
-                         "sleep.set_result", "callback"};
+                         "sleep.set_result", "waiter.set_result"};
   PyObject** qs[] = {&S.q_step,  &S.q_wakeup, &S.q_yield, &S.q_future, &S.q_soon,
-                     &S.q_timer, &S.q_io,     &S.q_sleep_set_result, &S.q_callback};
+                     &S.q_timer, &S.q_io,     &S.q_sleep_set_result, &S.q_waiter_set_result};
   for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
     PyObject* v = PyDict_GetItemString(S.Q, words[i]);
     if (v == NULL) {

@@ -323,7 +323,7 @@ def _record(kind, a):
 Q = {w: _q(w) for w in ("yield", "new", "cancel", "future", "call_soon", "threadsafe", "timer", "io", "task.step",
                         "task.wakeup", "pool.done", "callback", "sleep.set_result", "gather.done_callback",
                         "taskgroup.on_task_done", "timeout.on_timeout", "wait_for.release_waiter",
-                        "run_until_complete_cb", "io.callback", "none", "sleep", "task", "gather", "taskgroup",
+                        "run_until_complete_cb", "io.callback", "waiter.set_result", "none", "sleep", "task", "gather", "taskgroup",
                         "wait_for", "timeout", "queue", "queue.get", "queue.put", "queue.join", "event", "event.wait",
                         "lock", "lock.acquire", "semaphore", "semaphore.acquire", "io.accept", "io.read", "io.write",
                         "io.connect", "io.drain", "pool")}
@@ -981,8 +981,8 @@ def _short(s, n=200):
 
 # A handle's fn by its callback's __qualname__. _set_result_unless_cancelled is
 # asyncio.sleep's timer callback only in a TimerHandle: call_soon'd, it completes
-# another waiter (a transport's, made in its __init__): a plain `callback`
-# (_handle_fn).
+# a transport's connection waiter (asyncio's only such call, in the transports'
+# __init__): `waiter.set_result` (_handle_fn).
 _FN = {
     "_set_result_unless_cancelled": "sleep.set_result",
     "gather.<locals>._done_callback": "gather.done_callback",
@@ -1020,7 +1020,7 @@ def _describe(cb):
 
 def _handle_fn(h, fn):
     """The fn of handle h whose callback _describe() gave fn."""
-    return "callback" if fn == "sleep.set_result" and type(h) is not asyncio.events.TimerHandle else fn
+    return "waiter.set_result" if fn == "sleep.set_result" and type(h) is not asyncio.events.TimerHandle else fn
 
 
 def _callable_label(func):

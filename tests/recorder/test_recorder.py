@@ -41,7 +41,7 @@ KINDS = {"run.begin", "run.end", "loop.iter", "loop.poll", "ready.push", "ready.
          "deadlock", "source", "truncated", "bookmark", "ready.cancel", "loop.close"}
 FN = {"task.step", "task.wakeup", "sleep.set_result", "gather.done_callback", "taskgroup.on_task_done",
       "timeout.on_timeout", "wait_for.release_waiter", "run_until_complete_cb", "io.callback", "pool.done",
-      "callback"}
+      "callback", "waiter.set_result"}
 ON = {"sleep", "task", "gather", "taskgroup", "wait_for", "timeout", "queue.get", "queue.put", "queue.join",
       "event.wait", "lock.acquire", "semaphore.acquire", "io.accept", "io.read", "io.write", "io.connect",
       "io.drain", "pool", "future", "yield"}
@@ -516,6 +516,10 @@ class RecorderTest(unittest.TestCase):
             self.assertGreater(len(targets), 3)
             for t in targets:
                 self.assertRegex(t, r"echo\.sock$")
+            # each transport's connection waiter, queued by call_soon in its __init__: not a sleep's timer
+            waiters = [e for e in r.of("ready.push") if e["label"] == "_set_result_unless_cancelled"]
+            self.assertGreaterEqual(len(waiters), 2)
+            self.assertEqual({e["fn"] for e in waiters}, {"waiter.set_result"})
             self.loads(r.path)
 
     def test_aiofiles_and_aiosqlite_work_and_their_threads_show(self):
