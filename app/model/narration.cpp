@@ -182,8 +182,9 @@ std::string completer(const Ctx& c, const std::string& t) {
     }
     case HandleFn::pool_done: return "The executor's result came back to the loop and set the future " + t + " awaits, so " + next;
     case HandleFn::waiter_set_result:
-      return "A transport's connection is made: futures._set_result_unless_cancelled has set its waiter future, which " +
-             t + " awaits (asyncio's create_connection, under open_connection), so " + next;
+      return "futures._set_result_unless_cancelled has set the waiter future " + t + " awaits (asyncio does this "
+             "when a transport's connection is made, and for a few internal waits such as shutting down the default "
+             "executor), so " + next;
     case HandleFn::io_callback: return "The I/O callback " + label_of(*h) + " completed the future " + t + " awaits, so " + next;
     case HandleFn::run_until_complete_cb: case HandleFn::timeout_on_timeout: case HandleFn::callback:
       return "The callback " + label_of(*h) + " completed the future " + t + " awaits, so " + next;
@@ -257,9 +258,11 @@ std::string push(const Ctx& c) {
     case HandleFn::io_callback:
       return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
     case HandleFn::waiter_set_result:
-      return "A new transport queues futures._set_result_unless_cancelled with call_soon: in the next iteration it "
-             "sets the result of the waiter future that says its connection is made (asyncio's create_connection, "
-             "under open_connection, awaits it).";
+      return std::string("futures._set_result_unless_cancelled joins the ready queue") +
+             (cause == Cause::threadsafe ? ", from another thread (call_soon_threadsafe)" : "") +
+             ". It runs in a later iteration and sets the result of a waiter future, unless that was cancelled: "
+             "asyncio does this when a transport's connection is made (what open_connection and a server's "
+             "connection setup await), and for a few internal waits.";
     case HandleFn::task_step:
       if (cause == Cause::new_)
         return "create_task() schedules " + t + "'s first step: " + t + " joins the back of the ready queue. Nothing "
@@ -438,8 +441,8 @@ std::string run(const Ctx& c) {
     }
     case HandleFn::io_callback: s = "The loop runs the I/O callback " + label_of(e) + "."; break;
     case HandleFn::waiter_set_result:
-      s = "The loop runs futures._set_result_unless_cancelled: a transport's waiter future gets its result (the "
-          "connection is made), which wakes what awaits it.";
+      s = "The loop runs futures._set_result_unless_cancelled: a waiter future gets its result (for a transport: "
+          "its connection is made), which wakes what awaits it.";
       break;
     case HandleFn::callback: s = "The loop runs the callback " + label_of(e) + "."; break;
   }

@@ -34,7 +34,7 @@ const char* handle_purpose(HandleFn fn) {
     case HandleFn::gather_done_callback: return "gather callback";
     case HandleFn::taskgroup_on_task_done: return "TaskGroup callback";
     case HandleFn::run_until_complete_cb: return "run_until_complete callback";
-    case HandleFn::waiter_set_result: return "connection waiter";
+    case HandleFn::waiter_set_result: return "waiter callback";
     default: return nullptr;
   }
 }

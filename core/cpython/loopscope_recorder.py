@@ -981,8 +981,8 @@ def _short(s, n=200):
 
 # A handle's fn by its callback's __qualname__. _set_result_unless_cancelled is
 # asyncio.sleep's timer callback only in a TimerHandle: call_soon'd, it completes
-# a transport's connection waiter (asyncio's only such call, in the transports'
-# __init__): `waiter.set_result` (_handle_fn).
+# a waiter future (a transport's once its connection is made; on 3.13 also
+# shutdown_default_executor's, threadsafe): `waiter.set_result` (_handle_fn).
 _FN = {
     "_set_result_unless_cancelled": "sleep.set_result",
     "gather.<locals>._done_callback": "gather.done_callback",
