@@ -1385,8 +1385,9 @@ def _install(rec):
             if info is not None:
                 hid, tid, label = info[:3]
                 rec.put(K_READY_CANCEL, ls, (hid, tid, str(label) if info[5] else label))  # a _Lazy's str is JSON
-            # A reader or writer replaced by another (_add_reader with a new callback
-            # cancels the old handle): its wait ends here, not at a remove.
+            # A reader's or writer's wait ends when its handle is cancelled: the selector
+            # loop does so in _remove_reader/_remove_writer and when _add_reader or
+            # _add_writer replaces it with another callback.
             op = ls.io.pop(id(self), None) if ls is not None and ls.io else None
             if op is not None and op[5]:
                 rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_REMOVED, 0))
@@ -1492,22 +1493,6 @@ def _install(rec):
             return add_
         wrap(SEL, name, add)
 
-    for name, is_reader in (("_remove_reader", True), ("_remove_writer", False)):
-        def remove(orig, is_reader=is_reader):
-            def remove_(self, fd):
-                ls = getattr(self, "_loopscope", None)
-                if ls is not None and rec.on and ls.io:
-                    try:
-                        r, w = self._selector.get_key(fd).data
-                        h = r if is_reader else w
-                    except (KeyError, ValueError, AttributeError, RuntimeError):
-                        h = None
-                    op = ls.io.pop(id(h), None) if h is not None else None
-                    if op is not None and op[5]:
-                        rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_REMOVED, 0))
-                return orig(self, fd)
-            return remove_
-        wrap(SEL, name, remove)
 
     def call_exception_handler(orig):
         def call_exception_handler_(self, context):
