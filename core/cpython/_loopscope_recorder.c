@@ -32,6 +32,7 @@ static struct {
   PyObject *deque_append, *hrun;          // deque.append, Handle._run as asyncio has it
   PyObject *push_py, *run_py;             // the Python hooks: every case the C path leaves
   PyObject *end_step_py, *awaits, *code_kind, *rewait;  // Recorder.end_step / awaits / code_kind / rewait (bound)
+  PyObject *skip, *skipped;                              // Recorder.skip / skipped: cancelled handles in _ready
   PyObject *task_type, *step_types, *code_info;
   PyTypeObject *ls_type, *rq_type, *handle_type;  // LoopState, ReadyQueue, asyncio.Handle
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
@@ -53,6 +54,7 @@ static struct {
 // The __slots__ read on every step, by their offsets (LoopState, ReadyQueue,
 // Handle are classes with __slots__: a slot is a pointer at a fixed offset).
 static struct {
+  Py_ssize_t skips, run_start;                                  // LoopState: cancelled handles in _ready
   Py_ssize_t phase, pushed, current, tasks, next_handle, handles, labels, suspended, number, it, thread, io;  // LoopState
   Py_ssize_t timers, next_op;                                   // LoopState
   Py_ssize_t rq_ls, rq_loop;                                    // ReadyQueue
@@ -801,9 +803,14 @@ static PyObject* do_append(PyObject* self, PyObject* h) {
   PyObject* r = PyObject_Vectorcall(S.deque_append, args, 2, NULL);
   if (r == NULL) return NULL;
   Py_DECREF(r);
+  if (!S.on) Py_RETURN_NONE;
   // A timer cancelled while not at the heap's head is still moved to _ready when
   // due, and skipped there: it never runs (its timer.cancel is written), no push.
-  if (!S.on || (PyObject_TypeCheck(h, S.handle_type) && SLOT(h, O.h_cancelled) == Py_True)) Py_RETURN_NONE;
+  if (PyObject_TypeCheck(h, S.handle_type) && SLOT(h, O.h_cancelled) == Py_True) {
+    PyObject* ls = Py_TYPE(self) == S.rq_type ? SLOT(self, O.rq_ls) : NULL;
+    if (ls == NULL || Py_TYPE(ls) != S.ls_type) Py_RETURN_NONE;
+    return PyObject_CallOneArg(S.skip, ls);
+  }
   Push p = {0};
   int fast = push_facts(self, h, &p);
   if (fast == 1) return push_record(h, &p);
@@ -962,15 +969,27 @@ out:
 
 // The run's common part: the handle leaves ls.handles, the iteration's run
 // phase starts, and `left` (what of the ready queue is this iteration's).
-static int run_begins(PyObject* ls, PyObject* ready, PyObject* handles, PyObject* key, long long* left) {
-  long long phase, pushed;
+static int run_begins(PyObject* ls, PyObject* ready, PyObject* handles, PyObject* key, PyObject* hid,
+                      long long* left) {
+  long long phase, pushed, next;
   if (PyDict_DelItem(handles, key) < 0 || slot_long(ls, O.phase, &phase) < 0) return -1;
-  if (phase != S.run_phase && (slot_set_long(ls, O.phase, S.run_phase) < 0 || slot_set_long(ls, O.pushed, 0) < 0))
+  if (phase != S.run_phase &&
+      (slot_set_long(ls, O.phase, S.run_phase) < 0 || slot_set_long(ls, O.pushed, 0) < 0 ||
+       slot_long(ls, O.next_handle, &next) < 0 || slot_set_long(ls, O.run_start, next) < 0))
     return -1;
   if (slot_long(ls, O.pushed, &pushed) < 0) return -1;
   Py_ssize_t n = PyObject_Length(ready);
   if (n < 0) return -1;
   *left = (long long)n - pushed;
+  PyObject* skips = slot(ls, O.skips);
+  if (skips == NULL) return -1;
+  if (PyList_Check(skips) && PyList_GET_SIZE(skips) > 0) {  // rare: a cancelled handle still queued
+    PyObject* r = PyObject_CallFunctionObjArgs(S.skipped, ls, hid, NULL);
+    long long k = r ? PyLong_AsLongLong(r) : -1;
+    Py_XDECREF(r);
+    if (k == -1 && PyErr_Occurred()) return -1;
+    *left -= k;
+  }
   if (*left < 0) *left = 0;
   return 0;
 }
@@ -981,7 +1000,7 @@ static PyObject* run_callback(PyObject* h, PyObject* ls, PyObject* loop, PyObjec
                               PyObject* key, PyObject* info) {
   (void)loop;
   long long left, num, it;
-  if (run_begins(ls, ready, handles, key, &left) < 0) return NULL;
+  if (run_begins(ls, ready, handles, key, PyTuple_GET_ITEM(info, 0), &left) < 0) return NULL;
   long long t = now_ns();
   if (slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0) return NULL;
   Item rec[9] = {I(S.k_run), I(t - S.t0), I(num), I(it), O(PyTuple_GET_ITEM(info, 0)),
@@ -1087,7 +1106,7 @@ static PyObject* do_run(PyObject* h) {
   fast = 1;
   // From here on the same steps as the Python hook's.
   long long left, num, it;
-  if (run_begins(ls, ready, handles, key, &left) < 0) goto out;
+  if (run_begins(ls, ready, handles, key, PyTuple_GET_ITEM(info, 0), &left) < 0) goto out;
   long long t = now_ns();
   if (slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0) goto out;
   Item rec[9] = {I(S.k_run_resume), I(t - S.t0), I(num), I(it), O(PyTuple_GET_ITEM(info, 0)),
@@ -1380,7 +1399,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
-      take(d, "rewait", &S.rewait) < 0 ||
+      take(d, "rewait", &S.rewait) < 0 || take(d, "skip", &S.skip) < 0 || take(d, "skipped", &S.skipped) < 0 ||
       take(d, "describe", &S.describe) < 0 || take(d, "js", &S.js) < 0 || take(d, "Future", &S.future_type) < 0 ||
       take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0 ||
       take_long(d, "K_TIMER_FIRE", &k_timer_fire) < 0 || take_long(d, "K_IO_WAIT", &k_io_wait) < 0 ||
@@ -1401,7 +1420,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       {S.ls_type, "tasks", &O.tasks}, {S.ls_type, "next_handle", &O.next_handle},
       {S.ls_type, "handles", &O.handles}, {S.ls_type, "labels", &O.labels}, {S.ls_type, "suspended", &O.suspended},
       {S.ls_type, "number", &O.number}, {S.ls_type, "it", &O.it}, {S.ls_type, "thread", &O.thread},
-      {S.ls_type, "io", &O.io}, {S.ls_type, "timers", &O.timers}, {S.ls_type, "next_op", &O.next_op},
+      {S.ls_type, "io", &O.io}, {S.ls_type, "skips", &O.skips}, {S.ls_type, "run_start", &O.run_start}, {S.ls_type, "timers", &O.timers}, {S.ls_type, "next_op", &O.next_op},
       {S.handle_type, "_cancelled", &O.h_cancelled},
       {S.rq_type, "ls", &O.rq_ls}, {S.rq_type, "loop", &O.rq_loop}, {S.handle_type, "_callback", &O.h_callback},
       {S.handle_type, "_args", &O.h_args}, {S.handle_type, "_loop", &O.h_loop},

@@ -578,7 +578,7 @@ class LoopState:
     next free number."""
     __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
                  "timers", "next_timer", "io", "next_op", "cancels", "labels", "names", "suspended", "thread", "loop",
-                 "eager")
+                 "eager", "skips", "run_start")
 
     def __init__(self, number):
         self.number = number
@@ -601,6 +601,10 @@ class LoopState:
         self.thread = _get_ident()
         self.loop = None
         self.eager = None        # a pre-allocated (task id, lazy name) while an eager task starts
+        # Cancelled handles still in _ready (_run_once pops and skips them): for each, the
+        # first handle id whose run says it was passed. Not `left` of a ready.run before it.
+        self.skips = []
+        self.run_start = 0       # next_handle when this iteration's handles began to run
 
 
 # [SECTION] The recorder
@@ -797,6 +801,24 @@ class Recorder:
         if lab is None:
             lab = ls.labels[tid] = [None, _Lazy(task, " step"), _Lazy(task, " wakeup")]
         return lab[which + 1]
+
+    @staticmethod
+    def skip(ls, first=None):
+        """A cancelled handle joins, or stays in, _ready: _run_once pops it and skips it.
+        first: the first handle id pushed after it (default: the next one to be pushed)."""
+        if first is None:  # a cancelled timer moved in when due: no push, no id
+            first = ls.next_handle
+            if ls.phase == RUN:  # pushed for the next iteration: not this one's `left`
+                ls.pushed += 1
+        ls.skips.append(first)
+
+    @staticmethod
+    def skipped(ls, hid):
+        """How many cancelled handles of this iteration's part of _ready are still ahead when
+        handle hid runs: the handles before it have been popped."""
+        ls.skips = skips = [s for s in ls.skips if s > hid]
+        start = ls.run_start
+        return sum(1 for s in skips if s <= start)
 
     def note_cancel(self, ls, task, tid):
         n = task.cancelling()
@@ -1206,8 +1228,11 @@ def _hot_hooks(rec, hrun):
             _deque_append(self, h)
             # A timer cancelled while not at the heap's head is still moved here when
             # due, and skipped: it never runs (its timer.cancel is written), no push.
-            if rec.on and not h._cancelled:
-                push(self, h)
+            if rec.on:
+                if not h._cancelled:
+                    push(self, h)
+                else:
+                    rec.skip(self.ls)
 
     def run(h):
         loop = h._loop
@@ -1218,15 +1243,18 @@ def _hot_hooks(rec, hrun):
         if ls.phase != RUN:
             ls.phase = RUN
             ls.pushed = 0
-        left = len(loop._ready) - ls.pushed
-        if left < 0:
-            left = 0
+            ls.run_start = ls.next_handle
         t = now()
         if info is None:
             fn, raw = _describe(h._callback)
             fn = _handle_fn(h, fn)
             info = (0, NULL, _js(raw), Q[fn], None, False)
         hid, tid, label, fn, task, lazy = info
+        left = len(loop._ready) - ls.pushed
+        if ls.skips:
+            left -= rec.skipped(ls, hid)
+        if left < 0:
+            left = 0
         num = ls.number
         it = ls.it
         if task is None:
@@ -1278,7 +1306,7 @@ def _hot_hooks(rec, hrun):
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
             IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS,
-            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait,
+            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait, skip=rec.skip, skipped=rec.skipped,
             describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL,
             K_TIMER_FIRE=K_TIMER_FIRE, K_IO_WAIT=K_IO_WAIT, K_IO_DONE=K_IO_DONE, Q_READY=Q_READY))
         return ReadyQueue, run_c
@@ -1332,6 +1360,7 @@ def _install(rec):
                 ls.handles.clear()
                 ls.timers.clear()
                 ls.io.clear()
+                ls.skips.clear()
             orig(self)
             if ls is not None and rec.claimed.get(ls.number) is not None and rec.claimed[ls.number]() is self:
                 del rec.claimed[ls.number]
@@ -1385,6 +1414,7 @@ def _install(rec):
             if info is not None:
                 hid, tid, label = info[:3]
                 rec.put(K_READY_CANCEL, ls, (hid, tid, str(label) if info[5] else label))  # a _Lazy's str is JSON
+                rec.skip(ls, hid + 1)
             # A reader's or writer's wait ends when its handle is cancelled: the selector
             # loop does so in _remove_reader/_remove_writer and when _add_reader or
             # _add_writer replaces it with another callback.

@@ -126,6 +126,37 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual(r.events[0]["ev"], "run.begin")
             self.assertEqual(r.events[0]["engine"], "cpython")
         self.check_handles_end(r)
+        self.check_left(r)
+
+    def check_left(self, r):
+        """A ready.run's `left` is how many handles of its iteration's part of the
+        queue are still in it: _run_once runs each of them after it, but for a
+        handle cancelled meanwhile (its ready.cancel), which it pops and skips.
+        A cancelled handle it skips later is not counted (unless a signal or a
+        crash ends the program inside an iteration)."""
+        if any(e["ev"] == "run.end" and e.get("how") not in (None, "return", "exception") for e in r.events):
+            return
+        pushed = {}  # (loop, handle) -> its push's seq
+        first = {}   # (loop, iteration) -> the seq of its first ready.run
+        runs = {}    # (loop, iteration) -> [[left, this part's handles cancelled after it], ...]
+        it = {}      # loop -> its current iteration
+        for e in r.events:
+            lp = e["loop"]
+            if e["ev"] == "loop.iter":
+                it[lp] = e["it"]
+            elif e["ev"] == "ready.push":
+                pushed[lp, e["handle"]] = e["seq"]
+            elif e["ev"] == "ready.run":
+                first.setdefault((lp, e["it"]), e["seq"])
+                runs.setdefault((lp, e["it"]), []).append([e["left"], 0])
+            elif e["ev"] == "ready.cancel" and (lp, it.get(lp)) in runs:
+                key = (lp, it[lp])
+                if pushed[lp, e["handle"]] < first[key]:
+                    for run in runs[key]:
+                        run[1] += 1
+        for key, es in runs.items():
+            self.assertEqual([left for left, _ in es], [len(es) - 1 - i + c for i, (_, c) in enumerate(es)],
+                             "loop %d iteration %d" % key)
 
     def check_handles_end(self, r):
         """Every handle pushed leaves the ready queue once: it runs, is cancelled
