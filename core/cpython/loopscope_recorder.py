@@ -1866,11 +1866,14 @@ def main(argv):
         if isinstance(e, SyntaxError):
             shown = script if e.filename in (None, os.path.abspath(script)) else e.filename
             where = shown if e.lineno is None else "%s:%s" % (shown, e.lineno)  # None: null bytes in the file
+            if e.lineno is None and isinstance(e.msg, str):  # compile()'s words: python3 FILE.py's are these
+                e.msg = e.msg.replace("source code string", "source code")
             sys.stderr.write("loopscope: %s: syntax error: %s\n" % (where, e.msg))
         finish("exception", 1, "error", err)
         e.__traceback__ = _user_traceback(e)
         sys.excepthook(type(e), e, e.__traceback__)
-        _no_loop_note(rec)
+        if not isinstance(e, SyntaxError):  # a program that could not be compiled never ran: nothing to add
+            _no_loop_note(rec)
         sys.exit(1)
     finish("return", 0, "ok", None)
     _no_loop_note(rec)

@@ -654,6 +654,19 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(r.rc, 1)
         self.assertIn("loopscope: syntax_error.py:4: syntax error: '(' was never closed", r.err)
         self.assertIn("SyntaxError", r.err)
+        self.assertNotIn("no event loop ran", r.err)  # it never ran at all: the error says so
+        self.loads(r.path)
+
+    def test_a_file_with_null_bytes_gets_python3s_own_words(self):
+        prog = os.path.join(self.tmp, "binary.py")
+        with open(prog, "wb") as f:
+            f.write(b"\x7fELF\x02\x01\x01\x00\x00import asyncio\n")
+        r = self.record("binary.py", cwd=self.tmp)
+        plain = self.plain(prog)
+        self.assertEqual(r.rc, plain.returncode)
+        self.assertEqual(r.err.splitlines()[0], "loopscope: binary.py: syntax error: source code cannot contain null bytes")
+        self.assertIn(plain.stderr.splitlines()[-1], r.err)  # python3's own SyntaxError line
+        self.assertNotIn("no event loop ran", r.err)
         self.loads(r.path)
 
     def test_a_missing_file_exits_with_status_2(self):
