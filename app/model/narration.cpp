@@ -55,8 +55,16 @@ struct Ctx {
   // Was cancel() called on `task` and not yet delivered, as of event `at`?
   bool cancelling(int32_t task, size_t at) const {
     LoopState s = m.state_at(at, e.loop);
+    const TaskSnapshot* t = snapshot(s, task);
+    return t && t->cancelling;
+  }
+  const TaskSnapshot* snapshot(const LoopState& s, int32_t task) const {
     int32_t k = m.task_index(task, e.loop);
-    return k >= 0 && size_t(k) < s.tasks.size() && s.tasks[size_t(k)].cancelling;
+    return k >= 0 && size_t(k) < s.tasks.size() ? &s.tasks[size_t(k)] : nullptr;
+  }
+  // Has `task` run a step before event `at`? (Its first step starts the coroutine from the top.)
+  bool started(int32_t task, size_t at) const {
+    return back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == task; }, at) != nullptr;
   }
 };
 
@@ -137,9 +145,16 @@ int32_t pushed_by(const Ctx& c, const Event* p) {
 // _run_until_complete_cb is the done-callback of the future run_until_complete
 // runs: the task whose step queued it (CPython queues it as the coroutine ends,
 // before the task.done the recorder writes after the step).
+// A gather() (asyncio.run's shutdown waits for the tasks it cancelled this way) is
+// done in its last child's done-callback: "the gather()".
 std::string completed_future(const Ctx& c, const Event* push) {
   const int32_t x = pushed_by(c, push);
-  return x >= 0 ? c.task_name(x) : "the future run_until_complete runs";
+  if (x >= 0) return c.task_name(x);
+  const Event* h = push ? c.back([](const Event& y) { return y.kind == Ev::ready_run || y.kind == Ev::loop_iter; },
+                                 size_t(push - c.m.events().data()))
+                        : nullptr;
+  if (h && h->kind == Ev::ready_run && fn_of(*h) == HandleFn::gather_done_callback) return "the gather()";
+  return "the future run_until_complete runs";
 }
 // The task a timer handle (a sleep's callback, Timeout._on_timeout) is for,
 // queued at push event `p`: its own task, else the owner of the timer that
@@ -249,6 +264,17 @@ std::string push(const Ctx& c) {
                    "next iteration.";
     case HandleFn::run_until_complete_cb: {
       const std::string x = completed_future(c, &e);
+      if (x == "the gather()") {
+        const Event* b = c.back([](const Event& y) { return y.kind == Ev::run_begin; }, c.i);
+        const LoopState st = c.m.state_at(c.i, e.loop);
+        const TaskSnapshot* main = c.snapshot(st, 0);
+        const bool shutdown = b && as<ev::RunBegin>(*b).entry == Entry::asyncio_run && main &&
+                              main->state == TaskState::done;
+        return std::string("The gather() that run_until_complete waits for is done: its last task has ended") +
+               (shutdown ? " (asyncio.run's shutdown waits this way for the tasks it cancelled)" : "") +
+               ". Its done-callback _run_until_complete_cb is queued; when it runs in the next iteration it calls "
+               "loop.stop(), and run_until_complete returns after that iteration.";
+      }
       return x + "'s coroutine has ended, so its done-callback _run_until_complete_cb is queued. When it runs in the "
              "next iteration it calls loop.stop(): run_until_complete(" + x + ") returns after that iteration.";
     }
@@ -372,8 +398,12 @@ std::string run(const Ctx& c) {
         const Event* first = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
         s = first ? "The loop takes " + t + "'s next step (Task.__step) from the front of the ready queue: " + t +
                         " continues where it left off."
-                  : "The loop takes " + t + "'s first step from the front of the ready queue: " + t +
-                        "'s coroutine starts running from the top.";
+            : c.cancelling(e.task, c.i)
+                ? "The loop takes " + t + "'s first step from the front of the ready queue: " + t +
+                      " was cancelled before it ever ran, so the step throws CancelledError into the coroutine "
+                      "before its first line: it never starts."
+                : "The loop takes " + t + "'s first step from the front of the ready queue: " + t +
+                      "'s coroutine starts running from the top.";
       }
       break;
     case HandleFn::sleep_set_result: {
@@ -421,7 +451,7 @@ std::string run(const Ctx& c) {
     case HandleFn::run_until_complete_cb: {
       const std::string x = completed_future(c, push_of(c, e.id, c.i));
       s = "The loop runs _run_until_complete_cb: " + x + " is done, so it calls loop.stop(). The loop finishes this "
-          "iteration, and run_until_complete returns " + x + "'s result.";
+          "iteration, and run_until_complete returns " + (x == "the gather()" ? "the gather's results." : x + "'s result.");
       break;
     }
     case HandleFn::pool_done: {
@@ -591,25 +621,47 @@ std::string cancel(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
   const int32_t by_id = as<ev::TaskCancel>(e).by;
-  std::string by;
+  const LoopState s = c.m.state_at(c.i, e.loop);
+  const TaskSnapshot* me = c.snapshot(s, e.task);
+  const bool awaits_task = me && me->state == TaskState::waiting && (me->on == AwaitOn::task || me->on == AwaitOn::gather);
+  const std::string then =
+      awaits_task ? " Nothing is interrupted right away: cancel() passes on to what " + t + " awaits (" +
+                        (me->on == AwaitOn::gather ? "the gather's tasks" : "a task") + "), and when that has ended, " +
+                        t + "'s wakeup is queued and CancelledError is raised at its await."
+                  : " Nothing is interrupted right away: the future " + t + " awaits is cancelled, which queues " + t +
+                        "'s wakeup; CancelledError is raised at " + t + "'s await when it runs.";
   if (by_id >= 0 && by_id != e.task) {
-    by = c.task_name(by_id) + " cancels " + t + ".";
-  } else if (by_id == e.task) {
-    by = t + " cancels itself.";
-  } else {
-    const Event* h = c.running_handle();
-    const HandleFn fn = h && h->kind == Ev::ready_run ? fn_of(*h) : HandleFn::unset;
-    if (fn == HandleFn::taskgroup_on_task_done)
-      by = "The TaskGroup's _on_task_done (the handle just run) cancels " + t + " because another task of the group failed.";
-    else if (fn == HandleFn::timeout_on_timeout)
-      by = "Timeout._on_timeout, the handle just run (the asyncio.timeout() deadline passed), cancels " + t + ".";
-    else if (h && h->kind == Ev::ready_run)
-      by = "The callback " + label_of(*h) + " cancels " + t + ".";
-    else
-      by = "The loop cancels " + t + (h && h->kind == Ev::loop_iter ? " (asyncio.run cancels the tasks left when main is done)." : ".");
+    // Task.cancel() cancels what the task awaits: a task, or a gather's children.
+    const TaskSnapshot* b = c.snapshot(s, by_id);
+    if (b && b->cancelling && b->state == TaskState::waiting && (b->target == e.task || b->on == AwaitOn::gather))
+      return c.task_name(by_id) + " is being cancelled, and cancel() passes on to what it awaits: " + t +
+             " is cancelled too." + then;
+    return c.task_name(by_id) + " cancels " + t + "." + then;
   }
-  return by + " Nothing is interrupted right away: the future " + t + " awaits is cancelled, which queues " + t +
-         "'s wakeup; CancelledError is raised at " + t + "'s await when it runs.";
+  if (by_id == e.task) return t + " cancels itself." + then;
+  const Event* h = c.running_handle();
+  const HandleFn fn = h && h->kind == Ev::ready_run ? fn_of(*h) : HandleFn::unset;
+  if (fn == HandleFn::taskgroup_on_task_done)
+    return "The TaskGroup's _on_task_done (the handle just run) cancels " + t + " because another task of the group failed." + then;
+  if (fn == HandleFn::timeout_on_timeout)
+    return "Timeout._on_timeout, the handle just run (the asyncio.timeout() deadline passed), cancels " + t + "." + then;
+  // Its step already in the ready queue: the CPython recorder sees such a cancel only when that step runs.
+  if (std::any_of(s.ready.begin(), s.ready.end(), [&](const ReadyChip& r) { return r.task == e.task && runs_task(r.fn, r.task); }))
+    return t + " is cancelled while its next step waits in the ready queue. Nothing is interrupted: cancel() only "
+               "marks the task (Task._must_cancel), and that step throws CancelledError into " +
+           (c.started(e.task, c.i) ? t + "'s coroutine at the await where it is paused."
+                                   : "the coroutine before its first line runs: it never starts.");
+  // Outside any handle: between iterations, or after run_until_complete's callback stopped the loop.
+  if (!h || h->kind == Ev::loop_iter || fn == HandleFn::run_until_complete_cb) {
+    const TaskSnapshot* main = c.snapshot(s, 0);  // the engine's main task; the recorder's first
+    if (fn == HandleFn::run_until_complete_cb || (main && main->state == TaskState::done && main->id != e.task))
+      return "The loop cancels " + t + " (asyncio.run cancels the tasks left when main is done)." + then;
+    if (h && h->kind == Ev::loop_iter)
+      return t + " is cancelled while the loop waits in its poll, so by a signal handler: asyncio.run's Ctrl-C "
+                 "(SIGINT) handler cancels the main task this way." + then;
+    return "The loop cancels " + t + "." + then;
+  }
+  return "The callback " + label_of(*h) + " cancels " + t + "." + then;
 }
 
 std::string poll(const Ctx& c) {
@@ -717,6 +769,9 @@ std::string narrate(const Model& m, size_t event_index) {
       if (!cancelled)
         return t + " runs: its coroutine goes on until an await that suspends it (an await of something already "
                "done, or async with TaskGroup(), goes on without suspending). No other task runs meanwhile.";
+      if (!c.started(e.task, event_index))
+        return t + " runs for the first time, cancelled: Task.__step throws CancelledError into the coroutine "
+                   "before its first line, so none of its code runs and the task ends cancelled.";
       std::string s = t + " runs, and CancelledError is raised inside it at the await where it was paused; it can "
                       "catch it, clean up, or let it end the task.";
       // Who cancelled: the handle that ran at the task.cancel.

@@ -578,7 +578,7 @@ class LoopState:
     next free number."""
     __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
                  "timers", "next_timer", "io", "next_op", "cancels", "labels", "names", "suspended", "thread", "loop",
-                 "eager", "skips", "run_start")
+                 "eager", "skips", "run_start", "cancelled")
 
     def __init__(self, number):
         self.number = number
@@ -595,6 +595,7 @@ class LoopState:
         self.io = {}             # id(reader/writer handle) -> [op, task, kind, target (JSON text), is_reader, waiting]
         self.next_op = 0
         self.cancels = {}        # task id -> cancelling() count already recorded
+        self.cancelled = (None, set())  # (iteration, running task) -> the tasks whose cancel it wrote
         self.labels = {}         # task id -> its (step, wakeup) labels
         self.names = {}          # task id -> its task.new's name (a _Lazy) until its first step
         self.suspended = {}      # task id -> (line, file) where it suspended: where it resumes
@@ -821,10 +822,30 @@ class Recorder:
         return sum(1 for s in skips if s <= start)
 
     def note_cancel(self, ls, task, tid):
+        """A cancel() of task not yet written: seen when it queues the task's wakeup (its
+        future cancelled) or, its step already queued, when that step runs. If a task
+        that awaits this one was cancelled too (and not yet written), its cancel() is what
+        cancelled this one (Task.cancel cancels the future it awaits): that one's comes
+        first, and it is this one's canceller."""
         n = task.cancelling()
-        if ls.cancels.get(tid, 0) < n:
-            ls.cancels[tid] = n
-            self.emit_now("task.cancel", ls, (tid, ls.current))
+        if ls.cancels.get(tid, 0) >= n:
+            return
+        ls.cancels[tid] = n
+        by = ls.current
+        now = (ls.it, by)  # the step (or callback) that is running
+        if ls.cancelled[0] != now:
+            ls.cancelled = (now, set())
+        for awaiter in _awaiters(task):
+            aid = ls.tasks.get(id(awaiter))
+            if aid is None:
+                continue
+            if ls.cancels.get(aid, 0) < awaiter.cancelling():
+                self.note_cancel(ls, awaiter, aid)
+            if aid in ls.cancelled[1]:  # cancelled in this same step: gather's second child, too
+                by = aid
+                break
+        ls.cancelled[1].add(tid)
+        self.emit_now("task.cancel", ls, (tid, by))
 
     def end_step(self, ls, task, tid, t, t2, top=None):
         dur = t2 - t
@@ -1038,6 +1059,24 @@ def _describe(cb):
     r = (fn, q)
     _describe_cache[key] = r
     return r
+
+
+def _awaiters(fut):
+    """The tasks that await future fut: their wakeup is one of its done callbacks, or
+    they await the gather() that fut is a child of."""
+    for cb in getattr(fut, "_callbacks", None) or ():
+        cb = cb[0] if type(cb) is tuple else cb  # (callback, context)
+        owner = getattr(cb, "__self__", None)
+        if isinstance(owner, asyncio.Task):
+            yield owner
+            continue
+        for cell in getattr(cb, "__closure__", None) or ():  # gather's _done_callback: its outer future
+            try:
+                outer = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(outer, asyncio.tasks._GatheringFuture):
+                yield from _awaiters(outer)
 
 
 def _handle_fn(h, fn):
