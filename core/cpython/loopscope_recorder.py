@@ -252,6 +252,8 @@ K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s,"fn":%s')
 K_TIMER_ARM, K_TIMER_FIRE, K_TIMER_CANCEL = (K_TIMER[k] for k in ("timer.arm", "timer.fire", "timer.cancel"))
 K_READY_CANCEL = _kind("ready.cancel", ',"handle":%s,"task":%s,"label":%s')
 K_LOOP_CLOSE = _kind("loop.close", ',"dropped":%s,"timers":%s')
+K_QUEUE_PUT, K_QUEUE_GET = (_kind(k, ',"queue":%s,"task":%s,"item":%s,"size":%s,"maxsize":%s')
+                            for k in ("queue.put", "queue.get"))
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
@@ -578,7 +580,7 @@ class LoopState:
     next free number."""
     __slots__ = ("number", "it", "phase", "pushed", "current", "tasks", "next_task", "handles", "next_handle",
                  "timers", "next_timer", "io", "next_op", "cancels", "labels", "names", "suspended", "thread", "loop",
-                 "eager", "skips", "run_start", "cancelled")
+                 "eager", "skips", "run_start", "cancelled", "next_queue")
 
     def __init__(self, number):
         self.number = number
@@ -606,6 +608,7 @@ class LoopState:
         # first handle id whose run says it was passed. Not `left` of a ready.run before it.
         self.skips = []
         self.run_start = 0       # next_handle when this iteration's handles began to run
+        self.next_queue = 0      # asyncio.Queue ids (queue.put / queue.get), given on a queue's first item
 
 
 # [SECTION] The recorder
@@ -943,6 +946,43 @@ class Recorder:
             op[5] = True
             self.put(K_IO_WAIT, ls, (op[0], op[1], op[2], op[3]))
 
+    # -- asyncio queues
+
+    def queue_event(self, code, q, item):
+        """queue.put / queue.get (code): item has just entered or left asyncio.Queue q, written on
+        the loop running in this thread when the recorder knows it (none running: nothing is
+        written). Nothing here may change what the program sees."""
+        loop = _get_running_loop()
+        ls = getattr(loop, "_loopscope", None) if loop is not None else None
+        if ls is None or not self.on:
+            return
+        try:
+            m = q.maxsize  # <= 0: unbounded, written 0; the loader takes an int32
+            m = min(int(m), 2 ** 31 - 1) if m > 0 else 0
+            # The queue's id lives on the queue (its __dict__: no user __getattr__ or __setattr__
+            # runs), so it goes with it and a new queue at a freed one's address gets its own.
+            # A module-level queue gets it at its first item inside the loop.
+            d = q.__dict__
+            qid = d.get("_loopscope_queue")
+            if qid is None or qid[0] is not ls:
+                qid = d["_loopscope_queue"] = (ls, ls.next_queue)
+                ls.next_queue += 1
+                # Items put before (with no loop running: a queue filled before asyncio.run) enter
+                # now, with no task: the stage draws a queue from these events alone.
+                before = list(getattr(q, "_queue", ()))
+                if code == K_QUEUE_GET:
+                    before.insert(0, item)
+                else:
+                    for i in range(len(before) - 1, -1, -1):
+                        if before[i] is item:
+                            del before[i]
+                            break
+                for n, x in enumerate(before, 1):
+                    self.put(K_QUEUE_PUT, ls, (qid[1], NULL, _js(_repr(x)), n, m))
+            self.put(code, ls, (qid[1], _id(ls.current), _js(_repr(item)), q.qsize(), m))
+        except Exception:
+            pass
+
     # -- prints
 
     def on_write(self, s):
@@ -1020,6 +1060,17 @@ def _thrown(task, h, wakeup):
 
 def _short(s, n=200):
     return s if len(s) <= n else s[:n] + "\u2026"
+
+
+def _repr(x, n=200):
+    """A program's object (a queue's item) as a short repr: a long str or bytes is cut before
+    repr() copies it whole, and a repr that raises must not break the program."""
+    try:
+        if isinstance(x, (str, bytes, bytearray)) and len(x) > n:
+            x = x[:n + 1]
+        return _short(repr(x), n)
+    except Exception:
+        return "<unprintable %s>" % type(x).__name__
 
 
 # A handle's fn by its callback's __qualname__. _set_result_unless_cancelled is
@@ -1575,6 +1626,29 @@ def _install(rec):
             return orig(self, context)
         return call_exception_handler_
     wrap(BEL, "call_exception_handler", call_exception_handler)
+
+    # asyncio.Queue: an item enters in _put and leaves in _get. put_nowait and get_nowait call
+    # them (put and get call those), and 3.13's shutdown(immediate=True) drains with _get.
+    # Hooked there, not at put_nowait: QueueFull and QueueEmpty are raised before them, so a
+    # failed call writes nothing and its traceback has no recorder frame, and the event comes
+    # before the ready.push of the getter or putter it wakes, as the engine writes it.
+    # LifoQueue and PriorityQueue have their own _put and _get.
+    def queue_put(orig):
+        def put_(self, item, *a):
+            r = orig(self, item, *a)
+            rec.queue_event(K_QUEUE_PUT, self, item)
+            return r
+        return put_
+
+    def queue_get(orig):
+        def get_(self, *a):
+            item = orig(self, *a)
+            rec.queue_event(K_QUEUE_GET, self, item)
+            return item
+        return get_
+    for cls in (asyncio.Queue, asyncio.LifoQueue, asyncio.PriorityQueue):
+        wrap(cls, "_put", queue_put)
+        wrap(cls, "_get", queue_get)
 
     # How the program runs its loop: run.begin's entry. (Runner.__init__ is
     # wrapped, not asyncio.run, so that no recorder frame sits in the middle

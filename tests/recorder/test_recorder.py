@@ -38,7 +38,7 @@ DEBIAN_PY = "/usr/bin/python3"
 KINDS = {"run.begin", "run.end", "loop.iter", "loop.poll", "ready.push", "ready.run", "task.new", "step.begin",
          "step.end", "task.done", "task.cancel", "timer.arm", "timer.fire", "timer.cancel", "io.wait", "io.done",
          "pool.submit", "pool.start", "pool.end", "block.begin", "block.end", "print", "task.unretrieved",
-         "deadlock", "source", "truncated", "bookmark", "ready.cancel", "loop.close"}
+         "deadlock", "source", "truncated", "bookmark", "ready.cancel", "loop.close", "queue.put", "queue.get"}
 FN = {"task.step", "task.wakeup", "sleep.set_result", "gather.done_callback", "taskgroup.on_task_done",
       "timeout.on_timeout", "wait_for.release_waiter", "run_until_complete_cb", "io.callback", "pool.done",
       "callback", "waiter.set_result"}
@@ -434,6 +434,65 @@ class RecorderTest(unittest.TestCase):
             waits, dones = r.of("io.wait"), r.of("io.done")
             self.assertEqual(sorted(e["op"] for e in waits), sorted(e["op"] for e in dones))
             self.loads(r.path)
+
+    def test_a_queue_s_items_enter_and_leave_with_their_task_and_size(self):
+        """queue.put / queue.get for every item that entered or left an asyncio.Queue (a
+        LifoQueue's, a PriorityQueue's): each print says what its step just put or got and
+        the size after, so the queue events are the prints' own order, items and sizes; a
+        put_nowait from a plain callback has no task, nor has the item put before the loop
+        ran; a full or empty queue's refusal writes nothing; replayed, every get takes an
+        item that was put and each queue ends empty. Delays scaled 10x: a busy machine must
+        not reorder the producer and the workers."""
+        prog = self.scaled_program(os.path.join(PROGRAMS, "queue_workers.py"), 10)
+        said = re.compile(r"(\w+): (\w+) (put|got) (.+) size (\d+)$")
+        plain = self.plain(prog)
+        self.assertEqual(plain.returncode, 0, plain.stderr)
+        runs = [(PY, r) for r in self.recorded_both_ways(prog)] + \
+            [(py, self.record(prog, python=py)) for py in extra_pythons()]
+        for py, r in runs:
+            with self.subTest(python=py, trace=os.path.basename(r.path)):
+                self.assertEqual((r.rc, r.out), (0, plain.stdout))
+                ids = {}    # the program's name for a queue -> its id in the trace
+                tasks = {}  # a print's `who` -> the task of its events
+                prints = [e for e in r.events if e["ev"] == "print" and said.match(e["text"])]
+                queued = [e for e in r.events if e["ev"] in ("queue.put", "queue.get")]
+                self.assertEqual(len(queued), len(prints))
+                for e, p in zip(queued, prints):
+                    who, name, verb, item, size = said.match(p["text"]).groups()
+                    # The print comes in the same step, after its event and before any other's; an
+                    # item put before the loop ran is written as the loop first sees its queue.
+                    if who == "module":
+                        self.assertEqual((e["seq"], e["it"]), (queued[1]["seq"] - 1, queued[1]["it"]))
+                    else:
+                        self.assertEqual(e["it"], p["it"], p["text"])
+                        self.assertLess(e["seq"], p["seq"])
+                    self.assertEqual((e["ev"], e["queue"], e["item"], e["size"]),
+                                     ("queue." + verb.replace("got", "get"), ids.setdefault(name, len(ids)),
+                                      item, int(size)), p["text"])
+                    self.assertEqual(e["task"], p["task"])
+                    self.assertEqual(tasks.setdefault(who, e["task"]), e["task"], who)
+                    self.assertEqual(e["maxsize"], 2 if name == "jobs" else 0)
+                self.assertEqual(ids, {"jobs": 0, "stack": 1, "ranked": 2})
+                self.assertIsNone(tasks["callback"])  # call_soon'd: no task runs it
+                self.assertIsNone(tasks["module"])
+                self.assertEqual(tasks["producer"], tasks["main"])  # main awaits producer(): one task
+                self.assertEqual(len({tasks[w] for w in ("main", "w0", "w1")}), 3)
+                self.assertIn("queue.put", {e.get("on") for e in r.of("step.end")})  # the producer met it full
+                # Replayed: a get takes an item that is in the queue (a LifoQueue's last, a
+                # PriorityQueue's least), and the size is what is left.
+                held = {}
+                for e in queued:
+                    items = held.setdefault(e["queue"], [])
+                    if e["ev"] == "queue.put":
+                        items.append(e["item"])
+                    else:
+                        self.assertIn(e["item"], items, e)
+                        items.remove(e["item"])
+                    self.assertEqual(len(items), e["size"], e)
+                self.assertEqual(held, {0: [], 1: [], 2: []})
+                self.assertEqual([e["item"] for e in queued if e["queue"] == 1 and e["ev"] == "queue.get"],
+                                 ["'b'", "'a'"])
+                self.loads(r.path)
 
     def test_a_loop_driven_in_the_3_4_style_is_recorded_with_its_own_entry(self):
         prog = os.path.join(PROGRAMS, "loop_34_style.py")
