@@ -28,7 +28,8 @@ if(LOOPSCOPE_BENCH)
 endif()
 
 # Tests over CPython-recorded runs record them with `loopscope run FILE.py`.
-foreach(name test_cpython_narration test_gather_outcome test_handles_that_never_run test_who_cancels)
+foreach(name test_cpython_narration test_gather_outcome test_handles_that_never_run test_who_cancels
+             test_queue_contents)
   if(TARGET model_${name})
     target_compile_definitions(model_${name} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
                                                      LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")

@@ -222,8 +222,14 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::queue_get: {
       auto q = std::find_if(s.queues.begin(), s.queues.end(), [&](const QueueChip& c) { return c.queue == e.id; });
       if (q == s.queues.end()) q = s.queues.insert(s.queues.end(), QueueChip{e.id, e.ref, {}});
-      if (e.kind == Ev::queue_put) q->items.push_back(e.s1);
-      else if (!q->items.empty()) q->items.erase(q->items.begin());
+      if (e.kind == Ev::queue_put) {
+        q->items.push_back(e.s1);
+      } else if (!q->items.empty()) {  // the item the trace names: a LifoQueue's last, a PriorityQueue's least
+        auto item = std::find_if(q->items.begin(), q->items.end(), [&](const char* x) {
+          return x == e.s1 || (x && e.s1 && std::strcmp(x, e.s1) == 0);
+        });
+        q->items.erase(item != q->items.end() ? item : q->items.begin());
+      }
       // The trace's size is the truth; a reader that joined late trims or pads to it.
       while (q->items.size() > size_t(std::max<int64_t>(e.num, 0))) q->items.erase(q->items.begin());
       break;

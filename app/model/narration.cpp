@@ -863,10 +863,22 @@ std::string narrate(const Model& m, size_t event_index) {
              "waiting forever.";
     case Ev::queue_put:
     case Ev::queue_get: {
-      std::string size = std::to_string(e.num) + (e.ref > 0 ? " of at most " + std::to_string(e.ref) : "");
-      return e.kind == Ev::queue_put
-                 ? t + " puts " + (e.s1 ? e.s1 : "an item") + " into the queue; it now holds " + size + "."
-                 : t + " takes " + (e.s1 ? e.s1 : "an item") + " from the front of the queue; it now holds " + size + ".";
+      const std::string size = std::to_string(e.num) + (e.ref > 0 ? " of at most " + std::to_string(e.ref) : "");
+      const std::string item = e.s1 ? e.s1 : "an item";
+      std::string who = t;
+      if (e.task < 0) {  // no task's step: a plain callback's, or put before the loop ran
+        const Event* h = c.running_handle();
+        if (h && h->kind == Ev::ready_run && !runs_task(fn_of(*h), h->task))
+          who = "The callback " + label_of(*h);
+        else if (e.kind == Ev::queue_put)
+          return item + " was in the queue before the loop first saw it (put with no loop running, e.g. before "
+                        "asyncio.run); the queue holds " + size + ".";
+        else
+          who = "Code outside any task";
+      }
+      // Out of the queue, not "from the front": a LifoQueue gives its last item, a PriorityQueue its least.
+      return e.kind == Ev::queue_put ? who + " puts " + item + " into the queue; it now holds " + size + "."
+                                     : who + " takes " + item + " out of the queue; it now holds " + size + ".";
     }
     case Ev::source: {
       const ev::Source src = as<ev::Source>(e);

@@ -3,10 +3,13 @@
 // prints: producer-consumer prints the item it put or got and queue.qsize().
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "core/trace_load.hpp"
 #include "scenario_model.hpp"
+#include "support/process.hpp"
 
 using namespace loopscope;
 using namespace loopscope::model;
@@ -60,4 +63,33 @@ TEST_CASE("a queue's size in the trace never passes its maxsize, and the state m
     CHECK(int64_t(s.queues.front().items.size()) == e.num);
   }
   CHECK(events == 12);
+}
+
+TEST_CASE("a LifoQueue and a PriorityQueue recorded under CPython lose the item the trace names, not the front one") {
+  const std::string trace = temp_path("queue_workers") + ".jsonl";
+  Process p = run("cd '" LOOPSCOPE_SOURCE_DIR "/tests/programs' && " +
+                  loopscope_cmd("run queue_workers.py --quiet --events " + trace));
+  REQUIRE_MESSAGE(p.code == 0, p.err);
+  Trace t;
+  REQUIRE(load_trace_file(trace, t) == "");
+  const std::vector<Event> ev = merged_events(t);
+  Model m;
+  m.update(ev, 0);
+  // The stack gets 'a' then 'b' and gives 'b' first; the ranked queue gets (2, 'two') then (1, 'one').
+  int checked = 0;
+  for (size_t i = 0; i < ev.size(); ++i) {
+    if (ev[i].kind != Ev::queue_get) continue;
+    const std::string item = ev[i].s1;
+    const char* left = item == "'b'" ? "'a'" : item == "(1, 'one')" ? "(2, 'two')" : nullptr;
+    if (!left) continue;
+    CAPTURE(item);
+    const LoopState s = m.state_at(i);
+    auto q = std::find_if(s.queues.begin(), s.queues.end(), [&](const QueueChip& c) { return c.queue == ev[i].id; });
+    REQUIRE(q != s.queues.end());
+    REQUIRE(q->items.size() == 1);
+    CHECK(std::string(q->items[0]) == left);
+    ++checked;
+  }
+  CHECK(checked == 2);
+  run("rm -f " + trace);
 }
