@@ -156,6 +156,40 @@ std::string completed_future(const Ctx& c, const Event* push) {
   if (h && h->kind == Ev::ready_run && fn_of(*h) == HandleFn::gather_done_callback) return "the gather()";
   return "the future run_until_complete runs";
 }
+// When the handle just pushed from another thread (call_soon_threadsafe) runs:
+// while the loop waits in its poll it joins this iteration's handles (_run_once
+// counts the queue after the poll), while they run it waits for the next one.
+std::string threadsafe_when(const Ctx& c) {
+  const LoopState s = c.m.state_at(c.i, c.e.loop);
+  return !s.ready.empty() && s.this_iter >= s.ready.size()
+             ? "It came while the loop waited in its poll, so it runs later in this same iteration."
+             : "It came while the loop was running this iteration's handles, so it runs in the next iteration.";
+}
+
+// The task whose wait_for() deadline passed, if `inner` (which has just ended
+// cancelled) is the inner task it then cancelled (3.11's _cancel_and_wait):
+// wait_for raises TimeoutError. -1 otherwise (an inner task that swallowed the
+// cancellation and returned: wait_for returns its result).
+int32_t wait_for_timed_out(const Ctx& c, int32_t inner, size_t at) {
+  if (inner < 0) return -1;
+  const std::vector<Event>& ev = c.m.events();
+  auto done = [&](const Event& x) { return x.kind == Ev::task_done && x.task == inner; };
+  const Event* end = c.back(done, at + 1);  // the recorder writes it after the step that queued the callback
+  for (size_t j = at + 1; !end && j < ev.size() && j < at + kLookBack; ++j)
+    if (ev[j].loop == c.e.loop) {
+      if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+      if (done(ev[j])) end = &ev[j];
+    }
+  if (!end || Outcome(end->code) != Outcome::cancelled) return -1;
+  const Event* cancel = c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == inner; }, at);
+  const int32_t w = cancel ? as<ev::TaskCancel>(*cancel).by : -1;
+  if (w < 0) return -1;
+  const Event* deadline = c.back([&](const Event& x) {
+    return x.kind == Ev::timer_fire && x.task == w && as<ev::Timer>(x).fn == HandleFn::wait_for_release_waiter;
+  }, size_t(cancel - c.m.events().data()));
+  return deadline ? w : -1;
+}
+
 // The task a timer handle (a sleep's callback, Timeout._on_timeout) is for,
 // queued at push event `p`: its own task, else the owner of the timer that
 // just fired (CPython's handles name no task), else the task whose step
@@ -189,6 +223,9 @@ std::string completer(const Ctx& c, const std::string& t) {
     case HandleFn::wait_for_release_waiter: {
       const Event* p = push_of(c, h->id, c.i);
       bool deadline = p && Cause(p->code) == Cause::timer;
+      if (!deadline && wait_for_timed_out(c, pushed_by(c, p), p ? size_t(p - c.m.events().data()) : 0) >= 0)
+        return "The inner task that " + t + "'s wait_for() cancelled at its deadline has finished: _release_waiter "
+               "sets the waiter future, so " + next + " Then wait_for raises TimeoutError.";
       return deadline ? "wait_for's deadline has passed: _release_waiter sets the waiter future " + t +
                             " awaits. " + t + " will cancel the inner task, wait for it to finish, then raise "
                             "TimeoutError. " + next
@@ -257,6 +294,13 @@ std::string push(const Ctx& c) {
              " and cancels " + in + ".";
     }
     case HandleFn::wait_for_release_waiter:
+      if (cause != Cause::timer) {
+        const int32_t w = wait_for_timed_out(c, x, c.i);
+        if (w >= 0)
+          return c.task_name(x) + " has ended cancelled: " + c.task_name(w) + "'s wait_for() cancelled it when its "
+                 "deadline passed and waited for it to finish (_cancel_and_wait), so that wait's _release_waiter is "
+                 "queued for the next iteration. Then wait_for raises TimeoutError in " + c.task_name(w) + ".";
+      }
       return cause == Cause::timer
                  ? "The deadline of a wait_for() has passed, so its _release_waiter is queued; it runs in this same "
                    "iteration and releases the task waiting in wait_for."
@@ -279,14 +323,19 @@ std::string push(const Ctx& c) {
              "next iteration it calls loop.stop(): run_until_complete(" + x + ") returns after that iteration.";
     }
     case HandleFn::pool_done:
+      if (cause == Cause::threadsafe)  // CPython: the worker thread's call_soon_threadsafe, which also wakes the poll
+        return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) +
+               " its worker thread queues the callback that sets the executor future's result "
+               "(call_soon_threadsafe, which also wakes the loop's poll). " + threadsafe_when(c);
       return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) + " after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
       return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
     case HandleFn::waiter_set_result:
       return std::string("futures._set_result_unless_cancelled joins the ready queue") +
-             (cause == Cause::threadsafe ? ", from another thread (call_soon_threadsafe)" : "") +
-             ". It runs in a later iteration and sets the result of a waiter future, unless that was cancelled: "
+             (cause == Cause::threadsafe ? ", from another thread (call_soon_threadsafe). " + threadsafe_when(c) + " It"
+                                         : std::string(". It runs in a later iteration and")) +
+             " sets the result of a waiter future, unless that was cancelled: "
              "asyncio does this when a transport's connection is made (what open_connection and a server's "
              "connection setup await), and for a few internal waits.";
     case HandleFn::task_step:
@@ -307,7 +356,8 @@ std::string push(const Ctx& c) {
   }
   std::string when = cause == Cause::timer || cause == Cause::io || cause == Cause::pool
                          ? "It runs later in this same iteration."
-                         : "It runs in the next iteration.";
+                     : cause == Cause::threadsafe ? threadsafe_when(c)
+                                                  : "It runs in the next iteration.";
   return label_of(e) + " joins the back of the ready queue (cause: " + name(cause) + "). " + when;
 }
 
@@ -331,10 +381,25 @@ std::string gather_run(const Ctx& c) {
   }
   std::string s = "The loop runs gather's _done_callback for " + X + ". ";
   if (!woken.empty()) {
-    if (o == Outcome::cancelled)
-      return s + X + " was cancelled. In 3.11, without return_exceptions, the first cancelled child sets the outer "
-             "future's exception to CancelledError at once, even while a sibling's callback is still queued: " + woken +
-             ", which awaits the gather, wakes in the next iteration.";
+    if (o == Outcome::cancelled) {
+      // Which it was shows at the woken task's next step: CancelledError thrown in, or the list of results.
+      const Event* next = nullptr;
+      for (size_t j = c.i + 1; j < ev.size() && j < c.i + kLookBack && !next; ++j)
+        if (ev[j].loop == e.loop && ev[j].kind == Ev::step_begin && c.task_name(ev[j].task) == woken) next = &ev[j];
+      const bool thrown = next && as<ev::StepBegin>(*next).thrown;
+      if (next && !thrown)
+        return s + X + " was cancelled, and it was the gather's last child: made with return_exceptions=True, the "
+               "gather completes with the list of results, this child's CancelledError in its place. " + woken +
+               ", which awaits the gather, wakes in the next iteration.";
+      if (next)
+        return s + X + " was cancelled. Without return_exceptions (3.11), the first cancelled child sets the outer "
+               "future's exception to CancelledError at once, even while a sibling's callback is still queued: " +
+               woken + ", which awaits the gather, wakes in the next iteration.";
+      return s + X + " was cancelled, and the callback completes the gather now: without return_exceptions the first "
+             "cancelled child makes it fail with CancelledError; with return_exceptions=True only the last child "
+             "completes it, with the list of results. " + woken + ", which awaits the gather, wakes in the next "
+             "iteration.";
+    }
     if (o == Outcome::error)
       return s + X + " raised " + (d && d->s1 ? d->s1 : "an exception") + ": the callback completes the gather now " +
              "(without return_exceptions the first error becomes the gather's exception; with return_exceptions=True "
@@ -343,10 +408,25 @@ std::string gather_run(const Ctx& c) {
     return s + "That was the last child: the callback sets the outer future's result, the list of results in the "
            "order given, and " + woken + ", which awaits the gather, wakes in the next iteration.";
   }
+  // The last child of a gather that run_until_complete waits for (asyncio.run's shutdown).
+  for (size_t j = c.i + 1; j < ev.size() && j < c.i + kLookBack; ++j) {
+    if (ev[j].loop != e.loop) continue;
+    if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+    if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::run_until_complete_cb)
+      return s + "That was the last child: the callback sets the gather's result, and run_until_complete's "
+                 "done-callback is queued for the next iteration.";
+  }
   const LoopState st = c.m.state_at(c.i, e.loop);
+  auto on_gather = [](const TaskSnapshot& t) {
+    return t.state == TaskState::waiting && (t.on == AwaitOn::gather || (t.on == AwaitOn::unset && t.wait == Wait::gather));
+  };
   bool someone_waits = false;
-  for (const TaskSnapshot& t : st.tasks)
-    someone_waits |= t.state == TaskState::waiting && (t.on == AwaitOn::gather || (t.on == AwaitOn::unset && t.wait == Wait::gather));
+  for (const TaskSnapshot& t : st.tasks) someone_waits |= on_gather(t);
+  // gather(coro, ...) wraps its coroutines in tasks created by the task that awaits it: if that
+  // one no longer waits on a gather, an earlier child has completed this one's outer future.
+  const TaskInfo* child = x >= 0 ? c.m.task(x, e.loop) : nullptr;
+  const TaskSnapshot* creator = child ? c.snapshot(st, child->parent) : nullptr;
+  if (creator && creator->wait == Wait::gather && !on_gather(*creator)) someone_waits = false;
   if (!someone_waits)
     return s + "The gather's outer future is already done (an earlier child failed or was cancelled), so the "
            "callback returns at once (if outer.done(): ... return), only retrieving " + X + "'s exception so it is "
@@ -444,6 +524,10 @@ std::string run(const Ctx& c) {
               ? "The loop runs wait_for's _release_waiter from its timer: the deadline passed before the inner task "
                 "finished. It sets the waiter future, so the task in wait_for wakes, cancels the inner task, waits "
                 "for it to finish and raises TimeoutError."
+          : wait_for_timed_out(c, pushed_by(c, p), p ? size_t(p - c.m.events().data()) : 0) >= 0
+              ? "The loop runs _release_waiter from wait_for's _cancel_and_wait: the deadline had passed, and the inner "
+                "task it cancelled has now finished, so the task in wait_for wakes in the next iteration and raises "
+                "TimeoutError."
               : "The loop runs wait_for's _release_waiter: the inner task finished before the deadline, so the "
                 "waiting task wakes in the next iteration and wait_for returns the inner task's result.";
       break;

@@ -1,0 +1,98 @@
+// What asyncio's own callbacks complete, told as CPython ran them (programs
+// recorded under real CPython through `loopscope run`): a gather's
+// _done_callback under return_exceptions=True and without, after its outer
+// future is done, and in asyncio.run's shutdown; wait_for's second
+// _release_waiter, after the deadline (3.11's _cancel_and_wait); a thread-pool
+// job's completion, queued by its worker thread while the loop polls (this
+// iteration) or while a step blocks it (the next).
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "core/trace_load.hpp"
+#include "core/trace_schema.hpp"
+#include "model/model.hpp"
+#include "support/process.hpp"
+
+using namespace loopscope;
+using namespace loopscope::test;
+
+namespace {
+struct Recorded {
+  std::vector<Event> ev;
+  model::Model m;
+};
+
+void record(const char* program, Recorded& r) {
+  const std::string trace = temp_path(program) + ".jsonl";
+  Process p = run("cd '" LOOPSCOPE_SOURCE_DIR "/tests/programs' && " +
+                  loopscope_cmd(std::string("run ") + program + " --quiet --events " + trace));
+  REQUIRE_MESSAGE(p.code == 0, p.err);
+  Trace t;
+  REQUIRE(load_trace_file(trace, t) == "");
+  r.ev = merged_events(t);
+  r.m.update(r.ev, 0);
+  run("rm -f " + trace);
+}
+
+// The sentences of the events of `kind` whose handle runs or queues `fn`.
+std::vector<std::string> said(const Recorded& r, Ev kind, HandleFn fn) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < r.ev.size(); ++i)
+    if (r.ev[i].kind == kind && HandleFn(kind == Ev::ready_run ? as<ev::ReadyRun>(r.ev[i]).fn
+                                                               : as<ev::ReadyPush>(r.ev[i]).fn) == fn)
+      out.push_back(model::narrate(r.m, i));
+  return out;
+}
+
+size_t count(const std::vector<std::string>& sentences, const char* part) {
+  size_t n = 0;
+  for (const std::string& s : sentences) n += s.find(part) != std::string::npos;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("a gather's done-callback says which of gather's rules completed it, or that it was done already") {
+  Recorded r;
+  record("cancel_chain.py", r);
+  const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::gather_done_callback);
+  // gathered's gather(child(), child()): the first cancelled child fails it, the second finds it done.
+  CHECK(count(runs, "Without return_exceptions (3.11), the first cancelled child") == 1);
+  CHECK(count(runs, "is already done (an earlier child failed or was cancelled)") == 1);
+  // main's gather(..., return_exceptions=True): only its last child completes it, with the list.
+  CHECK(count(runs, "it was the gather's last child: made with return_exceptions=True") == 1);
+  // asyncio.run's shutdown gathers the task left over: its callback completes run_until_complete's wait.
+  CHECK(count(runs, "run_until_complete's done-callback is queued") == 1);
+}
+
+TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool job's callback runs when CPython ran it") {
+  Recorded r;
+  record("deadline_and_pool.py", r);
+  const std::vector<std::string> pushes = said(r, Ev::ready_push, HandleFn::wait_for_release_waiter);
+  const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::wait_for_release_waiter);
+  REQUIRE(pushes.size() == 2);  // the deadline's timer, then _cancel_and_wait's done-callback
+  REQUIRE(runs.size() == 2);
+  CAPTURE(pushes[1]);
+  CAPTURE(runs[1]);
+  CHECK(pushes[1].find("wait_for() cancelled it when its deadline passed") != std::string::npos);
+  CHECK(runs[1].find("raises TimeoutError") != std::string::npos);
+  CHECK(runs[1].find("finished before the deadline") == std::string::npos);
+
+  // The first job ends while the loop polls, the second while time.sleep blocks it.
+  const std::vector<std::string> jobs = said(r, Ev::ready_push, HandleFn::pool_done);
+  REQUIRE(jobs.size() == 2);
+  CAPTURE(jobs[0]);
+  CAPTURE(jobs[1]);
+  CHECK(jobs[0].find("while the loop waited in its poll, so it runs later in this same iteration") != std::string::npos);
+  CHECK(jobs[1].find("so it runs in the next iteration") != std::string::npos);
+  // And CPython did run them so: the push's iteration, then the next.
+  std::vector<std::pair<uint32_t, uint32_t>> its;  // (push, run)
+  for (const Event& e : r.ev)
+    if (e.kind == Ev::ready_push && as<ev::ReadyPush>(e).fn == HandleFn::pool_done) its.push_back({e.it, 0});
+  size_t k = 0;
+  for (const Event& e : r.ev)
+    if (e.kind == Ev::ready_run && as<ev::ReadyRun>(e).fn == HandleFn::pool_done && k < its.size()) its[k++].second = e.it;
+  REQUIRE(its.size() == 2);
+  CHECK(its[0].second == its[0].first);
+  CHECK(its[1].second == its[1].first + 1);
+}
