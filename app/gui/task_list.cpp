@@ -133,7 +133,7 @@ void App::draw_tasks(const ImVec2& size) {
     // What it awaits, and the line that awaits it.
     std::string what;
     if (t.state == model::TaskState::waiting) what = awaits_text(t);
-    else if (t.state == model::TaskState::ready) what = "its next step is queued";
+    else if (t.state == model::TaskState::ready) what = "its step is queued";  // the first or the next
     else if (t.state == model::TaskState::running) what = "its step runs now";
     std::string shown_what = elide(fonts_.ui, px, what, c1.x - x);
     dl->AddText(fonts_.ui, px, ImVec2(x, ty), done ? th.text_faint : th.text, shown_what.c_str());

@@ -257,8 +257,8 @@ std::string completer(const Ctx& c, const std::string& t) {
       return X + " called task_done() for the last unfinished item, which sets the queue's _finished event that " + t +
              "'s join() awaits, so " + next;
     case AwaitOn::event_wait: return X + " set the asyncio.Event " + t + " waits on, so " + next;
-    case AwaitOn::lock_acquire: return X + " released the asyncio.Lock, which wakes the first waiter, " + t + ", so " + next;
-    case AwaitOn::semaphore_acquire: return X + " released the asyncio.Semaphore, which wakes the first waiter, " + t + ", so " + next;
+    case AwaitOn::lock_acquire: return X + " released the asyncio.Lock, which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
+    case AwaitOn::semaphore_acquire: return X + " released the asyncio.Semaphore, which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
     default: return X + "'s step completed the future " + t + " awaits, so " + next;
   }
 }

@@ -554,6 +554,9 @@ _AWAITS = {
     "BaseSelectorEventLoop.sock_accept": ("io", "io.accept"), "Server.serve_forever": ("io", "io.accept"),
     "BaseSelectorEventLoop.sock_recv": ("io", "io.read"), "BaseSelectorEventLoop.sock_recv_into": ("io", "io.read"),
     "BaseSelectorEventLoop.sock_sendall": ("io", "io.write"),
+    # as_completed() waits for the next done future on a Queue of its own: not the program's queue.
+    "as_completed.<locals>._wait_for_one": ("future", "future"),
+    "_AsCompletedIterator._wait_for_one": ("future", "future"),
 }
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 

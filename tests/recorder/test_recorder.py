@@ -716,6 +716,23 @@ class RecorderTest(unittest.TestCase):
         self.assertNotIn("no event loop ran", r.err)  # it never ran at all: the error says so
         self.loads(r.path)
 
+    def test_as_completed_waits_on_a_future_not_on_the_programs_queue(self):
+        prog = os.path.join(self.tmp, "as_completed.py")
+        with open(prog, "w") as f:
+            f.write("import asyncio\n"
+                    "async def job(d):\n"
+                    "    await asyncio.sleep(d)\n"
+                    "    return d\n"
+                    "async def main():\n"
+                    "    for fut in asyncio.as_completed([job(0.02), job(0.01)]):\n"
+                    "        print(await fut)\n"
+                    "asyncio.run(main())\n")
+        r = self.record(prog)
+        self.assertEqual((r.rc, r.out), (0, self.plain(prog).stdout))
+        # as_completed's _wait_for_one awaits a Queue of its own: main waits on a future, not a queue.get.
+        ons = [e.get("on") for e in r.events if e["ev"] == "step.end" and e["task"] == 0 and e["line"] == 7]
+        self.assertEqual(ons, ["future", "future"])
+
     def test_a_file_with_null_bytes_gets_python3s_own_words(self):
         prog = os.path.join(self.tmp, "binary.py")
         with open(prog, "wb") as f:
