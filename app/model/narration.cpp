@@ -159,11 +159,19 @@ std::string completed_future(const Ctx& c, const Event* push) {
 // When the handle just pushed from another thread (call_soon_threadsafe) runs:
 // while the loop waits in its poll it joins this iteration's handles (_run_once
 // counts the queue after the poll), while they run it waits for the next one.
-std::string threadsafe_when(const Ctx& c) {
+bool runs_this_iteration(const Ctx& c) {
   const LoopState s = c.m.state_at(c.i, c.e.loop);
-  return !s.ready.empty() && s.this_iter >= s.ready.size()
+  return !s.ready.empty() && s.this_iter >= s.ready.size();
+}
+std::string threadsafe_when(const Ctx& c) {
+  return runs_this_iteration(c)
              ? "It came while the loop waited in its poll, so it runs later in this same iteration."
              : "It came while the loop was running this iteration's handles, so it runs in the next iteration.";
+}
+// Any push: _run_once runs what the queue held after its poll. A push made
+// outside this iteration's handles (a signal handler during the poll) is among them.
+std::string when_it_runs(const Ctx& c) {
+  return runs_this_iteration(c) ? "It runs later in this same iteration." : "It runs in the next iteration.";
 }
 
 // The task whose wait_for() deadline passed, if `inner` (which has just ended
@@ -330,7 +338,16 @@ std::string push(const Ctx& c) {
       return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) + " after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
-      return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
+      if (cause == Cause::io)
+        return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
+      if (cause == Cause::threadsafe)
+        return label_of(e) + " joins the ready queue from another thread (call_soon_threadsafe). " + threadsafe_when(c);
+      if (cause == Cause::future)  // e.g. sock_sendall's _sock_write_done: a done-callback
+        return label_of(e) + ", a done-callback of a future of asyncio's socket code, joins the ready queue: that "
+               "future is done. " + when_it_runs(c);
+      // A transport's own steps: connection_made, adding its reader, connection_lost, ... (call_soon).
+      return "asyncio's transport code queues " + label_of(e) + " with call_soon: a socket's or pipe's setup and "
+             "teardown steps run as callbacks of their own. " + when_it_runs(c);
     case HandleFn::waiter_set_result:
       return std::string("futures._set_result_unless_cancelled joins the ready queue") +
              (cause == Cause::threadsafe ? ", from another thread (call_soon_threadsafe). " + threadsafe_when(c) + " It"
@@ -350,14 +367,12 @@ std::string push(const Ctx& c) {
     case HandleFn::task_wakeup:
       if (c.cancelling(e.task, c.i))
         return t + " has been cancelled: the future it was awaiting is cancelled, so its wakeup is queued. When it "
-               "runs in the next iteration, CancelledError is raised at " + t + "'s await.";
+               "runs, " + (runs_this_iteration(c) ? "later in this same iteration" : "in the next iteration") +
+               ", CancelledError is raised at " + t + "'s await.";
       return completer(c, t);
     case HandleFn::unset: case HandleFn::callback: break;
   }
-  std::string when = cause == Cause::timer || cause == Cause::io || cause == Cause::pool
-                         ? "It runs later in this same iteration."
-                     : cause == Cause::threadsafe ? threadsafe_when(c)
-                                                  : "It runs in the next iteration.";
+  std::string when = cause == Cause::threadsafe ? threadsafe_when(c) : when_it_runs(c);
   return label_of(e) + " joins the back of the ready queue (cause: " + name(cause) + "). " + when;
 }
 
@@ -368,8 +383,13 @@ std::string gather_run(const Ctx& c) {
   const Event* ph = p ? c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
                                size_t(p - c.m.events().data()))
                       : nullptr;
-  const int32_t x = running_task(ph);
-  const std::string X = x >= 0 ? c.task_name(x) : "a child";
+  int32_t x = running_task(ph);
+  // A child already done when gather() was called: add_done_callback queued its callback at once, in
+  // the step of the task that called gather(), which has not finished.
+  const bool x_ended = x >= 0 && (p ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == x; }, c.i)
+                                    : nullptr);
+  if (!x_ended) x = -1;
+  const std::string X = x >= 0 ? c.task_name(x) : "a child that was already done when gather() was called";
   const Event* d = x >= 0 ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == x; }, c.i) : nullptr;
   const Outcome o = d ? Outcome(d->code) : Outcome::result;
   std::string woken;
@@ -429,9 +449,9 @@ std::string gather_run(const Ctx& c) {
   if (creator && creator->wait == Wait::gather && !on_gather(*creator)) someone_waits = false;
   if (!someone_waits)
     return s + "The gather's outer future is already done (an earlier child failed or was cancelled), so the "
-           "callback returns at once (if outer.done(): ... return), only retrieving " + X + "'s exception so it is "
+           "callback returns at once (if outer.done(): ... return), only retrieving " + (x >= 0 ? X : std::string("that child")) + "'s exception so it is "
            "not logged.";
-  return s + "It counts " + X + " as finished; other children are still running, so the gather is not complete yet.";
+  return s + "It counts " + (x >= 0 ? X : std::string("that child")) + " as finished; other children are still running, so the gather is not complete yet.";
 }
 
 // BaseEventLoop.close(): what was still queued is dropped, never run.
@@ -805,8 +825,8 @@ std::string narrate(const Model& m, size_t event_index) {
           return "The program starts: asyncio.Runner creates an event loop, and r.run(main()) wraps main() in a "
                  "task, the first thing on the ready queue.";
         case Entry::run_until_complete:
-          return "The program starts: loop.run_until_complete(main()) wraps main() in a task, the first thing on "
-                 "the ready queue.";
+          return "The program starts: loop.run_until_complete() wraps the coroutine it is given in a task, the first "
+                 "thing on the ready queue.";
         case Entry::none: return "The program starts. It runs no event loop of its own.";
         case Entry::asyncio_run:
           return "The program starts: asyncio.run(main()) creates an event loop and wraps main() in a task, the "
@@ -821,6 +841,8 @@ std::string narrate(const Model& m, size_t event_index) {
       const char* who = entry == Entry::asyncio_runner ? "the with asyncio.Runner() block ends: Runner.close()"
                         : entry == Entry::asyncio_run  ? "asyncio.run"
                                                        : "the loop's owner";
+      if (entry == Entry::run_until_complete)  // the program's own loop: nothing cancels what is left for it
+        return "The program's last line has run: the program ends.";
       return std::string("main() is done, so ") + who + " cancels the tasks left and closes the loop: the program ends.";
     }
     case Ev::loop_iter: {

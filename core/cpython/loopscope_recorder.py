@@ -538,7 +538,8 @@ _AWAITS = {
     "sleep": ("sleep", "sleep"), "__sleep0": ("yield", "yield"),
     "Queue.get": ("queue", "queue.get"), "Queue.put": ("queue", "queue.put"), "Queue.join": ("queue", "queue.join"),
     "Event.wait": ("event", "event.wait"), "Lock.acquire": ("lock", "lock.acquire"),
-    "Condition.wait": ("lock", "lock.acquire"),
+    # Condition.wait releases the lock and awaits a future of its own that notify() sets (a plain
+    # future, then); re-acquiring the lock after it is a Lock.acquire below it.
     "Semaphore.acquire": ("semaphore", "semaphore.acquire"),
     "BoundedSemaphore.acquire": ("semaphore", "semaphore.acquire"),
     "wait_for": ("task", "wait_for"), "TaskGroup.__aexit__": ("taskgroup", "taskgroup"),

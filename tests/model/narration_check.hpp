@@ -73,6 +73,22 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
       for (const model::TaskInfo& t : m.tasks()) is_task |= t.loop == e.loop && t.name == who;
       if (is_task && !finished_by(who, i, e.loop)) bad("'" + who + " has finished' without task.done");
     }
+    // "It runs later in this same iteration" / "in the next iteration": where the pushed handle ran.
+    if (e.kind == Ev::ready_push) {
+      const bool same = contains(s, "runs later in this same iteration") || contains(s, "runs in this same iteration") ||
+                        contains(s, "runs in this iteration");
+      const bool next = contains(s, "runs in the next iteration") || contains(s, "It runs in the next iteration");
+      const int32_t handle = as<ev::ReadyPush>(e).handle;
+      for (size_t j = i + 1; (same || next) && j < ev.size(); ++j)
+        if (ev[j].loop == e.loop && (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::ready_cancel) &&
+            ev[j].id == handle) {
+          if (ev[j].kind == Ev::ready_run && same && ev[j].it != e.it)
+            bad("says it runs in this iteration, it ran in iteration " + std::to_string(ev[j].it));
+          if (ev[j].kind == Ev::ready_run && next && !same && ev[j].it != e.it + 1)
+            bad("says it runs in the next iteration, it ran in iteration " + std::to_string(ev[j].it));
+          break;
+        }
+    }
     // A thread with no event loop (sequential-server's server thread) is told in
     // its own words, with no loop mechanics to count: test_thread_narration checks those.
     if (e.loop == 0 && m.no_event_loop()) continue;

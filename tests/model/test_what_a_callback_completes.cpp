@@ -65,6 +65,16 @@ TEST_CASE("a gather's done-callback says which of gather's rules completed it, o
   CHECK(count(runs, "run_until_complete's done-callback is queued") == 1);
 }
 
+TEST_CASE("a gather given a task already done names no other task as the child that finished") {
+  Recorded r;
+  record("condition_and_done_gather.py", r);
+  const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::gather_done_callback);
+  REQUIRE(runs.size() == 3);
+  CAPTURE(runs[0]);
+  CHECK(runs[0].find("for a child that was already done when gather() was called") != std::string::npos);
+  CHECK(runs[0].find("for Task-1") == std::string::npos);  // main called gather(): it is not the child
+}
+
 TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool job's callback runs when CPython ran it") {
   Recorded r;
   record("deadline_and_pool.py", r);

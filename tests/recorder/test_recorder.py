@@ -733,6 +733,13 @@ class RecorderTest(unittest.TestCase):
         ons = [e.get("on") for e in r.events if e["ev"] == "step.end" and e["task"] == 0 and e["line"] == 7]
         self.assertEqual(ons, ["future", "future"])
 
+    def test_a_condition_waiter_awaits_its_own_future_not_the_lock(self):
+        r = self.record(os.path.join(PROGRAMS, "condition_and_done_gather.py"))
+        self.assertEqual((r.rc, r.out), (0, self.plain(os.path.join(PROGRAMS, "condition_and_done_gather.py")).stdout))
+        # Condition.wait releases the lock and awaits a future notify() sets: nobody holds the lock.
+        ons = [e.get("on") for e in r.events if e["ev"] == "step.end" and e["line"] == 8]
+        self.assertEqual(ons, ["future", "future"])
+
     def test_a_file_with_null_bytes_gets_python3s_own_words(self):
         prog = os.path.join(self.tmp, "binary.py")
         with open(prog, "wb") as f:
