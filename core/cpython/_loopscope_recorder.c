@@ -39,6 +39,7 @@ static struct {
   PyObject *k_end;                        // K_END[slow][file][on][target]
   PyObject *q_step, *q_wakeup, *q_yield, *q_future, *q_soon, *q_timer, *q_io, *q_ready, *null;
   PyObject *q_sleep_set_result, *q_waiter_set_result;  // fns: a call_soon'd _set_result_unless_cancelled
+  PyObject *q_release_waiter, *q_callback, *wait_timers, *wait_label;  // asyncio.wait's timeout timers
   PyObject *describe, *js, *future_type;  // the Python hook's helpers, Future
   PyTypeObject* timer_handle_type;
   PyObject* empty;                        // ()
@@ -776,6 +777,17 @@ static PyObject* push_plain(PyObject* h, Push* p) {
     goto out;
   }
   if (p->fn == S.q_sleep_set_result && Py_TYPE(h) != S.timer_handle_type) p->fn = S.q_waiter_set_result;  // _handle_fn
+  if (p->fn == S.q_release_waiter && PySet_GET_SIZE(S.wait_timers) > 0) {  // _handle_fn: asyncio.wait's timeout?
+    PyObject* key = PyLong_FromVoidPtr(h);
+    int r = key ? PySet_Discard(S.wait_timers, key) : -1;
+    Py_XDECREF(key);
+    if (r < 0) goto out;
+    if (r == 1) {  // a plain callback, named as the Python hook names it
+      p->fn = S.q_callback;
+      Py_SETREF(label, PyObject_CallOneArg(S.js, S.wait_label));
+      if (label == NULL) goto out;
+    }
+  }
   if (p->phase == S.io_phase) {  // after the poll: what _process_events queues, then the due timers
     p->cause = Py_TYPE(h) == S.timer_handle_type ? S.q_timer : S.q_io;
     if (after_poll(p->ls, h, p->cause) < 0) goto out;
@@ -1399,7 +1411,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
-      take(d, "rewait", &S.rewait) < 0 || take(d, "skip", &S.skip) < 0 || take(d, "skipped", &S.skipped) < 0 ||
+      take(d, "rewait", &S.rewait) < 0 || take(d, "skip", &S.skip) < 0 || take(d, "wait_timers", &S.wait_timers) < 0 || take(d, "wait_label", &S.wait_label) < 0 || take(d, "skipped", &S.skipped) < 0 ||
       take(d, "describe", &S.describe) < 0 || take(d, "js", &S.js) < 0 || take(d, "Future", &S.future_type) < 0 ||
       take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0 ||
       take_long(d, "K_TIMER_FIRE", &k_timer_fire) < 0 || take_long(d, "K_IO_WAIT", &k_io_wait) < 0 ||
@@ -1433,9 +1445,10 @@ static PyObject* setup(PyObject* module, PyObject* d) {
   S.k_timer_fire = (long)k_timer_fire, S.k_io_wait = (long)k_io_wait, S.k_io_done = (long)k_io_done;
   S.k_iter = (long)k_iter, S.k_poll = (long)k_poll, S.idle_phase = (long)idle_phase, S.poll_phase = (long)poll_phase;
   const char* words[] = {"task.step", "task.wakeup", "yield", "future", "call_soon", "timer", "io",
-                         "sleep.set_result", "waiter.set_result"};
+                         "sleep.set_result", "waiter.set_result", "wait_for.release_waiter", "callback"};
   PyObject** qs[] = {&S.q_step,  &S.q_wakeup, &S.q_yield, &S.q_future, &S.q_soon,
-                     &S.q_timer, &S.q_io,     &S.q_sleep_set_result, &S.q_waiter_set_result};
+                     &S.q_timer, &S.q_io,     &S.q_sleep_set_result, &S.q_waiter_set_result,
+                     &S.q_release_waiter, &S.q_callback};
   for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++) {
     PyObject* v = PyDict_GetItemString(S.Q, words[i]);
     if (v == NULL) {

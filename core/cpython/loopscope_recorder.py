@@ -1134,8 +1134,19 @@ def _awaiters(fut):
                 yield from _awaiters(outer)
 
 
+# asyncio.wait(timeout=)'s timer calls the same _release_waiter as wait_for's deadline; it
+# cancels nothing and raises nothing, so it is a plain callback: the ids of those TimerHandles.
+_WAIT_TIMERS = set()
+_WAIT_LABEL = "asyncio.wait timeout"  # what its chip and predict's buttons say (not asyncio's function name)
+
+
 def _handle_fn(h, fn):
     """The fn of handle h whose callback _describe() gave fn."""
+    if fn == "wait_for.release_waiter" and _WAIT_TIMERS:
+        if id(h) in _WAIT_TIMERS:
+            _WAIT_TIMERS.discard(id(h))
+            return "callback"
+        return fn
     return "waiter.set_result" if fn == "sleep.set_result" and type(h) is not asyncio.events.TimerHandle else fn
 
 
@@ -1298,6 +1309,8 @@ def _hot_hooks(rec, hrun):
             tid = NULL
             fn, raw = _describe(cb)
             fn = _handle_fn(h, fn)
+            if fn == "callback" and raw == "_release_waiter":  # asyncio.wait's timeout (_handle_fn)
+                raw = _WAIT_LABEL
             label = _js(raw)
             lazy = False
             if cause is None:
@@ -1400,7 +1413,7 @@ def _hot_hooks(rec, hrun):
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
             IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS,
-            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait, skip=rec.skip, skipped=rec.skipped,
+            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait, skip=rec.skip, wait_timers=_WAIT_TIMERS, wait_label=_WAIT_LABEL, skipped=rec.skipped,
             describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL,
             K_TIMER_FIRE=K_TIMER_FIRE, K_IO_WAIT=K_IO_WAIT, K_IO_DONE=K_IO_DONE, Q_READY=Q_READY))
         return ReadyQueue, run_c
@@ -1490,6 +1503,11 @@ def _install(rec):
                 due = int(when * 1e9) - rec.t0
                 cur = ls.current if _get_ident() == ls.thread else None
                 fn, label = _describe(callback)
+                if fn == "wait_for.release_waiter":
+                    f = sys._getframe(2)  # call_at_ <- call_later <- asyncio.wait's _wait?
+                    if f.f_code.co_name == "_wait" and f.f_code.co_filename.startswith(_ASYNCIO_DIR):
+                        fn, label = "callback", _WAIT_LABEL
+                        _WAIT_TIMERS.add(id(h))
                 args = ls.timers[id(h)] = (timer, due, _id(cur), _js(label), Q[fn])  # timer.fire's and .cancel's too
                 rec.put(K_TIMER_ARM, ls, args)
             return h
@@ -1526,6 +1544,7 @@ def _install(rec):
             t = ls.timers.pop(id(self), None)
             if t is not None:
                 rec.put(K_TIMER_CANCEL, ls, t)
+            _WAIT_TIMERS.discard(id(self))
         return tcancel(self)
     asyncio.events.TimerHandle.cancel = timer_cancel
 

@@ -105,4 +105,18 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
   REQUIRE(its.size() == 2);
   CHECK(its[0].second == its[0].first);
   CHECK(its[1].second == its[1].first + 1);
+
+  // asyncio.wait(timeout=)'s timer: a plain callback, told with no wait_for deadline, TimeoutError or cancel.
+  size_t wait_for_arms = 0, plain = 0;
+  for (size_t i = 0; i < r.ev.size(); ++i)
+    if (r.ev[i].kind == Ev::timer_arm && as<ev::Timer>(r.ev[i]).fn == HandleFn::wait_for_release_waiter) ++wait_for_arms;
+    else if (r.ev[i].kind == Ev::timer_arm && r.ev[i].s1 && std::string(r.ev[i].s1) == "asyncio.wait timeout") {
+      ++plain;
+      const std::string s = model::narrate(r.m, i);
+      CAPTURE(s);
+      CHECK(s.find("wait_for") == std::string::npos);
+    }
+  CHECK(wait_for_arms == 1);
+  CHECK(plain == 1);
+  for (const std::string& s : said(r, Ev::ready_run, HandleFn::callback)) CHECK(s.find("TimeoutError") == std::string::npos);
 }
