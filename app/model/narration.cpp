@@ -940,9 +940,19 @@ std::string narrate(const Model& m, size_t event_index) {
       return (e.task >= 0 ? t : std::string("The loop")) + " starts a " + name(IoKind(e.code)) + " on " +
              (e.s1 && *e.s1 ? e.s1 : "a socket") +
              ". The loop registers it with the operating system and goes on with other work.";
-    case Ev::io_done:
-      return "The " + std::string(name(IoKind(e.code))) + (e.task >= 0 ? " for " + t : std::string()) + " completed (" + (e.s1 ? e.s1 : "ok") + ", " +
+    case Ev::io_done: {
+      const std::string kind = name(IoKind(e.code));
+      const std::string_view status = e.s1 ? e.s1 : "ok";
+      // The CPython recorder's: the selector reported the fd (no byte count), or its reader or writer was removed.
+      if (status == "removed")
+        return "The " + kind + " wait ends: its reader or writer is removed (the transport or server is closing, or "
+               "another callback replaced it). Nothing is queued.";
+      if (status == "ready")
+        return "The poll reports the socket ready for " + kind + ": after the poll the loop queues the callback "
+               "waiting on it (a transport's or a server's), which does the " + kind + ".";
+      return "The " + kind + (e.task >= 0 ? " for " + t : std::string()) + " completed (" + std::string(status) + ", " +
              std::to_string(e.num) + " bytes): the waiting task's callback is queued.";
+    }
     case Ev::pool_submit:
       return t + " sends " + quoted(e.s1) + " to the thread pool. A worker thread will run it while the loop stays "
              "free for other tasks.";

@@ -120,3 +120,24 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
   CHECK(plain == 1);
   for (const std::string& s : said(r, Ev::ready_run, HandleFn::callback)) CHECK(s.find("TimeoutError") == std::string::npos);
 }
+
+TEST_CASE("an I/O wait that the poll ends queues the transport's callback, and a removed one queues nothing") {
+  Recorded r;
+  record("socket_pair.py", r);
+  size_t ready = 0, removed = 0;
+  for (size_t i = 0; i < r.ev.size(); ++i) {
+    if (r.ev[i].kind != Ev::io_done || !r.ev[i].s1) continue;
+    const std::string status = r.ev[i].s1, s = model::narrate(r.m, i);
+    CAPTURE(s);
+    if (status == "ready") {
+      ++ready;
+      CHECK(s.find("the waiting task's callback") == std::string::npos);  // a transport's or server's, not a task's
+      CHECK(s.find(" bytes") == std::string::npos);                      // the selector reports no byte count
+    } else if (status == "removed") {
+      ++removed;
+      CHECK(s.find("Nothing is queued") != std::string::npos);
+    }
+  }
+  CHECK(ready > 0);
+  CHECK(removed > 0);
+}
