@@ -958,15 +958,25 @@ std::string narrate(const Model& m, size_t event_index) {
              "free for other tasks.";
     case Ev::pool_start:
       return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " starts " + t + "'s job, in parallel with the loop thread.";
-    case Ev::pool_end:
-      return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " finished " + t + "'s job. The loop picks up the result after its "
-             "next poll and queues " + t + "'s wakeup.";
+    case Ev::pool_end:  // its future may be awaited through a gather: "whoever awaits it"
+      return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " finished " + t + "'s job. The result goes back "
+             "to the loop, whose callback sets the job's future: whatever awaits that future (" + t + ", or a gather "
+             "it awaits) can then go on.";
     case Ev::block_begin: return block(c);
     case Ev::block_end:
       return "The blocking call in " + t + " returns after " + duration(e.num) +
              ". The loop was stuck all that time; it can run other handles once " + t + " awaits.";
-    case Ev::print:
-      return (e.task >= 0 ? t : std::string("Code outside any task (a plain callback or another thread)")) + " prints " + quoted(e.s1) + (e.line > 0 ? " (line " + std::to_string(e.line) + ")." : ".");
+    case Ev::print: {
+      std::string who = t;
+      if (e.task < 0) {  // no task's step: the loop stopped or closed means the program's top-level code
+        const Event* h = c.running_handle();
+        const bool outside = !h || c.m.state_at(c.i, e.loop).closed ||
+                             (h->kind == Ev::ready_run && fn_of(*h) == HandleFn::run_until_complete_cb);
+        who = outside ? "The program's top-level code (no event loop is running it)"
+                      : "Code outside any task (a plain callback or another thread)";
+      }
+      return who + " prints " + quoted(e.s1) + (e.line > 0 ? " (line " + std::to_string(e.line) + ")." : ".");
+    }
     case Ev::task_unretrieved:
       return t + " failed with " + (e.s1 ? e.s1 : "an exception") + ", but nobody awaited it or asked for its "
              "result, so asyncio logs \"Task exception was never retrieved\".";

@@ -157,3 +157,24 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
   CHECK(checked_events > 1000);
   run("rm -rf " + tmp);
 }
+
+TEST_CASE("a print of the program's top-level code between its loop's runs is not told as a callback's") {
+  const std::string trace = temp_path("loop_34") + ".jsonl";
+  Process p = run("cd '" + src + "/tests/programs' && " + loopscope_cmd("run loop_34_style.py --quiet --events " + trace));
+  REQUIRE_MESSAGE(p.code == 0, p.err);
+  Trace t;
+  REQUIRE(load_trace_file(trace, t) == "");
+  const std::vector<Event> ev = merged_events(t);
+  model::Model m;
+  m.update(ev, 0);
+  int top_level = 0;
+  for (size_t i = 0; i < ev.size(); ++i)
+    if (ev[i].kind == Ev::print && ev[i].s1 && std::string(ev[i].s1) == "result 3") {
+      const std::string s = model::narrate(m, i);
+      CAPTURE(s);
+      CHECK(s.find("The program's top-level code (no event loop is running it) prints") == 0);
+      ++top_level;
+    }
+  CHECK(top_level == 1);
+  run("rm -f " + trace);
+}
