@@ -15,6 +15,7 @@
 #include "core/trace_load.hpp"
 #include "narration_check.hpp"
 #include "predict_check.hpp"
+#include "recorded_program.hpp"
 #include "support/process.hpp"
 
 using namespace loopscope;
@@ -159,14 +160,9 @@ TEST_CASE("every sentence about a CPython-recorded run agrees with its events") 
 }
 
 TEST_CASE("a print of the program's top-level code between its loop's runs is not told as a callback's") {
-  const std::string trace = temp_path("loop_34") + ".jsonl";
-  Process p = run("cd '" + src + "/tests/programs' && " + loopscope_cmd("run loop_34_style.py --quiet --events " + trace));
-  REQUIRE_MESSAGE(p.code == 0, p.err);
-  Trace t;
-  REQUIRE(load_trace_file(trace, t) == "");
-  const std::vector<Event> ev = merged_events(t);
-  model::Model m;
-  m.update(ev, 0);
+  const auto r = record_program("loop_34_style.py");
+  const std::vector<Event>& ev = r->events;
+  const model::Model& m = r->model;
   int top_level = 0;
   for (size_t i = 0; i < ev.size(); ++i)
     if (ev[i].kind == Ev::print && ev[i].s1 && std::string(ev[i].s1) == "result 3") {
@@ -176,5 +172,4 @@ TEST_CASE("a print of the program's top-level code between its loop's runs is no
       ++top_level;
     }
   CHECK(top_level == 1);
-  run("rm -f " + trace);
 }

@@ -11,13 +11,13 @@
 #include "core/trace_load.hpp"
 #include "core/trace_schema.hpp"
 #include "model/model.hpp"
+#include "recorded_program.hpp"
 #include "support/process.hpp"
 
 using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
-const std::string src = LOOPSCOPE_SOURCE_DIR;
 
 bool queued(const model::LoopState& s, int32_t handle) {
   return std::any_of(s.ready.begin(), s.ready.end(), [&](const model::ReadyChip& c) { return c.handle == handle; });
@@ -31,15 +31,9 @@ size_t first(const std::vector<Event>& ev, Ev kind) {
 }  // namespace
 
 TEST_CASE("a handle cancelled in the ready queue leaves it, and closing the loop empties the queue and the timers") {
-  const std::string trace = temp_path("dropped") + ".jsonl";
-  Process p = run("cd '" + src + "/tests/programs' && " +
-                  loopscope_cmd("run dropped_handles.py --quiet --events " + trace));
-  REQUIRE_MESSAGE(p.code == 0, p.err);
-  Trace t;
-  REQUIRE(load_trace_file(trace, t) == "");
-  const std::vector<Event> ev = merged_events(t);
-  model::Model m;
-  m.update(ev, 0);
+  const auto r = record_program("dropped_handles.py");
+  const std::vector<Event>& ev = r->events;
+  const model::Model& m = r->model;
 
   const size_t cancel = first(ev, Ev::ready_cancel);
   const int32_t h = as<ev::ReadyCancel>(ev[cancel]).handle;
@@ -63,5 +57,4 @@ TEST_CASE("a handle cancelled in the ready queue leaves it, and closing the loop
   CHECK(end.phase == model::Phase::done);
   CHECK(end.closed);
   CHECK(end.ready.empty());
-  run("rm -f " + trace);
 }

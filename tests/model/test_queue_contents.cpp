@@ -9,6 +9,7 @@
 
 #include "core/trace_load.hpp"
 #include "scenario_model.hpp"
+#include "recorded_program.hpp"
 #include "support/process.hpp"
 
 using namespace loopscope;
@@ -66,15 +67,9 @@ TEST_CASE("a queue's size in the trace never passes its maxsize, and the state m
 }
 
 TEST_CASE("a LifoQueue and a PriorityQueue recorded under CPython lose the item the trace names, not the front one") {
-  const std::string trace = temp_path("queue_workers") + ".jsonl";
-  Process p = run("cd '" LOOPSCOPE_SOURCE_DIR "/tests/programs' && " +
-                  loopscope_cmd("run queue_workers.py --quiet --events " + trace));
-  REQUIRE_MESSAGE(p.code == 0, p.err);
-  Trace t;
-  REQUIRE(load_trace_file(trace, t) == "");
-  const std::vector<Event> ev = merged_events(t);
-  Model m;
-  m.update(ev, 0);
+  const auto r = record_program("queue_workers.py");
+  const std::vector<Event>& ev = r->events;
+  const model::Model& m = r->model;
   // The stack gets 'a' then 'b' and gives 'b' first; the ranked queue gets (2, 'two') then (1, 'one').
   int checked = 0;
   for (size_t i = 0; i < ev.size(); ++i) {
@@ -91,5 +86,4 @@ TEST_CASE("a LifoQueue and a PriorityQueue recorded under CPython lose the item 
     ++checked;
   }
   CHECK(checked == 2);
-  run("rm -f " + trace);
 }

@@ -9,39 +9,22 @@
 
 #include <vector>
 
-#include "core/trace_load.hpp"
 #include "core/trace_schema.hpp"
-#include "model/model.hpp"
-#include "support/process.hpp"
+#include "recorded_program.hpp"
 
 using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
-struct Recorded {
-  std::vector<Event> ev;
-  model::Model m;
-};
-
-void record(const char* program, Recorded& r) {
-  const std::string trace = temp_path(program) + ".jsonl";
-  Process p = run("cd '" LOOPSCOPE_SOURCE_DIR "/tests/programs' && " +
-                  loopscope_cmd(std::string("run ") + program + " --quiet --events " + trace));
-  REQUIRE_MESSAGE(p.code == 0, p.err);
-  Trace t;
-  REQUIRE(load_trace_file(trace, t) == "");
-  r.ev = merged_events(t);
-  r.m.update(r.ev, 0);
-  run("rm -f " + trace);
-}
+using Recorded = RecordedProgram;
 
 // The sentences of the events of `kind` whose handle runs or queues `fn`.
 std::vector<std::string> said(const Recorded& r, Ev kind, HandleFn fn) {
   std::vector<std::string> out;
-  for (size_t i = 0; i < r.ev.size(); ++i)
-    if (r.ev[i].kind == kind && HandleFn(kind == Ev::ready_run ? as<ev::ReadyRun>(r.ev[i]).fn
-                                                               : as<ev::ReadyPush>(r.ev[i]).fn) == fn)
-      out.push_back(model::narrate(r.m, i));
+  for (size_t i = 0; i < r.events.size(); ++i)
+    if (r.events[i].kind == kind && HandleFn(kind == Ev::ready_run ? as<ev::ReadyRun>(r.events[i]).fn
+                                                               : as<ev::ReadyPush>(r.events[i]).fn) == fn)
+      out.push_back(model::narrate(r.model, i));
   return out;
 }
 
@@ -53,8 +36,8 @@ size_t count(const std::vector<std::string>& sentences, const char* part) {
 }  // namespace
 
 TEST_CASE("a gather's done-callback says which of gather's rules completed it, or that it was done already") {
-  Recorded r;
-  record("cancel_chain.py", r);
+  const auto rp = record_program("cancel_chain.py");
+  const Recorded& r = *rp;
   const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::gather_done_callback);
   // gathered's gather(child(), child()): the first cancelled child fails it, the second finds it done.
   CHECK(count(runs, "Without return_exceptions (3.11), the first cancelled child") == 1);
@@ -66,8 +49,8 @@ TEST_CASE("a gather's done-callback says which of gather's rules completed it, o
 }
 
 TEST_CASE("a gather given a task already done names no other task as the child that finished") {
-  Recorded r;
-  record("condition_and_done_gather.py", r);
+  const auto rp = record_program("condition_and_done_gather.py");
+  const Recorded& r = *rp;
   const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::gather_done_callback);
   REQUIRE(runs.size() == 3);
   CAPTURE(runs[0]);
@@ -76,8 +59,8 @@ TEST_CASE("a gather given a task already done names no other task as the child t
 }
 
 TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool job's callback runs when CPython ran it") {
-  Recorded r;
-  record("deadline_and_pool.py", r);
+  const auto rp = record_program("deadline_and_pool.py");
+  const Recorded& r = *rp;
   const std::vector<std::string> pushes = said(r, Ev::ready_push, HandleFn::wait_for_release_waiter);
   const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::wait_for_release_waiter);
   REQUIRE(pushes.size() == 2);  // the deadline's timer, then _cancel_and_wait's done-callback
@@ -97,10 +80,10 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
   CHECK(jobs[1].find("so it runs in the next iteration") != std::string::npos);
   // And CPython did run them so: the push's iteration, then the next.
   std::vector<std::pair<uint32_t, uint32_t>> its;  // (push, run)
-  for (const Event& e : r.ev)
+  for (const Event& e : r.events)
     if (e.kind == Ev::ready_push && as<ev::ReadyPush>(e).fn == HandleFn::pool_done) its.push_back({e.it, 0});
   size_t k = 0;
-  for (const Event& e : r.ev)
+  for (const Event& e : r.events)
     if (e.kind == Ev::ready_run && as<ev::ReadyRun>(e).fn == HandleFn::pool_done && k < its.size()) its[k++].second = e.it;
   REQUIRE(its.size() == 2);
   CHECK(its[0].second == its[0].first);
@@ -108,11 +91,11 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
 
   // asyncio.wait(timeout=)'s timer: a plain callback, told with no wait_for deadline, TimeoutError or cancel.
   size_t wait_for_arms = 0, plain = 0;
-  for (size_t i = 0; i < r.ev.size(); ++i)
-    if (r.ev[i].kind == Ev::timer_arm && as<ev::Timer>(r.ev[i]).fn == HandleFn::wait_for_release_waiter) ++wait_for_arms;
-    else if (r.ev[i].kind == Ev::timer_arm && r.ev[i].s1 && std::string(r.ev[i].s1) == "asyncio.wait timeout") {
+  for (size_t i = 0; i < r.events.size(); ++i)
+    if (r.events[i].kind == Ev::timer_arm && as<ev::Timer>(r.events[i]).fn == HandleFn::wait_for_release_waiter) ++wait_for_arms;
+    else if (r.events[i].kind == Ev::timer_arm && r.events[i].s1 && std::string(r.events[i].s1) == "asyncio.wait timeout") {
       ++plain;
-      const std::string s = model::narrate(r.m, i);
+      const std::string s = model::narrate(r.model, i);
       CAPTURE(s);
       CHECK(s.find("wait_for") == std::string::npos);
     }
@@ -122,12 +105,12 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
 }
 
 TEST_CASE("an I/O wait that the poll ends queues the transport's callback, and a removed one queues nothing") {
-  Recorded r;
-  record("socket_pair.py", r);
+  const auto rp = record_program("socket_pair.py");
+  const Recorded& r = *rp;
   size_t ready = 0, removed = 0;
-  for (size_t i = 0; i < r.ev.size(); ++i) {
-    if (r.ev[i].kind != Ev::io_done || !r.ev[i].s1) continue;
-    const std::string status = r.ev[i].s1, s = model::narrate(r.m, i);
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    if (r.events[i].kind != Ev::io_done || !r.events[i].s1) continue;
+    const std::string status = r.events[i].s1, s = model::narrate(r.model, i);
     CAPTURE(s);
     if (status == "ready") {
       ++ready;

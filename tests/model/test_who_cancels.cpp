@@ -13,28 +13,22 @@
 #include "core/trace_load.hpp"
 #include "core/trace_schema.hpp"
 #include "model/model.hpp"
+#include "recorded_program.hpp"
 #include "support/process.hpp"
 
 using namespace loopscope;
 using namespace loopscope::test;
 
 namespace {
-const std::string src = LOOPSCOPE_SOURCE_DIR;
 
 bool has(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 }  // namespace
 
 TEST_CASE("each cancel names the task whose cancel() it was, and says what cancel() does at that moment") {
-  const std::string trace = temp_path("cancel_chain") + ".jsonl";
-  Process p = run("cd '" + src + "/tests/programs' && " +
-                  loopscope_cmd("run cancel_chain.py --quiet --events " + trace));
-  REQUIRE_MESSAGE(p.code == 0, p.err);
-  CHECK(p.out == "['CancelledError', 'CancelledError', 'CancelledError', 'CancelledError']\n");
-  Trace t;
-  REQUIRE(load_trace_file(trace, t) == "");
-  const std::vector<Event> ev = merged_events(t);
-  model::Model m;
-  m.update(ev, 0);
+  const auto r = record_program("cancel_chain.py");
+  CHECK(r->out == "['CancelledError', 'CancelledError', 'CancelledError', 'CancelledError']\n");
+  const std::vector<Event>& ev = r->events;
+  const model::Model& m = r->model;
   auto name = [&](int32_t id) { return id < 0 ? std::string("(none)") : m.task(id)->name; };
 
   std::map<std::string, std::string> by;   // cancelled task -> its canceller
@@ -71,5 +65,4 @@ TEST_CASE("each cancel names the task whose cancel() it was, and says what cance
   const std::string begin = model::narrate(m, size_t(first - ev.begin()));
   CAPTURE(begin);
   CHECK(has(begin, "runs for the first time, cancelled"));
-  run("rm -f " + trace);
 }
