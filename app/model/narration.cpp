@@ -515,19 +515,36 @@ std::string run(const Ctx& c) {
     }
     case HandleFn::gather_done_callback: s = gather_run(c); break;
     case HandleFn::taskgroup_on_task_done: {
-      int cancels = 0;
-      std::string names, woken;
+      std::vector<int32_t> cancelled;
+      std::string woken;
       // What this callback does is in the events it emits before the next handle runs.
       const std::vector<Event>& ev = c.m.events();
       for (size_t j = c.i + 1; j < ev.size() && j < c.i + kLookBack; ++j) {
         if (ev[j].loop != e.loop) continue;
         if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
-        if (ev[j].kind == Ev::task_cancel) names += (cancels++ ? ", " : "") + c.task_name(ev[j].task);
+        if (ev[j].kind == Ev::task_cancel) cancelled.push_back(ev[j].task);
         if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::task_wakeup) woken = c.task_name(ev[j].task);
       }
-      s = cancels ? "The loop runs the TaskGroup's _on_task_done: a child failed, so the group cancels the others (" +
-                        names + ", in the order of the group's set of tasks). Each will see CancelledError at its "
-                        "await when its wakeup runs."
+      // _abort cancels the group's tasks, then (TaskGroup._on_task_done) the task running the async with
+      // block, which created them: told apart by task.new's parent.
+      std::string names, parent;
+      for (int32_t k : cancelled) {
+        bool is_parent = false;
+        for (int32_t o : cancelled) {
+          const TaskInfo* ti = o != k ? c.m.task(o, e.loop) : nullptr;
+          is_parent |= ti && ti->parent == k;
+        }
+        if (is_parent) parent = c.task_name(k);
+        else names += (names.empty() ? "" : ", ") + c.task_name(k);
+      }
+      if (names.empty()) names = "none left";
+      s = !cancelled.empty()
+              ? "The loop runs the TaskGroup's _on_task_done: a child failed, so the group cancels the others (" +
+                    names + ", in the order of the group's set of tasks)" +
+                    (parent.empty() ? std::string()
+                                    : ", and then " + parent + ", the task running the async with block, so that "
+                                      "its await there is interrupted") +
+                    ". Each will see CancelledError at its await when its wakeup runs."
           : woken.empty() ? "The loop runs the TaskGroup's _on_task_done: it removes the finished task from the group."
                           : "The loop runs the TaskGroup's _on_task_done: the finished task was the group's last, so " +
                                 woken + ", waiting at the end of the async with block, wakes up in the next iteration.";

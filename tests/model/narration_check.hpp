@@ -74,7 +74,14 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
       if (is_task && !finished_by(who, i, e.loop)) bad("'" + who + " has finished' without task.done");
     }
     // "It runs later in this same iteration" / "in the next iteration": where the pushed handle ran.
-    if (e.kind == Ev::ready_push) {
+    // Not checked: a push from outside the handles (another thread, a signal handler) before this
+    // iteration's first run, which can come just after _run_once counted its handles: the trace
+    // cannot say which side of that count it fell (the view counts it in, as it usually is).
+    const Cause cause = e.kind == Ev::ready_push ? Cause(e.code) : Cause::call_soon;
+    const bool after_poll = cause == Cause::timer || cause == Cause::io || cause == Cause::pool;
+    const model::Phase phase = e.kind == Ev::ready_push ? m.state_at(i, e.loop).phase : model::Phase::idle;
+    const bool in_handles = phase == model::Phase::running || phase == model::Phase::blocked;
+    if (e.kind == Ev::ready_push && (after_poll || in_handles)) {
       const bool same = contains(s, "runs later in this same iteration") || contains(s, "runs in this same iteration") ||
                         contains(s, "runs in this iteration");
       const bool next = contains(s, "runs in the next iteration") || contains(s, "It runs in the next iteration");

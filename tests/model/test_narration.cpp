@@ -26,7 +26,8 @@ TEST_CASE("the TaskGroup's callback is explained as cancelling the siblings and 
     return e.kind == Ev::ready_run && as<ev::ReadyRun>(e).fn == HandleFn::taskgroup_on_task_done;
   });
   std::string why = narrate(sm->model, cb);
-  CHECK(has(why, "cancels the others (S1, S2, S3, main"));
+  CHECK(has(why, "cancels the others (S1, S2, S3, in the order of the group's set of tasks), and then main, the task "
+                 "running the async with block"));
   CHECK(has(why, "when its wakeup runs"));
   size_t cancel = sm->find([](const Event& e) { return e.kind == Ev::task_cancel; });
   std::string c = narrate(sm->model, cancel);
