@@ -1411,7 +1411,8 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
-      take(d, "rewait", &S.rewait) < 0 || take(d, "skip", &S.skip) < 0 || take(d, "wait_timers", &S.wait_timers) < 0 || take(d, "wait_label", &S.wait_label) < 0 || take(d, "skipped", &S.skipped) < 0 ||
+      take(d, "rewait", &S.rewait) < 0 || take(d, "skip", &S.skip) < 0 || take(d, "skipped", &S.skipped) < 0 ||
+      take(d, "wait_timers", &S.wait_timers) < 0 || take(d, "wait_label", &S.wait_label) < 0 ||
       take(d, "describe", &S.describe) < 0 || take(d, "js", &S.js) < 0 || take(d, "Future", &S.future_type) < 0 ||
       take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0 ||
       take_long(d, "K_TIMER_FIRE", &k_timer_fire) < 0 || take_long(d, "K_IO_WAIT", &k_io_wait) < 0 ||

@@ -195,6 +195,13 @@ class RecorderTest(unittest.TestCase):
         p = subprocess.run([BINARY, "view", "--check", path], capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
 
+    def program(self, name, text):
+        """A program written for one test, in its temporary directory."""
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
     def scaled_copy(self, name, scale):
         """A reference program with every fractional delay multiplied: iteration
         numbers depend only on the order of timers, and wide gaps keep a busy
@@ -508,23 +515,22 @@ class RecorderTest(unittest.TestCase):
         self.loads(r.path)
 
     def test_an_await_inside_asyncio_timeout_is_on_timeout_and_outside_it_is_not(self):
-        prog = os.path.join(self.tmp, "deadline.py")
-        with open(prog, "w") as f:
-            f.write("import asyncio\n"
-                    "async def main():\n"
-                    "    await asyncio.sleep(0.01)\n"                # no block: sleep
-                    "    async with asyncio.timeout(5):\n"
-                    "        await asyncio.sleep(0.01)\n"            # deadline armed: timeout
-                    "        await asyncio.sleep(0)\n"               # a bare yield stays yield
-                    "    async with asyncio.timeout(None):\n"
-                    "        await asyncio.sleep(0.01)\n"            # no deadline: sleep
-                    "    try:\n"
-                    "        async with asyncio.timeout(0.01):\n"
-                    "            await asyncio.sleep(1)\n"           # cancelled by the deadline: timeout
-                    "    except TimeoutError:\n"
-                    "        print('timed out')\n"
-                    "    await asyncio.sleep(0.01)\n"                # after the block: sleep again
-                    "asyncio.run(main())\n")
+        prog = self.program("deadline.py",
+                            "import asyncio\n"
+                            "async def main():\n"
+                            "    await asyncio.sleep(0.01)\n"                # no block: sleep
+                            "    async with asyncio.timeout(5):\n"
+                            "        await asyncio.sleep(0.01)\n"            # deadline armed: timeout
+                            "        await asyncio.sleep(0)\n"               # a bare yield stays yield
+                            "    async with asyncio.timeout(None):\n"
+                            "        await asyncio.sleep(0.01)\n"            # no deadline: sleep
+                            "    try:\n"
+                            "        async with asyncio.timeout(0.01):\n"
+                            "            await asyncio.sleep(1)\n"           # cancelled by the deadline: timeout
+                            "    except TimeoutError:\n"
+                            "        print('timed out')\n"
+                            "    await asyncio.sleep(0.01)\n"                # after the block: sleep again
+                            "asyncio.run(main())\n")
         r = self.record(prog)
         self.assertEqual((r.rc, r.out), (0, "timed out\n"), r.err)
         ons = [(e["line"], e["on"]) for e in r.of("step.end") if e["wait"] != "none"]
@@ -533,24 +539,23 @@ class RecorderTest(unittest.TestCase):
         self.loads(r.path)
 
     def test_a_task_method_scheduled_with_call_soon_is_a_plain_callback_not_a_step_of_the_task(self):
-        prog = os.path.join(self.tmp, "cancel_soon.py")
-        with open(prog, "w") as f:
-            f.write("import asyncio\n"
-                    "async def sleeper():\n"
-                    "    try:\n"
-                    "        await asyncio.sleep(5)\n"
-                    "    except asyncio.CancelledError:\n"
-                    "        print('cancelled')\n"
-                    "        raise\n"
-                    "async def main():\n"
-                    "    t = asyncio.create_task(sleeper(), name='sleeper')\n"
-                    "    await asyncio.sleep(0)\n"
-                    "    asyncio.get_running_loop().call_soon(t.cancel)\n"
-                    "    try:\n"
-                    "        await t\n"
-                    "    except asyncio.CancelledError:\n"
-                    "        print('main saw it')\n"
-                    "asyncio.run(main())\n")
+        prog = self.program("cancel_soon.py",
+                            "import asyncio\n"
+                            "async def sleeper():\n"
+                            "    try:\n"
+                            "        await asyncio.sleep(5)\n"
+                            "    except asyncio.CancelledError:\n"
+                            "        print('cancelled')\n"
+                            "        raise\n"
+                            "async def main():\n"
+                            "    t = asyncio.create_task(sleeper(), name='sleeper')\n"
+                            "    await asyncio.sleep(0)\n"
+                            "    asyncio.get_running_loop().call_soon(t.cancel)\n"
+                            "    try:\n"
+                            "        await t\n"
+                            "    except asyncio.CancelledError:\n"
+                            "        print('main saw it')\n"
+                            "asyncio.run(main())\n")
         r = self.record(prog)
         self.assertEqual((r.rc, r.out), (0, "cancelled\nmain saw it\n"), r.err)
         pushes = [e for e in r.of("ready.push") if e["label"] == "Task.cancel"]
@@ -719,16 +724,15 @@ class RecorderTest(unittest.TestCase):
         self.loads(r.path)
 
     def test_as_completed_waits_on_a_future_not_on_the_programs_queue(self):
-        prog = os.path.join(self.tmp, "as_completed.py")
-        with open(prog, "w") as f:
-            f.write("import asyncio\n"
-                    "async def job(d):\n"
-                    "    await asyncio.sleep(d)\n"
-                    "    return d\n"
-                    "async def main():\n"
-                    "    for fut in asyncio.as_completed([job(0.02), job(0.01)]):\n"
-                    "        print(await fut)\n"
-                    "asyncio.run(main())\n")
+        prog = self.program("as_completed.py",
+                            "import asyncio\n"
+                            "async def job(d):\n"
+                            "    await asyncio.sleep(d)\n"
+                            "    return d\n"
+                            "async def main():\n"
+                            "    for fut in asyncio.as_completed([job(0.02), job(0.01)]):\n"
+                            "        print(await fut)\n"
+                            "asyncio.run(main())\n")
         r = self.record(prog)
         self.assertEqual((r.rc, r.out), (0, self.plain(prog).stdout))
         # as_completed's _wait_for_one awaits a Queue of its own: main waits on a future, not a queue.get.
