@@ -211,6 +211,18 @@ int32_t timer_task(const Ctx& c, const Event* p) {
   return f && f->kind == Ev::timer_fire ? f->task : -1;
 }
 
+// Is the running handle `h` task `x`'s step that CancelledError was thrown into
+// while `x` waited on `on` (it never held the lock or semaphore it waited for)?
+bool cancelled_while_waiting_for(const Ctx& c, int32_t x, const Event* h, AwaitOn on) {
+  const size_t at = size_t(h - c.m.events().data());
+  const LoopState before = c.m.state_at(at ? at - 1 : 0, c.e.loop);
+  const TaskSnapshot* w = c.snapshot(before, x);
+  if (!w || w->on != on) return false;
+  const Event* b = c.back([&](const Event& y) { return y.kind == Ev::step_begin || &y == h; }, c.i);
+  const char* thrown = b && b->kind == Ev::step_begin && b->task == x ? as<ev::StepBegin>(*b).thrown : nullptr;
+  return thrown && std::string_view(thrown) == "CancelledError";
+}
+
 // What the running handle did that completed the future `t` awaits (`t`'s wakeup is being queued).
 std::string completer(const Ctx& c, const std::string& t) {
   const Event& e = c.e;
@@ -265,8 +277,14 @@ std::string completer(const Ctx& c, const std::string& t) {
       return X + " called task_done() for the last unfinished item, which sets the queue's _finished event that " + t +
              "'s join() awaits, so " + next;
     case AwaitOn::event_wait: return X + " set the asyncio.Event " + t + " waits on, so " + next;
-    case AwaitOn::lock_acquire: return X + " released the asyncio.Lock, which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
-    case AwaitOn::semaphore_acquire: return X + " released the asyncio.Semaphore, which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
+    case AwaitOn::lock_acquire: case AwaitOn::semaphore_acquire: {
+      const char* what = on == AwaitOn::lock_acquire ? "asyncio.Lock" : "asyncio.Semaphore";
+      // acquire()'s except CancelledError: a waiter cancelled while it waited wakes the next one.
+      if (cancelled_while_waiting_for(c, x, h, on))
+        return X + " was cancelled while it waited for the " + what + ": acquire() passes the wakeup on to the first "
+               "waiter not yet woken (FIFO), " + t + ", so " + next;
+      return X + " released the " + what + ", which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
+    }
     default: return X + "'s step completed the future " + t + " awaits, so " + next;
   }
 }

@@ -4,7 +4,8 @@
 // future is done, and in asyncio.run's shutdown; wait_for's second
 // _release_waiter, after the deadline (3.11's _cancel_and_wait); a thread-pool
 // job's completion, queued by its worker thread while the loop polls (this
-// iteration) or while a step blocks it (the next).
+// iteration) or while a step blocks it (the next); a Lock's or Semaphore's
+// wakeup passed on by a waiter cancelled before it ran.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -123,4 +124,25 @@ TEST_CASE("an I/O wait that the poll ends queues the transport's callback, and a
   }
   CHECK(ready > 0);
   CHECK(removed > 0);
+}
+
+TEST_CASE("a waiter cancelled before it takes the lock passes the wakeup on and is not said to release it") {
+  const auto rp = record_program("lock_handoff.py");
+  const Recorded& r = *rp;
+  std::vector<std::string> wakeups;
+  for (size_t i = 0; i < r.events.size(); ++i)
+    if (r.events[i].kind == Ev::ready_push && as<ev::ReadyPush>(r.events[i]).fn == HandleFn::task_wakeup)
+      if (std::string s = model::narrate(r.model, i); s.find("asyncio.Lock") != std::string::npos ||
+                                                      s.find("asyncio.Semaphore") != std::string::npos)
+        wakeups.push_back(s);
+  // For each of the Lock and the Semaphore: main's release, w1's pass-on, w2's release.
+  REQUIRE(wakeups.size() == 6);
+  for (size_t k : {0, 3}) {
+    CAPTURE(wakeups[k + 1]);
+    CHECK(wakeups[k].find("Task-1 released the") != std::string::npos);
+    CHECK(wakeups[k + 1].find("was cancelled while it waited for the") != std::string::npos);
+    CHECK(wakeups[k + 1].find("passes the wakeup on") != std::string::npos);
+    CHECK(wakeups[k + 1].find("released") == std::string::npos);
+    CHECK(wakeups[k + 2].find(" released the") != std::string::npos);
+  }
 }
