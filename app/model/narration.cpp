@@ -266,6 +266,20 @@ std::string completer(const Ctx& c, const std::string& t) {
   const std::string X = c.task_name(x);
   if (finished_in_handle(c, x) && (on == AwaitOn::unset || on == AwaitOn::task || on == AwaitOn::wait_for))
     return X + " has finished, which completes what " + t + " awaits, so " + next;
+  // A waiter cancelled in its turn: get(), put() and acquire() catch CancelledError and wake the next waiter.
+  if (cancelled_while_waiting_for(c, x, h, on)) switch (on) {
+    case AwaitOn::queue_get:
+      return X + " was cancelled while it waited in get(), after an item had come for it: get() passes the wakeup "
+             "on to the next waiting getter, " + t + ", so " + next;
+    case AwaitOn::queue_put:
+      return X + " was cancelled while it waited in put(), after a slot had freed for it: put() passes the wakeup "
+             "on to the next waiting putter, " + t + ", so " + next;
+    case AwaitOn::lock_acquire: case AwaitOn::semaphore_acquire:
+      return X + " was cancelled while it waited for the " +
+             (on == AwaitOn::lock_acquire ? "asyncio.Lock" : "asyncio.Semaphore") +
+             ": acquire() passes the wakeup on to the first waiter not yet woken (FIFO), " + t + ", so " + next;
+    default: break;
+  }
   switch (on) {
     case AwaitOn::queue_get:
       return X + " put an item into the queue (put or put_nowait), which completes the future of " + t +
@@ -277,14 +291,8 @@ std::string completer(const Ctx& c, const std::string& t) {
       return X + " called task_done() for the last unfinished item, which sets the queue's _finished event that " + t +
              "'s join() awaits, so " + next;
     case AwaitOn::event_wait: return X + " set the asyncio.Event " + t + " waits on, so " + next;
-    case AwaitOn::lock_acquire: case AwaitOn::semaphore_acquire: {
-      const char* what = on == AwaitOn::lock_acquire ? "asyncio.Lock" : "asyncio.Semaphore";
-      // acquire()'s except CancelledError: a waiter cancelled while it waited wakes the next one.
-      if (cancelled_while_waiting_for(c, x, h, on))
-        return X + " was cancelled while it waited for the " + what + ": acquire() passes the wakeup on to the first "
-               "waiter not yet woken (FIFO), " + t + ", so " + next;
-      return X + " released the " + what + ", which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
-    }
+    case AwaitOn::lock_acquire: return X + " released the asyncio.Lock, which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
+    case AwaitOn::semaphore_acquire: return X + " released the asyncio.Semaphore, which wakes the first waiter not yet woken (FIFO), " + t + ", so " + next;
     default: return X + "'s step completed the future " + t + " awaits, so " + next;
   }
 }

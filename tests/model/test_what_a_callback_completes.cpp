@@ -5,7 +5,7 @@
 // _release_waiter, after the deadline (3.11's _cancel_and_wait); a thread-pool
 // job's completion, queued by its worker thread while the loop polls (this
 // iteration) or while a step blocks it (the next); a Lock's or Semaphore's
-// wakeup passed on by a waiter cancelled before it ran.
+// or a queue's wakeup passed on by a waiter cancelled before it ran.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -126,17 +126,23 @@ TEST_CASE("an I/O wait that the poll ends queues the transport's callback, and a
   CHECK(removed > 0);
 }
 
-TEST_CASE("a waiter cancelled before it takes the lock passes the wakeup on and is not said to release it") {
-  const auto rp = record_program("lock_handoff.py");
+TEST_CASE("a waiter cancelled before it takes its lock or item passes the wakeup on and is not said to release or put") {
+  const auto rp = record_program("handoff.py");
   const Recorded& r = *rp;
   std::vector<std::string> wakeups;
   for (size_t i = 0; i < r.events.size(); ++i)
     if (r.events[i].kind == Ev::ready_push && as<ev::ReadyPush>(r.events[i]).fn == HandleFn::task_wakeup)
       if (std::string s = model::narrate(r.model, i); s.find("asyncio.Lock") != std::string::npos ||
-                                                      s.find("asyncio.Semaphore") != std::string::npos)
+                                                      s.find("asyncio.Semaphore") != std::string::npos ||
+                                                      s.find("get()") != std::string::npos)
         wakeups.push_back(s);
-  // For each of the Lock and the Semaphore: main's release, w1's pass-on, w2's release.
-  REQUIRE(wakeups.size() == 6);
+  // For each of the Lock and the Semaphore: main's release, w1's pass-on, w2's release;
+  // then the queue: main's put, g1's pass-on.
+  REQUIRE(wakeups.size() == 8);
+  CAPTURE(wakeups[7]);
+  CHECK(wakeups[6].find("Task-1 put an item into the queue") != std::string::npos);
+  CHECK(wakeups[7].find("Task-8 was cancelled while it waited in get()") != std::string::npos);
+  CHECK(wakeups[7].find("put an item") == std::string::npos);
   for (size_t k : {0, 3}) {
     CAPTURE(wakeups[k + 1]);
     CHECK(wakeups[k].find("Task-1 released the") != std::string::npos);
