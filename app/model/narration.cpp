@@ -403,6 +403,33 @@ std::string push(const Ctx& c) {
 }
 
 // What a gather's _done_callback did: the events it emitted before the next handle.
+// A gather's child that is not a task which finished in the handle that queued
+// its _done_callback (push `p`, queued by handle `ph`, a step of task `pusher`):
+// already done when gather() was called (add_done_callback queued the callback
+// at once, in the step that then awaits the gather), or a future (not a task)
+// that the handle completed: an executor's future, a Future set by a callback.
+std::string gather_future_child(const Ctx& c, const Event* p, const Event* ph, int32_t pusher) {
+  if (p && pusher >= 0) {
+    const std::vector<Event>& ev = c.m.events();
+    for (size_t j = size_t(p - ev.data()) + 1; j < ev.size() && j < c.i; ++j) {
+      if (ev[j].loop != c.e.loop) continue;
+      if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+      if (ev[j].kind == Ev::step_end && ev[j].task == pusher) {
+        const ev::StepEnd v = as<ev::StepEnd>(ev[j]);
+        if (v.on == AwaitOn::gather || (v.on == AwaitOn::unset && v.wait == Wait::gather))
+          return "a child that was already done when gather() was called";
+        break;
+      }
+    }
+    return "a future child (not a task) that " + c.task_name(pusher) + "'s step completed";
+  }
+  if (ph && ph->kind == Ev::ready_run && fn_of(*ph) == HandleFn::pool_done)
+    return "a future child (not a task): run_in_executor()'s future, which the executor's result has completed";
+  if (ph && ph->kind == Ev::ready_run)
+    return "a future child (not a task) that the callback " + label_of(*ph) + " completed";
+  return "a future child (not a task)";
+}
+
 std::string gather_run(const Ctx& c) {
   const Event& e = c.e;
   const Event* p = push_of(c, e.id, c.i);
@@ -410,12 +437,11 @@ std::string gather_run(const Ctx& c) {
                                size_t(p - c.m.events().data()))
                       : nullptr;
   int32_t x = running_task(ph);
-  // A child already done when gather() was called: add_done_callback queued its callback at once, in
-  // the step of the task that called gather(), which has not finished.
+  const int32_t pusher = x;
   const bool x_ended = x >= 0 && (p ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == x; }, c.i)
                                     : nullptr);
   if (!x_ended) x = -1;
-  const std::string X = x >= 0 ? c.task_name(x) : "a child that was already done when gather() was called";
+  const std::string X = x >= 0 ? c.task_name(x) : gather_future_child(c, p, ph, pusher);
   const Event* d = x >= 0 ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == x; }, c.i) : nullptr;
   const Outcome o = d ? Outcome(d->code) : Outcome::result;
   std::string woken;
@@ -473,11 +499,17 @@ std::string gather_run(const Ctx& c) {
   const TaskInfo* child = x >= 0 ? c.m.task(x, e.loop) : nullptr;
   const TaskSnapshot* creator = child ? c.snapshot(st, child->parent) : nullptr;
   if (creator && creator->wait == Wait::gather && !on_gather(*creator)) someone_waits = false;
-  if (!someone_waits)
-    return s + "The gather's outer future is already done (an earlier child failed or was cancelled), so the "
-           "callback returns at once (if outer.done(): ... return), only retrieving " + (x >= 0 ? X : std::string("that child")) + "'s exception so it is "
-           "not logged.";
-  return s + "It counts " + (x >= 0 ? X : std::string("that child")) + " as finished; other children are still running, so the gather is not complete yet.";
+  const std::string it = x >= 0 ? X : "that child";
+  if (!someone_waits) {
+    s += "The gather's outer future is already done (an earlier child failed or was cancelled), so the callback "
+         "returns at once (if outer.done(): ... return)";
+    if (x < 0) return s + ", retrieving the child's exception, if it has one, so that it is not logged.";
+    if (o == Outcome::error) return s + ", only retrieving " + it + "'s exception so that it is not logged.";
+    if (o == Outcome::cancelled) return s + ": " + it + " was cancelled, so there is nothing to retrieve.";
+    return s + ": " + it + "'s result is dropped, since the gather has already failed.";
+  }
+  return s + "It counts " + it + " as finished; not every child has been counted yet (the others are still running, "
+         "or their callbacks are still queued), so the gather is not complete yet.";
 }
 
 // BaseEventLoop.close(): what was still queued is dropped, never run.

@@ -1,6 +1,7 @@
 // What asyncio's own callbacks complete, told as CPython ran them (programs
 // recorded under real CPython through `loopscope run`): a gather's
-// _done_callback under return_exceptions=True and without, after its outer
+// _done_callback under return_exceptions=True and without, for a child that is
+// a future (not a task), after its outer
 // future is done, and in asyncio.run's shutdown; wait_for's second
 // _release_waiter, after the deadline (3.11's _cancel_and_wait); a thread-pool
 // job's completion, queued by its worker thread while the loop polls (this
@@ -57,6 +58,21 @@ TEST_CASE("a gather given a task already done names no other task as the child t
   CAPTURE(runs[0]);
   CHECK(runs[0].find("for a child that was already done when gather() was called") != std::string::npos);
   CHECK(runs[0].find("for Task-1") == std::string::npos);  // main called gather(): it is not the child
+}
+
+TEST_CASE("a gather's done-callback for a future child names what completed it, and a late child's result is dropped") {
+  const auto rp = record_program("gather_children.py");
+  const Recorded& r = *rp;
+  const std::vector<std::string> runs = said(r, Ev::ready_run, HandleFn::gather_done_callback);
+  REQUIRE(runs.size() == 6);
+  // Only the Future set before gather() was called was already done then.
+  CHECK(count(runs, "already done when gather() was called") == 1);
+  CHECK(count(runs, "a future child (not a task): run_in_executor()'s future, which the executor's result") == 1);
+  CHECK(count(runs, "a future child (not a task) that the callback Future.set_result completed") == 1);
+  // finish_later() returned after fail_soon() failed the second gather: nothing to retrieve, its result dropped.
+  CHECK(count(runs, "'s result is dropped, since the gather has already failed") == 1);
+  CHECK(count(runs, "only retrieving") == 0);
+  CHECK(count(runs, "other children are still running") == 0);
 }
 
 TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool job's callback runs when CPython ran it") {
