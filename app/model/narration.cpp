@@ -174,6 +174,12 @@ std::string when_it_runs(const Ctx& c) {
   return runs_this_iteration(c) ? "It runs later in this same iteration." : "It runs in the next iteration.";
 }
 
+// How the program ran its loop, as its run.begin says.
+Entry run_entry(const Ctx& c, size_t at) {
+  const Event* b = c.back([](const Event& x) { return x.kind == Ev::run_begin; }, at);
+  return b ? as<ev::RunBegin>(*b).entry : Entry::unset;
+}
+
 // The task whose wait_for() deadline passed, if `inner` (which has just ended
 // cancelled) is the inner task it then cancelled (3.11's _cancel_and_wait):
 // wait_for raises TimeoutError. -1 otherwise (an inner task that swallowed the
@@ -343,11 +349,9 @@ std::string push(const Ctx& c) {
     case HandleFn::run_until_complete_cb: {
       const std::string x = completed_future(c, &e);
       if (x == "the gather()") {
-        const Event* b = c.back([](const Event& y) { return y.kind == Ev::run_begin; }, c.i);
         const LoopState st = c.m.state_at(c.i, e.loop);
         const TaskSnapshot* main = c.snapshot(st, 0);
-        const bool shutdown = b && as<ev::RunBegin>(*b).entry == Entry::asyncio_run && main &&
-                              main->state == TaskState::done;
+        const bool shutdown = run_entry(c, c.i) == Entry::asyncio_run && main && main->state == TaskState::done;
         return std::string("The gather() that run_until_complete waits for is done: its last task has ended") +
                (shutdown ? " (asyncio.run's shutdown waits this way for the tasks it cancelled)" : "") +
                ". Its done-callback _run_until_complete_cb is queued; when it runs in the next iteration it calls "
@@ -834,7 +838,9 @@ std::string cancel(const Ctx& c) {
   if (!h || h->kind == Ev::loop_iter || fn == HandleFn::run_until_complete_cb) {
     const TaskSnapshot* main = c.snapshot(s, 0);  // the engine's main task; the recorder's first
     if (fn == HandleFn::run_until_complete_cb || (main && main->state == TaskState::done && main->id != e.task))
-      return "The loop cancels " + t + " (asyncio.run cancels the tasks left when main is done)." + then;
+      return "The loop cancels " + t + (run_entry(c, c.i) == Entry::asyncio_runner
+                                            ? " (the with asyncio.Runner() block ends: Runner.close() cancels the tasks left)."
+                                            : " (asyncio.run cancels the tasks left when main is done).") + then;
     if (h && h->kind == Ev::loop_iter)
       return t + " is cancelled while the loop waits in its poll, so by a signal handler: asyncio.run's Ctrl-C "
                  "(SIGINT) handler cancels the main task this way." + then;
@@ -911,14 +917,14 @@ std::string narrate(const Model& m, size_t event_index) {
       return "The program starts: main() is wrapped in a task, the first thing on the ready queue.";
     case Ev::run_end: {
       if (e.code != 0) return "The run ends with an error: " + std::string(e.s1 ? e.s1 : "?") + ".";
-      const Event* b = c.back([](const Event& x) { return x.kind == Ev::run_begin; }, event_index);
-      const Entry entry = b ? as<ev::RunBegin>(*b).entry : Entry::unset;
-      const char* who = entry == Entry::asyncio_runner ? "the with asyncio.Runner() block ends: Runner.close()"
-                        : entry == Entry::asyncio_run  ? "asyncio.run"
-                                                       : "the loop's owner";
+      const Entry entry = run_entry(c, event_index);
       if (entry == Entry::run_until_complete)  // the program's own loop: nothing cancels what is left for it
         return "The program's last line has run: the program ends.";
-      return std::string("main() is done, so ") + who + " cancels the tasks left and closes the loop: the program ends.";
+      if (entry == Entry::asyncio_runner)
+        return "The with asyncio.Runner() block ends: Runner.close() cancels the tasks left and closes the loop: the "
+               "program ends.";
+      return std::string("main() is done, so ") + (entry == Entry::asyncio_run ? "asyncio.run" : "the loop's owner") +
+             " cancels the tasks left and closes the loop: the program ends.";
     }
     case Ev::loop_iter: {
       const int64_t ready = as<ev::Iter>(e).ready;

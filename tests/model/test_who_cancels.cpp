@@ -1,5 +1,5 @@
 // Who cancelled a task, as CPython did it and the Why panel tells it
-// (tests/programs/cancel_chain.py recorded under real CPython through
+// (tests/programs/cancel_chain.py and runner_left_over.py recorded under real CPython through
 // `loopscope run`). CPython's C Task cannot be hooked, so the recorder sees a
 // cancel() when it queues the task's wakeup or, the task's step being queued
 // already, when that step runs; a task awaiting another passes its cancel on
@@ -65,4 +65,21 @@ TEST_CASE("each cancel names the task whose cancel() it was, and says what cance
   const std::string begin = model::narrate(m, size_t(first - ev.begin()));
   CAPTURE(begin);
   CHECK(has(begin, "runs for the first time, cancelled"));
+}
+
+TEST_CASE("the task left when a with asyncio.Runner() block ends is cancelled by Runner.close(), not asyncio.run") {
+  const auto r = record_program("runner_left_over.py");
+  CHECK(r->out == "started\nstopped\n");
+  std::vector<std::string> cancels, ends;
+  for (size_t i = 0; i < r->events.size(); ++i) {
+    if (r->events[i].kind == Ev::task_cancel) cancels.push_back(model::narrate(r->model, i));
+    if (r->events[i].kind == Ev::run_end) ends.push_back(model::narrate(r->model, i));
+  }
+  REQUIRE(cancels.size() == 1);  // the ticker outlived the first run()
+  CAPTURE(cancels[0]);
+  CHECK(has(cancels[0], "The loop cancels ticker (the with asyncio.Runner() block ends: Runner.close()"));
+  CHECK_FALSE(has(cancels[0], "asyncio.run"));
+  REQUIRE(ends.size() == 1);
+  CHECK(has(ends[0], "Runner.close() cancels the tasks left"));
+  CHECK_FALSE(has(ends[0], "main() is done"));
 }
