@@ -48,6 +48,13 @@ struct Ctx {
       if (ev[j].loop == e.loop && pred(ev[j])) return &ev[j];
     return nullptr;
   }
+  template <class Pred>
+  const Event* next(Pred pred, size_t from) const {
+    const std::vector<Event>& ev = m.events();
+    for (size_t j = from + 1, n = 0; j < ev.size() && n < kLookBack; ++j, ++n)
+      if (ev[j].loop == e.loop && pred(ev[j])) return &ev[j];
+    return nullptr;
+  }
   // The handle the loop was running when this event happened (its ready.run).
   const Event* running_handle() const {
     return back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; }, i);
@@ -1025,12 +1032,20 @@ std::string narrate(const Model& m, size_t event_index) {
       const std::string kind = name(IoKind(e.code));
       const std::string_view status = e.s1 ? e.s1 : "ok";
       // The CPython recorder's: the selector reported the fd (no byte count), or its reader or writer was removed.
-      if (status == "removed")
-        return "The " + kind + " wait ends: its reader or writer is removed (the transport or server is closing, or "
-               "another callback replaced it). Nothing is queued.";
-      if (status == "ready")
-        return "The poll reports the socket ready for " + kind + ": after the poll the loop queues the callback "
-               "waiting on it (a transport's or a server's), which does the " + kind + ".";
+      if (status == "removed") {
+        const Event* h = c.running_handle();
+        const int32_t x = running_task(h);
+        const std::string by = x >= 0 ? c.task_name(x) + "'s step"
+                               : h && h->kind == Ev::ready_run ? "the callback " + label_of(*h) : "the loop";
+        return "The " + kind + " wait ends: " + by + " removes its reader or writer (a loop.sock_*() call that is "
+               "done, a transport or server closing, or another callback taking its place). Nothing is queued.";
+      }
+      if (status == "ready") {
+        const Event* p = c.next([](const Event& x) { return x.kind != Ev::io_done; }, c.i);
+        const std::string cb = p && p->kind == Ev::ready_push ? label_of(*p) : "the callback registered for it";
+        return "The poll reports the socket ready for " + kind + ": after the poll the loop queues " + cb +
+               ", the callback registered for it, which does the " + kind + ".";
+      }
       return "The " + kind + (e.task >= 0 ? " for " + t : std::string()) + " completed (" + std::string(status) + ", " +
              std::to_string(e.num) + " bytes): the waiting task's callback is queued.";
     }
@@ -1046,7 +1061,8 @@ std::string narrate(const Model& m, size_t event_index) {
     case Ev::block_begin: return block(c);
     case Ev::block_end:
       return "The blocking call in " + t + " returns after " + duration(e.num) +
-             ". The loop was stuck all that time; it can run other handles once " + t + " awaits.";
+             ". The loop was stuck all that time; it can run other handles once " + t + "'s step ends (at its next "
+             "await that suspends it, or its return).";
     case Ev::print: {
       std::string who = t;
       if (e.task < 0) {  // no task's step: the loop stopped or closed means the program's top-level code

@@ -1,12 +1,13 @@
 // What asyncio's own callbacks complete, told as CPython ran them (programs
 // recorded under real CPython through `loopscope run`): a gather's
 // _done_callback under return_exceptions=True and without, for a child that is
-// a future (not a task), after its outer
-// future is done, and in asyncio.run's shutdown; wait_for's second
-// _release_waiter, after the deadline (3.11's _cancel_and_wait); a thread-pool
-// job's completion, queued by its worker thread while the loop polls (this
-// iteration) or while a step blocks it (the next); a Lock's or Semaphore's
-// or a queue's wakeup passed on by a waiter cancelled before it ran.
+// a future (not a task), after its outer future is done, and in asyncio.run's
+// shutdown; wait_for's second _release_waiter, after the deadline (3.11's
+// _cancel_and_wait); a thread-pool job's completion, queued by its worker
+// thread while the loop polls (this iteration) or while a step blocks it (the
+// next); a Lock's, Semaphore's or queue's wakeup passed on by a waiter
+// cancelled before it ran; the end of an I/O wait, by a transport's callback or
+// the loop's own sock_*() calls.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -29,6 +30,8 @@ std::vector<std::string> said(const Recorded& r, Ev kind, HandleFn fn) {
       out.push_back(model::narrate(r.model, i));
   return out;
 }
+
+std::string label_of(const Event& e) { return e.s1 ? e.s1 : ""; }
 
 size_t count(const std::vector<std::string>& sentences, const char* part) {
   size_t n = 0;
@@ -95,6 +98,9 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
   CAPTURE(jobs[1]);
   CHECK(jobs[0].find("while the loop waited in its poll, so it runs later in this same iteration") != std::string::npos);
   CHECK(jobs[1].find("so it runs in the next iteration") != std::string::npos);
+  // After time.sleep the step goes on to its end, not necessarily to an await.
+  for (size_t i = 0; i < r.events.size(); ++i)
+    if (r.events[i].kind == Ev::block_end) CHECK(model::narrate(r.model, i).find("'s step ends") != std::string::npos);
   // And CPython did run them so: the push's iteration, then the next.
   std::vector<std::pair<uint32_t, uint32_t>> its;  // (push, run)
   for (const Event& e : r.events)
@@ -121,25 +127,32 @@ TEST_CASE("wait_for's release after the deadline says TimeoutError, and a pool j
   for (const std::string& s : said(r, Ev::ready_run, HandleFn::callback)) CHECK(s.find("TimeoutError") == std::string::npos);
 }
 
-TEST_CASE("an I/O wait that the poll ends queues the transport's callback, and a removed one queues nothing") {
-  const auto rp = record_program("socket_pair.py");
-  const Recorded& r = *rp;
-  size_t ready = 0, removed = 0;
-  for (size_t i = 0; i < r.events.size(); ++i) {
-    if (r.events[i].kind != Ev::io_done || !r.events[i].s1) continue;
-    const std::string status = r.events[i].s1, s = model::narrate(r.model, i);
-    CAPTURE(s);
-    if (status == "ready") {
-      ++ready;
-      CHECK(s.find("the waiting task's callback") == std::string::npos);  // a transport's or server's, not a task's
-      CHECK(s.find(" bytes") == std::string::npos);                      // the selector reports no byte count
-    } else if (status == "removed") {
-      ++removed;
-      CHECK(s.find("Nothing is queued") != std::string::npos);
+TEST_CASE("an I/O wait that the poll ends queues the callback registered for it, and a removed one queues nothing") {
+  // Transports (streams over a socket pair), and the loop's own sock_*() calls with no transport.
+  for (const char* program : {"socket_pair.py", "sock_calls.py"}) {
+    CAPTURE(program);
+    const auto rp = record_program(program);
+    const Recorded& r = *rp;
+    size_t ready = 0, removed = 0;
+    for (size_t i = 0; i < r.events.size(); ++i) {
+      if (r.events[i].kind != Ev::io_done || !r.events[i].s1) continue;
+      const std::string status = r.events[i].s1, s = model::narrate(r.model, i);
+      CAPTURE(s);
+      if (status == "ready") {
+        ++ready;
+        REQUIRE(i + 1 < r.events.size());
+        CHECK(s.find("queues " + label_of(r.events[i + 1]) + ", the callback registered for it") != std::string::npos);
+        CHECK(s.find("transport") == std::string::npos);  // the callback is named, not guessed
+        CHECK(s.find(" bytes") == std::string::npos);     // the selector reports no byte count
+      } else if (status == "removed") {
+        ++removed;
+        CHECK(s.find("Nothing is queued") != std::string::npos);
+        CHECK(s.find(" removes its reader or writer") != std::string::npos);
+      }
     }
+    CHECK(ready > 0);
+    CHECK(removed > 0);
   }
-  CHECK(ready > 0);
-  CHECK(removed > 0);
 }
 
 TEST_CASE("a waiter cancelled before it takes its lock or item passes the wakeup on and is not said to release or put") {
