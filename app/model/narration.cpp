@@ -163,6 +163,20 @@ std::string completed_future(const Ctx& c, const Event* push) {
   if (h && h->kind == Ev::ready_run && fn_of(*h) == HandleFn::gather_done_callback) return "the gather()";
   return "the future run_until_complete runs";
 }
+// Is the executor future's callback being pushed (from another thread) a
+// recorded thread-pool job's? Each such push follows its job's pool.end: going
+// back, a pool.end not matched by a later such push is this one's. A
+// ProcessPoolExecutor's job has no pool events (no worker thread to watch),
+// nor has a job the program submits itself (wrap_future(pool.submit(...))).
+bool after_thread_job(const Ctx& c) {
+  int ends = 0, pushes = 0;
+  return c.back([&](const Event& x) {
+    if (x.kind == Ev::pool_end) ++ends;
+    if (x.kind == Ev::ready_push && fn_of(x) == HandleFn::pool_done && Cause(x.code) == Cause::threadsafe) ++pushes;
+    return ends > pushes;
+  }, c.i) != nullptr;
+}
+
 // When the handle just pushed from another thread (call_soon_threadsafe) runs:
 // while the loop waits in its poll it joins this iteration's handles (_run_once
 // counts the queue after the poll), while they run it waits for the next one.
@@ -368,6 +382,11 @@ std::string push(const Ctx& c) {
              "next iteration it calls loop.stop(): run_until_complete(" + x + ") returns after that iteration.";
     }
     case HandleFn::pool_done:
+      if (cause == Cause::threadsafe && !after_thread_job(c))  // a ProcessPoolExecutor's, or wrap_future(pool.submit())
+        return "An executor's job is done: the thread that finished it (a ProcessPoolExecutor's manager thread, "
+               "which gets the result back from the worker process, or the worker of a pool the program submitted "
+               "to itself) queues the callback that sets the asyncio future's result (call_soon_threadsafe, which "
+               "also wakes the loop's poll). " + threadsafe_when(c);
       if (cause == Cause::threadsafe)  // CPython: the worker thread's call_soon_threadsafe, which also wakes the poll
         return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) +
                " its worker thread queues the callback that sets the executor future's result "

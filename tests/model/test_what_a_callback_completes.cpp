@@ -5,7 +5,7 @@
 // shutdown; wait_for's second _release_waiter, after the deadline (3.11's
 // _cancel_and_wait); a thread-pool job's completion, queued by its worker
 // thread while the loop polls (this iteration) or while a step blocks it (the
-// next); a Lock's, Semaphore's or queue's wakeup passed on by a waiter
+// next), and a process pool's, by its manager thread; a Lock's, Semaphore's or queue's wakeup passed on by a waiter
 // cancelled before it ran; the end of an I/O wait, by a transport's callback or
 // the loop's own sock_*() calls.
 #include <doctest/doctest.h>
@@ -179,5 +179,21 @@ TEST_CASE("a waiter cancelled before it takes its lock or item passes the wakeup
     CHECK(wakeups[k + 1].find("passes the wakeup on") != std::string::npos);
     CHECK(wakeups[k + 1].find("released") == std::string::npos);
     CHECK(wakeups[k + 2].find(" released the") != std::string::npos);
+  }
+}
+
+TEST_CASE("a process pool's result is queued by its manager thread, not told as a thread pool worker's") {
+  const auto pool = record_program("process_pool.py");
+  const std::vector<std::string> done = said(*pool, Ev::ready_push, HandleFn::pool_done);
+  REQUIRE(done.size() == 5);  // one job, then four gathered
+  for (const std::string& s : done) {
+    CAPTURE(s);
+    CHECK(s.find("ProcessPoolExecutor's manager thread") != std::string::npos);
+    CHECK(s.find("thread-pool job") == std::string::npos);
+  }
+  const auto threads = record_program("to_thread_work.py");
+  for (const std::string& s : said(*threads, Ev::ready_push, HandleFn::pool_done)) {
+    CAPTURE(s);
+    CHECK(s.find("its worker thread queues the callback") != std::string::npos);
   }
 }
