@@ -5,9 +5,9 @@
 // shutdown; wait_for's second _release_waiter, after the deadline (3.11's
 // _cancel_and_wait); a thread-pool job's completion, queued by its worker
 // thread while the loop polls (this iteration) or while a step blocks it (the
-// next), and a process pool's, by its manager thread; a Lock's, Semaphore's or queue's wakeup passed on by a waiter
-// cancelled before it ran; the end of an I/O wait, by a transport's callback or
-// the loop's own sock_*() calls.
+// next), and a process pool's, by its manager thread; a Lock's, Semaphore's or
+// queue's wakeup passed on by a waiter cancelled before it ran; the end of an
+// I/O wait, by a transport's callback or the loop's own sock_*() calls.
 #include <doctest/doctest.h>
 
 #include <vector>
