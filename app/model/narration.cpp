@@ -163,6 +163,14 @@ std::string completed_future(const Ctx& c, const Event* push) {
   if (h && h->kind == Ev::ready_run && fn_of(*h) == HandleFn::gather_done_callback) return "the gather()";
   return "the future run_until_complete runs";
 }
+// Is the handle pushed at event `at` cancelled (ready.cancel) before it runs?
+bool cancelled_before_run(const Ctx& c, int32_t handle, size_t at) {
+  const Event* x = c.next([&](const Event& y) {
+    return (y.kind == Ev::ready_run || y.kind == Ev::ready_cancel) && y.id == handle;
+  }, at);
+  return x && x->kind == Ev::ready_cancel;
+}
+
 // Is the executor future's callback being pushed (from another thread) a
 // recorded thread-pool job's? Each such push follows its job's pool.end: going
 // back, a pool.end not matched by a later such push is this one's. A
@@ -395,7 +403,9 @@ std::string push(const Ctx& c) {
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
       if (cause == Cause::io)
-        return "I/O is ready: after the poll the loop queues " + label_of(e) + ". It runs later in this same iteration.";
+        return "I/O is ready: after the poll the loop queues " + label_of(e) + "." +
+               (cancelled_before_run(c, e.id, c.i) ? " It is cancelled before its turn comes, so it never runs."
+                                                   : " It runs later in this same iteration.");
       if (cause == Cause::threadsafe)
         return label_of(e) + " joins the ready queue from another thread (call_soon_threadsafe). " + threadsafe_when(c);
       if (cause == Cause::future)  // e.g. sock_sendall's _sock_write_done: a done-callback
@@ -1043,10 +1053,24 @@ std::string narrate(const Model& m, size_t event_index) {
     }
     case Ev::timer_cancel:
       return t + "'s timer is cancelled before it was due, so its callback will not run.";
-    case Ev::io_wait:
-      return (e.task >= 0 ? t : std::string("The loop")) + " starts a " + name(IoKind(e.code)) + " on " +
-             (e.s1 && *e.s1 ? e.s1 : "a socket") +
-             ". The loop registers it with the operating system and goes on with other work.";
+    case Ev::io_wait: {
+      const IoKind k = IoKind(e.code);
+      const std::string kind = name(k), on = e.s1 && *e.s1 ? e.s1 : "a socket";
+      const Event* h = c.running_handle();
+      // Written again after a reader's or writer's callback ran (queued by the poll's report of this kind):
+      // the registration stays until it is removed.
+      const Event* p = h && h->kind == Ev::ready_run ? push_of(c, h->id, size_t(h - c.m.events().data())) : nullptr;
+      const Event* report = p && Cause(p->code) == Cause::io ? c.back([](const Event&) { return true; },
+                                                                      size_t(p - c.m.events().data()))
+                                                             : nullptr;
+      if (report && report->kind == Ev::io_done && IoKind(report->code) == k)
+        return label_of(*h) + " has run, and the socket's " +
+               (k == IoKind::accept || k == IoKind::read ? "reader" : "writer") +
+               " stays registered (until something removes it), so the loop goes on watching " + on + " for " +
+               kind + (e.task >= 0 ? " (" + t + "'s)." : ".");
+      return (e.task >= 0 ? t : std::string("The loop")) + " starts " + (k == IoKind::accept ? "an " : "a ") + kind +
+             " on " + on + ". The loop registers it with the operating system and goes on with other work.";
+    }
     case Ev::io_done: {
       const std::string kind = name(IoKind(e.code));
       const std::string_view status = e.s1 ? e.s1 : "ok";
@@ -1062,6 +1086,10 @@ std::string narrate(const Model& m, size_t event_index) {
       if (status == "ready") {
         const Event* p = c.next([](const Event& x) { return x.kind != Ev::io_done; }, c.i);
         const std::string cb = p && p->kind == Ev::ready_push ? label_of(*p) : "the callback registered for it";
+        if (p && p->kind == Ev::ready_push && cancelled_before_run(c, p->id, size_t(p - c.m.events().data())))
+          return "The poll reports the socket ready for " + kind + ": after the poll the loop queues " + cb +
+                 ", the callback still registered for it, but it is cancelled before its turn (its reader or "
+                 "writer is removed first) and never runs.";
         return "The poll reports the socket ready for " + kind + ": after the poll the loop queues " + cb +
                ", the callback registered for it, which does the " + kind + ".";
       }
