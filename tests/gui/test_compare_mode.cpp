@@ -113,3 +113,13 @@ TEST_CASE("gather against TaskGroup: the summary counts siblings cancelled from 
   REQUIRE(lines.size() == 3);
   CHECK(lines[2] == "siblings cancelled: 0 against " + std::to_string(tg.siblings_cancelled));
 }
+
+TEST_CASE("a run whose loop never blocked is summed up as 'never blocked', not 'blocked 0 ns'") {
+  RunSummary seq, conc;
+  seq.total_ns = seq.blocked_ns = 6020000000;
+  conc.total_ns = 2040000000;
+  std::vector<std::string> lines = summary_lines(seq, conc);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "1: total 6.02 s, blocked 6.02 s");
+  CHECK(lines[1] == "2: total 2.04 s, never blocked");
+}
