@@ -641,8 +641,7 @@ void App::draw_toolbar() {
   const auto& m = run1_.model();
   same_line_if_room(px * 14);
   if (m.size()) {
-    double t_ms = double(playhead_ns() - m.begin_ns()) / 1e6;
-    ImGui::Text("t = %.1f ms", t_ms);
+    ImGui::Text("t = %s", format_clock(playhead_ns() - m.begin_ns()).c_str());
     ImGui::SameLine(0, px);
     ImGui::Text("iteration %u", cur_.it);
     char ev[48];

@@ -55,8 +55,8 @@ std::vector<std::string> summary_lines(const RunSummary& a, const RunSummary& b)
   int n = 1;
   bool failures = a.failed > 0 && b.failed > 0;
   for (const RunSummary* r : {&a, &b}) {
-    std::string line = std::to_string(n++) + ": total " + format_duration(r->total_ns) + ", blocked " +
-                       format_duration(r->blocked_ns);
+    std::string line = std::to_string(n++) + ": total " + format_duration(r->total_ns) +
+                       (r->blocked_ns > 0 ? ", blocked " + format_duration(r->blocked_ns) : ", never blocked");
     if (!r->clients.empty()) {
       // One unit for the list ("clients: 106, 210, 310 ms"): a wrapped line never splits a number from its unit.
       bool secs = *std::max_element(r->clients.begin(), r->clients.end()) >= 999500000;

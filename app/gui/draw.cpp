@@ -109,6 +109,13 @@ std::string format_duration(int64_t ns) {
   return buf;
 }
 
+std::string format_clock(int64_t ns) {
+  char buf[32];
+  if (ns < 999950000) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.3f s", double(ns) / 1e9);
+  return buf;
+}
+
 std::string elide(ImFont* font, float px, const std::string& text, float max_w) {
   const char* end = text.c_str() + text.size();
   if (font->CalcTextSizeA(px, FLT_MAX, 0, text.c_str(), end).x <= max_w) return text;

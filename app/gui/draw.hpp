@@ -37,6 +37,10 @@ inline float task_tab_w(int color, float chip_h) { return color >= model::kTaskH
 void text_centered(ImDrawList* dl, ImFont* font, float px, ImVec2 a, ImVec2 b, ImU32 col, const char* text);
 // "1.25 s", "340 ms", "12 µs": durations as a teacher would say them.
 std::string format_duration(int64_t ns);
+// The playhead's time since the run's start, as the toolbar and a clip's
+// header say it: "1.3 ms" under a second, "2.014 s" from there (the unit picked
+// after rounding: never "1000.0 ms").
+std::string format_clock(int64_t ns);
 float ease_in_out(float t);
 // `text` shortened to end in an ellipsis so it is at most `max_w` wide at `px`
 // (whole UTF-8 characters): a text that does not fit is elided, never cut mid-letter.

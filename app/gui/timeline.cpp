@@ -11,19 +11,11 @@
 
 #include "app.hpp"
 #include "draw.hpp"
+#include "time_ticks.hpp"
 
 namespace loopscope::gui {
 
 namespace {
-
-// A round tick step (1, 2, 5 x 10^k ns) giving about `target` ticks over `span`.
-int64_t tick_step(int64_t span, float target) {
-  double raw = double(span) / std::max(1.0f, target);
-  double p = std::pow(10.0, std::floor(std::log10(std::max(raw, 1.0))));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (p * m >= raw) return std::max<int64_t>(1, int64_t(p * m));
-  return int64_t(p * 10);
-}
 
 // What a lane's label can say, longest first: the label, then without its
 // remark ("server thread (no event loop)" -> "server thread").
@@ -38,16 +30,6 @@ std::string short_duration(int64_t ns) {
   char buf[32];
   if (ns >= 999500000) std::snprintf(buf, sizeof buf, "%.0f s", double(ns) / 1e9);
   else std::snprintf(buf, sizeof buf, "%.0fms", double(ns) / 1e6);
-  return buf;
-}
-
-std::string tick_label(int64_t ns, int64_t step) {
-  char buf[32];
-  if (step >= 100000000) std::snprintf(buf, sizeof buf, "%.1f s", double(ns) / 1e9);
-  else if (step >= 1000000) std::snprintf(buf, sizeof buf, "%.0f ms", double(ns) / 1e6);
-  else if (step >= 100000) std::snprintf(buf, sizeof buf, "%.1f ms", double(ns) / 1e6);
-  else if (step >= 1000) std::snprintf(buf, sizeof buf, "%.0f \xc2\xb5s", double(ns) / 1e3);
-  else std::snprintf(buf, sizeof buf, "%lld ns", static_cast<long long>(ns));
   return buf;
 }
 
@@ -384,16 +366,20 @@ void App::draw_timeline(const ImVec2& size, int which) {
   std::pair<float, float> playhead{0, 0};
   if (float xh = x_of(now); xh >= plot0.x && xh <= plot1.x) playhead = {xh - px * 0.5f, xh + px * 0.5f};
   if (!story) {
-    int64_t step = tick_step(t1 - t0, w / (px * 6));
-    for (int64_t t = ((t0 - b) / step) * step + b; t <= t1; t += step) {
-      if (t < t0) continue;
-      float x = x_of(t);
+    // Ticks are axis time, on run 1's clock (b): placed on the axis, not through x_of, which takes this run's trace time.
+    const float tpx = px * 0.8f;
+    auto text_w = [&](const std::string& s) { return fonts_.ui->CalcTextSizeA(tpx, FLT_MAX, 0, s.c_str()).x; };
+    float label_end = -FLT_MAX;
+    for (const Tick& k : time_ticks(b, t0, t1, double(w) / double(t1 - t0), tpx, text_w)) {
+      float x = plot0.x + float(double(k.t - t0) / double(t1 - t0)) * w;
       dl->AddLine(ImVec2(x, plot0.y - px * 0.3f), ImVec2(x, plot1.y), th.grid, 1.0f);
-      std::string lab = tick_label(t - b, step);
-      float lw = fonts_.ui->CalcTextSizeA(px * 0.8f, FLT_MAX, 0, lab.c_str()).x;
-      if (x + lw + 3 > plot1.x) continue;
-      if (playhead.second > playhead.first && x + lw + 3 > playhead.first && x < playhead.second) continue;
-      dl->AddText(fonts_.ui, px * 0.8f, ImVec2(x + 3, c0.y), th.text_dim, lab.c_str());
+      // The label stands over its tick (centred, or pushed in from the plot's
+      // end), so it never reads as the time of a place beside it.
+      float lw = text_w(k.label), lx = std::min(x - lw * 0.5f, plot1.x - lw);
+      if (lx < c0.x || lx > x || lx < label_end + tpx * 0.5f) continue;
+      if (playhead.second > playhead.first && lx + lw + 3 > playhead.first && lx - 3 < playhead.second) continue;
+      dl->AddText(fonts_.ui, tpx, ImVec2(lx, c0.y), th.text_dim, k.label.c_str());
+      label_end = lx + lw;
     }
   } else {
     // By iteration: every squeezed wait marked with a break and its real

@@ -170,9 +170,8 @@ void Overlay::draw_header() {
     // The playhead's run time: it moves on through a block, not only from event to event.
     const gui::Playback& pb = app_->playback();
     int64_t now = pb.size() ? pb.trace_now() : m.events()[pb.index()].t_ns;
-    double t = double(now - m.begin_ns()) / 1e9;
-    int n = t < 1 ? std::snprintf(right, sizeof right, "t = %.1f ms   iteration %u", t * 1e3, app_->state().it)
-                  : std::snprintf(right, sizeof right, "t = %.3f s   iteration %u", t, app_->state().it);
+    int n = std::snprintf(right, sizeof right, "t = %s   iteration %u", gui::format_clock(now - m.begin_ns()).c_str(),
+                          app_->state().it);
     if (speed != 1.0 && n > 0) std::snprintf(right + n, sizeof right - size_t(n), "   %gx", speed);
   }
   ImFont* ui = ImGui::GetFont();

@@ -55,6 +55,14 @@ struct Rig {
     f.w = w, f.h = h_px;
   }
   const model::Model& m() const { return app->session().model(); }
+  // Compare mode: scenario `id` run to its end as run 2; its model.
+  const model::Model& compare_with(const std::string& id, const std::vector<std::string>& sets = {}) {
+    const Scenario* s = find_scenario(id);
+    REQUIRE(s);
+    app->start_compare(*s, s->resolve(sets));
+    app->compare_session().wait();
+    return app->compare_session().model();
+  }
   void shoot(size_t index) { shot_at(*h, *app, index, f.rgba); }
   // Reads back the frame where the playhead already is (after seek_time, say).
   void shoot_here() {

@@ -12,13 +12,9 @@ using test::Rig;
 
 TEST_CASE("comparing the sequential and the concurrent server shows both runs' lanes, and only the first blocks") {
   Rig r("sequential-server", true, {"clients=2", "work=0.05"});
-  const Scenario* s2 = find_scenario("concurrent-server");
-  REQUIRE(s2);
-  r.app->start_compare(*s2, s2->resolve({"clients=2", "work=0.05"}));
-  r.app->compare_session().wait();
+  const model::Model& m2 = r.compare_with("concurrent-server", {"clients=2", "work=0.05"});
   r.shoot(r.m().size() - 1);
   const Geometry& g = r.app->geometry();
-  const model::Model& m2 = r.app->compare_session().model();
   REQUIRE(m2.size() > 0);
   CHECK(g.lane_mid.size() == r.m().lanes().size());
   CHECK(g.lane_mid2.size() == m2.lanes().size());
@@ -51,11 +47,7 @@ TEST_CASE("comparing the sequential and the concurrent server shows both runs' l
 
 TEST_CASE("compared runs play on one real-time axis, each with its own playhead, and the second is not drawn finished") {
   Rig r("sequential-server", true, {"clients=2", "work=0.05"});
-  const Scenario* s2 = find_scenario("concurrent-server");
-  REQUIRE(s2);
-  r.app->start_compare(*s2, s2->resolve({"clients=2", "work=0.05"}));
-  r.app->compare_session().wait();
-  const model::Model& m2 = r.app->compare_session().model();
+  const model::Model& m2 = r.compare_with("concurrent-server", {"clients=2", "work=0.05"});
   int64_t b = r.m().begin_ns(), span = r.m().end_ns() - b;
   r.app->seek_time(b + span / 10);
   settle(*r.h, *r.app);
@@ -73,9 +65,7 @@ TEST_CASE("compared runs play on one real-time axis, each with its own playhead,
 
 TEST_CASE("Tab shows the second run's code, narration and console in compare mode") {
   Rig r("blocking-call", true, {"mode=time.sleep", "seconds=0.05", "beats=2", "period=0.02"});
-  const Scenario* s = find_scenario("blocking-call");
-  r.app->start_compare(*s, s->resolve({"mode=asyncio.sleep", "seconds=0.05", "beats=2", "period=0.02"}));
-  r.app->compare_session().wait();
+  r.compare_with("blocking-call", {"mode=asyncio.sleep", "seconds=0.05", "beats=2", "period=0.02"});
   r.shoot(r.m().size() - 1);
   CHECK(r.app->focus() == 0);
   r.app->toggle_focus();
@@ -122,4 +112,14 @@ TEST_CASE("gather against TaskGroup: the summary counts siblings cancelled from 
   std::vector<std::string> lines = summary_lines(none, tg);
   REQUIRE(lines.size() == 3);
   CHECK(lines[2] == "siblings cancelled: 0 against " + std::to_string(tg.siblings_cancelled));
+}
+
+TEST_CASE("a run whose loop never blocked is summed up as 'never blocked', not 'blocked 0 ns'") {
+  RunSummary seq, conc;
+  seq.total_ns = seq.blocked_ns = 6020000000;
+  conc.total_ns = 2040000000;
+  std::vector<std::string> lines = summary_lines(seq, conc);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "1: total 6.02 s, blocked 6.02 s");
+  CHECK(lines[1] == "2: total 2.04 s, never blocked");
 }

@@ -19,10 +19,7 @@ Rig presenter_compare(const char* first, const char* second, bool dark = true) {
   look.presenter = true;
   look.dark = dark;
   Rig r(look, first, {"clients=3", "work=0.05"});
-  const Scenario* s2 = find_scenario(second);
-  REQUIRE(s2);
-  r.app->start_compare(*s2, s2->resolve({"clients=3", "work=0.05"}));
-  r.app->compare_session().wait();
+  r.compare_with(second, {"clients=3", "work=0.05"});
   return r;
 }
 bool overlaps(const test::DrawnGlyph& g, const Box& b) { return g.x1 > b.x0 && g.x0 < b.x1 && g.y1 > b.y0 && g.y0 < b.y1; }

@@ -2,7 +2,10 @@
 // automatically when real time would bunch the events into a few pixels.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "gui/draw_audit.hpp"
 #include "gui/rig.hpp"
@@ -110,10 +113,7 @@ TEST_CASE("A switches the timeline to real time and back; the axis maps trace ti
 // runs' timelines no text is drawn under the head.
 TEST_CASE("no tick label is drawn under the playhead's head, in either compared run's timeline") {
   Rig r("sequential-server", true, {"clients=2", "work=0.1"});
-  const Scenario* s2 = find_scenario("concurrent-server");
-  REQUIRE(s2);
-  r.app->start_compare(*s2, s2->resolve({"clients=2", "work=0.1"}));
-  r.app->compare_session().wait();
+  r.compare_with("concurrent-server", {"clients=2", "work=0.1"});
   const float px = r.app->appearance().font_px();
   const int64_t b = r.m().begin_ns(), span = r.m().end_ns() - b;
   int heads_seen = 0;
@@ -130,4 +130,47 @@ TEST_CASE("no tick label is drawn under the playhead's head, in either compared 
     }
   }
   CHECK(heads_seen > 40);
+}
+
+// Zoomed to a few milliseconds, the compared run's ticks were placed a second
+// time through its clock shift (run 1's start minus run 2's), so its labels
+// stood that far from their time. Read back: every label drawn in either
+// timeline's axis row names the run time at its tick, which is under it.
+TEST_CASE("zoomed to milliseconds, every tick label in both compared runs' axes names the run time under it") {
+  Rig r("sequential-server", true, {"clients=2", "work=0.1"});
+  const model::Model& m2 = r.compare_with("concurrent-server", {"clients=2", "work=0.1"});
+  const int64_t b = r.m().begin_ns();
+  REQUIRE(b != m2.begin_ns());  // the runs' clocks differ: run 2 is drawn shifted onto run 1's
+  r.app->seek_time(b + 150000000);
+  TimelineView& tv = r.app->timeline();
+  tv.fit = false;
+  tv.t0 = b + 100000000, tv.t1 = tv.t0 + 4000000;  // 100..104 ms: the playhead is out of view
+  settle(*r.h, *r.app);
+  const Geometry& g = r.app->geometry();
+  const float px = r.app->appearance().font_px();
+  for (const Box& plot : {g.plot, g.plot2}) {
+    // The axis row's glyphs, left to right, in labels: apart by more than 0.6 of their size.
+    std::vector<test::DrawnGlyph> row;
+    for (const test::DrawnGlyph& d : test::drawn_glyphs())
+      if (d.y0 >= plot.y0 - px * 1.6f && d.y1 <= plot.y0 && d.x0 >= plot.x0 - px * 3 && d.x1 <= plot.x1) row.push_back(d);
+    std::sort(row.begin(), row.end(), [](auto& a, auto& c) { return a.x0 < c.x0; });
+    std::vector<std::pair<std::string, std::pair<float, float>>> labels;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i == 0 || row[i].x0 - row[i - 1].x1 > row[i].px * 0.6f) labels.push_back({"", {row[i].x0, 0}});
+      if (row[i].codepoint < 0x80) labels.back().first += char(row[i].codepoint);
+      else if (row[i].codepoint == 0xB5) labels.back().first += "u";
+      labels.back().second.second = row[i].x1;
+    }
+    CHECK(labels.size() >= 2);
+    for (auto& [text, span] : labels) {
+      CAPTURE(text);
+      char* end = nullptr;
+      double v = std::strtod(text.c_str(), &end);
+      std::string unit(end);
+      double scale = unit == "s" ? 1e9 : unit == "ms" ? 1e6 : unit == "us" ? 1e3 : 1.0;
+      float x = plot.x0 + float((double(b) + v * scale - double(tv.t0)) / double(tv.t1 - tv.t0)) * (plot.x1 - plot.x0);
+      CHECK(x >= span.first - 4);
+      CHECK(x <= span.second + 4);
+    }
+  }
 }
