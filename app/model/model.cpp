@@ -297,7 +297,9 @@ LoopState& Model::loop_state(uint8_t loop, size_t i) {
   }
   LoopCursor& lc = cur_.lc[loop];
   if (lc.lane < 0)
-    lc.lane = add_lane(LaneKind::loop, loop, loop, loop == 0 ? "event loop" : "client loop " + std::to_string(loop), i);
+    // The engine's loop 1 is the server scenarios' client loop; a program's is a second loop open at once (a thread's).
+    lc.lane = add_lane(LaneKind::loop, loop, loop,
+                       loop == 0 ? "event loop" : (cpython_ ? "loop " : "client loop ") + std::to_string(loop), i);
   return cur_.loops[loop];
 }
 

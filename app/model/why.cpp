@@ -13,7 +13,8 @@ Why why_at(const Model& m, size_t i) {
   size_t main_i = i;
   if (ev[i].loop != 0) {
     w.other_loop =
-        elide((ev[i].loop == 1 ? "On the client loop: " : "On loop " + std::to_string(ev[i].loop) + ": ") +
+        elide((ev[i].loop == 1 && !m.recorded_under_cpython() ? "On the client loop: "
+                                                               : "On loop " + std::to_string(ev[i].loop) + ": ") +
                   narrate(m, i),
               limits::kShownParagraphChars);
     size_t j = i, limit = i > 100000 ? i - 100000 : 0;

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "core/trace_load.hpp"
+#include "model/why.hpp"
 #include "narration_check.hpp"
 #include "predict_check.hpp"
 #include "recorded_program.hpp"
@@ -60,7 +61,8 @@ std::vector<Recording> programs(const std::string& tmp) {
   for (const char* f : {"loop_34_style.py", "run_twice.py", "threads_and_subprocess.py", "to_thread_work.py",
                         "cancel_chain.py", "queue_workers.py", "deadline_and_pool.py",
                         "condition_and_done_gather.py", "handoff.py", "gather_children.py",
-                        "runner_left_over.py", "sock_calls.py", "process_pool.py"})
+                        "runner_left_over.py", "sock_calls.py", "process_pool.py",
+                        "loop_in_thread.py"})
     out.push_back({f, src + "/tests/programs", f, py, ""});
   out.push_back({"two_files/main.py", src + "/tests/programs/two_files", "main.py", py, ""});
   out.push_back({"bad/raises.py", src + "/tests/programs/bad", "raises.py", py, ""});
@@ -173,4 +175,26 @@ TEST_CASE("a print of the program's top-level code between its loop's runs is no
       ++top_level;
     }
   CHECK(top_level == 1);
+}
+
+TEST_CASE("a second loop that a program's thread runs is loop 1, not the engine's client loop") {
+  const auto r = record_program("loop_in_thread.py");
+  CHECK(r->out == "side loop finished its job\nmain loop got [7]\n");
+  const model::Model& m = r->model;
+  bool lane = false;
+  for (const model::Lane& l : m.lanes())
+    if (l.kind == model::LaneKind::loop && l.loop == 1) {
+      CHECK(l.label == "loop 1");
+      lane = true;
+    }
+  CHECK(lane);
+  size_t other = 0;
+  for (size_t i = 0; i < r->events.size(); ++i)
+    if (r->events[i].loop == 1) {
+      const std::string s = model::why_at(m, i).other_loop;
+      CAPTURE(s);
+      CHECK(s.rfind("On loop 1: ", 0) == 0);
+      ++other;
+    }
+  CHECK(other > 0);
 }
