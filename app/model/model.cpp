@@ -105,6 +105,13 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       s.running = {};
       s.running_task = -1;
       break;
+    case Ev::loop_abort:
+      // SystemExit / KeyboardInterrupt left _run_once mid-iteration: nothing runs until the loop
+      // is run again (asyncio.run's shutdown); what is queued stays queued.
+      s.phase = Phase::idle;
+      s.running = {};
+      s.running_task = -1;
+      break;
     case Ev::loop_iter:
       s.phase = Phase::idle;
       s.closed = false;  // a new loop under the same number (asyncio.run twice)
@@ -336,6 +343,12 @@ void Model::apply(const Event& e, size_t i) {
       notable_.push_back(uint32_t(i));
       break;
     case Ev::truncated: notable_.push_back(uint32_t(i)); break;
+    case Ev::loop_abort:
+      close_seg(loop_lane, e.t_ns, i);
+      lc.current = {};
+      lc.current_task = -1;
+      notable_.push_back(uint32_t(i));
+      break;
     case Ev::loop_close:
       close_seg(loop_lane, e.t_ns, i);
       lc.current = {};

@@ -59,7 +59,8 @@ std::vector<Recording> programs(const std::string& tmp) {
     out.push_back({f, src + "/tests/reference", f, py, ""});
   for (const char* f : {"loop_34_style.py", "run_twice.py", "threads_and_subprocess.py", "to_thread_work.py",
                         "cancel_chain.py", "queue_workers.py", "deadline_and_pool.py",
-                        "condition_and_done_gather.py", "lock_handoff.py"})
+                        "condition_and_done_gather.py", "lock_handoff.py", "self_cancel.py", "future_cancel.py",
+                        "sys_exit_in_task.py"})
     out.push_back({f, src + "/tests/programs", f, py, ""});
   out.push_back({"two_files/main.py", src + "/tests/programs/two_files", "main.py", py, ""});
   out.push_back({"bad/raises.py", src + "/tests/programs/bad", "raises.py", py, ""});

@@ -5,7 +5,8 @@
 // _release_waiter, after the deadline (3.11's _cancel_and_wait); a thread-pool
 // job's completion, queued by its worker thread while the loop polls (this
 // iteration) or while a step blocks it (the next); a Lock's or Semaphore's
-// wakeup passed on by a waiter cancelled before it ran.
+// wakeup passed on by a waiter cancelled before it ran; a future the program
+// cancelled (Future.cancel()), which wakes its waiter with CancelledError.
 #include <doctest/doctest.h>
 
 #include <vector>
@@ -145,4 +146,34 @@ TEST_CASE("a waiter cancelled before it takes the lock passes the wakeup on and 
     CHECK(wakeups[k + 1].find("released") == std::string::npos);
     CHECK(wakeups[k + 2].find(" released the") != std::string::npos);
   }
+}
+
+TEST_CASE("a future the program cancels wakes its waiter with CancelledError, and is not said to complete it") {
+  const auto rp = record_program("future_cancel.py");
+  const Recorded& r = *rp;
+  CHECK(r.out == "w1 saw CancelledError; cancelling() = 0\nw2 saw CancelledError; cancelling() = 1\n"
+                 "w1 cancelled: True w2 cancelled: True\n");
+  std::string w1, w2;
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    if (r.events[i].kind != Ev::ready_push || as<ev::ReadyPush>(r.events[i]).fn != HandleFn::task_wakeup) continue;
+    const std::string t = r.model.task(r.events[i].task)->name;
+    if (t == "w1") {
+      CHECK(as<ev::ReadyPush>(r.events[i]).future_cancelled);
+      CHECK(as<ev::ReadyPush>(r.events[i]).cause == Cause::future);
+      w1 = model::narrate(r.model, i);
+    } else if (t == "w2") {
+      CHECK_FALSE(as<ev::ReadyPush>(r.events[i]).future_cancelled);
+      CHECK(as<ev::ReadyPush>(r.events[i]).cause == Cause::cancel);
+      w2 = model::narrate(r.model, i);
+    }
+  }
+  CAPTURE(w1);
+  CAPTURE(w2);
+  CHECK(w1.find("Task-1 cancelled the future w1 awaits (Future.cancel())") != std::string::npos);
+  CHECK(w1.find("CancelledError is raised at its await") != std::string::npos);
+  CHECK(w1.find("w1 itself was not cancelled") != std::string::npos);
+  CHECK(w1.find("completed") == std::string::npos);
+  CHECK(w1.find("resumes after its await") == std::string::npos);
+  // Task.cancel() cancelled the future w2 awaits: that is w2's own cancellation.
+  CHECK(w2.find("w2 has been cancelled") != std::string::npos);
 }
