@@ -106,9 +106,10 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       s.running_task = -1;
       break;
     case Ev::loop_abort:
-      // SystemExit / KeyboardInterrupt left _run_once mid-iteration: nothing runs until the loop
-      // is run again (asyncio.run's shutdown); what is queued stays queued.
-      s.phase = Phase::idle;
+      // SystemExit / KeyboardInterrupt left _run_once mid-iteration: nothing of this iteration runs
+      // any more; what is queued (and what is pushed until the loop runs again: asyncio.run's
+      // shutdown) runs in the next _run_once. The phase stays, so later pushes do not join this one.
+      s.this_iter = 0;
       s.running = {};
       s.running_task = -1;
       break;

@@ -820,7 +820,16 @@ std::string cancel(const Ctx& c) {
              " is cancelled too." + then;
     return c.task_name(by_id) + " cancels " + t + "." + then;
   }
-  if (by_id == e.task) return t + " cancels itself." + then;
+  if (by_id == e.task) {  // cancel() in its own step: it awaits nothing then, so only _must_cancel is set
+    if (me && me->state == TaskState::ready)  // a bare yield (sleep(0)) queued its next step
+      return t + " cancels itself. Nothing is interrupted: cancel() only marks it (Task._must_cancel), and its "
+             "next step, already queued by its bare yield, throws CancelledError into it at that await.";
+    if (me && me->state == TaskState::running)
+      return t + " cancels itself. Nothing is interrupted: " + t + " awaits nothing while it runs, so cancel() "
+             "only marks it (Task._must_cancel). If it awaits again, that await is cancelled and CancelledError is "
+             "raised there; if its coroutine returns first, Task.__step marks the task cancelled anyway.";
+    return t + " cancels itself." + then;
+  }
   const Event* h = c.running_handle();
   if (const Event* a = h ? abort_after(c, size_t(h - c.m.events().data())) : nullptr; a && a < &e) {
     const Event* b = c.back([](const Event& y) { return y.kind == Ev::run_begin; }, c.i);

@@ -95,6 +95,8 @@ TEST_CASE("a task that cancels itself and returns is said to have returned, not 
     REQUIRE(cancel_at.count(t) == 1);
     CHECK(by[t] == t);
     CHECK(has(why[t], "cancels itself"));
+    CHECK(has(why[t], "only marks it (Task._must_cancel)"));  // it awaits nothing while it runs
+    CHECK_FALSE(has(why[t], "awaits is cancelled, which queues"));
   }
   // job's cancel comes in the step that ends it, before that step.end.
   CHECK(cancel_at["job"] + 1 == end_at["job"]);
@@ -141,4 +143,10 @@ TEST_CASE("sys.exit in a task leaves the event loop, and asyncio.run's shutdown 
   CHECK(has(a, "SystemExit(3) left the event loop from watchdog's step"));
   CHECK(has(c, "asyncio.run's shutdown (Runner.close() -> _cancel_all_tasks) cancels Task-1"));
   CHECK_FALSE(has(c, "The callback"));
+  // Its wakeup runs when the shutdown runs the loop again: the next iteration, not the one SystemExit cut.
+  REQUIRE(ev[cancel + 1].kind == Ev::ready_push);
+  const std::string w = model::narrate(m, cancel + 1);
+  CAPTURE(w);
+  CHECK(has(w, "in the next iteration"));
+  CHECK_FALSE(has(w, "this same iteration"));
 }
