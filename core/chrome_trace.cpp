@@ -336,6 +336,10 @@ class Exporter {
       case Ev::task_new: case Ev::timer_arm: case Ev::timer_cancel: case Ev::io_wait: case Ev::source:
       case Ev::truncated: case Ev::bookmark: case Ev::count_: break;
       case Ev::ready_cancel: break;  // the handle never runs: no slice to draw
+      case Ev::loop_abort:
+        instant(pid, kLoopTid, "loop left by an exception", e.t_ns, 'p');
+        out_.args_begin().str("error", e.s1).args_end().end();
+        break;
       case Ev::loop_close:
         instant(pid, kLoopTid, "loop.close()", e.t_ns, 'p');
         out_.args_begin().num("dropped", e.num).num("timers", e.ref).args_end().end();

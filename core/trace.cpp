@@ -27,7 +27,7 @@ constexpr std::string_view kEvNames[] = {
     "timer.fire", "timer.cancel", "io.wait",    "io.done",      "pool.submit", "pool.start",
     "pool.end",   "block.begin", "block.end",   "print",        "task.unretrieved", "deadlock",
     "source",     "truncated",   "bookmark",
-    "queue.put",  "queue.get",   "loop.close",  "ready.cancel"};
+    "queue.put",  "queue.get",   "loop.close",  "ready.cancel", "loop.abort"};
 static_assert(std::size(kEvNames) == size_t(Ev::count_));
 constexpr std::string_view kCauseNames[] = {"new",  "yield",  "timer",     "io",        "future",
                                        "pool", "cancel", "call_soon", "threadsafe"};

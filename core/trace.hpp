@@ -48,6 +48,7 @@ enum class Ev : uint8_t {
   queue_get,         // an item left it (get / get_nowait)
   loop_close,        // loop.close(): the ready queue and timers still queued are dropped
   ready_cancel,      // a queued handle was cancelled: _run_once pops it without running it
+  loop_abort,        // an exception (SystemExit, KeyboardInterrupt) left the loop from a handle or the poll
   count_
 };
 

@@ -124,8 +124,9 @@ inline constexpr FieldSpec kRunEnd[] = {E("status", Slot::code, kStatus), F("err
                                         {"exit_code", Slot::ref, Type::i32, Presence::has_bit, 0, 0, kEndExitBit}};
 inline constexpr FieldSpec kLoopIter[] = {F("ready", Slot::num, Type::count)};
 inline constexpr FieldSpec kLoopPoll[] = {F("timeout_ms", Slot::ref, Type::timeout), F("waited_ns", Slot::num, Type::count)};
+// future_cancelled: a task's wakeup by a future that was cancelled (Future.cancel()) while the task was not.
 inline constexpr FieldSpec kReadyPush[] = {F("handle", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str),
-                                           E("cause", Slot::code, kCause), kFn};
+                                           E("cause", Slot::code, kCause), kFn, bit("future_cancelled", 0)};
 inline constexpr FieldSpec kReadyRun[] = {F("handle", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str),
                                           F("left", Slot::num, Type::count), kFn};
 inline constexpr FieldSpec kTaskNew[] = {kTask, F("name", Slot::s1, Type::str), F("parent", Slot::ref, Type::id)};
@@ -141,9 +142,11 @@ inline constexpr FieldSpec kStepEnd[] = {kTask,
                                          bit("preempted", 1),
                                          {"cpu_ns", Slot::s1, Type::count, Presence::has_bit, 0, 0, kStepCpuBit},
                                          kFile};
+// returned: (cancelled) the coroutine returned, but cancel() was called during that step.
 inline constexpr FieldSpec kTaskDone[] = {kTask, E("outcome", Slot::code, kOutcome),
                                           {"value", Slot::s1, Type::str, Presence::when_code, 0, 0, uint8_t(Outcome::result)},
-                                          {"error", Slot::s1, Type::str, Presence::when_code, 0, 0, uint8_t(Outcome::error)}};
+                                          {"error", Slot::s1, Type::str, Presence::when_code, 0, 0, uint8_t(Outcome::error)},
+                                          bit("returned", 0)};
 inline constexpr FieldSpec kTaskCancel[] = {kTask, F("by", Slot::ref, Type::id)};
 // fn: what the timer's callback is (sleep's set_result, wait_for's or timeout()'s deadline, a plain callback).
 inline constexpr FieldSpec kTimer[] = {F("timer", Slot::id, Type::id), F("due_ns", Slot::num, Type::i64), kTask,
@@ -172,6 +175,8 @@ inline constexpr FieldSpec kQueue[] = {F("queue", Slot::id, Type::id), kTask, F(
 // ready.cancel: a handle waiting in the ready queue was cancelled (Handle.cancel()); it never runs.
 inline constexpr FieldSpec kReadyCancel[] = {F("handle", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str)};
 inline constexpr FieldSpec kLoopClose[] = {F("dropped", Slot::num, Type::count), F("timers", Slot::ref, Type::i32)};
+// loop.abort: an exception (SystemExit, KeyboardInterrupt) raised out of a handle (task: whose step) or the poll.
+inline constexpr FieldSpec kLoopAbort[] = {kTask, F("error", Slot::s1, Type::str)};
 }  // namespace schema_detail
 
 // The fields of `kind`, in the order the writer writes them.
@@ -205,6 +210,7 @@ constexpr std::span<const FieldSpec> fields_of(Ev kind) {
     case Ev::queue_put: case Ev::queue_get: return kQueue;
     case Ev::loop_close: return kLoopClose;
     case Ev::ready_cancel: return kReadyCancel;
+    case Ev::loop_abort: return kLoopAbort;
     case Ev::count_: break;
   }
   return {};
@@ -400,10 +406,11 @@ struct ReadyPush {
   const char* label = nullptr;
   Cause cause = Cause::call_soon;
   HandleFn fn = HandleFn::unset;
+  bool future_cancelled = false;
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(ReadyPush, handle), LOOPSCOPE_VIEW_MEMBER(ReadyPush, task),
                       LOOPSCOPE_VIEW_MEMBER(ReadyPush, label), LOOPSCOPE_VIEW_MEMBER(ReadyPush, cause),
-                      LOOPSCOPE_VIEW_MEMBER(ReadyPush, fn)};
+                      LOOPSCOPE_VIEW_MEMBER(ReadyPush, fn), LOOPSCOPE_VIEW_MEMBER(ReadyPush, future_cancelled)};
   }
 };
 struct ReadyRun {
@@ -463,9 +470,11 @@ struct TaskDone {
   Outcome outcome = Outcome::result;
   const char* value = nullptr;  // outcome result
   const char* error = nullptr;  // outcome error
+  bool returned = false;        // outcome cancelled: the coroutine returned, cancel() came during that step
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(TaskDone, task), LOOPSCOPE_VIEW_MEMBER(TaskDone, outcome),
-                      LOOPSCOPE_VIEW_MEMBER(TaskDone, value), LOOPSCOPE_VIEW_MEMBER(TaskDone, error)};
+                      LOOPSCOPE_VIEW_MEMBER(TaskDone, value), LOOPSCOPE_VIEW_MEMBER(TaskDone, error),
+                      LOOPSCOPE_VIEW_MEMBER(TaskDone, returned)};
   }
 };
 struct TaskCancel {
@@ -620,6 +629,14 @@ struct ReadyCancel {
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(ReadyCancel, handle), LOOPSCOPE_VIEW_MEMBER(ReadyCancel, task),
                       LOOPSCOPE_VIEW_MEMBER(ReadyCancel, label)};
+  }
+};
+struct LoopAbort {
+  static constexpr Ev kind = Ev::loop_abort;
+  int32_t task = -1;
+  const char* error = nullptr;
+  static constexpr auto members() {
+    return std::tuple{LOOPSCOPE_VIEW_MEMBER(LoopAbort, task), LOOPSCOPE_VIEW_MEMBER(LoopAbort, error)};
   }
 };
 struct LoopClose {

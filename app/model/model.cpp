@@ -105,6 +105,14 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
       s.running = {};
       s.running_task = -1;
       break;
+    case Ev::loop_abort:
+      // SystemExit / KeyboardInterrupt left _run_once mid-iteration: nothing of this iteration runs
+      // any more; what is queued (and what is pushed until the loop runs again: asyncio.run's
+      // shutdown) runs in the next _run_once. The phase stays, so later pushes do not join this one.
+      s.this_iter = 0;
+      s.running = {};
+      s.running_task = -1;
+      break;
     case Ev::loop_iter:
       s.phase = Phase::idle;
       s.closed = false;  // a new loop under the same number (asyncio.run twice)
@@ -338,6 +346,12 @@ void Model::apply(const Event& e, size_t i) {
       notable_.push_back(uint32_t(i));
       break;
     case Ev::truncated: notable_.push_back(uint32_t(i)); break;
+    case Ev::loop_abort:
+      close_seg(loop_lane, e.t_ns, i);
+      lc.current = {};
+      lc.current_task = -1;
+      notable_.push_back(uint32_t(i));
+      break;
     case Ev::loop_close:
       close_seg(loop_lane, e.t_ns, i);
       lc.current = {};

@@ -332,6 +332,26 @@ std::string completer(const Ctx& c, const std::string& t) {
   }
 }
 
+// A wakeup by a future that was cancelled while the task awaiting it was not (the recorder's
+// future_cancelled): Future.cancel() by someone, or an awaited task that ended cancelled.
+std::string future_cancelled(const Ctx& c, const std::string& t) {
+  const Event* h = c.running_handle();
+  const int32_t x = running_task(h);
+  const LoopState s = c.m.state_at(c.i, c.e.loop);
+  const TaskSnapshot* w = snap(s, c.m, c.e.task, c.e.loop);
+  const bool awaits_task = w && (w->on == AwaitOn::task || w->on == AwaitOn::wait_for);
+  const std::string then = ", so " + t + "'s wakeup joins the ready queue: CancelledError is raised at its await " +
+                           (runs_this_iteration(c) ? "later in this same iteration" : "in the next iteration") +
+                           " (" + t + " itself was not cancelled).";
+  if (awaits_task)
+    return (x >= 0 && finished_in_handle(c, x) ? c.task_name(x) : std::string("The task ") + t + " awaits") +
+           " has ended cancelled, which completes what " + t + " awaits" + then;
+  if (x >= 0) return c.task_name(x) + " cancelled the future " + t + " awaits (Future.cancel())" + then;
+  if (h && h->kind == Ev::ready_run)
+    return "The callback " + label_of(*h) + " cancelled the future " + t + " awaits (Future.cancel())" + then;
+  return "The future " + t + " awaits was cancelled (Future.cancel())" + then;
+}
+
 std::string push(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
@@ -435,6 +455,7 @@ std::string push(const Ctx& c) {
         return t + " has been cancelled: the future it was awaiting is cancelled, so its wakeup is queued. When it "
                "runs, " + (runs_this_iteration(c) ? "later in this same iteration" : "in the next iteration") +
                ", CancelledError is raised at " + t + "'s await.";
+      if (as<ev::ReadyPush>(e).future_cancelled) return future_cancelled(c, t);
       return completer(c, t);
     case HandleFn::unset: case HandleFn::callback: break;
   }
@@ -797,7 +818,10 @@ std::string await_text(const Ctx& c) {
       std::string how = !d ? "it returned or raised"
                         : Outcome(d->code) == Outcome::result ? "it returned"
                         : Outcome(d->code) == Outcome::error  ? "an exception left it"
-                                                              : "CancelledError left it";
+                        : as<ev::TaskDone>(*d).returned
+                            ? "it returned, but cancel() was called during this step, so Task.__step marks the task "
+                              "cancelled and drops its return value"
+                            : "CancelledError left it";
       return t + "'s coroutine has come to its end (" + how + "): this was its last step.";
     }
   }
@@ -819,6 +843,17 @@ std::string step_end(const Ctx& c) {
   return s;
 }
 
+// The loop.abort that follows event `at` in the same handle (the exception left the loop), if any.
+const Event* abort_after(const Ctx& c, size_t at) {
+  const std::vector<Event>& ev = c.m.events();
+  for (size_t j = at + 1, n = 0; j < ev.size() && n < kLookBack; ++j, ++n) {
+    if (ev[j].loop != c.e.loop) continue;
+    if (ev[j].kind == Ev::loop_abort) return &ev[j];
+    if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+  }
+  return nullptr;
+}
+
 std::string done(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
@@ -827,9 +862,17 @@ std::string done(const Ctx& c) {
       return t + " returned " + (e.s1 ? e.s1 : "None") + ". The task is done: whoever waits on it (an awaiting "
              "task, gather or a TaskGroup) has its callback queued now.";
     case Outcome::error:
+      if (abort_after(c, c.i))  // SystemExit, KeyboardInterrupt
+        return t + " raised " + (e.s1 ? e.s1 : "an exception") + ". Task.__step stores it in the task and raises "
+               "it again: unlike other exceptions it also propagates out of the event loop (Handle._run lets it "
+               "through), which leaves run_until_complete in the middle of this iteration and stops asyncio.run.";
       return t + " raised " + (e.s1 ? e.s1 : "an exception") + ". The exception is stored in the task: whoever "
              "awaits it gets it, and the callbacks waiting on " + t + " are queued.";
     case Outcome::cancelled:
+      if (as<ev::TaskDone>(e).returned)
+        return t + "'s coroutine returned, but cancel() was called during this step, so Task.__step marks it "
+               "cancelled and drops its return value: no CancelledError was raised in the coroutine. The callbacks "
+               "waiting on " + t + " are queued.";
       return t + " ended cancelled: the CancelledError left its coroutine. The callbacks waiting on " + t +
              " are queued.";
   }
@@ -857,8 +900,28 @@ std::string cancel(const Ctx& c) {
              " is cancelled too." + then;
     return c.task_name(by_id) + " cancels " + t + "." + then;
   }
-  if (by_id == e.task) return t + " cancels itself." + then;
+  if (by_id == e.task) {  // cancel() in its own step: it awaits nothing then, so only _must_cancel is set
+    if (me && me->state == TaskState::ready)  // a bare yield (sleep(0)) queued its next step
+      return t + " cancels itself. Nothing is interrupted: cancel() only marks it (Task._must_cancel), and its "
+             "next step, already queued by its bare yield, throws CancelledError into it at that await.";
+    if (me && me->state == TaskState::running)
+      return t + " cancels itself. Nothing is interrupted: " + t + " awaits nothing while it runs, so cancel() "
+             "only marks it (Task._must_cancel). If it awaits again, that await is cancelled and CancelledError is "
+             "raised there; if its coroutine returns first, Task.__step marks the task cancelled anyway.";
+    return t + " cancels itself." + then;
+  }
   const Event* h = c.running_handle();
+  if (const Event* a = h ? abort_after(c, size_t(h - c.m.events().data())) : nullptr; a && a < &e) {
+    const Event* b = c.back([](const Event& y) { return y.kind == Ev::run_begin; }, c.i);
+    const Entry entry = b ? as<ev::RunBegin>(*b).entry : Entry::unset;
+    const std::string left = std::string(a->s1 ? a->s1 : "An exception") + " has left the event loop";
+    if (entry == Entry::asyncio_run || entry == Entry::asyncio_runner)
+      return left + ", so " + (entry == Entry::asyncio_run ? "asyncio.run's shutdown (Runner.close() -> " :
+                                                             "the Runner's shutdown (Runner.close() -> ") +
+             "_cancel_all_tasks) cancels " + t + " before the exception goes on up; it then runs the loop again "
+             "until the tasks it cancelled are done." + then;
+    return left + "; the program's own code now cancels " + t + "." + then;
+  }
   const HandleFn fn = h && h->kind == Ev::ready_run ? fn_of(*h) : HandleFn::unset;
   if (fn == HandleFn::taskgroup_on_task_done)
     return "The TaskGroup's _on_task_done (the handle just run) cancels " + t + " because another task of the group failed." + then;
@@ -1157,6 +1220,11 @@ std::string narrate(const Model& m, size_t event_index) {
              "No event loop work happens here.";
     }
     case Ev::loop_close: return loop_close(c);
+    case Ev::loop_abort:
+      return std::string(e.s1 ? e.s1 : "An exception") + " left the event loop" +
+             (e.task >= 0 ? " from " + c.who() + "'s step" : std::string()) + ": asyncio catches every other "
+             "exception of a handle, but SystemExit and KeyboardInterrupt go through Handle._run, out of _run_once "
+             "and run_forever, in the middle of this iteration. What is still queued stays queued.";
     case Ev::ready_cancel:
       return "The queued handle " + quoted(e.s1) + " is cancelled (Handle.cancel(): a reader or writer removed after "
              "its socket was reported ready, a timer's callback cancelled after it fell due). It never runs: "

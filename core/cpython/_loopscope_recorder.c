@@ -33,6 +33,7 @@ static struct {
   PyObject *push_py, *run_py;             // the Python hooks: every case the C path leaves
   PyObject *end_step_py, *awaits, *code_kind, *rewait;  // Recorder.end_step / awaits / code_kind / rewait (bound)
   PyObject *skip, *skipped;                              // Recorder.skip / skipped: cancelled handles in _ready
+  PyObject *loop_abort, *cancelled_in_step;              // Recorder.loop_abort / cancelled_in_step (bound)
   PyObject *task_type, *step_types, *code_info;
   PyTypeObject *ls_type, *rq_type, *handle_type;  // LoopState, ReadyQueue, asyncio.Handle
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
@@ -561,6 +562,20 @@ static int queue(int n, const Item* items) {
   return r;
 }
 
+// Recorder.loop_abort(ls, tid, exc) while exc is being raised out of the loop
+// (a handle's SystemExit or KeyboardInterrupt, a signal handler's during the
+// poll): the exception stays raised, whatever the hook does.
+static void loop_abort(PyObject* ls, PyObject* tid) {
+  PyObject *et, *ev, *etb;
+  PyErr_Fetch(&et, &ev, &etb);
+  if (et == NULL) return;
+  PyErr_NormalizeException(&et, &ev, &etb);
+  PyObject* r = PyObject_CallFunctionObjArgs(S.loop_abort, ls, tid, ev ? ev : Py_None, NULL);
+  if (r == NULL) PyErr_Clear();
+  Py_XDECREF(r);
+  PyErr_Restore(et, ev, etb);
+}
+
 // -- ReadyQueue.append -----------------------------------------------------
 
 // A push's facts (borrowed references), read without changing anything.
@@ -863,6 +878,15 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
     Py_XDECREF(r);
     return r ? 0 : -1;
   }
+  // cancel() of the task while its step ran (it awaited nothing yet: only _must_cancel set, no
+  // wakeup queued): its task.cancel before the step.end (Recorder.end_step's check).
+  int cancelling = task_truth(T_CANCELLING, task);
+  if (cancelling < 0) return -1;
+  if (cancelling) {
+    PyObject* r = PyObject_CallFunction(S.cancelled_in_step, "OOOL", ls, task, tid, t2);
+    if (r == NULL) return -1;
+    Py_DECREF(r);
+  }
   int rc = -1;
   PyObject *waiter = NULL, *obj = NULL, *top = NULL, *user = NULL, *fjs = NULL, *lines = NULL, *below = NULL;
   PyObject *wait = NULL, *on = NULL, *target = NULL, *pos = NULL;
@@ -1027,6 +1051,7 @@ static PyObject* run_callback(PyObject* h, PyObject* ls, PyObject* loop, PyObjec
     Py_XINCREF(op);
   }
   PyObject* r = PyObject_CallOneArg(S.hrun, h);
+  if (r == NULL) loop_abort(ls, Py_None);  // except BaseException: it leaves the loop
   if (op != NULL) {  // finally: rewait (Recorder.rewait)
     PyObject *et, *ev, *etb;
     PyErr_Fetch(&et, &ev, &etb);
@@ -1137,6 +1162,7 @@ static PyObject* do_run(PyObject* h) {
   if (et != NULL) {
     if (!ok) PyErr_Clear();
     PyErr_Restore(et, ev, etb);  // the step's own exception wins, as in a Python finally
+    loop_abort(ls, tid);         // SystemExit, KeyboardInterrupt: Task.__step raises them again
   } else if (ok) out = Py_NewRef(Py_None);
   Py_XDECREF(r);
   goto out;
@@ -1277,6 +1303,7 @@ static PyObject* select_call(PyObject* self, PyObject* const* args, size_t nargs
       if (!ok) PyErr_Clear();
       slot_set_long(ls, O.phase, S.idle_phase);
       PyErr_Restore(et, ev, etb);
+      loop_abort(ls, Py_None);  // a signal handler's KeyboardInterrupt leaves the loop
       goto out;
     }
     if (!ok || slot_set_long(ls, O.phase, S.io_phase) < 0) Py_CLEAR(r);
@@ -1412,6 +1439,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||
       take(d, "rewait", &S.rewait) < 0 || take(d, "skip", &S.skip) < 0 || take(d, "skipped", &S.skipped) < 0 ||
+      take(d, "loop_abort", &S.loop_abort) < 0 || take(d, "cancelled_in_step", &S.cancelled_in_step) < 0 ||
       take(d, "wait_timers", &S.wait_timers) < 0 || take(d, "wait_label", &S.wait_label) < 0 ||
       take(d, "describe", &S.describe) < 0 || take(d, "js", &S.js) < 0 || take(d, "Future", &S.future_type) < 0 ||
       take_type(d, "TimerHandle", &S.timer_handle_type) < 0 || take(d, "NULL", &S.null) < 0 || take_long(d, "FLUSH_RECORDS", &S.flush_records) < 0 ||

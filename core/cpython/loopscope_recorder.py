@@ -35,6 +35,7 @@ import asyncio.selector_events
 import asyncio.tasks
 import collections
 import concurrent.futures
+import dis
 import functools
 import json
 import marshal
@@ -218,6 +219,9 @@ def _q(word):
 
 
 K_PUSH = _kind("ready.push", ',"handle":%s,"task":%s,"label":%s,"cause":%s,"fn":%s')
+# a task's wakeup by a future that was cancelled (Future.cancel()) while the task itself is not being cancelled
+K_PUSH_FUTURE_CANCELLED = _kind("ready.push", ',"handle":%s,"task":%s,"label":%s,"cause":%s,"fn":%s,'
+                                '"future_cancelled":true')
 K_RUN = _kind("ready.run", ',"handle":%s,"task":%s,"label":%s,"left":%s,"fn":%s')
 K_BEGIN_NOFILE = _kind("step.begin", ',"task":%s,"line":%s')
 K_BEGIN = _kind("step.begin", ',"task":%s,"line":%s,"file":%s')
@@ -237,6 +241,8 @@ K_END = [[[[_kind("step.end", ',"task":%s,"line":%s,"wait":%s,"dur_ns":%s' + (',
 K_RUN_RESUME = _kind("ready.run", ',"handle":%s,"task":%s,"label":%s,"left":%s,"fn":%s')
 K_TASK_NEW = _kind("task.new", ',"task":%s,"name":%s,"parent":%s')
 K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
+          # the coroutine returned, but cancel() was called during that step: Task.__step marks the task cancelled
+          "returned": _kind("task.done", ',"task":%s,"outcome":"cancelled","returned":true'),
           "result": _kind("task.done", ',"task":%s,"outcome":"result","value":%s'),
           "error": _kind("task.done", ',"task":%s,"outcome":"error","error":%s')}
 # (resume kind, step.begin without / with file, step.end kinds without / with file: their
@@ -252,6 +258,7 @@ K_TIMER = {k: _kind(k, ',"timer":%s,"due_ns":%s,"task":%s,"label":%s,"fn":%s')
 K_TIMER_ARM, K_TIMER_FIRE, K_TIMER_CANCEL = (K_TIMER[k] for k in ("timer.arm", "timer.fire", "timer.cancel"))
 K_READY_CANCEL = _kind("ready.cancel", ',"handle":%s,"task":%s,"label":%s')
 K_LOOP_CLOSE = _kind("loop.close", ',"dropped":%s,"timers":%s')
+K_LOOP_ABORT = _kind("loop.abort", ',"task":%s,"error":%s')
 K_QUEUE_PUT, K_QUEUE_GET = (_kind(k, ',"queue":%s,"task":%s,"item":%s,"size":%s,"maxsize":%s')
                             for k in ("queue.put", "queue.get"))
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
@@ -283,8 +290,8 @@ def _record(kind, a):
     """(kind code, args as ints and JSON text) of an event queued by name with raw args."""
     if kind == "task.new":    # task, name (lazy: read now), parent
         return K_TASK_NEW, (a[0], _js(a[1]), _id(a[2]))
-    if kind == "ready.push":  # a push whose label is still lazy: handle, task, label, cause, fn
-        return K_PUSH, (a[0], a[1], _js(a[2]), a[3], a[4])
+    if kind == "ready.push":  # a push whose label is still lazy: handle, task, label, cause, fn[, future_cancelled]
+        return K_PUSH_FUTURE_CANCELLED if a[5:] else K_PUSH, (a[0], a[1], _js(a[2]), a[3], a[4])
     if kind == "ready.run":   # the same handle's run
         return K_RUN, (a[0], a[1], _js(a[2]), a[3], a[4])
     if kind == "step.end":    # task, line, wait, dur, slow, file, on, target
@@ -295,7 +302,7 @@ def _record(kind, a):
     if kind == "step.begin":  # task, line, file (an eager task's first step)
         return (K_BEGIN, (a[0], a[1], _js(a[2]))) if a[2] else (K_BEGIN_NOFILE, (a[0], a[1]))
     if kind == "task.done":   # task, outcome, text
-        return K_DONE[a[1]], (a[0],) if a[1] == "cancelled" else (a[0], _js(a[2]))
+        return K_DONE[a[1]], (a[0],) if a[1] in ("cancelled", "returned") else (a[0], _js(a[2]))
     if kind == "task.cancel":
         return K_CANCEL, (a[0], _id(a[1]))
     if kind == "pool.submit":
@@ -310,6 +317,8 @@ def _record(kind, a):
         return K_PRINT[1 if a[3] else 0], (_id(a[0]), a[1], _js(a[2])) + ((_js(a[3]),) if a[3] else ())
     if kind == "task.unretrieved":
         return K_UNRETRIEVED, (_id(a[0]), _js(a[1]))
+    if kind == "loop.abort":
+        return K_LOOP_ABORT, (_id(a[0]), _js(a[1]))
     if kind == "source":
         return K_SOURCE, (_js(a[0]), _js(a[1]))
     if kind == "truncated":
@@ -828,9 +837,11 @@ class Recorder:
         start = ls.run_start
         return sum(1 for s in skips if s <= start)
 
-    def note_cancel(self, ls, task, tid):
+    def note_cancel(self, ls, task, tid, t=None):
         """A cancel() of task not yet written: seen when it queues the task's wakeup (its
-        future cancelled) or, its step already queued, when that step runs. If a task
+        future cancelled), at the end of its own step (cancel() of the running task, which
+        awaits nothing yet, only sets _must_cancel) or, its step already queued, when that
+        step runs. If a task
         that awaits this one was cancelled too (and not yet written), its cancel() is what
         cancelled this one (Task.cancel cancels the future it awaits): that one's comes
         first, and it is this one's canceller."""
@@ -847,22 +858,46 @@ class Recorder:
             if aid is None:
                 continue
             if ls.cancels.get(aid, 0) < awaiter.cancelling():
-                self.note_cancel(ls, awaiter, aid)
+                self.note_cancel(ls, awaiter, aid, t)
             if aid in ls.cancelled[1]:  # cancelled in this same step: gather's second child, too
                 by = aid
                 break
         ls.cancelled[1].add(tid)
-        self.emit_now("task.cancel", ls, (tid, by))
+        self.emit("task.cancel", ls, t or _now(), (tid, by))
+
+    def cancelled_in_step(self, ls, task, tid, t):
+        """cancel() was called on task while its own step ran (and queued no wakeup: it awaited
+        nothing yet, so cancel() only set _must_cancel): written before the step's end, by the
+        task itself, or by a task awaiting it that was cancelled in this step (note_cancel)."""
+        prev, ls.current = ls.current, tid
+        try:
+            self.note_cancel(ls, task, tid, t)
+        finally:
+            ls.current = prev
+
+    def loop_abort(self, ls, tid, exc):
+        """exc leaves the loop from inside a handle (tid: the task whose step raised it) or the
+        poll: SystemExit and KeyboardInterrupt (Task.__step stores them in the task and raises
+        them again; Handle._run lets them through; a signal handler's during select()) leave
+        _run_once and run_forever mid-iteration. Written after the step's own events."""
+        try:
+            err = _short(repr(exc))
+        except Exception:
+            err = "<unprintable %s>" % type(exc).__name__
+        self.emit_now("loop.abort", ls, (tid, err))
 
     def end_step(self, ls, task, tid, t, t2, top=None):
         dur = t2 - t
+        n = task.cancelling()
+        if n and ls.cancels.get(tid, 0) < n:
+            self.cancelled_in_step(ls, task, tid, t2)
         if task.done():
             line, f = ls_last_line(self, task)
             if line == 0 and top is not None:
                 f = self.files.rel(top.f_code.co_filename)
                 line = _line(top.f_lineno) if f is not None else 0
             self.emit("step.end", ls, t2, (tid, line, "none", dur, dur > SLOW_NS, f, None, None))
-            self.task_done(ls, task, tid, t2)
+            self.task_done(ls, task, tid, t2, top)
             self.timeouts.pop(id(task), None)
             ls.labels.pop(tid, None)
             ls.suspended.pop(tid, None)
@@ -927,9 +962,13 @@ class Recorder:
         else:
             self.q.append((kinds[1], tt, num, it, tid, line, wait, dur, fjs, on, target))
 
-    def task_done(self, ls, task, tid, t):
+    def task_done(self, ls, task, tid, t, top=None):
         if task.cancelled():
-            self.emit("task.done", ls, t, (tid, "cancelled", None))
+            # Did the coroutine return (its frame's last instruction a return)? Then Task.__step saw
+            # StopIteration with _must_cancel set: cancel() was called during this step, and the
+            # return value is dropped. Else CancelledError left the coroutine.
+            returned = top is not None and _returned(top)
+            self.emit("task.done", ls, t, (tid, "returned" if returned else "cancelled", None))
             return
         exc = task._exception  # not task.exception(): that would count as retrieving it
         if exc is not None:
@@ -1036,6 +1075,18 @@ def ls_last_line(rec, task):
             line, f = _line(tb.tb_lineno), r
         tb = tb.tb_next
     return line, f
+
+
+_RETURNS = {dis.opmap[op] for op in ("RETURN_VALUE", "RETURN_CONST") if op in dis.opmap}
+
+
+def _returned(frame):
+    """Did a finished coroutine's frame end with a return (not an exception)?"""
+    try:
+        code, at = frame.f_code.co_code, frame.f_lasti
+        return 0 <= at < len(code) and code[at] in _RETURNS
+    except Exception:
+        return False
 
 
 def _thrown(task, h, wakeup):
@@ -1265,6 +1316,7 @@ def _hot_hooks(rec, hrun):
         else:
             cause = None
         step = None  # True: Task.__step; False: Task.__wakeup; None: not a task's own step
+        kind = K_PUSH
         if task is not None and (type(task) is Task or isinstance(task, Task)):
             tcb = type(cb)
             if tcb in step_types:
@@ -1298,9 +1350,12 @@ def _hot_hooks(rec, hrun):
                 if cause is None:
                     cause = Q_FUTURE
                     fut = h._args[0] if h._args else None
-                    if fut is not None and fut.cancelled() and task.cancelling():
-                        cause = Q_CANCEL
-                        note_cancel(ls, task, tid)
+                    if fut is not None and fut.cancelled():
+                        if task.cancelling():  # Task.cancel() cancelled the future it awaits
+                            cause = Q_CANCEL
+                            note_cancel(ls, task, tid)
+                        else:  # Future.cancel() by someone else: its await raises, the task is not cancelled
+                            kind = K_PUSH_FUTURE_CANCELLED
                 label = lab[2]
             lazy = lab[0] is None  # before the task's first step its name may still change
             raw = None
@@ -1325,7 +1380,11 @@ def _hot_hooks(rec, hrun):
         hid = ls.next_handle
         ls.next_handle = hid + 1
         ls.handles[id(h)] = (hid, tid, label, fn, task, lazy)
-        q_append(("ready.push" if lazy else K_PUSH, now() - t0, ls.number, ls.it, hid, tid, label, cause, fn))
+        if lazy:
+            q_append(("ready.push", now() - t0, ls.number, ls.it, hid, tid, label, cause, fn) +
+                     ((True,) if kind == K_PUSH_FUTURE_CANCELLED else ()))
+        else:
+            q_append((kind, now() - t0, ls.number, ls.it, hid, tid, label, cause, fn))
 
     class ReadyQueue(collections.deque):
         """loop._ready: every handle that joins the ready queue passes append()."""
@@ -1369,6 +1428,9 @@ def _hot_hooks(rec, hrun):
             op = ls.io.get(id(h)) if ls.io else None
             try:
                 return hrun(h)
+            except BaseException as e:  # SystemExit, KeyboardInterrupt: Handle._run lets them out of the loop
+                rec.loop_abort(ls, None, e)
+                raise
             finally:
                 if op is not None:
                     rec.rewait(ls, h, op)
@@ -1400,11 +1462,18 @@ def _hot_hooks(rec, hrun):
         top = pos[2]  # the coroutine's own frame: still readable after it returns
         prev = ls.current
         ls.current = tid
+        aborts = None
         try:
             hrun(h)
+        except BaseException as e:  # SystemExit, KeyboardInterrupt: Task.__step stores and raises them again
+            aborts = e
+            raise
         finally:
             ls.current = prev
             end_step(ls, task, tid, t, now(), top)
+            if aborts is not None:
+                rec.loop_abort(ls, tid, aborts)
+                aborts = None
 
     if _C is not None:  # the same hooks with their common case in C; the rest still runs above
         ReadyQueue.append, run_c = _C.setup(dict(
@@ -1413,7 +1482,8 @@ def _hot_hooks(rec, hrun):
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
             IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS,
-            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait, skip=rec.skip, wait_timers=_WAIT_TIMERS, wait_label=_WAIT_LABEL, skipped=rec.skipped,
+            MAX_LINE=MAX_LINE, K_RUN=K_RUN, rewait=rec.rewait, loop_abort=rec.loop_abort,
+            cancelled_in_step=rec.cancelled_in_step, skip=rec.skip, wait_timers=_WAIT_TIMERS, wait_label=_WAIT_LABEL, skipped=rec.skipped,
             describe=_describe, js=_js, Future=Future, TimerHandle=TimerHandle, NULL=NULL,
             K_TIMER_FIRE=K_TIMER_FIRE, K_IO_WAIT=K_IO_WAIT, K_IO_DONE=K_IO_DONE, Q_READY=Q_READY))
         return ReadyQueue, run_c
@@ -1743,10 +1813,12 @@ def _hook_selector(rec, loop, sel):
         q_append((K_ITER, t - t0, num, it, len(loop._ready)))
         if t - w.flushed_ns >= FLUSH_NS or (FLUSH_RECORDS and len(w.q) >= FLUSH_RECORDS):
             w.flush_from_loop()
+        aborts = None
         try:
             r = select(timeout)
-        except BaseException:
+        except BaseException as e:  # a signal handler's KeyboardInterrupt: it leaves the loop
             ls.phase = IDLE
+            aborts = e
             raise
         finally:
             t2 = now()
@@ -1757,6 +1829,9 @@ def _hook_selector(rec, loop, sel):
             else:  # what epoll_wait is given (selectors rounds up to whole ms)
                 ms = -(-int(timeout * 1e9) // 1_000_000)
             q_append((K_POLL, t - t0, num, it, ms, t2 - t))
+            if aborts is not None:
+                rec.loop_abort(ls, None, aborts)
+                aborts = None
         ls.phase = IO
         return r
     sel.select = select_
@@ -1807,13 +1882,20 @@ def _usage():
 
 
 def _user_traceback(exc):
-    """The traceback from the program's first frame on, as python3 FILE.py shows it."""
+    """The traceback from the program's first frame on, as python3 FILE.py shows it: without
+    the recorder's frames (its main, runpy, the -c bootstrap's frame before the program's, a
+    Python hook such as Handle._run's inside it)."""
     tb = exc.__traceback__
     here = os.path.realpath(__file__)
     while tb is not None and (os.path.realpath(tb.tb_frame.f_code.co_filename) == here or
                               tb.tb_frame.f_code.co_filename.endswith(("runpy.py", "<frozen runpy>")) or
                               tb.tb_frame.f_code.co_filename == "<string>"):  # the -c bootstrap's frame
         tb = tb.tb_next
+    at = tb
+    while at is not None:
+        while at.tb_next is not None and at.tb_next.tb_frame.f_code.co_filename == __file__:
+            at.tb_next = at.tb_next.tb_next
+        at = at.tb_next
     return tb
 
 
@@ -1982,6 +2064,7 @@ def main(argv):
     os.register_at_fork(after_in_child=forked)
 
     main_mod = sys.modules["__main__"]
+    exits = None
     try:
         runpy.run_path(os.path.abspath(script), run_name="__main__")
     except SystemExit as e:
@@ -1989,7 +2072,11 @@ def main(argv):
         code = 0 if c is None else (c if isinstance(c, int) else 1)
         finish("return", code, "ok" if code == 0 else "error", None if code == 0 else "SystemExit(%r)" % (c,))
         _no_loop_note(rec)
-        raise
+        # A task that raised it keeps it ("Task exception was never retrieved" prints its traceback
+        # when the task is collected): from the program's first frame, as under python3 FILE.py. A
+        # new SystemExit goes on up, raised outside this block, so no frame is added to this one's.
+        e.__traceback__ = _user_traceback(e)
+        exits = (c,)
     except KeyboardInterrupt as e:
         how = "duration" if rec.how == "duration" else "sigint"
         finish(how, 130, "error", "KeyboardInterrupt")
@@ -2011,6 +2098,8 @@ def main(argv):
         if not isinstance(e, SyntaxError):  # a program that could not be compiled never ran: nothing to add
             _no_loop_note(rec)
         sys.exit(1)
+    if exits is not None:
+        sys.exit(exits[0])
     finish("return", 0, "ok", None)
     _no_loop_note(rec)
 

@@ -7,7 +7,9 @@
 // thread while the loop polls (this iteration) or while a step blocks it (the
 // next), and a process pool's, by its manager thread; a Lock's, Semaphore's or
 // queue's wakeup passed on by a waiter cancelled before it ran; the end of an
-// I/O wait, by a transport's callback or the loop's own sock_*() calls.
+// I/O wait, by a transport's callback or the loop's own sock_*() calls; a
+// future the program cancelled (Future.cancel()), which wakes its waiter with
+// CancelledError.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -223,4 +225,34 @@ TEST_CASE("a process pool's result is queued by its manager thread, not told as 
     CAPTURE(s);
     CHECK(s.find("its worker thread queues the callback") != std::string::npos);
   }
+}
+
+TEST_CASE("a future the program cancels wakes its waiter with CancelledError, and is not said to complete it") {
+  const auto rp = record_program("future_cancel.py");
+  const Recorded& r = *rp;
+  CHECK(r.out == "w1 saw CancelledError; cancelling() = 0\nw2 saw CancelledError; cancelling() = 1\n"
+                 "w1 cancelled: True w2 cancelled: True\n");
+  std::string w1, w2;
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    if (r.events[i].kind != Ev::ready_push || as<ev::ReadyPush>(r.events[i]).fn != HandleFn::task_wakeup) continue;
+    const std::string t = r.model.task(r.events[i].task)->name;
+    if (t == "w1") {
+      CHECK(as<ev::ReadyPush>(r.events[i]).future_cancelled);
+      CHECK(as<ev::ReadyPush>(r.events[i]).cause == Cause::future);
+      w1 = model::narrate(r.model, i);
+    } else if (t == "w2") {
+      CHECK_FALSE(as<ev::ReadyPush>(r.events[i]).future_cancelled);
+      CHECK(as<ev::ReadyPush>(r.events[i]).cause == Cause::cancel);
+      w2 = model::narrate(r.model, i);
+    }
+  }
+  CAPTURE(w1);
+  CAPTURE(w2);
+  CHECK(w1.find("Task-1 cancelled the future w1 awaits (Future.cancel())") != std::string::npos);
+  CHECK(w1.find("CancelledError is raised at its await") != std::string::npos);
+  CHECK(w1.find("w1 itself was not cancelled") != std::string::npos);
+  CHECK(w1.find("completed") == std::string::npos);
+  CHECK(w1.find("resumes after its await") == std::string::npos);
+  // Task.cancel() cancelled the future w2 awaits: that is w2's own cancellation.
+  CHECK(w2.find("w2 has been cancelled") != std::string::npos);
 }

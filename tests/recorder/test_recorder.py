@@ -38,7 +38,8 @@ DEBIAN_PY = "/usr/bin/python3"
 KINDS = {"run.begin", "run.end", "loop.iter", "loop.poll", "ready.push", "ready.run", "task.new", "step.begin",
          "step.end", "task.done", "task.cancel", "timer.arm", "timer.fire", "timer.cancel", "io.wait", "io.done",
          "pool.submit", "pool.start", "pool.end", "block.begin", "block.end", "print", "task.unretrieved",
-         "deadlock", "source", "truncated", "bookmark", "ready.cancel", "loop.close", "queue.put", "queue.get"}
+         "deadlock", "source", "truncated", "bookmark", "ready.cancel", "loop.close", "queue.put", "queue.get",
+         "loop.abort"}
 FN = {"task.step", "task.wakeup", "sleep.set_result", "gather.done_callback", "taskgroup.on_task_done",
       "timeout.on_timeout", "wait_for.release_waiter", "run_until_complete_cb", "io.callback", "pool.done",
       "callback", "waiter.set_result"}
@@ -75,6 +76,10 @@ class Run:
 
     def of(self, kind):
         return [e for e in self.events if e["ev"] == kind]
+
+    def task_names(self):
+        """task id -> its name, from task.new."""
+        return {e["task"]: e["name"] for e in self.of("task.new")}
 
 
 class RecorderTest(unittest.TestCase):
@@ -382,7 +387,12 @@ class RecorderTest(unittest.TestCase):
                                         (os.path.join(PROGRAMS, "socket_pair.py"), None),
                                         # taskgroup_demo's three siblings are cancelled in set
                                         # order: by address, which the two ways need not share.
-                                        (os.path.join(PROGRAMS, "taskgroup_one_sibling.py"), 20)])
+                                        (os.path.join(PROGRAMS, "taskgroup_one_sibling.py"), 20),
+                                        # cancels the C path sees at a step's end, a cancelled future's
+                                        # wakeup, SystemExit out of a step the C path ran
+                                        (os.path.join(PROGRAMS, "self_cancel.py"), 5),
+                                        (os.path.join(PROGRAMS, "future_cancel.py"), 5),
+                                        (os.path.join(PROGRAMS, "sys_exit_in_task.py"), 5)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
                 self.assertAlike(self.record(prog, *args, limit=limit, recorder=built),
@@ -568,6 +578,69 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(thrown, [None, "CancelledError"])
         self.assertEqual([e["outcome"] for e in r.of("task.done") if e["task"] == sleeper], ["cancelled"])
         self.loads(r.path)
+
+    def test_a_task_that_cancels_itself_has_that_cancel_written_by_itself_before_its_step_ends(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "self_cancel.py")):
+            names = r.task_names()
+            for name, returned in (("job", True), ("yields_after", False)):
+                with self.subTest(task=name):
+                    tid = [t for t, n in names.items() if n == name][0]
+                    cancels = [e for e in r.of("task.cancel") if e["task"] == tid]
+                    self.assertEqual([e["by"] for e in cancels], [tid])  # cancel() of the running task: by itself
+                    # written in the step that called it, before that step's end
+                    at = r.events.index(cancels[0])
+                    self.assertEqual((r.events[at + 1]["ev"], r.events[at + 1]["task"]), ("step.end", tid))
+                    done = [e for e in r.of("task.done") if e["task"] == tid]
+                    self.assertEqual(done[0]["outcome"], "cancelled")
+                    # job's coroutine returned: Task.__step dropped the value; yields_after's raised CancelledError
+                    self.assertEqual(done[0].get("returned", False), returned)
+            self.loads(r.path)
+
+    def test_a_future_the_program_cancels_wakes_its_waiter_with_future_cancelled_not_as_the_tasks_cancel(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "future_cancel.py")):
+            names = r.task_names()
+            wakeups = {names[e["task"]]: e for e in r.of("ready.push") if e["fn"] == "task.wakeup"
+                       and names[e["task"]] in ("w1", "w2")}
+            self.assertEqual((wakeups["w1"]["cause"], wakeups["w1"].get("future_cancelled")), ("future", True))
+            self.assertEqual((wakeups["w2"]["cause"], wakeups["w2"].get("future_cancelled")), ("cancel", None))
+            self.assertEqual([names[e["task"]] for e in r.of("task.cancel")], ["w2"])  # nobody cancelled w1
+            self.loads(r.path)
+
+    def test_sys_exit_in_a_task_leaves_the_loop_with_loop_abort_before_asyncio_run_cancels_main(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "sys_exit_in_task.py")):
+            names = r.task_names()
+            kinds = [e["ev"] for e in r.events]
+            aborts = r.of("loop.abort")
+            self.assertEqual([(names[e["task"]], e["error"]) for e in aborts], [("watchdog", "SystemExit(3)")])
+            at = r.events.index(aborts[0])
+            self.assertEqual(kinds[at - 2:at], ["step.end", "task.done"])  # the step's own end comes first
+            self.assertEqual(r.events[at - 1]["error"], "SystemExit(3)")
+            # then Runner.close() cancels main, in the same iteration, before the loop runs again
+            self.assertEqual((kinds[at + 1], names[r.events[at + 1]["task"]]), ("task.cancel", "Task-1"))
+            self.assertEqual(r.events[at + 1]["it"], aborts[0]["it"])
+            self.loads(r.path)
+
+    def test_a_systemexit_a_task_kept_prints_its_traceback_from_the_programs_first_frame(self):
+        prog = self.program("exits.py",
+                            "import asyncio, sys\n"
+                            "async def watchdog():\n"
+                            "    await asyncio.sleep(0)\n"
+                            "    sys.exit(3)\n"
+                            "async def main():\n"
+                            "    asyncio.create_task(watchdog())\n"
+                            "    await asyncio.sleep(1)\n"
+                            "asyncio.run(main())\n")
+        p = self.plain(prog)
+        for r in self.recorded_both_ways(prog):
+            self.assertEqual((r.rc, r.out), (p.returncode, p.stdout))
+            self.assertEqual(r.rc, 3)
+            # "Task exception was never retrieved" with the SystemExit's traceback: no recorder frame,
+            # no runpy; where it starts depends on when the collector runs, as under python3
+            self.assertIn("Task exception was never retrieved", r.err)
+            self.assertIn("SystemExit: 3", r.err)
+            self.assertNotIn("loopscope_recorder", r.err)
+            self.assertNotIn("runpy", r.err)
+            self.assertEqual(r.of("run.end")[-1]["exit_code"], 3)
 
     def test_asyncio_run_twice_gives_one_trace_whose_iterations_continue(self):
         r = self.record(os.path.join(PROGRAMS, "run_twice.py"))
