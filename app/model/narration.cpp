@@ -138,6 +138,20 @@ bool finished_in_handle(const Ctx& c, int32_t task) {
   }
   return false;
 }
+// Did the running handle queue a handle for `cause` (before this event, or
+// after it: the engine writes task.done before the callbacks it schedules)?
+bool queued_in_handle(const Ctx& c, Cause cause) {
+  const Event* h = c.running_handle();
+  if (!h) return false;
+  auto pushed = [&](const Event& x) { return x.kind == Ev::ready_push && Cause(x.code) == cause; };
+  const std::vector<Event>& ev = c.m.events();
+  for (size_t j = c.i; j-- > 0 && &ev[j] != h;)
+    if (ev[j].loop == c.e.loop && pushed(ev[j])) return true;
+  const Event* next = c.next([&](const Event& x) {
+    return pushed(x) || x.kind == Ev::ready_run || x.kind == Ev::loop_iter;
+  }, c.i);
+  return next && pushed(*next);
+}
 const TaskSnapshot* snap(const LoopState& s, const Model& m, int32_t task, uint8_t loop) {
   int32_t k = m.task_index(task, loop);
   return k >= 0 && size_t(k) < s.tasks.size() ? &s.tasks[size_t(k)] : nullptr;
@@ -859,6 +873,9 @@ std::string done(const Ctx& c) {
   const std::string t = c.who();
   switch (Outcome(e.code)) {
     case Outcome::result:
+      if (!queued_in_handle(c, Cause::future))
+        return t + " returned " + (e.s1 ? e.s1 : "None") + ". The task is done; nothing waits on it (no task awaits "
+               "it, and no gather, TaskGroup or done-callback watches it), so no callback is queued.";
       return t + " returned " + (e.s1 ? e.s1 : "None") + ". The task is done: whoever waits on it (an awaiting "
              "task, gather or a TaskGroup) has its callback queued now.";
     case Outcome::error:

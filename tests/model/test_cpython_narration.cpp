@@ -62,7 +62,8 @@ std::vector<Recording> programs(const std::string& tmp) {
                         "cancel_chain.py", "queue_workers.py", "deadline_and_pool.py",
                         "condition_and_done_gather.py", "handoff.py", "gather_children.py",
                         "runner_left_over.py", "sock_calls.py", "process_pool.py",
-                        "loop_in_thread.py", "self_cancel.py", "future_cancel.py", "sys_exit_in_task.py"})
+                        "loop_in_thread.py", "self_cancel.py", "future_cancel.py", "sys_exit_in_task.py",
+                        "done_before_awaited.py"})
     out.push_back({f, src + "/tests/programs", f, py, ""});
   out.push_back({"two_files/main.py", src + "/tests/programs/two_files", "main.py", py, ""});
   out.push_back({"bad/raises.py", src + "/tests/programs/bad", "raises.py", py, ""});
@@ -197,4 +198,18 @@ TEST_CASE("a second loop that a program's thread runs is loop 1, not the engine'
       ++other;
     }
   CHECK(other > 0);
+}
+
+TEST_CASE("a task that returns while nothing waits on it is not said to have a callback queued") {
+  const auto r = record_program("done_before_awaited.py");
+  CHECK(r->out == "True True\n10 20\n");
+  std::map<std::string, std::string> said;
+  for (size_t i = 0; i < r->events.size(); ++i)
+    if (r->events[i].kind == Ev::task_done) said[r->model.task(r->events[i].task)->name] = model::narrate(r->model, i);
+  for (const char* t : {"Task-3", "Task-4"}) {  // leaf(1), leaf(2): main awaits them only later
+    CAPTURE(said[t]);
+    CHECK(said[t].find("nothing waits on it") != std::string::npos);
+  }
+  CAPTURE(said["Task-2"]);
+  CHECK(said["Task-2"].find("has its callback queued now") != std::string::npos);  // main awaits middle()
 }
