@@ -55,6 +55,10 @@ struct Side {
     overlay.draw();
     h->end_frame(*app, out);
   }
+  // Draws unseen frames until the stage's glides have finished: what it shows is the playhead's state.
+  void settle() {
+    for (int k = 0; k < 30 && (k < 3 || !app->settled()); ++k) frame(0.1f, nullptr);
+  }
   const model::Model& model() const { return app->session().model(); }
 };
 
@@ -306,8 +310,7 @@ ClipReport record_clip(const ClipOptions& o) {
   // Settle on the first frame's state first, so the clip does not open with
   // chips gliding in from the start of the run.
   place(sides, clock, r.plan.story_from);
-  for (auto& s : sides)
-    for (int k = 0; k < 30 && (k < 3 || !s->app->settled()); ++k) s->frame(0.1f, nullptr);
+  for (auto& s : sides) s->settle();
 
   size_caption_bands(sides, clock, r.plan, o);
 
@@ -345,6 +348,11 @@ ClipReport record_clip(const ClipOptions& o) {
     if (!same) {
       prev_settled = story == prev_story;  // settled before drawing an unchanged playhead: a still picture
       place(sides, clock, story);
+      // The playback stops short of its last event, which the held end's first
+      // frame reaches: that frame shows the settled final state (a clip's last
+      // picture), not the start of a glide into it.
+      if (f == p.title_frames + p.play_frames)
+        for (auto& s : sides) s->settle();
       for (size_t k = 0; k < sides.size(); ++k) {
         Side& s = *sides[k];
         prev_settled = prev_settled && s.app->settled();
