@@ -271,9 +271,10 @@ ClipReport record_clip(const ClipOptions& o) {
     if (g_stop) break;  // a signal before this run's loop existed (one during it stops the loop)
     sides.push_back(std::make_unique<Side>());
     gui::Appearance look = o.look;
-    // A compare half is narrow: with captions, the caption band already says
-    // what the Why panel would (both are model::why_at), so Code and Console get its room.
-    if (compare && o.captions) look.show[3] = false;
+    // With captions, the caption band already says what the Why panel would
+    // (both are model::why_at): the panel is left out, alone or compared, and
+    // the panels beside it get its room, so the narration is on screen once.
+    if (o.captions) look.show[3] = false;
     std::string err = prepare(*sides.back(), src, side_w, o.h, look);
     if (!err.empty()) return fail(err);
     label(*sides.back(), src, o, compare);
