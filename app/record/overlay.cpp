@@ -335,11 +335,14 @@ void Overlay::draw_summary() {
   }
   ImVec2 p0(box.x0, box.y0), p1(box.x1, box.y1);
   float round = ImGui::GetStyle().ChildRounding;
-  dl->AddRectFilled(p0, p1, faded(th.bg, a));  // the panel under it, erased
-  dl->AddRectFilled(p0, p1, faded(th.panel, a), round);
-  dl->AddRect(p0, p1, faded(summary.warn ? th.error : th.panel_border, a), round, 0, summary.warn ? 3.0f : 1.0f);
+  // The panel under it fades out over the first half of the fade, the card in
+  // over the second: the listing and the summary never show through each other.
+  const float out = std::min(1.0f, a * 2), in = std::max(0.0f, a * 2 - 1);
+  dl->AddRectFilled(p0, p1, faded(th.bg, out));
+  dl->AddRectFilled(p0, p1, faded(th.panel, in), round);
+  dl->AddRect(p0, p1, faded(summary.warn ? th.error : th.panel_border, in), round, 0, summary.warn ? 3.0f : 1.0f);
   float y = (box.y0 + box.y1 - block_height(f, lines.size())) * 0.5f;
-  centred(dl, f, lines, (box.x0 + box.x1) * 0.5f, y, faded(summary.warn ? th.error : th.text, a));
+  centred(dl, f, lines, (box.x0 + box.x1) * 0.5f, y, faded(summary.warn ? th.error : th.text, in));
   summary_box_ = box;
 }
 

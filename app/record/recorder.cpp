@@ -334,10 +334,12 @@ ClipReport record_clip(const ClipOptions& o) {
     double story = p.story_from;
     if (f >= p.title_frames + p.play_frames) story = p.story_to;
     else if (f >= p.title_frames) story = p.story_from + double(f - p.title_frames) * o.speed / o.fps;
-    // The summary fades in over the held end's first half second.
+    // The summary fades in over the held end's first half second, or sooner
+    // in a shorter hold: its last frame shows the summary whole.
+    const int summary_fade = std::min(fade, p.hold_frames - 1);
     float summary = f < p.title_frames + p.play_frames
                         ? 0.0f
-                        : std::min(1.0f, float(f - p.title_frames - p.play_frames + 1) / float(fade + 1));
+                        : std::min(1.0f, float(f - p.title_frames - p.play_frames + 1) / float(summary_fade + 1));
     float card = f >= p.title_frames ? 0.0f
                  : f < p.title_frames - fade ? 1.0f
                                              : float(p.title_frames - f) / float(fade + 1);
