@@ -93,6 +93,7 @@ struct Geometry {
   Box timeline2, plot2, summary;                   // compare mode: the second run's timeline, the summary strip
   std::vector<float> lane_mid2;
   std::vector<std::string> lane_labels, lane_labels2;  // each lane label as drawn (in view), top first
+  std::vector<std::pair<std::string, Box>> wait_labels, wait_labels2;  // what a wait awaits ("sleep"), where drawn over its lane
   float playhead_x = -1, playhead2_x = -1;  // compare mode: run 2's playhead
   int lanes_hidden = 0, lanes_hidden2 = 0;   // lanes scrolled out of view (counted on screen)
   Box lanes_count, lanes_count2;             // where they are counted (a strip under the lanes; empty: none hidden)

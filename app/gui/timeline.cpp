@@ -194,6 +194,8 @@ void App::draw_timeline(const ImVec2& size, int which) {
   lane_mid.clear();
   std::vector<std::string>& lane_labels = primary ? geo_.lane_labels : geo_.lane_labels2;
   lane_labels.clear();
+  std::vector<std::pair<std::string, Box>>& wait_labels = primary ? geo_.wait_labels : geo_.wait_labels2;
+  wait_labels.clear();
   (primary ? geo_.playhead_x : geo_.playhead2_x) = -1;
   // The axis: chosen automatically until the user picks one (A or the button).
   // Compared runs share real time: their story clocks differ.
@@ -449,6 +451,15 @@ void App::draw_timeline(const ImVec2& size, int which) {
   }
 
   // Lanes.
+  // What a waiting task awaits ("sleep", "queue") is said over the wait's
+  // start; those labels are drawn last (below), over the playhead.
+  struct WaitLabel {
+    const char* text;
+    float x, y, px, bar_top;
+    ImU32 ground;  // the lane's background
+  };
+  static thread_local std::vector<WaitLabel> waits;
+  waits.clear();
   dl->PushClipRect(ImVec2(c0.x, plot0.y), plot1, true);
   ImVec2 mouse = ImGui::GetIO().MousePos;
   std::string hover;
@@ -566,7 +577,7 @@ void App::draw_timeline(const ImVec2& size, int which) {
             float wpx = std::min(px * 0.72f, lane_h * 0.32f);
             ImVec2 ts = fonts_.ui->CalcTextSizeA(wpx, FLT_MAX, 0, wn);
             if (xb - xa > ts.x + px && it.wait != Wait::none && wpx >= std::max(11.0f, floor_px))
-              dl->AddText(fonts_.ui, wpx, ImVec2(std::max(xa, plot0.x) + px * 0.3f, y0 + 1), th.text_faint, wn);
+              waits.push_back({wn, std::max(xa, plot0.x) + px * 0.3f, y0 + 1, wpx, a.y, li % 2 ? th.lane_alt : th.bg});
             break;
           }
           case model::TaskState::done:
@@ -685,8 +696,9 @@ void App::draw_timeline(const ImVec2& size, int which) {
   // While a predict question is open it is hidden outright (axis labels
   // included): the lanes past the playhead would give the answer away.
   bool quiz = primary && quiz_.open() && !quiz_.revealed();
+  constexpr int kVeilAlpha = 150;  // the future's dimming (of 255)
   if (xp < plot1.x) {
-    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(quiz ? 255 : 150) << IM_COL32_A_SHIFT);
+    ImU32 veil = (th.bg & ~IM_COL32_A_MASK) | (ImU32(quiz ? 255 : kVeilAlpha) << IM_COL32_A_SHIFT);
     ImVec2 va(std::max(xp, plot0.x), quiz ? c0.y : plot0.y);
     dl->AddRectFilled(va, plot1, veil);
     const char* note = "hidden until you answer";
@@ -715,6 +727,24 @@ void App::draw_timeline(const ImVec2& size, int which) {
     dl->AddLine(ImVec2(xp, c0.y + px * 0.2f), ImVec2(xp, plot1.y), th.playhead, 2.0f);
     dl->AddTriangleFilled(ImVec2(xp - px * 0.4f, c0.y), ImVec2(xp + px * 0.4f, c0.y), ImVec2(xp, c0.y + px * 0.5f), th.playhead);
   }
+
+  // Wait labels, each on a patch of its lane's background: the playhead,
+  // bookmarks, grid lines and arrows pass under a label instead of through
+  // it, and a label never moves as the playhead does. One whose wait starts
+  // past the playhead is dimmed as the veil dims the future (hidden while a
+  // question is open).
+  dl->PushClipRect(ImVec2(c0.x, plot0.y), plot1, true);
+  const float veil_share = float(kVeilAlpha) / 255.0f;
+  for (const WaitLabel& l : waits) {
+    const bool future = l.x >= xp;
+    if (future && quiz) continue;
+    float w = fonts_.ui->CalcTextSizeA(l.px, FLT_MAX, 0, l.text).x, pad = l.px * 0.2f;
+    Box box{l.x - pad, l.y, l.x + w + pad, std::max(l.y + 1, std::min(l.y + l.px, l.bar_top - 1))};
+    dl->AddRectFilled(ImVec2(box.x0, box.y0), ImVec2(box.x1, box.y1), future ? mix(l.ground, th.bg, veil_share) : l.ground);
+    dl->AddText(fonts_.ui, l.px, ImVec2(l.x, l.y), future ? mix(th.text_faint, th.bg, veil_share) : th.text_faint, l.text);
+    wait_labels.push_back({l.text, box});
+  }
+  dl->PopClipRect();
 
   // Mouse: click seeks, drag pans, wheel zooms, hover explains.
   ImGui::SetCursorScreenPos(plot0);

@@ -102,6 +102,7 @@ void Overlay::draw() {
     ImVec2 size = ImGui::GetIO().DisplaySize;
     ImGui::GetForegroundDrawList()->AddRectFilled(ImVec2(size.x - 2, 0), size, app_->theme().panel_border);
   }
+  summary_box_ = {};
   if (summary_alpha > 0 && !summary.text.empty()) draw_summary();
   if (card_alpha > 0) draw_card();
 }
@@ -114,21 +115,21 @@ ImU32 faded(ImU32 c, float a) {
   return (c & ~IM_COL32_A_MASK) | (ImU32(float((c >> IM_COL32_A_SHIFT) & 0xff) * a + 0.5f) << IM_COL32_A_SHIFT);
 }
 
-// Splits `text` into lines no wider than `wrap` at the font's size.
+// Splits `text` into lines no wider than `wrap` at the font's size, between
+// words as the view wraps (gui::wrap_row: "6.02 s" and "asyncio.sleep" stay whole).
 std::vector<std::pair<const char*, const char*>> wrap_lines(ImFont* f, const std::string& text, float wrap, float px = 0) {
-  const float scale = px > 0 ? px / f->FontSize : 1.0f;
+  if (px <= 0) px = f->FontSize;
   std::vector<std::pair<const char*, const char*>> lines;
   const char* s = text.c_str();
   const char* end = s + text.size();
   while (s < end) {
-    const char* e = f->CalcWordWrapPositionA(scale, s, end, wrap);
-    if (e == s) e = s + 1;  // a word wider than the line: never loop forever
-    const char* nl = static_cast<const char*>(std::memchr(s, '\n', size_t(e - s)));
-    if (nl) e = nl;
+    const char* next = end;
+    const char* e = gui::wrap_row(f, px, s, end, wrap, &next);
+    if (next <= s) next = e > s ? e : s + 1;  // never loop forever
     const char* trim = e;
     while (trim > s && trim[-1] == ' ') --trim;
     lines.emplace_back(s, trim);
-    s = e;
+    s = next;
     while (s < end && (*s == ' ' || *s == '\n')) ++s;
   }
   return lines;
@@ -307,20 +308,42 @@ void Overlay::draw_card() {
 }
 
 void Overlay::draw_summary() {
-  // A card low over the view (above the captions band), in the summary strip's
-  // colours: the run's total, the time its loop was blocked, each reply.
+  // The run's total, the time its loop was blocked, each reply, in the summary
+  // strip's colours. Over the held end it takes the Code panel's place whole
+  // (the run is over: its listing has the least left to say), so it covers no
+  // other panel and no heading; the view's panels are outlined, not filled,
+  // so the card is opaque and nothing of the listing shows through it.
   const Theme& th = app_->theme();
   ImVec2 size = ImGui::GetIO().DisplaySize;
   ImDrawList* dl = ImGui::GetForegroundDrawList();
   float a = std::clamp(summary_alpha, 0.0f, 1.0f);
-  float pad = body_->FontSize * 0.7f;
-  auto lines = wrap_lines(body_, summary.text, size.x * 0.86f - 2 * pad);
-  float h = block_height(body_, lines.size()) + 2 * pad;
-  float bottom = size.y - band_height() - body_->FontSize;
-  ImVec2 p0(std::floor(size.x * 0.07f), std::floor(bottom - h)), p1(std::floor(size.x * 0.93f), std::floor(bottom));
-  dl->AddRectFilled(p0, p1, faded(th.panel, a * 0.97f), body_->FontSize * 0.3f);
-  dl->AddRect(p0, p1, faded(summary.warn ? th.error : th.panel_border, a), body_->FontSize * 0.3f, 0, 3.0f);
-  centred(dl, body_, lines, size.x / 2, p0.y + pad, faded(summary.warn ? th.error : th.text, a));
+  float pad = body_->FontSize * 0.6f;
+  const gui::Box& code = app_->geometry().code;
+  gui::Box box = code;
+  if (code.x1 <= code.x0 || code.y1 <= code.y0) {
+    // No Code panel drawn: a card low over the view, above the caption band.
+    float h = block_height(body_, wrap_lines(body_, summary.text, size.x * 0.86f - 2 * pad).size()) + 2 * pad;
+    float bottom = size.y - band_height() - body_->FontSize;
+    box = {std::floor(size.x * 0.07f), std::floor(bottom - h), std::floor(size.x * 0.93f), std::floor(bottom)};
+  }
+  // The larger face where the lines fit the card's height, else the view's.
+  ImFont* f = body_;
+  auto lines = wrap_lines(f, summary.text, box.x1 - box.x0 - 2 * pad);
+  if (block_height(f, lines.size()) > box.y1 - box.y0 - 2 * pad) {
+    f = ImGui::GetFont();
+    lines = wrap_lines(f, summary.text, box.x1 - box.x0 - 2 * pad);
+  }
+  ImVec2 p0(box.x0, box.y0), p1(box.x1, box.y1);
+  float round = ImGui::GetStyle().ChildRounding;
+  // The panel under it fades out over the first half of the fade, the card in
+  // over the second: the listing and the summary never show through each other.
+  const float out = std::min(1.0f, a * 2), in = std::max(0.0f, a * 2 - 1);
+  dl->AddRectFilled(p0, p1, faded(th.bg, out));
+  dl->AddRectFilled(p0, p1, faded(th.panel, in), round);
+  dl->AddRect(p0, p1, faded(summary.warn ? th.error : th.panel_border, in), round, 0, summary.warn ? 3.0f : 1.0f);
+  float y = (box.y0 + box.y1 - block_height(f, lines.size())) * 0.5f;
+  centred(dl, f, lines, (box.x0 + box.x1) * 0.5f, y, faded(summary.warn ? th.error : th.text, in));
+  summary_box_ = box;
 }
 
 }  // namespace loopscope::rec

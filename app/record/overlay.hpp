@@ -8,7 +8,8 @@
 //   the viewer wants the run's name, its parameters, the time and iteration;
 // - with captions, the Why panel's narration of the current event (model::why_at)
 //   in a band at the bottom;
-// - in a compare clip, over the held end, this run's line of the compare summary.
+// - in a compare clip, over the held end, this run's line of the compare summary,
+//   in the Code panel's place.
 // The bands have their own room (area() leaves it), so captions never cover
 // the console; the view knows nothing of clips but the rectangle it is given.
 #pragma once
@@ -55,6 +56,8 @@ class Overlay {
   // fitted whole (false: its last line ended in "…"). Tests compare it with the Why panel.
   const std::string& caption_drawn() const { return caption_; }
   bool caption_whole() const { return caption_whole_; }
+  // Where the last frame drew the compare summary (empty when it drew none): the Code panel's box.
+  const gui::Box& summary_drawn() const { return summary_box_; }
 
   // What the next frames show.
   TitleCard card;
@@ -81,6 +84,7 @@ class Overlay {
   CaptionFit fit_caption(const std::string& text) const;
   std::string caption_;
   bool caption_whole_ = true;
+  gui::Box summary_box_;
   float header_height() const;  // the room App::frame keeps free above the view
   bool one_line_header(float width) const;
   void draw_header();

@@ -55,6 +55,10 @@ struct Side {
     overlay.draw();
     h->end_frame(*app, out);
   }
+  // Draws unseen frames until the stage's glides have finished: what it shows is the playhead's state.
+  void settle() {
+    for (int k = 0; k < 30 && (k < 3 || !app->settled()); ++k) frame(0.1f, nullptr);
+  }
   const model::Model& model() const { return app->session().model(); }
 };
 
@@ -267,9 +271,10 @@ ClipReport record_clip(const ClipOptions& o) {
     if (g_stop) break;  // a signal before this run's loop existed (one during it stops the loop)
     sides.push_back(std::make_unique<Side>());
     gui::Appearance look = o.look;
-    // A compare half is narrow: with captions, the caption band already says
-    // what the Why panel would (both are model::why_at), so Code and Console get its room.
-    if (compare && o.captions) look.show[3] = false;
+    // With captions, the caption band already says what the Why panel would
+    // (both are model::why_at): the panel is left out, alone or compared, and
+    // the panels beside it get its room, so the narration is on screen once.
+    if (o.captions) look.show[3] = false;
     std::string err = prepare(*sides.back(), src, side_w, o.h, look);
     if (!err.empty()) return fail(err);
     label(*sides.back(), src, o, compare);
@@ -306,8 +311,7 @@ ClipReport record_clip(const ClipOptions& o) {
   // Settle on the first frame's state first, so the clip does not open with
   // chips gliding in from the start of the run.
   place(sides, clock, r.plan.story_from);
-  for (auto& s : sides)
-    for (int k = 0; k < 30 && (k < 3 || !s->app->settled()); ++k) s->frame(0.1f, nullptr);
+  for (auto& s : sides) s->settle();
 
   size_caption_bands(sides, clock, r.plan, o);
 
@@ -330,10 +334,12 @@ ClipReport record_clip(const ClipOptions& o) {
     double story = p.story_from;
     if (f >= p.title_frames + p.play_frames) story = p.story_to;
     else if (f >= p.title_frames) story = p.story_from + double(f - p.title_frames) * o.speed / o.fps;
-    // The summary fades in over the held end's first half second.
+    // The summary fades in over the held end's first half second, or sooner
+    // in a shorter hold: its last frame shows the summary whole.
+    const int summary_fade = std::min(fade, p.hold_frames - 1);
     float summary = f < p.title_frames + p.play_frames
                         ? 0.0f
-                        : std::min(1.0f, float(f - p.title_frames - p.play_frames + 1) / float(fade + 1));
+                        : std::min(1.0f, float(f - p.title_frames - p.play_frames + 1) / float(summary_fade + 1));
     float card = f >= p.title_frames ? 0.0f
                  : f < p.title_frames - fade ? 1.0f
                                              : float(p.title_frames - f) / float(fade + 1);
@@ -345,6 +351,11 @@ ClipReport record_clip(const ClipOptions& o) {
     if (!same) {
       prev_settled = story == prev_story;  // settled before drawing an unchanged playhead: a still picture
       place(sides, clock, story);
+      // The playback stops short of its last event, which the held end's first
+      // frame reaches: that frame shows the settled final state (a clip's last
+      // picture), not the start of a glide into it.
+      if (f == p.title_frames + p.play_frames)
+        for (auto& s : sides) s->settle();
       for (size_t k = 0; k < sides.size(); ++k) {
         Side& s = *sides[k];
         prev_settled = prev_settled && s.app->settled();

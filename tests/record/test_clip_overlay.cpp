@@ -47,10 +47,12 @@ int ink(const gui::test::Frame& f, const gui::Theme& th, int x0, int y0, int x1,
 }
 
 // The lowest row above `y_limit` in [x0,x1) that is mostly panel border: a panel's bottom frame.
+// (Over a compare clip's held end, the summary in the Code panel's place is
+// framed in the error colour when its run's loop was blocked.)
 int lowest_frame_row(const gui::test::Frame& f, const gui::Theme& th, int x0, int x1, int y_limit) {
   for (int y = y_limit - 1; y > f.h / 3; --y) {
     int n = 0;
-    for (int x = x0; x < x1; ++x) n += f.near(x, y, th.panel_border, 10);
+    for (int x = x0; x < x1; ++x) n += f.near(x, y, th.panel_border, 10) || f.near(x, y, th.error, 10);
     if (n > (x1 - x0) * 6 / 10) return y;
   }
   return -1;
