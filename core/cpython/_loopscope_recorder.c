@@ -66,7 +66,7 @@ static struct {
 #define SLOT(o, off) (*(PyObject**)((char*)(o) + (off)))
 
 static PyObject *s_exception, *s_thread_id, *s_self, *s_cancelled, *s_loopscope, *s_cr_frame, *s_cr_await, *s_gi_frame,
-    *s_gi_yieldfrom, *s_ready, *s_flushed_ns, *s_flush_from_loop;
+    *s_gi_yieldfrom, *s_ag_frame, *s_ag_await, *s_ready, *s_flushed_ns, *s_flush_from_loop;
 
 // A task's methods and attributes read on every step, as Task's own
 // descriptors (no look-up by name): T_DONE... index task_attr.
@@ -867,6 +867,13 @@ static PyObject* code_kind(PyObject* code) {
   return k;
 }
 
+// tp_traverse's visitor: the first async generator an object refers to.
+static int first_async_gen(PyObject* o, void* found) {
+  if (!PyAsyncGen_CheckExact(o)) return 0;
+  *(PyObject**)found = o;
+  return 1;
+}
+
 // Recorder.end_step for a task that is not done (the Python method otherwise):
 // where the task suspended (the innermost frame of the user's code in its
 // coroutine chain, its line read once per instruction offset), what it awaits.
@@ -893,15 +900,23 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
   if ((waiter = task_get(T_FUT_WAITER, task)) == NULL) goto out;
   if ((obj = task_call(T_GET_CORO, task)) == NULL) goto out;
   for (int first = 1; obj != Py_None; first = 0) {
-    int coro = PyCoro_CheckExact(obj);
-    if (!coro && !PyGen_CheckExact(obj)) break;
+    int coro = PyCoro_CheckExact(obj), agen = 0;
+    if (!coro && !PyGen_CheckExact(obj)) {
+      // `async for` awaits the generator's asend, which names its generator to the GC only.
+      PyObject* g = NULL;
+      if (strcmp(Py_TYPE(obj)->tp_name, "async_generator_asend") != 0 || Py_TYPE(obj)->tp_traverse == NULL) break;
+      Py_TYPE(obj)->tp_traverse(obj, first_async_gen, &g);
+      if (g == NULL) break;
+      Py_SETREF(obj, Py_NewRef(g));
+      agen = 1;
+    }
     // Its code, and its frame only where needed (the chain's top, the user's code): a frame
     // object read from a generator is made for it (asyncio.sleep's, every step).
 #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
     if (((PyGenObject*)obj)->gi_frame_state >= 1) break;  // FRAME_COMPLETED: its gi_frame is None
     PyObject* code = Py_NewRef((PyObject*)((PyGenObject*)obj)->gi_code);
 #else
-    PyObject* code = PyObject_GetAttrString(obj, coro ? "cr_code" : "gi_code");
+    PyObject* code = PyObject_GetAttrString(obj, coro ? "cr_code" : agen ? "ag_code" : "gi_code");
     if (code == NULL) goto out;
 #endif
     PyObject* k = code_kind(code);
@@ -909,7 +924,7 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
     if (k == NULL) goto out;
     PyObject* fr = NULL;
     if (first || PyTuple_Check(k)) {
-      fr = PyObject_GetAttr(obj, coro ? s_cr_frame : s_gi_frame);
+      fr = PyObject_GetAttr(obj, coro ? s_cr_frame : agen ? s_ag_frame : s_gi_frame);
       if (fr == NULL || fr == Py_None) {
         Py_DECREF(k);
         if (fr == NULL) goto out;
@@ -918,7 +933,7 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
       }
       if (first) top = Py_NewRef(fr);
     }
-    PyObject* nxt = PyObject_GetAttr(obj, coro ? s_cr_await : s_gi_yieldfrom);
+    PyObject* nxt = PyObject_GetAttr(obj, coro ? s_cr_await : agen ? s_ag_await : s_gi_yieldfrom);
     if (nxt == NULL) {
       Py_DECREF(k), Py_XDECREF(fr);
       goto out;
@@ -1525,7 +1540,8 @@ PyMODINIT_FUNC PyInit__loopscope_recorder(void) {
   } names[] = {
       {&s_exception, "_exception"}, {&s_thread_id, "_thread_id"}, {&s_self, "__self__"}, {&s_cancelled, "cancelled"},
       {&s_loopscope, "_loopscope"}, {&s_cr_frame, "cr_frame"}, {&s_cr_await, "cr_await"},
-      {&s_gi_frame, "gi_frame"}, {&s_gi_yieldfrom, "gi_yieldfrom"}, {&s_ready, "_ready"},
+      {&s_gi_frame, "gi_frame"}, {&s_gi_yieldfrom, "gi_yieldfrom"}, {&s_ag_frame, "ag_frame"},
+      {&s_ag_await, "ag_await"}, {&s_ready, "_ready"},
       {&s_flushed_ns, "flushed_ns"}, {&s_flush_from_loop, "flush_from_loop"},
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

@@ -37,6 +37,7 @@ import collections
 import concurrent.futures
 import dis
 import functools
+import gc
 import json
 import marshal
 import operator
@@ -54,6 +55,21 @@ PY = sys.version_info
 _deque_append = collections.deque.append
 _Coroutine = types.CoroutineType
 _Generator = types.GeneratorType
+
+
+async def _agen():
+    yield
+
+
+_AsendType = type(_agen().asend(None))  # what `async for` awaits: the generator's next step
+
+
+def _asend_gen(asend):
+    """The async generator an asend awaitable steps (it exposes no attribute for it)."""
+    for r in gc.get_referents(asend):
+        if type(r) is types.AsyncGeneratorType:
+            return r
+    return None
 _now = time.monotonic_ns
 _get_ident = threading.get_ident
 _get_running_loop = asyncio.events._get_running_loop
@@ -730,6 +746,9 @@ class Recorder:
             elif t is _Generator:
                 f = obj.gi_frame
                 nxt = obj.gi_yieldfrom
+            elif t is _AsendType and (g := _asend_gen(obj)) is not None:
+                f = g.ag_frame
+                nxt = g.ag_await
             else:
                 break
             if f is None:
@@ -916,6 +935,9 @@ class Recorder:
             elif tp is _Generator:
                 fr = obj.gi_frame
                 nxt = obj.gi_yieldfrom
+            elif tp is _AsendType and (g := _asend_gen(obj)) is not None:  # async for: the generator
+                fr = g.ag_frame
+                nxt = g.ag_await
             else:
                 break
             if fr is None:

@@ -392,7 +392,9 @@ class RecorderTest(unittest.TestCase):
                                         # wakeup, SystemExit out of a step the C path ran
                                         (os.path.join(PROGRAMS, "self_cancel.py"), 5),
                                         (os.path.join(PROGRAMS, "future_cancel.py"), 5),
-                                        (os.path.join(PROGRAMS, "sys_exit_in_task.py"), 5)])
+                                        (os.path.join(PROGRAMS, "sys_exit_in_task.py"), 5),
+                                        # the chain walk through async for's asend into the generator
+                                        (os.path.join(PROGRAMS, "async_generator.py"), None)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
                 self.assertAlike(self.record(prog, *args, limit=limit, recorder=built),
@@ -578,6 +580,14 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(thrown, [None, "CancelledError"])
         self.assertEqual([e["outcome"] for e in r.of("task.done") if e["task"] == sleeper], ["cancelled"])
         self.loads(r.path)
+
+    def test_a_task_in_async_for_suspends_at_the_generators_await_not_at_the_async_for(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "async_generator.py")):
+            waits = [e for e in r.of("step.end") if e["task"] == 0 and e["wait"] != "none"]
+            self.assertEqual(len(waits), 3)
+            for e in waits:  # ticks()'s await asyncio.sleep, seen through the asend that async for awaits
+                self.assertEqual((e["line"], e["wait"], e.get("on")), (9, "sleep", "sleep"))
+            self.loads(r.path)
 
     def test_a_task_that_cancels_itself_has_that_cancel_written_by_itself_before_its_step_ends(self):
         for r in self.recorded_as_python3(os.path.join(PROGRAMS, "self_cancel.py")):
