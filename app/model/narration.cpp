@@ -929,8 +929,7 @@ std::string cancel(const Ctx& c) {
   }
   const Event* h = c.running_handle();
   if (const Event* a = h ? abort_after(c, size_t(h - c.m.events().data())) : nullptr; a && a < &e) {
-    const Event* b = c.back([](const Event& y) { return y.kind == Ev::run_begin; }, c.i);
-    const Entry entry = b ? as<ev::RunBegin>(*b).entry : Entry::unset;
+    const Entry entry = run_entry(c, c.i);
     const std::string left = std::string(a->s1 ? a->s1 : "An exception") + " has left the event loop";
     if (entry == Entry::asyncio_run || entry == Entry::asyncio_runner)
       return left + ", so " + (entry == Entry::asyncio_run ? "asyncio.run's shutdown (Runner.close() -> " :
