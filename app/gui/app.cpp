@@ -310,14 +310,15 @@ void App::frame(float dt, const KeyInput& keys, const ViewArea& view) {
     else heights({{show[2], 0.38f}, {show[3], 0.42f - console_share}, {tasks, 0.20f}, {show[4], console_share}}, avail.y, h);
     // The Why is never cut: when its text needs more than its share, the
     // Tasks list gives room first (it counts what it leaves out), then the
-    // Code, then the Console (both scroll), each down to a few lines.
+    // Console (its latest prints stay in view), then the Code (both scroll),
+    // each down to a few lines: the listing is what a class reads along.
     const RunMemo& memo = focused_run().memo();
     const float need = quiz_.open() ? predict_need(right_w) : memo.why_w == right_w && memo.why_px == fonts_.px ? memo.why_need : 0;
     if (show[3] && h[1] < need) {
       float lack = need - h[1];
       // What each keeps: the code its heading and four lines, the tasks two rows, the console one entry in two lines.
       const float keep[4] = {fonts_.px * 6.5f, 0, fonts_.px * 5.4f, fonts_.px * 5.4f};
-      for (int k : {2, 0, 3}) {
+      for (int k : {2, 3, 0}) {
         if (h[k] <= 0 || lack <= 0) continue;
         float give = std::min(lack, std::max(0.0f, h[k] - keep[k]));
         h[k] -= give, h[1] += give, lack -= give;

@@ -122,6 +122,7 @@ struct Geometry {
   struct TaskRow {
     int32_t task = -1;
     std::string state, awaits;
+    std::string since;  // how long it has been in its state at the playhead ("" when not drawn)
   };
   std::vector<TaskRow> task_rows;                  // the Tasks panel's rows, top first
   struct ChoiceButton {

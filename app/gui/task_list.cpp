@@ -104,6 +104,7 @@ void App::draw_tasks(const ImVec2& size) {
   float state_w = fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, "running ").x;
   float since_w = fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, "000 ms  ").x;
   dl->PushClipRect(c0, c1, true);
+  const int64_t now = std::max(cur_.t_ns, playhead_ns());
   for (size_t r = 0; r < shown; ++r) {
     const model::TaskInfo& ti = tasks[rows[r].k];
     const model::TaskSnapshot& t = cur_.tasks[rows[r].k];
@@ -127,7 +128,10 @@ void App::draw_tasks(const ImVec2& size) {
     dl->AddText(fonts_.ui, px, ImVec2(x, ty), done ? th.text_faint : th.text_dim, state);
     // "cancelled" is wider than the column (sized for the live states): its row's time moves right.
     x += std::max(state_w, fonts_.ui->CalcTextSizeA(px, FLT_MAX, 0, state).x + px * 0.3f);
-    std::string since = format_duration(std::max<int64_t>(0, cur_.t_ns - t.since_ns));
+    // How long it has been in this state at the playhead (which may lie inside a poll,
+    // after the current event's time); nothing under a microsecond: "0 ns" reads as an error.
+    const int64_t in_state = std::max<int64_t>(0, now - t.since_ns);
+    std::string since = in_state < 1000 ? std::string() : format_duration(in_state);
     dl->AddText(fonts_.ui, px * 0.9f, ImVec2(x, ty + px * 0.05f), th.text_faint, since.c_str());
     x += since_w;
     // What it awaits, and the line that awaits it.
@@ -151,7 +155,7 @@ void App::draw_tasks(const ImVec2& size) {
         dl->AddText(fonts_.mono, px * 0.85f, ImVec2(wx, ty + px * 0.1f), th.text_dim, code.c_str());
       }
     }
-    geo_.task_rows.push_back({ti.id, std::string(state), what});
+    geo_.task_rows.push_back({ti.id, std::string(state), what, since});
   }
   // Rows past the panel's height are counted, and kept in the geometry for tools and tests.
   for (size_t r = shown; r < rows.size(); ++r) {
@@ -160,7 +164,7 @@ void App::draw_tasks(const ImVec2& size) {
     const char* state = t.state == model::TaskState::running ? "running"
                         : t.state == model::TaskState::ready ? "ready"
                         : t.state == model::TaskState::waiting ? "awaits" : "done";
-    geo_.task_rows.push_back({tasks[rows[r].k].id, state, what});
+    geo_.task_rows.push_back({tasks[rows[r].k].id, state, what, {}});
   }
   if (rows.size() > shown) {
     // Counted in the heading's row, right-aligned, so a short panel still shows a task.

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/trace_schema.hpp"
+#include "gui/draw.hpp"
 #include "gui/rig.hpp"
 
 using namespace loopscope;
@@ -55,4 +56,31 @@ TEST_CASE("each waiting task's row in the Tasks panel names what the trace's ste
     }
   }
   CHECK(checked > 40);
+}
+
+TEST_CASE("a waiting task's time in the Tasks panel runs to the playhead, also when the playhead is inside a poll") {
+  Rig r("gather");
+  const auto& ev = r.m().events();
+  // The first step.end that leaves a task asleep, and the poll that follows it.
+  size_t se = 0;
+  for (size_t i = 0; i < ev.size() && !se; ++i)
+    if (ev[i].kind == Ev::step_end && as<ev::StepEnd>(ev[i]).on == AwaitOn::sleep) se = i;
+  REQUIRE(se > 0);
+  const int32_t task = ev[se].task;
+  size_t poll = r.find(Ev::loop_poll, -2, se);
+  const int64_t ends = ev[poll].t_ns + as<ev::Poll>(ev[poll]).waited_ns;
+  REQUIRE(ends - ev[se].t_ns > 50000000);  // a long poll: the playhead can stand well inside it
+  const int64_t at = ev[poll].t_ns + (ends - ev[poll].t_ns) / 2;
+  r.app->seek_time(at);
+  r.shoot_here();
+  const Geometry::TaskRow* row = nullptr;
+  for (const auto& tr : r.app->geometry().task_rows)
+    if (tr.task == task) row = &tr;
+  REQUIRE(row);
+  CHECK(row->state == "awaits");
+  CHECK(row->since == format_duration(at - ev[se].t_ns));  // not the time up to the poll's start
+  // At its own step.end the wait has just begun: no "0 ns".
+  r.shoot(se);
+  for (const auto& tr : r.app->geometry().task_rows)
+    if (tr.task == task) CHECK(tr.since.empty());
 }
