@@ -59,6 +59,7 @@ constexpr std::string_view kAwaitOnNames[] = {"",           "sleep",        "tas
 constexpr std::string_view kEntryNames[] = {"", "asyncio.run", "asyncio.Runner", "run_until_complete", "none"};
 constexpr std::string_view kEngineNames[] = {"", "loopscope", "cpython"};
 constexpr std::string_view kEndHowNames[] = {"", "return", "exception", "sigint", "sigterm", "duration", "crash"};
+constexpr std::string_view kQueueOrderNames[] = {"", "lifo", "priority"};
 static_assert(std::size(kHandleFnNames) == size_t(HandleFn::waiter_set_result) + 1);
 static_assert(std::size(kAwaitOnNames) == size_t(AwaitOn::yield) + 1);
 
@@ -89,6 +90,7 @@ const char* name(AwaitOn o) { return name_of(o, kAwaitOnNames); }
 const char* name(Entry x) { return name_of(x, kEntryNames); }
 const char* name(EngineKind x) { return name_of(x, kEngineNames); }
 const char* name(EndHow x) { return name_of(x, kEndHowNames); }
+const char* name(QueueOrder x) { return name_of(x, kQueueOrderNames); }
 bool parse(std::string_view s, Ev& out) { return parse_of(s, out, kEvNames); }
 bool parse(std::string_view s, Cause& out) { return parse_of(s, out, kCauseNames); }
 bool parse(std::string_view s, Wait& out) { return parse_of(s, out, kWaitNames); }
@@ -100,6 +102,7 @@ bool parse(std::string_view s, AwaitOn& out) { return parse_of(s, out, kAwaitOnN
 bool parse(std::string_view s, Entry& out) { return parse_of(s, out, kEntryNames); }
 bool parse(std::string_view s, EngineKind& out) { return parse_of(s, out, kEngineNames); }
 bool parse(std::string_view s, EndHow& out) { return parse_of(s, out, kEndHowNames); }
+bool parse(std::string_view s, QueueOrder& out) { return parse_of(s, out, kQueueOrderNames); }
 
 // [SECTION] Stream
 

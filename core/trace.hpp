@@ -77,6 +77,8 @@ enum class Entry : uint8_t { unset, asyncio_run, asyncio_runner, run_until_compl
 enum class EngineKind : uint8_t { unset, loopscope, cpython };
 // run.end `how`.
 enum class EndHow : uint8_t { unset, return_, exception, sigint, sigterm, duration, crash };
+// queue.put / queue.get `order`: which item get() takes next (unset: a FIFO asyncio.Queue's first).
+enum class QueueOrder : uint8_t { unset, lifo, priority };
 
 const char* name(Ev e);
 const char* name(Cause c);
@@ -89,6 +91,7 @@ const char* name(AwaitOn o);
 const char* name(Entry x);
 const char* name(EngineKind x);
 const char* name(EndHow x);
+const char* name(QueueOrder x);
 bool parse(std::string_view s, Ev& out);
 bool parse(std::string_view s, Cause& out);
 bool parse(std::string_view s, Wait& out);
@@ -100,6 +103,7 @@ bool parse(std::string_view s, AwaitOn& out);
 bool parse(std::string_view s, Entry& out);
 bool parse(std::string_view s, EngineKind& out);
 bool parse(std::string_view s, EndHow& out);
+bool parse(std::string_view s, QueueOrder& out);
 
 // [SECTION] Event
 

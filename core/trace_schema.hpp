@@ -91,6 +91,7 @@ inline constexpr EnumNames kAwaitOn = names_of<AwaitOn>(uint8_t(AwaitOn::yield) 
 inline constexpr EnumNames kEntry = names_of<Entry>(uint8_t(Entry::none) + 1);
 inline constexpr EnumNames kEngine = names_of<EngineKind>(uint8_t(EngineKind::cpython) + 1);
 inline constexpr EnumNames kEndHow = names_of<EndHow>(uint8_t(EndHow::crash) + 1);
+inline constexpr EnumNames kQueueOrder = names_of<QueueOrder>(uint8_t(QueueOrder::priority) + 1);
 inline constexpr EnumNames kStatus = {[](uint8_t v) { return v == 0 ? "ok" : "error"; },
                                       [](std::string_view s, uint8_t& out) {
                                         if (s != "ok" && s != "error") return false;
@@ -168,9 +169,10 @@ inline constexpr FieldSpec kDeadlock[] = {kTask};
 inline constexpr FieldSpec kSource[] = {F("file", Slot::s2, Type::str), F("text", Slot::s1, Type::str)};
 inline constexpr FieldSpec kTruncated[] = {F("reason", Slot::s1, Type::str), F("limit", Slot::num, Type::i64)};
 inline constexpr FieldSpec kBookmark[] = {F("at", Slot::num, Type::count), F("label", Slot::s1, Type::str)};
-// queue.put / queue.get: maxsize 0 = unbounded.
+// queue.put / queue.get: maxsize 0 = unbounded; order (a LifoQueue's, a PriorityQueue's) absent for a FIFO.
 inline constexpr FieldSpec kQueue[] = {F("queue", Slot::id, Type::id), kTask, F("item", Slot::s1, Type::str),
-                                       F("size", Slot::num, Type::count), F("maxsize", Slot::ref, Type::i32)};
+                                       F("size", Slot::num, Type::count), F("maxsize", Slot::ref, Type::i32),
+                                       E("order", Slot::code, kQueueOrder, Presence::if_set)};
 // loop.close: handles still in the ready queue and timers still scheduled, dropped unrun.
 // ready.cancel: a handle waiting in the ready queue was cancelled (Handle.cancel()); it never runs.
 inline constexpr FieldSpec kReadyCancel[] = {F("handle", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str)};
@@ -616,10 +618,11 @@ struct QueueChange {  // queue.put, queue.get
   const char* item = nullptr;
   int64_t size = 0;
   int32_t maxsize = 0;
+  QueueOrder order = QueueOrder::unset;
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(QueueChange, queue), LOOPSCOPE_VIEW_MEMBER(QueueChange, task),
                       LOOPSCOPE_VIEW_MEMBER(QueueChange, item), LOOPSCOPE_VIEW_MEMBER(QueueChange, size),
-                      LOOPSCOPE_VIEW_MEMBER(QueueChange, maxsize)};
+                      LOOPSCOPE_VIEW_MEMBER(QueueChange, maxsize), LOOPSCOPE_VIEW_MEMBER(QueueChange, order)};
   }
 };
 struct ReadyCancel {

@@ -436,13 +436,23 @@ void App::draw_stage(const ImVec2& size) {
     else std::snprintf(room, sizeof room, "%zu items", q.items.size());
     return std::string(room);
   };
+  // The next item out is drawn first, on the left: a FIFO's oldest, a LifoQueue's newest (its
+  // items are drawn newest first); a PriorityQueue's is its least item, wherever it stands
+  // (its items are drawn in the order put: the view cannot compare Python objects).
+  auto queue_class = [](const model::QueueChip& q) {
+    return std::string(q.order == QueueOrder::lifo ? "LifoQueue" : q.order == QueueOrder::priority ? "PriorityQueue" : "Queue");
+  };
   if (s.queues.size() == 1) {
     const model::QueueChip& q = s.queues.front();
     char short_room[32];
     if (q.maxsize > 0) std::snprintf(short_room, sizeof short_room, "%zu/%d", q.items.size(), q.maxsize);
     else std::snprintf(short_room, sizeof short_room, "%zu", q.items.size());
-    std::string room = queue_room(q);
-    queue.titles = {"Queue: " + room + ", front on the left", "Queue: " + room, "Queue " + std::string(short_room), "Queue"};
+    std::string room = queue_room(q), cls = queue_class(q);
+    const char* next = q.order == QueueOrder::lifo ? ", newest (next out) on the left"
+                       : q.order == QueueOrder::priority ? ", next out: the least" : ", front on the left";
+    queue.titles = {cls + ": " + room + next, cls + ": " + room, cls + " " + std::string(short_room), cls};
+  } else if (std::any_of(s.queues.begin(), s.queues.end(), [](const model::QueueChip& q) { return q.order != QueueOrder::unset; })) {
+    queue.titles = {"Queues (next out on the left; a PriorityQueue's: its least)", "Queues"};
   }
   Area io{ImVec2(show_queue ? queue.b.x + gap : mid + gap * 0.5f, y2), ImVec2(c1.x, y2b), {"I/O waits", "I/O"}};
   float y3 = y2 + row2;
@@ -504,13 +514,18 @@ void App::draw_stage(const ImVec2& size) {
       forms.push_back(who);
       p.place(timers, key_for(t.task, t.timer, 2), t.task, forms, false, late);
     }
-    // Each queue: its items, front first, then who waits on it. Items keep
-    // their identity (the trace's string of that put), so they glide left as
-    // the front is taken.
+    // Each queue: its items, next out first (a LifoQueue's newest), then who
+    // waits on it. Items keep their identity (the trace's string of that put),
+    // so they glide left as the front is taken.
     for (const model::QueueChip& q : st.queues) {
-      for (const char* item : q.items)
+      auto place = [&](const char* item) {
         p.place_item(queue, 0xC0000000u | (uint32_t(reinterpret_cast<uintptr_t>(item) >> 3) & 0x3FFFFFF0u), item ? item : "?");
-      if (st.queues.size() > 1) p.divider(queue, queue_room(q).c_str(), 0xFFFFFF00u - uint32_t(q.queue & 0xFFFF) * 16);
+      };
+      if (q.order == QueueOrder::lifo) std::for_each(q.items.rbegin(), q.items.rend(), place);
+      else std::for_each(q.items.begin(), q.items.end(), place);
+      if (st.queues.size() > 1)
+        p.divider(queue, (q.order == QueueOrder::unset ? queue_room(q) : queue_class(q) + ": " + queue_room(q)).c_str(),
+                  0xFFFFFF00u - uint32_t(q.queue & 0xFFFF) * 16);
     }
     if (show_queue)
       for (size_t k = 0; k < st.tasks.size() && k < m.tasks().size(); ++k) {

@@ -229,7 +229,8 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
     case Ev::queue_put:
     case Ev::queue_get: {
       auto q = std::find_if(s.queues.begin(), s.queues.end(), [&](const QueueChip& c) { return c.queue == e.id; });
-      if (q == s.queues.end()) q = s.queues.insert(s.queues.end(), QueueChip{e.id, e.ref, {}});
+      if (q == s.queues.end()) q = s.queues.insert(s.queues.end(), QueueChip{e.id, e.ref, {}, QueueOrder::unset});
+      q->order = QueueOrder(e.code);
       if (e.kind == Ev::queue_put) {
         q->items.push_back(e.s1);
       } else if (!q->items.empty()) {  // the item the trace names: a LifoQueue's last, a PriorityQueue's least

@@ -152,7 +152,8 @@ struct WorkerChip {
 struct QueueChip {
   int32_t queue = -1;
   int maxsize = 0;  // 0: unbounded
-  std::vector<const char*> items;  // reprs, as the trace wrote them
+  std::vector<const char*> items;  // reprs, as the trace wrote them, in the order they were put
+  QueueOrder order = QueueOrder::unset;  // which one get() takes: unset, the first (a FIFO)
 };
 // Fields ordered by size: 40 bytes, not 48 (every state copy holds one per task).
 struct TaskSnapshot {

@@ -104,6 +104,10 @@ std::string quoted(const char* s) { return std::string("\"") + (s ? s : "") + "\
 
 // [SECTION] Handles on the ready queue
 
+// What an I/O wait watches, from its io.wait's target: the CPython recorder names a pipe "pipe fd N ..."
+// (a subprocess's stdin, stdout or stderr); anything else is a socket.
+const char* fd_kind(const char* target) { return target && std::strncmp(target, "pipe", 4) == 0 ? "pipe" : "socket"; }
+
 HandleFn fn_of(const Event& e) {
   if (e.kind == Ev::ready_push) return as<ev::ReadyPush>(e).fn;
   if (e.kind == Ev::ready_run) return as<ev::ReadyRun>(e).fn;
@@ -445,9 +449,11 @@ std::string push(const Ctx& c) {
       if (cause == Cause::future)  // e.g. sock_sendall's _sock_write_done: a done-callback
         return label_of(e) + ", a done-callback of a future of asyncio's socket code, joins the ready queue: that "
                "future is done. " + when_it_runs(c);
-      // A transport's own steps: connection_made, adding its reader, connection_lost, ... (call_soon).
-      return "asyncio's transport code queues " + label_of(e) + " with call_soon: a socket's or pipe's setup and "
-             "teardown steps run as callbacks of their own. " + when_it_runs(c);
+      // A transport's own steps: connection_made, adding its reader, a subprocess pipe's data handed to its
+      // protocol, connection_lost, ... (call_soon).
+      return "asyncio's transport code queues " + label_of(e) + " with call_soon: transports and their protocols "
+             "(sockets, pipes, subprocesses) take steps such as connection_made, handing data on and "
+             "connection_lost as callbacks of their own. " + when_it_runs(c);
     case HandleFn::waiter_set_result:
       return std::string("futures._set_result_unless_cancelled joins the ready queue") +
              (cause == Cause::threadsafe ? ", from another thread (call_soon_threadsafe). " + threadsafe_when(c) + " It"
@@ -1143,7 +1149,7 @@ std::string narrate(const Model& m, size_t event_index) {
                                                                       size_t(p - c.m.events().data()))
                                                              : nullptr;
       if (report && report->kind == Ev::io_done && IoKind(report->code) == k)
-        return label_of(*h) + " has run, and the socket's " +
+        return label_of(*h) + " has run, and the " + std::string(fd_kind(e.s1)) + "'s " +
                (k == IoKind::accept || k == IoKind::read ? "reader" : "writer") +
                " stays registered (until something removes it), so the loop goes on watching " + on + " for " +
                kind + (e.task >= 0 ? " (" + t + "'s)." : ".");
@@ -1163,13 +1169,15 @@ std::string narrate(const Model& m, size_t event_index) {
                "done, a transport or server closing, or another callback taking its place). Nothing is queued.";
       }
       if (status == "ready") {
+        const Event* w = c.back([&](const Event& x) { return x.kind == Ev::io_wait && x.id == e.id; }, c.i);
+        const std::string fd = fd_kind(w ? w->s1 : nullptr);
         const Event* p = c.next([](const Event& x) { return x.kind != Ev::io_done; }, c.i);
         const std::string cb = p && p->kind == Ev::ready_push ? label_of(*p) : "the callback registered for it";
         if (p && p->kind == Ev::ready_push && cancelled_before_run(c, p->id, size_t(p - c.m.events().data())))
-          return "The poll reports the socket ready for " + kind + ": after the poll the loop queues " + cb +
+          return "The poll reports the " + fd + " ready for " + kind + ": after the poll the loop queues " + cb +
                  ", the callback still registered for it, but it is cancelled before its turn (its reader or "
                  "writer is removed first) and never runs.";
-        return "The poll reports the socket ready for " + kind + ": after the poll the loop queues " + cb +
+        return "The poll reports the " + fd + " ready for " + kind + ": after the poll the loop queues " + cb +
                ", the callback registered for it, which does the " + kind + ".";
       }
       return "The " + kind + (e.task >= 0 ? " for " + t : std::string()) + " completed (" + std::string(status) + ", " +

@@ -275,8 +275,10 @@ K_TIMER_ARM, K_TIMER_FIRE, K_TIMER_CANCEL = (K_TIMER[k] for k in ("timer.arm", "
 K_READY_CANCEL = _kind("ready.cancel", ',"handle":%s,"task":%s,"label":%s')
 K_LOOP_CLOSE = _kind("loop.close", ',"dropped":%s,"timers":%s')
 K_LOOP_ABORT = _kind("loop.abort", ',"task":%s,"error":%s')
-K_QUEUE_PUT, K_QUEUE_GET = (_kind(k, ',"queue":%s,"task":%s,"item":%s,"size":%s,"maxsize":%s')
-                            for k in ("queue.put", "queue.get"))
+# K_QUEUE[order][get]: order 0 a FIFO Queue, 1 a LifoQueue, 2 a PriorityQueue (which item get() takes)
+K_QUEUE = [[_kind(k, ',"queue":%s,"task":%s,"item":%s,"size":%s,"maxsize":%s' + o) for k in ("queue.put", "queue.get")]
+           for o in ("", ',"order":"lifo"', ',"order":"priority"')]
+K_QUEUE_PUT, K_QUEUE_GET = K_QUEUE[0]
 K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
@@ -1029,22 +1031,25 @@ class Recorder:
             # A module-level queue gets it at its first item inside the loop.
             d = q.__dict__
             qid = d.get("_loopscope_queue")
-            if qid is None or qid[0] is not ls:
+            fresh = qid is None or qid[0] is not ls
+            if fresh:
                 qid = d["_loopscope_queue"] = (ls, ls.next_queue)
                 ls.next_queue += 1
                 # Items put before (with no loop running: a queue filled before asyncio.run) enter
                 # now, with no task: the stage draws a queue from these events alone.
                 before = list(getattr(q, "_queue", ()))
-                if code == K_QUEUE_GET:
-                    before.insert(0, item)
+                if code == K_QUEUE_GET:  # it was there too: a LifoQueue's last, a FIFO's first
+                    before.insert(len(before) if isinstance(q, asyncio.LifoQueue) else 0, item)
                 else:
                     for i in range(len(before) - 1, -1, -1):
                         if before[i] is item:
                             del before[i]
                             break
+            kinds = K_QUEUE[2 if isinstance(q, asyncio.PriorityQueue) else 1 if isinstance(q, asyncio.LifoQueue) else 0]
+            if fresh:
                 for n, x in enumerate(before, 1):
-                    self.put(K_QUEUE_PUT, ls, (qid[1], NULL, _js(_repr(x)), n, m))
-            self.put(code, ls, (qid[1], _id(ls.current), _js(_repr(item)), q.qsize(), m))
+                    self.put(kinds[0], ls, (qid[1], NULL, _js(_repr(x)), n, m))
+            self.put(kinds[code == K_QUEUE_GET], ls, (qid[1], _id(ls.current), _js(_repr(item)), q.qsize(), m))
         except Exception:
             pass
 
@@ -1242,6 +1247,9 @@ def _target(h):
     owner = getattr(h._callback, "__self__", None)
     if owner is not None and hasattr(owner, "get_extra_info"):
         try:
+            pipe = owner.get_extra_info("pipe")  # a pipe transport's (unix_events): no peer
+            if pipe is not None:
+                return _pipe(owner, pipe)
             p = owner.get_extra_info("peername")
             if not p:  # None, or '' for a Unix socket's unnamed client: the end that has a name
                 p = owner.get_extra_info("sockname")
@@ -1250,6 +1258,16 @@ def _target(h):
         except Exception:
             pass
     return ""
+
+
+def _pipe(transport, pipe):
+    """A pipe's name: "pipe fd N", and which of a child's streams it is where the transport's
+    protocol is a subprocess's pipe protocol (base_subprocess: its fd is 0, 1 or 2 in the child)."""
+    name = "pipe fd %d" % pipe.fileno()
+    proto = transport.get_protocol()
+    if type(proto).__module__ == "asyncio.base_subprocess" and getattr(proto, "fd", None) in (0, 1, 2):
+        name += " (the child's %s)" % ("stdin", "stdout", "stderr")[proto.fd]
+    return name
 
 
 def _peer(sock):

@@ -83,6 +83,7 @@ TEST_CASE("a LifoQueue and a PriorityQueue recorded under CPython lose the item 
     REQUIRE(q != s.queues.end());
     REQUIRE(q->items.size() == 1);
     CHECK(std::string(q->items[0]) == left);
+    CHECK(q->order == (item == "'b'" ? QueueOrder::lifo : QueueOrder::priority));  // the stage's title says which comes out
     ++checked;
   }
   CHECK(checked == 2);

@@ -9,7 +9,7 @@
 // queue's wakeup passed on by a waiter cancelled before it ran; the end of an
 // I/O wait, by a transport's callback or the loop's own sock_*() calls; a
 // future the program cancelled (Future.cancel()), which wakes its waiter with
-// CancelledError.
+// CancelledError; a subprocess's pipe, watched and reported ready.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -255,4 +255,21 @@ TEST_CASE("a future the program cancels wakes its waiter with CancelledError, an
   CHECK(w1.find("resumes after its await") == std::string::npos);
   // Task.cancel() cancelled the future w2 awaits: that is w2's own cancellation.
   CHECK(w2.find("w2 has been cancelled") != std::string::npos);
+}
+
+TEST_CASE("a subprocess's pipe is told as a pipe, not a socket, when it is watched and when the poll reports it") {
+  const auto rp = record_program("threads_and_subprocess.py");
+  const Recorded& r = *rp;
+  size_t waits = 0, reports = 0;
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    const Event& e = r.events[i];
+    if (e.kind != Ev::io_wait && e.kind != Ev::io_done) continue;
+    const std::string s = model::narrate(r.model, i);
+    CAPTURE(s);
+    CHECK(s.find("socket") == std::string::npos);
+    if (e.kind == Ev::io_wait) waits += s.find("pipe fd ") != std::string::npos;
+    else reports += s.find("reports the pipe ready") != std::string::npos;
+  }
+  CHECK(waits > 0);
+  CHECK(reports > 0);
 }

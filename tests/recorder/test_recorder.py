@@ -494,6 +494,8 @@ class RecorderTest(unittest.TestCase):
                     self.assertEqual(tasks.setdefault(who, e["task"]), e["task"], who)
                     self.assertEqual(e["maxsize"], 2 if name == "jobs" else 0)
                 self.assertEqual(ids, {"jobs": 0, "stack": 1, "ranked": 2})
+                # Which item get() takes: a FIFO's events have no order, a LifoQueue's and a PriorityQueue's say it.
+                self.assertEqual({e["queue"]: e.get("order") for e in queued}, {0: None, 1: "lifo", 2: "priority"})
                 self.assertIsNone(tasks["callback"])  # call_soon'd: no task runs it
                 self.assertIsNone(tasks["module"])
                 self.assertEqual(tasks["producer"], tasks["main"])  # main awaits producer(): one task
@@ -766,6 +768,9 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual((r.rc, r.out), (0, self.plain(prog).stdout))
         thread_print = [e for e in r.of("print") if e["text"] == "thread says hi"]
         self.assertEqual(thread_print[0]["task"], None)
+        # The child's stdout is a pipe, named as one (the view says "pipe", not "socket").
+        self.assertIn("(the child's stdout)", {e["target"].split(" ", 3)[-1] for e in r.of("io.wait")})
+        self.assertTrue(all(e["target"].startswith("pipe fd ") for e in r.of("io.wait")), r.of("io.wait"))
         self.loads(r.path)
 
     def test_the_program_sees_argv_main_path_and_stdin_as_under_python3(self):
