@@ -227,28 +227,125 @@ Entry run_entry(const Ctx& c, size_t at) {
   return b ? as<ev::RunBegin>(*b).entry : Entry::unset;
 }
 
-// The task whose wait_for() deadline passed, if `inner` (which has just ended
-// cancelled) is the inner task it then cancelled (3.11's _cancel_and_wait):
-// wait_for raises TimeoutError. -1 otherwise (an inner task that swallowed the
-// cancellation and returned: wait_for returns its result).
-int32_t wait_for_timed_out(const Ctx& c, int32_t inner, size_t at) {
-  if (inner < 0) return -1;
+// Where task `w`'s wait_for() (3.11) stands as of event `at`, from the trace's
+// order alone: its deadline is the last wait_for timer `w` armed, and the wait
+// goes on until a step of `w` ends elsewhere. The deadline has passed if that
+// timer fired since (wait_for then cancels the inner awaitable and waits for it,
+// _cancel_and_wait); `w` was cancelled itself if CancelledError was thrown into
+// it since (wait_for's `except CancelledError:` cancels the inner awaitable,
+// waits for it, then raises the CancelledError again).
+enum class WaitFor { waiting, timed_out, cancelled };
+WaitFor wait_for_state(const Ctx& c, int32_t w, size_t at) {
+  if (w < 0) return WaitFor::waiting;
+  const Event* arm = c.back([&](const Event& x) {
+    return x.kind == Ev::timer_arm && x.task == w && as<ev::Timer>(x).fn == HandleFn::wait_for_release_waiter;
+  }, at);
+  if (!arm) return WaitFor::waiting;
   const std::vector<Event>& ev = c.m.events();
-  auto done = [&](const Event& x) { return x.kind == Ev::task_done && x.task == inner; };
-  const Event* end = c.back(done, at + 1);  // the recorder writes it after the step that queued the callback
-  for (size_t j = at + 1; !end && j < ev.size() && j < at + kLookBack; ++j)
+  bool fired = false;
+  for (size_t j = size_t(arm - ev.data()) + 1; j < at && j < ev.size(); ++j) {
+    const Event& x = ev[j];
+    if (x.loop != c.e.loop) continue;
+    if (x.kind == Ev::timer_fire && x.id == arm->id) fired = true;
+    if (x.kind == Ev::step_end && x.task == w && as<ev::StepEnd>(x).on != AwaitOn::wait_for) return WaitFor::waiting;
+    if (x.kind == Ev::step_begin && x.task == w) {
+      const char* thrown = as<ev::StepBegin>(x).thrown;
+      if (thrown && std::string_view(thrown) == "CancelledError") return WaitFor::cancelled;
+    }
+  }
+  return fired ? WaitFor::timed_out : WaitFor::waiting;
+}
+
+// The step.end of `task` that ends the step running at event `at` (same handle), if written yet.
+const Event* step_end_after(const Ctx& c, int32_t task, size_t at) {
+  const std::vector<Event>& ev = c.m.events();
+  for (size_t j = at + 1, n = 0; j < ev.size() && n < kLookBack; ++j, ++n) {
+    if (ev[j].loop != c.e.loop) continue;
+    if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+    if (ev[j].kind == Ev::step_end && ev[j].task == task) return &ev[j];
+  }
+  return nullptr;
+}
+
+// A wait_for _release_waiter queued (push `p`) not by its deadline's timer: the
+// inner awaitable's done-callback. `how` is where the wait_for stood then:
+// waiting (the inner finished first: before the deadline), timed_out (the
+// release is _cancel_and_wait's, after the deadline) or cancelled (the task in
+// wait_for was cancelled itself). `inner` is the inner task, -1 for a future
+// (asyncio.shield()'s outer future, an executor's future: Future.cancel()
+// completes it at once, in the step of the task in wait_for, so it ends cancelled).
+struct WaitForRelease {
+  int32_t w = -1, inner = -1;
+  WaitFor how = WaitFor::waiting;
+  const Event* inner_done = nullptr;  // the inner task's task.done
+};
+WaitForRelease wait_for_release(const Ctx& c, const Event* p) {
+  WaitForRelease r;
+  if (!p || Cause(p->code) == Cause::timer) return r;
+  const size_t at = size_t(p - c.m.events().data());
+  const int32_t x = pushed_by(c, p);
+  if (x < 0) return r;
+  // Queued in the step of the task in wait_for itself, which stays in wait_for: it cancelled a future.
+  const Event* end = step_end_after(c, x, at);
+  const WaitFor own = wait_for_state(c, x, at);
+  if (own != WaitFor::waiting && end && as<ev::StepEnd>(*end).on == AwaitOn::wait_for) {
+    r.w = x;
+    r.how = own;
+    return r;
+  }
+  // The inner task's last step: the task in wait_for cancelled it.
+  const Event* cancel = c.back([&](const Event& y) { return y.kind == Ev::task_cancel && y.task == x; }, at);
+  const int32_t w = cancel ? as<ev::TaskCancel>(*cancel).by : -1;
+  if (w < 0 || w == x) return r;
+  const WaitFor how = wait_for_state(c, w, size_t(cancel - c.m.events().data()) + 1);
+  if (how == WaitFor::waiting) return r;
+  r.w = w;
+  r.inner = x;
+  r.how = how;
+  // The recorder writes task.done after the step that queued the callback; the engine before it.
+  auto done = [&](const Event& y) { return y.kind == Ev::task_done && y.task == x; };
+  r.inner_done = c.back(done, at + 1);
+  const std::vector<Event>& ev = c.m.events();
+  for (size_t j = at + 1; !r.inner_done && j < ev.size() && j < at + kLookBack; ++j)
     if (ev[j].loop == c.e.loop) {
       if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
-      if (done(ev[j])) end = &ev[j];
+      if (done(ev[j])) r.inner_done = &ev[j];
     }
-  if (!end || Outcome(end->code) != Outcome::cancelled) return -1;
-  const Event* cancel = c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == inner; }, at);
-  const int32_t w = cancel ? as<ev::TaskCancel>(*cancel).by : -1;
-  if (w < 0) return -1;
-  const Event* deadline = c.back([&](const Event& x) {
-    return x.kind == Ev::timer_fire && x.task == w && as<ev::Timer>(x).fn == HandleFn::wait_for_release_waiter;
-  }, size_t(cancel - c.m.events().data()));
-  return deadline ? w : -1;
+  return r;
+}
+
+// What the wait_for does once _cancel_and_wait's wait is over (`r` not waiting): a sentence.
+std::string wait_for_then(const Ctx& c, const WaitForRelease& r) {
+  const std::string W = c.task_name(r.w);
+  if (r.how == WaitFor::cancelled)
+    return "Then wait_for raises the CancelledError again in " + W + " (3.11: the bare raise after _cancel_and_wait in "
+           "its except CancelledError:), so " + W + " goes on being cancelled.";
+  if (r.inner < 0) return "Then wait_for raises TimeoutError in " + W + ".";
+  const std::string X = c.task_name(r.inner);
+  if (!r.inner_done)
+    return "Then wait_for raises TimeoutError in " + W + " (or returns " + X + "'s result, if " + X +
+           " swallowed the cancellation).";
+  switch (Outcome(r.inner_done->code)) {
+    case Outcome::cancelled: break;
+    case Outcome::result:
+      return X + " caught the CancelledError and returned, so wait_for returns " + X + "'s result (" +
+             (r.inner_done->s1 ? r.inner_done->s1 : "None") + ") in " + W + " instead of raising TimeoutError.";
+    case Outcome::error:
+      return X + " raised " + (r.inner_done->s1 ? r.inner_done->s1 : "an exception") + " instead of ending "
+             "cancelled, so wait_for raises that in " + W + ", not TimeoutError.";
+  }
+  return "Then wait_for raises TimeoutError in " + W + ".";
+}
+// The inner awaitable `r` names, as the object of a sentence.
+std::string wait_for_inner(const Ctx& c, const WaitForRelease& r) {
+  return r.inner >= 0 ? c.task_name(r.inner)
+                      : "the future it waits on (not a task: e.g. asyncio.shield()'s outer future, whose shielded task "
+                        "runs on, or an executor's future)";
+}
+// Why wait_for cancelled its inner awaitable.
+std::string wait_for_why(const Ctx& c, const WaitForRelease& r) {
+  return r.how == WaitFor::cancelled ? c.task_name(r.w) + " was cancelled while in wait_for"
+                                     : "the deadline of " + c.task_name(r.w) + "'s wait_for() had passed";
 }
 
 // The task a timer handle (a sleep's callback, Timeout._on_timeout) is for,
@@ -296,11 +393,14 @@ std::string completer(const Ctx& c, const std::string& t) {
     case HandleFn::wait_for_release_waiter: {
       const Event* p = push_of(c, h->id, c.i);
       bool deadline = p && Cause(p->code) == Cause::timer;
-      if (!deadline && wait_for_timed_out(c, pushed_by(c, p), p ? size_t(p - c.m.events().data()) : 0) >= 0)
-        return "The inner task that " + t + "'s wait_for() cancelled at its deadline has finished: _release_waiter "
-               "sets the waiter future, so " + next + " Then wait_for raises TimeoutError.";
+      if (const WaitForRelease r = wait_for_release(c, p); !deadline && r.how != WaitFor::waiting)
+        return (r.inner >= 0 ? "The inner task " + c.task_name(r.inner) : std::string("The future")) + " that " + t +
+               "'s wait_for() cancelled " + (r.how == WaitFor::cancelled ? "when " + t + " itself was cancelled"
+                                                                          : std::string("at its deadline")) +
+               " is done: _release_waiter (_cancel_and_wait's) sets the waiter future, so " + next + " " +
+               wait_for_then(c, r);
       return deadline ? "wait_for's deadline has passed: _release_waiter sets the waiter future " + t +
-                            " awaits. " + t + " will cancel the inner task, wait for it to finish, then raise "
+                            " awaits. " + t + " will cancel the inner task (or future), wait for it to finish, then raise "
                             "TimeoutError. " + next
                       : "The inner task of " + t + "'s wait_for has finished: _release_waiter sets the waiter future, "
                             "so " + next;
@@ -401,12 +501,18 @@ std::string push(const Ctx& c) {
              " and cancels " + in + ".";
     }
     case HandleFn::wait_for_release_waiter:
-      if (cause != Cause::timer) {
-        const int32_t w = wait_for_timed_out(c, x, c.i);
-        if (w >= 0)
-          return c.task_name(x) + " has ended cancelled: " + c.task_name(w) + "'s wait_for() cancelled it when its "
-                 "deadline passed and waited for it to finish (_cancel_and_wait), so that wait's _release_waiter is "
-                 "queued for the next iteration. Then wait_for raises TimeoutError in " + c.task_name(w) + ".";
+      if (const WaitForRelease r = wait_for_release(c, &e); r.how != WaitFor::waiting) {
+        const std::string W = c.task_name(r.w);
+        if (r.inner < 0)  // Future.cancel() completes it now, in W's step: its done-callbacks are queued
+          return (r.how == WaitFor::cancelled ? W + " was cancelled while in wait_for, so wait_for cancels "
+                                              : "The deadline of " + W + "'s wait_for() has passed, so wait_for cancels ") +
+                 wait_for_inner(c, r) + " and waits for it (_cancel_and_wait). Cancelling a future completes it at "
+                 "once, so its done-callback _release_waiter is queued for the next iteration. " + wait_for_then(c, r);
+        const std::string X = c.task_name(r.inner);
+        return X + " has ended: " + W + "'s wait_for() cancelled it " +
+               (r.how == WaitFor::cancelled ? "when " + W + " itself was cancelled" : std::string("when its deadline passed")) +
+               " and waited for it to finish (_cancel_and_wait), so that wait's _release_waiter is queued for the next "
+               "iteration. " + wait_for_then(c, r);
       }
       return cause == Cause::timer
                  ? "The deadline of a wait_for() has passed, so its _release_waiter is queued; it runs in this same "
@@ -618,6 +724,30 @@ std::string loop_close(const Ctx& c) {
              "done), and a stopping loop ends its iteration without running what was queued during it.";
 }
 
+// The task running the async with block of the TaskGroup whose _on_task_done
+// is handle `h`, if that callback cancels it (a child failed while the block's
+// body or __aexit__ awaited): _abort cancels the group's unfinished tasks, then
+// the parent, last. It is the task.new parent of the child that finished (whose
+// step queued the callback) or of another task cancelled there. -1: none.
+int32_t taskgroup_parent(const Ctx& c, const Event* h) {
+  std::vector<int32_t> cancelled;
+  const std::vector<Event>& ev = c.m.events();
+  for (size_t j = size_t(h - ev.data()) + 1, n = 0; j < ev.size() && n < kLookBack; ++j, ++n) {
+    if (ev[j].loop != c.e.loop) continue;
+    if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
+    if (ev[j].kind == Ev::task_cancel) cancelled.push_back(ev[j].task);
+  }
+  if (cancelled.empty()) return -1;
+  const int32_t last = cancelled.back();
+  const TaskInfo* child = c.m.task(pushed_by(c, push_of(c, h->id, size_t(h - ev.data()))), c.e.loop);
+  bool parent = child && child->parent == last;
+  for (int32_t o : cancelled) {
+    const TaskInfo* ti = o != last ? c.m.task(o, c.e.loop) : nullptr;
+    parent |= ti && ti->parent == last;
+  }
+  return parent ? last : -1;
+}
+
 std::string run(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
@@ -666,20 +796,20 @@ std::string run(const Ctx& c) {
       }
       // _abort cancels the group's tasks, then (TaskGroup._on_task_done) the task running the async with
       // block, which created them: told apart by task.new's parent.
+      const int32_t parent_id = taskgroup_parent(c, &e);
       std::string names, parent;
       for (int32_t k : cancelled) {
-        bool is_parent = false;
-        for (int32_t o : cancelled) {
-          const TaskInfo* ti = o != k ? c.m.task(o, e.loop) : nullptr;
-          is_parent |= ti && ti->parent == k;
-        }
-        if (is_parent) parent = c.task_name(k);
+        if (k == parent_id) parent = c.task_name(k);
         else names += (names.empty() ? "" : ", ") + c.task_name(k);
       }
-      if (names.empty()) names = "none left";
-      s = !cancelled.empty()
+      s = !cancelled.empty() && names.empty() && !parent.empty()
+              ? "The loop runs the TaskGroup's _on_task_done: a child failed, and no other task of the group is left "
+                "to cancel, so the group cancels " + parent + ", the task running the async with block, so that its "
+                "await there is interrupted: it will see CancelledError at that await when its wakeup runs, and "
+                "TaskGroup.__aexit__ then raises the ExceptionGroup."
+          : !cancelled.empty()
               ? "The loop runs the TaskGroup's _on_task_done: a child failed, so the group cancels the others (" +
-                    names + ", in the order of the group's set of tasks)" +
+                    (names.empty() ? std::string("none left") : names) + ", in the order of the group's set of tasks)" +
                     (parent.empty() ? std::string()
                                     : ", and then " + parent + ", the task running the async with block, so that "
                                       "its await there is interrupted") +
@@ -698,14 +828,14 @@ std::string run(const Ctx& c) {
       const Event* p = push_of(c, e.id, c.i);
       s = p && Cause(p->code) == Cause::timer
               ? "The loop runs wait_for's _release_waiter from its timer: the deadline passed before the inner task "
-                "finished. It sets the waiter future, so the task in wait_for wakes, cancels the inner task, waits "
+                "finished. It sets the waiter future, so the task in wait_for wakes, cancels the inner task (or future), waits "
                 "for it to finish and raises TimeoutError."
-          : wait_for_timed_out(c, pushed_by(c, p), p ? size_t(p - c.m.events().data()) : 0) >= 0
-              ? "The loop runs _release_waiter from wait_for's _cancel_and_wait: the deadline had passed, and the inner "
-                "task it cancelled has now finished, so the task in wait_for wakes in the next iteration and raises "
-                "TimeoutError."
-              : "The loop runs wait_for's _release_waiter: the inner task finished before the deadline, so the "
-                "waiting task wakes in the next iteration and wait_for returns the inner task's result.";
+          : "The loop runs wait_for's _release_waiter: the inner task finished before the deadline, so the "
+            "waiting task wakes in the next iteration and wait_for returns the inner task's result.";
+      if (const WaitForRelease r = wait_for_release(c, p); r.how != WaitFor::waiting)
+        s = "The loop runs _release_waiter from wait_for's _cancel_and_wait: " + wait_for_why(c, r) +
+            ", so wait_for cancelled " + wait_for_inner(c, r) + ", and that is now done, so " + c.task_name(r.w) +
+            " wakes in the next iteration. " + wait_for_then(c, r);
       break;
     }
     case HandleFn::run_until_complete_cb: {
@@ -749,6 +879,87 @@ std::string run(const Ctx& c) {
 
 // [SECTION] Steps and awaits
 
+// A step that ends at the end of `async with TaskGroup()` (TaskGroup.__aexit__
+// waits there until every task of the group is done), told by how it got there:
+// the body ran to its end; CancelledError came into the body (the group
+// cancelled the task when a child failed, or someone else did); the body raised
+// (the task cancels its own group's children in this step: __aexit__'s _abort);
+// or CancelledError came into __aexit__'s wait itself.
+struct TaskGroupEnd {
+  bool cancelled_in = false;  // CancelledError was thrown into this step
+  bool in_aexit = false;      // the step before ended at the same async with: it waited in __aexit__
+  bool other = false;         // it cancelled a task that is not its child
+  bool by_group = false;      // cancelled by a TaskGroup's _on_task_done (a child failed)
+  bool body_raised = false;   // it cancelled its children on leaving the body, neither cancelled nor aborted already
+  const char* thrown = nullptr;
+  std::string kids;           // the children it cancelled in this step (__aexit__'s _abort)
+};
+// How task `task` came to the end of its async with TaskGroup() block in the step that ends at `end`.
+TaskGroupEnd taskgroup_end_of(const Ctx& c, int32_t task, size_t end) {
+  TaskGroupEnd r;
+  const std::vector<Event>& ev = c.m.events();
+  const Event* begin = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == task; }, end);
+  if (!begin) return r;
+  const size_t b = size_t(begin - ev.data());
+  r.thrown = as<ev::StepBegin>(*begin).thrown;
+  r.cancelled_in = r.thrown && std::string_view(r.thrown) == "CancelledError";
+  const Event* before = c.back([&](const Event& x) { return x.kind == Ev::step_end && x.task == task; }, b);
+  r.in_aexit = before && as<ev::StepEnd>(*before).on == AwaitOn::taskgroup && before->line == ev[end].line;
+  std::vector<std::string> names;
+  for (size_t j = b + 1; j < end; ++j) {
+    if (ev[j].loop != c.e.loop || ev[j].kind != Ev::task_cancel || as<ev::TaskCancel>(ev[j]).by != task) continue;
+    const TaskInfo* k = c.m.task(ev[j].task, c.e.loop);
+    if (k && k->parent == task) names.push_back(c.task_name(ev[j].task));
+    else r.other = true;
+  }
+  for (size_t k = 0; k < names.size(); ++k) r.kids += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+  // The cancel that came while it waited (after its step before), if the trace has it.
+  const Event* cancel = r.cancelled_in ? c.back([&](const Event& x) {
+                                           return (x.kind == Ev::task_cancel && x.task == task) || &x == before;
+                                         }, b)
+                                       : nullptr;
+  if (cancel && cancel->kind != Ev::task_cancel) cancel = nullptr;
+  const Event* h = cancel ? c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
+                                   size_t(cancel - ev.data()))
+                          : nullptr;
+  r.by_group = h && h->kind == Ev::ready_run && fn_of(*h) == HandleFn::taskgroup_on_task_done;
+  r.body_raised = !r.in_aexit && !r.cancelled_in && !names.empty() && !r.other && !c.cancelling(task, b);
+  return r;
+}
+
+std::string taskgroup_end(const Ctx& c, const std::string& at) {
+  const std::string t = c.who();
+  const TaskGroupEnd g = taskgroup_end_of(c, c.e.task, c.i);
+  const bool cancelled_in = g.cancelled_in, in_aexit = g.in_aexit, other = g.other, by_group = g.by_group;
+  const std::string& kids = g.kids;
+  const char* thrown = g.thrown;
+  const std::string until = " until every task of the group has finished";
+  if (cancelled_in && in_aexit)
+    return t + " was cancelled while it waited at the end of the async with TaskGroup() block" + at +
+           ", in TaskGroup.__aexit__: " +
+           (!kids.empty() ? "__aexit__ catches the CancelledError and aborts the group: it cancels " + kids +
+                                " and waits again" + until + ", then lets the CancelledError go on."
+            : by_group ? "the group cancelled it because a child failed and is already aborting, so __aexit__ "
+                         "catches the CancelledError and waits again" + until + "."
+                       : "__aexit__ catches the CancelledError and waits again" + until + ".");
+  if (cancelled_in && !other && !kids.empty())
+    return "The CancelledError left the body of the async with TaskGroup() block" + at + ", so " + t +
+           " is in TaskGroup.__aexit__, which aborts the group: it cancels " + kids + " and waits" + until +
+           ", then lets the CancelledError go on (an ExceptionGroup instead, if a task of the group failed).";
+  if (cancelled_in && !other)
+    return "CancelledError was raised at " + t + "'s await in the body of the async with TaskGroup() block, and " +
+           t + " has now reached the end of the block" + at + ": TaskGroup.__aexit__ waits there" + until + "." +
+           (by_group ? " The group cancelled " + t + " because a child failed, so __aexit__ then raises an "
+                       "ExceptionGroup of the children's errors."
+                     : std::string());
+  if (g.body_raised)
+    return "The body of the async with TaskGroup() block" + at + " raised an exception" +
+           (thrown ? " (" + std::string(thrown) + ", raised at its await)" : std::string()) + ", so " + t +
+           " is in TaskGroup.__aexit__, which aborts the group: it has cancelled " + kids + " and waits" + until +
+           ", then raises an ExceptionGroup holding the body's exception (and any task's error).";
+  return t + " reached the end of the async with TaskGroup() block" + at + " and waits there" + until + ".";
+}
+
 std::string await_text(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
@@ -765,22 +976,44 @@ std::string await_text(const Ctx& c) {
       return t + " waits in queue.join()" + at + ": it returns once every item put into the queue has been marked "
              "done with task_done() (the queue's _finished event is set).";
     case AwaitOn::wait_for: {
-      // Cancelled the inner task in this step: the deadline has passed (3.11's _cancel_and_wait).
-      const Event* begin = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
-      const Event* cancelled =
-          begin ? c.back([&](const Event& x) { return (x.kind == Ev::task_cancel && as<ev::TaskCancel>(x).by == e.task) || &x == begin; }, c.i)
-                : nullptr;
-      if (cancelled && cancelled != begin) {
-        const std::string inner = c.task_name(cancelled->task);
+      // Back in wait_for after its deadline passed or after it was cancelled itself: it cancelled the
+      // inner task in this step (task.cancel), or a future (Future.cancel() queued its _release_waiter).
+      const WaitFor how = wait_for_state(c, e.task, c.i);
+      if (how != WaitFor::waiting) {
+        const Event* begin = c.back([&](const Event& x) { return x.kind == Ev::step_begin && x.task == e.task; }, c.i);
+        const Event* cancelled =
+            begin ? c.back([&](const Event& x) { return (x.kind == Ev::task_cancel && as<ev::TaskCancel>(x).by == e.task) || &x == begin; }, c.i)
+                  : nullptr;
+        const Event* release =
+            begin ? c.back([&](const Event& x) {
+                      return (x.kind == Ev::ready_push && fn_of(x) == HandleFn::wait_for_release_waiter) || &x == begin;
+                    }, c.i)
+                  : nullptr;
+        const bool task = cancelled && cancelled != begin;
+        const bool future = !task && release && release != begin;
+        const std::string inner = task ? c.task_name(cancelled->task)
+                                  : future ? "the future it waits on (not a task: e.g. asyncio.shield()'s outer "
+                                             "future, whose shielded task runs on, or an executor's future)"
+                                           : "the inner task or future";
+        const std::string wait = future ? " Cancelling a future completes it at once: its done-callback "
+                                          "_release_waiter is already queued, and " + t + " wakes after it has run ("
+                                          "_cancel_and_wait)."
+                                        : " It now waits until " + (task ? inner : std::string("that")) +
+                                              " is done cancelling (_cancel_and_wait).";
+        if (how == WaitFor::cancelled)
+          return t + " was cancelled while in asyncio.wait_for" + at + ": wait_for caught the CancelledError (its "
+                 "except CancelledError: branch) and has cancelled " + inner + "." + wait + " Then wait_for raises the "
+                 "CancelledError again (3.11), so " + t + " goes on being cancelled.";
         return t + " is still in asyncio.wait_for" + at + ": the deadline has passed and wait_for has cancelled " +
-               inner + ". It now waits until " + inner + " is done cancelling, then raises TimeoutError (or returns " +
-               inner + "'s result if it swallowed the cancellation).";
+               inner + "." + wait + " Then wait_for raises TimeoutError" +
+               (task ? " (or returns " + inner + "'s result if it swallowed the cancellation)." : std::string("."));
       }
       const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == e.task; }, c.i);
       std::string d = arm ? " (" + delay(arm->num - arm->t_ns) + ")" : "";
       return t + " awaits asyncio.wait_for(" + (v.target >= 0 ? target : "an awaitable") + ")" + at +
-             ": it pauses until the inner task finishes or the deadline" + d + " passes, whichever comes first. "
-             "At the deadline wait_for cancels the inner task, waits for it to finish, and raises TimeoutError.";
+             ": it pauses until " + (v.target >= 0 ? target : std::string("the inner task (or future)")) +
+             " finishes or the deadline" + d + " passes, whichever comes first. At the deadline wait_for cancels it, "
+             "waits for it to finish, and raises TimeoutError.";
     }
     case AwaitOn::task:
       return t + " awaits " + target + at + " and pauses until " + (v.target >= 0 ? target : "that task") + " finishes.";
@@ -819,9 +1052,7 @@ std::string await_text(const Ctx& c) {
     case Wait::gather:
       return t + " awaits gather()" + at + ": it pauses until every child is done (or, without return_exceptions, "
              "until the first one fails).";
-    case Wait::taskgroup:
-      return t + " reached the end of the async with TaskGroup() block" + at + " and waits there until every "
-             "task of the group has finished.";
+    case Wait::taskgroup: return taskgroup_end(c, at);
     case Wait::pool:
       return t + " handed blocking work to the thread pool" + at + " and pauses; a worker thread does the work "
              "while the loop keeps running other tasks.";
@@ -921,6 +1152,20 @@ std::string cancel(const Ctx& c) {
     if (b && b->cancelling && b->state == TaskState::waiting && (b->target == e.task || b->on == AwaitOn::gather))
       return c.task_name(by_id) + " is being cancelled, and cancel() passes on to what it awaits: " + t +
              " is cancelled too." + then;
+    // Its own child, in the step that ends at its async with TaskGroup(): TaskGroup.__aexit__'s _abort.
+    const TaskInfo* ti = c.m.task(e.task, e.loop);
+    const Event* end = ti && ti->parent == by_id ? step_end_after(c, by_id, c.i) : nullptr;
+    if (end && as<ev::StepEnd>(*end).on == AwaitOn::taskgroup) {
+      const TaskGroupEnd g = taskgroup_end_of(c, by_id, size_t(end - c.m.events().data()));
+      const std::string B = c.task_name(by_id);
+      if (g.body_raised)
+        return B + " cancels " + t + ": the body of " + B + "'s async with TaskGroup() block raised an exception, so "
+               "TaskGroup.__aexit__ aborts the group (_abort cancels every task of it not yet done), waits for them, "
+               "then raises an ExceptionGroup." + then;
+      if (g.cancelled_in && !g.other)
+        return B + " cancels " + t + ": " + B + " was cancelled, so TaskGroup.__aexit__ aborts the group (_abort "
+               "cancels every task of it not yet done) and waits for them before the CancelledError goes on." + then;
+    }
     return c.task_name(by_id) + " cancels " + t + "." + then;
   }
   if (by_id == e.task) {  // cancel() in its own step: it awaits nothing then, so only _must_cancel is set
@@ -946,7 +1191,12 @@ std::string cancel(const Ctx& c) {
   }
   const HandleFn fn = h && h->kind == Ev::ready_run ? fn_of(*h) : HandleFn::unset;
   if (fn == HandleFn::taskgroup_on_task_done)
-    return "The TaskGroup's _on_task_done (the handle just run) cancels " + t + " because another task of the group failed." + then;
+    return taskgroup_parent(c, h) == e.task
+               ? "The TaskGroup's _on_task_done (the handle just run) cancels " + t + ", the task running the async "
+                 "with block, because a task of the group failed: its await there is interrupted, and "
+                 "TaskGroup.__aexit__ then raises the ExceptionGroup." + then
+               : "The TaskGroup's _on_task_done (the handle just run) cancels " + t + " because another task of the "
+                 "group failed." + then;
   if (fn == HandleFn::timeout_on_timeout)
     return "Timeout._on_timeout, the handle just run (the asyncio.timeout() deadline passed), cancels " + t + "." + then;
   // Its step already in the ready queue: the CPython recorder sees such a cancel only when that step runs.
@@ -1014,7 +1264,21 @@ std::string block(const Ctx& c) {
 
 // [SECTION] narrate()
 
+namespace {
+std::string narrate_event(const Model& m, size_t event_index);
+}  // namespace
+
+// Most sentences start with a name (Task-1, main, create_task()); one that starts
+// with words instead ("a callback arms a timer", "an item was in the queue")
+// starts with a capital.
 std::string narrate(const Model& m, size_t event_index) {
+  std::string s = narrate_event(m, event_index);
+  if (s.rfind("a ", 0) == 0 || s.rfind("an ", 0) == 0) s[0] = 'A';
+  return s;
+}
+
+namespace {
+std::string narrate_event(const Model& m, size_t event_index) {
   if (event_index >= m.size()) return {};
   const Event& e = m.events()[event_index];
   if (e.loop == 0 && m.no_event_loop()) return narrate_thread(m, event_index);
@@ -1262,5 +1526,7 @@ std::string narrate(const Model& m, size_t event_index) {
   }
   return name(e.kind);
 }
+
+}  // namespace
 
 }  // namespace loopscope::model

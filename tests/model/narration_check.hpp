@@ -65,6 +65,8 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
     const Event& e = ev[i];
     const std::string s = model::narrate(m, i);
     auto bad = [&](const std::string& what) { out.push_back({i, s, what}); };
+    // A sentence starts with a name or a capital: never with "a callback" or "an item" in lower case.
+    if (s.rfind("a ", 0) == 0 || s.rfind("an ", 0) == 0) bad("starts with a lower-case word");
     // "X has finished": X has a task.done at or before this event.
     for (size_t at = s.find(" has finished"); at != std::string::npos; at = s.find(" has finished", at + 1)) {
       size_t b = s.rfind(' ', at - 1);
@@ -155,7 +157,9 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
       const bool awaits_task = on == AwaitOn::unset || on == AwaitOn::task || on == AwaitOn::wait_for;
       if (x >= 0 && awaits_task && finished_by(name_of(x, e.loop), i, e.loop) &&
           !(k >= 0 && size_t(k) < st.tasks.size() && st.tasks[size_t(k)].cancelling)) {
-        if (!contains(s, name_of(x, e.loop) + " has finished")) bad("a task that finished here is not said to have finished");
+        // "X has ended cancelled" (the recorder's future_cancelled wakeup) says it as well.
+        if (!contains(s, name_of(x, e.loop) + " has finished") && !contains(s, name_of(x, e.loop) + " has ended cancelled"))
+          bad("a task that finished here is not said to have finished");
         if (contains(s, "'s step completed the future")) bad("says a step completed the future where the task finished");
       }
     }
