@@ -1061,7 +1061,15 @@ std::string narrate(const Model& m, size_t event_index) {
     }
     case Ev::step_begin: {
       const char* thrown = as<ev::StepBegin>(e).thrown;
-      const bool cancelled = event_index > 0 && c.cancelling(e.task, event_index - 1);
+      bool cancelled = event_index > 0 && c.cancelling(e.task, event_index - 1);
+      // Its wakeup was queued as its cancellation (cause: cancel) with no task.cancel before it: a
+      // cancel() after uncancel(), which recorders before December 2026 did not write.
+      const Event* run = c.running_handle();
+      const Event* push = thrown && !cancelled && run && run->kind == Ev::ready_run && run->task == e.task
+                              ? push_of(c, run->id, size_t(run - m.events().data()))
+                              : nullptr;
+      if (push && as<ev::ReadyPush>(*push).cause == Cause::cancel) cancelled = true;
+      else push = nullptr;
       if (thrown && !cancelled)  // Task.__wakeup found the awaited future failed: __step calls coro.throw()
         return t + " runs, and " + thrown + " is raised inside it at the await where it was paused: " +
                (std::string_view(thrown) == "CancelledError"
@@ -1076,8 +1084,9 @@ std::string narrate(const Model& m, size_t event_index) {
                    "before its first line, so none of its code runs and the task ends cancelled.";
       std::string s = t + " runs, and CancelledError is raised inside it at the await where it was paused; it can "
                       "catch it, clean up, or let it end the task.";
-      // Who cancelled: the handle that ran at the task.cancel.
-      const Event* cancel = c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == e.task; }, event_index);
+      // Who cancelled: the handle that ran at the task.cancel (else at the push it made).
+      const Event* cancel =
+          push ? push : c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == e.task; }, event_index);
       const Event* h = cancel ? c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
                                        size_t(cancel - m.events().data()))
                               : nullptr;

@@ -865,7 +865,10 @@ class Recorder:
         cancelled this one (Task.cancel cancels the future it awaits): that one's comes
         first, and it is this one's canceller."""
         n = task.cancelling()
-        if ls.cancels.get(tid, 0) >= n:
+        c = ls.cancels.get(tid, 0)
+        if c >= n:
+            if c > n:  # uncancel() since (asyncio.timeout, TaskGroup): a later cancel() counts again
+                ls.cancels[tid] = n
             return
         ls.cancels[tid] = n
         by = ls.current
@@ -908,8 +911,11 @@ class Recorder:
     def end_step(self, ls, task, tid, t, t2, top=None):
         dur = t2 - t
         n = task.cancelling()
-        if n and ls.cancels.get(tid, 0) < n:
-            self.cancelled_in_step(ls, task, tid, t2)
+        if n:
+            if ls.cancels.get(tid, 0) != n:  # a cancel() in the step, or an uncancel() (note_cancel)
+                self.cancelled_in_step(ls, task, tid, t2)
+        elif ls.cancels:  # uncancel() brought it back to 0 (asyncio.timeout's, TaskGroup's __aexit__)
+            ls.cancels.pop(tid, None)
         if task.done():
             line, f = ls_last_line(self, task)
             if line == 0 and top is not None:

@@ -394,7 +394,9 @@ class RecorderTest(unittest.TestCase):
                                         (os.path.join(PROGRAMS, "future_cancel.py"), 5),
                                         (os.path.join(PROGRAMS, "sys_exit_in_task.py"), 5),
                                         # the chain walk through async for's asend into the generator
-                                        (os.path.join(PROGRAMS, "async_generator.py"), None)])
+                                        (os.path.join(PROGRAMS, "async_generator.py"), None),
+                                        # cancel, uncancel, cancel again: the count the C path reads
+                                        (os.path.join(PROGRAMS, "timeout_retry.py"), None)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
                 self.assertAlike(self.record(prog, *args, limit=limit, recorder=built),
@@ -614,6 +616,20 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual((wakeups["w1"]["cause"], wakeups["w1"].get("future_cancelled")), ("future", True))
             self.assertEqual((wakeups["w2"]["cause"], wakeups["w2"].get("future_cancelled")), ("cancel", None))
             self.assertEqual([names[e["task"]] for e in r.of("task.cancel")], ["w2"])  # nobody cancelled w1
+            self.loads(r.path)
+
+    def test_a_task_cancelled_again_after_uncancel_has_a_task_cancel_each_time(self):
+        """asyncio.timeout cancels the task at its deadline and its __aexit__ uncancels it: the
+        second timed-out attempt is a cancel() as the first was, written as one."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "timeout_retry.py")):
+            self.assertEqual(r.out, "attempt 1 timed out\nattempt 2 timed out\nattempt 3 value 42\n")
+            cancels = r.of("task.cancel")
+            self.assertEqual([(e["task"], e["by"]) for e in cancels], [(0, None), (0, None)])  # by Timeout._on_timeout
+            for e in cancels:  # each one before the wakeup it queues, which carries the same cause
+                push = r.events[r.events.index(e) + 1]
+                self.assertEqual((push["ev"], push["task"], push["cause"]), ("ready.push", 0, "cancel"))
+            thrown = [e.get("thrown") for e in r.of("step.begin") if e["task"] == 0]
+            self.assertEqual(thrown.count("CancelledError"), 2)
             self.loads(r.path)
 
     def test_sys_exit_in_a_task_leaves_the_loop_with_loop_abort_before_asyncio_run_cancels_main(self):
