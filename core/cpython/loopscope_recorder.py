@@ -587,6 +587,15 @@ _AWAITS = {
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 
 
+def _like(wrapper, orig):
+    """A hook that replaces asyncio's (or time's, os's) function orig: with its name, qualified
+    name, module and __wrapped__, so whatever names the callable (a handle's label, a repr,
+    inspect) names asyncio's function, not the recorder's closure."""
+    if isinstance(wrapper, types.FunctionType):  # the C hot path's hooks are builtins: nothing to set
+        functools.update_wrapper(wrapper, orig)
+    return wrapper
+
+
 def _unwrapped(obj):
     """A task or timer as python3 FILE.py makes it: in debug mode asyncio keeps where
     it was created (_source_traceback, shown as "created at" in its repr and in the
@@ -1187,7 +1196,8 @@ def _describe(cb):
     if fn == "callback":
         owner = getattr(cb, "__self__", None)
         if isinstance(owner, (asyncio.BaseTransport, asyncio.BaseProtocol, asyncio.base_events.Server)) or \
-                q.startswith(("BaseSelectorEventLoop._sock", "BaseSelectorEventLoop._accept", "_SelectorSocketTransport",
+                q.startswith(("BaseSelectorEventLoop._sock", "BaseSelectorEventLoop._accept",
+                              "BaseSelectorEventLoop._add_", "_SelectorSocketTransport",
                               "_SelectorTransport", "_SelectorDatagramTransport", "BaseSelectorEventLoop._read_from_self")):
             fn = "io.callback"
     r = (fn, q)
@@ -1526,11 +1536,11 @@ def _install(rec):
     # Handle._run: every handle the loop runs (task steps are handles too).
     hrun = asyncio.events.Handle._run
     ReadyQueue, run = _hot_hooks(rec, hrun)
-    asyncio.events.Handle._run = run
+    asyncio.events.Handle._run = _like(run, hrun)
 
     def wrap(cls, name, make):
         orig = getattr(cls, name)
-        setattr(cls, name, make(orig))
+        setattr(cls, name, _like(make(orig), orig))
 
     def init(orig):
         def __init__(self, *a, **k):
@@ -1632,7 +1642,7 @@ def _install(rec):
             if op is not None and op[5]:
                 rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_REMOVED, 0))
         return hcancel(self)
-    asyncio.events.Handle.cancel = handle_cancel
+    asyncio.events.Handle.cancel = _like(handle_cancel, hcancel)
 
     tcancel = asyncio.events.TimerHandle.cancel
 
@@ -1644,7 +1654,7 @@ def _install(rec):
                 rec.put(K_TIMER_CANCEL, ls, t)
             _WAIT_TIMERS.discard(id(self))
         return tcancel(self)
-    asyncio.events.TimerHandle.cancel = timer_cancel
+    asyncio.events.TimerHandle.cancel = _like(timer_cancel, tcancel)
 
     def create_task(orig):
         def create_task_(self, coro, **kw):
@@ -1785,7 +1795,7 @@ def _install(rec):
             _uvloop_note()
             loop_factory = None
         rinit(self, debug=debug, loop_factory=loop_factory)
-    asyncio.runners.Runner.__init__ = runner_init
+    asyncio.runners.Runner.__init__ = _like(runner_init, rinit)
 
     setpol = asyncio.events.set_event_loop_policy
 
@@ -1794,7 +1804,7 @@ def _install(rec):
             _uvloop_note()
             return setpol(None)
         return setpol(policy)
-    asyncio.events.set_event_loop_policy = asyncio.set_event_loop_policy = set_event_loop_policy
+    asyncio.events.set_event_loop_policy = asyncio.set_event_loop_policy = _like(set_event_loop_policy, setpol)
 
     # time.sleep on the loop thread inside a handle blocks the whole loop.
     tsleep = time.sleep
@@ -1813,7 +1823,7 @@ def _install(rec):
         finally:
             t2 = _now()
             rec.emit("block.end", ls, t2, (cur, "sleep", line, t2 - t, "time.sleep(%g)" % secs, f))
-    time.sleep = sleep
+    time.sleep = _like(sleep, tsleep)
 
 
 def _hook_selector(rec, loop, sel):
@@ -1862,7 +1872,7 @@ def _hook_selector(rec, loop, sel):
                 aborts = None
         ls.phase = IO
         return r
-    sel.select = select_
+    sel.select = _like(select_, select)
 
 
 _uvloop_said = False
@@ -2075,7 +2085,7 @@ def main(argv):
         finish("return", code, "ok" if code == 0 else "error", None if code == 0 else "os._exit(%r)" % (code,))
         final(flush_stdout=False)
         real_exit(code)
-    os._exit = exit_
+    os._exit = _like(exit_, real_exit)
 
     # A forked child (os.fork, multiprocessing) runs on unrecorded: the trace
     # is its parent's, and two writers on one pipe would interleave two runs.

@@ -784,6 +784,18 @@ class RecorderTest(unittest.TestCase):
         self.assertEqual(thread_print[0]["task"], None)
         self.loads(r.path)
 
+    def test_a_handle_that_calls_a_hooked_asyncio_function_is_labelled_with_asyncios_name(self):
+        """_UnixWritePipeTransport queues loop._add_reader with call_soon: the handle names
+        BaseSelectorEventLoop._add_reader (an io.callback), not the recorder's wrapper; the
+        program sees the hooked functions' own names, as under python3."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "subprocess_stdin.py")):
+            self.assertIn("_add_reader BaseSelectorEventLoop._add_reader\n", r.out)
+            labels = {e["label"] for e in r.events if e["ev"] in ("ready.push", "ready.run")}
+            self.assertEqual([l for l in labels if "_install" in l or "<locals>.add" in l], [])
+            adds = [e for e in r.of("ready.push") if e["label"] == "BaseSelectorEventLoop._add_reader"]
+            self.assertEqual([(e["fn"], e["cause"]) for e in adds], [("io.callback", "call_soon")])
+            self.loads(r.path)
+
     def test_the_program_sees_argv_main_path_and_stdin_as_under_python3(self):
         prog = os.path.join(self.tmp, "sub", "env_check.py")
         os.makedirs(os.path.dirname(prog))
