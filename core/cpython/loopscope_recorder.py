@@ -281,6 +281,7 @@ K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
 K_POOL = {k: _kind(k, ',"job":%s,"task":%s,"worker":%s') for k in ("pool.start", "pool.end")}
+K_POOL["pool.end.raised"] = _kind("pool.end", ',"job":%s,"task":%s,"worker":%s,"raised":true')  # the function raised
 K_BLOCK_BEGIN = [_kind("block.begin", ',"task":%s,"kind":%s,"line":%s,"label":%s' + (',"file":%s' if f else ""))
                  for f in (0, 1)]
 K_BLOCK_END = _kind("block.end", ',"task":%s,"kind":%s,"line":%s,"dur_ns":%s,"label":%s')
@@ -1412,6 +1413,9 @@ def _hot_hooks(rec, hrun):
             elif cause is Q_THREADSAFE and fn == "callback" and \
                     getattr(cb, "__qualname__", "").startswith("_chain_future"):
                 fn = "pool.done"
+                a = h._args  # _set_state(destination, source): a cancelled destination drops the result
+                if a and isinstance(a[0], Future) and a[0].cancelled():
+                    kind = K_PUSH_FUTURE_CANCELLED
             fn = Q[fn]
         if cause is Q_TIMER or cause is Q_IO:
             after_poll(ls, h, cause)
@@ -1706,10 +1710,13 @@ def _install(rec):
                 if w is None:
                     w = rec.workers[me] = len(rec.workers)
                 rec.emit_now("pool.start", ls, (job, tid, w))
+                end = "pool.end.raised"  # its exception goes back to the loop instead of a result
                 try:
-                    return func(*a)
+                    r = func(*a)
+                    end = "pool.end"
+                    return r
                 finally:
-                    rec.emit_now("pool.end", ls, (job, tid, w))
+                    rec.emit_now(end, ls, (job, tid, w))
             fut = orig(self, executor, work, *args)
             rec.pool_futures.add(fut)
             return fut

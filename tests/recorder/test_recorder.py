@@ -632,6 +632,22 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual(thrown.count("CancelledError"), 2)
             self.loads(r.path)
 
+    def test_a_thread_pool_job_that_raised_ends_with_raised_true(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "executor_raises.py")):
+            labels = {e["job"]: e["label"] for e in r.of("pool.submit")}
+            self.assertEqual([(labels[e["job"]], e.get("raised")) for e in r.of("pool.end")],
+                             [("add", None), ("read_config", True)])
+            self.loads(r.path)
+
+    def test_a_thread_pool_job_whose_future_was_cancelled_queues_its_callback_with_future_cancelled(self):
+        """wait_for cancelled the job's asyncio future at its deadline; the job still ends, and
+        _chain_future's _set_state, queued from the worker, will find that future cancelled."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "executor_cancelled.py")):
+            done = [e for e in r.of("ready.push") if e["fn"] == "pool.done"]
+            self.assertEqual([(e["cause"], e.get("future_cancelled")) for e in done], [("threadsafe", True)])
+            self.assertEqual([e.get("raised") for e in r.of("pool.end")], [None])
+            self.loads(r.path)
+
     def test_sys_exit_in_a_task_leaves_the_loop_with_loop_abort_before_asyncio_run_cancels_main(self):
         for r in self.recorded_as_python3(os.path.join(PROGRAMS, "sys_exit_in_task.py")):
             names = r.task_names()
