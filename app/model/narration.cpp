@@ -734,9 +734,20 @@ std::string run(const Ctx& c) {
       break;
     }
     case HandleFn::run_until_complete_cb: {
-      const std::string x = completed_future(c, push_of(c, e.id, c.i));
+      const Event* p = push_of(c, e.id, c.i);
+      const std::string x = completed_future(c, p);
+      // run_until_complete ends with future.result(): it raises what the task ended with.
+      const int32_t k = pushed_by(c, p);
+      const Event* d = k >= 0 ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == k; }, c.i) : nullptr;
+      const ev::TaskDone done = d ? as<ev::TaskDone>(*d) : ev::TaskDone{};
+      std::string ret = x == "the gather()" ? "returns the gather's results." : "returns " + x + "'s result.";
+      if (d && done.outcome == Outcome::error)
+        ret = "raises " + x + "'s exception" + (done.error ? " (" + std::string(done.error) + ")" : std::string()) +
+              ": future.result() re-raises it.";
+      else if (d && done.outcome == Outcome::cancelled)
+        ret = "raises CancelledError: " + x + " was cancelled.";
       s = "The loop runs _run_until_complete_cb: " + x + " is done, so it calls loop.stop(). The loop finishes this "
-          "iteration, and run_until_complete returns " + (x == "the gather()" ? "the gather's results." : x + "'s result.");
+          "iteration, and run_until_complete " + ret;
       break;
     }
     case HandleFn::pool_done: {
