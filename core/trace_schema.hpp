@@ -158,6 +158,9 @@ inline constexpr FieldSpec kIoDone[] = {F("op", Slot::id, Type::id), kTask, E("k
                                         F("status", Slot::s1, Type::str), F("bytes", Slot::num, Type::i64)};
 inline constexpr FieldSpec kPoolSubmit[] = {F("job", Slot::id, Type::id), kTask, F("label", Slot::s1, Type::str)};
 inline constexpr FieldSpec kPoolRun[] = {F("job", Slot::id, Type::id), kTask, F("worker", Slot::ref, Type::id)};
+// raised: (pool.end) the job's function raised: its exception, not a result, goes back to the loop.
+inline constexpr FieldSpec kPoolEnd[] = {F("job", Slot::id, Type::id), kTask, F("worker", Slot::ref, Type::id),
+                                         bit("raised", 0)};
 inline constexpr FieldSpec kBlockBegin[] = {kTask, E("kind", Slot::code, kBlockKind), kLine,
                                             F("label", Slot::s1, Type::str, Presence::if_set), kFile};
 inline constexpr FieldSpec kBlockEnd[] = {kTask, E("kind", Slot::code, kBlockKind), kLine,
@@ -200,7 +203,8 @@ constexpr std::span<const FieldSpec> fields_of(Ev kind) {
     case Ev::io_wait: return kIoWait;
     case Ev::io_done: return kIoDone;
     case Ev::pool_submit: return kPoolSubmit;
-    case Ev::pool_start: case Ev::pool_end: return kPoolRun;
+    case Ev::pool_start: return kPoolRun;
+    case Ev::pool_end: return kPoolEnd;
     case Ev::block_begin: return kBlockBegin;
     case Ev::block_end: return kBlockEnd;
     case Ev::print: return kPrint;
@@ -530,12 +534,21 @@ struct PoolSubmit {
                       LOOPSCOPE_VIEW_MEMBER(PoolSubmit, label)};
   }
 };
-struct PoolRun {  // pool.start, pool.end
+struct PoolRun {  // pool.start (and pool.end's first fields)
   static constexpr Ev kind = Ev::pool_start;
   int32_t job = -1, task = -1, worker = -1;
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(PoolRun, job), LOOPSCOPE_VIEW_MEMBER(PoolRun, task),
                       LOOPSCOPE_VIEW_MEMBER(PoolRun, worker)};
+  }
+};
+struct PoolEnd {
+  static constexpr Ev kind = Ev::pool_end;
+  int32_t job = -1, task = -1, worker = -1;
+  bool raised = false;  // the job's function raised
+  static constexpr auto members() {
+    return std::tuple{LOOPSCOPE_VIEW_MEMBER(PoolEnd, job), LOOPSCOPE_VIEW_MEMBER(PoolEnd, task),
+                      LOOPSCOPE_VIEW_MEMBER(PoolEnd, worker), LOOPSCOPE_VIEW_MEMBER(PoolEnd, raised)};
   }
 };
 struct BlockBegin {

@@ -194,13 +194,32 @@ bool cancelled_before_run(const Ctx& c, int32_t handle, size_t at) {
 // back, a pool.end not matched by a later such push is this one's. A
 // ProcessPoolExecutor's job has no pool events (no worker thread to watch),
 // nor has a job the program submits itself (wrap_future(pool.submit(...))).
-bool after_thread_job(const Ctx& c) {
+bool is_job_done_push(const Event& x) {
+  return x.kind == Ev::ready_push && fn_of(x) == HandleFn::pool_done && Cause(x.code) == Cause::threadsafe;
+}
+// That job's pool.end, for the push at `at` (null: not a recorded thread-pool job's).
+const Event* thread_job_end(const Ctx& c, size_t at) {
   int ends = 0, pushes = 0;
   return c.back([&](const Event& x) {
     if (x.kind == Ev::pool_end) ++ends;
-    if (x.kind == Ev::ready_push && fn_of(x) == HandleFn::pool_done && Cause(x.code) == Cause::threadsafe) ++pushes;
+    if (is_job_done_push(x)) ++pushes;
     return ends > pushes;
-  }, c.i) != nullptr;
+  }, at);
+}
+bool after_thread_job(const Ctx& c) { return thread_job_end(c, c.i) != nullptr; }
+// The other way: the push of the executor callback that the job ending at pool.end `c.e` queues.
+const Event* job_done_push(const Ctx& c) {
+  int ends = 0, pushes = 0;
+  return c.next([&](const Event& x) {
+    if (x.kind == Ev::pool_end) ++ends;
+    if (is_job_done_push(x)) ++pushes;
+    return pushes > ends;
+  }, c.i);
+}
+// Did the thread-pool job whose executor callback `push` queued raise (pool.end's raised)?
+bool job_raised(const Ctx& c, const Event* push) {
+  const Event* end = push ? thread_job_end(c, size_t(push - c.m.events().data())) : nullptr;
+  return end && as<ev::PoolEnd>(*end).raised;
 }
 
 // When the handle just pushed from another thread (call_soon_threadsafe) runs:
@@ -405,7 +424,12 @@ std::string completer(const Ctx& c, const std::string& t) {
                       : "The inner task of " + t + "'s wait_for has finished: _release_waiter sets the waiter future, "
                             "so " + next;
     }
-    case HandleFn::pool_done: return "The executor's result came back to the loop and set the future " + t + " awaits, so " + next;
+    case HandleFn::pool_done:
+      if (job_raised(c, push_of(c, h->id, c.i)))
+        return "The executor's job raised: its exception came back to the loop and was set on the future " + t +
+               " awaits, so " + t + "'s wakeup joins the ready queue: the exception is raised at " + t +
+               "'s await in the next iteration.";
+      return "The executor's result came back to the loop and set the future " + t + " awaits, so " + next;
     case HandleFn::waiter_set_result:
       return "futures._set_result_unless_cancelled has set the waiter future " + t + " awaits (asyncio does this "
              "when a transport's connection is made, and for a few internal waits such as shutting down the default "
@@ -539,10 +563,17 @@ std::string push(const Ctx& c) {
                "which gets the result back from the worker process, or the worker of a pool the program submitted "
                "to itself) queues the callback that sets the asyncio future's result (call_soon_threadsafe, which "
                "also wakes the loop's poll). " + threadsafe_when(c);
+      if (cause == Cause::threadsafe && as<ev::ReadyPush>(e).future_cancelled)  // _copy_future_state will return early
+        return (e.task >= 0 ? "The thread-pool job of " + t + " is done" : std::string("A thread-pool job is done")) +
+               ", but the asyncio future it would complete was cancelled already (cancelling it did not stop the "
+               "thread): its worker thread still queues the callback (call_soon_threadsafe, which also wakes the "
+               "loop's poll), which will find the future cancelled and drop the job's " +
+               (job_raised(c, &e) ? "exception" : "result") + ". " + threadsafe_when(c);
       if (cause == Cause::threadsafe)  // CPython: the worker thread's call_soon_threadsafe, which also wakes the poll
         return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) +
-               " its worker thread queues the callback that sets the executor future's result "
-               "(call_soon_threadsafe, which also wakes the loop's poll). " + threadsafe_when(c);
+               " its worker thread queues the callback that sets " +
+               (job_raised(c, &e) ? "the exception the job raised on the executor future" : "the executor future's result") +
+               " (call_soon_threadsafe, which also wakes the loop's poll). " + threadsafe_when(c);
       return (e.task >= 0 ? "The thread-pool job of " + t + " is done:" : std::string("A thread-pool job is done:")) + " after the poll the loop queues the callback that sets "
              "the executor future's result. It runs later in this same iteration.";
     case HandleFn::io_callback:
@@ -839,9 +870,20 @@ std::string run(const Ctx& c) {
       break;
     }
     case HandleFn::run_until_complete_cb: {
-      const std::string x = completed_future(c, push_of(c, e.id, c.i));
+      const Event* p = push_of(c, e.id, c.i);
+      const std::string x = completed_future(c, p);
+      // run_until_complete ends with future.result(): it raises what the task ended with.
+      const int32_t k = pushed_by(c, p);
+      const Event* d = k >= 0 ? c.back([&](const Event& y) { return y.kind == Ev::task_done && y.task == k; }, c.i) : nullptr;
+      const ev::TaskDone done = d ? as<ev::TaskDone>(*d) : ev::TaskDone{};
+      std::string ret = x == "the gather()" ? "returns the gather's results." : "returns " + x + "'s result.";
+      if (d && done.outcome == Outcome::error)
+        ret = "raises " + x + "'s exception" + (done.error ? " (" + std::string(done.error) + ")" : std::string()) +
+              ": future.result() re-raises it.";
+      else if (d && done.outcome == Outcome::cancelled)
+        ret = "raises CancelledError: " + x + " was cancelled.";
       s = "The loop runs _run_until_complete_cb: " + x + " is done, so it calls loop.stop(). The loop finishes this "
-          "iteration, and run_until_complete returns " + (x == "the gather()" ? "the gather's results." : x + "'s result.");
+          "iteration, and run_until_complete " + ret;
       break;
     }
     case HandleFn::pool_done: {
@@ -853,10 +895,20 @@ std::string run(const Ctx& c) {
         if (ev[j].kind == Ev::ready_run || ev[j].kind == Ev::loop_iter) break;
         if (ev[j].kind == Ev::ready_push && fn_of(ev[j]) == HandleFn::task_wakeup) w = c.task_name(ev[j].task);
       }
-      s = w.empty() ? "The loop runs " + label_of(e) + ": it sets the result of an executor future, which wakes "
-                      "whatever awaits it."
-                    : "The loop runs " + label_of(e) + ": it sets the result of the executor future " + w +
-                          " awaits, which queues " + w + "'s wakeup for the next iteration.";
+      const Event* p = push_of(c, e.id, c.i);
+      const bool raised = job_raised(c, p);
+      if (p && as<ev::ReadyPush>(*p).future_cancelled) {
+        s = "The loop runs " + label_of(e) + ": the job finished, but the executor future it would complete was "
+            "cancelled already, so futures._copy_future_state returns without setting it: the job's " +
+            (raised ? "exception" : "result") + " is dropped and nothing wakes.";
+        break;
+      }
+      const std::string what = raised ? "the exception the job raised on " : "the result of ";
+      s = w.empty() ? "The loop runs " + label_of(e) + ": it sets " + what + "an executor future, which wakes "
+                      "whatever awaits it" + (raised ? ": the exception is raised at that await." : ".")
+                    : "The loop runs " + label_of(e) + ": it sets " + what + "the executor future " + w +
+                          " awaits, which queues " + w + "'s wakeup for the next iteration" +
+                          (raised ? ": the exception is raised at " + w + "'s await." : ".");
       break;
     }
     case HandleFn::io_callback: s = "The loop runs the I/O callback " + label_of(e) + "."; break;
@@ -1331,7 +1383,15 @@ std::string narrate_event(const Model& m, size_t event_index) {
     }
     case Ev::step_begin: {
       const char* thrown = as<ev::StepBegin>(e).thrown;
-      const bool cancelled = event_index > 0 && c.cancelling(e.task, event_index - 1);
+      bool cancelled = event_index > 0 && c.cancelling(e.task, event_index - 1);
+      // Its wakeup was queued as its cancellation (cause: cancel) with no task.cancel before it: a
+      // cancel() after uncancel(), which recorders before December 2026 did not write.
+      const Event* run = c.running_handle();
+      const Event* push = thrown && !cancelled && run && run->kind == Ev::ready_run && run->task == e.task
+                              ? push_of(c, run->id, size_t(run - m.events().data()))
+                              : nullptr;
+      if (push && as<ev::ReadyPush>(*push).cause == Cause::cancel) cancelled = true;
+      else push = nullptr;
       if (thrown && !cancelled)  // Task.__wakeup found the awaited future failed: __step calls coro.throw()
         return t + " runs, and " + thrown + " is raised inside it at the await where it was paused: " +
                (std::string_view(thrown) == "CancelledError"
@@ -1346,8 +1406,9 @@ std::string narrate_event(const Model& m, size_t event_index) {
                    "before its first line, so none of its code runs and the task ends cancelled.";
       std::string s = t + " runs, and CancelledError is raised inside it at the await where it was paused; it can "
                       "catch it, clean up, or let it end the task.";
-      // Who cancelled: the handle that ran at the task.cancel.
-      const Event* cancel = c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == e.task; }, event_index);
+      // Who cancelled: the handle that ran at the task.cancel (else at the push it made).
+      const Event* cancel =
+          push ? push : c.back([&](const Event& x) { return x.kind == Ev::task_cancel && x.task == e.task; }, event_index);
       const Event* h = cancel ? c.back([](const Event& x) { return x.kind == Ev::ready_run || x.kind == Ev::loop_iter; },
                                        size_t(cancel - m.events().data()))
                               : nullptr;
@@ -1452,10 +1513,22 @@ std::string narrate_event(const Model& m, size_t event_index) {
              "free for other tasks.";
     case Ev::pool_start:
       return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " starts " + t + "'s job, in parallel with the loop thread.";
-    case Ev::pool_end:  // its future may be awaited through a gather: "whoever awaits it"
-      return "Worker " + std::to_string(as<ev::PoolRun>(e).worker) + " finished " + t + "'s job. The result goes back "
-             "to the loop, whose callback sets the job's future: whatever awaits that future (" + t + ", or a gather "
-             "it awaits) can then go on.";
+    case Ev::pool_end: {  // its future may be awaited through a gather: "whoever awaits it"
+      const ev::PoolEnd end = as<ev::PoolEnd>(e);
+      const std::string done = "Worker " + std::to_string(end.worker) + " finished " + t + "'s job";
+      const Event* p = job_done_push(c);
+      if (p && as<ev::ReadyPush>(*p).future_cancelled)
+        return done + (end.raised ? ", which raised an exception" : "") + ". But the asyncio future it would "
+               "complete was cancelled already (a wait_for that gave up on it, or a cancel()): cancelling it did not "
+               "stop the thread, and the loop's callback will drop the " + (end.raised ? "exception" : "result") +
+               ": nothing wakes.";
+      if (end.raised)
+        return done + ": its function raised an exception. The exception goes back to the loop, whose callback sets "
+               "it on the job's future: whatever awaits that future (" + t + ", or a gather it awaits) sees it raised "
+               "at its await.";
+      return done + ". The result goes back to the loop, whose callback sets the job's future: whatever awaits that "
+             "future (" + t + ", or a gather it awaits) can then go on.";
+    }
     case Ev::block_begin: return block(c);
     case Ev::block_end:
       return "The blocking call in " + t + " returns after " + duration(e.num) +

@@ -58,7 +58,7 @@ static struct {
 static struct {
   Py_ssize_t skips, run_start;                                  // LoopState: cancelled handles in _ready
   Py_ssize_t phase, pushed, current, tasks, next_handle, handles, labels, suspended, number, it, thread, io;  // LoopState
-  Py_ssize_t timers, next_op;                                   // LoopState
+  Py_ssize_t timers, next_op, cancels;                          // LoopState
   Py_ssize_t rq_ls, rq_loop;                                    // ReadyQueue
   Py_ssize_t h_callback, h_args, h_loop, h_cancelled;           // Handle
 } O;
@@ -893,6 +893,14 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
     PyObject* r = PyObject_CallFunction(S.cancelled_in_step, "OOOL", ls, task, tid, t2);
     if (r == NULL) return -1;
     Py_DECREF(r);
+  } else {
+    // uncancel() brought it back to 0 (asyncio.timeout's, TaskGroup's __aexit__): forget the
+    // cancels written, so that a later cancel() is written again (Recorder.end_step).
+    PyObject* cancels = SLOT(ls, O.cancels);
+    if (cancels != NULL && PyDict_CheckExact(cancels) && PyDict_GET_SIZE(cancels) > 0) {
+      int has = PyDict_Contains(cancels, tid);
+      if (has < 0 || (has && PyDict_DelItem(cancels, tid) < 0)) return -1;
+    }
   }
   int rc = -1;
   PyObject *waiter = NULL, *obj = NULL, *top = NULL, *user = NULL, *fjs = NULL, *lines = NULL, *below = NULL;
@@ -1477,6 +1485,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       {S.ls_type, "handles", &O.handles}, {S.ls_type, "labels", &O.labels}, {S.ls_type, "suspended", &O.suspended},
       {S.ls_type, "number", &O.number}, {S.ls_type, "it", &O.it}, {S.ls_type, "thread", &O.thread},
       {S.ls_type, "io", &O.io}, {S.ls_type, "skips", &O.skips}, {S.ls_type, "run_start", &O.run_start}, {S.ls_type, "timers", &O.timers}, {S.ls_type, "next_op", &O.next_op},
+      {S.ls_type, "cancels", &O.cancels},
       {S.handle_type, "_cancelled", &O.h_cancelled},
       {S.rq_type, "ls", &O.rq_ls}, {S.rq_type, "loop", &O.rq_loop}, {S.handle_type, "_callback", &O.h_callback},
       {S.handle_type, "_args", &O.h_args}, {S.handle_type, "_loop", &O.h_loop},

@@ -283,6 +283,7 @@ K_IO_WAIT = _kind("io.wait", ',"op":%s,"task":%s,"kind":%s,"target":%s')
 K_IO_DONE = _kind("io.done", ',"op":%s,"task":%s,"kind":%s,"status":%s,"bytes":%s')
 K_POOL_SUBMIT = _kind("pool.submit", ',"job":%s,"task":%s,"label":%s')
 K_POOL = {k: _kind(k, ',"job":%s,"task":%s,"worker":%s') for k in ("pool.start", "pool.end")}
+K_POOL["pool.end.raised"] = _kind("pool.end", ',"job":%s,"task":%s,"worker":%s,"raised":true')  # the function raised
 K_BLOCK_BEGIN = [_kind("block.begin", ',"task":%s,"kind":%s,"line":%s,"label":%s' + (',"file":%s' if f else ""))
                  for f in (0, 1)]
 K_BLOCK_END = _kind("block.end", ',"task":%s,"kind":%s,"line":%s,"dur_ns":%s,"label":%s')
@@ -589,6 +590,15 @@ _AWAITS = {
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__) + os.sep
 
 
+def _like(wrapper, orig):
+    """A hook that replaces asyncio's (or time's, os's) function orig: with its name, qualified
+    name, module and __wrapped__, so whatever names the callable (a handle's label, a repr,
+    inspect) names asyncio's function, not the recorder's closure."""
+    if isinstance(wrapper, types.FunctionType):  # the C hot path's hooks are builtins: nothing to set
+        functools.update_wrapper(wrapper, orig)
+    return wrapper
+
+
 def _unwrapped(obj):
     """A task or timer as python3 FILE.py makes it: in debug mode asyncio keeps where
     it was created (_source_traceback, shown as "created at" in its repr and in the
@@ -867,7 +877,10 @@ class Recorder:
         cancelled this one (Task.cancel cancels the future it awaits): that one's comes
         first, and it is this one's canceller."""
         n = task.cancelling()
-        if ls.cancels.get(tid, 0) >= n:
+        c = ls.cancels.get(tid, 0)
+        if c >= n:
+            if c > n:  # uncancel() since (asyncio.timeout, TaskGroup): a later cancel() counts again
+                ls.cancels[tid] = n
             return
         ls.cancels[tid] = n
         by = ls.current
@@ -910,8 +923,11 @@ class Recorder:
     def end_step(self, ls, task, tid, t, t2, top=None):
         dur = t2 - t
         n = task.cancelling()
-        if n and ls.cancels.get(tid, 0) < n:
-            self.cancelled_in_step(ls, task, tid, t2)
+        if n:
+            if ls.cancels.get(tid, 0) != n:  # a cancel() in the step, or an uncancel() (note_cancel)
+                self.cancelled_in_step(ls, task, tid, t2)
+        elif ls.cancels:  # uncancel() brought it back to 0 (asyncio.timeout's, TaskGroup's __aexit__)
+            ls.cancels.pop(tid, None)
         if task.done():
             line, f = ls_last_line(self, task)
             if line == 0 and top is not None:
@@ -1186,7 +1202,8 @@ def _describe(cb):
     if fn == "callback":
         owner = getattr(cb, "__self__", None)
         if isinstance(owner, (asyncio.BaseTransport, asyncio.BaseProtocol, asyncio.base_events.Server)) or \
-                q.startswith(("BaseSelectorEventLoop._sock", "BaseSelectorEventLoop._accept", "_SelectorSocketTransport",
+                q.startswith(("BaseSelectorEventLoop._sock", "BaseSelectorEventLoop._accept",
+                              "BaseSelectorEventLoop._add_", "_SelectorSocketTransport",
                               "_SelectorTransport", "_SelectorDatagramTransport", "BaseSelectorEventLoop._read_from_self")):
             fn = "io.callback"
     r = (fn, q)
@@ -1414,6 +1431,9 @@ def _hot_hooks(rec, hrun):
             elif cause is Q_THREADSAFE and fn == "callback" and \
                     getattr(cb, "__qualname__", "").startswith("_chain_future"):
                 fn = "pool.done"
+                a = h._args  # _set_state(destination, source): a cancelled destination drops the result
+                if a and isinstance(a[0], Future) and a[0].cancelled():
+                    kind = K_PUSH_FUTURE_CANCELLED
             fn = Q[fn]
         if cause is Q_TIMER or cause is Q_IO:
             after_poll(ls, h, cause)
@@ -1538,11 +1558,11 @@ def _install(rec):
     # Handle._run: every handle the loop runs (task steps are handles too).
     hrun = asyncio.events.Handle._run
     ReadyQueue, run = _hot_hooks(rec, hrun)
-    asyncio.events.Handle._run = run
+    asyncio.events.Handle._run = _like(run, hrun)
 
     def wrap(cls, name, make):
         orig = getattr(cls, name)
-        setattr(cls, name, make(orig))
+        setattr(cls, name, _like(make(orig), orig))
 
     def init(orig):
         def __init__(self, *a, **k):
@@ -1644,7 +1664,7 @@ def _install(rec):
             if op is not None and op[5]:
                 rec.put(K_IO_DONE, ls, (op[0], op[1], op[2], Q_REMOVED, 0))
         return hcancel(self)
-    asyncio.events.Handle.cancel = handle_cancel
+    asyncio.events.Handle.cancel = _like(handle_cancel, hcancel)
 
     tcancel = asyncio.events.TimerHandle.cancel
 
@@ -1656,7 +1676,7 @@ def _install(rec):
                 rec.put(K_TIMER_CANCEL, ls, t)
             _WAIT_TIMERS.discard(id(self))
         return tcancel(self)
-    asyncio.events.TimerHandle.cancel = timer_cancel
+    asyncio.events.TimerHandle.cancel = _like(timer_cancel, tcancel)
 
     def create_task(orig):
         def create_task_(self, coro, **kw):
@@ -1708,10 +1728,13 @@ def _install(rec):
                 if w is None:
                     w = rec.workers[me] = len(rec.workers)
                 rec.emit_now("pool.start", ls, (job, tid, w))
+                end = "pool.end.raised"  # its exception goes back to the loop instead of a result
                 try:
-                    return func(*a)
+                    r = func(*a)
+                    end = "pool.end"
+                    return r
                 finally:
-                    rec.emit_now("pool.end", ls, (job, tid, w))
+                    rec.emit_now(end, ls, (job, tid, w))
             fut = orig(self, executor, work, *args)
             rec.pool_futures.add(fut)
             return fut
@@ -1797,7 +1820,7 @@ def _install(rec):
             _uvloop_note()
             loop_factory = None
         rinit(self, debug=debug, loop_factory=loop_factory)
-    asyncio.runners.Runner.__init__ = runner_init
+    asyncio.runners.Runner.__init__ = _like(runner_init, rinit)
 
     setpol = asyncio.events.set_event_loop_policy
 
@@ -1806,7 +1829,7 @@ def _install(rec):
             _uvloop_note()
             return setpol(None)
         return setpol(policy)
-    asyncio.events.set_event_loop_policy = asyncio.set_event_loop_policy = set_event_loop_policy
+    asyncio.events.set_event_loop_policy = asyncio.set_event_loop_policy = _like(set_event_loop_policy, setpol)
 
     # time.sleep on the loop thread inside a handle blocks the whole loop.
     tsleep = time.sleep
@@ -1825,7 +1848,7 @@ def _install(rec):
         finally:
             t2 = _now()
             rec.emit("block.end", ls, t2, (cur, "sleep", line, t2 - t, "time.sleep(%g)" % secs, f))
-    time.sleep = sleep
+    time.sleep = _like(sleep, tsleep)
 
 
 def _hook_selector(rec, loop, sel):
@@ -1874,7 +1897,7 @@ def _hook_selector(rec, loop, sel):
                 aborts = None
         ls.phase = IO
         return r
-    sel.select = select_
+    sel.select = _like(select_, select)
 
 
 _uvloop_said = False
@@ -2087,7 +2110,7 @@ def main(argv):
         finish("return", code, "ok" if code == 0 else "error", None if code == 0 else "os._exit(%r)" % (code,))
         final(flush_stdout=False)
         real_exit(code)
-    os._exit = exit_
+    os._exit = _like(exit_, real_exit)
 
     # A forked child (os.fork, multiprocessing) runs on unrecorded: the trace
     # is its parent's, and two writers on one pipe would interleave two runs.

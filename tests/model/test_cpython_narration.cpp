@@ -64,7 +64,8 @@ std::vector<Recording> programs(const std::string& tmp) {
                         "runner_left_over.py", "sock_calls.py", "process_pool.py",
                         "loop_in_thread.py", "self_cancel.py", "future_cancel.py", "sys_exit_in_task.py",
                         "done_before_awaited.py", "async_generator.py", "wait_for_gives_up.py",
-                        "wait_for_cancelled.py", "taskgroup_aborts.py", "callback_chain.py"})
+                        "wait_for_cancelled.py", "taskgroup_aborts.py", "callback_chain.py", "timeout_retry.py",
+                        "subprocess_stdin.py", "executor_raises.py", "executor_cancelled.py", "main_raises_caught.py"})
     out.push_back({f, src + "/tests/programs", f, py, ""});
   out.push_back({"two_files/main.py", src + "/tests/programs/two_files", "main.py", py, ""});
   out.push_back({"bad/raises.py", src + "/tests/programs/bad", "raises.py", py, ""});

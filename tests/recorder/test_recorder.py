@@ -394,7 +394,9 @@ class RecorderTest(unittest.TestCase):
                                         (os.path.join(PROGRAMS, "future_cancel.py"), 5),
                                         (os.path.join(PROGRAMS, "sys_exit_in_task.py"), 5),
                                         # the chain walk through async for's asend into the generator
-                                        (os.path.join(PROGRAMS, "async_generator.py"), None)])
+                                        (os.path.join(PROGRAMS, "async_generator.py"), None),
+                                        # cancel, uncancel, cancel again: the count the C path reads
+                                        (os.path.join(PROGRAMS, "timeout_retry.py"), None)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
                 self.assertAlike(self.record(prog, *args, limit=limit, recorder=built),
@@ -618,6 +620,36 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual([names[e["task"]] for e in r.of("task.cancel")], ["w2"])  # nobody cancelled w1
             self.loads(r.path)
 
+    def test_a_task_cancelled_again_after_uncancel_has_a_task_cancel_each_time(self):
+        """asyncio.timeout cancels the task at its deadline and its __aexit__ uncancels it: the
+        second timed-out attempt is a cancel() as the first was, written as one."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "timeout_retry.py")):
+            self.assertEqual(r.out, "attempt 1 timed out\nattempt 2 timed out\nattempt 3 value 42\n")
+            cancels = r.of("task.cancel")
+            self.assertEqual([(e["task"], e["by"]) for e in cancels], [(0, None), (0, None)])  # by Timeout._on_timeout
+            for e in cancels:  # each one before the wakeup it queues, which carries the same cause
+                push = r.events[r.events.index(e) + 1]
+                self.assertEqual((push["ev"], push["task"], push["cause"]), ("ready.push", 0, "cancel"))
+            thrown = [e.get("thrown") for e in r.of("step.begin") if e["task"] == 0]
+            self.assertEqual(thrown.count("CancelledError"), 2)
+            self.loads(r.path)
+
+    def test_a_thread_pool_job_that_raised_ends_with_raised_true(self):
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "executor_raises.py")):
+            labels = {e["job"]: e["label"] for e in r.of("pool.submit")}
+            self.assertEqual([(labels[e["job"]], e.get("raised")) for e in r.of("pool.end")],
+                             [("add", None), ("read_config", True)])
+            self.loads(r.path)
+
+    def test_a_thread_pool_job_whose_future_was_cancelled_queues_its_callback_with_future_cancelled(self):
+        """wait_for cancelled the job's asyncio future at its deadline; the job still ends, and
+        _chain_future's _set_state, queued from the worker, will find that future cancelled."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "executor_cancelled.py")):
+            done = [e for e in r.of("ready.push") if e["fn"] == "pool.done"]
+            self.assertEqual([(e["cause"], e.get("future_cancelled")) for e in done], [("threadsafe", True)])
+            self.assertEqual([e.get("raised") for e in r.of("pool.end")], [None])
+            self.loads(r.path)
+
     def test_sys_exit_in_a_task_leaves_the_loop_with_loop_abort_before_asyncio_run_cancels_main(self):
         for r in self.recorded_as_python3(os.path.join(PROGRAMS, "sys_exit_in_task.py")):
             names = r.task_names()
@@ -772,6 +804,18 @@ class RecorderTest(unittest.TestCase):
         self.assertIn("(the child's stdout)", {e["target"].split(" ", 3)[-1] for e in r.of("io.wait")})
         self.assertTrue(all(e["target"].startswith("pipe fd ") for e in r.of("io.wait")), r.of("io.wait"))
         self.loads(r.path)
+
+    def test_a_handle_that_calls_a_hooked_asyncio_function_is_labelled_with_asyncios_name(self):
+        """_UnixWritePipeTransport queues loop._add_reader with call_soon: the handle names
+        BaseSelectorEventLoop._add_reader (an io.callback), not the recorder's wrapper; the
+        program sees the hooked functions' own names, as under python3."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "subprocess_stdin.py")):
+            self.assertIn("_add_reader BaseSelectorEventLoop._add_reader\n", r.out)
+            labels = {e["label"] for e in r.events if e["ev"] in ("ready.push", "ready.run")}
+            self.assertEqual([l for l in labels if "_install" in l or "<locals>.add" in l], [])
+            adds = [e for e in r.of("ready.push") if e["label"] == "BaseSelectorEventLoop._add_reader"]
+            self.assertEqual([(e["fn"], e["cause"]) for e in adds], [("io.callback", "call_soon")])
+            self.loads(r.path)
 
     def test_the_program_sees_argv_main_path_and_stdin_as_under_python3(self):
         prog = os.path.join(self.tmp, "sub", "env_check.py")
