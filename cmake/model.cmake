@@ -29,7 +29,7 @@ endif()
 
 # Tests over CPython-recorded runs record them with `loopscope run FILE.py`.
 foreach(name test_cpython_narration test_gather_outcome test_handles_that_never_run test_who_cancels
-             test_queue_contents test_what_a_callback_completes)
+             test_queue_contents test_what_a_callback_completes test_inside_an_asyncio_call)
   if(TARGET model_${name})
     target_compile_definitions(model_${name} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
                                                      LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")
