@@ -1115,6 +1115,15 @@ std::string narrate(const Model& m, size_t event_index) {
     case Ev::task_new: {
       const int32_t parent_id = as<ev::TaskNew>(e).parent;
       std::string parent = parent_id >= 0 ? " by " + c.task_name(parent_id) : "";
+      // Made by a gather() inside an asyncio call of the parent's line (create_server's getaddrinfo
+      // lookups): the parent's step ends in this handle awaiting that gather, `via` the call.
+      const Event* end = parent_id < 0 ? nullptr : c.next([&](const Event& x) {
+        return (x.kind == Ev::step_end && x.task == parent_id) || x.kind == Ev::ready_run || x.kind == Ev::loop_iter;
+      }, event_index);
+      if (end && end->kind == Ev::step_end && as<ev::StepEnd>(*end).via && as<ev::StepEnd>(*end).on == AwaitOn::gather)
+        parent += ", in the gather() that " + std::string(as<ev::StepEnd>(*end).via) + "()" +
+                  (end->line > 0 ? " (line " + std::to_string(end->line) + ")" : std::string()) +
+                  " runs itself (gather wraps each coroutine it is given in a task), not in a create_task of the line";
       return "A task named " + t + " is created" + parent + ". It does not run yet: its first step is queued.";
     }
     case Ev::step_begin: {

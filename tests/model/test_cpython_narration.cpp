@@ -63,7 +63,7 @@ std::vector<Recording> programs(const std::string& tmp) {
                         "condition_and_done_gather.py", "handoff.py", "gather_children.py",
                         "runner_left_over.py", "sock_calls.py", "process_pool.py",
                         "loop_in_thread.py", "self_cancel.py", "future_cancel.py", "sys_exit_in_task.py",
-                        "done_before_awaited.py", "async_generator.py"})
+                        "done_before_awaited.py", "async_generator.py", "create_server_inside.py"})
     out.push_back({f, src + "/tests/programs", f, py, ""});
   out.push_back({"two_files/main.py", src + "/tests/programs/two_files", "main.py", py, ""});
   out.push_back({"bad/raises.py", src + "/tests/programs/bad", "raises.py", py, ""});

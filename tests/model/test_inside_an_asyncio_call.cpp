@@ -90,6 +90,29 @@ TEST_CASE("a recorded start_server and asyncio.wait are told as waits inside tho
   CHECK(has(at_29[0], "Task-1 is inside asyncio.wait() (line 29), which itself awaits a future"));
 }
 
+TEST_CASE("the tasks of create_server's own gather are told as made by that gather, not by the line") {
+  const auto r = record_program("create_server_inside.py");
+  const std::vector<Event>& ev = r->events;
+  size_t gathered = 0;
+  for (size_t i = 0; i < ev.size(); ++i) {
+    if (ev[i].kind != Ev::task_new || as<ev::TaskNew>(ev[i]).parent != 0) continue;
+    const std::string s = model::narrate(r->model, i);
+    CAPTURE(s);
+    // Task-1's step that made it: inside start_server (awaiting its gather) or at asyncio.wait (its own create_tasks).
+    const Event* end = nullptr;
+    for (size_t j = i + 1; j < ev.size() && !end; ++j)
+      if (ev[j].kind == Ev::step_end && ev[j].task == 0) end = &ev[j];
+    REQUIRE(end);
+    if (end->line == 27) {
+      ++gathered;
+      CHECK(has(s, "created by Task-1, in the gather() that asyncio.start_server() (line 27) runs itself"));
+    } else {
+      CHECK_FALSE(has(s, "gather()"));
+    }
+  }
+  CHECK(gathered >= 1);  // one getaddrinfo lookup a host
+}
+
 TEST_CASE("a step.end may not carry both via and cpu_ns, which share a slot") {
   const std::string both =
       std::string(R"({"seq":0,"t_ns":0,"loop":0,"it":0,"ev":"step.end","task":0,"line":1,"wait":"yield","dur_ns":1,)") +
