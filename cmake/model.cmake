@@ -30,7 +30,8 @@ endif()
 # Tests over CPython-recorded runs record them with `loopscope run FILE.py`.
 foreach(name test_cpython_narration test_gather_outcome test_handles_that_never_run test_who_cancels
              test_queue_contents test_what_a_callback_completes test_how_a_wait_for_ends test_why_a_taskgroup_cancels
-             test_cancel_after_uncancel test_pool_job_raised test_pool_result_dropped test_run_until_complete_raises)
+             test_cancel_after_uncancel test_pool_job_raised test_pool_result_dropped test_run_until_complete_raises
+             test_inside_an_asyncio_call)
   if(TARGET model_${name})
     target_compile_definitions(model_${name} PRIVATE LOOPSCOPE_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
                                                      LOOPSCOPE_BINARY="$<TARGET_FILE:loopscope>")

@@ -423,11 +423,22 @@ class Loader {
       if (seen && f.presence == Presence::when_code && e.code != f.cond)
         return fail_line(std::string("'") + f.name + "' goes only with " + specs[1].name + " " +
                          std::string(specs[1].names->name(f.cond)));
+      if (seen && f.presence == Presence::unless_bit && ((e.flags >> f.cond) & 1) && !null_field(f.name, nf))
+        for (const FieldSpec& other : specs)  // the field whose bit it is: they share a slot
+          if (other.presence == Presence::has_bit && other.cond == f.cond)
+            return fail_line(std::string("'") + f.name + "' does not go with '" + other.name + "'");
     }
     if (e.kind == Ev::task_new && ++tasks_ > lim_.max_tasks)
       return fail_line("too many tasks (over " + std::to_string(lim_.max_tasks) + ")");
     if (!stream_.append(e)) return fail_line("the trace is full");
     ++count_;
+    return true;
+  }
+
+  // Whether the line's field `key` is null (the same as leaving it out).
+  bool null_field(std::string_view key, size_t nf) const {
+    for (size_t i = 0; i < nf; ++i)
+      if (fields_[i].key == key) return fields_[i].value.is_null();
     return true;
   }
 

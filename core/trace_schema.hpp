@@ -51,6 +51,8 @@ enum class Presence : uint8_t {
   if_set,     // written when not its default (id >= 0, enum != unset, string non-null, flag true, int != 0); optional
   has_bit,    // written when flags bit `cond` is set; optional (loading it sets the bit)
   when_code,  // written when code == `cond`; optional, and refused with another code
+  unless_bit, // written when set and flags bit `cond` is clear: it shares its slot with that bit's field;
+              // optional, and refused together with that field
 };
 
 struct EnumNames {
@@ -142,7 +144,11 @@ inline constexpr FieldSpec kStepEnd[] = {kTask,
                                          F("target", Slot::ref, Type::id, Presence::if_set),
                                          bit("preempted", 1),
                                          {"cpu_ns", Slot::s1, Type::count, Presence::has_bit, 0, 0, kStepCpuBit},
-                                         kFile};
+                                         kFile,
+                                         // via: the asyncio call the user's line made, when the task waits inside it
+                                         // on that call's own inner await (CPython recorder; never with cpu_ns, the
+                                         // engine's, whose slot it shares)
+                                         {"via", Slot::s1, Type::str, Presence::unless_bit, 0, 0, kStepCpuBit}};
 // returned: (cancelled) the coroutine returned, but cancel() was called during that step.
 inline constexpr FieldSpec kTaskDone[] = {kTask, E("outcome", Slot::code, kOutcome),
                                           {"value", Slot::s1, Type::str, Presence::when_code, 0, 0, uint8_t(Outcome::result)},
@@ -289,6 +295,7 @@ inline bool present(const Event& e, const FieldSpec& f) {
     case Presence::always: return true;
     case Presence::has_bit: return (e.flags >> f.cond) & 1;
     case Presence::when_code: return e.code == f.cond;
+    case Presence::unless_bit: return !((e.flags >> f.cond) & 1) && get(e, f) != 0;
     case Presence::if_set: {
       const uint64_t v = get(e, f);
       return f.type == Type::id ? int64_t(v) >= 0 : v != 0;
@@ -359,6 +366,7 @@ void put(Event& e, const V& v) {
       if (f.presence == Presence::when_code && e.code != f.cond) return;
       auto x = v.*(member.ptr);
       if (f.presence == Presence::has_bit && schema_detail::to_bits(x) == 0) return;
+      if (f.presence == Presence::unless_bit && (((e.flags >> f.cond) & 1) || schema_detail::to_bits(x) == 0)) return;
       set(e, f, schema_detail::to_bits(x));
     };
     (one(spec[I], std::get<I>(V::members())), ...);
@@ -462,12 +470,14 @@ struct StepEnd {
   bool preempted = false;
   int64_t cpu_ns = 0;  // 0 when not measured
   const char* file = nullptr;
+  const char* via = nullptr;  // null: the wait is the user's own await (or not known)
   static constexpr auto members() {
     return std::tuple{LOOPSCOPE_VIEW_MEMBER(StepEnd, task),      LOOPSCOPE_VIEW_MEMBER(StepEnd, line),
                       LOOPSCOPE_VIEW_MEMBER(StepEnd, wait),      LOOPSCOPE_VIEW_MEMBER(StepEnd, dur_ns),
                       LOOPSCOPE_VIEW_MEMBER(StepEnd, slow),      LOOPSCOPE_VIEW_MEMBER(StepEnd, on),
                       LOOPSCOPE_VIEW_MEMBER(StepEnd, target),    LOOPSCOPE_VIEW_MEMBER(StepEnd, preempted),
-                      LOOPSCOPE_VIEW_MEMBER(StepEnd, cpu_ns),    LOOPSCOPE_VIEW_MEMBER(StepEnd, file)};
+                      LOOPSCOPE_VIEW_MEMBER(StepEnd, cpu_ns),    LOOPSCOPE_VIEW_MEMBER(StepEnd, file),
+                      LOOPSCOPE_VIEW_MEMBER(StepEnd, via)};
   }
 };
 struct TaskDone {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Compares two CPython-recorder traces event by event, ignoring what legitimately
 differs between two runs of one program: time stamps and durations (t_ns, dur_ns,
-waited_ns, due_ns, a poll's timeout_ms) and the interpreter's version string.
+waited_ns, due_ns, a poll's timeout_ms), the interpreter's version string and the
+port numbers in an I/O operation's target (a server bound to port 0 gets another
+ephemeral port each run, and so does each client's socket).
 Everything else (kinds, order, ids, labels, causes, lines, files, texts, the
 order of the fields) must match.
 
@@ -10,6 +12,7 @@ order of the fields) must match.
 tests/recorder/test_recorder.py imports `normalized` and `first_difference`.
 """
 import json
+import re
 import sys
 
 TIMING = ("t_ns", "dur_ns", "waited_ns", "due_ns", "timeout_ms")
@@ -26,6 +29,8 @@ def normalized(path):
                 e.pop(k, None)
             if e["ev"] == "run.begin":
                 e.pop("python", None)
+            elif e["ev"] == "io.wait" and isinstance(e.get("target"), str):
+                e["target"] = re.sub(r":\d+$", ":PORT", e["target"])
             out.append(e)
     return out
 

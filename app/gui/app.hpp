@@ -354,6 +354,7 @@ class App {
   float tallest_print_rows(float w, ImFont* font, float fpx, bool it_col);
   void draw_tasks(const ImVec2& size);  // task_list.cpp
   std::string awaits_text(const model::TaskSnapshot& t) const;
+  std::string awaits_text_of(const model::TaskSnapshot& t) const;  // the same without its via
   const std::string& listing_line(int line);  // 1-based; "" when out of range
   // What Code, Why and Console show: run 1, or in compare mode the focused run.
   struct Focus {

@@ -23,6 +23,12 @@ struct Row {
 }  // namespace
 
 std::string App::awaits_text(const model::TaskSnapshot& t) const {
+  // Inside an asyncio call of its line (step.end's via): what it awaits is that call's own.
+  if (t.via) return "in " + std::string(t.via) + "(): " + awaits_text_of(t);
+  return awaits_text_of(t);
+}
+
+std::string App::awaits_text_of(const model::TaskSnapshot& t) const {
   const model::Model& m = run1_.model();
   auto name_of = [&](int32_t id) {
     const model::TaskInfo* ti = id >= 0 ? m.task(id) : nullptr;

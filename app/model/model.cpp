@@ -164,6 +164,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->state = TaskState::waiting;
         t->wait = v.wait;
         t->on = v.on;
+        t->via = v.via;
         t->target = v.target;
         t->since_ns = e.t_ns;
         t->line = e.line;
@@ -177,6 +178,7 @@ void Model::step_state(LoopState& s, const Event& e, size_t i) const {
         t->since_ns = e.t_ns;
         t->wait = Wait::none;
         t->on = AwaitOn::unset;
+        t->via = nullptr;
         t->target = -1;
         t->outcome = Outcome(e.code);
       }

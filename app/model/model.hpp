@@ -166,6 +166,7 @@ struct TaskSnapshot {
   Wait wait = Wait::none;
   Outcome outcome = Outcome::result;
   AwaitOn on = AwaitOn::unset;  // step.end's `on`: exactly what it awaits (unset in older traces)
+  const char* via = nullptr;    // step.end's `via`: the asyncio call of its line whose own await `on` is
   bool cancelling = false;  // cancel() was called: CancelledError arrives at its next step
 };
 

@@ -1012,11 +1012,69 @@ std::string taskgroup_end(const Ctx& c, const std::string& at) {
   return t + " reached the end of the async with TaskGroup() block" + at + " and waits there" + until + ".";
 }
 
+// A step.end with `via`: the task is suspended inside an asyncio call its line made
+// (loop.create_server, asyncio.wait), on an await of that call's own. What the call
+// awaits is named as the call's, never as the line's (the line wrote no sleep(0)).
+std::string via_text(const Ctx& c, const ev::StepEnd& v, const std::string& at) {
+  const std::string t = c.who();
+  const std::string call = std::string(v.via) + "()";
+  const std::string target = v.target >= 0 ? c.task_name(v.target) : "another task";
+  std::string inner, then;
+  switch (v.on == AwaitOn::unset ? AwaitOn::future : v.on) {
+    case AwaitOn::yield:
+      inner = "awaits asyncio.sleep(0)";
+      then = t + " gives control back to the loop for one turn (a bare yield), and its next step is already in "
+             "the ready queue";
+      break;
+    case AwaitOn::sleep: {
+      const Event* arm = c.back([&](const Event& x) { return x.kind == Ev::timer_arm && x.task == c.e.task; }, c.i);
+      inner = "awaits asyncio.sleep";
+      then = "it armed a " + (arm ? delay(arm->num - arm->t_ns) + " " : std::string()) + "timer, and other tasks run "
+             "while " + t + " waits";
+      break;
+    }
+    case AwaitOn::task: inner = "awaits " + target; then = t + " pauses until " + target + " finishes"; break;
+    case AwaitOn::wait_for:
+      inner = "awaits asyncio.wait_for(" + (v.target >= 0 ? target : std::string("an awaitable")) + ")";
+      then = t + " pauses until the inner task finishes or the deadline passes";
+      break;
+    case AwaitOn::gather:
+      inner = "awaits a gather()";
+      then = t + " pauses until every child of that gather is done";
+      break;
+    case AwaitOn::taskgroup: inner = "awaits a TaskGroup"; then = t + " pauses until its tasks are done"; break;
+    case AwaitOn::timeout:
+      inner = "awaits a future inside an async with asyncio.timeout() block";
+      then = "if the block's deadline passes first, Timeout._on_timeout cancels " + t;
+      break;
+    case AwaitOn::queue_get: inner = "awaits queue.get()"; then = "the queue is empty"; break;
+    case AwaitOn::queue_put: inner = "awaits queue.put()"; then = "the queue is full"; break;
+    case AwaitOn::queue_join: inner = "awaits queue.join()"; then = "not every item is marked done yet"; break;
+    case AwaitOn::event_wait: inner = "awaits an asyncio.Event"; then = t + " pauses until it is set"; break;
+    case AwaitOn::lock_acquire: inner = "awaits an asyncio.Lock"; then = "another task holds it"; break;
+    case AwaitOn::semaphore_acquire: inner = "awaits an asyncio.Semaphore"; then = "it has no free slot"; break;
+    case AwaitOn::io_accept: inner = "waits for a client's connection"; then = "the loop watches the socket in its poll"; break;
+    case AwaitOn::io_read: inner = "waits for data to read"; then = "the loop watches the socket in its poll"; break;
+    case AwaitOn::io_write: case AwaitOn::io_drain:
+      inner = "waits for the socket's send buffer to drain"; then = "the loop watches the socket in its poll";
+      break;
+    case AwaitOn::io_connect: inner = "waits for a connection"; then = "the loop watches the socket in its poll"; break;
+    case AwaitOn::pool: inner = "hands work to the thread pool"; then = "a worker thread does it while the loop runs on"; break;
+    case AwaitOn::future: case AwaitOn::unset:
+      inner = "awaits a future";
+      then = t + " pauses until that future is done, and the loop moves on";
+      break;
+  }
+  return t + " is inside " + call + at + ", which itself " + inner + " (the call's own await, not one the "
+         "line wrote): " + then + ".";
+}
+
 std::string await_text(const Ctx& c) {
   const Event& e = c.e;
   const std::string t = c.who();
   const std::string at = e.line > 0 ? " (line " + std::to_string(e.line) + ")" : "";
   const ev::StepEnd v = as<ev::StepEnd>(e);
+  if (v.via && v.wait != Wait::none) return via_text(c, v, at);
   const std::string target = v.target >= 0 ? c.task_name(v.target) : "another task";
   switch (v.on) {
     case AwaitOn::queue_get:
@@ -1379,6 +1437,15 @@ std::string narrate_event(const Model& m, size_t event_index) {
     case Ev::task_new: {
       const int32_t parent_id = as<ev::TaskNew>(e).parent;
       std::string parent = parent_id >= 0 ? " by " + c.task_name(parent_id) : "";
+      // Made by a gather() inside an asyncio call of the parent's line (create_server's getaddrinfo
+      // lookups): the parent's step ends in this handle awaiting that gather, `via` the call.
+      const Event* end = parent_id < 0 ? nullptr : c.next([&](const Event& x) {
+        return (x.kind == Ev::step_end && x.task == parent_id) || x.kind == Ev::ready_run || x.kind == Ev::loop_iter;
+      }, event_index);
+      if (end && end->kind == Ev::step_end && as<ev::StepEnd>(*end).via && as<ev::StepEnd>(*end).on == AwaitOn::gather)
+        parent += ", in the gather() that " + std::string(as<ev::StepEnd>(*end).via) + "()" +
+                  (end->line > 0 ? " (line " + std::to_string(end->line) + ")" : std::string()) +
+                  " runs itself (gather wraps each coroutine it is given in a task), not in a create_task of the line";
       return "A task named " + t + " is created" + parent + ". It does not run yet: its first step is queued.";
     }
     case Ev::step_begin: {

@@ -36,8 +36,9 @@ static struct {
   PyObject *loop_abort, *cancelled_in_step;              // Recorder.loop_abort / cancelled_in_step (bound)
   PyObject *task_type, *step_types, *code_info;
   PyTypeObject *ls_type, *rq_type, *handle_type;  // LoopState, ReadyQueue, asyncio.Handle
+  PyTypeObject* via_type;                 // _Via: code_kind() of an asyncio function whose waits are its own
   PyObject *Q;                            // word -> JSON text (causes, fns, waits)
-  PyObject *k_end;                        // K_END[slow][file][on][target]
+  PyObject *k_end;                        // K_END[slow][file][on: none, on, on and via][target]
   PyObject *q_step, *q_wakeup, *q_yield, *q_future, *q_soon, *q_timer, *q_io, *q_ready, *null;
   PyObject *q_sleep_set_result, *q_waiter_set_result;  // fns: a call_soon'd _set_result_unless_cancelled
   PyObject *q_release_waiter, *q_callback, *wait_timers, *wait_label;  // asyncio.wait's timeout timers
@@ -876,7 +877,8 @@ static int first_async_gen(PyObject* o, void* found) {
 
 // Recorder.end_step for a task that is not done (the Python method otherwise):
 // where the task suspended (the innermost frame of the user's code in its
-// coroutine chain, its line read once per instruction offset), what it awaits.
+// coroutine chain, its line read once per instruction offset), what it awaits,
+// and `via`: the code just under the user's frame when code_kind() made it a _Via.
 static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, long long t2, PyObject* top_in) {
   int done = task_truth(T_DONE, task);
   if (done < 0) return -1;
@@ -904,7 +906,8 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
   }
   int rc = -1;
   PyObject *waiter = NULL, *obj = NULL, *top = NULL, *user = NULL, *fjs = NULL, *lines = NULL, *below = NULL;
-  PyObject *wait = NULL, *on = NULL, *target = NULL, *pos = NULL;
+  PyObject *wait = NULL, *on = NULL, *target = NULL, *pos = NULL, *via = NULL;
+  int after = 0;  // this frame is the one just under the user's
   if ((waiter = task_get(T_FUT_WAITER, task)) == NULL) goto out;
   if ((obj = task_call(T_GET_CORO, task)) == NULL) goto out;
   for (int first = 1; obj != Py_None; first = 0) {
@@ -953,10 +956,22 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
       Py_XSETREF(fjs, Py_NewRef(PyTuple_GET_ITEM(k, 0)));
       Py_XSETREF(lines, Py_NewRef(PyTuple_GET_ITEM(k, 1)));
       Py_CLEAR(below);
-    } else if (waiter != Py_None && PyObject_IsTrue(k)) {  // asyncio's own function: what it awaits
-      if ((below == NULL && (below = PyList_New(0)) == NULL) || PyList_Append(below, k) < 0) {
-        Py_DECREF(k), Py_XDECREF(fr);
-        goto out;
+      Py_CLEAR(via);
+      after = 1;
+    } else {
+      if (after) {
+        after = 0;
+        // A record holds exact strs (the marshal form): the _Via's text as one (rare: no hot step).
+        if (Py_IS_TYPE(k, S.via_type) && (via = PyUnicode_FromObject(k)) == NULL) {
+          Py_DECREF(k), Py_XDECREF(fr);
+          goto out;
+        }
+      }
+      if (waiter != Py_None && PyObject_IsTrue(k)) {  // asyncio's own function: what it awaits
+        if ((below == NULL && (below = PyList_New(0)) == NULL) || PyList_Append(below, k) < 0) {
+          Py_DECREF(k), Py_XDECREF(fr);
+          goto out;
+        }
       }
     }
     Py_DECREF(k);
@@ -1009,20 +1024,22 @@ static int end_step(PyObject* ls, PyObject* task, PyObject* tid, long long t, lo
   {
     long long dur = t2 - t, num, it;
     if (slot_long(ls, O.number, &num) < 0 || slot_long(ls, O.it, &it) < 0) goto out;
-    // K_END[slow][file][1] (on is always there): [without target, with target]
-    PyObject* kinds = PyList_GET_ITEM(PyList_GET_ITEM(PyList_GET_ITEM(S.k_end, dur > S.slow_ns), fjs != NULL), 1);
+    // K_END[slow][file][1, or 2 with via] (on is always there): [without target, with target]
+    PyObject* kinds =
+        PyList_GET_ITEM(PyList_GET_ITEM(PyList_GET_ITEM(S.k_end, dur > S.slow_ns), fjs != NULL), via != NULL ? 2 : 1);
     long kind = PyLong_AsLong(PyList_GET_ITEM(kinds, target != NULL));
-    Item items[11] = {I(kind), I(t2 - S.t0), I(num), I(it), O(tid), I(line), O(wait), I(dur)};
+    Item items[12] = {I(kind), I(t2 - S.t0), I(num), I(it), O(tid), I(line), O(wait), I(dur)};
     int n = 8;
     if (fjs != NULL) items[n++] = O(fjs);
     items[n++] = O(on);
     if (target != NULL) items[n++] = O(target);
+    if (via != NULL) items[n++] = O(via);
     if (queue(n, items) < 0) goto out;
   }
   rc = 0;
 out:
   Py_XDECREF(waiter), Py_XDECREF(obj), Py_XDECREF(top), Py_XDECREF(user), Py_XDECREF(fjs), Py_XDECREF(lines);
-  Py_XDECREF(below), Py_XDECREF(wait), Py_XDECREF(on), Py_XDECREF(target), Py_XDECREF(pos);
+  Py_XDECREF(below), Py_XDECREF(wait), Py_XDECREF(on), Py_XDECREF(target), Py_XDECREF(pos), Py_XDECREF(via);
   return rc;
 }
 
@@ -1458,6 +1475,7 @@ static PyObject* setup(PyObject* module, PyObject* d) {
       take_long(d, "K_RUN_RESUME", &k_run_resume) < 0 || take_long(d, "RUN", &run_phase) < 0 ||
       take_long(d, "IO", &io_phase) < 0 || take_type(d, "LoopState", &S.ls_type) < 0 ||
       take_type(d, "ReadyQueue", &S.rq_type) < 0 || take_type(d, "Handle", &S.handle_type) < 0 ||
+      take_type(d, "Via", &S.via_type) < 0 ||
       take_long(d, "K_ITER", &k_iter) < 0 || take_long(d, "K_POLL", &k_poll) < 0 ||
       take_long(d, "IDLE", &idle_phase) < 0 || take_long(d, "POLL", &poll_phase) < 0 ||
       take_long(d, "FLUSH_NS", &S.flush_ns) < 0 || take_long(d, "K_RUN", &k_run) < 0 ||

@@ -245,10 +245,12 @@ K_BEGIN_NOFILE_THROWN = _kind("step.begin", ',"task":%s,"line":%s,"thrown":%s')
 K_BEGIN_THROWN = _kind("step.begin", ',"task":%s,"line":%s,"file":%s,"thrown":%s')
 K_ITER = _kind("loop.iter", ',"ready":%s')
 K_POLL = _kind("loop.poll", ',"timeout_ms":%s,"waited_ns":%s')
-# K_END[slow][has file][has on][has target]: args task, line, wait, dur, [file], [on], [target]
+# K_END[slow][has file][on: 0 none, 1 on, 2 on and via][has target]: args task, line, wait, dur, [file], [on],
+# [target], [via]
 K_END = [[[[_kind("step.end", ',"task":%s,"line":%s,"wait":%s,"dur_ns":%s' + (',"slow":true' if s else "") +
-                  (',"file":%s' if f else "") + (',"on":%s' if o else "") + (',"target":%s' if g else ""))
-            for g in (0, 1)] for o in (0, 1)] for f in (0, 1)] for s in (0, 1)]
+                  (',"file":%s' if f else "") + (',"on":%s' if o else "") + (',"target":%s' if g else "") +
+                  (',"via":%s' if o == 2 else ""))
+            for g in (0, 1)] for o in (0, 1, 2)] for f in (0, 1)] for s in (0, 1)]
 # A task's handle run and its step's start in one record, where the step resumes where the
 # task's last step.end left it (always, but for its first step and an exception thrown in):
 # the reader writes the ready.run line (this template: K_RUN's) and then step.begin with
@@ -264,8 +266,8 @@ K_DONE = {"cancelled": _kind("task.done", ',"task":%s,"outcome":"cancelled"'),
 # (resume kind, step.begin without / with file, step.end kinds without / with file: their
 # args start task, line, wait, dur, [file]; task.done kinds: the task's position is forgotten)
 RESUME = (K_RUN_RESUME, K_BEGIN_NOFILE, K_BEGIN,
-          tuple(K_END[s][0][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
-          tuple(K_END[s][1][o][g] for s in (0, 1) for o in (0, 1) for g in (0, 1)),
+          tuple(K_END[s][0][o][g] for s in (0, 1) for o in (0, 1, 2) for g in (0, 1)),
+          tuple(K_END[s][1][o][g] for s in (0, 1) for o in (0, 1, 2) for g in (0, 1)),
           tuple(K_DONE.values()))
 END_NOFILE, END_FILE, DONE = frozenset(RESUME[3]), frozenset(RESUME[4]), frozenset(RESUME[5])
 K_CANCEL = _kind("task.cancel", ',"task":%s,"by":%s')
@@ -599,6 +601,27 @@ def _like(wrapper, orig):
     return wrapper
 
 
+class _Via(str):
+    """What code_kind() says of an asyncio coroutine function that a user's line calls by name and
+    that is not an _AWAITS entry (loop.create_server, asyncio.wait): a task suspended in it waits
+    on that function's own await, not on one the user wrote. Its text is the function's name as
+    the user calls it, as JSON text: step.end's `via`. A str (a true kind, no _AWAITS key), its
+    type alone tells it apart: the C hot path compares one pointer."""
+    __slots__ = ()
+
+
+def _via_name(qualname):
+    """The name a user's line calls the asyncio function `qualname` by: asyncio.NAME (module level),
+    loop.NAME (an event loop's method), Class.method; None for what no line calls by name (a
+    local function, a protocol method that async with, async for or await calls)."""
+    cls, _, name = qualname.rpartition(".")
+    if "<" in qualname or (name.startswith("__") and name.endswith("__")):
+        return None
+    if not cls:
+        return "asyncio." + name
+    return "loop." + name if cls.endswith("EventLoop") else qualname
+
+
 def _unwrapped(obj):
     """A task or timer as python3 FILE.py makes it: in debug mode asyncio keeps where
     it was created (_source_traceback, shown as "created at" in its repr and in the
@@ -783,13 +806,19 @@ class Recorder:
     def code_kind(self, code):
         """What a code object is, looked up once: a tuple (its file as JSON text, a cache of its
         lines by instruction offset: f_lineno reads the line table every time) for the user's
-        code; else its qualname for asyncio's own functions, or "" for other library code."""
+        code; else its qualname for asyncio's own functions (a _Via for one a user calls whose waits
+        are its own), or "" for other library code."""
         fn = code.co_filename
         rel = self.files.rel(fn)
         if rel is not None:
             k = (_js(rel), {})  # its file as JSON text; its lines by instruction offset (f_lasti)
+        elif not fn.startswith(_ASYNCIO_DIR):
+            k = ""
         else:
-            k = code.co_qualname if fn.startswith(_ASYNCIO_DIR) else ""
+            k = code.co_qualname
+            via = None if k in _AWAITS else _via_name(k)
+            if via is not None:
+                k = _Via(_js(via))
         self.code_info[code] = k
         return k
 
@@ -939,11 +968,13 @@ class Recorder:
             ls.labels.pop(tid, None)
             ls.suspended.pop(tid, None)
             return
-        # chain() inline (every step ends here): the innermost user frame, and the asyncio
-        # functions below it, read only when the task awaits a future.
+        # chain() inline (every step ends here): the innermost user frame, the asyncio functions
+        # below it (read only when the task awaits a future), and `via`: the function just below
+        # it, when it is asyncio's and not an _AWAITS entry (the wait is that call's own).
         waiter = task._fut_waiter
         obj = task.get_coro()
-        f = fjs = top = below = None
+        f = fjs = top = below = via = None
+        after = False  # the frame just under the user's
         info = self.code_info
         while obj is not None:
             tp = type(obj)
@@ -969,8 +1000,15 @@ class Recorder:
                 f = fr
                 fjs = k[0]
                 lines = k[1]
-                below = None
-            elif k and waiter is not None:
+                below = via = None
+                after = True
+                obj = nxt
+                continue
+            if after:
+                after = False
+                if k.__class__ is _Via:
+                    via = str(k)  # a record holds exact strs (the marshal form)
+            if k and waiter is not None:
                 if below is None:
                     below = [k]
                 else:
@@ -990,8 +1028,13 @@ class Recorder:
         else:
             wait, on, target = self.awaits(ls, task, below or ())
             wait, on = Q[wait], Q[on]
-        kinds = K_END[dur > SLOW_NS][fjs is not None][1]
         tt, num, it = t2 - self.t0, ls.number, ls.it
+        if via is not None:  # inside a call of the user's line (rare): on, [target], via
+            kinds = K_END[dur > SLOW_NS][fjs is not None][2]
+            self.q.append((kinds[target is not None], tt, num, it, tid, line, wait, dur) +
+                          ((on,) if fjs is None else (fjs, on)) + ((via,) if target is None else (target, via)))
+            return
+        kinds = K_END[dur > SLOW_NS][fjs is not None][1]
         if target is None:  # one tuple built, the record itself
             if fjs is None:
                 self.q.append((kinds[0], tt, num, it, tid, line, wait, dur, on))
@@ -1538,7 +1581,7 @@ def _hot_hooks(rec, hrun):
     if _C is not None:  # the same hooks with their common case in C; the rest still runs above
         ReadyQueue.append, run_c = _C.setup(dict(
             rec=rec, q=rec.q, deque_append=_deque_append, hrun=hrun, push=push, run=run, end_step=end_step,
-            awaits=rec.awaits, code_kind=rec.code_kind, Task=Task, step_types=step_types, code_info=rec.code_info,
+            awaits=rec.awaits, code_kind=rec.code_kind, Via=_Via, Task=Task, step_types=step_types, code_info=rec.code_info,
             Q=Q, K_END=K_END, t0=t0, SLOW_NS=SLOW_NS, K_PUSH=K_PUSH, K_RUN_RESUME=K_RUN_RESUME, RUN=RUN, IO=IO,
             LoopState=LoopState, ReadyQueue=ReadyQueue, Handle=asyncio.events.Handle, K_ITER=K_ITER, K_POLL=K_POLL,
             IDLE=IDLE, POLL=POLL, FLUSH_NS=FLUSH_NS, FLUSH_RECORDS=FLUSH_RECORDS,

@@ -111,6 +111,12 @@ inline std::vector<NarrationProblem> check_narration(const model::Model& m) {
                                                         {"inside an async with asyncio.timeout()", AwaitOn::timeout}};
       for (auto [phrase, want] : claims)
         if (contains(s, phrase) != (on == want)) bad(std::string("wait reason '") + phrase + "' disagrees with on=" + name(on));
+      // Inside an asyncio call of the line (via): that call is named, and its own await is not the line's.
+      const char* via = as<ev::StepEnd>(e).via;
+      if (via && e.code != uint8_t(Wait::none) && !contains(s, " is inside " + std::string(via) + "()"))
+        bad(std::string("via=") + via + " but the sentence does not say the task is inside that call");
+      if (!via && contains(s, ", which itself ")) bad("says the task is inside a call, with no via");
+      if (via && contains(s, "awaited asyncio.sleep(0)")) bad("tells the call's own sleep(0) as the line's");
     }
     if (e.kind == Ev::loop_poll) {
       const ev::Poll p = as<ev::Poll>(e);

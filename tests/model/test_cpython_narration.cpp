@@ -65,7 +65,8 @@ std::vector<Recording> programs(const std::string& tmp) {
                         "loop_in_thread.py", "self_cancel.py", "future_cancel.py", "sys_exit_in_task.py",
                         "done_before_awaited.py", "async_generator.py", "wait_for_gives_up.py",
                         "wait_for_cancelled.py", "taskgroup_aborts.py", "callback_chain.py", "timeout_retry.py",
-                        "subprocess_stdin.py", "executor_raises.py", "executor_cancelled.py", "main_raises_caught.py"})
+                        "subprocess_stdin.py", "executor_raises.py", "executor_cancelled.py", "main_raises_caught.py",
+                        "create_server_inside.py"})
     out.push_back({f, src + "/tests/programs", f, py, ""});
   out.push_back({"two_files/main.py", src + "/tests/programs/two_files", "main.py", py, ""});
   out.push_back({"bad/raises.py", src + "/tests/programs/bad", "raises.py", py, ""});

@@ -396,7 +396,9 @@ class RecorderTest(unittest.TestCase):
                                         # the chain walk through async for's asend into the generator
                                         (os.path.join(PROGRAMS, "async_generator.py"), None),
                                         # cancel, uncancel, cancel again: the count the C path reads
-                                        (os.path.join(PROGRAMS, "timeout_retry.py"), None)])
+                                        (os.path.join(PROGRAMS, "timeout_retry.py"), None),
+                                        # `via`: a wait inside start_server / asyncio.wait, a bare yield's too
+                                        (os.path.join(PROGRAMS, "create_server_inside.py"), None)])
         for prog, args, limit in cases:
             with self.subTest(program=os.path.relpath(prog, SRC) if prog.startswith(SRC) else prog):
                 self.assertAlike(self.record(prog, *args, limit=limit, recorder=built),
@@ -591,6 +593,22 @@ class RecorderTest(unittest.TestCase):
             self.assertEqual(len(waits), 3)
             for e in waits:  # ticks()'s await asyncio.sleep, seen through the asend that async for awaits
                 self.assertEqual((e["line"], e["wait"], e.get("on")), (9, "sleep", "sleep"))
+            self.loads(r.path)
+
+    def test_a_wait_inside_an_asyncio_call_of_the_line_names_that_call_as_via(self):
+        """create_server's own `await sleep(0)` and gather(), asyncio.wait's own future: the line
+        awaited asyncio.start_server / asyncio.wait, not those; step.end's `via` names the call.
+        The line's own waits (open_connection, readline, drain, async with a lock) have none."""
+        for r in self.recorded_as_python3(os.path.join(PROGRAMS, "create_server_inside.py")):
+            main = [(e["line"], e["wait"], e.get("on"), e.get("via")) for e in r.of("step.end") if e["task"] == 0]
+            self.assertEqual(main, [(27, "gather", "gather", "asyncio.start_server"),
+                                    (27, "yield", "yield", "asyncio.start_server"),
+                                    (29, "future", "future", "asyncio.wait"), (33, "none", None, None)])
+            vias = {(e["line"], e.get("on"), e.get("via")) for e in r.of("step.end") if e["task"] != 0}
+            self.assertEqual({v for v in vias if v[2]}, {(14, "future", "StreamWriter.wait_closed"),
+                                                          (22, "future", "StreamWriter.wait_closed")})
+            self.assertIn((18, "io.connect", None), vias)
+            self.assertIn((10, "io.read", None), vias)
             self.loads(r.path)
 
     def test_a_task_that_cancels_itself_has_that_cancel_written_by_itself_before_its_step_ends(self):
